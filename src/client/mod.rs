@@ -1,0 +1,10 @@
+//! The SMTP client engine, sans-IO.
+
+pub mod event;
+pub mod message;
+pub mod session;
+pub mod spec;
+
+pub use event::{ClientEvent, ClientEventKind};
+pub use session::{Client, SpecError};
+pub use spec::{ClientSpec, HelloMode, MessageSpec};

@@ -1,0 +1,24 @@
+//! ESMTP Playground: sans-IO SMTP server and client engines that run natively, in Node
+//! and in the browser (WebAssembly), plus an in-memory loopback that pairs them and
+//! records every byte and every decision.
+//!
+//! - [`protocol`]: commands, replies and their code table, paths, extensions, readers.
+//! - [`server`] and [`client`]: the two engines. Bytes in; bytes and events out. Time
+//!   and randomness are inputs.
+//! - [`sasl`]: SMTP AUTH mechanisms.
+//! - [`loopback`]: runs a scenario and returns its timeline.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod entropy;
+pub mod event;
+pub mod loopback;
+pub mod protocol;
+pub mod sasl;
+pub mod server;
+pub mod time;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

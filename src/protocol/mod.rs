@@ -1,0 +1,25 @@
+//! Wire-level SMTP shared by both engines: commands, replies and their code table,
+//! paths, extensions, and bounded readers for lines and replies.
+
+pub mod codes;
+pub mod command;
+pub mod extension;
+pub mod line_reader;
+pub mod path;
+pub mod reply;
+pub mod reply_reader;
+
+pub use codes::ReplyKind;
+pub use command::{Command, CommandError, Parameter};
+pub use extension::{Capabilities, Extension};
+pub use line_reader::{Line, LineEnding, LineReader};
+pub use path::{Domain, ForwardPath, Mailbox, ReversePath};
+pub use reply::{EnhancedCode, Reply, ReplyClass, ReplyCode};
+pub use reply_reader::{ReplyReader, ReplyStatus};
+
+/// Longest command line, CRLF included (RFC 5321 §4.5.3.1.4).
+pub const MAX_COMMAND_LINE: usize = 512;
+/// Longest text line in DATA, CRLF included (RFC 5321 §4.5.3.1.6).
+pub const MAX_TEXT_LINE: usize = 1000;
+/// Longest AUTH continuation line, CRLF included (RFC 4954 §4).
+pub const MAX_AUTH_LINE: usize = 12_288;

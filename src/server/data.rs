@@ -1,0 +1,275 @@
+//! Receiving the message text after `354` (RFC 5321 §4.1.1.4, §4.5.2). Only
+//! CRLF "." CRLF ends the data: `<LF>.<LF>`, `<CR>.<CR>` and `<LF>.<CR><LF>` do not, so a
+//! DATA block can never smuggle a second message (the 2023 "SMTP smuggling" attacks).
+//! Leading dots are removed (transparency). Lines are scanned in bulk with `memchr`;
+//! storage stops at a cap while counting goes on, so memory is bounded by the cap.
+
+use memchr::memchr;
+
+/// Where the receiver is within the current line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Position {
+    /// At the first octet of a line.
+    LineStart,
+    /// The line began with ".", nothing else yet.
+    AfterDot,
+    /// The line began with "." CR.
+    AfterDotCr,
+    /// Inside a line.
+    InLine,
+}
+
+/// What was found wrong in the data; the message is judged at the end.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DataFindings {
+    /// A line was longer than 1000 octets (CRLF included, stuffing dot excluded).
+    pub long_line: bool,
+    /// A LF arrived without a CR before it.
+    pub bare_lf: bool,
+    /// A CR arrived without a LF after it.
+    pub bare_cr: bool,
+    /// An octet ≥ 0x80 was seen.
+    pub eight_bit: bool,
+    /// More octets arrived than the storage cap; the excess was counted, not kept.
+    pub over_cap: bool,
+}
+
+/// The finished message text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceivedData {
+    /// The unstuffed text (without the final "." CRLF), at most `cap` octets.
+    pub text: Vec<u8>,
+    /// How many unstuffed octets arrived in all, stored or not.
+    pub octets: u64,
+    /// Problems seen.
+    pub findings: DataFindings,
+}
+
+/// Collects one message's text.
+#[derive(Clone, Debug)]
+pub struct DataReceiver {
+    text: Vec<u8>,
+    cap: usize,
+    octets: u64,
+    line_len: usize,
+    line_limit: usize,
+    position: Position,
+    previous_line_crlf: bool,
+    pending_cr: bool,
+    normalise_bare_lf: bool,
+    findings: DataFindings,
+}
+
+impl DataReceiver {
+    /// A receiver that stores at most `cap` octets and flags lines over `line_limit`.
+    /// With `normalise_bare_lf`, a bare LF is stored as CRLF (still flagged).
+    pub fn new(cap: usize, line_limit: usize, normalise_bare_lf: bool) -> Self {
+        Self {
+            text: Vec::new(),
+            cap,
+            octets: 0,
+            line_len: 0,
+            line_limit,
+            position: Position::LineStart,
+            // The CRLF of the DATA command counts: "DATA\r\n.\r\n" is an empty message.
+            previous_line_crlf: true,
+            pending_cr: false,
+            normalise_bare_lf,
+            findings: DataFindings::default(),
+        }
+    }
+
+    /// Consumes octets from the front of `input`; returns the message when the end
+    /// marker was read, leaving whatever follows it in `input` (pipelined commands).
+    pub fn receive(&mut self, input: &mut &[u8]) -> Option<ReceivedData> {
+        while let Some((&first, rest)) = input.split_first() {
+            match self.position {
+                Position::LineStart if first == b'.' => {
+                    self.position = Position::AfterDot;
+                    *input = rest;
+                }
+                Position::AfterDot if first == b'\r' => {
+                    self.position = Position::AfterDotCr;
+                    *input = rest;
+                }
+                Position::AfterDotCr if first == b'\n' && self.previous_line_crlf => {
+                    *input = rest;
+                    return Some(self.finish());
+                }
+                Position::AfterDotCr => {
+                    // "." CR then not an ending LF: the dot was stuffing, keep the CR.
+                    self.position = Position::InLine;
+                    self.pending_cr = true;
+                    self.line_len += 1;
+                    self.count_and_store(b"\r");
+                }
+                Position::LineStart | Position::AfterDot => self.position = Position::InLine,
+                Position::InLine => self.scan_line(input),
+            }
+        }
+        None
+    }
+
+    /// Copies up to and including the next LF in one go.
+    fn scan_line(&mut self, input: &mut &[u8]) {
+        let (chunk, rest, ended) = match memchr(b'\n', input) {
+            Some(at) => (
+                input.get(..at).unwrap_or_default(),
+                input.get(at + 1..).unwrap_or_default(),
+                true,
+            ),
+            None => (*input, &[][..], false),
+        };
+        *input = rest;
+        self.inspect(chunk);
+        self.line_len = self.line_len.saturating_add(chunk.len());
+        if ended {
+            self.end_line(chunk);
+        } else if let Some(&last) = chunk.last() {
+            self.count_and_store(chunk);
+            self.pending_cr = last == b'\r';
+        }
+    }
+
+    fn inspect(&mut self, chunk: &[u8]) {
+        if !chunk.is_ascii() {
+            self.findings.eight_bit = true;
+        }
+        let body = chunk.strip_suffix(b"\r").unwrap_or(chunk);
+        if self.pending_cr && !chunk.is_empty() || memchr(b'\r', body).is_some() {
+            self.findings.bare_cr = true;
+        }
+    }
+
+    fn end_line(&mut self, chunk: &[u8]) {
+        let crlf = match chunk.last() {
+            Some(&last) => last == b'\r',
+            None => self.pending_cr,
+        };
+        self.count_and_store(chunk);
+        if !crlf {
+            self.findings.bare_lf = true;
+            if self.normalise_bare_lf {
+                self.count_and_store(b"\r");
+            }
+        }
+        self.count_and_store(b"\n");
+        let wire_len = self.line_len + if crlf { 1 } else { 2 };
+        if wire_len > self.line_limit {
+            self.findings.long_line = true;
+        }
+        self.previous_line_crlf = crlf;
+        self.pending_cr = false;
+        self.line_len = 0;
+        self.position = Position::LineStart;
+    }
+
+    fn count_and_store(&mut self, octets: &[u8]) {
+        self.octets = self.octets.saturating_add(octets.len() as u64);
+        let room = self.cap.saturating_sub(self.text.len());
+        if octets.len() > room {
+            self.findings.over_cap = true;
+        }
+        self.text
+            .extend_from_slice(octets.get(..room.min(octets.len())).unwrap_or_default());
+    }
+
+    fn finish(&mut self) -> ReceivedData {
+        let done = ReceivedData {
+            text: core::mem::take(&mut self.text),
+            octets: self.octets,
+            findings: self.findings,
+        };
+        *self = Self::new(self.cap, self.line_limit, self.normalise_bare_lf);
+        done
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receive_all(input: &[u8]) -> (Option<ReceivedData>, usize) {
+        let mut receiver = DataReceiver::new(1 << 20, 1000, false);
+        let mut rest = input;
+        let done = receiver.receive(&mut rest);
+        (done, rest.len())
+    }
+
+    #[test]
+    fn ends_only_at_crlf_dot_crlf_and_unstuffs() {
+        let (done, rest) = receive_all(b"Subject: x\r\n\r\n..leading dot\r\n.\r\nQUIT\r\n");
+        let done = done.unwrap();
+        assert_eq!(done.text, b"Subject: x\r\n\r\n.leading dot\r\n");
+        assert_eq!(rest, b"QUIT\r\n".len());
+        assert_eq!(done.findings, DataFindings::default());
+    }
+
+    #[test]
+    fn empty_message_ends_immediately() {
+        let (done, _) = receive_all(b".\r\n");
+        assert_eq!(done.unwrap().text, b"");
+    }
+
+    #[test]
+    fn smuggling_variants_do_not_end_data() {
+        for body in [
+            &b"a\n.\nMAIL FROM:<x@y>\r\n"[..],
+            b"a\n.\r\nMAIL FROM:<x@y>\r\n",
+            b"a\r\n.\nMAIL FROM:<x@y>\r\n",
+            b"a\r.\rMAIL FROM:<x@y>\r\n",
+        ] {
+            let (done, _) = receive_all(body);
+            assert!(done.is_none(), "{body:?} ended the data");
+        }
+        let mut input = b"a\n.\r\nb\r\n.\r\n".to_vec();
+        let (done, _) = receive_all(&input);
+        let done = done.unwrap();
+        assert!(done.findings.bare_lf);
+        input.clear();
+    }
+
+    #[test]
+    fn same_result_one_byte_at_a_time() {
+        let input = b"A: b\r\n\r\n..x\r\nline\rwith cr\r\n\xc3\xa9\r\n.\r\n";
+        let (whole, _) = receive_all(input);
+        let mut receiver = DataReceiver::new(1 << 20, 1000, false);
+        let mut result = None;
+        for byte in input.iter() {
+            let mut one = core::slice::from_ref(byte);
+            if let Some(done) = receiver.receive(&mut one) {
+                result = Some(done);
+            }
+        }
+        assert_eq!(whole, result);
+        let findings = whole.unwrap().findings;
+        assert!(findings.bare_cr && findings.eight_bit && !findings.bare_lf);
+    }
+
+    #[test]
+    fn long_lines_and_cap_are_flagged_and_bounded() {
+        let mut receiver = DataReceiver::new(100, 1000, false);
+        let mut input = vec![b'x'; 5000];
+        input.extend_from_slice(b"\r\n.\r\n");
+        let done = receiver.receive(&mut &input[..]).unwrap();
+        assert!(done.findings.long_line && done.findings.over_cap);
+        assert_eq!(done.text.len(), 100);
+        assert_eq!(done.octets, 5002);
+    }
+
+    #[test]
+    fn line_of_exactly_1000_octets_is_allowed() {
+        let mut input = vec![b'x'; 998];
+        input.extend_from_slice(b"\r\n.\r\n");
+        let (done, _) = receive_all(&input);
+        assert!(!done.unwrap().findings.long_line);
+        let mut stuffed = b".".to_vec();
+        stuffed.extend(vec![b'x'; 998]);
+        stuffed.extend_from_slice(b"\r\n.\r\n");
+        let (done, _) = receive_all(&stuffed);
+        assert!(
+            !done.unwrap().findings.long_line,
+            "a stuffing dot does not count"
+        );
+    }
+}

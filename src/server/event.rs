@@ -1,0 +1,50 @@
+//! What the server engine reports, step by step.
+
+use serde::Serialize;
+
+use super::state::State;
+use crate::protocol::{Command, Reply, ReplyKind};
+
+/// A server event: what happened, with its explanation (see [`crate::event::Event`]).
+pub type ServerEvent = crate::event::Event<ServerEventKind>;
+
+/// The typed part of a server event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ServerEventKind {
+    /// A command line was read and parsed.
+    CommandReceived {
+        /// The parsed command.
+        command: Command,
+    },
+    /// A line could not be parsed as a command.
+    CommandRejected {
+        /// The line as received (lossy UTF-8, at most the line limit).
+        line: String,
+    },
+    /// A reply was queued for sending.
+    ReplySent {
+        /// Which table row.
+        kind: ReplyKind,
+        /// The reply as sent.
+        reply: Reply,
+    },
+    /// The state machine moved.
+    StateChanged {
+        /// Before.
+        from: State,
+        /// After.
+        to: State,
+    },
+    /// A message was accepted and handed to delivery.
+    MessageAccepted {
+        /// Queue id.
+        id: String,
+        /// Octets received.
+        octets: u64,
+        /// Recipients it goes to.
+        recipients: Vec<String>,
+    },
+    /// The connection is closed; nothing more will be read.
+    Closed,
+}
