@@ -15,6 +15,7 @@ pub mod client;
 pub mod entropy;
 pub mod event;
 pub mod loopback;
+pub mod pop3;
 pub mod protocol;
 pub mod sasl;
 pub mod server;
