@@ -104,6 +104,12 @@ impl Pop3Server {
         self.timestamp.as_deref()
     }
 
+    /// Octets of an unfinished command line held (never more than 255, however much
+    /// a client sends without a line end).
+    pub fn buffered(&self) -> usize {
+        self.lines.buffered()
+    }
+
     /// True once the session is over; nothing more will be read or sent.
     pub fn is_closed(&self) -> bool {
         self.state == State::Closed
@@ -341,7 +347,10 @@ impl Pop3Server {
         );
         self.reply(
             Pop3ReplyKind::LoggedIn,
-            format!("{name}'s maildrop has {count} messages ({octets} octets)"),
+            format!(
+                "{name}'s maildrop has {} ({octets} octets)",
+                count_messages(count)
+            ),
             Pop3ReplyKind::LoggedIn.explanation(),
         );
     }
@@ -394,7 +403,7 @@ impl Pop3Server {
                     .collect();
                 self.reply_multi_line(
                     Pop3ReplyKind::ScanListing,
-                    format!("{count} messages ({octets} octets)"),
+                    format!("{} ({octets} octets)", count_messages(count)),
                     lines,
                 );
             }
@@ -459,7 +468,7 @@ impl Pop3Server {
         let (count, octets) = self.maildrop_stat();
         self.reply(
             Pop3ReplyKind::ResetOk,
-            format!("maildrop has {count} messages ({octets} octets)"),
+            format!("maildrop has {} ({octets} octets)", count_messages(count)),
             Pop3ReplyKind::ResetOk.explanation(),
         );
     }
@@ -482,7 +491,7 @@ impl Pop3Server {
         let left = if remaining == 0 {
             "maildrop empty".to_owned()
         } else {
-            format!("{remaining} messages left")
+            format!("{} left", count_messages(remaining))
         };
         if let Some(outcome) = outcome {
             let explanation = format!(
@@ -648,6 +657,15 @@ fn probe_trigger(command: &Pop3Command) -> Trigger {
         Pop3Command::Noop => Trigger::Noop,
         Pop3Command::Rset => Trigger::Rset,
         Pop3Command::Quit => Trigger::Quit,
+    }
+}
+
+/// "1 message", "2 messages".
+fn count_messages(count: usize) -> String {
+    if count == 1 {
+        "1 message".to_owned()
+    } else {
+        format!("{count} messages")
     }
 }
 
