@@ -275,7 +275,17 @@ fn wrong_password_returns_to_authorization() {
         say(&mut server, "USER nobody"),
         "-ERR no mailbox for that user here\r\n"
     );
-    log_in(&mut server);
+    assert!(say(&mut server, "USER mrose").starts_with("+OK"));
+    // RFC 1939 §7: USER and APOP only after the greeting or a failed USER/PASS.
+    for command in ["USER empty", "APOP mrose c4c9334bac560ecc979e58001b3e22fb"] {
+        assert_eq!(
+            say(&mut server, command),
+            "-ERR command not valid in this state\r\n",
+            "{command} after an accepted USER"
+        );
+    }
+    assert_eq!(server.state(), State::ExpectPass);
+    assert!(say(&mut server, "PASS tanstaaf").starts_with("+OK mrose's maildrop"));
 }
 
 #[test]
@@ -524,4 +534,26 @@ fn relay_window_duration_is_configurable() {
         .decide(PEER, NOW)
         .explanation
         .contains("5 min 00 s more"));
+}
+
+#[test]
+fn messages_with_bare_lf_are_sent_with_crlf_and_sized_as_sent() {
+    let config = Pop3Config {
+        users: vec![Pop3User::new("lf", "pw")
+            .with_messages(vec![b"Subject: lf\n\n.x\nno newline".to_vec()])],
+        ..Pop3Config::default()
+    };
+    let mut server = Pop3Server::new(config, PEER, NOW, 1);
+    server.take_output();
+    assert!(say(&mut server, "USER lf").starts_with("+OK"));
+    // 13 + 2 + 4 + 12 octets once every line ends in CRLF (RFC 1939 §5).
+    assert_eq!(
+        say(&mut server, "PASS pw"),
+        "+OK lf's maildrop has 1 message (31 octets)\r\n"
+    );
+    assert_eq!(say(&mut server, "LIST 1"), "+OK 1 31\r\n");
+    assert_eq!(
+        say(&mut server, "RETR 1"),
+        "+OK 31 octets\r\nSubject: lf\r\n\r\n..x\r\nno newline\r\n.\r\n"
+    );
 }

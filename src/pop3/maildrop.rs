@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use super::reply::wire_size;
+
 /// Why a message number cannot be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MessageError {
@@ -49,12 +51,13 @@ impl Maildrop {
         &self.user
     }
 
-    /// (messages, octets) not marked as deleted: the STAT drop listing.
+    /// (messages, octets) not marked as deleted: the STAT drop listing. Sizes are
+    /// [`wire_size`]s.
     pub fn stat(&self) -> (usize, usize) {
         self.live().fold((0, 0), |(count, octets), (_, message)| {
             (
                 count.saturating_add(1),
-                octets.saturating_add(message.len()),
+                octets.saturating_add(wire_size(message)),
             )
         })
     }
@@ -62,7 +65,7 @@ impl Maildrop {
     /// (number, size) of each message not marked as deleted: the LIST scan listing.
     pub fn scan(&self) -> Vec<(usize, usize)> {
         self.live()
-            .map(|(index, message)| (index.saturating_add(1), message.len()))
+            .map(|(index, message)| (index.saturating_add(1), wire_size(message)))
             .collect()
     }
 
@@ -131,17 +134,17 @@ mod tests {
 
     #[test]
     fn marks_hide_messages_until_reset() {
-        let mut drop = Maildrop::new("u", vec![b"ab".to_vec(), b"cde".to_vec()]);
-        assert_eq!(drop.stat(), (2, 5));
+        let mut drop = Maildrop::new("u", vec![b"ab\r\n".to_vec(), b"cde\r\n".to_vec()]);
+        assert_eq!(drop.stat(), (2, 9));
         assert_eq!(drop.get(0), Err(MessageError::NoSuchMessage));
         assert_eq!(drop.get(3), Err(MessageError::NoSuchMessage));
         assert_eq!(drop.mark_deleted(1), Ok(()));
         assert_eq!(drop.mark_deleted(1), Err(MessageError::AlreadyDeleted));
-        assert_eq!(drop.stat(), (1, 3));
-        assert_eq!(drop.scan(), vec![(2, 3)]);
+        assert_eq!(drop.stat(), (1, 5));
+        assert_eq!(drop.scan(), vec![(2, 5)]);
         assert_eq!(drop.update().deleted, vec![0]);
         drop.reset();
-        assert_eq!(drop.stat(), (2, 5));
+        assert_eq!(drop.stat(), (2, 9));
         assert_eq!(drop.update().remaining, 2);
     }
 }

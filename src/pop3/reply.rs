@@ -82,6 +82,15 @@ pub fn message_lines(message: &[u8]) -> Vec<Vec<u8>> {
     lines
 }
 
+/// The size RFC 1939 §5 asks LIST, STAT and RETR to report: the message as it is sent,
+/// every line end counted as the two octets of CRLF, before byte-stuffing. For a
+/// message stored with CRLF endings this is its length.
+pub fn wire_size(message: &[u8]) -> usize {
+    message_lines(message).iter().fold(0usize, |size, line| {
+        size.saturating_add(line.len()).saturating_add(2)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +119,12 @@ mod tests {
     fn single_line_reply() {
         let reply = Pop3Reply::line(Pop3ReplyKind::NoSuchMessage, "no such message");
         assert_eq!(reply.encode(), b"-ERR no such message\r\n");
+    }
+
+    #[test]
+    fn wire_size_counts_every_line_end_as_crlf() {
+        assert_eq!(wire_size(b"Subject: x\r\n\r\nbody\r\n"), 20);
+        assert_eq!(wire_size(b"a\nb"), 6);
+        assert_eq!(wire_size(b""), 0);
     }
 }

@@ -13,7 +13,7 @@ use super::command::{Pop3Command, MAX_POP3_LINE};
 use super::config::Pop3Config;
 use super::event::{Pop3Event, Pop3EventKind};
 use super::maildrop::{Maildrop, MessageError, UpdateOutcome};
-use super::reply::{message_lines, Pop3Reply};
+use super::reply::{message_lines, wire_size, Pop3Reply};
 use super::state::{next_state, transition, State, Trigger};
 use crate::entropy::Entropy;
 use crate::protocol::LineReader;
@@ -408,7 +408,7 @@ impl Pop3Server {
                 );
             }
             Some(number) => {
-                if let Some(size) = self.with_message(number, |message| message.len()) {
+                if let Some(size) = self.with_message(number, wire_size) {
                     self.reply(
                         Pop3ReplyKind::ScanLine,
                         format!("{number} {size}"),
@@ -421,9 +421,9 @@ impl Pop3Server {
 
     fn retr(&mut self, number: u32) {
         self.transition(Trigger::Retr);
-        if let Some((size, lines)) =
-            self.with_message(number, |message| (message.len(), message_lines(message)))
-        {
+        if let Some((size, lines)) = self.with_message(number, |message| {
+            (wire_size(message), message_lines(message))
+        }) {
             self.reply_multi_line(
                 Pop3ReplyKind::MessageFollows,
                 format!("{size} octets"),

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub enum State {
     /// AUTHORIZATION: greeting sent; waiting for USER, APOP, CAPA or QUIT.
     Authorization,
-    /// AUTHORIZATION after an accepted USER: waiting for PASS (or a new USER, APOP, QUIT).
+    /// AUTHORIZATION after an accepted USER: waiting for PASS (or QUIT, CAPA).
     ExpectPass,
     /// TRANSACTION: the maildrop is open; STAT, LIST, RETR, TOP, DELE, NOOP, RSET, QUIT.
     Transaction,
@@ -86,17 +86,19 @@ const fn row(from: &'static [State], trigger: Trigger, to: State, rfc: &'static 
     }
 }
 
-/// Every legal transition. A trigger with no row for the current state is answered
-/// `-ERR` and leaves the state as it is (RFC 1939 §3).
+/// Every legal transition. USER and APOP are allowed only right after the greeting or
+/// a failed USER/PASS, PASS only right after an accepted USER (RFC 1939 §7). A trigger
+/// with no row for the current state is answered `-ERR` and leaves the state as it is
+/// (RFC 1939 §3).
 pub const TRANSITIONS: &[Transition] = &[
     row(
-        AUTHORIZATION,
+        &[Authorization],
         Trigger::UserAccepted,
         ExpectPass,
         "RFC 1939 §7",
     ),
     row(
-        AUTHORIZATION,
+        &[Authorization],
         Trigger::UserRejected,
         Authorization,
         "RFC 1939 §7",
@@ -114,13 +116,13 @@ pub const TRANSITIONS: &[Transition] = &[
         "RFC 1939 §7",
     ),
     row(
-        AUTHORIZATION,
+        &[Authorization],
         Trigger::ApopAccepted,
         Transaction,
         "RFC 1939 §7",
     ),
     row(
-        AUTHORIZATION,
+        &[Authorization],
         Trigger::ApopRejected,
         Authorization,
         "RFC 1939 §7",
@@ -176,6 +178,8 @@ mod tests {
             Some(Transaction)
         );
         assert_eq!(next_state(Transaction, Trigger::UserAccepted), None);
+        assert_eq!(next_state(ExpectPass, Trigger::UserAccepted), None);
+        assert_eq!(next_state(ExpectPass, Trigger::ApopAccepted), None);
         assert_eq!(next_state(Transaction, Trigger::Quit), Some(Update));
         assert_eq!(next_state(ExpectPass, Trigger::Quit), Some(Closed));
         assert_eq!(next_state(Update, Trigger::Close), None);
