@@ -1,0 +1,220 @@
+//! The annotated transcript printed by `serve` and `send`: every line each side wrote,
+//! marked `C:` or `S:`, and under it the engine's explanation with its RFC section.
+//! Lines are shown as they crossed the wire, less the CRLF; control octets are escaped
+//! so a bare CR or a NUL is visible. What is kept of an unfinished line is bounded, so a
+//! peer sending megabytes without a line feed costs no memory here either.
+
+use std::io::Write;
+
+use super::engine::Note;
+
+/// Most octets of one line shown; the rest is counted, not kept.
+pub const SHOWN_LINE_OCTETS: usize = 1000;
+
+/// Which side wrote some octets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// The SMTP client (`C:`).
+    Client,
+    /// The SMTP server (`S:`).
+    Server,
+}
+
+impl Side {
+    fn marker(self) -> &'static str {
+        match self {
+            Side::Client => "C:",
+            Side::Server => "S:",
+        }
+    }
+}
+
+/// Cuts a byte stream into display lines, keeping at most [`SHOWN_LINE_OCTETS`] of
+/// the line in progress.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    pending: Vec<u8>,
+    hidden: usize,
+    last_was_cr: bool,
+}
+
+impl LineSplitter {
+    /// Adds octets; returns every line they completed, rendered.
+    pub fn push(&mut self, octets: &[u8]) -> Vec<String> {
+        let mut lines = Vec::new();
+        for &octet in octets {
+            if octet == b'\n' {
+                lines.push(self.take_line(true));
+            } else {
+                if self.pending.len() < SHOWN_LINE_OCTETS {
+                    self.pending.push(octet);
+                } else {
+                    self.hidden = self.hidden.saturating_add(1);
+                }
+                self.last_was_cr = octet == b'\r';
+            }
+        }
+        lines
+    }
+
+    /// The unfinished line, if any (at the end of a connection).
+    pub fn finish(&mut self) -> Option<String> {
+        (!self.pending.is_empty() || self.hidden > 0).then(|| self.take_line(false))
+    }
+
+    fn take_line(&mut self, ended_by_lf: bool) -> String {
+        let crlf = ended_by_lf && self.last_was_cr;
+        if crlf {
+            if self.hidden > 0 {
+                self.hidden -= 1;
+            } else {
+                self.pending.pop();
+            }
+        }
+        let mut shown = render(&self.pending);
+        if self.hidden > 0 {
+            shown.push_str(&format!(" … ({} more octets not shown)", self.hidden));
+        }
+        if !ended_by_lf {
+            shown.push_str(" ⟨no line ending yet⟩");
+        } else if !crlf {
+            shown.push_str(" ⟨bare LF⟩");
+        }
+        self.pending.clear();
+        self.hidden = 0;
+        self.last_was_cr = false;
+        shown
+    }
+}
+
+/// Lossy UTF-8 with control octets (except TAB) shown as `\xNN`.
+fn render(octets: &[u8]) -> String {
+    String::from_utf8_lossy(octets)
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                format!("\\x{:02X}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// One connection's transcript, written a step at a time to a shared output.
+pub struct Transcript {
+    prefix: String,
+    out: Box<dyn Write + Send>,
+    buffer: String,
+    from_client: LineSplitter,
+    from_server: LineSplitter,
+}
+
+impl Transcript {
+    /// A transcript whose lines start with `prefix` (e.g. `[#3] ` when several
+    /// connections share stdout).
+    pub fn new(prefix: impl Into<String>, out: Box<dyn Write + Send>) -> Self {
+        Self {
+            prefix: prefix.into(),
+            out,
+            buffer: String::new(),
+            from_client: LineSplitter::default(),
+            from_server: LineSplitter::default(),
+        }
+    }
+
+    /// Octets `side` wrote.
+    pub fn octets(&mut self, side: Side, octets: &[u8]) {
+        let lines = self.splitter(side).push(octets);
+        for line in lines {
+            self.line(&format!("{} {line}", side.marker()));
+        }
+    }
+
+    /// The engine's explanations.
+    pub fn notes(&mut self, notes: Vec<Note>) {
+        for note in notes {
+            self.note(&note.explanation, note.rfc);
+        }
+    }
+
+    /// One explanation.
+    pub fn note(&mut self, explanation: &str, rfc: &str) {
+        self.line(&format!("   # {explanation} ({rfc})"));
+    }
+
+    /// A line about the connection itself (not protocol).
+    pub fn info(&mut self, text: &str) {
+        self.line(&format!("-- {text}"));
+    }
+
+    /// Shows unfinished lines, then writes out everything.
+    pub fn finish(&mut self) {
+        for side in [Side::Client, Side::Server] {
+            if let Some(line) = self.splitter(side).finish() {
+                self.line(&format!("{} {line}", side.marker()));
+            }
+        }
+        self.flush();
+    }
+
+    /// Writes what was gathered in one call, so lines of concurrent connections never
+    /// interleave mid-line.
+    pub fn flush(&mut self) {
+        if !self.buffer.is_empty() {
+            // A closed stdout must not stop the server; the transcript is best effort.
+            let _ = self.out.write_all(self.buffer.as_bytes());
+            let _ = self.out.flush();
+            self.buffer.clear();
+        }
+    }
+
+    fn splitter(&mut self, side: Side) -> &mut LineSplitter {
+        match side {
+            Side::Client => &mut self.from_client,
+            Side::Server => &mut self.from_server,
+        }
+    }
+
+    fn line(&mut self, text: &str) {
+        self.buffer.push_str(&self.prefix);
+        self.buffer.push_str(text);
+        self.buffer.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_lines_whatever_the_chunking() {
+        let input = b"220 hi\r\nbare\nEHLO x\r\npartial";
+        let mut whole = LineSplitter::default();
+        let mut lines = whole.push(input);
+        lines.extend(whole.finish());
+        let mut bytewise = LineSplitter::default();
+        let mut one_by_one: Vec<String> = input.iter().flat_map(|b| bytewise.push(&[*b])).collect();
+        one_by_one.extend(bytewise.finish());
+        assert_eq!(lines, one_by_one);
+        assert_eq!(
+            lines,
+            [
+                "220 hi",
+                "bare ⟨bare LF⟩",
+                "EHLO x",
+                "partial ⟨no line ending yet⟩"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_bounded_and_controls_escaped() {
+        let mut splitter = LineSplitter::default();
+        assert!(splitter.push(&vec![b'x'; 10_000]).is_empty());
+        assert!(splitter.pending.len() <= SHOWN_LINE_OCTETS);
+        let line = splitter.push(b"\r\n").remove(0);
+        assert!(line.ends_with("x … (9000 more octets not shown)"), "{line}");
+        assert_eq!(LineSplitter::default().push(b"a\0b\r\n"), ["a\\x00b"]);
+    }
+}
