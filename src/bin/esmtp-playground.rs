@@ -118,12 +118,13 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(error) => {
+            // clap's message is several lines; its "error:" line says it all.
             let rendered = error.render().to_string();
-            let first = rendered.lines().next().unwrap_or("error: bad arguments");
-            eprintln!(
-                "esmtp-playground: {} (see --help)",
-                first.trim_start_matches("error: ")
-            );
+            let first = rendered
+                .lines()
+                .find_map(|line| line.strip_prefix("error: "))
+                .unwrap_or("a subcommand is needed: serve or send");
+            eprintln!("esmtp-playground: {first} (see --help)");
             return ExitCode::from(2);
         }
     };
