@@ -102,3 +102,32 @@ fn bcc_recipients_get_a_copy_but_no_header() {
         assert!(text.contains("Cc: cc@example.org\r\n"), "{who}: {text}");
     }
 }
+
+#[test]
+fn config_file_sets_the_engine_configuration() {
+    let config = std::env::temp_dir().join(format!("esmtp-cli-config-{}.json", std::process::id()));
+    std::fs::write(
+        &config,
+        r#"{"hostname": "mx.config.example", "extensions": {"pipelining": false}}"#,
+    )
+    .unwrap();
+    let served = Served::start("config", &["--config", config.to_str().unwrap()]);
+    let mut stream = cli_support::connect(&served.address);
+    // One command at a time: this server does not offer PIPELINING.
+    let mut replies = cli_support::read_until(&mut stream, "\r\n");
+    cli_support::write(&mut stream, b"EHLO c.example\r\n");
+    replies.push_str(&cli_support::read_until(&mut stream, "\r\n250 "));
+    cli_support::write(&mut stream, b"QUIT\r\n");
+    replies.push_str(&cli_support::read_to_close(&mut stream));
+    std::fs::remove_file(&config).unwrap();
+    assert!(replies.starts_with("220 mx.config.example "), "{replies}");
+    assert!(
+        replies.contains("250-mx.config.example Hello c.example\r\n"),
+        "{replies}"
+    );
+    assert!(!replies.contains("PIPELINING"), "{replies}");
+    assert!(
+        replies.ends_with("221 2.0.0 mx.config.example closing connection\r\n"),
+        "{replies}"
+    );
+}

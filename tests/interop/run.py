@@ -262,6 +262,23 @@ class Suite:
             stored = without_received(only_copy(self.served, to), "curl.example.net")
             check(stored == body, f"{to}: stored differs from the uploaded file:\n{stored!r}")
 
+    def case_curl_bare_lf_refused(self):
+        # curl uploads the file as is; with LF-only lines that is bare LF on the wire,
+        # which RFC 5321 §2.3.8 forbids. We refuse the message (550); curl's --crlf fixes it.
+        body = b"Subject: bare LF\n\nline one\nline two\n"
+        path = write_temp("curl-lf.eml", body)
+        base = ["curl", "-sS", "--max-time", "10", f"smtp://{self.served.address()}/curl.example.net",
+                "--mail-from", "curl@example.net", "--upload-file", str(path)]
+        refused = run(base + ["--mail-rcpt", "curl-lf@example.org", "-v"])
+        # curl reports any non-250 after the data as "Weird server reply" (exit 8).
+        check(refused.returncode != 0 and b"< 550 5.5.2 " in refused.stderr,
+              f"bare LF not refused: exit {refused.returncode} {refused.stderr[-300:]!r}")
+        check(self.served.stored("curl-lf@example.org") == [], "a bare-LF message was stored")
+        fixed = run(base + ["--mail-rcpt", "curl-crlf@example.org", "--crlf"])
+        check(fixed.returncode == 0, f"curl --crlf exit {fixed.returncode}: {fixed.stderr!r}")
+        stored = without_received(only_copy(self.served, "curl-crlf@example.org"), "curl.example.net")
+        check(stored == body.replace(b"\n", b"\r\n"), f"--crlf copy differs: {stored!r}")
+
     # --- smtplib against serve
 
     def case_smtplib_bcc_8bit(self):
@@ -463,6 +480,7 @@ class Suite:
             ("swaks --pipeline, 2 recipients", self.case_swaks_pipelined),
             ("swaks --quit-after RCPT", self.case_swaks_quit_after_rcpt),
             ("curl smtp:// 2 recipients --upload-file", self.case_curl_two_recipients),
+            ("curl bare-LF upload refused, --crlf accepted", self.case_curl_bare_lf_refused),
             ("smtplib send_message To/Cc/Bcc 8-bit", self.case_smtplib_bcc_8bit),
             ("our send -> aiosmtpd", self.case_send_to_aiosmtpd),
             ("our send -> smtp-server", self.case_send_to_smtp_server),
