@@ -55,10 +55,10 @@ pub fn drive<E: Engine>(
     let mut buffer = vec![0u8; READ_CHUNK];
     let ending = loop {
         let output = engine.take_output();
-        transcript.notes(engine.take_notes());
+        // The hook first: a server stores a message before its 250 goes out.
         after_step(engine, transcript);
+        transcript.step(options.local, engine.take_notes(), &output);
         if !output.is_empty() {
-            transcript.octets(options.local, &output);
             if let Err(error) = stream.write_all(&output) {
                 transcript.info(&format!("write failed: {error}"));
                 engine.handle_close(now_ms());
@@ -100,7 +100,8 @@ pub fn drive<E: Engine>(
                         describe(peer)
                     ));
                     engine.handle_close(now_ms());
-                    transcript.notes(engine.take_notes());
+                    let output = engine.take_output();
+                    transcript.step(options.local, engine.take_notes(), &output);
                     break Ending::PeerSilent;
                 }
             }

@@ -3,7 +3,7 @@
 //! merge touches this file and nothing else.
 
 use crate::client::{Client, ClientEvent, ClientEventKind};
-use crate::server::{Delivery, Server, ServerEvent};
+use crate::server::{Delivery, Server, ServerEvent, ServerEventKind};
 use crate::time::Millis;
 
 /// One explained step, ready for the transcript.
@@ -13,6 +13,9 @@ pub struct Note {
     pub explanation: String,
     /// The RFC section followed.
     pub rfc: &'static str,
+    /// The octets this step queued for the peer, when the event carries them (a
+    /// server's reply), so the transcript can show each reply right under its reason.
+    pub wrote: Option<Vec<u8>>,
 }
 
 /// A sans-IO engine as the socket driver sees it.
@@ -86,9 +89,14 @@ impl Engine for ServerEngine {
         self.events.clear();
         let mut notes = Vec::new();
         while let Some(event) = self.server.poll_event() {
+            let wrote = match &event.kind {
+                ServerEventKind::ReplySent { reply, .. } => Some(reply.encode()),
+                _ => None,
+            };
             notes.push(Note {
                 explanation: event.explanation.clone(),
                 rfc: event.rfc,
+                wrote,
             });
             self.events.push(event);
         }
@@ -176,6 +184,7 @@ impl Engine for ClientEngine {
             notes.push(Note {
                 explanation: event.explanation,
                 rfc: event.rfc,
+                wrote: None,
             });
         }
         notes

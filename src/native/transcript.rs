@@ -131,10 +131,26 @@ impl Transcript {
         }
     }
 
-    /// The engine's explanations.
-    pub fn notes(&mut self, notes: Vec<Note>) {
+    /// The engine's explanations and the octets it wrote (`local` is the engine's
+    /// side). When the notes account for every octet written, each reply is shown
+    /// right above its explanation; otherwise the explanations come first and the
+    /// octets after, exactly as written.
+    pub fn step(&mut self, local: Side, notes: Vec<Note>, output: &[u8]) {
+        let accounted: Vec<u8> = notes
+            .iter()
+            .filter_map(|n| n.wrote.as_deref())
+            .flatten()
+            .copied()
+            .collect();
+        let interleave = accounted == output;
         for note in notes {
+            if let (true, Some(wrote)) = (interleave, &note.wrote) {
+                self.octets(local, wrote);
+            }
             self.note(&note.explanation, note.rfc);
+        }
+        if !interleave {
+            self.octets(local, output);
         }
     }
 
@@ -206,6 +222,58 @@ mod tests {
                 "partial ⟨no line ending yet⟩"
             ]
         );
+    }
+
+    /// A `Write` whose contents the test can read afterwards.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, octets: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(octets);
+            Ok(octets.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn note(explanation: &str, wrote: Option<&[u8]>) -> Note {
+        Note {
+            explanation: explanation.into(),
+            rfc: "RFC 5321 §4.2",
+            wrote: wrote.map(<[u8]>::to_vec),
+        }
+    }
+
+    fn render_step(notes: Vec<Note>, output: &[u8]) -> String {
+        let sink = Shared::default();
+        let mut transcript = Transcript::new("[#1] ", Box::new(sink.clone()));
+        transcript.step(Side::Server, notes, output);
+        transcript.finish();
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        text
+    }
+
+    #[test]
+    fn replies_sit_above_their_reasons_when_the_notes_account_for_the_output() {
+        let notes = vec![
+            note("sent MAIL", None),
+            note("sender ok", Some(b"250 2.1.0 Ok\r\n")),
+            note("recipient ok", Some(b"250 2.1.5 Ok\r\n")),
+        ];
+        assert_eq!(
+            render_step(notes.clone(), b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n"),
+            "[#1]    # sent MAIL (RFC 5321 §4.2)\n[#1] S: 250 2.1.0 Ok\n[#1]    # sender ok (RFC 5321 §4.2)\n\
+             [#1] S: 250 2.1.5 Ok\n[#1]    # recipient ok (RFC 5321 §4.2)\n"
+        );
+        // Octets the notes do not explain: reasons first, then the octets as written.
+        let shown = render_step(notes, b"250 2.1.0 Ok\r\n");
+        assert!(
+            shown.ends_with("# recipient ok (RFC 5321 §4.2)\n[#1] S: 250 2.1.0 Ok\n"),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("S: ").count(), 1);
     }
 
     #[test]
