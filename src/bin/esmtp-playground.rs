@@ -23,7 +23,12 @@ use esmtp_playground::time::SECOND;
 
 /// The ESMTP playground's engines on real TCP sockets, every step explained.
 #[derive(Parser, Debug)]
-#[command(name = "esmtp-playground", version)]
+#[command(
+    name = "esmtp-playground",
+    version,
+    after_help = "Exit codes: 0 done, 1 the SMTP peer refused, 2 bad flags or input, \
+                  3 cannot listen or connect, 4 other I/O error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -87,18 +87,23 @@ impl LineSplitter {
     }
 }
 
-/// Lossy UTF-8 with control octets (except TAB) shown as `\xNN`.
+/// UTF-8 text as is; control octets (except TAB) and octets that are not UTF-8 shown
+/// as `\xNN`, so nothing on the wire is hidden behind a replacement character.
 fn render(octets: &[u8]) -> String {
-    String::from_utf8_lossy(octets)
-        .chars()
-        .map(|c| {
+    let mut shown = String::with_capacity(octets.len());
+    for chunk in octets.utf8_chunks() {
+        for c in chunk.valid().chars() {
             if c.is_control() && c != '\t' {
-                format!("\\x{:02X}", u32::from(c))
+                shown.push_str(&format!("\\x{:02X}", u32::from(c)));
             } else {
-                c.to_string()
+                shown.push(c);
             }
-        })
-        .collect()
+        }
+        for octet in chunk.invalid() {
+            shown.push_str(&format!("\\x{octet:02X}"));
+        }
+    }
+    shown
 }
 
 /// One connection's transcript, written a step at a time to a shared output.
@@ -284,5 +289,9 @@ mod tests {
         let line = splitter.push(b"\r\n").remove(0);
         assert!(line.ends_with("x … (9000 more octets not shown)"), "{line}");
         assert_eq!(LineSplitter::default().push(b"a\0b\r\n"), ["a\\x00b"]);
+        assert_eq!(
+            LineSplitter::default().push(b"\xc3\xa9 \xff\xc3\r\n"),
+            ["é \\xFF\\xC3"]
+        );
     }
 }
