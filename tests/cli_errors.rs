@@ -126,3 +126,36 @@ fn unreadable_config_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(one_line_stderr(&output).contains("cannot read --config"));
 }
+
+#[test]
+fn user_accounts_are_kept_with_a_warning_until_auth_merges() {
+    // No silent no-op: while the engine has no AUTH, --user says so on stderr.
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(cli_support::BINARY)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "tim:tanstaaftanstaaf",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut warning = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut warning)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        warning.starts_with("warning: 1 --user account(s) kept but AUTH is not available"),
+        "{warning}"
+    );
+    assert!(
+        !warning.contains("tanstaaf"),
+        "the password must not be printed: {warning}"
+    );
+}
