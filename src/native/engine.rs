@@ -3,7 +3,7 @@
 //! merge touches this file and nothing else.
 
 use crate::client::{Client, ClientEvent, ClientEventKind};
-use crate::server::{Delivery, Server, ServerEvent, ServerEventKind};
+use crate::server::{Delivery, Server, ServerEventKind};
 use crate::time::Millis;
 
 /// One explained step, ready for the transcript.
@@ -36,33 +36,23 @@ pub trait Engine {
     fn take_notes(&mut self) -> Vec<Note>;
 }
 
-/// The server engine plus the message copies it accepted and the caller has not stored
-/// yet.
+/// The server engine as the driver sees it; accepted copies are taken with
+/// [`ServerEngine::poll_delivery`].
 #[derive(Debug)]
 pub struct ServerEngine {
     /// The engine.
     pub server: Server,
-    events: Vec<ServerEvent>,
 }
 
 impl ServerEngine {
     /// Wraps a server session.
     pub fn new(server: Server) -> Self {
-        Self {
-            server,
-            events: Vec::new(),
-        }
+        Self { server }
     }
 
     /// The next accepted message copy.
     pub fn poll_delivery(&mut self) -> Option<Delivery> {
         self.server.poll_delivery()
-    }
-
-    /// The server's typed events since the last [`Engine::take_notes`] (kept for
-    /// callers that want more than the explanation).
-    pub fn last_events(&self) -> &[ServerEvent] {
-        &self.events
     }
 }
 
@@ -86,7 +76,6 @@ impl Engine for ServerEngine {
         self.server.is_closed()
     }
     fn take_notes(&mut self) -> Vec<Note> {
-        self.events.clear();
         let mut notes = Vec::new();
         while let Some(event) = self.server.poll_event() {
             let wrote = match &event.kind {
@@ -94,11 +83,10 @@ impl Engine for ServerEngine {
                 _ => None,
             };
             notes.push(Note {
-                explanation: event.explanation.clone(),
+                explanation: event.explanation,
                 rfc: event.rfc,
                 wrote,
             });
-            self.events.push(event);
         }
         notes
     }
@@ -188,5 +176,53 @@ impl Engine for ClientEngine {
             });
         }
         notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{Peer, ServerConfig};
+
+    fn written(notes: &[Note]) -> Vec<u8> {
+        notes
+            .iter()
+            .filter_map(|note| note.wrote.clone())
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn server_notes_account_for_every_octet_written() {
+        let peer = Peer {
+            address: "[127.0.0.1]".into(),
+        };
+        let mut engine = ServerEngine::new(Server::new(ServerConfig::default(), peer, 0, 1));
+        let greeting = engine.take_output();
+        assert_eq!(written(&engine.take_notes()), greeting);
+        engine.receive(
+            b"EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<x>\r\nBOGUS\r\n",
+            1,
+        );
+        let output = engine.take_output();
+        let notes = engine.take_notes();
+        assert!(output.starts_with(b"250-mx.example.org"));
+        assert_eq!(written(&notes), output);
+        assert!(notes.len() > 4 && notes.iter().all(|n| n.rfc.starts_with("RFC ")));
+    }
+
+    #[test]
+    fn a_client_delivered_only_with_a_2yz_to_the_data_and_no_failure() {
+        let mut outcome = ClientOutcome::default();
+        assert!(!outcome.delivered());
+        outcome.final_code = Some(250);
+        assert!(outcome.delivered());
+        outcome.failures.push("x@example.org refused".into());
+        assert!(!outcome.delivered());
+        let refused = ClientOutcome {
+            final_code: Some(554),
+            ..ClientOutcome::default()
+        };
+        assert!(!refused.delivered());
     }
 }
