@@ -15,6 +15,8 @@ pub mod client;
 pub mod entropy;
 pub mod event;
 pub mod loopback;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 pub mod pop3;
 pub mod protocol;
 pub mod sasl;

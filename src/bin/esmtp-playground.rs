@@ -1,0 +1,240 @@
+//! `esmtp-playground`: the playground's engines on real TCP sockets.
+//!
+//! - `serve`: the server engine behind a listener, printing each connection's annotated
+//!   transcript and storing accepted mail in a folder.
+//! - `send`: the client engine against a real server, with the same transcript.
+//!
+//! Exit codes: 0 done, 1 the SMTP peer refused (or the session failed), 2 bad flags or
+//! input, 3 cannot listen or connect, 4 other I/O.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use esmtp_playground::client::{ClientSpec, HelloMode, MessageSpec};
+use esmtp_playground::native::maildir::Maildir;
+use esmtp_playground::native::send::{send, SendOptions};
+use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
+use esmtp_playground::native::NativeError;
+use esmtp_playground::server::ServerConfig;
+use esmtp_playground::time::SECOND;
+
+/// The ESMTP playground's engines on real TCP sockets, every step explained.
+#[derive(Parser, Debug)]
+#[command(
+    name = "esmtp-playground",
+    version,
+    after_help = "Exit codes: 0 done, 1 the SMTP peer refused, 2 bad flags or input, \
+                  3 cannot listen or connect, 4 other I/O error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the server engine on a TCP port and print every session, annotated.
+    Serve(ServeArgs),
+    /// Send one message with the client engine to a real server, annotated.
+    Send(SendArgs),
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free one (printed on the first line).
+    #[arg(long, default_value = "127.0.0.1:2525")]
+    listen: String,
+    /// Server configuration as JSON (the same fields as the page's server settings).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// An account for AUTH, NAME:PASSWORD (repeatable).
+    #[arg(long = "user", value_name = "NAME:PASSWORD")]
+    users: Vec<Credential>,
+    /// A domain delivered locally (repeatable; replaces the configured list).
+    #[arg(long = "local-domain", value_name = "DOMAIN")]
+    local_domains: Vec<String>,
+    /// Store each accepted copy as DIR/<recipient>/<id>.eml, indexed in DIR/index.jsonl.
+    #[arg(long, value_name = "DIR")]
+    maildir: Option<PathBuf>,
+    /// Connections served at once; more are answered 421 and closed.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    max_connections: u64,
+    /// Seconds of client silence before 421 (RFC 5321 asks servers for 5 minutes).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    idle_timeout: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+struct SendArgs {
+    /// The server, HOST:PORT.
+    #[arg(long, value_name = "HOST:PORT")]
+    server: String,
+    /// Envelope sender and From header.
+    #[arg(long)]
+    from: String,
+    /// Recipients in the To header (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    to: Vec<String>,
+    /// Recipients in the Cc header (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    cc: Vec<String>,
+    /// Envelope-only recipients, never in a header (repeatable or comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    bcc: Vec<String>,
+    /// The Subject header.
+    #[arg(long, default_value = "Test message from esmtp-playground")]
+    subject: String,
+    /// The body, from a UTF-8 file ("-" reads stdin). Line endings become CRLF.
+    #[arg(long, value_name = "FILE", conflicts_with = "body")]
+    body_file: Option<PathBuf>,
+    /// The body as text.
+    #[arg(long)]
+    body: Option<String>,
+    /// The name sent in EHLO.
+    #[arg(long, value_name = "NAME")]
+    helo: Option<String>,
+    /// Greet with HELO instead of EHLO (no extensions).
+    #[arg(long)]
+    plain_helo: bool,
+    /// SASL mechanism for AUTH (PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5).
+    #[arg(long, value_name = "MECH", requires_all = ["user", "password"])]
+    auth: Option<String>,
+    /// AUTH user name.
+    #[arg(long, requires = "auth")]
+    user: Option<String>,
+    /// AUTH password.
+    #[arg(long, requires = "auth")]
+    password: Option<String>,
+    /// Seconds to wait for the connection and for each reply.
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version.
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // clap's message is several lines; its "error:" line says it all.
+            let rendered = error.render().to_string();
+            let first = rendered
+                .lines()
+                .find_map(|line| line.strip_prefix("error: "))
+                .unwrap_or("a subcommand is needed: serve or send");
+            eprintln!("esmtp-playground: {first} (see --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => run_serve(args),
+        Command::Send(args) => run_send(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("esmtp-playground: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
+    let mut config = match &args.config {
+        Some(path) => read_config(path)?,
+        None => ServerConfig::default(),
+    };
+    if !args.local_domains.is_empty() {
+        config.local_domains = args.local_domains;
+    }
+    if let Some(seconds) = args.idle_timeout {
+        config.idle_timeout_ms = seconds.saturating_mul(SECOND);
+    }
+    let maildir = args.maildir.as_deref().map(Maildir::open).transpose()?;
+    serve(ServeOptions {
+        listen: args.listen,
+        config,
+        users: args.users,
+        maildir,
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_config(path: &std::path::Path) -> Result<ServerConfig, NativeError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| NativeError::Usage(format!("cannot read --config {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| NativeError::Usage(format!("bad --config {}: {e}", path.display())))
+}
+
+fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
+    if let Some(mechanism) = &args.auth {
+        // TODO(lead, issue 4/5): build the client's AUTH spec from
+        // (mechanism, user, password) once the client engine speaks AUTH.
+        return Err(NativeError::Usage(format!(
+            "--auth {mechanism}: AUTH is not available yet in this build's client engine"
+        )));
+    }
+    let body = match (&args.body_file, args.body) {
+        (Some(path), _) => read_body(path)?,
+        (None, Some(text)) => text,
+        (None, None) => "Sent by esmtp-playground.\n".into(),
+    };
+    let defaults = ClientSpec::default();
+    let spec = ClientSpec {
+        hostname: args.helo.unwrap_or(defaults.hostname),
+        hello: if args.plain_helo {
+            HelloMode::Helo
+        } else {
+            HelloMode::Ehlo
+        },
+        message: MessageSpec {
+            from: args.from,
+            to: args.to,
+            cc: args.cc,
+            bcc: args.bcc,
+            subject: args.subject,
+            body,
+        },
+    };
+    let timeout = Duration::from_secs(args.timeout);
+    let outcome = send(SendOptions {
+        server: args.server,
+        spec,
+        connect_timeout: timeout,
+        reply_timeout: timeout,
+    })?;
+    if outcome.delivered() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        let why = if outcome.failures.is_empty() {
+            "the message was not accepted".to_owned()
+        } else {
+            outcome.failures.join("; ")
+        };
+        eprintln!("esmtp-playground: send failed: {why}");
+        Ok(ExitCode::from(1))
+    }
+}
+
+fn read_body(path: &std::path::Path) -> Result<String, NativeError> {
+    let octets = if path.as_os_str() == "-" {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
+            .map_err(|e| NativeError::Usage(format!("cannot read the body from stdin: {e}")))?;
+        buffer
+    } else {
+        std::fs::read(path).map_err(|e| {
+            NativeError::Usage(format!("cannot read --body-file {}: {e}", path.display()))
+        })?
+    };
+    String::from_utf8(octets).map_err(|_| NativeError::Usage("the body must be UTF-8 text".into()))
+}

@@ -1,0 +1,228 @@
+//! The one place that knows the engines' method names. The TCP driver talks to this
+//! trait only, so when the engines grow (client timers, AUTH traces, a mailstore) the
+//! merge touches this file and nothing else.
+
+use crate::client::{Client, ClientEvent, ClientEventKind};
+use crate::server::{Delivery, Server, ServerEventKind};
+use crate::time::Millis;
+
+/// One explained step, ready for the transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// What happened and why.
+    pub explanation: String,
+    /// The RFC section followed.
+    pub rfc: &'static str,
+    /// The octets this step queued for the peer, when the event carries them (a
+    /// server's reply), so the transcript can show each reply right under its reason.
+    pub wrote: Option<Vec<u8>>,
+}
+
+/// A sans-IO engine as the socket driver sees it.
+pub trait Engine {
+    /// Octets from the peer.
+    fn receive(&mut self, octets: &[u8], now: Millis);
+    /// Octets to write to the peer.
+    fn take_output(&mut self) -> Vec<u8>;
+    /// When the engine next wants [`Engine::handle_timeout`], if ever.
+    fn poll_timeout(&self) -> Option<Millis>;
+    /// The time has come (or passed).
+    fn handle_timeout(&mut self, now: Millis);
+    /// The peer closed the connection.
+    fn handle_close(&mut self, now: Millis);
+    /// True once nothing more will be read or written.
+    fn is_closed(&self) -> bool;
+    /// The explanations of everything done since the last call, oldest first.
+    fn take_notes(&mut self) -> Vec<Note>;
+}
+
+/// The server engine as the driver sees it; accepted copies are taken with
+/// [`ServerEngine::poll_delivery`].
+#[derive(Debug)]
+pub struct ServerEngine {
+    /// The engine.
+    pub server: Server,
+}
+
+impl ServerEngine {
+    /// Wraps a server session.
+    pub fn new(server: Server) -> Self {
+        Self { server }
+    }
+
+    /// The next accepted message copy.
+    pub fn poll_delivery(&mut self) -> Option<Delivery> {
+        self.server.poll_delivery()
+    }
+}
+
+impl Engine for ServerEngine {
+    fn receive(&mut self, octets: &[u8], now: Millis) {
+        self.server.receive(octets, now);
+    }
+    fn take_output(&mut self) -> Vec<u8> {
+        self.server.take_output()
+    }
+    fn poll_timeout(&self) -> Option<Millis> {
+        self.server.poll_timeout()
+    }
+    fn handle_timeout(&mut self, now: Millis) {
+        self.server.handle_timeout(now);
+    }
+    fn handle_close(&mut self, now: Millis) {
+        self.server.handle_close(now);
+    }
+    fn is_closed(&self) -> bool {
+        self.server.is_closed()
+    }
+    fn take_notes(&mut self) -> Vec<Note> {
+        let mut notes = Vec::new();
+        while let Some(event) = self.server.poll_event() {
+            let wrote = match &event.kind {
+                ServerEventKind::ReplySent { reply, .. } => Some(reply.encode()),
+                _ => None,
+            };
+            notes.push(Note {
+                explanation: event.explanation,
+                rfc: event.rfc,
+                wrote,
+            });
+        }
+        notes
+    }
+}
+
+/// How a client session ended, as far as the message is concerned.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientOutcome {
+    /// The message text went out after a 354.
+    pub message_sent: bool,
+    /// The reply code to the end of DATA, if one arrived.
+    pub final_code: Option<u16>,
+    /// Every reason the client gave for giving up on something.
+    pub failures: Vec<String>,
+}
+
+impl ClientOutcome {
+    /// True when the server took responsibility for the message and nothing failed.
+    pub fn delivered(&self) -> bool {
+        self.final_code
+            .is_some_and(|code| (200..300).contains(&code))
+            && self.failures.is_empty()
+    }
+}
+
+/// The client engine plus what the CLI needs to decide its exit code.
+#[derive(Debug)]
+pub struct ClientEngine {
+    /// The engine.
+    pub client: Client,
+    /// Learned from the events as they pass.
+    pub outcome: ClientOutcome,
+}
+
+impl ClientEngine {
+    /// Wraps a client session.
+    pub fn new(client: Client) -> Self {
+        Self {
+            client,
+            outcome: ClientOutcome::default(),
+        }
+    }
+
+    fn learn(&mut self, event: &ClientEvent) {
+        match &event.kind {
+            ClientEventKind::MessageSent { .. } => self.outcome.message_sent = true,
+            ClientEventKind::ReplyReceived { reply }
+                if self.outcome.message_sent && self.outcome.final_code.is_none() =>
+            {
+                self.outcome.final_code = Some(reply.code.value());
+            }
+            ClientEventKind::Failed { reason } => self.outcome.failures.push(reason.clone()),
+            _ => {}
+        }
+    }
+}
+
+impl Engine for ClientEngine {
+    fn receive(&mut self, octets: &[u8], now: Millis) {
+        self.client.receive(octets, now);
+    }
+    fn take_output(&mut self) -> Vec<u8> {
+        self.client.take_output()
+    }
+    fn poll_timeout(&self) -> Option<Millis> {
+        // TODO(lead, issue 5): return self.client.poll_timeout() once the client engine
+        // has per-command timers; until then the driver's transport timeout applies.
+        None
+    }
+    fn handle_timeout(&mut self, _now: Millis) {
+        // TODO(lead, issue 5): self.client.handle_timeout(now).
+    }
+    fn handle_close(&mut self, now: Millis) {
+        self.client.handle_close(now);
+    }
+    fn is_closed(&self) -> bool {
+        self.client.is_closed()
+    }
+    fn take_notes(&mut self) -> Vec<Note> {
+        let mut notes = Vec::new();
+        while let Some(event) = self.client.poll_event() {
+            self.learn(&event);
+            notes.push(Note {
+                explanation: event.explanation,
+                rfc: event.rfc,
+                wrote: None,
+            });
+        }
+        notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{Peer, ServerConfig};
+
+    fn written(notes: &[Note]) -> Vec<u8> {
+        notes
+            .iter()
+            .filter_map(|note| note.wrote.clone())
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn server_notes_account_for_every_octet_written() {
+        let peer = Peer {
+            address: "[127.0.0.1]".into(),
+        };
+        let mut engine = ServerEngine::new(Server::new(ServerConfig::default(), peer, 0, 1));
+        let greeting = engine.take_output();
+        assert_eq!(written(&engine.take_notes()), greeting);
+        engine.receive(
+            b"EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<x>\r\nBOGUS\r\n",
+            1,
+        );
+        let output = engine.take_output();
+        let notes = engine.take_notes();
+        assert!(output.starts_with(b"250-mx.example.org"));
+        assert_eq!(written(&notes), output);
+        assert!(notes.len() > 4 && notes.iter().all(|n| n.rfc.starts_with("RFC ")));
+    }
+
+    #[test]
+    fn a_client_delivered_only_with_a_2yz_to_the_data_and_no_failure() {
+        let mut outcome = ClientOutcome::default();
+        assert!(!outcome.delivered());
+        outcome.final_code = Some(250);
+        assert!(outcome.delivered());
+        outcome.failures.push("x@example.org refused".into());
+        assert!(!outcome.delivered());
+        let refused = ClientOutcome {
+            final_code: Some(554),
+            ..ClientOutcome::default()
+        };
+        assert!(!refused.delivered());
+    }
+}

@@ -1,0 +1,78 @@
+//! `esmtp-playground send`: the client engine against a real server over TCP, printing
+//! the same annotated transcript as `serve` (like swaks, but explained).
+
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
+
+use super::clock::{now_ms, os_seed};
+use super::driver::{drive, DriverOptions, Ending};
+use super::engine::{ClientEngine, ClientOutcome};
+use super::transcript::{Side, Transcript};
+use super::NativeError;
+use crate::client::{Client, ClientSpec};
+
+/// Everything `send` needs.
+#[derive(Clone, Debug)]
+pub struct SendOptions {
+    /// `HOST:PORT`.
+    pub server: String,
+    /// What to send.
+    pub spec: ClientSpec,
+    /// How long to try to connect.
+    pub connect_timeout: Duration,
+    /// How long to wait for any reply before giving up (until the client engine has
+    /// per-command timers of its own).
+    pub reply_timeout: Duration,
+}
+
+/// Connects, runs the session with the transcript on stdout, and reports how it ended.
+pub fn send(options: SendOptions) -> Result<ClientOutcome, NativeError> {
+    let client = Client::new(options.spec.clone(), now_ms(), os_seed())
+        .map_err(|e| NativeError::Usage(e.to_string()))?;
+    let mut stream = connect(&options.server, options.connect_timeout)?;
+    let mut transcript = Transcript::new("", Box::new(std::io::stdout()));
+    match stream.peer_addr() {
+        Ok(address) => transcript.info(&format!("connected to {address}")),
+        Err(_) => transcript.info(&format!("connected to {}", options.server)),
+    }
+    let mut engine = ClientEngine::new(client);
+    let driver = DriverOptions {
+        local: Side::Client,
+        transport_timeout: Some(options.reply_timeout),
+        write_timeout: options.reply_timeout,
+    };
+    let ending = drive(
+        &mut stream,
+        &mut engine,
+        &mut transcript,
+        driver,
+        &mut |_, _| {},
+    );
+    let mut outcome = engine.outcome;
+    if ending == Ending::PeerSilent {
+        outcome.failures.push(format!(
+            "no reply from {} within {} s",
+            options.server,
+            options.reply_timeout.as_secs()
+        ));
+    }
+    Ok(outcome)
+}
+
+fn connect(server: &str, timeout: Duration) -> Result<TcpStream, NativeError> {
+    let addresses: Vec<SocketAddr> = server
+        .to_socket_addrs()
+        .map_err(|e| NativeError::Connect(format!("cannot resolve {server}: {e}")))?
+        .collect();
+    let mut last_error = None;
+    for address in &addresses {
+        match TcpStream::connect_timeout(address, timeout) {
+            Ok(stream) => return Ok(stream),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(NativeError::Connect(match last_error {
+        Some(error) => format!("cannot connect to {server}: {error}"),
+        None => format!("cannot connect to {server}: no address"),
+    }))
+}

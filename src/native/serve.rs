@@ -1,0 +1,239 @@
+//! `esmtp-playground serve`: the server engine behind a TCP listener. One engine and one
+//! thread per connection, a bound on concurrent connections (the excess gets 421 from
+//! the reply table and is closed), the real clock and an OS seed per connection, every
+//! transcript on stdout and every accepted copy in the maildir.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clock::{now_ms, os_seed};
+use super::driver::{drive, DriverOptions};
+use super::engine::{Engine, ServerEngine};
+use super::maildir::Maildir;
+use super::transcript::{Side, Transcript};
+use super::NativeError;
+use crate::protocol::ReplyKind;
+use crate::server::{Peer, Server, ServerConfig};
+
+/// A user name and password given with `--user NAME:PASSWORD`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The SASL authentication identity.
+    pub name: String,
+    /// The password.
+    pub password: String,
+}
+
+impl core::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Never print passwords into logs.
+        write!(f, "Credential {{ name: {:?}, password: \"…\" }}", self.name)
+    }
+}
+
+impl core::str::FromStr for Credential {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.split_once(':') {
+            Some((name, password)) if !name.is_empty() => Ok(Self {
+                name: name.to_owned(),
+                password: password.to_owned(),
+            }),
+            _ => Err(format!("expected NAME:PASSWORD, got '{text}'")),
+        }
+    }
+}
+
+/// Everything `serve` needs.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Where to listen, e.g. `127.0.0.1:2525` (`:0` picks a free port).
+    pub listen: String,
+    /// The engine's configuration, shared by every connection.
+    pub config: ServerConfig,
+    /// Accounts for AUTH.
+    // TODO(lead, issue 4): move into ServerConfig once AUTH merges (see `users_note`).
+    pub users: Vec<Credential>,
+    /// Where accepted mail goes; `None` keeps nothing.
+    pub maildir: Option<Maildir>,
+    /// Connections served at once; the next one gets 421.
+    pub max_connections: usize,
+}
+
+/// Stops a peer that never reads from holding a thread for ever.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Binds, prints `listening on ADDR` as the first stdout line, then serves for ever.
+pub fn serve(options: ServeOptions) -> Result<(), NativeError> {
+    let listener = bind(&options.listen)?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| NativeError::Io(format!("cannot read the bound address: {e}")))?;
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "listening on {local}");
+    if !local.ip().is_loopback() {
+        eprintln!("warning: listening on {local}, reachable from other machines");
+    }
+    if let Some(note) = users_note(&options.users) {
+        eprintln!("{note}");
+    }
+    let shared = Arc::new(options);
+    let active = Arc::new(AtomicUsize::new(0));
+    let counter = AtomicU64::new(0);
+    for incoming in listener.incoming() {
+        let stream = match incoming {
+            Ok(stream) => stream,
+            Err(error) => {
+                eprintln!("accept failed: {error}");
+                continue;
+            }
+        };
+        let number = counter.fetch_add(1, Ordering::Relaxed).saturating_add(1);
+        let taken = active.fetch_add(1, Ordering::AcqRel);
+        if taken >= shared.max_connections {
+            active.fetch_sub(1, Ordering::AcqRel);
+            refuse_busy(stream, number, &shared);
+            continue;
+        }
+        let shared = Arc::clone(&shared);
+        let slot = Slot(Arc::clone(&active));
+        let spawned = std::thread::Builder::new()
+            .name(format!("smtp-{number}"))
+            .spawn(move || {
+                let _slot = slot;
+                serve_connection(stream, number, &shared);
+            });
+        if let Err(error) = spawned {
+            eprintln!("cannot start a thread for connection {number}: {error}");
+        }
+    }
+    Ok(())
+}
+
+/// Frees a connection slot when the connection's thread ends, however it ends.
+struct Slot(Arc<AtomicUsize>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn bind(listen: &str) -> Result<TcpListener, NativeError> {
+    let addresses: Vec<SocketAddr> = listen
+        .to_socket_addrs()
+        .map_err(|e| NativeError::Usage(format!("cannot use --listen {listen}: {e}")))?
+        .collect();
+    TcpListener::bind(&addresses[..])
+        .map_err(|e| NativeError::Bind(format!("cannot listen on {listen}: {e}")))
+}
+
+/// What to tell the operator about `--user` while the engine has no AUTH.
+pub fn users_note(users: &[Credential]) -> Option<String> {
+    // TODO(lead, issue 4): once ServerConfig carries accounts, pass `users` into it in
+    // `main` and delete this warning.
+    (!users.is_empty()).then(|| {
+        format!(
+            "warning: {} --user account(s) kept but AUTH is not available yet in this build; \
+             the server does not advertise AUTH",
+            users.len()
+        )
+    })
+}
+
+fn transcript_for(number: u64) -> Transcript {
+    Transcript::new(format!("[#{number}] "), Box::new(std::io::stdout()))
+}
+
+/// Over the bound: one 421 from the table, then close (RFC 5321 §3.8).
+fn refuse_busy(mut stream: TcpStream, number: u64, options: &ServeOptions) {
+    let mut transcript = transcript_for(number);
+    transcript.info(&describe_peer(&stream));
+    let kind = ReplyKind::ServiceUnavailable;
+    let reply = kind.reply_with(format!(
+        "{} Too many connections ({} at once), try again later",
+        options.config.hostname, options.max_connections
+    ));
+    let octets = reply.encode();
+    transcript.octets(Side::Server, &octets);
+    transcript.note(
+        "The server is at its connection limit, so it refuses this one with 421.",
+        kind.rfc(),
+    );
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = stream.write_all(&octets);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    transcript.finish();
+}
+
+fn describe_peer(stream: &TcpStream) -> String {
+    match stream.peer_addr() {
+        Ok(address) => format!("connection from {address}"),
+        Err(_) => "connection from an unknown address".into(),
+    }
+}
+
+/// The TCP-info of RFC 5321 §4.4: an address literal, `[192.0.2.1]` or `[IPv6:...]`.
+fn address_literal(stream: &TcpStream) -> String {
+    match stream.peer_addr() {
+        Ok(SocketAddr::V4(v4)) => format!("[{}]", v4.ip()),
+        Ok(SocketAddr::V6(v6)) => match v6.ip().to_ipv4_mapped() {
+            Some(v4) => format!("[{v4}]"),
+            None => format!("[IPv6:{}]", v6.ip()),
+        },
+        Err(_) => "[unknown]".into(),
+    }
+}
+
+fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions) {
+    let mut transcript = transcript_for(number);
+    transcript.info(&describe_peer(&stream));
+    let peer = Peer {
+        address: address_literal(&stream),
+    };
+    let server = Server::new(options.config.clone(), peer, now_ms(), os_seed());
+    let mut engine = ServerEngine::new(server);
+    let driver = DriverOptions {
+        local: Side::Server,
+        transport_timeout: None,
+        write_timeout: WRITE_TIMEOUT,
+    };
+    let maildir = options.maildir.clone();
+    let mut store = |engine: &mut ServerEngine, transcript: &mut Transcript| {
+        while let Some(delivery) = engine.poll_delivery() {
+            match &maildir {
+                Some(maildir) => match maildir.store(&delivery) {
+                    Ok(path) => transcript.info(&format!(
+                        "stored {} octets for {} in {}",
+                        delivery.message.len(),
+                        delivery.recipient,
+                        path.display()
+                    )),
+                    Err(error) => transcript.info(&format!(
+                        "could not store the copy for {}: {error}",
+                        delivery.recipient
+                    )),
+                },
+                None => transcript.info(&format!(
+                    "accepted {} octets for {} (no --maildir: not kept)",
+                    delivery.message.len(),
+                    delivery.recipient
+                )),
+            }
+        }
+    };
+    drive(
+        &mut stream,
+        &mut engine,
+        &mut transcript,
+        driver,
+        &mut store,
+    );
+    debug_assert!(engine.is_closed());
+    transcript.info("connection closed");
+    transcript.flush();
+}

@@ -1,0 +1,161 @@
+//! Bad flags, unreachable servers and busy ports: a non-zero exit code and one line on
+//! stderr saying what is wrong.
+
+mod cli_support;
+
+use std::net::TcpListener;
+
+use cli_support::run;
+
+fn one_line_stderr(output: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr:?}");
+    stderr
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let output = run(&["serve", "--no-such-flag"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = one_line_stderr(&output);
+    assert!(stderr.contains("--no-such-flag"), "{stderr}");
+}
+
+#[test]
+fn missing_subcommand_and_bad_values_are_usage_errors() {
+    for args in [
+        &[][..],
+        &["serve", "--max-connections", "0"],
+        &["serve", "--idle-timeout", "soon"],
+        &["serve", "--user", "nocolon"],
+        &["send", "--server", "127.0.0.1:1"],
+    ] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        one_line_stderr(&output);
+    }
+}
+
+#[test]
+fn bad_addresses_are_refused_before_connecting() {
+    let output = run(&[
+        "send",
+        "--server",
+        "127.0.0.1:1",
+        "--from",
+        "not an address",
+        "--to",
+        "b@example.org",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(one_line_stderr(&output).contains("From address"));
+}
+
+#[test]
+fn auth_is_refused_until_the_client_speaks_it() {
+    let output = run(&[
+        "send",
+        "--server",
+        "127.0.0.1:1",
+        "--from",
+        "a@example.net",
+        "--to",
+        "b@example.org",
+        "--auth",
+        "PLAIN",
+        "--user",
+        "u",
+        "--password",
+        "p",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(one_line_stderr(&output).contains("AUTH is not available"));
+}
+
+#[test]
+fn unreachable_server_exits_3() {
+    // Bind then drop: the port is now very likely closed, so the connect is refused.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = format!("127.0.0.1:{port}");
+    let output = run(&[
+        "send",
+        "--server",
+        &server,
+        "--from",
+        "a@example.net",
+        "--to",
+        "b@example.org",
+        "--timeout",
+        "5",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains(&format!("cannot connect to {server}")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn busy_port_exits_3() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = run(&["serve", "--listen", &address]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = one_line_stderr(&output);
+    assert!(
+        stderr.contains(&format!("cannot listen on {address}")),
+        "{stderr}"
+    );
+    assert!(stderr.to_lowercase().contains("in use"), "{stderr}");
+}
+
+#[test]
+fn unreadable_config_is_a_usage_error() {
+    let output = run(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--config",
+        "/nonexistent/x.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(one_line_stderr(&output).contains("cannot read --config"));
+}
+
+#[test]
+fn user_accounts_are_kept_with_a_warning_until_auth_merges() {
+    // No silent no-op: while the engine has no AUTH, --user says so on stderr.
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(cli_support::BINARY)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--user",
+            "tim:tanstaaftanstaaf",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut warning = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut warning)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        warning.starts_with("warning: 1 --user account(s) kept but AUTH is not available"),
+        "{warning}"
+    );
+    assert!(
+        !warning.contains("tanstaaf"),
+        "the password must not be printed: {warning}"
+    );
+}
