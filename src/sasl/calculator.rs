@@ -1,0 +1,1 @@
+//! Offline calculator (filled below).
