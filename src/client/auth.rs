@@ -369,6 +369,7 @@ fn build_client(
             authzid: spec.authzid.clone(),
             realm: spec.realm.clone(),
             host: server_name.to_owned(),
+            service: crate::sasl::digest_md5::SMTP_SERVICE.to_owned(),
             cnonce: entropy.alphanumeric(CNONCE_LENGTH),
         })),
     }

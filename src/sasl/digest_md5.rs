@@ -575,6 +575,9 @@ pub struct DigestClientSettings {
     pub realm: Option<String>,
     /// Host part of `digest-uri` (the server's name as the client knows it).
     pub host: String,
+    /// Service part of `digest-uri`: `smtp` for SMTP ([`SMTP_SERVICE`]); other values
+    /// only to reproduce RFC 2831's IMAP and ACAP examples.
+    pub service: String,
     /// The client nonce (fresh per exchange, from the entropy source).
     pub cnonce: String,
 }
@@ -599,7 +602,7 @@ pub fn client_response(
         cnonce: settings.cnonce.clone(),
         nc: FIRST_NONCE_COUNT.into(),
         qop: "auth".into(),
-        digest_uri: format!("{SMTP_SERVICE}/{}", settings.host),
+        digest_uri: format!("{}/{}", settings.service, settings.host),
         authzid: settings.authzid.clone().filter(|a| !a.is_empty()),
         utf8: challenge.utf8,
     };
@@ -800,6 +803,7 @@ mod tests {
             authzid: None,
             realm: None,
             host: "mx.example.org".into(),
+            service: SMTP_SERVICE.into(),
             cnonce: "cn0nce".into(),
         });
         let ServerStep::Challenge(challenge) = server.start(None, &context, &mut trace) else {
@@ -826,6 +830,7 @@ mod tests {
             authzid: None,
             realm: None,
             host: "mx".into(),
+            service: SMTP_SERVICE.into(),
             cnonce: "c".into(),
         });
         let mut trace = Trace::new();
