@@ -110,13 +110,13 @@ fn precheck(text: &str) -> Result<(), Base64Error> {
         }
     }
     let length = text.len();
-    if length % 4 != 0 {
-        return Err(Base64Error::WrongLength { length });
-    }
     if let Some(start) = padding_from {
         if length.saturating_sub(start) > 2 {
             return Err(Base64Error::BadPadding { position: start });
         }
+    }
+    if length % 4 != 0 {
+        return Err(Base64Error::WrongLength { length });
     }
     Ok(())
 }
