@@ -191,7 +191,7 @@ impl Cursor<'_> {
                     Some((_, escaped)) => value.push(escaped),
                     None => return Err(unterminated()),
                 },
-                Some((position, c)) if c.is_control() && c != '\t' => {
+                Some((position, c)) if c.is_ascii_control() && c != '\t' => {
                     return Err(DirectiveError::ControlCharacter { position })
                 }
                 Some((_, c)) => value.push(c),
