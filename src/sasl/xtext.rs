@@ -58,7 +58,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, XtextError> {
         match octet {
             b'+' => {
                 let digits = bytes
-                    .get(position + 1..position + 3)
+                    .get(position.saturating_add(1)..position.saturating_add(3))
                     .and_then(|pair| core::str::from_utf8(pair).ok())
                     .filter(|pair| pair.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F')))
                     .and_then(|pair| u8::from_str_radix(pair, 16).ok());
@@ -66,11 +66,11 @@ pub fn decode(text: &str) -> Result<Vec<u8>, XtextError> {
                     return Err(XtextError::BadHexChar { position });
                 };
                 decoded.push(value);
-                position += 3;
+                position = position.saturating_add(3);
             }
             b'!'..=b'~' if octet != b'=' => {
                 decoded.push(octet);
-                position += 1;
+                position = position.saturating_add(1);
             }
             _ => return Err(XtextError::BadCharacter { position, octet }),
         }
