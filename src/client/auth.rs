@@ -275,10 +275,15 @@ impl ClientAuth {
                     RFC_AUTH,
                 );
                 line.extend_from_slice(b"\r\n");
-                ClientAuthStep::Send {
-                    line,
-                    explanation: format!("{} response to the server's challenge", self.mechanism),
-                }
+                let explanation = if octets.is_empty() {
+                    format!(
+                        "{}: empty response, acknowledging the server's last challenge",
+                        self.mechanism
+                    )
+                } else {
+                    format!("{} response to the server's challenge", self.mechanism)
+                };
+                ClientAuthStep::Send { line, explanation }
             }
             Err(failure) => self.cancel(failure.explanation),
         }
