@@ -39,3 +39,30 @@ pub fn default_scenario() -> Result<JsValue, JsError> {
 pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// The SASL calculator's encoder: `{mechanism, user, password, authzid?, challenge?,
+/// realm?, nonce?, cnonce?, host?, service?, loginInitialResponse?}` →
+/// `{mechanism, clientLines, exchange: [{from, line, decoded}], digest, trace}`.
+/// See `sasl::calculator::EncodeRequest` for which fields each mechanism needs.
+#[wasm_bindgen(js_name = saslEncode)]
+pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
+    let request: crate::sasl::calculator::EncodeRequest =
+        serde_wasm_bindgen::from_value(request)
+            .map_err(|e| JsError::new(&format!("invalid SASL encode request: {e}")))?;
+    let result =
+        crate::sasl::calculator::encode(&request).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&result)
+}
+
+/// The SASL calculator's decoder: `{input, mechanism?, password?, challenge?}` where
+/// `input` is base64 or a log line (`AUTH PLAIN …`, `334 …`, with or without swaks'
+/// arrows) → `{source, base64, octets, mechanism, interpretation, problems, trace}`.
+#[wasm_bindgen(js_name = saslDecode)]
+pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
+    let request: crate::sasl::calculator::DecodeRequest =
+        serde_wasm_bindgen::from_value(request)
+            .map_err(|e| JsError::new(&format!("invalid SASL decode request: {e}")))?;
+    let result =
+        crate::sasl::calculator::decode(&request).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&result)
+}

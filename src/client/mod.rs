@@ -1,5 +1,6 @@
 //! The SMTP client engine, sans-IO.
 
+pub mod auth;
 pub mod event;
 pub mod message;
 pub mod session;

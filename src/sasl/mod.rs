@@ -1,2 +1,348 @@
-//! SASL mechanisms (PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5), one file each behind shared
-//! client and server traits. Filled in by the AUTH work.
+//! SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5 and DIGEST-MD5, one
+//! file each behind the shared [`ClientMechanism`] and [`ServerMechanism`] traits.
+//!
+//! Mechanisms work on decoded octets only: base64 and the `334` framing belong to
+//! `server::auth` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
+//! saying what was computed, from which inputs, and which octets go on the wire.
+
+pub mod base64;
+pub mod calculator;
+pub mod cram_md5;
+pub mod digest_md5;
+pub mod login;
+pub mod plain;
+pub mod trace;
+pub mod xtext;
+
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::ReplyKind;
+use trace::Trace;
+
+/// The SASL mechanisms the playground speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mechanism {
+    /// RFC 4616: one message `[authzid] NUL authcid NUL passwd`.
+    #[serde(rename = "PLAIN")]
+    Plain,
+    /// draft-murchison-sasl-login: `Username:` and `Password:` prompts.
+    #[serde(rename = "LOGIN")]
+    Login,
+    /// RFC 2195: HMAC-MD5 over a server challenge.
+    #[serde(rename = "CRAM-MD5")]
+    CramMd5,
+    /// RFC 2831 (Historic since RFC 6331, still deployed): HTTP-digest style.
+    #[serde(rename = "DIGEST-MD5")]
+    DigestMd5,
+}
+
+impl Mechanism {
+    /// Every mechanism, in the order servers usually list them (Postfix + Cyrus).
+    pub const ALL: [Mechanism; 4] = [Self::Plain, Self::Login, Self::CramMd5, Self::DigestMd5];
+
+    /// The client's default preference when the user picks "auto": strongest first.
+    /// DIGEST-MD5 and CRAM-MD5 never send the password; PLAIN beats LOGIN because it is
+    /// standardised (RFC 4616) and needs one round trip.
+    pub const DEFAULT_PREFERENCE: [Mechanism; 4] =
+        [Self::DigestMd5, Self::CramMd5, Self::Plain, Self::Login];
+
+    /// The registered name, as written after `AUTH` and in the EHLO `AUTH` line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "PLAIN",
+            Self::Login => "LOGIN",
+            Self::CramMd5 => "CRAM-MD5",
+            Self::DigestMd5 => "DIGEST-MD5",
+        }
+    }
+
+    /// Parses a mechanism name; SASL names are case-insensitive (RFC 4422 §3.1).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|mechanism| mechanism.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The document that defines the mechanism, for explanations.
+    pub const fn rfc(self) -> &'static str {
+        match self {
+            Self::Plain => "RFC 4616",
+            Self::Login => "draft-murchison-sasl-login",
+            Self::CramMd5 => "RFC 2195",
+            Self::DigestMd5 => "RFC 2831",
+        }
+    }
+
+    /// True when the password itself crosses the wire (only base64-encoded), so a
+    /// server should allow the mechanism only over TLS (RFC 4954 §4, RFC 4616 §6).
+    pub const fn sends_password_in_clear(self) -> bool {
+        matches!(self, Self::Plain | Self::Login)
+    }
+
+    /// True when the server speaks first, so `AUTH <mech> <initial-response>` is a
+    /// protocol error (RFC 4954 §4: 501 5.7.0).
+    pub const fn is_server_first(self) -> bool {
+        matches!(self, Self::CramMd5 | Self::DigestMd5)
+    }
+}
+
+impl fmt::Display for Mechanism {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One user the server knows. The playground stores plain passwords because CRAM-MD5
+/// and DIGEST-MD5 need them (or an equivalent secret) on the server side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct UserCredential {
+    /// The authentication identity (authcid / username).
+    pub name: String,
+    /// The password.
+    pub password: String,
+}
+
+impl Default for UserCredential {
+    fn default() -> Self {
+        Self {
+            name: "alice".into(),
+            password: "S3cret-pw".into(),
+        }
+    }
+}
+
+/// What a server mechanism needs to know about the server, passed into every step so
+/// mechanisms hold no configuration of their own.
+#[derive(Clone, Copy, Debug)]
+pub struct ServerContext<'a> {
+    /// Known users and their passwords.
+    pub users: &'a [UserCredential],
+    /// Whether a client may act as someone else (authzid ≠ authcid, RFC 4616 §2).
+    pub allow_authzid: bool,
+    /// The server's hostname (CRAM-MD5 challenge, DIGEST-MD5 digest-uri host).
+    pub hostname: &'a str,
+    /// The DIGEST-MD5 realm offered; empty means the hostname.
+    pub realm: &'a str,
+    /// Further hosts accepted in a DIGEST-MD5 `digest-uri` (e.g. the server's IP
+    /// literal, which swaks sends and Cyrus accepts).
+    pub digest_uri_aliases: &'a [String],
+}
+
+impl ServerContext<'_> {
+    /// The password of `name`, if the user exists. User names are compared exactly.
+    pub fn password_of(&self, name: &str) -> Option<&str> {
+        self.users
+            .iter()
+            .find(|user| user.name == name)
+            .map(|user| user.password.as_str())
+    }
+
+    /// The realm the server offers: the configured one or the hostname.
+    pub fn effective_realm(&self) -> &str {
+        if self.realm.is_empty() {
+            self.hostname
+        } else {
+            self.realm
+        }
+    }
+}
+
+/// Why a SASL exchange failed, and so which reply the server sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// Unknown user or wrong password/digest: 535 5.7.8.
+    BadCredentials,
+    /// The decoded response does not follow the mechanism's grammar (wrong number of
+    /// NULs, missing directive…). RFC 4954 leaves the code open; like Postfix with
+    /// Cyrus we answer 535 5.7.8 and say exactly what was wrong.
+    Malformed,
+    /// authzid differs from authcid and the policy forbids acting for someone else.
+    AuthzidRefused,
+    /// The peer asked for something this implementation deliberately does not offer
+    /// (DIGEST-MD5 qop auth-int / auth-conf).
+    Unsupported,
+    /// The server's challenge or rspauth was wrong (client side): the client cancels.
+    ServerNotTrusted,
+}
+
+impl FailureKind {
+    /// The reply a server sends for this failure.
+    pub const fn reply_kind(self) -> ReplyKind {
+        match self {
+            Self::BadCredentials
+            | Self::Malformed
+            | Self::AuthzidRefused
+            | Self::Unsupported
+            | Self::ServerNotTrusted => ReplyKind::AuthInvalidCredentials,
+        }
+    }
+}
+
+/// A failed SASL step: the kind (which reply) and a sentence for the learner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SaslFailure {
+    /// What went wrong, as a type.
+    pub kind: FailureKind,
+    /// One sentence saying what exactly was wrong.
+    pub explanation: String,
+    /// The section of the mechanism's RFC that was broken.
+    pub rfc: &'static str,
+}
+
+impl SaslFailure {
+    /// A failure of `kind`.
+    pub fn new(kind: FailureKind, explanation: impl Into<String>, rfc: &'static str) -> Self {
+        Self {
+            kind,
+            explanation: explanation.into(),
+            rfc,
+        }
+    }
+
+    /// A grammar violation.
+    pub fn malformed(explanation: impl Into<String>, rfc: &'static str) -> Self {
+        Self::new(FailureKind::Malformed, explanation, rfc)
+    }
+
+    /// Wrong user or password.
+    pub fn bad_credentials(explanation: impl Into<String>, rfc: &'static str) -> Self {
+        Self::new(FailureKind::BadCredentials, explanation, rfc)
+    }
+}
+
+impl fmt::Display for SaslFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.explanation, self.rfc)
+    }
+}
+
+/// Who authenticated, once a server mechanism succeeds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Authenticated {
+    /// The authentication identity whose password was checked.
+    pub authcid: String,
+    /// The identity the client acts as, when it asked for a different one.
+    pub authzid: Option<String>,
+}
+
+/// What a server mechanism does after a client message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerStep {
+    /// Send these octets as the next challenge (base64 after `334 `).
+    Challenge(Vec<u8>),
+    /// The exchange is over and the client is who it says.
+    Success(Authenticated),
+    /// The exchange is over and failed.
+    Failure(SaslFailure),
+}
+
+/// The server half of a mechanism. Call [`ServerMechanism::start`] once with the
+/// decoded initial response (if the client sent one), then [`ServerMechanism::step`]
+/// with each decoded response until the result is not a challenge.
+pub trait ServerMechanism {
+    /// Which mechanism this is.
+    fn mechanism(&self) -> Mechanism;
+    /// The first move: a challenge, or the result of processing the initial response.
+    fn start(
+        &mut self,
+        initial_response: Option<&[u8]>,
+        context: &ServerContext<'_>,
+        trace: &mut Trace,
+    ) -> ServerStep;
+    /// Processes one decoded client response.
+    fn step(
+        &mut self,
+        response: &[u8],
+        context: &ServerContext<'_>,
+        trace: &mut Trace,
+    ) -> ServerStep;
+}
+
+/// The client half of a mechanism. Call [`ClientMechanism::initial_response`] once
+/// before sending AUTH, then [`ClientMechanism::step`] with each decoded challenge.
+pub trait ClientMechanism {
+    /// Which mechanism this is.
+    fn mechanism(&self) -> Mechanism;
+    /// The octets to send with the AUTH command, or `None` to wait for a challenge.
+    fn initial_response(&mut self, trace: &mut Trace) -> Option<Vec<u8>>;
+    /// The response to one decoded challenge. An error means the client must cancel
+    /// with `*` (RFC 4954 §4).
+    fn step(&mut self, challenge: &[u8], trace: &mut Trace) -> Result<Vec<u8>, SaslFailure>;
+}
+
+/// Compares two octet strings in time that depends only on their lengths, so a
+/// network attacker cannot learn a digest prefix from response times.
+pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+    if left.len() != right.len() {
+        return false;
+    }
+    let difference = left
+        .iter()
+        .zip(right)
+        .fold(0u8, |accumulated, (a, b)| accumulated | (a ^ b));
+    difference == 0
+}
+
+/// Lower-case hex of `octets`, as CRAM-MD5 and DIGEST-MD5 write digests.
+pub fn lower_hex(octets: &[u8]) -> String {
+    use fmt::Write as _;
+    octets.iter().fold(
+        String::with_capacity(octets.len() * 2),
+        |mut text, octet| {
+            let _ = write!(text, "{octet:02x}");
+            text
+        },
+    )
+}
+
+/// Text for a learner from octets that should be UTF-8: the string, or a note saying
+/// at which octet it stops being UTF-8.
+pub fn utf8_or_explain(octets: &[u8], what: &str) -> Result<String, String> {
+    String::from_utf8(octets.to_vec()).map_err(|error| {
+        format!(
+            "the {what} is not valid UTF-8 (invalid octet at position {})",
+            error.utf8_error().valid_up_to()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_case_insensitively() {
+        for mechanism in Mechanism::ALL {
+            assert_eq!(Mechanism::parse(mechanism.name()), Some(mechanism));
+            assert_eq!(
+                Mechanism::parse(&mechanism.name().to_ascii_lowercase()),
+                Some(mechanism)
+            );
+        }
+        assert_eq!(Mechanism::parse("GSSAPI"), None);
+        assert_eq!(Mechanism::parse(""), None);
+    }
+
+    #[test]
+    fn display_is_the_wire_name() {
+        assert_eq!(Mechanism::CramMd5.to_string(), "CRAM-MD5");
+        assert_eq!(Mechanism::DigestMd5.to_string(), "DIGEST-MD5");
+    }
+
+    #[test]
+    fn constant_time_eq_compares_content_and_length() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
+
+    #[test]
+    fn lower_hex_pads_each_octet() {
+        assert_eq!(lower_hex(&[0x00, 0x0f, 0xab]), "000fab");
+    }
+}

@@ -1,5 +1,6 @@
 //! The SMTP server engine (RFC 5321), sans-IO.
 
+pub mod auth;
 pub mod config;
 pub mod data;
 pub mod event;
