@@ -56,7 +56,8 @@ pub enum Choice {
     Encode {
         /// The encoding used.
         encoding: TransferEncoding,
-        /// Whether `BODY=8BITMIME` is declared.
+        /// Whether `BODY=8BITMIME` is declared (JSON `body8bitmime`).
+        #[serde(rename = "body8bitmime")]
         body_8bitmime: bool,
     },
     /// 8-bit body, no 8BITMIME, and the spec says refuse: not sent.

@@ -143,6 +143,7 @@ pub struct Client {
     phase: Phase,
     capabilities: Capabilities,
     transaction: Transaction,
+    transaction_started: bool,
     raw_sent: Vec<bool>,
     decisions: Vec<Decision>,
     outcome: Outcome,
@@ -182,6 +183,7 @@ impl Client {
             phase: Phase::Connected,
             capabilities: Capabilities::default(),
             transaction: Transaction::default(),
+            transaction_started: false,
             decisions: Vec::new(),
             outcome: Outcome::default(),
             now,
@@ -515,7 +517,9 @@ impl Client {
         };
         let octets = plan.payload.len();
         let encoding = plan.encoding;
-        self.output.extend_from_slice(&plan.payload);
+        let payload = plan.payload.clone();
+        self.open_flight();
+        self.output.extend_from_slice(&payload);
         self.awaiting.push_back(Awaiting::EndOfData);
         self.emit(
             ClientEventKind::MessageSent { octets, encoding },
@@ -836,6 +840,7 @@ impl Client {
     }
 
     fn start_transaction(&mut self, recipients: Vec<Mailbox>, first: bool) {
+        self.transaction_started = true;
         self.transaction = Transaction {
             first,
             to_send: recipients.into(),
@@ -978,6 +983,13 @@ impl Client {
     /// message that never reached its final reply did not get it. Drains them, so
     /// calling twice counts nobody twice.
     fn undeliver_rest(&mut self) {
+        if !self.transaction_started {
+            // The session ended before any MAIL: nobody got the message.
+            self.transaction_started = true;
+            let everyone = self.recipients.iter().map(ToString::to_string);
+            self.outcome.undelivered.extend(everyone);
+            return;
+        }
         let transaction = &mut self.transaction;
         let accepted = if transaction.message == Progress::NotSent {
             core::mem::take(&mut transaction.accepted)
