@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod header;
 pub mod message;
+pub mod negotiation;
 pub mod outcome;
 pub mod session;
 pub mod spec;

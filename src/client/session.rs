@@ -18,8 +18,9 @@ use super::decision::{Choice, Decision};
 use super::error::{reject_line_breaks, SpecError};
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
 use super::message::{dot_stuff, Draft, TransferEncoding};
+use super::negotiation;
 use super::outcome::{Outcome, Refusal};
-use super::spec::{ClientSpec, EightBitPolicy, HelloMode, PipeliningMode, Step};
+use super::spec::{ClientSpec, HelloMode, Step};
 use super::timeouts;
 use crate::entropy::Entropy;
 use crate::protocol::{
@@ -662,21 +663,35 @@ impl Client {
         }
     }
 
-    /// Chooses the body encoding, SIZE and pipelining from what the server offered.
+    /// Chooses the body encoding, SIZE and pipelining from what the server offered
+    /// (rules in [`super::negotiation`]); records each decision, or quits when one of
+    /// them is not to send.
     fn negotiate(&mut self) {
-        let Some(encoding) = self.choose_encoding() else {
-            return;
+        let traits = self.draft.traits();
+        let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
+        {
+            Ok((encoding, decision)) => {
+                self.decide(decision);
+                encoding
+            }
+            Err(refusal) => return self.refuse_to_send(refusal),
         };
         let message = self.draft.render(encoding);
         let octets = u64::try_from(message.len()).unwrap_or(u64::MAX);
-        let Some(size_parameter) = self.choose_size(octets) else {
-            return;
+        let mut parameters = match negotiation::size(octets, &self.capabilities) {
+            Ok((parameter, decision)) => {
+                self.decide(decision);
+                parameter.into_iter().collect::<Vec<Parameter>>()
+            }
+            Err(refusal) => return self.refuse_to_send(refusal),
         };
-        let mut parameters: Vec<Parameter> = size_parameter.into_iter().collect();
         if encoding == TransferEncoding::EightBit {
             parameters.push(Parameter::new("BODY", "8BITMIME"));
         }
-        let pipelining = self.choose_pipelining();
+        let first_group = self.first_group_size();
+        let (pipelining, decision) =
+            negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
+        self.decide(decision);
         self.plan = Some(Plan {
             parameters,
             payload: dot_stuff(&message),
@@ -685,140 +700,11 @@ impl Client {
         });
     }
 
-    fn choose_encoding(&mut self) -> Option<TransferEncoding> {
-        let traits = self.draft.traits();
-        let offered_8bit = self.capabilities.has("8BITMIME");
-        let offered = if offered_8bit {
-            "8BITMIME"
-        } else {
-            "no 8BITMIME"
-        };
-        let (encoding, why, rfc) = if traits.needs_encoding() {
-            (
-                TransferEncoding::QuotedPrintable,
-                "The body has a line over 998 octets or a control octet: quoted-printable keeps every line short and 7-bit.",
-                "RFC 5321 §4.5.3.1.6",
-            )
-        } else if !traits.eight_bit {
-            (
-                TransferEncoding::SevenBit,
-                "The body is 7-bit ASCII, so no BODY parameter is needed.",
-                "RFC 6152 §3",
-            )
-        } else if offered_8bit {
-            (
-                TransferEncoding::EightBit,
-                "The body has 8-bit octets and the server offers 8BITMIME: BODY=8BITMIME.",
-                "RFC 6152 §3",
-            )
-        } else if self.spec.eight_bit == EightBitPolicy::Downgrade {
-            (
-                TransferEncoding::QuotedPrintable,
-                "The body has 8-bit octets but the server lacks 8BITMIME: downgraded to quoted-printable, as the spec allows.",
-                "RFC 6152 §3",
-            )
-        } else {
-            self.decide(Decision::new(
-                Choice::RefuseEightBit,
-                offered,
-                "not sent",
-                "The body has 8-bit octets, the server lacks 8BITMIME and the spec says refuse: the message is not sent.",
-                "RFC 6152 §3",
-            ));
-            self.quit(
-                "8-bit body and no 8BITMIME: the message is not sent; QUIT.",
-                "RFC 6152 §3",
-            );
-            return None;
-        };
-        let body_8bitmime = encoding == TransferEncoding::EightBit;
-        let used = format!(
-            "Content-Transfer-Encoding: {}{}",
-            encoding.header_value(),
-            if body_8bitmime { ", BODY=8BITMIME" } else { "" }
-        );
-        self.decide(Decision::new(
-            Choice::Encode {
-                encoding,
-                body_8bitmime,
-            },
-            offered,
-            used,
-            why,
-            rfc,
-        ));
-        Some(encoding)
-    }
-
-    /// `Some(parameter)` to go on (with or without SIZE=), `None` when too big.
-    fn choose_size(&mut self, octets: u64) -> Option<Option<Parameter>> {
-        let decision = match self.capabilities.size() {
-            None => Decision::new(
-                Choice::NoSizeParameter { octets },
-                "no SIZE",
-                "none",
-                format!("The server did not offer SIZE, so the {octets}-octet size is not declared."),
-                "RFC 1870 §6",
-            ),
-            Some(Some(limit)) if octets > limit => {
-                self.decide(Decision::new(
-                    Choice::TooBig { octets, limit },
-                    format!("SIZE {limit}"),
-                    "not sent",
-                    format!("The message is {octets} octets, over the server's limit of {limit}: not sent."),
-                    "RFC 1870 §6",
-                ));
-                self.quit(
-                    format!("Message of {octets} octets is over the {limit}-octet SIZE limit; QUIT."),
-                    "RFC 1870 §6",
-                );
-                return None;
-            }
-            Some(limit) => Decision::new(
-                Choice::DeclareSize { octets },
-                limit.map_or_else(|| "SIZE (no limit given)".to_owned(), |l| format!("SIZE {l}")),
-                format!("SIZE={octets}"),
-                format!(
-                    "SIZE={octets} because the server offered {}: it can refuse a too-big message before it is sent.",
-                    limit.map_or_else(|| "SIZE".to_owned(), |l| format!("SIZE {l}"))
-                ),
-                "RFC 1870 §6",
-            ),
-        };
-        let declare = matches!(decision.choice, Choice::DeclareSize { .. });
-        self.decide(decision);
-        Some(declare.then(|| Parameter::new("SIZE", octets.to_string())))
-    }
-
-    fn choose_pipelining(&mut self) -> bool {
-        let offered = self.capabilities.has("PIPELINING");
-        let offered_text = if offered {
-            "PIPELINING"
-        } else {
-            "no PIPELINING"
-        };
-        let (use_it, why) = match (offered, self.spec.pipelining) {
-            (false, _) => (false, "The server did not offer PIPELINING: one command, one reply."),
-            (true, PipeliningMode::Off) => (false, "PIPELINING is offered but switched off in the spec: lock-step."),
-            (true, PipeliningMode::Auto) => (true, "The server offers PIPELINING: MAIL, RCPT… and DATA go as one group, saving round trips."),
-        };
-        let (choice, used) = if use_it {
-            let commands = self.first_group_size();
-            (
-                Choice::Pipeline { commands },
-                format!("groups of {commands} commands"),
-            )
-        } else {
-            (Choice::LockStep, "lock-step".to_owned())
-        };
-        self.decide(Decision::new(
-            choice,
-            offered_text,
-            used,
-            why,
-            "RFC 2920 §3",
-        ));
-        use_it
+    fn refuse_to_send(&mut self, refusal: Decision) {
+        let explanation = format!("{} QUIT.", refusal.why);
+        let rfc = refusal.rfc;
+        self.decide(refusal);
+        self.quit(explanation, rfc);
     }
 
     /// How far the first group may reach: raw lines or quit-after at MAIL or RCPT need
