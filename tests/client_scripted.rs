@@ -851,3 +851,50 @@ fn spec_reads_camel_case_json_with_defaults() {
     assert_eq!(spec.message.from, "alice@example.net", "default kept");
     assert_eq!(spec.hostname, "client.example.net");
 }
+
+#[test]
+fn size_refused_at_mail_ends_with_quit() {
+    let run = run_all_splits(&ClientSpec::default(), || Script {
+        mail: "552 5.3.4 Message size exceeds fixed limit\r\n".into(),
+        rcpt: Box::new(|_, _| "503 5.5.1 Error: need MAIL command\r\n".into()),
+        data: "503 5.5.1 Error: need RCPT command\r\n".into(),
+        ..Script::default()
+    });
+    assert_eq!(run.verbs(), ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"]);
+    assert!(run
+        .explanations()
+        .contains("5.3.4 Message too big for system (permanent failure)"));
+}
+
+#[test]
+fn a_354_without_accepted_recipients_gets_only_the_terminator() {
+    let spec = spec_with(MessageSpec {
+        to: vec!["x@elsewhere.example".into()],
+        ..MessageSpec::default()
+    });
+    let run = run_all_splits(&spec, || Script {
+        rcpt: relay_rule(),
+        ..Script::default()
+    });
+    assert_eq!(run.messages, [Vec::<u8>::new()], "only '.' was sent");
+    assert_eq!(
+        run.verbs(),
+        ["EHLO", "MAIL", "RCPT", "DATA", "RSET", "QUIT"]
+    );
+    assert!(run.client.outcome().delivered.is_empty());
+}
+
+#[test]
+fn server_closing_early_is_reported() {
+    let mut client = Client::new(ClientSpec::default(), START, 1).unwrap();
+    client.receive(b"220 mx\r\n", START);
+    client.handle_close(START + 5);
+    let kinds: Vec<ClientEventKind> = std::iter::from_fn(|| client.poll_event())
+        .map(|e| e.kind)
+        .collect();
+    assert!(kinds
+        .iter()
+        .any(|k| matches!(k, ClientEventKind::Failed { reason } if reason == "connection closed")));
+    assert!(client.is_closed());
+    assert_eq!(client.outcome().undelivered, ["bob@example.org"]);
+}
