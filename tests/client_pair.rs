@@ -353,3 +353,57 @@ fn every_client_event_is_explained_and_timelines_are_deterministic() {
         .iter()
         .any(|k| matches!(k, ClientEventKind::CapabilitiesLearned { .. })));
 }
+
+#[test]
+fn the_loopback_clock_jumps_to_the_client_timer_when_the_server_stays_silent() {
+    // Raw lines put the server into DATA mode, so it reads the client's next commands as
+    // message text and never answers them: the client's 5-minute MAIL timer must fire
+    // before the server's (longer) idle timer.
+    let mut silent = scenario(MessageSpec::default());
+    silent.server.idle_timeout_ms = 30 * esmtp_playground::time::MINUTE;
+    silent.client.raw_lines = [
+        "MAIL FROM:<x@example.net>",
+        "RCPT TO:<bob@example.org>",
+        "DATA",
+    ]
+    .into_iter()
+    .map(|line| RawLine {
+        after: Step::Ehlo,
+        line: line.into(),
+    })
+    .collect();
+    let timeline = run(&silent).unwrap();
+    let last_write = timeline
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            TimelineEntry::Bytes {
+                at,
+                direction: Direction::ClientToServer,
+                ..
+            } => Some(*at),
+            _ => None,
+        })
+        .next_back()
+        .unwrap();
+    let timed_out = client_kinds(&timeline)
+        .into_iter()
+        .find_map(|k| match k {
+            ClientEventKind::TimedOut {
+                waiting_for,
+                limit_ms,
+            } => Some((waiting_for.clone(), *limit_ms)),
+            _ => None,
+        })
+        .expect("client timeout");
+    assert_eq!(
+        timed_out,
+        ("MAIL".to_owned(), 5 * esmtp_playground::time::MINUTE)
+    );
+    assert_eq!(
+        timeline.end_time,
+        last_write + 5 * esmtp_playground::time::MINUTE
+    );
+    assert!(timeline.deliveries.is_empty());
+    assert!(!timeline.truncated);
+}

@@ -1055,7 +1055,15 @@ fn distinct_recipients(spec: &ClientSpec) -> Result<Vec<Mailbox>, SpecError> {
     let mut recipients: Vec<Mailbox> = Vec::new();
     for address in message.to.iter().chain(&message.cc).chain(&message.bcc) {
         let mailbox = parse_address(address, "recipient")?;
-        if !recipients.contains(&mailbox) {
+        // Domains are case-insensitive, local-parts are not (RFC 5321 §2.4).
+        let same = |known: &Mailbox| {
+            known.local_part == mailbox.local_part
+                && known
+                    .domain
+                    .as_str()
+                    .eq_ignore_ascii_case(mailbox.domain.as_str())
+        };
+        if !recipients.iter().any(same) {
             recipients.push(mailbox);
         }
     }
