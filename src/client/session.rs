@@ -24,8 +24,8 @@ use super::spec::{ClientSpec, HelloMode, Step};
 use super::timeouts;
 use crate::entropy::Entropy;
 use crate::protocol::{
-    Capabilities, Command, Domain, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyReader,
-    ReplyStatus, ReversePath,
+    Capabilities, Command, Domain, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyKind,
+    ReplyReader, ReplyStatus, ReversePath,
 };
 use crate::time::{Millis, MINUTE};
 
@@ -326,7 +326,7 @@ impl Client {
             explanation,
             "RFC 5321 §4.2",
         );
-        if reply.code.value() == 421 && awaiting != Some(Awaiting::Quit) {
+        if reply.code == ReplyKind::ServiceUnavailable.code() && awaiting != Some(Awaiting::Quit) {
             self.fail("421: the server is closing the connection, so the client closes too");
             return;
         }
@@ -358,7 +358,7 @@ impl Client {
     }
 
     fn on_greeting(&mut self, reply: &Reply) {
-        if reply.code.value() == 220 {
+        if reply.code == ReplyKind::Greeting.code() {
             self.phase = Phase::Greeted;
         } else {
             self.quit_after(reply, "the server refused service in its greeting");
@@ -366,48 +366,60 @@ impl Client {
     }
 
     fn on_ehlo(&mut self, reply: &Reply) {
-        match reply.code.value() {
-            250 => {
-                self.capabilities =
-                    Capabilities::from_ehlo_lines(reply.lines.iter().skip(1).map(String::as_str));
-                self.replies
-                    .expect_enhanced_codes(self.capabilities.has("ENHANCEDSTATUSCODES"));
-                let offered = self.offered_summary();
-                self.emit(
-                    ClientEventKind::CapabilitiesLearned {
-                        capabilities: self.capabilities.clone(),
-                    },
-                    format!("The server offers: {offered}."),
-                    "RFC 5321 §4.1.1.1",
-                );
-                let count = self.capabilities.extensions.len();
-                self.decide(Decision::new(
-                    Choice::Ehlo { extensions: count },
-                    offered,
-                    "EHLO",
-                    format!("EHLO was accepted, so the {count} extensions listed may be used."),
-                    "RFC 5321 §4.1.1.1",
-                ));
-                self.phase = Phase::Hello;
-            }
-            500 | 502 => {
-                self.decide(Decision::new(
-                    Choice::HeloFallback,
-                    format!("no EHLO ({})", reply.code),
-                    "HELO",
-                    "EHLO was refused with 500/502: an old server. HELO instead, and no extensions.",
-                    "RFC 5321 §3.2",
-                ));
-                let domain = self.spec.hostname.clone();
-                self.send(
-                    Command::Helo { domain },
-                    Awaiting::Helo,
-                    "RFC 5321 §3.2",
-                    "Falling back to HELO after the server refused EHLO.",
-                );
-            }
-            _ => self.quit_after(reply, "EHLO was refused"),
+        let code = reply.code;
+        if code == ReplyKind::Hello.code() {
+            self.learn_capabilities(reply);
+        } else if code == ReplyKind::CommandUnrecognized.code()
+            || code == ReplyKind::NotImplemented.code()
+        {
+            self.fall_back_to_helo(reply);
+        } else {
+            self.quit_after(reply, "EHLO was refused");
         }
+    }
+
+    /// The EHLO reply's lines after the first are the extensions (RFC 5321 §4.1.1.1).
+    fn learn_capabilities(&mut self, reply: &Reply) {
+        self.capabilities =
+            Capabilities::from_ehlo_lines(reply.lines.iter().skip(1).map(String::as_str));
+        self.replies
+            .expect_enhanced_codes(self.capabilities.has("ENHANCEDSTATUSCODES"));
+        let offered = self.offered_summary();
+        self.emit(
+            ClientEventKind::CapabilitiesLearned {
+                capabilities: self.capabilities.clone(),
+            },
+            format!("The server offers: {offered}."),
+            "RFC 5321 §4.1.1.1",
+        );
+        let count = self.capabilities.extensions.len();
+        self.decide(Decision::new(
+            Choice::Ehlo { extensions: count },
+            offered,
+            "EHLO",
+            format!("EHLO was accepted, so the {count} extensions listed may be used."),
+            "RFC 5321 §4.1.1.1",
+        ));
+        self.phase = Phase::Hello;
+    }
+
+    /// RFC 5321 §3.2: a server that does not know EHLO answers 500 or 502; the client
+    /// says HELO instead and uses no extension.
+    fn fall_back_to_helo(&mut self, reply: &Reply) {
+        self.decide(Decision::new(
+            Choice::HeloFallback,
+            format!("no EHLO ({})", reply.code),
+            "HELO",
+            "EHLO was refused with 500/502: an old server. HELO instead, and no extensions.",
+            "RFC 5321 §3.2",
+        ));
+        let domain = self.spec.hostname.clone();
+        self.send(
+            Command::Helo { domain },
+            Awaiting::Helo,
+            "RFC 5321 §3.2",
+            "Falling back to HELO after the server refused EHLO.",
+        );
     }
 
     fn on_helo(&mut self, reply: &Reply) {
@@ -452,7 +464,7 @@ impl Client {
             self.transaction.accepted.push(mailbox);
             return;
         }
-        let deferred = reply.code.value() == 452;
+        let deferred = reply.code == ReplyKind::TooManyRecipients.code();
         self.emit(
             ClientEventKind::RecipientRefused {
                 address: address.clone(),
@@ -484,7 +496,7 @@ impl Client {
     }
 
     fn on_data(&mut self, reply: &Reply) {
-        if reply.code.value() != 354 {
+        if reply.code != ReplyKind::StartMailInput.code() {
             self.transaction.data = Progress::Refused;
             if !self.transaction.accepted.is_empty() {
                 let meaning = ReplyMeaning::of(reply).summary(reply);
