@@ -1,11 +1,13 @@
 //! Whatever a server sends, the client never panics, its output and events stay bounded,
 //! and cutting the input differently never changes what it does.
 
+mod client_support;
+
 use esmtp_playground::client::{Client, ClientSpec, MessageSpec, PipeliningMode, Step};
 use esmtp_playground::time::MINUTE;
 use proptest::prelude::*;
 
-const START: u64 = 1_795_856_400_000;
+const START: u64 = client_support::START;
 
 /// Feeds `input` cut at `cuts`, draining output and events after each piece; returns
 /// (output, number of events).
@@ -147,6 +149,78 @@ proptest! {
             if *byte == b'\n' {
                 prop_assert_eq!(whole.get(at.wrapping_sub(1)), Some(&b'\r'));
             }
+        }
+    }
+}
+
+fn body_strategy() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n".to_owned()),
+        Just("\r".to_owned()),
+        Just("\r\n".to_owned()),
+        Just(".".to_owned()),
+        Just("\r\n.\r\n".to_owned()),
+        Just(" ".to_owned()),
+        Just("=".to_owned()),
+        Just("\0".to_owned()),
+        "[a-zé€😀]{1,8}",
+        "x{900,1100}",
+    ];
+    proptest::collection::vec(piece, 0..30).prop_map(|pieces| pieces.concat())
+}
+
+fn unfold_and_decode(message: &str) -> (String, String) {
+    let (head, body) = message.split_once("\r\n\r\n").unwrap();
+    let body = if head.contains("Content-Transfer-Encoding: quoted-printable") {
+        let decoded = quoted_printable::decode(body, quoted_printable::ParseMode::Strict).unwrap();
+        String::from_utf8(decoded).unwrap()
+    } else {
+        body.to_owned()
+    };
+    (head.replace("\r\n ", " "), body)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever the user types, the wire carries CRLF only, no line over 1000 octets, a
+    /// single end-of-data, and the server reads back exactly the text that was meant.
+    #[test]
+    fn any_message_goes_out_safely_and_arrives_intact(
+        body in body_strategy(),
+        subject in "[ -~é€]{0,300}",
+        eight_bit_mime in any::<bool>(),
+    ) {
+        let spec = ClientSpec {
+            message: MessageSpec { subject: subject.clone(), body: body.clone(), ..MessageSpec::default() },
+            ..ClientSpec::default()
+        };
+        let script = client_support::Script {
+            ehlo: if eight_bit_mime {
+                client_support::POSTFIX_EHLO.to_owned()
+            } else {
+                "250-mx\r\n250-PIPELINING\r\n250 SIZE 10240000\r\n".to_owned()
+            },
+            ..client_support::Script::default()
+        };
+        let run = client_support::run(spec, script, client_support::Split::Whole);
+        for line in run.sent.split(|b| *b == b'\n') {
+            prop_assert!(line.len() <= 999, "line of {} octets", line.len());
+        }
+        prop_assert_eq!(run.messages.len(), 1);
+        let text = String::from_utf8(run.messages[0].clone()).unwrap();
+        let (head, received) = unfold_and_decode(&text);
+        let expected = body.replace("\r\n", "\n").replace('\r', "\n").replace('\n', "\r\n");
+        let expected = if expected.is_empty() || expected.ends_with("\r\n") {
+            expected
+        } else {
+            expected + "\r\n"
+        };
+        prop_assert_eq!(received, expected);
+        prop_assert!(head.is_ascii());
+        if subject.is_ascii() {
+            let wanted = format!("Subject: {subject}\r\n");
+            prop_assert!(head.contains(&wanted));
         }
     }
 }
