@@ -1,6 +1,28 @@
 //! What the client is asked to do: a plain serde struct used by the page, the loopback
-//! and the command line alike. JSON field names are camelCase; every field is optional
-//! and falls back to the default scenario's value.
+//! and the command line alike. JSON field names are camelCase; every field of
+//! [`ClientSpec`] and [`MessageSpec`] is optional and falls back to the default.
+//!
+//! ```json
+//! {
+//!   "hostname": "client.example.net",
+//!   "hello": "EHLO",
+//!   "pipelining": "auto",
+//!   "eightBit": "downgrade",
+//!   "quitAfter": null,
+//!   "rawLines": [{ "after": "greeting", "line": "XYZZY" }],
+//!   "message": {
+//!     "from": "alice@example.net",
+//!     "to": ["bob@example.org"], "cc": [], "bcc": [],
+//!     "subject": "Hello", "date": null, "messageId": null,
+//!     "headers": [{ "name": "X-Mailer", "value": "playground" }],
+//!     "body": "Hi Bob,\n"
+//!   }
+//! }
+//! ```
+//!
+//! `hello`: `EHLO` | `HELO`; `pipelining`: `auto` | `off`; `eightBit`: `downgrade` |
+//! `refuse`; `quitAfter` and `rawLines[].after`: `greeting` | `ehlo` | `auth` | `mail` |
+//! `rcpt` | `data`.
 
 use serde::{Deserialize, Serialize};
 
