@@ -843,7 +843,11 @@ impl Client {
             Choice::NextTransaction { recipients: count },
             "452 too many recipients",
             format!("another transaction for {count}"),
-            format!("{count} recipients got 452 (recipient buffer full): the message goes to them in a new transaction."),
+            format!(
+                "{count} {} 452 (recipient buffer full): the message goes to {} in a new transaction.",
+                if count == 1 { "recipient got" } else { "recipients got" },
+                if count == 1 { "it" } else { "them" }
+            ),
             "RFC 5321 §4.5.3.1.10",
         ));
         self.start_transaction(deferred, false);
