@@ -294,6 +294,10 @@ fn raw_lines_meet_the_server_and_the_session_goes_on() {
             after: Step::Ehlo,
             line: "NOOP ünïcode".into(),
         },
+        RawLine {
+            after: Step::Ehlo,
+            line: format!("NOOP {}", "a".repeat(600)),
+        },
     ];
     let timeline = run(&experiment).unwrap();
     let transcript = timeline.transcript();
@@ -303,6 +307,10 @@ fn raw_lines_meet_the_server_and_the_session_goes_on() {
     );
     assert!(
         transcript.contains("C: NOOP ünïcode\nS: 501 5.5.4"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("aaaa\nS: 500 5.5.2 Line too long\n"),
         "{transcript}"
     );
     assert_eq!(timeline.deliveries.len(), 1);
