@@ -209,15 +209,18 @@ impl Link {
         self.timeline.end_time = self.now;
     }
 
-    /// Nobody had anything to send: jump to the next timer, if any.
+    /// Nobody had anything to send: jump to the earlier of the two engines' timers (the
+    /// server's idle timer, the client's per-command timer), if any, and let both look.
     fn advance_clock(&mut self) -> bool {
         if self.server.is_closed() && self.client.is_closed() {
             return false;
         }
-        match self.server.poll_timeout() {
+        let deadlines = [self.server.poll_timeout(), self.client.poll_timeout()];
+        match deadlines.into_iter().flatten().min() {
             Some(deadline) => {
                 self.now = self.now.max(deadline);
                 self.server.handle_timeout(self.now);
+                self.client.handle_timeout(self.now);
                 true
             }
             None => false,

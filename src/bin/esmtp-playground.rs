@@ -190,7 +190,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
     };
     let defaults = ClientSpec::default();
     let spec = ClientSpec {
-        hostname: args.helo.unwrap_or(defaults.hostname),
+        hostname: args.helo.unwrap_or_else(|| defaults.hostname.clone()),
         hello: if args.plain_helo {
             HelloMode::Helo
         } else {
@@ -203,7 +203,9 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
             bcc: args.bcc,
             subject: args.subject,
             body,
+            ..MessageSpec::default()
         },
+        ..defaults
     };
     let timeout = Duration::from_secs(args.timeout);
     let outcome = send(SendOptions {

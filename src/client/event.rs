@@ -2,10 +2,53 @@
 
 use serde::Serialize;
 
-use crate::protocol::{Capabilities, Command, Reply};
+use super::decision::Decision;
+use super::message::TransferEncoding;
+use crate::protocol::enhanced::{self, EnhancedMeaning};
+use crate::protocol::{Capabilities, Command, Reply, ReplyClass, ReplyCode};
+use crate::time::Millis;
 
 /// A client event (see [`crate::event::Event`]).
 pub type ClientEvent = crate::event::Event<ClientEventKind>;
+
+/// What a reply code means: its class (RFC 5321 §4.2.1) and, when the server sent one,
+/// its enhanced code (RFC 3463).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplyMeaning {
+    /// The first digit's class.
+    pub class: ReplyClass,
+    /// The class in words.
+    pub class_text: &'static str,
+    /// The enhanced code explained, if present.
+    pub enhanced: Option<EnhancedMeaning>,
+}
+
+impl ReplyMeaning {
+    /// Explains `reply`.
+    pub fn of(reply: &Reply) -> Self {
+        Self {
+            class: reply.code.class(),
+            class_text: reply.code.class().describe(),
+            enhanced: reply.enhanced.map(enhanced::explain),
+        }
+    }
+
+    /// One line: `550 permanent failure…; 5.7.1 Delivery not authorized…: text`.
+    pub fn summary(&self, reply: &Reply) -> String {
+        let enhanced = self
+            .enhanced
+            .as_ref()
+            .map(|meaning| format!("; {}", meaning.summary()))
+            .unwrap_or_default();
+        format!(
+            "{} {}{enhanced}: \"{}\"",
+            reply.code,
+            self.class_text,
+            reply.text()
+        )
+    }
+}
 
 /// The typed part of a client event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -15,16 +58,29 @@ pub enum ClientEventKind {
     CommandSent {
         /// The command.
         command: Command,
+        /// True when sent ahead of earlier replies (RFC 2920).
+        pipelined: bool,
+    },
+    /// A raw line from the spec was sent exactly as typed (plus CRLF).
+    RawLineSent {
+        /// The line.
+        line: String,
     },
     /// The message text (dot-stuffed, with the final ".") was queued.
     MessageSent {
-        /// Octets on the wire.
+        /// Octets on the wire, stuffing and terminator included.
         octets: usize,
+        /// The body's transfer encoding.
+        encoding: TransferEncoding,
     },
     /// A whole reply arrived.
     ReplyReceived {
         /// The reply.
         reply: Reply,
+        /// The verb it answers (`greeting` for the banner), if any was waiting.
+        answers: Option<String>,
+        /// What the code means.
+        meaning: ReplyMeaning,
     },
     /// The server's reply could not be understood.
     MalformedReply {
@@ -35,6 +91,27 @@ pub enum ClientEventKind {
     CapabilitiesLearned {
         /// What the server offers.
         capabilities: Capabilities,
+    },
+    /// A negotiation decision (also in [`super::Client::decisions`]).
+    Decided {
+        /// The decision.
+        decision: Decision,
+    },
+    /// A recipient was refused by RCPT TO.
+    RecipientRefused {
+        /// The address.
+        address: String,
+        /// The reply code.
+        code: ReplyCode,
+        /// True for 452: it goes in a following transaction.
+        deferred: bool,
+    },
+    /// No reply came within the RFC 5321 §4.5.3.2 limit.
+    TimedOut {
+        /// The command whose reply was awaited.
+        waiting_for: String,
+        /// The limit, in milliseconds.
+        limit_ms: Millis,
     },
     /// The client gave up on the transaction or session.
     Failed {

@@ -1,42 +1,182 @@
 //! Turns a [`MessageSpec`] into RFC 5322 message text and then into DATA octets.
+//!
+//! The draft is built (and every value checked) when the client is created, before any
+//! octet is sent; the body's transfer encoding is chosen later, once the server's
+//! extensions are known (8BITMIME or not), by [`Draft::render`].
 
+use serde::Serialize;
+
+use super::error::{reject_line_breaks, SpecError};
+use super::header;
 use super::spec::MessageSpec;
 use crate::time::{rfc5322_date, Millis};
 
-/// Builds the message: headers (no Bcc: RFC 5322 §3.6.3), a blank line, the body with
-/// every line ending made CRLF.
-pub fn compose(spec: &MessageSpec, date: Millis, message_id: &str) -> Vec<u8> {
-    let mut text = String::new();
-    push_header(&mut text, "From", &spec.from);
-    if !spec.to.is_empty() {
-        push_header(&mut text, "To", &spec.to.join(", "));
+/// How the body goes on the wire (RFC 2045 §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TransferEncoding {
+    /// Plain US-ASCII lines of at most 998 octets: no BODY parameter.
+    SevenBit,
+    /// UTF-8 as is, announced with `BODY=8BITMIME` (RFC 6152).
+    EightBit,
+    /// Quoted-printable: 7-bit, lines of at most 76 characters (RFC 2045 §6.7).
+    QuotedPrintable,
+}
+
+impl TransferEncoding {
+    /// The Content-Transfer-Encoding value.
+    pub fn header_value(self) -> &'static str {
+        match self {
+            Self::SevenBit => "7bit",
+            Self::EightBit => "8bit",
+            Self::QuotedPrintable => "quoted-printable",
+        }
     }
-    if !spec.cc.is_empty() {
-        push_header(&mut text, "Cc", &spec.cc.join(", "));
+}
+
+/// What the body needs, found once when the draft is built.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BodyTraits {
+    /// Some octet is 0x80 or above (any non-ASCII character).
+    pub eight_bit: bool,
+    /// Some line is longer than 998 octets (RFC 5321 §4.5.3.1.6 allows 1000 with CRLF).
+    pub long_line: bool,
+    /// The body holds a NUL or another control octet SMTP text must not carry.
+    pub control: bool,
+}
+
+impl BodyTraits {
+    fn of(body: &str) -> Self {
+        Self {
+            eight_bit: !body.is_ascii(),
+            long_line: body.split("\r\n").any(|line| line.len() > header::MAX_LINE),
+            control: body
+                .bytes()
+                .any(|b| b < 32 && !matches!(b, b'\t' | b'\r' | b'\n') || b == 127),
+        }
     }
-    push_header(&mut text, "Subject", &spec.subject);
-    push_header(&mut text, "Date", &rfc5322_date(date));
-    push_header(&mut text, "Message-ID", &format!("<{message_id}>"));
-    text.push_str("\r\n");
-    text.push_str(&normalise_line_endings(&spec.body));
-    if !text.ends_with("\r\n") {
+
+    /// True when the body cannot go as it is even over 8BITMIME: quoted-printable then.
+    pub fn needs_encoding(self) -> bool {
+        self.long_line || self.control
+    }
+}
+
+/// A message whose headers are final and whose body waits for its transfer encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    headers: String,
+    body: String,
+    traits: BodyTraits,
+}
+
+impl Draft {
+    /// Checks every value and builds the header block (no Bcc: RFC 5322 §3.6.3). `date`
+    /// is used unless the spec gives one; `generated_id` unless it gives a Message-ID.
+    pub fn new(spec: &MessageSpec, date: Millis, generated_id: &str) -> Result<Self, SpecError> {
+        let mut headers = String::new();
+        let date = match &spec.date {
+            Some(given) => given.clone(),
+            None => rfc5322_date(date),
+        };
+        headers.push_str(&header::structured("Date", &date)?);
+        headers.push_str(&header::structured("From", &spec.from)?);
+        if !spec.to.is_empty() {
+            headers.push_str(&header::structured("To", &spec.to.join(", "))?);
+        }
+        if !spec.cc.is_empty() {
+            headers.push_str(&header::structured("Cc", &spec.cc.join(", "))?);
+        }
+        headers.push_str(&header::unstructured("Subject", &spec.subject)?);
+        let message_id = match &spec.message_id {
+            Some(given) => checked_message_id(given)?,
+            None => format!("<{generated_id}>"),
+        };
+        headers.push_str(&header::structured("Message-ID", &message_id)?);
+        for extra in &spec.headers {
+            header::check_name(&extra.name)?;
+            headers.push_str(&header::unstructured(&extra.name, &extra.value)?);
+        }
+        let body = normalise_line_endings(&spec.body);
+        Ok(Self {
+            headers,
+            traits: BodyTraits::of(&body),
+            body,
+        })
+    }
+
+    /// What the body needs.
+    pub fn traits(&self) -> BodyTraits {
+        self.traits
+    }
+
+    /// The whole message with the MIME headers for `encoding` (RFC 2045 §4, §5, §6):
+    /// CRLF line endings only, ending with CRLF.
+    pub fn render(&self, encoding: TransferEncoding) -> Vec<u8> {
+        let charset = if self.traits.eight_bit {
+            "utf-8"
+        } else {
+            "us-ascii"
+        };
+        let mut text = self.headers.clone().into_bytes();
+        text.extend_from_slice(b"MIME-Version: 1.0\r\n");
+        text.extend_from_slice(
+            format!("Content-Type: text/plain; charset={charset}\r\n").as_bytes(),
+        );
+        text.extend_from_slice(
+            format!("Content-Transfer-Encoding: {}\r\n", encoding.header_value()).as_bytes(),
+        );
+        text.extend_from_slice(b"\r\n");
+        match encoding {
+            TransferEncoding::QuotedPrintable => {
+                text.extend(quoted_printable::encode(self.body.as_bytes()));
+            }
+            TransferEncoding::SevenBit | TransferEncoding::EightBit => {
+                text.extend_from_slice(self.body.as_bytes());
+            }
+        }
+        if !text.ends_with(b"\r\n") {
+            text.extend_from_slice(b"\r\n");
+        }
+        text
+    }
+}
+
+/// A given Message-ID: `id-left@id-right`, angle brackets optional, printable ASCII
+/// without spaces (RFC 5322 §3.6.4).
+fn checked_message_id(given: &str) -> Result<String, SpecError> {
+    reject_line_breaks("the Message-ID", given)?;
+    let inner = given.trim().trim_start_matches('<').trim_end_matches('>');
+    let valid = inner.len() <= 250
+        && inner.matches('@').count() == 1
+        && !inner.starts_with('@')
+        && !inner.ends_with('@')
+        && inner
+            .bytes()
+            .all(|b| (33..=126).contains(&b) && !matches!(b, b'<' | b'>'));
+    if valid {
+        Ok(format!("<{inner}>"))
+    } else {
+        Err(SpecError(format!(
+            "Message-ID '{}' must look like id@domain: printable ASCII, no spaces, at most 250 \
+             characters (RFC 5322 §3.6.4)",
+            given.escape_debug()
+        )))
+    }
+}
+
+/// CRLF, lone CR and lone LF all become CRLF (RFC 5321 §2.3.8), and a non-empty body
+/// ends with CRLF.
+pub fn normalise_line_endings(body: &str) -> String {
+    let mut text = body
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', "\r\n");
+    if !text.is_empty() && !text.ends_with("\r\n") {
         text.push_str("\r\n");
     }
-    text.into_bytes()
-}
-
-fn push_header(text: &mut String, name: &str, value: &str) {
-    text.push_str(name);
-    text.push_str(": ");
-    text.push_str(value);
-    text.push_str("\r\n");
-}
-
-/// CRLF, lone CR and lone LF all become CRLF (RFC 5321 §2.3.8).
-pub fn normalise_line_endings(body: &str) -> String {
-    body.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\n', "\r\n")
+    text
 }
 
 /// DATA octets: each line starting with "." gets another "." (RFC 5321 §4.5.2), then
@@ -61,6 +201,15 @@ pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::spec::Header;
+
+    fn draft(spec: &MessageSpec) -> Draft {
+        Draft::new(spec, 0, "id@client.example").unwrap()
+    }
+
+    fn text(spec: &MessageSpec, encoding: TransferEncoding) -> String {
+        String::from_utf8(draft(spec).render(encoding)).unwrap()
+    }
 
     #[test]
     fn stuffs_leading_dots_and_terminates() {
@@ -71,7 +220,11 @@ mod tests {
 
     #[test]
     fn line_endings_become_crlf() {
-        assert_eq!(normalise_line_endings("a\nb\rc\r\nd"), "a\r\nb\r\nc\r\nd");
+        assert_eq!(
+            normalise_line_endings("a\nb\rc\r\nd"),
+            "a\r\nb\r\nc\r\nd\r\n"
+        );
+        assert_eq!(normalise_line_endings(""), "");
     }
 
     #[test]
@@ -80,8 +233,136 @@ mod tests {
             bcc: vec!["hidden@example.org".into()],
             ..MessageSpec::default()
         };
-        let text = String::from_utf8(compose(&spec, 0, "id@x")).unwrap();
+        let text = text(&spec, TransferEncoding::SevenBit);
         assert!(!text.contains("hidden@example.org"));
         assert!(!text.to_ascii_lowercase().contains("bcc:"));
+    }
+
+    #[test]
+    fn date_and_message_id_come_from_the_inputs_unless_given() {
+        let generated = text(&MessageSpec::default(), TransferEncoding::SevenBit);
+        assert!(generated.starts_with("Date: Thu, 1 Jan 1970 00:00:00 +0000\r\n"));
+        assert!(generated.contains("\r\nMessage-ID: <id@client.example>\r\n"));
+        let spec = MessageSpec {
+            date: Some("Mon, 2 Mar 2026 10:00:00 +0100".into()),
+            message_id: Some("abc@host.example".into()),
+            ..MessageSpec::default()
+        };
+        let given = text(&spec, TransferEncoding::SevenBit);
+        assert!(given.starts_with("Date: Mon, 2 Mar 2026 10:00:00 +0100\r\n"));
+        assert!(given.contains("\r\nMessage-ID: <abc@host.example>\r\n"));
+        for bad in ["no-at-sign", "a@b@c", "sp ace@x", "<>"] {
+            let spec = MessageSpec {
+                message_id: Some(bad.into()),
+                ..MessageSpec::default()
+            };
+            assert!(Draft::new(&spec, 0, "x@y").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn extra_headers_follow_in_order_and_unicode_is_encoded() {
+        let spec = MessageSpec {
+            subject: "Grüße".into(),
+            headers: vec![
+                Header {
+                    name: "X-Mailer".into(),
+                    value: "playground".into(),
+                },
+                Header {
+                    name: "X-Note".into(),
+                    value: "naïve".into(),
+                },
+            ],
+            ..MessageSpec::default()
+        };
+        let text = text(&spec, TransferEncoding::SevenBit);
+        assert!(
+            text.contains("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"),
+            "{text}"
+        );
+        let mailer = text.find("X-Mailer: playground\r\n").unwrap();
+        let note = text.find("X-Note: =?UTF-8?B?").unwrap();
+        assert!(mailer < note);
+        let (head, _) = text.split_once("\r\n\r\n").unwrap();
+        assert!(head.is_ascii());
+    }
+
+    #[test]
+    fn header_injection_is_refused_before_sending() {
+        let spec = MessageSpec {
+            subject: "hi\r\nBcc: eve@example.com".into(),
+            ..MessageSpec::default()
+        };
+        let error = Draft::new(&spec, 0, "x@y").unwrap_err();
+        assert!(
+            error.0.contains("Subject") && error.0.contains("CR"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn body_traits_are_detected() {
+        let ascii = draft(&MessageSpec::default()).traits();
+        assert_eq!(ascii, BodyTraits::default());
+        let utf8 = draft(&MessageSpec {
+            body: "café".into(),
+            ..MessageSpec::default()
+        })
+        .traits();
+        assert!(utf8.eight_bit && !utf8.needs_encoding());
+        let long = draft(&MessageSpec {
+            body: "y".repeat(999),
+            ..MessageSpec::default()
+        })
+        .traits();
+        assert!(long.long_line && long.needs_encoding());
+        let exactly = draft(&MessageSpec {
+            body: "y".repeat(998),
+            ..MessageSpec::default()
+        })
+        .traits();
+        assert!(!exactly.long_line);
+        assert!(
+            draft(&MessageSpec {
+                body: "a\0b".into(),
+                ..MessageSpec::default()
+            })
+            .traits()
+            .control
+        );
+    }
+
+    #[test]
+    fn quoted_printable_is_seven_bit_short_lined_and_decodes_back() {
+        let body = format!("Grüße\n.dot\n{}\nend ", "z".repeat(2000));
+        let spec = MessageSpec {
+            body: body.clone(),
+            ..MessageSpec::default()
+        };
+        let text = text(&spec, TransferEncoding::QuotedPrintable);
+        assert!(text.is_ascii());
+        assert!(text.contains("Content-Transfer-Encoding: quoted-printable\r\n"));
+        assert!(text.contains("Content-Type: text/plain; charset=utf-8\r\n"));
+        assert!(text.split("\r\n").all(|line| line.len() <= 78));
+        assert!(!text.replace("\r\n", "").contains(['\r', '\n']));
+        let (_, encoded) = text.split_once("\r\n\r\n").unwrap();
+        let decoded =
+            quoted_printable::decode(encoded, quoted_printable::ParseMode::Strict).unwrap();
+        assert_eq!(
+            String::from_utf8(decoded).unwrap(),
+            normalise_line_endings(&body)
+        );
+    }
+
+    #[test]
+    fn eight_bit_rendering_keeps_utf8() {
+        let spec = MessageSpec {
+            body: "¡Hola!".into(),
+            ..MessageSpec::default()
+        };
+        let text = text(&spec, TransferEncoding::EightBit);
+        assert!(text.contains("Content-Transfer-Encoding: 8bit\r\n"));
+        assert!(text.ends_with("\r\n\r\n¡Hola!\r\n"));
     }
 }

@@ -1,11 +1,24 @@
-//! The SMTP client engine, sans-IO.
+//! The SMTP client engine, sans-IO: a session spec in, bytes and explained events out,
+//! with the negotiation (what the server offered, what the client used, why) as data.
 
 pub mod auth;
+pub mod decision;
+pub mod error;
 pub mod event;
+pub mod header;
 pub mod message;
+pub mod negotiation;
+pub mod outcome;
 pub mod session;
 pub mod spec;
+pub mod timeouts;
 
-pub use event::{ClientEvent, ClientEventKind};
-pub use session::{Client, SpecError};
-pub use spec::{ClientSpec, HelloMode, MessageSpec};
+pub use decision::{Choice, Decision, Topic};
+pub use error::SpecError;
+pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
+pub use message::TransferEncoding;
+pub use outcome::{Outcome, Refusal};
+pub use session::Client;
+pub use spec::{
+    ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine, Step,
+};

@@ -133,7 +133,7 @@ impl ClientEngine {
     fn learn(&mut self, event: &ClientEvent) {
         match &event.kind {
             ClientEventKind::MessageSent { .. } => self.outcome.message_sent = true,
-            ClientEventKind::ReplyReceived { reply }
+            ClientEventKind::ReplyReceived { reply, .. }
                 if self.outcome.message_sent && self.outcome.final_code.is_none() =>
             {
                 self.outcome.final_code = Some(reply.code.value());
@@ -152,12 +152,10 @@ impl Engine for ClientEngine {
         self.client.take_output()
     }
     fn poll_timeout(&self) -> Option<Millis> {
-        // TODO(lead, issue 5): return self.client.poll_timeout() once the client engine
-        // has per-command timers; until then the driver's transport timeout applies.
-        None
+        self.client.poll_timeout()
     }
-    fn handle_timeout(&mut self, _now: Millis) {
-        // TODO(lead, issue 5): self.client.handle_timeout(now).
+    fn handle_timeout(&mut self, now: Millis) {
+        self.client.handle_timeout(now);
     }
     fn handle_close(&mut self, now: Millis) {
         self.client.handle_close(now);

@@ -3,6 +3,7 @@
 
 pub mod codes;
 pub mod command;
+pub mod enhanced;
 pub mod extension;
 pub mod line_reader;
 pub mod path;
@@ -11,6 +12,7 @@ pub mod reply_reader;
 
 pub use codes::ReplyKind;
 pub use command::{Command, CommandError, Parameter};
+pub use enhanced::EnhancedMeaning;
 pub use extension::{Capabilities, Extension};
 pub use line_reader::{Line, LineEnding, LineReader};
 pub use path::{Domain, ForwardPath, Mailbox, ReversePath};

@@ -1,0 +1,131 @@
+//! The negotiation, as data: for each topic, what the server offered, what the client
+//! used and why. The page shows this list next to the bytes; every entry is also
+//! emitted as an event when it is made.
+
+use serde::Serialize;
+
+use super::message::TransferEncoding;
+
+/// What a decision is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Topic {
+    /// EHLO or HELO (RFC 5321 §3.2, §4.1.1.1).
+    Greeting,
+    /// SIZE (RFC 1870).
+    Size,
+    /// The body's transfer encoding and BODY= (RFC 6152, RFC 2045).
+    Body,
+    /// PIPELINING (RFC 2920).
+    Pipelining,
+    /// How recipients were spread over transactions (RFC 5321 §4.5.3.1.10).
+    Recipients,
+}
+
+/// The choice made, with its figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "choice", rename_all = "camelCase")]
+pub enum Choice {
+    /// EHLO was answered 250: extensions are known.
+    Ehlo {
+        /// How many extensions were listed.
+        extensions: usize,
+    },
+    /// HELO, as the spec asked: no extensions.
+    Helo,
+    /// EHLO got 500/502, so HELO was sent and the server treated as having none.
+    HeloFallback,
+    /// `SIZE=<octets>` declared on MAIL FROM.
+    DeclareSize {
+        /// The message size in octets.
+        octets: u64,
+    },
+    /// No SIZE parameter: the server did not offer SIZE.
+    NoSizeParameter {
+        /// The message size in octets.
+        octets: u64,
+    },
+    /// The message is bigger than the server's limit: not sent.
+    TooBig {
+        /// The message size in octets.
+        octets: u64,
+        /// The server's advertised limit.
+        limit: u64,
+    },
+    /// The body goes with this transfer encoding.
+    Encode {
+        /// The encoding used.
+        encoding: TransferEncoding,
+        /// Whether `BODY=8BITMIME` is declared (JSON `body8bitmime`).
+        #[serde(rename = "body8bitmime")]
+        body_8bitmime: bool,
+    },
+    /// 8-bit body, no 8BITMIME, and the spec says refuse: not sent.
+    RefuseEightBit,
+    /// MAIL, RCPT… (and DATA) go as one group.
+    Pipeline {
+        /// Commands in the first group.
+        commands: usize,
+    },
+    /// One command, one reply.
+    LockStep,
+    /// Recipients refused with 452 go in a following transaction.
+    NextTransaction {
+        /// How many recipients move.
+        recipients: usize,
+    },
+}
+
+impl Choice {
+    /// The topic this choice belongs to.
+    pub fn topic(&self) -> Topic {
+        match self {
+            Self::Ehlo { .. } | Self::Helo | Self::HeloFallback => Topic::Greeting,
+            Self::DeclareSize { .. } | Self::NoSizeParameter { .. } | Self::TooBig { .. } => {
+                Topic::Size
+            }
+            Self::Encode { .. } | Self::RefuseEightBit => Topic::Body,
+            Self::Pipeline { .. } | Self::LockStep => Topic::Pipelining,
+            Self::NextTransaction { .. } => Topic::Recipients,
+        }
+    }
+}
+
+/// One negotiated decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    /// What it is about.
+    pub topic: Topic,
+    /// The typed choice (`choice` tag plus its figures).
+    #[serde(flatten)]
+    pub choice: Choice,
+    /// What the server offered, as it said it (e.g. `SIZE 10240000`, or `nothing`).
+    pub offered: String,
+    /// What the client used on the wire (e.g. `SIZE=2345`, or `none`).
+    pub used: String,
+    /// Why, in one sentence.
+    pub why: String,
+    /// The RFC section that governs it.
+    pub rfc: &'static str,
+}
+
+impl Decision {
+    /// A decision; the topic comes from the choice.
+    pub fn new(
+        choice: Choice,
+        offered: impl Into<String>,
+        used: impl Into<String>,
+        why: impl Into<String>,
+        rfc: &'static str,
+    ) -> Self {
+        Self {
+            topic: choice.topic(),
+            choice,
+            offered: offered.into(),
+            used: used.into(),
+            why: why.into(),
+            rfc,
+        }
+    }
+}

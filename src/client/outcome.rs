@@ -1,0 +1,45 @@
+//! What became of each recipient, for the page's summary.
+
+use serde::Serialize;
+
+use crate::protocol::{EnhancedCode, Reply, ReplyCode};
+
+/// A recipient the server refused for good.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Refusal {
+    /// The address.
+    pub address: String,
+    /// The reply code.
+    pub code: ReplyCode,
+    /// The enhanced code, if sent.
+    pub enhanced: Option<EnhancedCode>,
+    /// The reply text.
+    pub text: String,
+}
+
+impl Refusal {
+    /// From the reply to RCPT TO.
+    pub fn new(address: String, reply: &Reply) -> Self {
+        Self {
+            address,
+            code: reply.code,
+            enhanced: reply.enhanced,
+            text: reply.text(),
+        }
+    }
+}
+
+/// The session's result so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    /// Recipients of a message the server accepted with 2yz after ".".
+    pub delivered: Vec<String>,
+    /// Recipients refused at RCPT TO (not counting 452 deferrals that were retried).
+    pub refused: Vec<Refusal>,
+    /// Recipients accepted or deferred whose message never got accepted.
+    pub undelivered: Vec<String>,
+    /// Messages the server accepted.
+    pub messages_accepted: usize,
+}
