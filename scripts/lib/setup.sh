@@ -12,10 +12,15 @@ CRATE_FILE=esmtp_playground
 PKG_DIR="$ROOT/www/pkg"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
-log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
-warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
+# Colours only on a terminal, so CI logs stay plain text.
+if [[ -t 2 ]]; then
+    BOLD=$'\033[1m' RED=$'\033[31m' RESET=$'\033[0m'
+else
+    BOLD='' RED='' RESET=''
+fi
+log() { printf '%s==>%s %s\n' "$BOLD" "$RESET" "$*" >&2; }
 die() {
-    printf '\033[31merror:\033[0m %s\n' "$*" >&2
+    printf '%serror:%s %s\n' "$RED" "$RESET" "$*" >&2
     exit 1
 }
 
@@ -108,8 +113,7 @@ ensure_chromium() {
     fi
     log "installing Debian chromium and chromium-driver"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        chromium chromium-driver
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 }
 
 # --- Build --------------------------------------------------------------------------------
