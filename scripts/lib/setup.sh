@@ -127,8 +127,8 @@ build_wasm() {
     [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
     log "building the wasm release"
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
-    # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,883 gzip), "s" -> 179,425 B
-    # (77,904), "z" -> 169,125 B (73,815).
+    # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,875 gzip -9), "s" -> 179,425 B
+    # (77,896), "z" -> 169,125 B (73,807).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET")
     rm -rf "$PKG_DIR"
@@ -147,7 +147,7 @@ report_sizes() {
     printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
     for file in "${files[@]}"; do
         raw=$(wc -c <"$www/$file")
-        gz=$(gzip -9 -c "$www/$file" | wc -c)
+        gz=$(gzip -9 -n <"$www/$file" | wc -c)
         total_raw=$((total_raw + raw))
         total_gz=$((total_gz + gz))
         printf '%-36s %10d %10d\n' "$file" "$raw" "$gz" >&2
