@@ -105,6 +105,11 @@ ensure_npm_packages() {
     printf '%s\n' "$want" >"$stamp"
 }
 
+# The installed version of an npm package, read from its package.json without starting node.
+npm_package_version() {
+    sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ROOT/node_modules/$1/package.json" | head -n 1
+}
+
 # --- Chromium (browser tests only) ------------------------------------------------------
 
 ensure_chromium() {
@@ -119,11 +124,13 @@ ensure_chromium() {
 # --- Build --------------------------------------------------------------------------------
 
 # Release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz (npm binaryen), into
-# www/pkg. Cargo is incremental, so an unchanged tree rebuilds in a second or two.
+# www/pkg. Cargo is incremental; the glue and wasm-opt steps are skipped when the compiled
+# module and the tools are the same as for the last build (stamp in www/pkg/.built-from).
 build_wasm() {
     local raw="$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm"
     local out="$PKG_DIR/${CRATE_FILE}_bg.wasm"
     local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+    local stamp="$PKG_DIR/.built-from" key
     [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
     log "building the wasm release"
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
@@ -131,11 +138,17 @@ build_wasm() {
     # (77,896), "z" -> 169,125 B (73,807).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET")
+    key="$(sha256sum "$raw" | awk '{ print $1 }') wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen)"
+    if [[ -f $stamp && -f $out && $(cat "$stamp") == "$key" ]]; then
+        log "www/pkg is up to date"
+        return
+    fi
     rm -rf "$PKG_DIR"
     wasm-bindgen --target web --out-dir "$PKG_DIR" "$raw"
     # Never Debian's wasm-opt (version 108): its output traps at init.
     "$wasm_opt" -Oz "$out" -o "$out.opt"
     mv "$out.opt" "$out"
+    printf '%s\n' "$key" >"$stamp"
 }
 
 # Prints each file the page loads with its raw and gzip size, and the totals.
