@@ -103,6 +103,9 @@ describe('the playground page', () => {
     assert.match(await page.locator('#status').textContent(), /1 message accepted/);
     assert.equal(await page.locator('#error').isHidden(), true);
     assert.match(await page.locator('#engine-version').textContent(), /^\d+\.\d+\.\d+/);
+    // The page works under its strict CSP (a violation would be a console error below).
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp, /default-src 'none'/);
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop.png'), fullPage: true });
 
     assert.deepEqual(problems, []);
@@ -146,6 +149,17 @@ describe('the playground page', () => {
     assert.equal(await error.isHidden(), true);
     assert.equal((await transcript(page)).at(-1), GOODBYE);
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('says so in the page when the engine cannot load', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(`${server.origin}/`);
+    await page.locator('html[data-engine="failed"]').waitFor({ state: 'attached' });
+    assert.match(await page.getByRole('alert').textContent(), /engine could not be loaded/);
+    assert.equal(await page.getByRole('button', { name: 'Run' }).isDisabled(), true);
     await context.close();
   });
 

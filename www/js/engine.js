@@ -6,7 +6,10 @@ import init, { runScenario, defaultScenario, engineVersion } from '../pkg/esmtp_
 /** Raised when the engine could not even start (missing build, old browser...). */
 export class EngineLoadError extends Error {
   constructor(cause) {
-    super(`The SMTP engine could not be loaded: ${messageOf(cause)}`);
+    super(
+      `The SMTP engine could not be loaded (${messageOf(cause)}). ` +
+        'It needs a browser with WebAssembly, and a built page: scripts/serve builds and serves it.',
+    );
     this.name = 'EngineLoadError';
   }
 }
