@@ -49,6 +49,13 @@ fn transcript(timeline: &JsValue) -> Vec<String> {
     lines
 }
 
+/// The default scenario (as the page gets it) with `client.message[key]` replaced.
+fn default_with_message_field(key: &str, value: impl Into<JsValue>) -> JsValue {
+    let scenario = default_scenario().unwrap();
+    set(&get(&get(&scenario, "client"), "message"), key, value);
+    scenario
+}
+
 /// The message of the JS `Error` a failing call returned.
 fn error_message(result: Result<JsValue, wasm_bindgen::JsError>) -> String {
     let error = JsValue::from(result.expect_err("bad input must be rejected"));
@@ -92,11 +99,9 @@ fn undefined_means_the_default_scenario() {
 
 #[wasm_bindgen_test]
 fn edited_envelope_reaches_the_wire() {
-    let scenario = default_scenario().unwrap();
-    let message = get(&get(&scenario, "client"), "message");
-    set(&message, "from", "carol@example.net");
+    let scenario = default_with_message_field("from", "carol@example.net");
     let to = Array::of2(&"dave@example.org".into(), &"erin@example.org".into());
-    set(&message, "to", to);
+    set(&get(&get(&scenario, "client"), "message"), "to", to);
     let lines = transcript(&run_scenario(scenario).unwrap());
     assert!(
         lines.contains(&"C: MAIL FROM:<carol@example.net>".to_owned()),
@@ -140,12 +145,7 @@ fn non_object_scenario_is_a_clear_error() {
 
 #[wasm_bindgen_test]
 fn malformed_sender_is_a_clear_error_and_the_module_still_works() {
-    let scenario = default_scenario().unwrap();
-    set(
-        &get(&get(&scenario, "client"), "message"),
-        "from",
-        "not an address",
-    );
+    let scenario = default_with_message_field("from", "not an address");
     let message = error_message(run_scenario(scenario));
     assert!(
         message.starts_with("scenario cannot run: client: From address 'not an address'"),
@@ -157,12 +157,7 @@ fn malformed_sender_is_a_clear_error_and_the_module_still_works() {
 
 #[wasm_bindgen_test]
 fn no_recipient_is_a_clear_error() {
-    let scenario = default_scenario().unwrap();
-    set(
-        &get(&get(&scenario, "client"), "message"),
-        "to",
-        Array::new(),
-    );
+    let scenario = default_with_message_field("to", Array::new());
     let message = error_message(run_scenario(scenario));
     assert!(message.contains("at least one recipient"), "{message}");
 }
