@@ -241,11 +241,15 @@ impl Command {
 }
 
 fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
-    if let Some(bad) = line.iter().find(|b| !(32..=126).contains(*b)) {
-        let reply = if line.is_empty() {
+    if let Some(at) = line.iter().position(|b| !(32..=126).contains(b)) {
+        let bad = line.get(at).copied().unwrap_or_default();
+        // An odd octet inside the verb makes the verb unknown (500); inside the
+        // arguments the verb is fine but its arguments are not (501).
+        let in_verb = !line.get(..at).unwrap_or_default().contains(&b' ');
+        let reply = if in_verb {
             ReplyKind::CommandUnrecognized
         } else {
-            ReplyKind::SyntaxError
+            ReplyKind::BadOctetInCommand
         };
         return Err(CommandError::new(
             reply,
@@ -315,6 +319,15 @@ const MAIL_GRAMMAR: &str = "MAIL FROM:<reverse-path> [parameters]";
 const RCPT_GRAMMAR: &str = "RCPT TO:<forward-path> [parameters]";
 
 fn path_error(error: PathError, syntax_reply: ReplyKind, grammar: &str) -> CommandError {
+    if error == PathError::MISSING_BRACKETS {
+        return CommandError::new(
+            syntax_reply,
+            format!(
+                "Syntax: {grammar}: the address must be in angle brackets (RFC 5321 §4.1.2); \
+                 Postfix accepts a bare address unless strict_rfc821_envelopes = yes, this server is strict"
+            ),
+        );
+    }
     if error.is_length_limit() {
         CommandError::new(ReplyKind::PathTooLong, error.to_string())
     } else {
@@ -486,7 +499,9 @@ mod tests {
             ("RCPT TO:<a@>", ReplyKind::BadRecipientSyntax),
             ("DATA now", ReplyKind::SyntaxError),
             ("EHLO", ReplyKind::SyntaxError),
-            ("NOOP\0", ReplyKind::SyntaxError),
+            ("NOOP\0", ReplyKind::CommandUnrecognized),
+            ("NOOP x\0", ReplyKind::BadOctetInCommand),
+            ("MAIL FROM:<aé@b.example>", ReplyKind::BadOctetInCommand),
             ("MAIL FROM:<a@b.example> SIZE==1", ReplyKind::SyntaxError),
         ];
         for (text, expected) in cases {

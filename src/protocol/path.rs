@@ -157,6 +157,10 @@ pub enum PathError {
 }
 
 impl PathError {
+    /// The path was not enclosed in `<` `>`.
+    pub const MISSING_BRACKETS: Self =
+        Self::Syntax("\"<\" path \">\" (angle brackets are required)");
+
     /// True for the length limits (answered `501` "Path too long" with the limit named).
     pub fn is_length_limit(self) -> bool {
         !matches!(self, Self::Syntax(_))
@@ -188,9 +192,7 @@ impl fmt::Display for PathError {
 /// this playground is strict so the rule stays visible).
 pub fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
     if !text.starts_with('<') {
-        return Err(PathError::Syntax(
-            "\"<\" path \">\" (angle brackets are required)",
-        ));
+        return Err(PathError::MISSING_BRACKETS);
     }
     let close = find_closing_bracket(text).ok_or(PathError::Syntax("a closing \">\""))?;
     let path = text.get(..=close).unwrap_or_default();

@@ -79,6 +79,11 @@ impl DataReceiver {
         }
     }
 
+    /// Octets of message text held so far (never more than the cap).
+    pub fn stored(&self) -> usize {
+        self.text.len()
+    }
+
     /// Consumes octets from the front of `input`; returns the message when the end
     /// marker was read, leaving whatever follows it in `input` (pipelined commands).
     pub fn receive(&mut self, input: &mut &[u8]) -> Option<ReceivedData> {
