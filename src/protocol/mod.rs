@@ -13,7 +13,7 @@ pub mod reply_reader;
 pub use codes::ReplyKind;
 pub use command::{Command, CommandError, Parameter};
 pub use extension::{Capabilities, Extension};
-pub use line_reader::{Line, LineEnding, LineReader};
+pub use line_reader::{Line, LineEnding, LineInfo, LineReader};
 pub use parameters::{Body, DeclaredSize, MailParameters, OfferedParameters};
 pub use path::{Domain, ForwardPath, Mailbox, ReversePath};
 pub use reply::{EnhancedCode, Reply, ReplyClass, ReplyCode};

@@ -4,8 +4,6 @@
 //! Leading dots are removed (transparency). Lines are scanned in bulk with `memchr`;
 //! storage stops at a cap while counting goes on, so memory is bounded by the cap.
 
-use memchr::memchr;
-
 /// Where the receiver is within the current line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Position {
@@ -79,6 +77,15 @@ impl DataReceiver {
         }
     }
 
+    /// Reserves room for `expected` octets (a SIZE= declaration), never beyond the cap,
+    /// so a large message is not copied again and again as it grows.
+    pub fn reserve(&mut self, expected: u64) {
+        let room = usize::try_from(expected)
+            .unwrap_or(usize::MAX)
+            .min(self.cap);
+        self.text.reserve(room);
+    }
+
     /// Octets of message text held so far (never more than the cap).
     pub fn stored(&self) -> usize {
         self.text.len()
@@ -109,64 +116,74 @@ impl DataReceiver {
                     self.count_and_store(b"\r");
                 }
                 Position::LineStart | Position::AfterDot => self.position = Position::InLine,
-                Position::InLine => self.scan_line(input),
+                Position::InLine => self.scan_lines(input),
             }
         }
         None
     }
 
-    /// Copies up to and including the next LF in one go.
-    fn scan_line(&mut self, input: &mut &[u8]) {
-        let (chunk, rest, ended) = match memchr(b'\n', input) {
-            Some(at) => (
-                input.get(..at).unwrap_or_default(),
-                input.get(at + 1..).unwrap_or_default(),
-                true,
-            ),
-            None => (*input, &[][..], false),
-        };
-        *input = rest;
-        self.inspect(chunk);
-        self.line_len = self.line_len.saturating_add(chunk.len());
-        if ended {
-            self.end_line(chunk);
-        } else if let Some(&last) = chunk.last() {
-            self.count_and_store(chunk);
-            self.pending_cr = last == b'\r';
-        }
-    }
-
-    fn inspect(&mut self, chunk: &[u8]) {
-        if !chunk.is_ascii() {
-            self.findings.eight_bit = true;
-        }
-        let body = chunk.strip_suffix(b"\r").unwrap_or(chunk);
-        if self.pending_cr && !chunk.is_empty() || memchr(b'\r', body).is_some() {
+    /// Reads whole lines in bulk: every LF is found with one vectorised scan
+    /// (`memchr_iter`), the checks are per line but cheap, and the text is stored with
+    /// one copy. Stops after a line end followed by "." (which may be stuffing or the
+    /// end marker) or when the input runs out.
+    fn scan_lines(&mut self, input: &mut &[u8]) {
+        let data = *input;
+        if self.pending_cr && data.first() != Some(&b'\n') {
             self.findings.bare_cr = true;
         }
-    }
-
-    fn end_line(&mut self, chunk: &[u8]) {
-        let crlf = match chunk.last() {
-            Some(&last) => last == b'\r',
-            None => self.pending_cr,
-        };
-        self.count_and_store(chunk);
-        if !crlf {
-            self.findings.bare_lf = true;
-            if self.normalise_bare_lf {
-                self.count_and_store(b"\r");
+        let mut line_start = 0;
+        let mut copied = 0;
+        let mut region_end = data.len();
+        let mut line_ending_crs = 0usize;
+        for lf in memchr::memchr_iter(b'\n', data) {
+            let content = data.get(line_start..lf).unwrap_or_default();
+            let crlf = match content.last() {
+                Some(&last) => last == b'\r',
+                None => self.pending_cr,
+            };
+            if crlf && !content.is_empty() {
+                line_ending_crs += 1;
+            }
+            let wire_len = self.line_len + content.len() + if crlf { 1 } else { 2 };
+            if wire_len > self.line_limit {
+                self.findings.long_line = true;
+            }
+            if !crlf {
+                self.findings.bare_lf = true;
+                if self.normalise_bare_lf {
+                    self.count_and_store(data.get(copied..lf).unwrap_or_default());
+                    self.count_and_store(b"\r");
+                    copied = lf;
+                }
+            }
+            self.previous_line_crlf = crlf;
+            self.pending_cr = false;
+            self.line_len = 0;
+            line_start = lf + 1;
+            if data.get(line_start) == Some(&b'.') {
+                region_end = line_start;
+                break;
             }
         }
-        self.count_and_store(b"\n");
-        let wire_len = self.line_len + if crlf { 1 } else { 2 };
-        if wire_len > self.line_limit {
-            self.findings.long_line = true;
+        let region = data.get(..region_end).unwrap_or_default();
+        let partial = data.get(line_start..region_end).unwrap_or_default();
+        if let Some(&last) = partial.last() {
+            self.line_len = self.line_len.saturating_add(partial.len());
+            self.pending_cr = last == b'\r';
+            self.position = Position::InLine;
+        } else {
+            self.position = Position::LineStart;
         }
-        self.previous_line_crlf = crlf;
-        self.pending_cr = false;
-        self.line_len = 0;
-        self.position = Position::LineStart;
+        let trailing_cr = usize::from(self.pending_cr && !partial.is_empty());
+        // Any CR beyond the line-ending ones is a bare CR.
+        if memchr::memchr_iter(b'\r', region).count() > line_ending_crs + trailing_cr {
+            self.findings.bare_cr = true;
+        }
+        if !region.is_ascii() {
+            self.findings.eight_bit = true;
+        }
+        self.count_and_store(data.get(copied..region_end).unwrap_or_default());
+        *input = data.get(region_end..).unwrap_or_default();
     }
 
     fn count_and_store(&mut self, octets: &[u8]) {

@@ -127,11 +127,12 @@ pub(super) fn copies(
     hostname: &str,
     is_local: impl Fn(&str) -> bool,
 ) -> Vec<Delivery> {
-    let mut message = received.as_bytes().to_vec();
+    let mut message = Vec::with_capacity(received.len() + text.len());
+    message.extend_from_slice(received.as_bytes());
     message.extend_from_slice(text);
     let header_names = headers::field_names(&message);
     let envelope_from = envelope.from.map(ToString::to_string).unwrap_or_default();
-    envelope
+    let mut copies: Vec<Delivery> = envelope
         .recipients
         .iter()
         .map(|recipient| {
@@ -143,10 +144,18 @@ pub(super) fn copies(
                 local: destination == Destination::Mailbox,
                 destination,
                 headers: header_names.clone(),
-                message: message.clone(),
+                message: Vec::new(),
             }
         })
-        .collect()
+        .collect();
+    // Every copy but the last gets a clone; the last takes the original.
+    if let Some((last, others)) = copies.split_last_mut() {
+        for copy in others {
+            copy.message.clone_from(&message);
+        }
+        last.message = message;
+    }
+    copies
 }
 
 fn route(

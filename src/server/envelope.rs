@@ -161,7 +161,11 @@ impl Server {
             .unwrap_or(HARD_MESSAGE_CAP)
             .min(HARD_MESSAGE_CAP);
         let normalise = self.config.strictness.bare_lf == BareLfPolicy::Normalise;
-        self.data = Some(DataReceiver::new(cap, MAX_TEXT_LINE, normalise));
+        let mut receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
+        if let Some(DeclaredSize::Octets(expected)) = self.transaction.parameters.size {
+            receiver.reserve(expected);
+        }
+        self.data = Some(receiver);
         self.reply_kind(
             ReplyKind::StartMailInput,
             ReplyKind::StartMailInput.explanation(),

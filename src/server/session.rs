@@ -17,7 +17,7 @@ use super::event::{ServerEvent, ServerEventKind};
 use super::state::{next_state, State, Trigger};
 use crate::entropy::Entropy;
 use crate::protocol::{
-    Command, ForwardPath, Line, LineEnding, LineReader, MailParameters, Reply, ReplyKind,
+    Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
     ReversePath, MAX_COMMAND_LINE,
 };
 use crate::time::Millis;
@@ -54,6 +54,8 @@ pub struct Server {
     pub(super) peer: Peer,
     pub(super) state: State,
     pub(super) lines: LineReader,
+    /// The command line being handled, kept to reuse its allocation.
+    pub(super) line_buffer: Vec<u8>,
     pub(super) data: Option<DataReceiver>,
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
@@ -77,6 +79,7 @@ impl Server {
             peer,
             state: State::ExpectHello,
             lines: LineReader::new(MAX_COMMAND_LINE),
+            line_buffer: Vec::new(),
             data: None,
             transaction: Transaction::default(),
             greeting: None,
@@ -213,14 +216,17 @@ impl Server {
                 }
                 continue;
             }
-            let Some(line) = self.lines.read(&mut input) else {
+            let mut line = core::mem::take(&mut self.line_buffer);
+            let Some(info) = self.lines.read_into(&mut input, &mut line) else {
+                self.line_buffer = line;
                 break;
             };
-            self.handle_command_line(line);
+            self.handle_command_line(&line, info);
+            self.line_buffer = line;
         }
     }
 
-    fn handle_command_line(&mut self, line: Line) {
+    fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
         if self.is_unoffered_pipelining() {
             let explanation = "The client sent a command before reading the previous reply, \
                 although PIPELINING was not offered; like Postfix (smtpd_forbid_unauth_pipelining) \
@@ -231,7 +237,7 @@ impl Server {
         }
         if line.overflowed {
             self.reject_line(
-                &line.content,
+                content,
                 ReplyKind::LineTooLong,
                 format!(
                     "The line was {} octets; commands may be at most {MAX_COMMAND_LINE} including CRLF. \
@@ -245,13 +251,13 @@ impl Server {
             && self.config.strictness.bare_lf == BareLfPolicy::Reject
         {
             self.reject_line(
-                &line.content,
+                content,
                 ReplyKind::BareLfInCommand,
                 ReplyKind::BareLfInCommand.explanation().to_owned(),
             );
             return;
         }
-        self.handle_line(&line.content);
+        self.handle_line(content);
     }
 
     /// A command line arrived while an earlier reply had not been collected, and the
