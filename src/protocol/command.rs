@@ -257,10 +257,9 @@ fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
     let printable = line
         .iter()
         .fold(true, |ok, &b| ok & (b.wrapping_sub(32) < 95));
-    if let Some(at) = line
-        .iter()
-        .position(|b| !(32..=126).contains(b))
-        .filter(|_| !printable)
+    if let Some(at) = (!printable)
+        .then(|| line.iter().position(|b| !(32..=126).contains(b)))
+        .flatten()
     {
         let bad = line.get(at).copied().unwrap_or_default();
         // An odd octet inside the verb makes the verb unknown (500); inside the
