@@ -55,6 +55,8 @@ pub struct DataReceiver {
     previous_line_crlf: bool,
     pending_cr: bool,
     normalise_bare_lf: bool,
+    /// Off only in tests, to check the bulk path against the line-by-line one.
+    bulk: bool,
     findings: DataFindings,
 }
 
@@ -73,6 +75,7 @@ impl DataReceiver {
             previous_line_crlf: true,
             pending_cr: false,
             normalise_bare_lf,
+            bulk: true,
             findings: DataFindings::default(),
         }
     }
@@ -112,14 +115,63 @@ impl DataReceiver {
                     // "." CR then not an ending LF: the dot was stuffing, keep the CR.
                     self.position = Position::InLine;
                     self.pending_cr = true;
-                    self.line_len += 1;
+                    self.line_len = self.line_len.saturating_add(1);
                     self.count_and_store(b"\r");
                 }
                 Position::LineStart | Position::AfterDot => self.position = Position::InLine,
-                Position::InLine => self.scan_lines(input),
+                Position::InLine => {
+                    if !(self.bulk && self.scan_clean_lines(input)) {
+                        self.scan_lines(input);
+                    }
+                }
             }
         }
         None
+    }
+
+    /// The fast path for well-formed text: up to the next line that starts with ".",
+    /// checks in bulk that every LF has a CR before it and every CR an LF after it,
+    /// that no line is too long, and stores the region with one copy. Returns false,
+    /// having changed nothing, when the region needs the line-by-line path.
+    fn scan_clean_lines(&mut self, input: &mut &[u8]) -> bool {
+        let data = *input;
+        let region_end = memchr::memmem::find(data, b"\n.").map_or(data.len(), |at| at + 1);
+        let region = data.get(..region_end).unwrap_or_default();
+        if !crlf_paired(region, self.pending_cr) {
+            return false;
+        }
+        let partial_start = match memchr::memrchr(b'\n', region) {
+            Some(last_lf) => {
+                let first_lf = memchr::memchr(b'\n', region).unwrap_or(last_lf);
+                let first_wire_len = self.line_len.saturating_add(first_lf).saturating_add(1);
+                let later_lines = region.get(first_lf + 1..=last_lf).unwrap_or_default();
+                if first_wire_len > self.line_limit || !lines_fit(later_lines, self.line_limit) {
+                    return false;
+                }
+                self.line_len = 0;
+                self.previous_line_crlf = true;
+                last_lf + 1
+            }
+            None => 0,
+        };
+        let partial = region.get(partial_start..).unwrap_or_default();
+        self.line_len = self.line_len.saturating_add(partial.len());
+        match partial.last() {
+            Some(&last) => {
+                self.pending_cr = last == b'\r';
+                self.position = Position::InLine;
+            }
+            None => {
+                self.pending_cr = false;
+                self.position = Position::LineStart;
+            }
+        }
+        if !region.is_ascii() {
+            self.findings.eight_bit = true;
+        }
+        self.count_and_store(region);
+        *input = data.get(region_end..).unwrap_or_default();
+        true
     }
 
     /// Reads whole lines in bulk: every LF is found with one vectorised scan
@@ -144,7 +196,11 @@ impl DataReceiver {
             if crlf && !content.is_empty() {
                 line_ending_crs += 1;
             }
-            let wire_len = self.line_len + content.len() + if crlf { 1 } else { 2 };
+            let ending_len = if crlf { 1 } else { 2 };
+            let wire_len = self
+                .line_len
+                .saturating_add(content.len())
+                .saturating_add(ending_len);
             if wire_len > self.line_limit {
                 self.findings.long_line = true;
             }
@@ -202,9 +258,49 @@ impl DataReceiver {
             octets: self.octets,
             findings: self.findings,
         };
+        let bulk = self.bulk;
         *self = Self::new(self.cap, self.line_limit, self.normalise_bare_lf);
+        self.bulk = bulk;
         done
     }
+}
+
+/// True when, in `region`, every LF follows a CR and every CR (but a last one, which
+/// may meet its LF in the next input) precedes an LF. `pending_cr` says whether the
+/// octet before the region was a CR. Written as an OR over pairwise comparisons so the
+/// compiler turns it into vector instructions.
+fn crlf_paired(region: &[u8], pending_cr: bool) -> bool {
+    let Some(&first) = region.first() else {
+        return true;
+    };
+    let before = region.get(..region.len() - 1).unwrap_or_default();
+    let after = region.get(1..).unwrap_or_default();
+    let unpaired = before.iter().zip(after).fold(0u8, |bad, (&b, &a)| {
+        bad | u8::from((b == b'\r') != (a == b'\n'))
+    });
+    (first == b'\n') == pending_cr && unpaired == 0
+}
+
+/// True when no two consecutive LFs in `lines` (which ends with an LF) are more than
+/// `limit` octets apart. Cheap for normal text: a gap over `limit` must contain a whole
+/// block of `limit / 2` octets without an LF, so only such blocks need a closer look,
+/// and finding the first LF of a block is one short vector search.
+fn lines_fit(lines: &[u8], limit: usize) -> bool {
+    let block = (limit / 2).max(1);
+    let suspicious = lines
+        .chunks(block)
+        .any(|chunk| memchr::memchr(b'\n', chunk).is_none());
+    if !suspicious {
+        return true;
+    }
+    let mut start = 0;
+    for lf in memchr::memchr_iter(b'\n', lines) {
+        if lf + 1 - start > limit {
+            return false;
+        }
+        start = lf + 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -293,5 +389,46 @@ mod tests {
             !done.unwrap().findings.long_line,
             "a stuffing dot does not count"
         );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod bulk_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(input: &[u8], cuts: &[usize], bulk: bool, normalise: bool) -> Option<ReceivedData> {
+        let mut receiver = DataReceiver::new(300, 20, normalise);
+        receiver.bulk = bulk;
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.sort_unstable();
+        let mut start = 0;
+        for end in points.into_iter().chain([input.len()]) {
+            let mut chunk = input.get(start..end).unwrap_or_default();
+            if let Some(done) = receiver.receive(&mut chunk) {
+                return Some(done);
+            }
+            start = end;
+        }
+        None
+    }
+
+    proptest! {
+        #[test]
+        fn bulk_path_matches_line_by_line(
+            parts in prop::collection::vec(prop_oneof![
+                Just(&b"\r\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n"[..]), Just(&b"\r"[..]),
+                Just(&b"."[..]), Just(&b".\r\n"[..]), Just(&b"abc"[..]), Just(&b"0123456789"[..]),
+                Just("\u{e9}".as_bytes()),
+            ], 0..60),
+            cuts in prop::collection::vec(any::<usize>(), 0..6),
+            normalise in any::<bool>(),
+        ) {
+            let input: Vec<u8> = parts.concat();
+            prop_assert_eq!(
+                run(&input, &cuts, true, normalise),
+                run(&input, &[], false, normalise)
+            );
+        }
     }
 }
