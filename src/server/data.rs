@@ -137,7 +137,8 @@ impl DataReceiver {
         let data = *input;
         let region_end = memchr::memmem::find(data, b"\n.").map_or(data.len(), |at| at + 1);
         let region = data.get(..region_end).unwrap_or_default();
-        if !crlf_paired(region, self.pending_cr) {
+        let scan = scan_region(region, self.pending_cr);
+        if !scan.paired {
             return false;
         }
         let partial_start = match memchr::memrchr(b'\n', region) {
@@ -166,9 +167,7 @@ impl DataReceiver {
                 self.position = Position::LineStart;
             }
         }
-        if !region.is_ascii() {
-            self.findings.eight_bit = true;
-        }
+        self.findings.eight_bit |= scan.eight_bit;
         self.count_and_store(region);
         *input = data.get(region_end..).unwrap_or_default();
         true
@@ -265,20 +264,36 @@ impl DataReceiver {
     }
 }
 
-/// True when, in `region`, every LF follows a CR and every CR (but a last one, which
-/// may meet its LF in the next input) precedes an LF. `pending_cr` says whether the
-/// octet before the region was a CR. Written as an OR over pairwise comparisons so the
-/// compiler turns it into vector instructions.
-fn crlf_paired(region: &[u8], pending_cr: bool) -> bool {
-    let Some(&first) = region.first() else {
-        return true;
+/// What one pass over a region found.
+struct RegionScan {
+    /// Every LF follows a CR and every CR (but a last one, which may meet its LF in
+    /// the next input) precedes an LF.
+    paired: bool,
+    /// An octet above 127 occurred.
+    eight_bit: bool,
+}
+
+/// Checks CR/LF pairing and looks for 8-bit octets in one pass. `pending_cr` says
+/// whether the octet before the region was a CR. Written as ORs over pairwise
+/// comparisons so the compiler turns it into vector instructions.
+fn scan_region(region: &[u8], pending_cr: bool) -> RegionScan {
+    let Some((&first, rest)) = region.split_first() else {
+        return RegionScan {
+            paired: true,
+            eight_bit: false,
+        };
     };
-    let before = region.get(..region.len() - 1).unwrap_or_default();
-    let after = region.get(1..).unwrap_or_default();
-    let unpaired = before.iter().zip(after).fold(0u8, |bad, (&b, &a)| {
-        bad | u8::from((b == b'\r') != (a == b'\n'))
-    });
-    (first == b'\n') == pending_cr && unpaired == 0
+    let before = region.get(..rest.len()).unwrap_or_default();
+    let (unpaired, high) = before
+        .iter()
+        .zip(rest)
+        .fold((0u8, first), |(bad, high), (&b, &a)| {
+            (bad | u8::from((b == b'\r') != (a == b'\n')), high | a)
+        });
+    RegionScan {
+        paired: (first == b'\n') == pending_cr && unpaired == 0,
+        eight_bit: high >= 0x80,
+    }
 }
 
 /// True when no two consecutive LFs in `lines` (which ends with an LF) are more than
