@@ -176,10 +176,17 @@ impl Server {
     }
 
     fn help(&mut self) {
-        let lines = vec![
-            "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY EXPN HELP ETRN".to_owned(),
-            "See RFC 5321 §4.1 for each command".to_owned(),
-        ];
+        let mut commands = String::from("Commands: HELO MAIL RCPT DATA RSET NOOP QUIT HELP");
+        if self.config.speaks_esmtp() {
+            commands.insert_str("Commands: ".len(), "EHLO ");
+        }
+        if self.config.extensions.vrfy {
+            commands.push_str(" VRFY");
+        }
+        if self.config.extensions.etrn && self.config.speaks_esmtp() {
+            commands.push_str(" ETRN");
+        }
+        let lines = vec![commands, "See RFC 5321 §4.1 for each command".to_owned()];
         let reply = ReplyKind::Help.reply_lines(lines);
         self.send(
             ReplyKind::Help,

@@ -143,7 +143,9 @@ pub struct ServerConfig {
     pub max_message_size: Option<u64>,
     /// Recipients per transaction (RFC 5321 §4.5.3.1.8 asks for at least 100).
     pub max_recipients: usize,
-    /// Errors tolerated before `421 4.7.0` (Postfix `smtpd_hard_error_limit` = 20).
+    /// Errors (negative replies, except 452 for too many recipients) after which the
+    /// server answers `421 4.7.0` and closes; a delivered message resets the count.
+    /// Postfix `smtpd_hard_error_limit` = 20.
     pub max_errors: u32,
     /// Idle time before `421 4.4.2`, in milliseconds (RFC 5321 §4.5.3.2.7: at least
     /// 5 minutes).
