@@ -7,6 +7,7 @@
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
 //! - [`loopback`]: runs a scenario and returns its timeline.
+//! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,6 +16,7 @@ pub mod client;
 pub mod entropy;
 pub mod event;
 pub mod loopback;
+pub mod mailstore;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 pub mod pop3;

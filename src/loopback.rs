@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientSpec};
+use crate::mailstore::MailStore;
 use crate::server::{Delivery, Peer, Server, ServerConfig, ServerEvent};
 use crate::time::Millis;
 
@@ -88,6 +89,8 @@ pub struct Timeline {
     pub entries: Vec<TimelineEntry>,
     /// Every message copy the server accepted.
     pub deliveries: Vec<Delivery>,
+    /// The same copies filed in mailboxes and outbound queues.
+    pub mailstore: MailStore,
     /// Virtual time when the run ended.
     pub end_time: Millis,
     /// Set when the run stopped at a safety bound instead of a clean close.
@@ -131,6 +134,7 @@ impl Timeline {
         Self {
             entries: Vec::new(),
             deliveries: Vec::new(),
+            mailstore: MailStore::new(),
             end_time: 0,
             truncated: false,
         }
@@ -243,6 +247,7 @@ impl Link {
             self.timeline.entries.push(TimelineEntry::Server { event });
         }
         while let Some(delivery) = self.server.poll_delivery() {
+            self.timeline.mailstore.store(&delivery);
             self.timeline.deliveries.push(delivery);
         }
     }

@@ -1,6 +1,8 @@
 //! Whatever a server sends, the client never panics, its output and events stay bounded,
 //! and cutting the input differently never changes what it does.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod client_support;
 
 use esmtp_playground::client::{Client, ClientSpec, MessageSpec, PipeliningMode, Step};

@@ -27,7 +27,7 @@ fn default_scenario_delivers_one_message() {
     assert_eq!(timeline.deliveries.len(), 1);
     let delivered = String::from_utf8(timeline.deliveries[0].message.clone()).unwrap();
     assert!(delivered.starts_with(
-        "Received: from client.example.net (192.0.2.10)\r\n\tby mx.example.org with ESMTP id "
+        "Received: from client.example.net ([192.0.2.10])\r\n\tby mx.example.org with ESMTP id "
     ));
     assert!(
         delivered.contains("\r\n.A line starting with a dot is stuffed.\r\n"),

@@ -136,6 +136,8 @@ mod tests {
             envelope_from: "a@x".into(),
             recipient: "b@y".into(),
             local: true,
+            destination: crate::server::delivery::Destination::Mailbox,
+            headers: vec!["Received".into()],
             message: b"Received: x\r\n\r\nbody\r\n".to_vec(),
         };
         let first = maildir.store(&delivery).unwrap();

@@ -112,6 +112,12 @@ reply_table! {
     /// 334 AUTH continuation (no enhanced code: 3yz).
     AuthContinue => 334, None, "", "RFC 4954 §4",
         "The server sends a base64 challenge and waits for the client's base64 response line.";
+    /// 251 to ETRN: nothing queued for that node.
+    EtrnNoMessages => 251, e(2, 0, 0), "No messages waiting for node", "RFC 1985 §5",
+        "The outbound queue holds nothing for the domain the client named.";
+    /// 253 to ETRN: n messages queued, delivery started.
+    EtrnPendingStarted => 253, e(2, 0, 0), "pending messages for node started", "RFC 1985 §5",
+        "The server says how many queued messages it now starts delivering.";
     /// 354 after DATA.
     StartMailInput => 354, None, "End data with <CR><LF>.<CR><LF>", "RFC 5321 §4.1.1.4",
         "The server is ready for the message; only CRLF . CRLF ends it.";
@@ -130,6 +136,12 @@ reply_table! {
     /// 454 temporary AUTH failure.
     AuthTemporaryFailure => 454, e(4, 7, 0), "Temporary authentication failure", "RFC 4954 §6",
         "Authentication could not be completed now; try again later.";
+    /// 458 to ETRN: the server cannot queue for that node.
+    EtrnUnableToQueue => 458, e(4, 3, 0), "Unable to queue messages for node", "RFC 1985 §5",
+        "The server has no queue of that name (this playground keeps one queue per domain only).";
+    /// 459 to ETRN: the node may not be flushed.
+    EtrnNodeNotAllowed => 459, e(4, 7, 1), "Node not allowed", "RFC 1985 §5",
+        "The named domain is not one the server queues for (mail for a local domain is delivered at once).";
     /// 500 unknown command.
     CommandUnrecognized => 500, e(5, 5, 2), "Command unrecognized", "RFC 5321 §4.2.4",
         "The server does not know this verb.";
@@ -139,6 +151,13 @@ reply_table! {
     /// 500 AUTH response line too long.
     AuthLineTooLong => 500, e(5, 5, 6), "Authentication exchange line is too long", "RFC 4954 §4",
         "An AUTH response line may be at most 12288 octets.";
+    /// 500 command line ended with a bare LF.
+    BareLfInCommand => 500, e(5, 5, 2), "Bare <LF> received; commands end with <CR><LF>",
+        "RFC 5321 §2.3.8",
+        "CRLF is the only line ending SMTP recognises; a line ending in LF alone is refused (SMTP smuggling defence).";
+    /// 501 a NUL, control or 8-bit octet in a command's arguments.
+    BadOctetInCommand => 501, e(5, 5, 2), "Invalid character in command", "RFC 5321 §2.4",
+        "Without SMTPUTF8 a command is printable US-ASCII; NUL, control and 8-bit octets have no place in it.";
     /// 501 generic syntax error in parameters.
     SyntaxError => 501, e(5, 5, 4), "Syntax error in parameters or arguments", "RFC 5321 §4.2.2",
         "The verb is known but its arguments do not follow the grammar.";

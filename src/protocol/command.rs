@@ -198,12 +198,13 @@ impl Command {
     /// §2.4), and a NUL has no place in a command.
     pub fn parse(line: &[u8]) -> Result<Self, CommandError> {
         let text = ascii_command_text(line)?;
-        let (verb, argument) = match text.find(' ') {
+        let (verb, argument) = match memchr::memchr(b' ', text.as_bytes()) {
             Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
             None => (text, None),
         };
-        let verb = verb.to_ascii_uppercase();
-        match verb.as_str() {
+        let mut upper = [0u8; 8];
+        let folded = upper_case_verb(verb, &mut upper);
+        match folded {
             "EHLO" => parse_hello(argument, "EHLO").map(|domain| Self::Ehlo { domain }),
             "HELO" => parse_hello(argument, "HELO").map(|domain| Self::Helo { domain }),
             "MAIL" => parse_mail(argument),
@@ -234,18 +235,40 @@ impl Command {
             }),
             _ => Err(CommandError::new(
                 ReplyKind::CommandUnrecognized,
-                format!("Unknown command '{}'", truncate(&verb, 32)),
+                format!("Unknown command '{}'", truncate(verb, 32)),
             )),
         }
     }
 }
 
+/// The verb upper-cased into `buffer` without allocating; a verb longer than any
+/// known one comes back empty (and so matches nothing).
+fn upper_case_verb<'b>(verb: &str, buffer: &'b mut [u8; 8]) -> &'b str {
+    let Some(slot) = buffer.get_mut(..verb.len()) else {
+        return "";
+    };
+    slot.copy_from_slice(verb.as_bytes());
+    slot.make_ascii_uppercase();
+    core::str::from_utf8(slot).unwrap_or_default()
+}
+
 fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
-    if let Some(bad) = line.iter().find(|b| !(32..=126).contains(*b)) {
-        let reply = if line.is_empty() {
+    // A branch-free fold the compiler vectorises; the position is looked up only on failure.
+    let printable = line
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(32) < 95));
+    if let Some(at) = (!printable)
+        .then(|| line.iter().position(|b| !(32..=126).contains(b)))
+        .flatten()
+    {
+        let bad = line.get(at).copied().unwrap_or_default();
+        // An odd octet inside the verb makes the verb unknown (500); inside the
+        // arguments the verb is fine but its arguments are not (501).
+        let in_verb = !line.get(..at).unwrap_or_default().contains(&b' ');
+        let reply = if in_verb {
             ReplyKind::CommandUnrecognized
         } else {
-            ReplyKind::SyntaxError
+            ReplyKind::BadOctetInCommand
         };
         return Err(CommandError::new(
             reply,
@@ -260,6 +283,11 @@ fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
         ));
     }
     Ok(text)
+}
+
+/// The space-separated words of `text` (runs of spaces count as one separator).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(' ').filter(|w| !w.is_empty())
 }
 
 fn truncate(text: &str, max: usize) -> &str {
@@ -285,12 +313,14 @@ fn required(argument: Option<&str>, grammar: &str) -> Result<String, CommandErro
 }
 
 fn parse_hello(argument: Option<&str>, verb: &str) -> Result<String, CommandError> {
-    let grammar = format!("{verb} <domain>");
-    let value = required(argument, &grammar)?;
-    let name = value.split(' ').next().unwrap_or_default();
+    let value = argument.map(str::trim).unwrap_or_default();
+    if value.is_empty() {
+        return Err(CommandError::syntax(&format!("{verb} <domain>")));
+    }
+    let name = words(value).next().unwrap_or_default();
     path::Domain::parse(name)
-        .map(|domain| domain.as_str().to_owned())
-        .map_err(|error| CommandError::syntax(&format!("{grammar} ({error})")))
+        .map(path::Domain::into_string)
+        .map_err(|error| CommandError::syntax(&format!("{verb} <domain> ({error})")))
 }
 
 /// Splits `FROM:` / `TO:` off the argument. Spaces after the colon are tolerated (many
@@ -315,6 +345,15 @@ const MAIL_GRAMMAR: &str = "MAIL FROM:<reverse-path> [parameters]";
 const RCPT_GRAMMAR: &str = "RCPT TO:<forward-path> [parameters]";
 
 fn path_error(error: PathError, syntax_reply: ReplyKind, grammar: &str) -> CommandError {
+    if error == PathError::MISSING_BRACKETS {
+        return CommandError::new(
+            syntax_reply,
+            format!(
+                "Syntax: {grammar}: the address must be in angle brackets (RFC 5321 §4.1.2); \
+                 Postfix accepts a bare address unless strict_rfc821_envelopes = yes, this server is strict"
+            ),
+        );
+    }
     if error.is_length_limit() {
         CommandError::new(ReplyKind::PathTooLong, error.to_string())
     } else {
@@ -346,9 +385,9 @@ fn parse_rcpt(argument: Option<&str>) -> Result<Command, CommandError> {
 /// printable ASCII except `=` and SP.
 fn parse_parameters(tail: &str, grammar: &str) -> Result<Vec<Parameter>, CommandError> {
     let mut parameters = Vec::new();
-    for token in tail.split(' ').filter(|t| !t.is_empty()) {
-        let (keyword, value) = match token.split_once('=') {
-            Some((keyword, value)) => (keyword, Some(value)),
+    for token in words(tail) {
+        let (keyword, value) = match token.bytes().position(|b| b == b'=') {
+            Some(at) => (token.get(..at).unwrap_or_default(), token.get(at + 1..)),
             None => (token, None),
         };
         let keyword_ok = keyword
@@ -375,7 +414,7 @@ fn parse_parameters(tail: &str, grammar: &str) -> Result<Vec<Parameter>, Command
 
 fn parse_auth(argument: Option<&str>) -> Result<Command, CommandError> {
     let value = required(argument, "AUTH <mechanism> [initial-response]")?;
-    let mut words = value.split(' ').filter(|w| !w.is_empty());
+    let mut words = words(&value);
     let mechanism = words.next().unwrap_or_default().to_ascii_uppercase();
     let initial_response = words.next().map(str::to_owned);
     if words.next().is_some() {
@@ -486,7 +525,9 @@ mod tests {
             ("RCPT TO:<a@>", ReplyKind::BadRecipientSyntax),
             ("DATA now", ReplyKind::SyntaxError),
             ("EHLO", ReplyKind::SyntaxError),
-            ("NOOP\0", ReplyKind::SyntaxError),
+            ("NOOP\0", ReplyKind::CommandUnrecognized),
+            ("NOOP x\0", ReplyKind::BadOctetInCommand),
+            ("MAIL FROM:<aé@b.example>", ReplyKind::BadOctetInCommand),
             ("MAIL FROM:<a@b.example> SIZE==1", ReplyKind::SyntaxError),
         ];
         for (text, expected) in cases {

@@ -28,6 +28,17 @@ pub struct Line {
     pub wire_len: usize,
 }
 
+/// What [`LineReader::read_into`] found about the line it wrote out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineInfo {
+    /// The ending that terminated it.
+    pub ending: LineEnding,
+    /// True when the line (with its ending) was longer than the limit.
+    pub overflowed: bool,
+    /// The full length on the wire, ending included, even when overflowed.
+    pub wire_len: usize,
+}
+
 /// Collects octets into lines of at most `limit` octets (ending included).
 #[derive(Clone, Debug)]
 pub struct LineReader {
@@ -70,19 +81,40 @@ impl LineReader {
     /// returns the finished line, or `None` when `input` ran out first (everything was
     /// consumed and is remembered for the next call).
     pub fn read(&mut self, input: &mut &[u8]) -> Option<Line> {
-        match memchr(b'\n', input) {
-            Some(at) => {
-                let (head, tail) = input.split_at(at);
-                self.keep(head);
-                *input = tail.get(1..).unwrap_or_default();
-                Some(self.finish())
-            }
-            None => {
-                self.keep(input);
-                *input = &[];
-                None
-            }
-        }
+        let mut content = Vec::new();
+        let info = self.read_into(input, &mut content)?;
+        Some(Line {
+            content,
+            ending: info.ending,
+            overflowed: info.overflowed,
+            wire_len: info.wire_len,
+        })
+    }
+
+    /// Like [`read`](Self::read), but writes the line's content into `out` (cleared
+    /// first), so a caller that keeps `out` allocates nothing per line.
+    pub fn read_into(&mut self, input: &mut &[u8], out: &mut Vec<u8>) -> Option<LineInfo> {
+        let Some(at) = memchr(b'\n', input) else {
+            self.keep(input);
+            *input = &[];
+            return None;
+        };
+        let (head, tail) = input.split_at(at);
+        *input = tail.get(1..).unwrap_or_default();
+        out.clear();
+        let seen = if self.partial_len == 0 {
+            // The whole line is in this input: copy it straight out, up to the limit.
+            let take = head.len().min(self.limit);
+            out.extend_from_slice(head.get(..take).unwrap_or_default());
+            head.len()
+        } else {
+            self.keep(head);
+            out.extend_from_slice(&self.partial);
+            self.partial.clear();
+            self.partial_len
+        };
+        self.partial_len = 0;
+        Some(self.finish(out, seen))
     }
 
     fn keep(&mut self, octets: &[u8]) {
@@ -93,11 +125,11 @@ impl LineReader {
             .extend_from_slice(octets.get(..take).unwrap_or_default());
     }
 
-    fn finish(&mut self) -> Line {
-        let wire_len = self.partial_len.saturating_add(1);
-        let mut content = core::mem::take(&mut self.partial);
-        self.partial_len = 0;
-        let kept_all = content.len() == wire_len - 1;
+    /// Judges the ending of a line whose content (at most `limit` octets of the `seen`
+    /// before the LF) is in `content`.
+    fn finish(&self, content: &mut Vec<u8>, seen: usize) -> LineInfo {
+        let wire_len = seen.saturating_add(1);
+        let kept_all = content.len() == seen;
         let ending = if kept_all && content.last() == Some(&b'\r') {
             content.pop();
             LineEnding::CrLf
@@ -108,8 +140,7 @@ impl LineReader {
         } else {
             LineEnding::BareLf
         };
-        Line {
-            content,
+        LineInfo {
             ending,
             overflowed: wire_len > self.limit,
             wire_len,

@@ -46,6 +46,13 @@ impl Domain {
         }
     }
 
+    /// The domain as written, taking ownership.
+    pub fn into_string(self) -> String {
+        match self {
+            Self::Name(name) | Self::Literal(name) => name,
+        }
+    }
+
     /// Case-insensitive comparison with a configured domain name.
     pub fn matches(&self, other: &str) -> bool {
         self.as_str().eq_ignore_ascii_case(other)
@@ -157,6 +164,10 @@ pub enum PathError {
 }
 
 impl PathError {
+    /// The path was not enclosed in `<` `>`.
+    pub const MISSING_BRACKETS: Self =
+        Self::Syntax("\"<\" path \">\" (angle brackets are required)");
+
     /// True for the length limits (answered `501` "Path too long" with the limit named).
     pub fn is_length_limit(self) -> bool {
         !matches!(self, Self::Syntax(_))
@@ -188,9 +199,7 @@ impl fmt::Display for PathError {
 /// this playground is strict so the rule stays visible).
 pub fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
     if !text.starts_with('<') {
-        return Err(PathError::Syntax(
-            "\"<\" path \">\" (angle brackets are required)",
-        ));
+        return Err(PathError::MISSING_BRACKETS);
     }
     let close = find_closing_bracket(text).ok_or(PathError::Syntax("a closing \">\""))?;
     let path = text.get(..=close).unwrap_or_default();
@@ -244,6 +253,9 @@ fn strip_source_route(inner: &str) -> Result<&str, PathError> {
 }
 
 fn find_closing_bracket(text: &str) -> Option<usize> {
+    if memchr::memchr(b'"', text.as_bytes()).is_none() {
+        return memchr::memchr(b'>', text.as_bytes());
+    }
     let mut in_quotes = false;
     let mut escaped = false;
     for (index, byte) in text.bytes().enumerate() {
@@ -260,6 +272,10 @@ fn find_closing_bracket(text: &str) -> Option<usize> {
 
 /// The `@` that separates local-part and domain: the last one outside quotes.
 fn find_domain_separator(text: &str) -> Option<usize> {
+    if !text.starts_with('"') {
+        // An unquoted local-part cannot contain "@" or a quoted part worth skipping.
+        return memchr::memrchr(b'@', text.as_bytes());
+    }
     let mut in_quotes = false;
     let mut escaped = false;
     let mut found = None;
@@ -275,19 +291,67 @@ fn find_domain_separator(text: &str) -> Option<usize> {
     found
 }
 
-/// RFC 5321 `atext` (RFC 5322 §3.2.3).
+/// RFC 5321 `atext` (RFC 5322 §3.2.3), as a lookup table: paths are parsed for every
+/// MAIL and RCPT, so this check is on the hot path.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'/'
+                    | b'='
+                    | b'?'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'{'
+                    | b'|'
+                    | b'}'
+                    | b'~'
+            );
+        byte += 1;
+    }
+    table
+};
+
 fn is_atext(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&byte)
+    ATEXT.get(usize::from(byte)).copied().unwrap_or(false)
 }
 
 fn is_local_part(text: &str) -> bool {
     if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
         return is_quoted_content(inner);
     }
-    !text.is_empty()
-        && text
-            .split('.')
-            .all(|atom| !atom.is_empty() && atom.bytes().all(is_atext))
+    is_dot_string(text)
+}
+
+/// `Atom *("." Atom)` in one pass: no empty atom, only atext.
+fn is_dot_string(text: &str) -> bool {
+    let mut previous_was_dot = true;
+    for byte in text.bytes() {
+        if byte == b'.' {
+            if previous_was_dot {
+                return false;
+            }
+            previous_was_dot = true;
+        } else if is_atext(byte) {
+            previous_was_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !previous_was_dot
 }
 
 /// `*QcontentSMTP`: printable ASCII except `"` and `\`, or a backslash pair.
@@ -307,24 +371,62 @@ fn is_quoted_content(inner: &str) -> bool {
     true
 }
 
-fn is_domain_name(text: &str) -> bool {
-    !text.is_empty() && text.split('.').all(is_sub_domain)
-}
+/// Octet classes for domain names: letter or digit, hyphen, dot, anything else.
+const OTHER: u8 = 0;
+const LET_DIG: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
 
-/// `Let-dig [Ldh-str]`: letters, digits, inner hyphens; at most 63 octets (RFC 1035).
-fn is_sub_domain(label: &str) -> bool {
-    let bytes = label.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            label.len() <= 63
-                && first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
-        }
-        _ => false,
+const DOMAIN_CLASS: [u8; 256] = {
+    let mut table = [OTHER; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = if b.is_ascii_alphanumeric() {
+            LET_DIG
+        } else if b == b'-' {
+            HYPHEN
+        } else if b == b'.' {
+            DOT
+        } else {
+            OTHER
+        };
+        byte += 1;
     }
+    table
+};
+
+/// `sub-domain *("." sub-domain)`, each `Let-dig [Ldh-str]` of at most 63 octets
+/// (RFC 1035), checked in one pass with a class table (paths are parsed for every MAIL
+/// and RCPT).
+fn is_domain_name(text: &str) -> bool {
+    let mut label_len = 0usize;
+    let mut after_let_dig = false;
+    for byte in text.bytes() {
+        match DOMAIN_CLASS
+            .get(usize::from(byte))
+            .copied()
+            .unwrap_or(OTHER)
+        {
+            LET_DIG => {
+                label_len += 1;
+                after_let_dig = true;
+            }
+            HYPHEN if label_len > 0 => {
+                label_len += 1;
+                after_let_dig = false;
+            }
+            DOT if after_let_dig => {
+                label_len = 0;
+                after_let_dig = false;
+            }
+            _ => return false,
+        }
+        if label_len > 63 {
+            return false;
+        }
+    }
+    after_let_dig
 }
 
 fn parse_address_literal(text: &str) -> Result<String, PathError> {
@@ -359,7 +461,8 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 fn is_general_literal(inner: &str) -> bool {
     match inner.split_once(':') {
         Some((tag, content)) => {
-            is_sub_domain(tag)
+            !tag.contains('.')
+                && is_domain_name(tag)
                 && !content.is_empty()
                 && content.bytes().all(|b| matches!(b, 33..=90 | 94..=126))
         }

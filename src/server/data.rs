@@ -4,8 +4,6 @@
 //! Leading dots are removed (transparency). Lines are scanned in bulk with `memchr`;
 //! storage stops at a cap while counting goes on, so memory is bounded by the cap.
 
-use memchr::memchr;
-
 /// Where the receiver is within the current line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Position {
@@ -57,6 +55,8 @@ pub struct DataReceiver {
     previous_line_crlf: bool,
     pending_cr: bool,
     normalise_bare_lf: bool,
+    /// Off only in tests, to check the bulk path against the line-by-line one.
+    bulk: bool,
     findings: DataFindings,
 }
 
@@ -75,8 +75,23 @@ impl DataReceiver {
             previous_line_crlf: true,
             pending_cr: false,
             normalise_bare_lf,
+            bulk: true,
             findings: DataFindings::default(),
         }
+    }
+
+    /// Reserves room for `expected` octets (a SIZE= declaration), never beyond the cap,
+    /// so a large message is not copied again and again as it grows.
+    pub fn reserve(&mut self, expected: u64) {
+        let room = usize::try_from(expected)
+            .unwrap_or(usize::MAX)
+            .min(self.cap);
+        self.text.reserve(room);
+    }
+
+    /// Octets of message text held so far (never more than the cap).
+    pub fn stored(&self) -> usize {
+        self.text.len()
     }
 
     /// Consumes octets from the front of `input`; returns the message when the end
@@ -100,68 +115,130 @@ impl DataReceiver {
                     // "." CR then not an ending LF: the dot was stuffing, keep the CR.
                     self.position = Position::InLine;
                     self.pending_cr = true;
-                    self.line_len += 1;
+                    self.line_len = self.line_len.saturating_add(1);
                     self.count_and_store(b"\r");
                 }
                 Position::LineStart | Position::AfterDot => self.position = Position::InLine,
-                Position::InLine => self.scan_line(input),
+                Position::InLine => {
+                    if !(self.bulk && self.scan_clean_lines(input)) {
+                        self.scan_lines(input);
+                    }
+                }
             }
         }
         None
     }
 
-    /// Copies up to and including the next LF in one go.
-    fn scan_line(&mut self, input: &mut &[u8]) {
-        let (chunk, rest, ended) = match memchr(b'\n', input) {
-            Some(at) => (
-                input.get(..at).unwrap_or_default(),
-                input.get(at + 1..).unwrap_or_default(),
-                true,
-            ),
-            None => (*input, &[][..], false),
+    /// The fast path for well-formed text: up to the next line that starts with ".",
+    /// checks in bulk that every LF has a CR before it and every CR an LF after it,
+    /// that no line is too long, and stores the region with one copy. Returns false,
+    /// having changed nothing, when the region needs the line-by-line path.
+    fn scan_clean_lines(&mut self, input: &mut &[u8]) -> bool {
+        let data = *input;
+        let region_end = memchr::memmem::find(data, b"\n.").map_or(data.len(), |at| at + 1);
+        let region = data.get(..region_end).unwrap_or_default();
+        let scan = scan_region(region, self.pending_cr);
+        if !scan.paired {
+            return false;
+        }
+        let partial_start = match memchr::memrchr(b'\n', region) {
+            Some(last_lf) => {
+                let first_lf = memchr::memchr(b'\n', region).unwrap_or(last_lf);
+                let first_wire_len = self.line_len.saturating_add(first_lf).saturating_add(1);
+                let later_lines = region.get(first_lf + 1..=last_lf).unwrap_or_default();
+                if first_wire_len > self.line_limit || !lines_fit(later_lines, self.line_limit) {
+                    return false;
+                }
+                self.line_len = 0;
+                self.previous_line_crlf = true;
+                last_lf + 1
+            }
+            None => 0,
         };
-        *input = rest;
-        self.inspect(chunk);
-        self.line_len = self.line_len.saturating_add(chunk.len());
-        if ended {
-            self.end_line(chunk);
-        } else if let Some(&last) = chunk.last() {
-            self.count_and_store(chunk);
-            self.pending_cr = last == b'\r';
-        }
-    }
-
-    fn inspect(&mut self, chunk: &[u8]) {
-        if !chunk.is_ascii() {
-            self.findings.eight_bit = true;
-        }
-        let body = chunk.strip_suffix(b"\r").unwrap_or(chunk);
-        if self.pending_cr && !chunk.is_empty() || memchr(b'\r', body).is_some() {
-            self.findings.bare_cr = true;
-        }
-    }
-
-    fn end_line(&mut self, chunk: &[u8]) {
-        let crlf = match chunk.last() {
-            Some(&last) => last == b'\r',
-            None => self.pending_cr,
-        };
-        self.count_and_store(chunk);
-        if !crlf {
-            self.findings.bare_lf = true;
-            if self.normalise_bare_lf {
-                self.count_and_store(b"\r");
+        let partial = region.get(partial_start..).unwrap_or_default();
+        self.line_len = self.line_len.saturating_add(partial.len());
+        match partial.last() {
+            Some(&last) => {
+                self.pending_cr = last == b'\r';
+                self.position = Position::InLine;
+            }
+            None => {
+                self.pending_cr = false;
+                self.position = Position::LineStart;
             }
         }
-        self.count_and_store(b"\n");
-        let wire_len = self.line_len + if crlf { 1 } else { 2 };
-        if wire_len > self.line_limit {
-            self.findings.long_line = true;
+        self.findings.eight_bit |= scan.eight_bit;
+        self.count_and_store(region);
+        *input = data.get(region_end..).unwrap_or_default();
+        true
+    }
+
+    /// Reads whole lines in bulk: every LF is found with one vectorised scan
+    /// (`memchr_iter`), the checks are per line but cheap, and the text is stored with
+    /// one copy. Stops after a line end followed by "." (which may be stuffing or the
+    /// end marker) or when the input runs out.
+    fn scan_lines(&mut self, input: &mut &[u8]) {
+        let data = *input;
+        if self.pending_cr && data.first() != Some(&b'\n') {
+            self.findings.bare_cr = true;
         }
-        self.previous_line_crlf = crlf;
-        self.pending_cr = false;
-        self.line_len = 0;
-        self.position = Position::LineStart;
+        let mut line_start = 0;
+        let mut copied = 0;
+        let mut region_end = data.len();
+        let mut line_ending_crs = 0usize;
+        for lf in memchr::memchr_iter(b'\n', data) {
+            let content = data.get(line_start..lf).unwrap_or_default();
+            let crlf = match content.last() {
+                Some(&last) => last == b'\r',
+                None => self.pending_cr,
+            };
+            if crlf && !content.is_empty() {
+                line_ending_crs += 1;
+            }
+            let ending_len = if crlf { 1 } else { 2 };
+            let wire_len = self
+                .line_len
+                .saturating_add(content.len())
+                .saturating_add(ending_len);
+            if wire_len > self.line_limit {
+                self.findings.long_line = true;
+            }
+            if !crlf {
+                self.findings.bare_lf = true;
+                if self.normalise_bare_lf {
+                    self.count_and_store(data.get(copied..lf).unwrap_or_default());
+                    self.count_and_store(b"\r");
+                    copied = lf;
+                }
+            }
+            self.previous_line_crlf = crlf;
+            self.pending_cr = false;
+            self.line_len = 0;
+            line_start = lf + 1;
+            if data.get(line_start) == Some(&b'.') {
+                region_end = line_start;
+                break;
+            }
+        }
+        let region = data.get(..region_end).unwrap_or_default();
+        let partial = data.get(line_start..region_end).unwrap_or_default();
+        if let Some(&last) = partial.last() {
+            self.line_len = self.line_len.saturating_add(partial.len());
+            self.pending_cr = last == b'\r';
+            self.position = Position::InLine;
+        } else {
+            self.position = Position::LineStart;
+        }
+        let trailing_cr = usize::from(self.pending_cr && !partial.is_empty());
+        // Any CR beyond the line-ending ones is a bare CR.
+        if memchr::memchr_iter(b'\r', region).count() > line_ending_crs + trailing_cr {
+            self.findings.bare_cr = true;
+        }
+        if !region.is_ascii() {
+            self.findings.eight_bit = true;
+        }
+        self.count_and_store(data.get(copied..region_end).unwrap_or_default());
+        *input = data.get(region_end..).unwrap_or_default();
     }
 
     fn count_and_store(&mut self, octets: &[u8]) {
@@ -180,9 +257,65 @@ impl DataReceiver {
             octets: self.octets,
             findings: self.findings,
         };
+        let bulk = self.bulk;
         *self = Self::new(self.cap, self.line_limit, self.normalise_bare_lf);
+        self.bulk = bulk;
         done
     }
+}
+
+/// What one pass over a region found.
+struct RegionScan {
+    /// Every LF follows a CR and every CR (but a last one, which may meet its LF in
+    /// the next input) precedes an LF.
+    paired: bool,
+    /// An octet above 127 occurred.
+    eight_bit: bool,
+}
+
+/// Checks CR/LF pairing and looks for 8-bit octets in one pass. `pending_cr` says
+/// whether the octet before the region was a CR. Written as ORs over pairwise
+/// comparisons so the compiler turns it into vector instructions.
+fn scan_region(region: &[u8], pending_cr: bool) -> RegionScan {
+    let Some((&first, rest)) = region.split_first() else {
+        return RegionScan {
+            paired: true,
+            eight_bit: false,
+        };
+    };
+    let before = region.get(..rest.len()).unwrap_or_default();
+    let (unpaired, high) = before
+        .iter()
+        .zip(rest)
+        .fold((0u8, first), |(bad, high), (&b, &a)| {
+            (bad | u8::from((b == b'\r') != (a == b'\n')), high | a)
+        });
+    RegionScan {
+        paired: (first == b'\n') == pending_cr && unpaired == 0,
+        eight_bit: high >= 0x80,
+    }
+}
+
+/// True when no two consecutive LFs in `lines` (which ends with an LF) are more than
+/// `limit` octets apart. Cheap for normal text: a gap over `limit` must contain a whole
+/// block of `limit / 2` octets without an LF, so only such blocks need a closer look,
+/// and finding the first LF of a block is one short vector search.
+fn lines_fit(lines: &[u8], limit: usize) -> bool {
+    let block = (limit / 2).max(1);
+    let suspicious = lines
+        .chunks(block)
+        .any(|chunk| memchr::memchr(b'\n', chunk).is_none());
+    if !suspicious {
+        return true;
+    }
+    let mut start = 0;
+    for lf in memchr::memchr_iter(b'\n', lines) {
+        if lf + 1 - start > limit {
+            return false;
+        }
+        start = lf + 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -271,5 +404,46 @@ mod tests {
             !done.unwrap().findings.long_line,
             "a stuffing dot does not count"
         );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod bulk_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(input: &[u8], cuts: &[usize], bulk: bool, normalise: bool) -> Option<ReceivedData> {
+        let mut receiver = DataReceiver::new(300, 20, normalise);
+        receiver.bulk = bulk;
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.sort_unstable();
+        let mut start = 0;
+        for end in points.into_iter().chain([input.len()]) {
+            let mut chunk = input.get(start..end).unwrap_or_default();
+            if let Some(done) = receiver.receive(&mut chunk) {
+                return Some(done);
+            }
+            start = end;
+        }
+        None
+    }
+
+    proptest! {
+        #[test]
+        fn bulk_path_matches_line_by_line(
+            parts in prop::collection::vec(prop_oneof![
+                Just(&b"\r\n"[..]), Just(&b"\r\n"[..]), Just(&b"\n"[..]), Just(&b"\r"[..]),
+                Just(&b"."[..]), Just(&b".\r\n"[..]), Just(&b"abc"[..]), Just(&b"0123456789"[..]),
+                Just("\u{e9}".as_bytes()),
+            ], 0..60),
+            cuts in prop::collection::vec(any::<usize>(), 0..6),
+            normalise in any::<bool>(),
+        ) {
+            let input: Vec<u8> = parts.concat();
+            prop_assert_eq!(
+                run(&input, &cuts, true, normalise),
+                run(&input, &[], false, normalise)
+            );
+        }
     }
 }

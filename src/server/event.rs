@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::delivery::Destination;
 use super::state::State;
 use crate::protocol::{Command, Reply, ReplyKind};
 
@@ -44,6 +45,22 @@ pub enum ServerEventKind {
         octets: u64,
         /// Recipients it goes to.
         recipients: Vec<String>,
+    },
+    /// One recipient's copy of an accepted message went to a mailbox or a queue.
+    CopyDelivered {
+        /// Queue id of the message.
+        id: String,
+        /// The recipient.
+        recipient: String,
+        /// Mailbox or outbound queue.
+        destination: Destination,
+        /// The header field names of this copy, in order.
+        headers: Vec<String>,
+    },
+    /// Submission role: Bcc fields were removed before delivery (RFC 5322 §3.6.3).
+    BlindCopiesRemoved {
+        /// The removed fields as they were written (unfolded).
+        removed: Vec<String>,
     },
     /// The connection is closed; nothing more will be read.
     Closed,

@@ -3,38 +3,24 @@
 //! [`Server::take_output`], what it did with [`Server::poll_event`] and the messages it
 //! accepted with [`Server::poll_delivery`]. It never blocks, reads a clock or a random
 //! source, and never panics on input.
+//!
+//! This file holds the session plumbing: reading lines, the state table, replies,
+//! errors and closing. The commands live in `commands.rs` (session commands) and
+//! `envelope.rs` (MAIL, RCPT, DATA and the end of data).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
-use super::config::ServerConfig;
-use super::data::{DataReceiver, ReceivedData};
+use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
+use super::data::DataReceiver;
+use super::delivery::Delivery;
 use super::event::{ServerEvent, ServerEventKind};
 use super::state::{next_state, State, Trigger};
 use crate::entropy::Entropy;
 use crate::protocol::{
-    Command, Extension, ForwardPath, LineReader, Reply, ReplyKind, ReversePath, MAX_COMMAND_LINE,
-    MAX_TEXT_LINE,
+    Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
+    ReversePath, MAX_COMMAND_LINE,
 };
-use crate::time::{rfc5322_date, Millis};
-
-/// Storage cap for one message when no SIZE limit is set, so memory stays bounded.
-const HARD_MESSAGE_CAP: usize = 64 * 1024 * 1024;
-
-/// A message the server accepted for one recipient.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Delivery {
-    /// Queue id shared by all copies of one message.
-    pub id: String,
-    /// The envelope sender (`<>` for bounces).
-    pub envelope_from: String,
-    /// The recipient address.
-    pub recipient: String,
-    /// True when the recipient's domain is local (a mailbox), false for the outbound queue.
-    pub local: bool,
-    /// The message as stored, Received header first.
-    pub message: Vec<u8>,
-}
+use crate::time::Millis;
 
 /// Who is connecting, as the transport sees it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -43,14 +29,20 @@ pub struct Peer {
     pub address: String,
 }
 
+/// The mail transaction in progress (RFC 5321 §3.3): cleared by RSET, EHLO/HELO and
+/// the end of data.
 #[derive(Clone, Debug, Default)]
-struct Transaction {
-    from: Option<ReversePath>,
-    recipients: Vec<ForwardPath>,
+pub(super) struct Transaction {
+    pub from: Option<ReversePath>,
+    pub parameters: MailParameters,
+    pub recipients: Vec<ForwardPath>,
+    /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
+    pub refused_recipients: u32,
 }
 
+/// The client's greeting.
 #[derive(Clone, Debug)]
-enum Greeting {
+pub(super) enum Greeting {
     Helo(String),
     Ehlo(String),
 }
@@ -58,20 +50,25 @@ enum Greeting {
 /// One server-side SMTP session.
 #[derive(Debug)]
 pub struct Server {
-    config: ServerConfig,
-    peer: Peer,
-    state: State,
-    lines: LineReader,
-    data: Option<DataReceiver>,
-    transaction: Transaction,
-    greeting: Option<Greeting>,
-    entropy: Entropy,
-    now: Millis,
-    last_activity: Millis,
-    errors: u32,
-    output: Vec<u8>,
-    events: VecDeque<ServerEvent>,
-    deliveries: VecDeque<Delivery>,
+    pub(super) config: ServerConfig,
+    pub(super) peer: Peer,
+    pub(super) state: State,
+    pub(super) lines: LineReader,
+    /// The command line being handled, kept to reuse its allocation.
+    pub(super) line_buffer: Vec<u8>,
+    pub(super) data: Option<DataReceiver>,
+    pub(super) transaction: Transaction,
+    pub(super) greeting: Option<Greeting>,
+    pub(super) authenticated: bool,
+    pub(super) entropy: Entropy,
+    pub(super) now: Millis,
+    pub(super) last_activity: Millis,
+    pub(super) errors: u32,
+    /// Messages this session put in each remote domain's queue (what ETRN reports).
+    pub(super) queued: BTreeMap<String, u64>,
+    pub(super) output: Vec<u8>,
+    pub(super) events: VecDeque<ServerEvent>,
+    pub(super) deliveries: VecDeque<Delivery>,
 }
 
 impl Server {
@@ -82,13 +79,16 @@ impl Server {
             peer,
             state: State::ExpectHello,
             lines: LineReader::new(MAX_COMMAND_LINE),
+            line_buffer: Vec::new(),
             data: None,
             transaction: Transaction::default(),
             greeting: None,
+            authenticated: false,
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
             errors: 0,
+            queued: BTreeMap::new(),
             output: Vec::new(),
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
@@ -102,6 +102,11 @@ impl Server {
         server
     }
 
+    /// The configuration the session runs with.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
     /// The current state.
     pub fn state(&self) -> State {
         self.state
@@ -110,6 +115,35 @@ impl Server {
     /// True once the session is over; nothing more will be read or sent.
     pub fn is_closed(&self) -> bool {
         self.state == State::Closed
+    }
+
+    /// True once the client has authenticated (set by AUTH; relaying is then allowed
+    /// and Received says ESMTPA).
+    pub fn is_authenticated(&self) -> bool {
+        self.authenticated
+    }
+
+    /// Marks the session authenticated, as a successful AUTH does (RFC 4954 §6). Public
+    /// so tests and front ends can stand in for AUTH.
+    pub fn mark_authenticated(&mut self) {
+        self.authenticated = true;
+    }
+
+    /// Octets of an unfinished command line held right now. Never more than the
+    /// 512-octet command line limit, whatever the client sends.
+    pub fn buffered_input(&self) -> usize {
+        self.lines.buffered()
+    }
+
+    /// Octets of message text held for the DATA in progress (bounded by the SIZE limit,
+    /// or 64 MiB without one).
+    pub fn buffered_message(&self) -> usize {
+        self.data.as_ref().map_or(0, DataReceiver::stored)
+    }
+
+    /// Errors counted so far in this session.
+    pub fn error_count(&self) -> u32 {
+        self.errors
     }
 
     /// Octets to send to the client, in order. Call after every `receive`.
@@ -140,14 +174,16 @@ impl Server {
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
         if self.poll_timeout().is_some_and(|deadline| now >= deadline) {
-            let minutes = self.config.idle_timeout_ms / crate::time::MINUTE;
+            let seconds = self.config.idle_timeout_ms / crate::time::SECOND;
             self.reply(
                 ReplyKind::IdleTimeout,
                 format!(
-                    "{} Timeout exceeded ({minutes} min), closing connection",
+                    "{} Error: timeout exceeded, closing connection",
                     self.config.hostname
                 ),
-                "No command arrived within the idle timeout, so the server gives up.",
+                format!(
+                    "No command arrived within the idle timeout ({seconds} s), so the server gives up."
+                ),
             );
             self.close();
         }
@@ -168,7 +204,7 @@ impl Server {
     }
 
     /// Feeds octets from the client. Pipelined commands are answered in order, whatever
-    /// the chunking (RFC 2920 §3).
+    /// the chunking (RFC 2920 §3). After the session closed, input is ignored.
     pub fn receive(&mut self, mut input: &[u8], now: Millis) {
         self.now = now;
         self.last_activity = now;
@@ -180,23 +216,77 @@ impl Server {
                 }
                 continue;
             }
-            let Some(line) = self.lines.read(&mut input) else {
+            let mut line = core::mem::take(&mut self.line_buffer);
+            let Some(info) = self.lines.read_into(&mut input, &mut line) else {
+                self.line_buffer = line;
                 break;
             };
-            if line.overflowed {
-                self.reply(
-                    ReplyKind::LineTooLong,
-                    ReplyKind::LineTooLong.default_text(),
-                    format!(
-                        "The line was {} octets; commands may be at most {MAX_COMMAND_LINE}.",
-                        line.wire_len
-                    ),
-                );
-                self.count_error();
-                continue;
-            }
-            self.handle_line(&line.content);
+            self.handle_command_line(&line, info);
+            self.line_buffer = line;
         }
+    }
+
+    fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
+        if self.is_unoffered_pipelining() {
+            let explanation = "The client sent a command before reading the previous reply, \
+                although PIPELINING was not offered; like Postfix (smtpd_forbid_unauth_pipelining) \
+                the server closes.";
+            self.reply_kind(ReplyKind::ImproperPipelining, explanation);
+            self.close();
+            return;
+        }
+        if line.overflowed {
+            self.reject_line(
+                content,
+                ReplyKind::LineTooLong,
+                format!(
+                    "The line was {} octets; commands may be at most {MAX_COMMAND_LINE} including CRLF. \
+                     The rest of the line was skipped.",
+                    line.wire_len
+                ),
+            );
+            return;
+        }
+        if line.ending == LineEnding::BareLf
+            && self.config.strictness.bare_lf == BareLfPolicy::Reject
+        {
+            self.reject_line(
+                content,
+                ReplyKind::BareLfInCommand,
+                ReplyKind::BareLfInCommand.explanation().to_owned(),
+            );
+            return;
+        }
+        self.handle_line(content);
+    }
+
+    /// A command line arrived while an earlier reply had not been collected, and the
+    /// session did not offer PIPELINING: the client did not wait (RFC 2920 §3.1).
+    fn is_unoffered_pipelining(&self) -> bool {
+        self.config.strictness.unoffered_pipelining == UnofferedPipeliningPolicy::Reject
+            && !self.output.is_empty()
+            && !self.pipelining_offered()
+    }
+
+    /// True when this session's EHLO reply listed PIPELINING.
+    pub(super) fn pipelining_offered(&self) -> bool {
+        self.ehlo_session() && self.config.extensions.pipelining
+    }
+
+    /// True after an EHLO that was answered with extensions.
+    pub(super) fn ehlo_session(&self) -> bool {
+        matches!(self.greeting, Some(Greeting::Ehlo(_))) && self.config.speaks_esmtp()
+    }
+
+    fn reject_line(&mut self, content: &[u8], kind: ReplyKind, explanation: String) {
+        self.emit(
+            ServerEventKind::CommandRejected {
+                line: shown_line(content),
+            },
+            explanation.clone(),
+            kind.rfc(),
+        );
+        self.reply(kind, kind.default_text(), explanation);
     }
 
     fn handle_line(&mut self, line: &[u8]) {
@@ -213,295 +303,76 @@ impl Server {
                 self.handle_command(command);
             }
             Err(error) => {
-                let shown = String::from_utf8_lossy(line).into_owned();
+                let explanation = format!("{} {}", error.detail, error.reply.explanation());
                 self.emit(
-                    ServerEventKind::CommandRejected { line: shown },
-                    error.detail.clone(),
+                    ServerEventKind::CommandRejected {
+                        line: shown_line(line),
+                    },
+                    explanation.clone(),
                     error.reply.rfc(),
                 );
-                self.reply(error.reply, error.detail.clone(), error.reply.explanation());
-                self.count_error();
+                self.reply(error.reply, error.detail, explanation);
             }
-        }
-    }
-
-    fn handle_command(&mut self, command: Command) {
-        match command {
-            Command::Ehlo { domain } => self.hello(Greeting::Ehlo(domain)),
-            Command::Helo { domain } => self.hello(Greeting::Helo(domain)),
-            Command::Mail { from, .. } => self.mail(from),
-            Command::Rcpt { to, .. } => self.rcpt(to),
-            Command::Data => self.data_command(),
-            Command::Rset => self.rset(),
-            Command::Noop => self.reply_default(ReplyKind::NoopOk),
-            Command::Quit => {
-                let text = format!("{} closing connection", self.config.hostname);
-                self.reply(ReplyKind::Closing, text, "QUIT ends the session.");
-                self.close();
-            }
-            Command::Obsolete { which } => {
-                let explanation = format!("{which:?} was retired by RFC 2821/5321 (Appendix F).");
-                self.reply(ReplyKind::NotImplemented, "Command not implemented", explanation);
-            }
-            Command::Turn => self.reply(
-                ReplyKind::NotImplemented,
-                "TURN is not implemented",
-                "TURN lets anyone who claims a domain receive its mail; RFC 5321 Appendix F.1 retired it.",
-            ),
-            _ => self.reply(
-                ReplyKind::NotImplemented,
-                "Command not implemented",
-                "This playground server does not implement that command yet.",
-            ),
-        }
-    }
-
-    fn hello(&mut self, greeting: Greeting) {
-        if !self.transition(Trigger::Hello) {
-            return;
-        }
-        self.transaction = Transaction::default();
-        let lines = match &greeting {
-            Greeting::Ehlo(domain) => self.ehlo_lines(domain),
-            Greeting::Helo(domain) => vec![format!("{} Hello {domain}", self.config.hostname)],
-        };
-        let explanation = match greeting {
-            Greeting::Ehlo(_) => {
-                "EHLO: the server names itself and lists its extensions, one per line."
-            }
-            Greeting::Helo(_) => "HELO: plain SMTP, so no extensions are listed.",
-        };
-        self.greeting = Some(greeting);
-        let reply = ReplyKind::Hello.reply_lines(lines);
-        self.send(ReplyKind::Hello, reply, explanation.into());
-    }
-
-    fn ehlo_lines(&self, domain: &str) -> Vec<String> {
-        let switches = &self.config.extensions;
-        let mut lines = vec![format!("{} Hello {domain}", self.config.hostname)];
-        let offered = [
-            (switches.pipelining, Extension::Pipelining),
-            (switches.size, Extension::Size(self.config.max_message_size)),
-            (switches.vrfy, Extension::Vrfy),
-            (switches.etrn, Extension::Etrn),
-            (
-                switches.enhanced_status_codes,
-                Extension::EnhancedStatusCodes,
-            ),
-            (switches.eight_bit_mime, Extension::EightBitMime),
-        ];
-        lines.extend(
-            offered
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, ext)| ext.to_string()),
-        );
-        lines
-    }
-
-    fn mail(&mut self, from: ReversePath) {
-        if !self.transition(Trigger::Mail) {
-            return;
-        }
-        let explanation = format!("Transaction started; bounces would go to {from}.");
-        self.transaction = Transaction {
-            from: Some(from),
-            recipients: Vec::new(),
-        };
-        self.reply(ReplyKind::SenderOk, "Ok", explanation);
-    }
-
-    fn rcpt(&mut self, to: ForwardPath) {
-        if next_state(self.state, Trigger::Rcpt).is_none() {
-            self.transition(Trigger::Rcpt);
-            return;
-        }
-        if self.transaction.recipients.len() >= self.config.max_recipients {
-            let explanation = format!(
-                "This server takes at most {} recipients per message; send the rest in another transaction.",
-                self.config.max_recipients
-            );
-            self.reply(
-                ReplyKind::TooManyRecipients,
-                ReplyKind::TooManyRecipients.default_text(),
-                explanation,
-            );
-            return;
-        }
-        self.transition(Trigger::Rcpt);
-        let explanation = format!("{to} accepted as recipient.");
-        self.transaction.recipients.push(to);
-        self.reply(ReplyKind::RecipientOk, "Ok", explanation);
-    }
-
-    fn data_command(&mut self) {
-        if !self.transition(Trigger::Data) {
-            return;
-        }
-        let cap = self
-            .config
-            .max_message_size
-            .and_then(|size| usize::try_from(size).ok())
-            .unwrap_or(HARD_MESSAGE_CAP)
-            .min(HARD_MESSAGE_CAP);
-        self.data = Some(DataReceiver::new(cap, MAX_TEXT_LINE, false));
-        self.reply_default(ReplyKind::StartMailInput);
-    }
-
-    fn end_of_data(&mut self, received: ReceivedData) {
-        let findings = received.findings;
-        let refusal = if findings.bare_lf || findings.bare_cr {
-            Some(ReplyKind::BadMessageContent)
-        } else if findings.long_line {
-            Some(ReplyKind::DataLineTooLong)
-        } else if findings.over_cap {
-            Some(ReplyKind::MessageTooBig)
-        } else {
-            None
-        };
-        self.transition(Trigger::EndOfData);
-        let transaction = core::mem::take(&mut self.transaction);
-        if let Some(kind) = refusal {
-            self.reply(
-                kind,
-                kind.default_text(),
-                format!("{} Nothing was delivered.", kind.explanation()),
-            );
-            return;
-        }
-        let id = self.entropy.hex_upper(10);
-        self.deliver(&id, &transaction, &received.text);
-        let recipients = transaction
-            .recipients
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        self.emit(
-            ServerEventKind::MessageAccepted {
-                id: id.clone(),
-                octets: received.octets,
-                recipients,
-            },
-            format!(
-                "Message of {} octets accepted with id {id}.",
-                received.octets
-            ),
-            "RFC 5321 §4.1.1.4",
-        );
-        self.reply(
-            ReplyKind::Queued,
-            format!("Ok: queued as {id}"),
-            ReplyKind::Queued.explanation(),
-        );
-    }
-
-    fn deliver(&mut self, id: &str, transaction: &Transaction, text: &[u8]) {
-        for recipient in &transaction.recipients {
-            let (address, local) = match recipient {
-                ForwardPath::Postmaster => (format!("postmaster@{}", self.config.hostname), true),
-                ForwardPath::Mailbox(mailbox) => (
-                    mailbox.to_string(),
-                    self.config.is_local_domain(mailbox.domain.as_str()),
-                ),
-            };
-            let mut message = self
-                .received_header(id, transaction, recipient)
-                .into_bytes();
-            message.extend_from_slice(text);
-            let envelope_from = transaction
-                .from
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            self.deliveries.push_back(Delivery {
-                id: id.to_owned(),
-                envelope_from,
-                recipient: address,
-                local,
-                message,
-            });
-        }
-    }
-
-    /// RFC 5321 §4.4 trace header. `for <path>` only with exactly one recipient
-    /// (§7.2: do not copy the recipient list into headers).
-    fn received_header(
-        &self,
-        id: &str,
-        transaction: &Transaction,
-        recipient: &ForwardPath,
-    ) -> String {
-        let (helo, protocol) = match &self.greeting {
-            Some(Greeting::Ehlo(domain)) => (domain.as_str(), "ESMTP"),
-            Some(Greeting::Helo(domain)) => (domain.as_str(), "SMTP"),
-            None => ("unknown", "SMTP"),
-        };
-        let for_clause = if transaction.recipients.len() == 1 {
-            format!("\r\n\tfor {recipient}")
-        } else {
-            String::new()
-        };
-        format!(
-            "Received: from {helo} ({})\r\n\tby {} with {protocol} id {id}{for_clause};\r\n\t{}\r\n",
-            self.peer.address,
-            self.config.hostname,
-            rfc5322_date(self.now)
-        )
-    }
-
-    fn rset(&mut self) {
-        if self.transition(Trigger::Rset) {
-            self.transaction = Transaction::default();
-            self.reply_default(ReplyKind::ResetOk);
         }
     }
 
     /// Applies a table transition, or answers 503 when the table has no row for it.
-    fn transition(&mut self, trigger: Trigger) -> bool {
+    pub(super) fn transition(&mut self, trigger: Trigger) -> bool {
         match next_state(self.state, trigger) {
             Some(to) => {
-                if to != self.state {
-                    let from = self.state;
-                    self.state = to;
-                    self.emit(
-                        ServerEventKind::StateChanged { from, to },
-                        format!("{from:?} → {to:?}"),
-                        "RFC 5321 §4.1.4",
-                    );
-                }
+                self.move_to(to);
                 true
             }
             None => {
                 let explanation = format!("{trigger:?} is not allowed in state {:?}.", self.state);
                 self.reply(
                     ReplyKind::BadSequence,
-                    ReplyKind::BadSequence.default_text(),
+                    bad_sequence_text(self.state, trigger),
                     explanation,
                 );
-                self.count_error();
                 false
             }
         }
     }
 
+    /// True when the table has a row for `trigger` in the current state.
+    pub(super) fn allows(&self, trigger: Trigger) -> bool {
+        next_state(self.state, trigger).is_some()
+    }
+
+    fn move_to(&mut self, to: State) {
+        if to != self.state {
+            let from = self.state;
+            self.state = to;
+            self.emit(
+                ServerEventKind::StateChanged { from, to },
+                format!("{from:?} → {to:?}"),
+                "RFC 5321 §4.1.4",
+            );
+        }
+    }
+
+    /// Counts a client error; at the limit the server answers 421 and closes, as
+    /// Postfix does at `smtpd_hard_error_limit`.
     fn count_error(&mut self) {
         self.errors = self.errors.saturating_add(1);
-        if self.errors > self.config.max_errors && !self.is_closed() {
+        if self.errors >= self.config.max_errors && !self.is_closed() {
             let explanation = format!(
-                "More than {} errors in one session.",
-                self.config.max_errors
+                "{} errors in one session without a delivered message; the limit is {}.",
+                self.errors, self.config.max_errors
             );
             self.reply(
                 ReplyKind::TooManyErrors,
-                ReplyKind::TooManyErrors.default_text(),
+                format!("{} Error: too many errors", self.config.hostname),
                 explanation,
             );
             self.close();
         }
     }
 
-    fn close(&mut self) {
-        self.transition(Trigger::Close);
+    /// Ends the session: nothing more is read.
+    pub(super) fn close(&mut self) {
+        self.move_to(State::Closed);
         self.data = None;
         self.emit(
             ServerEventKind::Closed,
@@ -510,18 +381,25 @@ impl Server {
         );
     }
 
-    fn reply_default(&mut self, kind: ReplyKind) {
-        self.reply(kind, kind.default_text(), kind.explanation());
+    /// Queues a table reply with its default text.
+    pub(super) fn reply_kind(&mut self, kind: ReplyKind, explanation: impl Into<String>) {
+        self.reply(kind, kind.default_text(), explanation);
     }
 
     /// Queues a reply and records it: one call, so transcript and events always agree.
-    fn reply(&mut self, kind: ReplyKind, text: impl Into<String>, explanation: impl Into<String>) {
+    /// Negative replies count towards the error limit.
+    pub(super) fn reply(
+        &mut self,
+        kind: ReplyKind,
+        text: impl Into<String>,
+        explanation: impl Into<String>,
+    ) {
         let reply = kind.reply_with(text);
         self.send(kind, reply, explanation.into());
     }
 
-    fn send(&mut self, kind: ReplyKind, mut reply: Reply, explanation: String) {
-        if !self.config.extensions.enhanced_status_codes {
+    pub(super) fn send(&mut self, kind: ReplyKind, mut reply: Reply, explanation: String) {
+        if !self.config.sends_enhanced_codes() {
             reply.enhanced = None;
         }
         self.output.extend_from_slice(&reply.encode());
@@ -530,10 +408,48 @@ impl Server {
             explanation,
             kind.rfc(),
         );
+        if counts_as_error(kind) {
+            self.count_error();
+        }
     }
 
-    fn emit(&mut self, kind: ServerEventKind, explanation: impl Into<String>, rfc: &'static str) {
+    pub(super) fn emit(
+        &mut self,
+        kind: ServerEventKind,
+        explanation: impl Into<String>,
+        rfc: &'static str,
+    ) {
         self.events
             .push_back(ServerEvent::new(self.now, kind, explanation, rfc));
     }
+}
+
+/// Every negative reply is a client error, except the closing 421s themselves and
+/// 452 "too many recipients", which RFC 5321 §4.5.3.1.10 makes a normal event (Postfix
+/// also lets a client overshoot the recipient limit without counting).
+fn counts_as_error(kind: ReplyKind) -> bool {
+    kind.code().is_negative()
+        && !matches!(
+            kind,
+            ReplyKind::TooManyErrors
+                | ReplyKind::IdleTimeout
+                | ReplyKind::ServiceUnavailable
+                | ReplyKind::ImproperPipelining
+                | ReplyKind::TooManyRecipients
+        )
+}
+
+fn bad_sequence_text(state: State, trigger: Trigger) -> String {
+    match (state, trigger) {
+        (State::ExpectHello, _) => "Error: send HELO/EHLO first".into(),
+        (_, Trigger::Mail) => "Error: nested MAIL command".into(),
+        (_, Trigger::Rcpt) => "Error: need MAIL command".into(),
+        (_, Trigger::Data) => "Error: need RCPT command".into(),
+        _ => ReplyKind::BadSequence.default_text().into(),
+    }
+}
+
+/// A refused line for the event, lossy UTF-8, at most the command line limit.
+fn shown_line(line: &[u8]) -> String {
+    String::from_utf8_lossy(line.get(..MAX_COMMAND_LINE).unwrap_or(line)).into_owned()
 }

@@ -1,4 +1,4 @@
-//! `esmtp-playground`: the playground's engines on real TCP sockets.
+//! The command line of `esmtp-playground`: the playground's engines on real TCP sockets.
 //!
 //! - `serve`: the server engine behind a listener, printing each connection's annotated
 //!   transcript and storing accepted mail in a folder.
@@ -121,7 +121,8 @@ struct SendArgs {
     timeout: u64,
 }
 
-fn main() -> ExitCode {
+/// Parses the flags and runs the subcommand.
+pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if !error.use_stderr() => {

@@ -1,0 +1,177 @@
+# shellcheck shell=bash
+# Shared by scripts/serve and scripts/test: install what is missing, build the page's wasm,
+# report sizes. Every ensure_* function checks first and does nothing when the tool is there,
+# so running the scripts twice costs only the build. Source it; do not run it.
+#
+# Facts behind the choices are in ../shared/TOOLCHAIN.md (Debian's binaryen breaks the
+# module, `strip = true` breaks wasm-opt, the CLI must match the crate exactly).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+WASM_TARGET=wasm32-unknown-unknown
+CRATE_FILE=esmtp_playground
+PKG_DIR="$ROOT/www/pkg"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+# Colours only on a terminal, so CI logs stay plain text.
+if [[ -t 2 ]]; then
+    BOLD=$'\033[1m' RED=$'\033[31m' RESET=$'\033[0m'
+else
+    BOLD='' RED='' RESET=''
+fi
+log() { printf '%s==>%s %s\n' "$BOLD" "$RESET" "$*" >&2; }
+die() {
+    printf '%serror:%s %s\n' "$RED" "$RESET" "$*" >&2
+    exit 1
+}
+
+# Milliseconds since the epoch, for step timings.
+now_ms() { date +%s%3N; }
+
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() {
+    if [[ $(id -u) -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo "$@"
+    else
+        die "need root to run: $*"
+    fi
+}
+
+require_command() {
+    command -v "$1" >/dev/null || die "$1 not found: $2"
+}
+
+# --- Rust -------------------------------------------------------------------------------
+
+ensure_rust() {
+    require_command cargo "install Rust with rustup (https://rustup.rs)"
+    require_command rustup "the wasm32 target is added with rustup (https://rustup.rs)"
+}
+
+ensure_wasm_target() {
+    local installed
+    installed=$(rustup target list --installed)
+    if grep -qx "$WASM_TARGET" <<<"$installed"; then
+        return
+    fi
+    log "adding the Rust target $WASM_TARGET"
+    rustup target add "$WASM_TARGET"
+}
+
+# The wasm-bindgen crate version recorded in Cargo.lock; the CLI must be exactly this.
+wasm_bindgen_lock_version() {
+    awk '
+        $0 == "[[package]]" { in_pkg = 1; name = ""; next }
+        in_pkg && $1 == "name" { name = $3; gsub(/"/, "", name) }
+        in_pkg && $1 == "version" && name == "wasm-bindgen" { v = $3; gsub(/"/, "", v); print v; exit }
+    ' "$ROOT/Cargo.lock"
+}
+
+# The installed CLI's version ("wasm-bindgen 0.2.130" -> "0.2.130"), empty when absent.
+wasm_bindgen_cli_version() {
+    if command -v wasm-bindgen >/dev/null; then
+        wasm-bindgen --version 2>/dev/null | awk '{ print $2 }'
+    fi
+}
+
+ensure_wasm_bindgen_cli() {
+    local want have
+    want=$(wasm_bindgen_lock_version)
+    [[ -n $want ]] || die "no wasm-bindgen entry in Cargo.lock"
+    have=$(wasm_bindgen_cli_version)
+    if [[ $have == "$want" ]] && command -v wasm-bindgen-test-runner >/dev/null; then
+        return
+    fi
+    log "installing wasm-bindgen-cli $want (found '${have:-none}'; takes about 2 minutes)"
+    # --locked can fail when the registry lacks one locked dependency: retry unlocked.
+    cargo install wasm-bindgen-cli --version "$want" --locked --force ||
+        cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+# --- npm ----------------------------------------------------------------------------------
+
+# npm ci wipes node_modules, so skip it when the installed tree came from this very lockfile.
+ensure_npm_packages() {
+    require_command node "install Node.js 20 or later"
+    require_command npm "install npm"
+    local stamp="$ROOT/node_modules/.lock-sha256" want
+    want=$(sha256sum "$ROOT/package-lock.json" | awk '{ print $1 }')
+    if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+        return
+    fi
+    log "installing npm packages (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund)
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# The installed version of an npm package, read from its package.json without starting node.
+npm_package_version() {
+    sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$ROOT/node_modules/$1/package.json" | head -n 1
+}
+
+# --- Chromium (browser tests only) ------------------------------------------------------
+
+ensure_chromium() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return
+    fi
+    log "installing Debian chromium and chromium-driver"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
+}
+
+# --- Build --------------------------------------------------------------------------------
+
+# Release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz (npm binaryen), into
+# www/pkg. Cargo is incremental; the glue and wasm-opt steps are skipped when the compiled
+# module and the tools are the same as for the last build (stamp in www/pkg/.built-from).
+build_wasm() {
+    local raw="$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm"
+    local out="$PKG_DIR/${CRATE_FILE}_bg.wasm"
+    local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+    local stamp="$PKG_DIR/.built-from" key
+    [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
+    log "building the wasm release"
+    # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
+    # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,875 gzip -9), "s" -> 179,425 B
+    # (77,896), "z" -> 169,125 B (73,807).
+    (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+        cargo build --quiet --lib --release --target "$WASM_TARGET")
+    key="$(sha256sum "$raw" | awk '{ print $1 }') wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen)"
+    if [[ -f $stamp && -f $out && $(cat "$stamp") == "$key" ]]; then
+        log "www/pkg is up to date"
+        return
+    fi
+    rm -rf "$PKG_DIR"
+    wasm-bindgen --target web --out-dir "$PKG_DIR" "$raw"
+    # Never Debian's wasm-opt (version 108): its output traps at init.
+    "$wasm_opt" -Oz "$out" -o "$out.opt"
+    mv "$out.opt" "$out"
+    printf '%s\n' "$key" >"$stamp"
+}
+
+# Prints each file the page loads with its raw and gzip size, and the totals.
+report_sizes() {
+    local www="$ROOT/www" file raw gz total_raw=0 total_gz=0
+    local files=()
+    mapfile -t files < <(cd "$www" && find index.html css js pkg -type f \
+        \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
+    printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
+    for file in "${files[@]}"; do
+        raw=$(wc -c <"$www/$file")
+        gz=$(gzip -9 -n <"$www/$file" | wc -c)
+        total_raw=$((total_raw + raw))
+        total_gz=$((total_gz + gz))
+        printf '%-36s %10d %10d\n' "$file" "$raw" "$gz" >&2
+    done
+    printf '%-36s %10d %10d\n' "total (${#files[@]} files)" "$total_raw" "$total_gz" >&2
+}
+
+# Everything both scripts need before the page can be built.
+ensure_build_tools() {
+    ensure_rust
+    ensure_wasm_target
+    ensure_wasm_bindgen_cli
+    ensure_npm_packages
+}

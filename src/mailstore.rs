@@ -1,0 +1,132 @@
+//! Where accepted mail ends up in the playground: one mailbox per local recipient and one
+//! outbound queue per remote domain (the queue ETRN asks to flush, RFC 1985). Filled from
+//! the server engine's deliveries; serialisable so the page can show it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::server::{Delivery, Destination};
+
+/// One copy of a message, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMessage {
+    /// The queue id the server gave the message (shared by all its copies).
+    pub id: String,
+    /// The envelope sender (`<>` for bounces).
+    pub envelope_from: String,
+    /// The envelope recipient this copy is for.
+    pub recipient: String,
+    /// The header field names of this copy, in order.
+    pub headers: Vec<String>,
+    /// The message text (lossy UTF-8 for display; 8-bit text that is not UTF-8 shows
+    /// replacement characters).
+    pub text: String,
+    /// Its length in octets.
+    pub octets: usize,
+}
+
+/// Mailboxes and outbound queues.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailStore {
+    /// Local mailboxes, keyed by address (domain lower-cased; local-parts are
+    /// case-sensitive, RFC 5321 §2.4).
+    pub mailboxes: BTreeMap<String, Vec<StoredMessage>>,
+    /// Outbound queues, keyed by the recipient's domain, lower-cased.
+    pub outbound: BTreeMap<String, Vec<StoredMessage>>,
+}
+
+impl MailStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Files one delivered copy in its mailbox or outbound queue.
+    pub fn store(&mut self, delivery: &Delivery) {
+        let message = StoredMessage {
+            id: delivery.id.clone(),
+            envelope_from: delivery.envelope_from.clone(),
+            recipient: delivery.recipient.clone(),
+            headers: delivery.headers.clone(),
+            text: String::from_utf8_lossy(&delivery.message).into_owned(),
+            octets: delivery.message.len(),
+        };
+        let (shelf, key) = match &delivery.destination {
+            Destination::Mailbox => (&mut self.mailboxes, mailbox_key(&delivery.recipient)),
+            Destination::Outbound { domain } => (&mut self.outbound, domain.to_ascii_lowercase()),
+        };
+        shelf.entry(key).or_default().push(message);
+    }
+
+    /// The messages in a local mailbox, oldest first.
+    pub fn mailbox(&self, address: &str) -> &[StoredMessage] {
+        self.mailboxes
+            .get(&mailbox_key(address))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The messages queued for a remote domain, oldest first.
+    pub fn queued_for(&self, domain: &str) -> &[StoredMessage] {
+        self.outbound
+            .get(&domain.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Removes and returns what is queued for `domain` (what an ETRN flush hands to the
+    /// outbound connection).
+    pub fn take_queued(&mut self, domain: &str) -> Vec<StoredMessage> {
+        self.outbound
+            .remove(&domain.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+}
+
+/// `local@Domain` → `local@domain`: domains are case-insensitive, local-parts are not.
+fn mailbox_key(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
+        None => address.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(recipient: &str, destination: Destination) -> Delivery {
+        Delivery {
+            id: "ABC".into(),
+            envelope_from: "<a@example.net>".into(),
+            recipient: recipient.into(),
+            local: destination == Destination::Mailbox,
+            destination,
+            headers: vec!["Received".into(), "Subject".into()],
+            message: b"Received: x\r\nSubject: s\r\n\r\nbody\r\n".to_vec(),
+        }
+    }
+
+    #[test]
+    fn files_local_and_remote_copies_apart() {
+        let mut store = MailStore::new();
+        store.store(&delivery("Bob@Example.ORG", Destination::Mailbox));
+        store.store(&delivery(
+            "carol@remote.example",
+            Destination::Outbound {
+                domain: "Remote.Example".into(),
+            },
+        ));
+        assert_eq!(store.mailbox("Bob@example.org").len(), 1);
+        assert!(
+            store.mailbox("bob@example.org").is_empty(),
+            "local-part keeps its case"
+        );
+        assert_eq!(store.queued_for("remote.example")[0].octets, 33);
+        assert_eq!(store.take_queued("REMOTE.example").len(), 1);
+        assert!(store.queued_for("remote.example").is_empty());
+    }
+}

@@ -1,0 +1,274 @@
+//! The MAIL FROM parameters this engine knows, read into typed values: `SIZE=` (RFC
+//! 1870), `BODY=` (RFC 6152) and `AUTH=` (RFC 4954 §5). Which keywords are allowed
+//! depends on what the server advertised, so the caller says which extensions are on.
+//! RCPT TO has no parameters here (no DSN), so every RCPT parameter is unknown.
+
+use serde::Serialize;
+
+use super::codes::ReplyKind;
+use super::command::Parameter;
+
+/// Most digits a `SIZE=` value may have (RFC 1870 §3: `1*20DIGIT`).
+pub const MAX_SIZE_DIGITS: usize = 20;
+
+/// The declared body type (RFC 6152 §2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum Body {
+    /// `BODY=7BIT`, also what a message without `BODY=` is.
+    #[default]
+    SevenBit,
+    /// `BODY=8BITMIME`.
+    EightBitMime,
+}
+
+/// A `SIZE=` value: a number, or "more than any u64" (20 digits can exceed u64, and
+/// such a value is too big, never a wrapped small one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DeclaredSize {
+    /// The octet count the client declared.
+    Octets(u64),
+    /// Larger than 18446744073709551615.
+    BeyondU64,
+}
+
+impl DeclaredSize {
+    /// True when over `limit`.
+    pub fn exceeds(self, limit: u64) -> bool {
+        match self {
+            Self::Octets(octets) => octets > limit,
+            Self::BeyondU64 => true,
+        }
+    }
+}
+
+/// Which parameter extensions the server offered in this session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OfferedParameters {
+    /// SIZE was advertised.
+    pub size: bool,
+    /// 8BITMIME was advertised.
+    pub eight_bit_mime: bool,
+}
+
+/// The MAIL FROM parameters, read and checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MailParameters {
+    /// `SIZE=`, if given.
+    pub size: Option<DeclaredSize>,
+    /// `BODY=`, if given.
+    pub body: Option<Body>,
+    /// `AUTH=` exactly as sent (xtext, RFC 4954 §5); decoded by the AUTH code.
+    pub auth: Option<String>,
+}
+
+/// A parameter that cannot be accepted, with the reply it earns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterError {
+    /// 501 (syntax, repeated) or 555 (not recognised or not offered).
+    pub reply: ReplyKind,
+    /// What was wrong, for the reply text.
+    pub detail: String,
+}
+
+impl ParameterError {
+    fn syntax(detail: String) -> Self {
+        Self {
+            reply: ReplyKind::SyntaxError,
+            detail,
+        }
+    }
+
+    fn unknown(detail: String) -> Self {
+        Self {
+            reply: ReplyKind::UnknownParameter,
+            detail,
+        }
+    }
+}
+
+impl MailParameters {
+    /// Reads MAIL FROM's parameters. A keyword the server did not advertise is unknown
+    /// (555, RFC 5321 §4.1.1.11); a malformed or repeated one is a syntax error (501).
+    pub fn parse(
+        parameters: &[Parameter],
+        offered: OfferedParameters,
+    ) -> Result<Self, ParameterError> {
+        let mut read = Self::default();
+        for parameter in parameters {
+            read.add(parameter, offered)?;
+        }
+        Ok(read)
+    }
+
+    fn add(
+        &mut self,
+        parameter: &Parameter,
+        offered: OfferedParameters,
+    ) -> Result<(), ParameterError> {
+        let value = parameter.value.as_deref();
+        match parameter.keyword.as_str() {
+            "SIZE" if offered.size => {
+                ensure_once(self.size.is_some(), "SIZE")?;
+                self.size = Some(parse_size(value)?);
+            }
+            "BODY" if offered.eight_bit_mime => {
+                ensure_once(self.body.is_some(), "BODY")?;
+                self.body = Some(parse_body(value)?);
+            }
+            "AUTH" => {
+                ensure_once(self.auth.is_some(), "AUTH")?;
+                let value = value.ok_or_else(|| {
+                    ParameterError::syntax("AUTH= needs a value: an xtext mailbox or <>".into())
+                })?;
+                self.auth = Some(value.to_owned());
+            }
+            "SIZE" | "BODY" => {
+                return Err(ParameterError::unknown(format!(
+                    "{} was not offered in the EHLO reply, so its parameter is not accepted",
+                    if parameter.keyword == "SIZE" {
+                        "SIZE"
+                    } else {
+                        "8BITMIME"
+                    }
+                )))
+            }
+            other => {
+                return Err(ParameterError::unknown(format!(
+                    "Unsupported parameter {}",
+                    other.get(..32).unwrap_or(other)
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+fn ensure_once(seen: bool, keyword: &str) -> Result<(), ParameterError> {
+    if seen {
+        Err(ParameterError::syntax(format!(
+            "{keyword}= given twice; each parameter may appear once"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// `size-value ::= 1*20DIGIT` (RFC 1870 §3), read with checked arithmetic.
+fn parse_size(value: Option<&str>) -> Result<DeclaredSize, ParameterError> {
+    let digits = value.unwrap_or_default();
+    if digits.is_empty()
+        || digits.len() > MAX_SIZE_DIGITS
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(ParameterError::syntax(format!(
+            "SIZE= must be 1 to {MAX_SIZE_DIGITS} digits (RFC 1870 §3)"
+        )));
+    }
+    let octets = digits.bytes().try_fold(0u64, |total, digit| {
+        total
+            .checked_mul(10)
+            .and_then(|t| t.checked_add(u64::from(digit - b'0')))
+    });
+    Ok(octets.map_or(DeclaredSize::BeyondU64, DeclaredSize::Octets))
+}
+
+fn parse_body(value: Option<&str>) -> Result<Body, ParameterError> {
+    match value {
+        Some(v) if v.eq_ignore_ascii_case("7BIT") => Ok(Body::SevenBit),
+        Some(v) if v.eq_ignore_ascii_case("8BITMIME") => Ok(Body::EightBitMime),
+        _ => Err(ParameterError::syntax(
+            "BODY= must be 7BIT or 8BITMIME (RFC 6152 §2)".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: OfferedParameters = OfferedParameters {
+        size: true,
+        eight_bit_mime: true,
+    };
+
+    fn param(keyword: &str, value: &str) -> Parameter {
+        Parameter::new(keyword, value)
+    }
+
+    #[test]
+    fn reads_size_body_and_auth() {
+        let read = MailParameters::parse(
+            &[
+                param("SIZE", "1000"),
+                param("BODY", "8bitmime"),
+                param("AUTH", "<>"),
+            ],
+            ALL,
+        )
+        .unwrap();
+        assert_eq!(read.size, Some(DeclaredSize::Octets(1000)));
+        assert_eq!(read.body, Some(Body::EightBitMime));
+        assert_eq!(read.auth.as_deref(), Some("<>"));
+    }
+
+    #[test]
+    fn size_beyond_u64_is_too_big_not_wrapped() {
+        let read = MailParameters::parse(&[param("SIZE", "99999999999999999999")], ALL).unwrap();
+        assert_eq!(read.size, Some(DeclaredSize::BeyondU64));
+        assert!(DeclaredSize::BeyondU64.exceeds(u64::MAX));
+        let max = MailParameters::parse(&[param("SIZE", "18446744073709551615")], ALL).unwrap();
+        assert_eq!(max.size, Some(DeclaredSize::Octets(u64::MAX)));
+    }
+
+    #[test]
+    fn refusals_carry_their_reply() {
+        let cases: [(&[Parameter], OfferedParameters, ReplyKind); 8] = [
+            (
+                &[param("SIZE", "123456789012345678901")],
+                ALL,
+                ReplyKind::SyntaxError,
+            ),
+            (&[param("SIZE", "12a")], ALL, ReplyKind::SyntaxError),
+            (
+                &[param("SIZE", "1"), param("SIZE", "2")],
+                ALL,
+                ReplyKind::SyntaxError,
+            ),
+            (&[param("BODY", "BINARYMIME")], ALL, ReplyKind::SyntaxError),
+            (
+                &[param("BODY", "7BIT"), param("BODY", "7BIT")],
+                ALL,
+                ReplyKind::SyntaxError,
+            ),
+            (
+                &[param("BODY", "8BITMIME")],
+                OfferedParameters {
+                    size: true,
+                    eight_bit_mime: false,
+                },
+                ReplyKind::UnknownParameter,
+            ),
+            (
+                &[param("SIZE", "1")],
+                OfferedParameters {
+                    size: false,
+                    eight_bit_mime: true,
+                },
+                ReplyKind::UnknownParameter,
+            ),
+            (&[param("RET", "HDRS")], ALL, ReplyKind::UnknownParameter),
+        ];
+        for (parameters, offered, expected) in cases {
+            let got = MailParameters::parse(parameters, offered).map_err(|e| e.reply);
+            assert_eq!(got, Err(expected), "{parameters:?}");
+        }
+        let bare = Parameter {
+            keyword: "SIZE".into(),
+            value: None,
+        };
+        assert_eq!(
+            MailParameters::parse(&[bare], ALL).map_err(|e| e.reply),
+            Err(ReplyKind::SyntaxError)
+        );
+    }
+}

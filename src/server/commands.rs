@@ -1,0 +1,271 @@
+//! The session commands: EHLO/HELO, RSET, NOOP, QUIT, VRFY, EXPN, HELP, ETRN and the
+//! verbs this server does not implement. MAIL, RCPT and DATA are in `envelope.rs`.
+
+use super::config::EhloMode;
+use super::session::{Greeting, Server, Transaction};
+use super::state::{State, Trigger};
+use crate::protocol::command::ObsoleteVerb;
+use crate::protocol::{Command, Domain, Extension, ReplyKind};
+
+impl Server {
+    pub(super) fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::Ehlo { domain } => self.ehlo(domain),
+            Command::Helo { domain } => self.hello(Greeting::Helo(domain)),
+            Command::Mail { from, parameters } => self.mail(from, &parameters),
+            Command::Rcpt { to, parameters } => self.rcpt(to, &parameters),
+            Command::Data => self.data_command(),
+            Command::Rset => self.rset(),
+            Command::Noop => self.reply_kind(
+                ReplyKind::NoopOk,
+                "NOOP does nothing; the server must still answer 250.",
+            ),
+            Command::Quit => self.quit(),
+            Command::Vrfy { argument } => self.vrfy(&argument),
+            Command::Expn { .. } => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: EXPN command is disabled",
+                "EXPN would reveal who is on a mailing list; servers usually switch it off \
+                 (RFC 5321 §3.5.2, §7.3).",
+            ),
+            Command::Help { .. } => self.help(),
+            Command::Etrn { argument } => self.etrn(&argument),
+            Command::Auth { .. } => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: authentication not enabled",
+                "This server did not offer AUTH in its EHLO reply (RFC 4954 §4).",
+            ),
+            Command::StartTls => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: STARTTLS not offered",
+                "The playground runs over an in-memory connection and offers no TLS (RFC 3207).",
+            ),
+            Command::Obsolete { which } => self.obsolete(which),
+            Command::Turn => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: TURN is not implemented",
+                "TURN let any client that claimed a domain receive its mail; RFC 2821 retired it \
+                 and RFC 5321 Appendix F.1 keeps it out (ATRN with AUTH replaced it).",
+            ),
+            Command::Atrn { .. } => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: ATRN is not implemented",
+                "ATRN (RFC 2645) is for on-demand relay servers; this one is not.",
+            ),
+        }
+    }
+
+    fn obsolete(&mut self, which: ObsoleteVerb) {
+        let verb = Command::Obsolete { which }.verb();
+        self.reply(
+            ReplyKind::NotImplemented,
+            format!("Error: {verb} is not implemented"),
+            format!(
+                "{verb} delivered to a user's terminal in RFC 821; RFC 2821 retired SEND, SOML \
+                 and SAML and RFC 5321 Appendix F.3 keeps them out."
+            ),
+        );
+    }
+
+    fn ehlo(&mut self, domain: String) {
+        match self.config.ehlo_mode {
+            EhloMode::Esmtp => self.hello(Greeting::Ehlo(domain)),
+            EhloMode::HeloOnlyUnrecognized => self.reply(
+                ReplyKind::CommandUnrecognized,
+                "Error: command not recognized",
+                "This server predates ESMTP (RFC 821) and does not know EHLO; the client should \
+                 fall back to HELO (RFC 5321 §3.2).",
+            ),
+            EhloMode::HeloOnlyNotImplemented => self.reply(
+                ReplyKind::NotImplemented,
+                "Error: command not implemented",
+                "This server refuses EHLO, so it offers no extensions; the client should fall \
+                 back to HELO (RFC 5321 §3.2).",
+            ),
+        }
+    }
+
+    /// EHLO or HELO: greets the client and resets any transaction (RFC 5321 §4.1.4).
+    fn hello(&mut self, greeting: Greeting) {
+        if !self.transition(Trigger::Hello) {
+            return;
+        }
+        let had_transaction = self.transaction.from.is_some();
+        self.transaction = Transaction::default();
+        self.greeting = Some(greeting.clone());
+        let (lines, explanation) = match &greeting {
+            Greeting::Ehlo(domain) => (
+                self.ehlo_lines(domain),
+                "EHLO: the server names itself and lists its extensions, one per line, in \
+                 Postfix's order.",
+            ),
+            Greeting::Helo(domain) => (
+                vec![format!("{} Hello {domain}", self.config.hostname)],
+                "HELO: plain SMTP, so no extensions are listed and none may be used.",
+            ),
+        };
+        let mut explanation = explanation.to_owned();
+        if had_transaction {
+            explanation.push_str(" The transaction in progress was reset (RFC 5321 §4.1.4).");
+        }
+        let reply = ReplyKind::Hello.reply_lines(lines);
+        self.send(ReplyKind::Hello, reply, explanation);
+    }
+
+    /// The EHLO lines, in Postfix's order: PIPELINING, SIZE, VRFY, ETRN, STARTTLS, AUTH,
+    /// ENHANCEDSTATUSCODES, 8BITMIME, DSN, SMTPUTF8, CHUNKING.
+    fn ehlo_lines(&self, domain: &str) -> Vec<String> {
+        let switches = &self.config.extensions;
+        let mut lines = vec![format!("{} Hello {domain}", self.config.hostname)];
+        let offered = [
+            (switches.pipelining, Extension::Pipelining),
+            (switches.size, Extension::Size(self.config.max_message_size)),
+            (switches.vrfy, Extension::Vrfy),
+            (switches.etrn, Extension::Etrn),
+            (
+                switches.enhanced_status_codes,
+                Extension::EnhancedStatusCodes,
+            ),
+            (switches.eight_bit_mime, Extension::EightBitMime),
+        ];
+        lines.extend(
+            offered
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, extension)| extension.to_string()),
+        );
+        lines
+    }
+
+    fn rset(&mut self) {
+        if self.transition(Trigger::Rset) {
+            self.transaction = Transaction::default();
+            self.reply_kind(
+                ReplyKind::ResetOk,
+                "RSET abandons the transaction (sender, recipients, data); the greeting stays.",
+            );
+        }
+    }
+
+    fn quit(&mut self) {
+        let text = format!("{} closing connection", self.config.hostname);
+        self.reply(
+            ReplyKind::Closing,
+            text,
+            "QUIT ends the session; anything the client sends after it is not read.",
+        );
+        self.close();
+    }
+
+    fn vrfy(&mut self, argument: &str) {
+        if !self.config.extensions.vrfy {
+            self.reply(
+                ReplyKind::NotImplemented,
+                "Error: VRFY command is disabled",
+                "VRFY lets anyone test which addresses exist, so it is switched off (like \
+                 Postfix disable_vrfy_command = yes); RFC 5321 §3.5.3 allows 502.",
+            );
+            return;
+        }
+        let shown = argument.get(..64).unwrap_or(argument);
+        self.reply(
+            ReplyKind::CannotVerify,
+            format!("{shown}: Cannot VRFY user, but will accept message and attempt delivery"),
+            ReplyKind::CannotVerify.explanation(),
+        );
+    }
+
+    fn help(&mut self) {
+        let mut commands = String::from("Commands: HELO MAIL RCPT DATA RSET NOOP QUIT HELP");
+        if self.config.speaks_esmtp() {
+            commands.insert_str("Commands: ".len(), "EHLO ");
+        }
+        if self.config.extensions.vrfy {
+            commands.push_str(" VRFY");
+        }
+        if self.config.extensions.etrn && self.config.speaks_esmtp() {
+            commands.push_str(" ETRN");
+        }
+        let lines = vec![commands, "See RFC 5321 §4.1 for each command".to_owned()];
+        let reply = ReplyKind::Help.reply_lines(lines);
+        self.send(
+            ReplyKind::Help,
+            reply,
+            ReplyKind::Help.explanation().to_owned(),
+        );
+    }
+
+    /// ETRN (RFC 1985): asks the server to deliver what it queued for a domain. This
+    /// server reports what this session put in that domain's outbound queue.
+    fn etrn(&mut self, argument: &str) {
+        if !self.config.extensions.etrn || !self.ehlo_session() {
+            self.reply(
+                ReplyKind::NotImplemented,
+                "Error: ETRN not offered",
+                "ETRN was not listed in the EHLO reply, so it may not be used (RFC 1985 §3).",
+            );
+            return;
+        }
+        if self.state != State::ExpectMail {
+            self.reply(
+                ReplyKind::BadSequence,
+                "Error: MAIL transaction in progress",
+                "ETRN may not be sent inside a mail transaction (RFC 1985 §3).",
+            );
+            return;
+        }
+        if let Some(queue) = argument.strip_prefix('#') {
+            let shown = queue.get(..64).unwrap_or(queue);
+            self.reply(
+                ReplyKind::EtrnUnableToQueue,
+                format!("Unable to queue messages for node #{shown}"),
+                ReplyKind::EtrnUnableToQueue.explanation(),
+            );
+            return;
+        }
+        let (name, with_subdomains) = match argument.strip_prefix('@') {
+            Some(name) => (name, true),
+            None => (argument, false),
+        };
+        if Domain::parse(name).is_err() {
+            self.reply(
+                ReplyKind::SyntaxError,
+                "Error: syntax: ETRN <domain> | @<domain> | #<queue>",
+                "ETRN takes a domain, @domain for it and its subdomains, or #queue (RFC 1985 §3).",
+            );
+            return;
+        }
+        if self.config.is_local_domain(name) {
+            self.reply(
+                ReplyKind::EtrnNodeNotAllowed,
+                format!("Node {name} not allowed: mail for it is delivered locally"),
+                ReplyKind::EtrnNodeNotAllowed.explanation(),
+            );
+            return;
+        }
+        let pending = self.queued_count(name, with_subdomains);
+        if pending == 0 {
+            self.reply(
+                ReplyKind::EtrnNoMessages,
+                format!("No messages waiting for node {argument}"),
+                ReplyKind::EtrnNoMessages.explanation(),
+            );
+        } else {
+            self.reply(
+                ReplyKind::EtrnPendingStarted,
+                format!("{pending} pending messages for node {argument} started"),
+                ReplyKind::EtrnPendingStarted.explanation(),
+            );
+        }
+    }
+
+    fn queued_count(&self, name: &str, with_subdomains: bool) -> u64 {
+        let name = name.to_ascii_lowercase();
+        let suffix = format!(".{name}");
+        self.queued
+            .iter()
+            .filter(|(domain, _)| **domain == name || with_subdomains && domain.ends_with(&suffix))
+            .map(|(_, count)| *count)
+            .fold(0, u64::saturating_add)
+    }
+}

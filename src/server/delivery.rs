@@ -1,0 +1,220 @@
+//! What happens to an accepted message: the `Received:` trace header (RFC 5321 §4.4),
+//! Bcc removal in the submission role (RFC 5322 §3.6.3) and one copy per recipient,
+//! each marked for a local mailbox or the outbound queue of its domain.
+
+use serde::Serialize;
+
+use super::headers;
+use crate::protocol::{ForwardPath, ReversePath};
+use crate::time::{rfc5322_date, Millis};
+
+/// Where one copy goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Destination {
+    /// A mailbox of a local domain.
+    Mailbox,
+    /// The outbound queue for a remote domain (relayed mail; ETRN flushes it).
+    Outbound {
+        /// The recipient's domain.
+        domain: String,
+    },
+}
+
+/// A message the server accepted, one copy per recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// Queue id shared by all copies of one message.
+    pub id: String,
+    /// The envelope sender (`<>` for bounces).
+    pub envelope_from: String,
+    /// The recipient address.
+    pub recipient: String,
+    /// True when the recipient's domain is local (a mailbox), false for the outbound queue.
+    pub local: bool,
+    /// Mailbox or outbound queue.
+    pub destination: Destination,
+    /// The header field names of this copy, in order.
+    pub headers: Vec<String>,
+    /// The message as stored, Received header first.
+    pub message: Vec<u8>,
+}
+
+/// How the client spoke, for the `with` clause (RFC 3848).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Protocol {
+    /// After HELO.
+    Smtp,
+    /// After EHLO.
+    Esmtp,
+    /// After EHLO and a successful AUTH.
+    Esmtpa,
+}
+
+impl Protocol {
+    fn keyword(self) -> &'static str {
+        match self {
+            Self::Smtp => "SMTP",
+            Self::Esmtp => "ESMTP",
+            Self::Esmtpa => "ESMTPA",
+        }
+    }
+}
+
+/// Everything a Received header says.
+pub(super) struct Trace<'a> {
+    /// The EHLO/HELO argument.
+    pub helo: &'a str,
+    /// The client's address as the transport saw it.
+    pub client_address: &'a str,
+    /// Our hostname.
+    pub host: &'a str,
+    /// SMTP, ESMTP or ESMTPA.
+    pub protocol: Protocol,
+    /// The queue id.
+    pub id: &'a str,
+    /// The one recipient, when there is exactly one (RFC 5321 §7.2: never the list).
+    pub single_recipient: Option<&'a ForwardPath>,
+    /// When the message was accepted.
+    pub at: Millis,
+}
+
+impl Trace<'_> {
+    /// `Received: from <helo> (<TCP-info>) by <host> with <protocol> id <id>
+    /// [for <path>]; <date-time>`, folded, with its CRLF.
+    pub fn header(&self) -> String {
+        let for_clause = self
+            .single_recipient
+            .map(|path| format!("\r\n\tfor {path}"))
+            .unwrap_or_default();
+        format!(
+            "Received: from {} ({})\r\n\tby {} with {} id {}{for_clause};\r\n\t{}\r\n",
+            self.helo,
+            address_literal(self.client_address),
+            self.host,
+            self.protocol.keyword(),
+            self.id,
+            rfc5322_date(self.at)
+        )
+    }
+}
+
+/// RFC 5321 §4.1.3 address literal for TCP-info: `[192.0.2.1]`, `[IPv6:2001:db8::1]`.
+fn address_literal(address: &str) -> String {
+    if address.starts_with('[') {
+        address.to_owned()
+    } else if address.contains(':') {
+        format!("[IPv6:{address}]")
+    } else {
+        format!("[{address}]")
+    }
+}
+
+/// The envelope of one accepted message.
+pub(super) struct Envelope<'a> {
+    pub id: &'a str,
+    pub from: Option<&'a ReversePath>,
+    pub recipients: &'a [ForwardPath],
+}
+
+/// Builds one copy per recipient: the trace header, then the text. `is_local` says
+/// whether a recipient's domain is local; `hostname` names the Postmaster mailbox.
+pub(super) fn copies(
+    envelope: &Envelope<'_>,
+    received: &str,
+    text: &[u8],
+    hostname: &str,
+    is_local: impl Fn(&str) -> bool,
+) -> Vec<Delivery> {
+    let mut message = Vec::with_capacity(received.len() + text.len());
+    message.extend_from_slice(received.as_bytes());
+    message.extend_from_slice(text);
+    let header_names = headers::field_names(&message);
+    let envelope_from = envelope.from.map(ToString::to_string).unwrap_or_default();
+    let mut copies: Vec<Delivery> = envelope
+        .recipients
+        .iter()
+        .map(|recipient| {
+            let (address, destination) = route(recipient, hostname, &is_local);
+            Delivery {
+                id: envelope.id.to_owned(),
+                envelope_from: envelope_from.clone(),
+                recipient: address,
+                local: destination == Destination::Mailbox,
+                destination,
+                headers: header_names.clone(),
+                message: Vec::new(),
+            }
+        })
+        .collect();
+    // Every copy but the last gets a clone; the last takes the original.
+    if let Some((last, others)) = copies.split_last_mut() {
+        for copy in others {
+            copy.message.clone_from(&message);
+        }
+        last.message = message;
+    }
+    copies
+}
+
+fn route(
+    recipient: &ForwardPath,
+    hostname: &str,
+    is_local: impl Fn(&str) -> bool,
+) -> (String, Destination) {
+    match recipient {
+        ForwardPath::Postmaster => (format!("postmaster@{hostname}"), Destination::Mailbox),
+        ForwardPath::Mailbox(mailbox) => {
+            let domain = mailbox.domain.as_str();
+            let destination = if is_local(domain) {
+                Destination::Mailbox
+            } else {
+                Destination::Outbound {
+                    domain: domain.to_ascii_lowercase(),
+                }
+            };
+            (mailbox.to_string(), destination)
+        }
+    }
+}
+
+/// Header fields a submission server removes (RFC 5322 §3.6.3 Bcc, §3.6.6 Resent-Bcc).
+pub(super) const BLIND_COPY_FIELDS: &[&str] = &["Bcc", "Resent-Bcc"];
+
+/// The text without Bcc fields, and the removed fields.
+pub(super) fn strip_blind_copies(text: &[u8]) -> (Vec<u8>, Vec<String>) {
+    headers::remove_fields(text, BLIND_COPY_FIELDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::path::parse_forward_path;
+
+    #[test]
+    fn received_header_follows_rfc_5321_section_4_4() {
+        let rcpt = parse_forward_path("<bob@example.org>").unwrap();
+        let trace = Trace {
+            helo: "client.example.net",
+            client_address: "192.0.2.10",
+            host: "mx.example.org",
+            protocol: Protocol::Esmtpa,
+            id: "4F2A",
+            single_recipient: Some(&rcpt),
+            at: 0,
+        };
+        assert_eq!(
+            trace.header(),
+            "Received: from client.example.net ([192.0.2.10])\r\n\tby mx.example.org with ESMTPA id 4F2A\r\n\tfor <bob@example.org>;\r\n\tThu, 1 Jan 1970 00:00:00 +0000\r\n"
+        );
+        assert_eq!(address_literal("2001:db8::1"), "[IPv6:2001:db8::1]");
+        let several = Trace {
+            single_recipient: None,
+            protocol: Protocol::Smtp,
+            ..trace
+        };
+        assert!(!several.header().contains("for"));
+        assert!(several.header().contains("with SMTP id"));
+    }
+}

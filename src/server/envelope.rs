@@ -1,0 +1,387 @@
+//! The mail transaction: MAIL FROM with its parameters, RCPT TO with relay control and
+//! the recipient limit, DATA, and judging the message at the end of data.
+
+use super::config::{BareLfPolicy, Role, UndeclaredEightBitPolicy};
+use super::data::{DataReceiver, ReceivedData};
+use super::delivery::{self, Destination, Envelope, Protocol, Trace};
+use super::event::ServerEventKind;
+use super::session::{Greeting, Server, Transaction};
+use super::state::{State, Trigger};
+use crate::protocol::{
+    Body, DeclaredSize, ForwardPath, MailParameters, OfferedParameters, Parameter, ReplyKind,
+    ReversePath, MAX_TEXT_LINE,
+};
+
+/// Storage cap for one message when no SIZE limit is set, so memory stays bounded.
+pub const HARD_MESSAGE_CAP: usize = 64 * 1024 * 1024;
+
+impl Server {
+    pub(super) fn mail(&mut self, from: ReversePath, parameters: &[Parameter]) {
+        if !self.allows(Trigger::Mail) {
+            self.transition(Trigger::Mail);
+            return;
+        }
+        let offered = OfferedParameters {
+            size: self.ehlo_session() && self.config.extensions.size,
+            eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,
+        };
+        let read = match MailParameters::parse(parameters, offered) {
+            Ok(read) => read,
+            Err(error) => {
+                let explanation = format!("{} {}", error.detail, error.reply.explanation());
+                self.reply(error.reply, format!("Error: {}", error.detail), explanation);
+                return;
+            }
+        };
+        if let (Some(declared), Some(limit)) = (read.size, self.config.max_message_size) {
+            if declared.exceeds(limit) {
+                self.reply(
+                    ReplyKind::MessageTooBig,
+                    ReplyKind::MessageTooBig.default_text(),
+                    format!(
+                        "The client declared {} octets; this server takes at most {limit} (RFC 1870 §6).",
+                        describe_size(declared)
+                    ),
+                );
+                return;
+            }
+        }
+        self.transition(Trigger::Mail);
+        let explanation = mail_explanation(&from, &read);
+        self.transaction = Transaction {
+            from: Some(from),
+            parameters: read,
+            ..Transaction::default()
+        };
+        self.reply(ReplyKind::SenderOk, "Ok", explanation);
+    }
+
+    pub(super) fn rcpt(&mut self, to: ForwardPath, parameters: &[Parameter]) {
+        if !self.allows(Trigger::Rcpt) {
+            self.transition(Trigger::Rcpt);
+            return;
+        }
+        if let Some(first) = parameters.first() {
+            self.reply(
+                ReplyKind::UnknownParameter,
+                format!("Error: unsupported parameter {}", first.keyword),
+                "This server offers no RCPT TO parameters (no DSN), so every one is unknown \
+                 (RFC 5321 §4.1.1.11).",
+            );
+            return;
+        }
+        if self.transaction.recipients.len() >= self.config.max_recipients {
+            let explanation = format!(
+                "This server takes at most {} recipients per message; those accepted are kept and \
+                 the client sends the rest in another transaction.",
+                self.config.max_recipients
+            );
+            self.reply(
+                ReplyKind::TooManyRecipients,
+                "Error: too many recipients",
+                explanation,
+            );
+            return;
+        }
+        if let Some(refusal) = self.relay_refusal(&to) {
+            self.transaction.refused_recipients =
+                self.transaction.refused_recipients.saturating_add(1);
+            self.reply(
+                ReplyKind::RelayDenied,
+                format!("{to}: Relay access denied"),
+                refusal,
+            );
+            return;
+        }
+        self.transition(Trigger::Rcpt);
+        let explanation = self.rcpt_explanation(&to);
+        self.transaction.recipients.push(to);
+        self.reply(ReplyKind::RecipientOk, "Ok", explanation);
+    }
+
+    /// Why relaying to `to` is refused, or `None` when the recipient is local or the
+    /// client may relay (RFC 5321 §3.6.2: relaying only for known clients).
+    fn relay_refusal(&self, to: &ForwardPath) -> Option<String> {
+        let ForwardPath::Mailbox(mailbox) = to else {
+            return None;
+        };
+        let domain = mailbox.domain.as_str();
+        if self.config.is_local_domain(domain)
+            || self.authenticated
+            || self.config.is_trusted_client(&self.peer.address)
+            || self.config.open_relay
+        {
+            return None;
+        }
+        Some(format!(
+            "{domain} is not a local domain and the client ({}) has neither authenticated nor \
+             is it a trusted address, so passing the mail on would make this an open relay.",
+            self.peer.address
+        ))
+    }
+
+    fn rcpt_explanation(&self, to: &ForwardPath) -> String {
+        let ForwardPath::Mailbox(mailbox) = to else {
+            return "<Postmaster> must always be accepted (RFC 5321 §4.1.1.3).".into();
+        };
+        let domain = mailbox.domain.as_str();
+        if self.config.is_local_domain(domain) {
+            format!("{domain} is local: the message will go to this mailbox.")
+        } else if self.authenticated {
+            format!("{domain} is remote; relaying is allowed because the client authenticated.")
+        } else if self.config.is_trusted_client(&self.peer.address) {
+            format!(
+                "{domain} is remote; relaying is allowed because {} is a trusted client.",
+                self.peer.address
+            )
+        } else {
+            format!(
+                "{domain} is remote; relaying is allowed only because the open-relay switch is on."
+            )
+        }
+    }
+
+    pub(super) fn data_command(&mut self) {
+        if self.state == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
+            self.reply(
+                ReplyKind::NoValidRecipients,
+                "Error: no valid recipients",
+                "Every RCPT TO of this transaction was refused, so there is nobody to deliver to \
+                 (RFC 5321 §3.3).",
+            );
+            return;
+        }
+        if !self.transition(Trigger::Data) {
+            return;
+        }
+        let cap = self
+            .config
+            .max_message_size
+            .and_then(|size| usize::try_from(size).ok())
+            .unwrap_or(HARD_MESSAGE_CAP)
+            .min(HARD_MESSAGE_CAP);
+        let normalise = self.config.strictness.bare_lf == BareLfPolicy::Normalise;
+        let mut receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
+        if let Some(DeclaredSize::Octets(expected)) = self.transaction.parameters.size {
+            receiver.reserve(expected);
+        }
+        self.data = Some(receiver);
+        self.reply_kind(
+            ReplyKind::StartMailInput,
+            ReplyKind::StartMailInput.explanation(),
+        );
+    }
+
+    /// The final "." arrived: refuse the whole message or accept and deliver it.
+    pub(super) fn end_of_data(&mut self, received: ReceivedData) {
+        let refusal = self.judge(&received);
+        self.transition(Trigger::EndOfData);
+        let transaction = core::mem::take(&mut self.transaction);
+        match refusal {
+            Some((kind, text, why)) => {
+                let explanation = format!("{why} Nothing of the message was delivered.");
+                self.reply(kind, text, explanation);
+            }
+            None => self.accept(transaction, received),
+        }
+    }
+
+    /// The first rule the message breaks, with the reply text and the reason.
+    fn judge(&self, received: &ReceivedData) -> Option<(ReplyKind, String, String)> {
+        let findings = received.findings;
+        let bare_lf = findings.bare_lf && self.config.strictness.bare_lf == BareLfPolicy::Reject;
+        if bare_lf || findings.bare_cr {
+            let which = if bare_lf { "LF" } else { "CR" };
+            return Some((
+                ReplyKind::BadMessageContent,
+                format!("Error: bare <{which}> received"),
+                format!(
+                    "The message contains a bare {which}; only CRLF ends a line (RFC 5321 §2.3.8), \
+                     and accepting other endings is what SMTP smuggling exploits."
+                ),
+            ));
+        }
+        if findings.long_line {
+            return Some((
+                ReplyKind::DataLineTooLong,
+                "Error: message line too long".into(),
+                format!(
+                    "A text line was longer than {MAX_TEXT_LINE} octets including CRLF (RFC 5321 §4.5.3.1.6)."
+                ),
+            ));
+        }
+        if findings.over_cap {
+            return Some((
+                ReplyKind::MessageTooBig,
+                ReplyKind::MessageTooBig.default_text().into(),
+                format!(
+                    "{} octets arrived, more than this server takes; it stopped storing at the \
+                     limit, read to the end of data, then refused (RFC 1870 §6).",
+                    received.octets
+                ),
+            ));
+        }
+        let declared_8bit = self.transaction.parameters.body == Some(Body::EightBitMime);
+        if findings.eight_bit
+            && !declared_8bit
+            && self.config.strictness.undeclared_eight_bit == UndeclaredEightBitPolicy::Reject
+        {
+            return Some((
+                ReplyKind::EightBitNotDeclared,
+                ReplyKind::EightBitNotDeclared.default_text().into(),
+                "The message has octets above 127 but MAIL FROM did not say BODY=8BITMIME \
+                 (RFC 6152 §3)."
+                    .into(),
+            ));
+        }
+        None
+    }
+
+    fn accept(&mut self, transaction: Transaction, received: ReceivedData) {
+        let id = self.entropy.hex_upper(10);
+        let recipients: Vec<String> = transaction
+            .recipients
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        self.emit(
+            ServerEventKind::MessageAccepted {
+                id: id.clone(),
+                octets: received.octets,
+                recipients,
+            },
+            format!(
+                "Message of {} octets accepted with id {id}.",
+                received.octets
+            ),
+            "RFC 5321 §4.1.1.4",
+        );
+        let text = self.submission_text(received.text);
+        self.deliver(&id, &transaction, &text);
+        // Postfix's hard error limit counts errors "without delivering mail".
+        self.errors = 0;
+        self.reply(
+            ReplyKind::Queued,
+            format!("Ok: queued as {id}"),
+            ReplyKind::Queued.explanation(),
+        );
+    }
+
+    /// In the submission role, the Bcc header goes (RFC 5322 §3.6.3).
+    fn submission_text(&mut self, text: Vec<u8>) -> Vec<u8> {
+        if self.config.role != Role::Submission {
+            return text;
+        }
+        let (kept, removed) = delivery::strip_blind_copies(&text);
+        let explanation = if removed.is_empty() {
+            "Submission role: the message had no Bcc header to remove.".to_owned()
+        } else {
+            "Submission role: the Bcc header is removed so no recipient sees the blind copies; \
+             the Bcc recipients still get the message through their RCPT TO."
+                .to_owned()
+        };
+        self.emit(
+            ServerEventKind::BlindCopiesRemoved { removed },
+            explanation,
+            "RFC 5322 §3.6.3",
+        );
+        kept
+    }
+
+    fn deliver(&mut self, id: &str, transaction: &Transaction, text: &[u8]) {
+        let helo = match &self.greeting {
+            Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
+            None => "unknown",
+        };
+        let protocol = match (&self.greeting, self.authenticated) {
+            (Some(Greeting::Ehlo(_)), true) => Protocol::Esmtpa,
+            (Some(Greeting::Ehlo(_)), false) => Protocol::Esmtp,
+            _ => Protocol::Smtp,
+        };
+        let single_recipient = match transaction.recipients.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        };
+        let received = Trace {
+            helo,
+            client_address: &self.peer.address,
+            host: &self.config.hostname,
+            protocol,
+            id,
+            single_recipient,
+            at: self.now,
+        }
+        .header();
+        let envelope = Envelope {
+            id,
+            from: transaction.from.as_ref(),
+            recipients: &transaction.recipients,
+        };
+        let config = &self.config;
+        let copies = delivery::copies(&envelope, &received, text, &config.hostname, |d| {
+            config.is_local_domain(d)
+        });
+        for copy in copies {
+            self.record_copy(&copy);
+            self.deliveries.push_back(copy);
+        }
+    }
+
+    fn record_copy(&mut self, copy: &delivery::Delivery) {
+        let place = match &copy.destination {
+            Destination::Mailbox => format!("the mailbox of {}", copy.recipient),
+            Destination::Outbound { domain } => {
+                let count = self.queued.entry(domain.clone()).or_insert(0);
+                *count = count.saturating_add(1);
+                format!("the outbound queue for {domain}")
+            }
+        };
+        self.emit(
+            ServerEventKind::CopyDelivered {
+                id: copy.id.clone(),
+                recipient: copy.recipient.clone(),
+                destination: copy.destination.clone(),
+                headers: copy.headers.clone(),
+            },
+            format!(
+                "A copy for {} goes to {place}, with headers {}.",
+                copy.recipient,
+                copy.headers.join(", ")
+            ),
+            "RFC 5321 §4.4",
+        );
+    }
+}
+
+fn describe_size(size: DeclaredSize) -> String {
+    match size {
+        DeclaredSize::Octets(octets) => octets.to_string(),
+        DeclaredSize::BeyondU64 => "more than 18446744073709551615".into(),
+    }
+}
+
+fn mail_explanation(from: &ReversePath, read: &MailParameters) -> String {
+    let mut explanation = match from {
+        ReversePath::Null => {
+            "Transaction started with the null reverse-path <>: a bounce, which must never be \
+             answered with another bounce."
+                .to_owned()
+        }
+        ReversePath::Mailbox(_) => format!("Transaction started; bounces would go to {from}."),
+    };
+    if let Some(size) = read.size {
+        explanation.push_str(&format!(" Declared size: {} octets.", describe_size(size)));
+    }
+    if let Some(body) = read.body {
+        explanation.push_str(match body {
+            Body::SevenBit => " Body declared 7-bit.",
+            Body::EightBitMime => " Body declared 8BITMIME: 8-bit octets may follow.",
+        });
+    }
+    if let Some(auth) = &read.auth {
+        explanation.push_str(&format!(
+            " AUTH={auth} names the original submitter (RFC 4954 §5)."
+        ));
+    }
+    explanation
+}
