@@ -178,34 +178,24 @@ fn unreadable_config_is_a_usage_error() {
 }
 
 #[test]
-fn user_accounts_are_kept_with_a_warning_until_auth_merges() {
-    // No silent no-op: while the engine has no AUTH, --user says so on stderr.
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(cli_support::BINARY)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "tim:tanstaaftanstaaf",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut warning = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut warning)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+fn user_accounts_are_the_auth_accounts() {
+    // --user replaces the configured accounts: the RFC 4616 vector for tim logs in,
+    // and the default account (alice) no longer does.
+    let served = cli_support::Served::start("auth-users", &["--user", "tim:tanstaaftanstaaf"]);
+    let mut stream = cli_support::connect(&served.address);
+    cli_support::read_until(&mut stream, "\r\n");
+    cli_support::write(&mut stream, b"EHLO c.example\r\n");
+    let ehlo = cli_support::read_until(&mut stream, "250 ");
     assert!(
-        warning.starts_with("warning: 1 --user account(s) kept but AUTH is not available"),
-        "{warning}"
+        ehlo.contains("250-AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5\r\n"),
+        "{ehlo}"
     );
-    assert!(
-        !warning.contains("tanstaaf"),
-        "the password must not be printed: {warning}"
-    );
+    cli_support::write(&mut stream, b"AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n");
+    let refused = cli_support::read_until(&mut stream, "\r\n");
+    assert!(refused.starts_with("535 5.7.8"), "{refused}");
+    cli_support::write(&mut stream, b"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
+    let accepted = cli_support::read_until(&mut stream, "\r\n");
+    assert!(accepted.starts_with("235 2.7.0"), "{accepted}");
+    cli_support::write(&mut stream, b"QUIT\r\n");
+    cli_support::read_to_close(&mut stream);
 }

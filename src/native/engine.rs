@@ -83,11 +83,16 @@ impl Engine for ServerEngine {
                 ServerEventKind::ReplySent { reply, .. } => Some(reply.encode()),
                 _ => None,
             };
+            let entries = match &event.kind {
+                ServerEventKind::SaslTrace { entries, .. } => sasl_notes(entries),
+                _ => Vec::new(),
+            };
             notes.push(Note {
                 explanation: event.explanation,
                 rfc: event.rfc,
                 wrote,
             });
+            notes.extend(entries);
         }
         notes
     }

@@ -50,7 +50,8 @@ struct ServeArgs {
     /// Server configuration as JSON (the same fields as the page's server settings).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// An account for AUTH, NAME:PASSWORD (repeatable).
+    /// An account for SMTP AUTH, NAME:PASSWORD (repeatable; replaces the configured
+    /// accounts).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<Credential>,
     /// A domain delivered locally (repeatable; replaces the configured list).
@@ -162,6 +163,9 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     if !args.local_domains.is_empty() {
         config.local_domains = args.local_domains;
     }
+    if !args.users.is_empty() {
+        config.auth.users = args.users.into_iter().map(Into::into).collect();
+    }
     if let Some(seconds) = args.idle_timeout {
         config.idle_timeout_ms = seconds.saturating_mul(SECOND);
     }
@@ -169,7 +173,6 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     serve(ServeOptions {
         listen: args.listen,
         config,
-        users: args.users,
         maildir,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
     })?;
