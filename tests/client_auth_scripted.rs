@@ -322,3 +322,32 @@ fn b64(octets: &[u8]) -> String {
 fn base64_decode(text: &str) -> Vec<u8> {
     esmtp_playground::sasl::base64::decode(text).unwrap()
 }
+
+#[test]
+fn raw_lines_after_auth_go_out_once_authenticated() {
+    let spec = ClientSpec {
+        raw_lines: vec![esmtp_playground::client::RawLine {
+            after: Step::Auth,
+            line: "NOOP".into(),
+        }],
+        ..spec(tim("PLAIN"))
+    };
+    let run = run_all_splits(&spec, || Script {
+        other: "250 2.0.0 Ok\r\n".into(),
+        ..script(&[OK_235])
+    });
+    assert_eq!(run.verbs()[..4], ["EHLO", "AUTH", "NOOP", "MAIL"]);
+}
+
+#[test]
+fn temporary_failure_454_quits_with_its_meaning() {
+    let run = run_all_splits(&spec(tim("PLAIN")), || {
+        script(&["454 4.7.0 Temporary authentication failure\r\n"])
+    });
+    assert_eq!(run.verbs(), ["EHLO", "AUTH", "QUIT"]);
+    assert!(
+        run.explanations().contains("temporary failure"),
+        "{}",
+        run.explanations()
+    );
+}

@@ -1,6 +1,7 @@
 //! The client engine: one SMTP session, sans-IO. It reads every reply (multi-line
-//! included), lets what the server offers drive the session (EHLO extensions → SIZE,
-//! BODY, PIPELINING) and says what it decided and why.
+//! included), lets what the server offers drive the session (EHLO extensions → AUTH,
+//! SIZE, BODY, PIPELINING) and says what it decided and why. SMTP AUTH, when the spec
+//! asks for it, runs between EHLO and the first MAIL (see `session/authenticate.rs`).
 //!
 //! Order of calls: feed octets with [`Client::receive`], the clock with
 //! [`Client::handle_timeout`] (when [`Client::poll_timeout`] says), a closed connection
