@@ -1,0 +1,62 @@
+// Loads the wasm engine and wraps its calls so that a thrown error or a trap becomes a
+// readable message. The single-file build defines `ESMTP_INLINE_WASM` (base64) and the
+// no-modules glue `wasm_bindgen` before this module runs; the served page imports the
+// web-target glue from ./pkg/.
+
+export async function loadEngine() {
+  const inline = globalThis.ESMTP_INLINE_WASM;
+  if (typeof inline === 'string' && typeof globalThis.wasm_bindgen === 'function') {
+    const binary = atob(inline);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+    await globalThis.wasm_bindgen({ module_or_path: bytes });
+    return wrap(globalThis.wasm_bindgen);
+  }
+  let glue;
+  try {
+    glue = await import('../pkg/esmtp_playground.js');
+  } catch (error) {
+    throw new Error(`The engine files (pkg/esmtp_playground.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
+  }
+  await glue.default({ module_or_path: new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url) });
+  return wrap(glue);
+}
+
+function wrap(glue) {
+  let crashed = false;
+  return {
+    /** True if this engine build exports `name`. */
+    has(name) {
+      return typeof glue[name] === 'function';
+    },
+    /** Calls an export; throws an Error with a message fit for the page. */
+    call(name, ...args) {
+      if (crashed) throw new Error('The engine stopped after an internal error. Reload the page to start it again.');
+      if (typeof glue[name] !== 'function') throw new Error(`This engine build has no ${name}().`);
+      try {
+        return glue[name](...args);
+      } catch (error) {
+        throw readable(error, () => { crashed = true; });
+      }
+    },
+    /** Constructs an exported class (e.g. ManualSession). */
+    construct(name, ...args) {
+      if (typeof glue[name] !== 'function') throw new Error(`This engine build has no ${name}.`);
+      try {
+        return new glue[name](...args);
+      } catch (error) {
+        throw readable(error, () => { crashed = true; });
+      }
+    },
+  };
+}
+
+/** A trap (`RuntimeError`) means the module is unusable; anything else is bad input. */
+export function readable(error, onTrap = () => {}) {
+  if (error instanceof WebAssembly.RuntimeError) {
+    onTrap();
+    return new Error(`The engine hit an internal error (${error.message}). This is a bug; reload the page.`);
+  }
+  if (error instanceof Error) return error;
+  return new Error(String(error));
+}

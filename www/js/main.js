@@ -1,0 +1,397 @@
+// The playground page: wires the engine, the scenario, the forms and the views.
+
+import { h, replaceChildren } from './dom.js';
+import { loadEngine, readable } from './engine.js';
+import { renderForm } from './forms.js';
+import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
+import { PRESETS, presetAvailable } from './presets.js';
+import { buildModel, renderTranscript, renderLineDetails, plainTranscript } from './transcript.js';
+import { renderNegotiation } from './negotiation.js';
+import { renderMailboxes } from './mailboxes.js';
+import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.js';
+import { createManual } from './manual.js';
+import { renderSaslInspector, setupCalculator } from './sasl.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Every element the page touches, looked up once.
+const els = {
+  preset: $('preset'), presetExplanation: $('preset-explanation'), run: $('run'), copyLink: $('copy-link'),
+  copyTranscript: $('copy-transcript'), reset: $('reset'), status: $('status'), error: $('error'),
+  clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
+  tabs: Array.from(document.querySelectorAll('[role="tab"]')),
+  transcript: $('transcript'), lineDetails: $('line-details'), showControl: $('show-control'), showTime: $('show-time'),
+  transcriptSummary: $('transcript-summary'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
+  sasl: $('view-sasl'), version: $('engine-version'),
+  step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
+  manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), unavailable: $('manual-unavailable') },
+  calc: { unavailable: $('calc-unavailable'), encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
+};
+
+const app = {
+  engine: null,
+  defaults: null,
+  scenario: null,
+  presetId: '',
+  timeline: null,
+  model: null,
+  lineNodes: [],
+  selectedLine: -1,
+  transitions: null,
+  stepIndex: 0,
+  generation: 0,
+  manual: null,
+  embed: false,
+};
+
+let debounceTimer = 0;
+let renderCount = 0;
+
+function showError(error) {
+  const message = (error && error.message) || String(error);
+  els.error.hidden = false;
+  replaceChildren(els.error, [h('strong', { text: 'Problem: ' }), message]);
+}
+
+function clearError() {
+  els.error.hidden = true;
+  replaceChildren(els.error);
+}
+
+function setStatus(text) {
+  els.status.textContent = text;
+}
+
+// ---- scenario and presets ------------------------------------------------------------
+
+function presetById(id) {
+  return PRESETS.find((preset) => preset.id === id);
+}
+
+function renderPresetOptions() {
+  const available = PRESETS.filter((p) => presetAvailable(p, app.defaults, hasPath));
+  const coming = PRESETS.filter((p) => !available.includes(p));
+  replaceChildren(els.preset, [
+    h('option', { value: '', text: 'Custom scenario' }),
+    h('optgroup', { label: 'Presets' }, available.map((p) => h('option', { value: p.id, text: p.title }))),
+    coming.length ? h('optgroup', { label: 'Coming with later engine parts' }, coming.map((p) => h('option', { value: p.id, disabled: true, text: `${p.title} (with ${p.engine})` }))) : '',
+  ]);
+  els.preset.value = app.presetId;
+}
+
+function showPresetExplanation() {
+  const preset = presetById(app.presetId);
+  els.presetExplanation.textContent = preset ? preset.explanation : '';
+  els.presetExplanation.hidden = !preset;
+}
+
+function renderForms() {
+  const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
+  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
+  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
+  renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
+}
+
+function loadScenario(scenario, presetId) {
+  app.scenario = scenario;
+  app.presetId = presetId || '';
+  els.preset.value = app.presetId;
+  showPresetExplanation();
+  renderForms();
+}
+
+function handleFieldChange(path, value) {
+  setPath(app.scenario, path, value);
+  if (app.presetId) {
+    app.presetId = '';
+    els.preset.value = '';
+    showPresetExplanation();
+  }
+  clearTimeout(debounceTimer);
+  debounceTimer = setTimeout(run, 300);
+}
+
+function handlePresetChange() {
+  const preset = presetById(els.preset.value);
+  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
+  run();
+}
+
+function handleResetClick() {
+  loadScenario(clone(app.defaults), '');
+  run();
+}
+
+// ---- running -------------------------------------------------------------------------
+
+function run() {
+  clearTimeout(debounceTimer);
+  const generation = ++app.generation;
+  let timeline;
+  try {
+    timeline = app.engine.call('runScenario', app.scenario);
+  } catch (error) {
+    showError(error);
+    setStatus('The scenario did not run; the previous result stays on screen.');
+    return;
+  }
+  clearError();
+  app.timeline = timeline;
+  app.model = buildModel(timeline, app.scenario);
+  app.selectedLine = -1;
+  app.stepIndex = 0;
+  updateUrl();
+  const deliveries = (timeline.deliveries || []).length;
+  setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.`);
+  els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
+  renderDetailsPlaceholder();
+  renderAllViews(generation);
+}
+
+function renderAllViews(generation) {
+  const views = [
+    () => renderNegotiation(els.negotiation, app.timeline),
+    () => renderMailboxes(els.mailboxes, app.timeline, app.scenario),
+    () => renderSaslInspector(els.sasl, app.timeline, app.scenario),
+    () => renderStep(),
+  ];
+  for (const view of views) {
+    try {
+      view();
+    } catch (error) {
+      showError(readable(error));
+    }
+  }
+  return renderTranscriptNow(generation);
+}
+
+async function renderTranscriptNow(generation = app.generation) {
+  els.transcript.setAttribute('aria-busy', 'true');
+  const nodes = await renderTranscript(els.transcript, app.model, {
+    showControl: els.showControl.checked,
+    showTime: els.showTime.checked,
+  }, () => generation === app.generation);
+  if (!nodes) return;
+  app.lineNodes = nodes;
+  els.transcript.setAttribute('aria-busy', 'false');
+  els.transcript.dataset.rendered = String(generation);
+  renderCount += 1;
+  document.body.dataset.renders = String(renderCount);
+  if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
+}
+
+function renderDetailsPlaceholder() {
+  replaceChildren(els.lineDetails, [h('p', { class: 'muted', text: 'Select a line to see what it means, the RFC section behind it and its bytes in hex.' })]);
+}
+
+function updateUrl() {
+  try {
+    history.replaceState(null, '', shareUrl(location, app.scenario, { preset: app.presetId }));
+  } catch {
+    // file:// pages may refuse replaceState; the link button still works.
+  }
+}
+
+// ---- transcript interaction ------------------------------------------------------------
+
+function selectLine(index, focus = true) {
+  const node = app.lineNodes[index];
+  if (!node) return;
+  const previous = app.lineNodes[app.selectedLine];
+  if (previous && previous !== node) {
+    previous.setAttribute('aria-selected', 'false');
+    previous.tabIndex = -1;
+  }
+  const first = app.lineNodes[0];
+  if (first && first !== node) first.tabIndex = -1;
+  app.selectedLine = index;
+  node.setAttribute('aria-selected', 'true');
+  node.tabIndex = 0;
+  if (focus && document.activeElement !== node) node.focus();
+  renderLineDetails(els.lineDetails, app.model, app.timeline, index);
+}
+
+function handleTranscriptClick(event) {
+  const node = event.target.closest('[data-line]');
+  if (node) selectLine(Number(node.dataset.line));
+}
+
+function handleTranscriptKeydown(event) {
+  const node = event.target.closest('[data-line]');
+  if (!node) return;
+  const index = Number(node.dataset.line);
+  const last = app.model.lines.length - 1;
+  const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: last, PageDown: index + 20, PageUp: index - 20 };
+  if (event.key in moves) {
+    event.preventDefault();
+    selectLine(Math.max(0, Math.min(last, moves[event.key])));
+  } else if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    selectLine(index);
+  }
+}
+
+function handleShowControlChange() {
+  app.generation += 1;
+  renderTranscriptNow();
+}
+
+// ---- share ---------------------------------------------------------------------------
+
+async function copyText(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    setStatus(`${what} copied to the clipboard.`);
+  } catch {
+    const area = h('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand && document.execCommand('copy');
+    area.remove();
+    setStatus(done ? `${what} copied to the clipboard.` : `Could not copy: the browser refused clipboard access.`);
+  }
+}
+
+function handleCopyLinkClick() {
+  copyText(shareUrl(location, app.scenario, { preset: app.presetId }), 'Link');
+}
+
+function handleCopyTranscriptClick() {
+  if (app.model) copyText(plainTranscript(app.model), 'Transcript');
+}
+
+// ---- tabs ----------------------------------------------------------------------------
+
+function selectTab(tab, focus = false) {
+  for (const other of els.tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+  if (focus) tab.focus();
+  if (tab.id === 'tab-manual' && app.manual && !app.manual.isStarted()) app.manual.start();
+}
+
+function handleTabClick(event) {
+  selectTab(event.currentTarget);
+}
+
+function handleTabKeydown(event) {
+  const visible = els.tabs.filter((tab) => !tab.hidden);
+  const index = visible.indexOf(event.currentTarget);
+  const target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: visible.length - 1 }[event.key];
+  if (target === undefined) return;
+  event.preventDefault();
+  selectTab(visible[(target + visible.length) % visible.length], true);
+}
+
+// ---- step mode ---------------------------------------------------------------------------
+
+function renderStep() {
+  const entries = (app.timeline && app.timeline.entries) || [];
+  const max = Math.max(0, entries.length - 1);
+  app.stepIndex = Math.max(0, Math.min(app.stepIndex, max));
+  els.step.range.max = String(max);
+  els.step.range.value = String(app.stepIndex);
+  els.step.position.textContent = entries.length ? `entry ${app.stepIndex + 1} of ${entries.length}` : '';
+  const initial = app.transitions ? statesOf(app.transitions)[0] : 'ExpectHello';
+  const { state, change } = stateAt(app.timeline || {}, app.stepIndex, initial);
+  renderStateDiagram(els.step.diagram, app.transitions, state, change);
+  renderStepEntry(els.step.entry, els.step.transcript, app.timeline || {}, app.stepIndex, app.model ? app.model.start : 0);
+}
+
+function stepTo(index) {
+  app.stepIndex = index;
+  renderStep();
+}
+
+function handleStepRangeInput() {
+  stepTo(Number(els.step.range.value));
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+function wire() {
+  els.run.addEventListener('click', run);
+  els.preset.addEventListener('change', handlePresetChange);
+  els.reset.addEventListener('click', handleResetClick);
+  els.copyLink.addEventListener('click', handleCopyLinkClick);
+  els.copyTranscript.addEventListener('click', handleCopyTranscriptClick);
+  els.showControl.addEventListener('change', handleShowControlChange);
+  els.showTime.addEventListener('change', handleShowControlChange);
+  els.transcript.addEventListener('click', handleTranscriptClick);
+  els.transcript.addEventListener('keydown', handleTranscriptKeydown);
+  for (const tab of els.tabs) {
+    tab.addEventListener('click', handleTabClick);
+    tab.addEventListener('keydown', handleTabKeydown);
+  }
+  els.step.first.addEventListener('click', () => stepTo(0));
+  els.step.prev.addEventListener('click', () => stepTo(app.stepIndex - 1));
+  els.step.next.addEventListener('click', () => stepTo(app.stepIndex + 1));
+  els.step.last.addEventListener('click', () => stepTo(Number.MAX_SAFE_INTEGER));
+  els.step.range.addEventListener('input', handleStepRangeInput);
+}
+
+function initialScenario(params) {
+  const presetId = params.get('preset') || '';
+  const preset = presetById(presetId);
+  if (params.get('s')) {
+    try {
+      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), presetId: preset ? presetId : '' };
+    } catch (error) {
+      showError(error);
+    }
+  }
+  if (preset && presetAvailable(preset, app.defaults, hasPath)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
+  if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`));
+  return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
+}
+
+function setupEmbed(params) {
+  app.embed = params.get('embed') === '1';
+  if (!app.embed) return;
+  document.body.classList.add('embed');
+  for (const tab of els.tabs) tab.hidden = !['tab-transcript', 'tab-negotiation', 'tab-mailboxes'].includes(tab.id);
+  const full = new URL(location.href);
+  full.searchParams.delete('embed');
+  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open in the full playground ↗' });
+  els.status.after(link);
+  link.addEventListener('click', () => { link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId }); });
+}
+
+async function start() {
+  wire();
+  try {
+    app.engine = await loadEngine();
+  } catch (error) {
+    setStatus('The engine could not start.');
+    showError(readable(error));
+    return;
+  }
+  try {
+    els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
+    app.defaults = app.engine.call('defaultScenario');
+    if (app.engine.has('serverTransitions')) app.transitions = app.engine.call('serverTransitions');
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  const params = readLocation(location);
+  setupEmbed(params);
+  renderPresetOptions();
+  const { scenario, presetId } = initialScenario(params);
+  loadScenario(scenario, presetId);
+  app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
+  setupCalculator(els.calc, app.engine, showError);
+  run();
+  document.body.dataset.ready = 'true';
+}
+
+window.addEventListener('error', (event) => showError(readable(event.error || new Error(event.message))));
+window.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  showError(readable(event.reason));
+});
+start();

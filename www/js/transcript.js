@@ -1,0 +1,180 @@
+// The transcript: timeline bytes as C:/S: lines with virtual timestamps, grouped by
+// write, rendered in slices so even 10,000 lines keep the page responsive.
+
+import { h, replaceChildren } from './dom.js';
+import { toBytes, splitLines, lineText, visibleSegments, hexRows } from './bytes.js';
+import { eventCard } from './events.js';
+
+const SLICE = 400;
+
+/** Lines and chunks of a timeline. */
+export function buildModel(timeline, scenario) {
+  const entries = timeline.entries || [];
+  const firstAt = entries.find((entry) => typeof (entry.at ?? entry.event?.at) === 'number');
+  const start = typeof scenario.startTime === 'number' ? scenario.startTime : (firstAt ? (firstAt.at ?? firstAt.event.at) : 0);
+  const chunks = [];
+  const lines = [];
+  let lastServerCode = null;
+  entries.forEach((entry, index) => {
+    if (entry.type !== 'bytes') return;
+    const direction = entry.direction === 'ClientToServer' ? 'C' : 'S';
+    const bytes = toBytes(entry.octets);
+    const parts = splitLines(bytes);
+    const data = direction === 'C' && lastServerCode === 354;
+    const chunk = { index, at: entry.at, direction, bytes, firstLine: lines.length, count: parts.length, data };
+    chunk.label = groupLabel(chunk);
+    chunks.push(chunk);
+    for (const part of parts) {
+      lines.push({ chunk: chunks.length - 1, direction, at: entry.at, bytes: part, text: lineText(part) });
+    }
+    if (direction === 'S') {
+      const last = parts.length ? lineText(parts[parts.length - 1]) : '';
+      const code = Number(last.slice(0, 3));
+      lastServerCode = Number.isInteger(code) && code > 0 ? code : lastServerCode;
+    }
+  });
+  return { start, chunks, lines, latency: scenario.latencyMs ?? 0 };
+}
+
+function groupLabel(chunk) {
+  if (chunk.count < 2) return '';
+  if (chunk.direction === 'C' && !chunk.data) return `pipelined: ${chunk.count} commands in one write`;
+  if (chunk.direction === 'C') return `message text: ${chunk.count} lines in one write`;
+  return `one reply write: ${chunk.count} lines`;
+}
+
+/** Plain text, swaks style. */
+export function plainTranscript(model) {
+  return model.lines.map((line) => `${line.direction}: ${line.text}`).join('\n') + (model.lines.length ? '\n' : '');
+}
+
+/** Seconds since the start, e.g. "+0.040". */
+export function relativeTime(model, at) {
+  return `+${((at - model.start) / 1000).toFixed(3)}`;
+}
+
+function lineNode(model, index, options) {
+  const line = model.lines[index];
+  const text = h('span', { class: 'text' });
+  if (options.showControl) {
+    for (const segment of visibleSegments(line.bytes)) {
+      text.append(segment.control ? h('span', { class: 'ctl', text: segment.text }) : document.createTextNode(segment.text));
+    }
+  } else {
+    text.textContent = line.text;
+  }
+  return h('div', {
+    role: 'option',
+    class: `line ${line.direction === 'C' ? 'c' : 's'}`,
+    id: `line-${index}`,
+    'data-line': index,
+    tabindex: index === 0 ? 0 : -1,
+    'aria-selected': 'false',
+  }, [
+    options.showTime ? h('span', { class: 'time', text: relativeTime(model, line.at) }) : '',
+    h('span', { class: 'dir', text: `${line.direction}:` }),
+    text,
+  ]);
+}
+
+/**
+ * Renders the model into `list` in slices. `isCurrent()` is false once a newer render
+ * started, which stops this one. Resolves when done.
+ */
+export function renderTranscript(list, model, options, isCurrent) {
+  replaceChildren(list);
+  const nodes = new Array(model.lines.length);
+  let chunkIndex = 0;
+  return new Promise((resolve) => {
+    const step = () => {
+      if (!isCurrent()) return resolve(null);
+      const fragment = document.createDocumentFragment();
+      let rendered = 0;
+      while (chunkIndex < model.chunks.length && rendered < SLICE) {
+        const chunk = model.chunks[chunkIndex];
+        const holder = chunk.label
+          ? h('div', { role: 'group', class: `group ${chunk.direction === 'C' ? 'c' : 's'}${chunk.data ? ' data' : ''}`, 'aria-label': chunk.label }, [
+            h('div', { class: 'group-label', 'aria-hidden': 'true', text: chunk.label }),
+          ])
+          : fragment;
+        for (let i = chunk.firstLine; i < chunk.firstLine + chunk.count; i += 1) {
+          nodes[i] = lineNode(model, i, options);
+          holder.append(nodes[i]);
+        }
+        if (holder !== fragment) fragment.append(holder);
+        rendered += chunk.count;
+        chunkIndex += 1;
+      }
+      list.append(fragment);
+      if (chunkIndex < model.chunks.length) setTimeout(step, 0);
+      else resolve(nodes);
+    };
+    step();
+  });
+}
+
+/** Events that explain a chunk: the sender's at send time, the receiver's on arrival. */
+export function eventsForChunk(timeline, model, chunk) {
+  const sender = chunk.direction === 'C' ? 'client' : 'server';
+  const receiver = chunk.direction === 'C' ? 'server' : 'client';
+  const arrival = chunk.at + model.latency;
+  const out = { sender: [], receiver: [] };
+  for (const entry of timeline.entries || []) {
+    if (!entry.event) continue;
+    if (entry.type === sender && entry.event.at === chunk.at) out.sender.push(entry.event);
+    else if (entry.type === receiver && entry.event.at === arrival) out.receiver.push(entry.event);
+  }
+  return out;
+}
+
+const VERB_NAMES = { StartTls: 'STARTTLS', Obsolete: null };
+
+function commandWord(event) {
+  const command = event.kind && event.kind.command;
+  if (!command || !command.verb) return null;
+  if (command.verb === 'Obsolete') return String(command.which || '').toUpperCase();
+  return VERB_NAMES[command.verb] || command.verb.toUpperCase();
+}
+
+/** Picks, among a chunk's events, the ones about this very line. */
+function matching(events, line, chunk) {
+  const word = line.text.split(/[ :]/)[0].toUpperCase();
+  const code = Number(line.text.slice(0, 3));
+  return events.filter((event) => {
+    const kind = event.kind || {};
+    if (chunk.data) return kind.type === 'messageSent' || kind.type === 'messageAccepted';
+    if (kind.command) return commandWord(event) === word;
+    if (kind.reply) return kind.reply.code === code;
+    if (kind.type === 'commandRejected') return String(kind.line || '').toUpperCase().startsWith(word);
+    return false;
+  });
+}
+
+/** Fills the details pane for one line. */
+export function renderLineDetails(pane, model, timeline, index) {
+  const line = model.lines[index];
+  if (!line) return;
+  const chunk = model.chunks[line.chunk];
+  const { sender, receiver } = eventsForChunk(timeline, model, chunk);
+  const best = [...matching(sender, line, chunk), ...matching(receiver, line, chunk)];
+  const others = [...sender, ...receiver].filter((event) => !best.includes(event));
+  const whoSent = line.direction === 'C' ? 'client → server' : 'server → client';
+  const dump = hexRows(chunk.bytes);
+  replaceChildren(pane, [
+    h('h3', { class: 'details-title' }, [h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }), line.text || '(empty line)']),
+    h('p', { class: 'muted', text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}` }),
+    best.length
+      ? h('div', { class: 'events' }, best.map((event) => eventCard(sender.includes(event) ? (line.direction === 'C' ? 'client' : 'server') : (line.direction === 'C' ? 'server' : 'client'), event, { highlight: true })))
+      : h('p', { class: 'muted', text: chunk.data ? 'Part of the message text.' : 'No event names this line directly; see the events of its write below.' }),
+    others.length
+      ? h('details', { class: 'more-events' }, [
+        h('summary', { text: `Other events at this moment (${others.length})` }),
+        ...others.map((event) => eventCard(sender.includes(event) ? (line.direction === 'C' ? 'client' : 'server') : (line.direction === 'C' ? 'server' : 'client'), event)),
+      ])
+      : '',
+    h('details', { class: 'hex', open: true }, [
+      h('summary', { text: `Hex of this write (${chunk.bytes.length} octets)` }),
+      h('pre', { class: 'hexdump', tabindex: 0, 'aria-label': 'Hex dump', text: dump.rows.join('\n') + (dump.truncated ? `\n… first 4096 of ${chunk.bytes.length} octets shown` : '') }),
+    ]),
+  ]);
+}
