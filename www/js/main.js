@@ -42,18 +42,25 @@ const app = {
   generation: 0,
   manual: null,
   embed: false,
+  stickyError: null,
 };
 
 let debounceTimer = 0;
 let renderCount = 0;
 
-function showError(error) {
+/** Shows a problem. A sticky one (a bad link) stays until the user changes something. */
+function showError(error, { sticky = false } = {}) {
   const message = (error && error.message) || String(error);
+  if (sticky) app.stickyError = error;
   els.error.hidden = false;
   replaceChildren(els.error, [h('strong', { text: 'Problem: ' }), message]);
 }
 
 function clearError() {
+  if (app.stickyError) {
+    showError(app.stickyError);
+    return;
+  }
   els.error.hidden = true;
   replaceChildren(els.error);
 }
@@ -92,7 +99,8 @@ function renderForms() {
   renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
 }
 
-function loadScenario(scenario, presetId) {
+function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
+  if (!keepNotice) app.stickyError = null;
   app.scenario = scenario;
   app.presetId = presetId || '';
   els.preset.value = app.presetId;
@@ -101,6 +109,7 @@ function loadScenario(scenario, presetId) {
 }
 
 function handleFieldChange(path, value) {
+  app.stickyError = null;
   setPath(app.scenario, path, value);
   if (app.presetId) {
     app.presetId = '';
@@ -341,11 +350,11 @@ function initialScenario(params) {
     try {
       return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), presetId: preset ? presetId : '' };
     } catch (error) {
-      showError(error);
+      showError(error, { sticky: true });
     }
   }
   if (preset && presetAvailable(preset, app.defaults, hasPath)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
-  if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`));
+  if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`), { sticky: true });
   return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
 }
 
@@ -382,7 +391,7 @@ async function start() {
   setupEmbed(params);
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
-  loadScenario(scenario, presetId);
+  loadScenario(scenario, presetId, { keepNotice: true });
   app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
   setupCalculator(els.calc, app.engine, showError);
   run();
