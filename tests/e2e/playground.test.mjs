@@ -267,13 +267,17 @@ test('phone width: every main view fits 375 px', async () => {
   const { page, context } = await open('', { viewport: PHONE });
   for (const [tab, name] of [['#tab-transcript', 'phone-transcript'], ['#tab-negotiation', 'phone-negotiation'], ['#tab-mailboxes', 'phone-mailboxes'], ['#tab-step', 'phone-step'], ['#tab-manual', 'phone-manual']]) {
     await page.click(tab);
+    await page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
     await shot(page, name);
   }
   await page.click('#tab-transcript');
-  await page.evaluate(() => document.querySelector('.config').scrollIntoView());
+  await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; window.scrollTo(0, 0); });
   await shot(page, 'phone-config');
+  await page.click('#line-3');
+  await page.evaluate(() => document.querySelector('#line-details').scrollIntoView());
+  await shot(page, 'phone-line-details');
   await context.close();
 });
 

@@ -370,8 +370,16 @@ function setupEmbed(params) {
   link.addEventListener('click', () => { link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId }); });
 }
 
+/** On a phone the forms start folded so the results are one scroll away. */
+function foldPanelsOnSmallScreens() {
+  if (window.matchMedia('(max-width: 900px)').matches) {
+    for (const panel of document.querySelectorAll('.config-panel')) panel.open = false;
+  }
+}
+
 async function start() {
   wire();
+  foldPanelsOnSmallScreens();
   try {
     app.engine = await loadEngine();
   } catch (error) {

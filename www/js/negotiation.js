@@ -85,7 +85,7 @@ export function renderNegotiation(container, timeline) {
   if (learned) {
     const offered = (learned.event.kind.capabilities?.extensions || []).map(describe);
     parts.push(h('p', { text: learned.event.explanation }));
-    parts.push(h('div', { class: 'table-wrap' }, [h('table', { class: 'negotiation' }, [
+    parts.push(h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used' }, [h('table', { class: 'negotiation' }, [
       h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Extension' }), h('th', { scope: 'col', text: 'Offered' }), h('th', { scope: 'col', text: 'Client' }), h('th', { scope: 'col', text: 'RFC' })])]),
       h('tbody', {}, offered.map((o) => h('tr', {}, [
         h('th', { scope: 'row', text: o.keyword }),

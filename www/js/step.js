@@ -41,7 +41,7 @@ export function renderStateDiagram(container, transitions, current, change) {
       'aria-current': state === current ? 'step' : false,
       text: state,
     }))),
-    h('div', { class: 'table-wrap' }, [h('table', { class: 'transitions' }, [
+    h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [h('table', { class: 'transitions' }, [
       h('caption', { text: 'Transition table (the rows the engine runs)' }),
       h('thead', {}, [h('tr', {}, ['From', 'Trigger', 'To', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
       h('tbody', {}, transitions.map((row) => h('tr', { class: row === taken ? 'taken' : (row.from.includes(current) ? 'possible' : '') }, [
