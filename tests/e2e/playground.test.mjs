@@ -304,3 +304,24 @@ test('no request left the origin and no console error was logged', () => {
   assert.deepEqual(foreign, []);
   assert.deepEqual(allErrors, []);
 });
+
+const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
+test('the single-file build works opened from disk (file://) under its CSP', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const { page, watch } = await watchedPage(context);
+  await page.goto(`file://${SINGLE}?preset=to-cc-bcc`);
+  await page.waitForSelector('body[data-renders]', { timeout: 20000 });
+  const lines = await transcriptLines(page);
+  assert.equal(lines[0], 'S: 220 mx.example.org ESMTP Playground');
+  assert.ok(lines.includes('C: RCPT TO:<dave@example.org>'));
+  await page.click('#tab-manual');
+  await page.waitForSelector('#manual-log .line.s');
+  await page.fill('#manual-line', 'EHLO disk.example');
+  await page.press('#manual-line', 'Enter');
+  await page.waitForFunction(() => /250-PIPELINING/.test(document.querySelector('#manual-log').textContent));
+  assert.ok(await page.isHidden('#error'));
+  assert.deepEqual(watch.errors, []);
+  assert.deepEqual(watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')), []);
+  await shot(page, 'single-file');
+  await context.close();
+});
