@@ -125,6 +125,16 @@ test('a shared link reproduces the exact scenario and bytes', async () => {
   const url = first.page.url();
   assert.match(url, /#.*s=/);
   const expected = await transcriptLines(first.page);
+  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await first.page.click('#copy-link');
+  await first.page.waitForFunction(() => /Link copied/.test(document.querySelector('#status').textContent));
+  assert.equal(await first.page.evaluate(() => navigator.clipboard.readText()), url);
+  await first.page.click('#copy-transcript');
+  await first.page.waitForFunction(() => /Transcript copied/.test(document.querySelector('#status').textContent));
+  const copied = await first.page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^S: 220 mx\.example\.org ESMTP Playground\nC: EHLO client\.example\.net\n/);
+  assert.match(copied, /\nC: Subject: /);
+  assert.equal(copied, `${expected.join('\n')}\n`);
   assert.ok(expected.some((line) => /^S: 452 4\.5\.3/.test(line)));
   await first.context.close();
   const second = await open(url.slice(server.origin.length + 1));

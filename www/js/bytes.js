@@ -64,15 +64,15 @@ export function controlName(byte) {
   return byte === 0x7f ? 'DEL' : NAMES[byte] || `0x${byte.toString(16)}`;
 }
 
-/** Classic hex dump rows: offset, 16 hex octets, printable ASCII. */
-export function hexRows(bytes, limit = 4096) {
+/** Classic hex dump rows: offset, `width` hex octets, printable ASCII. */
+export function hexRows(bytes, limit = 4096, width = 16) {
   const rows = [];
   const shown = Math.min(bytes.length, limit);
-  for (let offset = 0; offset < shown; offset += 16) {
-    const slice = bytes.subarray(offset, Math.min(offset + 16, shown));
+  for (let offset = 0; offset < shown; offset += width) {
+    const slice = bytes.subarray(offset, Math.min(offset + width, shown));
     const hex = Array.from(slice, (b) => b.toString(16).padStart(2, '0')).join(' ');
     const ascii = Array.from(slice, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·')).join('');
-    rows.push(`${offset.toString(16).padStart(6, '0')}  ${hex.padEnd(47, ' ')}  ${ascii}`);
+    rows.push(`${offset.toString(16).padStart(6, '0')}  ${hex.padEnd(width * 3 - 1, ' ')}  ${ascii}`);
   }
   return { rows, truncated: bytes.length > shown };
 }

@@ -35,7 +35,13 @@ export function renderStateDiagram(container, transitions, current, change) {
   }
   const states = statesOf(transitions);
   const taken = change ? transitions.find((row) => row.to === change.to && row.from.includes(change.from)) : null;
+  const next = transitions.filter((row) => row.from.includes(current));
   replaceChildren(container, [
+    h('p', { class: 'current-state' }, [
+      'Server state: ', h('strong', { text: current }),
+      change ? ` (after ${taken ? taken.trigger : 'a change'}: ${change.from} → ${change.to})` : ' (start)',
+    ]),
+    h('p', { class: 'muted', text: next.length ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).` : 'Nothing more is read.' }),
     h('ol', { class: 'states', 'aria-label': 'Server states' }, states.map((state) => h('li', {
       class: `state${state === current ? ' current' : ''}`,
       'aria-current': state === current ? 'step' : false,

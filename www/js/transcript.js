@@ -159,7 +159,8 @@ export function renderLineDetails(pane, model, timeline, index) {
   const best = [...matching(sender, line, chunk), ...matching(receiver, line, chunk)];
   const others = [...sender, ...receiver].filter((event) => !best.includes(event));
   const whoSent = line.direction === 'C' ? 'client → server' : 'server → client';
-  const dump = hexRows(chunk.bytes);
+  const narrow = window.matchMedia('(max-width: 480px)').matches;
+  const dump = hexRows(chunk.bytes, 4096, narrow ? 8 : 16);
   replaceChildren(pane, [
     h('h3', { class: 'details-title' }, [h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }), line.text || '(empty line)']),
     h('p', { class: 'muted', text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}` }),
