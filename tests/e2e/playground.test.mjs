@@ -100,6 +100,9 @@ test('every available preset runs through the UI and shows its key lines', async
 
 test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, .eml download', async () => {
   const { page, context } = await open('?preset=to-cc-bcc');
+  const daveLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id);
+  await page.click(`#${daveLine}`);
+  assert.match(await page.textContent('#line-details .event.best'), /dave@example\.org/, 'the explanation is the one for this RCPT');
   await page.click('#tab-mailboxes');
   const boxes = await page.$$eval('.mailbox h3', (nodes) => nodes.map((n) => n.textContent));
   assert.deepEqual(boxes, ['bob@example.org', 'carol@example.org', 'dave@example.org']);

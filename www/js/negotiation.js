@@ -2,7 +2,7 @@
 // what the client used, and why.
 
 import { h, replaceChildren } from './dom.js';
-import { eventsOf, eventCard } from './events.js';
+import { eventsOf, eventCard, summarise } from './events.js';
 
 const KEYWORDS = {
   Pipelining: ['PIPELINING', 'RFC 2920'],
@@ -102,5 +102,10 @@ export function renderNegotiation(container, timeline) {
   parts.push(decisions.length
     ? h('div', { class: 'events' }, decisions.map((e) => eventCard('client', e.event)))
     : h('p', { class: 'muted', text: 'None reported: the client followed the plain path.' }));
+  const extra = Object.entries(timeline).filter(([key]) => !['entries', 'deliveries', 'endTime', 'truncated'].includes(key));
+  if (extra.length) {
+    parts.push(h('h3', { text: 'More from this run' }));
+    parts.push(h('dl', { class: 'fields' }, extra.flatMap(([key, value]) => [h('dt', { text: key }), h('dd', { text: summarise(value) })])));
+  }
   replaceChildren(container, parts);
 }

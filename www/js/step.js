@@ -83,6 +83,10 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
     for (const line of splitLines(toBytes(e.octets))) lines.push({ dir, text: lineText(line), current: i === index });
   });
   const shown = lines.slice(-14);
+  if (!shown.length) {
+    replaceChildren(miniTranscript, [h('li', { class: 'muted', text: 'No bytes on the wire yet.' })]);
+    return;
+  }
   replaceChildren(miniTranscript, shown.map((line) => h('li', { class: `line ${line.dir === 'C' ? 'c' : 's'}${line.current ? ' now' : ''}` }, [
     h('span', { class: 'dir', text: `${line.dir}:` }), h('span', { class: 'text', text: line.text }),
   ])));

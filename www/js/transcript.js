@@ -136,8 +136,21 @@ function commandWord(event) {
   return VERB_NAMES[command.verb] || command.verb.toUpperCase();
 }
 
-/** Picks, among a chunk's events, the ones about this very line. */
-function matching(events, line, chunk) {
+/**
+ * Where a line sits in its write: the n-th command of a pipelined group, or the line of
+ * the n-th reply (multi-line replies "250-…" continue until "250 …").
+ */
+function ordinalInChunk(model, chunk, index) {
+  let ordinal = 0;
+  for (let i = chunk.firstLine; i < index; i += 1) {
+    const text = model.lines[i].text;
+    if (chunk.direction === 'C' || text.length <= 3 || text[3] !== '-') ordinal += 1;
+  }
+  return ordinal;
+}
+
+/** The old way, by content: same verb or same reply code. */
+function byContent(events, line, chunk) {
   const word = line.text.split(/[ :]/)[0].toUpperCase();
   const code = Number(line.text.slice(0, 3));
   return events.filter((event) => {
@@ -150,13 +163,28 @@ function matching(events, line, chunk) {
   });
 }
 
+const SENDER_KINDS = { C: ['commandSent'], S: ['replySent'] };
+const RECEIVER_KINDS = { C: ['commandReceived', 'commandRejected'], S: ['replyReceived', 'malformedReply'] };
+
+/** Picks, among a chunk's events, the ones about this very line: by position, else by content. */
+function matching(events, kinds, line, chunk, ordinal) {
+  if (chunk.data) return byContent(events, line, chunk);
+  const candidates = events.filter((event) => kinds.includes(event.kind?.type));
+  const positional = candidates[ordinal];
+  return positional ? [positional] : byContent(events, line, chunk);
+}
+
 /** Fills the details pane for one line. */
 export function renderLineDetails(pane, model, timeline, index) {
   const line = model.lines[index];
   if (!line) return;
   const chunk = model.chunks[line.chunk];
   const { sender, receiver } = eventsForChunk(timeline, model, chunk);
-  const best = [...matching(sender, line, chunk), ...matching(receiver, line, chunk)];
+  const ordinal = ordinalInChunk(model, chunk, index);
+  const best = [
+    ...matching(sender, SENDER_KINDS[line.direction], line, chunk, ordinal),
+    ...matching(receiver, RECEIVER_KINDS[line.direction], line, chunk, ordinal),
+  ];
   const others = [...sender, ...receiver].filter((event) => !best.includes(event));
   const whoSent = line.direction === 'C' ? 'client → server' : 'server → client';
   const narrow = window.matchMedia('(max-width: 480px)').matches;
