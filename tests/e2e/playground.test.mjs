@@ -259,6 +259,69 @@ test('SASL inspector and calculator work or say they are not in this build', asy
   await context.close();
 });
 
+test('settings of newer engine builds render as fields and old engines ignore them', async () => {
+  const newer = {
+    client: { pipelining: 'off', eightBit: 'refuse', quitAfter: null, rawLines: [{ after: 'ehlo', line: 'NOOP' }], message: { headers: [] } },
+    server: { ehloMode: 'esmtp', role: 'submission', strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' }, openRelay: false, users: [{ name: 'alice', password: 'S3cret-pw' }] },
+  };
+  const s = Buffer.from(JSON.stringify(newer)).toString('base64url');
+  const { page, context } = await open(`#s=${s}`);
+  await assertNoProblem(page);
+  assert.equal(await page.inputValue('#f-client-pipelining'), 'off');
+  assert.equal(await page.inputValue('#f-client-quitAfter'), '');
+  assert.deepEqual(await page.$$eval('#f-client-quitAfter option', (o) => o.map((x) => x.value)), ['', 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data']);
+  assert.equal(await page.inputValue('#f-server-strictness-bareLf'), 'normalise');
+  assert.deepEqual(JSON.parse(await page.inputValue('#f-client-rawLines')), newer.client.rawLines);
+  assert.deepEqual(JSON.parse(await page.inputValue('#f-server-users')), newer.server.users);
+  await afterRender(page, () => page.fill('#f-client-rawLines', '[{"after":"mail","line":"NOOP"}]'));
+  assert.match(page.url(), /s=/);
+  await page.fill('#f-client-rawLines', '[{"after":');
+  assert.match(await page.textContent('[data-path="client.rawLines"] .field-error'), /Not valid JSON/);
+  assert.ok((await transcriptLines(page)).length > 10);
+  await context.close();
+});
+
+test('the SASL inspector and calculator render the SASL engine\'s trace shape', async () => {
+  const { page, context } = await open();
+  const text = await page.evaluate(async () => {
+    const { renderSaslInspector, setupCalculator } = await import('./js/sasl.js');
+    const octets = (raw, visible, hex, base64, groups) => ({ raw, visible, hex, base64, groups });
+    const trace = [
+      { side: 'Client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
+        octets: octets([0, 116, 105, 109], '␀tim', '00 74 69 6d', 'AHRpbQ==', [{ visible: '␀ti', hex: '00 74 69', base64: 'AHRp' }, { visible: 'm', hex: '6d', base64: 'bQ==' }]) },
+      { side: 'Server', label: 'Credentials checked', explanation: 'The password matches.', rfc: 'RFC 4954 §6', octets: null },
+    ];
+    const timeline = { entries: [{ type: 'server', event: { at: 0, kind: { type: 'authStep', mechanism: 'PLAIN', trace }, explanation: 'AUTH PLAIN', rfc: 'RFC 4954' } }] };
+    const box = document.createElement('div');
+    renderSaslInspector(box, timeline, {});
+    const mk = (tag) => document.createElement(tag);
+    const els = { unavailable: mk('div'), encodeForm: mk('form'), decodeForm: mk('form'), mechanism: mk('select'), authzid: mk('input'), user: mk('input'), password: mk('input'), challenge: mk('input'), input: mk('textarea'), encodeResult: mk('div'), decodeResult: mk('div') };
+    const engine = {
+      has: () => true,
+      call: (name, arg) => {
+        if (name === 'saslDecode') { if (arg === 'bad') throw new Error('not base64: "!" at offset 0'); return { mechanism: 'PLAIN', trace }; }
+        return trace;
+      },
+    };
+    setupCalculator(els, engine, () => {});
+    els.input.value = 'AHRpbQ==';
+    els.decodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    const decoded = els.decodeResult.textContent;
+    els.input.value = 'bad';
+    els.decodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    return { inspector: box.textContent, decoded, error: els.decodeResult.textContent, hidden: els.unavailable.hidden };
+  });
+  assert.match(text.inspector, /PLAIN message/);
+  assert.match(text.inspector, /␀tim/);
+  assert.match(text.inspector, /00 74 69 6d/);
+  assert.match(text.inspector, /AHRpbQ==/);
+  assert.match(text.inspector, /2 × \(3 octets → 4 characters\)/);
+  assert.match(text.decoded, /mechanism\s*PLAIN/);
+  assert.match(text.decoded, /Credentials checked/);
+  assert.match(text.error, /not base64/);
+  await context.close();
+});
+
 test('a 10,000-line transcript renders completely and the page stays usable', async () => {
   const { page, context } = await open();
   const body = Array.from({ length: 10000 }, (_, i) => `line ${i}`).join('\n');
@@ -306,7 +369,14 @@ test('accessibility: axe-core finds no serious or critical violations', async ()
       const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${tab}`);
     }
-    if (scheme === 'dark') await shot(page, 'desktop-dark');
+    if (scheme === 'dark') {
+      await shot(page, 'desktop-dark-calculator');
+      await page.click('#tab-transcript');
+      await page.click('#line-3');
+      await page.check('#show-control');
+      await page.waitForSelector('#transcript .ctl');
+      await shot(page, 'desktop-dark-transcript');
+    }
     await context.close();
   }
 });

@@ -46,10 +46,15 @@ export const HINTS = {
   'server.openRelay': { label: 'Open relay (relay for anyone)' },
   'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
   clientAddress: { label: 'Client IP address' },
-  startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.' },
+  startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.', describe: isoDate },
   seed: { label: 'Random seed' },
   latencyMs: { label: 'One-way latency (ms)' },
 };
+
+function isoDate(value) {
+  const date = new Date(Number(value));
+  return Number.isNaN(date.getTime()) ? '' : `= ${date.toISOString().replace('.000Z', 'Z')}`;
+}
 
 function idFor(path) {
   return `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -92,6 +97,11 @@ function wrapField(path, label, control, hint, extraClass = '') {
     parts.push(h('small', { id: `${id}-help`, class: 'help', text: hint.help }));
   }
   parts.push(h('small', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
+  if (hint.describe) {
+    const note = h('small', { class: 'help', text: hint.describe(control.value) });
+    control.addEventListener('input', () => { note.textContent = hint.describe(control.value); });
+    parts.push(note);
+  }
   return h('div', { class: `field ${extraClass}`.trim(), 'data-path': path }, parts);
 }
 
