@@ -72,7 +72,7 @@ export function hexRows(bytes, limit = 4096, width = 16) {
     const slice = bytes.subarray(offset, Math.min(offset + width, shown));
     const hex = Array.from(slice, (b) => b.toString(16).padStart(2, '0')).join(' ');
     const ascii = Array.from(slice, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '·')).join('');
-    rows.push(`${offset.toString(16).padStart(6, '0')}  ${hex.padEnd(width * 3 - 1, ' ')}  ${ascii}`);
+    rows.push(`${offset.toString(16).padStart(width < 16 ? 4 : 6, '0')}  ${hex.padEnd(width * 3 - 1, ' ')}  ${ascii}`);
   }
   return { rows, truncated: bytes.length > shown };
 }

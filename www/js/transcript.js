@@ -187,7 +187,7 @@ export function renderLineDetails(pane, model, timeline, index) {
   ];
   const others = [...sender, ...receiver].filter((event) => !best.includes(event));
   const whoSent = line.direction === 'C' ? 'client → server' : 'server → client';
-  const narrow = window.matchMedia('(max-width: 480px)').matches;
+  const narrow = pane.clientWidth > 0 && pane.clientWidth < 560;
   const dump = hexRows(chunk.bytes, 4096, narrow ? 8 : 16);
   replaceChildren(pane, [
     h('h3', { class: 'details-title' }, [h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }), line.text || '(empty line)']),
