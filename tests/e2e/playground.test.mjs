@@ -161,6 +161,18 @@ test('a broken link or bad input shows a readable message and keeps the page', a
   await context.close();
 });
 
+test('if the wasm cannot load, the page says so instead of going blank', async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${server.origin}/`);
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /Problem: The engine \(pkg\/esmtp_playground_bg\.wasm\) could not be loaded/);
+  assert.match(await page.textContent('#status'), /could not start/);
+  assert.ok(await page.isVisible('h1'));
+  await context.close();
+});
+
 test('protocol text is shown as text and never runs (XSS)', async () => {
   const { page, context } = await open();
   const payload = '<script>window.__xss = 1</script>\n<img src=x onerror="window.__xss = 2">\n';

@@ -18,7 +18,11 @@ export async function loadEngine() {
   } catch (error) {
     throw new Error(`The engine files (pkg/esmtp_playground.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
   }
-  await glue.default({ module_or_path: new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url) });
+  try {
+    await glue.default({ module_or_path: new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url) });
+  } catch (error) {
+    throw new Error(`The engine (pkg/esmtp_playground_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
+  }
   return wrap(glue);
 }
 
