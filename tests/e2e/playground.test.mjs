@@ -351,6 +351,25 @@ test('a 10,000-line transcript renders completely and the page stays usable', as
   await context.close();
 });
 
+test('a long run happens off the main thread and Stop cancels it', async () => {
+  const { page, context } = await open();
+  const before = await transcriptLines(page);
+  await page.evaluate(() => {
+    const area = document.querySelector('#f-client-message-body');
+    area.value = Array.from({ length: 600000 }, (_, i) => `line ${i}`).join('\n');
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForSelector('#stop:not([hidden])', { timeout: 20000 });
+  assert.equal(await page.evaluate(() => 1 + 1), 2, 'the main thread answers during the run');
+  await page.click('#stop');
+  assert.match(await page.textContent('#status'), /Stopped/);
+  assert.ok(await page.isHidden('#stop'));
+  assert.deepEqual(await transcriptLines(page), before);
+  await afterRender(page, () => page.fill('#f-client-message-body', 'small again\n'));
+  assert.ok((await transcriptLines(page)).includes('C: small again'));
+  await context.close();
+});
+
 test('phone width: every main view fits 375 px', async () => {
   const { page, context } = await open('', { viewport: PHONE });
   for (const [tab, name] of [['#tab-transcript', 'phone-transcript'], ['#tab-negotiation', 'phone-negotiation'], ['#tab-mailboxes', 'phone-mailboxes'], ['#tab-step', 'phone-step'], ['#tab-manual', 'phone-manual']]) {

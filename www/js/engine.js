@@ -3,14 +3,18 @@
 // no-modules glue `wasm_bindgen` before this module runs; the served page imports the
 // web-target glue from ./pkg/.
 
-export async function loadEngine() {
+/**
+ * Loads the engine. With `module` (a compiled WebAssembly.Module, as a worker receives
+ * it) nothing is fetched again. The result has `module` for handing to a worker.
+ */
+export async function loadEngine(module = null) {
   const inline = globalThis.ESMTP_INLINE_WASM;
   if (typeof inline === 'string' && typeof globalThis.wasm_bindgen === 'function') {
     const binary = atob(inline);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
     await globalThis.wasm_bindgen({ module_or_path: bytes });
-    return wrap(globalThis.wasm_bindgen);
+    return wrap(globalThis.wasm_bindgen, null);
   }
   let glue;
   try {
@@ -19,16 +23,28 @@ export async function loadEngine() {
     throw new Error(`The engine files (pkg/esmtp_playground.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
   }
   try {
-    await glue.default({ module_or_path: new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url) });
+    const compiled = module || await compile(new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url));
+    await glue.default({ module_or_path: compiled });
+    return wrap(glue, compiled);
   } catch (error) {
     throw new Error(`The engine (pkg/esmtp_playground_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
   }
-  return wrap(glue);
 }
 
-function wrap(glue) {
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  if (WebAssembly.compileStreaming && (response.headers.get('content-type') || '').startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+function wrap(glue, module) {
   let crashed = false;
   return {
+    /** The compiled module (null in the single-file build), for a worker. */
+    module,
     /** True if this engine build exports `name`. */
     has(name) {
       return typeof glue[name] === 'function';

@@ -11,12 +11,13 @@ import { renderMailboxes } from './mailboxes.js';
 import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.js';
 import { createManual } from './manual.js';
 import { renderSaslInspector, setupCalculator } from './sasl.js';
+import { createRunner } from './runner.js';
 
 const $ = (id) => document.getElementById(id);
 
 // Every element the page touches, looked up once.
 const els = {
-  preset: $('preset'), presetExplanation: $('preset-explanation'), run: $('run'), copyLink: $('copy-link'),
+  preset: $('preset'), presetExplanation: $('preset-explanation'), run: $('run'), stop: $('stop'), copyLink: $('copy-link'),
   copyTranscript: $('copy-transcript'), reset: $('reset'), status: $('status'), error: $('error'),
   clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
   tabs: Array.from(document.querySelectorAll('[role="tab"]')),
@@ -40,6 +41,8 @@ const app = {
   transitions: null,
   stepIndex: 0,
   generation: 0,
+  renderGeneration: 0,
+  runner: null,
   manual: null,
   embed: false,
   stickyError: null,
@@ -133,20 +136,32 @@ function handleResetClick() {
 
 // ---- running -------------------------------------------------------------------------
 
-function run() {
+/** Runs the scenario (in the worker when there is one); a newer run drops older results. */
+async function run() {
   clearTimeout(debounceTimer);
   const generation = ++app.generation;
+  const scenario = clone(app.scenario);
+  const slow = setTimeout(() => {
+    if (generation !== app.generation) return;
+    els.stop.hidden = false;
+    setStatus('Running…');
+  }, 250);
   let timeline;
   try {
-    timeline = app.engine.call('runScenario', app.scenario);
+    timeline = await app.runner.run(scenario);
   } catch (error) {
-    showError(error);
+    if (generation !== app.generation) return;
+    showError(readable(error));
     setStatus('The scenario did not run; the previous result stays on screen.');
     return;
+  } finally {
+    clearTimeout(slow);
+    if (generation === app.generation) els.stop.hidden = true;
   }
+  if (generation !== app.generation) return;
   clearError();
   app.timeline = timeline;
-  app.model = buildModel(timeline, app.scenario);
+  app.model = buildModel(timeline, scenario);
   app.selectedLine = -1;
   app.stepIndex = 0;
   updateUrl();
@@ -154,10 +169,18 @@ function run() {
   setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.`);
   els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
   renderDetailsPlaceholder();
-  renderAllViews(generation);
+  renderAllViews();
 }
 
-function renderAllViews(generation) {
+function handleStopClick() {
+  if (app.runner.stop()) {
+    app.generation += 1;
+    els.stop.hidden = true;
+    setStatus('Stopped. The previous result stays on screen.');
+  }
+}
+
+function renderAllViews() {
   const views = [
     () => renderNegotiation(els.negotiation, app.timeline),
     () => renderMailboxes(els.mailboxes, app.timeline, app.scenario),
@@ -171,15 +194,16 @@ function renderAllViews(generation) {
       showError(readable(error));
     }
   }
-  return renderTranscriptNow(generation);
+  return renderTranscriptNow();
 }
 
-async function renderTranscriptNow(generation = app.generation) {
+async function renderTranscriptNow() {
+  const generation = ++app.renderGeneration;
   els.transcript.setAttribute('aria-busy', 'true');
   const nodes = await renderTranscript(els.transcript, app.model, {
     showControl: els.showControl.checked,
     showTime: els.showTime.checked,
-  }, () => generation === app.generation);
+  }, () => generation === app.renderGeneration);
   if (!nodes) return;
   app.lineNodes = nodes;
   els.transcript.setAttribute('aria-busy', 'false');
@@ -241,8 +265,7 @@ function handleTranscriptKeydown(event) {
 }
 
 function handleShowControlChange() {
-  app.generation += 1;
-  renderTranscriptNow();
+  if (app.model) renderTranscriptNow();
 }
 
 // ---- share ---------------------------------------------------------------------------
@@ -324,6 +347,7 @@ function handleStepRangeInput() {
 
 function wire() {
   els.run.addEventListener('click', run);
+  els.stop.addEventListener('click', handleStopClick);
   els.preset.addEventListener('change', handlePresetChange);
   els.reset.addEventListener('click', handleResetClick);
   els.copyLink.addEventListener('click', handleCopyLinkClick);
@@ -395,6 +419,7 @@ async function start() {
     showError(error);
     return;
   }
+  app.runner = createRunner(app.engine);
   const params = readLocation(location);
   setupEmbed(params);
   renderPresetOptions();
