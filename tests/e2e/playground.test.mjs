@@ -196,15 +196,16 @@ test('protocol text is shown as text and never runs (XSS)', async () => {
 test('step mode walks the timeline with the state machine from the engine table', async () => {
   const { page, context } = await open();
   await page.click('#tab-step');
-  assert.equal(await page.textContent('.state.current'), 'ExpectHello');
+  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectHello');
   const rows = await page.$$eval('.transitions tbody tr', (n) => n.length);
   assert.ok(rows >= 8, 'the transition table is drawn');
   for (let i = 0; i < 8; i += 1) await page.click('#step-next');
-  assert.equal(await page.textContent('.state.current'), 'ExpectMail');
+  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectMail');
+  assert.equal(await page.$$eval('.diagram .edge.taken', (n) => n.length), 1);
   assert.equal(await page.$$eval('.transitions tr.taken', (n) => n.length), 1);
   await shot(page, 'desktop-step');
   await page.click('#step-last');
-  assert.equal(await page.textContent('.state.current'), 'Closed');
+  assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
   await context.close();
 });
 

@@ -4,6 +4,7 @@
 import { h, replaceChildren, unavailableNote } from './dom.js';
 import { toBytes, splitLines, lineText } from './bytes.js';
 import { eventCard } from './events.js';
+import { stateDiagram } from './diagram.js';
 
 /** States in first-seen order of the table. */
 export function statesOf(transitions) {
@@ -42,13 +43,8 @@ export function renderStateDiagram(container, transitions, current, change) {
       change ? ` (after ${taken ? taken.trigger : 'a change'}: ${change.from} → ${change.to})` : ' (start)',
     ]),
     h('p', { class: 'muted', text: next.length ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).` : 'Nothing more is read.' }),
-    h('ol', { class: 'states', 'aria-label': 'Server states' }, states.map((state) => h('li', {
-      class: `state${state === current ? ' current' : ''}`,
-      'aria-current': state === current ? 'step' : false,
-      text: state,
-    }))),
-    h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [h('table', { class: 'transitions' }, [
-      h('caption', { text: 'Transition table (the rows the engine runs)' }),
+    h('div', { class: 'diagram-wrap' }, [stateDiagram(states, transitions, current, change)]),
+    h('details', { class: 'table-details' }, [h('summary', { text: 'Transition table (the rows the engine runs)' }), h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [h('table', { class: 'transitions' }, [
       h('thead', {}, [h('tr', {}, ['From', 'Trigger', 'To', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
       h('tbody', {}, transitions.map((row) => h('tr', { class: row === taken ? 'taken' : (row.from.includes(current) ? 'possible' : '') }, [
         h('td', { text: row.from.join(', ') }),
@@ -56,7 +52,7 @@ export function renderStateDiagram(container, transitions, current, change) {
         h('td', { text: row.to }),
         h('td', { text: row.rfc }),
       ]))),
-    ])]),
+    ])])]),
   ]);
 }
 
