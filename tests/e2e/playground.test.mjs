@@ -345,10 +345,19 @@ test('a 10,000-line transcript renders completely and the page stays usable', as
     area.dispatchEvent(new Event('input', { bubbles: true }));
   }, body));
   console.log(`# 10,000-line body: run + render ${Date.now() - started} ms`);
+  assert.match(await page.textContent('#transcript-more'), /Showing 2,000 of 10,02\d lines/);
+  assert.ok(await page.$$eval('#transcript [role="option"]', (n) => n.length) < 5000, 'the DOM holds a batch, not everything');
+  await page.evaluate(() => { const list = document.querySelector('#transcript'); list.scrollTop = list.scrollHeight; });
+  await page.waitForFunction(() => document.querySelectorAll('#transcript [role="option"]').length >= 4000);
+  await page.click('#line-10');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.activeElement && /^line-100\d\d$/.test(document.activeElement.id), null, { timeout: 20000 });
   const count = await page.$$eval('#transcript [role="option"]', (n) => n.length);
   assert.ok(count > 10000, `${count} lines`);
+  assert.match(await page.textContent('#line-details .details-title'), /^S: 221 /);
+  assert.equal(await page.textContent('#transcript-more'), '');
   await page.click('#line-5000');
-  assert.match(await page.textContent('#line-details'), /line 49\d\d|line 4/);
+  assert.match(await page.textContent('#line-details .details-title'), /^C: line 49\d\d$/);
   await context.close();
 });
 

@@ -5,7 +5,7 @@ import { loadEngine, readable } from './engine.js';
 import { renderForm } from './forms.js';
 import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
 import { PRESETS, presetAvailable } from './presets.js';
-import { buildModel, renderTranscript, renderLineDetails, plainTranscript } from './transcript.js';
+import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
 import { renderNegotiation } from './negotiation.js';
 import { renderMailboxes } from './mailboxes.js';
 import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.js';
@@ -22,7 +22,7 @@ const els = {
   clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
   tabs: Array.from(document.querySelectorAll('[role="tab"]')),
   transcript: $('transcript'), lineDetails: $('line-details'), showControl: $('show-control'), showTime: $('show-time'),
-  transcriptSummary: $('transcript-summary'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
+  transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
   sasl: $('view-sasl'), version: $('engine-version'),
   step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
   manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), unavailable: $('manual-unavailable') },
@@ -36,7 +36,7 @@ const app = {
   presetId: '',
   timeline: null,
   model: null,
-  lineNodes: [],
+  view: null,
   selectedLine: -1,
   transitions: null,
   stepIndex: 0,
@@ -200,14 +200,17 @@ function renderAllViews() {
 async function renderTranscriptNow() {
   const generation = ++app.renderGeneration;
   els.transcript.setAttribute('aria-busy', 'true');
-  const nodes = await renderTranscript(els.transcript, app.model, {
+  const total = app.model.lines.length;
+  const view = createTranscriptView(els.transcript, app.model, {
     showControl: els.showControl.checked,
     showTime: els.showTime.checked,
+    onProgress: (shown) => {
+      els.transcriptMore.textContent = shown < total ? `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} lines; more load as you scroll (End loads all).` : '';
+    },
   }, () => generation === app.renderGeneration);
-  if (!nodes) return;
-  app.lineNodes = nodes;
+  app.view = view;
+  if (!await view.ready) return;
   els.transcript.setAttribute('aria-busy', 'false');
-  els.transcript.dataset.rendered = String(generation);
   renderCount += 1;
   document.body.dataset.renders = String(renderCount);
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
@@ -227,15 +230,16 @@ function updateUrl() {
 
 // ---- transcript interaction ------------------------------------------------------------
 
-function selectLine(index, focus = true) {
-  const node = app.lineNodes[index];
-  if (!node) return;
-  const previous = app.lineNodes[app.selectedLine];
+async function selectLine(index, focus = true) {
+  const view = app.view;
+  const node = view && await view.ensure(index);
+  if (!node || view !== app.view) return;
+  const previous = view.nodes[app.selectedLine];
   if (previous && previous !== node) {
     previous.setAttribute('aria-selected', 'false');
     previous.tabIndex = -1;
   }
-  const first = app.lineNodes[0];
+  const first = view.nodes[0];
   if (first && first !== node) first.tabIndex = -1;
   app.selectedLine = index;
   node.setAttribute('aria-selected', 'true');

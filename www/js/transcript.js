@@ -5,7 +5,8 @@ import { h, replaceChildren } from './dom.js';
 import { toBytes, splitLines, lineText, visibleSegments, hexRows } from './bytes.js';
 import { eventCard } from './events.js';
 
-const SLICE = 400;
+const SLICE = 500;
+const BATCH = 2000;
 
 /** Lines and chunks of a timeline. */
 export function buildModel(timeline, scenario) {
@@ -78,39 +79,99 @@ function lineNode(model, index, options) {
 }
 
 /**
- * Renders the model into `list` in slices. `isCurrent()` is false once a newer render
- * started, which stops this one. Resolves when done.
+ * A transcript view that renders lazily: the first BATCH lines at once (in slices of
+ * SLICE lines, yielding between slices), more whenever the last rendered line scrolls
+ * into view, and everything up to a line on demand (`ensure`). The DOM therefore stays
+ * small for huge transcripts and the page stays responsive. `isCurrent()` turns false
+ * when a newer view replaces this one, which stops it.
  */
-export function renderTranscript(list, model, options, isCurrent) {
+export function createTranscriptView(list, model, options, isCurrent) {
   replaceChildren(list);
-  const nodes = new Array(model.lines.length);
+  const nodes = [];
   let chunkIndex = 0;
-  return new Promise((resolve) => {
-    const step = () => {
-      if (!isCurrent()) return resolve(null);
-      const fragment = document.createDocumentFragment();
-      let rendered = 0;
-      while (chunkIndex < model.chunks.length && rendered < SLICE) {
-        const chunk = model.chunks[chunkIndex];
-        const holder = chunk.label
-          ? h('div', { role: 'group', class: `group ${chunk.direction === 'C' ? 'c' : 's'}${chunk.data ? ' data' : ''}`, 'aria-label': chunk.label }, [
-            h('div', { class: 'group-label', 'aria-hidden': 'true', text: chunk.label }),
-          ])
-          : fragment;
-        for (let i = chunk.firstLine; i < chunk.firstLine + chunk.count; i += 1) {
-          nodes[i] = lineNode(model, i, options);
-          holder.append(nodes[i]);
-        }
-        if (holder !== fragment) fragment.append(holder);
-        rendered += chunk.count;
-        chunkIndex += 1;
+  let lineIndex = 0;
+  let holder = null;
+  let target = Math.min(BATCH, model.lines.length);
+  let running = null;
+  const observer = typeof IntersectionObserver === 'function'
+    ? new IntersectionObserver((records) => {
+      if (records.some((record) => record.isIntersecting)) grow(BATCH);
+    }, { root: list, rootMargin: '0px 0px 400px 0px' })
+    : null;
+
+  function renderSlice() {
+    const fragment = document.createDocumentFragment();
+    let rendered = 0;
+    while (nodes.length < target && rendered < SLICE && chunkIndex < model.chunks.length) {
+      const chunk = model.chunks[chunkIndex];
+      if (lineIndex === chunk.firstLine && chunk.label) {
+        holder = h('div', { role: 'group', class: `group ${chunk.direction === 'C' ? 'c' : 's'}${chunk.data ? ' data' : ''}`, 'aria-label': chunk.label }, [
+          h('div', { class: 'group-label', 'aria-hidden': 'true', text: chunk.label }),
+        ]);
+        fragment.append(holder);
+      } else if (lineIndex === chunk.firstLine) {
+        holder = null;
       }
-      list.append(fragment);
-      if (chunkIndex < model.chunks.length) setTimeout(step, 0);
-      else resolve(nodes);
+      const node = lineNode(model, lineIndex, options);
+      nodes.push(node);
+      (holder || fragment).append(node);
+      lineIndex += 1;
+      rendered += 1;
+      if (lineIndex >= chunk.firstLine + chunk.count) chunkIndex += 1;
+    }
+    list.append(fragment);
+  }
+
+  function pump() {
+    if (running) return running;
+    let finish;
+    const promise = new Promise((resolve) => { finish = resolve; });
+    running = promise;
+    const done = (value) => {
+      running = null;
+      finish(value);
+    };
+    const step = () => {
+      if (!isCurrent()) {
+        observer?.disconnect();
+        done(false);
+        return;
+      }
+      renderSlice();
+      if (nodes.length < target) {
+        setTimeout(step, 0);
+        return;
+      }
+      if (observer && nodes.length < model.lines.length) {
+        observer.disconnect();
+        observer.observe(nodes[nodes.length - 1]);
+      }
+      options.onProgress?.(nodes.length, model.lines.length);
+      done(true);
     };
     step();
-  });
+    return promise;
+  }
+
+  function grow(count) {
+    target = Math.min(model.lines.length, Math.max(target, nodes.length + count));
+    return pump();
+  }
+
+  return {
+    nodes,
+    /** Renders up to line `index` (and at least one batch); resolves when done. */
+    async ensure(index) {
+      target = Math.min(model.lines.length, Math.max(target, index + 1));
+      while (nodes.length <= index && nodes.length < model.lines.length) {
+        target = Math.min(model.lines.length, Math.max(target, index + 1));
+        if (!await pump()) break;
+      }
+      return nodes[index] || null;
+    },
+    /** The first batch. */
+    ready: pump(),
+  };
 }
 
 /** Events that explain a chunk: the sender's at send time, the receiver's on arrival. */
