@@ -410,6 +410,16 @@ test('accessibility: axe-core finds no serious or critical violations', async ()
       const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${tab}`);
     }
+    if (scheme === 'light') {
+      await page.setViewportSize(PHONE);
+      for (const tab of ['#tab-transcript', '#tab-step', '#tab-mailboxes']) {
+        await page.click(tab);
+        const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+        const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        assert.deepEqual(bad.map((v) => v.id), [], `phone ${tab}`);
+      }
+      await page.setViewportSize(DESKTOP);
+    }
     if (scheme === 'dark') {
       await shot(page, 'desktop-dark-calculator');
       await page.click('#tab-transcript');

@@ -43,7 +43,7 @@ export function renderStateDiagram(container, transitions, current, change) {
       change ? ` (after ${taken ? taken.trigger : 'a change'}: ${change.from} → ${change.to})` : ' (start)',
     ]),
     h('p', { class: 'muted', text: next.length ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).` : 'Nothing more is read.' }),
-    h('div', { class: 'diagram-wrap' }, [stateDiagram(states, transitions, current, change)]),
+    h('div', { class: 'diagram-wrap', tabindex: 0, role: 'region', 'aria-label': 'State diagram (scrolls sideways on small screens)' }, [stateDiagram(states, transitions, current, change)]),
     h('details', { class: 'table-details' }, [h('summary', { text: 'Transition table (the rows the engine runs)' }), h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [h('table', { class: 'transitions' }, [
       h('thead', {}, [h('tr', {}, ['From', 'Trigger', 'To', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
       h('tbody', {}, transitions.map((row) => h('tr', { class: row === taken ? 'taken' : (row.from.includes(current) ? 'possible' : '') }, [
