@@ -308,12 +308,17 @@ test('the SASL inspector and calculator render the SASL engine\'s trace shape', 
     const box = document.createElement('div');
     renderSaslInspector(box, timeline, {});
     const mk = (tag) => document.createElement(tag);
-    const els = { unavailable: mk('div'), encodeForm: mk('form'), decodeForm: mk('form'), mechanism: mk('select'), authzid: mk('input'), user: mk('input'), password: mk('input'), challenge: mk('input'), input: mk('textarea'), encodeResult: mk('div'), decodeResult: mk('div') };
+    const els = { unavailable: mk('div'), encodeForm: mk('form'), decodeForm: mk('form'), mechanism: mk('select'), authzid: mk('input'), user: mk('input'), password: mk('input'), challenge: mk('input'), input: mk('textarea'), decodePassword: mk('input'), decodeChallenge: mk('input'), encodeResult: mk('div'), decodeResult: mk('div') };
+    const seen = [];
     const engine = {
       has: () => true,
       call: (name, arg) => {
-        if (name === 'saslDecode') { if (arg === 'bad') throw new Error('not base64: "!" at offset 0'); return { mechanism: 'PLAIN', trace }; }
-        return trace;
+        seen.push([name, arg]);
+        if (name === 'saslDecode') {
+          if (arg.input === 'bad') throw new Error('not base64: "!" at offset 0');
+          return { source: 'AUTH PLAIN line', base64: 'AHRpbQ==', octets: trace[0].octets, mechanism: 'PLAIN', interpretation: { kind: 'plain', authzid: '', authcid: 'tim', password: 'x' }, problems: ['the password is empty'], trace };
+        }
+        return { mechanism: 'PLAIN', clientLines: ['AUTH PLAIN AHRpbQ=='], exchange: [{ from: 'Client', line: 'AUTH PLAIN AHRpbQ==', decoded: trace[0].octets }], digest: null, trace };
       },
     };
     setupCalculator(els, engine, () => {});
@@ -322,7 +327,10 @@ test('the SASL inspector and calculator render the SASL engine\'s trace shape', 
     const decoded = els.decodeResult.textContent;
     els.input.value = 'bad';
     els.decodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
-    return { inspector: box.textContent, decoded, error: els.decodeResult.textContent, hidden: els.unavailable.hidden };
+    els.mechanism.append(new Option('PLAIN'));
+    els.user.value = 'tim';
+    els.encodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    return { inspector: box.textContent, decoded, error: els.decodeResult.textContent, encoded: els.encodeResult.textContent, seen };
   });
   assert.match(text.inspector, /PLAIN message/);
   assert.match(text.inspector, /␀tim/);
@@ -330,8 +338,13 @@ test('the SASL inspector and calculator render the SASL engine\'s trace shape', 
   assert.match(text.inspector, /AHRpbQ==/);
   assert.match(text.inspector, /2 × \(3 octets → 4 characters\)/);
   assert.match(text.decoded, /mechanism\s*PLAIN/);
+  assert.match(text.decoded, /authcid\s*tim/);
+  assert.match(text.decoded, /Problems: the password is empty/);
   assert.match(text.decoded, /Credentials checked/);
   assert.match(text.error, /not base64/);
+  assert.match(text.encoded, /C: AUTH PLAIN AHRpbQ==/);
+  assert.deepEqual(text.seen[0], ['saslDecode', { input: 'AHRpbQ==', password: null, challenge: null }]);
+  assert.deepEqual(text.seen.at(-1), ['saslEncode', { mechanism: 'PLAIN', user: 'tim', password: '', authzid: null, challenge: null }]);
   await context.close();
 });
 

@@ -26,7 +26,7 @@ const els = {
   sasl: $('view-sasl'), version: $('engine-version'),
   step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
   manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), unavailable: $('manual-unavailable') },
-  calc: { unavailable: $('calc-unavailable'), encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
+  calc: { unavailable: $('calc-unavailable'), encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
 };
 
 const app = {
@@ -430,7 +430,7 @@ async function start() {
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
   app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
-  setupCalculator(els.calc, app.engine, showError);
+  setupCalculator(els.calc, app.engine);
   run();
   document.body.dataset.ready = 'true';
 }

@@ -3,9 +3,13 @@
 //    octets: null | {raw: [u8], visible, hex, base64, groups: [{visible, hex, base64}]}}
 // The inspector finds them in any timeline event field that holds an array of such
 // entries (e.g. an `authStep` event with `trace: [...]`), so it needs no exact event
-// name. The calculator calls saslEncode({mechanism, authzid, user, password, challenge})
-// and saslDecode(text); either may return an array of entries or an object holding one
-// (`trace`, `entries` or `steps`) next to scalar fields, which are listed as well.
+// name. The calculator calls
+//   saslEncode({mechanism, user, password, authzid?, challenge?})
+//     → {mechanism, clientLines, exchange: [{from, line, decoded}], digest, trace}
+//   saslDecode({input, password?, challenge?})
+//     → {source, base64, octets, mechanism, interpretation: {kind, …}, problems, trace}
+// and lays out whatever fields come back: strings, string lists, octet views, wire
+// lines, nested objects, and the trace last.
 
 import { h, replaceChildren, unavailableNote } from './dom.js';
 import { summarise } from './events.js';
@@ -79,18 +83,45 @@ export function renderSaslInspector(container, timeline, scenario) {
     : unavailableNote('SASL inspector', 'AUTH arrives with the SASL engine; then every exchange shows here octet by octet.')]);
 }
 
+function isOctets(value) {
+  return value && typeof value === 'object' && 'hex' in value && 'base64' in value && 'visible' in value;
+}
+
+/** One field of a calculator result, laid out by its shape. */
+function fieldValue(value) {
+  if (value === null || value === undefined) return h('span', { class: 'muted', text: '—' });
+  if (typeof value !== 'object') return h('code', { text: String(value) });
+  if (isOctets(value)) return octetsView(value);
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    return value.length ? h('ul', { class: 'plain-list' }, value.map((item) => h('li', {}, [h('code', { text: item })]))) : h('span', { class: 'muted', text: 'none' });
+  }
+  if (Array.isArray(value) && value.every((item) => item && typeof item.line === 'string')) {
+    return h('ol', { class: 'wire-lines' }, value.map((item) => h('li', { class: String(item.from).toLowerCase() === 'client' ? 'c' : 's' }, [
+      h('span', { class: 'dir', text: String(item.from).toLowerCase() === 'client' ? 'C: ' : 'S: ' }), h('code', { text: item.line }),
+      isOctets(item.decoded) ? octetsView(item.decoded) : '',
+    ])));
+  }
+  if (!Array.isArray(value)) {
+    return h('dl', { class: 'fields nested' }, Object.entries(value).flatMap(([key, inner]) => [h('dt', { text: key }), h('dd', {}, [fieldValue(inner)])]));
+  }
+  return h('code', { text: summarise(value) });
+}
+
 function resultView(result) {
   const trace = traceIn(result);
-  const scalars = result && typeof result === 'object' && !Array.isArray(result)
-    ? Object.entries(result).filter(([key, value]) => !['trace', 'entries', 'steps'].includes(key) && value !== null && typeof value !== 'object')
-    : [];
+  if (Array.isArray(result)) return [trace ? traceView(trace) : h('pre', { class: 'code', text: summarise(result) })];
+  if (!result || typeof result !== 'object') return [h('pre', { class: 'code', text: summarise(result) })];
+  const entries = Object.entries(result).filter(([key]) => !['trace', 'entries', 'steps'].includes(key));
+  const problems = Array.isArray(result.problems) && result.problems.length ? result.problems : null;
   return [
-    scalars.length ? h('dl', { class: 'fields' }, scalars.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, [h('code', { text: String(v) })])])) : '',
-    trace ? traceView(trace) : (scalars.length ? '' : h('pre', { class: 'code', text: summarise(result) })),
+    problems ? h('div', { class: 'note', role: 'status' }, [h('strong', { text: 'Problems: ' }), problems.join(' · ')]) : '',
+    h('dl', { class: 'fields result' }, entries.filter(([key]) => key !== 'problems').flatMap(([key, value]) => [h('dt', { text: key }), h('dd', {}, [fieldValue(value)])])),
+    trace ? h('h4', { text: 'Step by step' }) : '',
+    trace ? traceView(trace) : '',
   ];
 }
 
-export function setupCalculator(els, engine, onError) {
+export function setupCalculator(els, engine) {
   const hasEncode = engine.has('saslEncode');
   const hasDecode = engine.has('saslDecode');
   if (!hasEncode || !hasDecode) {
@@ -112,19 +143,22 @@ export function setupCalculator(els, engine, onError) {
     event.preventDefault();
     show(els.encodeResult, () => engine.call('saslEncode', {
       mechanism: els.mechanism.value,
-      authzid: els.authzid.value,
       user: els.user.value,
       password: els.password.value,
-      challenge: els.challenge.value,
+      authzid: els.authzid.value || null,
+      challenge: els.challenge.value || null,
     }));
   }
 
   function handleDecodeSubmit(event) {
     event.preventDefault();
-    show(els.decodeResult, () => engine.call('saslDecode', els.input.value));
+    show(els.decodeResult, () => engine.call('saslDecode', {
+      input: els.input.value,
+      password: els.decodePassword.value || null,
+      challenge: els.decodeChallenge.value || null,
+    }));
   }
 
   els.encodeForm.addEventListener('submit', handleEncodeSubmit);
   els.decodeForm.addEventListener('submit', handleDecodeSubmit);
-  void onError;
 }
