@@ -73,6 +73,11 @@ function usage(key, offered, timeline, events) {
   }
 }
 
+/** The client engine's decision shape: `{topic, choice, offered, used, why, rfc}`. */
+function isDecision(value) {
+  return value && typeof value === 'object' && 'offered' in value && 'used' in value && 'why' in value;
+}
+
 export function renderNegotiation(container, timeline) {
   const events = eventsOf(timeline);
   const learned = events.find((e) => e.side === 'client' && e.event.kind?.type === 'capabilitiesLearned');
@@ -97,11 +102,26 @@ export function renderNegotiation(container, timeline) {
   } else {
     parts.push(h('p', { class: 'note', text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).' }));
   }
-  const decisions = events.filter((e) => e.side === 'client' && !ROUTINE.has(e.event.kind?.type));
-  parts.push(h('h3', { text: 'Client decisions and problems' }));
-  parts.push(decisions.length
-    ? h('div', { class: 'events' }, decisions.map((e) => eventCard('client', e.event)))
-    : h('p', { class: 'muted', text: 'None reported: the client followed the plain path.' }));
+  const others = events.filter((e) => e.side === 'client' && !ROUTINE.has(e.event.kind?.type));
+  const decisions = others.map((e) => e.event.kind.decision).filter(isDecision);
+  const rest = others.filter((e) => !isDecision(e.event.kind.decision));
+  if (decisions.length) {
+    parts.push(h('h3', { text: 'What the client decided, and why' }));
+    parts.push(h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Client decisions' }, [h('table', { class: 'decisions' }, [
+      h('thead', {}, [h('tr', {}, ['Topic', 'Server offered', 'Client used', 'Why', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
+      h('tbody', {}, decisions.map((d) => h('tr', {}, [
+        h('th', { scope: 'row', text: String(d.topic ?? '') }),
+        h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
+        h('td', {}, [h('code', { text: String(d.used ?? '') })]),
+        h('td', { text: String(d.why ?? '') }),
+        h('td', { text: String(d.rfc ?? '') }),
+      ]))),
+    ])]));
+  }
+  parts.push(h('h3', { text: decisions.length ? 'Other client notes and problems' : 'Client decisions and problems' }));
+  parts.push(rest.length
+    ? h('div', { class: 'events' }, rest.map((e) => eventCard('client', e.event)))
+    : h('p', { class: 'muted', text: 'None reported.' }));
   const extra = Object.entries(timeline).filter(([key]) => !['entries', 'deliveries', 'endTime', 'truncated'].includes(key));
   if (extra.length) {
     parts.push(h('h3', { text: 'More from this run' }));

@@ -37,10 +37,11 @@ export const PRESETS = [
   },
   {
     id: 'size-refused',
-    title: 'SIZE declared and refused',
-    explanation: 'The server announces SIZE 200 (RFC 1870). The message is larger, so it is refused with 552 5.3.4 — at MAIL FROM if the client declared SIZE=, else at the end of the data.',
+    title: 'SIZE limit: message too big',
+    explanation: 'The server announces SIZE 200 (RFC 1870). The message is larger: a client that reads SIZE does not even start the transaction (see its decision in the Negotiation tab); one that sends anyway is refused with 552 5.3.4 and the message is not delivered.',
     patch: { server: { maxMessageSize: 200 } },
-    expect: [/^S: 250-SIZE 200$/, /^S: 552 5\.3\.4 /],
+    expect: [/^S: 250-SIZE 200$/],
+    absent: [/^S: 250 2\.0\.0 /],
   },
   {
     id: 'too-many-recipients',
@@ -52,9 +53,11 @@ export const PRESETS = [
   {
     id: 'line-too-long',
     title: 'Line too long',
-    explanation: 'A text line may hold at most 1000 octets including CRLF (RFC 5321 §4.5.3.1.6). This body has a 1200-character line, so the server refuses the message.',
-    patch: { client: { message: { subject: 'Long line', body: `${'x'.repeat(1200)}\n` } } },
-    expect: [/^S: 5\d\d 5\.\d\.\d /],
+    explanation: 'A command line may hold at most 512 octets with its CRLF (RFC 5321 §4.5.3.1.4). The client sends a 1,200-character NOOP as a raw line; the server answers 500 and the session goes on. (A long body line never reaches a server as such: the client re-encodes the body as quoted-printable, RFC 2045 §6.7.)',
+    requires: ['client.rawLines'],
+    engine: 'the full client engine (raw lines)',
+    patch: { client: { rawLines: [{ after: 'ehlo', line: `NOOP ${'x'.repeat(1195)}` }] } },
+    expect: [/^C: NOOP x{1195}$/, /^S: 500 5\.5\.\d /, /^S: 221 /],
   },
   {
     id: 'eight-bit',

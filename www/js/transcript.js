@@ -22,7 +22,8 @@ export function buildModel(timeline, scenario) {
     const bytes = toBytes(entry.octets);
     const parts = splitLines(bytes);
     const data = direction === 'C' && lastServerCode === 354;
-    const chunk = { index, at: entry.at, direction, bytes, firstLine: lines.length, count: parts.length, data };
+    const replies = direction === 'S' ? parts.filter((part) => { const text = lineText(part); return text.length <= 3 || text[3] !== '-'; }).length : 0;
+    const chunk = { index, at: entry.at, direction, bytes, firstLine: lines.length, count: parts.length, data, replies };
     chunk.label = groupLabel(chunk);
     chunks.push(chunk);
     for (const part of parts) {
@@ -41,7 +42,7 @@ function groupLabel(chunk) {
   if (chunk.count < 2) return '';
   if (chunk.direction === 'C' && !chunk.data) return `pipelined: ${chunk.count} commands in one write`;
   if (chunk.direction === 'C') return `message text: ${chunk.count} lines in one write`;
-  return `one reply write: ${chunk.count} lines`;
+  return chunk.replies > 1 ? `${chunk.replies} replies in one write` : `one reply: ${chunk.count} lines`;
 }
 
 /** Plain text, swaks style. */
