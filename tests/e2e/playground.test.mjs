@@ -244,7 +244,9 @@ test('embed mode is compact and transcript-first', async () => {
   assert.ok(await page.isHidden('.config'));
   assert.ok(await page.isHidden('#tab-manual'));
   assert.ok((await transcriptLines(page)).includes('C: ...two dots'));
-  assert.match(await page.getAttribute('.open-full', 'href'), /preset=dot-stuffing/);
+  assert.match(page.url(), /\?embed=1#preset=dot-stuffing&s=/);
+  await page.click('.open-full', { modifiers: [] }).catch(() => {});
+  assert.match(await page.getAttribute('.open-full', 'href'), /^[^?]*#preset=dot-stuffing&s=/);
   await shot(page, 'embed');
   await context.close();
 });

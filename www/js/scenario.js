@@ -91,6 +91,8 @@ export function readLocation(location) {
 /** The URL that reproduces `scenario` (keeps `embed` and drops stale keys). */
 export function shareUrl(location, scenario, extra = {}) {
   const url = new URL(location.href);
+  url.searchParams.delete('preset');
+  url.searchParams.delete('s');
   const hash = new URLSearchParams();
   for (const [key, value] of Object.entries(extra)) if (value) hash.set(key, value);
   hash.set('s', encodeScenario(scenario));
