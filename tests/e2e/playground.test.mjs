@@ -236,6 +236,13 @@ test('manual mode: typed lines get live answers from the server engine', async (
   assert.match(await page.textContent('#manual-state'), /Closed/);
   assert.ok(await page.isDisabled('#manual-line'));
   await shot(page, 'desktop-manual');
+  await page.click('#tab-transcript');
+  await afterRender(page, () => page.fill('#f-server-hostname', 'mx2.example.org'));
+  await page.click('#tab-manual');
+  assert.match(await page.textContent('#manual-unavailable'), /Server panel changed/);
+  await page.click('#manual-reset');
+  await page.waitForFunction(() => /220 mx2\.example\.org/.test(document.querySelector('#manual-log').textContent));
+  assert.ok(await page.isHidden('#manual-unavailable'));
   await context.close();
 });
 

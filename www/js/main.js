@@ -307,7 +307,10 @@ function selectTab(tab, focus = false) {
     $(other.getAttribute('aria-controls')).hidden = !selected;
   }
   if (focus) tab.focus();
-  if (tab.id === 'tab-manual' && app.manual && !app.manual.isStarted()) app.manual.start();
+  if (tab.id === 'tab-manual' && app.manual) {
+    if (app.manual.isStarted()) app.manual.noteIfStale();
+    else app.manual.start();
+  }
 }
 
 function handleTabClick(event) {

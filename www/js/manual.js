@@ -9,6 +9,7 @@ const SUGGESTIONS = ['EHLO client.example.net', 'HELO client.example.net', 'MAIL
 export function createManual(els, engine, getScenario, onError) {
   let session = null;
   let deliveries = 0;
+  let startedWith = '';
 
   function log(direction, text, extra = '') {
     const item = h('li', { class: `line ${direction === 'C' ? 'c' : 's'}` }, [
@@ -39,6 +40,8 @@ export function createManual(els, engine, getScenario, onError) {
     }
     try {
       if (session && session.free) session.free();
+      startedWith = JSON.stringify(getScenario().server);
+      els.unavailable.hidden = true;
       session = engine.construct('ManualSession', getScenario());
       show(session.take());
       els.line.disabled = false;
@@ -69,5 +72,13 @@ export function createManual(els, engine, getScenario, onError) {
     button.addEventListener('click', () => { els.line.value = text; els.line.focus(); });
     return button;
   }));
-  return { start, isStarted: () => session !== null };
+  /** Says so when the Server panel changed after this session started. */
+  function noteIfStale() {
+    if (!session || !engine.has('ManualSession')) return;
+    const stale = JSON.stringify(getScenario().server) !== startedWith;
+    els.unavailable.hidden = !stale;
+    if (stale) replaceChildren(els.unavailable, ['The Server panel changed since this session started; ', h('strong', { text: 'New session' }), ' applies it.']);
+  }
+
+  return { start, noteIfStale, isStarted: () => session !== null };
 }
