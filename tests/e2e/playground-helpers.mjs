@@ -57,7 +57,7 @@ export async function watchedPage(context) {
 export async function afterRender(page, action) {
   const before = Number(await page.evaluate(() => document.body.dataset.renders || 0));
   await action();
-  await page.waitForFunction((n) => Number(document.body.dataset.renders || 0) > n, before, { timeout: 20000 });
+  await page.waitForFunction((n) => Number(document.body.dataset.renders || 0) > n, before, { timeout: 60000 });
 }
 
 /** The transcript as "C: …"/"S: …" lines (without timestamps). */

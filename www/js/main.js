@@ -213,6 +213,7 @@ async function renderTranscriptNow() {
   els.transcript.setAttribute('aria-busy', 'false');
   renderCount += 1;
   document.body.dataset.renders = String(renderCount);
+  els.transcript.dataset.runs = String(renderCount);
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
 }
 
@@ -416,8 +417,11 @@ async function start() {
   } catch (error) {
     setStatus('The engine could not start.');
     showError(readable(error));
+    document.documentElement.dataset.engine = 'failed';
+    els.run.disabled = true;
     return;
   }
+  document.documentElement.dataset.engine = 'ready';
   try {
     els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
     app.defaults = app.engine.call('defaultScenario');
