@@ -66,3 +66,113 @@ pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
         crate::sasl::calculator::decode(&request).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&result)
 }
+
+// ---------------------------------------------------------------------------------------
+// Page adapters (issue 6): the state table for step mode and a live server for manual
+// mode. Thin wrappers over the engine's own API; no protocol logic.
+// ---------------------------------------------------------------------------------------
+
+/// The server's transition table (`[{from: [State], trigger, to, rfc}]`), so the page
+/// draws its state diagram from the very rows the engine runs.
+#[wasm_bindgen(js_name = serverTransitions)]
+pub fn server_transitions() -> Result<JsValue, JsError> {
+    to_js(&crate::server::state::TRANSITIONS)
+}
+
+/// What one manual-mode step produced, for the page.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ManualStep {
+    /// Virtual time after the step.
+    at: crate::time::Millis,
+    /// Octets the server sent back.
+    octets: Vec<u8>,
+    /// Everything the server reported.
+    events: Vec<crate::server::ServerEvent>,
+    /// Messages it accepted.
+    deliveries: Vec<crate::server::Delivery>,
+    /// Its state now.
+    state: crate::server::State,
+    /// True once the session is over.
+    closed: bool,
+}
+
+/// A server engine held across calls, for typing client lines by hand ("telnet to port
+/// 25"). Virtual time advances by the scenario's latency on every `send`.
+#[wasm_bindgen]
+pub struct ManualSession {
+    server: crate::server::Server,
+    now: crate::time::Millis,
+    latency: crate::time::Millis,
+}
+
+#[wasm_bindgen]
+impl ManualSession {
+    /// Starts a session from a scenario object (its `server`, `clientAddress`,
+    /// `startTime`, `seed` and `latencyMs` are used). The greeting is ready at once:
+    /// call `take()` to read it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scenario: JsValue) -> Result<ManualSession, JsError> {
+        let scenario: Scenario = if scenario.is_undefined() || scenario.is_null() {
+            Scenario::default()
+        } else {
+            serde_wasm_bindgen::from_value(scenario)
+                .map_err(|e| JsError::new(&format!("invalid scenario: {e}")))?
+        };
+        let peer = crate::server::Peer {
+            address: scenario.client_address.clone(),
+        };
+        let server =
+            crate::server::Server::new(scenario.server, peer, scenario.start_time, scenario.seed);
+        Ok(Self {
+            server,
+            now: scenario.start_time,
+            latency: scenario.latency_ms.max(1),
+        })
+    }
+
+    /// Collects what the server has sent and reported so far.
+    pub fn take(&mut self) -> Result<JsValue, JsError> {
+        let mut events = Vec::new();
+        while let Some(event) = self.server.poll_event() {
+            events.push(event);
+        }
+        let mut deliveries = Vec::new();
+        while let Some(delivery) = self.server.poll_delivery() {
+            deliveries.push(delivery);
+        }
+        to_js(&ManualStep {
+            at: self.now,
+            octets: self.server.take_output(),
+            events,
+            deliveries,
+            state: self.server.state(),
+            closed: self.server.is_closed(),
+        })
+    }
+
+    /// Feeds octets typed by the user (the page adds the CRLF) and returns the answer.
+    pub fn send(&mut self, octets: &[u8]) -> Result<JsValue, JsError> {
+        self.now = self.now.saturating_add(self.latency);
+        self.server.receive(octets, self.now);
+        self.take()
+    }
+
+    /// Lets `ms` of virtual time pass (to see the idle timeout fire).
+    pub fn wait(&mut self, ms: f64) -> Result<JsValue, JsError> {
+        let ms = if ms.is_finite() && ms > 0.0 {
+            ms as crate::time::Millis
+        } else {
+            0
+        };
+        self.now = self.now.saturating_add(ms);
+        self.server.handle_timeout(self.now);
+        self.take()
+    }
+
+    /// The client hangs up.
+    pub fn close(&mut self) -> Result<JsValue, JsError> {
+        self.server.handle_close(self.now);
+        self.take()
+    }
+}

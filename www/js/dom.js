@@ -1,25 +1,45 @@
-// The only way this page builds DOM: elements with text set through textContent, so text
-// that came from the protocol (or from the user) is never parsed as HTML.
+// DOM helpers. Protocol text is untrusted: every string becomes a text node or a
+// textContent; nothing here ever parses HTML.
 
-/**
- * Creates `<tag>` with the given class names and children; strings become text nodes.
- * @param {string} tag
- * @param {{className?: string, title?: string}} [options]
- * @param {...(Node|string)} children
- */
-export function el(tag, options = {}, ...children) {
+/** Creates an element. `attrs`: `class`, `text`, `hidden`, any other attribute. */
+export function h(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.title) node.title = options.title;
-  for (const child of children) {
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = String(value);
+    else if (key === 'hidden') node.hidden = true;
+    else node.setAttribute(key, value === true ? '' : String(value));
   }
+  appendAll(node, children);
   return node;
 }
 
-/** Looks up an element by id, failing loudly if the page and the script disagree. */
-export function byId(id) {
-  const node = document.getElementById(id);
-  if (!node) throw new Error(`page element #${id} is missing`);
-  return node;
+/** Appends nodes and strings (as text) to `parent`. */
+export function appendAll(parent, children) {
+  for (const child of [].concat(children)) {
+    if (child === undefined || child === null || child === false) continue;
+    parent.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return parent;
+}
+
+/** Empties a node and fills it again. */
+export function replaceChildren(parent, children = []) {
+  parent.replaceChildren();
+  return appendAll(parent, children);
+}
+
+/** "maxMessageSize" → "Max message size". */
+export function humanise(key) {
+  const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A paragraph saying a feature is missing from this engine build. */
+export function unavailableNote(what, detail) {
+  return h('div', { class: 'note' }, [
+    h('strong', { text: `${what}: not available in this engine build.` }),
+    detail ? ` ${detail}` : '',
+  ]);
 }

@@ -1,58 +1,82 @@
-// Loads the WebAssembly engine (www/pkg, built by scripts/serve or scripts/test) and wraps its
-// three calls. Everything protocol-related happens in Rust; this module only moves values.
-
-import init, { runScenario, defaultScenario, engineVersion } from '../pkg/esmtp_playground.js';
-
-/** Raised when the engine could not even start (missing build, old browser...). */
-export class EngineLoadError extends Error {
-  constructor(cause) {
-    super(
-      `The SMTP engine could not be loaded (${messageOf(cause)}). ` +
-        'It needs a browser with WebAssembly, and a built page: scripts/serve builds and serves it.',
-    );
-    this.name = 'EngineLoadError';
-  }
-}
-
-/** A wasm trap: the module is unusable until the page reloads (a bug on our side). */
-export class EngineCrashedError extends Error {
-  constructor(cause) {
-    super(`The engine stopped unexpectedly (${messageOf(cause)}). Please reload the page; this is a bug worth reporting.`);
-    this.name = 'EngineCrashedError';
-  }
-}
-
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
-}
+// Loads the wasm engine and wraps its calls so that a thrown error or a trap becomes a
+// readable message. The single-file build defines `ESMTP_INLINE_WASM` (base64) and the
+// no-modules glue `wasm_bindgen` before this module runs; the served page imports the
+// web-target glue from ./pkg/.
 
 /**
- * Fetches and instantiates the module once, and returns the engine's API:
- * `run(scenario)` (throws an Error with a readable message for bad input),
- * `defaultScenario()` and `version`.
+ * Loads the engine. With `module` (a compiled WebAssembly.Module, as a worker receives
+ * it) nothing is fetched again. The result has `module` for handing to a worker.
  */
-export async function loadEngine() {
-  try {
-    await init();
-  } catch (error) {
-    throw new EngineLoadError(error);
+export async function loadEngine(module = null) {
+  const inline = globalThis.ESMTP_INLINE_WASM;
+  if (typeof inline === 'string' && typeof globalThis.wasm_bindgen === 'function') {
+    const binary = atob(inline);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+    await globalThis.wasm_bindgen({ module_or_path: bytes });
+    return wrap(globalThis.wasm_bindgen, null);
   }
-  let crashed = null;
-  const guard = (call) => {
-    if (crashed) throw crashed;
-    try {
-      return call();
-    } catch (error) {
-      if (error instanceof WebAssembly.RuntimeError) {
-        crashed = new EngineCrashedError(error);
-        throw crashed;
-      }
-      throw error;
-    }
-  };
+  let glue;
+  try {
+    glue = await import('../pkg/esmtp_playground.js');
+  } catch (error) {
+    throw new Error(`The engine files (pkg/esmtp_playground.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
+  }
+  try {
+    const compiled = module || await compile(new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url));
+    await glue.default({ module_or_path: compiled });
+    return wrap(glue, compiled);
+  } catch (error) {
+    throw new Error(`The engine (pkg/esmtp_playground_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
+  }
+}
+
+async function compile(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  if (WebAssembly.compileStreaming && (response.headers.get('content-type') || '').startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+function wrap(glue, module) {
+  let crashed = false;
   return {
-    version: engineVersion(),
-    defaultScenario: () => guard(() => defaultScenario()),
-    run: (scenario) => guard(() => runScenario(scenario)),
+    /** The compiled module (null in the single-file build), for a worker. */
+    module,
+    /** True if this engine build exports `name`. */
+    has(name) {
+      return typeof glue[name] === 'function';
+    },
+    /** Calls an export; throws an Error with a message fit for the page. */
+    call(name, ...args) {
+      if (crashed) throw new Error('The engine stopped after an internal error. Reload the page to start it again.');
+      if (typeof glue[name] !== 'function') throw new Error(`This engine build has no ${name}().`);
+      try {
+        return glue[name](...args);
+      } catch (error) {
+        throw readable(error, () => { crashed = true; });
+      }
+    },
+    /** Constructs an exported class (e.g. ManualSession). */
+    construct(name, ...args) {
+      if (typeof glue[name] !== 'function') throw new Error(`This engine build has no ${name}.`);
+      try {
+        return new glue[name](...args);
+      } catch (error) {
+        throw readable(error, () => { crashed = true; });
+      }
+    },
   };
+}
+
+/** A trap (`RuntimeError`) means the module is unusable; anything else is bad input. */
+export function readable(error, onTrap = () => {}) {
+  if (error instanceof WebAssembly.RuntimeError) {
+    onTrap();
+    return new Error(`The engine hit an internal error (${error.message}). This is a bug; reload the page.`);
+  }
+  if (error instanceof Error) return error;
+  return new Error(String(error));
 }

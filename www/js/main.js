@@ -1,90 +1,450 @@
-// Wires the page together: loads the engine, runs the default scenario on load and on
-// "Run", and shows the transcript or a readable error. No protocol logic here.
+// The playground page: wires the engine, the scenario, the forms and the views.
 
-import { byId } from './dom.js';
-import { loadEngine } from './engine.js';
-import { fillForm, scenarioFromForm } from './scenario-form.js';
-import { renderTranscript } from './transcript.js';
+import { h, replaceChildren } from './dom.js';
+import { loadEngine, readable } from './engine.js';
+import { renderForm } from './forms.js';
+import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
+import { PRESETS, presetAvailable } from './presets.js';
+import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
+import { renderNegotiation } from './negotiation.js';
+import { renderMailboxes } from './mailboxes.js';
+import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.js';
+import { createManual } from './manual.js';
+import { renderSaslInspector, setupCalculator } from './sasl.js';
+import { createRunner } from './runner.js';
 
-const view = {
-  form: byId('scenario-form'),
-  fields: { sender: byId('sender'), recipients: byId('recipients') },
-  run: byId('run'),
-  reset: byId('reset'),
-  status: byId('status'),
-  error: byId('error'),
-  transcript: byId('transcript'),
-  version: byId('engine-version'),
+const $ = (id) => document.getElementById(id);
+
+// Every element the page touches, looked up once.
+const els = {
+  preset: $('preset'), presetExplanation: $('preset-explanation'), run: $('run'), stop: $('stop'), copyLink: $('copy-link'),
+  copyTranscript: $('copy-transcript'), reset: $('reset'), status: $('status'), error: $('error'),
+  clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
+  tabs: Array.from(document.querySelectorAll('[role="tab"]')),
+  transcript: $('transcript'), lineDetails: $('line-details'), showControl: $('show-control'), showTime: $('show-time'),
+  transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
+  sasl: $('view-sasl'), version: $('engine-version'),
+  step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
+  manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), unavailable: $('manual-unavailable') },
+  calc: { unavailable: $('calc-unavailable'), encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
 };
 
-let engine = null;
-let baseScenario = null;
-/** Counts finished runs; tests wait on `data-runs` of the transcript to change. */
-let runs = 0;
+const app = {
+  engine: null,
+  defaults: null,
+  scenario: null,
+  presetId: '',
+  timeline: null,
+  model: null,
+  view: null,
+  selectedLine: -1,
+  transitions: null,
+  stepIndex: 0,
+  generation: 0,
+  renderGeneration: 0,
+  runner: null,
+  manual: null,
+  embed: false,
+  stickyError: null,
+};
 
-function showError(message) {
-  view.error.textContent = message;
-  view.error.hidden = false;
+let debounceTimer = 0;
+let renderCount = 0;
+
+/** Shows a problem. A sticky one (a bad link) stays until the user changes something. */
+function showError(error, { sticky = false } = {}) {
+  const message = (error && error.message) || String(error);
+  if (sticky) app.stickyError = error;
+  els.error.hidden = false;
+  replaceChildren(els.error, [h('strong', { text: 'Problem: ' }), message]);
 }
 
 function clearError() {
-  view.error.textContent = '';
-  view.error.hidden = true;
-}
-
-function summary(timeline, lines) {
-  const delivered = timeline.deliveries.length;
-  const messages = delivered === 1 ? '1 message accepted' : `${delivered} messages accepted`;
-  const cut = timeline.truncated ? ' The run stopped at a safety limit.' : '';
-  return `Session over: ${lines.length} lines, ${messages}.${cut}`;
-}
-
-function runCurrent() {
-  clearError();
-  let timeline;
-  const scenario = scenarioFromForm(view.fields, baseScenario);
-  try {
-    timeline = engine.run(scenario);
-  } catch (error) {
-    view.transcript.replaceChildren();
-    view.status.textContent = 'The scenario did not run.';
-    showError(error instanceof Error ? error.message : String(error));
+  if (app.stickyError) {
+    showError(app.stickyError);
     return;
   }
-  const lines = renderTranscript(view.transcript, timeline, scenario.startTime);
-  view.status.textContent = summary(timeline, lines);
-  runs += 1;
-  view.transcript.dataset.runs = String(runs);
+  els.error.hidden = true;
+  replaceChildren(els.error);
 }
 
-function handleSubmit(event) {
+function setStatus(text) {
+  els.status.textContent = text;
+}
+
+// ---- scenario and presets ------------------------------------------------------------
+
+function presetById(id) {
+  return PRESETS.find((preset) => preset.id === id);
+}
+
+function renderPresetOptions() {
+  const available = PRESETS.filter((p) => presetAvailable(p, app.defaults, hasPath));
+  const coming = PRESETS.filter((p) => !available.includes(p));
+  replaceChildren(els.preset, [
+    h('option', { value: '', text: 'Custom scenario' }),
+    h('optgroup', { label: 'Presets' }, available.map((p) => h('option', { value: p.id, text: p.title }))),
+    coming.length ? h('optgroup', { label: 'Coming with later engine parts' }, coming.map((p) => h('option', { value: p.id, disabled: true, text: `${p.title} (with ${p.engine})` }))) : '',
+  ]);
+  els.preset.value = app.presetId;
+}
+
+function showPresetExplanation() {
+  const preset = presetById(app.presetId);
+  els.presetExplanation.textContent = preset ? preset.explanation : '';
+  els.presetExplanation.hidden = !preset;
+}
+
+function renderForms() {
+  const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
+  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
+  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
+  renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
+}
+
+function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
+  if (!keepNotice) app.stickyError = null;
+  app.scenario = scenario;
+  app.presetId = presetId || '';
+  els.preset.value = app.presetId;
+  showPresetExplanation();
+  renderForms();
+}
+
+function handleFieldChange(path, value) {
+  app.stickyError = null;
+  setPath(app.scenario, path, value);
+  if (app.presetId) {
+    app.presetId = '';
+    els.preset.value = '';
+    showPresetExplanation();
+  }
+  clearTimeout(debounceTimer);
+  debounceTimer = setTimeout(run, 300);
+}
+
+function handlePresetChange() {
+  const preset = presetById(els.preset.value);
+  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
+  run();
+}
+
+function handleResetClick() {
+  loadScenario(clone(app.defaults), '');
+  run();
+}
+
+// ---- running -------------------------------------------------------------------------
+
+/** Runs the scenario (in the worker when there is one); a newer run drops older results. */
+async function run() {
+  clearTimeout(debounceTimer);
+  const generation = ++app.generation;
+  const scenario = clone(app.scenario);
+  const slow = setTimeout(() => {
+    if (generation !== app.generation) return;
+    els.stop.hidden = false;
+    setStatus('Running…');
+  }, 250);
+  let timeline;
+  try {
+    timeline = await app.runner.run(scenario);
+  } catch (error) {
+    if (generation !== app.generation) return;
+    showError(readable(error));
+    setStatus('The scenario did not run; the previous result stays on screen.');
+    return;
+  } finally {
+    clearTimeout(slow);
+    if (generation === app.generation) els.stop.hidden = true;
+  }
+  if (generation !== app.generation) return;
+  clearError();
+  app.timeline = timeline;
+  app.model = buildModel(timeline, scenario);
+  app.selectedLine = -1;
+  app.stepIndex = 0;
+  updateUrl();
+  const deliveries = (timeline.deliveries || []).length;
+  setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.`);
+  els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
+  renderDetailsPlaceholder();
+  renderAllViews();
+}
+
+function handleStopClick() {
+  if (app.runner.stop()) {
+    app.generation += 1;
+    els.stop.hidden = true;
+    setStatus('Stopped. The previous result stays on screen.');
+  }
+}
+
+function renderAllViews() {
+  const views = [
+    () => renderNegotiation(els.negotiation, app.timeline),
+    () => renderMailboxes(els.mailboxes, app.timeline, app.scenario),
+    () => renderSaslInspector(els.sasl, app.timeline, app.scenario),
+    () => renderStep(),
+  ];
+  for (const view of views) {
+    try {
+      view();
+    } catch (error) {
+      showError(readable(error));
+    }
+  }
+  return renderTranscriptNow();
+}
+
+async function renderTranscriptNow() {
+  const generation = ++app.renderGeneration;
+  els.transcript.setAttribute('aria-busy', 'true');
+  const total = app.model.lines.length;
+  const view = createTranscriptView(els.transcript, app.model, {
+    showControl: els.showControl.checked,
+    showTime: els.showTime.checked,
+    onProgress: (shown) => {
+      els.transcriptMore.textContent = shown < total ? `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} lines; more load as you scroll (End loads all).` : '';
+    },
+  }, () => generation === app.renderGeneration);
+  app.view = view;
+  if (!await view.ready) return;
+  els.transcript.setAttribute('aria-busy', 'false');
+  renderCount += 1;
+  document.body.dataset.renders = String(renderCount);
+  els.transcript.dataset.runs = String(renderCount);
+  if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
+}
+
+function renderDetailsPlaceholder() {
+  replaceChildren(els.lineDetails, [h('p', { class: 'muted', text: 'Select a line to see what it means, the RFC section behind it and its bytes in hex.' })]);
+}
+
+function updateUrl() {
+  try {
+    history.replaceState(null, '', shareUrl(location, app.scenario, { preset: app.presetId }));
+  } catch {
+    // file:// pages may refuse replaceState; the link button still works.
+  }
+}
+
+// ---- transcript interaction ------------------------------------------------------------
+
+async function selectLine(index, focus = true) {
+  const view = app.view;
+  const node = view && await view.ensure(index);
+  if (!node || view !== app.view) return;
+  const previous = view.nodes[app.selectedLine];
+  if (previous && previous !== node) {
+    previous.setAttribute('aria-selected', 'false');
+    previous.tabIndex = -1;
+  }
+  const first = view.nodes[0];
+  if (first && first !== node) first.tabIndex = -1;
+  app.selectedLine = index;
+  node.setAttribute('aria-selected', 'true');
+  node.tabIndex = 0;
+  if (focus && document.activeElement !== node) node.focus();
+  renderLineDetails(els.lineDetails, app.model, app.timeline, index);
+}
+
+function handleTranscriptClick(event) {
+  const node = event.target.closest('[data-line]');
+  if (node) selectLine(Number(node.dataset.line));
+}
+
+function handleTranscriptKeydown(event) {
+  const node = event.target.closest('[data-line]');
+  if (!node) return;
+  const index = Number(node.dataset.line);
+  const last = app.model.lines.length - 1;
+  const moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: last, PageDown: index + 20, PageUp: index - 20 };
+  if (event.key in moves) {
+    event.preventDefault();
+    selectLine(Math.max(0, Math.min(last, moves[event.key])));
+  } else if (event.key === 'Enter' || event.key === ' ') {
+    event.preventDefault();
+    selectLine(index);
+  }
+}
+
+function handleShowControlChange() {
+  if (app.model) renderTranscriptNow();
+}
+
+// ---- share ---------------------------------------------------------------------------
+
+async function copyText(text, what) {
+  try {
+    await navigator.clipboard.writeText(text);
+    setStatus(`${what} copied to the clipboard.`);
+  } catch {
+    const area = h('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand && document.execCommand('copy');
+    area.remove();
+    setStatus(done ? `${what} copied to the clipboard.` : `Could not copy: the browser refused clipboard access.`);
+  }
+}
+
+function handleCopyLinkClick() {
+  copyText(shareUrl(location, app.scenario, { preset: app.presetId }), 'Link');
+}
+
+function handleCopyTranscriptClick() {
+  if (app.model) copyText(plainTranscript(app.model), 'Transcript');
+}
+
+// ---- tabs ----------------------------------------------------------------------------
+
+function selectTab(tab, focus = false) {
+  for (const other of els.tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    other.tabIndex = selected ? 0 : -1;
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+  if (focus) tab.focus();
+  if (tab.id === 'tab-manual' && app.manual) {
+    if (app.manual.isStarted()) app.manual.noteIfStale();
+    else app.manual.start();
+  }
+}
+
+function handleTabClick(event) {
+  selectTab(event.currentTarget);
+}
+
+function handleTabKeydown(event) {
+  const visible = els.tabs.filter((tab) => !tab.hidden);
+  const index = visible.indexOf(event.currentTarget);
+  const target = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: visible.length - 1 }[event.key];
+  if (target === undefined) return;
   event.preventDefault();
-  runCurrent();
+  selectTab(visible[(target + visible.length) % visible.length], true);
 }
 
-function handleReset() {
-  fillForm(view.fields, baseScenario);
-  runCurrent();
+// ---- step mode ---------------------------------------------------------------------------
+
+function renderStep() {
+  const entries = (app.timeline && app.timeline.entries) || [];
+  const max = Math.max(0, entries.length - 1);
+  app.stepIndex = Math.max(0, Math.min(app.stepIndex, max));
+  els.step.range.max = String(max);
+  els.step.range.value = String(app.stepIndex);
+  els.step.position.textContent = entries.length ? `entry ${app.stepIndex + 1} of ${entries.length}` : '';
+  const initial = app.transitions ? statesOf(app.transitions)[0] : 'ExpectHello';
+  const { state, change } = stateAt(app.timeline || {}, app.stepIndex, initial);
+  renderStateDiagram(els.step.diagram, app.transitions, state, change);
+  renderStepEntry(els.step.entry, els.step.transcript, app.timeline || {}, app.stepIndex, app.model ? app.model.start : 0);
+}
+
+function stepTo(index) {
+  app.stepIndex = index;
+  renderStep();
+}
+
+function handleStepRangeInput() {
+  stepTo(Number(els.step.range.value));
+}
+
+// ---- start -------------------------------------------------------------------------------
+
+function wire() {
+  els.run.addEventListener('click', run);
+  els.stop.addEventListener('click', handleStopClick);
+  els.preset.addEventListener('change', handlePresetChange);
+  els.reset.addEventListener('click', handleResetClick);
+  els.copyLink.addEventListener('click', handleCopyLinkClick);
+  els.copyTranscript.addEventListener('click', handleCopyTranscriptClick);
+  els.showControl.addEventListener('change', handleShowControlChange);
+  els.showTime.addEventListener('change', handleShowControlChange);
+  els.transcript.addEventListener('click', handleTranscriptClick);
+  els.transcript.addEventListener('keydown', handleTranscriptKeydown);
+  for (const tab of els.tabs) {
+    tab.addEventListener('click', handleTabClick);
+    tab.addEventListener('keydown', handleTabKeydown);
+  }
+  els.step.first.addEventListener('click', () => stepTo(0));
+  els.step.prev.addEventListener('click', () => stepTo(app.stepIndex - 1));
+  els.step.next.addEventListener('click', () => stepTo(app.stepIndex + 1));
+  els.step.last.addEventListener('click', () => stepTo(Number.MAX_SAFE_INTEGER));
+  els.step.range.addEventListener('input', handleStepRangeInput);
+}
+
+function initialScenario(params) {
+  const presetId = params.get('preset') || '';
+  const preset = presetById(presetId);
+  if (params.get('s')) {
+    try {
+      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), presetId: preset ? presetId : '' };
+    } catch (error) {
+      showError(error, { sticky: true });
+    }
+  }
+  if (preset && presetAvailable(preset, app.defaults, hasPath)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
+  if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`), { sticky: true });
+  return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
+}
+
+function setupEmbed(params) {
+  app.embed = params.get('embed') === '1';
+  if (!app.embed) return;
+  document.body.classList.add('embed');
+  for (const tab of els.tabs) tab.hidden = !['tab-transcript', 'tab-negotiation', 'tab-mailboxes'].includes(tab.id);
+  const full = new URL(location.href);
+  full.searchParams.delete('embed');
+  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open in the full playground ↗' });
+  els.status.after(link);
+  link.addEventListener('click', () => { link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId }); });
+}
+
+/** On a phone the forms start folded so the results are one scroll away. */
+function foldPanelsOnSmallScreens() {
+  if (window.matchMedia('(max-width: 900px)').matches) {
+    for (const panel of document.querySelectorAll('.config-panel')) panel.open = false;
+  }
 }
 
 async function start() {
+  wire();
+  foldPanelsOnSmallScreens();
   try {
-    engine = await loadEngine();
-    baseScenario = engine.defaultScenario();
+    app.engine = await loadEngine();
   } catch (error) {
-    view.status.textContent = 'The engine is not available.';
-    showError(error instanceof Error ? error.message : String(error));
+    setStatus('The engine could not start.');
+    showError(readable(error));
     document.documentElement.dataset.engine = 'failed';
+    els.run.disabled = true;
     return;
   }
-  view.version.textContent = engine.version;
-  fillForm(view.fields, baseScenario);
-  view.form.addEventListener('submit', handleSubmit);
-  view.reset.addEventListener('click', handleReset);
-  view.run.disabled = false;
-  view.reset.disabled = false;
   document.documentElement.dataset.engine = 'ready';
-  runCurrent();
+  try {
+    els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
+    app.defaults = app.engine.call('defaultScenario');
+    if (app.engine.has('serverTransitions')) app.transitions = app.engine.call('serverTransitions');
+  } catch (error) {
+    showError(error);
+    return;
+  }
+  app.runner = createRunner(app.engine);
+  const params = readLocation(location);
+  setupEmbed(params);
+  renderPresetOptions();
+  const { scenario, presetId } = initialScenario(params);
+  loadScenario(scenario, presetId, { keepNotice: true });
+  app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
+  setupCalculator(els.calc, app.engine);
+  run();
+  document.body.dataset.ready = 'true';
 }
 
+window.addEventListener('error', (event) => showError(readable(event.error || new Error(event.message))));
+window.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  showError(readable(event.reason));
+});
 start();

@@ -1,0 +1,66 @@
+// Helpers for the playground end-to-end tests: a static server for www/ and a
+// headless Debian Chromium driven by playwright-core.
+
+import http from 'node:http';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.md': 'text/plain; charset=utf-8',
+  '.png': 'image/png', '.svg': 'image/svg+xml',
+};
+
+/** Serves `root` on a free 127.0.0.1 port. Resolves to `{origin, close}`. */
+export async function serveStatic(root) {
+  const server = http.createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url, 'http://localhost');
+      let file = path.normalize(path.join(root, decodeURIComponent(url.pathname)));
+      if (!file.startsWith(path.normalize(root))) throw new Error('outside root');
+      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
+      const body = await fs.readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * A page that records console errors, page errors and every request URL.
+ * `watch.errors` and `watch.requests` are filled as the page runs.
+ */
+export async function watchedPage(context) {
+  const page = await context.newPage();
+  const watch = { errors: [], requests: [] };
+  page.on('console', (message) => { if (message.type() === 'error') watch.errors.push(message.text()); });
+  page.on('pageerror', (error) => watch.errors.push(String(error)));
+  page.on('request', (request) => watch.requests.push(request.url()));
+  return { page, watch };
+}
+
+/** Waits for the next finished transcript render after `action()`. */
+export async function afterRender(page, action) {
+  const before = Number(await page.evaluate(() => document.body.dataset.renders || 0));
+  await action();
+  await page.waitForFunction((n) => Number(document.body.dataset.renders || 0) > n, before, { timeout: 60000 });
+}
+
+/** The transcript as "C: …"/"S: …" lines (without timestamps). */
+export function transcriptLines(page) {
+  return page.$$eval('#transcript [role="option"]', (nodes) => nodes.map((node) => `${node.querySelector('.dir').textContent} ${node.querySelector('.text').textContent}`));
+}

@@ -1,0 +1,487 @@
+// End-to-end tests of the playground page (issue 6) in headless Debian Chromium.
+// Needs www/pkg/ built (scripts/serve or scripts/test do it). Run: node --test tests/e2e/
+// Screenshots go to artifacts/screenshots/ (git-ignored).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic, launchBrowser, watchedPage, afterRender, transcriptLines } from './playground-helpers.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WWW = path.join(ROOT, 'www');
+const SHOTS = path.join(ROOT, 'artifacts', 'screenshots');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 375, height: 812 };
+
+let server;
+let browser;
+const allRequests = [];
+const allErrors = [];
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await serveStatic(WWW);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page at `query` (e.g. "?embed=1"), ready after its first run. */
+async function open(query = '', { viewport = DESKTOP, contextOptions = {} } = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
+  const { page, watch } = await watchedPage(context);
+  watch.requests = allRequests;
+  page.on('console', (m) => { if (m.type() === 'error') allErrors.push(m.text()); });
+  page.on('pageerror', (e) => allErrors.push(String(e)));
+  await page.goto(`${server.origin}/${query}`);
+  await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+  return { page, context, watch };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+function assertNoProblem(page) {
+  return page.isHidden('#error').then((hidden) => assert.ok(hidden, 'the error box is shown'));
+}
+
+test('the default scenario runs on load and shows greeting, EHLO reply and 221', async () => {
+  const { page, context } = await open();
+  const lines = await transcriptLines(page);
+  assert.equal(lines[0], 'S: 220 mx.example.org ESMTP Playground');
+  assert.ok(lines.includes('C: EHLO client.example.net'));
+  assert.ok(lines.includes('S: 250-PIPELINING'));
+  assert.match(lines.at(-1), /^S: 221 2\.0\.0 /);
+  assert.equal(await page.inputValue('#preset'), 'esmtp');
+  await assertNoProblem(page);
+  await page.click('#line-1');
+  assert.match(await page.textContent('#line-details'), /RFC 5321 §4\.1\.1\.1/);
+  assert.match(await page.textContent('#line-details'), /45 48 4c 4f/, 'hex of EHLO');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'line-2');
+  await shot(page, 'desktop-transcript');
+  await page.check('#show-control');
+  await page.waitForSelector('#transcript .ctl');
+  assert.equal(await page.textContent('#line-0 .ctl:nth-of-type(1)'), 'CR');
+  await context.close();
+});
+
+test('every available preset runs through the UI and shows its key lines', async () => {
+  const { page, context } = await open();
+  const presets = await page.evaluate(async () => {
+    const { PRESETS } = await import('./js/presets.js');
+    return PRESETS.map((p) => ({ id: p.id, expect: p.expect.map((r) => r.source), absent: (p.absent || []).map((r) => r.source) }));
+  });
+  const enabled = await page.$$eval('#preset option:not([disabled])', (options) => options.map((o) => o.value).filter(Boolean));
+  assert.ok(enabled.length >= 6, `at least 6 presets usable now, got ${enabled.join(', ')}`);
+  for (const preset of presets.filter((p) => enabled.includes(p.id))) {
+    await afterRender(page, () => page.selectOption('#preset', preset.id));
+    const lines = await transcriptLines(page);
+    for (const source of preset.expect) {
+      assert.ok(lines.some((line) => new RegExp(source).test(line)), `${preset.id}: no line matches /${source}/\n${lines.join('\n')}`);
+    }
+    for (const source of preset.absent) {
+      assert.ok(!lines.some((line) => new RegExp(source).test(line)), `${preset.id}: a line matches /${source}/`);
+    }
+    assert.ok((await page.textContent('#preset-explanation')).length > 40, `${preset.id}: explanation shown`);
+    await assertNoProblem(page);
+  }
+  const coming = await page.$$eval('#preset option[disabled]', (options) => options.map((o) => o.textContent));
+  assert.ok(coming.every((text) => /\(with /.test(text)), 'unavailable presets say what they wait for');
+  await context.close();
+});
+
+test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, .eml download', async () => {
+  const { page, context } = await open('?preset=to-cc-bcc');
+  const daveLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id);
+  await page.click(`#${daveLine}`);
+  assert.match(await page.textContent('#line-details .event.best'), /dave@example\.org/, 'the explanation is the one for this RCPT');
+  await page.click('#tab-mailboxes');
+  const boxes = await page.$$eval('.mailbox h3', (nodes) => nodes.map((n) => n.textContent));
+  assert.deepEqual(boxes, ['bob@example.org', 'carol@example.org', 'dave@example.org']);
+  assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net/);
+  assert.equal(await page.$$eval('.header-field', (n) => n.filter((x) => /^Bcc:/i.test(x.textContent)).length), 0);
+  assert.match(await page.textContent('.mailbox .bcc-note'), /No Bcc header/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.mailbox .download')]);
+  const file = await download.path();
+  assert.match(fs.readFileSync(file, 'latin1'), /^Received: from client\.example\.net[\s\S]*\r\n\r\nHi Bob,/);
+  await shot(page, 'desktop-mailboxes');
+  await page.click('#tab-negotiation');
+  assert.match(await page.textContent('#view-negotiation'), /PIPELINING/);
+  assert.match(await page.textContent('#view-negotiation'), /SIZE/);
+  await shot(page, 'desktop-negotiation');
+  await context.close();
+});
+
+test('a shared link reproduces the exact scenario and bytes', async () => {
+  const first = await open();
+  await afterRender(first.page, () => first.page.fill('#f-client-message-subject', 'Shared ünïcode subject'));
+  await afterRender(first.page, () => first.page.fill('#f-server-maxRecipients', '1'));
+  await afterRender(first.page, () => first.page.fill('#f-client-message-to', 'bob@example.org\ncarol@example.org'));
+  const url = first.page.url();
+  assert.match(url, /#.*s=/);
+  const expected = await transcriptLines(first.page);
+  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await first.page.click('#copy-link');
+  await first.page.waitForFunction(() => /Link copied/.test(document.querySelector('#status').textContent));
+  assert.equal(await first.page.evaluate(() => navigator.clipboard.readText()), url);
+  await first.page.click('#copy-transcript');
+  await first.page.waitForFunction(() => /Transcript copied/.test(document.querySelector('#status').textContent));
+  const copied = await first.page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^S: 220 mx\.example\.org ESMTP Playground\nC: EHLO client\.example\.net\n/);
+  assert.match(copied, /\nC: Subject: /);
+  assert.equal(copied, `${expected.join('\n')}\n`);
+  assert.ok(expected.some((line) => /^S: 452 4\.5\.3/.test(line)));
+  await first.context.close();
+  const second = await open(url.slice(server.origin.length + 1));
+  assert.deepEqual(await transcriptLines(second.page), expected);
+  assert.equal(await second.page.inputValue('#f-client-message-subject'), 'Shared ünïcode subject');
+  assert.equal(await second.page.inputValue('#preset'), '');
+  await second.context.close();
+});
+
+test('a broken link or bad input shows a readable message and keeps the page', async () => {
+  const { page, context } = await open('#s=not-base64-json!!');
+  assert.match(await page.textContent('#error'), /link’s scenario/);
+  assert.ok((await transcriptLines(page)).length > 10, 'falls back to the default scenario');
+  const before = await transcriptLines(page);
+  await page.fill('#f-client-message-from', 'alice@@example.net');
+  await page.waitForFunction(() => /scenario cannot run|invalid scenario/.test(document.querySelector('#error').textContent));
+  assert.match(await page.textContent('#error'), /alice@@example\.net/);
+  assert.deepEqual(await transcriptLines(page), before, 'the previous transcript stays');
+  await page.fill('#f-server-maxRecipients', 'ten');
+  assert.match(await page.textContent('[data-path="server.maxRecipients"] .field-error'), /whole number/);
+  await context.close();
+});
+
+test('if the wasm cannot load, the page says so instead of going blank', async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`${server.origin}/`);
+  await page.waitForSelector('#error:not([hidden])');
+  assert.match(await page.textContent('#error'), /Problem: The engine \(pkg\/esmtp_playground_bg\.wasm\) could not be loaded/);
+  assert.match(await page.textContent('#status'), /could not start/);
+  assert.equal(await page.getAttribute('html', 'data-engine'), 'failed');
+  assert.ok(await page.isDisabled('#run'));
+  assert.ok(await page.isVisible('h1'));
+  await context.close();
+});
+
+test('protocol text is shown as text and never runs (XSS)', async () => {
+  const { page, context } = await open();
+  const payload = '<script>window.__xss = 1</script>\n<img src=x onerror="window.__xss = 2">\n';
+  await afterRender(page, () => page.fill('#f-client-message-body', payload));
+  await afterRender(page, () => page.fill('#f-client-message-subject', '<img src=y onerror="window.__xss=3">'));
+  const lines = await transcriptLines(page);
+  assert.ok(lines.includes('C: <script>window.__xss = 1</script>'));
+  assert.ok(lines.includes('C: <img src=x onerror="window.__xss = 2">'));
+  await page.click('#tab-mailboxes');
+  assert.match(await page.textContent('.mailbox .body'), /<script>window\.__xss = 1<\/script>/);
+  await page.click('#tab-step');
+  await page.click('#step-last');
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.$$eval('img', (n) => n.length), 0);
+  assert.equal(await page.$$eval('script:not([src])', (n) => n.length), 0);
+  assert.ok(!allRequests.some((url) => /\/(x|y)$/.test(new URL(url).pathname)), 'no image request was made');
+  await context.close();
+});
+
+test('step mode walks the timeline with the state machine from the engine table', async () => {
+  const { page, context } = await open();
+  await page.click('#tab-step');
+  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectHello');
+  const rows = await page.$$eval('.transitions tbody tr', (n) => n.length);
+  assert.ok(rows >= 8, 'the transition table is drawn');
+  for (let i = 0; i < 8; i += 1) await page.click('#step-next');
+  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectMail');
+  assert.equal(await page.$$eval('.diagram .edge.taken', (n) => n.length), 1);
+  assert.equal(await page.$$eval('.transitions tr.taken', (n) => n.length), 1);
+  await shot(page, 'desktop-step');
+  await page.click('#step-last');
+  assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
+  await context.close();
+});
+
+test('manual mode: typed lines get live answers from the server engine', async () => {
+  const { page, context } = await open();
+  await page.click('#tab-manual');
+  await page.waitForSelector('#manual-log .line.s');
+  assert.match(await page.textContent('#manual-log'), /220 mx\.example\.org/);
+  const send = async (line) => {
+    const count = await page.$$eval('#manual-log .line', (n) => n.length);
+    await page.fill('#manual-line', line);
+    await page.press('#manual-line', 'Enter');
+    await page.waitForFunction((c) => document.querySelectorAll('#manual-log .line').length > c, count);
+  };
+  for (const line of ['EHLO me.example', 'MAIL FROM:<a@example.net>', 'RCPT TO:<bob@example.org>', 'DATA']) await send(line);
+  await send('Subject: by hand');
+  await send('');
+  await send('typed');
+  await send('.');
+  await page.waitForFunction(() => /queued as/.test(document.querySelector('#manual-log').textContent));
+  await send('FOO');
+  await send('QUIT');
+  const text = await page.textContent('#manual-log');
+  assert.match(text, /250-PIPELINING/);
+  assert.match(text, /354 /);
+  assert.match(text, /500 5\.5\.2/);
+  assert.match(text, /221 2\.0\.0/);
+  assert.match(await page.textContent('#manual-state'), /Closed/);
+  assert.ok(await page.isDisabled('#manual-line'));
+  await shot(page, 'desktop-manual');
+  await page.click('#tab-transcript');
+  await afterRender(page, () => page.fill('#f-server-hostname', 'mx2.example.org'));
+  await page.click('#tab-manual');
+  assert.match(await page.textContent('#manual-unavailable'), /Server panel changed/);
+  await page.click('#manual-reset');
+  await page.waitForFunction(() => /220 mx2\.example\.org/.test(document.querySelector('#manual-log').textContent));
+  assert.ok(await page.isHidden('#manual-unavailable'));
+  await context.close();
+});
+
+test('embed mode is compact and transcript-first', async () => {
+  const { page, context } = await open('?embed=1&preset=dot-stuffing', { viewport: { width: 700, height: 500 } });
+  assert.ok(await page.isHidden('.config'));
+  assert.ok(await page.isHidden('#tab-manual'));
+  assert.ok((await transcriptLines(page)).includes('C: ...two dots'));
+  assert.match(page.url(), /\?embed=1#preset=dot-stuffing&s=/);
+  await page.click('.open-full', { modifiers: [] }).catch(() => {});
+  assert.match(await page.getAttribute('.open-full', 'href'), /^[^?]*#preset=dot-stuffing&s=/);
+  await shot(page, 'embed');
+  await context.close();
+});
+
+test('SASL inspector and calculator work or say they are not in this build', async () => {
+  const { page, context } = await open();
+  const hasCalc = await page.evaluate(() => !document.querySelector('#calc-encode-form').hidden);
+  await page.click('#tab-calculator');
+  if (!hasCalc) {
+    assert.match(await page.textContent('#calc-unavailable'), /not available in this engine build/);
+  } else {
+    await page.fill('#calc-input', 'AHRpbQB0YW5zdGFhZnRhbnN0YWFm');
+    await page.click('#calc-decode-form button[type=submit]');
+    assert.match(await page.textContent('#calc-decode-result'), /tanstaaftanstaaf/);
+    await page.selectOption('#calc-mechanism', 'CRAM-MD5');
+    await page.fill('#calc-user', 'tim');
+    await page.fill('#calc-password', 'tanstaaftanstaaf');
+    await page.fill('#calc-challenge', '<1896.697170952@postoffice.reston.mci.net>');
+    await page.click('#calc-encode-form button[type=submit]');
+    assert.match(await page.textContent('#calc-encode-result'), /b913a602c7eda7a495b4e6e7334d3890/);
+  }
+  await page.click('#tab-sasl');
+  assert.ok((await page.textContent('#view-sasl')).trim().length > 20);
+  await shot(page, 'desktop-calculator');
+  await context.close();
+});
+
+test('settings of newer engine builds render as fields and old engines ignore them', async () => {
+  const newer = {
+    client: { pipelining: 'off', eightBit: 'refuse', quitAfter: null, rawLines: [{ after: 'ehlo', line: 'NOOP' }], message: { headers: [] } },
+    server: { ehloMode: 'esmtp', role: 'submission', strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' }, openRelay: false, users: [{ name: 'alice', password: 'S3cret-pw' }] },
+  };
+  const s = Buffer.from(JSON.stringify(newer)).toString('base64url');
+  const { page, context } = await open(`#s=${s}`);
+  await assertNoProblem(page);
+  assert.equal(await page.inputValue('#f-client-pipelining'), 'off');
+  assert.equal(await page.inputValue('#f-client-quitAfter'), '');
+  assert.deepEqual(await page.$$eval('#f-client-quitAfter option', (o) => o.map((x) => x.value)), ['', 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data']);
+  assert.equal(await page.inputValue('#f-server-strictness-bareLf'), 'normalise');
+  assert.deepEqual(JSON.parse(await page.inputValue('#f-client-rawLines')), newer.client.rawLines);
+  assert.deepEqual(JSON.parse(await page.inputValue('#f-server-users')), newer.server.users);
+  await afterRender(page, () => page.fill('#f-client-rawLines', '[{"after":"mail","line":"NOOP"}]'));
+  assert.match(page.url(), /s=/);
+  await page.fill('#f-client-rawLines', '[{"after":');
+  assert.match(await page.textContent('[data-path="client.rawLines"] .field-error'), /Not valid JSON/);
+  assert.ok((await transcriptLines(page)).length > 10);
+  await context.close();
+});
+
+test('the SASL inspector and calculator render the SASL engine\'s trace shape', async () => {
+  const { page, context } = await open();
+  const text = await page.evaluate(async () => {
+    const { renderSaslInspector, setupCalculator } = await import('./js/sasl.js');
+    const octets = (raw, visible, hex, base64, groups) => ({ raw, visible, hex, base64, groups });
+    const trace = [
+      { side: 'Client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
+        octets: octets([0, 116, 105, 109], '␀tim', '00 74 69 6d', 'AHRpbQ==', [{ visible: '␀ti', hex: '00 74 69', base64: 'AHRp' }, { visible: 'm', hex: '6d', base64: 'bQ==' }]) },
+      { side: 'Server', label: 'Credentials checked', explanation: 'The password matches.', rfc: 'RFC 4954 §6', octets: null },
+    ];
+    const timeline = { entries: [{ type: 'server', event: { at: 0, kind: { type: 'authStep', mechanism: 'PLAIN', trace }, explanation: 'AUTH PLAIN', rfc: 'RFC 4954' } }] };
+    const box = document.createElement('div');
+    renderSaslInspector(box, timeline, {});
+    const mk = (tag) => document.createElement(tag);
+    const els = { unavailable: mk('div'), encodeForm: mk('form'), decodeForm: mk('form'), mechanism: mk('select'), authzid: mk('input'), user: mk('input'), password: mk('input'), challenge: mk('input'), input: mk('textarea'), decodePassword: mk('input'), decodeChallenge: mk('input'), encodeResult: mk('div'), decodeResult: mk('div') };
+    const seen = [];
+    const engine = {
+      has: () => true,
+      call: (name, arg) => {
+        seen.push([name, arg]);
+        if (name === 'saslDecode') {
+          if (arg.input === 'bad') throw new Error('not base64: "!" at offset 0');
+          return { source: 'AUTH PLAIN line', base64: 'AHRpbQ==', octets: trace[0].octets, mechanism: 'PLAIN', interpretation: { kind: 'plain', authzid: '', authcid: 'tim', password: 'x' }, problems: ['the password is empty'], trace };
+        }
+        return { mechanism: 'PLAIN', clientLines: ['AUTH PLAIN AHRpbQ=='], exchange: [{ from: 'Client', line: 'AUTH PLAIN AHRpbQ==', decoded: trace[0].octets }], digest: null, trace };
+      },
+    };
+    setupCalculator(els, engine, () => {});
+    els.input.value = 'AHRpbQ==';
+    els.decodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    const decoded = els.decodeResult.textContent;
+    els.input.value = 'bad';
+    els.decodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    els.mechanism.append(new Option('PLAIN'));
+    els.user.value = 'tim';
+    els.encodeForm.dispatchEvent(new Event('submit', { cancelable: true }));
+    return { inspector: box.textContent, decoded, error: els.decodeResult.textContent, encoded: els.encodeResult.textContent, seen };
+  });
+  assert.match(text.inspector, /PLAIN message/);
+  assert.match(text.inspector, /␀tim/);
+  assert.match(text.inspector, /00 74 69 6d/);
+  assert.match(text.inspector, /AHRpbQ==/);
+  assert.match(text.inspector, /2 × \(3 octets → 4 characters\)/);
+  assert.match(text.decoded, /mechanism\s*PLAIN/);
+  assert.match(text.decoded, /authcid\s*tim/);
+  assert.match(text.decoded, /Problems: the password is empty/);
+  assert.match(text.decoded, /Credentials checked/);
+  assert.match(text.error, /not base64/);
+  assert.match(text.encoded, /C: AUTH PLAIN AHRpbQ==/);
+  assert.deepEqual(text.seen[0], ['saslDecode', { input: 'AHRpbQ==', password: null, challenge: null }]);
+  assert.deepEqual(text.seen.at(-1), ['saslEncode', { mechanism: 'PLAIN', user: 'tim', password: '', authzid: null, challenge: null }]);
+  await context.close();
+});
+
+test('a 10,000-line transcript renders completely and the page stays usable', async () => {
+  const { page, context } = await open();
+  const body = Array.from({ length: 10000 }, (_, i) => `line ${i}`).join('\n');
+  const started = Date.now();
+  await afterRender(page, () => page.evaluate((text) => {
+    const area = document.querySelector('#f-client-message-body');
+    area.value = text;
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  }, body));
+  console.log(`# 10,000-line body: run + render ${Date.now() - started} ms`);
+  assert.match(await page.textContent('#transcript-more'), /Showing 2,000 of 10,02\d lines/);
+  assert.ok(await page.$$eval('#transcript [role="option"]', (n) => n.length) < 5000, 'the DOM holds a batch, not everything');
+  await page.evaluate(() => { const list = document.querySelector('#transcript'); list.scrollTop = list.scrollHeight; });
+  await page.waitForFunction(() => document.querySelectorAll('#transcript [role="option"]').length >= 4000);
+  await page.click('#line-10');
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.activeElement && /^line-100\d\d$/.test(document.activeElement.id), null, { timeout: 60000 });
+  const count = await page.$$eval('#transcript [role="option"]', (n) => n.length);
+  assert.ok(count > 10000, `${count} lines`);
+  assert.match(await page.textContent('#line-details .details-title'), /^S: 221 /);
+  assert.equal(await page.textContent('#transcript-more'), '');
+  await page.click('#line-5000');
+  assert.match(await page.textContent('#line-details .details-title'), /^C: line 49\d\d$/);
+  await context.close();
+});
+
+test('runs happen in a worker and Stop cancels one in progress', async () => {
+  const { page, context } = await open();
+  const before = await transcriptLines(page);
+  // Make the worker hold its next result back, so the run is reliably "in progress".
+  const [worker] = page.workers();
+  assert.ok(worker, 'the page started a worker for runs');
+  await worker.evaluate(() => {
+    const post = self.postMessage.bind(self);
+    self.postMessage = (message) => (message.type === 'result' ? setTimeout(() => post(message), 600000) : post(message));
+  });
+  await page.fill('#f-client-message-subject', 'never shown');
+  await page.waitForSelector('#stop:not([hidden])', { timeout: 60000 });
+  assert.match(await page.textContent('#status'), /Running/);
+  assert.equal(await page.evaluate(() => 1 + 1), 2, 'the main thread answers during the run');
+  await page.click('#stop');
+  assert.match(await page.textContent('#status'), /Stopped/);
+  assert.ok(await page.isHidden('#stop'));
+  assert.deepEqual(await transcriptLines(page), before);
+  await afterRender(page, () => page.fill('#f-client-message-body', 'small again\n'));
+  assert.ok((await transcriptLines(page)).includes('C: small again'), 'a fresh worker runs the next scenario');
+  await context.close();
+});
+
+test('phone width: every main view fits 375 px', async () => {
+  const { page, context } = await open('', { viewport: PHONE });
+  for (const [tab, name] of [['#tab-transcript', 'phone-transcript'], ['#tab-negotiation', 'phone-negotiation'], ['#tab-mailboxes', 'phone-mailboxes'], ['#tab-step', 'phone-step'], ['#tab-manual', 'phone-manual']]) {
+    await page.click(tab);
+    await page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
+    await shot(page, name);
+  }
+  await page.click('#tab-transcript');
+  await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; window.scrollTo(0, 0); });
+  await shot(page, 'phone-config');
+  await page.click('#line-3');
+  await page.evaluate(() => document.querySelector('#line-details').scrollIntoView());
+  await shot(page, 'phone-line-details');
+  await context.close();
+});
+
+test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practice)', async () => {
+  const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  for (const scheme of ['light', 'dark']) {
+    const { page, context } = await open('?preset=to-cc-bcc', { contextOptions: { colorScheme: scheme } });
+    await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
+    await page.click('#line-3');
+    for (const tab of ['#tab-transcript', '#tab-negotiation', '#tab-mailboxes', '#tab-step', '#tab-manual', '#tab-sasl', '#tab-calculator']) {
+      await page.click(tab);
+      const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+      assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${tab}`);
+    }
+    if (scheme === 'light') {
+      await page.setViewportSize(PHONE);
+      for (const tab of ['#tab-transcript', '#tab-step', '#tab-mailboxes']) {
+        await page.click(tab);
+        const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
+        assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}`), [], `phone ${tab}`);
+      }
+      await page.setViewportSize(DESKTOP);
+    }
+    if (scheme === 'dark') {
+      await shot(page, 'desktop-dark-calculator');
+      await page.click('#tab-transcript');
+      await page.click('#line-3');
+      await page.check('#show-control');
+      await page.waitForSelector('#transcript .ctl');
+      await shot(page, 'desktop-dark-transcript');
+    }
+    await context.close();
+  }
+});
+
+test('no request left the origin and no console error was logged', () => {
+  assert.ok(allRequests.length > 0);
+  const foreign = allRequests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(allErrors, []);
+});
+
+const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
+test('the single-file build works opened from disk (file://) under its CSP', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const { page, watch } = await watchedPage(context);
+  await page.goto(`file://${SINGLE}?preset=to-cc-bcc`);
+  await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+  const lines = await transcriptLines(page);
+  assert.equal(lines[0], 'S: 220 mx.example.org ESMTP Playground');
+  assert.ok(lines.includes('C: RCPT TO:<dave@example.org>'));
+  await page.click('#tab-manual');
+  await page.waitForSelector('#manual-log .line.s');
+  await page.fill('#manual-line', 'EHLO disk.example');
+  await page.press('#manual-line', 'Enter');
+  await page.waitForFunction(() => /250-PIPELINING/.test(document.querySelector('#manual-log').textContent));
+  assert.ok(await page.isHidden('#error'));
+  assert.deepEqual(watch.errors, []);
+  assert.deepEqual(watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')), []);
+  await shot(page, 'single-file');
+  await context.close();
+});

@@ -1,0 +1,181 @@
+// Config forms rendered from the scenario object itself, so a setting a newer engine adds
+// shows up without page changes. HINTS only improves labels and widgets for known paths.
+
+import { h, humanise, replaceChildren } from './dom.js';
+import { getPath } from './scenario.js';
+
+const STEPS = [null, 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data'];
+
+export const HINTS = {
+  'client.hostname': { label: 'Client name (EHLO/HELO argument)' },
+  'client.hello': { label: 'Greeting command', options: ['EHLO', 'HELO'] },
+  'client.message': { label: 'Message' },
+  'client.message.from': { label: 'From (envelope sender and header)' },
+  'client.message.to': { list: true, label: 'To' },
+  'client.message.cc': { list: true, label: 'Cc' },
+  'client.message.bcc': { list: true, label: 'Bcc (envelope only)' },
+  'client.message.body': { multiline: true, rows: 7 },
+  'client.message.date': { label: 'Date header (empty: the virtual clock)', nullable: 'string' },
+  'client.message.messageId': { label: 'Message-ID (empty: generated)', nullable: 'string' },
+  'client.message.headers': { json: true, help: 'Extra header fields as JSON: [{"name":"X-Test","value":"1"}]' },
+  'client.pipelining': { label: 'Pipelining (RFC 2920)', options: ['auto', 'off'] },
+  'client.eightBit': { label: '8-bit body without 8BITMIME', options: ['downgrade', 'refuse'] },
+  'client.quitAfter': { label: 'Quit after step', options: STEPS },
+  'client.rawLines': { json: true, label: 'Extra raw lines', help: 'JSON: [{"after":"ehlo","line":"NOOP"}]; after one of greeting, ehlo, auth, mail, rcpt, data.' },
+  'client.auth': { json: true, label: 'AUTH', help: 'JSON: {"mechanism":"PLAIN","user":"alice","password":"S3cret-pw"} or null.' },
+  'server.hostname': { label: 'Server name' },
+  'server.greeting': { label: 'Greeting text (after the name in 220)' },
+  'server.localDomains': { list: true, label: 'Local domains' },
+  'server.trustedClients': { list: true, label: 'Trusted clients (may relay)' },
+  'server.role': { options: ['mx', 'submission'] },
+  'server.ehloMode': { label: 'EHLO support', options: ['esmtp', 'heloOnlyUnrecognized', 'heloOnlyNotImplemented'] },
+  'server.extensions': { label: 'Extensions offered in the EHLO reply' },
+  'server.extensions.pipelining': { label: 'PIPELINING (RFC 2920)' },
+  'server.extensions.size': { label: 'SIZE (RFC 1870)' },
+  'server.extensions.eightBitMime': { label: '8BITMIME (RFC 6152)' },
+  'server.extensions.enhancedStatusCodes': { label: 'ENHANCEDSTATUSCODES (RFC 2034)' },
+  'server.extensions.vrfy': { label: 'VRFY (RFC 5321 §3.5)' },
+  'server.extensions.etrn': { label: 'ETRN (RFC 1985)' },
+  'server.maxMessageSize': { label: 'SIZE limit (octets)', nullable: 'number', help: 'Empty: no limit announced.' },
+  'server.maxRecipients': { label: 'Recipients per transaction' },
+  'server.maxErrors': { label: 'Bad commands before 421' },
+  'server.idleTimeoutMs': { label: 'Idle timeout (ms)' },
+  'server.strictness.bareLf': { label: 'Bare LF', options: ['reject', 'normalise'] },
+  'server.strictness.unofferedPipelining': { label: 'Pipelining not offered', options: ['tolerate', 'reject'] },
+  'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME', options: ['accept', 'reject'] },
+  'server.openRelay': { label: 'Open relay (relay for anyone)' },
+  'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
+  clientAddress: { label: 'Client IP address' },
+  startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.', describe: isoDate },
+  seed: { label: 'Random seed' },
+  latencyMs: { label: 'One-way latency (ms)' },
+};
+
+function isoDate(value) {
+  const date = new Date(Number(value));
+  return Number.isNaN(date.getTime()) ? '' : `= ${date.toISOString().replace('.000Z', 'Z')}`;
+}
+
+function idFor(path) {
+  return `f-${path.replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
+
+/**
+ * Renders the fields of `getPath(scenario, base)` (or of the listed top-level `keys`)
+ * into `form`. `onChange(path, value)` is called on every valid edit; invalid input
+ * marks the field and is not passed on.
+ */
+export function renderForm(form, scenario, base, onChange, keys) {
+  const object = base ? getPath(scenario, base) : scenario;
+  const fields = (keys || Object.keys(object || {})).map((key) => field(object[key], base ? `${base}.${key}` : key, key, onChange));
+  replaceChildren(form, fields);
+}
+
+function field(value, path, key, onChange) {
+  const hint = HINTS[path] || {};
+  const label = hint.label || humanise(key);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !hint.json) {
+    const children = Object.keys(value).map((k) => field(value[k], `${path}.${k}`, k, onChange));
+    return h('fieldset', { class: 'group' }, [h('legend', { text: label }), ...children]);
+  }
+  if (typeof value === 'boolean') return checkbox(value, path, label, hint, onChange);
+  if (hint.options) return select(value, path, label, hint, onChange);
+  if (Array.isArray(value) && !hint.json && (hint.list || value.every((item) => typeof item === 'string'))) {
+    return listField(value, path, label, hint, onChange);
+  }
+  if (typeof value === 'number' || hint.nullable === 'number') return numberField(value, path, label, hint, onChange);
+  if (typeof value === 'string' || hint.nullable === 'string') return textField(value, path, label, hint, onChange);
+  return jsonField(value, path, label, hint, onChange);
+}
+
+function wrapField(path, label, control, hint, extraClass = '') {
+  const id = idFor(path);
+  control.id = id;
+  const parts = [h('label', { for: id, text: label }), control];
+  if (hint.help) {
+    control.setAttribute('aria-describedby', `${id}-help`);
+    parts.push(h('small', { id: `${id}-help`, class: 'help', text: hint.help }));
+  }
+  parts.push(h('small', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
+  if (hint.describe) {
+    const note = h('small', { class: 'help', text: hint.describe(control.value) });
+    control.addEventListener('input', () => { note.textContent = hint.describe(control.value); });
+    parts.push(note);
+  }
+  return h('div', { class: `field ${extraClass}`.trim(), 'data-path': path }, parts);
+}
+
+function setError(control, message) {
+  const box = control.parentElement && control.parentElement.querySelector('.field-error');
+  control.setAttribute('aria-invalid', message ? 'true' : 'false');
+  if (box) box.textContent = message || '';
+}
+
+function checkbox(value, path, label, hint, onChange) {
+  const input = h('input', { type: 'checkbox' });
+  input.checked = value;
+  input.addEventListener('change', () => onChange(path, input.checked));
+  const id = idFor(path);
+  input.id = id;
+  return h('div', { class: 'field check', 'data-path': path }, [input, h('label', { for: id, text: label })]);
+}
+
+function select(value, path, label, hint, onChange) {
+  const options = hint.options.includes(value) ? hint.options : [...hint.options, value];
+  const control = h('select', {}, options.map((option) => h('option', { value: option === null ? '' : option, text: option === null ? '(none)' : option })));
+  control.value = value === null ? '' : value;
+  control.addEventListener('change', () => onChange(path, control.value === '' ? null : control.value));
+  return wrapField(path, label, control, hint);
+}
+
+function listField(value, path, label, hint, onChange) {
+  const control = h('textarea', { rows: Math.max(1, Math.min(4, value.length || 1)), spellcheck: 'false', autocomplete: 'off' });
+  control.value = value.join('\n');
+  control.addEventListener('input', () => {
+    const items = control.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    onChange(path, items);
+  });
+  return wrapField(path, `${label} (one per line)`, control, hint);
+}
+
+function numberField(value, path, label, hint, onChange) {
+  const control = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false' });
+  control.value = value === null || value === undefined ? '' : String(value);
+  control.addEventListener('input', () => {
+    const text = control.value.trim();
+    if (text === '' && hint.nullable) {
+      setError(control, '');
+      onChange(path, null);
+    } else if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) {
+      setError(control, '');
+      onChange(path, Number(text));
+    } else {
+      setError(control, hint.nullable ? 'A whole number, or empty.' : 'A whole number.');
+    }
+  });
+  return wrapField(path, label, control, hint);
+}
+
+function textField(value, path, label, hint, onChange) {
+  const control = hint.multiline
+    ? h('textarea', { rows: hint.rows || 3, spellcheck: 'false' })
+    : h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  control.value = value ?? '';
+  control.addEventListener('input', () => onChange(path, hint.nullable && control.value === '' ? null : control.value));
+  return wrapField(path, label, control, hint, hint.multiline ? 'wide' : '');
+}
+
+function jsonField(value, path, label, hint, onChange) {
+  const control = h('textarea', { rows: 3, spellcheck: 'false', class: 'code' });
+  control.value = JSON.stringify(value, null, value && typeof value === 'object' && JSON.stringify(value).length > 40 ? 1 : 0);
+  control.addEventListener('input', () => {
+    try {
+      const parsed = JSON.parse(control.value);
+      setError(control, '');
+      onChange(path, parsed);
+    } catch (error) {
+      setError(control, `Not valid JSON: ${error.message}`);
+    }
+  });
+  return wrapField(path, `${label} (JSON)`, control, hint, 'wide');
+}

@@ -1,0 +1,84 @@
+// Manual mode: the user types client lines; a ManualSession (a server engine held in
+// wasm across calls) answers live.
+
+import { h, replaceChildren } from './dom.js';
+import { toBytes, splitLines, lineText } from './bytes.js';
+
+const SUGGESTIONS = ['EHLO client.example.net', 'HELO client.example.net', 'MAIL FROM:<alice@example.net>', 'RCPT TO:<bob@example.org>', 'DATA', 'Subject: typed by hand', '', '.', 'RSET', 'NOOP', 'VRFY bob', 'HELP', 'QUIT'];
+
+export function createManual(els, engine, getScenario, onError) {
+  let session = null;
+  let deliveries = 0;
+  let startedWith = '';
+
+  function log(direction, text, extra = '') {
+    const item = h('li', { class: `line ${direction === 'C' ? 'c' : 's'}` }, [
+      h('span', { class: 'dir', text: `${direction}:` }),
+      h('span', { class: 'text', text }),
+      extra ? h('span', { class: 'note-inline', text: extra }) : '',
+    ]);
+    els.log.append(item);
+    els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  function show(step) {
+    for (const line of splitLines(toBytes(step.octets))) log('S', lineText(line));
+    const last = (step.events || []).filter((e) => e.explanation).pop();
+    deliveries += (step.deliveries || []).length;
+    els.state.textContent = `Server state: ${step.state}${step.closed ? ' (connection closed: start a new session)' : ''}${last ? ` · ${last.explanation} (${last.rfc})` : ''}${deliveries ? ` · ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered` : ''}`;
+    els.line.disabled = Boolean(step.closed);
+  }
+
+  function start() {
+    replaceChildren(els.log);
+    deliveries = 0;
+    if (!engine.has('ManualSession')) {
+      els.unavailable.hidden = false;
+      replaceChildren(els.unavailable, [h('strong', { text: 'Manual mode: not available in this engine build.' }), ' It needs the ManualSession export.']);
+      els.form.hidden = true;
+      return;
+    }
+    try {
+      if (session && session.free) session.free();
+      startedWith = JSON.stringify(getScenario().server);
+      els.unavailable.hidden = true;
+      session = engine.construct('ManualSession', getScenario());
+      show(session.take());
+      els.line.disabled = false;
+    } catch (error) {
+      onError(error);
+    }
+  }
+
+  function handleManualSubmit(event) {
+    event.preventDefault();
+    if (!session) start();
+    if (!session) return;
+    const text = els.line.value;
+    log('C', text);
+    try {
+      show(session.send(new TextEncoder().encode(`${text}\r\n`)));
+    } catch (error) {
+      onError(error);
+    }
+    els.line.value = '';
+    els.line.focus();
+  }
+
+  els.form.addEventListener('submit', handleManualSubmit);
+  els.reset.addEventListener('click', () => { start(); els.line.focus(); });
+  replaceChildren(els.suggestions, SUGGESTIONS.map((text) => {
+    const button = h('button', { type: 'button', class: 'chip', text: text === '' ? '(empty line)' : text });
+    button.addEventListener('click', () => { els.line.value = text; els.line.focus(); });
+    return button;
+  }));
+  /** Says so when the Server panel changed after this session started. */
+  function noteIfStale() {
+    if (!session || !engine.has('ManualSession')) return;
+    const stale = JSON.stringify(getScenario().server) !== startedWith;
+    els.unavailable.hidden = !stale;
+    if (stale) replaceChildren(els.unavailable, ['The Server panel changed since this session started; ', h('strong', { text: 'New session' }), ' applies it.']);
+  }
+
+  return { start, noteIfStale, isStarted: () => session !== null };
+}
