@@ -115,6 +115,15 @@ reply_table! {
     /// 251 to ETRN: nothing queued for that node.
     EtrnNoMessages => 251, e(2, 0, 0), "No messages waiting for node", "RFC 1985 §5",
         "The outbound queue holds nothing for the domain the client named.";
+    /// 250 to `ETRN #queue`: the named queue is being run.
+    EtrnQueueStarted => 250, e(2, 0, 0), "OK, queuing for node started", "RFC 1985 §5",
+        "The server starts delivering the named queue; the mail arrives over a new connection it opens.";
+    /// 252 to ETRN: delivery started, count withheld.
+    EtrnPendingStartedUncounted => 252, e(2, 0, 0), "OK, pending messages for node started", "RFC 1985 §5",
+        "Mail is waiting and delivery has started; this server does not say how much (RFC 1985 leaves that to it).";
+    /// 250 to TURN in legacy mode: the roles reverse.
+    TurnAccepted => 250, e(2, 0, 0), "OK, turning around", "RFC 821 §4.1.1",
+        "The server becomes the client on this connection and sends the mail held for the domain the client named in HELO/EHLO.";
     /// 253 to ETRN: n messages queued, delivery started.
     EtrnPendingStarted => 253, e(2, 0, 0), "pending messages for node started", "RFC 1985 §5",
         "The server says how many queued messages it now starts delivering.";

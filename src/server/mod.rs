@@ -9,10 +9,13 @@ pub mod config;
 pub mod data;
 pub mod delivery;
 mod envelope;
+pub mod etrn;
 pub mod event;
 pub mod headers;
+pub mod host_inputs;
 pub mod session;
 pub mod state;
+mod turn;
 
 pub use config::{
     BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, Strictness,
@@ -20,6 +23,8 @@ pub use config::{
 };
 pub use delivery::{Delivery, Destination};
 pub use envelope::HARD_MESSAGE_CAP;
-pub use event::{ServerEvent, ServerEventKind};
+pub use etrn::{parse_etrn_argument, EtrnArgumentError, EtrnGrant, EtrnPolicy, EtrnTarget};
+pub use event::{ReversalCommand, ServerEvent, ServerEventKind};
+pub use host_inputs::{HostInputs, RelayCheck};
 pub use session::{Peer, Server};
 pub use state::{State, Transition, Trigger, TRANSITIONS};
