@@ -52,11 +52,58 @@ fn bad_addresses_are_refused_before_connecting() {
 }
 
 #[test]
-fn auth_is_refused_until_the_client_speaks_it() {
+fn auth_with_an_unknown_mechanism_is_a_usage_error() {
     let output = run(&[
         "send",
         "--server",
         "127.0.0.1:1",
+        "--from",
+        "a@example.net",
+        "--to",
+        "b@example.org",
+        "--auth",
+        "SCRAM-SHA-1",
+        "--user",
+        "u",
+        "--password",
+        "p",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(one_line_stderr(&output).contains("\"SCRAM-SHA-1\" is not a mechanism"));
+}
+
+#[test]
+fn auth_against_a_server_without_auth_fails_with_the_reason() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let mut reader = BufReader::new(stream);
+        writer.write_all(b"220 mx.example.org ESMTP\r\n").unwrap();
+        let mut seen = Vec::new();
+        let mut line = String::new();
+        while reader.read_line(&mut line).unwrap_or(0) > 0 {
+            let verb = line.split_whitespace().next().unwrap_or("").to_owned();
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" => b"250-mx.example.org\r\n250 8BITMIME\r\n",
+                "QUIT" => b"221 2.0.0 Bye\r\n",
+                _ => b"502 5.5.2 Error\r\n",
+            };
+            writer.write_all(reply).unwrap();
+            seen.push(verb.clone());
+            line.clear();
+            if verb == "QUIT" {
+                break;
+            }
+        }
+        seen
+    });
+    let output = run(&[
+        "send",
+        "--server",
+        &address,
         "--from",
         "a@example.net",
         "--to",
@@ -67,9 +114,12 @@ fn auth_is_refused_until_the_client_speaks_it() {
         "u",
         "--password",
         "p",
+        "--timeout",
+        "20",
     ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(one_line_stderr(&output).contains("AUTH is not available"));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(one_line_stderr(&output).contains("lists no AUTH"));
+    assert_eq!(server.join().unwrap(), ["EHLO", "QUIT"]);
 }
 
 #[test]
@@ -128,34 +178,24 @@ fn unreadable_config_is_a_usage_error() {
 }
 
 #[test]
-fn user_accounts_are_kept_with_a_warning_until_auth_merges() {
-    // No silent no-op: while the engine has no AUTH, --user says so on stderr.
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(cli_support::BINARY)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--user",
-            "tim:tanstaaftanstaaf",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut warning = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut warning)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+fn user_accounts_are_the_auth_accounts() {
+    // --user replaces the configured accounts: the RFC 4616 vector for tim logs in,
+    // and the default account (alice) no longer does.
+    let served = cli_support::Served::start("auth-users", &["--user", "tim:tanstaaftanstaaf"]);
+    let mut stream = cli_support::connect(&served.address);
+    cli_support::read_until(&mut stream, "\r\n");
+    cli_support::write(&mut stream, b"EHLO c.example\r\n");
+    let ehlo = cli_support::read_until(&mut stream, "250 ");
     assert!(
-        warning.starts_with("warning: 1 --user account(s) kept but AUTH is not available"),
-        "{warning}"
+        ehlo.contains("250-AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5\r\n"),
+        "{ehlo}"
     );
-    assert!(
-        !warning.contains("tanstaaf"),
-        "the password must not be printed: {warning}"
-    );
+    cli_support::write(&mut stream, b"AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n");
+    let refused = cli_support::read_until(&mut stream, "\r\n");
+    assert!(refused.starts_with("535 5.7.8"), "{refused}");
+    cli_support::write(&mut stream, b"AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n");
+    let accepted = cli_support::read_until(&mut stream, "\r\n");
+    assert!(accepted.starts_with("235 2.7.0"), "{accepted}");
+    cli_support::write(&mut stream, b"QUIT\r\n");
+    cli_support::read_to_close(&mut stream);
 }

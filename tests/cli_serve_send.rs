@@ -141,3 +141,66 @@ fn config_file_sets_the_engine_configuration() {
         "{replies}"
     );
 }
+
+#[test]
+fn send_with_auth_to_serve_relays_with_esmtpa_for_every_mechanism() {
+    // DIGEST-MD5 is the interesting one: `send` puts `smtp/127.0.0.1` (the host it
+    // connected to) in the digest-uri, and `serve` accepts it because it adds its listen
+    // address to the digest-uri aliases.
+    let served = Served::start("auth", &["--user", "tim:tanstaaftanstaaf"]);
+    for mechanism in ["PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "auto"] {
+        let to = format!("{}@elsewhere.example", mechanism.to_ascii_lowercase());
+        let output = run(&[
+            "send",
+            "--server",
+            &served.address,
+            "--from",
+            "alice@example.net",
+            "--to",
+            &to,
+            "--auth",
+            mechanism,
+            "--user",
+            "tim",
+            "--password",
+            "tanstaaftanstaaf",
+            "--timeout",
+            "20",
+        ]);
+        let transcript = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(output.status.success(), "{mechanism}: {transcript}");
+        assert!(
+            transcript.contains("S: 235 2.7.0"),
+            "{mechanism}: {transcript}"
+        );
+        assert!(
+            transcript.contains("SASL client: "),
+            "{mechanism}: {transcript}"
+        );
+        let folder = served.maildir.join(&to);
+        let file = std::fs::read_dir(&folder).unwrap().next().unwrap().unwrap();
+        let text = std::fs::read_to_string(file.path()).unwrap();
+        assert!(text.contains(" with ESMTPA id "), "{mechanism}: {text}");
+    }
+    let wrong = run(&[
+        "send",
+        "--server",
+        &served.address,
+        "--from",
+        "alice@example.net",
+        "--to",
+        "bob@example.org",
+        "--auth",
+        "DIGEST-MD5",
+        "--user",
+        "tim",
+        "--password",
+        "wrong",
+        "--timeout",
+        "20",
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let transcript = String::from_utf8_lossy(&wrong.stdout).into_owned();
+    assert!(transcript.contains("S: 535 5.7.8"), "{transcript}");
+    assert!(transcript.contains("C: QUIT"), "{transcript}");
+}

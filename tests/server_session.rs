@@ -27,6 +27,7 @@ fn ehlo_lists_extensions_in_postfix_order() {
         [
             "PIPELINING",
             "SIZE 10240000",
+            "AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5",
             "ENHANCEDSTATUSCODES",
             "8BITMIME"
         ]
@@ -41,6 +42,7 @@ fn ehlo_lists_extensions_in_postfix_order() {
             "SIZE",
             "VRFY",
             "ETRN",
+            "AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5",
             "ENHANCEDSTATUSCODES",
             "8BITMIME"
         ]
@@ -48,6 +50,7 @@ fn ehlo_lists_extensions_in_postfix_order() {
     config.extensions.pipelining = false;
     config.extensions.size = false;
     config.extensions.eight_bit_mime = false;
+    config.extensions.auth = false;
     assert_eq!(
         ehlo_lines(&config)[1..],
         ["VRFY", "ETRN", "ENHANCEDSTATUSCODES"]

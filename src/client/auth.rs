@@ -45,6 +45,10 @@ pub struct AuthSpec {
     pub preference: Vec<Mechanism>,
     /// DIGEST-MD5 realm; `None` takes the server's first.
     pub realm: Option<String>,
+    /// The host in DIGEST-MD5's digest-uri `smtp/<host>`: the name the client used to
+    /// reach the server (swaks sends the host it connected to, e.g. `127.0.0.1`).
+    /// `None` takes the first word of the server's 220 greeting, its own name.
+    pub server_name: Option<String>,
 }
 
 impl Default for AuthSpec {
@@ -57,6 +61,7 @@ impl Default for AuthSpec {
             login_initial_response: false,
             preference: Mechanism::DEFAULT_PREFERENCE.to_vec(),
             realm: None,
+            server_name: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::message::TransferEncoding;
+use crate::sasl::Mechanism;
 
 /// What a decision is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -20,6 +21,8 @@ pub enum Topic {
     Pipelining,
     /// How recipients were spread over transactions (RFC 5321 §4.5.3.1.10).
     Recipients,
+    /// SMTP AUTH: which SASL mechanism, or why none (RFC 4954).
+    Auth,
 }
 
 /// The choice made, with its figures.
@@ -74,6 +77,15 @@ pub enum Choice {
         /// How many recipients move.
         recipients: usize,
     },
+    /// AUTH with this mechanism (the user's pick, or the strongest offered).
+    Authenticate {
+        /// The SASL mechanism.
+        mechanism: Mechanism,
+    },
+    /// The spec asks for AUTH but the EHLO reply lists no AUTH: not sent.
+    AuthNotOffered,
+    /// "auto", but no mechanism of the preference list is offered: not sent.
+    NoCommonMechanism,
 }
 
 impl Choice {
@@ -87,6 +99,9 @@ impl Choice {
             Self::Encode { .. } | Self::RefuseEightBit => Topic::Body,
             Self::Pipeline { .. } | Self::LockStep => Topic::Pipelining,
             Self::NextTransaction { .. } => Topic::Recipients,
+            Self::Authenticate { .. } | Self::AuthNotOffered | Self::NoCommonMechanism => {
+                Topic::Auth
+            }
         }
     }
 }

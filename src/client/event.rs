@@ -6,6 +6,8 @@ use super::decision::Decision;
 use super::message::TransferEncoding;
 use crate::protocol::enhanced::{self, EnhancedMeaning};
 use crate::protocol::{Capabilities, Command, Reply, ReplyClass, ReplyCode};
+use crate::sasl::trace::TraceEntry;
+use crate::sasl::Mechanism;
 use crate::time::Millis;
 
 /// A client event (see [`crate::event::Event`]).
@@ -72,6 +74,29 @@ pub enum ClientEventKind {
         octets: usize,
         /// The body's transfer encoding.
         encoding: TransferEncoding,
+    },
+    /// An AUTH continuation line was sent: a base64 response to a `334` challenge, or
+    /// `*` to cancel (RFC 4954 §4). Not a command, so not a [`Self::CommandSent`].
+    AuthLineSent {
+        /// The line as sent, without CRLF.
+        line: String,
+        /// True for the `*` cancel line.
+        cancel: bool,
+    },
+    /// What the SASL mechanism computed and sent during one AUTH step, in order. The
+    /// server emits the same shape (`ServerEventKind::SaslTrace`), so the page draws
+    /// both sides with one renderer: each entry has `side`, `label`, `explanation`,
+    /// `rfc` and, for values, `octets` (`raw`, `visible`, `hex`, `base64`, `groups`).
+    SaslTrace {
+        /// The mechanism in use.
+        mechanism: Mechanism,
+        /// The entries of this step.
+        entries: Vec<TraceEntry>,
+    },
+    /// The AUTH exchange ended with 235: the session is authenticated.
+    Authenticated {
+        /// The mechanism that succeeded.
+        mechanism: Mechanism,
     },
     /// A whole reply arrived.
     ReplyReceived {

@@ -20,5 +20,6 @@ pub use message::TransferEncoding;
 pub use outcome::{Outcome, Refusal};
 pub use session::{Client, RelayMessage};
 pub use spec::{
-    ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine, Step,
+    AuthSpec, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine,
+    Step,
 };

@@ -1,6 +1,7 @@
 //! The client engine: one SMTP session, sans-IO. It reads every reply (multi-line
-//! included), lets what the server offers drive the session (EHLO extensions → SIZE,
-//! BODY, PIPELINING) and says what it decided and why.
+//! included), lets what the server offers drive the session (EHLO extensions → AUTH,
+//! SIZE, BODY, PIPELINING) and says what it decided and why. SMTP AUTH, when the spec
+//! asks for it, runs between EHLO and the first MAIL (see `session/authenticate.rs`).
 //!
 //! Order of calls: feed octets with [`Client::receive`], the clock with
 //! [`Client::handle_timeout`] (when [`Client::poll_timeout`] says), a closed connection
@@ -14,6 +15,9 @@
 
 use std::collections::VecDeque;
 
+mod authenticate;
+
+use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
 use super::error::{reject_line_breaks, SpecError};
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
@@ -29,6 +33,7 @@ use crate::protocol::{
     ReplyReader, ReplyStatus, ReversePath,
 };
 use crate::time::{Millis, MINUTE};
+use authenticate::check_auth;
 
 /// Most raw lines a spec may carry, and the longest one: enough for any experiment,
 /// small enough to keep a shared link and the engine's memory small.
@@ -41,6 +46,8 @@ enum Awaiting {
     Greeting,
     Ehlo,
     Helo,
+    /// The reply to AUTH or to an AUTH continuation line.
+    Auth,
     Mail,
     Rcpt(Mailbox),
     Data,
@@ -59,7 +66,9 @@ impl Awaiting {
             Self::Rcpt(_) => timeouts::RCPT,
             Self::Data => timeouts::DATA_INITIATION,
             Self::EndOfData => timeouts::DATA_TERMINATION,
-            Self::Ehlo | Self::Helo | Self::Rset | Self::Raw | Self::Quit => timeouts::OTHER,
+            Self::Ehlo | Self::Helo | Self::Auth | Self::Rset | Self::Raw | Self::Quit => {
+                timeouts::OTHER
+            }
         }
     }
 
@@ -68,6 +77,7 @@ impl Awaiting {
             Self::Greeting => "greeting",
             Self::Ehlo => "EHLO",
             Self::Helo => "HELO",
+            Self::Auth => "AUTH",
             Self::Mail => "MAIL",
             Self::Rcpt(_) => "RCPT",
             Self::Data => "DATA",
@@ -183,6 +193,18 @@ impl Prepared {
     }
 }
 
+/// How far SMTP AUTH got (RFC 4954).
+#[derive(Debug, Default)]
+enum AuthProgress {
+    /// Not started (or not asked for).
+    #[default]
+    NotStarted,
+    /// The exchange is running.
+    Running(Box<ClientAuth>),
+    /// Over: 235, refused, or never sent.
+    Done,
+}
+
 /// One client-side SMTP session.
 #[derive(Debug)]
 pub struct Client {
@@ -209,6 +231,10 @@ pub struct Client {
     flight_open: bool,
     /// Relayed messages still to send after the current one (see [`Client::relay`]).
     batch: VecDeque<Prepared>,
+    entropy: Entropy,
+    /// The first word of the 220 greeting: the server's own name.
+    greeting_name: String,
+    auth: AuthProgress,
 }
 
 impl Client {
@@ -223,6 +249,7 @@ impl Client {
         let sender = parse_address(&spec.message.from, "From").map(ReversePath::Mailbox)?;
         let recipients = distinct_recipients(&spec)?;
         check_raw_lines(&spec)?;
+        check_auth(&spec)?;
         let mut entropy = Entropy::from_seed(seed);
         let message_id = format!("{}@{}", entropy.alphanumeric(16), spec.hostname);
         let draft = Draft::new(&spec.message, now, &message_id)?;
@@ -249,6 +276,9 @@ impl Client {
             round_trips: 0,
             flight_open: false,
             batch: VecDeque::new(),
+            entropy,
+            greeting_name: String::new(),
+            auth: AuthProgress::NotStarted,
         })
     }
 
@@ -437,6 +467,7 @@ impl Client {
             Awaiting::Greeting => self.on_greeting(&reply),
             Awaiting::Ehlo => self.on_ehlo(&reply),
             Awaiting::Helo => self.on_helo(&reply),
+            Awaiting::Auth => self.on_auth_reply(&reply),
             Awaiting::Mail => self.on_mail(&reply),
             Awaiting::Rcpt(mailbox) => self.on_rcpt(&reply, mailbox),
             Awaiting::Data => self.on_data(&reply),
@@ -452,6 +483,12 @@ impl Client {
 
     fn on_greeting(&mut self, reply: &Reply) {
         if reply.code == ReplyKind::Greeting.code() {
+            self.greeting_name = reply
+                .lines
+                .first()
+                .and_then(|line| line.split_whitespace().next())
+                .unwrap_or_default()
+                .to_owned();
             self.phase = Phase::Greeted;
         } else {
             self.quit_after(reply, "the server refused service in its greeting");
@@ -681,7 +718,10 @@ impl Client {
                 }
             }
             Phase::Negotiated => {
-                if !self.raw_or_stop(Step::Ehlo) && !self.raw_or_stop(Step::Auth) {
+                if self.raw_or_stop(Step::Ehlo) || self.start_auth() {
+                    return;
+                }
+                if !self.raw_or_stop(Step::Auth) {
                     self.phase = Phase::Transaction;
                     let recipients = self.recipients.clone();
                     self.start_transaction(recipients, true);

@@ -9,6 +9,10 @@
 //!   "pipelining": "auto",
 //!   "eightBit": "downgrade",
 //!   "quitAfter": null,
+//!   "auth": { "mechanism": "auto", "user": "alice", "password": "S3cret-pw",
+//!             "authzid": null, "loginInitialResponse": false,
+//!             "preference": ["DIGEST-MD5", "CRAM-MD5", "PLAIN", "LOGIN"],
+//!             "realm": null, "serverName": null },
 //!   "rawLines": [{ "after": "greeting", "line": "XYZZY" }],
 //!   "message": {
 //!     "from": "alice@example.net",
@@ -22,9 +26,12 @@
 //!
 //! `hello`: `EHLO` | `HELO`; `pipelining`: `auto` | `off`; `eightBit`: `downgrade` |
 //! `refuse`; `quitAfter` and `rawLines[].after`: `greeting` | `ehlo` | `auth` | `mail` |
-//! `rcpt` | `data`.
+//! `rcpt` | `data`. `auth` is `null` (no AUTH) or an [`AuthSpec`]: `mechanism` is
+//! `auto` | `PLAIN` | `LOGIN` | `CRAM-MD5` | `DIGEST-MD5`.
 
 use serde::{Deserialize, Serialize};
+
+pub use super::auth::AuthSpec;
 
 /// How the client greets the server.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +75,8 @@ pub enum Step {
     Greeting,
     /// After the EHLO (or HELO) reply.
     Ehlo,
-    /// After AUTH. AUTH is not implemented yet, so this is the same point as `ehlo`.
+    /// After the AUTH exchange (235 or not); the same point as `ehlo` when the spec asks
+    /// for no AUTH.
     Auth,
     /// After the reply to MAIL FROM.
     Mail,
@@ -176,6 +184,9 @@ pub struct ClientSpec {
     pub quit_after: Option<Step>,
     /// Lines sent as typed at chosen points.
     pub raw_lines: Vec<RawLine>,
+    /// Authenticate with SMTP AUTH after EHLO (RFC 4954); `None` (JSON `null`) for no
+    /// AUTH.
+    pub auth: Option<AuthSpec>,
 }
 
 impl Default for ClientSpec {
@@ -188,6 +199,7 @@ impl Default for ClientSpec {
             eight_bit: EightBitPolicy::Downgrade,
             quit_after: None,
             raw_lines: Vec::new(),
+            auth: None,
         }
     }
 }

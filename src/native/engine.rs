@@ -3,6 +3,7 @@
 //! merge touches this file and nothing else.
 
 use crate::client::{Client, ClientEvent, ClientEventKind};
+use crate::sasl::trace::{self, TraceEntry};
 use crate::server::{Delivery, Server, ServerEventKind};
 use crate::time::Millis;
 
@@ -82,11 +83,16 @@ impl Engine for ServerEngine {
                 ServerEventKind::ReplySent { reply, .. } => Some(reply.encode()),
                 _ => None,
             };
+            let entries = match &event.kind {
+                ServerEventKind::SaslTrace { entries, .. } => sasl_notes(entries),
+                _ => Vec::new(),
+            };
             notes.push(Note {
                 explanation: event.explanation,
                 rfc: event.rfc,
                 wrote,
             });
+            notes.extend(entries);
         }
         notes
     }
@@ -167,14 +173,47 @@ impl Engine for ClientEngine {
         let mut notes = Vec::new();
         while let Some(event) = self.client.poll_event() {
             self.learn(&event);
+            let entries = match &event.kind {
+                ClientEventKind::SaslTrace { entries, .. } => sasl_notes(entries),
+                _ => Vec::new(),
+            };
             notes.push(Note {
                 explanation: event.explanation,
                 rfc: event.rfc,
                 wrote: None,
             });
+            notes.extend(entries);
         }
         notes
     }
+}
+
+/// One transcript note per SASL trace entry: who computed what, and the octets shown
+/// visibly (NUL as `␀`) with their base64, so `send` and `serve` print the exchange
+/// byte by byte like the page does.
+pub fn sasl_notes(entries: &[TraceEntry]) -> Vec<Note> {
+    entries
+        .iter()
+        .map(|entry| {
+            let side = match entry.side {
+                trace::Side::Client => "client",
+                trace::Side::Server => "server",
+            };
+            let octets = entry
+                .octets
+                .as_ref()
+                .map(|o| format!(" = \"{}\" (base64 {})", o.visible, o.base64))
+                .unwrap_or_default();
+            Note {
+                explanation: format!(
+                    "  SASL {side}: {}{octets}. {}",
+                    entry.label, entry.explanation
+                ),
+                rfc: entry.rfc,
+                wrote: None,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -207,6 +246,31 @@ mod tests {
         assert!(output.starts_with(b"250-mx.example.org"));
         assert_eq!(written(&notes), output);
         assert!(notes.len() > 4 && notes.iter().all(|n| n.rfc.starts_with("RFC ")));
+    }
+
+    #[test]
+    fn sasl_trace_entries_become_notes_with_visible_octets() {
+        let mut trace = crate::sasl::trace::Trace::new();
+        trace.value(
+            trace::Side::Client,
+            "PLAIN message",
+            b"\0tim\0tanstaaftanstaaf",
+            "authzid NUL authcid NUL passwd",
+            "RFC 4616 §2",
+        );
+        trace.note(
+            trace::Side::Server,
+            "check",
+            "password matches",
+            "RFC 4616 §2",
+        );
+        let notes = sasl_notes(trace.entries());
+        assert_eq!(notes.len(), 2);
+        assert!(notes[0].explanation.contains("SASL client: PLAIN message = \"␀tim␀tanstaaftanstaaf\" (base64 AHRpbQB0YW5zdGFhZnRhbnN0YWFm)"), "{}", notes[0].explanation);
+        assert!(notes[1]
+            .explanation
+            .contains("SASL server: check. password matches"));
+        assert_eq!(notes[1].rfc, "RFC 4616 §2");
     }
 
     #[test]

@@ -34,10 +34,20 @@ impl core::fmt::Debug for Credential {
     }
 }
 
+impl From<Credential> for crate::sasl::UserCredential {
+    fn from(credential: Credential) -> Self {
+        Self {
+            name: credential.name,
+            password: credential.password,
+        }
+    }
+}
+
 impl core::str::FromStr for Credential {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        // Split at the first colon: user names have none, passwords may.
         match text.split_once(':') {
             Some((name, password)) if !name.is_empty() => Ok(Self {
                 name: name.to_owned(),
@@ -55,9 +65,6 @@ pub struct ServeOptions {
     pub listen: String,
     /// The engine's configuration, shared by every connection.
     pub config: ServerConfig,
-    /// Accounts for AUTH.
-    // TODO(lead, issue 4): move into ServerConfig once AUTH merges (see `users_note`).
-    pub users: Vec<Credential>,
     /// Where accepted mail goes; `None` keeps nothing.
     pub maildir: Option<Maildir>,
     /// Connections served at once; the next one gets 421.
@@ -68,7 +75,7 @@ pub struct ServeOptions {
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Binds, prints `listening on ADDR` as the first stdout line, then serves for ever.
-pub fn serve(options: ServeOptions) -> Result<(), NativeError> {
+pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
     let listener = bind(&options.listen)?;
     let local = listener
         .local_addr()
@@ -78,9 +85,7 @@ pub fn serve(options: ServeOptions) -> Result<(), NativeError> {
     if !local.ip().is_loopback() {
         eprintln!("warning: listening on {local}, reachable from other machines");
     }
-    if let Some(note) = users_note(&options.users) {
-        eprintln!("{note}");
-    }
+    add_digest_uri_aliases(&mut options.config, local);
     let shared = Arc::new(options);
     let active = Arc::new(AtomicUsize::new(0));
     let counter = AtomicU64::new(0);
@@ -132,17 +137,30 @@ fn bind(listen: &str) -> Result<TcpListener, NativeError> {
         .map_err(|e| NativeError::Bind(format!("cannot listen on {listen}: {e}")))
 }
 
-/// What to tell the operator about `--user` while the engine has no AUTH.
-pub fn users_note(users: &[Credential]) -> Option<String> {
-    // TODO(lead, issue 4): once ServerConfig carries accounts, pass `users` into it in
-    // `main` and delete this warning.
-    (!users.is_empty()).then(|| {
-        format!(
-            "warning: {} --user account(s) kept but AUTH is not available yet in this build; \
-             the server does not advertise AUTH",
-            users.len()
-        )
-    })
+/// DIGEST-MD5 binds the response to the server's name: the client puts
+/// `digest-uri="smtp/<host>"` in it, where host is the name or address *it used to reach
+/// the server* (RFC 2831 §2.1.2, `serv-host`), and the server must check it. A client
+/// such as swaks connecting to `127.0.0.1:2525` sends `smtp/127.0.0.1`, not the
+/// configured hostname (`mx.example.org`), so over TCP the server also accepts the
+/// address it listens on and `localhost`: the names it can really be reached by. (The
+/// loopback and the page have no such names, so only `serve` adds them.)
+pub fn add_digest_uri_aliases(config: &mut ServerConfig, local: SocketAddr) {
+    let ip = local.ip();
+    let mut names = vec!["localhost".to_owned()];
+    if ip.is_unspecified() {
+        names.push(if ip.is_ipv4() { "127.0.0.1" } else { "::1" }.to_owned());
+    } else {
+        names.push(ip.to_string());
+    }
+    let aliases = &mut config.auth.digest_uri_aliases;
+    for name in names {
+        if !aliases
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(&name))
+        {
+            aliases.push(name);
+        }
+    }
 }
 
 fn transcript_for(number: u64) -> Transcript {

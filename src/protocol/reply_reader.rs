@@ -50,6 +50,18 @@ impl ReplyReader {
         self.enhanced_expected = expected;
     }
 
+    /// Changes the longest reply line accepted, CRLF included. A client raises it to
+    /// [`super::MAX_AUTH_LINE`] while an AUTH exchange runs, because a `334` challenge
+    /// may be that long (RFC 4954 §4), and lowers it back to [`MAX_REPLY_LINE`] after.
+    pub fn set_max_line(&mut self, limit: usize) {
+        self.lines.set_limit(limit);
+    }
+
+    /// The longest reply line accepted now, CRLF included.
+    pub fn max_line(&self) -> usize {
+        self.lines.limit()
+    }
+
     /// True when part of a reply has arrived.
     pub fn is_mid_reply(&self) -> bool {
         self.pending.is_some() || self.lines.has_partial()
@@ -61,8 +73,9 @@ impl ReplyReader {
             if line.overflowed {
                 self.pending = None;
                 return Some(ReplyStatus::Malformed(format!(
-                    "reply line of {} octets is over the {MAX_REPLY_LINE}-octet limit (RFC 5321 §4.5.3.1.5)",
-                    line.wire_len
+                    "reply line of {} octets is over the {}-octet limit (RFC 5321 §4.5.3.1.5; RFC 4954 §4 during AUTH)",
+                    line.wire_len,
+                    self.lines.limit()
                 )));
             }
             match self.accept_line(&line.content) {
@@ -179,6 +192,26 @@ mod tests {
         let out = read_all(&mut reader, b"hello\r\n250-a\r\n251 b\r\n");
         assert!(matches!(out[0], ReplyStatus::Malformed(_)));
         assert!(matches!(out[1], ReplyStatus::Malformed(_)));
+    }
+
+    #[test]
+    fn raised_limit_accepts_a_long_auth_challenge_and_lowering_restores_it() {
+        let mut line = b"334 ".to_vec();
+        line.extend(vec![b'Q'; 4000]);
+        line.extend(b"\r\n");
+        let mut reader = ReplyReader::new();
+        reader.set_max_line(crate::protocol::MAX_AUTH_LINE);
+        let out = read_all(&mut reader, &line);
+        let ReplyStatus::Complete(reply) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(reply.lines[0].len(), 4000);
+        reader.set_max_line(MAX_REPLY_LINE);
+        assert_eq!(reader.max_line(), MAX_REPLY_LINE);
+        assert!(matches!(
+            read_all(&mut reader, &line)[0],
+            ReplyStatus::Malformed(_)
+        ));
     }
 
     #[test]

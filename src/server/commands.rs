@@ -30,11 +30,10 @@ impl Server {
             ),
             Command::Help { .. } => self.help(),
             Command::Etrn { argument } => self.etrn(&argument),
-            Command::Auth { .. } => self.reply(
-                ReplyKind::NotImplemented,
-                "Error: authentication not enabled",
-                "This server did not offer AUTH in its EHLO reply (RFC 4954 §4).",
-            ),
+            Command::Auth {
+                mechanism,
+                initial_response,
+            } => self.auth_command(&mechanism, initial_response.as_deref()),
             Command::StartTls => self.reply(
                 ReplyKind::NotImplemented,
                 "Error: STARTTLS not offered",
@@ -112,23 +111,25 @@ impl Server {
     fn ehlo_lines(&self, domain: &str) -> Vec<String> {
         let switches = &self.config.extensions;
         let mut lines = vec![format!("{} Hello {domain}", self.config.hostname)];
+        let auth = self
+            .config
+            .auth
+            .advertised()
+            .filter(|_| self.config.offers_auth());
         let offered = [
-            (switches.pipelining, Extension::Pipelining),
-            (switches.size, Extension::Size(self.config.max_message_size)),
-            (switches.vrfy, Extension::Vrfy),
-            (switches.etrn, Extension::Etrn),
-            (
-                switches.enhanced_status_codes,
-                Extension::EnhancedStatusCodes,
-            ),
-            (switches.eight_bit_mime, Extension::EightBitMime),
+            switches.pipelining.then_some(Extension::Pipelining),
+            switches
+                .size
+                .then_some(Extension::Size(self.config.max_message_size)),
+            switches.vrfy.then_some(Extension::Vrfy),
+            switches.etrn.then_some(Extension::Etrn),
+            auth,
+            switches
+                .enhanced_status_codes
+                .then_some(Extension::EnhancedStatusCodes),
+            switches.eight_bit_mime.then_some(Extension::EightBitMime),
         ];
-        lines.extend(
-            offered
-                .into_iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, extension)| extension.to_string()),
-        );
+        lines.extend(offered.into_iter().flatten().map(|e| e.to_string()));
         lines
     }
 

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::auth::AuthPolicy;
+
 /// Which extensions the EHLO reply lists. Each can be switched off so a learner can see
 /// what an older server does.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +26,9 @@ pub struct ExtensionSwitches {
     pub vrfy: bool,
     /// RFC 1985.
     pub etrn: bool,
+    /// RFC 4954: list `AUTH` with [`ServerConfig::auth`]'s mechanisms and answer the
+    /// AUTH command. Off (or no mechanism enabled) → AUTH is not listed and gets 502.
+    pub auth: bool,
 }
 
 impl Default for ExtensionSwitches {
@@ -35,6 +40,7 @@ impl Default for ExtensionSwitches {
             enhanced_status_codes: true,
             vrfy: false,
             etrn: false,
+            auth: true,
         }
     }
 }
@@ -154,6 +160,9 @@ pub struct ServerConfig {
     pub strictness: Strictness,
     /// Relay for anyone: the misconfiguration spammers look for, for demonstration only.
     pub open_relay: bool,
+    /// SMTP AUTH (RFC 4954): mechanisms, users, the plaintext policy, DIGEST-MD5 realm
+    /// and digest-uri aliases. Listed only when `extensions.auth` is on.
+    pub auth: AuthPolicy,
 }
 
 impl Default for ServerConfig {
@@ -172,6 +181,7 @@ impl Default for ServerConfig {
             idle_timeout_ms: 5 * crate::time::MINUTE,
             strictness: Strictness::default(),
             open_relay: false,
+            auth: AuthPolicy::default(),
         }
     }
 }
@@ -194,6 +204,12 @@ impl ServerConfig {
     /// True when EHLO is answered with extensions.
     pub fn speaks_esmtp(&self) -> bool {
         self.ehlo_mode == EhloMode::Esmtp
+    }
+
+    /// True when this server lists AUTH in its EHLO reply and answers the command: the
+    /// switch is on, a mechanism is enabled and the server speaks ESMTP.
+    pub fn offers_auth(&self) -> bool {
+        self.extensions.auth && !self.auth.mechanisms.is_empty() && self.speaks_esmtp()
     }
 
     /// True when replies carry enhanced status codes: the switch is on and the server

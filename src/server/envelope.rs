@@ -46,6 +46,16 @@ impl Server {
                 return;
             }
         }
+        if let Some(value) = read.auth.clone() {
+            if let Err(explanation) = self.read_submitter(&value) {
+                self.reply(
+                    ReplyKind::SyntaxError,
+                    "Error: AUTH= is not valid xtext",
+                    explanation,
+                );
+                return;
+            }
+        }
         self.transition(Trigger::Mail);
         let explanation = mail_explanation(&from, &read);
         self.transaction = Transaction {

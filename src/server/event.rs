@@ -5,6 +5,9 @@ use serde::Serialize;
 use super::delivery::Destination;
 use super::state::State;
 use crate::protocol::{Command, Reply, ReplyKind};
+use crate::sasl::trace::TraceEntry;
+use crate::sasl::xtext::AuthParameter;
+use crate::sasl::Mechanism;
 
 /// A server event: what happened, with its explanation (see [`crate::event::Event`]).
 pub type ServerEvent = crate::event::Event<ServerEventKind>;
@@ -75,6 +78,31 @@ pub enum ServerEventKind {
         command: ReversalCommand,
         /// The domains whose mail goes to the peer.
         domains: Vec<String>,
+    },
+    /// What the SASL mechanism computed and checked during one AUTH step, in order:
+    /// the same shape as the client's `ClientEventKind::SaslTrace`, so the page draws
+    /// both sides with one renderer.
+    SaslTrace {
+        /// The mechanism in use.
+        mechanism: Mechanism,
+        /// The entries of this step.
+        entries: Vec<TraceEntry>,
+    },
+    /// AUTH succeeded (235): relaying is allowed and Received says ESMTPA.
+    Authenticated {
+        /// The identity whose password was checked.
+        authcid: String,
+        /// The identity the client acts as, when it asked for another one.
+        authzid: Option<String>,
+        /// The mechanism used.
+        mechanism: Mechanism,
+    },
+    /// MAIL FROM carried `AUTH=` (RFC 4954 §5), decoded from xtext.
+    SubmitterDeclared {
+        /// `<>` or the decoded identity.
+        submitter: AuthParameter,
+        /// True when the client authenticated, so the server believes it.
+        trusted: bool,
     },
     /// The connection is closed; nothing more will be read.
     Closed,

@@ -4,6 +4,7 @@
 //! reads; [`state::TRANSITIONS`] is the state machine as data (the page draws it).
 
 pub mod auth;
+mod authenticate;
 mod commands;
 pub mod config;
 pub mod data;

@@ -61,6 +61,8 @@ pub struct Server {
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
     pub(super) authenticated: bool,
+    /// The AUTH exchange waiting for a client line, in [`State::Authenticating`].
+    pub(super) auth_exchange: Option<super::auth::ServerAuth>,
     pub(super) entropy: Entropy,
     pub(super) now: Millis,
     pub(super) last_activity: Millis,
@@ -87,6 +89,7 @@ impl Server {
             transaction: Transaction::default(),
             greeting: None,
             authenticated: false,
+            auth_exchange: None,
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
@@ -238,6 +241,10 @@ impl Server {
     }
 
     fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
+        if self.state == State::Authenticating {
+            self.auth_line(content, line);
+            return;
+        }
         if self.is_unoffered_pipelining() {
             let explanation = "The client sent a command before reading the previous reply, \
                 although PIPELINING was not offered; like Postfix (smtpd_forbid_unauth_pipelining) \

@@ -17,6 +17,9 @@ pub enum State {
     ExpectRcptOrData,
     /// After 354: reading message text until CRLF.CRLF.
     ReceivingData,
+    /// After a 334 challenge: every line is an AUTH response (base64 or `*`), not a
+    /// command, until the exchange ends (RFC 4954 §4).
+    Authenticating,
     /// Connection closed; nothing more is read.
     Closed,
 }
@@ -36,6 +39,10 @@ pub enum Trigger {
     EndOfData,
     /// RSET.
     Rset,
+    /// AUTH (or a response line) was answered with a 334 challenge.
+    AuthChallenge,
+    /// The AUTH exchange ended: 235, a failure reply, or `*` cancelled it.
+    AuthDone,
     /// QUIT, a 421 or a fatal error.
     Close,
 }
@@ -61,6 +68,7 @@ const OPEN: &[State] = &[
     ExpectRcpt,
     ExpectRcptOrData,
     ReceivingData,
+    Authenticating,
 ];
 const GREETED: &[State] = &[ExpectHello, ExpectMail, ExpectRcpt, ExpectRcptOrData];
 const AFTER_HELLO: &[State] = &[ExpectMail, ExpectRcpt, ExpectRcptOrData];
@@ -111,6 +119,24 @@ pub const TRANSITIONS: &[Transition] = &[
         rfc: "RFC 5321 §4.1.1.5",
     },
     Transition {
+        from: &[ExpectMail],
+        trigger: Trigger::AuthChallenge,
+        to: Authenticating,
+        rfc: "RFC 4954 §4",
+    },
+    Transition {
+        from: &[Authenticating],
+        trigger: Trigger::AuthChallenge,
+        to: Authenticating,
+        rfc: "RFC 4954 §4",
+    },
+    Transition {
+        from: &[Authenticating],
+        trigger: Trigger::AuthDone,
+        to: ExpectMail,
+        rfc: "RFC 4954 §6",
+    },
+    Transition {
         from: OPEN,
         trigger: Trigger::Close,
         to: Closed,
@@ -125,6 +151,7 @@ pub const STATES: &[State] = &[
     ExpectRcpt,
     ExpectRcptOrData,
     ReceivingData,
+    Authenticating,
     Closed,
 ];
 
@@ -160,5 +187,16 @@ mod tests {
             Some(ExpectMail)
         );
         assert_eq!(next_state(Closed, Trigger::Hello), None);
+        assert_eq!(
+            next_state(ExpectMail, Trigger::AuthChallenge),
+            Some(Authenticating)
+        );
+        assert_eq!(next_state(ExpectRcpt, Trigger::AuthChallenge), None);
+        assert_eq!(next_state(Authenticating, Trigger::Mail), None);
+        assert_eq!(
+            next_state(Authenticating, Trigger::AuthDone),
+            Some(ExpectMail)
+        );
+        assert_eq!(next_state(Authenticating, Trigger::Close), Some(Closed));
     }
 }

@@ -32,6 +32,9 @@ pub struct Script {
     pub rset: String,
     pub quit: String,
     pub other: String,
+    /// Replies to AUTH and to each continuation line after a 334, in order; once
+    /// used up, `other` answers.
+    pub auth: Vec<String>,
 }
 
 pub const POSTFIX_EHLO: &str = "250-mx.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250 CHUNKING\r\n";
@@ -49,6 +52,7 @@ impl Default for Script {
             rset: "250 2.0.0 Ok\r\n".into(),
             quit: "221 2.0.0 Bye\r\n".into(),
             other: "502 5.5.2 Error: command not recognized\r\n".into(),
+            auth: Vec::new(),
         }
     }
 }
@@ -101,9 +105,23 @@ struct Fake {
     rcpt_index: usize,
     commands: Vec<String>,
     messages: Vec<Vec<u8>>,
+    in_auth: bool,
+    auth_index: usize,
 }
 
 impl Fake {
+    fn next_auth_reply(&mut self) -> String {
+        let reply = self
+            .script
+            .auth
+            .get(self.auth_index)
+            .cloned()
+            .unwrap_or_else(|| self.script.other.clone());
+        self.auth_index += 1;
+        self.in_auth = reply.starts_with("334");
+        reply
+    }
+
     fn answer(&mut self, octets: &[u8]) -> String {
         self.buffer.extend_from_slice(octets);
         let mut out = String::new();
@@ -125,7 +143,9 @@ impl Fake {
             let text = String::from_utf8_lossy(line).into_owned();
             self.commands.push(text.clone());
             let upper = text.to_ascii_uppercase();
-            let reply = if upper.starts_with("EHLO ") {
+            let reply = if self.in_auth || upper.starts_with("AUTH ") {
+                self.next_auth_reply()
+            } else if upper.starts_with("EHLO ") {
                 self.script.ehlo.clone()
             } else if upper.starts_with("HELO ") {
                 self.script.helo.clone()
@@ -198,6 +218,8 @@ pub fn run(spec: ClientSpec, script: Script, split: Split) -> Run {
         rcpt_index: 0,
         commands: Vec::new(),
         messages: Vec::new(),
+        in_auth: false,
+        auth_index: 0,
     };
     let mut now = START;
     let mut sent = Vec::new();

@@ -104,13 +104,14 @@ class Served:
         shutil.rmtree(self.maildir, ignore_errors=True)
 
 
-def without_received(stored, helo):
-    """Checks our trace header is first and names the client's EHLO, then removes it."""
+def without_received(stored, helo, protocol="ESMTP"):
+    """Checks our trace header is first and names the client's EHLO and the protocol
+    (ESMTP, or ESMTPA after AUTH: RFC 3848), then removes it."""
     text = stored.decode("utf-8", errors="replace")
     check(text.startswith(f"Received: from {helo} ([127.0.0.1])\r\n"),
           f"first header is not our Received: {text[:120]!r}")
-    check(f"by {HOSTNAME} with ESMTP id " in text.split("\r\n\r\n", 1)[0],
-          "Received lacks 'by ... with ESMTP id'")
+    check(f"by {HOSTNAME} with {protocol} id " in text.split("\r\n\r\n", 1)[0],
+          f"Received lacks 'by ... with {protocol} id'")
     lines = stored.split(b"\r\n")
     rest = 1
     while rest < len(lines) and lines[rest][:1] in (b" ", b"\t"):
@@ -451,7 +452,8 @@ class Suite:
                 "--login-options", f"AUTH={mechanism}"]
         result = run(base + ["--user", f"{USER}:{PASSWORD}"])
         check(result.returncode == 0, f"curl exit {result.returncode}: {result.stderr!r}")
-        check(without_received(only_copy(self.served, to), "curl.example.net") == body, "body differs")
+        check(without_received(only_copy(self.served, to), "curl.example.net", "ESMTPA") == body,
+              "body differs")
         wrong = run(base + ["--user", f"{USER}:wrong"])
         check(wrong.returncode == 67, f"wrong password: curl exit {wrong.returncode} (67 = login denied)")
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use esmtp_playground::client::{ClientSpec, HelloMode, MessageSpec};
+use esmtp_playground::client::{AuthSpec, ClientSpec, HelloMode, MessageSpec};
 use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::send::{send, SendOptions};
 use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
@@ -50,7 +50,8 @@ struct ServeArgs {
     /// Server configuration as JSON (the same fields as the page's server settings).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// An account for AUTH, NAME:PASSWORD (repeatable).
+    /// An account for SMTP AUTH, NAME:PASSWORD (repeatable; replaces the configured
+    /// accounts).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<Credential>,
     /// A domain delivered locally (repeatable; replaces the configured list).
@@ -99,15 +100,22 @@ struct SendArgs {
     /// Greet with HELO instead of EHLO (no extensions).
     #[arg(long)]
     plain_helo: bool,
-    /// SASL mechanism for AUTH (PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5).
+    /// Authenticate with SMTP AUTH after EHLO: PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, or
+    /// "auto" for the strongest the server offers.
     #[arg(long, value_name = "MECH", requires_all = ["user", "password"])]
     auth: Option<String>,
-    /// AUTH user name.
+    /// AUTH user name (authcid).
     #[arg(long, requires = "auth")]
     user: Option<String>,
     /// AUTH password.
     #[arg(long, requires = "auth")]
     password: Option<String>,
+    /// AUTH: act as this identity (PLAIN, DIGEST-MD5 authzid).
+    #[arg(long, requires = "auth", value_name = "ID")]
+    authzid: Option<String>,
+    /// AUTH LOGIN: send the user name on the AUTH line (as Python's smtplib does).
+    #[arg(long, requires = "auth")]
+    login_initial_response: bool,
     /// Seconds to wait for the connection and for each reply.
     #[arg(long, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -155,6 +163,9 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     if !args.local_domains.is_empty() {
         config.local_domains = args.local_domains;
     }
+    if !args.users.is_empty() {
+        config.auth.users = args.users.into_iter().map(Into::into).collect();
+    }
     if let Some(seconds) = args.idle_timeout {
         config.idle_timeout_ms = seconds.saturating_mul(SECOND);
     }
@@ -162,7 +173,6 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     serve(ServeOptions {
         listen: args.listen,
         config,
-        users: args.users,
         maildir,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
     })?;
@@ -177,13 +187,7 @@ fn read_config(path: &std::path::Path) -> Result<ServerConfig, NativeError> {
 }
 
 fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
-    if let Some(mechanism) = &args.auth {
-        // TODO(lead, issue 4/5): build the client's AUTH spec from
-        // (mechanism, user, password) once the client engine speaks AUTH.
-        return Err(NativeError::Usage(format!(
-            "--auth {mechanism}: AUTH is not available yet in this build's client engine"
-        )));
-    }
+    let auth = auth_spec(&args);
     let body = match (&args.body_file, args.body) {
         (Some(path), _) => read_body(path)?,
         (None, Some(text)) => text,
@@ -206,6 +210,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
             body,
             ..MessageSpec::default()
         },
+        auth,
         ..defaults
     };
     let timeout = Duration::from_secs(args.timeout);
@@ -226,6 +231,33 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         eprintln!("esmtp-playground: send failed: {why}");
         Ok(ExitCode::from(1))
     }
+}
+
+/// The client's AUTH spec from `--auth`, `--user`, `--password`, `--authzid` and
+/// `--login-initial-response`. DIGEST-MD5's digest-uri names the host as given in
+/// `--server`, like swaks does (`smtp/127.0.0.1`).
+fn auth_spec(args: &SendArgs) -> Option<AuthSpec> {
+    let mechanism = args.auth.clone()?;
+    Some(AuthSpec {
+        mechanism,
+        user: args.user.clone().unwrap_or_default(),
+        password: args.password.clone().unwrap_or_default(),
+        authzid: args.authzid.clone(),
+        login_initial_response: args.login_initial_response,
+        server_name: Some(server_host(&args.server)),
+        ..AuthSpec::default()
+    })
+}
+
+/// `host` from `host:port`, `[v6]:port` or a bare host.
+fn server_host(server: &str) -> String {
+    let host = match server.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => server,
+    };
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned()
 }
 
 fn read_body(path: &std::path::Path) -> Result<String, NativeError> {

@@ -1,0 +1,181 @@
+//! The server session's SMTP AUTH (RFC 4954): the AUTH command, the `Authenticating`
+//! state in which every line is a SASL response instead of a command, and the `AUTH=`
+//! parameter of MAIL FROM. [`ServerAuth`] owns the SASL exchange; this file wires it into
+//! the session: the checks that come before it (503 before EHLO, when authenticated,
+//! inside a transaction), the state table moves, the longer line limit, the replies and
+//! the events (each step's SASL trace in the same shape as the client's).
+
+use super::auth::{
+    already_authenticated_reply, in_transaction_reply, line_too_long_reply, parse_auth_parameter,
+    AuthParameter, AuthStep, ServerAuth, MAX_AUTH_LINE,
+};
+use super::event::ServerEventKind;
+use super::session::Server;
+use super::state::{State, Trigger};
+use crate::protocol::{LineInfo, ReplyKind, MAX_COMMAND_LINE};
+
+const RFC_AUTH: &str = "RFC 4954 §4";
+
+impl Server {
+    /// `AUTH mechanism [initial-response]`.
+    pub(super) fn auth_command(&mut self, mechanism: &str, initial_response: Option<&str>) {
+        if !self.config.offers_auth() {
+            return self.reply(
+                ReplyKind::NotImplemented,
+                "Error: authentication not enabled",
+                "This server did not offer AUTH in its EHLO reply (RFC 4954 §4).",
+            );
+        }
+        if !self.ehlo_session() {
+            return self.reply(
+                ReplyKind::BadSequence,
+                "Error: send EHLO first",
+                "AUTH is an ESMTP extension: it may only follow an EHLO whose reply listed it \
+                 (RFC 4954 §4, RFC 5321 §4.1.1.1).",
+            );
+        }
+        if self.authenticated {
+            return self.send(
+                ReplyKind::BadSequence,
+                already_authenticated_reply(),
+                "Only one successful AUTH per session (RFC 4954 §4).".into(),
+            );
+        }
+        if self.state != State::ExpectMail {
+            return self.send(
+                ReplyKind::BadSequence,
+                in_transaction_reply(),
+                "AUTH is not permitted inside a mail transaction, between MAIL and the end of \
+                 data (RFC 4954 §4)."
+                    .into(),
+            );
+        }
+        let (exchange, step) = ServerAuth::start(
+            &self.config.auth,
+            &self.config.hostname,
+            mechanism,
+            initial_response,
+            self.now,
+            &mut self.entropy,
+        );
+        self.auth_exchange = Some(exchange);
+        self.after_auth_step(step);
+    }
+
+    /// One line while [`State::Authenticating`]: a base64 response or `*`, read with
+    /// the 12288-octet limit of RFC 4954 §4 instead of the 512 of a command.
+    pub(super) fn auth_line(&mut self, content: &[u8], line: LineInfo) {
+        let step = match self.auth_exchange.as_mut() {
+            Some(_) if line.overflowed => AuthStep::Failed {
+                kind: ReplyKind::AuthLineTooLong,
+                reply: line_too_long_reply(),
+                explanation: format!(
+                    "The response line was {} octets; AUTH lines may be at most {MAX_AUTH_LINE} \
+                     including CRLF. The exchange is over.",
+                    line.wire_len
+                ),
+                rfc: RFC_AUTH,
+            },
+            Some(exchange) => exchange.respond(content),
+            None => {
+                // Cannot happen (the state and the exchange move together); recover.
+                self.finish_auth_exchange();
+                return;
+            }
+        };
+        self.after_auth_step(step);
+    }
+
+    fn after_auth_step(&mut self, step: AuthStep) {
+        self.emit_sasl_trace();
+        let kind = match &step {
+            AuthStep::Challenge { .. } => ReplyKind::AuthContinue,
+            AuthStep::Succeeded {
+                user, mechanism, ..
+            } => {
+                self.authenticated = true;
+                self.emit(
+                    ServerEventKind::Authenticated {
+                        authcid: user.authcid.clone(),
+                        authzid: user.authzid.clone(),
+                        mechanism: *mechanism,
+                    },
+                    format!(
+                        "{} is authenticated: relaying is allowed and Received will say ESMTPA.",
+                        user.authcid
+                    ),
+                    "RFC 4954 §6",
+                );
+                ReplyKind::AuthSucceeded
+            }
+            AuthStep::Failed { kind, .. } => *kind,
+        };
+        let finished = step.is_finished();
+        let rfc = step.rfc();
+        let explanation = format!("{} ({rfc}).", step.explanation());
+        let reply = step.reply().clone();
+        self.send(kind, reply, explanation);
+        if finished {
+            self.finish_auth_exchange();
+        } else if self.transition(Trigger::AuthChallenge) {
+            self.lines.set_limit(MAX_AUTH_LINE);
+        }
+    }
+
+    fn finish_auth_exchange(&mut self) {
+        self.auth_exchange = None;
+        self.lines.set_limit(MAX_COMMAND_LINE);
+        if self.state == State::Authenticating {
+            self.transition(Trigger::AuthDone);
+        }
+    }
+
+    fn emit_sasl_trace(&mut self) {
+        let Some(exchange) = self.auth_exchange.as_mut() else {
+            return;
+        };
+        let entries = exchange.take_trace();
+        let Some(mechanism) = exchange.mechanism() else {
+            return;
+        };
+        if entries.is_empty() {
+            return;
+        }
+        let labels: Vec<&str> = entries.iter().map(|entry| entry.label.as_str()).collect();
+        let explanation = format!("{mechanism} ({}): {}.", mechanism.rfc(), labels.join(", "));
+        self.emit(
+            ServerEventKind::SaslTrace { mechanism, entries },
+            explanation,
+            RFC_AUTH,
+        );
+    }
+
+    /// `AUTH=` on MAIL FROM (RFC 4954 §5), decoded from xtext. Only an authenticated
+    /// client is trusted to name the original submitter; otherwise the server must act
+    /// as if `AUTH=<>` had been sent. `Err` holds the explanation of a 501.
+    pub(super) fn read_submitter(&mut self, value: &str) -> Result<(), String> {
+        let submitter = parse_auth_parameter(value).map_err(|error| {
+            format!("AUTH={value} is not valid xtext ({error}) (RFC 4954 §5, RFC 3461 §4).")
+        })?;
+        let trusted = self.authenticated;
+        let explanation = match (&submitter, trusted) {
+            (AuthParameter::Unknown, _) => {
+                "AUTH=<>: the original submitter is unknown (RFC 4954 §5).".to_owned()
+            }
+            (AuthParameter::Identity(who), true) => format!(
+                "AUTH={value} decodes to {who}: the authenticated client vouches for the \
+                 original submitter, which is passed on when relaying (RFC 4954 §5)."
+            ),
+            (AuthParameter::Identity(who), false) => format!(
+                "AUTH={value} decodes to {who}, but the client has not authenticated, so the \
+                 server acts as if AUTH=<> had been sent (RFC 4954 §5)."
+            ),
+        };
+        self.emit(
+            ServerEventKind::SubmitterDeclared { submitter, trusted },
+            explanation,
+            "RFC 4954 §5",
+        );
+        Ok(())
+    }
+}
