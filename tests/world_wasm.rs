@@ -62,6 +62,7 @@ fn presets_are_listed_with_explanations() {
         "etrn",
         "etrn-nothing-waiting",
         "turn-refused",
+        "atrn",
         "turn-hijack",
         "pop-before-smtp",
     ] {
@@ -130,6 +131,19 @@ fn pop_before_smtp_denies_allows_then_denies() {
     assert!(pop
         .iter()
         .any(|line| line == "laptop.example.net: PASS wonderland"));
+}
+
+#[wasm_bindgen_test]
+fn atrn_turns_the_connection_around_after_auth() {
+    let timeline = run_world(JsValue::from_str("atrn")).unwrap();
+    let third = array(get(&timeline, "connections")).get(2);
+    assert!(get(&third, "reversedAt").as_f64().is_some());
+    assert!(transcript(&timeline, 2)
+        .contains(&"mx.isp.example: 530 5.7.0 Authentication required".to_owned()));
+    assert_eq!(
+        mailbox_len(&timeline, "mail.dialup.example", "bob@dialup.example"),
+        1
+    );
 }
 
 #[wasm_bindgen_test]

@@ -124,6 +124,15 @@ reply_table! {
     /// 250 to TURN in legacy mode: the roles reverse.
     TurnAccepted => 250, e(2, 0, 0), "OK, turning around", "RFC 821 §4.1.1",
         "The server becomes the client on this connection and sends the mail held for the domain the client named in HELO/EHLO.";
+    /// 250 to ATRN: the roles reverse.
+    AtrnReversing => 250, e(2, 0, 0), "OK, now reversing the connection", "RFC 2645 §4.2",
+        "The authenticated client's mail is waiting: the server becomes the client on this connection and sends it.";
+    /// 450 to ATRN: a requested domain is not the client's.
+    AtrnRefused => 450, e(4, 7, 1), "ATRN request refused", "RFC 2645 §4.2",
+        "The client asked for a domain its account is not authorised to collect.";
+    /// 453 to ATRN: nothing queued.
+    AtrnNoMail => 453, e(4, 3, 0), "You have no mail", "RFC 2645 §4.2",
+        "Nothing is queued for the client's domains, so the connection is not reversed.";
     /// 253 to ETRN: n messages queued, delivery started.
     EtrnPendingStarted => 253, e(2, 0, 0), "pending messages for node started", "RFC 1985 §5",
         "The server says how many queued messages it now starts delivering.";

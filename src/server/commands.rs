@@ -41,11 +41,7 @@ impl Server {
             ),
             Command::Obsolete { which } => self.obsolete(which),
             Command::Turn => self.turn(),
-            Command::Atrn { .. } => self.reply(
-                ReplyKind::NotImplemented,
-                "Error: ATRN is not implemented",
-                "ATRN (RFC 2645) is for on-demand relay servers; this one is not.",
-            ),
+            Command::Atrn { domains } => self.atrn(&domains),
         }
     }
 
@@ -123,6 +119,7 @@ impl Server {
                 .then_some(Extension::Size(self.config.max_message_size)),
             switches.vrfy.then_some(Extension::Vrfy),
             switches.etrn.then_some(Extension::Etrn),
+            self.host.atrn.enabled.then_some(Extension::Atrn),
             auth,
             switches
                 .enhanced_status_codes

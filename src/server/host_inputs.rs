@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::atrn::AtrnPolicy;
 use super::etrn::EtrnPolicy;
 
 /// The host's own answer to "may this client relay?", decided outside SMTP (e.g.
@@ -38,6 +39,9 @@ pub struct HostInputs {
     /// Answer TURN as RFC 821 did (roles reverse for whoever claims a domain) instead
     /// of 502 (RFC 5321 Appendix F.1). For demonstrating the hole only.
     pub legacy_turn: bool,
+    /// On-Demand Mail Relay: whether ATRN is offered and which domains each account
+    /// may collect.
+    pub atrn: AtrnPolicy,
     /// The host's relay decision for this client, if it makes one.
     pub relay_check: Option<RelayCheck>,
 }

@@ -3,6 +3,7 @@
 //! [`Server`] runs one session; [`ServerConfig`] says what it offers and how strictly it
 //! reads; [`state::TRANSITIONS`] is the state machine as data (the page draws it).
 
+pub mod atrn;
 pub mod auth;
 mod authenticate;
 mod commands;
@@ -18,6 +19,7 @@ pub mod session;
 pub mod state;
 mod turn;
 
+pub use atrn::{AtrnAccount, AtrnPolicy};
 pub use config::{
     BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, Strictness,
     UndeclaredEightBitPolicy, UnofferedPipeliningPolicy,

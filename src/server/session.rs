@@ -61,6 +61,8 @@ pub struct Server {
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
     pub(super) authenticated: bool,
+    /// Who authenticated (the authzid when one was granted, else the authcid).
+    pub(super) identity: Option<String>,
     /// The AUTH exchange waiting for a client line, in [`State::Authenticating`].
     pub(super) auth_exchange: Option<super::auth::ServerAuth>,
     pub(super) entropy: Entropy,
@@ -89,6 +91,7 @@ impl Server {
             transaction: Transaction::default(),
             greeting: None,
             authenticated: false,
+            identity: None,
             auth_exchange: None,
             entropy: Entropy::from_seed(seed),
             now,

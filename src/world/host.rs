@@ -61,6 +61,7 @@ impl Host {
             outbound_queue,
             etrn: self.spec.etrn.clone(),
             legacy_turn: self.spec.legacy_turn,
+            atrn: self.spec.atrn.clone(),
             relay_check: self.relay_decision(peer, now).map(|decision| RelayCheck {
                 allowed: decision.allowed,
                 explanation: decision.explanation,

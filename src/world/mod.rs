@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::ClientSpec;
 use crate::pop3::{Pop3Config, DEFAULT_RELAY_WINDOW};
-use crate::server::{EtrnPolicy, ServerConfig};
+use crate::server::{AtrnPolicy, EtrnPolicy, ServerConfig};
 use crate::time::Millis;
 
 pub use crate::loopback::ScenarioError;
@@ -56,6 +56,8 @@ pub struct HostSpec {
     pub etrn: EtrnPolicy,
     /// Answer TURN as RFC 821 did (for showing the hole).
     pub legacy_turn: bool,
+    /// On-Demand Mail Relay (ATRN, RFC 2645): offered or not, and the accounts.
+    pub atrn: AtrnPolicy,
     /// Its POP3 server, if it runs one.
     pub pop3: Option<Pop3Config>,
     /// Let addresses that logged in to this host's POP3 server relay through its SMTP
@@ -75,6 +77,7 @@ impl Default for HostSpec {
             held_domains: Vec::new(),
             etrn: EtrnPolicy::default(),
             legacy_turn: false,
+            atrn: AtrnPolicy::default(),
             pop3: None,
             pop_before_smtp: false,
             relay_window_ms: DEFAULT_RELAY_WINDOW,

@@ -6,9 +6,11 @@
 use serde::Serialize;
 
 use super::{HostSpec, WorldScenario, WorldStep};
+use crate::client::auth::AuthSpec;
 use crate::client::{ClientSpec, MessageSpec, RawLine, Step};
 use crate::pop3::{Pop3Config, Pop3User};
-use crate::server::{EtrnGrant, EtrnPolicy, ServerConfig};
+use crate::sasl::UserCredential;
+use crate::server::{AtrnAccount, AtrnPolicy, EtrnGrant, EtrnPolicy, ServerConfig};
 use crate::time::MINUTE;
 
 /// A preset's name and what it shows, for the page's list.
@@ -76,6 +78,11 @@ const PRESETS: &[(&str, &str, Builder)] = &[
         "turn-hijack",
         "Legacy TURN: mail handed to whoever claims the domain",
         turn_hijack,
+    ),
+    (
+        "atrn",
+        "ATRN: authenticate, then the connection turns around (RFC 2645)",
+        atrn,
     ),
     (
         "pop-before-smtp",
@@ -362,6 +369,72 @@ fn pop_before_smtp() -> WorldScenario {
                 reason: "Alice goes to lunch; the relay window (30 minutes) closes".into(),
             },
             relay_attempt("Alice sends after the window closed: denied again"),
+        ],
+        ..WorldScenario::default()
+    }
+}
+
+const ODMR_USER: &str = "dialup";
+const ODMR_PASSWORD: &str = "odmr-secret";
+
+fn atrn() -> WorldScenario {
+    let mut isp = isp_host();
+    isp.label = "the ISP's mail exchanger and On-Demand Mail Relay server".into();
+    isp.atrn = AtrnPolicy {
+        enabled: true,
+        accounts: vec![AtrnAccount {
+            user: ODMR_USER.into(),
+            domains: vec!["dialup.example".into()],
+        }],
+    };
+    if let Some(config) = isp.smtp.as_mut() {
+        config.auth.users = vec![UserCredential {
+            name: ODMR_USER.into(),
+            password: ODMR_PASSWORD.into(),
+        }];
+    }
+    let mut authenticated = command_after_ehlo(CUSTOMER, "ATRN dialup.example");
+    authenticated.quit_after = Some(Step::Auth);
+    authenticated.raw_lines = vec![RawLine {
+        after: Step::Auth,
+        line: "ATRN dialup.example".into(),
+    }];
+    authenticated.auth = Some(AuthSpec {
+        user: ODMR_USER.into(),
+        password: ODMR_PASSWORD.into(),
+        ..AuthSpec::default()
+    });
+    WorldScenario {
+        name: "atrn".into(),
+        explanation: "ATRN (RFC 2645, On-Demand Mail Relay) is TURN made safe. The customer's \
+                      server first tries ATRN without logging in and gets 530: the ISP will not \
+                      hand over mail to a name. It reconnects, authenticates with AUTH as the \
+                      account that owns dialup.example, and sends ATRN dialup.example. The ISP \
+                      answers 250, the roles reverse on the same connection (the customer's \
+                      server greets with 220, the ISP says EHLO) and the queued mail flows \
+                      back. Unlike ETRN no second connection is needed, so it works for a \
+                      customer with no fixed address."
+            .into(),
+        hosts: vec![sender_host(), isp, customer_host()],
+        steps: vec![
+            send(
+                "bob@dialup.example",
+                "Minutes of Tuesday",
+                "Bob,\n\nthe minutes.\n\nAlice\n",
+            ),
+            line_down(1),
+            WorldStep::Smtp {
+                from: CUSTOMER.into(),
+                to: ISP.into(),
+                client: Box::new(command_after_ehlo(CUSTOMER, "ATRN dialup.example")),
+                purpose: "the customer tries ATRN without authenticating".into(),
+            },
+            WorldStep::Smtp {
+                from: CUSTOMER.into(),
+                to: ISP.into(),
+                client: Box::new(authenticated),
+                purpose: "the customer authenticates, then sends ATRN".into(),
+            },
         ],
         ..WorldScenario::default()
     }
