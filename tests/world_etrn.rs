@@ -238,16 +238,56 @@ fn a_client_without_a_grant_gets_459_and_hidden_counts_give_252() {
 }
 
 #[test]
-fn a_domain_with_no_reachable_server_keeps_its_mail() {
+fn a_domain_with_no_reachable_server_gets_458_and_keeps_its_mail() {
     let mut scenario = preset("etrn").unwrap();
     scenario.hosts[2].smtp.as_mut().unwrap().local_domains = vec!["elsewhere.example".into()];
     let timeline = run_world(&scenario).unwrap();
     assert_eq!(timeline.connections.len(), 3, "no flush connection");
+    assert!(final_replies(&timeline, 3, ISP)
+        .contains(&"458 4.3.0 Unable to queue messages for node dialup.example".to_owned()));
     assert_eq!(
         timeline.mailstore(ISP).queued_for("dialup.example").len(),
         2
     );
-    assert!(world_events(&timeline)
-        .iter()
-        .any(|(event, _)| matches!(event, WorldEvent::Problem { .. })));
+}
+
+#[test]
+fn the_flushed_mail_is_read_and_deleted_over_pop3() {
+    use esmtp_playground::pop3::{Pop3Config, Pop3User};
+    use esmtp_playground::world::{HostSpec, WorldStep};
+    let mut scenario = preset("etrn").unwrap();
+    scenario.hosts[2].pop3 = Some(Pop3Config {
+        hostname: CUSTOMER.into(),
+        users: vec![Pop3User::new("bob@dialup.example", "bobpw")],
+        ..Pop3Config::default()
+    });
+    scenario.hosts.push(HostSpec {
+        name: "bob-pc.dialup.example".into(),
+        address: "10.0.0.2".into(),
+        ..HostSpec::default()
+    });
+    scenario.steps.push(WorldStep::Pop3 {
+        from: "bob-pc.dialup.example".into(),
+        to: CUSTOMER.into(),
+        lines: [
+            "USER bob@dialup.example",
+            "PASS bobpw",
+            "RETR 1",
+            "DELE 1",
+            "QUIT",
+        ]
+        .map(String::from)
+        .to_vec(),
+        purpose: "Bob reads his mail".into(),
+    });
+    let timeline = run_world(&scenario).unwrap();
+    let pop = timeline.transcript(5);
+    assert!(pop.contains("Subject: Minutes of Tuesday"), "{pop}");
+    assert!(pop.contains(&format!("{CUSTOMER}: +OK")));
+    let customer = timeline.mailstore(CUSTOMER);
+    assert!(
+        customer.mailbox("bob@dialup.example").is_empty(),
+        "DELE + QUIT removed it"
+    );
+    assert_eq!(customer.mailbox("carol@dialup.example").len(), 1);
 }

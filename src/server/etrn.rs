@@ -194,6 +194,29 @@ impl Server {
             return;
         }
         let waiting = self.waiting_in(name, with_subdomains);
+        let unreachable: Vec<&str> = waiting
+            .iter()
+            .map(|(domain, _)| domain.as_str())
+            .filter(|domain| {
+                self.host
+                    .unreachable_domains
+                    .iter()
+                    .any(|u| u.eq_ignore_ascii_case(domain))
+            })
+            .collect();
+        if !waiting.is_empty() && unreachable.len() == waiting.len() {
+            let explanation = format!(
+                "{} Here: mail is waiting, but the server for {} cannot be reached now.",
+                ReplyKind::EtrnUnableToQueue.explanation(),
+                unreachable.join(", ")
+            );
+            self.reply(
+                ReplyKind::EtrnUnableToQueue,
+                format!("Unable to queue messages for node {argument}"),
+                explanation,
+            );
+            return;
+        }
         let pending = waiting
             .iter()
             .map(|(_, count)| *count)

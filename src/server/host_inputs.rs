@@ -32,6 +32,9 @@ pub struct HostInputs {
     /// until the domain's own server collects it (an ISP for dial-up customers; Postfix
     /// `relay_domains` with delivery deferred).
     pub held_domains: Vec<String>,
+    /// Held domains whose own server the host cannot reach now: ETRN for them gets 458
+    /// (RFC 1985 §5, "unable to queue messages for node").
+    pub unreachable_domains: Vec<String>,
     /// Messages waiting in the host's outbound queue now, per domain (lower-case).
     pub outbound_queue: BTreeMap<String, u64>,
     /// Who may flush which node with ETRN, and how the reply reads.

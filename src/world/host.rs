@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::HostSpec;
 use crate::client::RelayMessage;
 use crate::mailstore::{MailStore, StoredMessage};
-use crate::pop3::{Pop3Config, RelayDecision, RelayWindow};
+use crate::pop3::{Pop3Config, RelayDecision, RelayWindow, UpdateOutcome};
 use crate::server::{HostInputs, RelayCheck, ServerConfig};
 use crate::time::Millis;
 
@@ -59,6 +59,7 @@ impl Host {
         HostInputs {
             held_domains: self.spec.held_domains.clone(),
             outbound_queue,
+            unreachable_domains: Vec::new(),
             etrn: self.spec.etrn.clone(),
             legacy_turn: self.spec.legacy_turn,
             atrn: self.spec.atrn.clone(),
@@ -81,6 +82,30 @@ impl Host {
         Some(config)
     }
 
+    /// A POP3 session's UPDATE state removed messages: drop them from the store too.
+    /// Indices count the spec's fixed messages first, then the stored mailbox's (as
+    /// [`Host::pop3_config`] lists them); only stored messages can go.
+    pub fn apply_pop3_update(&mut self, outcome: &UpdateOutcome) -> usize {
+        let fixed = self
+            .spec
+            .pop3
+            .as_ref()
+            .and_then(|config| config.user(&outcome.user))
+            .map_or(0, |user| user.messages.len());
+        let key = mailbox_key(&outcome.user);
+        let Some(mailbox) = self.store.mailboxes.get_mut(&key) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for index in outcome.deleted.iter().rev() {
+            if let Some(stored) = index.checked_sub(fixed).filter(|i| *i < mailbox.len()) {
+                mailbox.remove(stored);
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Removes and returns every copy queued for `domains`.
     pub fn take_queued(&mut self, domains: &[String]) -> Vec<StoredMessage> {
         domains
@@ -99,6 +124,14 @@ impl Host {
                 .unwrap_or_default();
             self.store.outbound.entry(domain).or_default().push(copy);
         }
+    }
+}
+
+/// The store's key for a mailbox: the domain lower-cased, the local-part as is.
+fn mailbox_key(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
+        None => address.to_owned(),
     }
 }
 

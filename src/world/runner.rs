@@ -14,7 +14,7 @@ use super::{ScenarioError, WorldScenario, WorldStep, MAX_CONNECTIONS};
 use crate::client::{Client, ClientEvent, ClientSpec, Step};
 use crate::loopback::{exchange, Direction, Endpoint, ExchangeEnd, LinkObserver};
 use crate::mailstore::StoredMessage;
-use crate::pop3::{Pop3EventKind, Pop3Server};
+use crate::pop3::{Pop3EventKind, Pop3Server, UpdateOutcome};
 use crate::server::{Delivery, Peer, ReversalCommand, Server, ServerEventKind};
 use crate::time::{Millis, MINUTE};
 
@@ -58,6 +58,7 @@ struct Collected {
     flushes: Vec<Vec<String>>,
     reversal: Option<(ReversalCommand, Vec<String>)>,
     logins: Vec<String>,
+    pop3_updates: Vec<UpdateOutcome>,
 }
 
 /// An engine whose events the world records.
@@ -132,8 +133,12 @@ impl Drain for Pop3Server {
         collected: &mut Collected,
     ) {
         while let Some(event) = self.poll_event() {
-            if let Pop3EventKind::LoggedIn { address, .. } = &event.kind {
-                collected.logins.push(address.clone());
+            match &event.kind {
+                Pop3EventKind::LoggedIn { address, .. } => collected.logins.push(address.clone()),
+                Pop3EventKind::MaildropUpdated { outcome } => {
+                    collected.pop3_updates.push(outcome.clone());
+                }
+                _ => {}
             }
             entries.push(WorldEntry::Pop3Server {
                 connection,
@@ -364,6 +369,21 @@ impl World {
         recorder.collected
     }
 
+    /// The domains among `held` that no other host's server delivers: the holder
+    /// cannot pass their mail on.
+    fn unreachable(&self, holder: usize, held: &[String]) -> Vec<String> {
+        held.iter()
+            .filter(|domain| {
+                !self
+                    .hosts
+                    .iter()
+                    .enumerate()
+                    .any(|(index, host)| index != holder && host.serves(domain))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// A new SMTP server session on `host` for a client at `peer`, told what the host
     /// knows; `None` when the host runs no SMTP server.
     fn smtp_server(&mut self, host: usize, peer: usize, id: ConnectionId) -> Option<Server> {
@@ -372,7 +392,8 @@ impl World {
         let seed = self.seed_for(id);
         let target = self.hosts.get(host)?;
         let config = target.smtp()?.clone();
-        let inputs = target.server_inputs(&peer_address, now);
+        let mut inputs = target.server_inputs(&peer_address, now);
+        inputs.unreachable_domains = self.unreachable(host, &inputs.held_domains);
         let decision = target.relay_decision(&peer_address, now);
         let name = target.name().to_owned();
         if let Some(decision) = decision {
@@ -514,10 +535,8 @@ impl World {
             match target {
                 Some(index) => by_target.entry(index).or_default().push(domain.clone()),
                 None => {
-                    let what = format!(
-                        "No server for {domain} is reachable; its mail stays queued (ETRN reply \
-                         458 would have been more honest, but the host learns this only now)."
-                    );
+                    let what =
+                        format!("No server for {domain} is reachable; its mail stays queued.");
                     self.note(
                         Some(trigger),
                         WorldEvent::Problem { what: what.clone() },
@@ -678,6 +697,11 @@ impl World {
         let collected = self.leg(id, from, to, &mut client, &mut server);
         for address in collected.logins {
             self.open_relay_window(to, &address, id);
+        }
+        for outcome in collected.pop3_updates {
+            if let Some(host) = self.hosts.get_mut(to) {
+                host.apply_pop3_update(&outcome);
+            }
         }
         self.close(id);
     }
