@@ -17,6 +17,7 @@
 mod host;
 pub mod line_client;
 pub mod presets;
+mod recorder;
 mod runner;
 pub mod timeline;
 

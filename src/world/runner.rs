@@ -1,21 +1,23 @@
 //! Plays a [`WorldScenario`]: each step opens a connection between two hosts and runs
 //! their engines over [`exchange`] on the shared clock; what the engines report
-//! (deliveries, ETRN flush requests, TURN reversals, POP3 logins) is acted on here.
+//! (see [`super::recorder`]) is acted on here: deliveries filed, queues flushed over
+//! new connections, roles reversed, relay windows opened.
 
 use std::collections::BTreeMap;
 
 use super::host::{batch, Host};
 use super::line_client::LineClient;
+use super::recorder::{Collected, Drain, LegRecorder};
 use super::timeline::{
     ConnectionId, ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, WorldEntry,
     WorldEvent, WorldTimeline,
 };
 use super::{ScenarioError, WorldScenario, WorldStep, MAX_CONNECTIONS};
-use crate::client::{Client, ClientEvent, ClientSpec, Step};
-use crate::loopback::{exchange, Direction, Endpoint, ExchangeEnd, LinkObserver};
+use crate::client::{Client, ClientSpec, Step};
+use crate::loopback::{exchange, Endpoint, ExchangeEnd};
 use crate::mailstore::StoredMessage;
-use crate::pop3::{Pop3EventKind, Pop3Server, UpdateOutcome};
-use crate::server::{Delivery, Peer, ReversalCommand, Server, ServerEventKind};
+use crate::pop3::Pop3Server;
+use crate::server::{Delivery, Peer, ReversalCommand, Server};
 use crate::time::{Millis, MINUTE};
 
 /// Runs the scenario to the end of its script (and every connection it triggers).
@@ -49,151 +51,6 @@ pub fn run_world(scenario: &WorldScenario) -> Result<WorldTimeline, ScenarioErro
         }
     }
     Ok(world.finish(scenario))
-}
-
-/// What the engines of one leg reported, besides what goes in the timeline.
-#[derive(Default)]
-struct Collected {
-    deliveries: Vec<Delivery>,
-    flushes: Vec<Vec<String>>,
-    reversal: Option<(ReversalCommand, Vec<String>)>,
-    logins: Vec<String>,
-    pop3_updates: Vec<UpdateOutcome>,
-}
-
-/// An engine whose events the world records.
-trait Drain {
-    fn drain_into(
-        &mut self,
-        connection: ConnectionId,
-        host: &str,
-        entries: &mut Vec<WorldEntry>,
-        collected: &mut Collected,
-    );
-}
-
-impl Drain for Client {
-    fn drain_into(
-        &mut self,
-        connection: ConnectionId,
-        host: &str,
-        entries: &mut Vec<WorldEntry>,
-        _: &mut Collected,
-    ) {
-        while let Some(event) = self.poll_event() {
-            entries.push(client_entry(connection, host, event));
-        }
-    }
-}
-
-fn client_entry(connection: ConnectionId, host: &str, event: ClientEvent) -> WorldEntry {
-    WorldEntry::SmtpClient {
-        connection,
-        host: host.to_owned(),
-        event,
-    }
-}
-
-impl Drain for Server {
-    fn drain_into(
-        &mut self,
-        connection: ConnectionId,
-        host: &str,
-        entries: &mut Vec<WorldEntry>,
-        collected: &mut Collected,
-    ) {
-        while let Some(event) = self.poll_event() {
-            match &event.kind {
-                ServerEventKind::FlushRequested { domains } => {
-                    collected.flushes.push(domains.clone());
-                }
-                ServerEventKind::RolesReversed { command, domains } => {
-                    collected.reversal = Some((*command, domains.clone()));
-                }
-                _ => {}
-            }
-            entries.push(WorldEntry::SmtpServer {
-                connection,
-                host: host.to_owned(),
-                event,
-            });
-        }
-        while let Some(delivery) = self.poll_delivery() {
-            collected.deliveries.push(delivery);
-        }
-    }
-}
-
-impl Drain for Pop3Server {
-    fn drain_into(
-        &mut self,
-        connection: ConnectionId,
-        host: &str,
-        entries: &mut Vec<WorldEntry>,
-        collected: &mut Collected,
-    ) {
-        while let Some(event) = self.poll_event() {
-            match &event.kind {
-                Pop3EventKind::LoggedIn { address, .. } => collected.logins.push(address.clone()),
-                Pop3EventKind::MaildropUpdated { outcome } => {
-                    collected.pop3_updates.push(outcome.clone());
-                }
-                _ => {}
-            }
-            entries.push(WorldEntry::Pop3Server {
-                connection,
-                host: host.to_owned(),
-                event,
-            });
-        }
-    }
-}
-
-impl Drain for LineClient {
-    fn drain_into(&mut self, _: ConnectionId, _: &str, _: &mut Vec<WorldEntry>, _: &mut Collected) {
-    }
-}
-
-/// Records one leg of a connection: bytes with their hosts, events, and what the
-/// world must act on. Stops the leg when the roles reverse.
-struct LegRecorder<'a> {
-    connection: ConnectionId,
-    client_host: String,
-    server_host: String,
-    entries: &'a mut Vec<WorldEntry>,
-    collected: Collected,
-}
-
-impl<C: Drain, S: Drain> LinkObserver<C, S> for LegRecorder<'_> {
-    fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
-        let (from, to) = match direction {
-            Direction::ClientToServer => (&self.client_host, &self.server_host),
-            Direction::ServerToClient => (&self.server_host, &self.client_host),
-        };
-        self.entries.push(WorldEntry::Bytes {
-            connection: self.connection,
-            at,
-            from: from.clone(),
-            to: to.clone(),
-            octets: octets.to_vec(),
-        });
-    }
-
-    fn drain(&mut self, client: &mut C, server: &mut S) -> bool {
-        client.drain_into(
-            self.connection,
-            &self.client_host,
-            self.entries,
-            &mut self.collected,
-        );
-        server.drain_into(
-            self.connection,
-            &self.server_host,
-            self.entries,
-            &mut self.collected,
-        );
-        self.collected.reversal.is_none()
-    }
 }
 
 struct World {
