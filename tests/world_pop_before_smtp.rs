@@ -17,10 +17,25 @@ fn rcpt_reply(timeline: &esmtp_playground::world::WorldTimeline, connection: u32
         .unwrap()
 }
 
+/// The reply to the RCPT for `address` on `connection`: the line after the client's
+/// `RCPT TO:<address>` among the server's final replies, in order.
+fn rcpt_reply_to(
+    timeline: &esmtp_playground::world::WorldTimeline,
+    connection: u32,
+    address: &str,
+) -> String {
+    let replies = final_replies(timeline, connection, ISP);
+    assert!(timeline
+        .transcript(connection)
+        .contains(&format!("RCPT TO:<{address}>")));
+    // Greeting, EHLO, MAIL, then RCPT.
+    replies[3].clone()
+}
+
 #[test]
 fn relay_follows_the_pop3_login_window() {
     let timeline = run_world(&preset("pop-before-smtp").unwrap()).unwrap();
-    assert_eq!(timeline.connections.len(), 4);
+    assert_eq!(timeline.connections.len(), 5);
 
     assert_eq!(
         rcpt_reply(&timeline, 1),
@@ -48,20 +63,29 @@ fn relay_follows_the_pop3_login_window() {
     assert_eq!(rcpt_reply(&timeline, 3), "250 2.1.5 Ok");
     let allowed = reply_explanation(&timeline, 3, "250 2.1.5");
     assert!(allowed.contains("logged in to POP3 recently"), "{allowed}");
+
+    // Another guest behind the same NAT address relays too: the window is the
+    // address's, not Alice's.
+    assert_eq!(timeline.connections[3].from, "guest-pc.hotel.example");
+    assert_eq!(
+        rcpt_reply_to(&timeline, 4, "victim@elsewhere.example"),
+        "250 2.1.5 Ok"
+    );
     assert_eq!(
         timeline
             .mailstore(ISP)
             .queued_for("elsewhere.example")
             .len(),
-        1
+        2,
+        "Alice's message and the stranger's spam"
     );
 
-    assert!(timeline.connections[3].opened_at >= until);
+    assert!(timeline.connections[4].opened_at >= until);
     assert_eq!(
-        rcpt_reply(&timeline, 4),
+        rcpt_reply(&timeline, 5),
         "550 5.7.1 <friend@elsewhere.example>: Relay access denied"
     );
-    let expired = reply_explanation(&timeline, 4, "550 5.7.1");
+    let expired = reply_explanation(&timeline, 5, "550 5.7.1");
     assert!(expired.contains("window ended"), "{expired}");
     assert!(expired.contains("forges it relays too"), "{expired}");
     assert_eq!(
@@ -69,8 +93,8 @@ fn relay_follows_the_pop3_login_window() {
             .mailstore(ISP)
             .queued_for("elsewhere.example")
             .len(),
-        1,
-        "only the message sent inside the window was taken"
+        2,
+        "nothing was taken after the window closed"
     );
 }
 

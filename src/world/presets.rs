@@ -32,6 +32,9 @@ const CUSTOMER_ADDRESS: &str = "203.0.113.20";
 const ATTACKER: &str = "attacker.example.net";
 const LAPTOP: &str = "laptop.example.net";
 const POP_ISP: &str = "mail.isp.example";
+const NEIGHBOUR: &str = "guest-pc.hotel.example";
+/// The hotel's one public address: every guest's connections come from it (NAT).
+const HOTEL_ADDRESS: &str = "198.51.100.77";
 
 /// The presets, in the order the page lists them.
 pub fn presets() -> Vec<PresetInfo> {
@@ -322,7 +325,13 @@ fn pop_before_smtp() -> WorldScenario {
     let laptop = HostSpec {
         name: LAPTOP.into(),
         label: "Alice's laptop, on a hotel network".into(),
-        address: "198.51.100.77".into(),
+        address: HOTEL_ADDRESS.into(),
+        ..HostSpec::default()
+    };
+    let neighbour = HostSpec {
+        name: NEIGHBOUR.into(),
+        label: "another guest's PC, same hotel, same public address".into(),
+        address: HOTEL_ADDRESS.into(),
         ..HostSpec::default()
     };
     let isp = HostSpec {
@@ -344,12 +353,13 @@ fn pop_before_smtp() -> WorldScenario {
                       the ISP is refused (550 5.7.1): her hotel address is not the ISP's, and \
                       this server has no SMTP AUTH. She checks her mail over POP3; the login \
                       opens a 30-minute window in which her address may relay, so the second \
-                      try is accepted. 31 minutes later the window has closed and relaying is \
+                      try is accepted. So is a stranger's spam from another PC in the same \
+                      hotel: behind the NAT it has the same address. 31 minutes later the window has closed and relaying is \
                       denied again. The server trusts the source address alone: anyone behind \
                       the same hotel NAT, or anyone forging the address, relays too. SMTP AUTH \
                       (RFC 4954) authenticates the session itself and replaced the scheme."
             .into(),
-        hosts: vec![laptop, isp],
+        hosts: vec![laptop, isp, neighbour],
         steps: vec![
             relay_attempt("Alice sends before checking her mail: relaying is denied"),
             WorldStep::Pop3 {
@@ -364,6 +374,23 @@ fn pop_before_smtp() -> WorldScenario {
                 purpose: "Alice checks her mail; the login opens the relay window".into(),
             },
             relay_attempt("Alice sends again within the window: relaying is allowed"),
+            WorldStep::Smtp {
+                from: NEIGHBOUR.into(),
+                to: POP_ISP.into(),
+                client: Box::new(ClientSpec {
+                    message: MessageSpec {
+                        from: "winner@lottery.example".into(),
+                        to: vec!["victim@elsewhere.example".into()],
+                        subject: "You have won".into(),
+                        body: "Send your bank details.\n".into(),
+                        ..MessageSpec::default()
+                    },
+                    ..ClientSpec::default()
+                }),
+                purpose: "another hotel guest, behind the same NAT address, relays spam: the \
+                          window belongs to an address, not to Alice"
+                    .into(),
+            },
             WorldStep::Wait {
                 ms: 31 * MINUTE,
                 reason: "Alice goes to lunch; the relay window (30 minutes) closes".into(),
