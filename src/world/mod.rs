@@ -13,6 +13,34 @@
 //! customer's server; TURN reverses the roles on the same connection.
 //! Deterministic: the same scenario (seed and start time included) gives the same
 //! timeline.
+//!
+//! A scenario as JSON (every field optional; see [`mod@presets`] for whole examples):
+//!
+//! ```json
+//! {
+//!   "name": "custom", "startTime": 1795856400000, "seed": 2026, "latencyMs": 40,
+//!   "hosts": [
+//!     { "name": "mx.isp.example", "address": "192.0.2.25",
+//!       "smtp": { "hostname": "mx.isp.example", "localDomains": ["isp.example"],
+//!                 "extensions": { "etrn": true } },
+//!       "heldDomains": ["dialup.example"],
+//!       "etrn": { "grants": [{ "client": "203.0.113.20", "nodes": ["dialup.example"] }],
+//!                 "hideCounts": false },
+//!       "legacyTurn": false,
+//!       "atrn": { "enabled": false, "accounts": [] },
+//!       "pop3": null, "popBeforeSmtp": false, "relayWindowMs": 1800000 }
+//!   ],
+//!   "steps": [
+//!     { "type": "smtp", "from": "mail.dialup.example", "to": "mx.isp.example",
+//!       "client": { "quitAfter": "ehlo",
+//!                   "rawLines": [{ "after": "ehlo", "line": "ETRN dialup.example" }] },
+//!       "purpose": "ask for the held mail" },
+//!     { "type": "pop3", "from": "laptop", "to": "mail.isp.example",
+//!       "lines": ["USER alice", "PASS wonderland", "QUIT"] },
+//!     { "type": "wait", "ms": 1860000, "reason": "31 minutes later" }
+//!   ]
+//! }
+//! ```
 
 mod host;
 pub mod line_client;
