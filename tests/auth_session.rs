@@ -517,6 +517,20 @@ fn mail_from_auth_parameter_is_decoded_and_trusted_only_after_auth() {
 }
 
 #[test]
+fn mail_from_auth_parameter_without_the_auth_extension_is_unknown() {
+    let mut config = server_config(policy());
+    config.extensions.auth = false;
+    let mut server = Server::new(config, peer(), 0, 1);
+    server.take_output();
+    let ehlo = exchange(&mut server, b"EHLO c.example\r\n");
+    assert!(!ehlo.contains("AUTH"), "{ehlo}");
+    let reply = exchange(&mut server, b"MAIL FROM:<a@example.net> AUTH=<>\r\n");
+    assert!(reply.starts_with("555 5.5.4"), "{reply}");
+    let reply = exchange(&mut server, b"MAIL FROM:<a@example.net>\r\n");
+    assert!(reply.starts_with("250 "), "the session goes on: {reply}");
+}
+
+#[test]
 fn state_table_shows_authenticating() {
     let rows = esmtp_playground::server::TRANSITIONS;
     assert!(rows

@@ -244,6 +244,33 @@ fn digest_md5_with_a_wrong_rspauth_is_cancelled_then_quit() {
 }
 
 #[test]
+fn digest_md5_success_without_rspauth_is_not_trusted() {
+    let challenge = b64(b"realm=\"elwood.innosoft.com\",nonce=\"OA6MG9tEQGm2hh\",qop=\"auth\",charset=utf-8,algorithm=md5-sess");
+    let auth = AuthSpec {
+        user: "chris".into(),
+        password: "secret".into(),
+        ..tim("DIGEST-MD5")
+    };
+    // The server skips the rspauth step and claims success straight away.
+    let run = run_all_splits(&spec(auth), || Script {
+        ehlo: AUTH_EHLO.replace("CRAM-MD5", "CRAM-MD5 DIGEST-MD5"),
+        auth: vec![
+            format!("334 {challenge}\r\n"),
+            "235 2.7.0 Authentication successful\r\n".into(),
+        ],
+        ..Script::default()
+    });
+    assert_eq!(run.verbs()[..2], ["EHLO", "AUTH"]);
+    assert_eq!(run.commands[3..], ["QUIT"], "no MAIL to an unproven server");
+    assert!(
+        run.explanations().contains("never proved it knows"),
+        "{}",
+        run.explanations()
+    );
+    assert_eq!(run.client.outcome().undelivered, ["bob@example.org"]);
+}
+
+#[test]
 fn digest_uri_uses_the_server_name_from_the_spec_when_given() {
     let challenge =
         b64(b"realm=\"mx\",nonce=\"abc\",qop=\"auth\",charset=utf-8,algorithm=md5-sess");

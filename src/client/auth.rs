@@ -240,6 +240,15 @@ impl ClientAuth {
     pub fn on_reply(&mut self, reply: &Reply) -> ClientAuthStep {
         match reply.code.value() {
             334 if !self.cancelled => self.on_challenge(reply),
+            235 if self.client.as_mechanism().awaits_server_proof() => ClientAuthStep::Failed {
+                explanation: format!(
+                    "{} got 235 before the server sent rspauth: the server never proved it knows \
+                     the password, so mutual authentication failed and the client does not trust \
+                     this session (RFC 2831 §2.1.3)",
+                    self.mechanism
+                ),
+                reply: reply.clone(),
+            },
             235 => ClientAuthStep::Succeeded {
                 explanation: format!("{} succeeded: the session is authenticated", self.mechanism),
             },

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod driver;
 pub mod engine;
 pub mod maildir;
+pub mod sasl_cli;
 pub mod send;
 pub mod serve;
 pub mod transcript;

@@ -674,6 +674,10 @@ impl ClientMechanism for DigestMd5Client {
         None
     }
 
+    fn awaits_server_proof(&self) -> bool {
+        !matches!(self.expect, ClientExpect::Done)
+    }
+
     fn step(&mut self, challenge: &[u8], trace: &mut Trace) -> Result<Vec<u8>, SaslFailure> {
         match core::mem::replace(&mut self.expect, ClientExpect::Done) {
             ClientExpect::Challenge => {

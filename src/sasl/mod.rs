@@ -272,6 +272,13 @@ pub trait ClientMechanism {
     /// The response to one decoded challenge. An error means the client must cancel
     /// with `*` (RFC 4954 §4).
     fn step(&mut self, challenge: &[u8], trace: &mut Trace) -> Result<Vec<u8>, SaslFailure>;
+    /// True while the mechanism still waits for the server to prove itself (DIGEST-MD5
+    /// before `rspauth`). A success reply in that state means mutual authentication
+    /// failed, so the client must not trust the session. Mechanisms without server
+    /// proof never wait.
+    fn awaits_server_proof(&self) -> bool {
+        false
+    }
 }
 
 /// Compares two octet strings in time that depends only on their lengths, so a

@@ -21,6 +21,15 @@ impl Server {
             self.transition(Trigger::Mail);
             return;
         }
+        let auth_offered = self.ehlo_session() && self.config.offers_auth();
+        if !auth_offered && parameters.iter().any(|p| p.keyword == "AUTH") {
+            let kind = ReplyKind::UnknownParameter;
+            let explanation = "AUTH= belongs to the AUTH extension (RFC 4954 §5), which this \
+                               session did not offer, so it is an unknown parameter (RFC 5321 \
+                               §4.1.1.11).";
+            self.reply(kind, "Error: AUTH= without the AUTH extension", explanation);
+            return;
+        }
         let offered = OfferedParameters {
             size: self.ehlo_session() && self.config.extensions.size,
             eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,

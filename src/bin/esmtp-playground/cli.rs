@@ -3,9 +3,10 @@
 //! - `serve`: the server engine behind a listener, printing each connection's annotated
 //!   transcript and storing accepted mail in a folder.
 //! - `send`: the client engine against a real server, with the same transcript.
+//! - `sasl encode|decode`: the page's offline SASL calculator, no network.
 //!
-//! Exit codes: 0 done, 1 the SMTP peer refused (or the session failed), 2 bad flags or
-//! input, 3 cannot listen or connect, 4 other I/O.
+//! Exit codes: 0 done, 1 the SMTP peer refused (or the session failed, or a `sasl
+//! decode` check failed), 2 bad flags or input, 3 cannot listen or connect, 4 other I/O.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,9 +16,11 @@ use clap::{Args, Parser, Subcommand};
 
 use esmtp_playground::client::{AuthSpec, ClientSpec, HelloMode, MessageSpec};
 use esmtp_playground::native::maildir::Maildir;
+use esmtp_playground::native::sasl_cli::{self, Format};
 use esmtp_playground::native::send::{send, SendOptions};
 use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
 use esmtp_playground::native::NativeError;
+use esmtp_playground::sasl::calculator::{DecodeRequest, EncodeRequest};
 use esmtp_playground::server::ServerConfig;
 use esmtp_playground::time::SECOND;
 
@@ -26,8 +29,8 @@ use esmtp_playground::time::SECOND;
 #[command(
     name = "esmtp-playground",
     version,
-    after_help = "Exit codes: 0 done, 1 the SMTP peer refused, 2 bad flags or input, \
-                  3 cannot listen or connect, 4 other I/O error."
+    after_help = "Exit codes: 0 done, 1 the SMTP peer refused (sasl decode: a check failed), \
+                  2 bad flags or input, 3 cannot listen or connect, 4 other I/O error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,6 +43,103 @@ enum Command {
     Serve(ServeArgs),
     /// Send one message with the client engine to a real server, annotated.
     Send(SendArgs),
+    /// The offline SASL calculator: AUTH lines from credentials, or decoded and checked.
+    Sasl(SaslArgs),
+}
+
+#[derive(Args, Debug)]
+struct SaslArgs {
+    #[command(subcommand)]
+    command: SaslCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum SaslCommand {
+    /// Print the exact lines a client sends for a mechanism, then every computed value.
+    Encode(SaslEncodeArgs),
+    /// Decode a base64 string or a logged AUTH/334 line and explain its octets.
+    Decode(SaslDecodeArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Example: esmtp-playground sasl encode --mechanism CRAM-MD5 --user tim \
+                  --password tanstaaftanstaaf \
+                  --challenge '<1896.697170952@postoffice.reston.mci.net>'\n\
+                  Offline and deterministic: nothing is sent anywhere. Passwords on a \
+                  command line are visible to other local users; use test accounts."
+)]
+struct SaslEncodeArgs {
+    /// PLAIN, LOGIN, CRAM-MD5 or DIGEST-MD5 (any case).
+    #[arg(long, value_name = "MECH")]
+    mechanism: String,
+    /// User name (authcid).
+    #[arg(long)]
+    user: String,
+    /// Password.
+    #[arg(long)]
+    password: String,
+    /// PLAIN, DIGEST-MD5: act as this identity.
+    #[arg(long, value_name = "ID")]
+    authzid: Option<String>,
+    /// CRAM-MD5, DIGEST-MD5: the server challenge, as the text (<1896.697170952@host>),
+    /// as the base64 after "334 ", or as the whole "334 …" line. Text that is valid
+    /// base64 is decoded; the trace's "challenge input" step says which was used.
+    #[arg(long, value_name = "CHALLENGE", allow_hyphen_values = true)]
+    challenge: Option<String>,
+    /// DIGEST-MD5: the realm (builds the challenge with --nonce, or overrides it).
+    #[arg(long)]
+    realm: Option<String>,
+    /// DIGEST-MD5: the server nonce, when no --challenge is given.
+    #[arg(long)]
+    nonce: Option<String>,
+    /// DIGEST-MD5: the client nonce (the calculator never invents one).
+    #[arg(long)]
+    cnonce: Option<String>,
+    /// DIGEST-MD5: the host in digest-uri (default localhost).
+    #[arg(long)]
+    host: Option<String>,
+    /// DIGEST-MD5: the service in digest-uri (default smtp; imap reproduces RFC 2831 §4).
+    #[arg(long)]
+    service: Option<String>,
+    /// LOGIN: send the user name on the AUTH line (as Python's smtplib does).
+    #[arg(long)]
+    login_initial_response: bool,
+    /// Print the calculator's result as JSON (the data the page shows).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples: esmtp-playground sasl decode 'AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ='\n\
+                  esmtp-playground sasl decode dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw \
+                  --password tanstaaftanstaaf --challenge '<1896.697170952@postoffice.reston.mci.net>'\n\
+                  Exit codes: 0 decoded, 1 the digest or --user does not match, 2 bad input."
+)]
+struct SaslDecodeArgs {
+    /// Base64, or a logged line: "AUTH PLAIN …", "334 …", optionally after C:, S:, ->
+    /// or <- (quote it: the shell reads > and < itself).
+    #[arg(value_name = "BASE64|LINE", allow_hyphen_values = true)]
+    input: String,
+    /// The other words of a line given unquoted (`sasl decode AUTH PLAIN dGVz…`).
+    #[arg(value_name = "WORD")]
+    more_words: Vec<String>,
+    /// How to read the octets (otherwise from the AUTH line, or guessed from their shape).
+    #[arg(long, value_name = "MECH")]
+    mechanism: Option<String>,
+    /// The user name the message must carry (PLAIN authcid, CRAM-MD5 or DIGEST-MD5 user).
+    #[arg(long)]
+    user: Option<String>,
+    /// CRAM-MD5 response: the password, to check the digest (with --challenge).
+    #[arg(long)]
+    password: Option<String>,
+    /// CRAM-MD5 response: the challenge it answers (text or base64, like encode's).
+    #[arg(long, allow_hyphen_values = true)]
+    challenge: Option<String>,
+    /// Print the calculator's result as JSON (the data the page shows).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -137,7 +237,7 @@ pub fn main() -> ExitCode {
             let first = rendered
                 .lines()
                 .find_map(|line| line.strip_prefix("error: "))
-                .unwrap_or("a subcommand is needed: serve or send");
+                .unwrap_or("a subcommand is needed: serve, send or sasl");
             eprintln!("esmtp-playground: {first} (see --help)");
             return ExitCode::from(2);
         }
@@ -145,6 +245,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => run_serve(args),
         Command::Send(args) => run_send(args),
+        Command::Sasl(args) => Ok(run_sasl(args)),
     };
     match result {
         Ok(code) => code,
@@ -153,6 +254,56 @@ pub fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+fn format(json: bool) -> Format {
+    if json {
+        Format::Json
+    } else {
+        Format::Text
+    }
+}
+
+/// `sasl encode|decode`: the calculator does the work, `sasl_cli` the layout.
+fn run_sasl(args: SaslArgs) -> ExitCode {
+    let report = match args.command {
+        SaslCommand::Encode(args) => {
+            let request = EncodeRequest {
+                mechanism: args.mechanism,
+                user: args.user,
+                password: args.password,
+                authzid: args.authzid,
+                challenge: args.challenge,
+                realm: args.realm,
+                nonce: args.nonce,
+                cnonce: args.cnonce,
+                host: args.host,
+                service: args.service,
+                login_initial_response: args.login_initial_response,
+            };
+            sasl_cli::encode(&request, format(args.json))
+        }
+        SaslCommand::Decode(args) => {
+            let request = DecodeRequest {
+                input: std::iter::once(args.input)
+                    .chain(args.more_words)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                mechanism: args.mechanism,
+                password: args.password,
+                challenge: args.challenge,
+            };
+            sasl_cli::decode(&request, args.user.as_deref(), format(args.json))
+        }
+    };
+    // A closed stdout (`| head -1`) is not an error worth a panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, report.stdout.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+    if let Some(error) = report.error {
+        eprintln!("esmtp-playground: {error}");
+    }
+    ExitCode::from(report.exit_code)
 }
 
 fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
