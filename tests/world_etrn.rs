@@ -6,7 +6,7 @@ mod world_support;
 use esmtp_playground::server::{
     EtrnGrant, EtrnPolicy, HostInputs, Peer, Server, ServerConfig, ServerEventKind,
 };
-use esmtp_playground::world::{preset, run_world, ConnectionKind, WorldEvent};
+use esmtp_playground::world::{preset, run_world, ConnectionKind, WorldEvent, WorldStep};
 use world_support::{final_replies, world_events};
 
 const ISP: &str = "mx.isp.example";
@@ -254,7 +254,7 @@ fn a_domain_with_no_reachable_server_gets_458_and_keeps_its_mail() {
 #[test]
 fn the_flushed_mail_is_read_and_deleted_over_pop3() {
     use esmtp_playground::pop3::{Pop3Config, Pop3User};
-    use esmtp_playground::world::{HostSpec, WorldStep};
+    use esmtp_playground::world::HostSpec;
     let mut scenario = preset("etrn").unwrap();
     scenario.hosts[2].pop3 = Some(Pop3Config {
         hostname: CUSTOMER.into(),

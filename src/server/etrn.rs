@@ -155,12 +155,15 @@ impl Server {
         let queue = name.to_ascii_lowercase();
         let waiting = self.waiting_in(&queue, false);
         let allowed = self.etrn_allowed(&queue);
-        if waiting.is_empty() || !allowed {
+        let unreachable = self.is_unreachable(&queue);
+        if waiting.is_empty() || !allowed || unreachable {
             let shown = name.get(..64).unwrap_or(name);
-            let why = if allowed {
-                "this server has no queue of that name with mail in it"
-            } else {
+            let why = if !allowed {
                 "this client may not run that queue"
+            } else if unreachable {
+                "the server that queue goes to cannot be reached now"
+            } else {
+                "this server has no queue of that name with mail in it"
             };
             self.reply(
                 ReplyKind::EtrnUnableToQueue,
@@ -197,12 +200,7 @@ impl Server {
         let unreachable: Vec<&str> = waiting
             .iter()
             .map(|(domain, _)| domain.as_str())
-            .filter(|domain| {
-                self.host
-                    .unreachable_domains
-                    .iter()
-                    .any(|u| u.eq_ignore_ascii_case(domain))
-            })
+            .filter(|domain| self.is_unreachable(domain))
             .collect();
         if !waiting.is_empty() && unreachable.len() == waiting.len() {
             let explanation = format!(
@@ -263,6 +261,14 @@ impl Server {
             return Some(format!("{} may not flush it", self.peer.address));
         }
         None
+    }
+
+    /// True when the host said it cannot reach `domain`'s server now.
+    fn is_unreachable(&self, domain: &str) -> bool {
+        self.host
+            .unreachable_domains
+            .iter()
+            .any(|unreachable| unreachable.eq_ignore_ascii_case(domain))
     }
 
     fn etrn_allowed(&self, node: &str) -> bool {
