@@ -126,7 +126,8 @@ pub enum WorldStep {
         /// The server host's name.
         to: String,
         /// What the client does; its hostname is replaced by `from`'s name unless set
-        /// to claim another (as the TURN hijacker does).
+        /// to claim another (as the TURN hijacker does). Optional: the default client.
+        #[serde(default)]
         client: Box<ClientSpec>,
         /// What this connection is for, for the timeline.
         #[serde(default)]
