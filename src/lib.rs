@@ -8,6 +8,7 @@
 //! - [`sasl`]: SMTP AUTH mechanisms.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
+//! - [`world`]: several hosts and connections on one clock (ETRN, TURN, POP-before-SMTP).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -24,6 +25,7 @@ pub mod protocol;
 pub mod sasl;
 pub mod server;
 pub mod time;
+pub mod world;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -163,6 +163,151 @@ impl Timeline {
     }
 }
 
+/// One end of an in-memory connection: a sans-IO engine as the link drives it. The SMTP
+/// client and server engines and the POP3 server implement it, so the loopback and the
+/// multi-host world ([`crate::world`]) pair any two of them with the same code.
+pub trait Endpoint {
+    /// Octets the engine wants to send.
+    fn take_output(&mut self) -> Vec<u8>;
+    /// Octets from the peer, arriving at `now`.
+    fn receive(&mut self, input: &[u8], now: Millis);
+    /// The peer closed the connection.
+    fn handle_close(&mut self, now: Millis);
+    /// The clock reached `now`.
+    fn handle_timeout(&mut self, now: Millis);
+    /// When the engine's next timer fires, if any.
+    fn poll_timeout(&self) -> Option<Millis>;
+    /// True once the engine will neither read nor send.
+    fn is_closed(&self) -> bool;
+}
+
+macro_rules! endpoint_for {
+    ($engine:ty) => {
+        impl Endpoint for $engine {
+            fn take_output(&mut self) -> Vec<u8> {
+                <$engine>::take_output(self)
+            }
+            fn receive(&mut self, input: &[u8], now: Millis) {
+                <$engine>::receive(self, input, now);
+            }
+            fn handle_close(&mut self, now: Millis) {
+                <$engine>::handle_close(self, now);
+            }
+            fn handle_timeout(&mut self, now: Millis) {
+                <$engine>::handle_timeout(self, now);
+            }
+            fn poll_timeout(&self) -> Option<Millis> {
+                <$engine>::poll_timeout(self)
+            }
+            fn is_closed(&self) -> bool {
+                <$engine>::is_closed(self)
+            }
+        }
+    };
+}
+
+endpoint_for!(Server);
+endpoint_for!(Client);
+endpoint_for!(crate::pop3::Pop3Server);
+
+/// What a link reports to whoever records it.
+pub trait LinkObserver<C, S> {
+    /// Octets went across at `at`.
+    fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]);
+    /// Collect the engines' events (called before every step and at the end). Return
+    /// false to end the exchange here, e.g. when the roles on the connection reverse.
+    fn drain(&mut self, client: &mut C, server: &mut S) -> bool;
+}
+
+/// How an exchange ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExchangeEnd {
+    /// Both sides closed, or neither has anything to send and no timer is left.
+    Quiet,
+    /// The observer asked to stop.
+    Stopped,
+    /// A safety bound was reached.
+    Truncated,
+}
+
+/// Runs a connection between `client` (the side that connected) and `server` until it
+/// goes quiet: each write crosses after `latency`, and when nobody has anything to
+/// send the clock jumps to the earliest engine timer. `now` is the shared virtual
+/// clock, advanced in place.
+pub fn exchange<C: Endpoint, S: Endpoint, O: LinkObserver<C, S>>(
+    client: &mut C,
+    server: &mut S,
+    now: &mut Millis,
+    latency: Millis,
+    observer: &mut O,
+) -> ExchangeEnd {
+    let mut recorded = 0usize;
+    let mut end = ExchangeEnd::Truncated;
+    for _ in 0..MAX_STEPS {
+        if !observer.drain(client, server) {
+            return ExchangeEnd::Stopped;
+        }
+        let mut progressed = false;
+        let to_client = server.take_output();
+        if !to_client.is_empty() {
+            recorded = recorded.saturating_add(to_client.len());
+            observer.bytes(*now, Direction::ServerToClient, &to_client);
+            *now = now.saturating_add(latency);
+            client.receive(&to_client, *now);
+            progressed = true;
+        }
+        if server.is_closed() && !client.is_closed() {
+            client.handle_close(*now);
+            progressed = true;
+        }
+        let to_server = client.take_output();
+        if !to_server.is_empty() && !server.is_closed() {
+            recorded = recorded.saturating_add(to_server.len());
+            observer.bytes(*now, Direction::ClientToServer, &to_server);
+            *now = now.saturating_add(latency);
+            server.receive(&to_server, *now);
+            progressed = true;
+        }
+        if client.is_closed() && !server.is_closed() {
+            server.handle_close(*now);
+            progressed = true;
+        }
+        if recorded > MAX_RECORDED_OCTETS {
+            break;
+        }
+        if !progressed && !advance_clock(client, server, now) {
+            end = ExchangeEnd::Quiet;
+            break;
+        }
+    }
+    if !observer.drain(client, server) {
+        return ExchangeEnd::Stopped;
+    }
+    end
+}
+
+/// Nobody had anything to send: jump to the earlier of the two engines' timers (the
+/// server's idle timer, the client's per-command timer), if any, and let both look.
+fn advance_clock<C: Endpoint, S: Endpoint>(
+    client: &mut C,
+    server: &mut S,
+    now: &mut Millis,
+) -> bool {
+    if server.is_closed() && client.is_closed() {
+        return false;
+    }
+    let deadlines = [server.poll_timeout(), client.poll_timeout()];
+    match deadlines.into_iter().flatten().min() {
+        Some(deadline) => {
+            *now = (*now).max(deadline);
+            server.handle_timeout(*now);
+            client.handle_timeout(*now);
+            true
+        }
+        None => false,
+    }
+}
+
 struct Link {
     server: Server,
     client: Client,
@@ -171,84 +316,48 @@ struct Link {
     timeline: Timeline,
 }
 
-impl Link {
-    fn run(&mut self) {
-        let mut recorded = 0usize;
-        for _ in 0..MAX_STEPS {
-            self.drain_events();
-            let mut progressed = false;
-            let to_client = self.server.take_output();
-            if !to_client.is_empty() {
-                recorded += to_client.len();
-                self.record(Direction::ServerToClient, to_client.clone());
-                self.now += self.latency;
-                self.client.receive(&to_client, self.now);
-                progressed = true;
-            }
-            if self.server.is_closed() && !self.client.is_closed() {
-                self.client.handle_close(self.now);
-                progressed = true;
-            }
-            let to_server = self.client.take_output();
-            if !to_server.is_empty() && !self.server.is_closed() {
-                recorded += to_server.len();
-                self.record(Direction::ClientToServer, to_server.clone());
-                self.now += self.latency;
-                self.server.receive(&to_server, self.now);
-                progressed = true;
-            }
-            if self.client.is_closed() && !self.server.is_closed() {
-                self.server.handle_close(self.now);
-                progressed = true;
-            }
-            if recorded > MAX_RECORDED_OCTETS {
-                self.timeline.truncated = true;
-                break;
-            }
-            if !progressed && !self.advance_clock() {
-                break;
-            }
-        }
-        self.drain_events();
-        self.timeline.end_time = self.now;
-    }
+/// Records a loopback session into its [`Timeline`].
+struct Recorder<'a> {
+    timeline: &'a mut Timeline,
+}
 
-    /// Nobody had anything to send: jump to the earlier of the two engines' timers (the
-    /// server's idle timer, the client's per-command timer), if any, and let both look.
-    fn advance_clock(&mut self) -> bool {
-        if self.server.is_closed() && self.client.is_closed() {
-            return false;
-        }
-        let deadlines = [self.server.poll_timeout(), self.client.poll_timeout()];
-        match deadlines.into_iter().flatten().min() {
-            Some(deadline) => {
-                self.now = self.now.max(deadline);
-                self.server.handle_timeout(self.now);
-                self.client.handle_timeout(self.now);
-                true
-            }
-            None => false,
-        }
-    }
-
-    fn record(&mut self, direction: Direction, octets: Vec<u8>) {
+impl LinkObserver<Client, Server> for Recorder<'_> {
+    fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
         self.timeline.entries.push(TimelineEntry::Bytes {
-            at: self.now,
+            at,
             direction,
-            octets,
+            octets: octets.to_vec(),
         });
     }
 
-    fn drain_events(&mut self) {
-        while let Some(event) = self.client.poll_event() {
+    fn drain(&mut self, client: &mut Client, server: &mut Server) -> bool {
+        while let Some(event) = client.poll_event() {
             self.timeline.entries.push(TimelineEntry::Client { event });
         }
-        while let Some(event) = self.server.poll_event() {
+        while let Some(event) = server.poll_event() {
             self.timeline.entries.push(TimelineEntry::Server { event });
         }
-        while let Some(delivery) = self.server.poll_delivery() {
+        while let Some(delivery) = server.poll_delivery() {
             self.timeline.mailstore.store(&delivery);
             self.timeline.deliveries.push(delivery);
         }
+        true
+    }
+}
+
+impl Link {
+    fn run(&mut self) {
+        let mut recorder = Recorder {
+            timeline: &mut self.timeline,
+        };
+        let end = exchange(
+            &mut self.client,
+            &mut self.server,
+            &mut self.now,
+            self.latency,
+            &mut recorder,
+        );
+        self.timeline.truncated = end == ExchangeEnd::Truncated;
+        self.timeline.end_time = self.now;
     }
 }

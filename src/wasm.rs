@@ -176,3 +176,38 @@ impl ManualSession {
         self.take()
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Multi-host world (issue 7: ETRN, TURN, POP-before-SMTP). Thin glue over crate::world.
+// ---------------------------------------------------------------------------------------
+
+/// The world presets: `[{name, title, explanation}]`, in the order to list them.
+#[wasm_bindgen(js_name = worldPresets)]
+pub fn world_presets() -> Result<JsValue, JsError> {
+    to_js(&crate::world::presets())
+}
+
+/// The preset called `name` as an editable scenario object (`{name, explanation,
+/// startTime, seed, latencyMs, hosts, steps}`), to pass back to `runWorld`.
+#[wasm_bindgen(js_name = worldPreset)]
+pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
+    let scenario = crate::world::preset(name)
+        .ok_or_else(|| JsError::new(&format!("no world preset is called '{name}'")))?;
+    to_js(&scenario)
+}
+
+/// Runs a world: a preset's name (a string) or a scenario object. Returns the
+/// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, mailstores,
+/// startTime, endTime, truncated}`.
+#[wasm_bindgen(js_name = runWorld)]
+pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
+    let scenario = match scenario_or_preset.as_string() {
+        Some(name) => crate::world::preset(&name)
+            .ok_or_else(|| JsError::new(&format!("no world preset is called '{name}'")))?,
+        None => serde_wasm_bindgen::from_value(scenario_or_preset)
+            .map_err(|e| JsError::new(&format!("invalid world scenario: {e}")))?,
+    };
+    let timeline = crate::world::run_world(&scenario)
+        .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
+    to_js(&timeline)
+}

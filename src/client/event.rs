@@ -143,6 +143,11 @@ pub enum ClientEventKind {
         /// Why.
         reason: String,
     },
+    /// A relaying client starts its next stored message in the same session.
+    NextMessage {
+        /// Messages still waiting after this one.
+        waiting: usize,
+    },
     /// The session is over.
     Closed,
 }

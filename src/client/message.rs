@@ -69,6 +69,8 @@ pub struct Draft {
     headers: String,
     body: String,
     traits: BodyTraits,
+    /// A message relayed as received (see [`Draft::verbatim`]).
+    verbatim: Option<Vec<u8>>,
 }
 
 impl Draft {
@@ -103,7 +105,29 @@ impl Draft {
             headers,
             traits: BodyTraits::of(&body),
             body,
+            verbatim: None,
         })
+    }
+
+    /// A message an MTA passes on as it was received and stored (its own Received
+    /// header already on top): sent octet for octet, whatever encoding is negotiated.
+    /// It came in over SMTP, so its lines are already CRLF-terminated and within the
+    /// 1000-octet limit; only its 8-bit octets matter (they need BODY=8BITMIME, RFC
+    /// 6152 §3, and a relay may not re-encode a message it did not write).
+    pub fn verbatim(mut text: Vec<u8>) -> Self {
+        if !text.is_empty() && !text.ends_with(b"\r\n") {
+            text.extend_from_slice(b"\r\n");
+        }
+        Self {
+            headers: String::new(),
+            body: String::new(),
+            traits: BodyTraits {
+                eight_bit: !text.is_ascii(),
+                long_line: false,
+                control: false,
+            },
+            verbatim: Some(text),
+        }
     }
 
     /// What the body needs.
@@ -114,6 +138,9 @@ impl Draft {
     /// The whole message with the MIME headers for `encoding` (RFC 2045 §4, §5, §6):
     /// CRLF line endings only, ending with CRLF.
     pub fn render(&self, encoding: TransferEncoding) -> Vec<u8> {
+        if let Some(text) = &self.verbatim {
+            return text.clone();
+        }
         let charset = if self.traits.eight_bit {
             "utf-8"
         } else {

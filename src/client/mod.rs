@@ -18,7 +18,7 @@ pub use error::SpecError;
 pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
 pub use message::TransferEncoding;
 pub use outcome::{Outcome, Refusal};
-pub use session::Client;
+pub use session::{Client, RelayMessage};
 pub use spec::{
     AuthSpec, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine,
     Step,

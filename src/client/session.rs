@@ -24,9 +24,10 @@ use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
 use super::message::{dot_stuff, Draft, TransferEncoding};
 use super::negotiation;
 use super::outcome::{Outcome, Refusal};
-use super::spec::{ClientSpec, HelloMode, Step};
+use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Step};
 use super::timeouts;
 use crate::entropy::Entropy;
+use crate::protocol::path::parse_reverse_path;
 use crate::protocol::{
     Capabilities, Command, Domain, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyKind,
     ReplyReader, ReplyStatus, ReversePath,
@@ -140,6 +141,58 @@ struct Plan {
     pipelining: bool,
 }
 
+/// One stored message an MTA passes on: the envelope it was accepted with and its
+/// text as stored (trace headers included). See [`Client::relay`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayMessage {
+    /// The envelope sender as stored: `<>` or `<local@domain>` (brackets optional).
+    pub envelope_from: String,
+    /// The envelope recipients, `local@domain` (brackets optional).
+    pub recipients: Vec<String>,
+    /// The message text, CRLF line endings.
+    pub text: Vec<u8>,
+}
+
+/// A relayed message, checked and ready for its transaction.
+#[derive(Clone, Debug)]
+struct Prepared {
+    sender: ReversePath,
+    recipients: Vec<Mailbox>,
+    draft: Draft,
+}
+
+impl Prepared {
+    fn of(message: &RelayMessage) -> Result<Self, SpecError> {
+        let from = message.envelope_from.trim();
+        let bracketed = if from.starts_with('<') {
+            from.to_owned()
+        } else {
+            format!("<{from}>")
+        };
+        reject_line_breaks("the envelope sender", &bracketed)?;
+        let sender = parse_reverse_path(&bracketed)
+            .map_err(|e| SpecError(format!("envelope sender '{from}': {e}")))?;
+        let recipients = message
+            .recipients
+            .iter()
+            .map(|r| {
+                parse_address(
+                    r.trim().trim_start_matches('<').trim_end_matches('>'),
+                    "recipient",
+                )
+            })
+            .collect::<Result<Vec<Mailbox>, SpecError>>()?;
+        if recipients.is_empty() {
+            return Err(SpecError("a relayed message needs a recipient".into()));
+        }
+        Ok(Self {
+            sender,
+            recipients,
+            draft: Draft::verbatim(message.text.clone()),
+        })
+    }
+}
+
 /// How far SMTP AUTH got (RFC 4954).
 #[derive(Debug, Default)]
 enum AuthProgress {
@@ -176,6 +229,8 @@ pub struct Client {
     closed: bool,
     round_trips: usize,
     flight_open: bool,
+    /// Relayed messages still to send after the current one (see [`Client::relay`]).
+    batch: VecDeque<Prepared>,
     entropy: Entropy,
     /// The first word of the 220 greeting: the server's own name.
     greeting_name: String,
@@ -220,10 +275,48 @@ impl Client {
             closed: false,
             round_trips: 0,
             flight_open: false,
+            batch: VecDeque::new(),
             entropy,
             greeting_name: String::new(),
             auth: AuthProgress::NotStarted,
         })
+    }
+
+    /// A client for an MTA passing on stored mail, as Postfix's flush service does
+    /// after ETRN or an ODMR server does after ATRN: one transaction per message over
+    /// this one session, each message sent octet for octet as stored (its trace headers
+    /// stay; the receiving server adds its own Received on top). An 8-bit message goes
+    /// only with BODY=8BITMIME: a relay may not rewrite what it did not write, so
+    /// without 8BITMIME the client says why and stops.
+    pub fn relay(
+        hostname: &str,
+        messages: &[RelayMessage],
+        now: Millis,
+        seed: u64,
+    ) -> Result<Self, SpecError> {
+        let mut batch = messages
+            .iter()
+            .map(Prepared::of)
+            .collect::<Result<VecDeque<Prepared>, SpecError>>()?;
+        let first = batch
+            .pop_front()
+            .ok_or_else(|| SpecError("there is no message to relay".into()))?;
+        let spec = ClientSpec {
+            hostname: hostname.to_owned(),
+            eight_bit: EightBitPolicy::Refuse,
+            ..ClientSpec::default()
+        };
+        let mut client = Self::new(spec, now, seed)?;
+        client.sender = first.sender;
+        client.recipients = first.recipients;
+        client.draft = first.draft;
+        client.batch = batch;
+        Ok(client)
+    }
+
+    /// Relayed messages not yet started.
+    pub fn messages_waiting(&self) -> usize {
+        self.batch.len()
     }
 
     /// True once the session is over.
@@ -827,7 +920,7 @@ impl Client {
     fn transaction_step(&mut self) {
         let first = self.transaction.first;
         if self.transaction.mail == Progress::Refused {
-            return self.quit(
+            return self.next_message_or_quit(
                 "MAIL was refused, so the session ends with QUIT.",
                 "RFC 5321 §4.1.1.2",
             );
@@ -855,7 +948,7 @@ impl Client {
                 );
             }
             Progress::Refused => {
-                return self.quit(
+                return self.next_message_or_quit(
                     "DATA was refused, so the session ends with QUIT.",
                     "RFC 5321 §4.1.1.4",
                 );
@@ -863,7 +956,7 @@ impl Client {
             Progress::Pending | Progress::Accepted => {}
         }
         if self.transaction.message == Progress::Refused {
-            return self.quit(
+            return self.next_message_or_quit(
                 "The message was refused; the session ends with QUIT.",
                 "RFC 5321 §4.1.1.4",
             );
@@ -873,7 +966,7 @@ impl Client {
         }
         let deferred = core::mem::take(&mut self.transaction.deferred);
         if deferred.is_empty() {
-            return self.quit(
+            return self.next_message_or_quit(
                 "The message was accepted; the session ends with QUIT.",
                 "RFC 5321 §4.1.1.10",
             );
@@ -891,6 +984,31 @@ impl Client {
             "RFC 5321 §4.5.3.1.10",
         ));
         self.start_transaction(deferred, false);
+    }
+
+    /// The transaction is over: start the next relayed message, if any (a fresh plan,
+    /// since each message has its own size and octets), or end with QUIT.
+    fn next_message_or_quit(&mut self, explanation: &str, rfc: &'static str) {
+        let Some(next) = self.batch.pop_front() else {
+            return self.quit(explanation, rfc);
+        };
+        let waiting = self.batch.len();
+        self.emit(
+            ClientEventKind::NextMessage { waiting },
+            format!(
+                "Next stored message in the same session ({waiting} more after it): a new \
+                 transaction starts with MAIL FROM."
+            ),
+            "RFC 5321 §3.3",
+        );
+        self.sender = next.sender;
+        self.recipients = next.recipients;
+        self.draft = next.draft;
+        self.negotiate();
+        if self.phase != Phase::Ending {
+            let recipients = self.recipients.clone();
+            self.start_transaction(recipients, false);
+        }
     }
 
     /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
@@ -913,7 +1031,7 @@ impl Client {
                 );
             }
             _ => {
-                self.quit(
+                self.next_message_or_quit(
                     "Nothing to deliver; the session ends with QUIT.",
                     "RFC 5321 §4.1.1.10",
                 );

@@ -115,6 +115,24 @@ reply_table! {
     /// 251 to ETRN: nothing queued for that node.
     EtrnNoMessages => 251, e(2, 0, 0), "No messages waiting for node", "RFC 1985 §5",
         "The outbound queue holds nothing for the domain the client named.";
+    /// 250 to `ETRN #queue`: the named queue is being run.
+    EtrnQueueStarted => 250, e(2, 0, 0), "OK, queuing for node started", "RFC 1985 §5",
+        "The server starts delivering the named queue; the mail arrives over a new connection it opens.";
+    /// 252 to ETRN: delivery started, count withheld.
+    EtrnPendingStartedUncounted => 252, e(2, 0, 0), "OK, pending messages for node started", "RFC 1985 §5",
+        "Mail is waiting and delivery has started; this server does not say how much (RFC 1985 leaves that to it).";
+    /// 250 to TURN in legacy mode: the roles reverse.
+    TurnAccepted => 250, e(2, 0, 0), "OK, turning around", "RFC 821 §4.1.1",
+        "The server becomes the client on this connection and sends the mail held for the domain the client named in HELO/EHLO.";
+    /// 250 to ATRN: the roles reverse.
+    AtrnReversing => 250, e(2, 0, 0), "OK, now reversing the connection", "RFC 2645 §4.2",
+        "The authenticated client's mail is waiting: the server becomes the client on this connection and sends it.";
+    /// 450 to ATRN: a requested domain is not the client's.
+    AtrnRefused => 450, e(4, 7, 1), "ATRN request refused", "RFC 2645 §4.2",
+        "The client asked for a domain its account is not authorised to collect.";
+    /// 453 to ATRN: nothing queued.
+    AtrnNoMail => 453, e(4, 3, 0), "You have no mail", "RFC 2645 §4.2",
+        "Nothing is queued for the client's domains, so the connection is not reversed.";
     /// 253 to ETRN: n messages queued, delivery started.
     EtrnPendingStarted => 253, e(2, 0, 0), "pending messages for node started", "RFC 1985 §5",
         "The server says how many queued messages it now starts delivering.";

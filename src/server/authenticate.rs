@@ -94,6 +94,7 @@ impl Server {
                 user, mechanism, ..
             } => {
                 self.authenticated = true;
+                self.identity = Some(user.authzid.clone().unwrap_or_else(|| user.authcid.clone()));
                 self.emit(
                     ServerEventKind::Authenticated {
                         authcid: user.authcid.clone(),

@@ -3,9 +3,9 @@
 
 use super::config::EhloMode;
 use super::session::{Greeting, Server, Transaction};
-use super::state::{State, Trigger};
+use super::state::Trigger;
 use crate::protocol::command::ObsoleteVerb;
-use crate::protocol::{Command, Domain, Extension, ReplyKind};
+use crate::protocol::{Command, Extension, ReplyKind};
 
 impl Server {
     pub(super) fn handle_command(&mut self, command: Command) {
@@ -40,17 +40,8 @@ impl Server {
                 "The playground runs over an in-memory connection and offers no TLS (RFC 3207).",
             ),
             Command::Obsolete { which } => self.obsolete(which),
-            Command::Turn => self.reply(
-                ReplyKind::NotImplemented,
-                "Error: TURN is not implemented",
-                "TURN let any client that claimed a domain receive its mail; RFC 2821 retired it \
-                 and RFC 5321 Appendix F.1 keeps it out (ATRN with AUTH replaced it).",
-            ),
-            Command::Atrn { .. } => self.reply(
-                ReplyKind::NotImplemented,
-                "Error: ATRN is not implemented",
-                "ATRN (RFC 2645) is for on-demand relay servers; this one is not.",
-            ),
+            Command::Turn => self.turn(),
+            Command::Atrn { domains } => self.atrn(&domains),
         }
     }
 
@@ -128,6 +119,7 @@ impl Server {
                 .then_some(Extension::Size(self.config.max_message_size)),
             switches.vrfy.then_some(Extension::Vrfy),
             switches.etrn.then_some(Extension::Etrn),
+            self.host.atrn.enabled.then_some(Extension::Atrn),
             auth,
             switches
                 .enhanced_status_codes
@@ -194,79 +186,5 @@ impl Server {
             reply,
             ReplyKind::Help.explanation().to_owned(),
         );
-    }
-
-    /// ETRN (RFC 1985): asks the server to deliver what it queued for a domain. This
-    /// server reports what this session put in that domain's outbound queue.
-    fn etrn(&mut self, argument: &str) {
-        if !self.config.extensions.etrn || !self.ehlo_session() {
-            self.reply(
-                ReplyKind::NotImplemented,
-                "Error: ETRN not offered",
-                "ETRN was not listed in the EHLO reply, so it may not be used (RFC 1985 §3).",
-            );
-            return;
-        }
-        if self.state != State::ExpectMail {
-            self.reply(
-                ReplyKind::BadSequence,
-                "Error: MAIL transaction in progress",
-                "ETRN may not be sent inside a mail transaction (RFC 1985 §3).",
-            );
-            return;
-        }
-        if let Some(queue) = argument.strip_prefix('#') {
-            let shown = queue.get(..64).unwrap_or(queue);
-            self.reply(
-                ReplyKind::EtrnUnableToQueue,
-                format!("Unable to queue messages for node #{shown}"),
-                ReplyKind::EtrnUnableToQueue.explanation(),
-            );
-            return;
-        }
-        let (name, with_subdomains) = match argument.strip_prefix('@') {
-            Some(name) => (name, true),
-            None => (argument, false),
-        };
-        if Domain::parse(name).is_err() {
-            self.reply(
-                ReplyKind::SyntaxError,
-                "Error: syntax: ETRN <domain> | @<domain> | #<queue>",
-                "ETRN takes a domain, @domain for it and its subdomains, or #queue (RFC 1985 §3).",
-            );
-            return;
-        }
-        if self.config.is_local_domain(name) {
-            self.reply(
-                ReplyKind::EtrnNodeNotAllowed,
-                format!("Node {name} not allowed: mail for it is delivered locally"),
-                ReplyKind::EtrnNodeNotAllowed.explanation(),
-            );
-            return;
-        }
-        let pending = self.queued_count(name, with_subdomains);
-        if pending == 0 {
-            self.reply(
-                ReplyKind::EtrnNoMessages,
-                format!("No messages waiting for node {argument}"),
-                ReplyKind::EtrnNoMessages.explanation(),
-            );
-        } else {
-            self.reply(
-                ReplyKind::EtrnPendingStarted,
-                format!("{pending} pending messages for node {argument} started"),
-                ReplyKind::EtrnPendingStarted.explanation(),
-            );
-        }
-    }
-
-    fn queued_count(&self, name: &str, with_subdomains: bool) -> u64 {
-        let name = name.to_ascii_lowercase();
-        let suffix = format!(".{name}");
-        self.queued
-            .iter()
-            .filter(|(domain, _)| **domain == name || with_subdomains && domain.ends_with(&suffix))
-            .map(|(_, count)| *count)
-            .fold(0, u64::saturating_add)
     }
 }

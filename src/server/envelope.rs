@@ -126,15 +126,23 @@ impl Server {
         };
         let domain = mailbox.domain.as_str();
         if self.config.is_local_domain(domain)
+            || self.host.holds(domain)
+            || self.host.relay_allowed()
             || self.authenticated
             || self.config.is_trusted_client(&self.peer.address)
             || self.config.open_relay
         {
             return None;
         }
+        let host_says = self
+            .host
+            .relay_check
+            .as_ref()
+            .map(|check| format!(" {}", check.explanation))
+            .unwrap_or_default();
         Some(format!(
             "{domain} is not a local domain and the client ({}) has neither authenticated nor \
-             is it a trusted address, so passing the mail on would make this an open relay.",
+             is it a trusted address, so passing the mail on would make this an open relay.{host_says}",
             self.peer.address
         ))
     }
@@ -146,12 +154,22 @@ impl Server {
         let domain = mailbox.domain.as_str();
         if self.config.is_local_domain(domain) {
             format!("{domain} is local: the message will go to this mailbox.")
+        } else if self.host.holds(domain) {
+            format!(
+                "{domain}'s own server is offline; this host holds its mail in the outbound \
+                 queue until it is collected (ETRN, ATRN)."
+            )
         } else if self.authenticated {
             format!("{domain} is remote; relaying is allowed because the client authenticated.")
         } else if self.config.is_trusted_client(&self.peer.address) {
             format!(
                 "{domain} is remote; relaying is allowed because {} is a trusted client.",
                 self.peer.address
+            )
+        } else if let Some(check) = self.host.relay_check.as_ref().filter(|c| c.allowed) {
+            format!(
+                "{domain} is remote; relaying is allowed: {}",
+                check.explanation
             )
         } else {
             format!(

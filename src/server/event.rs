@@ -65,6 +65,20 @@ pub enum ServerEventKind {
         /// The removed fields as they were written (unfolded).
         removed: Vec<String>,
     },
+    /// ETRN was accepted: the host should deliver these queues over a new connection
+    /// to their server (RFC 1985 §4).
+    FlushRequested {
+        /// The queues (domains, lower-case) with mail waiting.
+        domains: Vec<String>,
+    },
+    /// TURN or ATRN was accepted: on this same connection the host becomes the client
+    /// and sends the mail held for `domains`; this session reads nothing more.
+    RolesReversed {
+        /// Which command did it.
+        command: ReversalCommand,
+        /// The domains whose mail goes to the peer.
+        domains: Vec<String>,
+    },
     /// What the SASL mechanism computed and checked during one AUTH step, in order:
     /// the same shape as the client's `ClientEventKind::SaslTrace`, so the page draws
     /// both sides with one renderer.
@@ -92,4 +106,24 @@ pub enum ServerEventKind {
     },
     /// The connection is closed; nothing more will be read.
     Closed,
+}
+
+/// The command that reversed the roles on a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ReversalCommand {
+    /// RFC 821 TURN: the domain the client claimed, unauthenticated.
+    Turn,
+    /// RFC 2645 ATRN: the authenticated user's domains.
+    Atrn,
+}
+
+impl ReversalCommand {
+    /// The RFC section that defines the reversal.
+    pub fn rfc(self) -> &'static str {
+        match self {
+            Self::Turn => "RFC 821 §4.1.1",
+            Self::Atrn => "RFC 2645 §4",
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! [`Server`] runs one session; [`ServerConfig`] says what it offers and how strictly it
 //! reads; [`state::TRANSITIONS`] is the state machine as data (the page draws it).
 
+pub mod atrn;
 pub mod auth;
 mod authenticate;
 mod commands;
@@ -10,17 +11,23 @@ pub mod config;
 pub mod data;
 pub mod delivery;
 mod envelope;
+pub mod etrn;
 pub mod event;
 pub mod headers;
+pub mod host_inputs;
 pub mod session;
 pub mod state;
+mod turn;
 
+pub use atrn::{AtrnAccount, AtrnPolicy};
 pub use config::{
     BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, Strictness,
     UndeclaredEightBitPolicy, UnofferedPipeliningPolicy,
 };
 pub use delivery::{Delivery, Destination};
 pub use envelope::HARD_MESSAGE_CAP;
-pub use event::{ServerEvent, ServerEventKind};
+pub use etrn::{parse_etrn_argument, EtrnArgumentError, EtrnGrant, EtrnPolicy, EtrnTarget};
+pub use event::{ReversalCommand, ServerEvent, ServerEventKind};
+pub use host_inputs::{HostInputs, RelayCheck};
 pub use session::{Peer, Server};
 pub use state::{State, Transition, Trigger, TRANSITIONS};

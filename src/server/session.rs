@@ -14,6 +14,7 @@ use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
 use super::data::DataReceiver;
 use super::delivery::Delivery;
 use super::event::{ServerEvent, ServerEventKind};
+use super::host_inputs::HostInputs;
 use super::state::{next_state, State, Trigger};
 use crate::entropy::Entropy;
 use crate::protocol::{
@@ -60,6 +61,8 @@ pub struct Server {
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
     pub(super) authenticated: bool,
+    /// Who authenticated (the authzid when one was granted, else the authcid).
+    pub(super) identity: Option<String>,
     /// The AUTH exchange waiting for a client line, in [`State::Authenticating`].
     pub(super) auth_exchange: Option<super::auth::ServerAuth>,
     pub(super) entropy: Entropy,
@@ -68,6 +71,8 @@ pub struct Server {
     pub(super) errors: u32,
     /// Messages this session put in each remote domain's queue (what ETRN reports).
     pub(super) queued: BTreeMap<String, u64>,
+    /// What the host told the session (queues, ETRN policy, TURN, relay grants).
+    pub(super) host: HostInputs,
     pub(super) output: Vec<u8>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
@@ -86,12 +91,14 @@ impl Server {
             transaction: Transaction::default(),
             greeting: None,
             authenticated: false,
+            identity: None,
             auth_exchange: None,
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
             errors: 0,
             queued: BTreeMap::new(),
+            host: HostInputs::default(),
             output: Vec::new(),
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
@@ -108,6 +115,13 @@ impl Server {
     /// The configuration the session runs with.
     pub fn config(&self) -> &ServerConfig {
         &self.config
+    }
+
+    /// Tells the session what its host knows: queued mail, held domains, the ETRN
+    /// policy, legacy TURN and relay grants (see [`HostInputs`]). Call before feeding
+    /// octets; a later call replaces the inputs for the commands still to come.
+    pub fn set_host_inputs(&mut self, inputs: HostInputs) {
+        self.host = inputs;
     }
 
     /// The current state.

@@ -1,0 +1,468 @@
+//! Named scenarios, built as data: a dial-up customer whose ISP holds its mail (ETRN,
+//! TURN refused, TURN hijacked) and an ISP that lets its POP users relay
+//! (POP-before-SMTP). Each is an ordinary [`WorldScenario`] the page can show, edit
+//! and run.
+
+use serde::Serialize;
+
+use super::{HostSpec, WorldScenario, WorldStep};
+use crate::client::auth::AuthSpec;
+use crate::client::{ClientSpec, MessageSpec, RawLine, Step};
+use crate::pop3::{Pop3Config, Pop3User};
+use crate::sasl::UserCredential;
+use crate::server::{AtrnAccount, AtrnPolicy, EtrnGrant, EtrnPolicy, ServerConfig};
+use crate::time::MINUTE;
+
+/// A preset's name and what it shows, for the page's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresetInfo {
+    /// The key `runWorld` takes.
+    pub name: String,
+    /// A title for the list.
+    pub title: String,
+    /// One paragraph.
+    pub explanation: String,
+}
+
+const SENDER: &str = "mail.example.net";
+const ISP: &str = "mx.isp.example";
+const CUSTOMER: &str = "mail.dialup.example";
+const CUSTOMER_ADDRESS: &str = "203.0.113.20";
+const ATTACKER: &str = "attacker.example.net";
+const LAPTOP: &str = "laptop.example.net";
+const POP_ISP: &str = "mail.isp.example";
+const NEIGHBOUR: &str = "guest-pc.hotel.example";
+/// The hotel's one public address: every guest's connections come from it (NAT).
+const HOTEL_ADDRESS: &str = "198.51.100.77";
+
+/// The presets, in the order the page lists them.
+pub fn presets() -> Vec<PresetInfo> {
+    PRESETS
+        .iter()
+        .map(|(name, title, build)| {
+            let scenario = build();
+            PresetInfo {
+                name: (*name).to_owned(),
+                title: (*title).to_owned(),
+                explanation: scenario.explanation,
+            }
+        })
+        .collect()
+}
+
+/// The preset called `name`, if there is one.
+pub fn preset(name: &str) -> Option<WorldScenario> {
+    PRESETS
+        .iter()
+        .find(|(key, _, _)| key.eq_ignore_ascii_case(name.trim()))
+        .map(|(_, _, build)| build())
+}
+
+type Builder = fn() -> WorldScenario;
+
+const PRESETS: &[(&str, &str, Builder)] = &[
+    (
+        "etrn",
+        "ETRN: held mail flushed over a second connection",
+        etrn,
+    ),
+    (
+        "etrn-nothing-waiting",
+        "ETRN with nothing waiting (251)",
+        etrn_nothing_waiting,
+    ),
+    (
+        "turn-refused",
+        "TURN refused (502, RFC 5321 Appendix F.1)",
+        turn_refused,
+    ),
+    (
+        "turn-hijack",
+        "Legacy TURN: mail handed to whoever claims the domain",
+        turn_hijack,
+    ),
+    (
+        "atrn",
+        "ATRN: authenticate, then the connection turns around (RFC 2645)",
+        atrn,
+    ),
+    (
+        "pop-before-smtp",
+        "POP-before-SMTP: relay allowed for 30 minutes after a POP3 login",
+        pop_before_smtp,
+    ),
+];
+
+fn server(hostname: &str, local: &str) -> ServerConfig {
+    let mut config = ServerConfig {
+        hostname: hostname.into(),
+        local_domains: vec![local.into()],
+        ..ServerConfig::default()
+    };
+    config.extensions.etrn = true;
+    config
+}
+
+fn sender_host() -> HostSpec {
+    HostSpec {
+        name: SENDER.into(),
+        label: "a sender's mail server".into(),
+        address: "198.51.100.5".into(),
+        ..HostSpec::default()
+    }
+}
+
+fn isp_host() -> HostSpec {
+    HostSpec {
+        name: ISP.into(),
+        label: "the ISP's mail exchanger: backup MX for dialup.example, holds its mail".into(),
+        address: "192.0.2.25".into(),
+        smtp: Some(server(ISP, "isp.example")),
+        held_domains: vec!["dialup.example".into()],
+        etrn: EtrnPolicy {
+            grants: vec![EtrnGrant {
+                client: CUSTOMER_ADDRESS.into(),
+                nodes: vec!["dialup.example".into()],
+            }],
+            hide_counts: false,
+        },
+        ..HostSpec::default()
+    }
+}
+
+fn customer_host() -> HostSpec {
+    HostSpec {
+        name: CUSTOMER.into(),
+        label: "the customer's own mail server, on a dial-up line".into(),
+        address: CUSTOMER_ADDRESS.into(),
+        smtp: Some(server(CUSTOMER, "dialup.example")),
+        ..HostSpec::default()
+    }
+}
+
+fn mail_to(to: &str, subject: &str, body: &str) -> ClientSpec {
+    ClientSpec {
+        message: MessageSpec {
+            from: "alice@example.net".into(),
+            to: vec![to.into()],
+            subject: subject.into(),
+            body: body.into(),
+            ..MessageSpec::default()
+        },
+        ..ClientSpec::default()
+    }
+}
+
+fn send(to: &str, subject: &str, body: &str) -> WorldStep {
+    WorldStep::Smtp {
+        from: SENDER.into(),
+        to: ISP.into(),
+        client: Box::new(mail_to(to, subject, body)),
+        purpose: format!(
+            "mail for {to}; the customer's line is down, so the ISP (its backup MX) takes it"
+        ),
+    }
+}
+
+/// A session that only says EHLO, then `line`, then QUIT.
+fn command_after_ehlo(hostname: &str, line: &str) -> ClientSpec {
+    ClientSpec {
+        hostname: hostname.into(),
+        quit_after: Some(Step::Ehlo),
+        raw_lines: vec![RawLine {
+            after: Step::Ehlo,
+            line: line.into(),
+        }],
+        message: MessageSpec {
+            from: "postmaster@dialup.example".into(),
+            to: vec!["postmaster@isp.example".into()],
+            ..MessageSpec::default()
+        },
+        ..ClientSpec::default()
+    }
+}
+
+fn line_down(hours: u64) -> WorldStep {
+    WorldStep::Wait {
+        ms: hours * 60 * MINUTE,
+        reason: "the customer's dial-up line is down; the ISP keeps the mail queued".into(),
+    }
+}
+
+fn dial_in(line: &str) -> WorldStep {
+    WorldStep::Smtp {
+        from: CUSTOMER.into(),
+        to: ISP.into(),
+        client: Box::new(command_after_ehlo(CUSTOMER, line)),
+        purpose: format!("the customer dials in and sends {line}"),
+    }
+}
+
+fn dial_up_world(name: &str, explanation: &str, steps: Vec<WorldStep>) -> WorldScenario {
+    WorldScenario {
+        name: name.into(),
+        explanation: explanation.into(),
+        hosts: vec![sender_host(), isp_host(), customer_host()],
+        steps,
+        ..WorldScenario::default()
+    }
+}
+
+fn etrn() -> WorldScenario {
+    dial_up_world(
+        "etrn",
+        "dialup.example's own server is on a dial-up line, so mail for it goes to the ISP's \
+         mail exchanger, which keeps it in an outbound queue. When the customer dials in, its \
+         server connects and sends ETRN dialup.example (RFC 1985). The ISP answers 253 with the \
+         number of waiting messages and delivers them not on that connection but over a new \
+         one it opens to the customer's server, as Postfix's flush service does. Watch the \
+         ISP's queue empty and the customer's mailbox fill; each message gets a second \
+         Received header from the customer's server.",
+        vec![
+            send(
+                "bob@dialup.example",
+                "Minutes of Tuesday",
+                "Bob,\n\nthe minutes are attached in spirit.\n\nAlice\n",
+            ),
+            send(
+                "carol@dialup.example",
+                "Lunch?",
+                "Carol,\n\nlunch on Friday?\n\nAlice\n",
+            ),
+            line_down(2),
+            dial_in("ETRN dialup.example"),
+        ],
+    )
+}
+
+fn etrn_nothing_waiting() -> WorldScenario {
+    dial_up_world(
+        "etrn-nothing-waiting",
+        "The customer dials in and sends ETRN dialup.example, but nobody has written to \
+         dialup.example: the ISP's queue holds nothing for it, so it answers 251 (RFC 1985 §5) \
+         and opens no connection.",
+        vec![dial_in("ETRN dialup.example")],
+    )
+}
+
+fn turn_refused() -> WorldScenario {
+    dial_up_world(
+        "turn-refused",
+        "RFC 821's TURN asked the server to swap roles and send the client its mail. The \
+         server knew the client only by the name it gave in HELO, so anyone could collect \
+         anyone's mail. RFC 5321 Appendix F.1 removed it: the ISP answers 502 5.5.1 and the \
+         mail stays in its queue (ETRN, or ATRN with authentication, are the ways to get it).",
+        vec![
+            send(
+                "bob@dialup.example",
+                "Minutes of Tuesday",
+                "Bob,\n\nthe minutes.\n\nAlice\n",
+            ),
+            line_down(1),
+            dial_in("TURN"),
+        ],
+    )
+}
+
+fn turn_hijack() -> WorldScenario {
+    let mut isp = isp_host();
+    isp.legacy_turn = true;
+    let attacker = HostSpec {
+        name: ATTACKER.into(),
+        label: "someone else entirely, claiming to be dialup.example".into(),
+        address: "203.0.113.66".into(),
+        smtp: Some(server(ATTACKER, "dialup.example")),
+        ..HostSpec::default()
+    };
+    WorldScenario {
+        name: "turn-hijack".into(),
+        explanation: "The ISP runs legacy TURN. A stranger connects, says EHLO dialup.example \
+                      (a claim nobody checks) and sends TURN. The ISP answers 250, the roles \
+                      reverse on the same connection, and the ISP delivers dialup.example's \
+                      queued mail to the stranger. The real customer's mailbox stays empty. \
+                      This is why RFC 5321 Appendix F.1 removed TURN and RFC 2645's ATRN \
+                      requires AUTH first."
+            .into(),
+        hosts: vec![sender_host(), isp, customer_host(), attacker],
+        steps: vec![
+            send(
+                "bob@dialup.example",
+                "Payroll",
+                "Bob,\n\nthe salary list for December.\n\nAlice\n",
+            ),
+            line_down(1),
+            WorldStep::Smtp {
+                from: ATTACKER.into(),
+                to: ISP.into(),
+                client: Box::new(command_after_ehlo("dialup.example", "TURN")),
+                purpose: "a stranger claims to be dialup.example and sends TURN".into(),
+            },
+        ],
+        ..WorldScenario::default()
+    }
+}
+
+fn relay_attempt(purpose: &str) -> WorldStep {
+    WorldStep::Smtp {
+        from: LAPTOP.into(),
+        to: POP_ISP.into(),
+        client: Box::new(ClientSpec {
+            message: MessageSpec {
+                from: "alice@isp.example".into(),
+                to: vec!["friend@elsewhere.example".into()],
+                subject: "Sent from the road".into(),
+                body: "Hi,\n\nwritten in a hotel lobby.\n\nAlice\n".into(),
+                ..MessageSpec::default()
+            },
+            ..ClientSpec::default()
+        }),
+        purpose: purpose.into(),
+    }
+}
+
+fn pop_before_smtp() -> WorldScenario {
+    let laptop = HostSpec {
+        name: LAPTOP.into(),
+        label: "Alice's laptop, on a hotel network".into(),
+        address: HOTEL_ADDRESS.into(),
+        ..HostSpec::default()
+    };
+    let neighbour = HostSpec {
+        name: NEIGHBOUR.into(),
+        label: "another guest's PC, same hotel, same public address".into(),
+        address: HOTEL_ADDRESS.into(),
+        ..HostSpec::default()
+    };
+    let isp = HostSpec {
+        name: POP_ISP.into(),
+        label: "the ISP's mail server: SMTP and POP3, with POP-before-SMTP".into(),
+        address: "192.0.2.110".into(),
+        smtp: Some(server(POP_ISP, "isp.example")),
+        pop3: Some(Pop3Config {
+            hostname: POP_ISP.into(),
+            users: vec![Pop3User::new("alice", "wonderland")],
+            ..Pop3Config::default()
+        }),
+        pop_before_smtp: true,
+        ..HostSpec::default()
+    };
+    WorldScenario {
+        name: "pop-before-smtp".into(),
+        explanation: "Alice is away from home. Her mail client's first try to send through \
+                      the ISP is refused (550 5.7.1): her hotel address is not the ISP's, and \
+                      this server has no SMTP AUTH. She checks her mail over POP3; the login \
+                      opens a 30-minute window in which her address may relay, so the second \
+                      try is accepted. So is a stranger's spam from another PC in the same \
+                      hotel: behind the NAT it has the same address. 31 minutes later the window has closed and relaying is \
+                      denied again. The server trusts the source address alone: anyone behind \
+                      the same hotel NAT, or anyone forging the address, relays too. SMTP AUTH \
+                      (RFC 4954) authenticates the session itself and replaced the scheme."
+            .into(),
+        hosts: vec![laptop, isp, neighbour],
+        steps: vec![
+            relay_attempt("Alice sends before checking her mail: relaying is denied"),
+            WorldStep::Pop3 {
+                from: LAPTOP.into(),
+                to: POP_ISP.into(),
+                lines: vec![
+                    "USER alice".into(),
+                    "PASS wonderland".into(),
+                    "STAT".into(),
+                    "QUIT".into(),
+                ],
+                purpose: "Alice checks her mail; the login opens the relay window".into(),
+            },
+            relay_attempt("Alice sends again within the window: relaying is allowed"),
+            WorldStep::Smtp {
+                from: NEIGHBOUR.into(),
+                to: POP_ISP.into(),
+                client: Box::new(ClientSpec {
+                    message: MessageSpec {
+                        from: "winner@lottery.example".into(),
+                        to: vec!["victim@elsewhere.example".into()],
+                        subject: "You have won".into(),
+                        body: "Send your bank details.\n".into(),
+                        ..MessageSpec::default()
+                    },
+                    ..ClientSpec::default()
+                }),
+                purpose: "another hotel guest, behind the same NAT address, relays spam: the \
+                          window belongs to an address, not to Alice"
+                    .into(),
+            },
+            WorldStep::Wait {
+                ms: 31 * MINUTE,
+                reason: "Alice goes to lunch; the relay window (30 minutes) closes".into(),
+            },
+            relay_attempt("Alice sends after the window closed: denied again"),
+        ],
+        ..WorldScenario::default()
+    }
+}
+
+const ODMR_USER: &str = "dialup";
+const ODMR_PASSWORD: &str = "odmr-secret";
+
+fn atrn() -> WorldScenario {
+    let mut isp = isp_host();
+    isp.label = "the ISP's mail exchanger and On-Demand Mail Relay server".into();
+    isp.atrn = AtrnPolicy {
+        enabled: true,
+        accounts: vec![AtrnAccount {
+            user: ODMR_USER.into(),
+            domains: vec!["dialup.example".into()],
+        }],
+    };
+    if let Some(config) = isp.smtp.as_mut() {
+        config.auth.users = vec![UserCredential {
+            name: ODMR_USER.into(),
+            password: ODMR_PASSWORD.into(),
+        }];
+    }
+    let mut authenticated = command_after_ehlo(CUSTOMER, "ATRN dialup.example");
+    authenticated.quit_after = Some(Step::Auth);
+    authenticated.raw_lines = vec![RawLine {
+        after: Step::Auth,
+        line: "ATRN dialup.example".into(),
+    }];
+    authenticated.auth = Some(AuthSpec {
+        user: ODMR_USER.into(),
+        password: ODMR_PASSWORD.into(),
+        ..AuthSpec::default()
+    });
+    WorldScenario {
+        name: "atrn".into(),
+        explanation: "ATRN (RFC 2645, On-Demand Mail Relay) is TURN made safe. The customer's \
+                      server first tries ATRN without logging in and gets 530: the ISP will not \
+                      hand over mail to a name. It reconnects, authenticates with AUTH as the \
+                      account that owns dialup.example, and sends ATRN dialup.example. The ISP \
+                      answers 250, the roles reverse on the same connection (the customer's \
+                      server greets with 220, the ISP says EHLO) and the queued mail flows \
+                      back. Unlike ETRN no second connection is needed, so it works for a \
+                      customer with no fixed address."
+            .into(),
+        hosts: vec![sender_host(), isp, customer_host()],
+        steps: vec![
+            send(
+                "bob@dialup.example",
+                "Minutes of Tuesday",
+                "Bob,\n\nthe minutes.\n\nAlice\n",
+            ),
+            line_down(1),
+            WorldStep::Smtp {
+                from: CUSTOMER.into(),
+                to: ISP.into(),
+                client: Box::new(command_after_ehlo(CUSTOMER, "ATRN dialup.example")),
+                purpose: "the customer tries ATRN without authenticating".into(),
+            },
+            WorldStep::Smtp {
+                from: CUSTOMER.into(),
+                to: ISP.into(),
+                client: Box::new(authenticated),
+                purpose: "the customer authenticates, then sends ATRN".into(),
+            },
+        ],
+        ..WorldScenario::default()
+    }
+}
