@@ -3,7 +3,8 @@
 
 mod server_support;
 
-use esmtp_playground::protocol::MAX_COMMAND_LINE;
+use esmtp_playground::protocol::{MAX_AUTH_LINE, MAX_COMMAND_LINE};
+use esmtp_playground::server::State;
 use esmtp_playground::server::{
     BareLfPolicy, EhloMode, Server, ServerConfig, Strictness, UndeclaredEightBitPolicy,
 };
@@ -95,6 +96,16 @@ fn session_input() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// The bound on buffered input in the server's current state: 512 octets for commands,
+/// 12288 while a SASL exchange reads its response lines (RFC 4954 §4).
+fn line_limit(server: &Server) -> usize {
+    if server.state() == State::Authenticating {
+        MAX_AUTH_LINE
+    } else {
+        MAX_COMMAND_LINE
+    }
+}
+
 /// Feeds `input` cut at the given points; returns all output and checks invariants.
 fn feed_cut(server: &mut Server, input: &[u8], cuts: &[usize]) -> Vec<u8> {
     let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
@@ -104,7 +115,7 @@ fn feed_cut(server: &mut Server, input: &[u8], cuts: &[usize]) -> Vec<u8> {
     for point in points.into_iter().chain([input.len()]) {
         server.receive(&input[start..point], START + 1_000);
         output.extend(server.take_output());
-        assert!(server.buffered_input() <= MAX_COMMAND_LINE);
+        assert!(server.buffered_input() <= line_limit(server));
         start = point;
     }
     while server.poll_event().is_some() {}
@@ -188,5 +199,23 @@ fn a_megabyte_of_data_without_line_ends_is_bounded_by_the_size_limit() {
     assert!(
         String::from_utf8(output).unwrap().starts_with("500 5.5.2"),
         "the long line is reported first"
+    );
+}
+
+#[test]
+fn an_auth_response_line_may_exceed_the_command_limit_but_not_the_auth_limit() {
+    // The case proptest once shrank to: after AUTH PLAIN, a 600-octet response line.
+    let mut server = server(ServerConfig::default());
+    feed(&mut server, b"EHLO a\r\nAUTH PLAIN\r\n", Split::Whole);
+    assert_eq!(server.state(), State::Authenticating);
+    server.receive(&[b'x'; 600], START);
+    assert_eq!(server.buffered_input(), 600, "held whole: under 12288");
+    server.receive(&vec![b'x'; 20_000], START);
+    assert!(server.buffered_input() <= MAX_AUTH_LINE);
+    let reply = String::from_utf8(feed(&mut server, b"\r\nNOOP\r\n", Split::Whole)).unwrap();
+    assert!(reply.starts_with("500 5.5.6"), "{reply}");
+    assert!(
+        reply.ends_with("250 2.0.0 Ok\r\n"),
+        "the session goes on: {reply}"
     );
 }

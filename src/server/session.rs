@@ -146,8 +146,9 @@ impl Server {
         self.authenticated = true;
     }
 
-    /// Octets of an unfinished command line held right now. Never more than the
-    /// 512-octet command line limit, whatever the client sends.
+    /// Octets of an unfinished line held right now. Never more than the 512-octet
+    /// command line limit, or 12288 octets while an AUTH exchange reads its response
+    /// lines (RFC 4954 §4), whatever the client sends.
     pub fn buffered_input(&self) -> usize {
         self.lines.buffered()
     }
