@@ -296,24 +296,20 @@ fn scan_region(region: &[u8], pending_cr: bool) -> RegionScan {
     }
 }
 
-/// True when no two consecutive LFs in `lines` (which ends with an LF) are more than
-/// `limit` octets apart. Cheap for normal text: a gap over `limit` must contain a whole
-/// block of `limit / 2` octets without an LF, so only such blocks need a closer look,
-/// and finding the first LF of a block is one short vector search.
+/// True when every line in `lines` (which ends with an LF) is at most `limit` octets,
+/// LF included. Exact, and cheap for normal text: the line starting at `start` must
+/// end within the next `limit` octets, and so must every line that ends before the
+/// last LF in that window, so one backward vector search per window (not per line)
+/// proves a whole window of lines short.
 fn lines_fit(lines: &[u8], limit: usize) -> bool {
-    let block = (limit / 2).max(1);
-    let suspicious = lines
-        .chunks(block)
-        .any(|chunk| memchr::memchr(b'\n', chunk).is_none());
-    if !suspicious {
-        return true;
-    }
     let mut start = 0;
-    for lf in memchr::memchr_iter(b'\n', lines) {
-        if lf + 1 - start > limit {
-            return false;
+    while start < lines.len() {
+        let window_end = start.saturating_add(limit).min(lines.len());
+        let window = lines.get(start..window_end).unwrap_or_default();
+        match memchr::memrchr(b'\n', window) {
+            Some(last_lf) => start += last_lf + 1,
+            None => return false,
         }
-        start = lf + 1;
     }
     true
 }
