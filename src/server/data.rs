@@ -57,6 +57,9 @@ pub struct DataReceiver {
     normalise_bare_lf: bool,
     /// Off only in tests, to check the bulk path against the line-by-line one.
     bulk: bool,
+    /// Finds LF "." (where a line may start with a dot), built once per message rather
+    /// than once per region.
+    line_then_dot: memchr::memmem::Finder<'static>,
     findings: DataFindings,
 }
 
@@ -76,6 +79,7 @@ impl DataReceiver {
             pending_cr: false,
             normalise_bare_lf,
             bulk: true,
+            line_then_dot: memchr::memmem::Finder::new(b"\n."),
             findings: DataFindings::default(),
         }
     }
@@ -135,7 +139,10 @@ impl DataReceiver {
     /// having changed nothing, when the region needs the line-by-line path.
     fn scan_clean_lines(&mut self, input: &mut &[u8]) -> bool {
         let data = *input;
-        let region_end = memchr::memmem::find(data, b"\n.").map_or(data.len(), |at| at + 1);
+        let region_end = self
+            .line_then_dot
+            .find(data)
+            .map_or(data.len(), |at| at + 1);
         let region = data.get(..region_end).unwrap_or_default();
         let scan = scan_region(region, self.pending_cr);
         if !scan.paired {
@@ -384,6 +391,36 @@ mod tests {
         assert!(done.findings.long_line && done.findings.over_cap);
         assert_eq!(done.text.len(), 100);
         assert_eq!(done.octets, 5002);
+    }
+
+    #[test]
+    fn lines_fit_matches_the_longest_line() {
+        let lines_of = |lengths: &[usize]| -> Vec<u8> {
+            lengths
+                .iter()
+                .flat_map(|&n| core::iter::repeat_n(b'x', n - 1).chain([b'\n']))
+                .collect()
+        };
+        for lengths in [
+            &[1usize][..],
+            &[10, 10, 10],
+            &[20, 1, 20, 20],
+            &[21],
+            &[5, 21, 5],
+            &[19, 19, 19, 19, 19, 19, 21],
+            &[
+                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 20,
+            ],
+        ] {
+            let longest = lengths.iter().copied().max().unwrap_or(0);
+            assert_eq!(
+                lines_fit(&lines_of(lengths), 20),
+                longest <= 20,
+                "{lengths:?}"
+            );
+        }
+        assert!(lines_fit(b"", 20));
+        assert!(!lines_fit(b"\n", 0));
     }
 
     #[test]
