@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use esmtp_playground::protocol::{
     Command, LineReader, MailParameters, OfferedParameters, MAX_COMMAND_LINE,
 };
@@ -98,4 +98,24 @@ fn command_parsing(c: &mut Criterion) {
 }
 
 criterion_group!(benches, command_parsing);
-criterion_main!(benches);
+
+/// `CALLGRIND_RUN=ours` or `=smtp-proto` runs that side once over the corpus and exits,
+/// for a load-independent instruction count:
+/// `CALLGRIND_RUN=ours valgrind --tool=callgrind --toggle-collect='*command_parsing::ours*' <bench binary>`.
+fn main() {
+    match std::env::var("CALLGRIND_RUN").as_deref() {
+        Ok(side) => {
+            let (bytes, commands) = corpus(1_000);
+            let parsed = if side == "ours" {
+                ours(black_box(&bytes))
+            } else {
+                smtp_proto(black_box(&bytes))
+            };
+            println!("{side}: {parsed} of {commands} commands parsed");
+        }
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

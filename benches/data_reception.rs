@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use esmtp_playground::protocol::MAX_TEXT_LINE;
 use esmtp_playground::server::data::DataReceiver;
 use esmtp_playground::server::{Peer, Server, ServerConfig, HARD_MESSAGE_CAP};
@@ -92,4 +92,24 @@ fn data_reception(c: &mut Criterion) {
 }
 
 criterion_group!(benches, data_reception);
-criterion_main!(benches);
+
+/// `CALLGRIND_RUN=ours` or `=smtp-proto` receives the body once and exits, for a
+/// load-independent instruction count:
+/// `CALLGRIND_RUN=ours valgrind --tool=callgrind --toggle-collect='*data_reception::ours*' <bench binary>`.
+fn main() {
+    match std::env::var("CALLGRIND_RUN").as_deref() {
+        Ok(side) => {
+            let body = body();
+            let stored = if side == "ours" {
+                ours(black_box(&body))
+            } else {
+                smtp_proto(black_box(&body))
+            };
+            println!("{side}: {stored} octets stored of {}", body.len());
+        }
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

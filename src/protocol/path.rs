@@ -252,9 +252,12 @@ fn strip_source_route(inner: &str) -> Result<&str, PathError> {
     Ok(inner.get(colon + 1..).unwrap_or_default())
 }
 
+/// The `>` that closes the path, skipping any inside a quoted local-part. One octet
+/// loop: paths are short, and a quote is seen on the way to the `>`.
 fn find_closing_bracket(text: &str) -> Option<usize> {
-    if memchr::memchr(b'"', text.as_bytes()).is_none() {
-        return memchr::memchr(b'>', text.as_bytes());
+    let first = text.bytes().position(|b| b == b'>' || b == b'"')?;
+    if text.as_bytes().get(first) == Some(&b'>') {
+        return Some(first);
     }
     let mut in_quotes = false;
     let mut escaped = false;
@@ -274,7 +277,7 @@ fn find_closing_bracket(text: &str) -> Option<usize> {
 fn find_domain_separator(text: &str) -> Option<usize> {
     if !text.starts_with('"') {
         // An unquoted local-part cannot contain "@" or a quoted part worth skipping.
-        return memchr::memrchr(b'@', text.as_bytes());
+        return text.bytes().rposition(|b| b == b'@');
     }
     let mut in_quotes = false;
     let mut escaped = false;

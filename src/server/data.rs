@@ -57,6 +57,9 @@ pub struct DataReceiver {
     normalise_bare_lf: bool,
     /// Off only in tests, to check the bulk path against the line-by-line one.
     bulk: bool,
+    /// Finds LF "." (where a line may start with a dot), built once per message rather
+    /// than once per region.
+    line_then_dot: memchr::memmem::Finder<'static>,
     findings: DataFindings,
 }
 
@@ -76,6 +79,7 @@ impl DataReceiver {
             pending_cr: false,
             normalise_bare_lf,
             bulk: true,
+            line_then_dot: memchr::memmem::Finder::new(b"\n."),
             findings: DataFindings::default(),
         }
     }
@@ -135,7 +139,10 @@ impl DataReceiver {
     /// having changed nothing, when the region needs the line-by-line path.
     fn scan_clean_lines(&mut self, input: &mut &[u8]) -> bool {
         let data = *input;
-        let region_end = memchr::memmem::find(data, b"\n.").map_or(data.len(), |at| at + 1);
+        let region_end = self
+            .line_then_dot
+            .find(data)
+            .map_or(data.len(), |at| at + 1);
         let region = data.get(..region_end).unwrap_or_default();
         let scan = scan_region(region, self.pending_cr);
         if !scan.paired {
@@ -296,24 +303,20 @@ fn scan_region(region: &[u8], pending_cr: bool) -> RegionScan {
     }
 }
 
-/// True when no two consecutive LFs in `lines` (which ends with an LF) are more than
-/// `limit` octets apart. Cheap for normal text: a gap over `limit` must contain a whole
-/// block of `limit / 2` octets without an LF, so only such blocks need a closer look,
-/// and finding the first LF of a block is one short vector search.
+/// True when every line in `lines` (which ends with an LF) is at most `limit` octets,
+/// LF included. Exact, and cheap for normal text: the line starting at `start` must
+/// end within the next `limit` octets, and so must every line that ends before the
+/// last LF in that window, so one backward vector search per window (not per line)
+/// proves a whole window of lines short.
 fn lines_fit(lines: &[u8], limit: usize) -> bool {
-    let block = (limit / 2).max(1);
-    let suspicious = lines
-        .chunks(block)
-        .any(|chunk| memchr::memchr(b'\n', chunk).is_none());
-    if !suspicious {
-        return true;
-    }
     let mut start = 0;
-    for lf in memchr::memchr_iter(b'\n', lines) {
-        if lf + 1 - start > limit {
-            return false;
+    while start < lines.len() {
+        let window_end = start.saturating_add(limit).min(lines.len());
+        let window = lines.get(start..window_end).unwrap_or_default();
+        match memchr::memrchr(b'\n', window) {
+            Some(last_lf) => start += last_lf + 1,
+            None => return false,
         }
-        start = lf + 1;
     }
     true
 }
@@ -388,6 +391,36 @@ mod tests {
         assert!(done.findings.long_line && done.findings.over_cap);
         assert_eq!(done.text.len(), 100);
         assert_eq!(done.octets, 5002);
+    }
+
+    #[test]
+    fn lines_fit_matches_the_longest_line() {
+        let lines_of = |lengths: &[usize]| -> Vec<u8> {
+            lengths
+                .iter()
+                .flat_map(|&n| core::iter::repeat_n(b'x', n - 1).chain([b'\n']))
+                .collect()
+        };
+        for lengths in [
+            &[1usize][..],
+            &[10, 10, 10],
+            &[20, 1, 20, 20],
+            &[21],
+            &[5, 21, 5],
+            &[19, 19, 19, 19, 19, 19, 21],
+            &[
+                1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 20,
+            ],
+        ] {
+            let longest = lengths.iter().copied().max().unwrap_or(0);
+            assert_eq!(
+                lines_fit(&lines_of(lengths), 20),
+                longest <= 20,
+                "{lengths:?}"
+            );
+        }
+        assert!(lines_fit(b"", 20));
+        assert!(!lines_fit(b"\n", 0));
     }
 
     #[test]
