@@ -214,6 +214,14 @@ test('stepping the virtual clock: next, next world event, previous, last and the
   assert.match(await page.textContent('#world-position'), /^item (\d+) of \1$/);
   await page.keyboard.press('Home');
   assert.equal(await page.textContent('#world-clock'), '09:00:00.000 UTC');
+  // The timeline itself takes the arrow keys, and a click moves the clock to that line.
+  await page.focus('#world-timeline');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.getAttribute('#world-item-2', 'aria-current'), 'step');
+  assert.equal(await page.textContent('#world-clock'), '09:00:00.040 UTC');
+  await page.click('#world-item-5 .wtext');
+  assert.equal(await page.textContent('#world-position'), 'item 6 of 152');
   await context.close();
 });
 

@@ -4,8 +4,8 @@
 // Built with createElementNS; every name is set as text, never parsed.
 
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 460;
-const BOX = { left: 130, width: 200, height: 50, gap: 46 };
+const WIDTH = 520;
+const BOX = { left: 160, width: 200, height: 50, gap: 46 };
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -36,14 +36,20 @@ function hostBox(host, index) {
 }
 
 /**
- * The label for an edge: its connection numbers. After TURN/ATRN the engine adds an
- * edge the other way for the same connection (the mail flowed back on it): marked ⇄.
+ * The label for an edge: its connection numbers, three to a line. After TURN/ATRN the
+ * engine adds an edge the other way for the same connection (the mail flowed back on
+ * it): marked ⇄.
  */
-function edgeLabel(edge, connections) {
-  return edge.connections.map((id) => {
+function edgeLabel(edge, connections, attrs) {
+  const names = edge.connections.map((id) => {
     const connection = connections.find((c) => c.id === id);
     return connection && connection.from !== edge.from ? `#${id} ⇄` : `#${id}`;
-  }).join(' ');
+  });
+  const lines = [];
+  for (let i = 0; i < names.length; i += 3) lines.push(names.slice(i, i + 3).join(' '));
+  const text = svg('text', { ...attrs, y: attrs.y - (lines.length - 1) * 7, class: 'wd-label' });
+  lines.forEach((line, i) => text.append(svg('tspan', { x: attrs.x, dy: i ? 14 : 0 }, line)));
+  return text;
 }
 
 function edgePath(edge, index, from, to, connections) {
@@ -56,7 +62,7 @@ function edgePath(edge, index, from, to, connections) {
   const group = svg('g', { class: 'wd-edge' });
   group.append(
     svg('path', { d: `M ${x} ${y1} C ${x + bend} ${y1}, ${x + bend} ${y2}, ${x + 4 * Math.sign(bend)} ${y2}`, 'marker-end': 'url(#wd-arrow)' }),
-    svg('text', { x: x + bend * 0.78 + (down ? 6 : -6), y: (y1 + y2) / 2 + 4, 'text-anchor': down ? 'start' : 'end', class: 'wd-label' }, edgeLabel(edge, connections)),
+    edgeLabel(edge, connections, { x: x + bend * 0.78 + (down ? 6 : -6), y: (y1 + y2) / 2 + 4, 'text-anchor': down ? 'start' : 'end' }),
   );
   return group;
 }

@@ -201,7 +201,7 @@ function buildPanel(panel) {
     hosts: h('ul', { id: 'world-hosts', class: 'world-hosts' }),
     diagram: h('div', { id: 'world-diagram', class: 'world-diagram' }),
     connections: h('ul', { id: 'world-connections', class: 'world-connections' }),
-    timeline: h('ol', { id: 'world-timeline', class: 'world-timeline', tabindex: '0', 'aria-label': 'World timeline: every line sent and every world event; click a line to move the clock there' }),
+    timeline: h('ol', { id: 'world-timeline', class: 'world-timeline', tabindex: '0', 'aria-label': 'World timeline: every line sent and every world event; arrow keys or a click move the clock' }),
     stores: h('div', { id: 'world-stores', class: 'world-stores' }),
     first: button('world-first', 'First'),
     prev: button('world-prev', arrow('◀ '), 'Previous'),
@@ -375,6 +375,14 @@ export function setupWorld(engine) {
     if (row) stepTo(Number(row.dataset.index));
   }
 
+  /** Arrow keys, Home and End on the focused timeline move the clock like the buttons. */
+  function handleTimelineKeydown(event) {
+    const target = { ArrowDown: state.index + 1, ArrowUp: state.index - 1, Home: 0, End: state.items.length - 1 }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    stepTo(target);
+  }
+
   function handlePresetChange() {
     loadPresetJson();
     run();
@@ -400,6 +408,7 @@ export function setupWorld(engine) {
   els.last.addEventListener('click', () => stepTo(state.items.length - 1));
   els.range.addEventListener('input', () => stepTo(Number(els.range.value)));
   els.timeline.addEventListener('click', handleTimelineClick);
+  els.timeline.addEventListener('keydown', handleTimelineKeydown);
 
   // The first run happens when the tab is first shown, so other tabs pay nothing.
   const startWhenShown = () => {
