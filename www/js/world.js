@@ -43,13 +43,31 @@ function durationText(ms) {
 
 // ---- the model: one flat list of items the clock steps through ------------------------
 
+/**
+ * What each engine noted, keyed by connection, host and moment. An engine's events and
+ * the octets it sends in answer share one virtual time, so a line's notes are the
+ * sending host's events on that connection at that time.
+ */
+function engineNotes(entries) {
+  const notes = new Map();
+  for (const entry of entries) {
+    if (!['smtpServer', 'smtpClient', 'pop3Server'].includes(entry.type) || !entry.event) continue;
+    const key = `${entry.connection}|${entry.host}|${entry.event.at}`;
+    if (!notes.has(key)) notes.set(key, []);
+    notes.get(key).push({ explanation: entry.event.explanation || '', rfc: entry.event.rfc || '' });
+  }
+  return notes;
+}
+
 /** Turns the timeline's entries into display items: one per line sent, one per world event. */
 export function worldItems(timeline) {
   const items = [];
+  const notes = engineNotes(timeline.entries || []);
   for (const entry of timeline.entries || []) {
     if (entry.type === 'bytes') {
+      const said = notes.get(`${entry.connection}|${entry.from}|${entry.at}`) || [];
       for (const line of splitLines(toBytes(entry.octets))) {
-        items.push({ kind: 'line', at: entry.at, connection: entry.connection, from: entry.from, to: entry.to, text: lineText(line) });
+        items.push({ kind: 'line', at: entry.at, connection: entry.connection, from: entry.from, to: entry.to, text: lineText(line), notes: said });
       }
     } else if (entry.type === 'world') {
       items.push({ kind: 'world', at: entry.at, connection: entry.connection, event: entry.event || {}, explanation: entry.explanation || '', rfc: entry.rfc || '' });
@@ -214,6 +232,7 @@ function buildPanel(panel) {
     position: h('span', { id: 'world-position', class: 'muted' }),
     current: h('p', { id: 'world-current', class: 'world-current' }),
     windows: h('ul', { id: 'world-windows', class: 'world-windows' }),
+    notes: h('ul', { id: 'world-notes', class: 'world-notes' }),
   };
   els.result = h('div', { id: 'world-result', hidden: true }, [
     h('div', { class: 'world-top' }, [
@@ -232,6 +251,7 @@ function buildPanel(panel) {
         h('label', { for: 'world-range', class: 'visually-hidden', text: 'Position in the world timeline' }), els.range, els.position,
       ]),
       h('div', { 'aria-live': 'polite' }, [els.current, els.windows]),
+      h('details', { class: 'world-notes-box' }, [h('summary', { text: 'What the sending engine noted at this moment' }), els.notes]),
     ]),
     h('section', { 'aria-labelledby': 'world-timeline-heading' }, [
       h('h3', { id: 'world-timeline-heading', text: 'Timeline' }), els.timeline,
@@ -241,6 +261,7 @@ function buildPanel(panel) {
     ]),
   ]);
   replaceChildren(panel, [
+    h('h2', { class: 'visually-hidden', text: 'World: several hosts on one virtual clock' }),
     h('div', { class: 'toolbar' }, [h('label', { for: 'world-preset', text: 'World preset' }), els.preset, els.run]),
     els.explanation,
     h('details', { class: 'panel world-edit' }, [
@@ -336,6 +357,10 @@ export function setupWorld(engine) {
     els.current.textContent = item.kind === 'line'
       ? `#${item.connection} ${item.from} → ${item.to}: ${item.text}`
       : `${worldTitle(item)}: ${item.explanation}${item.rfc ? ` (${item.rfc})` : ''}`;
+    const notes = item.kind === 'line' ? item.notes : [];
+    replaceChildren(els.notes, notes.length
+      ? notes.map((note) => h('li', {}, [note.explanation, note.rfc ? h('span', { class: 'wrfc', text: ` ${note.rfc}` }) : '']))
+      : [h('li', { class: 'muted', text: item.kind === 'line' ? 'No engine event at this moment.' : 'A world event: its explanation is above.' })]);
     replaceChildren(els.windows, relayWindows(items, state.index).map((text) => h('li', { class: text.includes(': open') ? 'wopen' : 'wclosed', text })));
     for (const row of els.timeline.querySelectorAll('[aria-current]')) {
       row.removeAttribute('aria-current');
