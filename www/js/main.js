@@ -12,6 +12,7 @@ import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.j
 import { createManual } from './manual.js';
 import { renderSaslInspector, setupCalculator } from './sasl.js';
 import { createRunner } from './runner.js';
+import { setupWorld } from './world.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -438,6 +439,7 @@ async function start() {
   loadScenario(scenario, presetId, { keepNotice: true });
   app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
   setupCalculator(els.calc, app.engine);
+  setupWorld(app.engine);
   run();
   document.body.dataset.ready = 'true';
 }
