@@ -123,6 +123,13 @@ ensure_chromium() {
 
 # --- Build --------------------------------------------------------------------------------
 
+# wasm-opt's flags for the page. --converge reruns -Oz until the module stops shrinking;
+# --low-memory-unused is safe for Rust's output (its stack and data start at 1 MiB,
+# nothing lives in the first 1 KiB) and lets constant offsets fold into loads and stores.
+# Measured on 2026-11-28 against plain -Oz: 575,338 -> 570,125 B (236,726 -> 233,608
+# gzip -9). -Os: 580,192 B (234,797 gzip), -O3: 587,381 (237,144).
+WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
+
 # Release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz (npm binaryen), into
 # www/pkg. Cargo is incremental; the glue and wasm-opt steps are skipped when the compiled
 # module and the tools are the same as for the last build (stamp in www/pkg/.built-from).
@@ -138,7 +145,7 @@ build_wasm() {
     # (77,896), "z" -> 169,125 B (73,807).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET")
-    key="$(sha256sum "$raw" | awk '{ print $1 }') wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen)"
+    key="$(sha256sum "$raw" | awk '{ print $1 }') wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
     if [[ -f $stamp && -f $out && $(cat "$stamp") == "$key" ]]; then
         log "www/pkg is up to date"
         return
@@ -146,7 +153,7 @@ build_wasm() {
     rm -rf "$PKG_DIR"
     wasm-bindgen --target web --out-dir "$PKG_DIR" "$raw"
     # Never Debian's wasm-opt (version 108): its output traps at init.
-    "$wasm_opt" -Oz "$out" -o "$out.opt"
+    "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
     mv "$out.opt" "$out"
     printf '%s\n' "$key" >"$stamp"
 }
@@ -155,7 +162,7 @@ build_wasm() {
 report_sizes() {
     local www="$ROOT/www" file raw gz total_raw=0 total_gz=0
     local files=()
-    mapfile -t files < <(cd "$www" && find index.html css js pkg -type f \
+    mapfile -t files < <(cd "$www" && find index.html style.css js pkg -type f \
         \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
     printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
     for file in "${files[@]}"; do
