@@ -61,6 +61,15 @@ fn atrn_needs_auth_then_reverses_and_delivers() {
 
 /// An ODMR server with 1 message queued for dialup.example; `lines` go after EHLO.
 fn replies(enabled: bool, lines: &[String]) -> (Vec<String>, Option<Vec<String>>) {
+    replies_with_busy(enabled, &[], lines)
+}
+
+/// As `replies`, with `busy` queues being delivered on another connection.
+fn replies_with_busy(
+    enabled: bool,
+    busy: &[&str],
+    lines: &[String],
+) -> (Vec<String>, Option<Vec<String>>) {
     let mut config = ServerConfig {
         hostname: ISP.into(),
         ..ServerConfig::default()
@@ -98,6 +107,7 @@ fn replies(enabled: bool, lines: &[String]) -> (Vec<String>, Option<Vec<String>>
                 },
             ],
         },
+        busy_domains: busy.iter().map(|d| (*d).to_owned()).collect(),
         ..HostInputs::default()
     });
     server.receive(b"EHLO c.example\r\n", 0);
@@ -158,5 +168,15 @@ fn rfc_2645_reply_table() {
 
     let (out, reversal) = replies(true, &[plain("other", "pw2"), "ATRN".into()]);
     assert_eq!(out[1], "453 4.3.0 You have no mail");
+
+    // The queue is being flushed on another connection: 451, try later; no reversal.
+    let (busy, busy_reversal) = replies_with_busy(
+        true,
+        &["dialup.example"],
+        &[plain("dialup", "pw"), "ATRN".into(), "NOOP".into()],
+    );
+    assert_eq!(busy[1], "451 4.3.0 Unable to process ATRN request now");
+    assert!(busy[2].starts_with("250 "), "the session goes on: {busy:?}");
+    assert_eq!(busy_reversal, None);
     assert_eq!(reversal, None);
 }

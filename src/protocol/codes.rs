@@ -130,6 +130,9 @@ reply_table! {
     /// 450 to ATRN: a requested domain is not the client's.
     AtrnRefused => 450, e(4, 7, 1), "ATRN request refused", "RFC 2645 §4.2",
         "The client asked for a domain its account is not authorised to collect.";
+    /// 451 to ATRN: the queue cannot be handed over right now.
+    AtrnUnavailable => 451, e(4, 3, 0), "Unable to process ATRN request now", "RFC 2645 §4.2",
+        "The server cannot reverse the connection at the moment (the queue is busy); the client may try again later.";
     /// 453 to ATRN: nothing queued.
     AtrnNoMail => 453, e(4, 3, 0), "You have no mail", "RFC 2645 §4.2",
         "Nothing is queued for the client's domains, so the connection is not reversed.";

@@ -106,6 +106,16 @@ impl Server {
             self.reply_kind(ReplyKind::AtrnNoMail, ReplyKind::AtrnNoMail.explanation());
             return;
         }
+        if let Some(busy) = waiting.iter().find(|d| self.queue_is_busy(d)) {
+            let explanation = format!(
+                "The queue for {busy} is being delivered on another connection right now, so \
+                 the server cannot hand it over on this one; the client should try again later \
+                 (RFC 2645 §4.2)."
+            );
+            let kind = ReplyKind::AtrnUnavailable;
+            self.reply(kind, kind.default_text(), explanation);
+            return;
+        }
         let list = waiting.join(", ");
         self.reply(
             ReplyKind::AtrnReversing,
@@ -116,6 +126,14 @@ impl Server {
             ),
         );
         self.reverse_roles(ReversalCommand::Atrn, waiting);
+    }
+
+    /// True when the host reported `domain`'s queue busy with another delivery.
+    fn queue_is_busy(&self, domain: &str) -> bool {
+        self.host
+            .busy_domains
+            .iter()
+            .any(|busy| busy.eq_ignore_ascii_case(domain))
     }
 
     /// Messages the host reported queued for `domain`.

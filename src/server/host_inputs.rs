@@ -47,6 +47,9 @@ pub struct HostInputs {
     pub atrn: AtrnPolicy,
     /// The host's relay decision for this client, if it makes one.
     pub relay_check: Option<RelayCheck>,
+    /// Domains whose queue is being delivered on another connection right now (a flush
+    /// in progress): ATRN for them gets 451, "unable to process now" (RFC 2645 §4.2).
+    pub busy_domains: Vec<String>,
 }
 
 impl HostInputs {

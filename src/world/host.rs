@@ -67,6 +67,8 @@ impl Host {
                 allowed: decision.allowed,
                 explanation: decision.explanation,
             }),
+            // Connections run one after another here, so no queue is ever mid-delivery.
+            busy_domains: Vec::new(),
         }
     }
 
