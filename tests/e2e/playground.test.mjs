@@ -48,6 +48,12 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
 }
 
+/** Clicks the first transcript line whose text matches `pattern`. */
+async function selectLineMatching(page, pattern) {
+  const id = await page.$$eval('#transcript [role="option"]', (nodes, source) => nodes.find((n) => new RegExp(source).test(n.querySelector('.text').textContent)).id, pattern.source);
+  await page.click(`#${id}`);
+}
+
 function assertNoProblem(page) {
   return page.isHidden('#error').then((hidden) => assert.ok(hidden, 'the error box is shown'));
 }
@@ -124,6 +130,9 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   await page.waitForSelector('#transcript .ctl');
   const bareLf = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.filter((n) => /^Hi Bob/.test(n.querySelector('.text').textContent)).map((n) => n.querySelector('.text').textContent));
   assert.deepEqual(bareLf, ['Hi BobLF'], 'the bare LF is drawn visibly (no CR before it)');
+  assert.match(await page.textContent('#client-form'), /Not used in this run/);
+  await selectLineMatching(page, /^550 5\.5\.2 /);
+  assert.match(await page.textContent('#line-details'), /bare LF/);
   await shot(page, 'desktop-smuggling');
   // Normalising bare LF instead: still one reply, one message, nothing smuggled.
   await afterRender(page, () => page.selectOption('#f-server-strictness-bareLf', 'normalise'));
@@ -136,7 +145,8 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   assert.match(await page.textContent('#view-mailboxes'), /MAIL FROM:<evil@example\.net>/, 'the would-be second message is just body text');
   await context.close();
   const phone = await open('?preset=smuggling', { viewport: PHONE });
-  await phone.page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
+  await selectLineMatching(phone.page, /^550 5\.5\.2 /);
+  await phone.page.evaluate(() => document.querySelector('#transcript [aria-selected="true"]').scrollIntoView({ block: 'center' }));
   await shot(phone.page, 'phone-smuggling');
   await phone.context.close();
 });
@@ -155,14 +165,16 @@ test('timeout preset: the virtual clock passes the idle timeout and the server s
 test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received header', async () => {
   const { page, context } = await open('?preset=relay-denied');
   assert.ok((await transcriptLines(page)).includes('S: 550 5.7.1 <someone@elsewhere.test>: Relay access denied'));
-  await page.click('#line-10');
+  await selectLineMatching(page, /^550 5\.7\.1 /);
+  assert.match(await page.textContent('#line-details'), /relay/i);
   await shot(page, 'desktop-relay-denied');
   await afterRender(page, () => page.selectOption('#preset', 'relay-after-auth'));
   await page.click('#tab-mailboxes');
   assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net[\s\S]*by mx\.example\.org with ESMTPA id /);
   await context.close();
   const phone = await open('?preset=relay-denied', { viewport: PHONE });
-  await phone.page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
+  await selectLineMatching(phone.page, /^550 5\.7\.1 /);
+  await phone.page.evaluate(() => document.querySelector('#transcript [aria-selected="true"]').scrollIntoView({ block: 'center' }));
   await shot(phone.page, 'phone-relay-denied');
   await phone.context.close();
 });
@@ -618,6 +630,20 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
       await page.waitForSelector('#transcript .ctl');
       await shot(page, 'desktop-dark-transcript');
     }
+    await context.close();
+  }
+});
+
+test('accessibility: the SASL inspector, the AUTH fields and a scripted run have no axe violations', async () => {
+  const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+  for (const [query, tab, scheme] of [['?preset=digest-md5', '#tab-sasl', 'light'], ['?preset=digest-md5', '#tab-sasl', 'dark'], ['?preset=wrong-password', '#tab-sasl', 'light'], ['?preset=smuggling', '#tab-transcript', 'dark']]) {
+    const { page, context } = await open(query, { contextOptions: { colorScheme: scheme } });
+    await page.evaluate(axeSource);
+    await page.click(tab);
+    if (tab === '#tab-transcript') await page.check('#show-control');
+    const results = await page.evaluate((t) => window.axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
+    assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${query} ${tab} ${scheme}`);
     await context.close();
   }
 });

@@ -12,6 +12,7 @@ import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.j
 import { createManual } from './manual.js';
 import { renderSaslInspector, setupCalculator } from './sasl.js';
 import { createRunner } from './runner.js';
+import { isScripted } from './scripted.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -100,6 +101,9 @@ function showPresetExplanation() {
 function renderForms() {
   const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
   renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
+  if (isScripted(app.scenario)) {
+    els.clientForm.prepend(h('p', { class: 'note', role: 'note', text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.' }));
+  }
   renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
   renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
 }

@@ -76,7 +76,15 @@ function bothSides(exchange) {
       if (entry.octets && bySide[entry.side] && !bySide[entry.side].has(entry.label)) bySide[entry.side].set(entry.label, entry.octets);
     }
   }
-  return [...bySide.Client.keys()].filter((label) => bySide.Server.has(label)).map((label) => ({ label, client: bySide.Client.get(label), server: bySide.Server.get(label) }));
+  const seen = new Set();
+  return [...bySide.Client.keys()].filter((label) => bySide.Server.has(label)).map((label) => ({ label, client: bySide.Client.get(label), server: bySide.Server.get(label) }))
+    .filter(({ client, server }) => {
+      // The same octets under a second name (e.g. "334 challenge" and "challenge") once is enough.
+      const key = `${client.hex}|${server.hex}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
 }
 
 function comparisonTable(pairs) {
@@ -87,9 +95,9 @@ function comparisonTable(pairs) {
       const same = client.hex === server.hex;
       return h('tr', { class: same ? 'same' : 'differs' }, [
         h('th', { scope: 'row', text: label }),
-        h('td', {}, [visibleCode(client.visible)]),
-        h('td', {}, [visibleCode(server.visible)]),
-        h('td', { text: same ? '✓ same' : '✗ differs' }),
+        h('td', { 'data-label': 'Client' }, [visibleCode(client.visible)]),
+        h('td', { 'data-label': 'Server' }, [visibleCode(server.visible)]),
+        h('td', { 'data-label': 'Match', text: same ? '✓ same' : '✗ differs' }),
       ]);
     })),
   ]);
