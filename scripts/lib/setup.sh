@@ -155,7 +155,7 @@ build_wasm() {
 report_sizes() {
     local www="$ROOT/www" file raw gz total_raw=0 total_gz=0
     local files=()
-    mapfile -t files < <(cd "$www" && find index.html css js pkg -type f \
+    mapfile -t files < <(cd "$www" && find index.html style.css js pkg -type f \
         \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
     printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
     for file in "${files[@]}"; do

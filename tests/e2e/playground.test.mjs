@@ -126,6 +126,12 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   assert.deepEqual(repliesToData, ['S: 550 5.5.2 Error: bare <LF> received'], 'one reply for all the octets after DATA');
   assert.ok(lines.includes('C: MAIL FROM:<evil@example.net>'), 'the smuggled command was on the wire, inside the data');
   assert.match(await page.textContent('#view-mailboxes'), /No message was accepted in this run/);
+  assert.match(await page.textContent('#view-negotiation'), /Scripted client: no client engine ran/);
+  assert.match(await page.textContent('#view-negotiation'), /550 5\.5\.2 — The message contains a bare LF/);
+  assert.match(await page.inputValue('#f-script'), /MAIL FROM:<evil@example\.net>/, 'the script is shown (and editable) in Run settings');
+  const shared = await open(page.url().slice(server.origin.length + 1));
+  assert.deepEqual(await transcriptLines(shared.page), lines, 'a shared link carries the script');
+  await shared.context.close();
   await page.check('#show-control');
   await page.waitForSelector('#transcript .ctl');
   const bareLf = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.filter((n) => /^Hi Bob/.test(n.querySelector('.text').textContent)).map((n) => n.querySelector('.text').textContent));
