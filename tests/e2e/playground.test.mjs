@@ -278,6 +278,13 @@ test('the panels expose the server policy and the client AUTH as real fields', a
   assert.doesNotMatch(details, /"entries":\[/, 'trace events render readably, not as raw JSON');
   assert.match(details, /values?: /);
   await context.close();
+  const cram = await open('?preset=cram-md5');
+  assert.equal(await cram.page.$eval('#f-client-auth-mechanism', (el) => el.tagName), 'SELECT', 'an AUTH preset gets the same AUTH fields');
+  assert.equal(await cram.page.inputValue('#f-client-auth-mechanism'), 'CRAM-MD5');
+  assert.equal(await cram.page.inputValue('#f-client-auth-password'), 'S3cret-pw');
+  await afterRender(cram.page, () => cram.page.selectOption('#f-client-auth-mechanism', 'LOGIN'));
+  assert.ok((await transcriptLines(cram.page)).includes('S: 334 VXNlcm5hbWU6'));
+  await cram.context.close();
 });
 
 test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, .eml download', async () => {

@@ -83,11 +83,11 @@ export function renderForm(form, scenario, base, onChange, keys) {
 function field(value, path, key, onChange) {
   const hint = HINTS[path] || {};
   const label = hint.label || humanise(key);
+  if (hint.auth) return authField(value, path, label, onChange);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !hint.json) {
     const children = Object.keys(value).map((k) => field(value[k], `${path}.${k}`, k, onChange));
     return h('fieldset', { class: 'group' }, [h('legend', { text: label }), ...children]);
   }
-  if (hint.auth) return authField(value, path, label, onChange);
   if (typeof value === 'boolean') return checkbox(value, path, label, hint, onChange);
   if (hint.options) return select(value, path, label, hint, onChange);
   if (Array.isArray(value) && !hint.json && (hint.list || value.every((item) => typeof item === 'string'))) {
