@@ -79,12 +79,15 @@ fn send_to_serve_stores_exactly_what_was_sent() {
         "{index}"
     );
     assert!(index.contains("\"local\":true"), "{index}");
-    let server_side = served.transcript();
+    let server_side = served.transcript_containing("# The server has taken responsibility");
     assert!(
         server_side.contains("C: MAIL FROM:<alice@example.net>"),
         "{server_side}"
     );
-    assert!(server_side.contains("# The server has taken responsibility"));
+    assert!(
+        server_side.contains("# The server has taken responsibility"),
+        "{server_side}"
+    );
 }
 
 #[test]

@@ -67,6 +67,20 @@ impl Served {
     pub fn transcript(&self) -> String {
         self.stdout.lock().unwrap().clone()
     }
+
+    /// The transcript once it holds `needle`, waiting at most 10 s. The server prints
+    /// from its connection threads and a reader thread copies the pipe, so the text can
+    /// arrive a moment after the client has finished; returns what is there either way.
+    pub fn transcript_containing(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.transcript();
+            if text.contains(needle) || std::time::Instant::now() >= deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for Served {

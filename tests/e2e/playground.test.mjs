@@ -48,6 +48,12 @@ async function shot(page, name) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
 }
 
+/** Clicks the first transcript line whose text matches `pattern`. */
+async function selectLineMatching(page, pattern) {
+  const id = await page.$$eval('#transcript [role="option"]', (nodes, source) => nodes.find((n) => new RegExp(source).test(n.querySelector('.text').textContent)).id, pattern.source);
+  await page.click(`#${id}`);
+}
+
 function assertNoProblem(page) {
   return page.isHidden('#error').then((hidden) => assert.ok(hidden, 'the error box is shown'));
 }
@@ -73,29 +79,212 @@ test('the default scenario runs on load and shows greeting, EHLO reply and 221',
   await context.close();
 });
 
-test('every available preset runs through the UI and shows its key lines', async () => {
+test('every preset runs through the UI against the real engines and shows its key lines', async () => {
   const { page, context } = await open();
   const presets = await page.evaluate(async () => {
     const { PRESETS } = await import('./js/presets.js');
-    return PRESETS.map((p) => ({ id: p.id, expect: p.expect.map((r) => r.source), absent: (p.absent || []).map((r) => r.source) }));
+    const src = (list) => (list || []).map((r) => r.source);
+    return PRESETS.map((p) => ({ id: p.id, expect: src(p.expect), absent: src(p.absent), sequence: (p.sequence || []).map(src), mailbox: src(p.mailbox), scripted: Boolean(p.patch.script) }));
   });
   const enabled = await page.$$eval('#preset option:not([disabled])', (options) => options.map((o) => o.value).filter(Boolean));
-  assert.ok(enabled.length >= 6, `at least 6 presets usable now, got ${enabled.join(', ')}`);
-  for (const preset of presets.filter((p) => enabled.includes(p.id))) {
+  assert.deepEqual(enabled, presets.map((p) => p.id), 'every preset is usable with the merged engines');
+  for (const id of ['esmtp', 'helo-only-server', 'eight-bit', 'size-refused', 'to-cc-bcc', 'relay-denied', 'relay-after-auth', 'auth-plain', 'auth-login', 'cram-md5', 'digest-md5', 'wrong-password', 'obsolete', 'line-too-long', 'too-many-recipients', 'pipelining', 'lock-step', 'timeout', 'smuggling']) {
+    assert.ok(enabled.includes(id), `the issue's preset ${id} exists`);
+  }
+  for (const preset of presets) {
     await afterRender(page, () => page.selectOption('#preset', preset.id));
     const lines = await transcriptLines(page);
+    const dump = `\n${lines.join('\n').slice(0, 4000)}`;
     for (const source of preset.expect) {
-      assert.ok(lines.some((line) => new RegExp(source).test(line)), `${preset.id}: no line matches /${source}/\n${lines.join('\n')}`);
+      assert.ok(lines.some((line) => new RegExp(source).test(line)), `${preset.id}: no line matches /${source}/${dump}`);
     }
     for (const source of preset.absent) {
-      assert.ok(!lines.some((line) => new RegExp(source).test(line)), `${preset.id}: a line matches /${source}/`);
+      assert.ok(!lines.some((line) => new RegExp(source).test(line)), `${preset.id}: a line matches /${source}/${dump}`);
+    }
+    for (const run of preset.sequence) {
+      const found = lines.some((_, i) => run.every((source, j) => i + j < lines.length && new RegExp(source).test(lines[i + j])));
+      assert.ok(found, `${preset.id}: no consecutive lines match ${run.join(' | ')}${dump}`);
+    }
+    if (preset.mailbox.length) {
+      const text = await page.textContent('#view-mailboxes');
+      for (const source of preset.mailbox) assert.match(text, new RegExp(source), `${preset.id}: mailboxes`);
     }
     assert.ok((await page.textContent('#preset-explanation')).length > 40, `${preset.id}: explanation shown`);
+    if (preset.scripted) assert.match(await page.textContent('#status'), /scripted/i, `${preset.id}: says the client is scripted`);
     await assertNoProblem(page);
   }
-  const coming = await page.$$eval('#preset option[disabled]', (options) => options.map((o) => o.textContent));
-  assert.ok(coming.every((text) => /\(with /.test(text)), 'unavailable presets say what they wait for');
   await context.close();
+});
+
+test('SMTP smuggling: the server answers the hidden data exactly once and delivers nothing', async () => {
+  const { page, context } = await open('?preset=smuggling');
+  const lines = await transcriptLines(page);
+  const dataStart = lines.findIndex((line) => /^S: 354 /.test(line));
+  const quit = lines.lastIndexOf('C: QUIT');
+  assert.ok(dataStart > 0 && quit > dataStart);
+  const repliesToData = lines.slice(dataStart + 1, quit).filter((line) => line.startsWith('S: '));
+  assert.deepEqual(repliesToData, ['S: 550 5.5.2 Error: bare <LF> received'], 'one reply for all the octets after DATA');
+  assert.ok(lines.includes('C: MAIL FROM:<evil@example.net>'), 'the smuggled command was on the wire, inside the data');
+  assert.match(await page.textContent('#view-mailboxes'), /No message was accepted in this run/);
+  assert.match(await page.textContent('#view-negotiation'), /Scripted client: no client engine ran/);
+  assert.match(await page.textContent('#view-negotiation'), /550 5\.5\.2 — The message contains a bare LF/);
+  assert.match(await page.inputValue('#f-script'), /MAIL FROM:<evil@example\.net>/, 'the script is shown (and editable) in Run settings');
+  const shared = await open(page.url().slice(server.origin.length + 1));
+  assert.deepEqual(await transcriptLines(shared.page), lines, 'a shared link carries the script');
+  await shared.context.close();
+  await page.check('#show-control');
+  await page.waitForSelector('#transcript .ctl');
+  const bareLf = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.filter((n) => /^Hi Bob/.test(n.querySelector('.text').textContent)).map((n) => n.querySelector('.text').textContent));
+  assert.deepEqual(bareLf, ['Hi BobLF'], 'the bare LF is drawn visibly (no CR before it)');
+  assert.match(await page.textContent('#client-form'), /Not used in this run/);
+  await selectLineMatching(page, /^550 5\.5\.2 /);
+  assert.match(await page.textContent('#line-details'), /bare LF/);
+  await shot(page, 'desktop-smuggling');
+  // Normalising bare LF instead: still one reply, one message, nothing smuggled.
+  await afterRender(page, () => page.selectOption('#f-server-strictness-bareLf', 'normalise'));
+  const normalised = await transcriptLines(page);
+  const replies = normalised.slice(normalised.findIndex((l) => /^S: 354 /.test(l)) + 1, normalised.lastIndexOf('C: QUIT')).filter((l) => l.startsWith('S: '));
+  assert.equal(replies.length, 1);
+  assert.match(replies[0], /^S: 250 2\.0\.0 Ok: queued as /);
+  await page.click('#tab-mailboxes');
+  assert.match(await page.textContent('#view-mailboxes'), /1 copy delivered to 1 recipient/);
+  assert.match(await page.textContent('#view-mailboxes'), /MAIL FROM:<evil@example\.net>/, 'the would-be second message is just body text');
+  await context.close();
+  const phone = await open('?preset=smuggling', { viewport: PHONE });
+  await selectLineMatching(phone.page, /^550 5\.5\.2 /);
+  await phone.page.evaluate(() => document.querySelector('#transcript [aria-selected="true"]').scrollIntoView({ block: 'center' }));
+  await shot(phone.page, 'phone-smuggling');
+  await phone.context.close();
+});
+
+test('timeout preset: the virtual clock passes the idle timeout and the server says 421', async () => {
+  const { page, context } = await open('?preset=timeout');
+  await page.check('#show-time');
+  const last = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.at(-1).textContent);
+  assert.match(last, /^\+30\.\d{3}S:421 4\.4\.2 /);
+  await page.click('#tab-step');
+  await page.click('#step-last');
+  assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
+  await context.close();
+});
+
+test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received header', async () => {
+  const { page, context } = await open('?preset=relay-denied');
+  assert.ok((await transcriptLines(page)).includes('S: 550 5.7.1 <someone@elsewhere.test>: Relay access denied'));
+  await selectLineMatching(page, /^550 5\.7\.1 /);
+  assert.match(await page.textContent('#line-details'), /relay/i);
+  await shot(page, 'desktop-relay-denied');
+  await afterRender(page, () => page.selectOption('#preset', 'relay-after-auth'));
+  await page.click('#tab-mailboxes');
+  assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net[\s\S]*by mx\.example\.org with ESMTPA id /);
+  await context.close();
+  const phone = await open('?preset=relay-denied', { viewport: PHONE });
+  await selectLineMatching(phone.page, /^550 5\.7\.1 /);
+  await phone.page.evaluate(() => document.querySelector('#transcript [aria-selected="true"]').scrollIntoView({ block: 'center' }));
+  await shot(phone.page, 'phone-relay-denied');
+  await phone.context.close();
+});
+
+test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth on both sides', async () => {
+  const { page, context } = await open('?preset=digest-md5');
+  await page.click('#tab-sasl');
+  const text = await page.textContent('#view-sasl');
+  assert.match(text, /AUTH DIGEST-MD5 exchange/);
+  assert.match(text, /✓ alice authenticated with DIGEST-MD5/);
+  for (const label of ['user:realm:password', 'H(user:realm:password)', 'A1', 'HA1', 'A2', 'HA2', 'response', 'rspauth']) {
+    const row = await page.$$eval('#view-sasl .both-sides tbody tr', (rows, l) => rows.filter((r) => r.querySelector('th').textContent === l).map((r) => r.lastElementChild.textContent), label);
+    assert.deepEqual(row, ['✓ same'], `${label}: computed by both sides and equal`);
+  }
+  assert.match(text, /\\xfe\\x849\\x9d/, 'binary H(A1) octets drawn visibly');
+  assert.match(text, /client Step 1 · mechanism choice/);
+  assert.match(text, /server Step 2 · challenge, 334 challenge/);
+  assert.match(text, /Base64 grouping: \d+ × \(3 octets → 4 characters\)/);
+  await shot(page, 'desktop-sasl-digest-md5');
+  await afterRender(page, () => page.selectOption('#preset', 'cram-md5'));
+  const cram = await page.textContent('#view-sasl');
+  assert.match(cram, /HMAC-MD5 digest/);
+  assert.match(cram, /HMAC-MD5\(key, challenge\) = [0-9a-f]{32}/);
+  assert.match(cram, /<\d+\.\d+@mx\.example\.org>/, 'the challenge is the HMAC input');
+  await afterRender(page, () => page.selectOption('#preset', 'auth-plain'));
+  assert.match(await page.textContent('#view-sasl'), /NULaliceNULS3cret-pw/);
+  assert.match(await page.textContent('#view-sasl'), /00 61 6c 69 63 65 00/);
+  await afterRender(page, () => page.selectOption('#preset', 'wrong-password'));
+  assert.match(await page.textContent('#view-sasl'), /✗ 535 5\.7\.8 Authentication credentials invalid/);
+  await context.close();
+  const phone = await open('?preset=digest-md5', { viewport: PHONE });
+  await phone.page.click('#tab-sasl');
+  await phone.page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the SASL view scrolls sideways by ${overflow}px at 375 px`);
+  await shot(phone.page, 'phone-sasl-digest-md5');
+  await phone.context.close();
+});
+
+test('calculator: the RFC vectors through the merged saslEncode / saslDecode', async () => {
+  const { page, context } = await open();
+  await page.click('#tab-calculator');
+  assert.ok(await page.isHidden('#calc-unavailable'));
+  await page.selectOption('#calc-mechanism', 'CRAM-MD5');
+  await page.fill('#calc-user', 'tim');
+  await page.fill('#calc-password', 'tanstaaftanstaaf');
+  await page.fill('#calc-challenge', '<1896.697170952@postoffice.reston.mci.net>');
+  await page.click('#calc-encode-form button[type=submit]');
+  let result = await page.textContent('#calc-encode-result');
+  assert.match(result, /dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw/, 'RFC 2195 example response');
+  assert.match(result, /b913a602c7eda7a495b4e6e7334d3890/);
+  await page.selectOption('#calc-mechanism', 'PLAIN');
+  await page.fill('#calc-challenge', '');
+  await page.click('#calc-encode-form button[type=submit]');
+  result = await page.textContent('#calc-encode-result');
+  assert.match(result, /AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm/);
+  assert.match(result, /NULtimNULtanstaaftanstaaf/);
+  await page.fill('#calc-input', 'AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=');
+  await page.click('#calc-decode-form button[type=submit]');
+  result = await page.textContent('#calc-decode-result');
+  assert.match(result, /testNULtestNUL1234/);
+  assert.match(result, /74 65 73 74 00 74 65 73 74 00 31 32 33 34/);
+  assert.match(result, /authcid\s*test/);
+  await page.fill('#calc-input', 'AUTH PLAIN !!!');
+  await page.click('#calc-decode-form button[type=submit]');
+  assert.match(await page.textContent('#calc-decode-result'), /not base64: bad character '!' at position 0/);
+  await context.close();
+});
+
+test('the panels expose the server policy and the client AUTH as real fields', async () => {
+  const { page, context } = await open();
+  await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; });
+  for (const id of ['f-server-hostname', 'f-server-localDomains', 'f-server-auth-users', 'f-server-role', 'f-server-extensions-pipelining', 'f-server-extensions-size',
+    'f-server-extensions-eightBitMime', 'f-server-extensions-auth', 'f-server-maxMessageSize', 'f-server-maxRecipients', 'f-server-strictness-bareLf', 'f-server-openRelay',
+    'f-server-trustedClients', 'f-server-auth-plaintextNeedsSecureChannel', 'f-client-message-from', 'f-client-message-to', 'f-client-message-cc', 'f-client-message-bcc',
+    'f-client-message-subject', 'f-client-message-body', 'f-client-hello', 'f-client-auth-mechanism', 'f-client-auth-user', 'f-client-auth-password', 'f-client-pipelining',
+    'f-client-eightBit', 'f-client-quitAfter', 'f-client-rawLines']) {
+    assert.ok(await page.isVisible(`#${id}`), `#${id} is shown`);
+    assert.ok(await page.$eval(`#${id}`, (el) => Boolean(el.labels && el.labels.length)), `#${id} has a label`);
+  }
+  assert.match(await page.textContent('[data-path="server.auth.plaintextNeedsSecureChannel"]'), /no TLS/);
+  assert.ok(await page.isDisabled('#f-client-auth-user'), 'no AUTH: credentials are off');
+  await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'CRAM-MD5'));
+  assert.ok((await transcriptLines(page)).includes('C: AUTH CRAM-MD5'));
+  await afterRender(page, () => page.check('#f-server-auth-plaintextNeedsSecureChannel'));
+  await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'PLAIN'));
+  assert.ok((await transcriptLines(page)).some((line) => /^S: 538 5\.7\.11 /.test(line)), 'PLAIN refused without TLS');
+  await afterRender(page, () => page.fill('#f-client-auth-password', 'nope'));
+  await afterRender(page, () => page.uncheck('#f-server-auth-plaintextNeedsSecureChannel'));
+  assert.ok((await transcriptLines(page)).some((line) => /^S: 535 5\.7\.8 /.test(line)));
+  await page.click('#tab-transcript');
+  const authLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => /^AUTH PLAIN /.test(n.querySelector('.text').textContent)).id);
+  await page.click(`#${authLine}`);
+  const details = await page.textContent('#line-details');
+  assert.doesNotMatch(details, /"entries":\[/, 'trace events render readably, not as raw JSON');
+  assert.match(details, /values?: /);
+  await context.close();
+  const cram = await open('?preset=cram-md5');
+  assert.equal(await cram.page.$eval('#f-client-auth-mechanism', (el) => el.tagName), 'SELECT', 'an AUTH preset gets the same AUTH fields');
+  assert.equal(await cram.page.inputValue('#f-client-auth-mechanism'), 'CRAM-MD5');
+  assert.equal(await cram.page.inputValue('#f-client-auth-password'), 'S3cret-pw');
+  await afterRender(cram.page, () => cram.page.selectOption('#f-client-auth-mechanism', 'LOGIN'));
+  assert.ok((await transcriptLines(cram.page)).includes('S: 334 VXNlcm5hbWU6'));
+  await cram.context.close();
 });
 
 test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, .eml download', async () => {
@@ -286,7 +475,7 @@ test('SASL inspector and calculator work or say they are not in this build', asy
 test('settings of newer engine builds render as fields and old engines ignore them', async () => {
   const newer = {
     client: { pipelining: 'off', eightBit: 'refuse', quitAfter: null, rawLines: [{ after: 'ehlo', line: 'NOOP' }], message: { headers: [] } },
-    server: { ehloMode: 'esmtp', role: 'submission', strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' }, openRelay: false, users: [{ name: 'alice', password: 'S3cret-pw' }] },
+    server: { ehloMode: 'esmtp', role: 'submission', strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' }, openRelay: false, auth: { users: [{ name: 'alice', password: 'S3cret-pw' }, { name: 'bob', password: 'pw' }] } },
   };
   const s = Buffer.from(JSON.stringify(newer)).toString('base64url');
   const { page, context } = await open(`#s=${s}`);
@@ -296,7 +485,7 @@ test('settings of newer engine builds render as fields and old engines ignore th
   assert.deepEqual(await page.$$eval('#f-client-quitAfter option', (o) => o.map((x) => x.value)), ['', 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data']);
   assert.equal(await page.inputValue('#f-server-strictness-bareLf'), 'normalise');
   assert.deepEqual(JSON.parse(await page.inputValue('#f-client-rawLines')), newer.client.rawLines);
-  assert.deepEqual(JSON.parse(await page.inputValue('#f-server-users')), newer.server.users);
+  assert.deepEqual(JSON.parse(await page.inputValue('#f-server-auth-users')), newer.server.auth.users);
   await afterRender(page, () => page.fill('#f-client-rawLines', '[{"after":"mail","line":"NOOP"}]'));
   assert.match(page.url(), /s=/);
   await page.fill('#f-client-rawLines', '[{"after":');
@@ -344,7 +533,7 @@ test('the SASL inspector and calculator render the SASL engine\'s trace shape', 
     return { inspector: box.textContent, decoded, error: els.decodeResult.textContent, encoded: els.encodeResult.textContent, seen };
   });
   assert.match(text.inspector, /PLAIN message/);
-  assert.match(text.inspector, /␀tim/);
+  assert.match(text.inspector, /NULtim/, "NUL drawn as a NUL mark");
   assert.match(text.inspector, /00 74 69 6d/);
   assert.match(text.inspector, /AHRpbQ==/);
   assert.match(text.inspector, /2 × \(3 octets → 4 characters\)/);
@@ -454,6 +643,20 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
       await page.waitForSelector('#transcript .ctl');
       await shot(page, 'desktop-dark-transcript');
     }
+    await context.close();
+  }
+});
+
+test('accessibility: the SASL inspector, the AUTH fields and a scripted run have no axe violations', async () => {
+  const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+  for (const [query, tab, scheme] of [['?preset=digest-md5', '#tab-sasl', 'light'], ['?preset=digest-md5', '#tab-sasl', 'dark'], ['?preset=wrong-password', '#tab-sasl', 'light'], ['?preset=smuggling', '#tab-transcript', 'dark']]) {
+    const { page, context } = await open(query, { contextOptions: { colorScheme: scheme } });
+    await page.evaluate(axeSource);
+    await page.click(tab);
+    if (tab === '#tab-transcript') await page.check('#show-control');
+    const results = await page.evaluate((t) => window.axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
+    assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${query} ${tab} ${scheme}`);
     await context.close();
   }
 });

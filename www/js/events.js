@@ -31,8 +31,32 @@ function pathText(path) {
   return null;
 }
 
+/** "SIZE 10240000", "AUTH PLAIN LOGIN" for an extension `{keyword, value}`. */
+function extensionText(ext) {
+  const name = String(ext.keyword).toUpperCase().replace('EIGHTBITMIME', '8BITMIME');
+  if (ext.value === undefined || ext.value === null) return name;
+  return `${name} ${Array.isArray(ext.value) ? ext.value.join(' ') : ext.value}`;
+}
+
+/** Readable text for the newer event fields: decisions, capabilities, SASL traces, reply meanings. */
+function newerShape(value) {
+  if (typeof value.topic === 'string' && typeof value.used === 'string') {
+    return `${value.topic}: ${value.used}${value.offered ? ` (server offered: ${value.offered})` : ''}${value.why ? ` — ${value.why}` : ''}`;
+  }
+  if (Array.isArray(value.extensions) && value.extensions.every((ext) => ext && typeof ext.keyword === 'string')) {
+    return value.extensions.length ? value.extensions.map(extensionText).join(', ') : 'no extensions';
+  }
+  if (typeof value.classText === 'string') {
+    return `${value.classText}${value.enhanced && value.enhanced.detail ? `; ${value.enhanced.code} ${value.enhanced.subject}: ${value.enhanced.detail}` : ''}`;
+  }
+  if (typeof value.type === 'string' && Object.keys(value).length === 1) return value.type;
+  return null;
+}
+
 /** Richer text for known shapes: replies, commands, paths, parameters. */
 function knownShape(value) {
+  const newer = newerShape(value);
+  if (newer) return newer;
   if (Array.isArray(value.lines) && typeof value.code === 'number') {
     return `${value.code}${value.enhanced ? ` ${value.enhanced}` : ''} ${value.lines.join(' ⏎ ')}`;
   }
@@ -54,6 +78,10 @@ export function summarise(value) {
     if (known) return known;
   }
   if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value) && value.length && value.every((item) => item && typeof item.label === 'string' && 'explanation' in item)) {
+    return `${value.length} value${value.length === 1 ? '' : 's'}: ${value.map((item) => item.label).join(', ')} (octet by octet in the SASL tab)`;
+  }
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.length ? value.join(', ') : 'none';
   if (Array.isArray(value) && value.every((item) => typeof item === 'number') && value.length > 24) {
     return `${value.length} octets`;
   }

@@ -22,12 +22,11 @@ export const HINTS = {
   'client.eightBit': { label: '8-bit body without 8BITMIME', options: ['downgrade', 'refuse'] },
   'client.quitAfter': { label: 'Quit after step', options: STEPS },
   'client.rawLines': { json: true, label: 'Extra raw lines', help: 'JSON: [{"after":"ehlo","line":"NOOP"}]; after one of greeting, ehlo, auth, mail, rcpt, data.' },
-  'client.auth': { json: true, label: 'AUTH', help: 'JSON: {"mechanism":"PLAIN","user":"alice","password":"S3cret-pw"} or null.' },
+  'client.auth': { auth: true, label: 'SMTP AUTH (RFC 4954)' },
   'server.hostname': { label: 'Server name' },
   'server.greeting': { label: 'Greeting text (after the name in 220)' },
   'server.localDomains': { list: true, label: 'Local domains' },
-  'server.trustedClients': { list: true, label: 'Trusted clients (may relay)' },
-  'server.role': { options: ['mx', 'submission'] },
+  'server.trustedClients': { list: true, label: 'Trusted clients (IP addresses that may relay)' },
   'server.ehloMode': { label: 'EHLO support', options: ['esmtp', 'heloOnlyUnrecognized', 'heloOnlyNotImplemented'] },
   'server.extensions': { label: 'Extensions offered in the EHLO reply' },
   'server.extensions.pipelining': { label: 'PIPELINING (RFC 2920)' },
@@ -43,8 +42,18 @@ export const HINTS = {
   'server.strictness.bareLf': { label: 'Bare LF', options: ['reject', 'normalise'] },
   'server.strictness.unofferedPipelining': { label: 'Pipelining not offered', options: ['tolerate', 'reject'] },
   'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME', options: ['accept', 'reject'] },
-  'server.openRelay': { label: 'Open relay (relay for anyone)' },
   'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
+  'server.role': { label: 'Role', options: ['mx', 'submission'], help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).' },
+  'server.auth': { label: 'SMTP AUTH (RFC 4954)' },
+  'server.auth.mechanisms': { list: true, label: 'Mechanisms offered' },
+  'server.auth.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
+  'server.auth.plaintextNeedsSecureChannel': { label: 'Plaintext AUTH (PLAIN, LOGIN) only over TLS', help: 'RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work.' },
+  'server.auth.allowAuthzid': { label: 'Allow acting as another identity (authzid)' },
+  'server.auth.realm': { label: 'DIGEST-MD5 realm (empty: the server name)' },
+  'server.auth.digestUriAliases': { list: true, label: 'DIGEST-MD5 digest-uri host aliases' },
+  'server.extensions.auth': { label: 'AUTH (RFC 4954)' },
+  'server.openRelay': { label: 'Open relay (relay for anyone: never do this)' },
+  script: { json: true, label: 'Scripted client octets', help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"wait":30000},{"close":true}] is fed as is to the server engine instead of running the client engine (the Client panel is then not used). null: the client engine runs.' },
   clientAddress: { label: 'Client IP address' },
   startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.', describe: isoDate },
   seed: { label: 'Random seed' },
@@ -74,6 +83,7 @@ export function renderForm(form, scenario, base, onChange, keys) {
 function field(value, path, key, onChange) {
   const hint = HINTS[path] || {};
   const label = hint.label || humanise(key);
+  if (hint.auth) return authField(value, path, label, onChange);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !hint.json) {
     const children = Object.keys(value).map((k) => field(value[k], `${path}.${k}`, k, onChange));
     return h('fieldset', { class: 'group' }, [h('legend', { text: label }), ...children]);
@@ -117,7 +127,60 @@ function checkbox(value, path, label, hint, onChange) {
   input.addEventListener('change', () => onChange(path, input.checked));
   const id = idFor(path);
   input.id = id;
-  return h('div', { class: 'field check', 'data-path': path }, [input, h('label', { for: id, text: label })]);
+  const parts = [input, h('label', { for: id, text: label })];
+  if (hint.help) {
+    input.setAttribute('aria-describedby', `${id}-help`);
+    parts.push(h('small', { id: `${id}-help`, class: 'help', text: hint.help }));
+  }
+  return h('div', { class: 'field check', 'data-path': path }, parts);
+}
+
+const AUTH_MECHANISMS = ['auto', 'PLAIN', 'LOGIN', 'CRAM-MD5', 'DIGEST-MD5'];
+
+/**
+ * The client's AUTH settings as real fields: mechanism (or none), user, password,
+ * authzid and LOGIN's initial response. Settings without a field here (preference,
+ * realm, serverName) are kept as they are.
+ */
+function authField(value, path, label, onChange) {
+  const current = value && typeof value === 'object' ? value : null;
+  let kept = current || {};
+  const mechanisms = AUTH_MECHANISMS.includes(current && current.mechanism) || !current ? AUTH_MECHANISMS : [...AUTH_MECHANISMS, current.mechanism];
+  const mechanism = h('select', {}, [h('option', { value: '', text: '(no AUTH)' }), ...mechanisms.map((m) => h('option', { value: m, text: m === 'auto' ? 'auto (strongest offered)' : m }))]);
+  mechanism.value = current ? current.mechanism : '';
+  const user = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const password = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const authzid = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const initial = h('input', { type: 'checkbox' });
+  user.value = current ? current.user ?? '' : 'alice';
+  password.value = current ? current.password ?? '' : 'S3cret-pw';
+  authzid.value = (current && current.authzid) || '';
+  initial.checked = Boolean(current && current.loginInitialResponse);
+  const inputs = [user, password, authzid, initial];
+  const sync = () => { for (const input of inputs) input.disabled = mechanism.value === ''; };
+  sync();
+  function emit() {
+    sync();
+    if (mechanism.value === '') {
+      onChange(path, null);
+      return;
+    }
+    kept = { ...kept, mechanism: mechanism.value, user: user.value, password: password.value, authzid: authzid.value || null, loginInitialResponse: initial.checked };
+    onChange(path, kept);
+  }
+  mechanism.addEventListener('change', emit);
+  for (const input of [user, password, authzid]) input.addEventListener('input', emit);
+  initial.addEventListener('change', emit);
+  const initialId = idFor(`${path}.loginInitialResponse`);
+  initial.id = initialId;
+  return h('fieldset', { class: 'group', 'data-path': path }, [
+    h('legend', { text: label }),
+    wrapField(`${path}.mechanism`, 'Mechanism', mechanism, { help: 'The password is shown: this is a playground, and seeing it is the point.' }),
+    wrapField(`${path}.user`, 'User (authcid)', user, {}),
+    wrapField(`${path}.password`, 'Password', password, {}),
+    wrapField(`${path}.authzid`, 'Act as (authzid, empty: none)', authzid, {}),
+    h('div', { class: 'field check', 'data-path': `${path}.loginInitialResponse` }, [initial, h('label', { for: initialId, text: 'LOGIN: user name on the AUTH line (like smtplib)' })]),
+  ]);
 }
 
 function select(value, path, label, hint, onChange) {

@@ -13,6 +13,7 @@ import { createManual } from './manual.js';
 import { renderSaslInspector, setupCalculator } from './sasl.js';
 import { createRunner } from './runner.js';
 import { setupWorld } from './world.js';
+import { isScripted } from './scripted.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,12 +76,14 @@ function setStatus(text) {
 
 // ---- scenario and presets ------------------------------------------------------------
 
+const hasExport = (name) => app.engine.has(name);
+
 function presetById(id) {
   return PRESETS.find((preset) => preset.id === id);
 }
 
 function renderPresetOptions() {
-  const available = PRESETS.filter((p) => presetAvailable(p, app.defaults, hasPath));
+  const available = PRESETS.filter((p) => presetAvailable(p, app.defaults, hasPath, hasExport));
   const coming = PRESETS.filter((p) => !available.includes(p));
   replaceChildren(els.preset, [
     h('option', { value: '', text: 'Custom scenario' }),
@@ -99,6 +102,9 @@ function showPresetExplanation() {
 function renderForms() {
   const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
   renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
+  if (isScripted(app.scenario)) {
+    els.clientForm.prepend(h('p', { class: 'note', role: 'note', text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.' }));
+  }
   renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
   renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
 }
@@ -167,7 +173,7 @@ async function run() {
   app.stepIndex = 0;
   updateUrl();
   const deliveries = (timeline.deliveries || []).length;
-  setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.`);
+  setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`);
   els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
   renderDetailsPlaceholder();
   renderAllViews();
@@ -386,7 +392,7 @@ function initialScenario(params) {
       showError(error, { sticky: true });
     }
   }
-  if (preset && presetAvailable(preset, app.defaults, hasPath)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
+  if (preset && presetAvailable(preset, app.defaults, hasPath, hasExport)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
   if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`), { sticky: true });
   return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
 }

@@ -78,7 +78,22 @@ function isDecision(value) {
   return value && typeof value === 'object' && 'offered' in value && 'used' in value && 'why' in value;
 }
 
+/** A scripted run has no client engine, so nothing was negotiated: say what the server did. */
+function scriptedView(timeline) {
+  const replies = eventsOf(timeline).filter((e) => e.side === 'server' && e.event.kind?.type === 'replySent' && e.event.kind.reply);
+  return [
+    h('p', { class: 'note', text: 'Scripted client: no client engine ran, so nothing was negotiated and no client decisions were made. The script’s octets went to the server engine as they are; here is each reply the server chose and why.' }),
+    h('ol', { class: 'plain-list' }, replies.map((e) => h('li', {}, [
+      h('code', { text: `${e.event.kind.reply.code}${e.event.kind.reply.enhanced ? ` ${e.event.kind.reply.enhanced}` : ''}` }), ` — ${e.event.explanation} `, h('span', { class: 'rfc', text: e.event.rfc }),
+    ]))),
+  ];
+}
+
 export function renderNegotiation(container, timeline) {
+  if (timeline && timeline.scripted) {
+    replaceChildren(container, scriptedView(timeline));
+    return;
+  }
   const events = eventsOf(timeline);
   const learned = events.find((e) => e.side === 'client' && e.event.kind?.type === 'capabilitiesLearned');
   const hello = commandsSent(events).filter((e) => ['Ehlo', 'Helo'].includes(e.kind.command.verb));

@@ -1,6 +1,8 @@
 // Runs scenarios in a Web Worker when one can start (served page), else on the main
 // thread (single file opened from disk). `stop()` ends a run in progress.
 
+import { runAny } from './scripted.js';
+
 export function createRunner(engine) {
   let worker = null;
   let ready = null;
@@ -46,7 +48,7 @@ export function createRunner(engine) {
         nextId += 1;
       });
     }
-    return engine.call('runScenario', scenario);
+    return runAny(engine, scenario);
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */

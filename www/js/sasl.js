@@ -26,32 +26,109 @@ function traceIn(value) {
   return null;
 }
 
-/** Every AUTH exchange in the timeline: `{title, entries}` per event carrying a trace. */
-export function exchangesOf(timeline) {
+/** Every event in the timeline that carries a SASL trace: `{side, type, mechanism, explanation, rfc, at, entries}`. */
+export function traceEventsOf(timeline) {
   const out = [];
   for (const entry of timeline.entries || []) {
     const kind = entry.event?.kind;
     if (!kind) continue;
     for (const [key, value] of Object.entries(kind)) {
       const trace = traceIn(value);
-      if (trace) out.push({ title: `${entry.type} · ${kind.type} · ${key}`, explanation: entry.event.explanation, rfc: entry.event.rfc, entries: trace });
+      if (trace) out.push({ side: entry.type, type: kind.type, key, mechanism: kind.mechanism, explanation: entry.event.explanation, rfc: entry.event.rfc, at: entry.event.at, entries: trace });
     }
   }
   return out;
+}
+
+/**
+ * The AUTH exchanges of a timeline: each starts at the client's mechanism choice (or the
+ * first trace after an exchange ended) and ends with `authenticated` or a failure reply.
+ * `{mechanism, steps: [traceEvent], outcome}`.
+ */
+export function exchangesOf(timeline) {
+  const exchanges = [];
+  let current = null;
+  for (const entry of timeline.entries || []) {
+    const kind = entry.event?.kind;
+    if (!kind) continue;
+    const traces = traceEventsOf({ entries: [entry] });
+    for (const trace of traces) {
+      const starts = !current || (trace.side === 'client' && trace.entries.some((e) => e.label === 'mechanism choice'));
+      if (starts) {
+        current = { mechanism: trace.mechanism || '', steps: [], outcome: null };
+        exchanges.push(current);
+      }
+      current.steps.push(trace);
+    }
+    if (current && kind.type === 'authenticated' && entry.type === 'server') current.outcome = { ok: true, text: `${kind.authcid || 'the user'} authenticated with ${kind.mechanism}${kind.authzid ? `, acting as ${kind.authzid}` : ''}` };
+    if (current && !current.outcome && entry.type === 'client' && kind.type === 'replyReceived' && kind.answers && /auth/i.test(kind.answers) && kind.reply && kind.reply.code >= 400) {
+      current.outcome = { ok: false, text: `${kind.reply.code}${kind.reply.enhanced ? ` ${kind.reply.enhanced}` : ''} ${(kind.reply.lines || []).join(' ')}` };
+    }
+  }
+  return exchanges;
+}
+
+/** Labels each side computed with octets, paired: what both sides must agree on. */
+function bothSides(exchange) {
+  const bySide = { Client: new Map(), Server: new Map() };
+  for (const step of exchange.steps) {
+    for (const entry of step.entries) {
+      if (entry.octets && bySide[entry.side] && !bySide[entry.side].has(entry.label)) bySide[entry.side].set(entry.label, entry.octets);
+    }
+  }
+  const seen = new Set();
+  return [...bySide.Client.keys()].filter((label) => bySide.Server.has(label)).map((label) => ({ label, client: bySide.Client.get(label), server: bySide.Server.get(label) }))
+    .filter(({ client, server }) => {
+      // The same octets under a second name (e.g. "334 challenge" and "challenge") once is enough.
+      const key = `${client.hex}|${server.hex}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+function comparisonTable(pairs) {
+  return h('table', { class: 'both-sides' }, [
+    h('caption', { text: 'Computed by both sides: the exchange succeeds only if they agree' }),
+    h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Value' }), h('th', { scope: 'col', text: 'Client' }), h('th', { scope: 'col', text: 'Server' }), h('th', { scope: 'col', text: 'Same?' })])]),
+    h('tbody', {}, pairs.map(({ label, client, server }) => {
+      const same = client.hex === server.hex;
+      return h('tr', { class: same ? 'same' : 'differs' }, [
+        h('th', { scope: 'row', text: label }),
+        h('td', { 'data-label': 'Client' }, [visibleCode(client.visible)]),
+        h('td', { 'data-label': 'Server' }, [visibleCode(server.visible)]),
+        h('td', { 'data-label': 'Match', text: same ? '✓ same' : '✗ differs' }),
+      ]);
+    })),
+  ]);
+}
+
+/**
+ * The engine's visible form of octets with each NUL (drawn by the engine as ␀) shown as
+ * a "NUL" mark: U+2400 is missing from many fonts and would show as an empty box.
+ */
+function visibleCode(text) {
+  const parts = String(text).split('␀');
+  const children = [];
+  parts.forEach((part, i) => {
+    if (i > 0) children.push(h('span', { class: 'ctl', title: 'NUL: octet 00 (␀)', text: 'NUL' }));
+    if (part) children.push(part);
+  });
+  return h('code', { class: 'visible' }, children);
 }
 
 function octetsView(octets) {
   const groups = Array.isArray(octets.groups) ? octets.groups : [];
   return h('div', { class: 'octets' }, [
     h('dl', { class: 'octet-forms' }, [
-      h('dt', { text: 'ASCII' }), h('dd', {}, [h('code', { class: 'visible', text: octets.visible ?? '' })]),
+      h('dt', { text: 'ASCII' }), h('dd', {}, [visibleCode(octets.visible ?? '')]),
       h('dt', { text: 'Hex' }), h('dd', {}, [h('code', { text: octets.hex ?? '' })]),
       h('dt', { text: 'Base64' }), h('dd', {}, [h('code', { text: octets.base64 ?? '' })]),
     ]),
-    groups.length ? h('details', { class: 'groups' }, [
+    groups.length ? h('details', { class: 'groups', open: groups.length <= 8 }, [
       h('summary', { text: `Base64 grouping: ${groups.length} × (3 octets → 4 characters)` }),
       h('div', { class: 'group-grid' }, groups.map((g) => h('div', { class: 'b64group' }, [
-        h('code', { class: 'visible', text: g.visible }), h('code', { class: 'muted', text: g.hex }), h('code', { class: 'b64', text: g.base64 }),
+        visibleCode(g.visible), h('code', { class: 'muted', text: g.hex }), h('code', { class: 'b64', text: g.base64 }),
       ]))),
     ]) : '',
   ]);
@@ -69,17 +146,36 @@ export function traceView(entries) {
   ])));
 }
 
+function stepLabel(step, index) {
+  const labels = step.entries.map((e) => e.label);
+  return `Step ${index + 1} · ${labels.slice(0, 4).join(', ')}${labels.length > 4 ? `, … (${labels.length} values)` : ''}`;
+}
+
+function exchangeView(exchange, index) {
+  const pairs = bothSides(exchange);
+  return h('section', { class: 'exchange', 'aria-labelledby': `exchange-${index}` }, [
+    h('h3', { id: `exchange-${index}`, text: `AUTH ${exchange.mechanism} exchange${index ? ` ${index + 1}` : ''}` }),
+    exchange.outcome ? h('p', { class: `outcome ${exchange.outcome.ok ? 'ok' : 'failed'}`, text: `${exchange.outcome.ok ? '✓' : '✗'} ${exchange.outcome.text}` }) : '',
+    pairs.length ? comparisonTable(pairs) : '',
+    ...exchange.steps.map((step, i) => h('details', { class: `sasl-step ${step.side}`, open: true }, [
+      h('summary', {}, [h('span', { class: `badge ${step.side}`, text: step.side }), ' ', stepLabel(step, i)]),
+      traceView(step.entries),
+    ])),
+  ]);
+}
+
 export function renderSaslInspector(container, timeline, scenario) {
   const exchanges = exchangesOf(timeline);
   if (exchanges.length) {
-    replaceChildren(container, exchanges.map((x) => h('section', { class: 'exchange' }, [
-      h('h3', { text: x.title }), h('p', { class: 'muted', text: `${x.explanation || ''} ${x.rfc || ''}` }), traceView(x.entries),
-    ])));
+    replaceChildren(container, [
+      h('p', { class: 'muted' }, ['Every value each side computed and every octet string it sent, in order. Control octets are drawn visibly (', h('code', {}, [h('span', { class: 'ctl', text: 'NUL' })]), ' is the octet 00, ', h('code', { text: '\\xfe' }), ' an octet that is not printable ASCII); "Base64 grouping" shows each 3 octets become 4 characters.']),
+      ...exchanges.map(exchangeView),
+    ]);
     return;
   }
   const knowsAuth = scenario && scenario.client && Object.prototype.hasOwnProperty.call(scenario.client, 'auth');
   replaceChildren(container, [knowsAuth
-    ? h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset or set the client’s AUTH mechanism.' })
+    ? h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.' })
     : unavailableNote('SASL inspector', 'AUTH arrives with the SASL engine; then every exchange shows here octet by octet.')]);
 }
 
