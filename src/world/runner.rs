@@ -294,17 +294,7 @@ impl World {
     ) -> Result<(), ScenarioError> {
         let id = self.open(from, to, ConnectionKind::Smtp, purpose, None);
         let Some(mut server) = self.smtp_server(to, from, id) else {
-            let what = format!(
-                "{} runs no SMTP server: connection refused.",
-                self.host_name(to)
-            );
-            self.note(
-                Some(id),
-                WorldEvent::Problem { what: what.clone() },
-                what,
-                "",
-            );
-            self.close(id);
+            self.refuse_connection(id, to, "SMTP");
             return Ok(());
         };
         let mut spec = spec.clone();
@@ -533,20 +523,26 @@ impl World {
         );
     }
 
+    /// Host `to` runs no server for `service`: the connection is refused, which the
+    /// timeline records as a problem before closing it.
+    fn refuse_connection(&mut self, id: u32, to: usize, service: &str) {
+        let what = format!(
+            "{} runs no {service} server: connection refused.",
+            self.host_name(to)
+        );
+        self.note(
+            Some(id),
+            WorldEvent::Problem { what: what.clone() },
+            what,
+            "",
+        );
+        self.close(id);
+    }
+
     fn pop3(&mut self, from: usize, to: usize, lines: &[String], purpose: &str) {
         let id = self.open(from, to, ConnectionKind::Pop3, purpose, None);
         let Some(config) = self.hosts.get(to).and_then(Host::pop3_config) else {
-            let what = format!(
-                "{} runs no POP3 server: connection refused.",
-                self.host_name(to)
-            );
-            self.note(
-                Some(id),
-                WorldEvent::Problem { what: what.clone() },
-                what,
-                "",
-            );
-            self.close(id);
+            self.refuse_connection(id, to, "POP3");
             return;
         };
         let mut server = Pop3Server::new(config, self.address(from), self.now, self.seed_for(id));
