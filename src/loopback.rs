@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, ClientEvent, ClientSpec};
+use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec};
 use crate::mailstore::MailStore;
-use crate::server::{Delivery, Peer, Server, ServerConfig, ServerEvent};
+use crate::server::{Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind};
 use crate::time::Millis;
 
 /// Safety bound on loop iterations; a real session needs a few dozen.
@@ -138,6 +138,37 @@ impl Timeline {
             end_time: 0,
             truncated: false,
         }
+    }
+
+    /// What the client engine did, in order: the typed part of each client event.
+    pub fn client_event_kinds(&self) -> Vec<&ClientEventKind> {
+        self.entries
+            .iter()
+            .filter_map(|entry| match entry {
+                TimelineEntry::Client { event } => Some(&event.kind),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What the server engine did, in order: the typed part of each server event.
+    pub fn server_event_kinds(&self) -> Vec<&ServerEventKind> {
+        self.entries
+            .iter()
+            .filter_map(|entry| match entry {
+                TimelineEntry::Server { event } => Some(&event.kind),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many writes went `direction`. A pipelined group is one write, so this counts
+    /// what pipelining saves (RFC 2920).
+    pub fn writes(&self, direction: Direction) -> usize {
+        self.entries
+            .iter()
+            .filter(|entry| matches!(entry, TimelineEntry::Bytes { direction: d, .. } if *d == direction))
+            .count()
     }
 
     /// The transcript in swaks style: `S: ` / `C: ` before every line.

@@ -101,30 +101,9 @@ fn server_text(timeline: &Timeline) -> String {
         .collect()
 }
 
-fn client_kinds(timeline: &Timeline) -> Vec<&ClientEventKind> {
-    timeline
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            TimelineEntry::Client { event } => Some(&event.kind),
-            _ => None,
-        })
-        .collect()
-}
-
-fn server_kinds(timeline: &Timeline) -> Vec<&ServerEventKind> {
-    timeline
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            TimelineEntry::Server { event } => Some(&event.kind),
-            _ => None,
-        })
-        .collect()
-}
-
 fn client_trace(timeline: &Timeline) -> Vec<&TraceEntry> {
-    client_kinds(timeline)
+    timeline
+        .client_event_kinds()
         .into_iter()
         .filter_map(|k| match k {
             ClientEventKind::SaslTrace { entries, .. } => Some(entries),
@@ -135,7 +114,8 @@ fn client_trace(timeline: &Timeline) -> Vec<&TraceEntry> {
 }
 
 fn server_trace(timeline: &Timeline) -> Vec<&TraceEntry> {
-    server_kinds(timeline)
+    timeline
+        .server_event_kinds()
         .into_iter()
         .filter_map(|k| match k {
             ServerEventKind::SaslTrace { entries, .. } => Some(entries),
@@ -182,11 +162,12 @@ fn every_mechanism_authenticates_end_to_end_and_relays_with_esmtpa() {
             lines[1].starts_with(&format!("AUTH {mechanism}")),
             "{label}: {lines:?}"
         );
-        assert!(server_kinds(&timeline).iter().any(|k| matches!(
+        assert!(timeline.server_event_kinds().iter().any(|k| matches!(
             k,
             ServerEventKind::Authenticated { authcid, .. } if authcid == USER
         )));
-        assert!(client_kinds(&timeline)
+        assert!(timeline
+            .client_event_kinds()
             .iter()
             .any(|k| matches!(k, ClientEventKind::Authenticated { .. })));
         // Both sides traced their half, in the same shape.

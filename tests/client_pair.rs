@@ -16,35 +16,9 @@ fn scenario(message: MessageSpec) -> Scenario {
     }
 }
 
-fn client_writes(timeline: &Timeline) -> usize {
-    timeline
-        .entries
-        .iter()
-        .filter(|e| {
-            matches!(
-                e,
-                TimelineEntry::Bytes {
-                    direction: Direction::ClientToServer,
-                    ..
-                }
-            )
-        })
-        .count()
-}
-
-fn client_kinds(timeline: &Timeline) -> Vec<&ClientEventKind> {
-    timeline
-        .entries
-        .iter()
-        .filter_map(|e| match e {
-            TimelineEntry::Client { event } => Some(&event.kind),
-            _ => None,
-        })
-        .collect()
-}
-
 fn decisions(timeline: &Timeline, topic: Topic) -> Vec<Choice> {
-    client_kinds(timeline)
+    timeline
+        .client_event_kinds()
         .into_iter()
         .filter_map(|k| match k {
             ClientEventKind::Decided { decision } if decision.topic == topic => {
@@ -91,9 +65,13 @@ fn pipelining_saves_round_trips_over_the_loopback() {
     let lock_step = run(&off).unwrap();
     assert_eq!(pipelined.deliveries.len(), 3);
     assert_eq!(lock_step.deliveries.len(), 3);
-    assert_eq!(client_writes(&pipelined), 4, "EHLO, group, message, QUIT");
     assert_eq!(
-        client_writes(&lock_step),
+        pipelined.writes(Direction::ClientToServer),
+        4,
+        "EHLO, group, message, QUIT"
+    );
+    assert_eq!(
+        lock_step.writes(Direction::ClientToServer),
         8,
         "EHLO, MAIL, 3×RCPT, DATA, message, QUIT"
     );
@@ -175,7 +153,8 @@ fn unadvertised_limit_is_met_at_the_end_of_data() {
         decisions(&timeline, Topic::Size)[..],
         [Choice::NoSizeParameter { .. }]
     ));
-    assert!(client_kinds(&timeline)
+    assert!(timeline
+        .client_event_kinds()
         .iter()
         .any(|k| matches!(k, ClientEventKind::Failed { reason } if reason == "message refused")));
     assert!(timeline
@@ -340,7 +319,7 @@ fn helo_session_uses_no_extension() {
     assert!(transcript.contains("C: MAIL FROM:<alice@example.net>\n"));
     assert_eq!(timeline.deliveries.len(), 1);
     assert!(delivered_text(&timeline, 0).contains("quoted-printable"));
-    assert_eq!(client_writes(&timeline), 6);
+    assert_eq!(timeline.writes(Direction::ClientToServer), 6);
 }
 
 #[test]
@@ -357,7 +336,8 @@ fn every_client_event_is_explained_and_timelines_are_deterministic() {
         }
     }
     assert!(count > 10);
-    assert!(client_kinds(&first)
+    assert!(first
+        .client_event_kinds()
         .iter()
         .any(|k| matches!(k, ClientEventKind::CapabilitiesLearned { .. })));
 }
@@ -394,7 +374,8 @@ fn the_loopback_clock_jumps_to_the_client_timer_when_the_server_stays_silent() {
         })
         .next_back()
         .unwrap();
-    let timed_out = client_kinds(&timeline)
+    let timed_out = timeline
+        .client_event_kinds()
         .into_iter()
         .find_map(|k| match k {
             ClientEventKind::TimedOut {

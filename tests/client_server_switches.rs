@@ -5,7 +5,7 @@
 
 use esmtp_playground::client::auth::AuthSpec;
 use esmtp_playground::client::{ClientEventKind, ClientSpec, MessageSpec, PipeliningMode};
-use esmtp_playground::loopback::{run, Direction, Scenario, Timeline, TimelineEntry};
+use esmtp_playground::loopback::{run, Direction, Scenario, Timeline};
 use esmtp_playground::server::config::{EhloMode, UnofferedPipeliningPolicy};
 use esmtp_playground::server::ServerConfig;
 
@@ -33,29 +33,6 @@ fn delivered_to(timeline: &Timeline) -> Vec<String> {
         .iter()
         .map(|d| d.recipient.clone())
         .collect()
-}
-
-fn client_writes(timeline: &Timeline) -> usize {
-    timeline
-        .entries
-        .iter()
-        .filter(|e| {
-            matches!(
-                e,
-                TimelineEntry::Bytes {
-                    direction: Direction::ClientToServer,
-                    ..
-                }
-            )
-        })
-        .count()
-}
-
-fn client_events(timeline: &Timeline) -> impl Iterator<Item = &ClientEventKind> {
-    timeline.entries.iter().filter_map(|e| match e {
-        TimelineEntry::Client { event } => Some(&event.kind),
-        _ => None,
-    })
 }
 
 #[test]
@@ -97,7 +74,9 @@ fn relay_denied_for_one_recipient_the_others_still_get_the_message() {
         "relaying to a foreign domain is refused:\n{transcript}"
     );
     assert_eq!(delivered_to(&timeline), ["bob@example.org"]);
-    assert!(client_events(&timeline)
+    assert!(timeline
+        .client_event_kinds()
+        .into_iter()
         .any(|kind| matches!(kind, ClientEventKind::RecipientRefused { .. })));
 }
 
@@ -154,10 +133,10 @@ fn strict_server_without_pipelining_gets_lock_step_and_delivers() {
     server.extensions.pipelining = true;
     let pipelined = run(&scenario(server, message)).unwrap();
     assert!(
-        client_writes(&pipelined) < client_writes(&timeline),
+        pipelined.writes(Direction::ClientToServer) < timeline.writes(Direction::ClientToServer),
         "pipelining saves writes: {} vs {}",
-        client_writes(&pipelined),
-        client_writes(&timeline)
+        pipelined.writes(Direction::ClientToServer),
+        timeline.writes(Direction::ClientToServer)
     );
 }
 
