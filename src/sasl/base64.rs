@@ -115,7 +115,7 @@ fn precheck(text: &str) -> Result<(), Base64Error> {
             return Err(Base64Error::BadPadding { position: start });
         }
     }
-    if length % 4 != 0 {
+    if !length.is_multiple_of(4) {
         return Err(Base64Error::WrongLength { length });
     }
     Ok(())

@@ -1,8 +1,10 @@
 //! Receiving the message text after `354` (RFC 5321 §4.1.1.4, §4.5.2). Only
 //! CRLF "." CRLF ends the data: `<LF>.<LF>`, `<CR>.<CR>` and `<LF>.<CR><LF>` do not, so a
 //! DATA block can never smuggle a second message (the 2023 "SMTP smuggling" attacks).
-//! Leading dots are removed (transparency). Lines are scanned in bulk with `memchr`;
+//! Leading dots are removed (transparency). Lines are scanned in bulk (`data_scan`);
 //! storage stops at a cap while counting goes on, so memory is bounded by the cap.
+
+use super::data_scan;
 
 /// Where the receiver is within the current line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,9 +59,6 @@ pub struct DataReceiver {
     normalise_bare_lf: bool,
     /// Off only in tests, to check the bulk path against the line-by-line one.
     bulk: bool,
-    /// Finds LF "." (where a line may start with a dot), built once per message rather
-    /// than once per region.
-    line_then_dot: memchr::memmem::Finder<'static>,
     findings: DataFindings,
 }
 
@@ -79,7 +78,6 @@ impl DataReceiver {
             pending_cr: false,
             normalise_bare_lf,
             bulk: true,
-            line_then_dot: memchr::memmem::Finder::new(b"\n."),
             findings: DataFindings::default(),
         }
     }
@@ -134,26 +132,23 @@ impl DataReceiver {
     }
 
     /// The fast path for well-formed text: up to the next line that starts with ".",
-    /// checks in bulk that every LF has a CR before it and every CR an LF after it,
-    /// that no line is too long, and stores the region with one copy. Returns false,
-    /// having changed nothing, when the region needs the line-by-line path.
+    /// checks block by block that every LF has a CR before it and every CR an LF after
+    /// it, then that no line is too long, and stores the region with one copy. Returns
+    /// false, having changed nothing, when the text ahead needs the line-by-line path.
     fn scan_clean_lines(&mut self, input: &mut &[u8]) -> bool {
         let data = *input;
-        let region_end = self
-            .line_then_dot
-            .find(data)
-            .map_or(data.len(), |at| at + 1);
-        let region = data.get(..region_end).unwrap_or_default();
-        let scan = scan_region(region, self.pending_cr);
-        if !scan.paired {
+        let Some(clean) = data_scan::clean_region(data, self.pending_cr, self.line_limit) else {
             return false;
-        }
+        };
+        let region_end = clean.end;
+        let region = data.get(..region_end).unwrap_or_default();
         let partial_start = match memchr::memrchr(b'\n', region) {
             Some(last_lf) => {
                 let first_lf = memchr::memchr(b'\n', region).unwrap_or(last_lf);
                 let first_wire_len = self.line_len.saturating_add(first_lf).saturating_add(1);
                 let later_lines = region.get(first_lf + 1..=last_lf).unwrap_or_default();
-                if first_wire_len > self.line_limit || !lines_fit(later_lines, self.line_limit) {
+                let fit = clean.lines_proved_short || lines_fit(later_lines, self.line_limit);
+                if first_wire_len > self.line_limit || !fit {
                     return false;
                 }
                 self.line_len = 0;
@@ -174,7 +169,7 @@ impl DataReceiver {
                 self.position = Position::LineStart;
             }
         }
-        self.findings.eight_bit |= scan.eight_bit;
+        self.findings.eight_bit |= clean.eight_bit;
         self.count_and_store(region);
         *input = data.get(region_end..).unwrap_or_default();
         true
@@ -268,38 +263,6 @@ impl DataReceiver {
         *self = Self::new(self.cap, self.line_limit, self.normalise_bare_lf);
         self.bulk = bulk;
         done
-    }
-}
-
-/// What one pass over a region found.
-struct RegionScan {
-    /// Every LF follows a CR and every CR (but a last one, which may meet its LF in
-    /// the next input) precedes an LF.
-    paired: bool,
-    /// An octet above 127 occurred.
-    eight_bit: bool,
-}
-
-/// Checks CR/LF pairing and looks for 8-bit octets in one pass. `pending_cr` says
-/// whether the octet before the region was a CR. Written as ORs over pairwise
-/// comparisons so the compiler turns it into vector instructions.
-fn scan_region(region: &[u8], pending_cr: bool) -> RegionScan {
-    let Some((&first, rest)) = region.split_first() else {
-        return RegionScan {
-            paired: true,
-            eight_bit: false,
-        };
-    };
-    let before = region.get(..rest.len()).unwrap_or_default();
-    let (unpaired, high) = before
-        .iter()
-        .zip(rest)
-        .fold((0u8, first), |(bad, high), (&b, &a)| {
-            (bad | u8::from((b == b'\r') != (a == b'\n')), high | a)
-        });
-    RegionScan {
-        paired: (first == b'\n') == pending_cr && unpaired == 0,
-        eight_bit: high >= 0x80,
     }
 }
 

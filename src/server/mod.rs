@@ -9,6 +9,7 @@ mod authenticate;
 mod commands;
 pub mod config;
 pub mod data;
+mod data_scan;
 pub mod delivery;
 mod envelope;
 pub mod etrn;
