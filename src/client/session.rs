@@ -171,6 +171,7 @@ impl Prepared {
         };
         reject_line_breaks("the envelope sender", &bracketed)?;
         let sender = parse_reverse_path(&bracketed)
+            .map(ReversePath::into_owned)
             .map_err(|e| SpecError(format!("envelope sender '{from}': {e}")))?;
         let recipients = message
             .recipients

@@ -1,5 +1,7 @@
-//! SMTP commands as typed values. `Command::parse` reads one command line (without its
-//! CRLF); `Display` writes the canonical wire form. Clients build commands as values and
+//! SMTP commands as typed values. `Command::parse_borrowed` reads one command line
+//! (without its CRLF) into a `Command<&str>` that borrows the line, allocating nothing,
+//! as httparse does; `into_owned` (or `Command::parse`) gives a `Command` that owns its
+//! text. `Display` writes the canonical wire form. Clients build commands as values and
 //! never format command text themselves.
 
 use core::fmt;
@@ -10,11 +12,12 @@ use super::path::{self, ForwardPath, PathError, ReversePath};
 
 /// An ESMTP parameter on MAIL or RCPT (`esmtp-keyword ["=" esmtp-value]`, RFC 5321 §4.1.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Parameter {
-    /// The keyword, upper-cased (keywords are case-insensitive).
-    pub keyword: String,
+pub struct Parameter<S = String> {
+    /// The keyword: upper-cased in an owned parameter, as sent in a borrowed one
+    /// (keywords are case-insensitive either way).
+    pub keyword: S,
     /// The value after `=`, if any.
-    pub value: Option<String>,
+    pub value: Option<S>,
 }
 
 impl Parameter {
@@ -27,11 +30,22 @@ impl Parameter {
     }
 }
 
-impl fmt::Display for Parameter {
+impl Parameter<&str> {
+    /// The same parameter, owning its text, keyword upper-cased.
+    pub fn into_owned(self) -> Parameter {
+        Parameter {
+            keyword: self.keyword.to_ascii_uppercase(),
+            value: self.value.map(str::to_owned),
+        }
+    }
+}
+
+impl<S: AsRef<str>> fmt::Display for Parameter<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword.as_ref())?;
         match &self.value {
-            Some(value) => write!(f, "{}={}", self.keyword, value),
-            None => f.write_str(&self.keyword),
+            Some(value) => write!(f, "={}", value.as_ref()),
+            None => Ok(()),
         }
     }
 }
@@ -60,30 +74,30 @@ impl ObsoleteVerb {
 /// One SMTP command.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "verb")]
-pub enum Command {
+pub enum Command<S = String> {
     /// `EHLO domain` (RFC 5321 §4.1.1.1).
     Ehlo {
         /// The client's name or address literal.
-        domain: String,
+        domain: S,
     },
     /// `HELO domain`.
     Helo {
         /// The client's name.
-        domain: String,
+        domain: S,
     },
     /// `MAIL FROM:<path> [params]`.
     Mail {
         /// The reverse-path.
-        from: ReversePath,
+        from: ReversePath<S>,
         /// ESMTP parameters (SIZE=, BODY=, AUTH=).
-        parameters: Vec<Parameter>,
+        parameters: Vec<Parameter<S>>,
     },
     /// `RCPT TO:<path> [params]`.
     Rcpt {
         /// The forward-path.
-        to: ForwardPath,
+        to: ForwardPath<S>,
         /// ESMTP parameters.
-        parameters: Vec<Parameter>,
+        parameters: Vec<Parameter<S>>,
     },
     /// `DATA`.
     Data,
@@ -96,38 +110,38 @@ pub enum Command {
     /// `VRFY string`.
     Vrfy {
         /// What to verify.
-        argument: String,
+        argument: S,
     },
     /// `EXPN string`.
     Expn {
         /// The list to expand.
-        argument: String,
+        argument: S,
     },
     /// `HELP [topic]`.
     Help {
         /// Optional topic.
-        topic: Option<String>,
+        topic: Option<S>,
     },
     /// `AUTH mechanism [initial-response]` (RFC 4954 §4).
     Auth {
-        /// The SASL mechanism name, upper-cased.
-        mechanism: String,
+        /// The SASL mechanism name: upper-cased when owned, as sent when borrowed.
+        mechanism: S,
         /// The base64 initial response; `=` stands for an empty one.
-        initial_response: Option<String>,
+        initial_response: Option<S>,
     },
     /// `STARTTLS` (RFC 3207).
     StartTls,
     /// `ETRN node` (RFC 1985).
     Etrn {
         /// A domain, `@domain` or `#queue`.
-        argument: String,
+        argument: S,
     },
     /// `TURN` (RFC 821, obsolete and insecure).
     Turn,
     /// `ATRN [domain,...]` (RFC 2645).
     Atrn {
         /// Domains requested, if any.
-        domains: Vec<String>,
+        domains: Vec<S>,
     },
     /// SEND, SOML or SAML.
     Obsolete {
@@ -164,7 +178,7 @@ impl fmt::Display for CommandError {
     }
 }
 
-impl Command {
+impl<S> Command<S> {
     /// The verb as sent on the wire.
     pub fn verb(&self) -> &'static str {
         match self {
@@ -187,50 +201,65 @@ impl Command {
             Self::Obsolete { which } => which.name(),
         }
     }
+}
 
+impl<S: AsRef<str>> Command<S> {
     /// The wire form with its CRLF.
     pub fn encode(&self) -> Vec<u8> {
         format!("{self}\r\n").into_bytes()
     }
+}
 
-    /// Parses one command line, CRLF already removed. Octets outside printable ASCII
-    /// are refused before anything else: without SMTPUTF8 commands are ASCII (RFC 5321
-    /// §2.4), and a NUL has no place in a command.
+impl Command {
+    /// Parses one command line, CRLF already removed, into a command that owns its
+    /// text. See [`Command::parse_borrowed`].
     pub fn parse(line: &[u8]) -> Result<Self, CommandError> {
+        Command::parse_borrowed(line).map(Command::into_owned)
+    }
+}
+
+impl<'a> Command<&'a str> {
+    /// Parses one command line, CRLF already removed, borrowing its text. Octets outside
+    /// printable ASCII are refused before anything else: without SMTPUTF8 commands are
+    /// ASCII (RFC 5321 §2.4), and a NUL has no place in a command.
+    pub fn parse_borrowed(line: &'a [u8]) -> Result<Self, CommandError> {
         let text = ascii_command_text(line)?;
         // A short byte loop: the space is a few octets in, where a vector search costs more.
         let (verb, argument) = match text.bytes().position(|b| b == b' ') {
             Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
             None => (text, None),
         };
-        let mut upper = [0u8; 8];
-        match upper_case_verb(verb, &mut upper) {
-            b"EHLO" => parse_hello(argument, "EHLO").map(|domain| Self::Ehlo { domain }),
-            b"HELO" => parse_hello(argument, "HELO").map(|domain| Self::Helo { domain }),
-            b"MAIL" => parse_mail(argument),
-            b"RCPT" => parse_rcpt(argument),
-            b"DATA" => no_argument(argument, "DATA", Self::Data),
-            b"RSET" => no_argument(argument, "RSET", Self::Rset),
-            b"QUIT" => no_argument(argument, "QUIT", Self::Quit),
-            b"STARTTLS" => no_argument(argument, "STARTTLS", Self::StartTls),
-            b"TURN" => no_argument(argument, "TURN", Self::Turn),
-            b"NOOP" => Ok(Self::Noop),
-            b"VRFY" => required(argument, "VRFY <string>").map(|argument| Self::Vrfy { argument }),
-            b"EXPN" => required(argument, "EXPN <string>").map(|argument| Self::Expn { argument }),
-            b"HELP" => Ok(Self::Help {
-                topic: argument.map(str::to_owned).filter(|t| !t.is_empty()),
+        match verb_key(verb) {
+            VERB_EHLO => parse_hello(argument, "EHLO").map(|domain| Self::Ehlo { domain }),
+            VERB_HELO => parse_hello(argument, "HELO").map(|domain| Self::Helo { domain }),
+            VERB_MAIL => parse_mail(argument),
+            VERB_RCPT => parse_rcpt(argument),
+            VERB_DATA => no_argument(argument, "DATA", Self::Data),
+            VERB_RSET => no_argument(argument, "RSET", Self::Rset),
+            VERB_QUIT => no_argument(argument, "QUIT", Self::Quit),
+            VERB_STARTTLS => no_argument(argument, "STARTTLS", Self::StartTls),
+            VERB_TURN => no_argument(argument, "TURN", Self::Turn),
+            VERB_NOOP => Ok(Self::Noop),
+            VERB_VRFY => {
+                required(argument, "VRFY <string>").map(|argument| Self::Vrfy { argument })
+            }
+            VERB_EXPN => {
+                required(argument, "EXPN <string>").map(|argument| Self::Expn { argument })
+            }
+            VERB_HELP => Ok(Self::Help {
+                topic: argument.filter(|t| !t.is_empty()),
             }),
-            b"AUTH" => parse_auth(argument),
-            b"ETRN" => required(argument, "ETRN <domain> | @<domain> | #<queue>")
+            VERB_AUTH => parse_auth(argument),
+            VERB_ETRN => required(argument, "ETRN <domain> | @<domain> | #<queue>")
                 .map(|argument| Self::Etrn { argument }),
-            b"ATRN" => Ok(parse_atrn(argument)),
-            b"SEND" => Ok(Self::Obsolete {
+            VERB_ATRN => Ok(parse_atrn(argument)),
+            VERB_SEND => Ok(Self::Obsolete {
                 which: ObsoleteVerb::Send,
             }),
-            b"SOML" => Ok(Self::Obsolete {
+            VERB_SOML => Ok(Self::Obsolete {
                 which: ObsoleteVerb::Soml,
             }),
-            b"SAML" => Ok(Self::Obsolete {
+            VERB_SAML => Ok(Self::Obsolete {
                 which: ObsoleteVerb::Saml,
             }),
             _ => Err(CommandError::new(
@@ -239,19 +268,106 @@ impl Command {
             )),
         }
     }
+
+    /// The same command, owning its text (parameter keywords and the AUTH mechanism
+    /// upper-cased).
+    pub fn into_owned(self) -> Command {
+        match self {
+            Self::Ehlo { domain } => Command::Ehlo {
+                domain: domain.to_owned(),
+            },
+            Self::Helo { domain } => Command::Helo {
+                domain: domain.to_owned(),
+            },
+            Self::Mail { from, parameters } => Command::Mail {
+                from: from.into_owned(),
+                parameters: owned_parameters(parameters),
+            },
+            Self::Rcpt { to, parameters } => Command::Rcpt {
+                to: to.into_owned(),
+                parameters: owned_parameters(parameters),
+            },
+            Self::Data => Command::Data,
+            Self::Rset => Command::Rset,
+            Self::Noop => Command::Noop,
+            Self::Quit => Command::Quit,
+            Self::Vrfy { argument } => Command::Vrfy {
+                argument: argument.to_owned(),
+            },
+            Self::Expn { argument } => Command::Expn {
+                argument: argument.to_owned(),
+            },
+            Self::Help { topic } => Command::Help {
+                topic: topic.map(str::to_owned),
+            },
+            Self::Auth {
+                mechanism,
+                initial_response,
+            } => Command::Auth {
+                mechanism: mechanism.to_ascii_uppercase(),
+                initial_response: initial_response.map(str::to_owned),
+            },
+            Self::StartTls => Command::StartTls,
+            Self::Etrn { argument } => Command::Etrn {
+                argument: argument.to_owned(),
+            },
+            Self::Turn => Command::Turn,
+            Self::Atrn { domains } => Command::Atrn {
+                domains: domains.into_iter().map(str::to_owned).collect(),
+            },
+            Self::Obsolete { which } => Command::Obsolete { which },
+        }
+    }
 }
 
-/// The verb upper-cased into `buffer` without allocating or re-checking UTF-8 (it is
-/// matched as octets); a verb longer than any known one comes back empty (and so
-/// matches nothing).
-fn upper_case_verb<'b>(verb: &str, buffer: &'b mut [u8; 8]) -> &'b [u8] {
-    let Some(slot) = buffer.get_mut(..verb.len()) else {
-        return b"";
-    };
-    slot.copy_from_slice(verb.as_bytes());
-    slot.make_ascii_uppercase();
-    slot
+fn owned_parameters(parameters: Vec<Parameter<&str>>) -> Vec<Parameter> {
+    parameters.into_iter().map(Parameter::into_owned).collect()
 }
+
+/// The verb upper-cased and packed into one number, so the verb match is integer
+/// compares rather than a string compare per arm. Verbs are at most 8 octets; a longer
+/// word packs to 0, which no verb has, and so matches nothing.
+fn verb_key(verb: &str) -> u64 {
+    if verb.len() > 8 {
+        return 0;
+    }
+    // Shifted into a register octet by octet: copying into a buffer and reading it back
+    // as one number stalls on the store.
+    verb.bytes().enumerate().fold(0, |key, (index, octet)| {
+        key | u64::from(octet.to_ascii_uppercase()) << (8 * index)
+    })
+}
+
+/// [`verb_key`] of a verb as written in this file (upper case, at most 8 octets).
+const fn key(verb: &[u8]) -> u64 {
+    let mut buffer = [0u8; 8];
+    let mut index = 0;
+    while index < verb.len() && index < 8 {
+        buffer[index] = verb[index];
+        index += 1;
+    }
+    u64::from_le_bytes(buffer)
+}
+
+const VERB_EHLO: u64 = key(b"EHLO");
+const VERB_HELO: u64 = key(b"HELO");
+const VERB_MAIL: u64 = key(b"MAIL");
+const VERB_RCPT: u64 = key(b"RCPT");
+const VERB_DATA: u64 = key(b"DATA");
+const VERB_RSET: u64 = key(b"RSET");
+const VERB_QUIT: u64 = key(b"QUIT");
+const VERB_STARTTLS: u64 = key(b"STARTTLS");
+const VERB_TURN: u64 = key(b"TURN");
+const VERB_NOOP: u64 = key(b"NOOP");
+const VERB_VRFY: u64 = key(b"VRFY");
+const VERB_EXPN: u64 = key(b"EXPN");
+const VERB_HELP: u64 = key(b"HELP");
+const VERB_AUTH: u64 = key(b"AUTH");
+const VERB_ETRN: u64 = key(b"ETRN");
+const VERB_ATRN: u64 = key(b"ATRN");
+const VERB_SEND: u64 = key(b"SEND");
+const VERB_SOML: u64 = key(b"SOML");
+const VERB_SAML: u64 = key(b"SAML");
 
 fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
     // A branch-free fold the compiler vectorises; the position is looked up only on failure.
@@ -292,7 +408,9 @@ fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
 fn words(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     core::iter::from_fn(move || {
-        rest = rest.trim_start_matches(' ');
+        // Only spaces can be here (commands are printable ASCII), so trimming ASCII
+        // white space is trimming spaces, without a pattern searcher.
+        rest = rest.trim_ascii_start();
         if rest.is_empty() {
             return None;
         }
@@ -313,45 +431,48 @@ fn truncate(text: &str, max: usize) -> &str {
     text.get(..max).unwrap_or(text)
 }
 
-fn no_argument(
+#[inline]
+fn no_argument<'a>(
     argument: Option<&str>,
     verb: &str,
-    command: Command,
-) -> Result<Command, CommandError> {
+    command: Command<&'a str>,
+) -> Result<Command<&'a str>, CommandError> {
     match argument {
         Some(extra) if !trim(extra).is_empty() => Err(CommandError::syntax(verb)),
         _ => Ok(command),
     }
 }
 
-fn required(argument: Option<&str>, grammar: &str) -> Result<String, CommandError> {
+fn required<'a>(argument: Option<&'a str>, grammar: &str) -> Result<&'a str, CommandError> {
     match argument.map(trim) {
-        Some(value) if !value.is_empty() => Ok(value.to_owned()),
+        Some(value) if !value.is_empty() => Ok(value),
         _ => Err(CommandError::syntax(grammar)),
     }
 }
 
-fn parse_hello(argument: Option<&str>, verb: &str) -> Result<String, CommandError> {
+fn parse_hello<'a>(argument: Option<&'a str>, verb: &str) -> Result<&'a str, CommandError> {
     let value = argument.map(trim).unwrap_or_default();
     if value.is_empty() {
         return Err(CommandError::syntax(&format!("{verb} <domain>")));
     }
     let name = words(value).next().unwrap_or_default();
-    path::Domain::parse(name)
-        .map(path::Domain::into_string)
+    path::Domain::parse_borrowed(name)
+        .map(path::Domain::into_text)
         .map_err(|error| CommandError::syntax(&format!("{verb} <domain> ({error})")))
 }
 
 /// Splits `FROM:` / `TO:` off the argument. Spaces after the colon are tolerated (many
 /// clients send them) but the keyword and colon are required.
+#[inline]
 fn after_keyword<'a>(
     argument: Option<&'a str>,
     keyword: &str,
     grammar: &str,
 ) -> Result<&'a str, CommandError> {
     let argument = argument.ok_or_else(|| CommandError::syntax(grammar))?;
-    let head = argument.get(..keyword.len()).unwrap_or_default();
-    if !head.eq_ignore_ascii_case(keyword) {
+    // Compared as octets: slicing the text would check for a character boundary first.
+    let head = argument.as_bytes().get(..keyword.len()).unwrap_or_default();
+    if !head.eq_ignore_ascii_case(keyword.as_bytes()) {
         return Err(CommandError::syntax(grammar));
     }
     Ok(argument
@@ -380,8 +501,14 @@ fn path_error(error: PathError, syntax_reply: ReplyKind, grammar: &str) -> Comma
     }
 }
 
-fn parse_mail(argument: Option<&str>) -> Result<Command, CommandError> {
+fn parse_mail(argument: Option<&str>) -> Result<Command<&str>, CommandError> {
     let rest = after_keyword(argument, "FROM:", MAIL_GRAMMAR)?;
+    if let Some((mailbox, tail)) = path::parse_plain_path(rest) {
+        return Ok(Command::Mail {
+            from: ReversePath::Mailbox(mailbox),
+            parameters: parse_parameters(tail, MAIL_GRAMMAR)?,
+        });
+    }
     let (path_text, tail) = path::split_bracketed(rest)
         .map_err(|e| path_error(e, ReplyKind::BadSenderSyntax, MAIL_GRAMMAR))?;
     let from = path::parse_reverse_path(path_text)
@@ -390,8 +517,14 @@ fn parse_mail(argument: Option<&str>) -> Result<Command, CommandError> {
     Ok(Command::Mail { from, parameters })
 }
 
-fn parse_rcpt(argument: Option<&str>) -> Result<Command, CommandError> {
+fn parse_rcpt(argument: Option<&str>) -> Result<Command<&str>, CommandError> {
     let rest = after_keyword(argument, "TO:", RCPT_GRAMMAR)?;
+    if let Some((mailbox, tail)) = path::parse_plain_path(rest) {
+        return Ok(Command::Rcpt {
+            to: ForwardPath::Mailbox(mailbox),
+            parameters: parse_parameters(tail, RCPT_GRAMMAR)?,
+        });
+    }
     let (path_text, tail) = path::split_bracketed(rest)
         .map_err(|e| path_error(e, ReplyKind::BadRecipientSyntax, RCPT_GRAMMAR))?;
     let to = path::parse_forward_path(path_text)
@@ -402,7 +535,10 @@ fn parse_rcpt(argument: Option<&str>) -> Result<Command, CommandError> {
 
 /// `*( SP esmtp-param )`; keyword `(ALPHA / DIGIT) *(ALPHA / DIGIT / "-")`, value any
 /// printable ASCII except `=` and SP.
-fn parse_parameters(tail: &str, grammar: &str) -> Result<Vec<Parameter>, CommandError> {
+fn parse_parameters<'a>(
+    tail: &'a str,
+    grammar: &str,
+) -> Result<Vec<Parameter<&'a str>>, CommandError> {
     let mut parameters = Vec::new();
     for token in words(tail) {
         let (keyword, value) = match token.bytes().position(|b| b == b'=') {
@@ -416,26 +552,23 @@ fn parse_parameters(tail: &str, grammar: &str) -> Result<Vec<Parameter>, Command
             && keyword
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        let value_ok = value.is_none_or(|v| !v.is_empty() && !v.contains('='));
+        let value_ok = value.is_none_or(|v| !v.is_empty() && !v.bytes().any(|b| b == b'='));
         if !keyword_ok || !value_ok {
             return Err(CommandError::syntax(&format!(
                 "{grammar}: bad parameter '{}'",
                 truncate(token, 64)
             )));
         }
-        parameters.push(Parameter {
-            keyword: keyword.to_ascii_uppercase(),
-            value: value.map(str::to_owned),
-        });
+        parameters.push(Parameter { keyword, value });
     }
     Ok(parameters)
 }
 
-fn parse_auth(argument: Option<&str>) -> Result<Command, CommandError> {
+fn parse_auth(argument: Option<&str>) -> Result<Command<&str>, CommandError> {
     let value = required(argument, "AUTH <mechanism> [initial-response]")?;
-    let mut words = words(&value);
-    let mechanism = words.next().unwrap_or_default().to_ascii_uppercase();
-    let initial_response = words.next().map(str::to_owned);
+    let mut words = words(value);
+    let mechanism = words.next().unwrap_or_default();
+    let initial_response = words.next();
     if words.next().is_some() {
         return Err(CommandError::syntax("AUTH <mechanism> [initial-response]"));
     }
@@ -445,22 +578,21 @@ fn parse_auth(argument: Option<&str>) -> Result<Command, CommandError> {
     })
 }
 
-fn parse_atrn(argument: Option<&str>) -> Command {
+fn parse_atrn(argument: Option<&str>) -> Command<&str> {
     let domains = argument
         .unwrap_or_default()
         .split(',')
         .map(trim)
         .filter(|d| !d.is_empty())
-        .map(str::to_owned)
         .collect();
     Command::Atrn { domains }
 }
 
-impl fmt::Display for Command {
+impl<S: AsRef<str>> fmt::Display for Command<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.verb())?;
         match self {
-            Self::Ehlo { domain } | Self::Helo { domain } => write!(f, " {domain}"),
+            Self::Ehlo { domain } | Self::Helo { domain } => write!(f, " {}", domain.as_ref()),
             Self::Mail { from, parameters } => {
                 write!(f, " FROM:{from}")?;
                 write_parameters(f, parameters)
@@ -470,26 +602,35 @@ impl fmt::Display for Command {
                 write_parameters(f, parameters)
             }
             Self::Vrfy { argument } | Self::Expn { argument } | Self::Etrn { argument } => {
-                write!(f, " {argument}")
+                write!(f, " {}", argument.as_ref())
             }
-            Self::Help { topic: Some(topic) } => write!(f, " {topic}"),
+            Self::Help { topic: Some(topic) } => write!(f, " {}", topic.as_ref()),
             Self::Auth {
                 mechanism,
                 initial_response,
             } => {
-                write!(f, " {mechanism}")?;
+                write!(f, " {}", mechanism.as_ref())?;
                 match initial_response {
-                    Some(response) => write!(f, " {response}"),
+                    Some(response) => write!(f, " {}", response.as_ref()),
                     None => Ok(()),
                 }
             }
-            Self::Atrn { domains } if !domains.is_empty() => write!(f, " {}", domains.join(",")),
+            Self::Atrn { domains } => {
+                for (index, domain) in domains.iter().enumerate() {
+                    let separator = if index == 0 { ' ' } else { ',' };
+                    write!(f, "{separator}{}", domain.as_ref())?;
+                }
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
 }
 
-fn write_parameters(f: &mut fmt::Formatter<'_>, parameters: &[Parameter]) -> fmt::Result {
+fn write_parameters<S: AsRef<str>>(
+    f: &mut fmt::Formatter<'_>,
+    parameters: &[Parameter<S>],
+) -> fmt::Result {
     for parameter in parameters {
         write!(f, " {parameter}")?;
     }

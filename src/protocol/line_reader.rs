@@ -44,6 +44,8 @@ pub struct LineInfo {
 pub struct LineReader {
     limit: usize,
     partial: Vec<u8>,
+    /// The last line that spanned inputs, handed out by `next_line` (reused).
+    stitched: Vec<u8>,
     partial_len: usize,
 }
 
@@ -53,6 +55,7 @@ impl LineReader {
         Self {
             limit,
             partial: Vec::new(),
+            stitched: Vec::new(),
             partial_len: 0,
         }
     }
@@ -91,30 +94,40 @@ impl LineReader {
         })
     }
 
-    /// Like [`read`](Self::read), but writes the line's content into `out` (cleared
-    /// first), so a caller that keeps `out` allocates nothing per line.
+    /// Reads the next line into `out` (cleared first), without its ending; see
+    /// [`LineReader::next_line`].
     pub fn read_into(&mut self, input: &mut &[u8], out: &mut Vec<u8>) -> Option<LineInfo> {
-        let Some(at) = memchr(b'\n', input) else {
-            self.keep(input);
+        let (content, info) = self.next_line(input)?;
+        out.clear();
+        out.extend_from_slice(content);
+        Some(info)
+    }
+
+    /// Reads the next line, without its ending, consuming it from `input`. A line that
+    /// arrived whole in `input` (the usual case) is handed out as a slice of it, not
+    /// copied; one that spanned several inputs comes from the reader's own buffer.
+    /// None until a LF arrives; what came so far is kept, up to the limit.
+    pub fn next_line<'s, 'i: 's>(
+        &'s mut self,
+        input: &mut &'i [u8],
+    ) -> Option<(&'s [u8], LineInfo)> {
+        let data: &'i [u8] = input;
+        let Some(at) = memchr(b'\n', data) else {
+            self.keep(data);
             *input = &[];
             return None;
         };
-        let (head, tail) = input.split_at(at);
-        *input = tail.get(1..).unwrap_or_default();
-        out.clear();
-        let seen = if self.partial_len == 0 {
-            // The whole line is in this input: copy it straight out, up to the limit.
-            let take = head.len().min(self.limit);
-            out.extend_from_slice(head.get(..take).unwrap_or_default());
-            head.len()
-        } else {
-            self.keep(head);
-            out.extend_from_slice(&self.partial);
-            self.partial.clear();
-            self.partial_len
-        };
-        self.partial_len = 0;
-        Some(self.finish(out, seen))
+        let head = data.get(..at).unwrap_or_default();
+        *input = data.get(at + 1..).unwrap_or_default();
+        if self.partial_len == 0 {
+            let kept = head.get(..head.len().min(self.limit)).unwrap_or_default();
+            return Some(finish(self.limit, kept, head.len()));
+        }
+        self.keep(head);
+        let seen = core::mem::take(&mut self.partial_len);
+        core::mem::swap(&mut self.partial, &mut self.stitched);
+        self.partial.clear();
+        Some(finish(self.limit, &self.stitched, seen))
     }
 
     fn keep(&mut self, octets: &[u8]) {
@@ -124,28 +137,26 @@ impl LineReader {
         self.partial
             .extend_from_slice(octets.get(..take).unwrap_or_default());
     }
+}
 
-    /// Judges the ending of a line whose content (at most `limit` octets of the `seen`
-    /// before the LF) is in `content`.
-    fn finish(&self, content: &mut Vec<u8>, seen: usize) -> LineInfo {
-        let wire_len = seen.saturating_add(1);
-        let kept_all = content.len() == seen;
-        let ending = if kept_all && content.last() == Some(&b'\r') {
-            content.pop();
-            LineEnding::CrLf
-        } else if !kept_all {
-            // The octet before the LF was dropped; it is the CR we cannot see. Treat the
-            // line as CRLF-terminated: it is refused as too long anyway.
-            LineEnding::CrLf
-        } else {
-            LineEnding::BareLf
-        };
-        LineInfo {
-            ending,
-            overflowed: wire_len > self.limit,
-            wire_len,
-        }
-    }
+/// The line's content without its ending, and what is known about it. `kept` is what
+/// was kept of it (at most the limit), `seen` how many octets came before the LF.
+fn finish(limit: usize, kept: &[u8], seen: usize) -> (&[u8], LineInfo) {
+    let wire_len = seen.saturating_add(1);
+    let kept_all = kept.len() == seen;
+    let (content, ending) = match kept.split_last() {
+        Some((b'\r', content)) if kept_all => (content, LineEnding::CrLf),
+        // The octet before the LF was dropped; it is the CR we cannot see. Treat the
+        // line as CRLF-terminated: it is refused as too long anyway.
+        _ if !kept_all => (kept, LineEnding::CrLf),
+        _ => (kept, LineEnding::BareLf),
+    };
+    let info = LineInfo {
+        ending,
+        overflowed: wire_len > limit,
+        wire_len,
+    };
+    (content, info)
 }
 
 #[cfg(test)]
@@ -158,6 +169,22 @@ mod tests {
             lines.push(line);
         }
         lines
+    }
+
+    #[test]
+    fn a_whole_line_is_lent_from_the_input_and_a_split_one_from_the_buffer() {
+        let mut reader = LineReader::new(512);
+        let input = b"NOOP\r\nQU".to_vec();
+        let mut rest = &input[..];
+        let (line, info) = reader.next_line(&mut rest).unwrap();
+        assert_eq!(line, b"NOOP");
+        assert_eq!(line.as_ptr(), input.as_ptr(), "not copied");
+        assert_eq!(info.ending, LineEnding::CrLf);
+        assert!(reader.next_line(&mut rest).is_none());
+        let mut rest: &[u8] = b"IT\r\n";
+        let (line, info) = reader.next_line(&mut rest).unwrap();
+        assert_eq!((line, info.wire_len), (&b"QUIT"[..], 6));
+        assert_eq!(reader.buffered(), 0);
     }
 
     #[test]

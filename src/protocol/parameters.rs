@@ -89,55 +89,52 @@ impl ParameterError {
 impl MailParameters {
     /// Reads MAIL FROM's parameters. A keyword the server did not advertise is unknown
     /// (555, RFC 5321 §4.1.1.11); a malformed or repeated one is a syntax error (501).
-    pub fn parse(
-        parameters: &[Parameter],
+    pub fn parse<S: AsRef<str>>(
+        parameters: &[Parameter<S>],
         offered: OfferedParameters,
     ) -> Result<Self, ParameterError> {
         let mut read = Self::default();
         for parameter in parameters {
-            read.add(parameter, offered)?;
+            read.add(
+                parameter.keyword.as_ref(),
+                parameter.value.as_ref(),
+                offered,
+            )?;
         }
         Ok(read)
     }
 
-    fn add(
+    /// Reads one parameter; the keyword in any case (a borrowed command keeps it as sent).
+    fn add<S: AsRef<str>>(
         &mut self,
-        parameter: &Parameter,
+        keyword: &str,
+        value: Option<&S>,
         offered: OfferedParameters,
     ) -> Result<(), ParameterError> {
-        let value = parameter.value.as_deref();
-        match parameter.keyword.as_str() {
-            "SIZE" if offered.size => {
-                ensure_once(self.size.is_some(), "SIZE")?;
-                self.size = Some(parse_size(value)?);
-            }
-            "BODY" if offered.eight_bit_mime => {
-                ensure_once(self.body.is_some(), "BODY")?;
-                self.body = Some(parse_body(value)?);
-            }
-            "AUTH" => {
-                ensure_once(self.auth.is_some(), "AUTH")?;
-                let value = value.ok_or_else(|| {
-                    ParameterError::syntax("AUTH= needs a value: an xtext mailbox or <>".into())
-                })?;
-                self.auth = Some(value.to_owned());
-            }
-            "SIZE" | "BODY" => {
-                return Err(ParameterError::unknown(format!(
-                    "{} was not offered in the EHLO reply, so its parameter is not accepted",
-                    if parameter.keyword == "SIZE" {
-                        "SIZE"
-                    } else {
-                        "8BITMIME"
-                    }
-                )))
-            }
-            other => {
-                return Err(ParameterError::unknown(format!(
-                    "Unsupported parameter {}",
-                    other.get(..32).unwrap_or(other)
-                )))
-            }
+        let value = value.map(AsRef::as_ref);
+        let is = |name: &str| keyword.eq_ignore_ascii_case(name);
+        if is("SIZE") && offered.size {
+            ensure_once(self.size.is_some(), "SIZE")?;
+            self.size = Some(parse_size(value)?);
+        } else if is("BODY") && offered.eight_bit_mime {
+            ensure_once(self.body.is_some(), "BODY")?;
+            self.body = Some(parse_body(value)?);
+        } else if is("AUTH") {
+            ensure_once(self.auth.is_some(), "AUTH")?;
+            let value = value.ok_or_else(|| {
+                ParameterError::syntax("AUTH= needs a value: an xtext mailbox or <>".into())
+            })?;
+            self.auth = Some(value.to_owned());
+        } else if is("SIZE") || is("BODY") {
+            return Err(ParameterError::unknown(format!(
+                "{} was not offered in the EHLO reply, so its parameter is not accepted",
+                if is("SIZE") { "SIZE" } else { "8BITMIME" }
+            )));
+        } else {
+            return Err(ParameterError::unknown(format!(
+                "Unsupported parameter {}",
+                keyword.get(..32).unwrap_or(keyword).to_ascii_uppercase()
+            )));
         }
         Ok(())
     }
@@ -262,7 +259,7 @@ mod tests {
             let got = MailParameters::parse(parameters, offered).map_err(|e| e.reply);
             assert_eq!(got, Err(expected), "{parameters:?}");
         }
-        let bare = Parameter {
+        let bare: Parameter = Parameter {
             keyword: "SIZE".into(),
             value: None,
         };

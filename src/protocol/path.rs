@@ -11,19 +11,33 @@ pub const MAX_DOMAIN: usize = 255;
 /// Longest path including the angle brackets (RFC 5321 §4.5.3.1.3).
 pub const MAX_PATH: usize = 256;
 
-/// The part after `@`: a domain name or an address literal.
+/// The part after `@`: a domain name or an address literal. `S` is `String` for a
+/// value that is kept, `&str` for one borrowed from the command line being parsed
+/// (parsing allocates nothing; `into_owned` copies what is kept).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "type", content = "value")]
-pub enum Domain {
+pub enum Domain<S = String> {
     /// A dotted domain name such as `mx.example.org`.
-    Name(String),
+    Name(S),
     /// An address literal such as `[192.0.2.1]` or `[IPv6:2001:db8::1]`, brackets included.
-    Literal(String),
+    Literal(S),
 }
 
 impl Domain {
     /// Parses a domain or address literal (RFC 5321 §4.1.2 `Domain / address-literal`).
     pub fn parse(text: &str) -> Result<Self, PathError> {
+        Domain::parse_borrowed(text).map(Domain::into_owned)
+    }
+
+    /// The text, giving up the value.
+    pub fn into_string(self) -> String {
+        self.into_text()
+    }
+}
+
+impl<'a> Domain<&'a str> {
+    /// [`Domain::parse`] without copying: the result borrows `text`.
+    pub fn parse_borrowed(text: &'a str) -> Result<Self, PathError> {
         if text.len() > MAX_DOMAIN {
             return Err(PathError::DomainTooLong { length: text.len() });
         }
@@ -31,7 +45,7 @@ impl Domain {
             return parse_address_literal(text).map(Self::Literal);
         }
         if is_domain_name(text) {
-            Ok(Self::Name(text.to_owned()))
+            Ok(Self::Name(text))
         } else {
             Err(PathError::Syntax(
                 "a domain: labels of letters, digits and hyphens separated by dots",
@@ -39,44 +53,63 @@ impl Domain {
         }
     }
 
-    /// The domain as written.
+    /// The same domain, owning its text.
+    pub fn into_owned(self) -> Domain {
+        match self {
+            Self::Name(name) => Domain::Name(name.to_owned()),
+            Self::Literal(literal) => Domain::Literal(literal.to_owned()),
+        }
+    }
+}
+
+impl<S> Domain<S> {
+    /// The text (owned or borrowed), giving up the value.
+    pub fn into_text(self) -> S {
+        match self {
+            Self::Name(name) | Self::Literal(name) => name,
+        }
+    }
+}
+
+impl<S: AsRef<str>> Domain<S> {
+    /// The text as written (literals keep their brackets).
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Name(name) | Self::Literal(name) => name,
+            Self::Name(name) | Self::Literal(name) => name.as_ref(),
         }
     }
 
-    /// The domain as written, taking ownership.
-    pub fn into_string(self) -> String {
-        match self {
-            Self::Name(name) | Self::Literal(name) => name,
-        }
-    }
-
-    /// Case-insensitive comparison with a configured domain name.
+    /// Domains compare case-insensitively (RFC 5321 §2.4).
     pub fn matches(&self, other: &str) -> bool {
         self.as_str().eq_ignore_ascii_case(other)
     }
 }
 
-impl fmt::Display for Domain {
+impl<S: AsRef<str>> fmt::Display for Domain<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// `Local-part "@" ( Domain / address-literal )`.
+/// `local-part "@" domain`, the local-part kept exactly as sent (it is case-sensitive).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-pub struct Mailbox {
-    /// The local-part exactly as written (a quoted local-part keeps its quotes).
-    pub local_part: String,
-    /// The domain.
-    pub domain: Domain,
+pub struct Mailbox<S = String> {
+    /// The part before `@`, quotes included if it was quoted.
+    pub local_part: S,
+    /// The part after `@`.
+    pub domain: Domain<S>,
 }
 
 impl Mailbox {
-    /// Parses `local@domain` (no angle brackets).
+    /// Parses `local-part@domain` (no brackets).
     pub fn parse(text: &str) -> Result<Self, PathError> {
+        Mailbox::parse_borrowed(text).map(Mailbox::into_owned)
+    }
+}
+
+impl<'a> Mailbox<&'a str> {
+    /// [`Mailbox::parse`] without copying: the result borrows `text`.
+    pub fn parse_borrowed(text: &'a str) -> Result<Self, PathError> {
         let at = find_domain_separator(text).ok_or(PathError::Syntax("local-part \"@\" domain"))?;
         let local_part = text.get(..at).unwrap_or_default();
         let domain = text.get(at + 1..).unwrap_or_default();
@@ -91,29 +124,47 @@ impl Mailbox {
             ));
         }
         Ok(Self {
-            local_part: local_part.to_owned(),
-            domain: Domain::parse(domain)?,
+            local_part,
+            domain: Domain::parse_borrowed(domain)?,
         })
+    }
+
+    /// The same mailbox, owning its text.
+    pub fn into_owned(self) -> Mailbox {
+        Mailbox {
+            local_part: self.local_part.to_owned(),
+            domain: self.domain.into_owned(),
+        }
     }
 }
 
-impl fmt::Display for Mailbox {
+impl<S: AsRef<str>> fmt::Display for Mailbox<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.local_part, self.domain)
+        write!(f, "{}@{}", self.local_part.as_ref(), self.domain)
     }
 }
 
 /// The argument of MAIL FROM: a mailbox or the null path `<>` used for bounces.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "mailbox")]
-pub enum ReversePath {
+pub enum ReversePath<S = String> {
     /// `<>`.
     Null,
     /// `<mailbox>`.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<S>),
 }
 
-impl fmt::Display for ReversePath {
+impl ReversePath<&str> {
+    /// The same path, owning its text.
+    pub fn into_owned(self) -> ReversePath {
+        match self {
+            Self::Null => ReversePath::Null,
+            Self::Mailbox(mailbox) => ReversePath::Mailbox(mailbox.into_owned()),
+        }
+    }
+}
+
+impl<S: AsRef<str>> fmt::Display for ReversePath<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Null => f.write_str("<>"),
@@ -125,14 +176,24 @@ impl fmt::Display for ReversePath {
 /// The argument of RCPT TO.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", content = "mailbox")]
-pub enum ForwardPath {
+pub enum ForwardPath<S = String> {
     /// `<Postmaster>` with no domain, which every server must accept (RFC 5321 §4.1.1.3).
     Postmaster,
     /// `<mailbox>`.
-    Mailbox(Mailbox),
+    Mailbox(Mailbox<S>),
 }
 
-impl fmt::Display for ForwardPath {
+impl ForwardPath<&str> {
+    /// The same path, owning its text.
+    pub fn into_owned(self) -> ForwardPath {
+        match self {
+            Self::Postmaster => ForwardPath::Postmaster,
+            Self::Mailbox(mailbox) => ForwardPath::Mailbox(mailbox.into_owned()),
+        }
+    }
+}
+
+impl<S: AsRef<str>> fmt::Display for ForwardPath<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Postmaster => f.write_str("<Postmaster>"),
@@ -210,29 +271,130 @@ pub fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
     Ok((path, rest))
 }
 
-/// Parses `<>` or `<[source-route:]mailbox>` as a reverse-path.
-pub fn parse_reverse_path(path: &str) -> Result<ReversePath, PathError> {
+/// Parses `<>` or `<[source-route:]mailbox>` as a reverse-path, borrowing `path`.
+pub fn parse_reverse_path(path: &str) -> Result<ReversePath<&str>, PathError> {
     if path == "<>" {
         return Ok(ReversePath::Null);
     }
     parse_bracketed_mailbox(path).map(ReversePath::Mailbox)
 }
 
-/// Parses `<Postmaster>` or `<[source-route:]mailbox>` as a forward-path.
-pub fn parse_forward_path(path: &str) -> Result<ForwardPath, PathError> {
+/// Parses `<Postmaster>` or `<[source-route:]mailbox>` as a forward-path, borrowing
+/// `path`.
+pub fn parse_forward_path(path: &str) -> Result<ForwardPath<&str>, PathError> {
     if path.eq_ignore_ascii_case("<postmaster>") {
         return Ok(ForwardPath::Postmaster);
     }
     parse_bracketed_mailbox(path).map(ForwardPath::Mailbox)
 }
 
-fn parse_bracketed_mailbox(path: &str) -> Result<Mailbox, PathError> {
+fn parse_bracketed_mailbox(path: &str) -> Result<Mailbox<&str>, PathError> {
     let inner = path
         .strip_prefix('<')
         .and_then(|rest| rest.strip_suffix('>'))
         .ok_or(PathError::Syntax("\"<\" mailbox \">\""))?;
-    Mailbox::parse(strip_source_route(inner)?)
+    Mailbox::parse_borrowed(strip_source_route(inner)?)
 }
+
+/// The common path in one pass: `<local-part@domain>` with a dot-string local-part and
+/// a domain name, within the length limits, and the text after `>`. None for anything
+/// else (`<>`, `<Postmaster>`, a quoted local-part, a source route, an address literal,
+/// any error): the full parser then decides, with its explanations. WHY: MAIL and RCPT
+/// are most of a session's commands, and the full parser walks the path four times
+/// (closing bracket, `@`, local-part, domain).
+pub fn parse_plain_path(text: &str) -> Option<(Mailbox<&str>, &str)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'<') {
+        return None;
+    }
+    let at = plain_local_part_end(bytes)?;
+    let close = plain_domain_end(bytes, at + 1)?;
+    let local_part = text.get(1..at)?;
+    let domain = text.get(at + 1..close)?;
+    if local_part.len() > MAX_LOCAL_PART || domain.len() > MAX_DOMAIN || close + 1 > MAX_PATH {
+        return None;
+    }
+    let mailbox = Mailbox {
+        local_part,
+        domain: Domain::Name(domain),
+    };
+    Some((mailbox, text.get(close + 1..)?))
+}
+
+/// Where the `@` after a non-empty dot-string that starts at 1 sits.
+fn plain_local_part_end(bytes: &[u8]) -> Option<usize> {
+    let end = dot_string_end(bytes, 1)?;
+    (bytes.get(end) == Some(&b'@')).then_some(end)
+}
+
+/// Where the `>` after a domain name that starts at `start` sits.
+fn plain_domain_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let end = domain_name_end(bytes, start)?;
+    (bytes.get(end) == Some(&b'>')).then_some(end)
+}
+
+/// The end of `Atom *("." Atom)` starting at `start`; None if there is no atom there or
+/// a dot is not followed by one. Atom by atom: the inner loop only asks "atext?".
+fn dot_string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    loop {
+        let atom = run_length(bytes.get(at..)?, is_atext);
+        if atom == 0 {
+            return None;
+        }
+        at += atom;
+        if bytes.get(at) != Some(&b'.') {
+            return Some(at);
+        }
+        at += 1;
+    }
+}
+
+/// The end of `sub-domain *("." sub-domain)` starting at `start`, each label a run of
+/// letters, digits and hyphens that starts and ends with a letter or digit, at most
+/// 63 octets (RFC 1035); None if there is no valid label there or after a dot.
+fn domain_name_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start;
+    loop {
+        let label = bytes.get(at..)?;
+        let length = run_length(label, is_ldh);
+        let first = *label.first()?;
+        let last = *label.get(length.checked_sub(1)?)?;
+        if length > 63 || !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+            return None;
+        }
+        at += length;
+        if bytes.get(at) != Some(&b'.') {
+            return Some(at);
+        }
+        at += 1;
+    }
+}
+
+/// How many octets at the start of `bytes` are in the class.
+fn run_length(bytes: &[u8], in_class: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .iter()
+        .position(|&byte| !in_class(byte))
+        .unwrap_or(bytes.len())
+}
+
+/// A letter, digit or hyphen (RFC 5321 `Ldh-str` octets), as a lookup table: every
+/// domain octet of every EHLO, MAIL and RCPT goes through it.
+fn is_ldh(byte: u8) -> bool {
+    LDH.get(usize::from(byte)).copied().unwrap_or(false)
+}
+
+const LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'-';
+        byte += 1;
+    }
+    table
+};
 
 /// Source routes (`@a,@b:user@c`) are obsolete: accepted and ignored (RFC 5321 §4.1.2, §C).
 fn strip_source_route(inner: &str) -> Result<&str, PathError> {
@@ -247,7 +409,7 @@ fn strip_source_route(inner: &str) -> Result<&str, PathError> {
         let domain = hop
             .strip_prefix('@')
             .ok_or(PathError::Syntax("\"@\" before every source-route domain"))?;
-        Domain::parse(domain)?;
+        Domain::parse_borrowed(domain)?;
     }
     Ok(inner.get(colon + 1..).unwrap_or_default())
 }
@@ -339,22 +501,9 @@ fn is_local_part(text: &str) -> bool {
     is_dot_string(text)
 }
 
-/// `Atom *("." Atom)` in one pass: no empty atom, only atext.
+/// `Atom *("." Atom)`: no empty atom, only atext.
 fn is_dot_string(text: &str) -> bool {
-    let mut previous_was_dot = true;
-    for byte in text.bytes() {
-        if byte == b'.' {
-            if previous_was_dot {
-                return false;
-            }
-            previous_was_dot = true;
-        } else if is_atext(byte) {
-            previous_was_dot = false;
-        } else {
-            return false;
-        }
-    }
-    !previous_was_dot
+    dot_string_end(text.as_bytes(), 0) == Some(text.len())
 }
 
 /// `*QcontentSMTP`: printable ASCII except `"` and `\`, or a backslash pair.
@@ -374,65 +523,12 @@ fn is_quoted_content(inner: &str) -> bool {
     true
 }
 
-/// Octet classes for domain names: letter or digit, hyphen, dot, anything else.
-const OTHER: u8 = 0;
-const LET_DIG: u8 = 1;
-const HYPHEN: u8 = 2;
-const DOT: u8 = 3;
-
-const DOMAIN_CLASS: [u8; 256] = {
-    let mut table = [OTHER; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        table[byte] = if b.is_ascii_alphanumeric() {
-            LET_DIG
-        } else if b == b'-' {
-            HYPHEN
-        } else if b == b'.' {
-            DOT
-        } else {
-            OTHER
-        };
-        byte += 1;
-    }
-    table
-};
-
-/// `sub-domain *("." sub-domain)`, each `Let-dig [Ldh-str]` of at most 63 octets
-/// (RFC 1035), checked in one pass with a class table (paths are parsed for every MAIL
-/// and RCPT).
+/// `sub-domain *("." sub-domain)`, each `Let-dig [Ldh-str]` of at most 63 octets.
 fn is_domain_name(text: &str) -> bool {
-    let mut label_len = 0usize;
-    let mut after_let_dig = false;
-    for byte in text.bytes() {
-        match DOMAIN_CLASS
-            .get(usize::from(byte))
-            .copied()
-            .unwrap_or(OTHER)
-        {
-            LET_DIG => {
-                label_len += 1;
-                after_let_dig = true;
-            }
-            HYPHEN if label_len > 0 => {
-                label_len += 1;
-                after_let_dig = false;
-            }
-            DOT if after_let_dig => {
-                label_len = 0;
-                after_let_dig = false;
-            }
-            _ => return false,
-        }
-        if label_len > 63 {
-            return false;
-        }
-    }
-    after_let_dig
+    domain_name_end(text.as_bytes(), 0) == Some(text.len())
 }
 
-fn parse_address_literal(text: &str) -> Result<String, PathError> {
+fn parse_address_literal(text: &str) -> Result<&str, PathError> {
     let inner = text
         .strip_prefix('[')
         .and_then(|t| t.strip_suffix(']'))
@@ -445,7 +541,7 @@ fn parse_address_literal(text: &str) -> Result<String, PathError> {
         is_general_literal(inner)
     };
     if valid {
-        Ok(text.to_owned())
+        Ok(text)
     } else {
         Err(PathError::Syntax(
             "an IPv4, IPv6: or tagged address literal",
@@ -523,5 +619,65 @@ mod tests {
         let (path, rest) = split_bracketed("<a@b.c> SIZE=100").unwrap();
         assert_eq!(path, "<a@b.c>");
         assert_eq!(rest, " SIZE=100");
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod plain_path_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the full parser makes of a path and the rest of the line.
+    fn full(text: &str) -> Option<(Mailbox<&str>, &str)> {
+        let (path, rest) = split_bracketed(text).ok()?;
+        match parse_forward_path(path).ok()? {
+            ForwardPath::Mailbox(mailbox) => Some((mailbox, rest)),
+            ForwardPath::Postmaster => None,
+        }
+    }
+
+    proptest! {
+        /// Whatever the one-pass parser accepts, the full parser accepts the same way.
+        #[test]
+        fn plain_paths_agree_with_the_full_parser(
+            text in prop_oneof![
+                "<[a-z.@\\-\"\\[\\]0-9>: ]{0,24}( SIZE=1)?",
+                "<[a-z]{1,5}(\\.[a-z.]{0,5}){0,2}@[a-z0-9-]{1,4}(\\.[a-z0-9-]{0,4}){0,3}>( BODY=7BIT)?",
+            ],
+            long_label in 60usize..66,
+            use_long in any::<bool>(),
+        ) {
+            let text = if use_long {
+                format!("<a@{}.example>{}", "x".repeat(long_label), text)
+            } else {
+                text
+            };
+            if let Some(plain) = parse_plain_path(&text) {
+                prop_assert_eq!(Some(plain), full(&text), "{}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn the_common_forms_take_the_one_pass_path() {
+        for text in [
+            "<bob@example.org>",
+            "<carol.smith@sub.example.org> SIZE=10",
+            "<bounce-12345-alice=example.net@lists.example.com>",
+        ] {
+            assert!(parse_plain_path(text).is_some(), "{text}");
+            assert_eq!(parse_plain_path(text), full(text), "{text}");
+        }
+        for text in [
+            "<>",
+            "<Postmaster>",
+            "<\"dave jones\"@example.org>",
+            "<@relay.example:bob@example.org>",
+            "<user+tag@[192.0.2.1]>",
+            "<a..b@example.org>",
+            "<a@-example.org>",
+        ] {
+            assert!(parse_plain_path(text).is_none(), "{text}");
+        }
     }
 }

@@ -46,7 +46,7 @@ impl Server {
     }
 
     fn obsolete(&mut self, which: ObsoleteVerb) {
-        let verb = Command::Obsolete { which }.verb();
+        let verb = Command::<String>::Obsolete { which }.verb();
         self.reply(
             ReplyKind::NotImplemented,
             format!("Error: {verb} is not implemented"),

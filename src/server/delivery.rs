@@ -194,7 +194,9 @@ mod tests {
 
     #[test]
     fn received_header_follows_rfc_5321_section_4_4() {
-        let rcpt = parse_forward_path("<bob@example.org>").unwrap();
+        let rcpt = parse_forward_path("<bob@example.org>")
+            .unwrap()
+            .into_owned();
         let trace = Trace {
             helo: "client.example.net",
             client_address: "192.0.2.10",
