@@ -10,7 +10,7 @@
 use core::arch::x86_64::__m256i;
 use pulp::x86::V3;
 
-use super::{CleanRegion, PairScan};
+use super::{scan_tail, CleanRegion, DotStep, Findings, PairScan};
 
 /// Octets per loop step: two AVX2 vectors, tested together for a dot line, so the
 /// loop's own bookkeeping is paid once per 64 octets.
@@ -45,41 +45,10 @@ impl pulp::NullaryFnOnce for Scan<'_> {
 
     #[inline(always)]
     fn call(self) -> Self::Output {
-        let first = *self.data.first()?;
-        if (first == b'\n') != self.pending_cr {
-            return None;
-        }
-        let scan = scan_pairs(self.simd, self.data, piece_steps(self.line_limit));
-        if scan.pairs.unpaired {
-            return None;
-        }
-        let end = scan
-            .pairs
-            .dot_line
-            .map_or(self.data.len(), |lf| lf.saturating_add(1));
-        Some(CleanRegion {
-            end,
-            eight_bit: scan.pairs.eight_bit || first >= 0x80,
-            lines_proved_short: scan.lines_proved_short,
-        })
+        let first_ok = super::first_octet_fits(self.data, self.pending_cr)?;
+        let steps = super::piece_steps(self.line_limit, WIDTH);
+        super::region_from(first_ok, self.data, scan_pairs(self.simd, self.data, steps))
     }
-}
-
-/// The pass's findings.
-struct Findings {
-    pairs: PairScan,
-    /// Every aligned piece of `piece_steps` steps held an LF.
-    lines_proved_short: bool,
-}
-
-/// Steps per piece for the line-length proof. If every aligned piece of P octets holds
-/// an LF, a line of 2P octets or more is impossible (it would contain a whole piece),
-/// so with P at most half the limit every line ending in the region fits. P is a whole
-/// number of steps, so the check is one OR per step and one test per piece. None when
-/// the limit is too small for a piece of one step: the caller then measures lines.
-fn piece_steps(line_limit: usize) -> Option<usize> {
-    let steps = line_limit / 2 / WIDTH;
-    (steps > 0).then_some(steps)
 }
 
 /// One pass over the pairs `(data[i], data[i + 1])` up to the first LF "."; the flags
@@ -158,14 +127,6 @@ struct Step {
     dot_lines: __m256i,
 }
 
-/// A step that holds the first dot line: its position and the flags of the pairs
-/// before it.
-struct DotStep {
-    lf_at: usize,
-    unpaired: bool,
-    eight_bit: bool,
-}
-
 impl Vectors {
     #[inline(always)]
     fn new(simd: V3) -> Self {
@@ -227,21 +188,6 @@ impl Step {
             unpaired: bits(&self.unpaired_halves) & before_dot != 0,
             eight_bit: bits(&self.high_halves) & before_dot != 0,
         }
-    }
-}
-
-/// The pairs after the last whole step, octet by octet.
-#[inline(always)]
-fn scan_tail(pairs: &mut PairScan, before: &[u8], after: &[u8], from: usize) {
-    let rest_before = before.get(from..).unwrap_or_default();
-    let rest_after = after.get(from..).unwrap_or_default();
-    for (offset, (&a, &b)) in rest_before.iter().zip(rest_after).enumerate() {
-        if a == b'\n' && b == b'.' {
-            pairs.dot_line = Some(from + offset);
-            return;
-        }
-        pairs.unpaired |= (a == b'\r') != (b == b'\n');
-        pairs.eight_bit |= b >= 0x80;
     }
 }
 
