@@ -182,21 +182,40 @@ build_wasm() {
     printf '%s\n' "$key" >"$stamp"
 }
 
-# Prints each file the page loads with its raw and gzip size, and the totals.
+# The www/ files fetched for the first view (one path a line; # starts a comment). The
+# browser test tests/e2e/page-weight.test.mjs checks the page requests exactly these.
+FIRST_LOAD_LIST="$ROOT/scripts/lib/first-load.txt"
+
+# Prints each file the page can load with its raw and gzip -9 size and when it loads
+# ("first": for the first view, before the first run; "tab": when a tab is first
+# opened), then two totals: the first load, and everything (every tab opened).
 report_sizes() {
-    local www="$ROOT/www" file raw gz total_raw=0 total_gz=0
-    local files=()
+    local www="$ROOT/www" file raw gz when
+    local first_raw=0 first_gz=0 first_n=0 all_raw=0 all_gz=0
+    local files=() first=()
     mapfile -t files < <(cd "$www" && find index.html style.css js pkg -type f \
         \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
-    printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
+    mapfile -t first < <(grep -v '^[[:space:]]*\(#\|$\)' "$FIRST_LOAD_LIST")
+    for file in "${first[@]}"; do
+        [[ -f $www/$file ]] || die "$FIRST_LOAD_LIST names $file, which www/ does not have"
+    done
+    printf '%-36s %10s %10s  %s\n' "page asset" "raw" "gzip -9" "loads" >&2
     for file in "${files[@]}"; do
         raw=$(wc -c <"$www/$file")
         gz=$(gzip -9 -n <"$www/$file" | wc -c)
-        total_raw=$((total_raw + raw))
-        total_gz=$((total_gz + gz))
-        printf '%-36s %10d %10d\n' "$file" "$raw" "$gz" >&2
+        all_raw=$((all_raw + raw))
+        all_gz=$((all_gz + gz))
+        when=tab
+        if printf '%s\n' "${first[@]}" | grep -qxF "$file"; then
+            when=first
+            first_raw=$((first_raw + raw))
+            first_gz=$((first_gz + gz))
+            first_n=$((first_n + 1))
+        fi
+        printf '%-36s %10d %10d  %s\n' "$file" "$raw" "$gz" "$when" >&2
     done
-    printf '%-36s %10d %10d\n' "total (${#files[@]} files)" "$total_raw" "$total_gz" >&2
+    printf '%-36s %10d %10d\n' "first load ($first_n files)" "$first_raw" "$first_gz" >&2
+    printf '%-36s %10d %10d\n' "everything (${#files[@]} files)" "$all_raw" "$all_gz" >&2
 }
 
 # Everything both scripts need before the page can be built.
