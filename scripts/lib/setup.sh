@@ -193,8 +193,9 @@ report_sizes() {
     local www="$ROOT/www" file raw gz when
     local first_raw=0 first_gz=0 first_n=0 all_raw=0 all_gz=0
     local files=() first=()
-    mapfile -t files < <(cd "$www" && find index.html style.css js pkg -type f \
-        \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
+    mapfile -t files < <(cd "$www" && find index.html ./*.css js pkg -type f \
+        \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) |
+        sed 's|^\./||' | sort)
     mapfile -t first < <(grep -v '^[[:space:]]*\(#\|$\)' "$FIRST_LOAD_LIST")
     for file in "${first[@]}"; do
         [[ -f $www/$file ]] || die "$FIRST_LOAD_LIST names $file, which www/ does not have"

@@ -33,10 +33,10 @@ function firstLoadList() {
     .split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).sort();
 }
 
-/** Every file report_sizes counts: index.html, style.css, js/ and pkg/ (.js, .wasm). */
+/** Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm). */
 function pageFiles() {
-  const under = (dir) => fs.readdirSync(path.join(WWW, dir)).filter((name) => /\.(js|wasm)$/.test(name)).map((name) => `${dir}/${name}`);
-  return ['index.html', 'style.css', ...under('js'), ...under('pkg')].sort();
+  const under = (dir, pattern) => fs.readdirSync(path.join(WWW, dir)).filter((name) => pattern.test(name)).map((name) => (dir === '.' ? name : `${dir}/${name}`));
+  return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)].sort();
 }
 
 /** The distinct www/ paths the page has requested so far (index.html for "/"). */

@@ -337,12 +337,26 @@ const TAB_VIEWS = {
   'tab-world': {
     // The world has its own wasm module too, fetched with its code.
     load: async () => {
-      const [module, engine] = await Promise.all([import('./world.js'), loadEngine(null, WORLD)]);
+      const [module, engine] = await Promise.all([import('./world.js'), loadEngine(null, WORLD), loadStyle('world.css')]);
       return { ...module, engine };
     },
     setup: (m) => m.setupWorld(m.engine),
   },
 };
+
+/**
+ * Adds the stylesheet `href` (a tab's own styles) and resolves once it applies. The
+ * single-file build inlines it as `<style data-href="…">`, so nothing is fetched there.
+ */
+function loadStyle(href) {
+  if (document.querySelector(`style[data-href="${href}"], link[href="${href}"]`)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const link = h('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', () => resolve());
+    link.addEventListener('error', () => reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`)));
+    document.head.append(link);
+  });
+}
 
 /** Loads, sets up and renders the view of `tab` the first time it is opened. */
 function ensureView(tab) {
