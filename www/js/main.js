@@ -368,6 +368,9 @@ function ensureView(tab) {
 
 async function loadView(view, panel) {
   panel.setAttribute('aria-busy', 'true');
+  // An empty panel says why it is empty while its code (and for World, its engine) loads.
+  const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
+  if (note) panel.append(note);
   try {
     const module = await view.load();
     if (view.setup) view.setup(module);
@@ -377,6 +380,7 @@ async function loadView(view, panel) {
     view.ready = null;
     showError(readable(error));
   } finally {
+    if (note) note.remove();
     panel.setAttribute('aria-busy', 'false');
   }
   panel.dataset.loaded = 'true';
