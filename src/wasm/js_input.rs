@@ -171,20 +171,7 @@ impl<'de> de::Deserializer<'de> for JsInput {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::String(tag) => visitor.visit_enum(tag.into_deserializer()),
-            Kind::Object(entries) if entries.length() == 1 => {
-                let pair: Array = entries.get(0).unchecked_into();
-                let tag = pair.get(0).as_string().unwrap_or_default();
-                visitor.visit_enum(Variant {
-                    tag,
-                    payload: pair.get(1),
-                })
-            }
-            _ => Err(de::Error::custom(
-                "expected a variant name or an object with exactly one key",
-            )),
-        }
+        visitor.visit_enum(Variant::read(self.0)?)
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
@@ -193,44 +180,35 @@ impl<'de> de::Deserializer<'de> for JsInput {
 
     // Each of these calls only the visitor method its type needs, so a struct's reader
     // does not carry serde's unused `visit_seq`, nor a number's the string path.
+    // The look at the value is a non-generic helper, so the per-visitor part is one call.
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::Object(entries) => visitor.visit_map(Entries::new(entries)),
-            other => Err(mismatch(other, &visitor)),
-        }
+        let entries = expect_object(self.0, &visitor)?;
+        visitor.visit_map(entries)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::Object(entries) => visitor.visit_map(Entries::new(entries)),
-            other => Err(mismatch(other, &visitor)),
-        }
+        let entries = expect_object(self.0, &visitor)?;
+        visitor.visit_map(entries)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::Array(array) => visitor.visit_seq(Elements::new(array)),
-            other => Err(mismatch(other, &visitor)),
-        }
+        let elements = expect_array(self.0, &visitor)?;
+        visitor.visit_seq(elements)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::String(text) => visitor.visit_string(text),
-            other => Err(mismatch(other, &visitor)),
-        }
+        let text = expect_string(self.0, &visitor)?;
+        visitor.visit_string(text)
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
-        match classify(self.0) {
-            Kind::Bool(flag) => visitor.visit_bool(flag),
-            other => Err(mismatch(other, &visitor)),
-        }
+        let flag = expect_bool(self.0, &visitor)?;
+        visitor.visit_bool(flag)
     }
 
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, InputError> {
@@ -324,6 +302,38 @@ impl<'de> de::Deserializer<'de> for JsInput {
     serde::forward_to_deserialize_any! { i128 u128 f32 f64 }
 }
 
+#[inline(never)]
+fn expect_object(value: JsValue, expected: &dyn de::Expected) -> Result<Entries, InputError> {
+    match classify(value) {
+        Kind::Object(entries) => Ok(Entries::new(entries)),
+        other => Err(mismatch(other, expected)),
+    }
+}
+
+#[inline(never)]
+fn expect_array(value: JsValue, expected: &dyn de::Expected) -> Result<Elements, InputError> {
+    match classify(value) {
+        Kind::Array(array) => Ok(Elements::new(array)),
+        other => Err(mismatch(other, expected)),
+    }
+}
+
+#[inline(never)]
+fn expect_string(value: JsValue, expected: &dyn de::Expected) -> Result<String, InputError> {
+    match classify(value) {
+        Kind::String(text) => Ok(text),
+        other => Err(mismatch(other, expected)),
+    }
+}
+
+#[inline(never)]
+fn expect_bool(value: JsValue, expected: &dyn de::Expected) -> Result<bool, InputError> {
+    match classify(value) {
+        Kind::Bool(flag) => Ok(flag),
+        other => Err(mismatch(other, expected)),
+    }
+}
+
 /// The error for a value of the wrong kind, outside any generic code.
 fn mismatch(kind: Kind, expected: &dyn de::Expected) -> InputError {
     use de::Unexpected as U;
@@ -390,6 +400,20 @@ impl Entries {
     }
 }
 
+impl Entries {
+    /// The next key, its value kept for `next_value_seed`; non-generic.
+    #[inline(never)]
+    fn next_key(&mut self) -> Option<String> {
+        if self.next >= self.entries.length() {
+            return None;
+        }
+        let pair: Array = self.entries.get(self.next).unchecked_into();
+        self.next += 1;
+        self.value = pair.get(1);
+        Some(pair.get(0).as_string().unwrap_or_default())
+    }
+}
+
 impl<'de> de::MapAccess<'de> for Entries {
     type Error = InputError;
 
@@ -397,14 +421,10 @@ impl<'de> de::MapAccess<'de> for Entries {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, InputError> {
-        if self.next >= self.entries.length() {
-            return Ok(None);
+        match self.next_key() {
+            Some(key) => seed.deserialize(key.into_deserializer()).map(Some),
+            None => Ok(None),
         }
-        let pair: Array = self.entries.get(self.next).unchecked_into();
-        self.next += 1;
-        self.value = pair.get(1);
-        let key = pair.get(0).as_string().unwrap_or_default();
-        seed.deserialize(key.into_deserializer()).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(
@@ -416,10 +436,32 @@ impl<'de> de::MapAccess<'de> for Entries {
     }
 }
 
-/// `{"Variant": payload}`: an externally tagged enum value.
+/// An externally tagged enum value: `"Variant"` (no payload) or `{"Variant": payload}`.
 struct Variant {
     tag: String,
     payload: JsValue,
+}
+
+impl Variant {
+    #[inline(never)]
+    fn read(value: JsValue) -> Result<Self, InputError> {
+        match classify(value) {
+            Kind::String(tag) => Ok(Self {
+                tag,
+                payload: JsValue::UNDEFINED,
+            }),
+            Kind::Object(entries) if entries.length() == 1 => {
+                let pair: Array = entries.get(0).unchecked_into();
+                Ok(Self {
+                    tag: pair.get(0).as_string().unwrap_or_default(),
+                    payload: pair.get(1),
+                })
+            }
+            _ => Err(de::Error::custom(
+                "expected a variant name or an object with exactly one key",
+            )),
+        }
+    }
 }
 
 impl<'de> de::EnumAccess<'de> for Variant {
