@@ -7,7 +7,9 @@
 //! and its error messages format floats, which links Rust's whole float printer. Here
 //! every `deserialize_*` forwards to one small `deserialize_any` per visitor, the JS
 //! inspection is non-generic ([`classify`]), and errors never print a float. Measured
-//! on the first-load module (2026-11-28, after wasm-opt -Oz): 387,332 → see the commit.
+//! on the first-load module (2026-11-28, after wasm-opt -Oz): 387,332 B (162,860 gzip -9)
+//! with serde-wasm-bindgen, 358,196 B (150,205 gzip) with this reader; its JS glue
+//! shrank from 5,668 to 4,187 B gzip.
 //!
 //! Accepted input is JSON data as JS values: `null`/`undefined`, booleans, numbers,
 //! strings, arrays and plain objects. Enums: `"Variant"` or `{"Variant": payload}`
