@@ -2,8 +2,6 @@
 //! No protocol logic lives here. Every entry point returns a JS `Error` with a clear
 //! message for bad input instead of trapping.
 
-mod js_input;
-
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -25,11 +23,12 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&json).map_err(|_| conversion_error(&"JSON.parse failed"))
 }
 
-/// Reads an input object straight from the JS value (`js_input` says why not with
-/// serde-wasm-bindgen; reading through `JSON.stringify` and serde_json was measured
-/// larger still). `what` names the input in the error ("invalid scenario: ...").
+/// Reads an input object with serde-wasm-bindgen, straight from the JS value. (Reading
+/// through `JSON.stringify` and serde_json was measured too: its deserializer is larger
+/// than serde-wasm-bindgen's, whose type checks happen in JS.) `what` names the input in
+/// the error ("invalid scenario: ...").
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    js_input::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
 /// Runs a scenario (`{server, client, clientAddress, startTime, seed, latencyMs}`, every

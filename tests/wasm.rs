@@ -170,53 +170,6 @@ fn seed_of_the_wrong_type_is_a_clear_error() {
     assert!(message.starts_with("invalid scenario:"), "{message}");
 }
 
-/// The scenario's `server` object with `key` set to `value`.
-fn default_with_server_field(key: &str, value: impl Into<JsValue>) -> JsValue {
-    let scenario = default_scenario().unwrap();
-    set(&get(&scenario, "server"), key, value);
-    scenario
-}
-
-#[wasm_bindgen_test]
-fn wrong_kinds_of_value_name_what_was_found_and_expected() {
-    let message = error_message(run_scenario(default_with_server_field("maxErrors", 2.5)));
-    assert_eq!(
-        message,
-        "invalid scenario: invalid type: a number that is not a whole number, expected u32"
-    );
-    let message = error_message(run_scenario(default_with_server_field("openRelay", "yes")));
-    assert_eq!(
-        message,
-        "invalid scenario: invalid type: string \"yes\", expected a boolean"
-    );
-    let message = error_message(run_scenario(default_with_server_field(
-        "localDomains",
-        "example.org",
-    )));
-    assert!(message.contains("expected a sequence"), "{message}");
-    let message = error_message(run_scenario(default_with_server_field("maxErrors", -1.0)));
-    assert!(message.contains("integer `-1`, expected u32"), "{message}");
-}
-
-#[wasm_bindgen_test]
-fn enum_values_are_read_by_name_and_unknown_names_are_errors() {
-    let submission = default_with_server_field("role", "submission");
-    assert!(run_scenario(submission).is_ok());
-    let message = error_message(run_scenario(default_with_server_field("role", "relay")));
-    assert!(
-        message.starts_with("invalid scenario: unknown variant `relay`"),
-        "{message}"
-    );
-}
-
-#[wasm_bindgen_test]
-fn null_means_none_for_optional_fields_and_unknown_keys_are_ignored() {
-    let scenario = default_with_server_field("maxMessageSize", JsValue::NULL);
-    set(&scenario, "notAField", 1.0);
-    let lines = transcript(&run_scenario(scenario).unwrap());
-    assert!(lines.contains(&"S: 250-SIZE".to_owned()), "{lines:?}");
-}
-
 #[wasm_bindgen_test]
 fn non_object_scenario_is_a_clear_error() {
     let message = error_message(run_scenario(JsValue::from_str("hello")));
