@@ -130,49 +130,93 @@ ensure_chromium() {
 # gzip -9). -Os: 580,192 B (234,797 gzip), -O3: 587,381 (237,144).
 WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
 
-# Release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz (npm binaryen), into
-# www/pkg. Cargo is incremental; the glue and wasm-opt steps are skipped when the compiled
-# module and the tools are the same as for the last build (stamp in www/pkg/.built-from).
-build_wasm() {
-    local raw="$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm"
-    local out="$PKG_DIR/${CRATE_FILE}_bg.wasm"
-    local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
-    local stamp="$PKG_DIR/.built-from" key
-    [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
-    log "building the wasm release"
+# The page's wasm modules: "glue-name feature". The first holds what the first view needs;
+# the others are fetched when their tab is first opened (www/js/engine.js). One crate,
+# built once per feature set; every module keeps its own copy of the engines it uses.
+PAGE_MODULES=("esmtp_playground page-core" "esmtp_world page-world")
+# Where each module's compiled (not yet bindgen'd) wasm is kept, for build-single-file.
+PAGE_WASM_DIR="$ROOT/target/page-wasm"
+
+# Builds the crate's cdylib with only FEATURE and copies it to $PAGE_WASM_DIR/NAME.wasm.
+# Cargo keeps both feature sets' artefacts, so switching between them only relinks.
+build_page_module_wasm() {
+    local name=$1 feature=$2
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
     # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,875 gzip -9), "s" -> 179,425 B
     # (77,896), "z" -> 169,125 B (73,807).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
-        cargo build --quiet --lib --release --target "$WASM_TARGET")
-    key="$(sha256sum "$raw" | awk '{ print $1 }') wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
-    if [[ -f $stamp && -f $out && $(cat "$stamp") == "$key" ]]; then
+        cargo build --quiet --lib --release --target "$WASM_TARGET" \
+        --no-default-features --features "$feature")
+    mkdir -p "$PAGE_WASM_DIR"
+    cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$name.wasm"
+}
+
+# Every page module: release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz
+# (npm binaryen), into www/pkg. Cargo is incremental; the glue and wasm-opt steps are
+# skipped when the compiled modules and the tools are the same as for the last build
+# (stamp in www/pkg/.built-from).
+build_wasm() {
+    local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
+    local stamp="$PKG_DIR/.built-from" key="" entry name feature out
+    [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
+    log "building the wasm release (${#PAGE_MODULES[@]} modules)"
+    for entry in "${PAGE_MODULES[@]}"; do
+        read -r name feature <<<"$entry"
+        build_page_module_wasm "$name" "$feature"
+        key+="$name $(sha256sum "$PAGE_WASM_DIR/$name.wasm" | awk '{ print $1 }') "
+    done
+    key+="wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
+    if [[ -f $stamp && $(cat "$stamp") == "$key" ]]; then
         log "www/pkg is up to date"
         return
     fi
     rm -rf "$PKG_DIR"
-    wasm-bindgen --target web --out-dir "$PKG_DIR" "$raw"
-    # Never Debian's wasm-opt (version 108): its output traps at init.
-    "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
-    mv "$out.opt" "$out"
+    for entry in "${PAGE_MODULES[@]}"; do
+        read -r name feature <<<"$entry"
+        wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$name.wasm"
+        out="$PKG_DIR/${name}_bg.wasm"
+        # Never Debian's wasm-opt (version 108): its output traps at init.
+        "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
+        mv "$out.opt" "$out"
+    done
     printf '%s\n' "$key" >"$stamp"
 }
 
-# Prints each file the page loads with its raw and gzip size, and the totals.
+# The www/ files fetched for the first view (one path a line; # starts a comment). The
+# browser test tests/e2e/page-weight.test.mjs checks the page requests exactly these.
+FIRST_LOAD_LIST="$ROOT/scripts/lib/first-load.txt"
+
+# Prints each file the page can load with its raw and gzip -9 size and when it loads
+# ("first": for the first view, before the first run; "tab": when a tab is first
+# opened), then two totals: the first load, and everything (every tab opened).
 report_sizes() {
-    local www="$ROOT/www" file raw gz total_raw=0 total_gz=0
-    local files=()
-    mapfile -t files < <(cd "$www" && find index.html style.css js pkg -type f \
-        \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) | sort)
-    printf '%-36s %10s %10s\n' "page asset" "raw" "gzip -9" >&2
+    local www="$ROOT/www" file raw gz when
+    local first_raw=0 first_gz=0 first_n=0 all_raw=0 all_gz=0
+    local files=() first=()
+    mapfile -t files < <(cd "$www" && find index.html ./*.css js pkg -type f \
+        \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) |
+        sed 's|^\./||' | sort)
+    mapfile -t first < <(grep -v '^[[:space:]]*\(#\|$\)' "$FIRST_LOAD_LIST")
+    for file in "${first[@]}"; do
+        [[ -f $www/$file ]] || die "$FIRST_LOAD_LIST names $file, which www/ does not have"
+    done
+    printf '%-36s %10s %10s  %s\n' "page asset" "raw" "gzip -9" "loads" >&2
     for file in "${files[@]}"; do
         raw=$(wc -c <"$www/$file")
         gz=$(gzip -9 -n <"$www/$file" | wc -c)
-        total_raw=$((total_raw + raw))
-        total_gz=$((total_gz + gz))
-        printf '%-36s %10d %10d\n' "$file" "$raw" "$gz" >&2
+        all_raw=$((all_raw + raw))
+        all_gz=$((all_gz + gz))
+        when=tab
+        if printf '%s\n' "${first[@]}" | grep -qxF "$file"; then
+            when=first
+            first_raw=$((first_raw + raw))
+            first_gz=$((first_gz + gz))
+            first_n=$((first_n + 1))
+        fi
+        printf '%-36s %10d %10d  %s\n' "$file" "$raw" "$gz" "$when" >&2
     done
-    printf '%-36s %10d %10d\n' "total (${#files[@]} files)" "$total_raw" "$total_gz" >&2
+    printf '%-36s %10d %10d\n' "first load ($first_n files)" "$first_raw" "$first_gz" >&2
+    printf '%-36s %10d %10d\n' "everything (${#files[@]} files)" "$all_raw" "$all_gz" >&2
 }
 
 # Everything both scripts need before the page can be built.

@@ -47,6 +47,7 @@ pub mod line_client;
 pub mod presets;
 mod recorder;
 mod runner;
+mod step_input;
 pub mod timeline;
 
 use serde::{Deserialize, Serialize};
@@ -114,9 +115,13 @@ impl Default for HostSpec {
     }
 }
 
-/// One step of the script.
+/// One step of the script. Read through `step_input` (same JSON, no buffering).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    try_from = "step_input::StepInput"
+)]
 pub enum WorldStep {
     /// `from` connects to `to`'s SMTP server and runs the client spec (send a message,
     /// or ETRN/TURN as raw lines after EHLO).

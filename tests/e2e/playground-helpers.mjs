@@ -64,3 +64,13 @@ export async function afterRender(page, action) {
 export function transcriptLines(page) {
   return page.$$eval('#transcript [role="option"]', (nodes) => nodes.map((node) => `${node.querySelector('.dir').textContent} ${node.querySelector('.text').textContent}`));
 }
+
+/**
+ * Clicks a tab and waits until its view is ready: every view but the transcript loads
+ * its code (and the World tab its wasm module) the first time its tab is opened.
+ */
+export async function openTab(page, tab) {
+  await page.click(tab);
+  const panel = await page.getAttribute(tab, 'aria-controls');
+  await page.waitForSelector(`#${panel}[data-loaded]`, { state: 'attached', timeout: 60000 });
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveStatic, launchBrowser, watchedPage, afterRender, transcriptLines } from './playground-helpers.mjs';
+import { serveStatic, launchBrowser, watchedPage, afterRender, transcriptLines, openTab } from './playground-helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WWW = path.join(ROOT, 'www');
@@ -91,6 +91,9 @@ test('every preset runs through the UI against the real engines and shows its ke
   for (const id of ['esmtp', 'helo-only-server', 'eight-bit', 'size-refused', 'to-cc-bcc', 'relay-denied', 'relay-after-auth', 'auth-plain', 'auth-login', 'cram-md5', 'digest-md5', 'wrong-password', 'obsolete', 'line-too-long', 'too-many-recipients', 'pipelining', 'lock-step', 'timeout', 'smuggling']) {
     assert.ok(enabled.includes(id), `the issue's preset ${id} exists`);
   }
+  // The Mailboxes view loads on first open; from then on it renders on every run.
+  await openTab(page, '#tab-mailboxes');
+  await openTab(page, '#tab-transcript');
   for (const preset of presets) {
     await afterRender(page, () => page.selectOption('#preset', preset.id));
     const lines = await transcriptLines(page);
@@ -125,9 +128,12 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   const repliesToData = lines.slice(dataStart + 1, quit).filter((line) => line.startsWith('S: '));
   assert.deepEqual(repliesToData, ['S: 550 5.5.2 Error: bare <LF> received'], 'one reply for all the octets after DATA');
   assert.ok(lines.includes('C: MAIL FROM:<evil@example.net>'), 'the smuggled command was on the wire, inside the data');
+  await openTab(page, '#tab-mailboxes');
   assert.match(await page.textContent('#view-mailboxes'), /No message was accepted in this run/);
+  await openTab(page, '#tab-negotiation');
   assert.match(await page.textContent('#view-negotiation'), /Scripted client: no client engine ran/);
   assert.match(await page.textContent('#view-negotiation'), /550 5\.5\.2 — The message contains a bare LF/);
+  await openTab(page, '#tab-transcript');
   assert.match(await page.inputValue('#f-script'), /MAIL FROM:<evil@example\.net>/, 'the script is shown (and editable) in Run settings');
   const shared = await open(page.url().slice(server.origin.length + 1));
   assert.deepEqual(await transcriptLines(shared.page), lines, 'a shared link carries the script');
@@ -146,7 +152,7 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   const replies = normalised.slice(normalised.findIndex((l) => /^S: 354 /.test(l)) + 1, normalised.lastIndexOf('C: QUIT')).filter((l) => l.startsWith('S: '));
   assert.equal(replies.length, 1);
   assert.match(replies[0], /^S: 250 2\.0\.0 Ok: queued as /);
-  await page.click('#tab-mailboxes');
+  await openTab(page, '#tab-mailboxes');
   assert.match(await page.textContent('#view-mailboxes'), /1 copy delivered to 1 recipient/);
   assert.match(await page.textContent('#view-mailboxes'), /MAIL FROM:<evil@example\.net>/, 'the would-be second message is just body text');
   await context.close();
@@ -162,7 +168,7 @@ test('timeout preset: the virtual clock passes the idle timeout and the server s
   await page.check('#show-time');
   const last = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.at(-1).textContent);
   assert.match(last, /^\+30\.\d{3}S:421 4\.4\.2 /);
-  await page.click('#tab-step');
+  await openTab(page, '#tab-step');
   await page.click('#step-last');
   assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
   await context.close();
@@ -175,7 +181,7 @@ test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received 
   assert.match(await page.textContent('#line-details'), /relay/i);
   await shot(page, 'desktop-relay-denied');
   await afterRender(page, () => page.selectOption('#preset', 'relay-after-auth'));
-  await page.click('#tab-mailboxes');
+  await openTab(page, '#tab-mailboxes');
   assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net[\s\S]*by mx\.example\.org with ESMTPA id /);
   await context.close();
   const phone = await open('?preset=relay-denied', { viewport: PHONE });
@@ -187,7 +193,7 @@ test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received 
 
 test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth on both sides', async () => {
   const { page, context } = await open('?preset=digest-md5');
-  await page.click('#tab-sasl');
+  await openTab(page, '#tab-sasl');
   const text = await page.textContent('#view-sasl');
   assert.match(text, /AUTH DIGEST-MD5 exchange/);
   assert.match(text, /✓ alice authenticated with DIGEST-MD5/);
@@ -212,7 +218,7 @@ test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth
   assert.match(await page.textContent('#view-sasl'), /✗ 535 5\.7\.8 Authentication credentials invalid/);
   await context.close();
   const phone = await open('?preset=digest-md5', { viewport: PHONE });
-  await phone.page.click('#tab-sasl');
+  await openTab(phone.page, '#tab-sasl');
   await phone.page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the SASL view scrolls sideways by ${overflow}px at 375 px`);
@@ -222,7 +228,7 @@ test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth
 
 test('calculator: the RFC vectors through the merged saslEncode / saslDecode', async () => {
   const { page, context } = await open();
-  await page.click('#tab-calculator');
+  await openTab(page, '#tab-calculator');
   assert.ok(await page.isHidden('#calc-unavailable'));
   await page.selectOption('#calc-mechanism', 'CRAM-MD5');
   await page.fill('#calc-user', 'tim');
@@ -271,7 +277,7 @@ test('the panels expose the server policy and the client AUTH as real fields', a
   await afterRender(page, () => page.fill('#f-client-auth-password', 'nope'));
   await afterRender(page, () => page.uncheck('#f-server-auth-plaintextNeedsSecureChannel'));
   assert.ok((await transcriptLines(page)).some((line) => /^S: 535 5\.7\.8 /.test(line)));
-  await page.click('#tab-transcript');
+  await openTab(page, '#tab-transcript');
   const authLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => /^AUTH PLAIN /.test(n.querySelector('.text').textContent)).id);
   await page.click(`#${authLine}`);
   const details = await page.textContent('#line-details');
@@ -292,7 +298,7 @@ test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, 
   const daveLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id);
   await page.click(`#${daveLine}`);
   assert.match(await page.textContent('#line-details .event.best'), /dave@example\.org/, 'the explanation is the one for this RCPT');
-  await page.click('#tab-mailboxes');
+  await openTab(page, '#tab-mailboxes');
   const boxes = await page.$$eval('.mailbox h3', (nodes) => nodes.map((n) => n.textContent));
   assert.deepEqual(boxes, ['bob@example.org', 'carol@example.org', 'dave@example.org']);
   assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net/);
@@ -302,7 +308,7 @@ test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, 
   const file = await download.path();
   assert.match(fs.readFileSync(file, 'latin1'), /^Received: from client\.example\.net[\s\S]*\r\n\r\nHi Bob,/);
   await shot(page, 'desktop-mailboxes');
-  await page.click('#tab-negotiation');
+  await openTab(page, '#tab-negotiation');
   assert.match(await page.textContent('#view-negotiation'), /PIPELINING/);
   assert.match(await page.textContent('#view-negotiation'), /SIZE/);
   await shot(page, 'desktop-negotiation');
@@ -372,9 +378,9 @@ test('protocol text is shown as text and never runs (XSS)', async () => {
   const lines = await transcriptLines(page);
   assert.ok(lines.includes('C: <script>window.__xss = 1</script>'));
   assert.ok(lines.includes('C: <img src=x onerror="window.__xss = 2">'));
-  await page.click('#tab-mailboxes');
+  await openTab(page, '#tab-mailboxes');
   assert.match(await page.textContent('.mailbox .body'), /<script>window\.__xss = 1<\/script>/);
-  await page.click('#tab-step');
+  await openTab(page, '#tab-step');
   await page.click('#step-last');
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
@@ -386,7 +392,7 @@ test('protocol text is shown as text and never runs (XSS)', async () => {
 
 test('step mode walks the timeline with the state machine from the engine table', async () => {
   const { page, context } = await open();
-  await page.click('#tab-step');
+  await openTab(page, '#tab-step');
   assert.equal(await page.textContent('.diagram .node.current'), 'ExpectHello');
   const rows = await page.$$eval('.transitions tbody tr', (n) => n.length);
   assert.ok(rows >= 8, 'the transition table is drawn');
@@ -402,7 +408,7 @@ test('step mode walks the timeline with the state machine from the engine table'
 
 test('manual mode: typed lines get live answers from the server engine', async () => {
   const { page, context } = await open();
-  await page.click('#tab-manual');
+  await openTab(page, '#tab-manual');
   await page.waitForSelector('#manual-log .line.s');
   assert.match(await page.textContent('#manual-log'), /220 mx\.example\.org/);
   const send = async (line) => {
@@ -427,9 +433,9 @@ test('manual mode: typed lines get live answers from the server engine', async (
   assert.match(await page.textContent('#manual-state'), /Closed/);
   assert.ok(await page.isDisabled('#manual-line'));
   await shot(page, 'desktop-manual');
-  await page.click('#tab-transcript');
+  await openTab(page, '#tab-transcript');
   await afterRender(page, () => page.fill('#f-server-hostname', 'mx2.example.org'));
-  await page.click('#tab-manual');
+  await openTab(page, '#tab-manual');
   assert.match(await page.textContent('#manual-unavailable'), /Server panel changed/);
   await page.click('#manual-reset');
   await page.waitForFunction(() => /220 mx2\.example\.org/.test(document.querySelector('#manual-log').textContent));
@@ -452,7 +458,7 @@ test('embed mode is compact and transcript-first', async () => {
 test('SASL inspector and calculator work or say they are not in this build', async () => {
   const { page, context } = await open();
   const hasCalc = await page.evaluate(() => !document.querySelector('#calc-encode-form').hidden);
-  await page.click('#tab-calculator');
+  await openTab(page, '#tab-calculator');
   if (!hasCalc) {
     assert.match(await page.textContent('#calc-unavailable'), /not available in this engine build/);
   } else {
@@ -466,7 +472,7 @@ test('SASL inspector and calculator work or say they are not in this build', asy
     await page.click('#calc-encode-form button[type=submit]');
     assert.match(await page.textContent('#calc-encode-result'), /b913a602c7eda7a495b4e6e7334d3890/);
   }
-  await page.click('#tab-sasl');
+  await openTab(page, '#tab-sasl');
   assert.ok((await page.textContent('#view-sasl')).trim().length > 20);
   await shot(page, 'desktop-calculator');
   await context.close();
@@ -600,13 +606,13 @@ test('runs happen in a worker and Stop cancels one in progress', async () => {
 test('phone width: every main view fits 375 px', async () => {
   const { page, context } = await open('', { viewport: PHONE });
   for (const [tab, name] of [['#tab-transcript', 'phone-transcript'], ['#tab-negotiation', 'phone-negotiation'], ['#tab-mailboxes', 'phone-mailboxes'], ['#tab-step', 'phone-step'], ['#tab-manual', 'phone-manual']]) {
-    await page.click(tab);
+    await openTab(page, tab);
     await page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
     await shot(page, name);
   }
-  await page.click('#tab-transcript');
+  await openTab(page, '#tab-transcript');
   await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; window.scrollTo(0, 0); });
   await shot(page, 'phone-config');
   await page.click('#line-3');
@@ -622,14 +628,14 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     await page.click('#line-3');
     for (const tab of ['#tab-transcript', '#tab-negotiation', '#tab-mailboxes', '#tab-step', '#tab-manual', '#tab-sasl', '#tab-calculator']) {
-      await page.click(tab);
+      await openTab(page, tab);
       const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
       assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${tab}`);
     }
     if (scheme === 'light') {
       await page.setViewportSize(PHONE);
       for (const tab of ['#tab-transcript', '#tab-step', '#tab-mailboxes']) {
-        await page.click(tab);
+        await openTab(page, tab);
         const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
         assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}`), [], `phone ${tab}`);
       }
@@ -637,7 +643,7 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
     }
     if (scheme === 'dark') {
       await shot(page, 'desktop-dark-calculator');
-      await page.click('#tab-transcript');
+      await openTab(page, '#tab-transcript');
       await page.click('#line-3');
       await page.check('#show-control');
       await page.waitForSelector('#transcript .ctl');
@@ -653,7 +659,7 @@ test('accessibility: the SASL inspector, the AUTH fields and a scripted run have
   for (const [query, tab, scheme] of [['?preset=digest-md5', '#tab-sasl', 'light'], ['?preset=digest-md5', '#tab-sasl', 'dark'], ['?preset=wrong-password', '#tab-sasl', 'light'], ['?preset=smuggling', '#tab-transcript', 'dark']]) {
     const { page, context } = await open(query, { contextOptions: { colorScheme: scheme } });
     await page.evaluate(axeSource);
-    await page.click(tab);
+    await openTab(page, tab);
     if (tab === '#tab-transcript') await page.check('#show-control');
     const results = await page.evaluate((t) => window.axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
     assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${query} ${tab} ${scheme}`);
@@ -677,7 +683,7 @@ test('the single-file build works opened from disk (file://) under its CSP', { s
   const lines = await transcriptLines(page);
   assert.equal(lines[0], 'S: 220 mx.example.org ESMTP Playground');
   assert.ok(lines.includes('C: RCPT TO:<dave@example.org>'));
-  await page.click('#tab-manual');
+  await openTab(page, '#tab-manual');
   await page.waitForSelector('#manual-log .line.s');
   await page.fill('#manual-line', 'EHLO disk.example');
   await page.press('#manual-line', 'Enter');

@@ -1,33 +1,43 @@
-// Loads the wasm engine and wraps its calls so that a thrown error or a trap becomes a
-// readable message. The single-file build defines `ESMTP_INLINE_WASM` (base64) and the
-// no-modules glue `wasm_bindgen` before this module runs; the served page imports the
+// Loads a wasm engine module and wraps its calls so that a thrown error or a trap
+// becomes a readable message. There are two modules (scripts/lib/setup.sh builds both
+// from the one crate): `esmtp_playground`, what the first view needs, and `esmtp_world`,
+// fetched when the World tab is first opened. The single-file build defines
+// `ESMTP_INLINE_WASM` ({name: base64}) and the no-modules glue (a global function per
+// module, named like the module) before this module runs; the served page imports the
 // web-target glue from ./pkg/.
 
+/** The module the first view needs. */
+export const CORE = 'esmtp_playground';
+/** The multi-host world's module (World tab). */
+export const WORLD = 'esmtp_world';
+
 /**
- * Loads the engine. With `module` (a compiled WebAssembly.Module, as a worker receives
- * it) nothing is fetched again. The result has `module` for handing to a worker.
+ * Loads the engine module `name`. With `module` (a compiled WebAssembly.Module, as a
+ * worker receives it) nothing is fetched again. The result has `module` for handing to
+ * a worker.
  */
-export async function loadEngine(module = null) {
-  const inline = globalThis.ESMTP_INLINE_WASM;
-  if (typeof inline === 'string' && typeof globalThis.wasm_bindgen === 'function') {
+export async function loadEngine(module = null, name = CORE) {
+  const inline = globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[name];
+  const inlineGlue = globalThis[name];
+  if (typeof inline === 'string' && typeof inlineGlue === 'function') {
     const binary = atob(inline);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-    await globalThis.wasm_bindgen({ module_or_path: bytes });
-    return wrap(globalThis.wasm_bindgen, null);
+    await inlineGlue({ module_or_path: bytes });
+    return wrap(inlineGlue, null);
   }
   let glue;
   try {
-    glue = await import('../pkg/esmtp_playground.js');
+    glue = await import(`../pkg/${name}.js`);
   } catch (error) {
-    throw new Error(`The engine files (pkg/esmtp_playground.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
+    throw new Error(`The engine files (pkg/${name}.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
   }
   try {
-    const compiled = module || await compile(new URL('../pkg/esmtp_playground_bg.wasm', import.meta.url));
+    const compiled = module || await compile(new URL(`../pkg/${name}_bg.wasm`, import.meta.url));
     await glue.default({ module_or_path: compiled });
     return wrap(glue, compiled);
   } catch (error) {
-    throw new Error(`The engine (pkg/esmtp_playground_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
+    throw new Error(`The engine (pkg/${name}_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
   }
 }
 

@@ -1,18 +1,12 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { loadEngine, readable } from './engine.js';
+import { loadEngine, readable, WORLD } from './engine.js';
 import { renderForm } from './forms.js';
 import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
 import { PRESETS, presetAvailable } from './presets.js';
 import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
-import { renderNegotiation } from './negotiation.js';
-import { renderMailboxes } from './mailboxes.js';
-import { renderStateDiagram, renderStepEntry, stateAt, statesOf } from './step.js';
-import { createManual } from './manual.js';
-import { renderSaslInspector, setupCalculator } from './sasl.js';
 import { createRunner } from './runner.js';
-import { setupWorld } from './world.js';
 import { isScripted } from './scripted.js';
 
 const $ = (id) => document.getElementById(id);
@@ -187,21 +181,21 @@ function handleStopClick() {
   }
 }
 
+/** Renders every tab view whose code is loaded, then the transcript. */
 function renderAllViews() {
-  const views = [
-    () => renderNegotiation(els.negotiation, app.timeline),
-    () => renderMailboxes(els.mailboxes, app.timeline, app.scenario),
-    () => renderSaslInspector(els.sasl, app.timeline, app.scenario),
-    () => renderStep(),
-  ];
-  for (const view of views) {
-    try {
-      view();
-    } catch (error) {
-      showError(readable(error));
-    }
+  for (const view of Object.values(TAB_VIEWS)) {
+    if (view.module) renderView(view);
   }
   return renderTranscriptNow();
+}
+
+function renderView(view) {
+  if (!view.render || !app.timeline) return;
+  try {
+    view.render(view.module);
+  } catch (error) {
+    showError(readable(error));
+  }
 }
 
 async function renderTranscriptNow() {
@@ -307,6 +301,91 @@ function handleCopyTranscriptClick() {
 
 // ---- tabs ----------------------------------------------------------------------------
 
+// Each tab view but the transcript has its code loaded (dynamic import) the first time
+// its tab is opened, so the first view fetches only what it shows: `load` returns the
+// module, `setup` runs once with it, `render` draws the current run (again after every
+// run once loaded). The panel gets `data-loaded` when its view is ready (tests wait on it).
+// Keep each import() a plain string literal: scripts/build-single-file inlines them.
+const TAB_VIEWS = {
+  'tab-negotiation': {
+    load: () => import('./negotiation.js'),
+    render: (m) => m.renderNegotiation(els.negotiation, app.timeline),
+  },
+  'tab-mailboxes': {
+    load: () => import('./mailboxes.js'),
+    render: (m) => m.renderMailboxes(els.mailboxes, app.timeline, app.scenario),
+  },
+  'tab-step': {
+    load: () => import('./step.js'),
+    setup: () => {
+      if (app.engine.has('serverTransitions')) app.transitions = app.engine.call('serverTransitions');
+    },
+    render: (m) => renderStep(m),
+  },
+  'tab-manual': {
+    load: () => import('./manual.js'),
+    setup: (m) => { app.manual = m.createManual(els.manual, app.engine, () => app.scenario, showError); },
+  },
+  'tab-sasl': {
+    load: () => import('./sasl.js'),
+    render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
+  },
+  'tab-calculator': {
+    load: () => import('./sasl.js'),
+    setup: (m) => m.setupCalculator(els.calc, app.engine),
+  },
+  'tab-world': {
+    // The world has its own wasm module too, fetched with its code.
+    load: async () => {
+      const [module, engine] = await Promise.all([import('./world.js'), loadEngine(null, WORLD), loadStyle('world.css')]);
+      return { ...module, engine };
+    },
+    setup: (m) => m.setupWorld(m.engine),
+  },
+};
+
+/**
+ * Adds the stylesheet `href` (a tab's own styles) and resolves once it applies. The
+ * single-file build inlines it as `<style data-href="…">`, so nothing is fetched there.
+ */
+function loadStyle(href) {
+  if (document.querySelector(`style[data-href="${href}"], link[href="${href}"]`)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const link = h('link', { rel: 'stylesheet', href });
+    link.addEventListener('load', () => resolve());
+    link.addEventListener('error', () => reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`)));
+    document.head.append(link);
+  });
+}
+
+/** Loads, sets up and renders the view of `tab` the first time it is opened. */
+function ensureView(tab) {
+  const view = TAB_VIEWS[tab.id];
+  if (!view) return Promise.resolve();
+  if (!view.ready) view.ready = loadView(view, $(tab.getAttribute('aria-controls')));
+  return view.ready;
+}
+
+async function loadView(view, panel) {
+  panel.setAttribute('aria-busy', 'true');
+  // An empty panel says why it is empty while its code (and for World, its engine) loads.
+  const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
+  if (note) panel.append(note);
+  try {
+    const module = await view.load();
+    if (view.setup) view.setup(module);
+    view.module = module;
+    renderView(view);
+  } catch (error) {
+    view.ready = null;
+    showError(readable(error));
+  } finally {
+    if (note) note.remove();
+    panel.setAttribute('aria-busy', 'false');
+  }
+  panel.dataset.loaded = 'true';
+}
+
 function selectTab(tab, focus = false) {
   for (const other of els.tabs) {
     const selected = other === tab;
@@ -315,10 +394,13 @@ function selectTab(tab, focus = false) {
     $(other.getAttribute('aria-controls')).hidden = !selected;
   }
   if (focus) tab.focus();
-  if (tab.id === 'tab-manual' && app.manual) {
-    if (app.manual.isStarted()) app.manual.noteIfStale();
-    else app.manual.start();
-  }
+  if (!app.engine) return;
+  ensureView(tab).then(() => {
+    if (tab.id === 'tab-manual' && app.manual && tab.getAttribute('aria-selected') === 'true') {
+      if (app.manual.isStarted()) app.manual.noteIfStale();
+      else app.manual.start();
+    }
+  });
 }
 
 function handleTabClick(event) {
@@ -336,7 +418,7 @@ function handleTabKeydown(event) {
 
 // ---- step mode ---------------------------------------------------------------------------
 
-function renderStep() {
+function renderStep({ renderStateDiagram, renderStepEntry, stateAt, statesOf }) {
   const entries = (app.timeline && app.timeline.entries) || [];
   const max = Math.max(0, entries.length - 1);
   app.stepIndex = Math.max(0, Math.min(app.stepIndex, max));
@@ -351,7 +433,8 @@ function renderStep() {
 
 function stepTo(index) {
   app.stepIndex = index;
-  renderStep();
+  const view = TAB_VIEWS['tab-step'];
+  if (view.module) renderView(view);
 }
 
 function handleStepRangeInput() {
@@ -432,7 +515,6 @@ async function start() {
   try {
     els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
     app.defaults = app.engine.call('defaultScenario');
-    if (app.engine.has('serverTransitions')) app.transitions = app.engine.call('serverTransitions');
   } catch (error) {
     showError(error);
     return;
@@ -443,9 +525,11 @@ async function start() {
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
-  app.manual = createManual(els.manual, app.engine, () => app.scenario, showError);
-  setupCalculator(els.calc, app.engine);
-  setupWorld(app.engine);
+  $('view-transcript').dataset.loaded = 'true';
+  // A tab opened before the engine was ready, or a link to a world preset.
+  const world = els.tabs.find((tab) => tab.id === 'tab-world');
+  if (params.get('world') && world && !world.hidden) selectTab(world);
+  else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
   run();
   document.body.dataset.ready = 'true';
 }
