@@ -142,13 +142,14 @@ impl DataReceiver {
         };
         let region_end = clean.end;
         let region = data.get(..region_end).unwrap_or_default();
-        let partial_start = match memchr::memrchr(b'\n', region) {
+        // A region that stops at a dot line ends with its LF, so no search is needed.
+        let last_lf = match region.last() {
+            Some(b'\n') => region_end.checked_sub(1),
+            _ => memchr::memrchr(b'\n', region),
+        };
+        let partial_start = match last_lf {
             Some(last_lf) => {
-                let first_lf = memchr::memchr(b'\n', region).unwrap_or(last_lf);
-                let first_wire_len = self.line_len.saturating_add(first_lf).saturating_add(1);
-                let later_lines = region.get(first_lf + 1..=last_lf).unwrap_or_default();
-                let fit = clean.lines_proved_short || lines_fit(later_lines, self.line_limit);
-                if first_wire_len > self.line_limit || !fit {
+                if !self.lines_fit_in(region, last_lf, clean.lines_proved_short) {
                     return false;
                 }
                 self.line_len = 0;
@@ -173,6 +174,20 @@ impl DataReceiver {
         self.count_and_store(region);
         *input = data.get(region_end..).unwrap_or_default();
         true
+    }
+
+    /// True when every line that ends in `region` (the last at `last_lf`) is within the
+    /// limit. The vector pass's proof covers every line that starts in the region, so
+    /// only a line carried over from earlier input is measured then.
+    fn lines_fit_in(&self, region: &[u8], last_lf: usize, proved_short: bool) -> bool {
+        if proved_short && self.line_len == 0 {
+            return true;
+        }
+        let first_lf = memchr::memchr(b'\n', region).unwrap_or(last_lf);
+        let first_wire_len = self.line_len.saturating_add(first_lf).saturating_add(1);
+        let later_lines = region.get(first_lf + 1..=last_lf).unwrap_or_default();
+        first_wire_len <= self.line_limit
+            && (proved_short || lines_fit(later_lines, self.line_limit))
     }
 
     /// Reads whole lines in bulk: every LF is found with one vectorised scan
@@ -409,7 +424,18 @@ mod bulk_path_tests {
     use proptest::prelude::*;
 
     fn run(input: &[u8], cuts: &[usize], bulk: bool, normalise: bool) -> Option<ReceivedData> {
-        let mut receiver = DataReceiver::new(300, 20, normalise);
+        run_with(300, 20, input, cuts, bulk, normalise)
+    }
+
+    fn run_with(
+        cap: usize,
+        line_limit: usize,
+        input: &[u8],
+        cuts: &[usize],
+        bulk: bool,
+        normalise: bool,
+    ) -> Option<ReceivedData> {
+        let mut receiver = DataReceiver::new(cap, line_limit, normalise);
         receiver.bulk = bulk;
         let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
         points.sort_unstable();
@@ -439,6 +465,30 @@ mod bulk_path_tests {
             prop_assert_eq!(
                 run(&input, &cuts, true, normalise),
                 run(&input, &[], false, normalise)
+            );
+        }
+
+        /// Lines around a limit large enough for the vector pass to prove lines short
+        /// (and to miss the proof), split anywhere: the bulk path still finds exactly
+        /// the long lines the line-by-line path finds.
+        #[test]
+        fn bulk_path_measures_lines_like_line_by_line(
+            lengths in prop::collection::vec(0usize..300, 1..40),
+            dots in prop::collection::vec(any::<bool>(), 40),
+            cuts in prop::collection::vec(any::<usize>(), 0..6),
+        ) {
+            let mut input = Vec::new();
+            for (length, dot) in lengths.iter().zip(&dots) {
+                if *dot {
+                    input.push(b'.');
+                }
+                input.extend(core::iter::repeat_n(b'x', *length));
+                input.extend_from_slice(b"\r\n");
+            }
+            input.extend_from_slice(b".\r\n");
+            prop_assert_eq!(
+                run_with(100_000, 200, &input, &cuts, true, false),
+                run_with(100_000, 200, &input, &[], false, false)
             );
         }
     }
