@@ -134,16 +134,7 @@ fn scan_pairs(window: &[u8]) -> PairScan {
         eight_bit: (any_lane(&lanes.high) | first) >= 0x80,
         dot_line: None,
     };
-    let tail = before.get(scanned..).unwrap_or_default();
-    let tail_after = rest.get(scanned..).unwrap_or_default();
-    for (offset, (&a, &b)) in tail.iter().zip(tail_after).enumerate() {
-        if a == b'\n' && b == b'.' {
-            scan.dot_line = Some(scanned + offset);
-            break;
-        }
-        scan.unpaired |= (a == b'\r') != (b == b'\n');
-        scan.eight_bit |= b >= 0x80;
-    }
+    scan_tail(&mut scan, before, rest, scanned);
     scan
 }
 
@@ -251,8 +242,8 @@ fn region_from(first: u8, data: &[u8], findings: Findings) -> Option<CleanRegion
     })
 }
 
-/// The pairs after a vector pass's last whole step, octet by octet.
-#[cfg(target_arch = "x86_64")]
+/// The pairs from `from` on (after a pass's last whole step), octet by octet, up to
+/// the first LF ".".
 #[inline(always)]
 fn scan_tail(pairs: &mut PairScan, before: &[u8], after: &[u8], from: usize) {
     let rest_before = before.get(from..).unwrap_or_default();
