@@ -11,7 +11,7 @@
 //! Design: every command sent pushes what it waits for onto a queue (`Awaiting`); each
 //! reply pops one and records its result in the transaction. When nothing is awaited
 //! any more (after every reply in lock-step, after the whole group when pipelining),
-//! [`Client::next_action`] looks at what is known and sends the next command.
+//! `Client::next_action` looks at what is known and sends the next command.
 
 use std::collections::VecDeque;
 

@@ -57,10 +57,7 @@ pub(crate) fn clean_region(
 /// The portable form: a fold per block of `block` octets ([`SCAN_BLOCK`]; small in
 /// tests) that the compiler vectorises at the build's baseline width (SSE2 on x86-64).
 fn walk_blocks(data: &[u8], pending_cr: bool, block: usize) -> Option<CleanRegion> {
-    let first = *data.first()?;
-    if (first == b'\n') != pending_cr {
-        return None;
-    }
+    first_octet_fits(data, pending_cr)?;
     let mut eight_bit = false;
     let mut start = 0usize;
     loop {
@@ -218,7 +215,6 @@ fn piece_steps(line_limit: usize, width: usize) -> Option<usize> {
 
 /// The first octet must be an LF exactly when the octet before the data was a CR.
 /// Some(octet) when that holds.
-#[cfg(target_arch = "x86_64")]
 fn first_octet_fits(data: &[u8], pending_cr: bool) -> Option<u8> {
     let first = *data.first()?;
     ((first == b'\n') == pending_cr).then_some(first)

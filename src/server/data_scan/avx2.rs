@@ -17,7 +17,7 @@ use super::{scan_tail, CleanRegion, DotStep, Findings, PairScan};
 const WIDTH: usize = 64;
 
 /// How far `data` is well formed; None when it is not (see `super::clean_region`).
-/// `line_limit` lets the pass prove lines short on the way (see [`piece_steps`]).
+/// `line_limit` lets the pass prove lines short on the way (see `super::piece_steps`).
 pub(super) fn clean_region(
     simd: V3,
     data: &[u8],
@@ -45,9 +45,9 @@ impl pulp::NullaryFnOnce for Scan<'_> {
 
     #[inline(always)]
     fn call(self) -> Self::Output {
-        let first_ok = super::first_octet_fits(self.data, self.pending_cr)?;
+        let first = super::first_octet_fits(self.data, self.pending_cr)?;
         let steps = super::piece_steps(self.line_limit, WIDTH);
-        super::region_from(first_ok, self.data, scan_pairs(self.simd, self.data, steps))
+        super::region_from(first, self.data, scan_pairs(self.simd, self.data, steps))
     }
 }
 
