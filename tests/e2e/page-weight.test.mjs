@@ -3,29 +3,15 @@
 // report_sizes totals as "first load"; after every tab has been opened, every page file
 // report_sizes counts as "everything". Needs www/pkg/ built. Run: node --test tests/e2e/
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveStatic, launchBrowser, watchedPage, openTab } from './playground-helpers.mjs';
+import { watchedPage, openTab, usePlayground, ROOT, WWW } from './playground-helpers.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WWW = path.join(ROOT, 'www');
 
-let server;
-let browser;
+const playground = usePlayground();
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
-  server = await serveStatic(WWW);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** scripts/lib/first-load.txt: one www/ path a line, # comments. */
 function firstLoadList() {
@@ -41,14 +27,14 @@ function pageFiles() {
 
 /** The distinct www/ paths the page has requested so far (index.html for "/"). */
 function requested(watch) {
-  const paths = watch.requests.filter((url) => url.startsWith(server.origin)).map((url) => new URL(url).pathname.slice(1) || 'index.html');
+  const paths = watch.requests.filter((url) => url.startsWith(playground.server.origin)).map((url) => new URL(url).pathname.slice(1) || 'index.html');
   return [...new Set(paths)].sort();
 }
 
 test('first load fetches exactly scripts/lib/first-load.txt; every tab opened, every page file', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await playground.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, watch } = await watchedPage(context);
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${playground.server.origin}/`);
   await page.waitForSelector('body[data-renders]', { timeout: 60000 });
   // Nothing more arrives while the page sits on its first view.
   await page.waitForTimeout(500);

@@ -3,8 +3,39 @@
 
 import http from 'node:http';
 import fs from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+
+/** The repository, the page's directory and where screenshots go (git-ignored). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const WWW = path.join(ROOT, 'www');
+export const SHOTS = path.join(ROOT, 'artifacts', 'screenshots');
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 375, height: 812 };
+
+/**
+ * Registers the `before`/`after` hooks every browser test file needs: check that
+ * www/pkg is built, serve www/ and start Chromium once per file. The returned object's
+ * `server` and `browser` are set once the `before` hook has run.
+ */
+export function usePlayground() {
+  const playground = { server: null, browser: null };
+  before(async () => {
+    assert.ok(existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
+    mkdirSync(SHOTS, { recursive: true });
+    playground.server = await serveStatic(WWW);
+    playground.browser = await launchBrowser();
+  });
+  after(async () => {
+    await playground.browser?.close();
+    await playground.server?.close();
+  });
+  return playground;
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',

@@ -2,44 +2,26 @@
 // Needs www/pkg/ built (scripts/serve or scripts/test do it). Run: node --test tests/e2e/
 // Screenshots go to artifacts/screenshots/ (git-ignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveStatic, launchBrowser, watchedPage, afterRender, transcriptLines, openTab } from './playground-helpers.mjs';
+import { watchedPage, afterRender, transcriptLines, openTab, usePlayground, ROOT, SHOTS, DESKTOP, PHONE } from './playground-helpers.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WWW = path.join(ROOT, 'www');
-const SHOTS = path.join(ROOT, 'artifacts', 'screenshots');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 812 };
 
-let server;
-let browser;
+const playground = usePlayground();
 const allRequests = [];
 const allErrors = [];
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await serveStatic(WWW);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A fresh page at `query` (e.g. "?embed=1"), ready after its first run. */
 async function open(query = '', { viewport = DESKTOP, contextOptions = {} } = {}) {
-  const context = await browser.newContext({ viewport, ...contextOptions });
+  const context = await playground.browser.newContext({ viewport, ...contextOptions });
   const { page, watch } = await watchedPage(context);
   watch.requests = allRequests;
   page.on('console', (m) => { if (m.type() === 'error') allErrors.push(m.text()); });
   page.on('pageerror', (e) => allErrors.push(String(e)));
-  await page.goto(`${server.origin}/${query}`);
+  await page.goto(`${playground.server.origin}/${query}`);
   await page.waitForSelector('body[data-renders]', { timeout: 60000 });
   return { page, context, watch };
 }
@@ -135,7 +117,7 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   assert.match(await page.textContent('#view-negotiation'), /550 5\.5\.2 — The message contains a bare LF/);
   await openTab(page, '#tab-transcript');
   assert.match(await page.inputValue('#f-script'), /MAIL FROM:<evil@example\.net>/, 'the script is shown (and editable) in Run settings');
-  const shared = await open(page.url().slice(server.origin.length + 1));
+  const shared = await open(page.url().slice(playground.server.origin.length + 1));
   assert.deepEqual(await transcriptLines(shared.page), lines, 'a shared link carries the script');
   await shared.context.close();
   await page.check('#show-control');
@@ -323,7 +305,7 @@ test('a shared link reproduces the exact scenario and bytes', async () => {
   const url = first.page.url();
   assert.match(url, /#.*s=/);
   const expected = await transcriptLines(first.page);
-  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
+  await first.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: playground.server.origin });
   await first.page.click('#copy-link');
   await first.page.waitForFunction(() => /Link copied/.test(document.querySelector('#status').textContent));
   assert.equal(await first.page.evaluate(() => navigator.clipboard.readText()), url);
@@ -335,7 +317,7 @@ test('a shared link reproduces the exact scenario and bytes', async () => {
   assert.equal(copied, `${expected.join('\n')}\n`);
   assert.ok(expected.some((line) => /^S: 452 4\.5\.3/.test(line)));
   await first.context.close();
-  const second = await open(url.slice(server.origin.length + 1));
+  const second = await open(url.slice(playground.server.origin.length + 1));
   assert.deepEqual(await transcriptLines(second.page), expected);
   assert.equal(await second.page.inputValue('#f-client-message-subject'), 'Shared ünïcode subject');
   assert.equal(await second.page.inputValue('#preset'), '');
@@ -357,10 +339,10 @@ test('a broken link or bad input shows a readable message and keeps the page', a
 });
 
 test('if the wasm cannot load, the page says so instead of going blank', async () => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await playground.browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   await page.route('**/*.wasm', (route) => route.abort());
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${playground.server.origin}/`);
   await page.waitForSelector('#error:not([hidden])');
   assert.match(await page.textContent('#error'), /Problem: The engine \(pkg\/esmtp_playground_bg\.wasm\) could not be loaded/);
   assert.match(await page.textContent('#status'), /could not start/);
@@ -669,14 +651,14 @@ test('accessibility: the SASL inspector, the AUTH fields and a scripted run have
 
 test('no request left the origin and no console error was logged', () => {
   assert.ok(allRequests.length > 0);
-  const foreign = allRequests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  const foreign = allRequests.filter((url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
   assert.deepEqual(foreign, []);
   assert.deepEqual(allErrors, []);
 });
 
 const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
 test('the single-file build works opened from disk (file://) under its CSP', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await playground.browser.newContext({ viewport: DESKTOP });
   const { page, watch } = await watchedPage(context);
   await page.goto(`file://${SINGLE}?preset=to-cc-bcc`);
   await page.waitForSelector('body[data-renders]', { timeout: 60000 });

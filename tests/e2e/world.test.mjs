@@ -2,46 +2,28 @@
 // UI in headless Debian Chromium, the host diagram, the steppable virtual clock,
 // accessibility and screenshots. Needs www/pkg/ built. Run: node --test tests/e2e/
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serveStatic, launchBrowser, watchedPage } from './playground-helpers.mjs';
+import { watchedPage, usePlayground, ROOT, SHOTS, DESKTOP, PHONE } from './playground-helpers.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WWW = path.join(ROOT, 'www');
-const SHOTS = path.join(ROOT, 'artifacts', 'screenshots');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 812 };
 const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-let server;
-let browser;
+const playground = usePlayground();
 const requests = [];
 const errors = [];
 
-before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  server = await serveStatic(WWW);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** The page with the World tab open and `preset` run through the picker. */
 async function openWorld(preset, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+  const context = await playground.browser.newContext({ viewport, colorScheme });
   const { page, watch } = await watchedPage(context);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${playground.server.origin}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
   await page.click('#tab-world');
   await page.waitForSelector('#view-world[data-ran]', { timeout: 60000 });
@@ -247,10 +229,10 @@ test('an edited scenario runs; broken JSON is reported and the last result stays
 });
 
 test('a link with ?world= opens the World tab on that preset', async () => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await playground.browser.newContext({ viewport: DESKTOP });
   const { page } = await watchedPage(context);
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.origin}/?world=turn-refused`);
+  await page.goto(`${playground.server.origin}/?world=turn-refused`);
   await page.waitForSelector('#view-world[data-ran]', { timeout: 60000 });
   assert.equal(await page.getAttribute('#tab-world', 'aria-selected'), 'true');
   assert.equal(await page.inputValue('#world-preset'), 'turn-refused');
@@ -259,7 +241,7 @@ test('a link with ?world= opens the World tab on that preset', async () => {
 });
 
 test('the single-file build (file://) runs a world too', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
-  const context = await browser.newContext({ viewport: DESKTOP });
+  const context = await playground.browser.newContext({ viewport: DESKTOP });
   const { page, watch } = await watchedPage(context);
   await page.goto(`file://${SINGLE}?world=etrn`);
   await page.waitForSelector('#view-world[data-ran]', { timeout: 60000 });
@@ -304,6 +286,6 @@ test('screenshots at desktop and 375 px, light and dark; no horizontal scrolling
 test('no console errors and no foreign requests in any World run', () => {
   assert.deepEqual(errors, []);
   assert.ok(requests.length > 0);
-  const foreign = requests.filter((url) => !url.startsWith(server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  const foreign = requests.filter((url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
   assert.deepEqual(foreign, []);
 });
