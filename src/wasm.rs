@@ -6,7 +6,6 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "page-core")]
 use crate::loopback::{self, Scenario};
 
 /// Results cross to JavaScript as JSON text, parsed by the JS engine's own `JSON.parse`.
@@ -33,7 +32,6 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
 
 /// Runs a scenario (`{server, client, clientAddress, startTime, seed, latencyMs}`, every
 /// field optional) over the in-memory loopback and returns its timeline.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = runScenario)]
 pub fn run_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
     let scenario: Scenario = if scenario.is_undefined() || scenario.is_null() {
@@ -47,14 +45,12 @@ pub fn run_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
 }
 
 /// The default scenario, as a plain JS object the page can edit and pass back.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = defaultScenario)]
 pub fn default_scenario() -> Result<JsValue, JsError> {
     to_js(&Scenario::default())
 }
 
 /// The crate version, for the page footer.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = engineVersion)]
 pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
@@ -64,7 +60,6 @@ pub fn engine_version() -> String {
 /// realm?, nonce?, cnonce?, host?, service?, loginInitialResponse?}` →
 /// `{mechanism, clientLines, exchange: [{from, line, decoded}], digest, trace}`.
 /// See `sasl::calculator::EncodeRequest` for which fields each mechanism needs.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = saslEncode)]
 pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
     let request: crate::sasl::calculator::EncodeRequest = from_js(request, "SASL encode request")?;
@@ -76,7 +71,6 @@ pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
 /// The SASL calculator's decoder: `{input, mechanism?, password?, challenge?}` where
 /// `input` is base64 or a log line (`AUTH PLAIN …`, `334 …`, with or without swaks'
 /// arrows) → `{source, base64, octets, mechanism, interpretation, problems, trace}`.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = saslDecode)]
 pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
     let request: crate::sasl::calculator::DecodeRequest = from_js(request, "SASL decode request")?;
@@ -92,14 +86,12 @@ pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
 
 /// The server's transition table (`[{from: [State], trigger, to, rfc}]`), so the page
 /// draws its state diagram from the very rows the engine runs.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen(js_name = serverTransitions)]
 pub fn server_transitions() -> Result<JsValue, JsError> {
     to_js(&crate::server::state::TRANSITIONS)
 }
 
 /// What one manual-mode step produced, for the page.
-#[cfg(feature = "page-core")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ManualStep {
@@ -119,7 +111,6 @@ struct ManualStep {
 
 /// A server engine held across calls, for typing client lines by hand ("telnet to port
 /// 25"). Virtual time advances by the scenario's latency on every `send`.
-#[cfg(feature = "page-core")]
 #[wasm_bindgen]
 pub struct ManualSession {
     server: crate::server::Server,
@@ -127,7 +118,6 @@ pub struct ManualSession {
     latency: crate::time::Millis,
 }
 
-#[cfg(feature = "page-core")]
 #[wasm_bindgen]
 impl ManualSession {
     /// Starts a session from a scenario object (its `server`, `clientAddress`,
@@ -203,7 +193,6 @@ impl ManualSession {
 // ---------------------------------------------------------------------------------------
 
 /// The world presets: `[{name, title, explanation}]`, in the order to list them.
-#[cfg(feature = "page-world")]
 #[wasm_bindgen(js_name = worldPresets)]
 pub fn world_presets() -> Result<JsValue, JsError> {
     to_js(&crate::world::presets())
@@ -211,7 +200,6 @@ pub fn world_presets() -> Result<JsValue, JsError> {
 
 /// The preset called `name` as an editable scenario object (`{name, explanation,
 /// startTime, seed, latencyMs, hosts, steps}`), to pass back to `runWorld`.
-#[cfg(feature = "page-world")]
 #[wasm_bindgen(js_name = worldPreset)]
 pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
     let scenario = crate::world::preset(name)
@@ -222,7 +210,6 @@ pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
 /// Runs a world: a preset's name (a string) or a scenario object. Returns the
 /// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, mailstores,
 /// startTime, endTime, truncated}`.
-#[cfg(feature = "page-world")]
 #[wasm_bindgen(js_name = runWorld)]
 pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
     let scenario = match scenario_or_preset.as_string() {

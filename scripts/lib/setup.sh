@@ -130,55 +130,46 @@ ensure_chromium() {
 # gzip -9). -Os: 580,192 B (234,797 gzip), -O3: 587,381 (237,144).
 WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
 
-# The page's wasm modules: "glue-name feature". The first holds what the first view needs;
-# the others are fetched when their tab is first opened (www/js/engine.js). One crate,
-# built once per feature set; every module keeps its own copy of the engines it uses.
-PAGE_MODULES=("esmtp_playground page-core" "esmtp_world page-world")
-# Where each module's compiled (not yet bindgen'd) wasm is kept, for build-single-file.
+# The page's one wasm module, with every engine and the world: a second module for the
+# World tab was tried in session 2 and dropped, because each module carries its own copy
+# of the engines, so "everything" grew by 150 KB gzip for 53 KB less on first load.
+PAGE_MODULE=esmtp_playground
+# Where the compiled (not yet bindgen'd) wasm is kept, for build-single-file.
 PAGE_WASM_DIR="$ROOT/target/page-wasm"
 
-# Builds the crate's cdylib with only FEATURE and copies it to $PAGE_WASM_DIR/NAME.wasm.
-# Cargo keeps both feature sets' artefacts, so switching between them only relinks.
+# Builds the crate's cdylib for the page and copies it to $PAGE_WASM_DIR/$PAGE_MODULE.wasm.
 build_page_module_wasm() {
-    local name=$1 feature=$2
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
     # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,875 gzip -9), "s" -> 179,425 B
     # (77,896), "z" -> 169,125 B (73,807).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
-        cargo build --quiet --lib --release --target "$WASM_TARGET" \
-        --no-default-features --features "$feature")
+        cargo build --quiet --lib --release --target "$WASM_TARGET")
     mkdir -p "$PAGE_WASM_DIR"
-    cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$name.wasm"
+    cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$PAGE_MODULE.wasm"
 }
 
-# Every page module: release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz
+# The page module: release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz
 # (npm binaryen), into www/pkg. Cargo is incremental; the glue and wasm-opt steps are
-# skipped when the compiled modules and the tools are the same as for the last build
+# skipped when the compiled module and the tools are the same as for the last build
 # (stamp in www/pkg/.built-from).
 build_wasm() {
     local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
-    local stamp="$PKG_DIR/.built-from" key="" entry name feature out
+    local stamp="$PKG_DIR/.built-from" key out
     [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
-    log "building the wasm release (${#PAGE_MODULES[@]} modules)"
-    for entry in "${PAGE_MODULES[@]}"; do
-        read -r name feature <<<"$entry"
-        build_page_module_wasm "$name" "$feature"
-        key+="$name $(sha256sum "$PAGE_WASM_DIR/$name.wasm" | awk '{ print $1 }') "
-    done
+    log "building the wasm release"
+    build_page_module_wasm
+    key="$PAGE_MODULE $(sha256sum "$PAGE_WASM_DIR/$PAGE_MODULE.wasm" | awk '{ print $1 }') "
     key+="wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
     if [[ -f $stamp && $(cat "$stamp") == "$key" ]]; then
         log "www/pkg is up to date"
         return
     fi
     rm -rf "$PKG_DIR"
-    for entry in "${PAGE_MODULES[@]}"; do
-        read -r name feature <<<"$entry"
-        wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$name.wasm"
-        out="$PKG_DIR/${name}_bg.wasm"
-        # Never Debian's wasm-opt (version 108): its output traps at init.
-        "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
-        mv "$out.opt" "$out"
-    done
+    wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$PAGE_MODULE.wasm"
+    out="$PKG_DIR/${PAGE_MODULE}_bg.wasm"
+    # Never Debian's wasm-opt (version 108): its output traps at init.
+    "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
+    mv "$out.opt" "$out"
     printf '%s\n' "$key" >"$stamp"
 }
 

@@ -1,22 +1,18 @@
-// Loads a wasm engine module and wraps its calls so that a thrown error or a trap
-// becomes a readable message. There are two modules (scripts/lib/setup.sh builds both
-// from the one crate): `esmtp_playground`, what the first view needs, and `esmtp_world`,
-// fetched when the World tab is first opened. The single-file build defines
-// `ESMTP_INLINE_WASM` ({name: base64}) and the no-modules glue (a global function per
-// module, named like the module) before this module runs; the served page imports the
-// web-target glue from ./pkg/.
+// Loads the wasm engine module and wraps its calls so that a thrown error or a trap
+// becomes a readable message. One module holds every engine (scripts/lib/setup.sh,
+// PAGE_MODULE). The single-file build defines `ESMTP_INLINE_WASM` ({name: base64}) and
+// the no-modules glue (a global function named like the module) before this module
+// runs; the served page imports the web-target glue from ./pkg/.
 
-/** The module the first view needs. */
-export const CORE = 'esmtp_playground';
-/** The multi-host world's module (World tab). */
-export const WORLD = 'esmtp_world';
+/** The engine module's name (its glue is pkg/<name>.js, its wasm pkg/<name>_bg.wasm). */
+export const ENGINE = 'esmtp_playground';
 
 /**
- * Loads the engine module `name`. With `module` (a compiled WebAssembly.Module, as a
+ * Loads the engine module. With `module` (a compiled WebAssembly.Module, as a
  * worker receives it) nothing is fetched again. The result has `module` for handing to
  * a worker.
  */
-export async function loadEngine(module = null, name = CORE) {
+export async function loadEngine(module = null, name = ENGINE) {
   const inline = globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[name];
   const inlineGlue = globalThis[name];
   if (typeof inline === 'string' && typeof inlineGlue === 'function') {

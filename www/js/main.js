@@ -1,7 +1,7 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { loadEngine, readable, WORLD } from './engine.js';
+import { loadEngine, readable } from './engine.js';
 import { renderForm } from './forms.js';
 import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
 import { PRESETS, presetAvailable } from './presets.js';
@@ -335,12 +335,11 @@ const TAB_VIEWS = {
     setup: (m) => m.setupCalculator(els.calc, app.engine),
   },
   'tab-world': {
-    // The world has its own wasm module too, fetched with its code.
     load: async () => {
-      const [module, engine] = await Promise.all([import('./world.js'), loadEngine(null, WORLD), loadStyle('world.css')]);
-      return { ...module, engine };
+      const [module] = await Promise.all([import('./world.js'), loadStyle('world.css')]);
+      return module;
     },
-    setup: (m) => m.setupWorld(m.engine),
+    setup: (m) => m.setupWorld(app.engine),
   },
 };
 
@@ -368,7 +367,7 @@ function ensureView(tab) {
 
 async function loadView(view, panel) {
   panel.setAttribute('aria-busy', 'true');
-  // An empty panel says why it is empty while its code (and for World, its engine) loads.
+  // An empty panel says why it is empty while its code loads.
   const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
   if (note) panel.append(note);
   try {
