@@ -35,11 +35,3 @@ export function humanise(key) {
   const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
-
-/** A paragraph saying a feature is missing from this engine build. */
-export function unavailableNote(what, detail) {
-  return h('div', { class: 'note' }, [
-    h('strong', { text: `${what}: not available in this engine build.` }),
-    detail ? ` ${detail}` : '',
-  ]);
-}

@@ -51,10 +51,6 @@ function wrap(glue, module) {
   return {
     /** The compiled module (null in the single-file build), for a worker. */
     module,
-    /** True if this engine build exports `name`. */
-    has(name) {
-      return typeof glue[name] === 'function';
-    },
     /** Calls an export; throws an Error with a message fit for the page. */
     call(name, ...args) {
       if (crashed) throw new Error('The engine stopped after an internal error. Reload the page to start it again.');

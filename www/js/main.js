@@ -3,8 +3,8 @@
 import { h, replaceChildren } from './dom.js';
 import { loadEngine, readable } from './engine.js';
 import { renderForm } from './forms.js';
-import { clone, hasPath, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
-import { PRESETS, presetAvailable } from './presets.js';
+import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
+import { PRESETS } from './presets.js';
 import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
 import { createRunner } from './runner.js';
 import { isScripted } from './scripted.js';
@@ -21,8 +21,8 @@ const els = {
   transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
   sasl: $('view-sasl'), version: $('engine-version'),
   step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
-  manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), unavailable: $('manual-unavailable') },
-  calc: { unavailable: $('calc-unavailable'), encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
+  manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), stale: $('manual-stale') },
+  calc: { encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
 };
 
 const app = {
@@ -70,19 +70,14 @@ function setStatus(text) {
 
 // ---- scenario and presets ------------------------------------------------------------
 
-const hasExport = (name) => app.engine.has(name);
-
 function presetById(id) {
   return PRESETS.find((preset) => preset.id === id);
 }
 
 function renderPresetOptions() {
-  const available = PRESETS.filter((p) => presetAvailable(p, app.defaults, hasPath, hasExport));
-  const coming = PRESETS.filter((p) => !available.includes(p));
   replaceChildren(els.preset, [
     h('option', { value: '', text: 'Custom scenario' }),
-    h('optgroup', { label: 'Presets' }, available.map((p) => h('option', { value: p.id, text: p.title }))),
-    coming.length ? h('optgroup', { label: 'Coming with later engine parts' }, coming.map((p) => h('option', { value: p.id, disabled: true, text: `${p.title} (with ${p.engine})` }))) : '',
+    h('optgroup', { label: 'Presets' }, PRESETS.map((p) => h('option', { value: p.id, text: p.title }))),
   ]);
   els.preset.value = app.presetId;
 }
@@ -318,7 +313,7 @@ const TAB_VIEWS = {
   'tab-step': {
     load: () => import('./step.js'),
     setup: () => {
-      if (app.engine.has('serverTransitions')) app.transitions = app.engine.call('serverTransitions');
+      app.transitions = app.engine.call('serverTransitions');
     },
     render: (m) => renderStep(m),
   },
@@ -474,8 +469,8 @@ function initialScenario(params) {
       showError(error, { sticky: true });
     }
   }
-  if (preset && presetAvailable(preset, app.defaults, hasPath, hasExport)) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
-  if (presetId) showError(new Error(`The preset “${presetId}” is not available in this engine build; showing the default scenario.`), { sticky: true });
+  if (preset) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
+  if (presetId) showError(new Error(`There is no preset “${presetId}”; showing the default scenario.`), { sticky: true });
   return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
 }
 

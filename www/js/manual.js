@@ -32,16 +32,10 @@ export function createManual(els, engine, getScenario, onError) {
   function start() {
     replaceChildren(els.log);
     deliveries = 0;
-    if (!engine.has('ManualSession')) {
-      els.unavailable.hidden = false;
-      replaceChildren(els.unavailable, [h('strong', { text: 'Manual mode: not available in this engine build.' }), ' It needs the ManualSession export.']);
-      els.form.hidden = true;
-      return;
-    }
     try {
       if (session && session.free) session.free();
       startedWith = JSON.stringify(getScenario().server);
-      els.unavailable.hidden = true;
+      els.stale.hidden = true;
       session = engine.construct('ManualSession', getScenario());
       show(session.take());
       els.line.disabled = false;
@@ -74,10 +68,10 @@ export function createManual(els, engine, getScenario, onError) {
   }));
   /** Says so when the Server panel changed after this session started. */
   function noteIfStale() {
-    if (!session || !engine.has('ManualSession')) return;
+    if (!session) return;
     const stale = JSON.stringify(getScenario().server) !== startedWith;
-    els.unavailable.hidden = !stale;
-    if (stale) replaceChildren(els.unavailable, ['The Server panel changed since this session started; ', h('strong', { text: 'New session' }), ' applies it.']);
+    els.stale.hidden = !stale;
+    if (stale) replaceChildren(els.stale, ['The Server panel changed since this session started; ', h('strong', { text: 'New session' }), ' applies it.']);
   }
 
   return { start, noteIfStale, isStarted: () => session !== null };

@@ -11,7 +11,7 @@
 // and lays out whatever fields come back: strings, string lists, octet views, wire
 // lines, nested objects, and the trace last.
 
-import { h, replaceChildren, unavailableNote } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { summarise } from './events.js';
 
 function isTraceEntry(value) {
@@ -173,10 +173,7 @@ export function renderSaslInspector(container, timeline, scenario) {
     ]);
     return;
   }
-  const knowsAuth = scenario && scenario.client && Object.prototype.hasOwnProperty.call(scenario.client, 'auth');
-  replaceChildren(container, [knowsAuth
-    ? h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.' })
-    : unavailableNote('SASL inspector', 'AUTH arrives with the SASL engine; then every exchange shows here octet by octet.')]);
+  replaceChildren(container, [h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.' })]);
 }
 
 function isOctets(value) {
@@ -218,14 +215,6 @@ function resultView(result) {
 }
 
 export function setupCalculator(els, engine) {
-  const hasEncode = engine.has('saslEncode');
-  const hasDecode = engine.has('saslDecode');
-  if (!hasEncode || !hasDecode) {
-    els.unavailable.hidden = false;
-    replaceChildren(els.unavailable, [h('strong', { text: 'Calculator: not available in this engine build.' }), ' It arrives with the SASL engine (saslEncode / saslDecode).']);
-  }
-  els.encodeForm.hidden = !hasEncode;
-  els.decodeForm.hidden = !hasDecode;
 
   function show(target, run) {
     try {

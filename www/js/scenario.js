@@ -10,16 +10,6 @@ export function getPath(object, path) {
   return path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), object);
 }
 
-/** True if every segment of `path` exists (the engine build knows this setting). */
-export function hasPath(object, path) {
-  let node = object;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return false;
-    node = node[key];
-  }
-  return true;
-}
-
 /** Sets a value, creating objects on the way. */
 export function setPath(object, path, value) {
   const keys = path.split('.');

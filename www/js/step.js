@@ -1,7 +1,7 @@
 // Step mode: walk the timeline entry by entry; the server's state machine is drawn from
 // the engine's own transition table with the current state and last transition marked.
 
-import { h, replaceChildren, unavailableNote } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { toBytes, splitLines, lineText } from './bytes.js';
 import { eventCard } from './events.js';
 import { stateDiagram } from './diagram.js';
@@ -30,10 +30,6 @@ export function stateAt(timeline, index, initial) {
 }
 
 export function renderStateDiagram(container, transitions, current, change) {
-  if (!transitions) {
-    replaceChildren(container, [unavailableNote('State diagram', 'This engine build does not export serverTransitions().')]);
-    return;
-  }
   const states = statesOf(transitions);
   const taken = change ? transitions.find((row) => row.to === change.to && row.from.includes(change.from)) : null;
   const next = transitions.filter((row) => row.from.includes(current));

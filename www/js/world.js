@@ -283,11 +283,6 @@ export function setupWorld(engine) {
   const els = buildPanel(panel);
   const state = { presets: [], presetJson: '', timeline: null, items: [], index: 0, started: false };
 
-  if (!engine.has('runWorld') || !engine.has('worldPresets')) {
-    replaceChildren(panel, [h('div', { class: 'note', text: 'The multi-host world is not available in this engine build.' })]);
-    return;
-  }
-
   function showError(message) {
     els.error.hidden = !message;
     els.error.textContent = message ? `Problem: ${message}` : '';
