@@ -8,6 +8,7 @@
 //! - [`sasl`]: SMTP AUTH mechanisms.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
+//! - [`sorted_map`]: why keyed collections are sorted `Vec`s (`litemap`).
 //! - [`world`]: several hosts and connections on one clock (ETRN, TURN, POP-before-SMTP).
 
 #![forbid(unsafe_code)]
@@ -24,6 +25,7 @@ pub mod pop3;
 pub mod protocol;
 pub mod sasl;
 pub mod server;
+pub mod sorted_map;
 pub mod time;
 pub mod world;
 

@@ -2,7 +2,7 @@
 //! outbound queue per remote domain (the queue ETRN asks to flush, RFC 1985). Filled from
 //! the server engine's deliveries; serialisable so the page can show it.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use serde::Serialize;
 
@@ -33,9 +33,11 @@ pub struct StoredMessage {
 pub struct MailStore {
     /// Local mailboxes, keyed by address (domain lower-cased; local-parts are
     /// case-sensitive, RFC 5321 §2.4).
-    pub mailboxes: BTreeMap<String, Vec<StoredMessage>>,
+    #[serde(serialize_with = "crate::sorted_map::as_object")]
+    pub mailboxes: LiteMap<String, Vec<StoredMessage>>,
     /// Outbound queues, keyed by the recipient's domain, lower-cased.
-    pub outbound: BTreeMap<String, Vec<StoredMessage>>,
+    #[serde(serialize_with = "crate::sorted_map::as_object")]
+    pub outbound: LiteMap<String, Vec<StoredMessage>>,
 }
 
 impl MailStore {

@@ -7,7 +7,7 @@
 //! NAT) or forges it may relay too; SMTP AUTH (RFC 4954) authenticates the session
 //! itself and replaced it.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use serde::Serialize;
 
@@ -36,7 +36,7 @@ pub struct RelayDecision {
 #[serde(rename_all = "camelCase")]
 pub struct RelayWindow {
     duration: Millis,
-    expiries: BTreeMap<String, Millis>,
+    expiries: LiteMap<String, Millis>,
 }
 
 impl Default for RelayWindow {
@@ -50,7 +50,7 @@ impl RelayWindow {
     pub fn new(duration: Millis) -> Self {
         Self {
             duration,
-            expiries: BTreeMap::new(),
+            expiries: LiteMap::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 //! host passes these in with [`Server::set_host_inputs`](super::Server::set_host_inputs)
 //! before feeding octets; the engine never looks at a store or a clock itself.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +36,8 @@ pub struct HostInputs {
     /// (RFC 1985 §5, "unable to queue messages for node").
     pub unreachable_domains: Vec<String>,
     /// Messages waiting in the host's outbound queue now, per domain (lower-case).
-    pub outbound_queue: BTreeMap<String, u64>,
+    #[serde(serialize_with = "crate::sorted_map::as_object")]
+    pub outbound_queue: LiteMap<String, u64>,
     /// Who may flush which node with ETRN, and how the reply reads.
     pub etrn: EtrnPolicy,
     /// Answer TURN as RFC 821 did (roles reverse for whoever claims a domain) instead

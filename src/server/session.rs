@@ -8,7 +8,8 @@
 //! errors and closing. The commands live in `commands.rs` (session commands) and
 //! `envelope.rs` (MAIL, RCPT, DATA and the end of data).
 
-use std::collections::{BTreeMap, VecDeque};
+use litemap::LiteMap;
+use std::collections::VecDeque;
 
 use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
 use super::data::DataReceiver;
@@ -70,7 +71,7 @@ pub struct Server {
     pub(super) last_activity: Millis,
     pub(super) errors: u32,
     /// Messages this session put in each remote domain's queue (what ETRN reports).
-    pub(super) queued: BTreeMap<String, u64>,
+    pub(super) queued: LiteMap<String, u64>,
     /// What the host told the session (queues, ETRN policy, TURN, relay grants).
     pub(super) host: HostInputs,
     pub(super) output: Vec<u8>,
@@ -97,7 +98,7 @@ impl Server {
             now,
             last_activity: now,
             errors: 0,
-            queued: BTreeMap::new(),
+            queued: LiteMap::new(),
             host: HostInputs::default(),
             output: Vec::new(),
             events: VecDeque::new(),

@@ -2,7 +2,7 @@
 //! window. It turns its state into the inputs its engines take (sans-IO: the engines
 //! never see the store or the window themselves).
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use super::HostSpec;
 use crate::client::RelayMessage;
@@ -52,7 +52,7 @@ impl Host {
 
     /// What this host's SMTP server is told for a session with `peer` at `now`.
     pub fn server_inputs(&self, peer: &str, now: Millis) -> HostInputs {
-        let mut outbound_queue = BTreeMap::new();
+        let mut outbound_queue = LiteMap::new();
         for (domain, copies) in &self.store.outbound {
             outbound_queue.insert(domain.clone(), copies.len() as u64);
         }

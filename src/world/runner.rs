@@ -3,7 +3,7 @@
 //! (see [`super::recorder`]) is acted on here: deliveries filed, queues flushed over
 //! new connections, roles reversed, relay windows opened.
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use super::host::{batch, Host};
 use super::line_client::LineClient;
@@ -372,7 +372,7 @@ impl World {
     /// ETRN: `isp` opens a new connection to the server of each domain and delivers
     /// its queue there (RFC 1985 §4).
     fn flush(&mut self, isp: usize, domains: &[String], trigger: ConnectionId) {
-        let mut by_target: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        let mut by_target: LiteMap<usize, Vec<String>> = LiteMap::new();
         for domain in domains {
             let target = self
                 .hosts
@@ -604,10 +604,10 @@ impl World {
             })
             .collect();
         let graph = graph(&self.connections);
-        // Inserted one by one, not collected: `BTreeMap::from_iter` sorts its input with
-        // the standard library's stable sort, which otherwise costs the page 3 KB of
-        // wasm. Same result: the last store of a repeated name wins either way.
-        let mut mailstores = BTreeMap::new();
+        // Inserted one by one, not collected: collecting a map sorts the pairs with the
+        // standard library's stable sort (3 KB of the page's wasm). Same result: the
+        // last store of a repeated name wins either way.
+        let mut mailstores = LiteMap::new();
         for host in self.hosts {
             mailstores.insert(host.spec.name, host.store);
         }

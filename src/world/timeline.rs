@@ -2,7 +2,7 @@
 //! hosts, the connections as a graph, and each host's store at the end. Serialises to
 //! plain JSON for the page (camelCase fields, `type` tags on enums).
 
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 use serde::Serialize;
 
@@ -224,7 +224,8 @@ pub struct WorldTimeline {
     /// Everything, in order.
     pub entries: Vec<WorldEntry>,
     /// Each host's mailboxes and outbound queues at the end, by host name.
-    pub mailstores: BTreeMap<String, MailStore>,
+    #[serde(serialize_with = "crate::sorted_map::as_object")]
+    pub mailstores: LiteMap<String, MailStore>,
     /// Virtual time when the run started.
     pub start_time: Millis,
     /// Virtual time when it ended.
