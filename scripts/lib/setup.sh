@@ -126,8 +126,10 @@ ensure_chromium() {
 # wasm-opt's flags for the page. --converge reruns -Oz until the module stops shrinking;
 # --low-memory-unused is safe for Rust's output (its stack and data start at 1 MiB,
 # nothing lives in the first 1 KiB) and lets constant offsets fold into loads and stores.
-# Measured on 2026-11-28 against plain -Oz: 575,338 -> 570,125 B (236,726 -> 233,608
-# gzip -9). -Os: 580,192 B (234,797 gzip), -O3: 587,381 (237,144).
+# Measured on the one-module build, 2026-11-28 (raw / gzip -9): these flags 510,010 /
+# 213,627; plain -Oz 510,353 / 214,992; -Os --converge 515,835 / 212,820; -O2 528,208 /
+# 216,151; --gufa, --dae-optimizing, function merging or -Oz twice: no change;
+# --flatten --rereloop with -Os 511,780 / 212,113 (0.7 % less gzip, 50 % slower).
 WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
 
 # The page's one wasm module, with every engine and the world: a second module for the
@@ -140,8 +142,8 @@ PAGE_WASM_DIR="$ROOT/target/page-wasm"
 # Builds the crate's cdylib for the page and copies it to $PAGE_WASM_DIR/$PAGE_MODULE.wasm.
 build_page_module_wasm() {
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
-    # after wasm-opt -Oz on 2026-11-28: 3 -> 182,623 B (77,875 gzip -9), "s" -> 179,425 B
-    # (77,896), "z" -> 169,125 B (73,807).
+    # after wasm-opt on the one-module build, 2026-11-28 (raw / gzip -9): "z" 510,010 /
+    # 213,627, "s" 588,387 / 235,678, 2 661,567 / 257,184, 3 686,738 / 264,026.
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET")
     mkdir -p "$PAGE_WASM_DIR"
