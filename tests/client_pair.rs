@@ -231,6 +231,47 @@ fn bcc_recipients_get_the_message_without_the_header() {
 }
 
 #[test]
+fn display_names_stay_in_the_header_and_only_mailboxes_go_in_the_envelope() {
+    let timeline = run(&scenario(MessageSpec {
+        from: "Alice Example <alice@example.net>".into(),
+        to: vec!["Bob <bob@example.org>".into()],
+        cc: vec!["Smith, Carol <carol@example.org>".into()],
+        bcc: vec!["Dave Hidden <dave@example.org>".into()],
+        ..MessageSpec::default()
+    }))
+    .unwrap();
+    let sent = String::from_utf8(client_bytes(&timeline)).unwrap();
+    for envelope in [
+        "MAIL FROM:<alice@example.net>",
+        "RCPT TO:<bob@example.org>\r\n",
+        "RCPT TO:<carol@example.org>\r\n",
+        "RCPT TO:<dave@example.org>\r\n",
+    ] {
+        assert!(sent.contains(envelope), "{envelope} missing from:\n{sent}");
+    }
+    let recipients: Vec<&str> = timeline
+        .deliveries
+        .iter()
+        .map(|d| d.recipient.as_str())
+        .collect();
+    assert_eq!(
+        recipients,
+        ["bob@example.org", "carol@example.org", "dave@example.org"]
+    );
+    let text = delivered_text(&timeline, 2);
+    assert!(
+        text.contains("\r\nFrom: Alice Example <alice@example.net>\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("\r\nTo: Bob <bob@example.org>\r\n"), "{text}");
+    assert!(
+        text.contains("\r\nCc: \"Smith, Carol\" <carol@example.org>\r\n"),
+        "{text}"
+    );
+    assert!(!text.contains("Dave Hidden"), "the Bcc name leaks: {text}");
+}
+
+#[test]
 fn long_lines_and_dots_arrive_intact() {
     let body = format!(".\n..two\n{}\nend\n", "é".repeat(800));
     let mut no_8bit = scenario(MessageSpec {

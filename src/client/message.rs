@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::address::NamedAddress;
 use super::error::{reject_line_breaks, SpecError};
 use super::header;
 use super::spec::MessageSpec;
@@ -83,12 +84,12 @@ impl Draft {
             None => rfc5322_date(date),
         };
         headers.push_str(&header::structured("Date", &date)?);
-        headers.push_str(&header::structured("From", &spec.from)?);
+        headers.push_str(&address_header("From", std::slice::from_ref(&spec.from))?);
         if !spec.to.is_empty() {
-            headers.push_str(&header::structured("To", &spec.to.join(", "))?);
+            headers.push_str(&address_header("To", &spec.to)?);
         }
         if !spec.cc.is_empty() {
-            headers.push_str(&header::structured("Cc", &spec.cc.join(", "))?);
+            headers.push_str(&address_header("Cc", &spec.cc)?);
         }
         headers.push_str(&header::unstructured("Subject", &spec.subject)?);
         let message_id = match &spec.message_id {
@@ -168,6 +169,16 @@ impl Draft {
         }
         text
     }
+}
+
+/// An address field: each entry in its header form (display names kept, quoted or
+/// encoded as needed; see [`NamedAddress`]), separated by commas (RFC 5322 §3.6.2, §3.6.3).
+fn address_header(name: &str, entries: &[String]) -> Result<String, SpecError> {
+    let forms = entries
+        .iter()
+        .map(|entry| NamedAddress::parse(entry, name).map(|address| address.header_form()))
+        .collect::<Result<Vec<_>, _>>()?;
+    header::structured(name, &forms.join(", "))
 }
 
 /// A given Message-ID: `id-left@id-right`, angle brackets optional, printable ASCII

@@ -1,6 +1,7 @@
 //! The SMTP client engine, sans-IO: a session spec in, bytes and explained events out,
 //! with the negotiation (what the server offered, what the client used, why) as data.
 
+pub mod address;
 pub mod auth;
 pub mod decision;
 pub mod error;

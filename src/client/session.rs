@@ -17,6 +17,7 @@ use std::collections::VecDeque;
 
 mod authenticate;
 
+use super::address::NamedAddress;
 use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
 use super::error::{reject_line_breaks, SpecError};
@@ -1219,9 +1220,9 @@ impl Client {
     }
 }
 
+/// The envelope mailbox of a From, To, Cc or Bcc entry (a display name stays in the header).
 fn parse_address(text: &str, role: &str) -> Result<Mailbox, SpecError> {
-    reject_line_breaks(&format!("the {role} address"), text)?;
-    Mailbox::parse(text.trim()).map_err(|e| SpecError(format!("{role} address '{text}': {e}")))
+    NamedAddress::parse(text, role).map(|address| address.mailbox)
 }
 
 /// One envelope recipient per distinct address of To, Cc and Bcc, in that order.

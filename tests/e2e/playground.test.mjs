@@ -322,6 +322,20 @@ test('a shared link reproduces the exact scenario and bytes', async () => {
   await second.context.close();
 });
 
+test('a display name typed in From and To shows in the header, never in the envelope', async () => {
+  const { page, context } = await open();
+  await afterRender(page, () => page.fill('#f-client-message-from', 'Jürgen Groß <jg@example.net>'));
+  await afterRender(page, () => page.fill('#f-client-message-to', '"Smith, Bob" <bob@example.org>, carol@example.org'));
+  const lines = await transcriptLines(page);
+  assert.ok(lines.some((line) => /^C: MAIL FROM:<jg@example\.net>( |$)/.test(line)), lines.join('\n'));
+  assert.ok(lines.includes('C: RCPT TO:<bob@example.org>'), lines.join('\n'));
+  assert.ok(lines.includes('C: RCPT TO:<carol@example.org>'), lines.join('\n'));
+  assert.ok(lines.includes('C: From: =?UTF-8?B?SsO8cmdlbiBHcm/Dnw==?= <jg@example.net>'), lines.join('\n'));
+  assert.ok(lines.includes('C: To: "Smith, Bob" <bob@example.org>, carol@example.org'), lines.join('\n'));
+  await assertNoProblem(page);
+  await context.close();
+});
+
 test('a broken link or bad input shows a readable message and keeps the page', async () => {
   const { page, context } = await open('#s=not-base64-json!!');
   assert.match(await page.textContent('#error'), /link’s scenario/);

@@ -10,7 +10,7 @@ export const HINTS = {
   'client.hostname': { label: 'Client name (EHLO/HELO argument)' },
   'client.hello': { label: 'Greeting command', options: ['EHLO', 'HELO'] },
   'client.message': { label: 'Message' },
-  'client.message.from': { label: 'From (envelope sender and header)' },
+  'client.message.from': { label: 'From (envelope sender and header)', help: 'alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: "Smith, Bob" <bob@example.org>.' },
   'client.message.to': { list: true, label: 'To' },
   'client.message.cc': { list: true, label: 'Cc' },
   'client.message.bcc': { list: true, label: 'Bcc (envelope only)' },
@@ -191,12 +191,38 @@ function select(value, path, label, hint, onChange) {
   return wrapField(path, label, control, hint);
 }
 
+/**
+ * A list typed one item a line or separated by commas. A comma inside double quotes
+ * does not split: `"Smith, Bob" <bob@example.org>` is one address (RFC 5322 §3.2.4).
+ */
+export function splitList(text) {
+  const items = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\\' && quoted && i + 1 < text.length) {
+      current += c + text[i + 1];
+      i += 1;
+    } else if (c === '\n' || (c === ',' && !quoted)) {
+      // A line break ends an item, even one with an unclosed quote.
+      items.push(current);
+      current = '';
+      quoted = false;
+    } else {
+      if (c === '"') quoted = !quoted;
+      current += c;
+    }
+  }
+  items.push(current);
+  return items.map((s) => s.trim()).filter(Boolean);
+}
+
 function listField(value, path, label, hint, onChange) {
   const control = h('textarea', { rows: Math.max(1, Math.min(4, value.length || 1)), spellcheck: 'false', autocomplete: 'off' });
   control.value = value.join('\n');
   control.addEventListener('input', () => {
-    const items = control.value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
-    onChange(path, items);
+    onChange(path, splitList(control.value));
   });
   return wrapField(path, `${label} (one per line)`, control, hint);
 }

@@ -173,10 +173,12 @@ struct SendArgs {
     /// The server, HOST:PORT.
     #[arg(long, value_name = "HOST:PORT")]
     server: String,
-    /// Envelope sender and From header.
+    /// Envelope sender and From header: `alice@example.net` or `Alice <alice@example.net>`
+    /// (the display name goes in the header only).
     #[arg(long)]
     from: String,
-    /// Recipients in the To header (repeatable or comma-separated).
+    /// Recipients in the To header (repeatable or comma-separated; a display name may not
+    /// hold a comma here).
     #[arg(long, value_delimiter = ',')]
     to: Vec<String>,
     /// Recipients in the Cc header (repeatable or comma-separated).
