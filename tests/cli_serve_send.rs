@@ -117,6 +117,42 @@ fn bcc_recipients_get_a_copy_but_no_header() {
 }
 
 #[test]
+fn display_names_and_quoted_commas_in_address_flags() {
+    let served = Served::start("names", &[]);
+    let output = run(&[
+        "send",
+        "--server",
+        &served.address,
+        "--from",
+        "Alice Example <alice@example.net>",
+        "--to",
+        r#""Smith, Bob" <bob@example.org>,carol@example.org"#,
+    ]);
+    let transcript = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{transcript}");
+    assert!(
+        transcript.contains("C: MAIL FROM:<alice@example.net>"),
+        "{transcript}"
+    );
+    for who in ["bob@example.org", "carol@example.org"] {
+        let file = std::fs::read_dir(served.maildir.join(who))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        let text = std::fs::read_to_string(file.path()).unwrap();
+        assert!(
+            text.contains("\r\nFrom: Alice Example <alice@example.net>\r\n"),
+            "{who}: {text}"
+        );
+        assert!(
+            text.contains("\r\nTo: \"Smith, Bob\" <bob@example.org>, carol@example.org\r\n"),
+            "{who}: {text}"
+        );
+    }
+}
+
+#[test]
 fn config_file_sets_the_engine_configuration() {
     let config = std::env::temp_dir().join(format!("esmtp-cli-config-{}.json", std::process::id()));
     std::fs::write(

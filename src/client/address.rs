@@ -52,6 +52,35 @@ impl NamedAddress {
     }
 }
 
+/// Splits an address list as a person types it: at commas outside double quotes, so
+/// `"Smith, Bob" <bob@example.org>, carol@example.org` is two addresses (RFC 5322 §3.4
+/// address-list). Empty items are dropped.
+pub fn split_address_list(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if quoted => {
+                current.push(c);
+                current.extend(chars.next());
+            }
+            ',' if !quoted => items.push(std::mem::take(&mut current)),
+            _ => {
+                quoted ^= c == '"';
+                current.push(c);
+            }
+        }
+    }
+    items.push(current);
+    items
+        .into_iter()
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
 /// `name <address>` → (name, address); `None` when the text has no angle-addr at its end.
 /// The last `<` starts the angle-addr: a quoted name may hold a `<`, a mailbox may not
 /// (outside a quoted local-part, which this form does not support inside brackets).
@@ -195,6 +224,19 @@ mod tests {
         );
         assert!(NamedAddress::parse("Alice alice@example.net", "From").is_err());
         assert!(NamedAddress::parse("Alice <alice@example.net", "From").is_err());
+    }
+
+    #[test]
+    fn a_list_splits_at_commas_outside_quotes_only() {
+        assert_eq!(
+            split_address_list(r#""Smith, Bob" <bob@example.org>, carol@example.org,, "#),
+            [r#""Smith, Bob" <bob@example.org>"#, "carol@example.org"]
+        );
+        assert_eq!(
+            split_address_list(r#""a \", b" <a@example.org>,c@example.org"#),
+            [r#""a \", b" <a@example.org>"#, "c@example.org"]
+        );
+        assert!(split_address_list(" , ").is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use esmtp_playground::client::address::split_address_list;
 use esmtp_playground::client::{AuthSpec, ClientSpec, HelloMode, MessageSpec};
 use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::sasl_cli::{self, Format};
@@ -177,15 +178,15 @@ struct SendArgs {
     /// (the display name goes in the header only).
     #[arg(long)]
     from: String,
-    /// Recipients in the To header (repeatable or comma-separated; a display name may not
-    /// hold a comma here).
-    #[arg(long, value_delimiter = ',')]
+    /// Recipients in the To header (repeatable or comma-separated; quote a display name
+    /// that holds a comma: '"Smith, Bob" <bob@example.org>').
+    #[arg(long)]
     to: Vec<String>,
     /// Recipients in the Cc header (repeatable or comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long)]
     cc: Vec<String>,
     /// Envelope-only recipients, never in a header (repeatable or comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long)]
     bcc: Vec<String>,
     /// The Subject header.
     #[arg(long, default_value = "Test message from esmtp-playground")]
@@ -339,6 +340,15 @@ fn read_config(path: &std::path::Path) -> Result<ServerConfig, NativeError> {
         .map_err(|e| NativeError::Usage(format!("bad --config {}: {e}", path.display())))
 }
 
+/// Every address of repeated `--to`/`--cc`/`--bcc` values, each split at commas outside
+/// quotes (`client::address::split_address_list`).
+fn address_lists(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|value| split_address_list(value))
+        .collect()
+}
+
 fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
     let auth = auth_spec(&args);
     let body = match (&args.body_file, args.body) {
@@ -356,9 +366,9 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         },
         message: MessageSpec {
             from: args.from,
-            to: args.to,
-            cc: args.cc,
-            bcc: args.bcc,
+            to: address_lists(&args.to),
+            cc: address_lists(&args.cc),
+            bcc: address_lists(&args.bcc),
             subject: args.subject,
             body,
             ..MessageSpec::default()
