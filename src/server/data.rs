@@ -299,6 +299,7 @@ fn lines_fit(lines: &[u8], limit: usize) -> bool {
     true
 }
 
+// Test code only: its unwraps run on fixed test inputs, never on a peer's octets.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -254,6 +254,7 @@ fn scan_tail(pairs: &mut PairScan, before: &[u8], after: &[u8], from: usize) {
     }
 }
 
+// Test code only: its unwraps run on fixed test inputs, never on a peer's octets.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -187,6 +187,7 @@ pub(super) fn strip_blind_copies(text: &[u8]) -> (Vec<u8>, Vec<String>) {
     headers::remove_fields(text, BLIND_COPY_FIELDS)
 }
 
+// Test code only: its unwraps run on fixed test inputs, never on a peer's octets.
 #[cfg(test)]
 mod tests {
     use super::*;

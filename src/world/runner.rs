@@ -116,6 +116,13 @@ impl World {
             .wrapping_add(u64::from(connection).wrapping_mul(0x9E37_79B9_7F4A_7C15))
     }
 
+    /// A problem on `connection`: the event carries the text, which is also its
+    /// explanation.
+    fn problem(&mut self, connection: ConnectionId, what: String, rfc: &'static str) {
+        let event = WorldEvent::Problem { what: what.clone() };
+        self.note(Some(connection), event, what, rfc);
+    }
+
     fn note(
         &mut self,
         connection: Option<ConnectionId>,
@@ -384,12 +391,7 @@ impl World {
                 None => {
                     let what =
                         format!("No server for {domain} is reachable; its mail stays queued.");
-                    self.note(
-                        Some(trigger),
-                        WorldEvent::Problem { what: what.clone() },
-                        what,
-                        "RFC 1985 §4",
-                    );
+                    self.problem(trigger, what, "RFC 1985 §4");
                 }
             }
         }
@@ -449,12 +451,7 @@ impl World {
                 "{} runs no SMTP server, so it cannot take the mail.",
                 self.host_name(server_host)
             );
-            self.note(
-                Some(id),
-                WorldEvent::Problem { what: what.clone() },
-                what,
-                "",
-            );
+            self.problem(id, what, "");
             self.restore(client_host, copies, id);
             return;
         };
@@ -474,12 +471,7 @@ impl World {
             Ok(client) => client,
             Err(error) => {
                 let what = format!("The stored mail cannot be sent: {error}");
-                self.note(
-                    Some(id),
-                    WorldEvent::Problem { what: what.clone() },
-                    what,
-                    "",
-                );
+                self.problem(id, what, "");
                 self.restore(client_host, copies, id);
                 return;
             }
@@ -530,12 +522,7 @@ impl World {
             "{} runs no {service} server: connection refused.",
             self.host_name(to)
         );
-        self.note(
-            Some(id),
-            WorldEvent::Problem { what: what.clone() },
-            what,
-            "",
-        );
+        self.problem(id, what, "");
         self.close(id);
     }
 
