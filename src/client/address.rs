@@ -114,9 +114,10 @@ fn unescape(quoted: &str) -> String {
     let mut out = String::with_capacity(quoted.len());
     let mut chars = quoted.chars();
     while let Some(c) = chars.next() {
-        match (c, c == '\\') {
-            (_, true) => out.extend(chars.next()),
-            (c, false) => out.push(c),
+        if c == '\\' {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
         }
     }
     out

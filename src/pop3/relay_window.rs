@@ -36,6 +36,7 @@ pub struct RelayDecision {
 #[serde(rename_all = "camelCase")]
 pub struct RelayWindow {
     duration: Millis,
+    #[serde(serialize_with = "crate::sorted_map::as_object")]
     expiries: LiteMap<String, Millis>,
 }
 
