@@ -5,14 +5,15 @@
 // runs; the served page imports the web-target glue from ./pkg/.
 
 /** The engine module's name (its glue is pkg/<name>.js, its wasm pkg/<name>_bg.wasm). */
-export const ENGINE = 'esmtp_playground';
+const ENGINE = 'esmtp_playground';
 
 /**
  * Loads the engine module. With `module` (a compiled WebAssembly.Module, as a
  * worker receives it) nothing is fetched again. The result has `module` for handing to
  * a worker.
  */
-export async function loadEngine(module = null, name = ENGINE) {
+export async function loadEngine(module = null) {
+  const name = ENGINE;
   const inline = globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[name];
   const inlineGlue = globalThis[name];
   if (typeof inline === 'string' && typeof inlineGlue === 'function') {
