@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec};
 use crate::mailstore::MailStore;
-use crate::server::{Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind};
+use crate::server::{
+    Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
+};
 use crate::time::Millis;
 
 /// Safety bound on loop iterations; a real session needs a few dozen.
@@ -362,15 +364,17 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
     }
 
     fn drain(&mut self, client: &mut Client, server: &mut Server) -> bool {
+        // Copies first: kept in memory at once, so the 250 joins this drain's events.
+        while let Some(delivery) = server.poll_delivery() {
+            self.timeline.mailstore.store(&delivery);
+            self.timeline.deliveries.push(delivery);
+        }
+        server.handle_stored(StoreOutcome::Stored);
         while let Some(event) = client.poll_event() {
             self.timeline.entries.push(TimelineEntry::Client { event });
         }
         while let Some(event) = server.poll_event() {
             self.timeline.entries.push(TimelineEntry::Server { event });
-        }
-        while let Some(delivery) = server.poll_delivery() {
-            self.timeline.mailstore.store(&delivery);
-            self.timeline.deliveries.push(delivery);
         }
         true
     }

@@ -53,7 +53,7 @@ impl MailStore {
             envelope_from: delivery.envelope_from.clone(),
             recipient: delivery.recipient.clone(),
             headers: delivery.headers.clone(),
-            text: String::from_utf8_lossy(&delivery.message).into_owned(),
+            text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
             octets: delivery.message.len(),
         };
         let (shelf, key) = match &delivery.destination {
@@ -108,7 +108,10 @@ mod tests {
             local: destination == Destination::Mailbox,
             destination,
             headers: vec!["Received".into(), "Subject".into()],
-            message: b"Received: x\r\nSubject: s\r\n\r\nbody\r\n".to_vec(),
+            message: crate::server::CopyText::new(
+                "Received: x\r\n".into(),
+                std::sync::Arc::new(b"Subject: s\r\n\r\nbody\r\n".to_vec()),
+            ),
         }
     }
 

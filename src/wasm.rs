@@ -156,13 +156,16 @@ impl ManualSession {
 
     /// Collects what the server has sent and reported so far.
     pub fn take(&mut self) -> Result<JsValue, JsError> {
-        let mut events = Vec::new();
-        while let Some(event) = self.server.poll_event() {
-            events.push(event);
-        }
+        // Copies first: the page keeps them at once, so the 250 joins this step's events.
         let mut deliveries = Vec::new();
         while let Some(delivery) = self.server.poll_delivery() {
             deliveries.push(delivery);
+        }
+        self.server
+            .handle_stored(crate::server::StoreOutcome::Stored);
+        let mut events = Vec::new();
+        while let Some(event) = self.server.poll_event() {
+            events.push(event);
         }
         to_js(&ManualStep {
             at: self.now,

@@ -154,7 +154,8 @@ fn every_mechanism_authenticates_end_to_end_and_relays_with_esmtpa() {
             "{label}: {}",
             server_text(&timeline)
         );
-        let message = String::from_utf8_lossy(&timeline.deliveries[0].message).into_owned();
+        let message =
+            String::from_utf8_lossy(&timeline.deliveries[0].message.to_vec()).into_owned();
         assert!(message.contains(" with ESMTPA id "), "{label}: {message}");
         assert!(server_text(&timeline).contains("235 2.7.0"), "{label}");
         let lines = client_lines(&timeline);
@@ -269,7 +270,7 @@ fn relay_is_denied_without_auth_and_local_mail_says_esmtp() {
         server_text(&timeline)
     );
     let local = run(&scenario(None, "bob@example.org")).unwrap();
-    let message = String::from_utf8_lossy(&local.deliveries[0].message).into_owned();
+    let message = String::from_utf8_lossy(&local.deliveries[0].message.to_vec()).into_owned();
     assert!(message.contains(" with ESMTP id "), "{message}");
 }
 

@@ -30,7 +30,7 @@ fn decisions(timeline: &Timeline, topic: Topic) -> Vec<Choice> {
 }
 
 fn delivered_text(timeline: &Timeline, index: usize) -> String {
-    String::from_utf8(timeline.deliveries[index].message.clone()).unwrap()
+    String::from_utf8(timeline.deliveries[index].message.to_vec()).unwrap()
 }
 
 fn client_bytes(timeline: &Timeline) -> Vec<u8> {
@@ -196,7 +196,7 @@ fn recipient_limit_splits_into_transactions() {
             ]
         );
         for delivery in &timeline.deliveries {
-            let text = String::from_utf8(delivery.message.clone()).unwrap();
+            let text = String::from_utf8(delivery.message.to_vec()).unwrap();
             // The server's Received header may name the one recipient ("for <…>");
             // the client's own headers start at Date.
             let ours = &text[text.find("\r\nDate: ").unwrap()..];

@@ -59,7 +59,7 @@ fn helo_only_servers_make_the_client_fall_back_to_helo() {
             "{transcript}"
         );
         assert_eq!(delivered_to(&timeline), ["bob@example.org"]);
-        let stored = String::from_utf8_lossy(&timeline.deliveries[0].message).into_owned();
+        let stored = String::from_utf8_lossy(&timeline.deliveries[0].message.to_vec()).into_owned();
         assert!(stored.contains(" with SMTP id "), "{stored}");
     }
 }
@@ -104,7 +104,7 @@ fn relay_is_allowed_after_auth_and_received_says_esmtpa() {
     assert_eq!(delivered_to(&timeline), ["carol@elsewhere.example"]);
     let copy = &timeline.deliveries[0];
     assert!(!copy.local, "a foreign domain goes to the outbound queue");
-    let stored = String::from_utf8_lossy(&copy.message).into_owned();
+    let stored = String::from_utf8_lossy(&copy.message.to_vec()).into_owned();
     assert!(stored.contains(" with ESMTPA id "), "{stored}");
 }
 

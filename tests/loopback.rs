@@ -25,7 +25,7 @@ fn default_scenario_delivers_one_message() {
         .ends_with("S: 221 2.0.0 mx.example.org closing connection"));
 
     assert_eq!(timeline.deliveries.len(), 1);
-    let delivered = String::from_utf8(timeline.deliveries[0].message.clone()).unwrap();
+    let delivered = String::from_utf8(timeline.deliveries[0].message.to_vec()).unwrap();
     assert!(delivered.starts_with(
         "Received: from client.example.net ([192.0.2.10])\r\n\tby mx.example.org with ESMTP id "
     ));

@@ -225,7 +225,7 @@ fn relaying_needs_authentication_trust_or_the_open_relay_switch() {
         ["250", "250", "250", "354", "250"]
     );
     let copy = server.poll_delivery().unwrap();
-    assert!(String::from_utf8_lossy(&copy.message).contains("with ESMTPA id"));
+    assert!(String::from_utf8_lossy(&copy.message.to_vec()).contains("with ESMTPA id"));
     assert!(!copy.local);
 }
 
@@ -271,7 +271,7 @@ fn accepted_message_gets_received_header_and_queue_id() {
     let id = queued.strip_prefix("250 2.0.0 Ok: queued as ").unwrap();
     assert_eq!(id.len(), 10);
     let copy = server.poll_delivery().unwrap();
-    let text = String::from_utf8(copy.message).unwrap();
+    let text = String::from_utf8(copy.message.to_vec()).unwrap();
     assert_eq!(
         text,
         format!(
@@ -283,7 +283,7 @@ fn accepted_message_gets_received_header_and_queue_id() {
 
     let two = "HELO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<r1@example.org>\r\nRCPT TO:<r2@example.org>\r\nDATA\r\nx\r\n.\r\n";
     let (_, mut server) = run_keep(&ServerConfig::default(), two.as_bytes());
-    let text = String::from_utf8(server.poll_delivery().unwrap().message).unwrap();
+    let text = String::from_utf8(server.poll_delivery().unwrap().message.to_vec()).unwrap();
     assert!(
         text.contains("with SMTP id") && !text.contains("for <"),
         "{text}"
@@ -325,7 +325,7 @@ fn submission_role_removes_bcc_and_events_show_each_copy() {
         });
         assert_eq!(removed.is_some(), !keeps_bcc);
         let copy = server.poll_delivery().unwrap();
-        let text = String::from_utf8(copy.message).unwrap();
+        let text = String::from_utf8(copy.message.to_vec()).unwrap();
         assert_eq!(text.contains("\r\nBcc: r2@example.org\r\n"), keeps_bcc);
         assert!(text.contains("Bcc: body line"), "the body is never touched");
     }
@@ -508,7 +508,7 @@ fn bare_lf_can_be_normalised_like_postfix() {
         ["250", "250", "250", "354", "250"],
         "{output}"
     );
-    let text = String::from_utf8(server.poll_delivery().unwrap().message).unwrap();
+    let text = String::from_utf8(server.poll_delivery().unwrap().message.to_vec()).unwrap();
     assert!(text.ends_with("\r\na\r\nb\r\n"), "{text:?}");
 }
 

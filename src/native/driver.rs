@@ -54,9 +54,10 @@ pub fn drive<E: Engine>(
     let _ = stream.set_nodelay(true);
     let mut buffer = vec![0u8; READ_CHUNK];
     let ending = loop {
-        let output = engine.take_output();
-        // The hook first: a server stores a message before its 250 goes out.
+        // The hook first: a server stores a message, then the engine answers its end
+        // of data, and only then is the output taken.
         after_step(engine, transcript);
+        let output = engine.take_output();
         transcript.step(options.local, engine.take_notes(), &output);
         if !output.is_empty() {
             if let Err(error) = stream.write_all(&output) {

@@ -4,7 +4,7 @@
 
 use crate::client::{Client, ClientEvent, ClientEventKind};
 use crate::sasl::trace::{self, TraceEntry};
-use crate::server::{Delivery, Server, ServerEventKind};
+use crate::server::{Delivery, Server, ServerEventKind, StoreOutcome};
 use crate::time::Millis;
 
 /// One explained step, ready for the transcript.
@@ -54,6 +54,19 @@ impl ServerEngine {
     /// The next accepted message copy.
     pub fn poll_delivery(&mut self) -> Option<Delivery> {
         self.server.poll_delivery()
+    }
+
+    /// Every copy of the message whose reply waits for storing, or `None` when no
+    /// message waits.
+    pub fn take_message(&mut self) -> Option<Vec<Delivery>> {
+        self.server
+            .is_awaiting_store()
+            .then(|| std::iter::from_fn(|| self.server.poll_delivery()).collect())
+    }
+
+    /// How storing the message went; the engine answers its end of data.
+    pub fn handle_stored(&mut self, outcome: StoreOutcome) {
+        self.server.handle_stored(outcome);
     }
 }
 

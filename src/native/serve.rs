@@ -16,7 +16,7 @@ use super::maildir::Maildir;
 use super::transcript::{Side, Transcript};
 use super::NativeError;
 use crate::protocol::ReplyKind;
-use crate::server::{Peer, Server, ServerConfig};
+use crate::server::{Delivery, Peer, Server, ServerConfig, StoreOutcome};
 
 /// A user name and password given with `--user NAME:PASSWORD`.
 #[derive(Clone, PartialEq, Eq)]
@@ -222,26 +222,8 @@ fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions) 
     };
     let maildir = options.maildir.clone();
     let mut store = |engine: &mut ServerEngine, transcript: &mut Transcript| {
-        while let Some(delivery) = engine.poll_delivery() {
-            match &maildir {
-                Some(maildir) => match maildir.store(&delivery) {
-                    Ok(path) => transcript.info(&format!(
-                        "stored {} octets for {} in {}",
-                        delivery.message.len(),
-                        delivery.recipient,
-                        path.display()
-                    )),
-                    Err(error) => transcript.info(&format!(
-                        "could not store the copy for {}: {error}",
-                        delivery.recipient
-                    )),
-                },
-                None => transcript.info(&format!(
-                    "accepted {} octets for {} (no --maildir: not kept)",
-                    delivery.message.len(),
-                    delivery.recipient
-                )),
-            }
+        if let Some(copies) = engine.take_message() {
+            engine.handle_stored(store_message(maildir.as_ref(), &copies, transcript));
         }
     };
     drive(
@@ -254,4 +236,41 @@ fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions) 
     debug_assert!(engine.is_closed());
     transcript.info("connection closed");
     transcript.flush();
+}
+
+/// Stores every copy of one accepted message, all or nothing, and says how it went.
+fn store_message(
+    maildir: Option<&Maildir>,
+    copies: &[Delivery],
+    transcript: &mut Transcript,
+) -> StoreOutcome {
+    let Some(maildir) = maildir else {
+        for copy in copies {
+            transcript.info(&format!(
+                "accepted {} octets for {} (no --maildir: not kept)",
+                copy.message.len(),
+                copy.recipient
+            ));
+        }
+        return StoreOutcome::Stored;
+    };
+    match maildir.store_message(copies) {
+        Ok(paths) => {
+            for (copy, path) in copies.iter().zip(paths) {
+                transcript.info(&format!(
+                    "stored {} octets for {} in {}",
+                    copy.message.len(),
+                    copy.recipient,
+                    path.display()
+                ));
+            }
+            StoreOutcome::Stored
+        }
+        Err(error) => {
+            transcript.info(&format!(
+                "could not store the message, nothing kept: {error}"
+            ));
+            error.outcome()
+        }
+    }
 }

@@ -151,6 +151,12 @@ reply_table! {
     /// 421 shutting down / service not available.
     ServiceUnavailable => 421, e(4, 3, 2), "Service not available, closing connection",
         "RFC 5321 §3.8", "A 421 may be sent at any time when the server must close.";
+    /// 451 at the end of data: the copies could not be stored, none was kept.
+    StoreFailed => 451, e(4, 3, 0), "Error: local error in processing, message not stored", "RFC 5321 §4.2.3",
+        "The server could not write the message to its store, so it keeps nothing and says so: the client keeps the message and tries again later.";
+    /// 452 at the end of data: no room left to store the copies, none was kept.
+    StoreFull => 452, e(4, 3, 1), "Error: insufficient system storage, message not stored", "RFC 5321 §4.2.3",
+        "The server's store is full, so it keeps nothing and says so: the client keeps the message and tries again later.";
     /// 452 too many recipients.
     TooManyRecipients => 452, e(4, 5, 3), "Too many recipients", "RFC 5321 §4.5.3.1.10",
         "The recipient buffer is full; recipients already accepted are kept and the client sends the rest later.";

@@ -1,8 +1,16 @@
 //! What happens to an accepted message: the `Received:` trace header (RFC 5321 §4.4),
 //! Bcc removal in the submission role (RFC 5322 §3.6.3) and one copy per recipient,
-//! each marked for a local mailbox or the outbound queue of its domain.
+//! each marked for a local mailbox or the outbound queue of its domain. The text is held
+//! once and shared by every copy; each copy adds only its trace header in front, so a
+//! message to a hundred recipients costs one message of memory, not a hundred.
+//!
+//! The copies are the driver's to store; [`StoreOutcome`] is what it reports back, and
+//! only then does the engine answer the end of data.
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::ser::SerializeSeq;
+use serde::{Serialize, Serializer};
 
 use super::headers;
 use crate::protocol::{ForwardPath, ReversePath};
@@ -38,7 +46,73 @@ pub struct Delivery {
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
     /// The message as stored, Received header first.
-    pub message: Vec<u8>,
+    pub message: CopyText,
+}
+
+/// The octets of one copy: its trace header, then the text every copy of the message
+/// shares (cloning a copy never copies the text). Serialised as one array of octets,
+/// the whole copy, which is what the page reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyText {
+    trace: Arc<str>,
+    text: Arc<Vec<u8>>,
+}
+
+impl CopyText {
+    /// A copy made of `trace` (a header field with its CRLF) and the shared `text`.
+    pub fn new(trace: Arc<str>, text: Arc<Vec<u8>>) -> Self {
+        Self { trace, text }
+    }
+
+    /// The two parts in order, to write one after the other.
+    pub fn parts(&self) -> [&[u8]; 2] {
+        [self.trace.as_bytes(), self.text.as_slice()]
+    }
+
+    /// Octets in the whole copy.
+    pub fn len(&self) -> usize {
+        self.trace.len().saturating_add(self.text.len())
+    }
+
+    /// True for a copy of no octets (never: a copy has a trace header).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The whole copy in one buffer (for tests and displays; storing writes the parts).
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.parts().concat()
+    }
+}
+
+impl Serialize for CopyText {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for octet in self.parts().into_iter().flatten() {
+            seq.serialize_element(octet)?;
+        }
+        seq.end()
+    }
+}
+
+/// What the driver reports after trying to store every copy of the message the engine
+/// accepted (see [`crate::server::Server::handle_stored`]). Anything but `Stored` means
+/// nothing was kept: a driver that stored some copies removes them before saying so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreOutcome {
+    /// Every copy is durably stored: the engine answers 250.
+    Stored,
+    /// Storing failed (an I/O error, too many open files, a folder that is a file):
+    /// the engine answers 451 4.3.0.
+    Failed {
+        /// What went wrong, for the explanation.
+        reason: String,
+    },
+    /// The store has no room left: the engine answers 452 4.3.1.
+    NoSpace {
+        /// What went wrong, for the explanation.
+        reason: String,
+    },
 }
 
 /// How the client spoke, for the `with` clause (RFC 3848).
@@ -118,21 +192,20 @@ pub(super) struct Envelope<'a> {
     pub recipients: &'a [ForwardPath],
 }
 
-/// Builds one copy per recipient: the trace header, then the text. `is_local` says
-/// whether a recipient's domain is local; `hostname` names the Postmaster mailbox.
+/// Builds one copy per recipient: the trace header, then the text, shared. `is_local`
+/// says whether a recipient's domain is local; `hostname` names the Postmaster mailbox.
 pub(super) fn copies(
     envelope: &Envelope<'_>,
     received: &str,
-    text: &[u8],
+    text: Vec<u8>,
     hostname: &str,
     is_local: impl Fn(&str) -> bool,
 ) -> Vec<Delivery> {
-    let mut message = Vec::with_capacity(received.len() + text.len());
-    message.extend_from_slice(received.as_bytes());
-    message.extend_from_slice(text);
-    let header_names = headers::field_names(&message);
+    let mut header_names = headers::field_names(received.as_bytes());
+    header_names.extend(headers::field_names(&text));
+    let message = CopyText::new(Arc::from(received), Arc::new(text));
     let envelope_from = envelope.from.map(ToString::to_string).unwrap_or_default();
-    let mut copies: Vec<Delivery> = envelope
+    envelope
         .recipients
         .iter()
         .map(|recipient| {
@@ -144,18 +217,10 @@ pub(super) fn copies(
                 local: destination == Destination::Mailbox,
                 destination,
                 headers: header_names.clone(),
-                message: Vec::new(),
+                message: message.clone(),
             }
         })
-        .collect();
-    // Every copy but the last gets a clone; the last takes the original.
-    if let Some((last, others)) = copies.split_last_mut() {
-        for copy in others {
-            copy.message.clone_from(&message);
-        }
-        last.message = message;
-    }
-    copies
+        .collect()
 }
 
 fn route(

@@ -3,7 +3,7 @@
 
 use super::config::{BareLfPolicy, Role, UndeclaredEightBitPolicy};
 use super::data::{DataReceiver, ReceivedData};
-use super::delivery::{self, Destination, Envelope, Protocol, Trace};
+use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace};
 use super::event::ServerEventKind;
 use super::session::{Greeting, Server, Transaction};
 use super::state::{State, Trigger};
@@ -274,6 +274,9 @@ impl Server {
         None
     }
 
+    /// Queues one copy per recipient for the driver to store. The reply waits for the
+    /// driver's [`Server::handle_stored`]: a 250 promises the message is stored, so it
+    /// is only sent once it is.
     fn accept(&mut self, transaction: Transaction, received: ReceivedData) {
         let id = self.entropy.hex_upper(10);
         let recipients: Vec<String> = transaction
@@ -294,14 +297,36 @@ impl Server {
             "RFC 5321 §4.1.1.4",
         );
         let text = self.submission_text(received.text);
-        self.deliver(&id, &transaction, &text);
-        // Postfix's hard error limit counts errors "without delivering mail".
-        self.errors = 0;
-        self.reply(
-            ReplyKind::Queued,
-            format!("Ok: queued as {id}"),
-            ReplyKind::Queued.explanation(),
+        self.deliver(&id, &transaction, text);
+        self.awaiting_store = Some(id);
+    }
+
+    /// The driver stored every copy of the message, or could not: answer the end of
+    /// data accordingly, then go on with the input that arrived meanwhile.
+    pub(super) fn stored(&mut self, id: &str, outcome: StoreOutcome) {
+        match outcome {
+            StoreOutcome::Stored => {
+                // Postfix's hard error limit counts errors "without delivering mail".
+                self.errors = 0;
+                self.reply(
+                    ReplyKind::Queued,
+                    format!("Ok: queued as {id}"),
+                    ReplyKind::Queued.explanation(),
+                );
+            }
+            StoreOutcome::Failed { reason } => {
+                self.refuse_unstored(ReplyKind::StoreFailed, &reason)
+            }
+            StoreOutcome::NoSpace { reason } => self.refuse_unstored(ReplyKind::StoreFull, &reason),
+        }
+    }
+
+    fn refuse_unstored(&mut self, kind: ReplyKind, reason: &str) {
+        let explanation = format!(
+            "Storing the message failed ({reason}); nothing of it was kept. {}",
+            kind.explanation()
         );
+        self.reply(kind, kind.default_text(), explanation);
     }
 
     /// In the submission role, the Bcc header goes (RFC 5322 §3.6.3).
@@ -325,7 +350,7 @@ impl Server {
         kept
     }
 
-    fn deliver(&mut self, id: &str, transaction: &Transaction, text: &[u8]) {
+    fn deliver(&mut self, id: &str, transaction: &Transaction, text: Vec<u8>) {
         let helo = match &self.greeting {
             Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
             None => "unknown",

@@ -25,7 +25,7 @@ pub use config::{
     BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, Strictness,
     UndeclaredEightBitPolicy, UnofferedPipeliningPolicy,
 };
-pub use delivery::{Delivery, Destination};
+pub use delivery::{CopyText, Delivery, Destination, StoreOutcome};
 pub use envelope::HARD_MESSAGE_CAP;
 pub use etrn::{parse_etrn_argument, EtrnArgumentError, EtrnGrant, EtrnPolicy, EtrnTarget};
 pub use event::{ReversalCommand, ServerEvent, ServerEventKind};

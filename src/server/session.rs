@@ -1,8 +1,9 @@
 //! The server engine: one SMTP session, sans-IO. Feed it octets with [`Server::receive`]
 //! and the time with [`Server::handle_timeout`]; collect what it wants to send with
 //! [`Server::take_output`], what it did with [`Server::poll_event`] and the messages it
-//! accepted with [`Server::poll_delivery`]. It never blocks, reads a clock or a random
-//! source, and never panics on input.
+//! accepted with [`Server::poll_delivery`]; after storing a message's copies, report how
+//! it went with [`Server::handle_stored`], which is when the end of data is answered. It
+//! never blocks, reads a clock or a random source, and never panics on input.
 //!
 //! This file holds the session plumbing: reading lines, the state table, replies,
 //! errors and closing. The commands live in `commands.rs` (session commands) and
@@ -13,7 +14,7 @@ use std::collections::VecDeque;
 
 use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
 use super::data::DataReceiver;
-use super::delivery::Delivery;
+use super::delivery::{Delivery, StoreOutcome};
 use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::state::{next_state, State, Trigger};
@@ -77,7 +78,18 @@ pub struct Server {
     pub(super) output: Vec<u8>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
+    /// The queue id of the message whose copies the driver is storing; its reply waits.
+    pub(super) awaiting_store: Option<String>,
+    /// Input that arrived while a message was being stored, read once it is.
+    held_input: Vec<u8>,
+    /// More input arrived meanwhile than [`MAX_HELD_INPUT`]; the excess was dropped.
+    held_overflow: bool,
 }
+
+/// Octets of input kept while the driver stores a message (pipelined commands after the
+/// final "."). A driver confirms before it reads again, so this is never reached by a
+/// client that waits for its replies; past it the session closes with 421.
+pub const MAX_HELD_INPUT: usize = 64 * 1024;
 
 impl Server {
     /// Starts a session: the 220 greeting is queued at once (RFC 5321 §3.1).
@@ -103,6 +115,9 @@ impl Server {
             output: Vec::new(),
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
+            awaiting_store: None,
+            held_input: Vec::new(),
+            held_overflow: false,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
         server.reply(
@@ -175,9 +190,47 @@ impl Server {
         self.events.pop_front()
     }
 
-    /// The next accepted message copy.
+    /// The next copy to store. After the final "." of an accepted message its copies
+    /// are all here; store them, then call [`Server::handle_stored`].
     pub fn poll_delivery(&mut self) -> Option<Delivery> {
         self.deliveries.pop_front()
+    }
+
+    /// True while the engine waits for [`Server::handle_stored`]: a message was accepted,
+    /// its copies wait in [`Server::poll_delivery`], and its reply (and any input that
+    /// follows) waits for the outcome.
+    pub fn is_awaiting_store(&self) -> bool {
+        self.awaiting_store.is_some()
+    }
+
+    /// The driver's outcome of storing the accepted message's copies: `Stored` answers
+    /// 250, a failure 451 4.3.0 or 452 4.3.1 (the driver has kept nothing). Then the
+    /// input held meanwhile is read. Does nothing when no message awaits storage. The
+    /// reply is stamped with the time of the end of data.
+    pub fn handle_stored(&mut self, outcome: StoreOutcome) {
+        let Some(id) = self.awaiting_store.take() else {
+            return;
+        };
+        if self.is_closed() {
+            return;
+        }
+        self.stored(&id, outcome);
+        let held = core::mem::take(&mut self.held_input);
+        self.read_input(&held);
+        if core::mem::take(&mut self.held_overflow) && !self.is_closed() {
+            self.reply(
+                ReplyKind::ServiceUnavailable,
+                format!(
+                    "{} Error: too much input before the reply",
+                    self.config.hostname
+                ),
+                format!(
+                    "More than {MAX_HELD_INPUT} octets arrived while the message was being \
+                     stored, before its reply; the rest was not read, so the server closes."
+                ),
+            );
+            self.close();
+        }
     }
 
     /// When the idle timer fires, if the session is open.
@@ -224,10 +277,18 @@ impl Server {
 
     /// Feeds octets from the client. Pipelined commands are answered in order, whatever
     /// the chunking (RFC 2920 §3). After the session closed, input is ignored.
-    pub fn receive(&mut self, mut input: &[u8], now: Millis) {
+    pub fn receive(&mut self, input: &[u8], now: Millis) {
         self.now = now;
         self.last_activity = now;
+        self.read_input(input);
+    }
+
+    fn read_input(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
+            if self.awaiting_store.is_some() {
+                self.hold(input);
+                break;
+            }
             if let Some(receiver) = self.data.as_mut() {
                 if let Some(received) = receiver.receive(&mut input) {
                     self.data = None;
@@ -243,6 +304,14 @@ impl Server {
             self.handle_command_line(&line, info);
             self.line_buffer = line;
         }
+    }
+
+    /// Keeps input that arrived before the stored message's reply, up to the bound.
+    fn hold(&mut self, input: &[u8]) {
+        let room = MAX_HELD_INPUT.saturating_sub(self.held_input.len());
+        let kept = input.get(..room).unwrap_or(input);
+        self.held_input.extend_from_slice(kept);
+        self.held_overflow |= kept.len() < input.len();
     }
 
     fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
@@ -447,8 +516,8 @@ impl Server {
     }
 }
 
-/// Every negative reply is a client error, except the closing 421s themselves and
-/// 452 "too many recipients", which RFC 5321 §4.5.3.1.10 makes a normal event (Postfix
+/// Every negative reply is a client error, except the closing 421s themselves, a store
+/// failure (the server's fault) and 452 "too many recipients", which RFC 5321 §4.5.3.1.10 makes a normal event (Postfix
 /// also lets a client overshoot the recipient limit without counting).
 fn counts_as_error(kind: ReplyKind) -> bool {
     kind.code().is_negative()
@@ -459,6 +528,8 @@ fn counts_as_error(kind: ReplyKind) -> bool {
                 | ReplyKind::ServiceUnavailable
                 | ReplyKind::ImproperPipelining
                 | ReplyKind::TooManyRecipients
+                | ReplyKind::StoreFailed
+                | ReplyKind::StoreFull
         )
 }
 

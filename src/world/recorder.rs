@@ -7,7 +7,7 @@ use super::timeline::{ConnectionId, WorldEntry};
 use crate::client::{Client, ClientEvent};
 use crate::loopback::{Direction, LinkObserver};
 use crate::pop3::{Pop3EventKind, Pop3Server, UpdateOutcome};
-use crate::server::{Delivery, ReversalCommand, Server, ServerEventKind};
+use crate::server::{Delivery, ReversalCommand, Server, ServerEventKind, StoreOutcome};
 use crate::time::Millis;
 
 /// What the engines of one leg reported, besides what goes in the timeline.
@@ -61,6 +61,11 @@ impl Drain for Server {
         entries: &mut Vec<WorldEntry>,
         collected: &mut Collected,
     ) {
+        // Copies first: the world files them at once, so the 250 joins these events.
+        while let Some(delivery) = self.poll_delivery() {
+            collected.deliveries.push(delivery);
+        }
+        self.handle_stored(StoreOutcome::Stored);
         while let Some(event) = self.poll_event() {
             match &event.kind {
                 ServerEventKind::FlushRequested { domains } => {
@@ -76,9 +81,6 @@ impl Drain for Server {
                 host: host.to_owned(),
                 event,
             });
-        }
-        while let Some(delivery) = self.poll_delivery() {
-            collected.deliveries.push(delivery);
         }
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use esmtp_playground::server::{Delivery, Peer, Server, ServerConfig, ServerEvent};
+use esmtp_playground::server::{Delivery, Peer, Server, ServerConfig, ServerEvent, StoreOutcome};
 
 /// 2026-11-28T09:00:00Z.
 pub const START: u64 = 1_795_856_400_000;
@@ -43,9 +43,18 @@ pub fn feed(server: &mut Server, input: &[u8], split: Split) -> Vec<u8> {
     };
     for chunk in chunks {
         server.receive(chunk, START + 1_000);
+        confirm_stored(server);
         output.extend(server.take_output());
     }
     output
+}
+
+/// Stands in for a store that keeps every message: confirms each one the server waits
+/// for (the copies stay queued for `deliveries`).
+pub fn confirm_stored(server: &mut Server) {
+    while server.is_awaiting_store() {
+        server.handle_stored(StoreOutcome::Stored);
+    }
 }
 
 /// Runs `input` through a fresh server; returns the output as text.
