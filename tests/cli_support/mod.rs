@@ -28,10 +28,13 @@ impl Served {
     pub fn start(name: &str, extra: &[&str]) -> Self {
         let maildir = std::env::temp_dir().join(format!("esmtp-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&maildir);
-        let mut child = Command::new(BINARY)
-            .args(["serve", "--listen", "127.0.0.1:0", "--maildir"])
-            .arg(&maildir)
-            .args(extra)
+        Self::start_in(maildir, extra, None)
+    }
+
+    /// Starts `serve` on `maildir` as it is (e.g. after a crash), optionally with the
+    /// open-file limit lowered to `nofile` (through the shell's `ulimit -n`).
+    pub fn start_in(maildir: PathBuf, extra: &[&str], nofile: Option<u32>) -> Self {
+        let mut child = Self::command(&maildir, extra, nofile)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -63,6 +66,35 @@ impl Served {
         }
     }
 
+    /// The `serve` command line, through `sh -c 'ulimit -n N; exec ...'` when a limit
+    /// is asked for.
+    pub fn command(maildir: &std::path::Path, extra: &[&str], nofile: Option<u32>) -> Command {
+        let mut command = match nofile {
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(BINARY);
+                shell
+            }
+            None => Command::new(BINARY),
+        };
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--maildir"])
+            .arg(maildir)
+            .args(extra);
+        command
+    }
+
+    /// Kills the server at once (SIGKILL), keeping its maildir for a restart.
+    pub fn kill_keeping_maildir(mut self) -> PathBuf {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let maildir = std::mem::take(&mut self.maildir);
+        maildir
+    }
+
     /// The server's transcript so far.
     pub fn transcript(&self) -> String {
         self.stdout.lock().unwrap().clone()
@@ -87,7 +119,9 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.maildir);
+        if !self.maildir.as_os_str().is_empty() {
+            let _ = std::fs::remove_dir_all(&self.maildir);
+        }
     }
 }
 
