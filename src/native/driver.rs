@@ -6,7 +6,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::clock::now_ms;
 use super::engine::Engine;
@@ -20,8 +20,10 @@ const READ_CHUNK: usize = 64 * 1024;
 pub struct DriverOptions {
     /// Which side the engine plays (its output is shown under this marker).
     pub local: Side,
-    /// Wait at most this long for the peer when the engine has no deadline of its own;
-    /// `None` waits for ever.
+    /// The session must progress (a whole reply or command read, something written)
+    /// within this long, whatever the engine's own timers allow: a peer that says
+    /// nothing, or drips a reply a line at a time, is given up on. `None` leaves the
+    /// bounds to the engine's timers.
     pub transport_timeout: Option<Duration>,
     /// Give up writing to a peer that does not read after this long.
     pub write_timeout: Duration,
@@ -32,8 +34,12 @@ pub struct DriverOptions {
 pub enum Ending {
     /// The engine finished the session (QUIT, 421, ...).
     EngineClosed,
-    /// The transport timeout passed with no octet from the peer.
-    PeerSilent,
+    /// The transport timeout passed without the session progressing.
+    PeerSilent {
+        /// What the local side was waiting for: `the greeting`, the reply to a command
+        /// (`MAIL`), or to the end of data.
+        waiting_for: String,
+    },
 }
 
 /// Drives `engine` on `stream` until the session is over. `after_step` runs after each
@@ -53,12 +59,21 @@ pub fn drive<E: Engine>(
     let _ = stream.set_write_timeout(Some(options.write_timeout));
     let _ = stream.set_nodelay(true);
     let mut buffer = vec![0u8; READ_CHUNK];
+    let mut progressed_at = Instant::now();
+    let mut waiting_for = String::from("the greeting");
     let ending = loop {
         // The hook first: a server stores a message, then the engine answers its end
         // of data, and only then is the output taken.
         after_step(engine, transcript);
         let output = engine.take_output();
-        transcript.step(options.local, engine.take_notes(), &output);
+        let notes = engine.take_notes();
+        if !notes.is_empty() || !output.is_empty() {
+            progressed_at = Instant::now();
+        }
+        if let Some(step) = last_step(&output) {
+            waiting_for = step;
+        }
+        transcript.step(options.local, notes, &output);
         if !output.is_empty() {
             if let Err(error) = stream.write_all(&output) {
                 transcript.info(&format!("write failed: {error}"));
@@ -70,7 +85,7 @@ pub fn drive<E: Engine>(
             break Ending::EngineClosed;
         }
         let deadline = engine.poll_timeout();
-        let wait = match deadline {
+        let engine_wait = match deadline {
             Some(at) => match at.checked_sub(now_ms()) {
                 Some(left) if left > 0 => Some(Duration::from_millis(left)),
                 _ => {
@@ -78,7 +93,17 @@ pub fn drive<E: Engine>(
                     continue;
                 }
             },
-            None => options.transport_timeout,
+            None => None,
+        };
+        let progress_wait = options
+            .transport_timeout
+            .map(|bound| bound.saturating_sub(progressed_at.elapsed()));
+        if progress_wait == Some(Duration::ZERO) {
+            break give_up(engine, transcript, options, peer, waiting_for);
+        }
+        let wait = match (engine_wait, progress_wait) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         };
         // A zero timeout is an error for the socket API; a millisecond is as good.
         let _ = stream.set_read_timeout(wait.map(|w| w.max(Duration::from_millis(1))));
@@ -93,17 +118,8 @@ pub fn drive<E: Engine>(
                 engine.receive(octets, now_ms());
             }
             Err(error) if is_timeout(&error) => {
-                if deadline.is_some() {
+                if deadline.is_some_and(|at| now_ms() >= at) {
                     engine.handle_timeout(now_ms());
-                } else {
-                    transcript.info(&format!(
-                        "no octet from the {} within the timeout; giving up",
-                        describe(peer)
-                    ));
-                    engine.handle_close(now_ms());
-                    let output = engine.take_output();
-                    transcript.step(options.local, engine.take_notes(), &output);
-                    break Ending::PeerSilent;
                 }
             }
             Err(error) if error.kind() == ErrorKind::Interrupted => {}
@@ -118,6 +134,46 @@ pub fn drive<E: Engine>(
     ending
 }
 
+/// The transport timeout fired: say what was awaited, and close the engine.
+fn give_up<E: Engine>(
+    engine: &mut E,
+    transcript: &mut Transcript,
+    options: DriverOptions,
+    peer: Side,
+    waiting_for: String,
+) -> Ending {
+    transcript.info(&format!(
+        "no complete answer from the {} to {waiting_for} within {} s; giving up",
+        describe(peer),
+        options.transport_timeout.unwrap_or_default().as_secs()
+    ));
+    engine.handle_close(now_ms());
+    let output = engine.take_output();
+    transcript.step(options.local, engine.take_notes(), &output);
+    Ending::PeerSilent { waiting_for }
+}
+
+/// What the peer now owes an answer to, from the last line the local side wrote: a
+/// command verb (`MAIL`), the end of data, or `None` when nothing was written.
+fn last_step(output: &[u8]) -> Option<String> {
+    let text = output.strip_suffix(b"\r\n").unwrap_or(output);
+    if text.is_empty() {
+        return None;
+    }
+    let line = text.rsplit(|&b| b == b'\n').next().unwrap_or(text);
+    let word = line
+        .split(|&b| b == b' ' || b == b':')
+        .next()
+        .unwrap_or(line);
+    Some(if line == b"." {
+        "the end of data".to_owned()
+    } else if !word.is_empty() && word.len() <= 10 && word.iter().all(u8::is_ascii_uppercase) {
+        String::from_utf8_lossy(word).into_owned()
+    } else {
+        "the last line sent".to_owned()
+    })
+}
+
 fn is_timeout(error: &std::io::Error) -> bool {
     matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
@@ -126,5 +182,28 @@ fn describe(side: Side) -> &'static str {
     match side {
         Side::Client => "client",
         Side::Server => "server",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_step;
+
+    #[test]
+    fn the_awaited_step_is_named_from_the_last_line_written() {
+        assert_eq!(last_step(b""), None);
+        assert_eq!(last_step(b"EHLO c.example\r\n").as_deref(), Some("EHLO"));
+        assert_eq!(
+            last_step(b"MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\n").as_deref(),
+            Some("RCPT")
+        );
+        assert_eq!(
+            last_step(b"Subject: x\r\n\r\nbody\r\n.\r\n").as_deref(),
+            Some("the end of data")
+        );
+        assert_eq!(
+            last_step(b"dGVzdA==\r\n").as_deref(),
+            Some("the last line sent")
+        );
     }
 }

@@ -20,8 +20,8 @@ pub struct SendOptions {
     pub spec: ClientSpec,
     /// How long to try to connect.
     pub connect_timeout: Duration,
-    /// How long to wait for any reply before giving up (until the client engine has
-    /// per-command timers of its own).
+    /// How long each step may take: the whole greeting, then each reply, however the
+    /// server drips it (the engine's RFC 5321 timers are longer).
     pub reply_timeout: Duration,
 }
 
@@ -49,9 +49,9 @@ pub fn send(options: SendOptions) -> Result<ClientOutcome, NativeError> {
         &mut |_, _| {},
     );
     let mut outcome = engine.outcome;
-    if ending == Ending::PeerSilent {
+    if let Ending::PeerSilent { waiting_for } = ending {
         outcome.failures.push(format!(
-            "no reply from {} within {} s",
+            "no complete answer to {waiting_for} from {} within --timeout {} s",
             options.server,
             options.reply_timeout.as_secs()
         ));

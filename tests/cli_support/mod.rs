@@ -91,8 +91,7 @@ impl Served {
     pub fn kill_keeping_maildir(mut self) -> PathBuf {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let maildir = std::mem::take(&mut self.maildir);
-        maildir
+        std::mem::take(&mut self.maildir)
     }
 
     /// The server's transcript so far.

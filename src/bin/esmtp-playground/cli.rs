@@ -219,7 +219,8 @@ struct SendArgs {
     /// AUTH LOGIN: send the user name on the AUTH line (as Python's smtplib does).
     #[arg(long, requires = "auth")]
     login_initial_response: bool,
-    /// Seconds to wait for the connection and for each reply.
+    /// Seconds for the connection, for the whole greeting and for each whole reply,
+    /// however slowly the server sends it.
     #[arg(long, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
