@@ -25,7 +25,9 @@ pub struct DriverOptions {
     /// nothing, or drips a reply a line at a time, is given up on. `None` leaves the
     /// bounds to the engine's timers.
     pub transport_timeout: Option<Duration>,
-    /// Give up writing to a peer that does not read after this long.
+    /// Give up writing to a peer that does not read after this long: a bound on each
+    /// whole write, not on each system call, so a peer that reads a little now and
+    /// then cannot stretch it.
     pub write_timeout: Duration,
 }
 
@@ -55,8 +57,6 @@ pub fn drive<E: Engine>(
         Side::Client => Side::Server,
         Side::Server => Side::Client,
     };
-    // A failure here only loses the bound, which the engine's own timer still gives.
-    let _ = stream.set_write_timeout(Some(options.write_timeout));
     let _ = stream.set_nodelay(true);
     let mut buffer = vec![0u8; READ_CHUNK];
     let mut progressed_at = Instant::now();
@@ -75,7 +75,7 @@ pub fn drive<E: Engine>(
         }
         transcript.step(options.local, notes, &output);
         if !output.is_empty() {
-            if let Err(error) = stream.write_all(&output) {
+            if let Err(error) = write_within(stream, &output, options.write_timeout) {
                 transcript.info(&format!("write failed: {error}"));
                 engine.handle_close(now_ms());
             }
@@ -132,6 +132,37 @@ pub fn drive<E: Engine>(
     let _ = stream.shutdown(Shutdown::Write);
     transcript.finish();
     ending
+}
+
+/// Writes all of `octets` within `limit`, however the peer reads.
+fn write_within(stream: &mut TcpStream, mut octets: &[u8], limit: Duration) -> std::io::Result<()> {
+    let deadline = Instant::now() + limit;
+    while !octets.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                ErrorKind::TimedOut,
+                format!("the peer read nothing for {} s", limit.as_secs()),
+            ));
+        }
+        stream.set_write_timeout(Some(left.max(Duration::from_millis(1))))?;
+        match stream.write(octets) {
+            Ok(0) => return Err(ErrorKind::WriteZero.into()),
+            Ok(written) => octets = octets.get(written..).unwrap_or_default(),
+            Err(error) if error.kind() == ErrorKind::Interrupted => {}
+            Err(error) if is_timeout(&error) => {
+                return Err(std::io::Error::new(
+                    ErrorKind::TimedOut,
+                    format!(
+                        "the peer did not read the reply within {} s",
+                        limit.as_secs()
+                    ),
+                ))
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
 }
 
 /// The transport timeout fired: say what was awaited, and close the engine.

@@ -3,13 +3,16 @@
 //! the protocol stays in the sans-IO engines, reached through [`engine::Engine`] so a
 //! growing engine API only touches one adapter file.
 
+pub mod accept_backoff;
 pub mod clock;
 pub mod driver;
 pub mod engine;
+pub mod fd_limit;
 pub mod maildir;
 pub mod sasl_cli;
 pub mod send;
 pub mod serve;
+pub mod slots;
 pub mod transcript;
 
 /// What went wrong outside the protocol: a socket, a file, a flag. One line each.

@@ -5,14 +5,16 @@
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use super::accept_backoff::AcceptBackoff;
 use super::clock::{now_ms, os_seed};
 use super::driver::{drive, DriverOptions};
 use super::engine::{Engine, ServerEngine};
+use super::fd_limit;
 use super::maildir::Maildir;
+use super::slots::{Refusal, Slot, Slots};
 use super::transcript::{Side, Transcript};
 use super::NativeError;
 use crate::protocol::ReplyKind;
@@ -69,13 +71,21 @@ pub struct ServeOptions {
     pub maildir: Option<Maildir>,
     /// Connections served at once; the next one gets 421.
     pub max_connections: usize,
+    /// Connections served at once from one client address; the next one gets 421.
+    pub max_per_client: usize,
 }
 
 /// Stops a peer that never reads from holding a thread for ever.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Under load (three quarters of the slots taken) a new connection gets this idle
+/// timeout and command deadline instead, as Postfix's `smtpd_timeout` falls to 10 s
+/// under stress.
+const BUSY_TIMEOUT_MS: u64 = 10 * crate::time::SECOND;
+
 /// Binds, prints `listening on ADDR` as the first stdout line, then serves for ever.
 pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
+    fd_limit::check(options.max_connections)?;
     let listener = bind(&options.listen)?;
     let local = listener
         .local_addr()
@@ -86,45 +96,52 @@ pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
         eprintln!("warning: listening on {local}, reachable from other machines");
     }
     add_digest_uri_aliases(&mut options.config, local);
+    let slots = Slots::new(options.max_connections, options.max_per_client);
     let shared = Arc::new(options);
-    let active = Arc::new(AtomicUsize::new(0));
-    let counter = AtomicU64::new(0);
-    for incoming in listener.incoming() {
-        let stream = match incoming {
-            Ok(stream) => stream,
+    let mut number = 0u64;
+    let mut backoff = AcceptBackoff::default();
+    loop {
+        let stream = match listener.accept() {
+            Ok((stream, _)) => {
+                backoff.succeeded();
+                stream
+            }
             Err(error) => {
-                eprintln!("accept failed: {error}");
+                let after = backoff.failed(Instant::now(), &error);
+                if let Some(line) = after.log {
+                    eprintln!("{line}");
+                }
+                std::thread::sleep(after.wait);
                 continue;
             }
         };
-        let number = counter.fetch_add(1, Ordering::Relaxed).saturating_add(1);
-        let taken = active.fetch_add(1, Ordering::AcqRel);
-        if taken >= shared.max_connections {
-            active.fetch_sub(1, Ordering::AcqRel);
-            refuse_busy(stream, number, &shared);
-            continue;
-        }
-        let shared = Arc::clone(&shared);
-        let slot = Slot(Arc::clone(&active));
-        let spawned = std::thread::Builder::new()
-            .name(format!("smtp-{number}"))
-            .spawn(move || {
-                let _slot = slot;
-                serve_connection(stream, number, &shared);
-            });
-        if let Err(error) = spawned {
-            eprintln!("cannot start a thread for connection {number}: {error}");
+        number = number.saturating_add(1);
+        let busy = slots.is_busy();
+        let client = stream.peer_addr().ok().map(|a| a.ip());
+        match slots.take(client) {
+            Ok(slot) => start_connection(stream, number, slot, busy, &shared),
+            Err(refusal) => refuse(stream, number, refusal, &shared),
         }
     }
-    Ok(())
 }
 
-/// Frees a connection slot when the connection's thread ends, however it ends.
-struct Slot(Arc<AtomicUsize>);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+/// One thread per connection; the slot goes back when the thread ends.
+fn start_connection(
+    stream: TcpStream,
+    number: u64,
+    slot: Slot,
+    busy: bool,
+    shared: &Arc<ServeOptions>,
+) {
+    let shared = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name(format!("smtp-{number}"))
+        .spawn(move || {
+            let _slot = slot;
+            serve_connection(stream, number, &shared, busy);
+        });
+    if let Err(error) = spawned {
+        eprintln!("cannot start a thread for connection {number}: {error}");
     }
 }
 
@@ -167,21 +184,32 @@ fn transcript_for(number: u64) -> Transcript {
     Transcript::new(format!("[#{number}] "), Box::new(std::io::stdout()))
 }
 
-/// Over the bound: one 421 from the table, then close (RFC 5321 §3.8).
-fn refuse_busy(mut stream: TcpStream, number: u64, options: &ServeOptions) {
+/// Over a bound: one 421 from the table, then close (RFC 5321 §3.8).
+fn refuse(mut stream: TcpStream, number: u64, refusal: Refusal, options: &ServeOptions) {
     let mut transcript = transcript_for(number);
     transcript.info(&describe_peer(&stream));
     let kind = ReplyKind::ServiceUnavailable;
+    let (text, why) = match refusal {
+        Refusal::Full => (
+            format!("Too many connections ({} at once)", options.max_connections),
+            "The server is at its connection limit, so it refuses this one with 421.",
+        ),
+        Refusal::ClientFull => (
+            format!(
+                "Too many connections from your address ({} at once)",
+                options.max_per_client
+            ),
+            "This client address already holds its share of the connections, so the server \
+             refuses another with 421 and keeps slots for everyone else.",
+        ),
+    };
     let reply = kind.reply_with(format!(
-        "{} Too many connections ({} at once), try again later",
-        options.config.hostname, options.max_connections
+        "{} {text}, try again later",
+        options.config.hostname
     ));
     let octets = reply.encode();
     transcript.octets(Side::Server, &octets);
-    transcript.note(
-        "The server is at its connection limit, so it refuses this one with 421.",
-        kind.rfc(),
-    );
+    transcript.note(why, kind.rfc());
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let _ = stream.write_all(&octets);
     let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -207,13 +235,19 @@ fn address_literal(stream: &TcpStream) -> String {
     }
 }
 
-fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions) {
+fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions, busy: bool) {
     let mut transcript = transcript_for(number);
     transcript.info(&describe_peer(&stream));
     let peer = Peer {
         address: address_literal(&stream),
     };
-    let server = Server::new(options.config.clone(), peer, now_ms(), os_seed());
+    let mut config = options.config.clone();
+    if busy {
+        config.idle_timeout_ms = config.idle_timeout_ms.min(BUSY_TIMEOUT_MS);
+        config.command_deadline_ms = config.command_deadline_ms.min(BUSY_TIMEOUT_MS);
+        transcript.info("the server is busy: this connection gets 10 s timeouts");
+    }
+    let server = Server::new(config, peer, now_ms(), os_seed());
     let mut engine = ServerEngine::new(server);
     let driver = DriverOptions {
         local: Side::Server,

@@ -156,6 +156,13 @@ pub struct ServerConfig {
     /// Idle time before `421 4.4.2`, in milliseconds (RFC 5321 §4.5.3.2.7: at least
     /// 5 minutes).
     pub idle_timeout_ms: u64,
+    /// Most time one command line may take from its first octet to its line feed, in
+    /// milliseconds, however steadily it trickles in (the idle timer restarts on every
+    /// octet; this does not). Past it: `421 4.4.2`.
+    pub command_deadline_ms: u64,
+    /// Most time the whole message text may take, from the 354 to the final ".", in
+    /// milliseconds. Past it: `421 4.4.2`.
+    pub data_deadline_ms: u64,
     /// How strictly input is read.
     pub strictness: Strictness,
     /// Relay for anyone: the misconfiguration spammers look for, for demonstration only.
@@ -179,6 +186,8 @@ impl Default for ServerConfig {
             max_recipients: 100,
             max_errors: 20,
             idle_timeout_ms: 5 * crate::time::MINUTE,
+            command_deadline_ms: crate::time::MINUTE,
+            data_deadline_ms: 10 * crate::time::MINUTE,
             strictness: Strictness::default(),
             open_relay: false,
             auth: AuthPolicy::default(),

@@ -203,6 +203,7 @@ impl Server {
             receiver.reserve(expected);
         }
         self.data = Some(receiver);
+        self.data_started = Some(self.now);
         self.reply_kind(
             ReplyKind::StartMailInput,
             ReplyKind::StartMailInput.explanation(),

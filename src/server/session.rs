@@ -70,6 +70,10 @@ pub struct Server {
     pub(super) entropy: Entropy,
     pub(super) now: Millis,
     pub(super) last_activity: Millis,
+    /// When the first octet of the unfinished command line arrived.
+    line_started: Option<Millis>,
+    /// When the 354 of the DATA in progress was sent.
+    pub(super) data_started: Option<Millis>,
     pub(super) errors: u32,
     /// Messages this session put in each remote domain's queue (what ETRN reports).
     pub(super) queued: LiteMap<String, u64>,
@@ -84,6 +88,17 @@ pub struct Server {
     held_input: Vec<u8>,
     /// More input arrived meanwhile than [`MAX_HELD_INPUT`]; the excess was dropped.
     held_overflow: bool,
+}
+
+/// The session's timers (RFC 5321 §4.5.3.2.7 and the deadlines against slow clients).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Timer {
+    /// No octet for `idle_timeout_ms`.
+    Idle,
+    /// One command line took longer than `command_deadline_ms`.
+    CommandLine,
+    /// The message text took longer than `data_deadline_ms`.
+    Data,
 }
 
 /// Octets of input kept while the driver stores a message (pipelined commands after the
@@ -109,6 +124,8 @@ impl Server {
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
+            line_started: None,
+            data_started: None,
             errors: 0,
             queued: LiteMap::new(),
             host: HostInputs::default(),
@@ -233,32 +250,70 @@ impl Server {
         }
     }
 
-    /// When the idle timer fires, if the session is open.
+    /// When the next timer fires, if the session is open: the idle timer, the deadline
+    /// of the command line in progress, or the deadline of the message text.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        (!self.is_closed()).then(|| {
-            self.last_activity
-                .saturating_add(self.config.idle_timeout_ms)
-        })
+        if self.is_closed() {
+            return None;
+        }
+        self.timers().map(|(at, _)| at).min()
     }
 
-    /// Tells the engine the time; past the idle deadline it answers 421 and closes
-    /// (RFC 5321 §4.5.3.2.7).
+    /// The running timers: when each fires and what it is.
+    fn timers(&self) -> impl Iterator<Item = (Millis, Timer)> {
+        let config = &self.config;
+        let idle = self.last_activity.saturating_add(config.idle_timeout_ms);
+        let line = self
+            .line_started
+            .map(|at| at.saturating_add(config.command_deadline_ms));
+        let data = self
+            .data_started
+            .filter(|_| self.data.is_some())
+            .map(|at| at.saturating_add(config.data_deadline_ms));
+        [
+            Some((idle, Timer::Idle)),
+            line.map(|at| (at, Timer::CommandLine)),
+            data.map(|at| (at, Timer::Data)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Tells the engine the time; past a deadline it answers 421 and closes (RFC 5321
+    /// §4.5.3.2.7).
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
-        if self.poll_timeout().is_some_and(|deadline| now >= deadline) {
-            let seconds = self.config.idle_timeout_ms / crate::time::SECOND;
-            self.reply(
-                ReplyKind::IdleTimeout,
-                format!(
-                    "{} Error: timeout exceeded, closing connection",
-                    self.config.hostname
-                ),
-                format!(
-                    "No command arrived within the idle timeout ({seconds} s), so the server gives up."
-                ),
-            );
-            self.close();
+        if self.is_closed() {
+            return;
         }
+        let Some((_, timer)) = self.timers().filter(|(at, _)| now >= *at).min() else {
+            return;
+        };
+        let explanation = match timer {
+            Timer::Idle => format!(
+                "No command arrived within the idle timeout ({} s), so the server gives up.",
+                self.config.idle_timeout_ms / crate::time::SECOND
+            ),
+            Timer::CommandLine => format!(
+                "The command line was still unfinished {} s after its first octet (the \
+                 command deadline), so the server gives up on this slow client.",
+                self.config.command_deadline_ms / crate::time::SECOND
+            ),
+            Timer::Data => format!(
+                "The message text was still arriving {} s after the 354 (the DATA \
+                 deadline), so the server gives up on this slow client.",
+                self.config.data_deadline_ms / crate::time::SECOND
+            ),
+        };
+        self.reply(
+            ReplyKind::IdleTimeout,
+            format!(
+                "{} Error: timeout exceeded, closing connection",
+                self.config.hostname
+            ),
+            explanation,
+        );
+        self.close();
     }
 
     /// The client closed the connection (or the transport lost it).
@@ -283,7 +338,15 @@ impl Server {
         self.read_input(input);
     }
 
-    fn read_input(&mut self, mut input: &[u8]) {
+    fn read_input(&mut self, input: &[u8]) {
+        self.read_octets(input);
+        self.line_started = match self.lines.buffered() {
+            0 => None,
+            _ => self.line_started.or(Some(self.now)),
+        };
+    }
+
+    fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
             if self.awaiting_store.is_some() {
                 self.hold(input);

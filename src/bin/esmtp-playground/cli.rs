@@ -164,9 +164,20 @@ struct ServeArgs {
     /// Connections served at once; more are answered 421 and closed.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     max_connections: u64,
+    /// Connections served at once from one client address (default: half of
+    /// --max-connections); more are answered 421 and closed.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    max_per_client: Option<u64>,
     /// Seconds of client silence before 421 (RFC 5321 asks servers for 5 minutes).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     idle_timeout: Option<u64>,
+    /// Seconds one command line may take from its first octet to its end, however
+    /// steadily it trickles in (default 60).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    command_deadline: Option<u64>,
+    /// Seconds the whole message text may take, from the 354 to the final "." (default 600).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    data_deadline: Option<u64>,
 }
 
 #[derive(Args, Debug)]
@@ -324,12 +335,24 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     if let Some(seconds) = args.idle_timeout {
         config.idle_timeout_ms = seconds.saturating_mul(SECOND);
     }
+    if let Some(seconds) = args.command_deadline {
+        config.command_deadline_ms = seconds.saturating_mul(SECOND);
+    }
+    if let Some(seconds) = args.data_deadline {
+        config.data_deadline_ms = seconds.saturating_mul(SECOND);
+    }
+    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let max_per_client = match args.max_per_client {
+        Some(count) => usize::try_from(count).unwrap_or(usize::MAX),
+        None => max_connections.div_ceil(2),
+    };
     let maildir = args.maildir.as_deref().map(Maildir::open).transpose()?;
     serve(ServeOptions {
         listen: args.listen,
         config,
         maildir,
-        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        max_connections,
+        max_per_client,
     })?;
     Ok(ExitCode::SUCCESS)
 }
