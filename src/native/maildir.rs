@@ -2,6 +2,9 @@
 //! `DIR/<mailbox folder>/<queue id>.eml`, exactly the octets the engine stored (Received
 //! header first), plus one JSON line per copy in `DIR/index.jsonl`.
 //!
+//! Copies with the very same octets (one message to several recipients: the Received
+//! header names none of them) are written once and hard-linked into each folder.
+//!
 //! What a 250 promises: every copy of the message was written to `DIR/.tmp/`, flushed to
 //! disk (`fsync`), then linked into its folder under its final name (the maildir
 //! convention: a file is either absent or whole, never half-written where a reader
@@ -123,7 +126,21 @@ impl Maildir {
         staged: &mut Vec<Staged>,
     ) -> Result<Vec<PathBuf>, StoreError> {
         let tmp = self.root.join(TMP);
-        for copy in copies {
+        for (index, copy) in copies.iter().enumerate() {
+            // Copies with the very same octets share one file, linked into each folder.
+            let earlier = copies
+                .iter()
+                .zip(staged.iter())
+                .take(index)
+                .find(|(other, _)| other.message.is_shared_with(&copy.message));
+            if let Some((_, stage)) = earlier {
+                let temporary = stage.temporary.clone();
+                staged.push(Staged {
+                    temporary,
+                    placed: None,
+                });
+                continue;
+            }
             let temporary = tmp.join(temporary_name(&copy.id));
             staged.push(Staged {
                 temporary: temporary.clone(),
@@ -367,6 +384,30 @@ mod tests {
         assert_eq!(index.lines().count(), 2);
         assert!(index.contains("\"recipient\":\"b@y\""));
         assert_eq!(fs::read_dir(root.join(TMP)).unwrap().count(), 0);
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn copies_of_the_same_octets_are_one_file_linked_into_each_folder() {
+        use std::os::unix::fs::MetadataExt;
+        let root = scratch("shared");
+        let maildir = Maildir::open(&root).unwrap();
+        let first = delivery("one@y");
+        let second = Delivery {
+            recipient: "two@y".into(),
+            ..first.clone()
+        };
+        let own = delivery("three@y");
+        let paths = maildir.store_message(&[first, second, own]).unwrap();
+        let inode = |p: &PathBuf| fs::metadata(p).unwrap().ino();
+        assert_eq!(inode(&paths[0]), inode(&paths[1]));
+        assert_ne!(inode(&paths[0]), inode(&paths[2]));
+        assert_eq!(
+            fs::metadata(&paths[0]).unwrap().nlink(),
+            2,
+            "no link left in .tmp"
+        );
         fs::remove_dir_all(root).unwrap();
     }
 

@@ -79,6 +79,12 @@ impl CopyText {
         self.len() == 0
     }
 
+    /// True when both are the very same octets in memory (copies of one message with
+    /// one trace header), so a store may write them once.
+    pub fn is_shared_with(&self, other: &CopyText) -> bool {
+        Arc::ptr_eq(&self.trace, &other.trace) && Arc::ptr_eq(&self.text, &other.text)
+    }
+
     /// The whole copy in one buffer (for tests and displays; storing writes the parts).
     pub fn to_vec(&self) -> Vec<u8> {
         self.parts().concat()
