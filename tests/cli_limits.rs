@@ -107,3 +107,68 @@ fn a_crowd_over_a_low_open_file_limit_is_refused_and_served_after() {
     write(&mut stream, b"QUIT\r\n");
     assert!(read_to_close(&mut stream).starts_with("221 "));
 }
+
+#[test]
+fn a_stdout_nobody_reads_stalls_no_session() {
+    use std::io::BufRead;
+    let maildir = std::env::temp_dir().join(format!("esmtp-cli-stall-{}", std::process::id()));
+    let mut child = Served::command(&maildir, &[], None)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read the first line only; the pipe then fills and is never drained.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let address = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let noops = b"NOOP\r\n".repeat(2_000);
+    for _ in 0..20 {
+        let mut stream = connect(&address);
+        assert!(read_until(&mut stream, "\r\n").starts_with("220 "));
+        write(&mut stream, b"EHLO c.example\r\n");
+        read_until(&mut stream, "250 ");
+        write(&mut stream, &noops);
+        write(&mut stream, b"QUIT\r\n");
+        let answers = read_to_close(&mut stream);
+        assert!(
+            answers.ends_with("221 2.0.0 Bye\r\n") || answers.contains("\r\n221 "),
+            "{}",
+            &answers[answers.len().saturating_sub(200)..]
+        );
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&maildir);
+}
+
+#[test]
+fn message_text_is_summarised_in_the_transcript() {
+    let served = Served::start("summary", &[]);
+    let mut stream = connect(&served.address);
+    assert!(read_until(&mut stream, "\r\n").starts_with("220 "));
+    let mut session =
+        b"EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n"
+            .to_vec();
+    write(&mut stream, &session);
+    read_until(&mut stream, "354 ");
+    session.clear();
+    for n in 0..10_000 {
+        session.extend_from_slice(format!("line number {n}\r\n").as_bytes());
+    }
+    session.extend_from_slice(b".\r\nQUIT\r\n");
+    write(&mut stream, &session);
+    assert!(read_to_close(&mut stream).contains("221 "));
+    let transcript = served.transcript_containing("connection closed");
+    assert!(
+        transcript.contains("lines of message text not shown"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("C: line number 0\n"));
+    assert!(transcript.contains("C: line number 9999\n"));
+    assert!(!transcript.contains("C: line number 5000\n"));
+}

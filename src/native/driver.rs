@@ -62,6 +62,7 @@ pub fn drive<E: Engine>(
     let mut progressed_at = Instant::now();
     let mut waiting_for = String::from("the greeting");
     let ending = loop {
+        transcript.set_message_text(engine.in_message_text());
         // The hook first: a server stores a message, then the engine answers its end
         // of data, and only then is the output taken.
         after_step(engine, transcript);
@@ -114,6 +115,7 @@ pub fn drive<E: Engine>(
             }
             Ok(count) => {
                 let octets = buffer.get(..count).unwrap_or_default();
+                transcript.set_message_text(engine.in_message_text());
                 transcript.octets(peer, octets);
                 engine.receive(octets, now_ms());
             }

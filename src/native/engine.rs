@@ -4,7 +4,7 @@
 
 use crate::client::{Client, ClientEvent, ClientEventKind};
 use crate::sasl::trace::{self, TraceEntry};
-use crate::server::{Delivery, Server, ServerEventKind, StoreOutcome};
+use crate::server::{Delivery, Server, ServerEventKind, State, StoreOutcome};
 use crate::time::Millis;
 
 /// One explained step, ready for the transcript.
@@ -33,6 +33,10 @@ pub trait Engine {
     fn handle_close(&mut self, now: Millis);
     /// True once nothing more will be read or written.
     fn is_closed(&self) -> bool;
+    /// True while the peer's octets are message text (the transcript summarises them).
+    fn in_message_text(&self) -> bool {
+        false
+    }
     /// The explanations of everything done since the last call, oldest first.
     fn take_notes(&mut self) -> Vec<Note>;
 }
@@ -88,6 +92,9 @@ impl Engine for ServerEngine {
     }
     fn is_closed(&self) -> bool {
         self.server.is_closed()
+    }
+    fn in_message_text(&self) -> bool {
+        self.server.state() == State::ReceivingData
     }
     fn take_notes(&mut self) -> Vec<Note> {
         let mut notes = Vec::new();

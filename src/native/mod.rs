@@ -8,6 +8,7 @@ pub mod clock;
 pub mod driver;
 pub mod engine;
 pub mod fd_limit;
+pub mod log_queue;
 pub mod maildir;
 pub mod sasl_cli;
 pub mod send;

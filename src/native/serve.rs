@@ -13,6 +13,7 @@ use super::clock::{now_ms, os_seed};
 use super::driver::{drive, DriverOptions};
 use super::engine::{Engine, ServerEngine};
 use super::fd_limit;
+use super::log_queue::LogQueue;
 use super::maildir::Maildir;
 use super::slots::{Refusal, Slot, Slots};
 use super::transcript::{Side, Transcript};
@@ -180,8 +181,13 @@ pub fn add_digest_uri_aliases(config: &mut ServerConfig, local: SocketAddr) {
     }
 }
 
+/// A connection's transcript, written to stdout by the log queue's thread, so a stdout
+/// nobody reads never blocks a session.
 fn transcript_for(number: u64) -> Transcript {
-    Transcript::new(format!("[#{number}] "), Box::new(std::io::stdout()))
+    Transcript::new(
+        format!("[#{number}] "),
+        Box::new(LogQueue::stdout().writer()),
+    )
 }
 
 /// Over a bound: one 421 from the table, then close (RFC 5321 §3.8).

@@ -2,8 +2,11 @@
 //! marked `C:` or `S:`, and under it the engine's explanation with its RFC section.
 //! Lines are shown as they crossed the wire, less the CRLF; control octets are escaped
 //! so a bare CR or a NUL is visible. What is kept of an unfinished line is bounded, so a
-//! peer sending megabytes without a line feed costs no memory here either.
+//! peer sending megabytes without a line feed costs no memory here either. Message text
+//! is shown in summary: its first lines, its last lines and how much was not shown, so
+//! a large (or refused) message does not fill the log.
 
+use std::collections::VecDeque;
 use std::io::Write;
 
 use super::engine::Note;
@@ -106,6 +109,20 @@ fn render(octets: &[u8]) -> String {
     shown
 }
 
+/// Lines of message text shown from its start.
+pub const MESSAGE_HEAD_LINES: usize = 20;
+/// Lines of message text shown from its end (the final "." among them).
+pub const MESSAGE_TAIL_LINES: usize = 5;
+
+/// The message text in progress: what was shown, and the last lines held back.
+#[derive(Debug, Default)]
+struct MessageText {
+    shown: usize,
+    tail: VecDeque<String>,
+    hidden_lines: u64,
+    octets: u64,
+}
+
 /// One connection's transcript, written a step at a time to a shared output.
 pub struct Transcript {
     prefix: String,
@@ -113,6 +130,7 @@ pub struct Transcript {
     buffer: String,
     from_client: LineSplitter,
     from_server: LineSplitter,
+    message: Option<MessageText>,
 }
 
 impl Transcript {
@@ -125,14 +143,61 @@ impl Transcript {
             buffer: String::new(),
             from_client: LineSplitter::default(),
             from_server: LineSplitter::default(),
+            message: None,
         }
     }
 
     /// Octets `side` wrote.
     pub fn octets(&mut self, side: Side, octets: &[u8]) {
+        if let Some(message) = self.message.as_mut() {
+            message.octets = message.octets.saturating_add(octets.len() as u64);
+        }
         let lines = self.splitter(side).push(octets);
         for line in lines {
-            self.line(&format!("{} {line}", side.marker()));
+            let text = format!("{} {line}", side.marker());
+            self.message_line(text);
+        }
+    }
+
+    /// Whether the octets that follow are message text (between the 354 and the final
+    /// "."): its lines are then shown in summary. Leaving it writes the summary.
+    pub fn set_message_text(&mut self, inside: bool) {
+        match (inside, self.message.is_some()) {
+            (true, false) => self.message = Some(MessageText::default()),
+            (false, true) => self.end_message_text(),
+            _ => {}
+        }
+    }
+
+    fn message_line(&mut self, text: String) {
+        let Some(message) = self.message.as_mut() else {
+            self.line(&text);
+            return;
+        };
+        if message.shown < MESSAGE_HEAD_LINES {
+            message.shown += 1;
+            self.line(&text);
+            return;
+        }
+        message.tail.push_back(text);
+        if message.tail.len() > MESSAGE_TAIL_LINES {
+            message.tail.pop_front();
+            message.hidden_lines = message.hidden_lines.saturating_add(1);
+        }
+    }
+
+    fn end_message_text(&mut self) {
+        let Some(message) = self.message.take() else {
+            return;
+        };
+        if message.hidden_lines > 0 {
+            self.line(&format!(
+                "   … {} lines of message text not shown ({} octets in all) …",
+                message.hidden_lines, message.octets
+            ));
+        }
+        for line in message.tail {
+            self.line(&line);
         }
     }
 
@@ -171,6 +236,7 @@ impl Transcript {
 
     /// Shows unfinished lines, then writes out everything.
     pub fn finish(&mut self) {
+        self.end_message_text();
         for side in [Side::Client, Side::Server] {
             if let Some(line) = self.splitter(side).finish() {
                 self.line(&format!("{} {line}", side.marker()));
@@ -279,6 +345,37 @@ mod tests {
             "{shown}"
         );
         assert_eq!(shown.matches("S: ").count(), 1);
+    }
+
+    #[test]
+    fn message_text_is_shown_by_its_first_and_last_lines() {
+        let sink = Shared::default();
+        let mut transcript = Transcript::new("", Box::new(sink.clone()));
+        transcript.set_message_text(true);
+        let mut text = Vec::new();
+        for n in 0..1000 {
+            text.extend_from_slice(format!("line {n}\r\n").as_bytes());
+        }
+        text.extend_from_slice(b".\r\nQUIT\r\n");
+        transcript.octets(Side::Client, &text);
+        transcript.set_message_text(false);
+        transcript.finish();
+        let shown = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines.len(),
+            MESSAGE_HEAD_LINES + 1 + MESSAGE_TAIL_LINES,
+            "{shown}"
+        );
+        assert_eq!(lines[0], "C: line 0");
+        assert_eq!(
+            lines[MESSAGE_HEAD_LINES],
+            format!(
+                "   … 977 lines of message text not shown ({} octets in all) …",
+                text.len()
+            )
+        );
+        assert_eq!(lines[lines.len() - 2..], ["C: .", "C: QUIT"]);
     }
 
     #[test]
