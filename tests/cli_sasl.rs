@@ -426,3 +426,33 @@ fn cram_md5_check_needs_both_password_and_challenge() {
     );
     assert!(stdout.contains("user       \"tim\""));
 }
+
+#[test]
+fn every_optional_encode_field_is_capped_like_the_user_name() {
+    let long = "r".repeat(esmtp_playground::sasl::calculator::MAX_INPUT + 1);
+    for flag in [
+        "--realm",
+        "--nonce",
+        "--cnonce",
+        "--host",
+        "--service",
+        "--authzid",
+        "--challenge",
+    ] {
+        let error = assert_one_line_error(
+            &[
+                "encode",
+                "--mechanism",
+                "DIGEST-MD5",
+                "--user",
+                "u",
+                "--password",
+                "p",
+                flag,
+                &long,
+            ],
+            2,
+        );
+        assert!(error.contains("at most"), "{flag}: {error}");
+    }
+}

@@ -317,7 +317,20 @@ fn response_line(octets: &[u8]) -> WireLine {
 
 /// Computes the exact client lines for a mechanism.
 pub fn encode(request: &EncodeRequest) -> Result<EncodeResult, CalcError> {
-    for field in [&request.user, &request.password, &request.mechanism] {
+    let optional = [
+        &request.authzid,
+        &request.challenge,
+        &request.realm,
+        &request.nonce,
+        &request.cnonce,
+        &request.host,
+        &request.service,
+    ];
+    let given = optional.into_iter().flatten();
+    for field in [&request.user, &request.password, &request.mechanism]
+        .into_iter()
+        .chain(given)
+    {
         check_length(field)?;
     }
     let mechanism = mechanism_named(&request.mechanism)?;
