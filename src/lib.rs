@@ -24,6 +24,7 @@ pub mod native;
 pub mod pop3;
 pub mod protocol;
 pub mod sasl;
+pub mod scenario_limits;
 pub mod server;
 pub mod sorted_map;
 pub mod time;

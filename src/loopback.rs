@@ -113,6 +113,7 @@ impl std::error::Error for ScenarioError {}
 
 /// Runs the scenario to completion.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
+    crate::scenario_limits::check_scenario(scenario).map_err(|e| ScenarioError(e.to_string()))?;
     let start = scenario.start_time;
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
         .map_err(|e| ScenarioError(format!("client: {e}")))?;
