@@ -144,7 +144,10 @@ fn write_within(stream: &mut TcpStream, mut octets: &[u8], limit: Duration) -> s
         if left.is_zero() {
             return Err(std::io::Error::new(
                 ErrorKind::TimedOut,
-                format!("the peer read nothing for {} s", limit.as_secs()),
+                format!(
+                    "the peer did not read the reply within {} s",
+                    limit.as_secs()
+                ),
             ));
         }
         stream.set_write_timeout(Some(left.max(Duration::from_millis(1))))?;
@@ -220,7 +223,29 @@ fn describe(side: Side) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::last_step;
+    use super::*;
+
+    #[test]
+    fn a_peer_reading_a_little_now_and_then_cannot_stretch_a_write() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut writer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut reader, _) = listener.accept().unwrap();
+        let trickle = std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            for _ in 0..40 {
+                if matches!(reader.read(&mut buffer), Ok(0) | Err(_)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let octets = vec![b'x'; 64 * 1024 * 1024];
+        let error = write_within(&mut writer, &octets, Duration::from_secs(1)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::TimedOut);
+        assert!(error.to_string().contains("within 1 s"), "{error}");
+        drop(writer);
+        trickle.join().unwrap();
+    }
 
     #[test]
     fn the_awaited_step_is_named_from_the_last_line_written() {

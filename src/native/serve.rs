@@ -74,10 +74,10 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// Connections served at once from one client address; the next one gets 421.
     pub max_per_client: usize,
+    /// Longest a whole reply may take to write, so a peer that never reads cannot hold
+    /// a slot for ever.
+    pub write_timeout: Duration,
 }
-
-/// Stops a peer that never reads from holding a thread for ever.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Under load (three quarters of the slots taken) a new connection gets this idle
 /// timeout and command deadline instead, as Postfix's `smtpd_timeout` falls to 10 s
@@ -258,7 +258,7 @@ fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions, 
     let driver = DriverOptions {
         local: Side::Server,
         transport_timeout: None,
-        write_timeout: WRITE_TIMEOUT,
+        write_timeout: options.write_timeout,
     };
     let maildir = options.maildir.clone();
     let mut store = |engine: &mut ServerEngine, transcript: &mut Transcript| {

@@ -50,12 +50,11 @@ impl Served {
         let stdout = Arc::new(Mutex::new(String::new()));
         let sink = Arc::clone(&stdout);
         std::thread::spawn(move || {
-            let mut rest = String::new();
             for line in reader.lines() {
                 let Ok(line) = line else { break };
-                rest.push_str(&line);
-                rest.push('\n');
-                *sink.lock().unwrap() = rest.clone();
+                let mut text = sink.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
             }
         });
         Self {
@@ -103,7 +102,12 @@ impl Served {
     /// from its connection threads and a reader thread copies the pipe, so the text can
     /// arrive a moment after the client has finished; returns what is there either way.
     pub fn transcript_containing(&self, needle: &str) -> String {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        self.transcript_within(needle, Duration::from_secs(10))
+    }
+
+    /// The transcript once it holds `needle`, waiting at most `limit`.
+    pub fn transcript_within(&self, needle: &str, limit: Duration) -> String {
+        let deadline = std::time::Instant::now() + limit;
         loop {
             let text = self.transcript();
             if text.contains(needle) || std::time::Instant::now() >= deadline {

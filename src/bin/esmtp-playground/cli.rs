@@ -175,6 +175,10 @@ struct ServeArgs {
     /// steadily it trickles in (default 60).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     command_deadline: Option<u64>,
+    /// Seconds a reply may take to write to a client that does not read (default 30).
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    write_timeout: u64,
     /// Seconds the whole message text may take, from the 354 to the final "." (default 600).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     data_deadline: Option<u64>,
@@ -353,6 +357,7 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         maildir,
         max_connections,
         max_per_client,
+        write_timeout: Duration::from_secs(args.write_timeout),
     })?;
     Ok(ExitCode::SUCCESS)
 }
