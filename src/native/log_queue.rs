@@ -156,6 +156,12 @@ mod tests {
         }
         assert!(queue.dropped() >= 20 - 1 - MAX_QUEUED_OCTETS as u64 / (1024 * 1024));
         barrier.wait();
+        for _ in 0..1000 {
+            if queue.counters.queued.load(Ordering::Acquire) == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         queue.push(b"after\n".to_vec());
         for _ in 0..500 {
             if seen.lock().unwrap().ends_with(b"after\n") {
