@@ -15,7 +15,13 @@ fuzz_target!(|data: &[u8]| {
     let _ = parse_challenge(data);
     let _ = parse_rspauth(data);
     let text = String::from_utf8_lossy(data).into_owned();
-    for mechanism in [None, Some("PLAIN"), Some("LOGIN"), Some("CRAM-MD5"), Some("DIGEST-MD5")] {
+    for mechanism in [
+        None,
+        Some("PLAIN"),
+        Some("LOGIN"),
+        Some("CRAM-MD5"),
+        Some("DIGEST-MD5"),
+    ] {
         let request = DecodeRequest {
             input: text.clone(),
             mechanism: mechanism.map(str::to_owned),

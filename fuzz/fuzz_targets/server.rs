@@ -4,9 +4,7 @@
 //! close nothing more is sent.
 #![no_main]
 
-use esmtp_playground::server::{
-    Peer, Server, ServerConfig, StoreOutcome, HARD_MESSAGE_CAP,
-};
+use esmtp_playground::server::{Peer, Server, ServerConfig, StoreOutcome, HARD_MESSAGE_CAP};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -36,8 +34,12 @@ fuzz_target!(|data: &[u8]| {
         if server.is_awaiting_store() {
             let outcome = match length % 3 {
                 0 => StoreOutcome::Stored,
-                1 => StoreOutcome::Failed { reason: "fuzz".into() },
-                _ => StoreOutcome::NoSpace { reason: "fuzz".into() },
+                1 => StoreOutcome::Failed {
+                    reason: "fuzz".into(),
+                },
+                _ => StoreOutcome::NoSpace {
+                    reason: "fuzz".into(),
+                },
             };
             while server.poll_delivery().is_some() {}
             server.handle_stored(outcome);
