@@ -1,7 +1,8 @@
 //! `esmtp-playground serve`: the server engine behind a TCP listener. One engine and one
-//! thread per connection, a bound on concurrent connections (the excess gets 421 from
-//! the reply table and is closed), the real clock and an OS seed per connection, every
-//! transcript on stdout and every accepted copy in the maildir.
+//! thread per connection, bounds on concurrent connections in all and per client address
+//! (the excess gets 421 from the reply table and is closed), the real clock and an OS
+//! seed per connection, every transcript on stdout through the log queue, and every
+//! accepted message stored in the maildir before the engine may answer 250.
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
