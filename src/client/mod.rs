@@ -12,15 +12,17 @@ pub mod negotiation;
 pub mod outcome;
 pub mod session;
 pub mod spec;
+mod state;
 pub mod timeouts;
+mod transaction;
 
 pub use decision::{Choice, Decision, Topic};
 pub use error::SpecError;
 pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
 pub use message::TransferEncoding;
 pub use outcome::{Outcome, Refusal};
-pub use session::{Client, RelayMessage};
+pub use session::Client;
 pub use spec::{
     AuthSpec, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine,
-    Step,
+    RelayMessage, Step,
 };

@@ -1,137 +1,41 @@
 //! The client engine: one SMTP session, sans-IO. It reads every reply (multi-line
 //! included), lets what the server offers drive the session (EHLO extensions → AUTH,
 //! SIZE, BODY, PIPELINING) and says what it decided and why. SMTP AUTH, when the spec
-//! asks for it, runs between EHLO and the first MAIL (see `session/authenticate.rs`).
+//! asks for it, runs between EHLO and the first MAIL (see `session/auth_step.rs`).
 //!
 //! Order of calls: feed octets with [`Client::receive`], the clock with
 //! [`Client::handle_timeout`] (when [`Client::poll_timeout`] says), a closed connection
 //! with [`Client::handle_close`]; after each, collect octets with
 //! [`Client::take_output`] and explained events with [`Client::poll_event`].
 //!
-//! Design: every command sent pushes what it waits for onto a queue (`Awaiting`); each
-//! reply pops one and records its result in the transaction. When nothing is awaited
-//! any more (after every reply in lock-step, after the whole group when pipelining),
-//! `Client::next_action` looks at what is known and sends the next command.
+//! Design: the session is in one [`Stage`], which owns what only that stage needs (the
+//! message plan once negotiated, the SASL exchange while authenticating, the
+//! transaction while in one). Every command sent pushes what it waits for onto a queue
+//! ([`Awaiting`]); each reply pops one and the table in `state.rs` says what it leads
+//! to. When nothing is awaited any more (after every reply in lock-step, after the
+//! whole group when pipelining), `Client::next_action` sends the next command. Every
+//! octet the client sends goes through one writer, `Client::queue`.
 
 use std::collections::VecDeque;
 
-mod authenticate;
+mod auth_step;
 
-use super::address::NamedAddress;
 use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
-use super::error::{reject_line_breaks, SpecError};
+use super::error::SpecError;
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
-use super::message::{dot_stuff, Draft, TransferEncoding};
+use super::message::{dot_stuff, TransferEncoding};
 use super::negotiation;
 use super::outcome::{Outcome, Refusal};
-use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Step};
-use super::timeouts;
+use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
+use super::state::{self, Awaiting, Expect, Reaction};
+use super::transaction::{AfterData, RcptOutcome, Transaction, TransactionStep};
 use crate::entropy::Entropy;
-use crate::protocol::path::parse_reverse_path;
 use crate::protocol::{
-    Capabilities, Command, Domain, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyKind,
-    ReplyReader, ReplyStatus, ReversePath,
+    Capabilities, Command, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyReader,
+    ReplyStatus,
 };
 use crate::time::{Millis, MINUTE};
-use authenticate::check_auth;
-
-/// Most raw lines a spec may carry, and the longest one: enough for any experiment,
-/// small enough to keep a shared link and the engine's memory small.
-const MAX_RAW_LINES: usize = 64;
-const MAX_RAW_LINE: usize = 4096;
-
-/// The reply the client is waiting for, oldest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Awaiting {
-    Greeting,
-    Ehlo,
-    Helo,
-    /// The reply to AUTH or to an AUTH continuation line.
-    Auth,
-    Mail,
-    Rcpt(Mailbox),
-    Data,
-    EndOfData,
-    Rset,
-    Raw,
-    Quit,
-}
-
-impl Awaiting {
-    /// RFC 5321 §4.5.3.2: how long to wait for this reply.
-    fn limit(&self) -> Millis {
-        match self {
-            Self::Greeting => timeouts::GREETING,
-            Self::Mail => timeouts::MAIL,
-            Self::Rcpt(_) => timeouts::RCPT,
-            Self::Data => timeouts::DATA_INITIATION,
-            Self::EndOfData => timeouts::DATA_TERMINATION,
-            Self::Ehlo | Self::Helo | Self::Auth | Self::Rset | Self::Raw | Self::Quit => {
-                timeouts::OTHER
-            }
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Greeting => "greeting",
-            Self::Ehlo => "EHLO",
-            Self::Helo => "HELO",
-            Self::Auth => "AUTH",
-            Self::Mail => "MAIL",
-            Self::Rcpt(_) => "RCPT",
-            Self::Data => "DATA",
-            Self::EndOfData => "end of data",
-            Self::Rset => "RSET",
-            Self::Raw => "raw line",
-            Self::Quit => "QUIT",
-        }
-    }
-}
-
-/// Where the session is, outside a transaction's details.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Waiting for the 220.
-    Connected,
-    /// 220 received; HELO/EHLO next.
-    Greeted,
-    /// HELO/EHLO accepted; the message plan is made next.
-    Hello,
-    /// Plan made; raw lines and quit-after for EHLO/AUTH, then the first transaction.
-    Negotiated,
-    /// Inside a mail transaction.
-    Transaction,
-    /// QUIT sent (or about to close): nothing more is started.
-    Ending,
-}
-
-/// How far one command of a transaction got.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Progress {
-    #[default]
-    NotSent,
-    Pending,
-    Accepted,
-    Refused,
-}
-
-/// One MAIL … DATA transaction.
-#[derive(Clone, Debug, Default)]
-struct Transaction {
-    /// The first transaction is the one quit-after and raw lines refer to.
-    first: bool,
-    /// Recipients not yet sent a RCPT for (lock-step).
-    to_send: VecDeque<Mailbox>,
-    mail: Progress,
-    accepted: Vec<Mailbox>,
-    /// Refused with 452: they go in the next transaction.
-    deferred: Vec<Mailbox>,
-    data: Progress,
-    message: Progress,
-    reset: Progress,
-}
 
 /// What was negotiated for the message.
 #[derive(Clone, Debug)]
@@ -142,101 +46,57 @@ struct Plan {
     pipelining: bool,
 }
 
-/// One stored message an MTA passes on: the envelope it was accepted with and its
-/// text as stored (trace headers included). See [`Client::relay`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RelayMessage {
-    /// The envelope sender as stored: `<>` or `<local@domain>` (brackets optional).
-    pub envelope_from: String,
-    /// The envelope recipients, `local@domain` (brackets optional).
-    pub recipients: Vec<String>,
-    /// The message text, CRLF line endings.
-    pub text: Vec<u8>,
-}
-
-/// A relayed message, checked and ready for its transaction.
-#[derive(Clone, Debug)]
-struct Prepared {
-    sender: ReversePath,
-    recipients: Vec<Mailbox>,
-    draft: Draft,
-}
-
-impl Prepared {
-    fn of(message: &RelayMessage) -> Result<Self, SpecError> {
-        let from = message.envelope_from.trim();
-        let bracketed = if from.starts_with('<') {
-            from.to_owned()
-        } else {
-            format!("<{from}>")
-        };
-        reject_line_breaks("the envelope sender", &bracketed)?;
-        let sender = parse_reverse_path(&bracketed)
-            .map(ReversePath::into_owned)
-            .map_err(|e| SpecError(format!("envelope sender '{from}': {e}")))?;
-        let recipients = message
-            .recipients
-            .iter()
-            .map(|r| {
-                parse_address(
-                    r.trim().trim_start_matches('<').trim_end_matches('>'),
-                    "recipient",
-                )
-            })
-            .collect::<Result<Vec<Mailbox>, SpecError>>()?;
-        if recipients.is_empty() {
-            return Err(SpecError("a relayed message needs a recipient".into()));
-        }
-        Ok(Self {
-            sender,
-            recipients,
-            draft: Draft::verbatim(message.text.clone()),
-        })
-    }
-}
-
-/// How far SMTP AUTH got (RFC 4954).
-#[derive(Debug, Default)]
-enum AuthProgress {
-    /// Not started (or not asked for).
-    #[default]
-    NotStarted,
-    /// The exchange is running.
-    Running(Box<ClientAuth>),
-    /// Over: 235, refused, or never sent.
-    Done,
+/// Where the session is, named for what comes next. Each stage owns what only it
+/// needs, so a transaction without a plan, or an AUTH reply without an exchange, cannot
+/// be written down.
+#[derive(Debug)]
+enum Stage {
+    /// Waiting for the 220.
+    Connected,
+    /// 220 received: raw lines for the greeting, then HELO/EHLO.
+    Greeted,
+    /// HELO/EHLO accepted; the message plan is made next.
+    Hello,
+    /// Plan made: raw lines and quit-after for EHLO, AUTH (tried once), raw lines and
+    /// quit-after for AUTH, then the first transaction.
+    Negotiated { plan: Plan, auth_tried: bool },
+    /// The SASL exchange is running (RFC 4954).
+    Authenticating { plan: Plan, auth: Box<ClientAuth> },
+    /// Inside a mail transaction.
+    Transaction {
+        plan: Plan,
+        transaction: Transaction,
+    },
+    /// QUIT sent: nothing more is started.
+    Ending,
+    /// The connection is closed.
+    Closed,
 }
 
 /// One client-side SMTP session.
 #[derive(Debug)]
 pub struct Client {
     spec: ClientSpec,
-    sender: ReversePath,
-    recipients: Vec<Mailbox>,
-    draft: Draft,
-    plan: Option<Plan>,
+    /// The message of the current transaction.
+    message: Prepared,
+    /// Relayed messages still to send after the current one (see [`Client::relay`]).
+    batch: VecDeque<Prepared>,
+    stage: Stage,
     replies: ReplyReader,
     awaiting: VecDeque<Awaiting>,
     waiting_since: Millis,
-    phase: Phase,
     capabilities: Capabilities,
-    transaction: Transaction,
-    transaction_started: bool,
     raw_sent: Vec<bool>,
     decisions: Vec<Decision>,
     outcome: Outcome,
     now: Millis,
     output: Vec<u8>,
     events: VecDeque<ClientEvent>,
-    closed: bool,
     round_trips: usize,
     flight_open: bool,
-    /// Relayed messages still to send after the current one (see [`Client::relay`]).
-    batch: VecDeque<Prepared>,
     entropy: Entropy,
     /// The first word of the 220 greeting: the server's own name.
     greeting_name: String,
-    auth: AuthProgress,
 }
 
 impl Client {
@@ -245,42 +105,28 @@ impl Client {
     /// or injected can reach the wire; then waits for the greeting. `now` dates the
     /// message unless the spec gives a Date; `seed` makes its Message-ID.
     pub fn new(spec: ClientSpec, now: Millis, seed: u64) -> Result<Self, SpecError> {
-        reject_line_breaks("the client hostname", &spec.hostname)?;
-        Domain::parse(&spec.hostname)
-            .map_err(|e| SpecError(format!("client hostname '{}': {e}", spec.hostname)))?;
-        let sender = parse_address(&spec.message.from, "From").map(ReversePath::Mailbox)?;
-        let recipients = distinct_recipients(&spec)?;
-        check_raw_lines(&spec)?;
-        check_auth(&spec)?;
         let mut entropy = Entropy::from_seed(seed);
         let message_id = format!("{}@{}", entropy.alphanumeric(16), spec.hostname);
-        let draft = Draft::new(&spec.message, now, &message_id)?;
+        let message = Prepared::of_spec(&spec, now, &message_id)?;
         Ok(Self {
             raw_sent: vec![false; spec.raw_lines.len()],
             spec,
-            sender,
-            recipients,
-            draft,
-            plan: None,
+            message,
+            batch: VecDeque::new(),
+            stage: Stage::Connected,
             replies: ReplyReader::new(),
             awaiting: VecDeque::from([Awaiting::Greeting]),
             waiting_since: now,
-            phase: Phase::Connected,
             capabilities: Capabilities::default(),
-            transaction: Transaction::default(),
-            transaction_started: false,
             decisions: Vec::new(),
             outcome: Outcome::default(),
             now,
             output: Vec::new(),
             events: VecDeque::new(),
-            closed: false,
             round_trips: 0,
             flight_open: false,
-            batch: VecDeque::new(),
             entropy,
             greeting_name: String::new(),
-            auth: AuthProgress::NotStarted,
         })
     }
 
@@ -298,32 +144,23 @@ impl Client {
     ) -> Result<Self, SpecError> {
         let mut batch = messages
             .iter()
-            .map(Prepared::of)
+            .map(Prepared::of_relay)
             .collect::<Result<VecDeque<Prepared>, SpecError>>()?;
-        let first = batch
-            .pop_front()
-            .ok_or_else(|| SpecError("there is no message to relay".into()))?;
+        let first = batch.pop_front().ok_or(SpecError::NothingToRelay)?;
         let spec = ClientSpec {
             hostname: hostname.to_owned(),
             eight_bit: EightBitPolicy::Refuse,
             ..ClientSpec::default()
         };
         let mut client = Self::new(spec, now, seed)?;
-        client.sender = first.sender;
-        client.recipients = first.recipients;
-        client.draft = first.draft;
+        client.message = first;
         client.batch = batch;
         Ok(client)
     }
 
-    /// Relayed messages not yet started.
-    pub fn messages_waiting(&self) -> usize {
-        self.batch.len()
-    }
-
     /// True once the session is over.
     pub fn is_closed(&self) -> bool {
-        self.closed
+        matches!(self.stage, Stage::Closed)
     }
 
     /// Octets to send to the server.
@@ -359,7 +196,7 @@ impl Client {
 
     /// When the timer for the awaited reply expires (RFC 5321 §4.5.3.2), if any.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        if self.closed {
+        if self.is_closed() {
             return None;
         }
         let awaiting = self.awaiting.front()?;
@@ -398,7 +235,7 @@ impl Client {
     /// Feeds octets from the server.
     pub fn receive(&mut self, mut input: &[u8], now: Millis) {
         self.now = now;
-        while !self.closed {
+        while !self.is_closed() {
             match self.replies.read(&mut input) {
                 Some(ReplyStatus::Complete(reply)) => self.handle_reply(reply),
                 Some(ReplyStatus::Malformed(problem)) => {
@@ -421,7 +258,7 @@ impl Client {
     /// The server closed the connection.
     pub fn handle_close(&mut self, now: Millis) {
         self.now = now;
-        if self.closed {
+        if self.is_closed() {
             return;
         }
         if self.awaiting.front().is_some_and(|a| *a != Awaiting::Quit) {
@@ -436,6 +273,8 @@ impl Client {
         self.finish();
     }
 
+    /// One whole reply: reported, looked up in the reply table, acted on; then the next
+    /// command once nothing else is awaited.
     fn handle_reply(&mut self, reply: Reply) {
         self.flight_open = false;
         self.waiting_since = self.now;
@@ -451,63 +290,76 @@ impl Client {
             explanation,
             "RFC 5321 §4.2",
         );
-        if reply.code == ReplyKind::ServiceUnavailable.code() && awaiting != Some(Awaiting::Quit) {
-            self.fail("421: the server is closing the connection, so the client closes too");
-            return;
+        let expect = awaiting.as_ref().map_or(Expect::Nothing, Awaiting::expect);
+        let reaction = state::reaction(expect, reply.code);
+        if matches!(reaction, Reaction::ServerClosing | Reaction::Unsolicited) {
+            return self.react_out_of_turn(reaction);
         }
-        let Some(awaiting) = awaiting else {
-            self.emit(
-                ClientEventKind::MalformedReply {
-                    problem: "a reply arrived that no command asked for".into(),
-                },
-                "A reply arrived that no command asked for; it is ignored.",
-                "RFC 5321 §4.2",
-            );
-            return;
-        };
-        match awaiting {
-            Awaiting::Greeting => self.on_greeting(&reply),
-            Awaiting::Ehlo => self.on_ehlo(&reply),
-            Awaiting::Helo => self.on_helo(&reply),
-            Awaiting::Auth => self.on_auth_reply(&reply),
-            Awaiting::Mail => self.on_mail(&reply),
-            Awaiting::Rcpt(mailbox) => self.on_rcpt(&reply, mailbox),
-            Awaiting::Data => self.on_data(&reply),
-            Awaiting::EndOfData => self.on_end_of_data(&reply),
-            Awaiting::Rset => self.transaction.reset = Progress::Accepted,
-            Awaiting::Raw => {}
-            Awaiting::Quit => self.finish(),
-        }
-        if !self.closed && self.awaiting.is_empty() && self.phase != Phase::Ending {
+        self.react(reaction, awaiting, &reply);
+        let ending = matches!(self.stage, Stage::Ending | Stage::Closed);
+        if !ending && self.awaiting.is_empty() {
             self.next_action();
         }
     }
 
-    fn on_greeting(&mut self, reply: &Reply) {
-        if reply.code == ReplyKind::Greeting.code() {
-            self.greeting_name = reply
-                .lines
-                .first()
-                .and_then(|line| line.split_whitespace().next())
-                .unwrap_or_default()
-                .to_owned();
-            self.phase = Phase::Greeted;
-        } else {
-            self.quit_after(reply, "the server refused service in its greeting");
+    /// A 421, or a reply nothing asked for: the session does not move on.
+    fn react_out_of_turn(&mut self, reaction: Reaction) {
+        if reaction == Reaction::ServerClosing {
+            return self
+                .fail("421: the server is closing the connection, so the client closes too");
+        }
+        self.emit(
+            ClientEventKind::MalformedReply {
+                problem: "a reply arrived that no command asked for".into(),
+            },
+            "A reply arrived that no command asked for; it is ignored.",
+            "RFC 5321 §4.2",
+        );
+    }
+
+    /// Acts on one row of the reply table.
+    fn react(&mut self, reaction: Reaction, awaiting: Option<Awaiting>, reply: &Reply) {
+        match reaction {
+            Reaction::ServerClosing | Reaction::Unsolicited => self.react_out_of_turn(reaction),
+            Reaction::Greeted => self.on_greeting(reply),
+            Reaction::GreetingRefused => {
+                self.quit_after(reply, "the server refused service in its greeting");
+            }
+            Reaction::ExtensionsLearned => self.learn_capabilities(reply),
+            Reaction::FallBackToHelo => self.fall_back_to_helo(reply),
+            Reaction::EhloRefused => self.quit_after(reply, "EHLO was refused"),
+            Reaction::HeloAccepted => {
+                self.capabilities = Capabilities::default();
+                self.stage = Stage::Hello;
+            }
+            Reaction::HeloRefused => self.quit_after(reply, "HELO was refused"),
+            Reaction::AuthStep => self.on_auth_reply(reply),
+            Reaction::MailAccepted => self.on_mail(reply, true),
+            Reaction::MailRefused => self.on_mail(reply, false),
+            Reaction::RecipientAccepted
+            | Reaction::RecipientDeferred
+            | Reaction::RecipientRefused => {
+                if let Some(Awaiting::Rcpt(mailbox)) = awaiting {
+                    self.on_rcpt(reply, mailbox, reaction);
+                }
+            }
+            Reaction::SendMessage => self.on_data(reply, true),
+            Reaction::DataRefused => self.on_data(reply, false),
+            Reaction::MessageAccepted => self.on_end_of_data(reply, true),
+            Reaction::MessageRefused => self.on_end_of_data(reply, false),
+            Reaction::ResetDone | Reaction::RawAnswered => {}
+            Reaction::QuitAnswered => self.finish(),
         }
     }
 
-    fn on_ehlo(&mut self, reply: &Reply) {
-        let code = reply.code;
-        if code == ReplyKind::Hello.code() {
-            self.learn_capabilities(reply);
-        } else if code == ReplyKind::CommandUnrecognized.code()
-            || code == ReplyKind::NotImplemented.code()
-        {
-            self.fall_back_to_helo(reply);
-        } else {
-            self.quit_after(reply, "EHLO was refused");
-        }
+    fn on_greeting(&mut self, reply: &Reply) {
+        self.greeting_name = reply
+            .lines
+            .first()
+            .and_then(|line| line.split_whitespace().next())
+            .unwrap_or_default()
+            .to_owned();
+        self.stage = Stage::Greeted;
     }
 
     /// The EHLO reply's lines after the first are the extensions (RFC 5321 §4.1.1.1).
@@ -532,7 +384,7 @@ impl Client {
             format!("EHLO was accepted, so the {count} extensions listed may be used."),
             "RFC 5321 §4.1.1.1",
         ));
-        self.phase = Phase::Hello;
+        self.stage = Stage::Hello;
     }
 
     /// RFC 5321 §3.2: a server that does not know EHLO answers 500 or 502; the client
@@ -554,20 +406,19 @@ impl Client {
         );
     }
 
-    fn on_helo(&mut self, reply: &Reply) {
-        if reply.code.is_positive() {
-            self.capabilities = Capabilities::default();
-            self.phase = Phase::Hello;
-        } else {
-            self.quit_after(reply, "HELO was refused");
+    /// The transaction of the current stage, if the session is in one.
+    fn transaction(&mut self) -> Option<&mut Transaction> {
+        match &mut self.stage {
+            Stage::Transaction { transaction, .. } => Some(transaction),
+            _ => None,
         }
     }
 
-    fn on_mail(&mut self, reply: &Reply) {
-        if reply.code.is_positive() {
-            self.transaction.mail = Progress::Accepted;
-        } else {
-            self.transaction.mail = Progress::Refused;
+    fn on_mail(&mut self, reply: &Reply, accepted: bool) {
+        if let Some(transaction) = self.transaction() {
+            transaction.on_mail(accepted);
+        }
+        if !accepted {
             let meaning = ReplyMeaning::of(reply).summary(reply);
             self.emit(
                 ClientEventKind::Failed {
@@ -579,157 +430,157 @@ impl Client {
         }
     }
 
-    fn on_rcpt(&mut self, reply: &Reply, mailbox: Mailbox) {
+    fn on_rcpt(&mut self, reply: &Reply, mailbox: Mailbox, reaction: Reaction) {
         let address = mailbox.to_string();
-        if self.transaction.mail == Progress::Refused {
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: format!("{address} not tried"),
+        let said = match reaction {
+            Reaction::RecipientAccepted => RcptOutcome::Accepted,
+            Reaction::RecipientDeferred => RcptOutcome::Deferred,
+            _ => RcptOutcome::Refused,
+        };
+        let Some(transaction) = self.transaction() else {
+            return;
+        };
+        match transaction.on_rcpt(mailbox, said) {
+            RcptOutcome::NotTried => {
+                self.emit(
+                    ClientEventKind::Failed {
+                        reason: format!("{address} not tried"),
+                    },
+                    format!("Reply to the pipelined RCPT for {address}: MAIL had failed, so it does not count."),
+                    "RFC 2920 §3.1",
+                );
+                self.outcome.undelivered.push(address);
+            }
+            RcptOutcome::Accepted => {}
+            RcptOutcome::Deferred => self.emit(
+                ClientEventKind::RecipientRefused {
+                    address: address.clone(),
+                    code: reply.code,
+                    deferred: true,
                 },
-                format!("Reply to the pipelined RCPT for {address}: MAIL had failed, so it does not count."),
-                "RFC 2920 §3.1",
-            );
-            self.outcome.undelivered.push(address);
-            return;
-        }
-        if reply.code.is_positive() {
-            self.transaction.accepted.push(mailbox);
-            return;
-        }
-        let deferred = reply.code == ReplyKind::TooManyRecipients.code();
-        self.emit(
-            ClientEventKind::RecipientRefused {
-                address: address.clone(),
-                code: reply.code,
-                deferred,
-            },
-            if deferred {
-                format!("{address}: 452, the server's recipient buffer is full; it goes in the next transaction.")
-            } else {
-                format!(
-                    "{address} refused ({}); the other recipients still get the message.",
-                    ReplyMeaning::of(reply).summary(reply)
-                )
-            },
-            if deferred {
-                "RFC 5321 §4.5.3.1.10"
-            } else {
-                "RFC 5321 §3.3"
-            },
-        );
-        if deferred {
-            self.transaction.deferred.push(mailbox);
-            // Lock-step: the rest would meet the same full buffer.
-            let rest: Vec<Mailbox> = self.transaction.to_send.drain(..).collect();
-            self.transaction.deferred.extend(rest);
-        } else {
-            self.outcome.refused.push(Refusal::new(address, reply));
+                format!("{address}: 452, the server's recipient buffer is full; it goes in the next transaction."),
+                "RFC 5321 §4.5.3.1.10",
+            ),
+            RcptOutcome::Refused => {
+                self.emit(
+                    ClientEventKind::RecipientRefused {
+                        address: address.clone(),
+                        code: reply.code,
+                        deferred: false,
+                    },
+                    format!(
+                        "{address} refused ({}); the other recipients still get the message.",
+                        ReplyMeaning::of(reply).summary(reply)
+                    ),
+                    "RFC 5321 §3.3",
+                );
+                self.outcome.refused.push(Refusal::new(address, reply));
+            }
         }
     }
 
-    fn on_data(&mut self, reply: &Reply) {
-        if reply.code != ReplyKind::StartMailInput.code() {
-            self.transaction.data = Progress::Refused;
-            if !self.transaction.accepted.is_empty() {
-                let meaning = ReplyMeaning::of(reply).summary(reply);
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "DATA refused".into(),
-                    },
-                    format!("DATA was refused ({meaning}); the message is not sent."),
-                    "RFC 5321 §4.1.1.4",
-                );
-            }
+    fn on_data(&mut self, reply: &Reply, go_ahead: bool) {
+        let Stage::Transaction { plan, transaction } = &mut self.stage else {
             return;
-        }
-        self.transaction.data = Progress::Accepted;
-        if self.transaction.accepted.is_empty() {
+        };
+        match transaction.on_data(go_ahead) {
+            AfterData::Refused { explain } => {
+                if explain {
+                    let meaning = ReplyMeaning::of(reply).summary(reply);
+                    self.emit(
+                        ClientEventKind::Failed {
+                            reason: "DATA refused".into(),
+                        },
+                        format!("DATA was refused ({meaning}); the message is not sent."),
+                        "RFC 5321 §4.1.1.4",
+                    );
+                }
+            }
             // Only a confused server says 354 with no recipient: end the data at once so
             // nothing is delivered (RFC 2920 §3.1).
-            self.output.extend_from_slice(b".\r\n");
-            self.awaiting.push_back(Awaiting::EndOfData);
-            self.emit(
+            AfterData::EndAtOnce => self.queue(
+                b".\r\n",
+                Awaiting::EndOfData,
                 ClientEventKind::Failed {
                     reason: "354 without recipients".into(),
                 },
-                "354 although no recipient was accepted: the client sends only the terminating '.'.",
+                "354 although no recipient was accepted: the client sends only the terminating '.'.".into(),
                 "RFC 2920 §3.1",
-            );
-            return;
-        }
-        let Some(plan) = &self.plan else {
-            return self.fail("internal: no message plan");
-        };
-        let octets = plan.payload.len();
-        let encoding = plan.encoding;
-        let payload = plan.payload.clone();
-        self.open_flight();
-        self.output.extend_from_slice(&payload);
-        self.awaiting.push_back(Awaiting::EndOfData);
-        self.emit(
-            ClientEventKind::MessageSent { octets, encoding },
-            format!(
-                "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
-                encoding.header_value()
             ),
-            "RFC 5321 §4.5.2",
-        );
-    }
-
-    fn on_end_of_data(&mut self, reply: &Reply) {
-        let accepted: Vec<String> = self
-            .transaction
-            .accepted
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        if reply.code.is_positive() && !accepted.is_empty() {
-            self.transaction.message = Progress::Accepted;
-            self.outcome.messages_accepted += 1;
-            self.outcome.delivered.extend(accepted);
-        } else {
-            self.transaction.message = Progress::Refused;
-            if !accepted.is_empty() {
-                let meaning = ReplyMeaning::of(reply).summary(reply);
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "message refused".into(),
-                    },
-                    format!("The server refused the message ({meaning})."),
-                    "RFC 5321 §4.1.1.4",
+            AfterData::SendMessage => {
+                let payload = plan.payload.clone();
+                let octets = payload.len();
+                let encoding = plan.encoding;
+                self.queue(
+                    &payload,
+                    Awaiting::EndOfData,
+                    ClientEventKind::MessageSent { octets, encoding },
+                    format!(
+                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
+                        encoding.header_value()
+                    ),
+                    "RFC 5321 §4.5.2",
                 );
             }
-            self.outcome.undelivered.extend(accepted);
+        }
+    }
+
+    fn on_end_of_data(&mut self, reply: &Reply, positive: bool) {
+        let Some(transaction) = self.transaction() else {
+            return;
+        };
+        match transaction.on_end_of_data(positive) {
+            Ok(delivered) => {
+                self.outcome.messages_accepted += 1;
+                self.outcome.delivered.extend(delivered);
+            }
+            Err(undelivered) => {
+                if !undelivered.is_empty() {
+                    let meaning = ReplyMeaning::of(reply).summary(reply);
+                    self.emit(
+                        ClientEventKind::Failed {
+                            reason: "message refused".into(),
+                        },
+                        format!("The server refused the message ({meaning})."),
+                        "RFC 5321 §4.1.1.4",
+                    );
+                }
+                self.outcome.undelivered.extend(undelivered);
+            }
         }
     }
 
     /// Nothing is awaited: decide what to send next from what is known.
     fn next_action(&mut self) {
-        match self.phase {
-            Phase::Connected | Phase::Ending => {}
-            Phase::Greeted => {
+        match self.stage {
+            Stage::Connected | Stage::Authenticating { .. } | Stage::Ending | Stage::Closed => {}
+            Stage::Greeted => {
                 if !self.raw_or_stop(Step::Greeting) {
                     self.send_hello();
                 }
             }
-            Phase::Hello => {
-                self.phase = Phase::Negotiated;
-                self.negotiate();
-                if self.phase == Phase::Negotiated {
+            Stage::Hello => {
+                if let Some(plan) = self.negotiate() {
+                    self.stage = Stage::Negotiated {
+                        plan,
+                        auth_tried: false,
+                    };
                     self.next_action();
                 }
             }
-            Phase::Negotiated => {
-                if self.raw_or_stop(Step::Ehlo) || self.start_auth() {
-                    return;
-                }
-                if !self.raw_or_stop(Step::Auth) {
-                    self.phase = Phase::Transaction;
-                    let recipients = self.recipients.clone();
-                    self.start_transaction(recipients, true);
-                }
-            }
-            Phase::Transaction => self.transaction_step(),
+            Stage::Negotiated { .. } => self.before_mail(),
+            Stage::Transaction { .. } => self.transaction_step(),
+        }
+    }
+
+    /// After EHLO: raw lines, AUTH, raw lines after AUTH, then the first transaction.
+    fn before_mail(&mut self) {
+        if self.raw_or_stop(Step::Ehlo) || self.start_auth() || self.raw_or_stop(Step::Auth) {
+            return;
+        }
+        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending) {
+            let recipients = self.message.recipients.clone();
+            self.start_transaction(plan, recipients, true);
         }
     }
 
@@ -768,11 +619,10 @@ impl Client {
         if let Some(sent) = self.raw_sent.get_mut(index) {
             *sent = true;
         }
-        self.open_flight();
-        self.output.extend_from_slice(line.as_bytes());
-        self.output.extend_from_slice(b"\r\n");
-        self.push_awaiting(Awaiting::Raw);
-        self.emit(
+        let octets = [line.as_bytes(), b"\r\n"].concat();
+        self.queue(
+            &octets,
+            Awaiting::Raw,
             ClientEventKind::RawLineSent { line },
             format!(
                 "Raw line from the spec, sent as typed after {} (the engine adds only CRLF).",
@@ -811,10 +661,10 @@ impl Client {
     }
 
     /// Chooses the body encoding, SIZE and pipelining from what the server offered
-    /// (rules in [`super::negotiation`]); records each decision, or quits when one of
-    /// them is not to send.
-    fn negotiate(&mut self) {
-        let traits = self.draft.traits();
+    /// (rules in [`super::negotiation`]) and records each decision. `None` when one of
+    /// them is not to send: the client has said why and sent QUIT.
+    fn negotiate(&mut self) -> Option<Plan> {
+        let traits = self.message.draft.traits();
         let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
         {
             Ok((encoding, decision)) => {
@@ -823,7 +673,7 @@ impl Client {
             }
             Err(refusal) => return self.refuse_to_send(refusal),
         };
-        let message = self.draft.render(encoding);
+        let message = self.message.draft.render(encoding);
         let octets = u64::try_from(message.len()).unwrap_or(u64::MAX);
         let mut parameters = match negotiation::size(octets, &self.capabilities) {
             Ok((parameter, decision)) => {
@@ -839,19 +689,20 @@ impl Client {
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
         self.decide(decision);
-        self.plan = Some(Plan {
+        Some(Plan {
             parameters,
             payload: dot_stuff(&message),
             encoding,
             pipelining,
-        });
+        })
     }
 
-    fn refuse_to_send(&mut self, refusal: Decision) {
+    fn refuse_to_send(&mut self, refusal: Decision) -> Option<Plan> {
         let explanation = format!("{} QUIT.", refusal.why);
         let rfc = refusal.rfc;
         self.decide(refusal);
         self.quit(explanation, rfc);
+        None
     }
 
     /// How far the first group may reach: raw lines or quit-after at MAIL or RCPT need
@@ -860,7 +711,7 @@ impl Client {
         if !self.group_may_pass(Step::Mail) {
             return 1;
         }
-        let rcpts = self.recipients.len();
+        let rcpts = self.message.recipients.len();
         if self.group_may_pass(Step::Rcpt) {
             rcpts + 2
         } else {
@@ -872,19 +723,37 @@ impl Client {
         self.spec.quit_after != Some(step) && !self.spec.raw_lines.iter().any(|r| r.after == step)
     }
 
-    fn start_transaction(&mut self, recipients: Vec<Mailbox>, first: bool) {
-        self.transaction_started = true;
-        self.transaction = Transaction {
-            first,
-            to_send: recipients.into(),
-            ..Transaction::default()
+    /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
+    fn start_transaction(&mut self, plan: Plan, recipients: Vec<Mailbox>, first: bool) {
+        let mut transaction = Transaction::new(recipients, first);
+        transaction.mail_sent();
+        let rcpts_follow = plan.pipelining && (!first || self.group_may_pass(Step::Mail));
+        let group = if rcpts_follow {
+            transaction.take_all_recipients()
+        } else {
+            Vec::new()
         };
-        let Some(plan) = &self.plan else {
-            return self.fail("internal: no message plan");
-        };
+        let data_follows = rcpts_follow && (!first || self.group_may_pass(Step::Rcpt));
+        if data_follows {
+            transaction.data_sent();
+        }
         let parameters = plan.parameters.clone();
-        let pipelining = plan.pipelining;
-        let from = self.sender.clone();
+        self.stage = Stage::Transaction { plan, transaction };
+        self.send_mail(parameters);
+        for mailbox in group {
+            self.send_rcpt(mailbox, true);
+        }
+        if data_follows {
+            self.send_pipelined(
+                Command::Data,
+                Awaiting::Data,
+                "RFC 2920 §3.1",
+                "DATA ends the pipelined group; its reply comes after the RCPT replies.",
+            );
+        }
+    }
+
+    fn send_mail(&mut self, parameters: Vec<Parameter>) {
         let explanation = if parameters.is_empty() {
             "MAIL FROM starts the transaction with the envelope sender.".to_owned()
         } else {
@@ -894,85 +763,67 @@ impl Client {
                 list.join(" ")
             )
         };
-        self.transaction.mail = Progress::Pending;
+        let from = self.message.sender.clone();
         self.send(
             Command::Mail { from, parameters },
             Awaiting::Mail,
             "RFC 5321 §4.1.1.2",
             explanation,
         );
-        if !pipelining || (first && !self.group_may_pass(Step::Mail)) {
-            return;
+    }
+
+    /// Every reply of the group is in: the transaction says what comes next.
+    fn transaction_step(&mut self) {
+        loop {
+            let Some(transaction) = self.transaction() else {
+                return;
+            };
+            match transaction.next_step() {
+                TransactionStep::Checkpoint(step) => {
+                    if self.raw_or_stop(step) {
+                        return;
+                    }
+                    if let Some(transaction) = self.transaction() {
+                        transaction.pass(step);
+                    }
+                }
+                TransactionStep::Rcpt(mailbox) => return self.send_rcpt(mailbox, false),
+                TransactionStep::Reset => return self.reset(),
+                TransactionStep::Data => {
+                    return self.send(
+                        Command::Data,
+                        Awaiting::Data,
+                        "RFC 5321 §4.1.1.4",
+                        "Recipients accepted; DATA asks to send the message.",
+                    )
+                }
+                TransactionStep::Retry(deferred) => return self.retry(deferred),
+                TransactionStep::End(end) => {
+                    return self.next_message_or_quit(end.explanation(), end.rfc())
+                }
+            }
         }
-        while let Some(mailbox) = self.transaction.to_send.pop_front() {
-            self.send_rcpt(mailbox, true);
-        }
-        if first && !self.group_may_pass(Step::Rcpt) {
-            return;
-        }
-        self.transaction.data = Progress::Pending;
-        self.send_pipelined(
-            Command::Data,
-            Awaiting::Data,
-            "RFC 2920 §3.1",
-            "DATA ends the pipelined group; its reply comes after the RCPT replies.",
+    }
+
+    /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
+    fn reset(&mut self) {
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "no recipient accepted".into(),
+            },
+            "No recipient was accepted, so there is nothing to send: RSET, no DATA.",
+            "RFC 5321 §3.3",
+        );
+        self.send(
+            Command::Rset,
+            Awaiting::Rset,
+            "RFC 5321 §4.1.1.5",
+            "RSET abandons the transaction.",
         );
     }
 
-    fn transaction_step(&mut self) {
-        let first = self.transaction.first;
-        if self.transaction.mail == Progress::Refused {
-            return self.next_message_or_quit(
-                "MAIL was refused, so the session ends with QUIT.",
-                "RFC 5321 §4.1.1.2",
-            );
-        }
-        if first && self.raw_or_stop(Step::Mail) {
-            return;
-        }
-        if let Some(mailbox) = self.transaction.to_send.pop_front() {
-            return self.send_rcpt(mailbox, false);
-        }
-        if first && self.raw_or_stop(Step::Rcpt) {
-            return;
-        }
-        if self.transaction.accepted.is_empty() {
-            return self.no_recipient_accepted();
-        }
-        match self.transaction.data {
-            Progress::NotSent => {
-                self.transaction.data = Progress::Pending;
-                return self.send(
-                    Command::Data,
-                    Awaiting::Data,
-                    "RFC 5321 §4.1.1.4",
-                    "Recipients accepted; DATA asks to send the message.",
-                );
-            }
-            Progress::Refused => {
-                return self.next_message_or_quit(
-                    "DATA was refused, so the session ends with QUIT.",
-                    "RFC 5321 §4.1.1.4",
-                );
-            }
-            Progress::Pending | Progress::Accepted => {}
-        }
-        if self.transaction.message == Progress::Refused {
-            return self.next_message_or_quit(
-                "The message was refused; the session ends with QUIT.",
-                "RFC 5321 §4.1.1.4",
-            );
-        }
-        if first && self.raw_or_stop(Step::Data) {
-            return;
-        }
-        let deferred = core::mem::take(&mut self.transaction.deferred);
-        if deferred.is_empty() {
-            return self.next_message_or_quit(
-                "The message was accepted; the session ends with QUIT.",
-                "RFC 5321 §4.1.1.10",
-            );
-        }
+    /// Recipients deferred by 452 get the message in a new transaction.
+    fn retry(&mut self, deferred: Vec<Mailbox>) {
         let count = deferred.len();
         self.decide(Decision::new(
             Choice::NextTransaction { recipients: count },
@@ -985,7 +836,10 @@ impl Client {
             ),
             "RFC 5321 §4.5.3.1.10",
         ));
-        self.start_transaction(deferred, false);
+        if let Stage::Transaction { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending)
+        {
+            self.start_transaction(plan, deferred, false);
+        }
     }
 
     /// The transaction is over: start the next relayed message, if any (a fresh plan,
@@ -1003,69 +857,11 @@ impl Client {
             ),
             "RFC 5321 §3.3",
         );
-        self.sender = next.sender;
-        self.recipients = next.recipients;
-        self.draft = next.draft;
-        self.negotiate();
-        if self.phase != Phase::Ending {
-            let recipients = self.recipients.clone();
-            self.start_transaction(recipients, false);
+        self.message = next;
+        if let Some(plan) = self.negotiate() {
+            let recipients = self.message.recipients.clone();
+            self.start_transaction(plan, recipients, false);
         }
-    }
-
-    /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
-    fn no_recipient_accepted(&mut self) {
-        match self.transaction.reset {
-            Progress::NotSent => {
-                self.transaction.reset = Progress::Pending;
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "no recipient accepted".into(),
-                    },
-                    "No recipient was accepted, so there is nothing to send: RSET, no DATA.",
-                    "RFC 5321 §3.3",
-                );
-                self.send(
-                    Command::Rset,
-                    Awaiting::Rset,
-                    "RFC 5321 §4.1.1.5",
-                    "RSET abandons the transaction.",
-                );
-            }
-            _ => {
-                self.next_message_or_quit(
-                    "Nothing to deliver; the session ends with QUIT.",
-                    "RFC 5321 §4.1.1.10",
-                );
-            }
-        }
-    }
-
-    /// When the session ends, recipients not yet sent, deferred, or accepted for a
-    /// message that never reached its final reply did not get it. Drains them, so
-    /// calling twice counts nobody twice.
-    fn undeliver_rest(&mut self) {
-        if !self.transaction_started {
-            // The session ended before any MAIL: nobody got the message.
-            self.transaction_started = true;
-            let everyone = self.recipients.iter().map(ToString::to_string);
-            self.outcome.undelivered.extend(everyone);
-            return;
-        }
-        let transaction = &mut self.transaction;
-        let accepted = if transaction.message == Progress::NotSent {
-            core::mem::take(&mut transaction.accepted)
-        } else {
-            Vec::new()
-        };
-        let rest: Vec<String> = transaction
-            .deferred
-            .drain(..)
-            .chain(transaction.to_send.drain(..))
-            .chain(accepted)
-            .map(|m| m.to_string())
-            .collect();
-        self.outcome.undelivered.extend(rest);
     }
 
     fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
@@ -1106,8 +902,8 @@ impl Client {
     }
 
     fn quit(&mut self, explanation: impl Into<String>, rfc: &'static str) {
-        self.phase = Phase::Ending;
-        self.undeliver_rest();
+        let stage = core::mem::replace(&mut self.stage, Stage::Ending);
+        self.undeliver(stage);
         self.send(Command::Quit, Awaiting::Quit, rfc, explanation);
     }
 
@@ -1123,18 +919,36 @@ impl Client {
     }
 
     fn finish(&mut self) {
-        if self.closed {
+        if self.is_closed() {
             return;
         }
-        self.closed = true;
-        self.phase = Phase::Ending;
-        self.undeliver_rest();
+        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.undeliver(stage);
         self.awaiting.clear();
         self.emit(
             ClientEventKind::Closed,
             "The client closes the connection.",
             "RFC 5321 §3.8",
         );
+    }
+
+    /// The session is leaving `stage` for good: whoever did not get the message is
+    /// counted once. Before any MAIL that is everyone.
+    fn undeliver(&mut self, stage: Stage) {
+        match stage {
+            Stage::Connected
+            | Stage::Greeted
+            | Stage::Hello
+            | Stage::Negotiated { .. }
+            | Stage::Authenticating { .. } => {
+                let everyone = self.message.recipients.iter().map(ToString::to_string);
+                self.outcome.undelivered.extend(everyone);
+            }
+            Stage::Transaction {
+                mut transaction, ..
+            } => self.outcome.undelivered.extend(transaction.undelivered()),
+            Stage::Ending | Stage::Closed => {}
+        }
     }
 
     fn decide(&mut self, decision: Decision) {
@@ -1168,7 +982,7 @@ impl Client {
         rfc: &'static str,
         explanation: impl Into<String>,
     ) {
-        self.queue(command, awaiting, false, rfc, explanation.into());
+        self.send_command(command, awaiting, false, rfc, explanation.into());
     }
 
     fn send_pipelined(
@@ -1178,10 +992,10 @@ impl Client {
         rfc: &'static str,
         explanation: impl Into<String>,
     ) {
-        self.queue(command, awaiting, true, rfc, explanation.into());
+        self.send_command(command, awaiting, true, rfc, explanation.into());
     }
 
-    fn queue(
+    fn send_command(
         &mut self,
         command: Command,
         awaiting: Awaiting,
@@ -1189,14 +1003,26 @@ impl Client {
         rfc: &'static str,
         explanation: String,
     ) {
+        let octets = command.encode();
+        let kind = ClientEventKind::CommandSent { command, pipelined };
+        self.queue(&octets, awaiting, kind, explanation, rfc);
+    }
+
+    /// The one place the client writes octets: every command, raw line, AUTH line and
+    /// message text goes out here, with the reply it now waits for and the event that
+    /// says what was written and why. Output after a reply starts a new round trip.
+    fn queue(
+        &mut self,
+        octets: &[u8],
+        awaiting: Awaiting,
+        kind: ClientEventKind,
+        explanation: String,
+        rfc: &'static str,
+    ) {
         self.open_flight();
-        self.output.extend_from_slice(&command.encode());
+        self.output.extend_from_slice(octets);
         self.push_awaiting(awaiting);
-        self.emit(
-            ClientEventKind::CommandSent { command, pipelined },
-            explanation,
-            rfc,
-        );
+        self.emit(kind, explanation, rfc);
     }
 
     fn push_awaiting(&mut self, awaiting: Awaiting) {
@@ -1218,52 +1044,4 @@ impl Client {
         self.events
             .push_back(ClientEvent::new(self.now, kind, explanation, rfc));
     }
-}
-
-/// The envelope mailbox of a From, To, Cc or Bcc entry (a display name stays in the header).
-fn parse_address(text: &str, role: &str) -> Result<Mailbox, SpecError> {
-    NamedAddress::parse(text, role).map(|address| address.mailbox)
-}
-
-/// One envelope recipient per distinct address of To, Cc and Bcc, in that order.
-fn distinct_recipients(spec: &ClientSpec) -> Result<Vec<Mailbox>, SpecError> {
-    let message = &spec.message;
-    let mut recipients: Vec<Mailbox> = Vec::new();
-    for address in message.to.iter().chain(&message.cc).chain(&message.bcc) {
-        let mailbox = parse_address(address, "recipient")?;
-        // Domains are case-insensitive, local-parts are not (RFC 5321 §2.4).
-        let same = |known: &Mailbox| {
-            known.local_part == mailbox.local_part
-                && known
-                    .domain
-                    .as_str()
-                    .eq_ignore_ascii_case(mailbox.domain.as_str())
-        };
-        if !recipients.iter().any(same) {
-            recipients.push(mailbox);
-        }
-    }
-    if recipients.is_empty() {
-        return Err(SpecError(
-            "at least one recipient (To, Cc or Bcc) is needed".into(),
-        ));
-    }
-    Ok(recipients)
-}
-
-fn check_raw_lines(spec: &ClientSpec) -> Result<(), SpecError> {
-    if spec.raw_lines.len() > MAX_RAW_LINES {
-        return Err(SpecError(format!("at most {MAX_RAW_LINES} raw lines")));
-    }
-    for (index, raw) in spec.raw_lines.iter().enumerate() {
-        reject_line_breaks(&format!("raw line {}", index + 1), &raw.line)?;
-        if raw.line.len() > MAX_RAW_LINE {
-            return Err(SpecError(format!(
-                "raw line {} is {} octets; at most {MAX_RAW_LINE}",
-                index + 1,
-                raw.line.len()
-            )));
-        }
-    }
-    Ok(())
 }
