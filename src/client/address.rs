@@ -12,7 +12,7 @@ use crate::protocol::Mailbox;
 
 /// A parsed address: the mailbox for the envelope, and what the header shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NamedAddress {
+pub(crate) struct NamedAddress {
     /// The display name as the person meant it (quotes and escapes removed), if any.
     pub display_name: Option<String>,
     /// The address itself, for MAIL FROM / RCPT TO.

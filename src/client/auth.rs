@@ -25,7 +25,7 @@ const RFC_AUTH: &str = "RFC 4954 §4";
 /// Length of the DIGEST-MD5 client nonce drawn from the entropy source.
 const CNONCE_LENGTH: usize = 24;
 /// The cancel line (RFC 4954 §4).
-pub const CANCEL_LINE: &[u8] = b"*\r\n";
+const CANCEL_LINE: &[u8] = b"*\r\n";
 
 /// What the user asked the client to authenticate with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,19 +1,28 @@
 //! The SMTP client engine, sans-IO: a session spec in, bytes and explained events out,
 //! with the negotiation (what the server offered, what the client used, why) as data.
+//!
+//! Files: `spec.rs` (what the client is asked to do, and every check on it before
+//! anything is sent), `session.rs` (the engine, in stages that own their data),
+//! `state.rs` (the table of what each awaited reply leads to), `transaction.rs` (one
+//! MAIL … DATA transaction), `session/auth_step.rs` (AUTH inside the session),
+//! `auth.rs` (the SASL exchange of one AUTH command), `negotiation.rs` and
+//! `decision.rs` (what the server offered, what the client used, why), `message.rs`,
+//! `header.rs` and `address.rs` (the message text), `event.rs` and `outcome.rs` (what
+//! the engine reports).
 
 pub mod address;
 pub mod auth;
-pub mod decision;
-pub mod error;
-pub mod event;
-pub mod header;
-pub mod message;
-pub mod negotiation;
-pub mod outcome;
-pub mod session;
-pub mod spec;
+mod decision;
+mod error;
+mod event;
+mod header;
+mod message;
+mod negotiation;
+mod outcome;
+mod session;
+mod spec;
 mod state;
-pub mod timeouts;
+mod timeouts;
 mod transaction;
 
 pub use decision::{Choice, Decision, Topic};
