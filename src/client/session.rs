@@ -8,10 +8,10 @@
 //! with [`Client::handle_close`]; after each, collect octets with
 //! [`Client::take_output`] and explained events with [`Client::poll_event`].
 //!
-//! Design: the session is in one [`Stage`], which owns what only that stage needs (the
+//! Design: the session is in one `Stage`, which owns what only that stage needs (the
 //! message plan once negotiated, the SASL exchange while authenticating, the
 //! transaction while in one). Every command sent pushes what it waits for onto a queue
-//! ([`Awaiting`]); each reply pops one and the table in `state.rs` says what it leads
+//! (`Awaiting`); each reply pops one and the table in `state.rs` says what it leads
 //! to. When nothing is awaited any more (after every reply in lock-step, after the
 //! whole group when pipelining), `Client::next_action` sends the next command. Every
 //! octet the client sends goes through one writer, `Client::queue`.
@@ -19,36 +19,25 @@
 use std::collections::VecDeque;
 
 mod auth_step;
+mod plan;
+mod transaction_step;
 
 use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
 use super::error::SpecError;
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
-use super::message::{dot_stuff, TransferEncoding};
-use super::negotiation;
-use super::outcome::{Outcome, Refusal};
+use super::outcome::Outcome;
 use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
 use super::state::{self, Awaiting, Expect, Reaction};
-use super::transaction::{AfterData, RcptOutcome, Transaction, TransactionStep};
+use super::transaction::Transaction;
 use crate::entropy::Entropy;
-use crate::protocol::{
-    Capabilities, Command, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyReader,
-    ReplyStatus,
-};
+use crate::protocol::{Capabilities, Command, Extension, Reply, ReplyReader, ReplyStatus};
 use crate::time::{Millis, MINUTE};
-
-/// What was negotiated for the message.
-#[derive(Clone, Debug)]
-struct Plan {
-    parameters: Vec<Parameter>,
-    payload: Vec<u8>,
-    encoding: TransferEncoding,
-    pipelining: bool,
-}
+use plan::Plan;
 
 /// Where the session is, named for what comes next. Each stage owns what only it
-/// needs, so a transaction without a plan, or an AUTH reply without an exchange, cannot
-/// be written down.
+/// needs, so a transaction without a plan, or a SASL exchange outside AUTH, cannot be
+/// written down.
 #[derive(Debug)]
 enum Stage {
     /// Waiting for the 220.
@@ -406,150 +395,6 @@ impl Client {
         );
     }
 
-    /// The transaction of the current stage, if the session is in one.
-    fn transaction(&mut self) -> Option<&mut Transaction> {
-        match &mut self.stage {
-            Stage::Transaction { transaction, .. } => Some(transaction),
-            _ => None,
-        }
-    }
-
-    fn on_mail(&mut self, reply: &Reply, accepted: bool) {
-        if let Some(transaction) = self.transaction() {
-            transaction.on_mail(accepted);
-        }
-        if !accepted {
-            let meaning = ReplyMeaning::of(reply).summary(reply);
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: "sender refused".into(),
-                },
-                format!("MAIL FROM was refused ({meaning}); the transaction cannot go on."),
-                "RFC 5321 §4.1.1.2",
-            );
-        }
-    }
-
-    fn on_rcpt(&mut self, reply: &Reply, mailbox: Mailbox, reaction: Reaction) {
-        let address = mailbox.to_string();
-        let said = match reaction {
-            Reaction::RecipientAccepted => RcptOutcome::Accepted,
-            Reaction::RecipientDeferred => RcptOutcome::Deferred,
-            _ => RcptOutcome::Refused,
-        };
-        let Some(transaction) = self.transaction() else {
-            return;
-        };
-        match transaction.on_rcpt(mailbox, said) {
-            RcptOutcome::NotTried => {
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: format!("{address} not tried"),
-                    },
-                    format!("Reply to the pipelined RCPT for {address}: MAIL had failed, so it does not count."),
-                    "RFC 2920 §3.1",
-                );
-                self.outcome.undelivered.push(address);
-            }
-            RcptOutcome::Accepted => {}
-            RcptOutcome::Deferred => self.emit(
-                ClientEventKind::RecipientRefused {
-                    address: address.clone(),
-                    code: reply.code,
-                    deferred: true,
-                },
-                format!("{address}: 452, the server's recipient buffer is full; it goes in the next transaction."),
-                "RFC 5321 §4.5.3.1.10",
-            ),
-            RcptOutcome::Refused => {
-                self.emit(
-                    ClientEventKind::RecipientRefused {
-                        address: address.clone(),
-                        code: reply.code,
-                        deferred: false,
-                    },
-                    format!(
-                        "{address} refused ({}); the other recipients still get the message.",
-                        ReplyMeaning::of(reply).summary(reply)
-                    ),
-                    "RFC 5321 §3.3",
-                );
-                self.outcome.refused.push(Refusal::new(address, reply));
-            }
-        }
-    }
-
-    fn on_data(&mut self, reply: &Reply, go_ahead: bool) {
-        let Stage::Transaction { plan, transaction } = &mut self.stage else {
-            return;
-        };
-        match transaction.on_data(go_ahead) {
-            AfterData::Refused { explain } => {
-                if explain {
-                    let meaning = ReplyMeaning::of(reply).summary(reply);
-                    self.emit(
-                        ClientEventKind::Failed {
-                            reason: "DATA refused".into(),
-                        },
-                        format!("DATA was refused ({meaning}); the message is not sent."),
-                        "RFC 5321 §4.1.1.4",
-                    );
-                }
-            }
-            // Only a confused server says 354 with no recipient: end the data at once so
-            // nothing is delivered (RFC 2920 §3.1).
-            AfterData::EndAtOnce => self.queue(
-                b".\r\n",
-                Awaiting::EndOfData,
-                ClientEventKind::Failed {
-                    reason: "354 without recipients".into(),
-                },
-                "354 although no recipient was accepted: the client sends only the terminating '.'.".into(),
-                "RFC 2920 §3.1",
-            ),
-            AfterData::SendMessage => {
-                let payload = plan.payload.clone();
-                let octets = payload.len();
-                let encoding = plan.encoding;
-                self.queue(
-                    &payload,
-                    Awaiting::EndOfData,
-                    ClientEventKind::MessageSent { octets, encoding },
-                    format!(
-                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
-                        encoding.header_value()
-                    ),
-                    "RFC 5321 §4.5.2",
-                );
-            }
-        }
-    }
-
-    fn on_end_of_data(&mut self, reply: &Reply, positive: bool) {
-        let Some(transaction) = self.transaction() else {
-            return;
-        };
-        match transaction.on_end_of_data(positive) {
-            Ok(delivered) => {
-                self.outcome.messages_accepted += 1;
-                self.outcome.delivered.extend(delivered);
-            }
-            Err(undelivered) => {
-                if !undelivered.is_empty() {
-                    let meaning = ReplyMeaning::of(reply).summary(reply);
-                    self.emit(
-                        ClientEventKind::Failed {
-                            reason: "message refused".into(),
-                        },
-                        format!("The server refused the message ({meaning})."),
-                        "RFC 5321 §4.1.1.4",
-                    );
-                }
-                self.outcome.undelivered.extend(undelivered);
-            }
-        }
-    }
-
     /// Nothing is awaited: decide what to send next from what is known.
     fn next_action(&mut self) {
         match self.stage {
@@ -657,235 +502,6 @@ impl Client {
                     "Greeting received; HELO as asked (no extensions).",
                 );
             }
-        }
-    }
-
-    /// Chooses the body encoding, SIZE and pipelining from what the server offered
-    /// (rules in [`super::negotiation`]) and records each decision. `None` when one of
-    /// them is not to send: the client has said why and sent QUIT.
-    fn negotiate(&mut self) -> Option<Plan> {
-        let traits = self.message.draft.traits();
-        let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
-        {
-            Ok((encoding, decision)) => {
-                self.decide(decision);
-                encoding
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
-        let message = self.message.draft.render(encoding);
-        let octets = u64::try_from(message.len()).unwrap_or(u64::MAX);
-        let mut parameters = match negotiation::size(octets, &self.capabilities) {
-            Ok((parameter, decision)) => {
-                self.decide(decision);
-                parameter.into_iter().collect::<Vec<Parameter>>()
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
-        if encoding == TransferEncoding::EightBit {
-            parameters.push(Parameter::new("BODY", "8BITMIME"));
-        }
-        let first_group = self.first_group_size();
-        let (pipelining, decision) =
-            negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
-        self.decide(decision);
-        Some(Plan {
-            parameters,
-            payload: dot_stuff(&message),
-            encoding,
-            pipelining,
-        })
-    }
-
-    fn refuse_to_send(&mut self, refusal: Decision) -> Option<Plan> {
-        let explanation = format!("{} QUIT.", refusal.why);
-        let rfc = refusal.rfc;
-        self.decide(refusal);
-        self.quit(explanation, rfc);
-        None
-    }
-
-    /// How far the first group may reach: raw lines or quit-after at MAIL or RCPT need
-    /// a reply before the next command, so the group stops there.
-    fn first_group_size(&self) -> usize {
-        if !self.group_may_pass(Step::Mail) {
-            return 1;
-        }
-        let rcpts = self.message.recipients.len();
-        if self.group_may_pass(Step::Rcpt) {
-            rcpts + 2
-        } else {
-            rcpts + 1
-        }
-    }
-
-    fn group_may_pass(&self, step: Step) -> bool {
-        self.spec.quit_after != Some(step) && !self.spec.raw_lines.iter().any(|r| r.after == step)
-    }
-
-    /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
-    fn start_transaction(&mut self, plan: Plan, recipients: Vec<Mailbox>, first: bool) {
-        let mut transaction = Transaction::new(recipients, first);
-        transaction.mail_sent();
-        let rcpts_follow = plan.pipelining && (!first || self.group_may_pass(Step::Mail));
-        let group = if rcpts_follow {
-            transaction.take_all_recipients()
-        } else {
-            Vec::new()
-        };
-        let data_follows = rcpts_follow && (!first || self.group_may_pass(Step::Rcpt));
-        if data_follows {
-            transaction.data_sent();
-        }
-        let parameters = plan.parameters.clone();
-        self.stage = Stage::Transaction { plan, transaction };
-        self.send_mail(parameters);
-        for mailbox in group {
-            self.send_rcpt(mailbox, true);
-        }
-        if data_follows {
-            self.send_pipelined(
-                Command::Data,
-                Awaiting::Data,
-                "RFC 2920 §3.1",
-                "DATA ends the pipelined group; its reply comes after the RCPT replies.",
-            );
-        }
-    }
-
-    fn send_mail(&mut self, parameters: Vec<Parameter>) {
-        let explanation = if parameters.is_empty() {
-            "MAIL FROM starts the transaction with the envelope sender.".to_owned()
-        } else {
-            let list: Vec<String> = parameters.iter().map(ToString::to_string).collect();
-            format!(
-                "MAIL FROM starts the transaction, declaring {}.",
-                list.join(" ")
-            )
-        };
-        let from = self.message.sender.clone();
-        self.send(
-            Command::Mail { from, parameters },
-            Awaiting::Mail,
-            "RFC 5321 §4.1.1.2",
-            explanation,
-        );
-    }
-
-    /// Every reply of the group is in: the transaction says what comes next.
-    fn transaction_step(&mut self) {
-        loop {
-            let Some(transaction) = self.transaction() else {
-                return;
-            };
-            match transaction.next_step() {
-                TransactionStep::Checkpoint(step) => {
-                    if self.raw_or_stop(step) {
-                        return;
-                    }
-                    if let Some(transaction) = self.transaction() {
-                        transaction.pass(step);
-                    }
-                }
-                TransactionStep::Rcpt(mailbox) => return self.send_rcpt(mailbox, false),
-                TransactionStep::Reset => return self.reset(),
-                TransactionStep::Data => {
-                    return self.send(
-                        Command::Data,
-                        Awaiting::Data,
-                        "RFC 5321 §4.1.1.4",
-                        "Recipients accepted; DATA asks to send the message.",
-                    )
-                }
-                TransactionStep::Retry(deferred) => return self.retry(deferred),
-                TransactionStep::End(end) => {
-                    return self.next_message_or_quit(end.explanation(), end.rfc())
-                }
-            }
-        }
-    }
-
-    /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
-    fn reset(&mut self) {
-        self.emit(
-            ClientEventKind::Failed {
-                reason: "no recipient accepted".into(),
-            },
-            "No recipient was accepted, so there is nothing to send: RSET, no DATA.",
-            "RFC 5321 §3.3",
-        );
-        self.send(
-            Command::Rset,
-            Awaiting::Rset,
-            "RFC 5321 §4.1.1.5",
-            "RSET abandons the transaction.",
-        );
-    }
-
-    /// Recipients deferred by 452 get the message in a new transaction.
-    fn retry(&mut self, deferred: Vec<Mailbox>) {
-        let count = deferred.len();
-        self.decide(Decision::new(
-            Choice::NextTransaction { recipients: count },
-            "452 too many recipients",
-            format!("another transaction for {count}"),
-            format!(
-                "{count} {} 452 (recipient buffer full): the message goes to {} in a new transaction.",
-                if count == 1 { "recipient got" } else { "recipients got" },
-                if count == 1 { "it" } else { "them" }
-            ),
-            "RFC 5321 §4.5.3.1.10",
-        ));
-        if let Stage::Transaction { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending)
-        {
-            self.start_transaction(plan, deferred, false);
-        }
-    }
-
-    /// The transaction is over: start the next relayed message, if any (a fresh plan,
-    /// since each message has its own size and octets), or end with QUIT.
-    fn next_message_or_quit(&mut self, explanation: &str, rfc: &'static str) {
-        let Some(next) = self.batch.pop_front() else {
-            return self.quit(explanation, rfc);
-        };
-        let waiting = self.batch.len();
-        self.emit(
-            ClientEventKind::NextMessage { waiting },
-            format!(
-                "Next stored message in the same session ({waiting} more after it): a new \
-                 transaction starts with MAIL FROM."
-            ),
-            "RFC 5321 §3.3",
-        );
-        self.message = next;
-        if let Some(plan) = self.negotiate() {
-            let recipients = self.message.recipients.clone();
-            self.start_transaction(plan, recipients, false);
-        }
-    }
-
-    fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
-        let address = mailbox.to_string();
-        let command = Command::Rcpt {
-            to: ForwardPath::Mailbox(mailbox.clone()),
-            parameters: Vec::new(),
-        };
-        let explanation =
-            format!("One RCPT TO per distinct recipient (To, Cc and Bcc alike): {address}.");
-        if pipelined {
-            self.send_pipelined(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 2920 §3.1",
-                explanation,
-            );
-        } else {
-            self.send(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 5321 §4.1.1.3",
-                explanation,
-            );
         }
     }
 
