@@ -8,13 +8,13 @@
 //! with [`Client::handle_close`]; after each, collect octets with
 //! [`Client::take_output`] and explained events with [`Client::poll_event`].
 //!
-//! Design: the session is in one `Stage`, which owns what only that stage needs (the
-//! message plan once negotiated, the SASL exchange while authenticating, the
-//! transaction while in one). Every command sent pushes what it waits for onto a queue
-//! (`Awaiting`); each reply pops one and the table in `state.rs` says what it leads
-//! to. When nothing is awaited any more (after every reply in lock-step, after the
-//! whole group when pipelining), `Client::next_action` sends the next command. Every
-//! octet the client sends goes through one writer, `Client::queue`.
+//! Design: the session is in one `Stage`, named for the reply it waits for, which owns
+//! what only that stage needs (the message plan once negotiated, the SASL exchange
+//! while authenticating, the transaction and its pipelined replies while in one). Each
+//! reply is looked up in the table in `state.rs` with what the stage waits for, and
+//! acted on. When nothing is awaited any more (after every reply in lock-step, after
+//! the whole group when pipelining), `Client::next_action` sends the next command.
+//! Every octet the client sends goes through one writer, `Client::queue`.
 
 use std::collections::VecDeque;
 
@@ -28,38 +28,59 @@ use super::error::SpecError;
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
 use super::outcome::Outcome;
 use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
-use super::state::{self, Awaiting, Expect, Reaction};
+use super::state::{self, Expect, Reaction};
 use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::protocol::{Capabilities, Command, Extension, Reply, ReplyReader, ReplyStatus};
 use crate::time::{Millis, MINUTE};
 use plan::Plan;
 
-/// Where the session is, named for what comes next. Each stage owns what only it
-/// needs, so a transaction without a plan, or a SASL exchange outside AUTH, cannot be
-/// written down.
+/// Where the session is, named for the reply it waits for (`Expect…`) or, between
+/// replies, for what it does next. Each stage owns what only it needs, so a reply
+/// awaited outside its stage, a transaction without a plan, or a SASL exchange outside
+/// AUTH cannot be written down.
 #[derive(Debug)]
 enum Stage {
-    /// Waiting for the 220.
-    Connected,
+    /// Waiting for the 220 banner.
+    ExpectGreeting,
     /// 220 received: raw lines for the greeting, then HELO/EHLO.
     Greeted,
+    /// Waiting for the reply to EHLO or HELO (the one sent).
+    ExpectHello(HelloMode),
     /// HELO/EHLO accepted; the message plan is made next.
     Hello,
     /// Plan made: raw lines and quit-after for EHLO, AUTH (tried once), raw lines and
     /// quit-after for AUTH, then the first transaction.
     Negotiated { plan: Plan, auth_tried: bool },
-    /// The SASL exchange is running (RFC 4954).
-    Authenticating { plan: Plan, auth: Box<ClientAuth> },
-    /// Inside a mail transaction.
+    /// Waiting for the reply to AUTH or to a continuation line (RFC 4954).
+    ExpectAuth { plan: Plan, auth: Box<ClientAuth> },
+    /// Inside a mail transaction; it knows which replies it waits for.
     Transaction {
         plan: Plan,
         transaction: Transaction,
     },
-    /// QUIT sent: nothing more is started.
-    Ending,
+    /// Waiting for the reply to a raw line; then the session goes on from `resume`.
+    ExpectRaw { resume: Box<Stage> },
+    /// Waiting for the reply to QUIT: nothing more is started.
+    ExpectQuit,
     /// The connection is closed.
     Closed,
+}
+
+impl Stage {
+    /// The reply this stage waits for, if any.
+    fn awaiting(&self) -> Option<Expect> {
+        match self {
+            Self::ExpectGreeting => Some(Expect::Greeting),
+            Self::ExpectHello(HelloMode::Ehlo) => Some(Expect::Ehlo),
+            Self::ExpectHello(HelloMode::Helo) => Some(Expect::Helo),
+            Self::ExpectAuth { .. } => Some(Expect::Auth),
+            Self::Transaction { transaction, .. } => transaction.awaiting(),
+            Self::ExpectRaw { .. } => Some(Expect::Raw),
+            Self::ExpectQuit => Some(Expect::Quit),
+            Self::Greeted | Self::Hello | Self::Negotiated { .. } | Self::Closed => None,
+        }
+    }
 }
 
 /// One client-side SMTP session.
@@ -72,7 +93,6 @@ pub struct Client {
     batch: VecDeque<Prepared>,
     stage: Stage,
     replies: ReplyReader,
-    awaiting: VecDeque<Awaiting>,
     waiting_since: Millis,
     capabilities: Capabilities,
     raw_sent: Vec<bool>,
@@ -102,9 +122,8 @@ impl Client {
             spec,
             message,
             batch: VecDeque::new(),
-            stage: Stage::Connected,
+            stage: Stage::ExpectGreeting,
             replies: ReplyReader::new(),
-            awaiting: VecDeque::from([Awaiting::Greeting]),
             waiting_since: now,
             capabilities: Capabilities::default(),
             decisions: Vec::new(),
@@ -188,7 +207,7 @@ impl Client {
         if self.is_closed() {
             return None;
         }
-        let awaiting = self.awaiting.front()?;
+        let awaiting = self.stage.awaiting()?;
         Some(self.waiting_since.saturating_add(awaiting.limit()))
     }
 
@@ -202,7 +221,7 @@ impl Client {
         if now < deadline {
             return;
         }
-        let Some(awaiting) = self.awaiting.front().cloned() else {
+        let Some(awaiting) = self.stage.awaiting() else {
             return;
         };
         let limit = awaiting.limit();
@@ -250,7 +269,7 @@ impl Client {
         if self.is_closed() {
             return;
         }
-        if self.awaiting.front().is_some_and(|a| *a != Awaiting::Quit) {
+        if self.stage.awaiting().is_some_and(|a| a != Expect::Quit) {
             self.emit(
                 ClientEventKind::Failed {
                     reason: "connection closed".into(),
@@ -267,26 +286,24 @@ impl Client {
     fn handle_reply(&mut self, reply: Reply) {
         self.flight_open = false;
         self.waiting_since = self.now;
-        let awaiting = self.awaiting.pop_front();
+        let awaiting = self.stage.awaiting();
         let meaning = ReplyMeaning::of(&reply);
         let explanation = meaning.summary(&reply);
         self.emit(
             ClientEventKind::ReplyReceived {
                 reply: reply.clone(),
-                answers: awaiting.as_ref().map(|a| a.name().to_owned()),
+                answers: awaiting.map(|a| a.name().to_owned()),
                 meaning,
             },
             explanation,
             "RFC 5321 §4.2",
         );
-        let expect = awaiting.as_ref().map_or(Expect::Nothing, Awaiting::expect);
-        let reaction = state::reaction(expect, reply.code);
+        let reaction = state::reaction(awaiting.unwrap_or(Expect::Nothing), reply.code);
         if matches!(reaction, Reaction::ServerClosing | Reaction::Unsolicited) {
             return self.react_out_of_turn(reaction);
         }
-        self.react(reaction, awaiting, &reply);
-        let ending = matches!(self.stage, Stage::Ending | Stage::Closed);
-        if !ending && self.awaiting.is_empty() {
+        self.react(reaction, &reply);
+        if self.stage.awaiting().is_none() {
             self.next_action();
         }
     }
@@ -306,8 +323,9 @@ impl Client {
         );
     }
 
-    /// Acts on one row of the reply table.
-    fn react(&mut self, reaction: Reaction, awaiting: Option<Awaiting>, reply: &Reply) {
+    /// Acts on one row of the reply table: each leaves the stage that waited for the
+    /// reply (a transaction pops it from its own list).
+    fn react(&mut self, reaction: Reaction, reply: &Reply) {
         match reaction {
             Reaction::ServerClosing | Reaction::Unsolicited => self.react_out_of_turn(reaction),
             Reaction::Greeted => self.on_greeting(reply),
@@ -323,20 +341,17 @@ impl Client {
             }
             Reaction::HeloRefused => self.quit_after(reply, "HELO was refused"),
             Reaction::AuthStep => self.on_auth_reply(reply),
-            Reaction::MailAccepted => self.on_mail(reply, true),
-            Reaction::MailRefused => self.on_mail(reply, false),
-            Reaction::RecipientAccepted
+            Reaction::MailAccepted
+            | Reaction::MailRefused
+            | Reaction::RecipientAccepted
             | Reaction::RecipientDeferred
-            | Reaction::RecipientRefused => {
-                if let Some(Awaiting::Rcpt(mailbox)) = awaiting {
-                    self.on_rcpt(reply, mailbox, reaction);
-                }
-            }
-            Reaction::SendMessage => self.on_data(reply, true),
-            Reaction::DataRefused => self.on_data(reply, false),
-            Reaction::MessageAccepted => self.on_end_of_data(reply, true),
-            Reaction::MessageRefused => self.on_end_of_data(reply, false),
-            Reaction::ResetDone | Reaction::RawAnswered => {}
+            | Reaction::RecipientRefused
+            | Reaction::SendMessage
+            | Reaction::DataRefused
+            | Reaction::MessageAccepted
+            | Reaction::MessageRefused
+            | Reaction::ResetDone => self.on_transaction_reply(reaction, reply),
+            Reaction::RawAnswered => self.resume_after_raw(),
             Reaction::QuitAnswered => self.finish(),
         }
     }
@@ -387,9 +402,9 @@ impl Client {
             "RFC 5321 §3.2",
         ));
         let domain = self.spec.hostname.clone();
+        self.stage = Stage::ExpectHello(HelloMode::Helo);
         self.send(
             Command::Helo { domain },
-            Awaiting::Helo,
             "RFC 5321 §3.2",
             "Falling back to HELO after the server refused EHLO.",
         );
@@ -398,7 +413,12 @@ impl Client {
     /// Nothing is awaited: decide what to send next from what is known.
     fn next_action(&mut self) {
         match self.stage {
-            Stage::Connected | Stage::Authenticating { .. } | Stage::Ending | Stage::Closed => {}
+            Stage::ExpectGreeting
+            | Stage::ExpectHello(_)
+            | Stage::ExpectAuth { .. }
+            | Stage::ExpectRaw { .. }
+            | Stage::ExpectQuit
+            | Stage::Closed => {}
             Stage::Greeted => {
                 if !self.raw_or_stop(Step::Greeting) {
                     self.send_hello();
@@ -423,7 +443,7 @@ impl Client {
         if self.raw_or_stop(Step::Ehlo) || self.start_auth() || self.raw_or_stop(Step::Auth) {
             return;
         }
-        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending) {
+        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
             let recipients = self.message.recipients.clone();
             self.start_transaction(plan, recipients, true);
         }
@@ -465,9 +485,12 @@ impl Client {
             *sent = true;
         }
         let octets = [line.as_bytes(), b"\r\n"].concat();
+        let resume = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.stage = Stage::ExpectRaw {
+            resume: Box::new(resume),
+        };
         self.queue(
             &octets,
-            Awaiting::Raw,
             ClientEventKind::RawLineSent { line },
             format!(
                 "Raw line from the spec, sent as typed after {} (the engine adds only CRLF).",
@@ -478,12 +501,19 @@ impl Client {
         true
     }
 
+    /// The raw line was answered: the session goes on where it was.
+    fn resume_after_raw(&mut self) {
+        if let Stage::ExpectRaw { resume } = core::mem::replace(&mut self.stage, Stage::Closed) {
+            self.stage = *resume;
+        }
+    }
+
     fn send_hello(&mut self) {
         let domain = self.spec.hostname.clone();
+        self.stage = Stage::ExpectHello(self.spec.hello);
         match self.spec.hello {
             HelloMode::Ehlo => self.send(
                 Command::Ehlo { domain },
-                Awaiting::Ehlo,
                 "RFC 5321 §4.1.1.1",
                 "Greeting received; EHLO asks for the extension list.",
             ),
@@ -497,7 +527,6 @@ impl Client {
                 ));
                 self.send(
                     Command::Helo { domain },
-                    Awaiting::Helo,
                     "RFC 5321 §4.1.1.1",
                     "Greeting received; HELO as asked (no extensions).",
                 );
@@ -518,9 +547,9 @@ impl Client {
     }
 
     fn quit(&mut self, explanation: impl Into<String>, rfc: &'static str) {
-        let stage = core::mem::replace(&mut self.stage, Stage::Ending);
+        let stage = core::mem::replace(&mut self.stage, Stage::ExpectQuit);
         self.undeliver(stage);
-        self.send(Command::Quit, Awaiting::Quit, rfc, explanation);
+        self.send(Command::Quit, rfc, explanation);
     }
 
     fn fail(&mut self, reason: &str) {
@@ -540,7 +569,6 @@ impl Client {
         }
         let stage = core::mem::replace(&mut self.stage, Stage::Closed);
         self.undeliver(stage);
-        self.awaiting.clear();
         self.emit(
             ClientEventKind::Closed,
             "The client closes the connection.",
@@ -552,18 +580,20 @@ impl Client {
     /// counted once. Before any MAIL that is everyone.
     fn undeliver(&mut self, stage: Stage) {
         match stage {
-            Stage::Connected
+            Stage::ExpectGreeting
             | Stage::Greeted
+            | Stage::ExpectHello(_)
             | Stage::Hello
             | Stage::Negotiated { .. }
-            | Stage::Authenticating { .. } => {
+            | Stage::ExpectAuth { .. } => {
                 let everyone = self.message.recipients.iter().map(ToString::to_string);
                 self.outcome.undelivered.extend(everyone);
             }
             Stage::Transaction {
                 mut transaction, ..
             } => self.outcome.undelivered.extend(transaction.undelivered()),
-            Stage::Ending | Stage::Closed => {}
+            Stage::ExpectRaw { resume } => self.undeliver(*resume),
+            Stage::ExpectQuit | Stage::Closed => {}
         }
     }
 
@@ -591,61 +621,48 @@ impl Client {
         }
     }
 
-    fn send(
-        &mut self,
-        command: Command,
-        awaiting: Awaiting,
-        rfc: &'static str,
-        explanation: impl Into<String>,
-    ) {
-        self.send_command(command, awaiting, false, rfc, explanation.into());
+    /// Sends a command in lock-step: its reply comes before anything else is sent. The
+    /// caller has set the stage that waits for the reply.
+    fn send(&mut self, command: Command, rfc: &'static str, explanation: impl Into<String>) {
+        self.send_command(command, false, rfc, explanation.into());
     }
 
+    /// Sends a command of a pipelined group (RFC 2920), ahead of earlier replies.
     fn send_pipelined(
         &mut self,
         command: Command,
-        awaiting: Awaiting,
         rfc: &'static str,
         explanation: impl Into<String>,
     ) {
-        self.send_command(command, awaiting, true, rfc, explanation.into());
+        self.send_command(command, true, rfc, explanation.into());
     }
 
     fn send_command(
         &mut self,
         command: Command,
-        awaiting: Awaiting,
         pipelined: bool,
         rfc: &'static str,
         explanation: String,
     ) {
         let octets = command.encode();
         let kind = ClientEventKind::CommandSent { command, pipelined };
-        self.queue(&octets, awaiting, kind, explanation, rfc);
+        self.queue(&octets, kind, explanation, rfc);
     }
 
     /// The one place the client writes octets: every command, raw line, AUTH line and
-    /// message text goes out here, with the reply it now waits for and the event that
-    /// says what was written and why. Output after a reply starts a new round trip.
+    /// message text goes out here, followed by the event that says what was written and
+    /// why. Output after a reply starts a new round trip. (Every write happens while
+    /// handling a reply, so the reply timer already runs from `now`.)
     fn queue(
         &mut self,
         octets: &[u8],
-        awaiting: Awaiting,
         kind: ClientEventKind,
         explanation: String,
         rfc: &'static str,
     ) {
         self.open_flight();
         self.output.extend_from_slice(octets);
-        self.push_awaiting(awaiting);
         self.emit(kind, explanation, rfc);
-    }
-
-    fn push_awaiting(&mut self, awaiting: Awaiting) {
-        if self.awaiting.is_empty() {
-            self.waiting_since = self.now;
-        }
-        self.awaiting.push_back(awaiting);
     }
 
     /// Output after a reply (or the first output) starts a new round trip.

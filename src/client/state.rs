@@ -1,84 +1,15 @@
-//! The client's state machine as data. Every command the client sends pushes what it
-//! waits for ([`Awaiting`]); every reply pops one, and [`REPLIES`] says what that reply
-//! leads to. The session looks replies up here before acting, so this table is the
-//! whole list of ways a reply can move the client. This file knows nothing else about
-//! the session.
+//! The client's state machine as data. The session's stage says which reply it waits
+//! for ([`Expect`]); [`REPLIES`] says what each reply leads to. The session looks every
+//! reply up here before acting, so this table is the whole list of ways a reply can
+//! move the client. This file knows nothing else about the session.
 
 use serde::Serialize;
 
 use super::timeouts;
-use crate::protocol::{Mailbox, ReplyCode, ReplyKind};
+use crate::protocol::{ReplyCode, ReplyKind};
 use crate::time::Millis;
 
-/// A reply the client is waiting for, oldest first. RCPT carries its recipient, so
-/// the reply is counted for the right one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Awaiting {
-    Greeting,
-    Ehlo,
-    Helo,
-    /// The reply to AUTH or to an AUTH continuation line.
-    Auth,
-    Mail,
-    Rcpt(Mailbox),
-    Data,
-    EndOfData,
-    Rset,
-    Raw,
-    Quit,
-}
-
-impl Awaiting {
-    /// The table's key for this reply.
-    pub(crate) fn expect(&self) -> Expect {
-        match self {
-            Self::Greeting => Expect::Greeting,
-            Self::Ehlo => Expect::Ehlo,
-            Self::Helo => Expect::Helo,
-            Self::Auth => Expect::Auth,
-            Self::Mail => Expect::Mail,
-            Self::Rcpt(_) => Expect::Rcpt,
-            Self::Data => Expect::Data,
-            Self::EndOfData => Expect::EndOfData,
-            Self::Rset => Expect::Rset,
-            Self::Raw => Expect::Raw,
-            Self::Quit => Expect::Quit,
-        }
-    }
-
-    /// RFC 5321 §4.5.3.2: how long to wait for this reply.
-    pub(crate) fn limit(&self) -> Millis {
-        match self {
-            Self::Greeting => timeouts::GREETING,
-            Self::Mail => timeouts::MAIL,
-            Self::Rcpt(_) => timeouts::RCPT,
-            Self::Data => timeouts::DATA_INITIATION,
-            Self::EndOfData => timeouts::DATA_TERMINATION,
-            Self::Ehlo | Self::Helo | Self::Auth | Self::Rset | Self::Raw | Self::Quit => {
-                timeouts::OTHER
-            }
-        }
-    }
-
-    /// The name events use for the command this reply answers.
-    pub(crate) fn name(&self) -> &'static str {
-        match self {
-            Self::Greeting => "greeting",
-            Self::Ehlo => "EHLO",
-            Self::Helo => "HELO",
-            Self::Auth => "AUTH",
-            Self::Mail => "MAIL",
-            Self::Rcpt(_) => "RCPT",
-            Self::Data => "DATA",
-            Self::EndOfData => "end of data",
-            Self::Rset => "RSET",
-            Self::Raw => "raw line",
-            Self::Quit => "QUIT",
-        }
-    }
-}
-
-/// What a reply answers, without the data: the key of [`REPLIES`].
+/// The reply the client waits for: what it answers, the key of [`REPLIES`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub(crate) enum Expect {
     /// The 220 banner.
@@ -105,6 +36,44 @@ pub(crate) enum Expect {
     Quit,
     /// Nothing: no command was waiting for this reply.
     Nothing,
+}
+
+impl Expect {
+    /// RFC 5321 §4.5.3.2: how long to wait for this reply.
+    pub(crate) fn limit(self) -> Millis {
+        match self {
+            Self::Greeting => timeouts::GREETING,
+            Self::Mail => timeouts::MAIL,
+            Self::Rcpt => timeouts::RCPT,
+            Self::Data => timeouts::DATA_INITIATION,
+            Self::EndOfData => timeouts::DATA_TERMINATION,
+            Self::Ehlo
+            | Self::Helo
+            | Self::Auth
+            | Self::Rset
+            | Self::Raw
+            | Self::Quit
+            | Self::Nothing => timeouts::OTHER,
+        }
+    }
+
+    /// The name events use for the command this reply answers.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Greeting => "greeting",
+            Self::Ehlo => "EHLO",
+            Self::Helo => "HELO",
+            Self::Auth => "AUTH",
+            Self::Mail => "MAIL",
+            Self::Rcpt => "RCPT",
+            Self::Data => "DATA",
+            Self::EndOfData => "end of data",
+            Self::Rset => "RSET",
+            Self::Raw => "raw line",
+            Self::Quit => "QUIT",
+            Self::Nothing => "nothing",
+        }
+    }
 }
 
 /// Which reply codes a row matches.
@@ -431,10 +400,12 @@ mod tests {
 
     #[test]
     fn timers_follow_rfc_5321() {
-        assert_eq!(Awaiting::Greeting.limit(), timeouts::GREETING);
-        assert_eq!(Awaiting::Data.limit(), timeouts::DATA_INITIATION);
-        assert_eq!(Awaiting::EndOfData.limit(), timeouts::DATA_TERMINATION);
-        assert_eq!(Awaiting::Raw.limit(), timeouts::OTHER);
-        assert_eq!(Awaiting::Raw.name(), "raw line");
+        assert_eq!(Greeting.limit(), timeouts::GREETING);
+        assert_eq!(Rcpt.limit(), timeouts::RCPT);
+        assert_eq!(Data.limit(), timeouts::DATA_INITIATION);
+        assert_eq!(EndOfData.limit(), timeouts::DATA_TERMINATION);
+        assert_eq!(Raw.limit(), timeouts::OTHER);
+        assert_eq!(Raw.name(), "raw line");
+        assert_eq!(EndOfData.name(), "end of data");
     }
 }

@@ -5,7 +5,7 @@
 //! challenges, sends each continuation line, turns every SASL trace step into an event
 //! and decides what follows (MAIL after 235, QUIT after anything else).
 
-use super::{Awaiting, Client, Stage};
+use super::{Client, Stage};
 use crate::client::auth::{AuthChoiceError, ClientAuth, ClientAuthStep};
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::ClientEventKind;
@@ -70,8 +70,8 @@ impl Client {
         ));
         // A 334 challenge may be up to 12288 octets (RFC 4954 §4).
         self.replies.set_max_line(MAX_AUTH_LINE);
-        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending) {
-            self.stage = Stage::Authenticating {
+        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
+            self.stage = Stage::ExpectAuth {
                 plan,
                 auth: Box::new(auth),
             };
@@ -89,7 +89,7 @@ impl Client {
             }
             _ => format!("AUTH {mechanism}, waiting for the server's 334 prompt."),
         };
-        self.send(command, Awaiting::Auth, RFC_AUTH, explanation);
+        self.send(command, RFC_AUTH, explanation);
     }
 
     fn refuse_auth(&mut self, choice: Choice, offered: &str, why: &str) {
@@ -106,7 +106,7 @@ impl Client {
 
     /// The reply to AUTH or to a continuation line.
     pub(super) fn on_auth_reply(&mut self, reply: &Reply) {
-        let Stage::Authenticating { auth, .. } = &mut self.stage else {
+        let Stage::ExpectAuth { auth, .. } = &mut self.stage else {
             return;
         };
         let step = auth.on_reply(reply);
@@ -148,7 +148,6 @@ impl Client {
         let text = String::from_utf8_lossy(line).trim_end().to_owned();
         self.queue(
             line,
-            Awaiting::Auth,
             ClientEventKind::AuthLineSent { line: text, cancel },
             explanation,
             RFC_AUTH,
@@ -158,9 +157,7 @@ impl Client {
     /// The exchange is over (235 or not): back to the negotiated session, with the
     /// ordinary reply-line limit.
     fn end_auth(&mut self) {
-        if let Stage::Authenticating { plan, .. } =
-            core::mem::replace(&mut self.stage, Stage::Ending)
-        {
+        if let Stage::ExpectAuth { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
             self.stage = Stage::Negotiated {
                 plan,
                 auth_tried: true,
@@ -171,7 +168,7 @@ impl Client {
 
     /// One event with the trace entries of the step just taken, if any.
     fn emit_sasl_trace(&mut self) {
-        let Stage::Authenticating { auth, .. } = &mut self.stage else {
+        let Stage::ExpectAuth { auth, .. } = &mut self.stage else {
             return;
         };
         let entries = auth.take_trace();

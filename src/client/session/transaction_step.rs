@@ -1,17 +1,18 @@
 //! The client session's mail transactions: MAIL FROM, the RCPTs and DATA (pipelined
 //! as one group when the plan says so), the message text, and what follows each
 //! reply. [`Transaction`] (in `client/transaction.rs`) keeps the per-transaction
-//! record and says what comes next; this file turns that into commands and events,
-//! retries 452-deferred recipients, and moves on to the next relayed message.
+//! record, the replies it waits for, and says what comes next; this file turns that
+//! into commands and events, retries 452-deferred recipients, and moves on to the next
+//! relayed message.
 
 use super::plan::Plan;
-use super::{Awaiting, Client, Stage};
+use super::{Client, Stage};
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::{ClientEventKind, ReplyMeaning};
 use crate::client::outcome::Refusal;
 use crate::client::spec::Step;
 use crate::client::state::Reaction;
-use crate::client::transaction::{AfterData, RcptOutcome, Transaction, TransactionStep};
+use crate::client::transaction::{AfterData, RcptOutcome, Replied, Transaction, TransactionStep};
 use crate::protocol::{Command, ForwardPath, Mailbox, Parameter, Reply};
 
 impl Client {
@@ -21,7 +22,7 @@ impl Client {
         transaction.mail_sent();
         let rcpts_follow = plan.pipelining && (!first || self.group_may_pass(Step::Mail));
         let group = if rcpts_follow {
-            transaction.take_all_recipients()
+            transaction.pipeline_recipients()
         } else {
             Vec::new()
         };
@@ -38,7 +39,6 @@ impl Client {
         if data_follows {
             self.send_pipelined(
                 Command::Data,
-                Awaiting::Data,
                 "RFC 2920 §3.1",
                 "DATA ends the pipelined group; its reply comes after the RCPT replies.",
             );
@@ -58,7 +58,6 @@ impl Client {
         let from = self.message.sender.clone();
         self.send(
             Command::Mail { from, parameters },
-            Awaiting::Mail,
             "RFC 5321 §4.1.1.2",
             explanation,
         );
@@ -67,55 +66,84 @@ impl Client {
     fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
         let address = mailbox.to_string();
         let command = Command::Rcpt {
-            to: ForwardPath::Mailbox(mailbox.clone()),
+            to: ForwardPath::Mailbox(mailbox),
             parameters: Vec::new(),
         };
         let explanation =
             format!("One RCPT TO per distinct recipient (To, Cc and Bcc alike): {address}.");
         if pipelined {
-            self.send_pipelined(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 2920 §3.1",
-                explanation,
-            );
+            self.send_pipelined(command, "RFC 2920 §3.1", explanation);
         } else {
-            self.send(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 5321 §4.1.1.3",
-                explanation,
-            );
+            self.send(command, "RFC 5321 §4.1.1.3", explanation);
         }
     }
 
-    pub(super) fn on_mail(&mut self, reply: &Reply, accepted: bool) {
-        if let Some(transaction) = self.transaction() {
-            transaction.on_mail(accepted);
-        }
-        if !accepted {
-            let meaning = ReplyMeaning::of(reply).summary(reply);
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: "sender refused".into(),
-                },
-                format!("MAIL FROM was refused ({meaning}); the transaction cannot go on."),
-                "RFC 5321 §4.1.1.2",
-            );
-        }
-    }
-
-    pub(super) fn on_rcpt(&mut self, reply: &Reply, mailbox: Mailbox, reaction: Reaction) {
-        let address = mailbox.to_string();
-        let said = match reaction {
-            Reaction::RecipientAccepted => RcptOutcome::Accepted,
-            Reaction::RecipientDeferred => RcptOutcome::Deferred,
-            _ => RcptOutcome::Refused,
-        };
-        let Some(transaction) = self.transaction() else {
+    /// A reply to MAIL, RCPT, DATA, the message or RSET: the transaction records it;
+    /// this says what it meant and sends the message text after a 354.
+    pub(super) fn on_transaction_reply(&mut self, reaction: Reaction, reply: &Reply) {
+        let Stage::Transaction { plan, transaction } = &mut self.stage else {
             return;
         };
-        match transaction.on_rcpt(mailbox, said) {
+        let Some(replied) = transaction.on_reply(reaction) else {
+            return;
+        };
+        match replied {
+            Replied::Mail { accepted: true } | Replied::Reset => {}
+            Replied::Mail { accepted: false } => self.mail_refused(reply),
+            Replied::Recipient { mailbox, outcome } => {
+                self.recipient_replied(reply, mailbox, outcome);
+            }
+            Replied::Data(AfterData::SendMessage) => {
+                let payload = plan.payload.clone();
+                let encoding = plan.encoding;
+                let octets = payload.len();
+                self.queue(
+                    &payload,
+                    ClientEventKind::MessageSent { octets, encoding },
+                    format!(
+                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
+                        encoding.header_value()
+                    ),
+                    "RFC 5321 §4.5.2",
+                );
+            }
+            // Only a confused server says 354 with no recipient: end the data at once so
+            // nothing is delivered (RFC 2920 §3.1).
+            Replied::Data(AfterData::EndAtOnce) => self.queue(
+                b".\r\n",
+                ClientEventKind::Failed {
+                    reason: "354 without recipients".into(),
+                },
+                "354 although no recipient was accepted: the client sends only the terminating '.'.".into(),
+                "RFC 2920 §3.1",
+            ),
+            Replied::Data(AfterData::Refused { explain }) => {
+                if explain {
+                    self.data_refused(reply);
+                }
+            }
+            Replied::Message(Ok(delivered)) => {
+                self.outcome.messages_accepted += 1;
+                self.outcome.delivered.extend(delivered);
+            }
+            Replied::Message(Err(undelivered)) => self.message_refused(reply, undelivered),
+        }
+    }
+
+    fn mail_refused(&mut self, reply: &Reply) {
+        let meaning = ReplyMeaning::of(reply).summary(reply);
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "sender refused".into(),
+            },
+            format!("MAIL FROM was refused ({meaning}); the transaction cannot go on."),
+            "RFC 5321 §4.1.1.2",
+        );
+    }
+
+    fn recipient_replied(&mut self, reply: &Reply, mailbox: Mailbox, outcome: RcptOutcome) {
+        let address = mailbox.to_string();
+        match outcome {
             RcptOutcome::NotTried => {
                 self.emit(
                     ClientEventKind::Failed {
@@ -154,81 +182,35 @@ impl Client {
         }
     }
 
-    pub(super) fn on_data(&mut self, reply: &Reply, go_ahead: bool) {
-        let Stage::Transaction { plan, transaction } = &mut self.stage else {
-            return;
-        };
-        match transaction.on_data(go_ahead) {
-            AfterData::Refused { explain } => {
-                if explain {
-                    let meaning = ReplyMeaning::of(reply).summary(reply);
-                    self.emit(
-                        ClientEventKind::Failed {
-                            reason: "DATA refused".into(),
-                        },
-                        format!("DATA was refused ({meaning}); the message is not sent."),
-                        "RFC 5321 §4.1.1.4",
-                    );
-                }
-            }
-            // Only a confused server says 354 with no recipient: end the data at once so
-            // nothing is delivered (RFC 2920 §3.1).
-            AfterData::EndAtOnce => self.queue(
-                b".\r\n",
-                Awaiting::EndOfData,
-                ClientEventKind::Failed {
-                    reason: "354 without recipients".into(),
-                },
-                "354 although no recipient was accepted: the client sends only the terminating '.'.".into(),
-                "RFC 2920 §3.1",
-            ),
-            AfterData::SendMessage => {
-                let payload = plan.payload.clone();
-                let octets = payload.len();
-                let encoding = plan.encoding;
-                self.queue(
-                    &payload,
-                    Awaiting::EndOfData,
-                    ClientEventKind::MessageSent { octets, encoding },
-                    format!(
-                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
-                        encoding.header_value()
-                    ),
-                    "RFC 5321 §4.5.2",
-                );
-            }
-        }
+    fn data_refused(&mut self, reply: &Reply) {
+        let meaning = ReplyMeaning::of(reply).summary(reply);
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "DATA refused".into(),
+            },
+            format!("DATA was refused ({meaning}); the message is not sent."),
+            "RFC 5321 §4.1.1.4",
+        );
     }
 
-    pub(super) fn on_end_of_data(&mut self, reply: &Reply, positive: bool) {
-        let Some(transaction) = self.transaction() else {
-            return;
-        };
-        match transaction.on_end_of_data(positive) {
-            Ok(delivered) => {
-                self.outcome.messages_accepted += 1;
-                self.outcome.delivered.extend(delivered);
-            }
-            Err(undelivered) => {
-                if !undelivered.is_empty() {
-                    let meaning = ReplyMeaning::of(reply).summary(reply);
-                    self.emit(
-                        ClientEventKind::Failed {
-                            reason: "message refused".into(),
-                        },
-                        format!("The server refused the message ({meaning})."),
-                        "RFC 5321 §4.1.1.4",
-                    );
-                }
-                self.outcome.undelivered.extend(undelivered);
-            }
+    fn message_refused(&mut self, reply: &Reply, undelivered: Vec<String>) {
+        if !undelivered.is_empty() {
+            let meaning = ReplyMeaning::of(reply).summary(reply);
+            self.emit(
+                ClientEventKind::Failed {
+                    reason: "message refused".into(),
+                },
+                format!("The server refused the message ({meaning})."),
+                "RFC 5321 §4.1.1.4",
+            );
         }
+        self.outcome.undelivered.extend(undelivered);
     }
 
     /// Every reply of the group is in: the transaction says what comes next.
     pub(super) fn transaction_step(&mut self) {
         loop {
-            let Some(transaction) = self.transaction() else {
+            let Stage::Transaction { transaction, .. } = &mut self.stage else {
                 return;
             };
             match transaction.next_step() {
@@ -236,7 +218,7 @@ impl Client {
                     if self.raw_or_stop(step) {
                         return;
                     }
-                    if let Some(transaction) = self.transaction() {
+                    if let Stage::Transaction { transaction, .. } = &mut self.stage {
                         transaction.pass(step);
                     }
                 }
@@ -245,7 +227,6 @@ impl Client {
                 TransactionStep::Data => {
                     return self.send(
                         Command::Data,
-                        Awaiting::Data,
                         "RFC 5321 §4.1.1.4",
                         "Recipients accepted; DATA asks to send the message.",
                     )
@@ -269,7 +250,6 @@ impl Client {
         );
         self.send(
             Command::Rset,
-            Awaiting::Rset,
             "RFC 5321 §4.1.1.5",
             "RSET abandons the transaction.",
         );
@@ -289,7 +269,7 @@ impl Client {
             ),
             "RFC 5321 §4.5.3.1.10",
         ));
-        if let Stage::Transaction { plan, .. } = core::mem::replace(&mut self.stage, Stage::Ending)
+        if let Stage::Transaction { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed)
         {
             self.start_transaction(plan, deferred, false);
         }
@@ -314,14 +294,6 @@ impl Client {
         if let Some(plan) = self.negotiate() {
             let recipients = self.message.recipients.clone();
             self.start_transaction(plan, recipients, false);
-        }
-    }
-
-    /// The transaction of the current stage, if the session is in one.
-    fn transaction(&mut self) -> Option<&mut Transaction> {
-        match &mut self.stage {
-            Stage::Transaction { transaction, .. } => Some(transaction),
-            _ => None,
         }
     }
 }
