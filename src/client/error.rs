@@ -2,7 +2,7 @@
 //! on the wire that could break the protocol (a CR, LF or NUL could inject a command or
 //! a header line), so such values are refused locally with a clear reason.
 
-use super::auth::AuthChoiceError;
+use super::sasl_exchange::AuthChoiceError;
 use crate::protocol::path::PathError;
 
 /// A problem with the spec, found before anything is sent. Each variant names the

@@ -1,17 +1,20 @@
 //! The SMTP client engine, sans-IO: a session spec in, bytes and explained events out,
 //! with the negotiation (what the server offered, what the client used, why) as data.
 //!
-//! Files: `spec.rs` (what the client is asked to do, and every check on it before
-//! anything is sent), `session.rs` (the engine, in stages that own their data),
-//! `state.rs` (the table of what each awaited reply leads to), `transaction.rs` (one
-//! MAIL … DATA transaction), `session/auth_step.rs` (AUTH inside the session),
-//! `auth.rs` (the SASL exchange of one AUTH command), `negotiation.rs` and
-//! `decision.rs` (what the server offered, what the client used, why), `message.rs`,
-//! `header.rs` and `address.rs` (the message text), `event.rs` and `outcome.rs` (what
-//! the engine reports).
+//! - `spec.rs`: what the client is asked to do, and every check on it before anything
+//!   is sent ([`SpecError`]).
+//! - `session.rs`: the engine, in stages that own their data; `state.rs`: the table of
+//!   what each awaited reply leads to.
+//! - `transaction.rs`: one MAIL … DATA transaction; `session/transaction_step.rs`: its
+//!   commands and replies; `session/plan.rs`: the message plan (encoding, SIZE,
+//!   pipelining) from `negotiation.rs`, recorded as `decision.rs` entries.
+//! - `session/auth_command.rs`: the AUTH command inside the session;
+//!   `sasl_exchange.rs`: one AUTH exchange (the mechanism's client half, base64, the
+//!   `334` framing).
+//! - `message.rs`, `header.rs`, `address.rs`: the message text; `event.rs`,
+//!   `outcome.rs`: what the engine reports; `timeouts.rs`: RFC 5321 §4.5.3.2 timers.
 
 pub mod address;
-pub mod auth;
 mod decision;
 mod error;
 mod event;
@@ -19,6 +22,7 @@ mod header;
 mod message;
 mod negotiation;
 mod outcome;
+pub mod sasl_exchange;
 mod session;
 mod spec;
 mod state;

@@ -1,7 +1,7 @@
 //! The client engine: one SMTP session, sans-IO. It reads every reply (multi-line
 //! included), lets what the server offers drive the session (EHLO extensions → AUTH,
 //! SIZE, BODY, PIPELINING) and says what it decided and why. SMTP AUTH, when the spec
-//! asks for it, runs between EHLO and the first MAIL (see `session/auth_step.rs`).
+//! asks for it, runs between EHLO and the first MAIL (see `session/auth_command.rs`).
 //!
 //! Order of calls: feed octets with [`Client::receive`], the clock with
 //! [`Client::handle_timeout`] (when [`Client::poll_timeout`] says), a closed connection
@@ -18,15 +18,15 @@
 
 use std::collections::VecDeque;
 
-mod auth_step;
+mod auth_command;
 mod plan;
 mod transaction_step;
 
-use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
 use super::error::SpecError;
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
 use super::outcome::Outcome;
+use super::sasl_exchange::ClientAuth;
 use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
 use super::state::{self, Expect, Reaction};
 use super::transaction::Transaction;

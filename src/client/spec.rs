@@ -32,9 +32,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::address::NamedAddress;
-pub use super::auth::AuthSpec;
 use super::error::{reject_line_breaks, SpecError};
 use super::message::Draft;
+pub use super::sasl_exchange::AuthSpec;
 use crate::protocol::path::parse_reverse_path;
 use crate::protocol::{Domain, Mailbox, ReversePath};
 use crate::sasl::Mechanism;

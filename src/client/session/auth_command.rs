@@ -1,14 +1,13 @@
-//! The client session's SMTP AUTH step (RFC 4954), between EHLO and the first MAIL.
-//! [`ClientAuth`] (in `client/auth.rs`) owns the SASL exchange; this file only wires it
-//! into the session:
-//! it chooses and records the decision, raises the reply-line limit for long `334`
-//! challenges, sends each continuation line, turns every SASL trace step into an event
-//! and decides what follows (MAIL after 235, QUIT after anything else).
+//! The client session's AUTH command (RFC 4954), between EHLO and the first MAIL.
+//! [`ClientAuth`] (`sasl_exchange.rs`) owns the SASL exchange; this file wires it into
+//! the session: it chooses and records the decision, raises the reply-line limit for
+//! long `334` challenges, sends each continuation line, turns every SASL trace step
+//! into an event and decides what follows (MAIL after 235, QUIT after anything else).
 
 use super::{Client, Stage};
-use crate::client::auth::{AuthChoiceError, ClientAuth, ClientAuthStep};
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::ClientEventKind;
+use crate::client::sasl_exchange::{AuthChoiceError, ClientAuth, ClientAuthStep};
 use crate::protocol::reply_reader::MAX_REPLY_LINE;
 use crate::protocol::{Command, Reply, MAX_AUTH_LINE};
 use crate::sasl::Mechanism;

@@ -1,4 +1,6 @@
-//! The client side of SMTP AUTH (RFC 4954), sans-IO. The client session drives it:
+//! One SMTP AUTH exchange on the client side (RFC 4954), sans-IO: the mechanism choice,
+//! the mechanism's client half, base64 and the `334` framing. The session's AUTH
+//! command (`session/auth_command.rs`) drives it:
 //!
 //! 1. After the EHLO reply, if the spec asks for AUTH, call [`ClientAuth::start`] with
 //!    the mechanisms the server listed (`Capabilities` `AUTH` parameters). It chooses a
