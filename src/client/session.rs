@@ -443,9 +443,12 @@ impl Client {
         if self.raw_or_stop(Step::Ehlo) || self.start_auth() || self.raw_or_stop(Step::Auth) {
             return;
         }
-        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
-            let recipients = self.message.recipients.clone();
-            self.start_transaction(plan, recipients, true);
+        match core::mem::replace(&mut self.stage, Stage::Closed) {
+            Stage::Negotiated { plan, .. } => {
+                let recipients = self.message.recipients.clone();
+                self.start_transaction(plan, recipients, true);
+            }
+            other => self.stage = other,
         }
     }
 
@@ -485,10 +488,9 @@ impl Client {
             *sent = true;
         }
         let octets = [line.as_bytes(), b"\r\n"].concat();
-        let resume = core::mem::replace(&mut self.stage, Stage::Closed);
-        self.stage = Stage::ExpectRaw {
+        self.advance(|resume| Stage::ExpectRaw {
             resume: Box::new(resume),
-        };
+        });
         self.queue(
             &octets,
             ClientEventKind::RawLineSent { line },
@@ -503,9 +505,18 @@ impl Client {
 
     /// The raw line was answered: the session goes on where it was.
     fn resume_after_raw(&mut self) {
-        if let Stage::ExpectRaw { resume } = core::mem::replace(&mut self.stage, Stage::Closed) {
-            self.stage = *resume;
-        }
+        self.advance(|stage| match stage {
+            Stage::ExpectRaw { resume } => *resume,
+            other => other,
+        });
+    }
+
+    /// Moves to the stage `next` makes of the current one: a transition consumes the
+    /// stage it leaves (as rustls' states do), and one that does not apply hands it
+    /// back unchanged.
+    fn advance(&mut self, next: impl FnOnce(Stage) -> Stage) {
+        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.stage = next(stage);
     }
 
     fn send_hello(&mut self) {

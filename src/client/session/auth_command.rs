@@ -69,12 +69,13 @@ impl Client {
         ));
         // A 334 challenge may be up to 12288 octets (RFC 4954 §4).
         self.replies.set_max_line(MAX_AUTH_LINE);
-        if let Stage::Negotiated { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
-            self.stage = Stage::ExpectAuth {
+        self.advance(|stage| match stage {
+            Stage::Negotiated { plan, .. } => Stage::ExpectAuth {
                 plan,
                 auth: Box::new(auth),
-            };
-        }
+            },
+            other => other,
+        });
         self.emit_sasl_trace();
         let explanation = match &command {
             Command::Auth {
@@ -156,12 +157,13 @@ impl Client {
     /// The exchange is over (235 or not): back to the negotiated session, with the
     /// ordinary reply-line limit.
     fn end_auth(&mut self) {
-        if let Stage::ExpectAuth { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed) {
-            self.stage = Stage::Negotiated {
+        self.advance(|stage| match stage {
+            Stage::ExpectAuth { plan, .. } => Stage::Negotiated {
                 plan,
                 auth_tried: true,
-            };
-        }
+            },
+            other => other,
+        });
         self.replies.set_max_line(MAX_REPLY_LINE);
     }
 

@@ -269,9 +269,9 @@ impl Client {
             ),
             "RFC 5321 §4.5.3.1.10",
         ));
-        if let Stage::Transaction { plan, .. } = core::mem::replace(&mut self.stage, Stage::Closed)
-        {
-            self.start_transaction(plan, deferred, false);
+        match core::mem::replace(&mut self.stage, Stage::Closed) {
+            Stage::Transaction { plan, .. } => self.start_transaction(plan, deferred, false),
+            other => self.stage = other,
         }
     }
 
