@@ -384,3 +384,116 @@ fn check_auth(auth: &AuthSpec) -> Result<(), SpecError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_to(to: &[&str]) -> ClientSpec {
+        ClientSpec {
+            message: MessageSpec {
+                to: to.iter().map(|t| (*t).to_owned()).collect(),
+                ..MessageSpec::default()
+            },
+            ..ClientSpec::default()
+        }
+    }
+
+    fn prepared(spec: &ClientSpec) -> Result<Prepared, SpecError> {
+        Prepared::of_spec(spec, 0, "id@client.example.net")
+    }
+
+    #[test]
+    fn recipients_are_distinct_with_case_insensitive_domains_only() {
+        let mut spec = spec_to(&["Bob@Example.org", "bob@example.org", "Bob@EXAMPLE.ORG"]);
+        spec.message.bcc = vec!["carol@example.org".into()];
+        let recipients: Vec<String> = prepared(&spec)
+            .expect("valid spec")
+            .recipients
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            recipients,
+            ["Bob@Example.org", "bob@example.org", "carol@example.org"]
+        );
+    }
+
+    #[test]
+    fn each_check_names_its_cause() {
+        assert_eq!(prepared(&spec_to(&[])).unwrap_err(), SpecError::NoRecipient);
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.hostname = "bad host".into();
+        assert!(matches!(
+            prepared(&spec).unwrap_err(),
+            SpecError::ClientHostname { name, .. } if name == "bad host"
+        ));
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.raw_lines = vec![
+            RawLine {
+                after: Step::Greeting,
+                line: "x".repeat(MAX_RAW_LINE + 1),
+            };
+            2
+        ];
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::RawLineTooLong {
+                line: 1,
+                octets: MAX_RAW_LINE + 1,
+                max: MAX_RAW_LINE
+            }
+        );
+        spec.raw_lines = vec![
+            RawLine {
+                after: Step::Greeting,
+                line: "NOOP".into(),
+            };
+            MAX_RAW_LINES + 1
+        ];
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::TooManyRawLines { max: MAX_RAW_LINES }
+        );
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.auth = Some(AuthSpec {
+            realm: Some("r".repeat(MAX_AUTH_FIELD + 1)),
+            ..AuthSpec::default()
+        });
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::AuthFieldTooLong {
+                field: "realm",
+                max: MAX_AUTH_FIELD
+            }
+        );
+    }
+
+    #[test]
+    fn relayed_messages_take_brackets_or_none_and_need_a_recipient() {
+        let message = RelayMessage {
+            envelope_from: " <> ".into(),
+            recipients: vec!["<bob@example.org>".into(), "carol@example.org".into()],
+            text: b"Subject: hi\r\n\r\nHi\r\n".to_vec(),
+        };
+        let ready = Prepared::of_relay(&message).expect("valid message");
+        assert_eq!(ready.sender, ReversePath::Null);
+        assert_eq!(ready.recipients.len(), 2);
+        let no_one = RelayMessage {
+            recipients: Vec::new(),
+            ..message.clone()
+        };
+        assert_eq!(
+            Prepared::of_relay(&no_one).unwrap_err(),
+            SpecError::RelayWithoutRecipient
+        );
+        let injected = RelayMessage {
+            envelope_from: "a@example.net>\r\nRCPT TO:<eve@example.org".into(),
+            ..message
+        };
+        assert!(matches!(
+            Prepared::of_relay(&injected).unwrap_err(),
+            SpecError::LineBreak { octet: b'\r', .. }
+        ));
+    }
+}
