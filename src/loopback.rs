@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec};
+use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec, SpecError};
 use crate::mailstore::MailStore;
 use crate::server::{
     Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
@@ -99,13 +99,42 @@ pub struct Timeline {
     pub truncated: bool,
 }
 
-/// Why a scenario could not run.
+/// Why a scenario could not run: nothing was sent, and the message says which part of
+/// the scenario to fix.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScenarioError(pub String);
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The client spec was refused before anything was sent.
+    Client(SpecError),
+    /// The client spec of one world connection was refused.
+    ConnectionClient {
+        /// The connection's number in the world timeline.
+        connection: u32,
+        /// Why the spec was refused.
+        error: SpecError,
+    },
+    /// Two hosts of a world scenario share a name (names are case-insensitive).
+    DuplicateHost {
+        /// The name given twice.
+        name: String,
+    },
+    /// A world step names a host the scenario does not have.
+    UnknownHost {
+        /// The name given.
+        name: String,
+    },
+}
 
 impl core::fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Self::Client(error) => write!(f, "client: {error}"),
+            Self::ConnectionClient { connection, error } => {
+                write!(f, "connection {connection}: client: {error}")
+            }
+            Self::DuplicateHost { name } => write!(f, "two hosts are called '{name}'"),
+            Self::UnknownHost { name } => write!(f, "no host is called '{name}'"),
+        }
     }
 }
 
@@ -116,7 +145,7 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     crate::scenario_limits::check_scenario(scenario).map_err(|e| ScenarioError(e.to_string()))?;
     let start = scenario.start_time;
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
-        .map_err(|e| ScenarioError(format!("client: {e}")))?;
+        .map_err(ScenarioError::Client)?;
     let peer = Peer {
         address: scenario.client_address.clone(),
     };

@@ -5,7 +5,7 @@ mod client_support;
 
 use client_support::{run_all_splits, Script};
 use esmtp_playground::client::{
-    AuthSpec, Choice, Client, ClientEventKind, ClientSpec, Step, Topic,
+    AuthSpec, Choice, Client, ClientEventKind, ClientSpec, SpecError, Step, Topic,
 };
 use esmtp_playground::sasl::trace::Side;
 use esmtp_playground::sasl::Mechanism;
@@ -322,12 +322,24 @@ fn a_long_334_challenge_is_read_but_an_over_long_ordinary_reply_is_not() {
 #[test]
 fn an_unknown_mechanism_in_the_spec_is_refused_before_connecting() {
     let error = Client::new(spec(tim("SCRAM-SHA-1")), 0, 1).unwrap_err();
+    assert_eq!(
+        error,
+        SpecError::UnknownMechanism {
+            name: "SCRAM-SHA-1".into()
+        }
+    );
     assert!(error.to_string().contains("SCRAM-SHA-1"), "{error}");
     let long = AuthSpec {
         password: "p".repeat(5000),
         ..tim("PLAIN")
     };
-    assert!(Client::new(spec(long), 0, 1).is_err());
+    assert_eq!(
+        Client::new(spec(long), 0, 1).unwrap_err(),
+        SpecError::AuthFieldTooLong {
+            field: "password",
+            max: 1024
+        }
+    );
 }
 
 #[test]

@@ -2,9 +2,12 @@
 //! current switches flipped (PIPELINING, 8BITMIME, SIZE, recipient limit).
 
 use esmtp_playground::client::{
-    Choice, ClientEventKind, ClientSpec, Header, HelloMode, MessageSpec, RawLine, Step, Topic,
+    Choice, ClientEventKind, ClientSpec, Header, HelloMode, MessageSpec, RawLine, SpecError, Step,
+    Topic,
 };
-use esmtp_playground::loopback::{run, Direction, Scenario, Timeline, TimelineEntry};
+use esmtp_playground::loopback::{
+    run, Direction, Scenario, ScenarioError, Timeline, TimelineEntry,
+};
 
 fn scenario(message: MessageSpec) -> Scenario {
     Scenario {
@@ -436,4 +439,30 @@ fn the_loopback_clock_jumps_to_the_client_timer_when_the_server_stays_silent() {
     );
     assert!(timeline.deliveries.is_empty());
     assert!(!timeline.truncated);
+}
+
+#[test]
+fn a_refused_spec_stops_the_scenario_and_names_the_cause() {
+    let error = run(&scenario(MessageSpec {
+        to: Vec::new(),
+        ..MessageSpec::default()
+    }))
+    .unwrap_err();
+    assert_eq!(error, ScenarioError::Client(SpecError::NoRecipient));
+    assert_eq!(
+        error.to_string(),
+        "client: at least one recipient (To, Cc or Bcc) is needed"
+    );
+    let error = run(&scenario(MessageSpec {
+        from: "not an address".into(),
+        ..MessageSpec::default()
+    }))
+    .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            ScenarioError::Client(SpecError::Address { role, .. }) if role == "From"
+        ),
+        "{error:?}"
+    );
 }

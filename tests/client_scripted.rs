@@ -8,7 +8,7 @@ use client_support::run as run_once;
 use client_support::{run_all_splits, RcptRule, Script, Split, START};
 use esmtp_playground::client::{
     Choice, Client, ClientEventKind, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec,
-    PipeliningMode, RawLine, Step, Topic, TransferEncoding,
+    PipeliningMode, RawLine, SpecError, Step, Topic, TransferEncoding,
 };
 use esmtp_playground::time::MINUTE;
 
@@ -637,8 +637,10 @@ fn values_with_cr_lf_or_nul_are_refused_before_anything_is_sent() {
     cases.push((spec, "raw line 1 contains CR"));
     for (spec, expected) in cases {
         let error = Client::new(spec, START, 1).unwrap_err();
-        assert!(error.0.contains(expected), "{error} / {expected}");
-        assert!(error.0.contains("refused before sending"), "{error}");
+        assert!(matches!(error, SpecError::LineBreak { .. }), "{error:?}");
+        let text = error.to_string();
+        assert!(text.contains(expected), "{text} / {expected}");
+        assert!(text.contains("refused before sending"), "{text}");
     }
 }
 

@@ -3,7 +3,7 @@
 //! control, relay after AUTH, a strict server without PIPELINING, and a server without
 //! enhanced status codes. Each test checks what crossed the wire and what was delivered.
 
-use esmtp_playground::client::auth::AuthSpec;
+use esmtp_playground::client::AuthSpec;
 use esmtp_playground::client::{ClientEventKind, ClientSpec, MessageSpec, PipeliningMode};
 use esmtp_playground::loopback::{run, Direction, Scenario, Timeline};
 use esmtp_playground::server::config::{EhloMode, UnofferedPipeliningPolicy};

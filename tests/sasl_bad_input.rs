@@ -2,7 +2,7 @@
 //! base64 on every path, and the calculator. Each bad input gets a clean, explained
 //! failure.
 
-use esmtp_playground::client::auth::{AuthSpec, ClientAuth, ClientAuthStep};
+use esmtp_playground::client::sasl_exchange::{AuthSpec, ClientAuth, ClientAuthStep};
 use esmtp_playground::entropy::Entropy;
 use esmtp_playground::protocol::ReplyKind;
 use esmtp_playground::sasl::base64::{self, Base64Error};

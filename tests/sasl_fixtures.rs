@@ -3,7 +3,7 @@
 //! mechanisms must recompute what the real client sent and what the real server
 //! answered, byte for byte.
 
-use esmtp_playground::client::auth::{AuthSpec, ClientAuth, ClientAuthStep};
+use esmtp_playground::client::sasl_exchange::{AuthSpec, ClientAuth, ClientAuthStep};
 use esmtp_playground::entropy::Entropy;
 use esmtp_playground::protocol::{Command, ReplyKind};
 use esmtp_playground::sasl::cram_md5::{self, CramMd5Server};

@@ -2,7 +2,7 @@
 //! reply or an explanation and never panics.
 #![cfg(not(target_arch = "wasm32"))]
 
-use esmtp_playground::client::auth::{AuthSpec, ClientAuth};
+use esmtp_playground::client::sasl_exchange::{AuthSpec, ClientAuth};
 use esmtp_playground::entropy::Entropy;
 use esmtp_playground::protocol::ReplyKind;
 use esmtp_playground::sasl::calculator::{self, DecodeRequest, EncodeRequest};

@@ -1,7 +1,7 @@
 //! The RFC test vectors from REFERENCE.md, through the mechanisms, the server and
 //! client AUTH drivers and the calculator.
 
-use esmtp_playground::client::auth::{AuthSpec, ClientAuth, ClientAuthStep};
+use esmtp_playground::client::sasl_exchange::{AuthSpec, ClientAuth, ClientAuthStep};
 use esmtp_playground::entropy::Entropy;
 use esmtp_playground::protocol::ReplyKind;
 use esmtp_playground::sasl::calculator::{self, DecodeRequest, EncodeRequest, Interpretation};

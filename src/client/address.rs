@@ -12,7 +12,7 @@ use crate::protocol::Mailbox;
 
 /// A parsed address: the mailbox for the envelope, and what the header shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NamedAddress {
+pub(crate) struct NamedAddress {
     /// The display name as the person meant it (quotes and escapes removed), if any.
     pub display_name: Option<String>,
     /// The address itself, for MAIL FROM / RCPT TO.
@@ -32,8 +32,11 @@ impl NamedAddress {
             Some((name, address)) => (unquote_name(name, role, text)?, address.trim()),
             None => (None, text),
         };
-        let mailbox = Mailbox::parse(address_text)
-            .map_err(|e| SpecError(format!("{role} address '{text}': {e}")))?;
+        let mailbox = Mailbox::parse(address_text).map_err(|problem| SpecError::Address {
+            role: role.to_owned(),
+            text: text.to_owned(),
+            problem,
+        })?;
         Ok(Self {
             display_name,
             mailbox,
@@ -101,10 +104,11 @@ fn unquote_name(name: &str, role: &str, whole: &str) -> Result<Option<String>, S
         None => name.to_owned(),
     };
     if let Some(bad) = unquoted.chars().find(|c| c.is_control()) {
-        return Err(SpecError(format!(
-            "{role} address '{whole}': the display name holds the control character '{}'",
-            bad.escape_debug()
-        )));
+        return Err(SpecError::DisplayName {
+            role: role.to_owned(),
+            text: whole.to_owned(),
+            character: bad,
+        });
     }
     Ok((!unquoted.is_empty()).then_some(unquoted))
 }
@@ -220,7 +224,9 @@ mod tests {
     fn a_bad_mailbox_inside_the_brackets_is_refused_with_the_whole_text() {
         let error = NamedAddress::parse("Alice <alice>", "From").unwrap_err();
         assert!(
-            error.0.starts_with("From address 'Alice <alice>': "),
+            error
+                .to_string()
+                .starts_with("From address 'Alice <alice>': "),
             "{error}"
         );
         assert!(NamedAddress::parse("Alice alice@example.net", "From").is_err());
@@ -244,6 +250,6 @@ mod tests {
     fn control_characters_and_line_breaks_are_refused() {
         assert!(NamedAddress::parse("Al\tice <a@example.net>", "From").is_err());
         let error = NamedAddress::parse("Alice\r\nBcc: x@y <a@example.net>", "From").unwrap_err();
-        assert!(error.0.contains("CR"), "{error}");
+        assert!(error.to_string().contains("CR"), "{error}");
     }
 }

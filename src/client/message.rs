@@ -196,11 +196,9 @@ fn checked_message_id(given: &str) -> Result<String, SpecError> {
     if valid {
         Ok(format!("<{inner}>"))
     } else {
-        Err(SpecError(format!(
-            "Message-ID '{}' must look like id@domain: printable ASCII, no spaces, at most 250 \
-             characters (RFC 5322 §3.6.4)",
-            given.escape_debug()
-        )))
+        Err(SpecError::MessageId {
+            given: given.to_owned(),
+        })
     }
 }
 
@@ -334,7 +332,7 @@ mod tests {
         };
         let error = Draft::new(&spec, 0, "x@y").unwrap_err();
         assert!(
-            error.0.contains("Subject") && error.0.contains("CR"),
+            error.to_string().contains("Subject") && error.to_string().contains("CR"),
             "{error}"
         );
     }

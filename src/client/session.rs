@@ -1,242 +1,111 @@
 //! The client engine: one SMTP session, sans-IO. It reads every reply (multi-line
 //! included), lets what the server offers drive the session (EHLO extensions → AUTH,
 //! SIZE, BODY, PIPELINING) and says what it decided and why. SMTP AUTH, when the spec
-//! asks for it, runs between EHLO and the first MAIL (see `session/authenticate.rs`).
+//! asks for it, runs between EHLO and the first MAIL (see `session/auth_command.rs`).
 //!
 //! Order of calls: feed octets with [`Client::receive`], the clock with
 //! [`Client::handle_timeout`] (when [`Client::poll_timeout`] says), a closed connection
 //! with [`Client::handle_close`]; after each, collect octets with
 //! [`Client::take_output`] and explained events with [`Client::poll_event`].
 //!
-//! Design: every command sent pushes what it waits for onto a queue (`Awaiting`); each
-//! reply pops one and records its result in the transaction. When nothing is awaited
-//! any more (after every reply in lock-step, after the whole group when pipelining),
-//! `Client::next_action` looks at what is known and sends the next command.
+//! Design: the session is in one `Stage`, named for the reply it waits for, which owns
+//! what only that stage needs (the message plan once negotiated, the SASL exchange
+//! while authenticating, the transaction and its pipelined replies while in one). Each
+//! reply is looked up in the table in `state.rs` with what the stage waits for, and
+//! acted on. When nothing is awaited any more (after every reply in lock-step, after
+//! the whole group when pipelining), `Client::next_action` sends the next command.
+//! Every octet the client sends goes through one writer, `Client::queue`.
 
 use std::collections::VecDeque;
 
-mod authenticate;
+mod auth_command;
+mod plan;
+mod transaction_step;
 
-use super::address::NamedAddress;
-use super::auth::ClientAuth;
 use super::decision::{Choice, Decision};
-use super::error::{reject_line_breaks, SpecError};
+use super::error::SpecError;
 use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
-use super::message::{dot_stuff, Draft, TransferEncoding};
-use super::negotiation;
-use super::outcome::{Outcome, Refusal};
-use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Step};
-use super::timeouts;
+use super::outcome::Outcome;
+use super::sasl_exchange::ClientAuth;
+use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
+use super::state::{self, Expect, Reaction};
+use super::transaction::Transaction;
 use crate::entropy::Entropy;
-use crate::protocol::path::parse_reverse_path;
-use crate::protocol::{
-    Capabilities, Command, Domain, Extension, ForwardPath, Mailbox, Parameter, Reply, ReplyKind,
-    ReplyReader, ReplyStatus, ReversePath,
-};
+use crate::protocol::{Capabilities, Command, Extension, Reply, ReplyReader, ReplyStatus};
 use crate::time::{Millis, MINUTE};
-use authenticate::check_auth;
+use plan::Plan;
 
-/// Most raw lines a spec may carry, and the longest one: enough for any experiment,
-/// small enough to keep a shared link and the engine's memory small.
-const MAX_RAW_LINES: usize = 64;
-const MAX_RAW_LINE: usize = 4096;
-
-/// The reply the client is waiting for, oldest first.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Awaiting {
-    Greeting,
-    Ehlo,
-    Helo,
-    /// The reply to AUTH or to an AUTH continuation line.
-    Auth,
-    Mail,
-    Rcpt(Mailbox),
-    Data,
-    EndOfData,
-    Rset,
-    Raw,
-    Quit,
-}
-
-impl Awaiting {
-    /// RFC 5321 §4.5.3.2: how long to wait for this reply.
-    fn limit(&self) -> Millis {
-        match self {
-            Self::Greeting => timeouts::GREETING,
-            Self::Mail => timeouts::MAIL,
-            Self::Rcpt(_) => timeouts::RCPT,
-            Self::Data => timeouts::DATA_INITIATION,
-            Self::EndOfData => timeouts::DATA_TERMINATION,
-            Self::Ehlo | Self::Helo | Self::Auth | Self::Rset | Self::Raw | Self::Quit => {
-                timeouts::OTHER
-            }
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Greeting => "greeting",
-            Self::Ehlo => "EHLO",
-            Self::Helo => "HELO",
-            Self::Auth => "AUTH",
-            Self::Mail => "MAIL",
-            Self::Rcpt(_) => "RCPT",
-            Self::Data => "DATA",
-            Self::EndOfData => "end of data",
-            Self::Rset => "RSET",
-            Self::Raw => "raw line",
-            Self::Quit => "QUIT",
-        }
-    }
-}
-
-/// Where the session is, outside a transaction's details.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Phase {
-    /// Waiting for the 220.
-    Connected,
-    /// 220 received; HELO/EHLO next.
+/// Where the session is, named for the reply it waits for (`Expect…`) or, between
+/// replies, for what it does next. Each stage owns what only it needs, so a reply
+/// awaited outside its stage, a transaction without a plan, or a SASL exchange outside
+/// AUTH cannot be written down.
+#[derive(Debug)]
+enum Stage {
+    /// Waiting for the 220 banner.
+    ExpectGreeting,
+    /// 220 received: raw lines for the greeting, then HELO/EHLO.
     Greeted,
+    /// Waiting for the reply to EHLO or HELO (the one sent).
+    ExpectHello(HelloMode),
     /// HELO/EHLO accepted; the message plan is made next.
     Hello,
-    /// Plan made; raw lines and quit-after for EHLO/AUTH, then the first transaction.
-    Negotiated,
-    /// Inside a mail transaction.
-    Transaction,
-    /// QUIT sent (or about to close): nothing more is started.
-    Ending,
+    /// Plan made: raw lines and quit-after for EHLO, AUTH (tried once), raw lines and
+    /// quit-after for AUTH, then the first transaction.
+    Negotiated { plan: Plan, auth_tried: bool },
+    /// Waiting for the reply to AUTH or to a continuation line (RFC 4954).
+    ExpectAuth { plan: Plan, auth: Box<ClientAuth> },
+    /// Inside a mail transaction; it knows which replies it waits for.
+    Transaction {
+        plan: Plan,
+        transaction: Transaction,
+    },
+    /// Waiting for the reply to a raw line; then the session goes on from `resume`.
+    ExpectRaw { resume: Box<Stage> },
+    /// Waiting for the reply to QUIT: nothing more is started.
+    ExpectQuit,
+    /// The connection is closed.
+    Closed,
 }
 
-/// How far one command of a transaction got.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-enum Progress {
-    #[default]
-    NotSent,
-    Pending,
-    Accepted,
-    Refused,
-}
-
-/// One MAIL … DATA transaction.
-#[derive(Clone, Debug, Default)]
-struct Transaction {
-    /// The first transaction is the one quit-after and raw lines refer to.
-    first: bool,
-    /// Recipients not yet sent a RCPT for (lock-step).
-    to_send: VecDeque<Mailbox>,
-    mail: Progress,
-    accepted: Vec<Mailbox>,
-    /// Refused with 452: they go in the next transaction.
-    deferred: Vec<Mailbox>,
-    data: Progress,
-    message: Progress,
-    reset: Progress,
-}
-
-/// What was negotiated for the message.
-#[derive(Clone, Debug)]
-struct Plan {
-    parameters: Vec<Parameter>,
-    payload: Vec<u8>,
-    encoding: TransferEncoding,
-    pipelining: bool,
-}
-
-/// One stored message an MTA passes on: the envelope it was accepted with and its
-/// text as stored (trace headers included). See [`Client::relay`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RelayMessage {
-    /// The envelope sender as stored: `<>` or `<local@domain>` (brackets optional).
-    pub envelope_from: String,
-    /// The envelope recipients, `local@domain` (brackets optional).
-    pub recipients: Vec<String>,
-    /// The message text, CRLF line endings.
-    pub text: Vec<u8>,
-}
-
-/// A relayed message, checked and ready for its transaction.
-#[derive(Clone, Debug)]
-struct Prepared {
-    sender: ReversePath,
-    recipients: Vec<Mailbox>,
-    draft: Draft,
-}
-
-impl Prepared {
-    fn of(message: &RelayMessage) -> Result<Self, SpecError> {
-        let from = message.envelope_from.trim();
-        let bracketed = if from.starts_with('<') {
-            from.to_owned()
-        } else {
-            format!("<{from}>")
-        };
-        reject_line_breaks("the envelope sender", &bracketed)?;
-        let sender = parse_reverse_path(&bracketed)
-            .map(ReversePath::into_owned)
-            .map_err(|e| SpecError(format!("envelope sender '{from}': {e}")))?;
-        let recipients = message
-            .recipients
-            .iter()
-            .map(|r| {
-                parse_address(
-                    r.trim().trim_start_matches('<').trim_end_matches('>'),
-                    "recipient",
-                )
-            })
-            .collect::<Result<Vec<Mailbox>, SpecError>>()?;
-        if recipients.is_empty() {
-            return Err(SpecError("a relayed message needs a recipient".into()));
+impl Stage {
+    /// The reply this stage waits for, if any.
+    fn awaiting(&self) -> Option<Expect> {
+        match self {
+            Self::ExpectGreeting => Some(Expect::Greeting),
+            Self::ExpectHello(HelloMode::Ehlo) => Some(Expect::Ehlo),
+            Self::ExpectHello(HelloMode::Helo) => Some(Expect::Helo),
+            Self::ExpectAuth { .. } => Some(Expect::Auth),
+            Self::Transaction { transaction, .. } => transaction.awaiting(),
+            Self::ExpectRaw { .. } => Some(Expect::Raw),
+            Self::ExpectQuit => Some(Expect::Quit),
+            Self::Greeted | Self::Hello | Self::Negotiated { .. } | Self::Closed => None,
         }
-        Ok(Self {
-            sender,
-            recipients,
-            draft: Draft::verbatim(message.text.clone()),
-        })
     }
-}
-
-/// How far SMTP AUTH got (RFC 4954).
-#[derive(Debug, Default)]
-enum AuthProgress {
-    /// Not started (or not asked for).
-    #[default]
-    NotStarted,
-    /// The exchange is running.
-    Running(Box<ClientAuth>),
-    /// Over: 235, refused, or never sent.
-    Done,
 }
 
 /// One client-side SMTP session.
 #[derive(Debug)]
 pub struct Client {
     spec: ClientSpec,
-    sender: ReversePath,
-    recipients: Vec<Mailbox>,
-    draft: Draft,
-    plan: Option<Plan>,
+    /// The message of the current transaction.
+    message: Prepared,
+    /// Relayed messages still to send after the current one (see [`Client::relay`]).
+    batch: VecDeque<Prepared>,
+    stage: Stage,
     replies: ReplyReader,
-    awaiting: VecDeque<Awaiting>,
     waiting_since: Millis,
-    phase: Phase,
     capabilities: Capabilities,
-    transaction: Transaction,
-    transaction_started: bool,
     raw_sent: Vec<bool>,
     decisions: Vec<Decision>,
     outcome: Outcome,
     now: Millis,
     output: Vec<u8>,
     events: VecDeque<ClientEvent>,
-    closed: bool,
     round_trips: usize,
     flight_open: bool,
-    /// Relayed messages still to send after the current one (see [`Client::relay`]).
-    batch: VecDeque<Prepared>,
     entropy: Entropy,
     /// The first word of the 220 greeting: the server's own name.
     greeting_name: String,
-    auth: AuthProgress,
 }
 
 impl Client {
@@ -245,42 +114,27 @@ impl Client {
     /// or injected can reach the wire; then waits for the greeting. `now` dates the
     /// message unless the spec gives a Date; `seed` makes its Message-ID.
     pub fn new(spec: ClientSpec, now: Millis, seed: u64) -> Result<Self, SpecError> {
-        reject_line_breaks("the client hostname", &spec.hostname)?;
-        Domain::parse(&spec.hostname)
-            .map_err(|e| SpecError(format!("client hostname '{}': {e}", spec.hostname)))?;
-        let sender = parse_address(&spec.message.from, "From").map(ReversePath::Mailbox)?;
-        let recipients = distinct_recipients(&spec)?;
-        check_raw_lines(&spec)?;
-        check_auth(&spec)?;
         let mut entropy = Entropy::from_seed(seed);
         let message_id = format!("{}@{}", entropy.alphanumeric(16), spec.hostname);
-        let draft = Draft::new(&spec.message, now, &message_id)?;
+        let message = Prepared::of_spec(&spec, now, &message_id)?;
         Ok(Self {
             raw_sent: vec![false; spec.raw_lines.len()],
             spec,
-            sender,
-            recipients,
-            draft,
-            plan: None,
+            message,
+            batch: VecDeque::new(),
+            stage: Stage::ExpectGreeting,
             replies: ReplyReader::new(),
-            awaiting: VecDeque::from([Awaiting::Greeting]),
             waiting_since: now,
-            phase: Phase::Connected,
             capabilities: Capabilities::default(),
-            transaction: Transaction::default(),
-            transaction_started: false,
             decisions: Vec::new(),
             outcome: Outcome::default(),
             now,
             output: Vec::new(),
             events: VecDeque::new(),
-            closed: false,
             round_trips: 0,
             flight_open: false,
-            batch: VecDeque::new(),
             entropy,
             greeting_name: String::new(),
-            auth: AuthProgress::NotStarted,
         })
     }
 
@@ -298,32 +152,23 @@ impl Client {
     ) -> Result<Self, SpecError> {
         let mut batch = messages
             .iter()
-            .map(Prepared::of)
+            .map(Prepared::of_relay)
             .collect::<Result<VecDeque<Prepared>, SpecError>>()?;
-        let first = batch
-            .pop_front()
-            .ok_or_else(|| SpecError("there is no message to relay".into()))?;
+        let first = batch.pop_front().ok_or(SpecError::NothingToRelay)?;
         let spec = ClientSpec {
             hostname: hostname.to_owned(),
             eight_bit: EightBitPolicy::Refuse,
             ..ClientSpec::default()
         };
         let mut client = Self::new(spec, now, seed)?;
-        client.sender = first.sender;
-        client.recipients = first.recipients;
-        client.draft = first.draft;
+        client.message = first;
         client.batch = batch;
         Ok(client)
     }
 
-    /// Relayed messages not yet started.
-    pub fn messages_waiting(&self) -> usize {
-        self.batch.len()
-    }
-
     /// True once the session is over.
     pub fn is_closed(&self) -> bool {
-        self.closed
+        matches!(self.stage, Stage::Closed)
     }
 
     /// Octets to send to the server.
@@ -359,10 +204,10 @@ impl Client {
 
     /// When the timer for the awaited reply expires (RFC 5321 §4.5.3.2), if any.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        if self.closed {
+        if self.is_closed() {
             return None;
         }
-        let awaiting = self.awaiting.front()?;
+        let awaiting = self.stage.awaiting()?;
         Some(self.waiting_since.saturating_add(awaiting.limit()))
     }
 
@@ -376,7 +221,7 @@ impl Client {
         if now < deadline {
             return;
         }
-        let Some(awaiting) = self.awaiting.front().cloned() else {
+        let Some(awaiting) = self.stage.awaiting() else {
             return;
         };
         let limit = awaiting.limit();
@@ -398,7 +243,7 @@ impl Client {
     /// Feeds octets from the server.
     pub fn receive(&mut self, mut input: &[u8], now: Millis) {
         self.now = now;
-        while !self.closed {
+        while !self.is_closed() {
             match self.replies.read(&mut input) {
                 Some(ReplyStatus::Complete(reply)) => self.handle_reply(reply),
                 Some(ReplyStatus::Malformed(problem)) => {
@@ -421,10 +266,10 @@ impl Client {
     /// The server closed the connection.
     pub fn handle_close(&mut self, now: Millis) {
         self.now = now;
-        if self.closed {
+        if self.is_closed() {
             return;
         }
-        if self.awaiting.front().is_some_and(|a| *a != Awaiting::Quit) {
+        if self.stage.awaiting().is_some_and(|a| a != Expect::Quit) {
             self.emit(
                 ClientEventKind::Failed {
                     reason: "connection closed".into(),
@@ -436,78 +281,89 @@ impl Client {
         self.finish();
     }
 
+    /// One whole reply: reported, looked up in the reply table, acted on; then the next
+    /// command once nothing else is awaited.
     fn handle_reply(&mut self, reply: Reply) {
         self.flight_open = false;
         self.waiting_since = self.now;
-        let awaiting = self.awaiting.pop_front();
+        let awaiting = self.stage.awaiting();
         let meaning = ReplyMeaning::of(&reply);
         let explanation = meaning.summary(&reply);
         self.emit(
             ClientEventKind::ReplyReceived {
                 reply: reply.clone(),
-                answers: awaiting.as_ref().map(|a| a.name().to_owned()),
+                answers: awaiting.map(|a| a.name().to_owned()),
                 meaning,
             },
             explanation,
             "RFC 5321 §4.2",
         );
-        if reply.code == ReplyKind::ServiceUnavailable.code() && awaiting != Some(Awaiting::Quit) {
-            self.fail("421: the server is closing the connection, so the client closes too");
-            return;
+        let reaction = state::reaction(awaiting.unwrap_or(Expect::Nothing), reply.code);
+        if matches!(reaction, Reaction::ServerClosing | Reaction::Unsolicited) {
+            return self.react_out_of_turn(reaction);
         }
-        let Some(awaiting) = awaiting else {
-            self.emit(
-                ClientEventKind::MalformedReply {
-                    problem: "a reply arrived that no command asked for".into(),
-                },
-                "A reply arrived that no command asked for; it is ignored.",
-                "RFC 5321 §4.2",
-            );
-            return;
-        };
-        match awaiting {
-            Awaiting::Greeting => self.on_greeting(&reply),
-            Awaiting::Ehlo => self.on_ehlo(&reply),
-            Awaiting::Helo => self.on_helo(&reply),
-            Awaiting::Auth => self.on_auth_reply(&reply),
-            Awaiting::Mail => self.on_mail(&reply),
-            Awaiting::Rcpt(mailbox) => self.on_rcpt(&reply, mailbox),
-            Awaiting::Data => self.on_data(&reply),
-            Awaiting::EndOfData => self.on_end_of_data(&reply),
-            Awaiting::Rset => self.transaction.reset = Progress::Accepted,
-            Awaiting::Raw => {}
-            Awaiting::Quit => self.finish(),
-        }
-        if !self.closed && self.awaiting.is_empty() && self.phase != Phase::Ending {
+        self.react(reaction, &reply);
+        if self.stage.awaiting().is_none() {
             self.next_action();
         }
     }
 
-    fn on_greeting(&mut self, reply: &Reply) {
-        if reply.code == ReplyKind::Greeting.code() {
-            self.greeting_name = reply
-                .lines
-                .first()
-                .and_then(|line| line.split_whitespace().next())
-                .unwrap_or_default()
-                .to_owned();
-            self.phase = Phase::Greeted;
-        } else {
-            self.quit_after(reply, "the server refused service in its greeting");
+    /// A 421, or a reply nothing asked for: the session does not move on.
+    fn react_out_of_turn(&mut self, reaction: Reaction) {
+        if reaction == Reaction::ServerClosing {
+            return self
+                .fail("421: the server is closing the connection, so the client closes too");
+        }
+        self.emit(
+            ClientEventKind::MalformedReply {
+                problem: "a reply arrived that no command asked for".into(),
+            },
+            "A reply arrived that no command asked for; it is ignored.",
+            "RFC 5321 §4.2",
+        );
+    }
+
+    /// Acts on one row of the reply table: each leaves the stage that waited for the
+    /// reply (a transaction pops it from its own list).
+    fn react(&mut self, reaction: Reaction, reply: &Reply) {
+        match reaction {
+            Reaction::ServerClosing | Reaction::Unsolicited => self.react_out_of_turn(reaction),
+            Reaction::Greeted => self.on_greeting(reply),
+            Reaction::GreetingRefused => {
+                self.quit_after(reply, "the server refused service in its greeting");
+            }
+            Reaction::ExtensionsLearned => self.learn_capabilities(reply),
+            Reaction::FallBackToHelo => self.fall_back_to_helo(reply),
+            Reaction::EhloRefused => self.quit_after(reply, "EHLO was refused"),
+            Reaction::HeloAccepted => {
+                self.capabilities = Capabilities::default();
+                self.stage = Stage::Hello;
+            }
+            Reaction::HeloRefused => self.quit_after(reply, "HELO was refused"),
+            Reaction::AuthStep => self.on_auth_reply(reply),
+            Reaction::MailAccepted
+            | Reaction::MailRefused
+            | Reaction::RecipientAccepted
+            | Reaction::RecipientDeferred
+            | Reaction::RecipientRefused
+            | Reaction::SendMessage
+            | Reaction::DataRefused
+            | Reaction::MessageAccepted
+            | Reaction::MessageRefused
+            | Reaction::ResetDone => self.on_transaction_reply(reaction, reply),
+            Reaction::RawAnswered => self.resume_after_raw(),
+            Reaction::QuitAnswered => self.finish(),
         }
     }
 
-    fn on_ehlo(&mut self, reply: &Reply) {
-        let code = reply.code;
-        if code == ReplyKind::Hello.code() {
-            self.learn_capabilities(reply);
-        } else if code == ReplyKind::CommandUnrecognized.code()
-            || code == ReplyKind::NotImplemented.code()
-        {
-            self.fall_back_to_helo(reply);
-        } else {
-            self.quit_after(reply, "EHLO was refused");
-        }
+    fn on_greeting(&mut self, reply: &Reply) {
+        self.greeting_name = reply
+            .lines
+            .first()
+            .and_then(|line| line.split_whitespace().next())
+            .unwrap_or_default()
+            .to_owned();
+        self.stage = Stage::Greeted;
     }
 
     /// The EHLO reply's lines after the first are the extensions (RFC 5321 §4.1.1.1).
@@ -532,7 +388,7 @@ impl Client {
             format!("EHLO was accepted, so the {count} extensions listed may be used."),
             "RFC 5321 §4.1.1.1",
         ));
-        self.phase = Phase::Hello;
+        self.stage = Stage::Hello;
     }
 
     /// RFC 5321 §3.2: a server that does not know EHLO answers 500 or 502; the client
@@ -546,190 +402,53 @@ impl Client {
             "RFC 5321 §3.2",
         ));
         let domain = self.spec.hostname.clone();
+        self.stage = Stage::ExpectHello(HelloMode::Helo);
         self.send(
             Command::Helo { domain },
-            Awaiting::Helo,
             "RFC 5321 §3.2",
             "Falling back to HELO after the server refused EHLO.",
         );
     }
 
-    fn on_helo(&mut self, reply: &Reply) {
-        if reply.code.is_positive() {
-            self.capabilities = Capabilities::default();
-            self.phase = Phase::Hello;
-        } else {
-            self.quit_after(reply, "HELO was refused");
-        }
-    }
-
-    fn on_mail(&mut self, reply: &Reply) {
-        if reply.code.is_positive() {
-            self.transaction.mail = Progress::Accepted;
-        } else {
-            self.transaction.mail = Progress::Refused;
-            let meaning = ReplyMeaning::of(reply).summary(reply);
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: "sender refused".into(),
-                },
-                format!("MAIL FROM was refused ({meaning}); the transaction cannot go on."),
-                "RFC 5321 §4.1.1.2",
-            );
-        }
-    }
-
-    fn on_rcpt(&mut self, reply: &Reply, mailbox: Mailbox) {
-        let address = mailbox.to_string();
-        if self.transaction.mail == Progress::Refused {
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: format!("{address} not tried"),
-                },
-                format!("Reply to the pipelined RCPT for {address}: MAIL had failed, so it does not count."),
-                "RFC 2920 §3.1",
-            );
-            self.outcome.undelivered.push(address);
-            return;
-        }
-        if reply.code.is_positive() {
-            self.transaction.accepted.push(mailbox);
-            return;
-        }
-        let deferred = reply.code == ReplyKind::TooManyRecipients.code();
-        self.emit(
-            ClientEventKind::RecipientRefused {
-                address: address.clone(),
-                code: reply.code,
-                deferred,
-            },
-            if deferred {
-                format!("{address}: 452, the server's recipient buffer is full; it goes in the next transaction.")
-            } else {
-                format!(
-                    "{address} refused ({}); the other recipients still get the message.",
-                    ReplyMeaning::of(reply).summary(reply)
-                )
-            },
-            if deferred {
-                "RFC 5321 §4.5.3.1.10"
-            } else {
-                "RFC 5321 §3.3"
-            },
-        );
-        if deferred {
-            self.transaction.deferred.push(mailbox);
-            // Lock-step: the rest would meet the same full buffer.
-            let rest: Vec<Mailbox> = self.transaction.to_send.drain(..).collect();
-            self.transaction.deferred.extend(rest);
-        } else {
-            self.outcome.refused.push(Refusal::new(address, reply));
-        }
-    }
-
-    fn on_data(&mut self, reply: &Reply) {
-        if reply.code != ReplyKind::StartMailInput.code() {
-            self.transaction.data = Progress::Refused;
-            if !self.transaction.accepted.is_empty() {
-                let meaning = ReplyMeaning::of(reply).summary(reply);
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "DATA refused".into(),
-                    },
-                    format!("DATA was refused ({meaning}); the message is not sent."),
-                    "RFC 5321 §4.1.1.4",
-                );
-            }
-            return;
-        }
-        self.transaction.data = Progress::Accepted;
-        if self.transaction.accepted.is_empty() {
-            // Only a confused server says 354 with no recipient: end the data at once so
-            // nothing is delivered (RFC 2920 §3.1).
-            self.output.extend_from_slice(b".\r\n");
-            self.awaiting.push_back(Awaiting::EndOfData);
-            self.emit(
-                ClientEventKind::Failed {
-                    reason: "354 without recipients".into(),
-                },
-                "354 although no recipient was accepted: the client sends only the terminating '.'.",
-                "RFC 2920 §3.1",
-            );
-            return;
-        }
-        let Some(plan) = &self.plan else {
-            return self.fail("internal: no message plan");
-        };
-        let octets = plan.payload.len();
-        let encoding = plan.encoding;
-        let payload = plan.payload.clone();
-        self.open_flight();
-        self.output.extend_from_slice(&payload);
-        self.awaiting.push_back(Awaiting::EndOfData);
-        self.emit(
-            ClientEventKind::MessageSent { octets, encoding },
-            format!(
-                "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
-                encoding.header_value()
-            ),
-            "RFC 5321 §4.5.2",
-        );
-    }
-
-    fn on_end_of_data(&mut self, reply: &Reply) {
-        let accepted: Vec<String> = self
-            .transaction
-            .accepted
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        if reply.code.is_positive() && !accepted.is_empty() {
-            self.transaction.message = Progress::Accepted;
-            self.outcome.messages_accepted += 1;
-            self.outcome.delivered.extend(accepted);
-        } else {
-            self.transaction.message = Progress::Refused;
-            if !accepted.is_empty() {
-                let meaning = ReplyMeaning::of(reply).summary(reply);
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "message refused".into(),
-                    },
-                    format!("The server refused the message ({meaning})."),
-                    "RFC 5321 §4.1.1.4",
-                );
-            }
-            self.outcome.undelivered.extend(accepted);
-        }
-    }
-
     /// Nothing is awaited: decide what to send next from what is known.
     fn next_action(&mut self) {
-        match self.phase {
-            Phase::Connected | Phase::Ending => {}
-            Phase::Greeted => {
+        match self.stage {
+            Stage::ExpectGreeting
+            | Stage::ExpectHello(_)
+            | Stage::ExpectAuth { .. }
+            | Stage::ExpectRaw { .. }
+            | Stage::ExpectQuit
+            | Stage::Closed => {}
+            Stage::Greeted => {
                 if !self.raw_or_stop(Step::Greeting) {
                     self.send_hello();
                 }
             }
-            Phase::Hello => {
-                self.phase = Phase::Negotiated;
-                self.negotiate();
-                if self.phase == Phase::Negotiated {
+            Stage::Hello => {
+                if let Some(plan) = self.negotiate() {
+                    self.stage = Stage::Negotiated {
+                        plan,
+                        auth_tried: false,
+                    };
                     self.next_action();
                 }
             }
-            Phase::Negotiated => {
-                if self.raw_or_stop(Step::Ehlo) || self.start_auth() {
-                    return;
-                }
-                if !self.raw_or_stop(Step::Auth) {
-                    self.phase = Phase::Transaction;
-                    let recipients = self.recipients.clone();
-                    self.start_transaction(recipients, true);
-                }
+            Stage::Negotiated { .. } => self.before_mail(),
+            Stage::Transaction { .. } => self.transaction_step(),
+        }
+    }
+
+    /// After EHLO: raw lines, AUTH, raw lines after AUTH, then the first transaction.
+    fn before_mail(&mut self) {
+        if self.raw_or_stop(Step::Ehlo) || self.start_auth() || self.raw_or_stop(Step::Auth) {
+            return;
+        }
+        match core::mem::replace(&mut self.stage, Stage::Closed) {
+            Stage::Negotiated { plan, .. } => {
+                let recipients = self.message.recipients.clone();
+                self.start_transaction(plan, recipients, true);
             }
-            Phase::Transaction => self.transaction_step(),
+            other => self.stage = other,
         }
     }
 
@@ -768,11 +487,12 @@ impl Client {
         if let Some(sent) = self.raw_sent.get_mut(index) {
             *sent = true;
         }
-        self.open_flight();
-        self.output.extend_from_slice(line.as_bytes());
-        self.output.extend_from_slice(b"\r\n");
-        self.push_awaiting(Awaiting::Raw);
-        self.emit(
+        let octets = [line.as_bytes(), b"\r\n"].concat();
+        self.advance(|resume| Stage::ExpectRaw {
+            resume: Box::new(resume),
+        });
+        self.queue(
+            &octets,
             ClientEventKind::RawLineSent { line },
             format!(
                 "Raw line from the spec, sent as typed after {} (the engine adds only CRLF).",
@@ -783,12 +503,28 @@ impl Client {
         true
     }
 
+    /// The raw line was answered: the session goes on where it was.
+    fn resume_after_raw(&mut self) {
+        self.advance(|stage| match stage {
+            Stage::ExpectRaw { resume } => *resume,
+            other => other,
+        });
+    }
+
+    /// Moves to the stage `next` makes of the current one: a transition consumes the
+    /// stage it leaves (as rustls' states do), and one that does not apply hands it
+    /// back unchanged.
+    fn advance(&mut self, next: impl FnOnce(Stage) -> Stage) {
+        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.stage = next(stage);
+    }
+
     fn send_hello(&mut self) {
         let domain = self.spec.hostname.clone();
+        self.stage = Stage::ExpectHello(self.spec.hello);
         match self.spec.hello {
             HelloMode::Ehlo => self.send(
                 Command::Ehlo { domain },
-                Awaiting::Ehlo,
                 "RFC 5321 §4.1.1.1",
                 "Greeting received; EHLO asks for the extension list.",
             ),
@@ -802,294 +538,10 @@ impl Client {
                 ));
                 self.send(
                     Command::Helo { domain },
-                    Awaiting::Helo,
                     "RFC 5321 §4.1.1.1",
                     "Greeting received; HELO as asked (no extensions).",
                 );
             }
-        }
-    }
-
-    /// Chooses the body encoding, SIZE and pipelining from what the server offered
-    /// (rules in [`super::negotiation`]); records each decision, or quits when one of
-    /// them is not to send.
-    fn negotiate(&mut self) {
-        let traits = self.draft.traits();
-        let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
-        {
-            Ok((encoding, decision)) => {
-                self.decide(decision);
-                encoding
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
-        let message = self.draft.render(encoding);
-        let octets = u64::try_from(message.len()).unwrap_or(u64::MAX);
-        let mut parameters = match negotiation::size(octets, &self.capabilities) {
-            Ok((parameter, decision)) => {
-                self.decide(decision);
-                parameter.into_iter().collect::<Vec<Parameter>>()
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
-        if encoding == TransferEncoding::EightBit {
-            parameters.push(Parameter::new("BODY", "8BITMIME"));
-        }
-        let first_group = self.first_group_size();
-        let (pipelining, decision) =
-            negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
-        self.decide(decision);
-        self.plan = Some(Plan {
-            parameters,
-            payload: dot_stuff(&message),
-            encoding,
-            pipelining,
-        });
-    }
-
-    fn refuse_to_send(&mut self, refusal: Decision) {
-        let explanation = format!("{} QUIT.", refusal.why);
-        let rfc = refusal.rfc;
-        self.decide(refusal);
-        self.quit(explanation, rfc);
-    }
-
-    /// How far the first group may reach: raw lines or quit-after at MAIL or RCPT need
-    /// a reply before the next command, so the group stops there.
-    fn first_group_size(&self) -> usize {
-        if !self.group_may_pass(Step::Mail) {
-            return 1;
-        }
-        let rcpts = self.recipients.len();
-        if self.group_may_pass(Step::Rcpt) {
-            rcpts + 2
-        } else {
-            rcpts + 1
-        }
-    }
-
-    fn group_may_pass(&self, step: Step) -> bool {
-        self.spec.quit_after != Some(step) && !self.spec.raw_lines.iter().any(|r| r.after == step)
-    }
-
-    fn start_transaction(&mut self, recipients: Vec<Mailbox>, first: bool) {
-        self.transaction_started = true;
-        self.transaction = Transaction {
-            first,
-            to_send: recipients.into(),
-            ..Transaction::default()
-        };
-        let Some(plan) = &self.plan else {
-            return self.fail("internal: no message plan");
-        };
-        let parameters = plan.parameters.clone();
-        let pipelining = plan.pipelining;
-        let from = self.sender.clone();
-        let explanation = if parameters.is_empty() {
-            "MAIL FROM starts the transaction with the envelope sender.".to_owned()
-        } else {
-            let list: Vec<String> = parameters.iter().map(ToString::to_string).collect();
-            format!(
-                "MAIL FROM starts the transaction, declaring {}.",
-                list.join(" ")
-            )
-        };
-        self.transaction.mail = Progress::Pending;
-        self.send(
-            Command::Mail { from, parameters },
-            Awaiting::Mail,
-            "RFC 5321 §4.1.1.2",
-            explanation,
-        );
-        if !pipelining || (first && !self.group_may_pass(Step::Mail)) {
-            return;
-        }
-        while let Some(mailbox) = self.transaction.to_send.pop_front() {
-            self.send_rcpt(mailbox, true);
-        }
-        if first && !self.group_may_pass(Step::Rcpt) {
-            return;
-        }
-        self.transaction.data = Progress::Pending;
-        self.send_pipelined(
-            Command::Data,
-            Awaiting::Data,
-            "RFC 2920 §3.1",
-            "DATA ends the pipelined group; its reply comes after the RCPT replies.",
-        );
-    }
-
-    fn transaction_step(&mut self) {
-        let first = self.transaction.first;
-        if self.transaction.mail == Progress::Refused {
-            return self.next_message_or_quit(
-                "MAIL was refused, so the session ends with QUIT.",
-                "RFC 5321 §4.1.1.2",
-            );
-        }
-        if first && self.raw_or_stop(Step::Mail) {
-            return;
-        }
-        if let Some(mailbox) = self.transaction.to_send.pop_front() {
-            return self.send_rcpt(mailbox, false);
-        }
-        if first && self.raw_or_stop(Step::Rcpt) {
-            return;
-        }
-        if self.transaction.accepted.is_empty() {
-            return self.no_recipient_accepted();
-        }
-        match self.transaction.data {
-            Progress::NotSent => {
-                self.transaction.data = Progress::Pending;
-                return self.send(
-                    Command::Data,
-                    Awaiting::Data,
-                    "RFC 5321 §4.1.1.4",
-                    "Recipients accepted; DATA asks to send the message.",
-                );
-            }
-            Progress::Refused => {
-                return self.next_message_or_quit(
-                    "DATA was refused, so the session ends with QUIT.",
-                    "RFC 5321 §4.1.1.4",
-                );
-            }
-            Progress::Pending | Progress::Accepted => {}
-        }
-        if self.transaction.message == Progress::Refused {
-            return self.next_message_or_quit(
-                "The message was refused; the session ends with QUIT.",
-                "RFC 5321 §4.1.1.4",
-            );
-        }
-        if first && self.raw_or_stop(Step::Data) {
-            return;
-        }
-        let deferred = core::mem::take(&mut self.transaction.deferred);
-        if deferred.is_empty() {
-            return self.next_message_or_quit(
-                "The message was accepted; the session ends with QUIT.",
-                "RFC 5321 §4.1.1.10",
-            );
-        }
-        let count = deferred.len();
-        self.decide(Decision::new(
-            Choice::NextTransaction { recipients: count },
-            "452 too many recipients",
-            format!("another transaction for {count}"),
-            format!(
-                "{count} {} 452 (recipient buffer full): the message goes to {} in a new transaction.",
-                if count == 1 { "recipient got" } else { "recipients got" },
-                if count == 1 { "it" } else { "them" }
-            ),
-            "RFC 5321 §4.5.3.1.10",
-        ));
-        self.start_transaction(deferred, false);
-    }
-
-    /// The transaction is over: start the next relayed message, if any (a fresh plan,
-    /// since each message has its own size and octets), or end with QUIT.
-    fn next_message_or_quit(&mut self, explanation: &str, rfc: &'static str) {
-        let Some(next) = self.batch.pop_front() else {
-            return self.quit(explanation, rfc);
-        };
-        let waiting = self.batch.len();
-        self.emit(
-            ClientEventKind::NextMessage { waiting },
-            format!(
-                "Next stored message in the same session ({waiting} more after it): a new \
-                 transaction starts with MAIL FROM."
-            ),
-            "RFC 5321 §3.3",
-        );
-        self.sender = next.sender;
-        self.recipients = next.recipients;
-        self.draft = next.draft;
-        self.negotiate();
-        if self.phase != Phase::Ending {
-            let recipients = self.recipients.clone();
-            self.start_transaction(recipients, false);
-        }
-    }
-
-    /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
-    fn no_recipient_accepted(&mut self) {
-        match self.transaction.reset {
-            Progress::NotSent => {
-                self.transaction.reset = Progress::Pending;
-                self.emit(
-                    ClientEventKind::Failed {
-                        reason: "no recipient accepted".into(),
-                    },
-                    "No recipient was accepted, so there is nothing to send: RSET, no DATA.",
-                    "RFC 5321 §3.3",
-                );
-                self.send(
-                    Command::Rset,
-                    Awaiting::Rset,
-                    "RFC 5321 §4.1.1.5",
-                    "RSET abandons the transaction.",
-                );
-            }
-            _ => {
-                self.next_message_or_quit(
-                    "Nothing to deliver; the session ends with QUIT.",
-                    "RFC 5321 §4.1.1.10",
-                );
-            }
-        }
-    }
-
-    /// When the session ends, recipients not yet sent, deferred, or accepted for a
-    /// message that never reached its final reply did not get it. Drains them, so
-    /// calling twice counts nobody twice.
-    fn undeliver_rest(&mut self) {
-        if !self.transaction_started {
-            // The session ended before any MAIL: nobody got the message.
-            self.transaction_started = true;
-            let everyone = self.recipients.iter().map(ToString::to_string);
-            self.outcome.undelivered.extend(everyone);
-            return;
-        }
-        let transaction = &mut self.transaction;
-        let accepted = if transaction.message == Progress::NotSent {
-            core::mem::take(&mut transaction.accepted)
-        } else {
-            Vec::new()
-        };
-        let rest: Vec<String> = transaction
-            .deferred
-            .drain(..)
-            .chain(transaction.to_send.drain(..))
-            .chain(accepted)
-            .map(|m| m.to_string())
-            .collect();
-        self.outcome.undelivered.extend(rest);
-    }
-
-    fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
-        let address = mailbox.to_string();
-        let command = Command::Rcpt {
-            to: ForwardPath::Mailbox(mailbox.clone()),
-            parameters: Vec::new(),
-        };
-        let explanation =
-            format!("One RCPT TO per distinct recipient (To, Cc and Bcc alike): {address}.");
-        if pipelined {
-            self.send_pipelined(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 2920 §3.1",
-                explanation,
-            );
-        } else {
-            self.send(
-                command,
-                Awaiting::Rcpt(mailbox),
-                "RFC 5321 §4.1.1.3",
-                explanation,
-            );
         }
     }
 
@@ -1106,9 +558,9 @@ impl Client {
     }
 
     fn quit(&mut self, explanation: impl Into<String>, rfc: &'static str) {
-        self.phase = Phase::Ending;
-        self.undeliver_rest();
-        self.send(Command::Quit, Awaiting::Quit, rfc, explanation);
+        let stage = core::mem::replace(&mut self.stage, Stage::ExpectQuit);
+        self.undeliver(stage);
+        self.send(Command::Quit, rfc, explanation);
     }
 
     fn fail(&mut self, reason: &str) {
@@ -1123,18 +575,37 @@ impl Client {
     }
 
     fn finish(&mut self) {
-        if self.closed {
+        if self.is_closed() {
             return;
         }
-        self.closed = true;
-        self.phase = Phase::Ending;
-        self.undeliver_rest();
-        self.awaiting.clear();
+        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.undeliver(stage);
         self.emit(
             ClientEventKind::Closed,
             "The client closes the connection.",
             "RFC 5321 §3.8",
         );
+    }
+
+    /// The session is leaving `stage` for good: whoever did not get the message is
+    /// counted once. Before any MAIL that is everyone.
+    fn undeliver(&mut self, stage: Stage) {
+        match stage {
+            Stage::ExpectGreeting
+            | Stage::Greeted
+            | Stage::ExpectHello(_)
+            | Stage::Hello
+            | Stage::Negotiated { .. }
+            | Stage::ExpectAuth { .. } => {
+                let everyone = self.message.recipients.iter().map(ToString::to_string);
+                self.outcome.undelivered.extend(everyone);
+            }
+            Stage::Transaction {
+                mut transaction, ..
+            } => self.outcome.undelivered.extend(transaction.undelivered()),
+            Stage::ExpectRaw { resume } => self.undeliver(*resume),
+            Stage::ExpectQuit | Stage::Closed => {}
+        }
     }
 
     fn decide(&mut self, decision: Decision) {
@@ -1161,49 +632,48 @@ impl Client {
         }
     }
 
-    fn send(
-        &mut self,
-        command: Command,
-        awaiting: Awaiting,
-        rfc: &'static str,
-        explanation: impl Into<String>,
-    ) {
-        self.queue(command, awaiting, false, rfc, explanation.into());
+    /// Sends a command in lock-step: its reply comes before anything else is sent. The
+    /// caller has set the stage that waits for the reply.
+    fn send(&mut self, command: Command, rfc: &'static str, explanation: impl Into<String>) {
+        self.send_command(command, false, rfc, explanation.into());
     }
 
+    /// Sends a command of a pipelined group (RFC 2920), ahead of earlier replies.
     fn send_pipelined(
         &mut self,
         command: Command,
-        awaiting: Awaiting,
         rfc: &'static str,
         explanation: impl Into<String>,
     ) {
-        self.queue(command, awaiting, true, rfc, explanation.into());
+        self.send_command(command, true, rfc, explanation.into());
     }
 
-    fn queue(
+    fn send_command(
         &mut self,
         command: Command,
-        awaiting: Awaiting,
         pipelined: bool,
         rfc: &'static str,
         explanation: String,
     ) {
-        self.open_flight();
-        self.output.extend_from_slice(&command.encode());
-        self.push_awaiting(awaiting);
-        self.emit(
-            ClientEventKind::CommandSent { command, pipelined },
-            explanation,
-            rfc,
-        );
+        let octets = command.encode();
+        let kind = ClientEventKind::CommandSent { command, pipelined };
+        self.queue(&octets, kind, explanation, rfc);
     }
 
-    fn push_awaiting(&mut self, awaiting: Awaiting) {
-        if self.awaiting.is_empty() {
-            self.waiting_since = self.now;
-        }
-        self.awaiting.push_back(awaiting);
+    /// The one place the client writes octets: every command, raw line, AUTH line and
+    /// message text goes out here, followed by the event that says what was written and
+    /// why. Output after a reply starts a new round trip. (Every write happens while
+    /// handling a reply, so the reply timer already runs from `now`.)
+    fn queue(
+        &mut self,
+        octets: &[u8],
+        kind: ClientEventKind,
+        explanation: String,
+        rfc: &'static str,
+    ) {
+        self.open_flight();
+        self.output.extend_from_slice(octets);
+        self.emit(kind, explanation, rfc);
     }
 
     /// Output after a reply (or the first output) starts a new round trip.
@@ -1218,52 +688,4 @@ impl Client {
         self.events
             .push_back(ClientEvent::new(self.now, kind, explanation, rfc));
     }
-}
-
-/// The envelope mailbox of a From, To, Cc or Bcc entry (a display name stays in the header).
-fn parse_address(text: &str, role: &str) -> Result<Mailbox, SpecError> {
-    NamedAddress::parse(text, role).map(|address| address.mailbox)
-}
-
-/// One envelope recipient per distinct address of To, Cc and Bcc, in that order.
-fn distinct_recipients(spec: &ClientSpec) -> Result<Vec<Mailbox>, SpecError> {
-    let message = &spec.message;
-    let mut recipients: Vec<Mailbox> = Vec::new();
-    for address in message.to.iter().chain(&message.cc).chain(&message.bcc) {
-        let mailbox = parse_address(address, "recipient")?;
-        // Domains are case-insensitive, local-parts are not (RFC 5321 §2.4).
-        let same = |known: &Mailbox| {
-            known.local_part == mailbox.local_part
-                && known
-                    .domain
-                    .as_str()
-                    .eq_ignore_ascii_case(mailbox.domain.as_str())
-        };
-        if !recipients.iter().any(same) {
-            recipients.push(mailbox);
-        }
-    }
-    if recipients.is_empty() {
-        return Err(SpecError(
-            "at least one recipient (To, Cc or Bcc) is needed".into(),
-        ));
-    }
-    Ok(recipients)
-}
-
-fn check_raw_lines(spec: &ClientSpec) -> Result<(), SpecError> {
-    if spec.raw_lines.len() > MAX_RAW_LINES {
-        return Err(SpecError(format!("at most {MAX_RAW_LINES} raw lines")));
-    }
-    for (index, raw) in spec.raw_lines.iter().enumerate() {
-        reject_line_breaks(&format!("raw line {}", index + 1), &raw.line)?;
-        if raw.line.len() > MAX_RAW_LINE {
-            return Err(SpecError(format!(
-                "raw line {} is {} octets; at most {MAX_RAW_LINE}",
-                index + 1,
-                raw.line.len()
-            )));
-        }
-    }
-    Ok(())
 }

@@ -31,7 +31,22 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::auth::AuthSpec;
+use super::address::NamedAddress;
+use super::error::{reject_line_breaks, SpecError};
+use super::message::Draft;
+pub use super::sasl_exchange::AuthSpec;
+use crate::protocol::path::parse_reverse_path;
+use crate::protocol::{Domain, Mailbox, ReversePath};
+use crate::sasl::Mechanism;
+use crate::time::Millis;
+
+/// Most raw lines a spec may carry, and the longest one: enough for any experiment,
+/// small enough to keep a shared link and the engine's memory small.
+const MAX_RAW_LINES: usize = 64;
+const MAX_RAW_LINE: usize = 4096;
+/// Longest user name, password, authzid, realm or server name a spec may carry:
+/// ample for any real account, small enough to keep the engine's memory small.
+const MAX_AUTH_FIELD: usize = 1024;
 
 /// How the client greets the server.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,5 +216,284 @@ impl Default for ClientSpec {
             raw_lines: Vec::new(),
             auth: None,
         }
+    }
+}
+
+/// One stored message an MTA passes on: the envelope it was accepted with and its
+/// text as stored (trace headers included). See [`super::Client::relay`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelayMessage {
+    /// The envelope sender as stored: `<>` or `<local@domain>` (brackets optional).
+    pub envelope_from: String,
+    /// The envelope recipients, `local@domain` (brackets optional).
+    pub recipients: Vec<String>,
+    /// The message text, CRLF line endings.
+    pub text: Vec<u8>,
+}
+
+/// A message checked and ready for its transaction: the envelope and the text.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub sender: ReversePath,
+    pub recipients: Vec<Mailbox>,
+    pub draft: Draft,
+}
+
+impl Prepared {
+    /// Checks the whole spec (addresses, hostname, header values and raw lines may not
+    /// hold CR, LF or NUL, and must parse) and builds the message, so nothing malformed
+    /// or injected can reach the wire. `now` dates the message unless the spec gives a
+    /// Date; `message_id` is used unless the spec gives one.
+    pub(crate) fn of_spec(
+        spec: &ClientSpec,
+        now: Millis,
+        message_id: &str,
+    ) -> Result<Self, SpecError> {
+        check_hostname(&spec.hostname)?;
+        let sender = parse_address(&spec.message.from, "From").map(ReversePath::Mailbox)?;
+        let recipients = distinct_recipients(&spec.message)?;
+        check_raw_lines(&spec.raw_lines)?;
+        if let Some(auth) = &spec.auth {
+            check_auth(auth)?;
+        }
+        let draft = Draft::new(&spec.message, now, message_id)?;
+        Ok(Self {
+            sender,
+            recipients,
+            draft,
+        })
+    }
+
+    /// Checks a stored message for relaying; its text goes as stored.
+    pub(crate) fn of_relay(message: &RelayMessage) -> Result<Self, SpecError> {
+        let from = message.envelope_from.trim();
+        let bracketed = if from.starts_with('<') {
+            from.to_owned()
+        } else {
+            format!("<{from}>")
+        };
+        reject_line_breaks("the envelope sender", &bracketed)?;
+        let sender = parse_reverse_path(&bracketed)
+            .map(ReversePath::into_owned)
+            .map_err(|problem| SpecError::EnvelopeSender {
+                text: from.to_owned(),
+                problem,
+            })?;
+        let recipients = message
+            .recipients
+            .iter()
+            .map(|r| {
+                parse_address(
+                    r.trim().trim_start_matches('<').trim_end_matches('>'),
+                    "recipient",
+                )
+            })
+            .collect::<Result<Vec<Mailbox>, SpecError>>()?;
+        if recipients.is_empty() {
+            return Err(SpecError::RelayWithoutRecipient);
+        }
+        Ok(Self {
+            sender,
+            recipients,
+            draft: Draft::verbatim(message.text.clone()),
+        })
+    }
+}
+
+/// The name for EHLO/HELO: a domain or address literal, on one line.
+pub(crate) fn check_hostname(hostname: &str) -> Result<(), SpecError> {
+    reject_line_breaks("the client hostname", hostname)?;
+    Domain::parse(hostname)
+        .map(drop)
+        .map_err(|problem| SpecError::ClientHostname {
+            name: hostname.to_owned(),
+            problem,
+        })
+}
+
+/// The envelope mailbox of a From, To, Cc or Bcc entry (a display name stays in the header).
+fn parse_address(text: &str, role: &str) -> Result<Mailbox, SpecError> {
+    NamedAddress::parse(text, role).map(|address| address.mailbox)
+}
+
+/// One envelope recipient per distinct address of To, Cc and Bcc, in that order.
+fn distinct_recipients(message: &MessageSpec) -> Result<Vec<Mailbox>, SpecError> {
+    let mut recipients: Vec<Mailbox> = Vec::new();
+    for address in message.to.iter().chain(&message.cc).chain(&message.bcc) {
+        let mailbox = parse_address(address, "recipient")?;
+        // Domains are case-insensitive, local-parts are not (RFC 5321 §2.4).
+        let same = |known: &Mailbox| {
+            known.local_part == mailbox.local_part
+                && known
+                    .domain
+                    .as_str()
+                    .eq_ignore_ascii_case(mailbox.domain.as_str())
+        };
+        if !recipients.iter().any(same) {
+            recipients.push(mailbox);
+        }
+    }
+    if recipients.is_empty() {
+        return Err(SpecError::NoRecipient);
+    }
+    Ok(recipients)
+}
+
+fn check_raw_lines(raw_lines: &[RawLine]) -> Result<(), SpecError> {
+    if raw_lines.len() > MAX_RAW_LINES {
+        return Err(SpecError::TooManyRawLines { max: MAX_RAW_LINES });
+    }
+    for (index, raw) in raw_lines.iter().enumerate() {
+        reject_line_breaks(&format!("raw line {}", index + 1), &raw.line)?;
+        if raw.line.len() > MAX_RAW_LINE {
+            return Err(SpecError::RawLineTooLong {
+                line: index + 1,
+                octets: raw.line.len(),
+                max: MAX_RAW_LINE,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The spec's AUTH part is checked before anything is sent: a mechanism name the
+/// client does not know, or absurdly long fields, are the user's mistake, not the
+/// server's.
+fn check_auth(auth: &AuthSpec) -> Result<(), SpecError> {
+    let known =
+        auth.mechanism.eq_ignore_ascii_case("auto") || Mechanism::parse(&auth.mechanism).is_some();
+    if !known {
+        return Err(SpecError::UnknownMechanism {
+            name: auth.mechanism.clone(),
+        });
+    }
+    let fields = [
+        ("user", Some(&auth.user)),
+        ("password", Some(&auth.password)),
+        ("authzid", auth.authzid.as_ref()),
+        ("realm", auth.realm.as_ref()),
+        ("serverName", auth.server_name.as_ref()),
+    ];
+    for (field, value) in fields {
+        if value.is_some_and(|v| v.len() > MAX_AUTH_FIELD) {
+            return Err(SpecError::AuthFieldTooLong {
+                field,
+                max: MAX_AUTH_FIELD,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_to(to: &[&str]) -> ClientSpec {
+        ClientSpec {
+            message: MessageSpec {
+                to: to.iter().map(|t| (*t).to_owned()).collect(),
+                ..MessageSpec::default()
+            },
+            ..ClientSpec::default()
+        }
+    }
+
+    fn prepared(spec: &ClientSpec) -> Result<Prepared, SpecError> {
+        Prepared::of_spec(spec, 0, "id@client.example.net")
+    }
+
+    #[test]
+    fn recipients_are_distinct_with_case_insensitive_domains_only() {
+        let mut spec = spec_to(&["Bob@Example.org", "bob@example.org", "Bob@EXAMPLE.ORG"]);
+        spec.message.bcc = vec!["carol@example.org".into()];
+        let recipients: Vec<String> = prepared(&spec)
+            .expect("valid spec")
+            .recipients
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            recipients,
+            ["Bob@Example.org", "bob@example.org", "carol@example.org"]
+        );
+    }
+
+    #[test]
+    fn each_check_names_its_cause() {
+        assert_eq!(prepared(&spec_to(&[])).unwrap_err(), SpecError::NoRecipient);
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.hostname = "bad host".into();
+        assert!(matches!(
+            prepared(&spec).unwrap_err(),
+            SpecError::ClientHostname { name, .. } if name == "bad host"
+        ));
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.raw_lines = vec![
+            RawLine {
+                after: Step::Greeting,
+                line: "x".repeat(MAX_RAW_LINE + 1),
+            };
+            2
+        ];
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::RawLineTooLong {
+                line: 1,
+                octets: MAX_RAW_LINE + 1,
+                max: MAX_RAW_LINE
+            }
+        );
+        spec.raw_lines = vec![
+            RawLine {
+                after: Step::Greeting,
+                line: "NOOP".into(),
+            };
+            MAX_RAW_LINES + 1
+        ];
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::TooManyRawLines { max: MAX_RAW_LINES }
+        );
+        let mut spec = spec_to(&["bob@example.org"]);
+        spec.auth = Some(AuthSpec {
+            realm: Some("r".repeat(MAX_AUTH_FIELD + 1)),
+            ..AuthSpec::default()
+        });
+        assert_eq!(
+            prepared(&spec).unwrap_err(),
+            SpecError::AuthFieldTooLong {
+                field: "realm",
+                max: MAX_AUTH_FIELD
+            }
+        );
+    }
+
+    #[test]
+    fn relayed_messages_take_brackets_or_none_and_need_a_recipient() {
+        let message = RelayMessage {
+            envelope_from: " <> ".into(),
+            recipients: vec!["<bob@example.org>".into(), "carol@example.org".into()],
+            text: b"Subject: hi\r\n\r\nHi\r\n".to_vec(),
+        };
+        let ready = Prepared::of_relay(&message).expect("valid message");
+        assert_eq!(ready.sender, ReversePath::Null);
+        assert_eq!(ready.recipients.len(), 2);
+        let no_one = RelayMessage {
+            recipients: Vec::new(),
+            ..message.clone()
+        };
+        assert_eq!(
+            Prepared::of_relay(&no_one).unwrap_err(),
+            SpecError::RelayWithoutRecipient
+        );
+        let injected = RelayMessage {
+            envelope_from: "a@example.net>\r\nRCPT TO:<eve@example.org".into(),
+            ..message
+        };
+        assert!(matches!(
+            Prepared::of_relay(&injected).unwrap_err(),
+            SpecError::LineBreak { octet: b'\r', .. }
+        ));
     }
 }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{HostSpec, WorldScenario, WorldStep};
-use crate::client::auth::AuthSpec;
+use crate::client::AuthSpec;
 use crate::client::{ClientSpec, MessageSpec, RawLine, Step};
 use crate::pop3::{Pop3Config, Pop3User};
 use crate::sasl::UserCredential;

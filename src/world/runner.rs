@@ -72,10 +72,9 @@ impl World {
                 .iter()
                 .any(|h| h.name().eq_ignore_ascii_case(&spec.name))
             {
-                return Err(ScenarioError(format!(
-                    "two hosts are called '{}'",
-                    spec.name
-                )));
+                return Err(ScenarioError::DuplicateHost {
+                    name: spec.name.clone(),
+                });
             }
             hosts.push(Host::new(spec.clone()));
         }
@@ -94,7 +93,9 @@ impl World {
         self.hosts
             .iter()
             .position(|h| h.name().eq_ignore_ascii_case(name))
-            .ok_or_else(|| ScenarioError(format!("no host is called '{name}'")))
+            .ok_or_else(|| ScenarioError::UnknownHost {
+                name: name.to_owned(),
+            })
     }
 
     fn host_name(&self, index: usize) -> String {
@@ -309,8 +310,13 @@ impl World {
         if spec.hostname == ClientSpec::default().hostname {
             spec.hostname = self.host_name(from);
         }
-        let mut client = Client::new(spec, self.now, self.seed_for(id) ^ 0x5EED_C11E)
-            .map_err(|e| ScenarioError(format!("connection {id}: client: {e}")))?;
+        let mut client =
+            Client::new(spec, self.now, self.seed_for(id) ^ 0x5EED_C11E).map_err(|error| {
+                ScenarioError::ConnectionClient {
+                    connection: id,
+                    error,
+                }
+            })?;
         let collected = self.leg(id, from, to, &mut client, &mut server);
         self.file(to, &collected.deliveries);
         if let Some((command, domains)) = collected.reversal {

@@ -1,4 +1,6 @@
-//! The client side of SMTP AUTH (RFC 4954), sans-IO. The client session drives it:
+//! One SMTP AUTH exchange on the client side (RFC 4954), sans-IO: the mechanism choice,
+//! the mechanism's client half, base64 and the `334` framing. The session's AUTH
+//! command (`session/auth_command.rs`) drives it:
 //!
 //! 1. After the EHLO reply, if the spec asks for AUTH, call [`ClientAuth::start`] with
 //!    the mechanisms the server listed (`Capabilities` `AUTH` parameters). It chooses a
@@ -25,7 +27,7 @@ const RFC_AUTH: &str = "RFC 4954 §4";
 /// Length of the DIGEST-MD5 client nonce drawn from the entropy source.
 const CNONCE_LENGTH: usize = 24;
 /// The cancel line (RFC 4954 §4).
-pub const CANCEL_LINE: &[u8] = b"*\r\n";
+const CANCEL_LINE: &[u8] = b"*\r\n";
 
 /// What the user asked the client to authenticate with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,23 +1,18 @@
-//! The client session's SMTP AUTH step (RFC 4954), between EHLO and the first MAIL.
-//! [`ClientAuth`] owns the SASL exchange; this file only wires it into the session:
-//! it chooses and records the decision, raises the reply-line limit for long `334`
-//! challenges, sends each continuation line, turns every SASL trace step into an event
-//! and decides what follows (MAIL after 235, QUIT after anything else).
+//! The client session's AUTH command (RFC 4954), between EHLO and the first MAIL.
+//! [`ClientAuth`] (`sasl_exchange.rs`) owns the SASL exchange; this file wires it into
+//! the session: it chooses and records the decision, raises the reply-line limit for
+//! long `334` challenges, sends each continuation line, turns every SASL trace step
+//! into an event and decides what follows (MAIL after 235, QUIT after anything else).
 
-use super::{AuthProgress, Awaiting, Client};
-use crate::client::auth::{AuthChoiceError, AuthSpec, ClientAuth, ClientAuthStep};
+use super::{Client, Stage};
 use crate::client::decision::{Choice, Decision};
-use crate::client::error::SpecError;
 use crate::client::event::ClientEventKind;
-use crate::client::spec::ClientSpec;
+use crate::client::sasl_exchange::{AuthChoiceError, ClientAuth, ClientAuthStep};
 use crate::protocol::reply_reader::MAX_REPLY_LINE;
-use crate::protocol::{Reply, MAX_AUTH_LINE};
+use crate::protocol::{Command, Reply, MAX_AUTH_LINE};
 use crate::sasl::Mechanism;
 
 const RFC_AUTH: &str = "RFC 4954 §4";
-/// Longest user name, password, authzid, realm or server name a spec may carry:
-/// ample for any real account, small enough to keep the engine's memory small.
-const MAX_AUTH_FIELD: usize = 1024;
 
 impl Client {
     /// Starts AUTH when the spec asks for it and it has not been tried yet. True when
@@ -26,10 +21,13 @@ impl Client {
         let Some(spec) = self.spec.auth.clone() else {
             return false;
         };
-        if !matches!(self.auth, AuthProgress::NotStarted) {
+        let Stage::Negotiated { auth_tried, .. } = &mut self.stage else {
+            return false;
+        };
+        if *auth_tried {
             return false;
         }
-        self.auth = AuthProgress::Done;
+        *auth_tried = true;
         let offered = self.capabilities.auth_mechanisms().to_vec();
         if offered.is_empty() {
             self.refuse_auth(
@@ -60,12 +58,7 @@ impl Client {
         true
     }
 
-    fn send_auth(
-        &mut self,
-        auth: ClientAuth,
-        command: crate::protocol::Command,
-        offered: &[String],
-    ) {
+    fn send_auth(&mut self, auth: ClientAuth, command: Command, offered: &[String]) {
         let mechanism = auth.mechanism();
         self.decide(Decision::new(
             Choice::Authenticate { mechanism },
@@ -76,10 +69,16 @@ impl Client {
         ));
         // A 334 challenge may be up to 12288 octets (RFC 4954 §4).
         self.replies.set_max_line(MAX_AUTH_LINE);
-        self.auth = AuthProgress::Running(Box::new(auth));
+        self.advance(|stage| match stage {
+            Stage::Negotiated { plan, .. } => Stage::ExpectAuth {
+                plan,
+                auth: Box::new(auth),
+            },
+            other => other,
+        });
         self.emit_sasl_trace();
         let explanation = match &command {
-            crate::protocol::Command::Auth {
+            Command::Auth {
                 initial_response: Some(_),
                 ..
             } => format!(
@@ -90,7 +89,7 @@ impl Client {
             }
             _ => format!("AUTH {mechanism}, waiting for the server's 334 prompt."),
         };
-        self.send(command, Awaiting::Auth, RFC_AUTH, explanation);
+        self.send(command, RFC_AUTH, explanation);
     }
 
     fn refuse_auth(&mut self, choice: Choice, offered: &str, why: &str) {
@@ -107,7 +106,7 @@ impl Client {
 
     /// The reply to AUTH or to a continuation line.
     pub(super) fn on_auth_reply(&mut self, reply: &Reply) {
-        let AuthProgress::Running(auth) = &mut self.auth else {
+        let Stage::ExpectAuth { auth, .. } = &mut self.stage else {
             return;
         };
         let step = auth.on_reply(reply);
@@ -146,25 +145,31 @@ impl Client {
     }
 
     fn send_auth_line(&mut self, line: &[u8], cancel: bool, explanation: String) {
-        self.open_flight();
-        self.output.extend_from_slice(line);
-        self.push_awaiting(Awaiting::Auth);
         let text = String::from_utf8_lossy(line).trim_end().to_owned();
-        self.emit(
+        self.queue(
+            line,
             ClientEventKind::AuthLineSent { line: text, cancel },
             explanation,
             RFC_AUTH,
         );
     }
 
+    /// The exchange is over (235 or not): back to the negotiated session, with the
+    /// ordinary reply-line limit.
     fn end_auth(&mut self) {
-        self.auth = AuthProgress::Done;
+        self.advance(|stage| match stage {
+            Stage::ExpectAuth { plan, .. } => Stage::Negotiated {
+                plan,
+                auth_tried: true,
+            },
+            other => other,
+        });
         self.replies.set_max_line(MAX_REPLY_LINE);
     }
 
     /// One event with the trace entries of the step just taken, if any.
     fn emit_sasl_trace(&mut self) {
-        let AuthProgress::Running(auth) = &mut self.auth else {
+        let Stage::ExpectAuth { auth, .. } = &mut self.stage else {
             return;
         };
         let entries = auth.take_trace();
@@ -180,41 +185,4 @@ impl Client {
             RFC_AUTH,
         );
     }
-}
-
-/// The spec's AUTH part is checked before anything is sent: a mechanism name the
-/// client does not know, or absurdly long fields, are the user's mistake, not the
-/// server's.
-pub(super) fn check_auth(spec: &ClientSpec) -> Result<(), SpecError> {
-    let Some(auth) = &spec.auth else {
-        return Ok(());
-    };
-    check_mechanism(auth)?;
-    let fields = [
-        ("user", Some(&auth.user)),
-        ("password", Some(&auth.password)),
-        ("authzid", auth.authzid.as_ref()),
-        ("realm", auth.realm.as_ref()),
-        ("serverName", auth.server_name.as_ref()),
-    ];
-    for (name, value) in fields {
-        if value.is_some_and(|v| v.len() > MAX_AUTH_FIELD) {
-            return Err(SpecError(format!(
-                "auth.{name} is longer than {MAX_AUTH_FIELD} octets"
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn check_mechanism(auth: &AuthSpec) -> Result<(), SpecError> {
-    if auth.mechanism.eq_ignore_ascii_case("auto") || Mechanism::parse(&auth.mechanism).is_some() {
-        return Ok(());
-    }
-    Err(SpecError(
-        AuthChoiceError::UnknownMechanism {
-            name: auth.mechanism.clone(),
-        }
-        .to_string(),
-    ))
 }

@@ -1,0 +1,299 @@
+//! The client session's mail transactions: MAIL FROM, the RCPTs and DATA (pipelined
+//! as one group when the plan says so), the message text, and what follows each
+//! reply. [`Transaction`] (in `client/transaction.rs`) keeps the per-transaction
+//! record, the replies it waits for, and says what comes next; this file turns that
+//! into commands and events, retries 452-deferred recipients, and moves on to the next
+//! relayed message.
+
+use super::plan::Plan;
+use super::{Client, Stage};
+use crate::client::decision::{Choice, Decision};
+use crate::client::event::{ClientEventKind, ReplyMeaning};
+use crate::client::outcome::Refusal;
+use crate::client::spec::Step;
+use crate::client::state::Reaction;
+use crate::client::transaction::{AfterData, RcptOutcome, Replied, Transaction, TransactionStep};
+use crate::protocol::{Command, ForwardPath, Mailbox, Parameter, Reply};
+
+impl Client {
+    /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
+    pub(super) fn start_transaction(&mut self, plan: Plan, recipients: Vec<Mailbox>, first: bool) {
+        let mut transaction = Transaction::new(recipients, first);
+        transaction.mail_sent();
+        let rcpts_follow = plan.pipelining && (!first || self.group_may_pass(Step::Mail));
+        let group = if rcpts_follow {
+            transaction.pipeline_recipients()
+        } else {
+            Vec::new()
+        };
+        let data_follows = rcpts_follow && (!first || self.group_may_pass(Step::Rcpt));
+        if data_follows {
+            transaction.data_sent();
+        }
+        let parameters = plan.parameters.clone();
+        self.stage = Stage::Transaction { plan, transaction };
+        self.send_mail(parameters);
+        for mailbox in group {
+            self.send_rcpt(mailbox, true);
+        }
+        if data_follows {
+            self.send_pipelined(
+                Command::Data,
+                "RFC 2920 §3.1",
+                "DATA ends the pipelined group; its reply comes after the RCPT replies.",
+            );
+        }
+    }
+
+    fn send_mail(&mut self, parameters: Vec<Parameter>) {
+        let explanation = if parameters.is_empty() {
+            "MAIL FROM starts the transaction with the envelope sender.".to_owned()
+        } else {
+            let list: Vec<String> = parameters.iter().map(ToString::to_string).collect();
+            format!(
+                "MAIL FROM starts the transaction, declaring {}.",
+                list.join(" ")
+            )
+        };
+        let from = self.message.sender.clone();
+        self.send(
+            Command::Mail { from, parameters },
+            "RFC 5321 §4.1.1.2",
+            explanation,
+        );
+    }
+
+    fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
+        let address = mailbox.to_string();
+        let command = Command::Rcpt {
+            to: ForwardPath::Mailbox(mailbox),
+            parameters: Vec::new(),
+        };
+        let explanation =
+            format!("One RCPT TO per distinct recipient (To, Cc and Bcc alike): {address}.");
+        if pipelined {
+            self.send_pipelined(command, "RFC 2920 §3.1", explanation);
+        } else {
+            self.send(command, "RFC 5321 §4.1.1.3", explanation);
+        }
+    }
+
+    /// A reply to MAIL, RCPT, DATA, the message or RSET: the transaction records it;
+    /// this says what it meant and sends the message text after a 354.
+    pub(super) fn on_transaction_reply(&mut self, reaction: Reaction, reply: &Reply) {
+        let Stage::Transaction { plan, transaction } = &mut self.stage else {
+            return;
+        };
+        let Some(replied) = transaction.on_reply(reaction) else {
+            return;
+        };
+        match replied {
+            Replied::Mail { accepted: true } | Replied::Reset => {}
+            Replied::Mail { accepted: false } => self.mail_refused(reply),
+            Replied::Recipient { mailbox, outcome } => {
+                self.recipient_replied(reply, mailbox, outcome);
+            }
+            Replied::Data(AfterData::SendMessage) => {
+                let payload = plan.payload.clone();
+                let encoding = plan.encoding;
+                let octets = payload.len();
+                self.queue(
+                    &payload,
+                    ClientEventKind::MessageSent { octets, encoding },
+                    format!(
+                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
+                        encoding.header_value()
+                    ),
+                    "RFC 5321 §4.5.2",
+                );
+            }
+            // Only a confused server says 354 with no recipient: end the data at once so
+            // nothing is delivered (RFC 2920 §3.1).
+            Replied::Data(AfterData::EndAtOnce) => self.queue(
+                b".\r\n",
+                ClientEventKind::Failed {
+                    reason: "354 without recipients".into(),
+                },
+                "354 although no recipient was accepted: the client sends only the terminating '.'.".into(),
+                "RFC 2920 §3.1",
+            ),
+            Replied::Data(AfterData::Refused { explain }) => {
+                if explain {
+                    self.data_refused(reply);
+                }
+            }
+            Replied::Message(Ok(delivered)) => {
+                self.outcome.messages_accepted += 1;
+                self.outcome.delivered.extend(delivered);
+            }
+            Replied::Message(Err(undelivered)) => self.message_refused(reply, undelivered),
+        }
+    }
+
+    fn mail_refused(&mut self, reply: &Reply) {
+        let meaning = ReplyMeaning::of(reply).summary(reply);
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "sender refused".into(),
+            },
+            format!("MAIL FROM was refused ({meaning}); the transaction cannot go on."),
+            "RFC 5321 §4.1.1.2",
+        );
+    }
+
+    fn recipient_replied(&mut self, reply: &Reply, mailbox: Mailbox, outcome: RcptOutcome) {
+        let address = mailbox.to_string();
+        match outcome {
+            RcptOutcome::NotTried => {
+                self.emit(
+                    ClientEventKind::Failed {
+                        reason: format!("{address} not tried"),
+                    },
+                    format!("Reply to the pipelined RCPT for {address}: MAIL had failed, so it does not count."),
+                    "RFC 2920 §3.1",
+                );
+                self.outcome.undelivered.push(address);
+            }
+            RcptOutcome::Accepted => {}
+            RcptOutcome::Deferred => self.emit(
+                ClientEventKind::RecipientRefused {
+                    address: address.clone(),
+                    code: reply.code,
+                    deferred: true,
+                },
+                format!("{address}: 452, the server's recipient buffer is full; it goes in the next transaction."),
+                "RFC 5321 §4.5.3.1.10",
+            ),
+            RcptOutcome::Refused => {
+                self.emit(
+                    ClientEventKind::RecipientRefused {
+                        address: address.clone(),
+                        code: reply.code,
+                        deferred: false,
+                    },
+                    format!(
+                        "{address} refused ({}); the other recipients still get the message.",
+                        ReplyMeaning::of(reply).summary(reply)
+                    ),
+                    "RFC 5321 §3.3",
+                );
+                self.outcome.refused.push(Refusal::new(address, reply));
+            }
+        }
+    }
+
+    fn data_refused(&mut self, reply: &Reply) {
+        let meaning = ReplyMeaning::of(reply).summary(reply);
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "DATA refused".into(),
+            },
+            format!("DATA was refused ({meaning}); the message is not sent."),
+            "RFC 5321 §4.1.1.4",
+        );
+    }
+
+    fn message_refused(&mut self, reply: &Reply, undelivered: Vec<String>) {
+        if !undelivered.is_empty() {
+            let meaning = ReplyMeaning::of(reply).summary(reply);
+            self.emit(
+                ClientEventKind::Failed {
+                    reason: "message refused".into(),
+                },
+                format!("The server refused the message ({meaning})."),
+                "RFC 5321 §4.1.1.4",
+            );
+        }
+        self.outcome.undelivered.extend(undelivered);
+    }
+
+    /// Every reply of the group is in: the transaction says what comes next.
+    pub(super) fn transaction_step(&mut self) {
+        loop {
+            let Stage::Transaction { transaction, .. } = &mut self.stage else {
+                return;
+            };
+            match transaction.next_step() {
+                TransactionStep::Checkpoint(step) => {
+                    if self.raw_or_stop(step) {
+                        return;
+                    }
+                    if let Stage::Transaction { transaction, .. } = &mut self.stage {
+                        transaction.pass(step);
+                    }
+                }
+                TransactionStep::Rcpt(mailbox) => return self.send_rcpt(mailbox, false),
+                TransactionStep::Reset => return self.reset(),
+                TransactionStep::Data => {
+                    return self.send(
+                        Command::Data,
+                        "RFC 5321 §4.1.1.4",
+                        "Recipients accepted; DATA asks to send the message.",
+                    )
+                }
+                TransactionStep::Retry(deferred) => return self.retry(deferred),
+                TransactionStep::End(end) => {
+                    return self.next_message_or_quit(end.explanation(), end.rfc())
+                }
+            }
+        }
+    }
+
+    /// No RCPT was accepted: no DATA; RSET clears the transaction, then QUIT.
+    fn reset(&mut self) {
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "no recipient accepted".into(),
+            },
+            "No recipient was accepted, so there is nothing to send: RSET, no DATA.",
+            "RFC 5321 §3.3",
+        );
+        self.send(
+            Command::Rset,
+            "RFC 5321 §4.1.1.5",
+            "RSET abandons the transaction.",
+        );
+    }
+
+    /// Recipients deferred by 452 get the message in a new transaction.
+    fn retry(&mut self, deferred: Vec<Mailbox>) {
+        let count = deferred.len();
+        self.decide(Decision::new(
+            Choice::NextTransaction { recipients: count },
+            "452 too many recipients",
+            format!("another transaction for {count}"),
+            format!(
+                "{count} {} 452 (recipient buffer full): the message goes to {} in a new transaction.",
+                if count == 1 { "recipient got" } else { "recipients got" },
+                if count == 1 { "it" } else { "them" }
+            ),
+            "RFC 5321 §4.5.3.1.10",
+        ));
+        match core::mem::replace(&mut self.stage, Stage::Closed) {
+            Stage::Transaction { plan, .. } => self.start_transaction(plan, deferred, false),
+            other => self.stage = other,
+        }
+    }
+
+    /// The transaction is over: start the next relayed message, if any (a fresh plan,
+    /// since each message has its own size and octets), or end with QUIT.
+    fn next_message_or_quit(&mut self, explanation: &str, rfc: &'static str) {
+        let Some(next) = self.batch.pop_front() else {
+            return self.quit(explanation, rfc);
+        };
+        let waiting = self.batch.len();
+        self.emit(
+            ClientEventKind::NextMessage { waiting },
+            format!(
+                "Next stored message in the same session ({waiting} more after it): a new \
+                 transaction starts with MAIL FROM."
+            ),
+            "RFC 5321 §3.3",
+        );
+        self.message = next;
+        if let Some(plan) = self.negotiate() {
+            let recipients = self.message.recipients.clone();
+            self.start_transaction(plan, recipients, false);
+        }
+    }
+}
