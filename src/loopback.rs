@@ -123,6 +123,8 @@ pub enum ScenarioError {
         /// The name given.
         name: String,
     },
+    /// The scenario is larger than a run may be (a shared link is untrusted input).
+    TooLarge(crate::scenario_limits::LimitError),
 }
 
 impl core::fmt::Display for ScenarioError {
@@ -134,6 +136,7 @@ impl core::fmt::Display for ScenarioError {
             }
             Self::DuplicateHost { name } => write!(f, "two hosts are called '{name}'"),
             Self::UnknownHost { name } => write!(f, "no host is called '{name}'"),
+            Self::TooLarge(limit) => limit.fmt(f),
         }
     }
 }
@@ -142,7 +145,7 @@ impl std::error::Error for ScenarioError {}
 
 /// Runs the scenario to completion.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
-    crate::scenario_limits::check_scenario(scenario).map_err(|e| ScenarioError(e.to_string()))?;
+    crate::scenario_limits::check_scenario(scenario).map_err(ScenarioError::TooLarge)?;
     let start = scenario.start_time;
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
         .map_err(ScenarioError::Client)?;

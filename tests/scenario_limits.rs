@@ -10,11 +10,11 @@ fn many_recipients_times_a_large_body_is_refused_naming_the_limit() {
     let mut scenario = Scenario::default();
     scenario.client.message.to = (0..2_000).map(|n| format!("r{n}@example.org")).collect();
     scenario.client.message.body = "x".repeat(500_000);
-    let error = run(&scenario).unwrap_err();
-    assert!(error.0.contains("(recipients)"), "{}", error.0);
+    let error = run(&scenario).unwrap_err().to_string();
+    assert!(error.contains("(recipients)"), "{error}");
     scenario.client.message.to.truncate(500);
-    let error = run(&scenario).unwrap_err();
-    assert!(error.0.contains("(total recorded octets)"), "{}", error.0);
+    let error = run(&scenario).unwrap_err().to_string();
+    assert!(error.contains("(total recorded octets)"), "{error}");
 }
 
 #[test]

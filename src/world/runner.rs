@@ -22,7 +22,7 @@ use crate::time::{Millis, MINUTE};
 
 /// Runs the scenario to the end of its script (and every connection it triggers).
 pub fn run_world(scenario: &WorldScenario) -> Result<WorldTimeline, ScenarioError> {
-    crate::scenario_limits::check_world(scenario).map_err(|e| ScenarioError(e.to_string()))?;
+    crate::scenario_limits::check_world(scenario).map_err(ScenarioError::TooLarge)?;
     let mut world = World::new(scenario)?;
     for step in &scenario.steps {
         if world.connections.len() >= MAX_CONNECTIONS {
