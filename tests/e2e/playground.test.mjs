@@ -492,7 +492,8 @@ test('settings of newer engine builds render as fields and old engines ignore th
 test('the SASL inspector and calculator render the SASL engine\'s trace shape', async () => {
   const { page, context } = await open();
   const text = await page.evaluate(async () => {
-    const { renderSaslInspector, setupCalculator } = await import('./js/sasl.js');
+    const { renderSaslInspector } = await import('./js/sasl.js');
+    const { setupCalculator } = await import('./js/calculator.js');
     const octets = (raw, visible, hex, base64, groups) => ({ raw, visible, hex, base64, groups });
     const trace = [
       { side: 'Client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
