@@ -50,7 +50,7 @@ fn parse_directives(
     Directives::parse(&text).map_err(|e| directive_failure(e, rfc))
 }
 
-fn required<'a>(
+pub(crate) fn required<'a>(
     directives: &'a Directives,
     name: &str,
     rfc: &'static str,
@@ -63,7 +63,7 @@ fn required<'a>(
         })
 }
 
-fn optional<'a>(
+pub(crate) fn optional<'a>(
     directives: &'a Directives,
     name: &str,
     rfc: &'static str,
@@ -74,7 +74,7 @@ fn optional<'a>(
 }
 
 /// Refuses quality-of-protection values other than `auth`.
-fn check_qop(qop: &str, rfc: &'static str) -> Result<(), SaslFailure> {
+pub(crate) fn check_qop(qop: &str, rfc: &'static str) -> Result<(), SaslFailure> {
     match qop {
         "auth" => Ok(()),
         "auth-int" | "auth-conf" => Err(SaslFailure::new(

@@ -116,7 +116,7 @@ struct SaslEncodeArgs {
     after_help = "Examples: esmtp-playground sasl decode 'AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ='\n\
                   esmtp-playground sasl decode dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw \
                   --password tanstaaftanstaaf --challenge '<1896.697170952@postoffice.reston.mci.net>'\n\
-                  Exit codes: 0 decoded, 1 the digest or --user does not match, 2 bad input."
+                  Exit codes: 0 decoded, 1 the password or --user does not match, 2 bad input."
 )]
 struct SaslDecodeArgs {
     /// Base64, or a logged line: "AUTH PLAIN …", "334 …", optionally after C:, S:, ->
@@ -132,10 +132,12 @@ struct SaslDecodeArgs {
     /// The user name the message must carry (PLAIN authcid, CRAM-MD5 or DIGEST-MD5 user).
     #[arg(long)]
     user: Option<String>,
-    /// CRAM-MD5 response: the password, to check the digest (with --challenge).
+    /// The password to check: the one a PLAIN or LOGIN message carries, or the one a
+    /// CRAM-MD5 (with --challenge) or DIGEST-MD5 response proves.
     #[arg(long)]
     password: Option<String>,
-    /// CRAM-MD5 response: the challenge it answers (text or base64, like encode's).
+    /// The challenge the response answers (text or base64, like encode's): needed for
+    /// CRAM-MD5; for DIGEST-MD5 its nonce and realm are checked too.
     #[arg(long, allow_hyphen_values = true)]
     challenge: Option<String>,
     /// Print the calculator's result as JSON (the data the page shows).

@@ -156,6 +156,8 @@ enum ClientExpect {
 pub struct DigestMd5Client {
     settings: DigestClientSettings,
     expect: ClientExpect,
+    /// Boxed: five strings would make every client session's mechanism as large.
+    computed: Option<Box<DigestValues>>,
 }
 
 impl DigestMd5Client {
@@ -164,7 +166,14 @@ impl DigestMd5Client {
         Self {
             settings,
             expect: ClientExpect::Challenge,
+            computed: None,
         }
+    }
+
+    /// The values computed for the server's challenge (response, and the rspauth the
+    /// server must answer), once the challenge was answered.
+    pub fn computed(&self) -> Option<&DigestValues> {
+        self.computed.as_deref()
     }
 }
 
@@ -193,7 +202,8 @@ impl ClientMechanism for DigestMd5Client {
                 );
                 let parsed = parse_challenge(challenge)?;
                 let (line, values) = client_response(&self.settings, &parsed, trace);
-                self.expect = ClientExpect::Rspauth(values.rspauth);
+                self.expect = ClientExpect::Rspauth(values.rspauth.clone());
+                self.computed = Some(Box::new(values));
                 Ok(line)
             }
             ClientExpect::Rspauth(expected) => {
