@@ -202,20 +202,9 @@ fn encode_text(result: &EncodeResult) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str(&format!(
-        "\n{} ({}): the client sends {} above, each ending in CRLF{}.\n",
-        result.mechanism,
-        result.mechanism.rfc(),
-        match result.client_lines.len() {
-            1 => "the line".to_owned(),
-            count => format!("the {count} lines"),
-        },
-        if result.client_lines.iter().any(String::is_empty) {
-            "; the empty line is an empty response"
-        } else {
-            ""
-        }
-    ));
+    out.push('\n');
+    out.push_str(&result.summary);
+    out.push('\n');
     out.push_str("\nExchange:\n");
     for line in &result.exchange {
         out.push_str(&format!("  {} {}\n", marker(line.from), line.line));

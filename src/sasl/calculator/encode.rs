@@ -59,6 +59,8 @@ pub struct EncodeRequest {
 pub struct EncodeResult {
     /// The mechanism.
     pub mechanism: Mechanism,
+    /// One sentence saying what the client sends.
+    pub summary: String,
     /// Only the client's lines, exactly as sent (without CRLF).
     pub client_lines: Vec<String>,
     /// The whole exchange: client lines and the server challenges they answer.
@@ -88,7 +90,7 @@ pub fn encode(request: &EncodeRequest) -> Result<EncodeResult, CalcError> {
         Mechanism::CramMd5 => encode_cram(request, &mut exchange)?,
         Mechanism::DigestMd5 => Some(encode_digest(request, &mut exchange)?),
     };
-    let client_lines = exchange
+    let client_lines: Vec<String> = exchange
         .lines
         .iter()
         .filter(|line| line.from == Side::Client)
@@ -96,11 +98,29 @@ pub fn encode(request: &EncodeRequest) -> Result<EncodeResult, CalcError> {
         .collect();
     Ok(EncodeResult {
         mechanism,
+        summary: summary(mechanism, &client_lines),
         client_lines,
         exchange: exchange.lines,
         digest,
         trace: exchange.trace,
     })
+}
+
+/// "CRAM-MD5 (RFC 2195): the client sends the 2 lines, each ending in CRLF."
+fn summary(mechanism: Mechanism, client_lines: &[String]) -> String {
+    let lines = match client_lines.len() {
+        1 => "the line".to_owned(),
+        count => format!("the {count} lines"),
+    };
+    let empty = if client_lines.iter().any(String::is_empty) {
+        "; the empty line is an empty response"
+    } else {
+        ""
+    };
+    format!(
+        "{mechanism} ({}): the client sends {lines}, each ending in CRLF{empty}.",
+        mechanism.rfc()
+    )
 }
 
 /// The exchange being written: the wire lines and the client's trace.
