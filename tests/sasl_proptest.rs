@@ -8,7 +8,7 @@ use esmtp_playground::protocol::ReplyKind;
 use esmtp_playground::sasl::calculator::{self, DecodeRequest, EncodeRequest};
 use esmtp_playground::sasl::digest_md5::directives::{quote, Directives};
 use esmtp_playground::sasl::{base64, xtext, Mechanism};
-use esmtp_playground::server::auth::{AuthPolicy, ServerAuth};
+use esmtp_playground::server::sasl_exchange::{AuthPolicy, ServerAuth};
 use proptest::prelude::*;
 
 fn mechanism_name() -> impl Strategy<Value = String> {
@@ -53,10 +53,10 @@ proptest! {
             let step = auth.respond(line);
             // After the end every line is a bad sequence, never a success.
             if finished {
-                prop_assert_eq!(step.reply().code, ReplyKind::BadSequence.code());
+                prop_assert_eq!(step.reply.code, ReplyKind::BadSequence.code());
             }
             finished = finished || step.is_finished();
-            prop_assert!(step.reply().code.value() >= 235);
+            prop_assert!(step.reply.code.value() >= 235);
         }
     }
 

@@ -222,11 +222,26 @@ impl fmt::Display for SaslFailure {
 /// Who authenticated, once a server mechanism succeeds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Authenticated {
+pub struct Identity {
     /// The authentication identity whose password was checked.
     pub authcid: String,
     /// The identity the client acts as, when it asked for a different one.
     pub authzid: Option<String>,
+}
+
+impl Identity {
+    /// A user acting as itself.
+    pub fn user(authcid: impl Into<String>) -> Self {
+        Self {
+            authcid: authcid.into(),
+            authzid: None,
+        }
+    }
+
+    /// Whom the session acts for: the granted authzid, else the authcid (RFC 4422 §2).
+    pub fn acting_as(&self) -> &str {
+        self.authzid.as_deref().unwrap_or(&self.authcid)
+    }
 }
 
 /// What a server mechanism does after a client message.
@@ -235,7 +250,7 @@ pub enum ServerStep {
     /// Send these octets as the next challenge (base64 after `334 `).
     Challenge(Vec<u8>),
     /// The exchange is over and the client is who it says.
-    Success(Authenticated),
+    Success(Identity),
     /// The exchange is over and failed.
     Failure(SaslFailure),
 }

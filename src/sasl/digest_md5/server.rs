@@ -11,8 +11,7 @@ use super::{
 use crate::sasl::plain::authorize;
 use crate::sasl::trace::{Side, Trace};
 use crate::sasl::{
-    constant_time_eq, Authenticated, Mechanism, SaslFailure, ServerContext, ServerMechanism,
-    ServerStep,
+    constant_time_eq, Identity, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
 };
 
 /// Single-valued directives of a response (RFC 2831 §2.1.2).
@@ -36,7 +35,7 @@ const RESPONSE_SINGLE: &[&str] = &[
 enum ServerExpect {
     Start,
     Response,
-    EmptyAfterRspauth(Authenticated),
+    EmptyAfterRspauth(Identity),
     Done,
 }
 
@@ -70,7 +69,7 @@ impl DigestMd5Server {
         octets: &[u8],
         context: &ServerContext<'_>,
         trace: &mut Trace,
-    ) -> Result<(Authenticated, String), SaslFailure> {
+    ) -> Result<(Identity, String), SaslFailure> {
         trace.value(
             Side::Server,
             "client response",
