@@ -268,8 +268,8 @@ fn encode_json_is_the_calculator_result() {
 #[test]
 fn encode_errors_are_one_line_with_exit_2() {
     let base = ["encode", "--user", "tim", "--password", "pw"];
-    let unknown = [&base[..], &["--mechanism", "SCRAM-SHA-1"]].concat();
-    assert!(assert_one_line_error(&unknown, 2).contains("SCRAM-SHA-1"));
+    let unknown = [&base[..], &["--mechanism", "GSSAPI"]].concat();
+    assert!(assert_one_line_error(&unknown, 2).contains("GSSAPI"));
     let no_challenge = [&base[..], &["--mechanism", "CRAM-MD5"]].concat();
     assert!(assert_one_line_error(&no_challenge, 2).contains("challenge is needed"));
     let no_cnonce = [&base[..], &["--mechanism", "DIGEST-MD5", "--nonce", "n"]].concat();
@@ -522,4 +522,43 @@ fn plain_decode_compares_the_typed_password() {
         "(empty): the user acts as itself"
     );
     assert_eq!(json["fields"][2]["value"], "\"wrong\"");
+}
+
+#[test]
+fn scram_sha_1_encode_reproduces_rfc_5802_section_5() {
+    let (code, json) = sasl_json(&[
+        "encode",
+        "--mechanism",
+        "SCRAM-SHA-1",
+        "--user",
+        "user",
+        "--password",
+        "pencil",
+        "--cnonce",
+        "fyko+d2lbbFgONRv9qkxdawL",
+        "--nonce",
+        "3rfcNHYJY1ZVvWVs7j",
+        "--salt",
+        "QSXCR+Q6sek8bf92",
+        "--iterations",
+        "4096",
+    ]);
+    assert_eq!(code, 0);
+    let lines = json["clientLines"].as_array().unwrap();
+    let first = lines[0].as_str().unwrap();
+    let data = first.strip_prefix("AUTH SCRAM-SHA-1 ").unwrap();
+    assert_eq!(unb64(data), b"n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL");
+    assert_eq!(
+        unb64(lines[1].as_str().unwrap()),
+        b"c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+    );
+    assert_eq!(lines[2], "", "the empty response after v=");
+    let (code, stdout, _) = sasl(&[
+        "decode",
+        &format!("334 {}", b64(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
+        "--mechanism",
+        "SCRAM-SHA-1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("SCRAM server-final-message"), "{stdout}");
 }

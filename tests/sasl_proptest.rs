@@ -17,6 +17,8 @@ fn mechanism_name() -> impl Strategy<Value = String> {
         Just("LOGIN".to_owned()),
         Just("CRAM-MD5".to_owned()),
         Just("DIGEST-MD5".to_owned()),
+        Just("SCRAM-SHA-1".to_owned()),
+        Just("SCRAM-SHA-256".to_owned()),
         "[A-Za-z0-9-]{0,12}",
     ]
 }
@@ -138,10 +140,12 @@ proptest! {
             challenge,
             realm: None,
             nonce,
-            cnonce,
+            cnonce: cnonce.clone(),
             host: Some(input),
             service: None,
             login_initial_response: false,
+            salt: cnonce.clone(),
+            iterations: Some(2),
         });
     }
 }

@@ -325,6 +325,17 @@ fn push_interpretation(
                 push_digest_check(out, check);
             }
         }
+        Interpretation::ScramMessage {
+            message,
+            attributes,
+        } => {
+            out.push_str(&format!(
+                "SCRAM {message}, attribute by attribute ({rfc} §5.1):\n"
+            ));
+            for attribute in attributes {
+                out.push_str(&format!("  {:<10} {}\n", attribute.label, attribute.value));
+            }
+        }
         Interpretation::Text { text } => {
             match mechanism {
                 Some(mechanism) => out.push_str(&format!(

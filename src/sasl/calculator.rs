@@ -104,7 +104,10 @@ impl fmt::Display for CalcError {
             Self::EmptyInput => write!(f, "the input is empty: paste a base64 string or an AUTH line"),
             Self::TooLong { length } => write!(f, "the input is {length} characters; at most {MAX_INPUT} are examined"),
             Self::NotBase64 { what, error } => write!(f, "{what} is not base64: {error}"),
-            Self::UnknownMechanism { name } => write!(f, "\"{name}\" is not one of PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5"),
+            Self::UnknownMechanism { name } => {
+                let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+                write!(f, "\"{name}\" is not one of {}", known.join(", "))
+            }
             Self::NoData { mechanism } => write!(f, "\"AUTH {mechanism}\" carries no initial response, so there is nothing to decode; paste the next line of the log"),
             Self::Missing { field, why } => write!(f, "{field} is needed: {why}"),
             Self::Refused { explanation } => f.write_str(explanation),

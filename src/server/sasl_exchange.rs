@@ -30,6 +30,7 @@ use crate::sasl::cram_md5::{make_challenge, CramMd5Server};
 use crate::sasl::digest_md5::DigestMd5Server;
 use crate::sasl::login::LoginServer;
 use crate::sasl::plain::PlainServer;
+use crate::sasl::scram::{ScramHash, ScramServer, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
 use crate::sasl::{
     base64, Identity, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
@@ -40,6 +41,8 @@ use crate::time::Millis;
 const RFC_AUTH: &str = "RFC 4954 §4";
 /// Length of the DIGEST-MD5 nonce the server draws from its entropy source.
 const NONCE_LENGTH: usize = 24;
+/// 64-bit words of a SCRAM salt drawn from the entropy source (16 octets).
+const SALT_WORDS: usize = 2;
 
 /// What the server offers and whom it accepts. Embedded in the server config.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +66,7 @@ pub struct AuthPolicy {
 impl Default for AuthPolicy {
     fn default() -> Self {
         Self {
-            mechanisms: Mechanism::ALL.to_vec(),
+            mechanisms: Mechanism::OFFERED_BY_DEFAULT.to_vec(),
             users: vec![UserCredential::default()],
             plaintext_needs_secure_channel: false,
             allow_authzid: false,
@@ -181,6 +184,7 @@ enum AnyServer {
     Login(LoginServer),
     CramMd5(CramMd5Server),
     DigestMd5(DigestMd5Server),
+    Scram(ScramServer),
 }
 
 impl AnyServer {
@@ -194,7 +198,22 @@ impl AnyServer {
             Mechanism::DigestMd5 => {
                 Self::DigestMd5(DigestMd5Server::new(entropy.alphanumeric(NONCE_LENGTH)))
             }
+            Mechanism::ScramSha1 => Self::scram(ScramHash::Sha1, entropy),
+            Mechanism::ScramSha256 => Self::scram(ScramHash::Sha256, entropy),
         }
+    }
+
+    /// A SCRAM server with a fresh nonce and salt from the entropy source.
+    fn scram(hash: ScramHash, entropy: &mut Entropy) -> Self {
+        let salt: Vec<u8> = (0..SALT_WORDS)
+            .flat_map(|_| entropy.next_u64().to_be_bytes())
+            .collect();
+        Self::Scram(ScramServer::new(
+            hash,
+            entropy.alphanumeric(NONCE_LENGTH),
+            salt,
+            DEFAULT_ITERATIONS,
+        ))
     }
 
     fn as_mechanism(&mut self) -> &mut dyn ServerMechanism {
@@ -203,6 +222,7 @@ impl AnyServer {
             Self::Login(server) => server,
             Self::CramMd5(server) => server,
             Self::DigestMd5(server) => server,
+            Self::Scram(server) => server,
         }
     }
 }

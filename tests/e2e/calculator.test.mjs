@@ -107,6 +107,21 @@ test('DIGEST-MD5 encode works from the page with its own editable client nonce',
   await context.close();
 });
 
+test('SCRAM-SHA-256 encodes the RFC 7677 exchange from a pasted server-first message', async () => {
+  const { page, context } = await openCalculator();
+  await page.selectOption('#calc-mechanism', 'SCRAM-SHA-256');
+  await page.fill('#calc-user', 'user');
+  await page.fill('#calc-password', 'pencil');
+  await page.fill('#calc-cnonce', 'rOprNGfwEbeRWgbNEkqO');
+  await page.fill('#calc-challenge', 'r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096');
+  await page.click('#calc-encode-form button[type=submit]');
+  const result = await page.textContent('#calc-encode-result');
+  assert.match(result, /p=dHzbZapWIk4jUhN\+Ute9ytag9zjfMHgsqmmiz7AndVQ=/);
+  assert.match(result, /v=6rriTRBi23WpRR\/wtup\+mMhUZUn\/dB5nLTJRsjl95G4=/);
+  assert.match(result, /SaltedPassword/);
+  await context.close();
+});
+
 test('the RFC vectors encode from the page', async () => {
   const { page, context } = await openCalculator();
   await page.selectOption('#calc-mechanism', 'CRAM-MD5');

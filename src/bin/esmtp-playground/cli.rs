@@ -83,7 +83,7 @@ struct SaslEncodeArgs {
     /// PLAIN, DIGEST-MD5: act as this identity.
     #[arg(long, value_name = "ID")]
     authzid: Option<String>,
-    /// CRAM-MD5, DIGEST-MD5: the server challenge, as the text (<1896.697170952@host>),
+    /// CRAM-MD5, DIGEST-MD5, SCRAM (its server-first message): the server challenge, as the text (<1896.697170952@host>),
     /// as the base64 after "334 ", or as the whole "334 …" line. Text that is valid
     /// base64 is decoded; the trace's "challenge input" step says which was used.
     #[arg(long, value_name = "CHALLENGE", allow_hyphen_values = true)]
@@ -91,12 +91,18 @@ struct SaslEncodeArgs {
     /// DIGEST-MD5: the realm (builds the challenge with --nonce, or overrides it).
     #[arg(long)]
     realm: Option<String>,
-    /// DIGEST-MD5: the server nonce, when no --challenge is given.
+    /// DIGEST-MD5, SCRAM: the server nonce, when no --challenge is given.
     #[arg(long)]
     nonce: Option<String>,
-    /// DIGEST-MD5: the client nonce (the calculator never invents one).
+    /// DIGEST-MD5, SCRAM: the client nonce (the calculator never invents one).
     #[arg(long)]
     cnonce: Option<String>,
+    /// SCRAM: the salt in base64, with --nonce when no --challenge is given.
+    #[arg(long)]
+    salt: Option<String>,
+    /// SCRAM: the iteration count (default 4096).
+    #[arg(long)]
+    iterations: Option<u32>,
     /// DIGEST-MD5: the host in digest-uri (default localhost).
     #[arg(long)]
     host: Option<String>,
@@ -285,6 +291,8 @@ fn run_sasl(args: SaslArgs) -> ExitCode {
                 host: args.host,
                 service: args.service,
                 login_initial_response: args.login_initial_response,
+                salt: args.salt,
+                iterations: args.iterations,
             };
             sasl_cli::encode(&request, format(args.json))
         }

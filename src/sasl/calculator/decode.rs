@@ -85,6 +85,13 @@ pub enum Interpretation {
         /// differs.
         check: Option<DigestCheck>,
     },
+    /// A SCRAM message: its attributes in wire order.
+    ScramMessage {
+        /// Which of the four messages (client-first, server-first…).
+        message: String,
+        /// The `name=value` attributes, in wire order.
+        attributes: Vec<Field>,
+    },
     /// UTF-8 text that fits no mechanism.
     Text {
         /// The text.
@@ -268,6 +275,7 @@ impl<'a> Reading<'a> {
             Some(Mechanism::Login) => self.login(octets),
             Some(Mechanism::CramMd5) => self.cram(octets),
             Some(Mechanism::DigestMd5) => self.digest(octets),
+            Some(Mechanism::ScramSha1 | Mechanism::ScramSha256) => scram(octets),
             None => Err(String::new()),
         };
         result.unwrap_or_else(|problem| {
@@ -446,6 +454,7 @@ impl Interpretation {
                 format!("a CRAM-MD5 response for user {}", quoted(user))
             }
             Self::DigestDirectives { directives, .. } => digest_summary(directives),
+            Self::ScramMessage { message, .. } => format!("the SCRAM {message}"),
             Self::Text { text } => format!("text that fits no mechanism: {}", quoted(text)),
             Self::Binary => "octets that are neither a SASL message nor UTF-8 text".into(),
         }
@@ -492,8 +501,62 @@ impl Interpretation {
             Self::DigestDirectives { directives, check } => {
                 digest_fields(directives, check.as_ref())
             }
+            Self::ScramMessage { attributes, .. } => attributes.clone(),
             Self::Text { text } => vec![Field::of("text", text, "(empty)")],
         }
+    }
+}
+
+/// A SCRAM message split into its attributes (RFC 5802 §5.1).
+fn scram(octets: &[u8]) -> Result<Interpretation, String> {
+    let text = crate::sasl::utf8_or_explain(octets, "SCRAM message")?;
+    let mut attributes = Vec::new();
+    let (message, body) = match text.get(..2) {
+        Some("n," | "y,") => {
+            let (gs2, bare) = split_gs2(&text);
+            attributes.push(Field::of("gs2 header", gs2, "(empty)"));
+            ("client-first-message", bare)
+        }
+        Some("r=") => ("server-first-message", text.as_str()),
+        Some("c=") => ("client-final-message", text.as_str()),
+        Some("v=" | "e=") => ("server-final-message", text.as_str()),
+        _ => return Err("a SCRAM message starts with n, y, r=, c=, v= or e=".into()),
+    };
+    attributes.extend(body.split(',').map(|part| {
+        let (name, value) = part.split_once('=').unwrap_or(("", part));
+        Field::of(scram_attribute(name), value, "(empty)")
+    }));
+    Ok(Interpretation::ScramMessage {
+        message: message.into(),
+        attributes,
+    })
+}
+
+/// `n,[a=authzid],rest` → (`n,[a=authzid],`, `rest`).
+fn split_gs2(text: &str) -> (&str, &str) {
+    let end = text
+        .char_indices()
+        .filter(|(_, c)| *c == ',')
+        .nth(1)
+        .map_or(text.len(), |(at, _)| at.saturating_add(1));
+    (
+        text.get(..end).unwrap_or(text),
+        text.get(end..).unwrap_or_default(),
+    )
+}
+
+fn scram_attribute(name: &str) -> &'static str {
+    match name {
+        "a" => "authzid (a)",
+        "n" => "user (n)",
+        "r" => "nonce (r)",
+        "s" => "salt, base64 (s)",
+        "i" => "iterations (i)",
+        "c" => "gs2 header, base64 (c)",
+        "p" => "ClientProof, base64 (p)",
+        "v" => "ServerSignature, base64 (v)",
+        "e" => "error (e)",
+        _ => "extension",
     }
 }
 
@@ -639,5 +702,22 @@ mod tests {
             .verdict
             .text
             .starts_with("✗ not a valid PLAIN message: "));
+    }
+
+    #[test]
+    fn a_scram_line_is_split_into_labelled_attributes() {
+        let result = decode_with(
+            "AUTH SCRAM-SHA-256 biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=",
+            None,
+            None,
+        );
+        assert_eq!(
+            result.verdict.text,
+            "Decoded: the SCRAM client-first-message"
+        );
+        assert_eq!(result.fields[0].value, "\"n,,\"");
+        assert_eq!(result.fields[1].label, "user (n)");
+        assert_eq!(result.fields[1].value, "\"user\"");
+        assert_eq!(result.fields[2].value, "\"rOprNGfwEbeRWgbNEkqO\"");
     }
 }

@@ -11,6 +11,7 @@ use crate::sasl::cram_md5::CramMd5Client;
 use crate::sasl::digest_md5::{self, DigestClientSettings, DigestMd5Client, DigestValues};
 use crate::sasl::login::{LoginClient, PASSWORD_PROMPT, USERNAME_PROMPT};
 use crate::sasl::plain::PlainClient;
+use crate::sasl::scram::{ScramClient, ScramHash, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace};
 use crate::sasl::{ClientMechanism, Mechanism};
 
@@ -51,6 +52,11 @@ pub struct EncodeRequest {
     pub service: Option<String>,
     /// LOGIN: send the user name on the AUTH line.
     pub login_initial_response: bool,
+    /// SCRAM, when no `challenge` is given: the salt (base64) of the server-first
+    /// message built from `nonce` (the server's part), `salt` and `iterations`.
+    pub salt: Option<String>,
+    /// SCRAM: the iteration count (default 4096).
+    pub iterations: Option<u32>,
 }
 
 /// The result of [`encode`].
@@ -89,6 +95,8 @@ pub fn encode(request: &EncodeRequest) -> Result<EncodeResult, CalcError> {
         Mechanism::Login => encode_login(request, &mut exchange)?,
         Mechanism::CramMd5 => encode_cram(request, &mut exchange)?,
         Mechanism::DigestMd5 => Some(encode_digest(request, &mut exchange)?),
+        Mechanism::ScramSha1 => encode_scram(ScramHash::Sha1, request, &mut exchange)?,
+        Mechanism::ScramSha256 => encode_scram(ScramHash::Sha256, request, &mut exchange)?,
     };
     let client_lines: Vec<String> = exchange
         .lines
@@ -257,6 +265,42 @@ fn encode_digest(
     Ok(values)
 }
 
+fn encode_scram(
+    hash: ScramHash,
+    request: &EncodeRequest,
+    exchange: &mut Exchange,
+) -> Result<Option<DigestValues>, CalcError> {
+    let cnonce = required_field(
+        &request.cnonce,
+        "cnonce",
+        "SCRAM's first message carries the client's own nonce",
+    )?;
+    let server_first = scram_server_first(request, cnonce)?;
+    let authzid = request.authzid.as_deref().unwrap_or_default();
+    let mut client = ScramClient::new(hash, &request.user, &request.password, authzid, cnonce);
+    exchange.start(&mut client);
+    exchange.answer(&mut client, &server_first)?;
+    let Some(verifier) = client.expected_server_final() else {
+        return Err(CalcError::Refused {
+            explanation: "the SCRAM client computed no proof".into(),
+        });
+    };
+    exchange.answer(&mut client, verifier.as_bytes())?;
+    Ok(None)
+}
+
+/// The server-first message: as given, or built from `nonce`, `salt` and `iterations`.
+fn scram_server_first(request: &EncodeRequest, cnonce: &str) -> Result<Vec<u8>, CalcError> {
+    if let Some(text) = request.challenge.as_deref().filter(|c| !c.is_empty()) {
+        return Ok(challenge_octets(text)?.0);
+    }
+    let why = "SCRAM needs the server-first message, or the server's nonce and the salt";
+    let nonce = required_field(&request.nonce, "nonce", why)?;
+    let salt = required_field(&request.salt, "salt", why)?;
+    let iterations = request.iterations.unwrap_or(DEFAULT_ITERATIONS);
+    Ok(format!("r={cnonce}{nonce},s={salt},i={iterations}").into_bytes())
+}
+
 /// The server challenge: as given, or built from `nonce` and `realm`.
 fn digest_challenge(request: &EncodeRequest) -> Result<Vec<u8>, CalcError> {
     if let Some(text) = request.challenge.as_deref().filter(|c| !c.is_empty()) {
@@ -368,5 +412,42 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn scram_sha_256_encode_gives_the_rfc_7677_exchange() {
+        let result = encode(&EncodeRequest {
+            mechanism: "SCRAM-SHA-256".into(),
+            user: "user".into(),
+            password: "pencil".into(),
+            cnonce: Some("rOprNGfwEbeRWgbNEkqO".into()),
+            nonce: Some("%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0".into()),
+            salt: Some("W22ZaJ0SNY7soEsUEjb6gQ==".into()),
+            ..EncodeRequest::default()
+        })
+        .unwrap();
+        let decoded: Vec<String> = result
+            .client_lines
+            .iter()
+            .map(|line| {
+                let data = line.strip_prefix("AUTH SCRAM-SHA-256 ").unwrap_or(line);
+                String::from_utf8(base64::decode(data).unwrap()).unwrap()
+            })
+            .collect();
+        assert_eq!(
+            decoded,
+            vec![
+                "n,,n=user,r=rOprNGfwEbeRWgbNEkqO",
+                "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+                "",
+            ]
+        );
+        assert_eq!(
+            result.exchange[3]
+                .decoded
+                .as_ref()
+                .map(|o| o.visible.as_str()),
+            Some("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
+        );
     }
 }
