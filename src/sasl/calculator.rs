@@ -1,8 +1,8 @@
 //! The offline calculator behind the page's "check my AUTH line" tool. No session:
 //!
-//! - [`encode`]: mechanism + credentials (+ challenge, realm, nonce, cnonce, host) →
+//! - [`encode()`]: mechanism + credentials (+ challenge, realm, nonce, cnonce, host) →
 //!   the exact lines a client sends, each server line it answers, and the trace.
-//! - [`decode`]: a base64 string or a whole log line → the decoded octets explained;
+//! - [`decode()`]: a base64 string or a whole log line → the decoded octets explained;
 //!   with a password, whether the message carries or proves it ([`check`]).
 //!
 //! Bad input never panics: it yields a [`CalcError`] that says what is wrong, or, when

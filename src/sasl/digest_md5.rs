@@ -10,7 +10,7 @@
 //! Only qop "auth" is offered: integrity and confidentiality layers (auth-int,
 //! auth-conf) are refused with an explanation.
 //!
-//! [`compute`] holds the formulas, [`server`] and [`client`] the two halves of the
+//! [`compute()`] holds the formulas, [`server`] and [`client`] the two halves of the
 //! exchange, [`directives`] the `name=value` list both sides write and read.
 
 pub mod client;

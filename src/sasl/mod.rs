@@ -3,7 +3,7 @@
 //! [`ServerMechanism`] traits.
 //!
 //! Mechanisms work on decoded octets only: base64 and the `334` framing belong to
-//! `server::auth` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
+//! `server::sasl_exchange` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
 //! saying what was computed, from which inputs, and which octets go on the wire.
 
 pub mod base64;

@@ -78,7 +78,7 @@ pub struct DigestClientSettings {
     pub realm: Option<String>,
     /// Host part of `digest-uri` (the server's name as the client knows it).
     pub host: String,
-    /// Service part of `digest-uri`: `smtp` for SMTP ([`SMTP_SERVICE`]); other values
+    /// Service part of `digest-uri`: `smtp` for SMTP ([`super::SMTP_SERVICE`]); other values
     /// only to reproduce RFC 2831's IMAP and ACAP examples.
     pub service: String,
     /// The client nonce (fresh per exchange, from the entropy source).
