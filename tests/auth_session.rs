@@ -7,7 +7,7 @@ use esmtp_playground::loopback::{run, Direction, Scenario, Timeline, TimelineEnt
 use esmtp_playground::sasl::trace::{Side, TraceEntry};
 use esmtp_playground::sasl::xtext::AuthParameter;
 use esmtp_playground::sasl::UserCredential;
-use esmtp_playground::server::auth::AuthPolicy;
+use esmtp_playground::server::sasl_exchange::AuthPolicy;
 use esmtp_playground::server::{Peer, Server, ServerConfig, ServerEventKind, State};
 use hmac::{Hmac, Mac};
 

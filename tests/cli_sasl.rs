@@ -1,6 +1,6 @@
 //! `esmtp-playground sasl encode|decode`, run as a real process, against the RFC vectors
 //! in REFERENCE.md: the exact client lines, the trace, the JSON, and one-line errors
-//! with exit code 2 (1 when a digest or user check fails).
+//! with exit code 2 (1 when a password, digest or user check fails).
 
 mod cli_support;
 
@@ -268,8 +268,8 @@ fn encode_json_is_the_calculator_result() {
 #[test]
 fn encode_errors_are_one_line_with_exit_2() {
     let base = ["encode", "--user", "tim", "--password", "pw"];
-    let unknown = [&base[..], &["--mechanism", "SCRAM-SHA-1"]].concat();
-    assert!(assert_one_line_error(&unknown, 2).contains("SCRAM-SHA-1"));
+    let unknown = [&base[..], &["--mechanism", "GSSAPI"]].concat();
+    assert!(assert_one_line_error(&unknown, 2).contains("GSSAPI"));
     let no_challenge = [&base[..], &["--mechanism", "CRAM-MD5"]].concat();
     assert!(assert_one_line_error(&no_challenge, 2).contains("challenge is needed"));
     let no_cnonce = [&base[..], &["--mechanism", "DIGEST-MD5", "--nonce", "n"]].concat();
@@ -379,6 +379,12 @@ fn cram_md5_digest_check_true_and_false() {
     assert!(stdout.contains("user       \"tim\""));
     assert!(stdout.contains("digest     \"b913a602c7eda7a495b4e6e7334d3890\""));
     assert!(stdout.contains("the digest matches"), "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "Verdict    ✓ \"tanstaaftanstaaf\" produces this response for user \"tim\"\n"
+        ),
+        "{stdout}"
+    );
 
     let (code, json) = sasl_json(&[
         "decode",
@@ -401,7 +407,12 @@ fn cram_md5_digest_check_true_and_false() {
     ]);
     assert_eq!(code, 1, "a failed check is exit 1: {stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("the digest b913a602c7eda7a495b4e6e7334d3890 is not"));
+    assert!(
+        stderr.contains("\"wrong-password\" does not produce this response for user \"tim\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("got b913a602c7eda7a495b4e6e7334d3890"));
+    assert!(stdout.starts_with("Verdict    ✗ "), "{stdout}");
     assert!(stdout.contains("the digest does NOT match"));
 
     let (code, json) = sasl_json(&[
@@ -455,4 +466,129 @@ fn every_optional_encode_field_is_capped_like_the_user_name() {
         );
         assert!(error.contains("at most"), "{flag}: {error}");
     }
+}
+
+/// RFC 2831 §4's digest-response (IMAP digest-uri), base64 as on the wire.
+fn rfc_2831_response() -> String {
+    b64(b"charset=utf-8,username=\"chris\",realm=\"elwood.innosoft.com\",nonce=\"OA6MG9tEQGm2hh\",nc=00000001,cnonce=\"OA6MHXh6VqTrRk\",digest-uri=\"imap/elwood.innosoft.com\",response=d388dad90d4bbd760a152321f2143af7,qop=auth")
+}
+
+#[test]
+fn digest_md5_response_check_passes_for_the_rfc_2831_password() {
+    let response = rfc_2831_response();
+    let (code, stdout, stderr) = sasl(&["decode", &response, "--password", "secret"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("Verdict    ✓ \"secret\" produces this response for user \"chris\"\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("HA1        \"a2549853149b0536f01f0b850c643c57\""),
+        "{stdout}"
+    );
+    let (code, json) = sasl_json(&["decode", &response, "--password", "secret"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["interpretation"]["check"]["matches"], true);
+    assert_eq!(json["verdict"]["outcome"], "matches");
+}
+
+#[test]
+fn digest_md5_response_check_names_the_value_that_differs() {
+    let response = rfc_2831_response();
+    let (code, stdout, stderr) = sasl(&["decode", &response, "--password", "wrong"]);
+    assert_eq!(code, 1, "a failed check is exit 1: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("HA1 differs"), "{stderr}");
+    assert!(stdout.contains("check      HA1 differs"), "{stdout}");
+
+    let other_nonce = "realm=\"elwood.innosoft.com\",nonce=\"fresh\",qop=\"auth\",algorithm=md5-sess,charset=utf-8";
+    let (code, json) = sasl_json(&[
+        "decode",
+        &response,
+        "--password",
+        "secret",
+        "--challenge",
+        other_nonce,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(json["interpretation"]["check"]["differs"], "HA1");
+    assert!(json["interpretation"]["check"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("nonce"));
+
+    let same_nonce = other_nonce.replace("fresh", "OA6MG9tEQGm2hh");
+    let (code, json) = sasl_json(&[
+        "decode",
+        &response,
+        "--password",
+        "secret",
+        "--challenge",
+        &same_nonce,
+    ]);
+    assert_eq!(code, 1, "an SMTP server computes A2 over smtp/…");
+    assert_eq!(json["interpretation"]["check"]["differs"], "HA2");
+}
+
+#[test]
+fn plain_decode_compares_the_typed_password() {
+    let (code, stdout, stderr) = sasl(&[
+        "decode",
+        "AUTH PLAIN AGFsaWNlAHdyb25n",
+        "--password",
+        "S3cret-pw",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "Verdict    ✗ user \"alice\" sent password \"wrong\"; expected \"S3cret-pw\"\n"
+        ),
+        "{stdout}"
+    );
+    let (code, json) = sasl_json(&["decode", "AUTH PLAIN AGFsaWNlAHdyb25n"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        json["fields"][0]["value"],
+        "(empty): the user acts as itself"
+    );
+    assert_eq!(json["fields"][2]["value"], "\"wrong\"");
+}
+
+#[test]
+fn scram_sha_1_encode_reproduces_rfc_5802_section_5() {
+    let (code, json) = sasl_json(&[
+        "encode",
+        "--mechanism",
+        "SCRAM-SHA-1",
+        "--user",
+        "user",
+        "--password",
+        "pencil",
+        "--cnonce",
+        "fyko+d2lbbFgONRv9qkxdawL",
+        "--nonce",
+        "3rfcNHYJY1ZVvWVs7j",
+        "--salt",
+        "QSXCR+Q6sek8bf92",
+        "--iterations",
+        "4096",
+    ]);
+    assert_eq!(code, 0);
+    let lines = json["clientLines"].as_array().unwrap();
+    let first = lines[0].as_str().unwrap();
+    let data = first.strip_prefix("AUTH SCRAM-SHA-1 ").unwrap();
+    assert_eq!(unb64(data), b"n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL");
+    assert_eq!(
+        unb64(lines[1].as_str().unwrap()),
+        b"c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="
+    );
+    assert_eq!(lines[2], "", "the empty response after v=");
+    let (code, stdout, _) = sasl(&[
+        "decode",
+        &format!("334 {}", b64(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ=")),
+        "--mechanism",
+        "SCRAM-SHA-1",
+    ]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("SCRAM server-final-message"), "{stdout}");
 }

@@ -321,14 +321,14 @@ fn a_long_334_challenge_is_read_but_an_over_long_ordinary_reply_is_not() {
 
 #[test]
 fn an_unknown_mechanism_in_the_spec_is_refused_before_connecting() {
-    let error = Client::new(spec(tim("SCRAM-SHA-1")), 0, 1).unwrap_err();
+    let error = Client::new(spec(tim("GSSAPI")), 0, 1).unwrap_err();
     assert_eq!(
         error,
         SpecError::UnknownMechanism {
-            name: "SCRAM-SHA-1".into()
+            name: "GSSAPI".into()
         }
     );
-    assert!(error.to_string().contains("SCRAM-SHA-1"), "{error}");
+    assert!(error.to_string().contains("GSSAPI"), "{error}");
     let long = AuthSpec {
         password: "p".repeat(5000),
         ..tim("PLAIN")

@@ -15,7 +15,7 @@ use esmtp_playground::sasl::trace::{Side, Trace};
 use esmtp_playground::sasl::{
     FailureKind, ServerContext, ServerMechanism, ServerStep, UserCredential,
 };
-use esmtp_playground::server::auth::{AuthPolicy, AuthStep, ServerAuth};
+use esmtp_playground::server::sasl_exchange::{AuthOutcome, AuthPolicy, ServerAuth};
 
 #[test]
 fn directive_parser_table() {
@@ -404,12 +404,10 @@ fn base64_paths_table() {
             0,
             &mut Entropy::from_seed(1),
         );
-        let AuthStep::Failed {
-            kind, explanation, ..
-        } = &step
-        else {
+        let AuthOutcome::Failed { kind } = &step.outcome else {
             panic!("{input}")
         };
+        let explanation = &step.explanation;
         assert_eq!(*kind, ReplyKind::AuthBadBase64);
         assert!(explanation.contains(&expected.to_string()), "{explanation}");
         let (mut auth, _) = ServerAuth::start(
@@ -421,7 +419,7 @@ fn base64_paths_table() {
             &mut Entropy::from_seed(1),
         );
         assert_eq!(
-            auth.respond(input.as_bytes()).reply().to_string(),
+            auth.respond(input.as_bytes()).reply.to_string(),
             "501 5.5.2 Cannot decode base64\r\n"
         );
         // Calculator.

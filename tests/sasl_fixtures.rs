@@ -15,7 +15,7 @@ use esmtp_playground::sasl::trace::{Side, Trace};
 use esmtp_playground::sasl::{
     base64, ClientMechanism, ServerContext, ServerMechanism, ServerStep, UserCredential,
 };
-use esmtp_playground::server::auth::{AuthPolicy, ServerAuth};
+use esmtp_playground::server::sasl_exchange::{AuthPolicy, ServerAuth};
 
 const PLAIN: &str = include_str!("fixtures/postfix-3.7-cyrus/swaks-auth-PLAIN.txt");
 const LOGIN: &str = include_str!("fixtures/postfix-3.7-cyrus/swaks-auth-LOGIN.txt");
@@ -117,7 +117,7 @@ fn plain_client_line_and_server_reply_match_postfix() {
         0,
         &mut Entropy::from_seed(1),
     );
-    assert_eq!(step.reply().to_string().trim_end(), lines[1].1);
+    assert_eq!(step.reply.to_string().trim_end(), lines[1].1);
 }
 
 #[test]
@@ -140,20 +140,16 @@ fn login_exchange_matches_postfix_line_for_line() {
         &mut Entropy::from_seed(1),
     );
     for pair in lines[1..].chunks(2) {
-        assert_eq!(
-            step.reply().to_string().trim_end(),
-            pair[0].1,
-            "server line"
-        );
+        assert_eq!(step.reply.to_string().trim_end(), pair[0].1, "server line");
         if let Some((_, client_text)) = pair.get(1) {
-            let ClientAuthStep::Send { line, .. } = client.on_reply(step.reply()) else {
+            let ClientAuthStep::Send { line, .. } = client.on_reply(&step.reply) else {
                 panic!()
             };
             assert_eq!(String::from_utf8(line).unwrap().trim_end(), client_text);
             step = server.respond(client_text.as_bytes());
         }
     }
-    assert_eq!(step.reply().code, ReplyKind::AuthSucceeded.code());
+    assert_eq!(step.reply.code, ReplyKind::AuthSucceeded.code());
 }
 
 #[test]

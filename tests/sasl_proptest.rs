@@ -8,7 +8,7 @@ use esmtp_playground::protocol::ReplyKind;
 use esmtp_playground::sasl::calculator::{self, DecodeRequest, EncodeRequest};
 use esmtp_playground::sasl::digest_md5::directives::{quote, Directives};
 use esmtp_playground::sasl::{base64, xtext, Mechanism};
-use esmtp_playground::server::auth::{AuthPolicy, ServerAuth};
+use esmtp_playground::server::sasl_exchange::{AuthPolicy, ServerAuth};
 use proptest::prelude::*;
 
 fn mechanism_name() -> impl Strategy<Value = String> {
@@ -17,6 +17,8 @@ fn mechanism_name() -> impl Strategy<Value = String> {
         Just("LOGIN".to_owned()),
         Just("CRAM-MD5".to_owned()),
         Just("DIGEST-MD5".to_owned()),
+        Just("SCRAM-SHA-1".to_owned()),
+        Just("SCRAM-SHA-256".to_owned()),
         "[A-Za-z0-9-]{0,12}",
     ]
 }
@@ -53,10 +55,10 @@ proptest! {
             let step = auth.respond(line);
             // After the end every line is a bad sequence, never a success.
             if finished {
-                prop_assert_eq!(step.reply().code, ReplyKind::BadSequence.code());
+                prop_assert_eq!(step.reply.code, ReplyKind::BadSequence.code());
             }
             finished = finished || step.is_finished();
-            prop_assert!(step.reply().code.value() >= 235);
+            prop_assert!(step.reply.code.value() >= 235);
         }
     }
 
@@ -138,10 +140,12 @@ proptest! {
             challenge,
             realm: None,
             nonce,
-            cnonce,
+            cnonce: cnonce.clone(),
             host: Some(input),
             service: None,
             login_initial_response: false,
+            salt: cnonce.clone(),
+            iterations: Some(2),
         });
     }
 }

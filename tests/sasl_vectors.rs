@@ -14,7 +14,7 @@ use esmtp_playground::sasl::{
     base64, lower_hex, ClientMechanism, Mechanism, ServerContext, ServerMechanism, ServerStep,
     UserCredential,
 };
-use esmtp_playground::server::auth::{AuthPolicy, AuthStep, ServerAuth};
+use esmtp_playground::server::sasl_exchange::{AuthOutcome, AuthPolicy, AuthStep, ServerAuth};
 
 const NOW: u64 = 1_795_856_400_000;
 const CRAM_CHALLENGE: &str = "<1896.697170952@postoffice.reston.mci.net>";
@@ -87,23 +87,19 @@ fn plain_rfc_4616_examples_on_the_server() {
     ]);
     let (_, step) = server_start(&tim, "PLAIN", Some("AHRpbQB0YW5zdGFhZnRhbnN0YWFm"));
     assert_eq!(
-        step.reply().to_string(),
+        step.reply.to_string(),
         "235 2.7.0 Authentication successful\r\n"
     );
     // Ursel ≠ Kurt: the RFC's server refuses; a server that allows proxying accepts.
     let (_, step) = server_start(&tim, "PLAIN", Some("VXJzZWwAS3VydAB4aXBqM3BsbXE="));
-    assert!(step.reply().to_string().starts_with("535 5.7.8 "));
-    assert!(
-        step.explanation().contains("Ursel"),
-        "{}",
-        step.explanation()
-    );
+    assert!(step.reply.to_string().starts_with("535 5.7.8 "));
+    assert!(step.explanation.contains("Ursel"), "{}", step.explanation);
     let proxy = AuthPolicy {
         allow_authzid: true,
         ..tim.clone()
     };
     let (_, step) = server_start(&proxy, "PLAIN", Some("VXJzZWwAS3VydAB4aXBqM3BsbXE="));
-    let AuthStep::Succeeded { user, .. } = step else {
+    let AuthOutcome::Succeeded { identity: user, .. } = step.outcome else {
         panic!("expected success, got {step:?}");
     };
     assert_eq!(
@@ -121,7 +117,7 @@ fn plain_rfc_4954_example() {
         Some("dGVzdAB0ZXN0ADEyMzQ="),
     );
     assert_eq!(
-        step.reply().to_string(),
+        step.reply.to_string(),
         "235 2.7.0 Authentication successful\r\n"
     );
 }
@@ -217,7 +213,11 @@ fn cram_md5_calculator_encodes_and_checks_the_rfc_example() {
         assert_eq!(user, "tim");
         let check = check.unwrap();
         assert_eq!(check.matches, matches);
-        assert_eq!(decoded.problems.is_empty(), matches);
+        assert!(
+            decoded.problems.is_empty(),
+            "a wrong password is a verdict, not bad input"
+        );
+        assert_eq!(decoded.verdict.is_failed_check(), !matches);
     }
 }
 
@@ -357,12 +357,12 @@ fn digest_md5_calculator_reproduces_both_rfc_examples() {
 fn login_prompts_and_initial_response() {
     let tim = policy(vec![user("tim", "tanstaaftanstaaf")]);
     let (_, step) = server_start(&tim, "LOGIN", None);
-    assert_eq!(step.reply().to_string(), "334 VXNlcm5hbWU6\r\n");
+    assert_eq!(step.reply.to_string(), "334 VXNlcm5hbWU6\r\n");
     let (mut auth, step) = server_start(&tim, "LOGIN", Some("dGlt"));
-    assert_eq!(step.reply().to_string(), "334 UGFzc3dvcmQ6\r\n");
+    assert_eq!(step.reply.to_string(), "334 UGFzc3dvcmQ6\r\n");
     let step = auth.respond(base64::encode(b"tanstaaftanstaaf").as_bytes());
     assert_eq!(
-        step.reply().to_string(),
+        step.reply.to_string(),
         "235 2.7.0 Authentication successful\r\n"
     );
     let encoded = calculator::encode(&EncodeRequest {
@@ -407,7 +407,7 @@ fn pair(
     let (mut server, mut step) =
         server_start(server_policy, &mechanism, initial_response.as_deref());
     loop {
-        let mut reply = step.reply().clone();
+        let mut reply = step.reply.clone();
         if let Some(line) = reply.lines.first_mut() {
             tamper(line);
         }
@@ -426,13 +426,18 @@ fn pair(
 
 #[test]
 fn every_mechanism_works_client_to_server() {
-    let server_policy = AuthPolicy::default();
+    let server_policy = AuthPolicy {
+        mechanisms: Mechanism::ALL.to_vec(),
+        ..AuthPolicy::default()
+    };
     for (mechanism, login_ir) in [
         ("PLAIN", false),
         ("LOGIN", false),
         ("LOGIN", true),
         ("CRAM-MD5", false),
         ("DIGEST-MD5", false),
+        ("SCRAM-SHA-1", false),
+        ("SCRAM-SHA-256", false),
         ("auto", false),
     ] {
         let spec = AuthSpec {
@@ -456,7 +461,11 @@ fn wrong_password_ends_in_535_for_every_mechanism() {
             password: "not-it".into(),
             ..AuthSpec::default()
         };
-        let (last, wire) = pair(&spec, &AuthPolicy::default(), |_| {});
+        let every = AuthPolicy {
+            mechanisms: Mechanism::ALL.to_vec(),
+            ..AuthPolicy::default()
+        };
+        let (last, wire) = pair(&spec, &every, |_| {});
         let ClientAuthStep::Failed { reply, .. } = last else {
             panic!("{mechanism}: {wire:#?}");
         };

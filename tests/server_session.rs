@@ -217,7 +217,7 @@ fn relaying_needs_authentication_trust_or_the_open_relay_switch() {
     assert_eq!(codes(&run(&open, input.as_bytes(), Split::Whole))[2], "250");
 
     let mut server = server(ServerConfig::default());
-    server.mark_authenticated();
+    server.mark_authenticated(esmtp_playground::sasl::Identity::user("alice"));
     let input = format!("{input}DATA\r\nhi\r\n.\r\n");
     let output = feed(&mut server, input.as_bytes(), Split::Whole);
     assert_eq!(

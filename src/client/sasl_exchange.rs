@@ -20,11 +20,12 @@ use crate::sasl::cram_md5::CramMd5Client;
 use crate::sasl::digest_md5::{DigestClientSettings, DigestMd5Client};
 use crate::sasl::login::LoginClient;
 use crate::sasl::plain::PlainClient;
+use crate::sasl::scram::{ScramClient, ScramHash};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
 use crate::sasl::{base64, ClientMechanism, Mechanism};
 
 const RFC_AUTH: &str = "RFC 4954 §4";
-/// Length of the DIGEST-MD5 client nonce drawn from the entropy source.
+/// Length of the DIGEST-MD5 and SCRAM client nonces drawn from the entropy source.
 const CNONCE_LENGTH: usize = 24;
 /// The cancel line (RFC 4954 §4).
 const CANCEL_LINE: &[u8] = b"*\r\n";
@@ -143,6 +144,7 @@ enum AnyClient {
     Login(LoginClient),
     CramMd5(CramMd5Client),
     DigestMd5(DigestMd5Client),
+    Scram(ScramClient),
 }
 
 impl AnyClient {
@@ -152,6 +154,7 @@ impl AnyClient {
             Self::Login(client) => client,
             Self::CramMd5(client) => client,
             Self::DigestMd5(client) => client,
+            Self::Scram(client) => client,
         }
     }
 }
@@ -393,7 +396,25 @@ fn build_client(
             service: crate::sasl::digest_md5::SMTP_SERVICE.to_owned(),
             cnonce: entropy.alphanumeric(CNONCE_LENGTH),
         })),
+        Mechanism::ScramSha1 => scram_client(ScramHash::Sha1, spec, &authzid, entropy),
+        Mechanism::ScramSha256 => scram_client(ScramHash::Sha256, spec, &authzid, entropy),
     }
+}
+
+fn scram_client(
+    hash: ScramHash,
+    spec: &AuthSpec,
+    authzid: &str,
+    entropy: &mut Entropy,
+) -> AnyClient {
+    let cnonce = entropy.alphanumeric(CNONCE_LENGTH);
+    AnyClient::Scram(ScramClient::new(
+        hash,
+        &spec.user,
+        &spec.password,
+        authzid,
+        &cnonce,
+    ))
 }
 
 /// What a final non-235 reply to AUTH means, for the event.

@@ -3,12 +3,14 @@
 //! calculator; this file only lays its results out as text (or JSON) and picks the
 //! exit code, so the terminal shows exactly what the page shows.
 //!
-//! Exit codes: 0 done, 1 a check you asked for failed (the CRAM-MD5 digest or the user
-//! name does not match), 2 input the calculator cannot use or that does not fit the
+//! Exit codes: 0 done, 1 a check you asked for failed (the password a PLAIN or LOGIN
+//! message carries, a CRAM-MD5 digest, a DIGEST-MD5 response, or the user name does not
+//! match), 2 input the calculator cannot use or that does not fit the
 //! mechanism (bad base64, a PLAIN message without exactly two NULs…).
 
 use crate::sasl::calculator::{
-    self, CalcError, DecodeRequest, DecodeResult, EncodeRequest, EncodeResult, Interpretation,
+    self, CalcError, DecodeRequest, DecodeResult, DigestCheck, EncodeRequest, EncodeResult,
+    Interpretation,
 };
 use crate::sasl::trace::{self, Octets, Side, TraceEntry};
 
@@ -76,13 +78,13 @@ pub fn decode(request: &DecodeRequest, expected_user: Option<&str>, format: Form
         Err(error) => return Report::failed(&error),
         Ok(result) => result,
     };
-    let verdict = Verdict::of(&result, expected_user);
+    let ending = Ending::of(&result, expected_user);
     match format {
-        Format::Json => json(&result, verdict.error_line(), verdict.exit_code()),
+        Format::Json => json(&result, ending.error_line(), ending.exit_code()),
         Format::Text => Report {
-            stdout: decode_text(&result, &verdict),
-            error: verdict.error_line(),
-            exit_code: verdict.exit_code(),
+            stdout: decode_text(&result, &ending),
+            error: ending.error_line(),
+            exit_code: ending.exit_code(),
         },
     }
 }
@@ -114,13 +116,11 @@ fn one_line(text: &str) -> String {
 }
 
 /// How a decode ended: problems with the input's shape, and failed checks.
-struct Verdict {
+struct Ending {
     /// Everything that does not fit the mechanism (from the calculator).
-    shape_problems: usize,
-    /// The calculator's problems, in order.
     problems: Vec<String>,
-    /// The CRAM-MD5 digest was checked and is wrong.
-    digest_mismatch: bool,
+    /// The calculator's password check failed: its verdict says how.
+    failed_check: Option<String>,
     /// `--user` differs from the user the message carries, or it carries none.
     user_problem: Option<UserProblem>,
 }
@@ -132,18 +132,8 @@ enum UserProblem {
     Absent,
 }
 
-impl Verdict {
+impl Ending {
     fn of(result: &DecodeResult, expected_user: Option<&str>) -> Self {
-        let digest_mismatch = matches!(
-            &result.interpretation,
-            Interpretation::CramResponse { check: Some(check), .. } if !check.matches
-        );
-        // The calculator lists a wrong digest as one problem; it is a failed check, not
-        // input of the wrong shape.
-        let shape_problems = result
-            .problems
-            .len()
-            .saturating_sub(usize::from(digest_mismatch));
         let user_problem =
             expected_user.and_then(|expected| match carried_user(&result.interpretation) {
                 Some(user) if user == expected => None,
@@ -155,17 +145,19 @@ impl Verdict {
                 None => Some(UserProblem::Absent),
             });
         Self {
-            shape_problems,
             problems: result.problems.clone(),
-            digest_mismatch,
+            failed_check: result
+                .verdict
+                .is_failed_check()
+                .then(|| result.verdict.text.clone()),
             user_problem,
         }
     }
 
     fn exit_code(&self) -> u8 {
-        if self.shape_problems > 0 || matches!(self.user_problem, Some(UserProblem::Absent)) {
+        if !self.problems.is_empty() || matches!(self.user_problem, Some(UserProblem::Absent)) {
             EXIT_BAD_INPUT
-        } else if self.digest_mismatch || self.user_problem.is_some() {
+        } else if self.failed_check.is_some() || self.user_problem.is_some() {
             EXIT_CHECK_FAILED
         } else {
             0
@@ -174,6 +166,7 @@ impl Verdict {
 
     fn all_problems(&self) -> Vec<String> {
         let mut all = self.problems.clone();
+        all.extend(self.failed_check.clone());
         match &self.user_problem {
             Some(UserProblem::Differs(text)) => all.push(text.clone()),
             Some(UserProblem::Absent) => {
@@ -195,7 +188,7 @@ fn carried_user(interpretation: &Interpretation) -> Option<&str> {
     match interpretation {
         Interpretation::Plain { authcid, .. } => Some(authcid),
         Interpretation::CramResponse { user, .. } => Some(user),
-        Interpretation::DigestDirectives { directives } => directives
+        Interpretation::DigestDirectives { directives, .. } => directives
             .iter()
             .find(|directive| directive.name == "username")
             .map(|directive| directive.value.as_str()),
@@ -209,20 +202,9 @@ fn encode_text(result: &EncodeResult) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str(&format!(
-        "\n{} ({}): the client sends {} above, each ending in CRLF{}.\n",
-        result.mechanism,
-        result.mechanism.rfc(),
-        match result.client_lines.len() {
-            1 => "the line".to_owned(),
-            count => format!("the {count} lines"),
-        },
-        if result.client_lines.iter().any(String::is_empty) {
-            "; the empty line is an empty response"
-        } else {
-            ""
-        }
-    ));
+    out.push('\n');
+    out.push_str(&result.summary);
+    out.push('\n');
     out.push_str("\nExchange:\n");
     for line in &result.exchange {
         out.push_str(&format!("  {} {}\n", marker(line.from), line.line));
@@ -244,8 +226,9 @@ fn encode_text(result: &EncodeResult) -> String {
     out
 }
 
-fn decode_text(result: &DecodeResult, verdict: &Verdict) -> String {
+fn decode_text(result: &DecodeResult, ending: &Ending) -> String {
     let mut out = String::new();
+    out.push_str(&format!("Verdict    {}\n", one_line(&result.verdict.text)));
     out.push_str(&format!("Input      {}\n", result.source));
     out.push_str(&format!("Base64     {}\n", result.base64));
     match result.mechanism {
@@ -257,7 +240,7 @@ fn decode_text(result: &DecodeResult, verdict: &Verdict) -> String {
     push_octets(&mut out, "Octets     ", "           ", &result.octets);
     out.push('\n');
     push_interpretation(&mut out, &result.interpretation, result.mechanism);
-    let problems = verdict.all_problems();
+    let problems = ending.all_problems();
     if !problems.is_empty() {
         out.push_str("\nProblems:\n");
         for problem in problems {
@@ -328,7 +311,7 @@ fn push_interpretation(
                 ),
             }
         }
-        Interpretation::DigestDirectives { directives } => {
+        Interpretation::DigestDirectives { directives, check } => {
             out.push_str("DIGEST-MD5 directives, in wire order (RFC 2831 §2.1):\n");
             for directive in directives.iter() {
                 let quoted = if directive.quoted { "  (quoted)" } else { "" };
@@ -337,6 +320,20 @@ fn push_interpretation(
                     directive.name,
                     trace::visible(directive.value.as_bytes())
                 ));
+            }
+            if let Some(check) = check {
+                push_digest_check(out, check);
+            }
+        }
+        Interpretation::ScramMessage {
+            message,
+            attributes,
+        } => {
+            out.push_str(&format!(
+                "SCRAM {message}, attribute by attribute ({rfc} §5.1):\n"
+            ));
+            for attribute in attributes {
+                out.push_str(&format!("  {:<10} {}\n", attribute.label, attribute.value));
             }
         }
         Interpretation::Text { text } => {
@@ -351,6 +348,22 @@ fn push_interpretation(
         Interpretation::Binary => {
             out.push_str("Octets that are neither a known SASL message nor UTF-8 text.\n");
         }
+    }
+}
+
+/// The DIGEST-MD5 check: the recomputed values and, on a mismatch, which one differs.
+fn push_digest_check(out: &mut String, check: &DigestCheck) {
+    out.push_str("Recomputed from the password (RFC 2831 §2.1.2.1):\n");
+    push_field(out, "HA1", &check.expected.ha1, "");
+    push_field(out, "HA2", &check.expected.ha2, "");
+    push_field(out, "response", &check.expected.response, "");
+    match (check.differs, &check.reason) {
+        (Some(part), Some(reason)) => out.push_str(&format!(
+            "  check      {} differs: {}\n",
+            part.name(),
+            one_line(reason)
+        )),
+        _ => out.push_str("  check      response= matches: this password gives it\n"),
     }
 }
 

@@ -1,8 +1,9 @@
-//! SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5 and DIGEST-MD5, one
-//! file each behind the shared [`ClientMechanism`] and [`ServerMechanism`] traits.
+//! SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5 and
+//! SCRAM-SHA-1 / SCRAM-SHA-256, one file each behind the shared [`ClientMechanism`] and
+//! [`ServerMechanism`] traits.
 //!
 //! Mechanisms work on decoded octets only: base64 and the `334` framing belong to
-//! `server::auth` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
+//! `server::sasl_exchange` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
 //! saying what was computed, from which inputs, and which octets go on the wire.
 
 pub mod base64;
@@ -11,6 +12,7 @@ pub mod cram_md5;
 pub mod digest_md5;
 pub mod login;
 pub mod plain;
+pub mod scram;
 pub mod trace;
 pub mod xtext;
 
@@ -35,17 +37,42 @@ pub enum Mechanism {
     /// RFC 2831 (Historic since RFC 6331, still deployed): HTTP-digest style.
     #[serde(rename = "DIGEST-MD5")]
     DigestMd5,
+    /// RFC 5802: salted challenge-response with SHA-1; both sides prove the password.
+    #[serde(rename = "SCRAM-SHA-1")]
+    ScramSha1,
+    /// RFC 7677: SCRAM with SHA-256.
+    #[serde(rename = "SCRAM-SHA-256")]
+    ScramSha256,
 }
 
 impl Mechanism {
     /// Every mechanism, in the order servers usually list them (Postfix + Cyrus).
-    pub const ALL: [Mechanism; 4] = [Self::Plain, Self::Login, Self::CramMd5, Self::DigestMd5];
+    pub const ALL: [Mechanism; 6] = [
+        Self::Plain,
+        Self::Login,
+        Self::CramMd5,
+        Self::DigestMd5,
+        Self::ScramSha1,
+        Self::ScramSha256,
+    ];
+
+    /// What a server offers unless configured otherwise: the mechanisms of the Postfix
+    /// + Cyrus server the playground models. SCRAM is offered when switched on.
+    pub const OFFERED_BY_DEFAULT: [Mechanism; 4] =
+        [Self::Plain, Self::Login, Self::CramMd5, Self::DigestMd5];
 
     /// The client's default preference when the user picks "auto": strongest first.
+    /// SCRAM proves the password both ways and the server stores only a salted hash;
     /// DIGEST-MD5 and CRAM-MD5 never send the password; PLAIN beats LOGIN because it is
     /// standardised (RFC 4616) and needs one round trip.
-    pub const DEFAULT_PREFERENCE: [Mechanism; 4] =
-        [Self::DigestMd5, Self::CramMd5, Self::Plain, Self::Login];
+    pub const DEFAULT_PREFERENCE: [Mechanism; 6] = [
+        Self::ScramSha256,
+        Self::ScramSha1,
+        Self::DigestMd5,
+        Self::CramMd5,
+        Self::Plain,
+        Self::Login,
+    ];
 
     /// The registered name, as written after `AUTH` and in the EHLO `AUTH` line.
     pub const fn name(self) -> &'static str {
@@ -54,6 +81,8 @@ impl Mechanism {
             Self::Login => "LOGIN",
             Self::CramMd5 => "CRAM-MD5",
             Self::DigestMd5 => "DIGEST-MD5",
+            Self::ScramSha1 => "SCRAM-SHA-1",
+            Self::ScramSha256 => "SCRAM-SHA-256",
         }
     }
 
@@ -71,6 +100,8 @@ impl Mechanism {
             Self::Login => "draft-murchison-sasl-login",
             Self::CramMd5 => "RFC 2195",
             Self::DigestMd5 => "RFC 2831",
+            Self::ScramSha1 => "RFC 5802",
+            Self::ScramSha256 => "RFC 7677",
         }
     }
 
@@ -222,11 +253,26 @@ impl fmt::Display for SaslFailure {
 /// Who authenticated, once a server mechanism succeeds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Authenticated {
+pub struct Identity {
     /// The authentication identity whose password was checked.
     pub authcid: String,
     /// The identity the client acts as, when it asked for a different one.
     pub authzid: Option<String>,
+}
+
+impl Identity {
+    /// A user acting as itself.
+    pub fn user(authcid: impl Into<String>) -> Self {
+        Self {
+            authcid: authcid.into(),
+            authzid: None,
+        }
+    }
+
+    /// Whom the session acts for: the granted authzid, else the authcid (RFC 4422 §2).
+    pub fn acting_as(&self) -> &str {
+        self.authzid.as_deref().unwrap_or(&self.authcid)
+    }
 }
 
 /// What a server mechanism does after a client message.
@@ -235,7 +281,7 @@ pub enum ServerStep {
     /// Send these octets as the next challenge (base64 after `334 `).
     Challenge(Vec<u8>),
     /// The exchange is over and the client is who it says.
-    Success(Authenticated),
+    Success(Identity),
     /// The exchange is over and failed.
     Failure(SaslFailure),
 }

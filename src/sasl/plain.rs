@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::trace::{Side, Trace};
 use super::{
-    constant_time_eq, utf8_or_explain, Authenticated, ClientMechanism, FailureKind, Mechanism,
+    constant_time_eq, utf8_or_explain, ClientMechanism, FailureKind, Identity, Mechanism,
     SaslFailure, ServerContext, ServerMechanism, ServerStep,
 };
 
@@ -174,13 +174,13 @@ pub(crate) fn authorize(
     rfc: &'static str,
 ) -> ServerStep {
     if authzid.is_empty() || authzid == authcid {
-        return ServerStep::Success(Authenticated {
+        return ServerStep::Success(Identity {
             authcid: authcid.to_owned(),
             authzid: None,
         });
     }
     if context.allow_authzid {
-        return ServerStep::Success(Authenticated {
+        return ServerStep::Success(Identity {
             authcid: authcid.to_owned(),
             authzid: Some(authzid.to_owned()),
         });
@@ -367,7 +367,7 @@ mod tests {
         );
         assert_eq!(
             allowed,
-            ServerStep::Success(Authenticated {
+            ServerStep::Success(Identity {
                 authcid: "Kurt".into(),
                 authzid: Some("Ursel".into())
             })

@@ -61,7 +61,7 @@ impl Server {
             );
             return;
         }
-        let Some(user) = self.identity.clone().filter(|_| self.authenticated) else {
+        let Some(user) = self.identity.as_ref().map(|who| who.acting_as().to_owned()) else {
             self.reply(
                 ReplyKind::AuthRequired,
                 "Authentication required",

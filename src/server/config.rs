@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::auth::AuthPolicy;
+use super::sasl_exchange::AuthPolicy;
 
 /// Which extensions the EHLO reply lists. Each can be switched off so a learner can see
 /// what an older server does.

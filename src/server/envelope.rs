@@ -128,7 +128,7 @@ impl Server {
         if self.config.is_local_domain(domain)
             || self.host.holds(domain)
             || self.host.relay_allowed()
-            || self.authenticated
+            || self.identity.is_some()
             || self.config.is_trusted_client(&self.peer.address)
             || self.config.open_relay
         {
@@ -159,7 +159,7 @@ impl Server {
                 "{domain}'s own server is offline; this host holds its mail in the outbound \
                  queue until it is collected (ETRN, ATRN)."
             )
-        } else if self.authenticated {
+        } else if self.identity.is_some() {
             format!("{domain} is remote; relaying is allowed because the client authenticated.")
         } else if self.config.is_trusted_client(&self.peer.address) {
             format!(
@@ -356,7 +356,7 @@ impl Server {
             Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
             None => "unknown",
         };
-        let protocol = match (&self.greeting, self.authenticated) {
+        let protocol = match (&self.greeting, self.identity.is_some()) {
             (Some(Greeting::Ehlo(_)), true) => Protocol::Esmtpa,
             (Some(Greeting::Ehlo(_)), false) => Protocol::Esmtp,
             _ => Protocol::Smtp,

@@ -4,8 +4,7 @@
 //! reads; [`state::TRANSITIONS`] is the state machine as data (the page draws it).
 
 pub mod atrn;
-pub mod auth;
-mod authenticate;
+mod auth_command;
 mod commands;
 pub mod config;
 pub mod data;
@@ -16,6 +15,7 @@ pub mod etrn;
 pub mod event;
 pub mod headers;
 pub mod host_inputs;
+pub mod sasl_exchange;
 pub mod session;
 pub mod state;
 mod turn;

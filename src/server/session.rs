@@ -23,6 +23,7 @@ use crate::protocol::{
     Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
     ReversePath, MAX_COMMAND_LINE,
 };
+use crate::sasl::Identity;
 use crate::time::Millis;
 
 /// Who is connecting, as the transport sees it.
@@ -62,11 +63,10 @@ pub struct Server {
     pub(super) data: Option<DataReceiver>,
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
-    pub(super) authenticated: bool,
-    /// Who authenticated (the authzid when one was granted, else the authcid).
-    pub(super) identity: Option<String>,
+    /// Who authenticated, once AUTH succeeded; `None` before.
+    pub(super) identity: Option<Identity>,
     /// The AUTH exchange waiting for a client line, in [`State::Authenticating`].
-    pub(super) auth_exchange: Option<super::auth::ServerAuth>,
+    pub(super) auth_exchange: Option<super::sasl_exchange::ServerAuth>,
     pub(super) entropy: Entropy,
     pub(super) now: Millis,
     pub(super) last_activity: Millis,
@@ -118,7 +118,6 @@ impl Server {
             data: None,
             transaction: Transaction::default(),
             greeting: None,
-            authenticated: false,
             identity: None,
             auth_exchange: None,
             entropy: Entropy::from_seed(seed),
@@ -170,13 +169,13 @@ impl Server {
     /// True once the client has authenticated (set by AUTH; relaying is then allowed
     /// and Received says ESMTPA).
     pub fn is_authenticated(&self) -> bool {
-        self.authenticated
+        self.identity.is_some()
     }
 
     /// Marks the session authenticated, as a successful AUTH does (RFC 4954 §6). Public
     /// so tests and front ends can stand in for AUTH.
-    pub fn mark_authenticated(&mut self) {
-        self.authenticated = true;
+    pub fn mark_authenticated(&mut self, identity: Identity) {
+        self.identity = Some(identity);
     }
 
     /// Octets of an unfinished line held right now. Never more than the 512-octet

@@ -326,7 +326,7 @@ const TAB_VIEWS = {
     render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
   },
   'tab-calculator': {
-    load: () => import('./sasl.js'),
+    load: () => import('./calculator.js'),
     setup: (m) => m.setupCalculator(els.calc, app.engine),
   },
   'tab-world': {

@@ -1,18 +1,12 @@
-// SASL inspector and calculator. Both read the SASL engine's trace entries:
+// SASL inspector. It reads the SASL engine's trace entries (the calculator in
+// calculator.js shows the same entries):
 //   {side: "Client"|"Server", label, explanation, rfc,
 //    octets: null | {raw: [u8], visible, hex, base64, groups: [{visible, hex, base64}]}}
 // The inspector finds them in any timeline event field that holds an array of such
 // entries (e.g. an `authStep` event with `trace: [...]`), so it needs no exact event
-// name. The calculator calls
-//   saslEncode({mechanism, user, password, authzid?, challenge?})
-//     → {mechanism, clientLines, exchange: [{from, line, decoded}], digest, trace}
-//   saslDecode({input, password?, challenge?})
-//     → {source, base64, octets, mechanism, interpretation: {kind, …}, problems, trace}
-// and lays out whatever fields come back: strings, string lists, octet views, wire
-// lines, nested objects, and the trace last.
+// name.
 
 import { h, replaceChildren } from './dom.js';
-import { summarise } from './events.js';
 
 function isTraceEntry(value) {
   return value && typeof value === 'object' && typeof value.label === 'string' && 'explanation' in value;
@@ -117,7 +111,7 @@ function visibleCode(text) {
   return h('code', { class: 'visible' }, children);
 }
 
-function octetsView(octets) {
+export function octetsView(octets) {
   const groups = Array.isArray(octets.groups) ? octets.groups : [];
   return h('div', { class: 'octets' }, [
     h('dl', { class: 'octet-forms' }, [
@@ -174,76 +168,4 @@ export function renderSaslInspector(container, timeline, scenario) {
     return;
   }
   replaceChildren(container, [h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.' })]);
-}
-
-function isOctets(value) {
-  return value && typeof value === 'object' && 'hex' in value && 'base64' in value && 'visible' in value;
-}
-
-/** One field of a calculator result, laid out by its shape. */
-function fieldValue(value) {
-  if (value === null || value === undefined) return h('span', { class: 'muted', text: '—' });
-  if (typeof value !== 'object') return h('code', { text: String(value) });
-  if (isOctets(value)) return octetsView(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-    return value.length ? h('ul', { class: 'plain-list' }, value.map((item) => h('li', {}, [h('code', { text: item })]))) : h('span', { class: 'muted', text: 'none' });
-  }
-  if (Array.isArray(value) && value.every((item) => item && typeof item.line === 'string')) {
-    return h('ol', { class: 'wire-lines' }, value.map((item) => h('li', { class: String(item.from).toLowerCase() === 'client' ? 'c' : 's' }, [
-      h('span', { class: 'dir', text: String(item.from).toLowerCase() === 'client' ? 'C: ' : 'S: ' }), h('code', { text: item.line }),
-      isOctets(item.decoded) ? octetsView(item.decoded) : '',
-    ])));
-  }
-  if (!Array.isArray(value)) {
-    return h('dl', { class: 'fields nested' }, Object.entries(value).flatMap(([key, inner]) => [h('dt', { text: key }), h('dd', {}, [fieldValue(inner)])]));
-  }
-  return h('code', { text: summarise(value) });
-}
-
-function resultView(result) {
-  const trace = traceIn(result);
-  if (Array.isArray(result)) return [trace ? traceView(trace) : h('pre', { class: 'code', text: summarise(result) })];
-  if (!result || typeof result !== 'object') return [h('pre', { class: 'code', text: summarise(result) })];
-  const entries = Object.entries(result).filter(([key]) => !['trace', 'entries', 'steps'].includes(key));
-  const problems = Array.isArray(result.problems) && result.problems.length ? result.problems : null;
-  return [
-    problems ? h('div', { class: 'note', role: 'status' }, [h('strong', { text: 'Problems: ' }), problems.join(' · ')]) : '',
-    h('dl', { class: 'fields result' }, entries.filter(([key]) => key !== 'problems').flatMap(([key, value]) => [h('dt', { text: key }), h('dd', {}, [fieldValue(value)])])),
-    trace ? h('h4', { text: 'Step by step' }) : '',
-    trace ? traceView(trace) : '',
-  ];
-}
-
-export function setupCalculator(els, engine) {
-
-  function show(target, run) {
-    try {
-      replaceChildren(target, resultView(run()));
-    } catch (error) {
-      replaceChildren(target, [h('p', { class: 'error-inline', role: 'alert', text: error.message })]);
-    }
-  }
-
-  function handleEncodeSubmit(event) {
-    event.preventDefault();
-    show(els.encodeResult, () => engine.call('saslEncode', {
-      mechanism: els.mechanism.value,
-      user: els.user.value,
-      password: els.password.value,
-      authzid: els.authzid.value || null,
-      challenge: els.challenge.value || null,
-    }));
-  }
-
-  function handleDecodeSubmit(event) {
-    event.preventDefault();
-    show(els.decodeResult, () => engine.call('saslDecode', {
-      input: els.input.value,
-      password: els.decodePassword.value || null,
-      challenge: els.decodeChallenge.value || null,
-    }));
-  }
-
-  els.encodeForm.addEventListener('submit', handleEncodeSubmit);
-  els.decodeForm.addEventListener('submit', handleDecodeSubmit);
 }

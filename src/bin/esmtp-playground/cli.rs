@@ -83,7 +83,7 @@ struct SaslEncodeArgs {
     /// PLAIN, DIGEST-MD5: act as this identity.
     #[arg(long, value_name = "ID")]
     authzid: Option<String>,
-    /// CRAM-MD5, DIGEST-MD5: the server challenge, as the text (<1896.697170952@host>),
+    /// CRAM-MD5, DIGEST-MD5, SCRAM (its server-first message): the server challenge, as the text (<1896.697170952@host>),
     /// as the base64 after "334 ", or as the whole "334 …" line. Text that is valid
     /// base64 is decoded; the trace's "challenge input" step says which was used.
     #[arg(long, value_name = "CHALLENGE", allow_hyphen_values = true)]
@@ -91,12 +91,18 @@ struct SaslEncodeArgs {
     /// DIGEST-MD5: the realm (builds the challenge with --nonce, or overrides it).
     #[arg(long)]
     realm: Option<String>,
-    /// DIGEST-MD5: the server nonce, when no --challenge is given.
+    /// DIGEST-MD5, SCRAM: the server nonce, when no --challenge is given.
     #[arg(long)]
     nonce: Option<String>,
-    /// DIGEST-MD5: the client nonce (the calculator never invents one).
+    /// DIGEST-MD5, SCRAM: the client nonce (the calculator never invents one).
     #[arg(long)]
     cnonce: Option<String>,
+    /// SCRAM: the salt in base64, with --nonce when no --challenge is given.
+    #[arg(long)]
+    salt: Option<String>,
+    /// SCRAM: the iteration count (default 4096).
+    #[arg(long)]
+    iterations: Option<u32>,
     /// DIGEST-MD5: the host in digest-uri (default localhost).
     #[arg(long)]
     host: Option<String>,
@@ -116,7 +122,7 @@ struct SaslEncodeArgs {
     after_help = "Examples: esmtp-playground sasl decode 'AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ='\n\
                   esmtp-playground sasl decode dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw \
                   --password tanstaaftanstaaf --challenge '<1896.697170952@postoffice.reston.mci.net>'\n\
-                  Exit codes: 0 decoded, 1 the digest or --user does not match, 2 bad input."
+                  Exit codes: 0 decoded, 1 the password or --user does not match, 2 bad input."
 )]
 struct SaslDecodeArgs {
     /// Base64, or a logged line: "AUTH PLAIN …", "334 …", optionally after C:, S:, ->
@@ -132,10 +138,12 @@ struct SaslDecodeArgs {
     /// The user name the message must carry (PLAIN authcid, CRAM-MD5 or DIGEST-MD5 user).
     #[arg(long)]
     user: Option<String>,
-    /// CRAM-MD5 response: the password, to check the digest (with --challenge).
+    /// The password to check: the one a PLAIN or LOGIN message carries, or the one a
+    /// CRAM-MD5 (with --challenge) or DIGEST-MD5 response proves.
     #[arg(long)]
     password: Option<String>,
-    /// CRAM-MD5 response: the challenge it answers (text or base64, like encode's).
+    /// The challenge the response answers (text or base64, like encode's): needed for
+    /// CRAM-MD5; for DIGEST-MD5 its nonce and realm are checked too.
     #[arg(long, allow_hyphen_values = true)]
     challenge: Option<String>,
     /// Print the calculator's result as JSON (the data the page shows).
@@ -299,6 +307,8 @@ fn run_sasl(args: SaslArgs) -> ExitCode {
                 host: args.host,
                 service: args.service,
                 login_initial_response: args.login_initial_response,
+                salt: args.salt,
+                iterations: args.iterations,
             };
             sasl_cli::encode(&request, format(args.json))
         }

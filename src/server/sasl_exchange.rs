@@ -1,20 +1,23 @@
-//! The server side of SMTP AUTH (RFC 4954), sans-IO. The server session drives it:
+//! One SMTP AUTH exchange on the server side (RFC 4954), sans-IO: the policy (which
+//! mechanisms, which users), the mechanism's server half, base64 and the `334` framing.
+//! The session's AUTH command (`auth_command.rs`) drives it:
 //!
 //! 1. EHLO: advertise [`AuthPolicy::advertised`] (`AUTH PLAIN LOGIN …`).
 //! 2. `AUTH mech [initial-response]`: the session first refuses AUTH when already
 //!    authenticated or inside a mail transaction ([`already_authenticated_reply`],
 //!    [`in_transaction_reply`], both 503 5.5.1), then calls [`ServerAuth::start`] and
 //!    sends the step's reply.
-//! 3. While the last step was [`AuthStep::Challenge`], every line the client sends
+//! 3. While the last step was [`AuthOutcome::Challenge`], every line the client sends
 //!    (without its CRLF, read with a [`MAX_AUTH_LINE`] limit; an over-long line is
 //!    answered with [`line_too_long_reply`], 500 5.5.6) goes to
 //!    [`ServerAuth::respond`], not to the command parser.
-//! 4. [`AuthStep::Succeeded`] marks the session authenticated: relaying is allowed and
-//!    Received says `with ESMTPA` (RFC 3848). [`AuthStep::Failed`] leaves the session
-//!    as it was; the client may try again.
+//! 4. [`AuthOutcome::Succeeded`] marks the session authenticated: relaying is allowed
+//!    and Received says `with ESMTPA` (RFC 3848). [`AuthOutcome::Failed`] leaves the
+//!    session as it was; the client may try again.
 //!
-//! Each step carries an explanation and RFC section for the session's event, and
-//! [`ServerAuth::take_trace`] yields the SASL trace entries computed so far.
+//! Each [`AuthStep`] carries its reply, one explanation and one RFC section for the
+//! session's event, whatever it decided; [`ServerAuth::take_trace`] yields the SASL
+//! trace entries computed so far.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,9 +30,10 @@ use crate::sasl::cram_md5::{make_challenge, CramMd5Server};
 use crate::sasl::digest_md5::DigestMd5Server;
 use crate::sasl::login::LoginServer;
 use crate::sasl::plain::PlainServer;
+use crate::sasl::scram::{ScramHash, ScramServer, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
 use crate::sasl::{
-    base64, Authenticated, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
+    base64, Identity, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
     UserCredential,
 };
 use crate::time::Millis;
@@ -37,6 +41,8 @@ use crate::time::Millis;
 const RFC_AUTH: &str = "RFC 4954 §4";
 /// Length of the DIGEST-MD5 nonce the server draws from its entropy source.
 const NONCE_LENGTH: usize = 24;
+/// 64-bit words of a SCRAM salt drawn from the entropy source (16 octets).
+const SALT_WORDS: usize = 2;
 
 /// What the server offers and whom it accepts. Embedded in the server config.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +66,7 @@ pub struct AuthPolicy {
 impl Default for AuthPolicy {
     fn default() -> Self {
         Self {
-            mechanisms: Mechanism::ALL.to_vec(),
+            mechanisms: Mechanism::OFFERED_BY_DEFAULT.to_vec(),
             users: vec![UserCredential::default()],
             plaintext_needs_secure_channel: false,
             allow_authzid: false,
@@ -111,82 +117,59 @@ pub fn line_too_long_reply() -> Reply {
     ReplyKind::AuthLineTooLong.reply()
 }
 
-/// What the session does after one AUTH step.
+/// One AUTH step: what it decided, the reply to send, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthStep {
+    /// What the step decided.
+    pub outcome: AuthOutcome,
+    /// The reply to send.
+    pub reply: Reply,
+    /// One sentence for the session's event (never sent: it may name users).
+    pub explanation: String,
+    /// The RFC section behind the step.
+    pub rfc: &'static str,
+}
+
+/// What an AUTH step decided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
-pub enum AuthStep {
-    /// Send `reply` (334 + base64) and route the client's next line to
-    /// [`ServerAuth::respond`].
-    Challenge {
-        /// The 334 reply.
-        reply: Reply,
-        /// What the challenge is.
-        explanation: String,
-        /// The RFC section.
-        rfc: &'static str,
-    },
-    /// Send `reply` (235 2.7.0); the session is now authenticated.
+pub enum AuthOutcome {
+    /// 334 + base64: the client's next line goes to [`ServerAuth::respond`].
+    Challenge,
+    /// 235 2.7.0: the session is now authenticated.
     Succeeded {
         /// Who authenticated.
-        user: Authenticated,
+        identity: Identity,
         /// With which mechanism.
         mechanism: Mechanism,
-        /// The 235 reply.
-        reply: Reply,
-        /// For the event.
-        explanation: String,
-        /// The RFC section.
-        rfc: &'static str,
     },
-    /// Send `reply`; the exchange is over and the session is not authenticated.
+    /// The exchange is over and the session is not authenticated.
     Failed {
         /// Which row of the reply table.
         kind: ReplyKind,
-        /// The reply to send.
-        reply: Reply,
-        /// What exactly went wrong (not sent on the wire: it may name users).
-        explanation: String,
-        /// The RFC section.
-        rfc: &'static str,
     },
 }
 
 impl AuthStep {
-    /// The reply to send.
-    pub fn reply(&self) -> &Reply {
-        match self {
-            Self::Challenge { reply, .. }
-            | Self::Succeeded { reply, .. }
-            | Self::Failed { reply, .. } => reply,
-        }
-    }
-
-    /// The one-line explanation for the session's event.
-    pub fn explanation(&self) -> &str {
-        match self {
-            Self::Challenge { explanation, .. }
-            | Self::Succeeded { explanation, .. }
-            | Self::Failed { explanation, .. } => explanation,
-        }
-    }
-
-    /// The RFC section for the session's event.
-    pub fn rfc(&self) -> &'static str {
-        match self {
-            Self::Challenge { rfc, .. }
-            | Self::Succeeded { rfc, .. }
-            | Self::Failed { rfc, .. } => rfc,
+    /// Which row of the reply table the reply is.
+    pub fn reply_kind(&self) -> ReplyKind {
+        match &self.outcome {
+            AuthOutcome::Challenge => ReplyKind::AuthContinue,
+            AuthOutcome::Succeeded { .. } => ReplyKind::AuthSucceeded,
+            AuthOutcome::Failed { kind } => *kind,
         }
     }
 
     /// True unless the server waits for another client line.
     pub fn is_finished(&self) -> bool {
-        !matches!(self, Self::Challenge { .. })
+        !matches!(self.outcome, AuthOutcome::Challenge)
     }
 
-    fn failed(kind: ReplyKind, explanation: impl Into<String>, rfc: &'static str) -> Self {
-        Self::Failed {
-            kind,
+    /// A failed step with `kind`'s standard reply.
+    pub fn failed(kind: ReplyKind, explanation: impl Into<String>, rfc: &'static str) -> Self {
+        Self {
+            outcome: AuthOutcome::Failed { kind },
             reply: kind.reply(),
             explanation: explanation.into(),
             rfc,
@@ -201,6 +184,7 @@ enum AnyServer {
     Login(LoginServer),
     CramMd5(CramMd5Server),
     DigestMd5(DigestMd5Server),
+    Scram(ScramServer),
 }
 
 impl AnyServer {
@@ -214,7 +198,22 @@ impl AnyServer {
             Mechanism::DigestMd5 => {
                 Self::DigestMd5(DigestMd5Server::new(entropy.alphanumeric(NONCE_LENGTH)))
             }
+            Mechanism::ScramSha1 => Self::scram(ScramHash::Sha1, entropy),
+            Mechanism::ScramSha256 => Self::scram(ScramHash::Sha256, entropy),
         }
+    }
+
+    /// A SCRAM server with a fresh nonce and salt from the entropy source.
+    fn scram(hash: ScramHash, entropy: &mut Entropy) -> Self {
+        let salt: Vec<u8> = (0..SALT_WORDS)
+            .flat_map(|_| entropy.next_u64().to_be_bytes())
+            .collect();
+        Self::Scram(ScramServer::new(
+            hash,
+            entropy.alphanumeric(NONCE_LENGTH),
+            salt,
+            DEFAULT_ITERATIONS,
+        ))
     }
 
     fn as_mechanism(&mut self) -> &mut dyn ServerMechanism {
@@ -223,6 +222,7 @@ impl AnyServer {
             Self::Login(server) => server,
             Self::CramMd5(server) => server,
             Self::DigestMd5(server) => server,
+            Self::Scram(server) => server,
         }
     }
 }
@@ -395,7 +395,8 @@ impl ServerAuth {
                     ),
                     RFC_AUTH,
                 );
-                AuthStep::Challenge {
+                AuthStep {
+                    outcome: AuthOutcome::Challenge,
                     reply: ReplyKind::AuthContinue.reply_with(encoded),
                     explanation: format!(
                         "{mechanism} challenge \"{}\", base64-encoded after 334",
@@ -404,20 +405,22 @@ impl ServerAuth {
                     rfc: RFC_AUTH,
                 }
             }
-            ServerStep::Success(user) => {
+            ServerStep::Success(identity) => {
                 self.server = None;
-                let explanation = match &user.authzid {
+                let explanation = match &identity.authzid {
                     Some(authzid) => format!(
                         "{mechanism}: {} authenticated, acting as {authzid}",
-                        user.authcid
+                        identity.authcid
                     ),
-                    None => format!("{mechanism}: {} authenticated", user.authcid),
+                    None => format!("{mechanism}: {} authenticated", identity.authcid),
                 };
                 self.trace
                     .note(Side::Server, "success", explanation.clone(), "RFC 4954 §6");
-                AuthStep::Succeeded {
-                    user,
-                    mechanism,
+                AuthStep {
+                    outcome: AuthOutcome::Succeeded {
+                        identity,
+                        mechanism,
+                    },
                     reply: ReplyKind::AuthSucceeded.reply(),
                     explanation,
                     rfc: "RFC 4954 §6",
@@ -519,7 +522,7 @@ mod tests {
     fn plain_initial_response_succeeds_in_one_step() {
         let (_, step) = start("PLAIN", Some("AGFsaWNlAFMzY3JldC1wdw=="));
         assert_eq!(
-            step.reply().to_string(),
+            step.reply.to_string(),
             "235 2.7.0 Authentication successful\r\n"
         );
     }
@@ -527,13 +530,12 @@ mod tests {
     #[test]
     fn empty_initial_response_is_an_empty_plain_message() {
         let (_, step) = start("PLAIN", Some("="));
-        assert!(matches!(
-            step,
-            AuthStep::Failed {
-                kind: ReplyKind::AuthInvalidCredentials,
-                ..
+        assert_eq!(
+            step.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::AuthInvalidCredentials
             }
-        ));
+        );
     }
 
     #[test]
@@ -541,12 +543,11 @@ mod tests {
         let (mut auth, _) = start("PLAIN", Some("AGFsaWNlAFMzY3JldC1wdw=="));
         assert!(!auth.is_waiting());
         let step = auth.respond(b"");
-        assert!(matches!(
-            step,
-            AuthStep::Failed {
-                kind: ReplyKind::BadSequence,
-                ..
+        assert_eq!(
+            step.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::BadSequence
             }
-        ));
+        );
     }
 }

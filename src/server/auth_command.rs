@@ -1,18 +1,20 @@
 //! The server session's SMTP AUTH (RFC 4954): the AUTH command, the `Authenticating`
 //! state in which every line is a SASL response instead of a command, and the `AUTH=`
-//! parameter of MAIL FROM. [`ServerAuth`] owns the SASL exchange; this file wires it into
+//! parameter of MAIL FROM. [`ServerAuth`] (`sasl_exchange.rs`) owns the SASL exchange;
+//! this file wires it into
 //! the session: the checks that come before it (503 before EHLO, when authenticated,
 //! inside a transaction), the state table moves, the longer line limit, the replies and
 //! the events (each step's SASL trace in the same shape as the client's).
 
-use super::auth::{
-    already_authenticated_reply, in_transaction_reply, line_too_long_reply, parse_auth_parameter,
-    AuthParameter, AuthStep, ServerAuth, MAX_AUTH_LINE,
-};
 use super::event::ServerEventKind;
+use super::sasl_exchange::{
+    already_authenticated_reply, in_transaction_reply, line_too_long_reply, parse_auth_parameter,
+    AuthOutcome, AuthParameter, AuthStep, ServerAuth, MAX_AUTH_LINE,
+};
 use super::session::Server;
 use super::state::{State, Trigger};
 use crate::protocol::{LineInfo, ReplyKind, MAX_COMMAND_LINE};
+use crate::sasl::{Identity, Mechanism};
 
 const RFC_AUTH: &str = "RFC 4954 §4";
 
@@ -34,7 +36,7 @@ impl Server {
                  (RFC 4954 §4, RFC 5321 §4.1.1.1).",
             );
         }
-        if self.authenticated {
+        if self.identity.is_some() {
             return self.send(
                 ReplyKind::BadSequence,
                 already_authenticated_reply(),
@@ -66,8 +68,10 @@ impl Server {
     /// the 12288-octet limit of RFC 4954 §4 instead of the 512 of a command.
     pub(super) fn auth_line(&mut self, content: &[u8], line: LineInfo) {
         let step = match self.auth_exchange.as_mut() {
-            Some(_) if line.overflowed => AuthStep::Failed {
-                kind: ReplyKind::AuthLineTooLong,
+            Some(_) if line.overflowed => AuthStep {
+                outcome: AuthOutcome::Failed {
+                    kind: ReplyKind::AuthLineTooLong,
+                },
                 reply: line_too_long_reply(),
                 explanation: format!(
                     "The response line was {} octets; AUTH lines may be at most {MAX_AUTH_LINE} \
@@ -88,39 +92,44 @@ impl Server {
 
     fn after_auth_step(&mut self, step: AuthStep) {
         self.emit_sasl_trace();
-        let kind = match &step {
-            AuthStep::Challenge { .. } => ReplyKind::AuthContinue,
-            AuthStep::Succeeded {
-                user, mechanism, ..
-            } => {
-                self.authenticated = true;
-                self.identity = Some(user.authzid.clone().unwrap_or_else(|| user.authcid.clone()));
-                self.emit(
-                    ServerEventKind::Authenticated {
-                        authcid: user.authcid.clone(),
-                        authzid: user.authzid.clone(),
-                        mechanism: *mechanism,
-                    },
-                    format!(
-                        "{} is authenticated: relaying is allowed and Received will say ESMTPA.",
-                        user.authcid
-                    ),
-                    "RFC 4954 §6",
-                );
-                ReplyKind::AuthSucceeded
-            }
-            AuthStep::Failed { kind, .. } => *kind,
-        };
+        let kind = step.reply_kind();
         let finished = step.is_finished();
-        let rfc = step.rfc();
-        let explanation = format!("{} ({rfc}).", step.explanation());
-        let reply = step.reply().clone();
-        self.send(kind, reply, explanation);
+        let AuthStep {
+            outcome,
+            reply,
+            explanation,
+            rfc,
+        } = step;
+        if let AuthOutcome::Succeeded {
+            identity,
+            mechanism,
+        } = outcome
+        {
+            self.authenticate(identity, mechanism);
+        }
+        self.send(kind, reply, format!("{explanation} ({rfc})."));
         if finished {
             self.finish_auth_exchange();
         } else if self.transition(Trigger::AuthChallenge) {
             self.lines.set_limit(MAX_AUTH_LINE);
         }
+    }
+
+    /// Records who authenticated and tells the timeline.
+    fn authenticate(&mut self, identity: Identity, mechanism: Mechanism) {
+        self.emit(
+            ServerEventKind::Authenticated {
+                authcid: identity.authcid.clone(),
+                authzid: identity.authzid.clone(),
+                mechanism,
+            },
+            format!(
+                "{} is authenticated: relaying is allowed and Received will say ESMTPA.",
+                identity.authcid
+            ),
+            "RFC 4954 §6",
+        );
+        self.identity = Some(identity);
     }
 
     fn finish_auth_exchange(&mut self) {
@@ -158,7 +167,7 @@ impl Server {
         let submitter = parse_auth_parameter(value).map_err(|error| {
             format!("AUTH={value} is not valid xtext ({error}) (RFC 4954 §5, RFC 3461 §4).")
         })?;
-        let trusted = self.authenticated;
+        let trusted = self.identity.is_some();
         let explanation = match (&submitter, trusted) {
             (AuthParameter::Unknown, _) => {
                 "AUTH=<>: the original submitter is unknown (RFC 4954 §5).".to_owned()

@@ -1,0 +1,137 @@
+// SASL calculator. It calls the engine's calculator and lays out what comes back:
+//   saslDecode({input, password?, challenge?})
+//     → {source, base64, octets, mechanism, fields: [{label, value}], problems,
+//        verdict: {outcome, text}, trace, …}
+//   saslEncode({mechanism, user, password, authzid?, challenge?, cnonce?})
+//     → {mechanism, clientLines, exchange: [{from, line, decoded}], trace, …}
+// Every sentence, label and value shown comes from the engine; this file only places
+// them. The verdict goes into a role="status" paragraph that stays in the page, so a
+// screen reader announces each new one.
+
+import { h, replaceChildren } from './dom.js';
+import { octetsView, traceView } from './sasl.js';
+
+/** Octets of a fresh DIGEST-MD5 client nonce (RFC 2831 §2.1.2: at least 64 bits). */
+const CNONCE_OCTETS = 12;
+
+/** A random client nonce from the page (the engine takes randomness only as input). */
+export function freshCnonce(random = globalThis.crypto) {
+  const octets = random.getRandomValues(new Uint8Array(CNONCE_OCTETS));
+  return btoa(String.fromCharCode(...octets)).replace(/[+/=]/g, '');
+}
+
+/** A result area: a status paragraph for the verdict and a box for the details. */
+function resultArea(container) {
+  const verdict = h('p', { class: 'verdict', role: 'status' });
+  const details = h('div', { class: 'calc-details' });
+  replaceChildren(container, [verdict, details]);
+  return {
+    show(outcome, text, children) {
+      verdict.className = `verdict ${outcome}`;
+      verdict.textContent = text;
+      replaceChildren(details, children);
+    },
+    fail(message) {
+      verdict.className = 'verdict malformed';
+      verdict.textContent = `✗ ${message}`;
+      replaceChildren(details, []);
+    },
+  };
+}
+
+function labelled(rows) {
+  return h('dl', { class: 'fields result' }, rows.flatMap(([label, value]) => [
+    h('dt', { text: label }),
+    h('dd', {}, [typeof value === 'string' ? h('code', { text: value }) : value]),
+  ]));
+}
+
+function stepByStep(trace) {
+  if (!Array.isArray(trace) || !trace.length) return [];
+  return [h('h4', { text: 'Step by step' }), traceView(trace)];
+}
+
+function rawData(result) {
+  return h('details', { class: 'raw-data' }, [
+    h('summary', { text: 'Raw data' }),
+    h('pre', { class: 'code', text: JSON.stringify(result, (key, value) => (key === 'raw' ? undefined : value), 2) }),
+  ]);
+}
+
+function wireLines(exchange) {
+  return h('ol', { class: 'wire-lines' }, exchange.map((item) => {
+    const client = String(item.from).toLowerCase() === 'client';
+    return h('li', { class: client ? 'c' : 's' }, [
+      h('span', { class: 'dir', text: client ? 'C: ' : 'S: ' }), h('code', { text: item.line }),
+      item.decoded ? octetsView(item.decoded) : '',
+    ]);
+  }));
+}
+
+export function decodeView(result) {
+  const rows = [['Recognised as', result.source]];
+  if (result.mechanism) rows.push(['Mechanism', result.mechanism]);
+  for (const field of result.fields || []) rows.push([field.label, field.value]);
+  rows.push(['Decoded octets', octetsView(result.octets)]);
+  const problems = result.problems || [];
+  return [
+    labelled(rows),
+    problems.length > 1 ? h('ul', { class: 'problems' }, problems.map((p) => h('li', { text: p }))) : '',
+    ...stepByStep(result.trace),
+    rawData(result),
+  ];
+}
+
+export function encodeView(result) {
+  return [
+    h('h4', { text: 'Lines the client sends' }),
+    h('pre', { class: 'code client-lines', text: result.clientLines.join('\n') }),
+    h('h4', { text: 'The exchange' }),
+    wireLines(result.exchange),
+    ...stepByStep(result.trace),
+    rawData(result),
+  ];
+}
+
+export function setupCalculator(els, engine) {
+  const decoded = resultArea(els.decodeResult);
+  const encoded = resultArea(els.encodeResult);
+  const cnonce = els.encodeForm.querySelector('#calc-cnonce');
+  const newCnonce = els.encodeForm.querySelector('#calc-new-cnonce');
+  if (cnonce && !cnonce.value) cnonce.value = freshCnonce();
+  newCnonce?.addEventListener('click', () => { cnonce.value = freshCnonce(); });
+
+  function handleDecodeSubmit(event) {
+    event.preventDefault();
+    try {
+      const result = engine.call('saslDecode', {
+        input: els.input.value,
+        password: els.decodePassword.value || null,
+        challenge: els.decodeChallenge.value || null,
+      });
+      decoded.show(result.verdict.outcome, result.verdict.text, decodeView(result));
+    } catch (error) {
+      decoded.fail(error.message);
+    }
+  }
+
+  function handleEncodeSubmit(event) {
+    event.preventDefault();
+    try {
+      const result = engine.call('saslEncode', {
+        mechanism: els.mechanism.value,
+        user: els.user.value,
+        password: els.password.value,
+        authzid: els.authzid.value || null,
+        challenge: els.challenge.value || null,
+        cnonce: cnonce?.value || null,
+      });
+      encoded.show('encoded', result.summary, encodeView(result));
+    } catch (error) {
+      encoded.fail(error.message);
+    }
+  }
+
+  els.decodeForm.addEventListener('submit', handleDecodeSubmit);
+  els.encodeForm.addEventListener('submit', handleEncodeSubmit);
+}
