@@ -37,9 +37,12 @@ fn transcript(timeline: &JsValue) -> Vec<String> {
             Some("ServerToClient") => "S: ",
             other => panic!("unexpected direction {other:?}"),
         };
-        let octets: Vec<u8> = Array::from(&get(&entry, "octets"))
-            .iter()
-            .map(|octet| octet.as_f64().unwrap() as u8)
+        // Octets cross as a latin1 string: one character per octet.
+        let octets: Vec<u8> = get(&entry, "octets")
+            .as_string()
+            .expect("octets as a string")
+            .chars()
+            .map(|c| u8::try_from(c).expect("one octet per character"))
             .collect();
         let text = String::from_utf8(octets).unwrap();
         for line in text.split_terminator("\r\n") {

@@ -226,7 +226,7 @@ pub struct Client {
     decisions: Vec<Decision>,
     outcome: Outcome,
     now: Millis,
-    output: Vec<u8>,
+    output: crate::event::Output,
     events: VecDeque<ClientEvent>,
     closed: bool,
     round_trips: usize,
@@ -272,7 +272,7 @@ impl Client {
             decisions: Vec::new(),
             outcome: Outcome::default(),
             now,
-            output: Vec::new(),
+            output: crate::event::Output::new(),
             events: VecDeque::new(),
             closed: false,
             round_trips: 0,
@@ -328,7 +328,7 @@ impl Client {
 
     /// Octets to send to the server.
     pub fn take_output(&mut self) -> Vec<u8> {
-        core::mem::take(&mut self.output)
+        self.output.take()
     }
 
     /// The next event, oldest first.
@@ -1214,9 +1214,12 @@ impl Client {
         }
     }
 
+    /// Records an event; octets written since the previous event are this event's
+    /// (every writer writes, then emits the event that explains the write).
     fn emit(&mut self, kind: ClientEventKind, explanation: impl Into<String>, rfc: &'static str) {
+        let wrote = self.output.claim();
         self.events
-            .push_back(ClientEvent::new(self.now, kind, explanation, rfc));
+            .push_back(ClientEvent::new(self.now, kind, explanation, rfc).with_wrote(wrote));
     }
 }
 

@@ -3,6 +3,7 @@
 
 import { h, replaceChildren } from './dom.js';
 import { eventsOf, eventCard, summarise } from './events.js';
+import { toBytes, decodeText } from './bytes.js';
 
 const KEYWORDS = {
   Pipelining: ['PIPELINING', 'RFC 2920'],
@@ -55,7 +56,7 @@ function usage(key, offered, timeline, events) {
     case 'Pipelining': {
       const writes = (timeline.entries || []).filter((e) => e.type === 'bytes' && e.direction === 'ClientToServer');
       const ahead = writes.some((e) => {
-        const text = String.fromCharCode(...e.octets.slice(0, 200));
+        const text = decodeText(toBytes(e.octets).subarray(0, 200));
         return (text.match(/\r\n/g) || []).length > 1 && /^(MAIL|RCPT|RSET|NOOP|EHLO|HELO) /i.test(text);
       });
       return ahead ? 'Yes: several commands went in one write (see the grouped lines in the transcript).' : 'No: one command, one reply (lock-step).';
