@@ -104,7 +104,10 @@ pub struct Timeline {
     pub negotiation: Vec<NegotiationRow>,
     /// Every message copy the server accepted.
     pub deliveries: Vec<Delivery>,
-    /// The same copies filed in mailboxes and outbound queues.
+    /// The same copies filed in mailboxes and outbound queues. Not sent to JavaScript:
+    /// `deliveries` holds the same octets, and each copy crossing twice would double
+    /// the cost of the boundary.
+    #[serde(skip)]
     pub mailstore: MailStore,
     /// Virtual time when the run ended.
     pub end_time: Millis,

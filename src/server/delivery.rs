@@ -37,7 +37,8 @@ pub struct Delivery {
     pub destination: Destination,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
-    /// The message as stored, Received header first.
+    /// The message as stored, Received header first (a latin1 string in JSON).
+    #[serde(serialize_with = "crate::octets::latin1")]
     pub message: Vec<u8>,
 }
 
