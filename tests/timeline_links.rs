@@ -48,6 +48,25 @@ fn runs() -> Vec<(&'static str, Timeline)> {
         ("cram", auth("CRAM-MD5", "S3cret-pw")),
         ("digest", auth("DIGEST-MD5", "S3cret-pw")),
         ("wrong password", auth("PLAIN", "wrong")),
+        (
+            "relay denied",
+            json!({ "client": { "message": { "to": ["someone@elsewhere.test"] } } }),
+        ),
+        (
+            "raw lines",
+            json!({ "client": { "rawLines": [
+            { "after": "greeting", "line": "XYZZY" },
+            { "after": "mail", "line": "NOOP" }
+        ] } }),
+        ),
+        (
+            "quit after mail",
+            json!({ "client": { "quitAfter": "mail" } }),
+        ),
+        (
+            "helo server",
+            json!({ "server": { "ehloMode": "heloOnlyUnrecognized" } }),
+        ),
     ];
     cases
         .into_iter()
