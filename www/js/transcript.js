@@ -244,6 +244,7 @@ function negotiationLink(keyword) {
 function notesView(notes) {
   return h('ul', { class: 'line-notes' }, notes.map((note) => h('li', {}, [
     note.text, ' ', h('span', { class: 'rfc', text: note.rfc }),
+    note.extension ? ' · ' : '',
     note.extension ? negotiationLink(note.extension) : '',
   ])));
 }
