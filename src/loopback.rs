@@ -60,6 +60,16 @@ pub enum Direction {
     ServerToClient,
 }
 
+impl Direction {
+    /// The other way.
+    pub fn opposite(self) -> Self {
+        match self {
+            Self::ClientToServer => Self::ServerToClient,
+            Self::ServerToClient => Self::ClientToServer,
+        }
+    }
+}
+
 /// One thing that happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

@@ -206,16 +206,6 @@ pub fn build(
     Links { writes, events }
 }
 
-impl Direction {
-    /// The other way.
-    pub fn opposite(self) -> Self {
-        match self {
-            Self::ClientToServer => Self::ServerToClient,
-            Self::ServerToClient => Self::ClientToServer,
-        }
-    }
-}
-
 /// The direction an event's writes go, and its spans; `None` for bytes entries.
 fn spans(entry: &TimelineEntry) -> Option<(Direction, Option<StreamSpan>, Option<StreamSpan>)> {
     match entry {
