@@ -7,6 +7,7 @@
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
 //! - [`loopback`]: runs a scenario and returns its timeline.
+//! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
 //! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
 //! - [`sorted_map`]: why keyed collections are sorted `Vec`s (`litemap`).
 //! - [`world`]: several hosts and connections on one clock (ETRN, TURN, POP-before-SMTP).
@@ -17,10 +18,12 @@
 pub mod client;
 pub mod entropy;
 pub mod event;
+pub mod links;
 pub mod loopback;
 pub mod mailstore;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
+pub mod octets;
 pub mod pop3;
 pub mod protocol;
 pub mod sasl;

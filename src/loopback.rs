@@ -1,11 +1,15 @@
 //! Runs a client engine against a server engine over an in-memory connection on a
 //! virtual clock, and records everything as a timeline: each chunk of octets with its
-//! direction and time, and every event either side emitted. Deterministic: the same
-//! scenario always yields the same timeline.
+//! direction and time, every event either side emitted, and the links between them
+//! (which event wrote which lines, which events read them: [`crate::links`]).
+//! Deterministic: the same scenario always yields the same timeline.
 
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec, SpecError};
+use crate::links::auth::AuthExchange;
+use crate::links::negotiation::NegotiationRow;
+use crate::links::{EventLink, Write, WriteRecord};
 use crate::mailstore::MailStore;
 use crate::server::{
     Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
@@ -58,6 +62,16 @@ pub enum Direction {
     ServerToClient,
 }
 
+impl Direction {
+    /// The other way.
+    pub fn opposite(self) -> Self {
+        match self {
+            Self::ClientToServer => Self::ServerToClient,
+            Self::ServerToClient => Self::ClientToServer,
+        }
+    }
+}
+
 /// One thing that happened.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -68,7 +82,8 @@ pub enum TimelineEntry {
         at: Millis,
         /// Which way.
         direction: Direction,
-        /// The octets.
+        /// The octets (a latin1 string in JSON: [`crate::octets`]).
+        #[serde(serialize_with = "crate::octets::latin1")]
         octets: Vec<u8>,
     },
     /// A server event.
@@ -89,9 +104,22 @@ pub enum TimelineEntry {
 pub struct Timeline {
     /// Everything, in order.
     pub entries: Vec<TimelineEntry>,
+    /// One per bytes entry, in order: its lines, the events that wrote and read each, and
+    /// what the write holds.
+    pub writes: Vec<Write>,
+    /// One per entry: for an event, the lines it wrote or read and the write whose
+    /// arrival it answered; `null` for bytes and for events linked to nothing.
+    pub links: Vec<Option<EventLink>>,
+    /// The AUTH exchanges, from first SASL step to the server's final reply.
+    pub auth_exchanges: Vec<AuthExchange>,
+    /// What the server offered and what the client did with each extension.
+    pub negotiation: Vec<NegotiationRow>,
     /// Every message copy the server accepted.
     pub deliveries: Vec<Delivery>,
-    /// The same copies filed in mailboxes and outbound queues.
+    /// The same copies filed in mailboxes and outbound queues. Not sent to JavaScript:
+    /// `deliveries` holds the same octets, and each copy crossing twice would double
+    /// the cost of the boundary.
+    #[serde(skip)]
     pub mailstore: MailStore,
     /// Virtual time when the run ended.
     pub end_time: Millis,
@@ -168,6 +196,10 @@ impl Timeline {
     fn empty() -> Self {
         Self {
             entries: Vec::new(),
+            writes: Vec::new(),
+            links: Vec::new(),
+            auth_exchanges: Vec::new(),
+            negotiation: Vec::new(),
             deliveries: Vec::new(),
             mailstore: MailStore::new(),
             end_time: 0,
@@ -382,18 +414,68 @@ struct Link {
     timeline: Timeline,
 }
 
-/// Records a loopback session into its [`Timeline`].
+/// Records a loopback session into its [`Timeline`], noting for each write where it
+/// sits in its direction's stream and for each event which write's arrival it answered,
+/// so [`crate::links::build`] can link them at the end.
 struct Recorder<'a> {
     timeline: &'a mut Timeline,
+    writes: Vec<WriteRecord>,
+    /// Per entry: the write whose arrival the event answered.
+    arrivals: Vec<Option<usize>>,
+    /// Octets recorded so far each way: client to server, server to client.
+    streams: [u64; 2],
+    /// The write each engine received since the last drain: the client's, the server's.
+    arrived: [Option<usize>; 2],
+}
+
+impl Recorder<'_> {
+    fn push(&mut self, entry: TimelineEntry, arrival: Option<usize>) {
+        self.timeline.entries.push(entry);
+        self.arrivals.push(arrival);
+    }
+
+    /// Links everything recorded.
+    fn finish(self) {
+        let links = crate::links::build(&self.timeline.entries, &self.writes, &self.arrivals);
+        self.timeline.writes = links.writes;
+        self.timeline.links = links.events;
+        self.timeline.auth_exchanges = crate::links::auth::exchanges(&self.timeline.entries);
+        self.timeline.negotiation = crate::links::negotiation::rows(&self.timeline.entries);
+    }
+}
+
+fn stream_index(direction: Direction) -> usize {
+    match direction {
+        Direction::ClientToServer => 0,
+        Direction::ServerToClient => 1,
+    }
 }
 
 impl LinkObserver<Client, Server> for Recorder<'_> {
     fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
-        self.timeline.entries.push(TimelineEntry::Bytes {
-            at,
-            direction,
-            octets: octets.to_vec(),
+        let stream = stream_index(direction);
+        let id = self.writes.len();
+        let entry = self.timeline.entries.len();
+        let stream_start = self.streams.get(stream).copied().unwrap_or_default();
+        self.writes.push(WriteRecord {
+            entry,
+            stream_start,
         });
+        if let Some(offset) = self.streams.get_mut(stream) {
+            *offset = stream_start.saturating_add(octets.len() as u64);
+        }
+        // The receiving engine: the client for server octets, the server for client octets.
+        if let Some(arrived) = self.arrived.get_mut(1 - stream) {
+            *arrived = Some(id);
+        }
+        self.push(
+            TimelineEntry::Bytes {
+                at,
+                direction,
+                octets: octets.to_vec(),
+            },
+            None,
+        );
     }
 
     fn drain(&mut self, client: &mut Client, server: &mut Server) -> bool {
@@ -403,11 +485,12 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
             self.timeline.deliveries.push(delivery);
         }
         server.handle_stored(StoreOutcome::Stored);
+        let [client_arrival, server_arrival] = core::mem::take(&mut self.arrived);
         while let Some(event) = client.poll_event() {
-            self.timeline.entries.push(TimelineEntry::Client { event });
+            self.push(TimelineEntry::Client { event }, client_arrival);
         }
         while let Some(event) = server.poll_event() {
-            self.timeline.entries.push(TimelineEntry::Server { event });
+            self.push(TimelineEntry::Server { event }, server_arrival);
         }
         true
     }
@@ -417,6 +500,10 @@ impl Link {
     fn run(&mut self) {
         let mut recorder = Recorder {
             timeline: &mut self.timeline,
+            writes: Vec::new(),
+            arrivals: Vec::new(),
+            streams: [0; 2],
+            arrived: [None; 2],
         };
         let end = exchange(
             &mut self.client,
@@ -425,6 +512,7 @@ impl Link {
             self.latency,
             &mut recorder,
         );
+        recorder.finish();
         self.timeline.truncated = end == ExchangeEnd::Truncated;
         self.timeline.end_time = self.now;
     }

@@ -23,11 +23,8 @@ fn server_octets(timeline: &JsValue, direction: &str) -> String {
         {
             continue;
         }
-        let octets: Vec<u8> = Array::from(&get(&entry, "octets"))
-            .iter()
-            .map(|octet| octet.as_f64().unwrap() as u8)
-            .collect();
-        text.push_str(&String::from_utf8(octets).unwrap());
+        // Octets cross as a latin1 string; these are all ASCII.
+        text.push_str(&get(&entry, "octets").as_string().unwrap());
     }
     text
 }

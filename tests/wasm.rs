@@ -37,9 +37,12 @@ fn transcript(timeline: &JsValue) -> Vec<String> {
             Some("ServerToClient") => "S: ",
             other => panic!("unexpected direction {other:?}"),
         };
-        let octets: Vec<u8> = Array::from(&get(&entry, "octets"))
-            .iter()
-            .map(|octet| octet.as_f64().unwrap() as u8)
+        // Octets cross as a latin1 string: one character per octet.
+        let octets: Vec<u8> = get(&entry, "octets")
+            .as_string()
+            .expect("octets as a string")
+            .chars()
+            .map(|c| u8::try_from(c).expect("one octet per character"))
             .collect();
         let text = String::from_utf8(octets).unwrap();
         for line in text.split_terminator("\r\n") {
@@ -115,6 +118,50 @@ fn default_scenario_runs_a_whole_session() {
     );
     assert_eq!(get(&timeline, "truncated").as_bool(), Some(false));
     assert_eq!(Array::from(&get(&timeline, "deliveries")).length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn every_line_crosses_with_the_event_that_wrote_it_and_its_notes() {
+    let timeline = run_scenario(JsValue::UNDEFINED).unwrap();
+    let entries = Array::from(&get(&timeline, "entries"));
+    let writes = Array::from(&get(&timeline, "writes"));
+    let bytes = entries
+        .iter()
+        .filter(|e| get(e, "type").as_string().as_deref() == Some("bytes"))
+        .count();
+    assert_eq!(writes.length() as usize, bytes, "one write per bytes entry");
+    let mut extension_notes = Vec::new();
+    for write in writes.iter() {
+        for line in Array::from(&get(&write, "lines")).iter() {
+            let event = get(&line, "event")
+                .as_f64()
+                .expect("every line has a writer");
+            let entry = entries.get(event as u32);
+            assert!(!get(&get(&entry, "event"), "explanation").is_undefined());
+            // Lines without notes leave the field out.
+            let notes = Reflect::get(&line, &"notes".into()).unwrap();
+            if notes.is_undefined() {
+                continue;
+            }
+            for note in Array::from(&notes).iter() {
+                if let Some(keyword) = Reflect::get(&note, &"extension".into())
+                    .unwrap()
+                    .as_string()
+                {
+                    extension_notes.push((keyword, get(&note, "rfc").as_string().unwrap()));
+                }
+            }
+        }
+    }
+    assert!(
+        extension_notes.contains(&("PIPELINING".to_owned(), "RFC 2920".to_owned())),
+        "{extension_notes:?}"
+    );
+    assert_eq!(
+        Array::from(&get(&timeline, "links")).length(),
+        entries.length(),
+        "links run parallel to entries"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -99,7 +99,7 @@ pub struct Client {
     decisions: Vec<Decision>,
     outcome: Outcome,
     now: Millis,
-    output: Vec<u8>,
+    output: crate::event::Output,
     events: VecDeque<ClientEvent>,
     round_trips: usize,
     flight_open: bool,
@@ -129,7 +129,7 @@ impl Client {
             decisions: Vec::new(),
             outcome: Outcome::default(),
             now,
-            output: Vec::new(),
+            output: crate::event::Output::new(),
             events: VecDeque::new(),
             round_trips: 0,
             flight_open: false,
@@ -173,7 +173,7 @@ impl Client {
 
     /// Octets to send to the server.
     pub fn take_output(&mut self) -> Vec<u8> {
-        core::mem::take(&mut self.output)
+        self.output.take()
     }
 
     /// The next event, oldest first.
@@ -684,8 +684,11 @@ impl Client {
         }
     }
 
+    /// Records an event; octets written since the previous event are this event's
+    /// (every writer writes, then emits the event that explains the write).
     fn emit(&mut self, kind: ClientEventKind, explanation: impl Into<String>, rfc: &'static str) {
+        let wrote = self.output.claim();
         self.events
-            .push_back(ClientEvent::new(self.now, kind, explanation, rfc));
+            .push_back(ClientEvent::new(self.now, kind, explanation, rfc).with_wrote(wrote));
     }
 }

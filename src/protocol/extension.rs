@@ -80,6 +80,100 @@ impl Extension {
         }
     }
 
+    /// What the extension lets a client do, for a learner reading the EHLO reply.
+    pub fn explanation(&self) -> String {
+        match self {
+            Self::Pipelining => "The client may send several commands (MAIL, RCPT…, DATA) in one \
+                write without waiting for each reply; the replies come back in the same order."
+                .into(),
+            Self::Size(Some(limit)) => format!(
+                "The largest message the server takes: {limit} octets. A client declares its \
+                 message's size with SIZE= on MAIL FROM, so a message that is too large is \
+                 refused before its text is sent."
+            ),
+            Self::Size(None) => {
+                "The server takes SIZE= on MAIL FROM but announces no size limit.".into()
+            }
+            Self::Vrfy => "The server answers VRFY, which asks whether a mailbox exists.".into(),
+            Self::Etrn => "A client may ask the server to deliver the mail queued for its domain \
+                now (ETRN domain), over a new connection the server opens."
+                .into(),
+            Self::StartTls => {
+                "The client may switch this connection to TLS before going on.".into()
+            }
+            Self::Auth(mechanisms) => format!(
+                "The SASL mechanisms offered for logging in with AUTH: {}. The client picks one \
+                 it knows.",
+                mechanisms.join(", ")
+            ),
+            Self::EnhancedStatusCodes => "Replies carry a finer, second code after the reply code \
+                (such as 2.1.0 or 5.7.8) that says exactly what happened."
+                .into(),
+            Self::EightBitMime => "The server takes message text with 8-bit octets when MAIL FROM \
+                declares BODY=8BITMIME."
+                .into(),
+            Self::Dsn => "The client may ask for delivery status notifications (NOTIFY=, RET=, \
+                ENVID=)."
+                .into(),
+            Self::SmtpUtf8 => "Addresses and header fields may be UTF-8 when MAIL FROM says \
+                SMTPUTF8."
+                .into(),
+            Self::Chunking => {
+                "The client may send the message in BDAT chunks instead of DATA.".into()
+            }
+            Self::Atrn => "An authenticated client may collect its domains' queued mail on this \
+                same connection: ATRN reverses the roles."
+                .into(),
+            Self::Other { keyword, .. } => format!(
+                "{keyword}: an extension this engine does not know; a client that does not know \
+                 an extension ignores it."
+            ),
+        }
+    }
+
+    /// Why a MAIL FROM parameter is on the line: which offered extension allows it and
+    /// what it tells the server. `None` for a keyword no extension here defines.
+    pub fn mail_parameter_note(
+        keyword: &str,
+        value: Option<&str>,
+    ) -> Option<(String, &'static str)> {
+        let value = value.unwrap_or_default();
+        let note = match keyword.to_ascii_uppercase().as_str() {
+            "SIZE" => (
+                format!(
+                    "SIZE={value}: the message's size in octets, declared because the server \
+                     offered SIZE; it can refuse a message that is too large before the text \
+                     is sent."
+                ),
+                "RFC 1870 §3",
+            ),
+            "BODY" => (
+                format!(
+                    "BODY={value}: the body's type, declared because the server offered \
+                     8BITMIME; 8BITMIME means the text holds 8-bit octets."
+                ),
+                "RFC 6152 §2",
+            ),
+            "AUTH" => (
+                format!(
+                    "AUTH={value}: who submits the message, allowed because the server offered \
+                     AUTH; <> means the client does not say."
+                ),
+                "RFC 4954 §5",
+            ),
+            "RET" | "ENVID" => (
+                format!("{keyword}={value}: a delivery status notification option (DSN)."),
+                "RFC 3461 §4",
+            ),
+            "SMTPUTF8" => (
+                "SMTPUTF8: addresses or headers in this message are UTF-8.".into(),
+                "RFC 6531 §3.4",
+            ),
+            _ => return None,
+        };
+        Some(note)
+    }
+
     /// Parses one EHLO line after the first (the text after `250-`/`250 `). Keywords
     /// are case-insensitive; old servers sent `AUTH=LOGIN PLAIN`, which is read as AUTH.
     pub fn parse(line: &str) -> Option<Self> {
@@ -216,6 +310,25 @@ mod tests {
         assert_eq!(Capabilities::from_ehlo_lines(["SIZE"]).size(), Some(None));
         assert_eq!(Capabilities::from_ehlo_lines(["SIZE 0"]).size(), Some(None));
         assert_eq!(Extension::Size(None).to_string(), "SIZE");
+    }
+
+    #[test]
+    fn every_extension_line_explains_itself() {
+        let pipelining = Extension::parse("PIPELINING").map(|e| e.explanation());
+        assert!(pipelining.is_some_and(|text| text.contains("without waiting")));
+        let size = Extension::parse("SIZE 10240000").map(|e| (e.explanation(), e.rfc()));
+        assert!(size.is_some_and(|(text, rfc)| text.contains("10240000") && rfc == "RFC 1870"));
+        let auth = Extension::parse("AUTH PLAIN LOGIN").map(|e| e.explanation());
+        assert!(auth.is_some_and(|text| text.contains("PLAIN, LOGIN")));
+    }
+
+    #[test]
+    fn mail_parameters_say_which_extension_allows_them() {
+        let size = Extension::mail_parameter_note("size", Some("389"));
+        assert!(size.is_some_and(|(text, rfc)| text.contains("SIZE=389")
+            && text.contains("offered SIZE")
+            && rfc == "RFC 1870 §3"));
+        assert_eq!(Extension::mail_parameter_note("X-FOO", None), None);
     }
 
     #[test]

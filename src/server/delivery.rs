@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use serde::ser::SerializeSeq;
 use serde::{Serialize, Serializer};
 
 use super::headers;
@@ -45,13 +44,13 @@ pub struct Delivery {
     pub destination: Destination,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
-    /// The message as stored, Received header first.
+    /// The message as stored, Received header first (a latin1 string in JSON).
     pub message: CopyText,
 }
 
 /// The octets of one copy: its trace header, then the text every copy of the message
-/// shares (cloning a copy never copies the text). Serialised as one array of octets,
-/// the whole copy, which is what the page reads.
+/// shares (cloning a copy never copies the text). Serialised as the whole copy in one
+/// latin1 string (see [`crate::octets`]), which is what the page reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyText {
     trace: Arc<str>,
@@ -93,11 +92,13 @@ impl CopyText {
 
 impl Serialize for CopyText {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.len()))?;
-        for octet in self.parts().into_iter().flatten() {
-            seq.serialize_element(octet)?;
-        }
-        seq.end()
+        let whole: String = self
+            .parts()
+            .into_iter()
+            .flatten()
+            .map(|&octet| char::from(octet))
+            .collect();
+        serializer.serialize_str(&whole)
     }
 }
 

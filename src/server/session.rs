@@ -19,6 +19,7 @@ use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::state::{next_state, State, Trigger};
 use crate::entropy::Entropy;
+use crate::event::{Output, StreamSpan};
 use crate::protocol::{
     Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
     ReversePath, MAX_COMMAND_LINE,
@@ -79,7 +80,12 @@ pub struct Server {
     pub(super) queued: LiteMap<String, u64>,
     /// What the host told the session (queues, ETRN policy, TURN, relay grants).
     pub(super) host: HostInputs,
-    pub(super) output: Vec<u8>,
+    /// Octets to send, numbered so each reply event names the octets it wrote.
+    pub(super) output: Output,
+    /// Octets read from the client so far: the input stream's offset.
+    pub(super) input_offset: u64,
+    /// The client's octets being handled right now, named by every event they cause.
+    pub(super) reading: Option<StreamSpan>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
     /// The queue id of the message whose copies the driver is storing; its reply waits.
@@ -128,7 +134,9 @@ impl Server {
             errors: 0,
             queued: LiteMap::new(),
             host: HostInputs::default(),
-            output: Vec::new(),
+            output: Output::new(),
+            input_offset: 0,
+            reading: None,
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
             awaiting_store: None,
@@ -198,7 +206,7 @@ impl Server {
 
     /// Octets to send to the client, in order. Call after every `receive`.
     pub fn take_output(&mut self) -> Vec<u8> {
-        core::mem::take(&mut self.output)
+        self.output.take()
     }
 
     /// The next event, oldest first.
@@ -351,19 +359,35 @@ impl Server {
                 self.hold(input);
                 break;
             }
+            let before = input.len();
             if let Some(receiver) = self.data.as_mut() {
-                if let Some(received) = receiver.receive(&mut input) {
+                let finished = receiver.receive(&mut input);
+                let start = self.consumed(before, input.len());
+                if let Some(received) = finished {
                     self.data = None;
+                    self.reading = Some(StreamSpan {
+                        start,
+                        end: self.input_offset,
+                    });
                     self.end_of_data(received);
                 }
+                self.reading = None;
                 continue;
             }
             let mut line = core::mem::take(&mut self.line_buffer);
-            let Some(info) = self.lines.read_into(&mut input, &mut line) else {
+            let read = self.lines.read_into(&mut input, &mut line);
+            self.consumed(before, input.len());
+            let Some(info) = read else {
                 self.line_buffer = line;
                 break;
             };
+            let start = self.input_offset.saturating_sub(info.wire_len as u64);
+            self.reading = Some(StreamSpan {
+                start,
+                end: self.input_offset,
+            });
             self.handle_command_line(&line, info);
+            self.reading = None;
             self.line_buffer = line;
         }
     }
@@ -374,6 +398,14 @@ impl Server {
         let kept = input.get(..room).unwrap_or(input);
         self.held_input.extend_from_slice(kept);
         self.held_overflow |= kept.len() < input.len();
+    }
+
+    /// Advances the input offset past the octets just consumed; returns where they began.
+    fn consumed(&mut self, before: usize, after: usize) -> u64 {
+        let start = self.input_offset;
+        let count = before.saturating_sub(after) as u64;
+        self.input_offset = start.saturating_add(count);
+        start
     }
 
     fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
@@ -552,6 +584,7 @@ impl Server {
         self.send(kind, reply, explanation.into());
     }
 
+    /// The one place the server writes: the reply's octets, then the event naming them.
     pub(super) fn send(&mut self, kind: ReplyKind, mut reply: Reply, explanation: String) {
         if !self.config.sends_enhanced_codes() {
             reply.enhanced = None;
@@ -567,14 +600,19 @@ impl Server {
         }
     }
 
+    /// Records an event. Octets written since the previous event are this event's (the
+    /// one writer, [`Self::send`], writes a reply and then emits its `ReplySent`), and
+    /// the client's octets being handled are what it read.
     pub(super) fn emit(
         &mut self,
         kind: ServerEventKind,
         explanation: impl Into<String>,
         rfc: &'static str,
     ) {
-        self.events
-            .push_back(ServerEvent::new(self.now, kind, explanation, rfc));
+        let event = ServerEvent::new(self.now, kind, explanation, rfc)
+            .with_wrote(self.output.claim())
+            .with_read(self.reading);
+        self.events.push_back(event);
     }
 }
 

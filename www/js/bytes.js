@@ -2,9 +2,18 @@
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Octets (array or Uint8Array) as a Uint8Array. */
+/**
+ * Octets as a Uint8Array, from the engine's forms: a latin1 string (one character per
+ * octet, as timelines carry them), an array of numbers, or a Uint8Array.
+ */
 export function toBytes(octets) {
-  return octets instanceof Uint8Array ? octets : Uint8Array.from(octets || []);
+  if (octets instanceof Uint8Array) return octets;
+  if (typeof octets === 'string') {
+    const bytes = new Uint8Array(octets.length);
+    for (let i = 0; i < octets.length; i += 1) bytes[i] = octets.charCodeAt(i);
+    return bytes;
+  }
+  return Uint8Array.from(octets || []);
 }
 
 /** Lossy UTF-8. */

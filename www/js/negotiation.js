@@ -1,146 +1,89 @@
-// The negotiation: what the server offered (from the client's capabilitiesLearned event),
-// what the client used, and why.
+// The Negotiation tab: what the server offered and what the client did with each
+// extension (the engine's `timeline.negotiation` rows: keyword, value, RFC, what it
+// allows, the client's use), then the client's decisions and notes. Nothing here knows
+// a keyword or a reply code: every fact and word comes from the engine.
 
 import { h, replaceChildren } from './dom.js';
-import { eventsOf, eventCard, summarise } from './events.js';
+import { eventsOf, eventCard } from './events.js';
+import { negotiationRowId } from './transcript.js';
 
-const KEYWORDS = {
-  Pipelining: ['PIPELINING', 'RFC 2920'],
-  Size: ['SIZE', 'RFC 1870'],
-  Vrfy: ['VRFY', 'RFC 5321 §3.5'],
-  Etrn: ['ETRN', 'RFC 1985'],
-  StartTls: ['STARTTLS', 'RFC 3207'],
-  Auth: ['AUTH', 'RFC 4954'],
-  EnhancedStatusCodes: ['ENHANCEDSTATUSCODES', 'RFC 2034'],
-  EightBitMime: ['8BITMIME', 'RFC 6152'],
-  Dsn: ['DSN', 'RFC 3461'],
-  SmtpUtf8: ['SMTPUTF8', 'RFC 6531'],
-  Chunking: ['CHUNKING', 'RFC 3030'],
-  Atrn: ['ATRN', 'RFC 2645'],
-};
+/** Client event kinds the tables above already cover; any other kind is listed as a note. */
+const ROUTINE = new Set(['commandSent', 'replyReceived', 'messageSent', 'capabilitiesLearned', 'decided', 'saslTrace', 'authLineSent', 'closed']);
 
-/** Client event kinds the base view already covers; any other kind is a "decision". */
-const ROUTINE = new Set(['commandSent', 'replyReceived', 'messageSent', 'capabilitiesLearned', 'closed']);
-
-function describe(extension) {
-  const [keyword, rfc] = KEYWORDS[extension.keyword] || [extension.value?.keyword || extension.keyword, 'RFC 5321 §4.1.1.1'];
-  let value = '';
-  if (Array.isArray(extension.value)) value = extension.value.join(' ');
-  else if (extension.value && typeof extension.value === 'object') value = (extension.value.parameters || []).join(' ');
-  else if (extension.value !== undefined && extension.value !== null) value = String(extension.value);
-  return { key: extension.keyword, keyword: extension.keyword === 'Other' ? extension.value?.keyword : keyword, value, rfc };
-}
-
-function commandsSent(events) {
-  return events.filter((e) => e.side === 'client' && e.event.kind?.type === 'commandSent').map((e) => e.event);
-}
-
-function parameter(command, keyword) {
-  return (command?.kind?.command?.parameters || []).find((p) => p.keyword === keyword);
-}
-
-/** Evidence in the timeline that the client used an extension. */
-function usage(key, offered, timeline, events) {
-  const sent = commandsSent(events);
-  const mail = sent.find((e) => e.kind.command.verb === 'Mail');
-  switch (key) {
-    case 'Size': {
-      const p = parameter(mail, 'SIZE');
-      return p ? `SIZE=${p.value} on MAIL FROM, because the server offered SIZE${offered.value ? ` ${offered.value}` : ''}: it can refuse a too-large message before the data is sent.` : 'Not declared on MAIL FROM.';
-    }
-    case 'EightBitMime': {
-      const p = parameter(mail, 'BODY');
-      return p ? `BODY=${p.value} on MAIL FROM.` : 'No BODY= parameter: the message was sent as 7-bit (or the client did not need 8-bit).';
-    }
-    case 'Pipelining': {
-      const writes = (timeline.entries || []).filter((e) => e.type === 'bytes' && e.direction === 'ClientToServer');
-      const ahead = writes.some((e) => {
-        const text = String.fromCharCode(...e.octets.slice(0, 200));
-        return (text.match(/\r\n/g) || []).length > 1 && /^(MAIL|RCPT|RSET|NOOP|EHLO|HELO) /i.test(text);
-      });
-      return ahead ? 'Yes: several commands went in one write (see the grouped lines in the transcript).' : 'No: one command, one reply (lock-step).';
-    }
-    case 'EnhancedStatusCodes': {
-      const enhanced = events.some((e) => e.side === 'client' && e.event.kind?.reply?.enhanced);
-      return enhanced ? 'Replies carry codes like 2.1.0, which the client reads for a precise reason.' : 'No enhanced codes seen.';
-    }
-    case 'Auth': {
-      const auth = sent.find((e) => e.kind.command.verb === 'Auth');
-      return auth ? `AUTH ${auth.kind.command.mechanism}: ${auth.explanation}` : 'Not used.';
-    }
-    default:
-      return sent.some((e) => e.kind.command.verb.toUpperCase() === String(offered.keyword).toUpperCase()) ? 'Used.' : 'Not used.';
-  }
-}
-
-/** The client engine's decision shape: `{topic, choice, offered, used, why, rfc}`. */
-function isDecision(value) {
-  return value && typeof value === 'object' && 'offered' in value && 'used' in value && 'why' in value;
-}
-
-/** A scripted run has no client engine, so nothing was negotiated: say what the server did. */
+/** A scripted run has no client engine, so nothing was negotiated: say why the server answered as it did. */
 function scriptedView(timeline) {
-  const replies = eventsOf(timeline).filter((e) => e.side === 'server' && e.event.kind?.type === 'replySent' && e.event.kind.reply);
+  const wrote = (e) => (timeline.links ? Boolean(timeline.links[e.index]?.wrote) : e.event.kind?.type === 'replySent');
+  const replies = eventsOf(timeline).filter((e) => e.side === 'server' && wrote(e));
   return [
-    h('p', { class: 'note', text: 'Scripted client: no client engine ran, so nothing was negotiated and no client decisions were made. The script’s octets went to the server engine as they are; here is each reply the server chose and why.' }),
-    h('ol', { class: 'plain-list' }, replies.map((e) => h('li', {}, [
-      h('code', { text: `${e.event.kind.reply.code}${e.event.kind.reply.enhanced ? ` ${e.event.kind.reply.enhanced}` : ''}` }), ` — ${e.event.explanation} `, h('span', { class: 'rfc', text: e.event.rfc }),
-    ]))),
+    h('p', { class: 'note', text: 'Scripted client: no client engine ran, so nothing was negotiated and no client decisions were made. The script’s octets went to the server engine as they are; here is why the server answered each time.' }),
+    h('ol', { class: 'plain-list' }, replies.map((e) => h('li', {}, [`${e.event.explanation} `, h('span', { class: 'rfc', text: e.event.rfc })]))),
   ];
 }
 
-export function renderNegotiation(container, timeline) {
-  if (timeline && timeline.scripted) {
-    replaceChildren(container, scriptedView(timeline));
-    return;
-  }
-  const events = eventsOf(timeline);
-  const learned = events.find((e) => e.side === 'client' && e.event.kind?.type === 'capabilitiesLearned');
-  const hello = commandsSent(events).filter((e) => ['Ehlo', 'Helo'].includes(e.kind.command.verb));
-  const parts = [h('h3', { text: 'Greeting' })];
-  parts.push(hello.length
-    ? h('ul', {}, hello.map((e) => h('li', {}, [h('code', { text: `${e.kind.command.verb.toUpperCase()} ${e.kind.command.domain}` }), ` — ${e.explanation} `, h('span', { class: 'rfc', text: e.rfc })])))
-    : h('p', { class: 'muted', text: 'The client did not greet.' }));
-  parts.push(h('h3', { text: 'Offered by the server, used by the client' }));
-  if (learned) {
-    const offered = (learned.event.kind.capabilities?.extensions || []).map(describe);
-    parts.push(h('p', { text: learned.event.explanation }));
-    parts.push(h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used' }, [h('table', { class: 'negotiation' }, [
-      h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Extension' }), h('th', { scope: 'col', text: 'Offered' }), h('th', { scope: 'col', text: 'Client' }), h('th', { scope: 'col', text: 'RFC' })])]),
-      h('tbody', {}, offered.map((o) => h('tr', {}, [
-        h('th', { scope: 'row', text: o.keyword }),
-        h('td', { text: o.value || 'yes' }),
-        h('td', { text: usage(o.key, o, timeline, events) }),
-        h('td', { text: o.rfc }),
-      ]))),
-    ])]));
-  } else {
-    parts.push(h('p', { class: 'note', text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).' }));
-  }
-  const others = events.filter((e) => e.side === 'client' && !ROUTINE.has(e.event.kind?.type));
-  const decisions = others.map((e) => e.event.kind.decision).filter(isDecision);
-  const rest = others.filter((e) => !isDecision(e.event.kind.decision));
+function offeredTable(rows) {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used' }, [h('table', { class: 'negotiation' }, [
+    h('thead', {}, [h('tr', {}, ['Extension', 'Offered', 'What it allows', 'This client', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
+    h('tbody', {}, rows.map((row) => h('tr', { id: negotiationRowId(row.keyword), tabindex: -1 }, [
+      h('th', { scope: 'row', text: row.keyword }),
+      h('td', { text: row.value || 'yes' }),
+      h('td', { text: row.explanation }),
+      h('td', { text: row.client }),
+      h('td', { text: row.rfc }),
+    ]))),
+  ])]);
+}
+
+function decisionsTable(decisions) {
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Client decisions' }, [h('table', { class: 'decisions' }, [
+    h('thead', {}, [h('tr', {}, ['Server offered', 'Client used', 'Why', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
+    h('tbody', {}, decisions.map((d) => h('tr', {}, [
+      h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
+      h('th', { scope: 'row' }, [h('code', { text: String(d.used ?? '') })]),
+      h('td', { text: String(d.why ?? '') }),
+      h('td', { text: String(d.rfc ?? '') }),
+    ]))),
+  ])]);
+}
+
+function views(timeline) {
+  if (timeline.scripted) return scriptedView(timeline);
+  const rows = timeline.negotiation || [];
+  const events = eventsOf(timeline).filter((e) => e.side === 'client');
+  const decisions = events.filter((e) => e.event.kind?.type === 'decided').map((e) => e.event.kind.decision);
+  const notes = events.filter((e) => !ROUTINE.has(e.event.kind?.type));
+  const parts = [h('h3', { text: 'Offered by the server, used by the client' })];
+  parts.push(rows.length
+    ? offeredTable(rows)
+    : h('p', { class: 'note', text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).' }));
   if (decisions.length) {
     parts.push(h('h3', { text: 'What the client decided, and why' }));
-    parts.push(h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Client decisions' }, [h('table', { class: 'decisions' }, [
-      h('thead', {}, [h('tr', {}, ['Topic', 'Server offered', 'Client used', 'Why', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
-      h('tbody', {}, decisions.map((d) => h('tr', {}, [
-        h('th', { scope: 'row', text: String(d.topic ?? '') }),
-        h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
-        h('td', {}, [h('code', { text: String(d.used ?? '') })]),
-        h('td', { text: String(d.why ?? '') }),
-        h('td', { text: String(d.rfc ?? '') }),
-      ]))),
-    ])]));
+    parts.push(decisionsTable(decisions));
   }
-  parts.push(h('h3', { text: decisions.length ? 'Other client notes and problems' : 'Client decisions and problems' }));
-  parts.push(rest.length
-    ? h('div', { class: 'events' }, rest.map((e) => eventCard('client', e.event)))
+  parts.push(h('h3', { text: 'Client notes and problems' }));
+  parts.push(notes.length
+    ? h('div', { class: 'events' }, notes.map((e) => eventCard('client', e.event)))
     : h('p', { class: 'muted', text: 'None reported.' }));
-  const extra = Object.entries(timeline).filter(([key]) => !['entries', 'deliveries', 'endTime', 'truncated'].includes(key));
-  if (extra.length) {
-    parts.push(h('h3', { text: 'More from this run' }));
-    parts.push(h('dl', { class: 'fields' }, extra.flatMap(([key, value]) => [h('dt', { text: key }), h('dd', { text: summarise(value) })])));
-  }
-  replaceChildren(container, parts);
+  return parts;
+}
+
+let root = null;
+let generation = 0;
+
+/** Finds the tab's container once. */
+export function setup(container) {
+  root = container;
+}
+
+/** Draws the tab for `{timeline}`; a newer render replaces an older one. */
+export function render(model) {
+  generation += 1;
+  const mine = generation;
+  const parts = views(model.timeline || {});
+  if (mine === generation && root) replaceChildren(root, parts);
+}
+
+/** The page's older entry point: setup and render in one call. */
+export function renderNegotiation(container, timeline) {
+  setup(container);
+  render({ timeline });
 }

@@ -20,46 +20,25 @@ function traceIn(value) {
   return null;
 }
 
-/** Every event in the timeline that carries a SASL trace: `{side, type, mechanism, explanation, rfc, at, entries}`. */
-export function traceEventsOf(timeline) {
-  const out = [];
-  for (const entry of timeline.entries || []) {
-    const kind = entry.event?.kind;
-    if (!kind) continue;
-    for (const [key, value] of Object.entries(kind)) {
-      const trace = traceIn(value);
-      if (trace) out.push({ side: entry.type, type: kind.type, key, mechanism: kind.mechanism, explanation: entry.event.explanation, rfc: entry.event.rfc, at: entry.event.at, entries: trace });
-    }
-  }
-  return out;
-}
-
 /**
- * The AUTH exchanges of a timeline: each starts at the client's mechanism choice (or the
- * first trace after an exchange ended) and ends with `authenticated` or a failure reply.
- * `{mechanism, steps: [traceEvent], outcome}`.
+ * The AUTH exchanges of a timeline as the engine delimited them (`timeline.authExchanges`:
+ * from the first SASL step to the server's final reply), each step being a SASL trace
+ * event of either side: `{mechanism, steps: [{side, mechanism, explanation, rfc, at, entries}], outcome}`.
  */
 export function exchangesOf(timeline) {
-  const exchanges = [];
-  let current = null;
-  for (const entry of timeline.entries || []) {
-    const kind = entry.event?.kind;
-    if (!kind) continue;
-    const traces = traceEventsOf({ entries: [entry] });
-    for (const trace of traces) {
-      const starts = !current || (trace.side === 'client' && trace.entries.some((e) => e.label === 'mechanism choice'));
-      if (starts) {
-        current = { mechanism: trace.mechanism || '', steps: [], outcome: null };
-        exchanges.push(current);
-      }
-      current.steps.push(trace);
-    }
-    if (current && kind.type === 'authenticated' && entry.type === 'server') current.outcome = { ok: true, text: `${kind.authcid || 'the user'} authenticated with ${kind.mechanism}${kind.authzid ? `, acting as ${kind.authzid}` : ''}` };
-    if (current && !current.outcome && entry.type === 'client' && kind.type === 'replyReceived' && kind.answers && /auth/i.test(kind.answers) && kind.reply && kind.reply.code >= 400) {
-      current.outcome = { ok: false, text: `${kind.reply.code}${kind.reply.enhanced ? ` ${kind.reply.enhanced}` : ''} ${(kind.reply.lines || []).join(' ')}` };
-    }
-  }
-  return exchanges;
+  const entries = timeline.entries || [];
+  return (timeline.authExchanges || []).map((exchange) => ({
+    mechanism: exchange.mechanism || '',
+    outcome: exchange.outcome,
+    steps: exchange.steps.map((index) => entries[index]).filter((entry) => entry && entry.event).map((entry) => ({
+      side: entry.type,
+      mechanism: entry.event.kind.mechanism,
+      explanation: entry.event.explanation,
+      rfc: entry.event.rfc,
+      at: entry.event.at,
+      entries: entry.event.kind.entries || [],
+    })),
+  }));
 }
 
 /** Labels each side computed with octets, paired: what both sides must agree on. */
@@ -156,6 +135,21 @@ function exchangeView(exchange, index) {
       traceView(step.entries),
     ])),
   ]);
+}
+
+let inspectorRoot = null;
+let inspectorGeneration = 0;
+
+/** Finds the tab's container once. */
+export function setup(container) {
+  inspectorRoot = container;
+}
+
+/** Draws the inspector for `{timeline, scenario}`; a newer render replaces an older one. */
+export function render(model) {
+  inspectorGeneration += 1;
+  const mine = inspectorGeneration;
+  if (inspectorRoot && mine === inspectorGeneration) renderSaslInspector(inspectorRoot, model.timeline || {}, model.scenario);
 }
 
 export function renderSaslInspector(container, timeline, scenario) {

@@ -1,5 +1,7 @@
-// The transcript: timeline bytes as C:/S: lines with virtual timestamps, grouped by
-// write, rendered in slices so even 10,000 lines keep the page responsive.
+// The transcript: the timeline's writes as C:/S: lines with virtual timestamps, grouped
+// as the engine marked them, rendered in slices so even 10,000 lines keep the page
+// responsive. Which event wrote a line, which read it and what the line is come from the
+// engine's links (`timeline.writes`), never from matching by time or content.
 
 import { h, replaceChildren } from './dom.js';
 import { toBytes, splitLines, lineText, visibleSegments, hexRows } from './bytes.js';
@@ -8,41 +10,52 @@ import { eventCard } from './events.js';
 const SLICE = 500;
 const BATCH = 2000;
 
-/** Lines and chunks of a timeline. */
+/**
+ * The writes of a timeline as the engine linked them: `{entry, direction, group, label,
+ * lines: [{start, end, event, readBy, notes}], arrival}`. A timeline built without links
+ * (a scripted run made in JavaScript) gets its lines split at each LF and no links.
+ */
+function writesOf(timeline) {
+  if (Array.isArray(timeline.writes)) return timeline.writes;
+  const writes = [];
+  (timeline.entries || []).forEach((entry, index) => {
+    if (entry.type !== 'bytes') return;
+    let offset = 0;
+    const lines = splitLines(toBytes(entry.octets)).map((part) => {
+      const line = { start: offset, end: offset + part.length, event: null };
+      offset = line.end;
+      return line;
+    });
+    writes.push({ entry: index, direction: entry.direction, group: { type: 'single' }, label: '', lines, arrival: [] });
+  });
+  return writes;
+}
+
+/** Lines and chunks (writes) of a timeline, each line carrying the engine's links and notes. */
 export function buildModel(timeline, scenario) {
   const entries = timeline.entries || [];
   const firstAt = entries.find((entry) => typeof (entry.at ?? entry.event?.at) === 'number');
   const start = typeof scenario.startTime === 'number' ? scenario.startTime : (firstAt ? (firstAt.at ?? firstAt.event.at) : 0);
   const chunks = [];
   const lines = [];
-  let lastServerCode = null;
-  entries.forEach((entry, index) => {
-    if (entry.type !== 'bytes') return;
-    const direction = entry.direction === 'ClientToServer' ? 'C' : 'S';
+  writesOf(timeline).forEach((write, writeIndex) => {
+    const entry = entries[write.entry] || {};
+    const direction = write.direction === 'ClientToServer' ? 'C' : 'S';
     const bytes = toBytes(entry.octets);
-    const parts = splitLines(bytes);
-    const data = direction === 'C' && lastServerCode === 354;
-    const replies = direction === 'S' ? parts.filter((part) => { const text = lineText(part); return text.length <= 3 || text[3] !== '-'; }).length : 0;
-    const chunk = { index, at: entry.at, direction, bytes, firstLine: lines.length, count: parts.length, data, replies };
-    chunk.label = groupLabel(chunk);
+    const chunk = {
+      write: writeIndex, index: write.entry, at: entry.at, direction, bytes, firstLine: lines.length, count: write.lines.length,
+      data: write.group?.type === 'messageText', label: write.label || '', arrival: write.arrival || [],
+    };
     chunks.push(chunk);
-    for (const part of parts) {
-      lines.push({ chunk: chunks.length - 1, direction, at: entry.at, bytes: part, text: lineText(part) });
-    }
-    if (direction === 'S') {
-      const last = parts.length ? lineText(parts[parts.length - 1]) : '';
-      const code = Number(last.slice(0, 3));
-      lastServerCode = Number.isInteger(code) && code > 0 ? code : lastServerCode;
+    for (const line of write.lines) {
+      const part = bytes.subarray(line.start, line.end);
+      lines.push({
+        chunk: chunks.length - 1, direction, at: entry.at, bytes: part, text: lineText(part),
+        event: line.event ?? null, readBy: line.readBy || [], notes: line.notes || [],
+      });
     }
   });
   return { start, chunks, lines, latency: scenario.latencyMs ?? 0 };
-}
-
-function groupLabel(chunk) {
-  if (chunk.count < 2) return '';
-  if (chunk.direction === 'C' && !chunk.data) return `pipelined: ${chunk.count} commands in one write`;
-  if (chunk.direction === 'C') return `message text: ${chunk.count} lines in one write`;
-  return chunk.replies > 1 ? `${chunk.replies} replies in one write` : `one reply: ${chunk.count} lines`;
 }
 
 /** Plain text, swaks style. */
@@ -175,92 +188,97 @@ export function createTranscriptView(list, model, options, isCurrent) {
   };
 }
 
-/** Events that explain a chunk: the sender's at send time, the receiver's on arrival. */
-export function eventsForChunk(timeline, model, chunk) {
-  const sender = chunk.direction === 'C' ? 'client' : 'server';
-  const receiver = chunk.direction === 'C' ? 'server' : 'client';
-  const arrival = chunk.at + model.latency;
-  const out = { sender: [], receiver: [] };
-  for (const entry of timeline.entries || []) {
-    if (!entry.event) continue;
-    if (entry.type === sender && entry.event.at === chunk.at) out.sender.push(entry.event);
-    else if (entry.type === receiver && entry.event.at === arrival) out.receiver.push(entry.event);
-  }
-  return out;
-}
-
-const VERB_NAMES = { StartTls: 'STARTTLS', Obsolete: null };
-
-function commandWord(event) {
-  const command = event.kind && event.kind.command;
-  if (!command || !command.verb) return null;
-  if (command.verb === 'Obsolete') return String(command.which || '').toUpperCase();
-  return VERB_NAMES[command.verb] || command.verb.toUpperCase();
+/** The event of entry `index` as `{side, event}`, or null. */
+function eventAt(timeline, index) {
+  const entry = index === null || index === undefined ? null : (timeline.entries || [])[index];
+  return entry && entry.event ? { side: entry.type, event: entry.event } : null;
 }
 
 /**
- * Where a line sits in its write: the n-th command of a pipelined group, or the line of
- * the n-th reply (multi-line replies "250-…" continue until "250 …").
+ * For a timeline recorded without links (a scripted run built in JavaScript, which
+ * records each server step's events just before the octets of that step): the events
+ * recorded between the previous write and this one.
  */
-function ordinalInChunk(model, chunk, index) {
-  let ordinal = 0;
-  for (let i = chunk.firstLine; i < index; i += 1) {
-    const text = model.lines[i].text;
-    if (chunk.direction === 'C' || text.length <= 3 || text[3] !== '-') ordinal += 1;
-  }
-  return ordinal;
+function recordedWith(timeline, entryIndex) {
+  const out = [];
+  const entries = timeline.entries || [];
+  for (let i = entryIndex - 1; i >= 0 && entries[i].type !== 'bytes'; i -= 1) out.unshift(eventAt(timeline, i));
+  return out.filter(Boolean);
 }
 
-/** The old way, by content: same verb or same reply code. */
-function byContent(events, line, chunk) {
-  const word = line.text.split(/[ :]/)[0].toUpperCase();
-  const code = Number(line.text.slice(0, 3));
-  return events.filter((event) => {
-    const kind = event.kind || {};
-    if (chunk.data) return kind.type === 'messageSent' || kind.type === 'messageAccepted';
-    if (kind.command) return commandWord(event) === word;
-    if (kind.reply) return kind.reply.code === code;
-    if (kind.type === 'commandRejected') return String(kind.line || '').toUpperCase().startsWith(word);
-    return false;
+/** Opens the Negotiation tab on the row of `keyword`. */
+function showNegotiationRow(keyword) {
+  const tab = document.getElementById('tab-negotiation');
+  if (!tab) return;
+  tab.click();
+  let tries = 0;
+  const find = () => {
+    const row = document.getElementById(negotiationRowId(keyword));
+    if (row) {
+      row.scrollIntoView({ block: 'center' });
+      row.classList.add('flash');
+      row.focus?.();
+    } else if (tries < 100) {
+      tries += 1;
+      requestAnimationFrame(find);
+    }
+  };
+  find();
+}
+
+/** The id of the Negotiation tab's row for an extension keyword. */
+export function negotiationRowId(keyword) {
+  return `negotiation-row-${String(keyword).replace(/[^A-Za-z0-9-]/g, '_')}`;
+}
+
+function negotiationLink(keyword) {
+  const link = h('a', { class: 'to-negotiation', href: '#view-negotiation', text: `${keyword} in the Negotiation tab` });
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    showNegotiationRow(keyword);
   });
+  return link;
 }
 
-const SENDER_KINDS = { C: ['commandSent'], S: ['replySent'] };
-const RECEIVER_KINDS = { C: ['commandReceived', 'commandRejected'], S: ['replyReceived', 'malformedReply'] };
-
-/** Picks, among a chunk's events, the ones about this very line: by position, else by content. */
-function matching(events, kinds, line, chunk, ordinal) {
-  if (chunk.data) return byContent(events, line, chunk);
-  const candidates = events.filter((event) => kinds.includes(event.kind?.type));
-  const positional = candidates[ordinal];
-  return positional ? [positional] : byContent(events, line, chunk);
+/** A line's notes: what it is and why now, each with its RFC and, for an offered extension, a link to its row. */
+function notesView(notes) {
+  return h('ul', { class: 'line-notes' }, notes.map((note) => h('li', {}, [
+    note.text, ' ', h('span', { class: 'rfc', text: note.rfc }),
+    note.extension ? ' · ' : '',
+    note.extension ? negotiationLink(note.extension) : '',
+  ])));
 }
 
-/** Fills the details pane for one line. */
+/** Fills the details pane for one line: its notes, the event that wrote it, the events that read it, its write in hex. */
 export function renderLineDetails(pane, model, timeline, index) {
   const line = model.lines[index];
   if (!line) return;
   const chunk = model.chunks[line.chunk];
-  const { sender, receiver } = eventsForChunk(timeline, model, chunk);
-  const ordinal = ordinalInChunk(model, chunk, index);
-  const best = [
-    ...matching(sender, SENDER_KINDS[line.direction], line, chunk, ordinal),
-    ...matching(receiver, RECEIVER_KINDS[line.direction], line, chunk, ordinal),
-  ];
-  const others = [...sender, ...receiver].filter((event) => !best.includes(event));
+  const writer = eventAt(timeline, line.event);
+  const readers = line.readBy.map((i) => eventAt(timeline, i)).filter(Boolean);
+  const arrival = line.direction === 'S' ? chunk.arrival.map((i) => eventAt(timeline, i)).filter(Boolean) : [];
+  const unlinked = Array.isArray(timeline.writes) ? [] : recordedWith(timeline, chunk.index);
   const whoSent = line.direction === 'C' ? 'client → server' : 'server → client';
+  const receiver = line.direction === 'C' ? 'server' : 'client';
   const narrow = pane.clientWidth > 0 && pane.clientWidth < 560;
   const dump = hexRows(chunk.bytes, 4096, narrow ? 8 : 16);
   replaceChildren(pane, [
     h('h3', { class: 'details-title' }, [h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }), line.text || '(empty line)']),
     h('p', { class: 'muted', text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}` }),
-    best.length
-      ? h('div', { class: 'events' }, best.map((event) => eventCard(sender.includes(event) ? (line.direction === 'C' ? 'client' : 'server') : (line.direction === 'C' ? 'server' : 'client'), event, { highlight: true })))
-      : h('p', { class: 'muted', text: chunk.data ? 'Part of the message text.' : 'No event names this line directly; see the events of its write below.' }),
-    others.length
+    line.notes.length ? notesView(line.notes) : '',
+    writer
+      ? h('div', { class: 'events' }, [h('h4', { text: 'Written by' }), eventCard(writer.side, writer.event, { highlight: true })])
+      : h('p', { class: 'muted', text: 'No engine event wrote this line (a scripted run sends octets as they are).' }),
+    unlinked.length
+      ? h('div', { class: 'events' }, [h('h4', { text: 'Recorded with this write' }), ...unlinked.map((r) => eventCard(r.side, r.event))])
+      : '',
+    readers.length
+      ? h('div', { class: 'events' }, [h('h4', { text: `How the ${receiver} handled it` }), ...readers.map((r) => eventCard(r.side, r.event))])
+      : '',
+    arrival.length
       ? h('details', { class: 'more-events' }, [
-        h('summary', { text: `Other events at this moment (${others.length})` }),
-        ...others.map((event) => eventCard(sender.includes(event) ? (line.direction === 'C' ? 'client' : 'server') : (line.direction === 'C' ? 'server' : 'client'), event)),
+        h('summary', { text: `What the ${receiver} did when this write arrived (${arrival.length})` }),
+        ...arrival.map((r) => eventCard(r.side, r.event)),
       ])
       : '',
     h('details', { class: 'hex', open: true }, [

@@ -1,0 +1,330 @@
+//! Cause and effect in a loopback timeline, read from what the engines recorded: every
+//! event that wrote names its octets, and every server event names the client octets it
+//! was handling (see [`crate::event::Event::wrote`] and [`crate::event::Event::read`]).
+//! From those spans this module builds the links the page shows, so nothing is matched
+//! by time, position or content afterwards:
+//!
+//! - each write's lines, each line naming the event that wrote it and the events that
+//!   read it, with notes in people's words (which command of a pipelined group, which
+//!   line of a multi-line reply, what an EHLO extension allows, why a MAIL parameter is
+//!   there);
+//! - each event's write and line range (`links`, parallel to the timeline's entries);
+//! - each write's kind (pipelined commands, message text, several replies, one reply);
+//! - the AUTH exchanges ([`auth`]) and the negotiation table ([`negotiation`]).
+
+pub mod auth;
+pub mod negotiation;
+mod notes;
+
+use serde::Serialize;
+
+use crate::event::StreamSpan;
+use crate::loopback::{Direction, TimelineEntry};
+
+/// One write (a bytes entry of the timeline) with its lines and what caused them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Write {
+    /// Index of its bytes entry in the timeline's entries.
+    pub entry: usize,
+    /// Which way it went.
+    pub direction: Direction,
+    /// What the write holds.
+    pub group: Group,
+    /// The group in words ("pipelined: 3 commands in one write"); empty for one line.
+    pub label: String,
+    /// Its lines, in order; together they cover every octet of the write.
+    pub lines: Vec<Line>,
+    /// Entries of the events the receiving engine emitted when this write arrived.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arrival: Vec<usize>,
+}
+
+/// What a write holds, as the events that wrote it say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Group {
+    /// One command, one reply line, or anything else written alone.
+    Single,
+    /// Several commands sent without waiting for replies (RFC 2920).
+    Pipelined {
+        /// How many commands.
+        commands: usize,
+    },
+    /// The message text after 354, ending with the lone dot.
+    MessageText {
+        /// How many lines.
+        lines: usize,
+    },
+    /// Several replies in one write: the answers to a pipelined group.
+    Replies {
+        /// How many replies.
+        replies: usize,
+    },
+    /// One reply of several lines (`250-…` up to `250 …`).
+    Reply {
+        /// How many lines.
+        lines: usize,
+    },
+}
+
+impl Group {
+    /// The group in words, as the transcript heads it; empty when there is nothing to say.
+    pub fn label(self) -> String {
+        match self {
+            Self::Single => String::new(),
+            Self::Pipelined { commands } => format!("pipelined: {commands} commands in one write"),
+            Self::MessageText { lines } => format!("message text: {lines} lines in one write"),
+            Self::Replies { replies } => format!("{replies} replies in one write"),
+            Self::Reply { lines } => format!("one reply: {lines} lines"),
+        }
+    }
+}
+
+/// One line of a write: octets `start..end` of it, line ending included.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Line {
+    /// Offset of its first octet in the write.
+    pub start: usize,
+    /// Offset just past its line ending.
+    pub end: usize,
+    /// The entry of the event that wrote it.
+    pub event: Option<usize>,
+    /// Entries of the receiver's events that handled this line (the server's).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub read_by: Vec<usize>,
+    /// What this line is and why now, beyond its event's explanation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// A line's explanation in people's words, with its RFC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    /// What and why.
+    pub text: String,
+    /// The RFC section.
+    pub rfc: &'static str,
+    /// The EHLO keyword this line offers, naming its row of the negotiation table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// Where an event's octets are: which write, which lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineRange {
+    /// Index in the timeline's writes.
+    pub write: usize,
+    /// First line, an index in that write's lines.
+    pub first_line: usize,
+    /// Last line (inclusive).
+    pub last_line: usize,
+}
+
+/// An event's links.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventLink {
+    /// The lines it wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wrote: Option<LineRange>,
+    /// The peer's lines it was handling (the last one, for message text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<LineRange>,
+    /// The write whose arrival it answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival: Option<usize>,
+}
+
+/// Where a write sits in its direction's stream, as the recorder saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteRecord {
+    /// Index of its bytes entry.
+    pub entry: usize,
+    /// Offset of its first octet in its direction's stream.
+    pub stream_start: u64,
+}
+
+/// Everything the links module derives, ready for the timeline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Links {
+    /// One per write, in order.
+    pub writes: Vec<Write>,
+    /// One per timeline entry: `None` for bytes and for events linked to nothing.
+    pub events: Vec<Option<EventLink>>,
+}
+
+/// Builds the links of `entries`. `records` are the writes in order; `arrivals` gives,
+/// per entry, the write whose arrival the event answered.
+pub fn build(
+    entries: &[TimelineEntry],
+    records: &[WriteRecord],
+    arrivals: &[Option<usize>],
+) -> Links {
+    let mut writes: Vec<Write> = records
+        .iter()
+        .map(|record| empty_write(entries, record.entry))
+        .collect();
+    let mut events: Vec<Option<EventLink>> = vec![None; entries.len()];
+    for (index, entry) in entries.iter().enumerate() {
+        let Some((side, wrote, read)) = spans(entry) else {
+            continue;
+        };
+        let mut link = EventLink {
+            arrival: arrivals.get(index).copied().flatten(),
+            ..EventLink::default()
+        };
+        if let Some(span) = wrote {
+            link.wrote = locate(&writes, records, side, span);
+            mark_writer(&mut writes, link.wrote, index);
+        }
+        if let Some(span) = read {
+            let last = StreamSpan {
+                start: span.end.saturating_sub(1),
+                end: span.end,
+            };
+            link.read = locate(&writes, records, side.opposite(), last);
+            mark_reader(&mut writes, link.read, index);
+        }
+        if let Some(write) = link.arrival.and_then(|w| writes.get_mut(w)) {
+            write.arrival.push(index);
+        }
+        if link != EventLink::default() {
+            if let Some(slot) = events.get_mut(index) {
+                *slot = Some(link);
+            }
+        }
+    }
+    for write in &mut writes {
+        write.group = notes::group_of(write, entries);
+        write.label = write.group.label();
+        notes::annotate(write, entries);
+    }
+    Links { writes, events }
+}
+
+/// The direction an event's writes go, and its spans; `None` for bytes entries.
+fn spans(entry: &TimelineEntry) -> Option<(Direction, Option<StreamSpan>, Option<StreamSpan>)> {
+    match entry {
+        TimelineEntry::Bytes { .. } => None,
+        TimelineEntry::Client { event } => {
+            Some((Direction::ClientToServer, event.wrote, event.read))
+        }
+        TimelineEntry::Server { event } => {
+            Some((Direction::ServerToClient, event.wrote, event.read))
+        }
+    }
+}
+
+/// A write with its lines and no links yet (no lines if `entry` is not a bytes entry).
+fn empty_write(entries: &[TimelineEntry], entry: usize) -> Write {
+    let (direction, lines) = match entries.get(entry) {
+        Some(TimelineEntry::Bytes {
+            direction, octets, ..
+        }) => (*direction, split_lines(octets)),
+        _ => (Direction::ClientToServer, Vec::new()),
+    };
+    Write {
+        entry,
+        direction,
+        group: Group::Single,
+        label: String::new(),
+        lines,
+        arrival: Vec::new(),
+    }
+}
+
+/// Lines end after each LF; a last line without one ends with the write.
+fn split_lines(octets: &[u8]) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (index, _) in octets.iter().enumerate().filter(|(_, &b)| b == b'\n') {
+        lines.push(line(start, index + 1));
+        start = index + 1;
+    }
+    if start < octets.len() {
+        lines.push(line(start, octets.len()));
+    }
+    lines
+}
+
+fn line(start: usize, end: usize) -> Line {
+    Line {
+        start,
+        end,
+        event: None,
+        read_by: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// The write and lines of `direction`'s stream that `span` covers. A span past the last
+/// recorded write (octets the link dropped because the peer had closed) has none.
+fn locate(
+    writes: &[Write],
+    records: &[WriteRecord],
+    direction: Direction,
+    span: StreamSpan,
+) -> Option<LineRange> {
+    let (index, record) = records.iter().enumerate().rev().find(|(index, record)| {
+        record.stream_start <= span.start
+            && writes.get(*index).is_some_and(|w| w.direction == direction)
+    })?;
+    let write = writes.get(index)?;
+    let offset = |at: u64| usize::try_from(at.saturating_sub(record.stream_start)).ok();
+    let first = offset(span.start)?;
+    let last = offset(span.end.saturating_sub(1))?;
+    let line_of = |at: usize| write.lines.iter().position(|l| l.start <= at && at < l.end);
+    Some(LineRange {
+        write: index,
+        first_line: line_of(first)?,
+        last_line: line_of(last).or(write.lines.len().checked_sub(1))?,
+    })
+}
+
+fn mark_writer(writes: &mut [Write], range: Option<LineRange>, event: usize) {
+    for line in lines_mut(writes, range) {
+        line.event.get_or_insert(event);
+    }
+}
+
+fn mark_reader(writes: &mut [Write], range: Option<LineRange>, event: usize) {
+    for line in lines_mut(writes, range) {
+        line.read_by.push(event);
+    }
+}
+
+fn lines_mut(writes: &mut [Write], range: Option<LineRange>) -> impl Iterator<Item = &mut Line> {
+    range
+        .and_then(|r| {
+            let lines = &mut writes.get_mut(r.write)?.lines;
+            lines.get_mut(r.first_line..=r.last_line.max(r.first_line))
+        })
+        .into_iter()
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_cover_the_write() {
+        let lines = split_lines(b"MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\npartial");
+        let bounds: Vec<(usize, usize)> = lines.iter().map(|l| (l.start, l.end)).collect();
+        assert_eq!(bounds, [(0, 17), (17, 32), (32, 39)]);
+        assert!(split_lines(b"").is_empty());
+    }
+
+    #[test]
+    fn group_labels_are_words() {
+        assert_eq!(
+            Group::Pipelined { commands: 3 }.label(),
+            "pipelined: 3 commands in one write"
+        );
+        assert_eq!(Group::Single.label(), "");
+    }
+}
