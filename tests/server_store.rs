@@ -147,7 +147,7 @@ fn copies_share_one_text() {
 }
 
 #[test]
-fn a_copy_serialises_as_one_array_of_octets() {
+fn a_copy_serialises_as_one_latin1_string_of_the_whole_copy() {
     let mut server = server(ServerConfig::default());
     feed_unconfirmed(
         &mut server,
@@ -157,10 +157,10 @@ fn a_copy_serialises_as_one_array_of_octets() {
     let copy = server.poll_delivery().unwrap();
     let json = serde_json::to_value(&copy).unwrap();
     let octets: Vec<u8> = json["message"]
-        .as_array()
+        .as_str()
         .unwrap()
-        .iter()
-        .map(|v| u8::try_from(v.as_u64().unwrap()).unwrap())
+        .chars()
+        .map(|c| u8::try_from(c).unwrap())
         .collect();
     assert_eq!(octets, copy.message.to_vec());
     assert_eq!(octets.len(), copy.message.len());
