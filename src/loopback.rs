@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec};
 use crate::mailstore::MailStore;
+use crate::scripted::{ScriptStep, ScriptedClient};
 use crate::server::{Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind};
 use crate::time::Millis;
 
@@ -31,6 +32,9 @@ pub struct Scenario {
     pub seed: u64,
     /// One-way delay of the virtual link, in milliseconds.
     pub latency_ms: Millis,
+    /// Octets to send in place of the client engine ([`crate::scripted`]); `None` or
+    /// empty runs the client engine.
+    pub script: Option<Vec<ScriptStep>>,
 }
 
 impl Default for Scenario {
@@ -43,6 +47,7 @@ impl Default for Scenario {
             start_time: 1_795_856_400_000,
             seed: 2026,
             latency_ms: 40,
+            script: None,
         }
     }
 }
@@ -95,6 +100,9 @@ pub struct Timeline {
     pub end_time: Millis,
     /// Set when the run stopped at a safety bound instead of a clean close.
     pub truncated: bool,
+    /// Set when a script ([`crate::scripted`]) stood in for the client engine, so
+    /// nothing was negotiated on the client side.
+    pub scripted: bool,
 }
 
 /// Why a scenario could not run.
@@ -109,24 +117,34 @@ impl core::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Runs the scenario to completion.
+/// Runs the scenario to completion, with the client engine or the scenario's script.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     let start = scenario.start_time;
-    let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
-        .map_err(|e| ScenarioError(format!("client: {e}")))?;
     let peer = Peer {
         address: scenario.client_address.clone(),
     };
     let server = Server::new(scenario.server.clone(), peer, start, scenario.seed);
+    if let Some(script) = scenario.script.as_deref().filter(|s| !s.is_empty()) {
+        let client = ScriptedClient::new(script, start, scenario.latency_ms);
+        let mut timeline = record(client, server, scenario);
+        timeline.scripted = true;
+        return Ok(timeline);
+    }
+    let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
+        .map_err(|e| ScenarioError(format!("client: {e}")))?;
+    Ok(record(client, server, scenario))
+}
+
+fn record<C: ClientSide>(client: C, server: Server, scenario: &Scenario) -> Timeline {
     let mut link = Link {
         server,
         client,
-        now: start,
+        now: scenario.start_time,
         latency: scenario.latency_ms,
         timeline: Timeline::empty(),
     };
     link.run();
-    Ok(link.timeline)
+    link.timeline
 }
 
 impl Timeline {
@@ -137,6 +155,7 @@ impl Timeline {
             mailstore: MailStore::new(),
             end_time: 0,
             truncated: false,
+            scripted: false,
         }
     }
 
@@ -241,6 +260,19 @@ endpoint_for!(Server);
 endpoint_for!(Client);
 endpoint_for!(crate::pop3::Pop3Server);
 
+/// The client end of a recorded session: the client engine, or a script
+/// ([`crate::scripted`]) that makes no decisions and so reports no events.
+pub trait ClientSide: Endpoint {
+    /// The next event to record, if any.
+    fn poll_event(&mut self) -> Option<ClientEvent>;
+}
+
+impl ClientSide for Client {
+    fn poll_event(&mut self) -> Option<ClientEvent> {
+        Client::poll_event(self)
+    }
+}
+
 /// What a link reports to whoever records it.
 pub trait LinkObserver<C, S> {
     /// Octets went across at `at`.
@@ -339,9 +371,9 @@ fn advance_clock<C: Endpoint, S: Endpoint>(
     }
 }
 
-struct Link {
+struct Link<C> {
     server: Server,
-    client: Client,
+    client: C,
     now: Millis,
     latency: Millis,
     timeline: Timeline,
@@ -352,7 +384,7 @@ struct Recorder<'a> {
     timeline: &'a mut Timeline,
 }
 
-impl LinkObserver<Client, Server> for Recorder<'_> {
+impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
     fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
         self.timeline.entries.push(TimelineEntry::Bytes {
             at,
@@ -361,7 +393,7 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
         });
     }
 
-    fn drain(&mut self, client: &mut Client, server: &mut Server) -> bool {
+    fn drain(&mut self, client: &mut C, server: &mut Server) -> bool {
         while let Some(event) = client.poll_event() {
             self.timeline.entries.push(TimelineEntry::Client { event });
         }
@@ -376,7 +408,7 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
     }
 }
 
-impl Link {
+impl<C: ClientSide> Link<C> {
     fn run(&mut self) {
         let mut recorder = Recorder {
             timeline: &mut self.timeline,

@@ -233,3 +233,28 @@ pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
     to_js(&timeline)
 }
+
+// ---------------------------------------------------------------------------------------
+// Display facts for the page's forms and step mode, so the page lists nothing itself.
+// ---------------------------------------------------------------------------------------
+
+/// The server's states in the order the page lays them out; the first is where every
+/// session starts.
+#[wasm_bindgen(js_name = serverStates)]
+pub fn server_states() -> Result<JsValue, JsError> {
+    to_js(&crate::server::state::STATES)
+}
+
+/// Every enum setting's allowed values: `{"server.strictness.bareLf": [{value, label}],
+/// …}`, keyed by the setting's path in the scenario.
+#[wasm_bindgen(js_name = formOptions)]
+pub fn form_options() -> Result<JsValue, JsError> {
+    to_js(&crate::form_options::form_options())
+}
+
+/// Splits an address list as typed (at commas outside double quotes, RFC 5322 §3.4),
+/// the same way the client engine reads one.
+#[wasm_bindgen(js_name = splitAddressList)]
+pub fn split_address_list(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::client::address::split_address_list(text))
+}

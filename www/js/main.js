@@ -2,12 +2,11 @@
 
 import { h, replaceChildren } from './dom.js';
 import { loadEngine, readable } from './engine.js';
-import { renderForm } from './forms.js';
-import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
+import { renderForm, engineFacts } from './forms.js';
+import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl, hasScript } from './scenario.js';
 import { PRESETS } from './presets.js';
 import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
 import { createRunner } from './runner.js';
-import { isScripted } from './scripted.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -35,6 +34,8 @@ const app = {
   view: null,
   selectedLine: -1,
   transitions: null,
+  states: null,
+  facts: null,
   stepIndex: 0,
   generation: 0,
   renderGeneration: 0,
@@ -90,12 +91,12 @@ function showPresetExplanation() {
 
 function renderForms() {
   const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
-  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
-  if (isScripted(app.scenario)) {
+  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange, app.facts);
+  if (hasScript(app.scenario)) {
     els.clientForm.prepend(h('p', { class: 'note', role: 'note', text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.' }));
   }
-  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
-  renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
+  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange, app.facts);
+  renderForm(els.runForm, app.scenario, '', handleFieldChange, app.facts, topKeys);
 }
 
 function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
@@ -314,6 +315,7 @@ const TAB_VIEWS = {
     load: () => import('./step.js'),
     setup: () => {
       app.transitions = app.engine.call('serverTransitions');
+      app.states = app.engine.call('serverStates');
     },
     render: (m) => renderStep(m),
   },
@@ -412,16 +414,16 @@ function handleTabKeydown(event) {
 
 // ---- step mode ---------------------------------------------------------------------------
 
-function renderStep({ renderStateDiagram, renderStepEntry, stateAt, statesOf }) {
+function renderStep({ renderStateDiagram, renderStepEntry, stateAt }) {
   const entries = (app.timeline && app.timeline.entries) || [];
   const max = Math.max(0, entries.length - 1);
   app.stepIndex = Math.max(0, Math.min(app.stepIndex, max));
   els.step.range.max = String(max);
   els.step.range.value = String(app.stepIndex);
   els.step.position.textContent = entries.length ? `entry ${app.stepIndex + 1} of ${entries.length}` : '';
-  const initial = app.transitions ? statesOf(app.transitions)[0] : 'ExpectHello';
-  const { state, change } = stateAt(app.timeline || {}, app.stepIndex, initial);
-  renderStateDiagram(els.step.diagram, app.transitions, state, change);
+  // Every session starts in the engine's first state.
+  const { state, change } = stateAt(app.timeline || {}, app.stepIndex, app.states[0]);
+  renderStateDiagram(els.step.diagram, app.states, app.transitions, state, change);
   renderStepEntry(els.step.entry, els.step.transcript, app.timeline || {}, app.stepIndex, app.model ? app.model.start : 0);
 }
 
@@ -509,6 +511,7 @@ async function start() {
   try {
     els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
     app.defaults = app.engine.call('defaultScenario');
+    app.facts = engineFacts(app.engine);
   } catch (error) {
     showError(error);
     return;

@@ -1,8 +1,6 @@
 // Runs scenarios in a Web Worker when one can start (served page), else on the main
 // thread (single file opened from disk). `stop()` ends a run in progress.
 
-import { runAny } from './scripted.js';
-
 export function createRunner(engine) {
   let worker = null;
   let ready = null;
@@ -48,7 +46,7 @@ export function createRunner(engine) {
         nextId += 1;
       });
     }
-    return runAny(engine, scenario);
+    return engine.call('runScenario', scenario);
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */

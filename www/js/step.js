@@ -6,15 +6,6 @@ import { toBytes, splitLines, lineText } from './bytes.js';
 import { eventCard } from './events.js';
 import { stateDiagram } from './diagram.js';
 
-/** States in first-seen order of the table. */
-export function statesOf(transitions) {
-  const states = [];
-  for (const row of transitions) {
-    for (const state of [...row.from, row.to]) if (!states.includes(state)) states.push(state);
-  }
-  return states;
-}
-
 /** The server state after entry `index`, and the last state change up to it. */
 export function stateAt(timeline, index, initial) {
   let state = initial;
@@ -29,8 +20,8 @@ export function stateAt(timeline, index, initial) {
   return { state, change };
 }
 
-export function renderStateDiagram(container, transitions, current, change) {
-  const states = statesOf(transitions);
+/** `states` and `transitions` as the engine lists them (`serverStates`, `serverTransitions`). */
+export function renderStateDiagram(container, states, transitions, current, change) {
   const taken = change ? transitions.find((row) => row.to === change.to && row.from.includes(change.from)) : null;
   const next = transitions.filter((row) => row.from.includes(current));
   replaceChildren(container, [
