@@ -54,6 +54,7 @@ impl Default for Scenario {
 
 /// Which way octets went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// Client to server (`C:` in transcripts).
     ClientToServer,

@@ -1,6 +1,13 @@
 //! The WebAssembly binding: a thin adapter from JS values to the engines and back.
 //! No protocol logic lives here. Every entry point returns a JS `Error` with a clear
 //! message for bad input instead of trapping.
+//!
+//! One naming rule for everything that crosses to JavaScript: every field and every
+//! variant name is camelCase (`localPart`, `"clientToServer"`, `"expectHello"`,
+//! `{type: "stateChanged"}`), except protocol keywords in their wire spelling, all
+//! capitals (`"EHLO"`, `"CRAM-MD5"`). A variant with data is an object whose tag field
+//! (`type`, or `verb`, `keyword`, `kind`, `choice`, `problem`) holds its name.
+//! tests/js_naming.rs checks it.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

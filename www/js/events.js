@@ -18,14 +18,14 @@ export function kindName(event) {
   return String(type || 'event').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** `<local@domain>` for the engine's path shapes (`{type, mailbox: {local_part, domain}}`). */
+/** `<local@domain>` for the engine's path shapes (`{type, mailbox: {localPart, domain}}`). */
 function pathText(path) {
   if (!path || typeof path !== 'object') return null;
-  if (path.type === 'Null') return '<>';
+  if (path.type === 'null') return '<>';
   const mailbox = path.mailbox || path;
-  if (mailbox && typeof mailbox.local_part === 'string') {
+  if (mailbox && typeof mailbox.localPart === 'string') {
     const domain = mailbox.domain && typeof mailbox.domain === 'object' ? mailbox.domain.value : mailbox.domain;
-    return `<${mailbox.local_part}@${domain}>`;
+    return `<${mailbox.localPart}@${domain}>`;
   }
   if (typeof path.type === 'string' && !('mailbox' in path)) return `<${path.type}>`;
   return null;

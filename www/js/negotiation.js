@@ -5,18 +5,18 @@ import { h, replaceChildren } from './dom.js';
 import { eventsOf, eventCard, summarise } from './events.js';
 
 const KEYWORDS = {
-  Pipelining: ['PIPELINING', 'RFC 2920'],
-  Size: ['SIZE', 'RFC 1870'],
-  Vrfy: ['VRFY', 'RFC 5321 §3.5'],
-  Etrn: ['ETRN', 'RFC 1985'],
-  StartTls: ['STARTTLS', 'RFC 3207'],
-  Auth: ['AUTH', 'RFC 4954'],
-  EnhancedStatusCodes: ['ENHANCEDSTATUSCODES', 'RFC 2034'],
-  EightBitMime: ['8BITMIME', 'RFC 6152'],
-  Dsn: ['DSN', 'RFC 3461'],
-  SmtpUtf8: ['SMTPUTF8', 'RFC 6531'],
-  Chunking: ['CHUNKING', 'RFC 3030'],
-  Atrn: ['ATRN', 'RFC 2645'],
+  pipelining: ['PIPELINING', 'RFC 2920'],
+  size: ['SIZE', 'RFC 1870'],
+  vrfy: ['VRFY', 'RFC 5321 §3.5'],
+  etrn: ['ETRN', 'RFC 1985'],
+  startTls: ['STARTTLS', 'RFC 3207'],
+  auth: ['AUTH', 'RFC 4954'],
+  enhancedStatusCodes: ['ENHANCEDSTATUSCODES', 'RFC 2034'],
+  eightBitMime: ['8BITMIME', 'RFC 6152'],
+  dsn: ['DSN', 'RFC 3461'],
+  smtpUtf8: ['SMTPUTF8', 'RFC 6531'],
+  chunking: ['CHUNKING', 'RFC 3030'],
+  atrn: ['ATRN', 'RFC 2645'],
 };
 
 /** Client event kinds the base view already covers; any other kind is a "decision". */
@@ -28,7 +28,7 @@ function describe(extension) {
   if (Array.isArray(extension.value)) value = extension.value.join(' ');
   else if (extension.value && typeof extension.value === 'object') value = (extension.value.parameters || []).join(' ');
   else if (extension.value !== undefined && extension.value !== null) value = String(extension.value);
-  return { key: extension.keyword, keyword: extension.keyword === 'Other' ? extension.value?.keyword : keyword, value, rfc };
+  return { key: extension.keyword, keyword: extension.keyword === 'other' ? extension.value?.keyword : keyword, value, rfc };
 }
 
 function commandsSent(events) {
@@ -42,30 +42,30 @@ function parameter(command, keyword) {
 /** Evidence in the timeline that the client used an extension. */
 function usage(key, offered, timeline, events) {
   const sent = commandsSent(events);
-  const mail = sent.find((e) => e.kind.command.verb === 'Mail');
+  const mail = sent.find((e) => e.kind.command.verb === 'mail');
   switch (key) {
-    case 'Size': {
+    case 'size': {
       const p = parameter(mail, 'SIZE');
       return p ? `SIZE=${p.value} on MAIL FROM, because the server offered SIZE${offered.value ? ` ${offered.value}` : ''}: it can refuse a too-large message before the data is sent.` : 'Not declared on MAIL FROM.';
     }
-    case 'EightBitMime': {
+    case 'eightBitMime': {
       const p = parameter(mail, 'BODY');
       return p ? `BODY=${p.value} on MAIL FROM.` : 'No BODY= parameter: the message was sent as 7-bit (or the client did not need 8-bit).';
     }
-    case 'Pipelining': {
-      const writes = (timeline.entries || []).filter((e) => e.type === 'bytes' && e.direction === 'ClientToServer');
+    case 'pipelining': {
+      const writes = (timeline.entries || []).filter((e) => e.type === 'bytes' && e.direction === 'clientToServer');
       const ahead = writes.some((e) => {
         const text = String.fromCharCode(...e.octets.slice(0, 200));
         return (text.match(/\r\n/g) || []).length > 1 && /^(MAIL|RCPT|RSET|NOOP|EHLO|HELO) /i.test(text);
       });
       return ahead ? 'Yes: several commands went in one write (see the grouped lines in the transcript).' : 'No: one command, one reply (lock-step).';
     }
-    case 'EnhancedStatusCodes': {
+    case 'enhancedStatusCodes': {
       const enhanced = events.some((e) => e.side === 'client' && e.event.kind?.reply?.enhanced);
       return enhanced ? 'Replies carry codes like 2.1.0, which the client reads for a precise reason.' : 'No enhanced codes seen.';
     }
-    case 'Auth': {
-      const auth = sent.find((e) => e.kind.command.verb === 'Auth');
+    case 'auth': {
+      const auth = sent.find((e) => e.kind.command.verb === 'auth');
       return auth ? `AUTH ${auth.kind.command.mechanism}: ${auth.explanation}` : 'Not used.';
     }
     default:
@@ -96,7 +96,7 @@ export function renderNegotiation(container, timeline) {
   }
   const events = eventsOf(timeline);
   const learned = events.find((e) => e.side === 'client' && e.event.kind?.type === 'capabilitiesLearned');
-  const hello = commandsSent(events).filter((e) => ['Ehlo', 'Helo'].includes(e.kind.command.verb));
+  const hello = commandsSent(events).filter((e) => ['ehlo', 'helo'].includes(e.kind.command.verb));
   const parts = [h('h3', { text: 'Greeting' })];
   parts.push(hello.length
     ? h('ul', {}, hello.map((e) => h('li', {}, [h('code', { text: `${e.kind.command.verb.toUpperCase()} ${e.kind.command.domain}` }), ` — ${e.explanation} `, h('span', { class: 'rfc', text: e.rfc })])))

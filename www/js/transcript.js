@@ -18,7 +18,7 @@ export function buildModel(timeline, scenario) {
   let lastServerCode = null;
   entries.forEach((entry, index) => {
     if (entry.type !== 'bytes') return;
-    const direction = entry.direction === 'ClientToServer' ? 'C' : 'S';
+    const direction = entry.direction === 'clientToServer' ? 'C' : 'S';
     const bytes = toBytes(entry.octets);
     const parts = splitLines(bytes);
     const data = direction === 'C' && lastServerCode === 354;
@@ -189,12 +189,12 @@ export function eventsForChunk(timeline, model, chunk) {
   return out;
 }
 
-const VERB_NAMES = { StartTls: 'STARTTLS', Obsolete: null };
+const VERB_NAMES = { startTls: 'STARTTLS', obsolete: null };
 
 function commandWord(event) {
   const command = event.kind && event.kind.command;
   if (!command || !command.verb) return null;
-  if (command.verb === 'Obsolete') return String(command.which || '').toUpperCase();
+  if (command.verb === 'obsolete') return String(command.which || '').toUpperCase();
   return VERB_NAMES[command.verb] || command.verb.toUpperCase();
 }
 

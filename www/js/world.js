@@ -277,11 +277,13 @@ function buildPanel(panel) {
 
 // ---- the tab -------------------------------------------------------------------------------
 
-/** Sets up the World tab. Runs the chosen preset the first time the tab is shown. */
-export function setupWorld(engine) {
-  const panel = $('view-world');
-  if (!panel) return;
-  const els = buildPanel(panel);
+/**
+ * Sets up the World tab in `root` (tab contract: `setup(root, services)`). Runs the
+ * chosen preset the first time the tab is shown. The world runs its own scenarios, so
+ * the module has no `render` for the page's run.
+ */
+export function setup(root, { engine }) {
+  const els = buildPanel(root);
   const state = { presets: [], presetJson: '', timeline: null, items: [], index: 0, started: false };
 
   function showError(message) {
