@@ -33,7 +33,9 @@ pub struct Scenario {
     /// One-way delay of the virtual link, in milliseconds.
     pub latency_ms: Millis,
     /// Octets to send in place of the client engine ([`crate::scripted`]); `None` or
-    /// empty runs the client engine.
+    /// empty runs the client engine. Read, never written back: the default scenario has
+    /// none, and writing steps out would cost the page's wasm for nothing.
+    #[serde(skip_serializing)]
     pub script: Option<Vec<ScriptStep>>,
 }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::ser::{self, Serialize, Serializer};
 
 use esmtp_playground::client::AuthSpec;
-use esmtp_playground::form_options::form_options;
+use esmtp_playground::form_options::FORM_OPTIONS_JSON;
 use esmtp_playground::loopback::{run, Scenario};
 use esmtp_playground::scripted::ScriptStep;
 use esmtp_playground::server::state::{STATES, TRANSITIONS};
@@ -335,7 +335,21 @@ fn world_timelines_follow_the_rule() {
 
 #[test]
 fn page_facts_follow_the_rule() {
-    assert_follows_rule("form options", &Names::of(&form_options()));
+    let options: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(FORM_OPTIONS_JSON).unwrap();
+    for (path, choices) in &options {
+        assert!(is_camel_case(path), "{path}");
+        for choice in choices.as_array().unwrap() {
+            let keys: Vec<_> = choice.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["label", "value"], "{path}");
+            if let Some(value) = choice["value"].as_str() {
+                assert!(
+                    is_camel_case(value) || is_wire_keyword(value),
+                    "{path}: {value}"
+                );
+            }
+        }
+    }
     assert_follows_rule("states", &Names::of(&STATES));
     assert_follows_rule("transitions", &Names::of(&TRANSITIONS));
 }
