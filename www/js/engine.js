@@ -10,6 +10,18 @@ const ENGINE = 'esmtp_playground';
 /** True in the single-file build: the wasm is inlined and no worker can start. */
 export const INLINE = typeof (globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[ENGINE]) === 'string';
 
+let pageEngine = null;
+
+/**
+ * The page's engine, loaded once: js/boot.js calls this as soon as engine.js has
+ * arrived, so the wasm compiles while the page's other modules still load, and main.js
+ * gets the same promise.
+ */
+export function startEngine() {
+  if (!pageEngine) pageEngine = loadEngine();
+  return pageEngine;
+}
+
 /**
  * Loads the engine module. With `module` (a compiled WebAssembly.Module, as a
  * worker receives it) nothing is fetched again. The result has `module` for handing to

@@ -1,7 +1,7 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { loadEngine, readable } from './engine.js';
+import { startEngine, readable } from './engine.js';
 import { renderForm, engineFacts } from './forms.js';
 import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl, hasScript } from './scenario.js';
 import { PRESETS } from './presets.js';
@@ -456,7 +456,7 @@ function foldPanelsOnSmallScreens() {
 async function start() {
   wire();
   foldPanelsOnSmallScreens();
-  const enginePromise = loadEngine();
+  const enginePromise = startEngine();
   // The run worker starts loading now, in parallel with the engine's compilation.
   app.runner = createRunner(enginePromise);
   try {
