@@ -158,12 +158,6 @@ pub const STATES: &[State] = &[
     Closed,
 ];
 
-/// The transition table, for the page to draw (serialises as a list of
-/// `{from, trigger, to, rfc}` rows).
-pub fn transitions() -> &'static [Transition] {
-    TRANSITIONS
-}
-
 /// Where `trigger` leads from `state`, or `None` if the table has no such row.
 pub fn next_state(state: State, trigger: Trigger) -> Option<State> {
     TRANSITIONS
