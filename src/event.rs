@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// One explained step of an engine. `K` is the engine's own typed event kind.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Event<K> {
     /// Virtual time of the step, in milliseconds since the Unix epoch.
     pub at: u64,

@@ -6,8 +6,10 @@
 //! - [`server`] and [`client`]: the two engines. Bytes in; bytes and events out. Time
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
+//! - [`form_options`]: every enum setting's allowed values, for the page's forms.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
+//! - [`scripted`]: a client that sends fixed octets (bare LF, silence) instead of the engine.
 //! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
 //! - [`sorted_map`]: why keyed collections are sorted `Vec`s (`litemap`).
 //! - [`world`]: several hosts and connections on one clock (ETRN, TURN, POP-before-SMTP).
@@ -18,6 +20,7 @@
 pub mod client;
 pub mod entropy;
 pub mod event;
+pub mod form_options;
 pub mod links;
 pub mod loopback;
 pub mod mailstore;
@@ -28,6 +31,7 @@ pub mod pop3;
 pub mod protocol;
 pub mod sasl;
 pub mod scenario_limits;
+pub mod scripted;
 pub mod server;
 pub mod sorted_map;
 pub mod time;

@@ -11,6 +11,7 @@ use crate::links::auth::AuthExchange;
 use crate::links::negotiation::NegotiationRow;
 use crate::links::{EventLink, Write, WriteRecord};
 use crate::mailstore::MailStore;
+use crate::scripted::{ScriptStep, ScriptedClient};
 use crate::server::{
     Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
 };
@@ -37,6 +38,11 @@ pub struct Scenario {
     pub seed: u64,
     /// One-way delay of the virtual link, in milliseconds.
     pub latency_ms: Millis,
+    /// Octets to send in place of the client engine ([`crate::scripted`]); `None` or
+    /// empty runs the client engine. Read, never written back: the default scenario has
+    /// none, and writing steps out would cost the page's wasm for nothing.
+    #[serde(skip_serializing)]
+    pub script: Option<Vec<ScriptStep>>,
 }
 
 impl Default for Scenario {
@@ -49,12 +55,14 @@ impl Default for Scenario {
             start_time: 1_795_856_400_000,
             seed: 2026,
             latency_ms: 40,
+            script: None,
         }
     }
 }
 
 /// Which way octets went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Direction {
     /// Client to server (`C:` in transcripts).
     ClientToServer,
@@ -125,6 +133,9 @@ pub struct Timeline {
     pub end_time: Millis,
     /// Set when the run stopped at a safety bound instead of a clean close.
     pub truncated: bool,
+    /// Set when a script ([`crate::scripted`]) stood in for the client engine, so
+    /// nothing was negotiated on the client side.
+    pub scripted: bool,
 }
 
 /// Why a scenario could not run: nothing was sent, and the message says which part of
@@ -171,25 +182,35 @@ impl core::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-/// Runs the scenario to completion.
+/// Runs the scenario to completion, with the client engine or the scenario's script.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     crate::scenario_limits::check_scenario(scenario).map_err(ScenarioError::TooLarge)?;
     let start = scenario.start_time;
-    let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
-        .map_err(ScenarioError::Client)?;
     let peer = Peer {
         address: scenario.client_address.clone(),
     };
     let server = Server::new(scenario.server.clone(), peer, start, scenario.seed);
+    if let Some(script) = scenario.script.as_deref().filter(|s| !s.is_empty()) {
+        let client = ScriptedClient::new(script, start, scenario.latency_ms);
+        let mut timeline = record(client, server, scenario);
+        timeline.scripted = true;
+        return Ok(timeline);
+    }
+    let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
+        .map_err(ScenarioError::Client)?;
+    Ok(record(client, server, scenario))
+}
+
+fn record<C: ClientSide>(client: C, server: Server, scenario: &Scenario) -> Timeline {
     let mut link = Link {
         server,
         client,
-        now: start,
+        now: scenario.start_time,
         latency: scenario.latency_ms,
         timeline: Timeline::empty(),
     };
     link.run();
-    Ok(link.timeline)
+    link.timeline
 }
 
 impl Timeline {
@@ -204,6 +225,7 @@ impl Timeline {
             mailstore: MailStore::new(),
             end_time: 0,
             truncated: false,
+            scripted: false,
         }
     }
 
@@ -308,6 +330,19 @@ endpoint_for!(Server);
 endpoint_for!(Client);
 endpoint_for!(crate::pop3::Pop3Server);
 
+/// The client end of a recorded session: the client engine, or a script
+/// ([`crate::scripted`]) that makes no decisions and so reports no events.
+pub trait ClientSide: Endpoint {
+    /// The next event to record, if any.
+    fn poll_event(&mut self) -> Option<ClientEvent>;
+}
+
+impl ClientSide for Client {
+    fn poll_event(&mut self) -> Option<ClientEvent> {
+        Client::poll_event(self)
+    }
+}
+
 /// What a link reports to whoever records it.
 pub trait LinkObserver<C, S> {
     /// Octets went across at `at`.
@@ -406,9 +441,9 @@ fn advance_clock<C: Endpoint, S: Endpoint>(
     }
 }
 
-struct Link {
+struct Link<C> {
     server: Server,
-    client: Client,
+    client: C,
     now: Millis,
     latency: Millis,
     timeline: Timeline,
@@ -451,7 +486,7 @@ fn stream_index(direction: Direction) -> usize {
     }
 }
 
-impl LinkObserver<Client, Server> for Recorder<'_> {
+impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
     fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
         let stream = stream_index(direction);
         let id = self.writes.len();
@@ -478,7 +513,7 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
         );
     }
 
-    fn drain(&mut self, client: &mut Client, server: &mut Server) -> bool {
+    fn drain(&mut self, client: &mut C, server: &mut Server) -> bool {
         // Copies first: kept in memory at once, so the 250 joins this drain's events.
         while let Some(delivery) = server.poll_delivery() {
             self.timeline.mailstore.store(&delivery);
@@ -496,7 +531,7 @@ impl LinkObserver<Client, Server> for Recorder<'_> {
     }
 }
 
-impl Link {
+impl<C: ClientSide> Link<C> {
     fn run(&mut self) {
         let mut recorder = Recorder {
             timeline: &mut self.timeline,

@@ -1,6 +1,13 @@
 //! The WebAssembly binding: a thin adapter from JS values to the engines and back.
 //! No protocol logic lives here. Every entry point returns a JS `Error` with a clear
 //! message for bad input instead of trapping.
+//!
+//! One naming rule for everything that crosses to JavaScript: every field and every
+//! variant name is camelCase (`localPart`, `"clientToServer"`, `"expectHello"`,
+//! `{type: "stateChanged"}`), except protocol keywords in their wire spelling, all
+//! capitals (`"EHLO"`, `"CRAM-MD5"`). A variant with data is an object whose tag field
+//! (`type`, or `verb`, `keyword`, `kind`, `choice`, `problem`) holds its name.
+//! tests/js_naming.rs checks it.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -223,8 +230,8 @@ pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
 }
 
 /// Runs a world: a preset's name (a string) or a scenario object. Returns the
-/// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, mailstores,
-/// startTime, endTime, truncated}`.
+/// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, relayWindows,
+/// mailstores, startTime, endTime, truncated}`.
 #[wasm_bindgen(js_name = runWorld)]
 pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
     let scenario = match scenario_or_preset.as_string() {
@@ -235,4 +242,30 @@ pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
     let timeline = crate::world::run_world(&scenario)
         .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
     to_js(&timeline)
+}
+
+// ---------------------------------------------------------------------------------------
+// Display facts for the page's forms and step mode, so the page lists nothing itself.
+// ---------------------------------------------------------------------------------------
+
+/// The server's states in the order the page lays them out; the first is where every
+/// session starts.
+#[wasm_bindgen(js_name = serverStates)]
+pub fn server_states() -> Result<JsValue, JsError> {
+    to_js(&crate::server::state::STATES)
+}
+
+/// Every enum setting's allowed values: `{"server.strictness.bareLf": [{value, label}],
+/// …}`, keyed by the setting's path in the scenario.
+#[wasm_bindgen(js_name = formOptions)]
+pub fn form_options() -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(crate::form_options::FORM_OPTIONS_JSON)
+        .map_err(|_| JsError::new("the form options are not valid JSON"))
+}
+
+/// Splits an address list as typed (at commas outside double quotes, RFC 5322 §3.4),
+/// the same way the client engine reads one.
+#[wasm_bindgen(js_name = splitAddressList)]
+pub fn split_address_list(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::client::address::split_address_list(text))
 }

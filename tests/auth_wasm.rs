@@ -60,8 +60,8 @@ fn plain_vector_and_cram_md5_through_run_scenario() {
     )
     .unwrap();
     let timeline = run_scenario(scenario).unwrap();
-    let client = server_octets(&timeline, "ClientToServer");
-    let server = server_octets(&timeline, "ServerToClient");
+    let client = server_octets(&timeline, "clientToServer");
+    let server = server_octets(&timeline, "serverToClient");
     assert!(
         client.contains("AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n"),
         "{client}"
@@ -80,7 +80,7 @@ fn plain_vector_and_cram_md5_through_run_scenario() {
     )
     .unwrap();
     let timeline = run_scenario(cram).unwrap();
-    let server = server_octets(&timeline, "ServerToClient");
+    let server = server_octets(&timeline, "serverToClient");
     assert!(server.contains("\r\n334 "), "{server}");
     assert!(server.contains("535 5.7.8"), "{server}");
     let labels = trace_labels(&timeline, "client");

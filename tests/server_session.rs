@@ -534,8 +534,8 @@ fn transition_table_serialises_for_the_page() {
     let json = serde_json::to_value(TRANSITIONS).unwrap();
     let rows = json.as_array().unwrap();
     assert_eq!(rows.len(), TRANSITIONS.len());
-    assert_eq!(rows[0]["trigger"], "Hello");
-    assert_eq!(rows[0]["to"], "ExpectMail");
+    assert_eq!(rows[0]["trigger"], "hello");
+    assert_eq!(rows[0]["to"], "expectMail");
     assert!(rows
         .iter()
         .all(|row| row["rfc"].as_str().unwrap().starts_with("RFC ")));

@@ -33,8 +33,8 @@ fn transcript(timeline: &JsValue) -> Vec<String> {
             continue;
         }
         let prefix = match get(&entry, "direction").as_string().as_deref() {
-            Some("ClientToServer") => "C: ",
-            Some("ServerToClient") => "S: ",
+            Some("clientToServer") => "C: ",
+            Some("serverToClient") => "S: ",
             other => panic!("unexpected direction {other:?}"),
         };
         // Octets cross as a latin1 string: one character per octet.

@@ -31,8 +31,8 @@ fn transitions_table_is_the_engines() {
         esmtp_playground::server::state::TRANSITIONS.len()
     );
     let first = rows.get(0);
-    assert_eq!(field(&first, "trigger").as_string().unwrap(), "Hello");
-    assert_eq!(field(&first, "to").as_string().unwrap(), "ExpectMail");
+    assert_eq!(field(&first, "trigger").as_string().unwrap(), "hello");
+    assert_eq!(field(&first, "to").as_string().unwrap(), "expectMail");
     assert!(Array::is_array(&field(&first, "from")));
 }
 
@@ -41,11 +41,11 @@ fn manual_session_answers_line_by_line_and_delivers() {
     let mut session = ManualSession::new(JsValue::UNDEFINED).unwrap();
     let greeting = session.take().unwrap();
     assert!(text_of(&greeting).starts_with("220 mx.example.org"));
-    assert_eq!(state_of(&greeting), "ExpectHello");
+    assert_eq!(state_of(&greeting), "expectHello");
 
     let ehlo = session.send(b"EHLO me.example\r\n").unwrap();
     assert!(text_of(&ehlo).contains("250-PIPELINING\r\n"));
-    assert_eq!(state_of(&ehlo), "ExpectMail");
+    assert_eq!(state_of(&ehlo), "expectMail");
 
     // Split across calls: the engine buffers the partial line.
     assert_eq!(text_of(&session.send(b"MAIL FROM:<a@exa").unwrap()), "");

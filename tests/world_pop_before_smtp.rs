@@ -81,6 +81,19 @@ fn relay_follows_the_pop3_login_window() {
     );
 
     assert!(timeline.connections[4].opened_at >= until);
+    let [window] = timeline.relay_windows.as_slice() else {
+        panic!("one login, one window: {:?}", timeline.relay_windows);
+    };
+    assert_eq!(
+        (window.host.as_str(), window.address.as_str()),
+        (ISP, "198.51.100.77")
+    );
+    assert_eq!(window.closes_at, until);
+    assert_eq!(window.closes_at - window.opened_at, 30 * MINUTE);
+    assert!(
+        (window.opened_at..window.closes_at).contains(&timeline.connections[3].opened_at),
+        "the stranger's connection fell inside the window"
+    );
     assert_eq!(
         rcpt_reply(&timeline, 5),
         "550 5.7.1 <friend@elsewhere.example>: Relay access denied"
@@ -109,6 +122,7 @@ fn a_failed_login_opens_no_window() {
     assert!(!world_events(&timeline)
         .iter()
         .any(|(event, _)| matches!(event, WorldEvent::RelayWindowOpened { .. })));
+    assert!(timeline.relay_windows.is_empty());
     assert!(rcpt_reply(&timeline, 3).starts_with("550 5.7.1"));
 }
 

@@ -54,7 +54,11 @@ impl ReplyMeaning {
 
 /// The typed part of a client event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ClientEventKind {
     /// A command was queued for sending.
     CommandSent {

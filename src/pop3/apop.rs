@@ -14,6 +14,7 @@ const RFC: &str = "RFC 1939 §7";
 
 /// One step of the digest computation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApopTraceStep {
     /// Short name of the value, e.g. `timestamp`.
     pub label: &'static str,
@@ -41,6 +42,7 @@ impl ApopTraceStep {
 
 /// The whole APOP check, step by step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApopTrace {
     /// Inputs, the computed digest and the client's digest, in order.
     pub steps: Vec<ApopTraceStep>,

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// The status indicator that starts every POP3 reply (RFC 1939 §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Status {
     /// `+OK`: the command succeeded.
     Ok,
@@ -39,6 +40,7 @@ macro_rules! pop3_reply_table {
     )*) => {
         /// Every condition the POP3 server engine can answer with.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub enum Pop3ReplyKind {
             $( $(#[$doc])* $name, )*

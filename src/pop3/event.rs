@@ -13,7 +13,11 @@ pub type Pop3Event = crate::event::Event<Pop3EventKind>;
 
 /// The typed part of a POP3 server event.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Pop3EventKind {
     /// A command line was read and parsed.
     CommandReceived {

@@ -55,11 +55,6 @@ impl RelayWindow {
         }
     }
 
-    /// How long each login holds.
-    pub fn duration(&self) -> Millis {
-        self.duration
-    }
-
     /// Records a successful POP3 login from `address` at `now` and returns when its
     /// window ends. A new login restarts the window. Windows already over are dropped,
     /// so memory holds only the addresses currently allowed.
@@ -108,11 +103,6 @@ impl RelayWindow {
     /// Forgets windows that ended before `now`.
     pub fn prune(&mut self, now: Millis) {
         self.expiries.retain(|_, end| now < *end);
-    }
-
-    /// Addresses currently remembered.
-    pub fn len(&self) -> usize {
-        self.expiries.len()
     }
 
     /// True when no address is remembered.

@@ -8,6 +8,7 @@ use super::codes::{Pop3ReplyKind, Status};
 
 /// One reply as the server sends it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Pop3Reply {
     /// Which table row.
     pub kind: Pop3ReplyKind,

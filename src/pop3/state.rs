@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// Where a POP3 session is, named for what it expects next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum State {
     /// AUTHORIZATION: greeting sent; waiting for USER, APOP, CAPA or QUIT.
     Authorization,
@@ -23,6 +24,7 @@ pub enum State {
 
 /// What moves the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Trigger {
     /// USER named a known maildrop.
     UserAccepted,
@@ -62,6 +64,7 @@ pub enum Trigger {
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Transition {
     /// States the trigger is allowed in.
     pub from: &'static [State],

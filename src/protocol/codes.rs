@@ -11,6 +11,7 @@ macro_rules! reply_table {
     )*) => {
         /// Every condition a server engine can answer with.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
         #[non_exhaustive]
         pub enum ReplyKind {
             $( $(#[$doc])* $name, )*

@@ -12,6 +12,7 @@ use super::path::{self, ForwardPath, PathError, ReversePath};
 
 /// An ESMTP parameter on MAIL or RCPT (`esmtp-keyword ["=" esmtp-value]`, RFC 5321 §4.1.2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Parameter<S = String> {
     /// The keyword: upper-cased in an owned parameter, as sent in a borrowed one
     /// (keywords are case-insensitive either way).
@@ -52,6 +53,7 @@ impl<S: AsRef<str>> fmt::Display for Parameter<S> {
 
 /// Verbs RFC 5321 retired (Appendix F); a server answers them 502.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ObsoleteVerb {
     /// SEND (deliver to terminal), RFC 821.
     Send,
@@ -73,7 +75,11 @@ impl ObsoleteVerb {
 
 /// One SMTP command.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "verb")]
+#[serde(
+    tag = "verb",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Command<S = String> {
     /// `EHLO domain` (RFC 5321 §4.1.1.1).
     Ehlo {
@@ -152,6 +158,7 @@ pub enum Command<S = String> {
 
 /// Why a command line was refused, with the reply it earns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CommandError {
     /// The reply a server sends.
     pub reply: ReplyKind,

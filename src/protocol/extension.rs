@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// One EHLO keyword line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "keyword", content = "value")]
+#[serde(tag = "keyword", content = "value", rename_all = "camelCase")]
 pub enum Extension {
     /// RFC 2920.
     Pipelining,
@@ -222,6 +222,7 @@ impl fmt::Display for Extension {
 
 /// What a server offered, as the client understood it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Capabilities {
     /// Every extension, in the order offered.
     pub extensions: Vec<Extension>,

@@ -7,6 +7,7 @@ use memchr::memchr;
 
 /// How a line ended on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum LineEnding {
     /// CR LF, the only ending RFC 5321 §2.3.8 allows.
     CrLf,

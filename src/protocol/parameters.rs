@@ -13,6 +13,7 @@ pub const MAX_SIZE_DIGITS: usize = 20;
 
 /// The declared body type (RFC 6152 §2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Body {
     /// `BODY=7BIT`, also what a message without `BODY=` is.
     #[default]
@@ -24,6 +25,7 @@ pub enum Body {
 /// A `SIZE=` value: a number, or "more than any u64" (20 digits can exceed u64, and
 /// such a value is too big, never a wrapped small one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum DeclaredSize {
     /// The octet count the client declared.
     Octets(u64),
@@ -52,6 +54,7 @@ pub struct OfferedParameters {
 
 /// The MAIL FROM parameters, read and checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailParameters {
     /// `SIZE=`, if given.
     pub size: Option<DeclaredSize>,

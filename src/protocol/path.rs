@@ -15,7 +15,7 @@ pub const MAX_PATH: usize = 256;
 /// value that is kept, `&str` for one borrowed from the command line being parsed
 /// (parsing allocates nothing; `into_owned` copies what is kept).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "type", content = "value")]
+#[serde(tag = "type", content = "value", rename_all = "camelCase")]
 pub enum Domain<S = String> {
     /// A dotted domain name such as `mx.example.org`.
     Name(S),
@@ -93,6 +93,7 @@ impl<S: AsRef<str>> fmt::Display for Domain<S> {
 
 /// `local-part "@" domain`, the local-part kept exactly as sent (it is case-sensitive).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Mailbox<S = String> {
     /// The part before `@`, quotes included if it was quoted.
     pub local_part: S,
@@ -146,7 +147,7 @@ impl<S: AsRef<str>> fmt::Display for Mailbox<S> {
 
 /// The argument of MAIL FROM: a mailbox or the null path `<>` used for bounces.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "mailbox")]
+#[serde(tag = "type", content = "mailbox", rename_all = "camelCase")]
 pub enum ReversePath<S = String> {
     /// `<>`.
     Null,
@@ -175,7 +176,7 @@ impl<S: AsRef<str>> fmt::Display for ReversePath<S> {
 
 /// The argument of RCPT TO.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", content = "mailbox")]
+#[serde(tag = "type", content = "mailbox", rename_all = "camelCase")]
 pub enum ForwardPath<S = String> {
     /// `<Postmaster>` with no domain, which every server must accept (RFC 5321 §4.1.1.3).
     Postmaster,
@@ -204,6 +205,7 @@ impl<S: AsRef<str>> fmt::Display for ForwardPath<S> {
 
 /// Why a path was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum PathError {
     /// Not in the grammar; the text says what was expected.
     Syntax(&'static str),

@@ -12,6 +12,7 @@ pub struct ReplyCode(u16);
 /// The first digit of a reply code, which is all a client needs to decide what to do
 /// next (RFC 5321 §4.2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum ReplyClass {
     /// 2yz: the command was accepted.
     PositiveCompletion,
@@ -138,6 +139,7 @@ impl Serialize for EnhancedCode {
 
 /// One complete reply, possibly multi-line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Reply {
     /// The three-digit code, repeated on every line on the wire.
     pub code: ReplyCode,

@@ -182,6 +182,7 @@ impl ServerContext<'_> {
 
 /// Why a SASL exchange failed, and so which reply the server sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum FailureKind {
     /// Unknown user or wrong password/digest: 535 5.7.8.
@@ -214,6 +215,7 @@ impl FailureKind {
 
 /// A failed SASL step: the kind (which reply) and a sentence for the learner.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaslFailure {
     /// What went wrong, as a type.
     pub kind: FailureKind,

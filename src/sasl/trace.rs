@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// Which side of the exchange computed or sent a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Side {
     /// The SMTP client (SASL client).
     Client,

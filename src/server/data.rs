@@ -21,6 +21,7 @@ enum Position {
 
 /// What was found wrong in the data; the message is judged at the end.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DataFindings {
     /// A line was longer than 1000 octets (CRLF included, stuffing dot excluded).
     pub long_line: bool,

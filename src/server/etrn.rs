@@ -30,6 +30,7 @@ pub enum EtrnTarget {
 
 /// Why an ETRN argument was refused (answered 501).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum EtrnArgumentError {
     /// Nothing after the verb, or only `@` / `#`.
     Empty,

@@ -29,6 +29,7 @@ use crate::time::Millis;
 
 /// Who is connecting, as the transport sees it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Peer {
     /// The client's address, as shown in Received headers.
     pub address: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Where a server session is, named for what it expects next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum State {
     /// Greeting sent; waiting for EHLO or HELO.
     ExpectHello,
@@ -26,6 +27,7 @@ pub enum State {
 
 /// What moves the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub enum Trigger {
     /// EHLO or HELO accepted.
     Hello,
@@ -49,6 +51,7 @@ pub enum Trigger {
 
 /// One row of the table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Transition {
     /// States the trigger is allowed in.
     pub from: &'static [State],
@@ -154,12 +157,6 @@ pub const STATES: &[State] = &[
     Authenticating,
     Closed,
 ];
-
-/// The transition table, for the page to draw (serialises as a list of
-/// `{from, trigger, to, rfc}` rows).
-pub fn transitions() -> &'static [Transition] {
-    TRANSITIONS
-}
 
 /// Where `trigger` leads from `state`, or `None` if the table has no such row.
 pub fn next_state(state: State, trigger: Trigger) -> Option<State> {

@@ -61,8 +61,8 @@ pub use crate::loopback::ScenarioError;
 pub use presets::{preset, presets, PresetInfo};
 pub use runner::run_world;
 pub use timeline::{
-    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, WorldEntry, WorldEvent,
-    WorldTimeline,
+    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, RelayInterval, WorldEntry,
+    WorldEvent, WorldTimeline,
 };
 
 /// Most connections one run may open (flushes can trigger each other).

@@ -9,8 +9,8 @@ use super::host::{batch, Host};
 use super::line_client::LineClient;
 use super::recorder::{Collected, Drain, LegRecorder};
 use super::timeline::{
-    ConnectionId, ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, WorldEntry,
-    WorldEvent, WorldTimeline,
+    ConnectionId, ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, RelayInterval,
+    WorldEntry, WorldEvent, WorldTimeline,
 };
 use super::{ScenarioError, WorldScenario, WorldStep, MAX_CONNECTIONS};
 use crate::client::{Client, ClientSpec, Step};
@@ -61,6 +61,7 @@ struct World {
     seed: u64,
     entries: Vec<WorldEntry>,
     connections: Vec<ConnectionSummary>,
+    relay_windows: Vec<RelayInterval>,
     truncated: bool,
 }
 
@@ -85,6 +86,7 @@ impl World {
             seed: scenario.seed,
             entries: Vec::new(),
             connections: Vec::new(),
+            relay_windows: Vec::new(),
             truncated: false,
         })
     }
@@ -564,6 +566,12 @@ impl World {
         let until = target.relay_window.authorised(address, now);
         let name = target.name().to_owned();
         let minutes = until.saturating_sub(now) / MINUTE;
+        self.relay_windows.push(RelayInterval {
+            host: name.clone(),
+            address: address.to_owned(),
+            opened_at: now,
+            closes_at: until,
+        });
         self.note(
             Some(id),
             WorldEvent::RelayWindowOpened {
@@ -612,6 +620,7 @@ impl World {
             connections: self.connections,
             graph,
             entries: self.entries,
+            relay_windows: self.relay_windows,
             mailstores,
             start_time: scenario.start_time,
             end_time: self.now,

@@ -207,6 +207,21 @@ pub enum WorldEntry {
     },
 }
 
+/// How long a POP3 login let an address relay (POP-before-SMTP): one interval per login.
+/// A later login from the same address at the same host starts a new interval.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayInterval {
+    /// The host running the window.
+    pub host: String,
+    /// The address allowed to relay.
+    pub address: String,
+    /// When the login opened it.
+    pub opened_at: Millis,
+    /// When it closes: relaying is allowed from `opened_at` until just before this.
+    pub closes_at: Millis,
+}
+
 /// The result of a world run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -223,6 +238,8 @@ pub struct WorldTimeline {
     pub graph: Vec<GraphEdge>,
     /// Everything, in order.
     pub entries: Vec<WorldEntry>,
+    /// Every relay window opened in the run, in the order the logins happened.
+    pub relay_windows: Vec<RelayInterval>,
     /// Each host's mailboxes and outbound queues at the end, by host name.
     #[serde(serialize_with = "crate::sorted_map::as_object")]
     pub mailstores: LiteMap<String, MailStore>,

@@ -180,7 +180,7 @@ test('timeout preset: the virtual clock passes the idle timeout and the server s
   assert.match(last, /^\+30\.\d{3}S:421 4\.4\.2 /);
   await openTab(page, '#tab-step');
   await page.click('#step-last');
-  assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
+  assert.equal(await page.textContent('.diagram .node.current'), 'closed');
   await context.close();
 });
 
@@ -389,16 +389,16 @@ test('protocol text is shown as text and never runs (XSS)', async () => {
 test('step mode walks the timeline with the state machine from the engine table', async () => {
   const { page, context } = await open();
   await openTab(page, '#tab-step');
-  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectHello');
+  assert.equal(await page.textContent('.diagram .node.current'), 'expectHello');
   const rows = await page.$$eval('.transitions tbody tr', (n) => n.length);
   assert.ok(rows >= 8, 'the transition table is drawn');
   for (let i = 0; i < 8; i += 1) await page.click('#step-next');
-  assert.equal(await page.textContent('.diagram .node.current'), 'ExpectMail');
+  assert.equal(await page.textContent('.diagram .node.current'), 'expectMail');
   assert.equal(await page.$$eval('.diagram .edge.taken', (n) => n.length), 1);
   assert.equal(await page.$$eval('.transitions tr.taken', (n) => n.length), 1);
   await shot(page, 'desktop-step');
   await page.click('#step-last');
-  assert.equal(await page.textContent('.diagram .node.current'), 'Closed');
+  assert.equal(await page.textContent('.diagram .node.current'), 'closed');
   await context.close();
 });
 
@@ -426,7 +426,7 @@ test('manual mode: typed lines get live answers from the server engine', async (
   assert.match(text, /354 /);
   assert.match(text, /500 5\.5\.2/);
   assert.match(text, /221 2\.0\.0/);
-  assert.match(await page.textContent('#manual-state'), /Closed/);
+  assert.match(await page.textContent('#manual-state'), /closed/);
   assert.ok(await page.isDisabled('#manual-line'));
   await shot(page, 'desktop-manual');
   await openTab(page, '#tab-transcript');
@@ -497,9 +497,9 @@ test('the SASL inspector renders the SASL engine\'s trace shape', async () => {
     const { renderSaslInspector } = await import('./js/sasl.js');
     const octets = (raw, visible, hex, base64, groups) => ({ raw, visible, hex, base64, groups });
     const trace = [
-      { side: 'Client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
+      { side: 'client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
         octets: octets([0, 116, 105, 109], '␀tim', '00 74 69 6d', 'AHRpbQ==', [{ visible: '␀ti', hex: '00 74 69', base64: 'AHRp' }, { visible: 'm', hex: '6d', base64: 'bQ==' }]) },
-      { side: 'Server', label: 'Credentials checked', explanation: 'The password matches.', rfc: 'RFC 4954 §6', octets: null },
+      { side: 'server', label: 'Credentials checked', explanation: 'The password matches.', rfc: 'RFC 4954 §6', octets: null },
     ];
     const timeline = {
       entries: [{ type: 'server', event: { at: 0, kind: { type: 'saslTrace', mechanism: 'PLAIN', entries: trace }, explanation: 'AUTH PLAIN', rfc: 'RFC 4954' } }],

@@ -7,6 +7,21 @@
 /** The engine module's name (its glue is pkg/<name>.js, its wasm pkg/<name>_bg.wasm). */
 const ENGINE = 'esmtp_playground';
 
+/** True in the single-file build: the wasm is inlined and no worker can start. */
+export const INLINE = typeof (globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[ENGINE]) === 'string';
+
+let pageEngine = null;
+
+/**
+ * The page's engine, loaded once: js/boot.js calls this as soon as engine.js has
+ * arrived, so the wasm compiles while the page's other modules still load, and main.js
+ * gets the same promise.
+ */
+export function startEngine() {
+  if (!pageEngine) pageEngine = loadEngine();
+  return pageEngine;
+}
+
 /**
  * Loads the engine module. With `module` (a compiled WebAssembly.Module, as a
  * worker receives it) nothing is fetched again. The result has `module` for handing to
@@ -23,6 +38,9 @@ export async function loadEngine(module = null) {
     await inlineGlue({ module_or_path: bytes });
     return wrap(inlineGlue, null);
   }
+  // The wasm streams in and compiles while the glue loads (index.html preloads both).
+  const compiling = module ? Promise.resolve(module) : compile(new URL(`../pkg/${name}_bg.wasm`, import.meta.url));
+  compiling.catch(() => {}); // reported below, once the glue is there
   let glue;
   try {
     glue = await import(`../pkg/${name}.js`);
@@ -30,7 +48,7 @@ export async function loadEngine(module = null) {
     throw new Error(`The engine files (pkg/${name}.js) could not be loaded: ${error.message}. Build them with scripts/serve.`);
   }
   try {
-    const compiled = module || await compile(new URL(`../pkg/${name}_bg.wasm`, import.meta.url));
+    const compiled = await compiling;
     await glue.default({ module_or_path: compiled });
     return wrap(glue, compiled);
   } catch (error) {

@@ -1,14 +1,25 @@
-// Config forms rendered from the scenario object itself, so a setting a newer engine adds
+// Config forms rendered from the scenario object itself, so a setting the engine adds
 // shows up without page changes. HINTS only improves labels and widgets for known paths.
+// What a setting may hold comes from the engine (`facts`, see `engineFacts`): the
+// choices of every enum setting and the address-list splitter.
 
 import { h, humanise, replaceChildren } from './dom.js';
 import { getPath } from './scenario.js';
 
-const STEPS = [null, 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data'];
+/**
+ * The engine's facts the forms need: `options` (`formOptions()`: path → [{value, label}])
+ * and `splitList(text)`, one item a line, each line split by the engine's
+ * address-list reader (commas outside quotes, RFC 5322 §3.4).
+ */
+export function engineFacts(engine) {
+  const options = engine.call('formOptions');
+  const splitList = (text) => text.split('\n').flatMap((line) => engine.call('splitAddressList', line));
+  return { options, splitList };
+}
 
 export const HINTS = {
   'client.hostname': { label: 'Client name (EHLO/HELO argument)' },
-  'client.hello': { label: 'Greeting command', options: ['EHLO', 'HELO'] },
+  'client.hello': { label: 'Greeting command' },
   'client.message': { label: 'Message' },
   'client.message.from': { label: 'From (envelope sender and header)', help: 'alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: "Smith, Bob" <bob@example.org>.' },
   'client.message.to': { list: true, label: 'To' },
@@ -18,16 +29,16 @@ export const HINTS = {
   'client.message.date': { label: 'Date header (empty: the virtual clock)', nullable: 'string' },
   'client.message.messageId': { label: 'Message-ID (empty: generated)', nullable: 'string' },
   'client.message.headers': { json: true, help: 'Extra header fields as JSON: [{"name":"X-Test","value":"1"}]' },
-  'client.pipelining': { label: 'Pipelining (RFC 2920)', options: ['auto', 'off'] },
-  'client.eightBit': { label: '8-bit body without 8BITMIME', options: ['downgrade', 'refuse'] },
-  'client.quitAfter': { label: 'Quit after step', options: STEPS },
-  'client.rawLines': { json: true, label: 'Extra raw lines', help: 'JSON: [{"after":"ehlo","line":"NOOP"}]; after one of greeting, ehlo, auth, mail, rcpt, data.' },
+  'client.pipelining': { label: 'Pipelining (RFC 2920)' },
+  'client.eightBit': { label: '8-bit body without 8BITMIME' },
+  'client.quitAfter': { label: 'Quit after step' },
+  'client.rawLines': { json: true, label: 'Extra raw lines', help: 'JSON: [{"after":"ehlo","line":"NOOP"}].', choicesOf: { key: 'after', path: 'client.rawLines.after' } },
   'client.auth': { auth: true, label: 'SMTP AUTH (RFC 4954)' },
   'server.hostname': { label: 'Server name' },
   'server.greeting': { label: 'Greeting text (after the name in 220)' },
   'server.localDomains': { list: true, label: 'Local domains' },
   'server.trustedClients': { list: true, label: 'Trusted clients (IP addresses that may relay)' },
-  'server.ehloMode': { label: 'EHLO support', options: ['esmtp', 'heloOnlyUnrecognized', 'heloOnlyNotImplemented'] },
+  'server.ehloMode': { label: 'EHLO support' },
   'server.extensions': { label: 'Extensions offered in the EHLO reply' },
   'server.extensions.pipelining': { label: 'PIPELINING (RFC 2920)' },
   'server.extensions.size': { label: 'SIZE (RFC 1870)' },
@@ -39,13 +50,13 @@ export const HINTS = {
   'server.maxRecipients': { label: 'Recipients per transaction' },
   'server.maxErrors': { label: 'Bad commands before 421' },
   'server.idleTimeoutMs': { label: 'Idle timeout (ms)' },
-  'server.strictness.bareLf': { label: 'Bare LF', options: ['reject', 'normalise'] },
-  'server.strictness.unofferedPipelining': { label: 'Pipelining not offered', options: ['tolerate', 'reject'] },
-  'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME', options: ['accept', 'reject'] },
+  'server.strictness.bareLf': { label: 'Bare LF' },
+  'server.strictness.unofferedPipelining': { label: 'Pipelining not offered' },
+  'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME' },
   'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
-  'server.role': { label: 'Role', options: ['mx', 'submission'], help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).' },
+  'server.role': { label: 'Role', help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).' },
   'server.auth': { label: 'SMTP AUTH (RFC 4954)' },
-  'server.auth.mechanisms': { list: true, label: 'Mechanisms offered' },
+  'server.auth.mechanisms': { list: true, label: 'Mechanisms offered', choicesOf: { path: 'server.auth.mechanisms' } },
   'server.auth.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
   'server.auth.plaintextNeedsSecureChannel': { label: 'Plaintext AUTH (PLAIN, LOGIN) only over TLS', help: 'RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work.' },
   'server.auth.allowAuthzid': { label: 'Allow acting as another identity (authzid)' },
@@ -53,7 +64,7 @@ export const HINTS = {
   'server.auth.digestUriAliases': { list: true, label: 'DIGEST-MD5 digest-uri host aliases' },
   'server.extensions.auth': { label: 'AUTH (RFC 4954)' },
   'server.openRelay': { label: 'Open relay (relay for anyone: never do this)' },
-  script: { json: true, label: 'Scripted client octets', help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"wait":30000},{"close":true}] is fed as is to the server engine instead of running the client engine (the Client panel is then not used). null: the client engine runs.' },
+  script: { json: true, label: 'Scripted client octets', help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"sendOctets":[233,10]},{"wait":30000},{"close":true}] is sent as is to the server engine instead of running the client engine (the Client panel is then not used): "send" as UTF-8 text (\\n alone is a bare LF), "sendOctets" as raw octet values. null: the client engine runs.' },
   clientAddress: { label: 'Client IP address' },
   startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.', describe: isoDate },
   seed: { label: 'Random seed' },
@@ -72,26 +83,39 @@ function idFor(path) {
 /**
  * Renders the fields of `getPath(scenario, base)` (or of the listed top-level `keys`)
  * into `form`. `onChange(path, value)` is called on every valid edit; invalid input
- * marks the field and is not passed on.
+ * marks the field and is not passed on. `facts` comes from `engineFacts`.
  */
-export function renderForm(form, scenario, base, onChange, keys) {
+export function renderForm(form, scenario, base, onChange, facts, keys) {
   const object = base ? getPath(scenario, base) : scenario;
-  const fields = (keys || Object.keys(object || {})).map((key) => field(object[key], base ? `${base}.${key}` : key, key, onChange));
+  const context = { onChange, facts };
+  const fields = (keys || Object.keys(object || {})).map((key) => field(object[key], base ? `${base}.${key}` : key, key, context));
   replaceChildren(form, fields);
 }
 
-function field(value, path, key, onChange) {
+/** The hint for `path`, its help extended with the engine's allowed values where asked. */
+function hintFor(path, facts) {
   const hint = HINTS[path] || {};
+  const choices = hint.choicesOf && facts.options[hint.choicesOf.path];
+  if (!choices) return hint;
+  const values = choices.map((choice) => choice.value).join(', ');
+  const what = hint.choicesOf.key ? `"${hint.choicesOf.key}" is one of` : 'One or more of';
+  return { ...hint, help: `${hint.help ? `${hint.help} ` : ''}${what} ${values}.` };
+}
+
+function field(value, path, key, context) {
+  const { onChange, facts } = context;
+  const hint = hintFor(path, facts);
   const label = hint.label || humanise(key);
-  if (hint.auth) return authField(value, path, label, onChange);
+  const choices = facts.options[path];
+  if (hint.auth) return authField(value, path, label, context);
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && !hint.json) {
-    const children = Object.keys(value).map((k) => field(value[k], `${path}.${k}`, k, onChange));
+    const children = Object.keys(value).map((k) => field(value[k], `${path}.${k}`, k, context));
     return h('fieldset', { class: 'group' }, [h('legend', { text: label }), ...children]);
   }
   if (typeof value === 'boolean') return checkbox(value, path, label, hint, onChange);
-  if (hint.options) return select(value, path, label, hint, onChange);
+  if (choices && !Array.isArray(value)) return select(value, path, label, hint, choices, onChange);
   if (Array.isArray(value) && !hint.json && (hint.list || value.every((item) => typeof item === 'string'))) {
-    return listField(value, path, label, hint, onChange);
+    return listField(value, path, label, hint, context);
   }
   if (typeof value === 'number' || hint.nullable === 'number') return numberField(value, path, label, hint, onChange);
   if (typeof value === 'string' || hint.nullable === 'string') return textField(value, path, label, hint, onChange);
@@ -135,18 +159,16 @@ function checkbox(value, path, label, hint, onChange) {
   return h('div', { class: 'field check', 'data-path': path }, parts);
 }
 
-const AUTH_MECHANISMS = ['auto', 'PLAIN', 'LOGIN', 'CRAM-MD5', 'DIGEST-MD5'];
-
 /**
  * The client's AUTH settings as real fields: mechanism (or none), user, password,
  * authzid and LOGIN's initial response. Settings without a field here (preference,
  * realm, serverName) are kept as they are.
  */
-function authField(value, path, label, onChange) {
+function authField(value, path, label, { onChange, facts }) {
   const current = value && typeof value === 'object' ? value : null;
   let kept = current || {};
-  const mechanisms = AUTH_MECHANISMS.includes(current && current.mechanism) || !current ? AUTH_MECHANISMS : [...AUTH_MECHANISMS, current.mechanism];
-  const mechanism = h('select', {}, [h('option', { value: '', text: '(no AUTH)' }), ...mechanisms.map((m) => h('option', { value: m, text: m === 'auto' ? 'auto (strongest offered)' : m }))]);
+  const mechanisms = withCurrent(facts.options[`${path}.mechanism`] || [], current && current.mechanism);
+  const mechanism = h('select', {}, [h('option', { value: '', text: '(no AUTH)' }), ...mechanisms.map(optionFor)]);
   mechanism.value = current ? current.mechanism : '';
   const user = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const password = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
@@ -183,46 +205,28 @@ function authField(value, path, label, onChange) {
   ]);
 }
 
-function select(value, path, label, hint, onChange) {
-  const options = hint.options.includes(value) ? hint.options : [...hint.options, value];
-  const control = h('select', {}, options.map((option) => h('option', { value: option === null ? '' : option, text: option === null ? '(none)' : option })));
+/** The engine's choices, plus `current` when a link holds a value the engine does not list. */
+function withCurrent(choices, current) {
+  if (current === undefined || choices.some((choice) => choice.value === current)) return choices;
+  return [...choices, { value: current, label: String(current) }];
+}
+
+function optionFor(choice) {
+  return h('option', { value: choice.value === null ? '' : choice.value, text: choice.label });
+}
+
+function select(value, path, label, hint, choices, onChange) {
+  const control = h('select', {}, withCurrent(choices, value).map(optionFor));
   control.value = value === null ? '' : value;
   control.addEventListener('change', () => onChange(path, control.value === '' ? null : control.value));
   return wrapField(path, label, control, hint);
 }
 
-/**
- * A list typed one item a line or separated by commas. A comma inside double quotes
- * does not split: `"Smith, Bob" <bob@example.org>` is one address (RFC 5322 §3.2.4).
- */
-export function splitList(text) {
-  const items = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '\\' && quoted && i + 1 < text.length) {
-      current += c + text[i + 1];
-      i += 1;
-    } else if (c === '\n' || (c === ',' && !quoted)) {
-      // A line break ends an item, even one with an unclosed quote.
-      items.push(current);
-      current = '';
-      quoted = false;
-    } else {
-      if (c === '"') quoted = !quoted;
-      current += c;
-    }
-  }
-  items.push(current);
-  return items.map((s) => s.trim()).filter(Boolean);
-}
-
-function listField(value, path, label, hint, onChange) {
+function listField(value, path, label, hint, { onChange, facts }) {
   const control = h('textarea', { rows: Math.max(1, Math.min(4, value.length || 1)), spellcheck: 'false', autocomplete: 'off' });
   control.value = value.join('\n');
   control.addEventListener('input', () => {
-    onChange(path, splitList(control.value));
+    onChange(path, facts.splitList(control.value));
   });
   return wrapField(path, `${label} (one per line)`, control, hint);
 }

@@ -1,5 +1,7 @@
 // Mailboxes: every delivered copy per recipient, headers and body, the Received header
-// the server added marked, Bcc's absence noted, and a .eml download.
+// the server added marked, Bcc's absence noted, and a .eml download. Tab contract:
+// `setup(root)` keeps the panel, `render(model)` draws a run (synchronously, so an older
+// render can never land after a newer one).
 
 import { h, replaceChildren } from './dom.js';
 import { toBytes, decodeText } from './bytes.js';
@@ -69,4 +71,16 @@ export function renderMailboxes(container, timeline, scenario) {
     }
   }
   replaceChildren(container, [h('p', { class: 'muted', text: `${deliveries.length} cop${deliveries.length === 1 ? 'y' : 'ies'} delivered to ${byRecipient.size} recipient${byRecipient.size === 1 ? '' : 's'}.` }), ...boxes]);
+}
+
+let panel = null;
+
+/** Keeps the panel the copies are drawn into. */
+export function setup(root) {
+  panel = root;
+}
+
+/** Draws the run's copies. `model`: `{timeline, scenario}`. */
+export function render({ timeline, scenario }) {
+  renderMailboxes(panel, timeline, scenario);
 }

@@ -1,13 +1,12 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { loadEngine, readable } from './engine.js';
-import { renderForm } from './forms.js';
-import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl } from './scenario.js';
+import { startEngine, readable } from './engine.js';
+import { renderForm, engineFacts } from './forms.js';
+import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl, hasScript } from './scenario.js';
 import { PRESETS } from './presets.js';
 import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
 import { createRunner } from './runner.js';
-import { isScripted } from './scripted.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,10 +17,8 @@ const els = {
   clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
   tabs: Array.from(document.querySelectorAll('[role="tab"]')),
   transcript: $('transcript'), lineDetails: $('line-details'), showControl: $('show-control'), showTime: $('show-time'),
-  transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'), mailboxes: $('view-mailboxes'),
+  transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'),
   sasl: $('view-sasl'), version: $('engine-version'),
-  step: { first: $('step-first'), prev: $('step-prev'), next: $('step-next'), last: $('step-last'), range: $('step-range'), position: $('step-position'), diagram: $('state-diagram'), entry: $('step-entry'), transcript: $('step-transcript') },
-  manual: { log: $('manual-log'), form: $('manual-form'), line: $('manual-line'), reset: $('manual-reset'), state: $('manual-state'), suggestions: $('manual-suggestions'), stale: $('manual-stale') },
   calc: { encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
 };
 
@@ -34,12 +31,10 @@ const app = {
   model: null,
   view: null,
   selectedLine: -1,
-  transitions: null,
-  stepIndex: 0,
+  facts: null,
   generation: 0,
   renderGeneration: 0,
   runner: null,
-  manual: null,
   embed: false,
   stickyError: null,
 };
@@ -90,12 +85,12 @@ function showPresetExplanation() {
 
 function renderForms() {
   const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
-  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange);
-  if (isScripted(app.scenario)) {
+  renderForm(els.clientForm, app.scenario, 'client', handleFieldChange, app.facts);
+  if (hasScript(app.scenario)) {
     els.clientForm.prepend(h('p', { class: 'note', role: 'note', text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.' }));
   }
-  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange);
-  renderForm(els.runForm, app.scenario, '', handleFieldChange, topKeys);
+  renderForm(els.serverForm, app.scenario, 'server', handleFieldChange, app.facts);
+  renderForm(els.runForm, app.scenario, '', handleFieldChange, app.facts, topKeys);
 }
 
 function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
@@ -159,7 +154,6 @@ async function run() {
   app.timeline = timeline;
   app.model = buildModel(timeline, scenario);
   app.selectedLine = -1;
-  app.stepIndex = 0;
   updateUrl();
   const deliveries = (timeline.deliveries || []).length;
   setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`);
@@ -184,10 +178,16 @@ function renderAllViews() {
   return renderTranscriptNow();
 }
 
+/** What every tab's `render(model)` gets: the run and the scenario it came from. */
+function viewModel() {
+  return { timeline: app.timeline, scenario: app.scenario, start: app.model.start };
+}
+
 function renderView(view) {
-  if (!view.render || !app.timeline) return;
+  if (!app.timeline) return;
   try {
-    view.render(view.module);
+    if (view.render) view.render(view.module);
+    else if (view.module.render) view.module.render(viewModel());
   } catch (error) {
     showError(readable(error));
   }
@@ -208,6 +208,8 @@ async function renderTranscriptNow() {
   if (!await view.ready) return;
   els.transcript.setAttribute('aria-busy', 'false');
   renderCount += 1;
+  // scripts/bench-page reads this mark: navigation to the first finished transcript.
+  if (renderCount === 1) performance.mark('first-transcript');
   document.body.dataset.renders = String(renderCount);
   els.transcript.dataset.runs = String(renderCount);
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
@@ -298,29 +300,19 @@ function handleCopyTranscriptClick() {
 
 // Each tab view but the transcript has its code loaded (dynamic import) the first time
 // its tab is opened, so the first view fetches only what it shows: `load` returns the
-// module, `setup` runs once with it, `render` draws the current run (again after every
-// run once loaded). The panel gets `data-loaded` when its view is ready (tests wait on it).
+// module. A module that follows the tab contract exports `setup(panel, services)` (run
+// once: find its DOM, ask the engine) and `render(model)` (draw the current run, again
+// after every run); `setup`/`render` here override that for modules that do not. The
+// panel gets `data-loaded` when its view is ready (tests wait on it).
 // Keep each import() a plain string literal: scripts/build-single-file inlines them.
 const TAB_VIEWS = {
   'tab-negotiation': {
     load: () => import('./negotiation.js'),
     render: (m) => m.renderNegotiation(els.negotiation, app.timeline),
   },
-  'tab-mailboxes': {
-    load: () => import('./mailboxes.js'),
-    render: (m) => m.renderMailboxes(els.mailboxes, app.timeline, app.scenario),
-  },
-  'tab-step': {
-    load: () => import('./step.js'),
-    setup: () => {
-      app.transitions = app.engine.call('serverTransitions');
-    },
-    render: (m) => renderStep(m),
-  },
-  'tab-manual': {
-    load: () => import('./manual.js'),
-    setup: (m) => { app.manual = m.createManual(els.manual, app.engine, () => app.scenario, showError); },
-  },
+  'tab-mailboxes': { load: () => import('./mailboxes.js') },
+  'tab-step': { load: () => import('./step.js') },
+  'tab-manual': { load: () => import('./manual.js') },
   'tab-sasl': {
     load: () => import('./sasl.js'),
     render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
@@ -334,7 +326,6 @@ const TAB_VIEWS = {
       const [module] = await Promise.all([import('./world.js'), loadStyle('world.css')]);
       return module;
     },
-    setup: (m) => m.setupWorld(app.engine),
   },
 };
 
@@ -368,6 +359,7 @@ async function loadView(view, panel) {
   try {
     const module = await view.load();
     if (view.setup) view.setup(module);
+    else if (module.setup) module.setup(panel, { engine: app.engine, getScenario: () => app.scenario, onError: showError });
     view.module = module;
     renderView(view);
   } catch (error) {
@@ -390,10 +382,8 @@ function selectTab(tab, focus = false) {
   if (focus) tab.focus();
   if (!app.engine) return;
   ensureView(tab).then(() => {
-    if (tab.id === 'tab-manual' && app.manual && tab.getAttribute('aria-selected') === 'true') {
-      if (app.manual.isStarted()) app.manual.noteIfStale();
-      else app.manual.start();
-    }
+    const view = TAB_VIEWS[tab.id];
+    if (view && view.module && view.module.show && tab.getAttribute('aria-selected') === 'true') view.module.show();
   });
 }
 
@@ -408,31 +398,6 @@ function handleTabKeydown(event) {
   if (target === undefined) return;
   event.preventDefault();
   selectTab(visible[(target + visible.length) % visible.length], true);
-}
-
-// ---- step mode ---------------------------------------------------------------------------
-
-function renderStep({ renderStateDiagram, renderStepEntry, stateAt, statesOf }) {
-  const entries = (app.timeline && app.timeline.entries) || [];
-  const max = Math.max(0, entries.length - 1);
-  app.stepIndex = Math.max(0, Math.min(app.stepIndex, max));
-  els.step.range.max = String(max);
-  els.step.range.value = String(app.stepIndex);
-  els.step.position.textContent = entries.length ? `entry ${app.stepIndex + 1} of ${entries.length}` : '';
-  const initial = app.transitions ? statesOf(app.transitions)[0] : 'ExpectHello';
-  const { state, change } = stateAt(app.timeline || {}, app.stepIndex, initial);
-  renderStateDiagram(els.step.diagram, app.transitions, state, change);
-  renderStepEntry(els.step.entry, els.step.transcript, app.timeline || {}, app.stepIndex, app.model ? app.model.start : 0);
-}
-
-function stepTo(index) {
-  app.stepIndex = index;
-  const view = TAB_VIEWS['tab-step'];
-  if (view.module) renderView(view);
-}
-
-function handleStepRangeInput() {
-  stepTo(Number(els.step.range.value));
 }
 
 // ---- start -------------------------------------------------------------------------------
@@ -452,11 +417,6 @@ function wire() {
     tab.addEventListener('click', handleTabClick);
     tab.addEventListener('keydown', handleTabKeydown);
   }
-  els.step.first.addEventListener('click', () => stepTo(0));
-  els.step.prev.addEventListener('click', () => stepTo(app.stepIndex - 1));
-  els.step.next.addEventListener('click', () => stepTo(app.stepIndex + 1));
-  els.step.last.addEventListener('click', () => stepTo(Number.MAX_SAFE_INTEGER));
-  els.step.range.addEventListener('input', handleStepRangeInput);
 }
 
 function initialScenario(params) {
@@ -496,8 +456,11 @@ function foldPanelsOnSmallScreens() {
 async function start() {
   wire();
   foldPanelsOnSmallScreens();
+  const enginePromise = startEngine();
+  // The run worker starts loading now, in parallel with the engine's compilation.
+  app.runner = createRunner(enginePromise);
   try {
-    app.engine = await loadEngine();
+    app.engine = await enginePromise;
   } catch (error) {
     setStatus('The engine could not start.');
     showError(readable(error));
@@ -505,15 +468,16 @@ async function start() {
     els.run.disabled = true;
     return;
   }
+  performance.mark('engine-ready'); // read by scripts/bench-page, like 'first-transcript'
   document.documentElement.dataset.engine = 'ready';
   try {
     els.version.textContent = `Engine ${app.engine.call('engineVersion')}`;
     app.defaults = app.engine.call('defaultScenario');
+    app.facts = engineFacts(app.engine);
   } catch (error) {
     showError(error);
     return;
   }
-  app.runner = createRunner(app.engine);
   const params = readLocation(location);
   setupEmbed(params);
   renderPresetOptions();

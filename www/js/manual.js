@@ -1,5 +1,7 @@
 // Manual mode: the user types client lines; a ManualSession (a server engine held in
-// wasm across calls) answers live.
+// wasm across calls) answers live. Tab contract: `setup(root, services)` finds the DOM
+// once; `show()` runs when the tab is opened (a session starts, or a stale one is
+// flagged). It draws no run, so it has no `render`.
 
 import { h, replaceChildren } from './dom.js';
 import { toBytes, splitLines, lineText } from './bytes.js';
@@ -75,4 +77,19 @@ export function createManual(els, engine, getScenario, onError) {
   }
 
   return { start, noteIfStale, isStarted: () => session !== null };
+}
+
+let manual = null;
+
+/** Finds the manual-mode controls under `root` and wires them to a live server engine. */
+export function setup(root, { engine, getScenario, onError }) {
+  const find = (id) => root.querySelector(`#${id}`);
+  const els = { log: find('manual-log'), form: find('manual-form'), line: find('manual-line'), reset: find('manual-reset'), state: find('manual-state'), suggestions: find('manual-suggestions'), stale: find('manual-stale') };
+  manual = createManual(els, engine, getScenario, onError);
+}
+
+/** The tab was opened: start a session, or say the running one predates the Server panel. */
+export function show() {
+  if (manual.isStarted()) manual.noteIfStale();
+  else manual.start();
 }

@@ -2,7 +2,7 @@
 // All plain data. What each preset's run must show is in the browser test's
 // tests/e2e/preset-expectations.mjs, not shipped to the page.
 // A preset with `script` in its patch does not use the client engine: its octets are
-// fed as they are to the real server engine (see scripted.js), for what no well-behaved
+// sent as they are to the real server engine (src/scripted.rs), for what no well-behaved
 // client does (a bare LF, going quiet).
 
 const AUTH = (mechanism, password = 'S3cret-pw') => ({ client: { auth: { mechanism, user: 'alice', password } } });

@@ -1,6 +1,6 @@
 // SASL inspector. It reads the SASL engine's trace entries (the calculator in
 // calculator.js shows the same entries):
-//   {side: "Client"|"Server", label, explanation, rfc,
+//   {side: "client"|"server", label, explanation, rfc,
 //    octets: null | {raw: [u8], visible, hex, base64, groups: [{visible, hex, base64}]}}
 // The inspector finds them in any timeline event field that holds an array of such
 // entries (e.g. an `authStep` event with `trace: [...]`), so it needs no exact event
@@ -43,14 +43,14 @@ export function exchangesOf(timeline) {
 
 /** Labels each side computed with octets, paired: what both sides must agree on. */
 function bothSides(exchange) {
-  const bySide = { Client: new Map(), Server: new Map() };
+  const bySide = { client: new Map(), server: new Map() };
   for (const step of exchange.steps) {
     for (const entry of step.entries) {
       if (entry.octets && bySide[entry.side] && !bySide[entry.side].has(entry.label)) bySide[entry.side].set(entry.label, entry.octets);
     }
   }
   const seen = new Set();
-  return [...bySide.Client.keys()].filter((label) => bySide.Server.has(label)).map((label) => ({ label, client: bySide.Client.get(label), server: bySide.Server.get(label) }))
+  return [...bySide.client.keys()].filter((label) => bySide.server.has(label)).map((label) => ({ label, client: bySide.client.get(label), server: bySide.server.get(label) }))
     .filter(({ client, server }) => {
       // The same octets under a second name (e.g. "334 challenge" and "challenge") once is enough.
       const key = `${client.hex}|${server.hex}`;

@@ -5,6 +5,11 @@ export function clone(value) {
   return JSON.parse(JSON.stringify(value));
 }
 
+/** True when the scenario has a script to send in place of the client engine. */
+export function hasScript(scenario) {
+  return Array.isArray(scenario && scenario.script) && scenario.script.length > 0;
+}
+
 /** `getPath(s, 'server.extensions.size')`. */
 export function getPath(object, path) {
   return path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), object);

@@ -1,19 +1,13 @@
 // Step mode: walk the timeline entry by entry; the server's state machine is drawn from
 // the engine's own transition table with the current state and last transition marked.
+// Tab contract (as every tab module): `setup(root, services)` finds the DOM once and
+// asks the engine for its states and table; `render(model)` draws a run. Drawing is
+// synchronous, so a render can never be overtaken by an older one.
 
 import { h, replaceChildren } from './dom.js';
 import { toBytes, splitLines, lineText } from './bytes.js';
 import { eventCard } from './events.js';
 import { stateDiagram } from './diagram.js';
-
-/** States in first-seen order of the table. */
-export function statesOf(transitions) {
-  const states = [];
-  for (const row of transitions) {
-    for (const state of [...row.from, row.to]) if (!states.includes(state)) states.push(state);
-  }
-  return states;
-}
 
 /** The server state after entry `index`, and the last state change up to it. */
 export function stateAt(timeline, index, initial) {
@@ -29,8 +23,8 @@ export function stateAt(timeline, index, initial) {
   return { state, change };
 }
 
-export function renderStateDiagram(container, transitions, current, change) {
-  const states = statesOf(transitions);
+/** `states` and `transitions` as the engine lists them (`serverStates`, `serverTransitions`). */
+export function renderStateDiagram(container, states, transitions, current, change) {
   const taken = change ? transitions.find((row) => row.to === change.to && row.from.includes(change.from)) : null;
   const next = transitions.filter((row) => row.from.includes(current));
   replaceChildren(container, [
@@ -61,7 +55,7 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
     return;
   }
   if (entry.type === 'bytes') {
-    const dir = entry.direction === 'ClientToServer' ? 'C' : 'S';
+    const dir = entry.direction === 'clientToServer' ? 'C' : 'S';
     replaceChildren(container, [
       h('p', { class: 'event-head' }, [h('span', { class: `badge ${dir === 'C' ? 'client' : 'server'}`, text: dir === 'C' ? 'client → server' : 'server → client' }), ` ${toBytes(entry.octets).length} octets at +${((entry.at - start) / 1000).toFixed(3)} s`]),
     ]);
@@ -71,7 +65,7 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
   const lines = [];
   entries.slice(0, index + 1).forEach((e, i) => {
     if (e.type !== 'bytes') return;
-    const dir = e.direction === 'ClientToServer' ? 'C' : 'S';
+    const dir = e.direction === 'clientToServer' ? 'C' : 'S';
     for (const line of splitLines(toBytes(e.octets))) lines.push({ dir, text: lineText(line), current: i === index });
   });
   const shown = lines.slice(-14);
@@ -82,4 +76,51 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
   replaceChildren(miniTranscript, shown.map((line) => h('li', { class: `line ${line.dir === 'C' ? 'c' : 's'}${line.current ? ' now' : ''}` }, [
     h('span', { class: 'dir', text: `${line.dir}:` }), h('span', { class: 'text', text: line.text }),
   ])));
+}
+
+const view = { els: null, states: [], transitions: [], timeline: null, start: 0, index: 0 };
+
+/** Finds the step controls under `root`, reads the engine's state list and table, wires the buttons. */
+export function setup(root, { engine }) {
+  const find = (id) => root.querySelector(`#${id}`);
+  view.els = {
+    first: find('step-first'), prev: find('step-prev'), next: find('step-next'), last: find('step-last'),
+    range: find('step-range'), position: find('step-position'), diagram: find('state-diagram'),
+    entry: find('step-entry'), transcript: find('step-transcript'),
+  };
+  view.states = engine.call('serverStates');
+  view.transitions = engine.call('serverTransitions');
+  view.els.first.addEventListener('click', () => stepTo(0));
+  view.els.prev.addEventListener('click', () => stepTo(view.index - 1));
+  view.els.next.addEventListener('click', () => stepTo(view.index + 1));
+  view.els.last.addEventListener('click', () => stepTo(Number.MAX_SAFE_INTEGER));
+  view.els.range.addEventListener('input', () => stepTo(Number(view.els.range.value)));
+}
+
+/** A new run: back to its first entry. `model`: `{timeline, start}`. */
+export function render({ timeline, start }) {
+  view.timeline = timeline;
+  view.start = start;
+  view.index = 0;
+  draw();
+}
+
+function stepTo(index) {
+  view.index = index;
+  draw();
+}
+
+function draw() {
+  const { els } = view;
+  const timeline = view.timeline || {};
+  const entries = timeline.entries || [];
+  const max = Math.max(0, entries.length - 1);
+  view.index = Math.max(0, Math.min(view.index, max));
+  els.range.max = String(max);
+  els.range.value = String(view.index);
+  els.position.textContent = entries.length ? `entry ${view.index + 1} of ${entries.length}` : '';
+  // Every session starts in the engine's first state.
+  const { state, change } = stateAt(timeline, view.index, view.states[0]);
+  renderStateDiagram(els.diagram, view.states, view.transitions, state, change);
+  renderStepEntry(els.entry, els.transcript, timeline, view.index, view.start);
 }

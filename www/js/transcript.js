@@ -40,7 +40,7 @@ export function buildModel(timeline, scenario) {
   const lines = [];
   writesOf(timeline).forEach((write, writeIndex) => {
     const entry = entries[write.entry] || {};
-    const direction = write.direction === 'ClientToServer' ? 'C' : 'S';
+    const direction = write.direction === 'clientToServer' ? 'C' : 'S';
     const bytes = toBytes(entry.octets);
     const chunk = {
       write: writeIndex, index: write.entry, at: entry.at, direction, bytes, firstLine: lines.length, count: write.lines.length,

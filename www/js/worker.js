@@ -2,7 +2,6 @@
 // stopped (the page terminates this worker). Receives the compiled module first.
 
 import { loadEngine } from './engine.js';
-import { runAny } from './scripted.js';
 
 let engine = null;
 
@@ -18,7 +17,7 @@ self.addEventListener('message', async ({ data }) => {
   }
   if (data.type === 'run') {
     try {
-      self.postMessage({ type: 'result', id: data.id, timeline: runAny(engine, data.scenario) });
+      self.postMessage({ type: 'result', id: data.id, timeline: engine.call('runScenario', data.scenario) });
     } catch (error) {
       self.postMessage({ type: 'result', id: data.id, error: error.message });
     }

@@ -192,16 +192,17 @@ function renderStores(container, timeline) {
   ])));
 }
 
-/** The relay windows opened up to `index`, each open or closed at that item's time. */
-function relayWindows(items, index) {
-  const now = items[index] ? items[index].at : 0;
-  const windows = new Map();
-  for (const item of items.slice(0, index + 1)) {
-    if (item.kind === 'world' && item.event.type === 'relayWindowOpened') windows.set(`${item.event.host} ${item.event.address}`, item.event);
-  }
-  return Array.from(windows.values(), (w) => (now < w.until
-    ? `Relay window for ${w.address} at ${w.host}: open until ${clockText(w.until)} (${durationText(w.until - now)} left)`
-    : `Relay window for ${w.address} at ${w.host}: closed at ${clockText(w.until)} (${durationText(now - w.until)} ago)`));
+/**
+ * The relay windows the engine recorded (`timeline.relayWindows`, one interval per
+ * login) as they stand at `now`: for each host and address the latest one opened by
+ * then, open while `now` is before its `closesAt`.
+ */
+function relayWindows(intervals, now) {
+  const latest = new Map();
+  for (const window of intervals || []) if (window.openedAt <= now) latest.set(`${window.host} ${window.address}`, window);
+  return Array.from(latest.values(), (w) => (now < w.closesAt
+    ? { open: true, text: `Relay window for ${w.address} at ${w.host}: open until ${clockText(w.closesAt)} (${durationText(w.closesAt - now)} left)` }
+    : { open: false, text: `Relay window for ${w.address} at ${w.host}: closed at ${clockText(w.closesAt)} (${durationText(now - w.closesAt)} ago)` }));
 }
 
 /** The tab's controls and result areas; index.html holds only the empty panel. */
@@ -276,11 +277,13 @@ function buildPanel(panel) {
 
 // ---- the tab -------------------------------------------------------------------------------
 
-/** Sets up the World tab. Runs the chosen preset the first time the tab is shown. */
-export function setupWorld(engine) {
-  const panel = $('view-world');
-  if (!panel) return;
-  const els = buildPanel(panel);
+/**
+ * Sets up the World tab in `root` (tab contract: `setup(root, services)`). Runs the
+ * chosen preset the first time the tab is shown. The world runs its own scenarios, so
+ * the module has no `render` for the page's run.
+ */
+export function setup(root, { engine }) {
+  const els = buildPanel(root);
   const state = { presets: [], presetJson: '', timeline: null, items: [], index: 0, started: false };
 
   function showError(message) {
@@ -356,7 +359,7 @@ export function setupWorld(engine) {
     replaceChildren(els.notes, notes.length
       ? notes.map((note) => h('li', {}, [note.explanation, note.rfc ? h('span', { class: 'wrfc', text: ` ${note.rfc}` }) : '']))
       : [h('li', { class: 'muted', text: item.kind === 'line' ? 'No engine event at this moment.' : 'A world event: its explanation is above.' })]);
-    replaceChildren(els.windows, relayWindows(items, state.index).map((text) => h('li', { class: text.includes(': open') ? 'wopen' : 'wclosed', text })));
+    replaceChildren(els.windows, relayWindows(timeline.relayWindows, item.at).map(({ open, text }) => h('li', { class: open ? 'wopen' : 'wclosed', text })));
     for (const row of els.timeline.querySelectorAll('[aria-current]')) {
       row.removeAttribute('aria-current');
       row.classList.remove('wcurrent');

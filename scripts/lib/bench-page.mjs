@@ -1,0 +1,82 @@
+// The page's speed figures in headless Chromium, from one run (scripts/bench-page runs
+// this): the cold-load median from navigation to the first finished transcript, and
+// runScenario's time per call for one fixed session (EHLO, AUTH PLAIN, MAIL, 3 RCPT, a
+// 10 KB body, QUIT). Prints them as `name value` lines; the shell script adds the native
+// figure. Measured and printed, never asserted.
+
+import { writeFileSync } from 'node:fs';
+import { serveStatic, launchBrowser, WWW } from '../../tests/e2e/playground-helpers.mjs';
+
+const LOADS = Number(process.env.LOADS || 21);
+const CALLS = Number(process.env.CALLS || 300);
+
+/** The session every figure measures, as a scenario patch. */
+export const BENCH_SCENARIO = {
+  client: {
+    auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' },
+    message: {
+      to: ['bob@example.org', 'carol@example.org', 'dave@example.org'],
+      subject: 'Benchmark',
+      body: 'A line of sixty-three characters of plain text for the bench.\n'.repeat(160),
+    },
+  },
+};
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * One cold load: milliseconds from navigation start to the engine being ready and to
+ * the first finished transcript (marks set by www/js/main.js).
+ */
+async function coldLoad(browser, origin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
+  const marks = await page.evaluate(() => ({
+    engine: performance.getEntriesByName('engine-ready')[0].startTime,
+    transcript: performance.getEntriesByName('first-transcript')[0].startTime,
+  }));
+  await context.close();
+  return marks;
+}
+
+/** runScenario's time per call in the page, after a warm-up. */
+async function perCall(browser, origin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
+  const result = await page.evaluate(async ({ scenario, calls }) => {
+    const glue = await import('./pkg/esmtp_playground.js');
+    await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+    const full = { ...glue.defaultScenario(), ...scenario, client: { ...glue.defaultScenario().client, ...scenario.client, message: { ...glue.defaultScenario().client.message, ...scenario.client.message } } };
+    for (let i = 0; i < 30; i += 1) glue.runScenario(full);
+    const start = performance.now();
+    for (let i = 0; i < calls; i += 1) glue.runScenario(full);
+    const ms = (performance.now() - start) / calls;
+    return { ms, full };
+  }, { scenario: BENCH_SCENARIO, calls: CALLS });
+  await context.close();
+  return result;
+}
+
+const server = await serveStatic(WWW);
+const browser = await launchBrowser();
+try {
+  await coldLoad(browser, server.origin); // the first launch warms the OS file cache
+  const loads = [];
+  for (let i = 0; i < LOADS; i += 1) loads.push(await coldLoad(browser, server.origin));
+  const { ms, full } = await perCall(browser, server.origin);
+  if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
+  const transcript = loads.map((load) => load.transcript);
+  console.log(`cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`);
+  console.log(`run_scenario_chromium_ms ${ms.toFixed(4)} (${CALLS} calls)`);
+} finally {
+  await browser.close();
+  await server.close();
+}

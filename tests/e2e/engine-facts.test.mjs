@@ -1,0 +1,114 @@
+// The page shows what the engine says: step mode's states, the forms' choices, the
+// address-list splitter and scripted sessions all come from Rust, not from lists in JS.
+// Needs www/pkg/ built. Run: node --test tests/e2e/engine-facts.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { watchedPage, afterRender, transcriptLines, openTab, usePlayground, DESKTOP } from './playground-helpers.mjs';
+
+const playground = usePlayground();
+
+async function open(query = '') {
+  const context = await playground.browser.newContext({ viewport: DESKTOP });
+  const { page, watch } = await watchedPage(context);
+  await page.goto(`${playground.server.origin}/${query}`);
+  await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+  return { page, context, watch };
+}
+
+/** Calls engine exports in the page through its own glue, as the page does. */
+function engineCall(page, name, ...args) {
+  return page.evaluate(async ({ name, args }) => {
+    const glue = await import('./pkg/esmtp_playground.js');
+    await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+    return glue[name](...args);
+  }, { name, args });
+}
+
+/** A `#s=` link for a scenario patch, encoded as the page encodes it. */
+function link(patch) {
+  return `#s=${Buffer.from(JSON.stringify(patch)).toString('base64url')}`;
+}
+
+test('step mode lays out the engine’s states and starts in the first', async () => {
+  const { page, context } = await open();
+  const states = await engineCall(page, 'serverStates');
+  assert.ok(states.length >= 5, 'the engine lists its states');
+  await openTab(page, '#tab-step');
+  const drawn = await page.$$eval('.diagram .node', (nodes) => nodes.map((node) => node.textContent));
+  assert.deepEqual(drawn, states, 'every state the engine lists, in its order');
+  assert.equal(await page.textContent('.diagram .node.current'), states[0]);
+  await page.click('#step-last');
+  assert.equal(await page.textContent('.diagram .node.current'), states.at(-1));
+  await context.close();
+});
+
+test('every drop-down offers exactly the engine’s choices with its labels', async () => {
+  const { page, context } = await open();
+  const options = await engineCall(page, 'formOptions');
+  const selects = {
+    'client.hello': '#f-client-hello',
+    'client.pipelining': '#f-client-pipelining',
+    'client.eightBit': '#f-client-eightBit',
+    'client.quitAfter': '#f-client-quitAfter',
+    'server.ehloMode': '#f-server-ehloMode',
+    'server.role': '#f-server-role',
+    'server.strictness.bareLf': '#f-server-strictness-bareLf',
+    'server.strictness.unofferedPipelining': '#f-server-strictness-unofferedPipelining',
+    'server.strictness.undeclaredEightBit': '#f-server-strictness-undeclaredEightBit',
+  };
+  for (const [path, selector] of Object.entries(selects)) {
+    const shown = await page.$$eval(`${selector} option`, (nodes) => nodes.map((node) => ({ value: node.value, label: node.textContent })));
+    const expected = options[path].map((choice) => ({ value: choice.value ?? '', label: choice.label }));
+    assert.deepEqual(shown, expected, path);
+  }
+  await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'PLAIN'));
+  const mechanisms = await page.$$eval('#f-client-auth-mechanism option', (nodes) => nodes.map((node) => node.value).filter(Boolean));
+  assert.deepEqual(mechanisms, options['client.auth.mechanism'].map((choice) => choice.value));
+  assert.match(await page.textContent('[data-path="server.auth.mechanisms"] .help'), /PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5/);
+  await context.close();
+});
+
+test('an address list is split by the engine: a quoted comma stays in the name', async () => {
+  const { page, context } = await open();
+  const typed = '"Smith, Bob" <bob@example.org>, carol@example.org\ndave@example.org';
+  await afterRender(page, () => page.fill('#f-client-message-to', typed));
+  const lines = await transcriptLines(page);
+  for (const to of ['bob@example.org', 'carol@example.org', 'dave@example.org']) assert.ok(lines.includes(`C: RCPT TO:<${to}>`), to);
+  assert.deepEqual(await engineCall(page, 'splitAddressList', '"Smith, Bob" <bob@example.org>, carol@example.org'), ['"Smith, Bob" <bob@example.org>', 'carol@example.org']);
+  await context.close();
+});
+
+test('a scripted session runs in Rust: raw octets and a bare LF reach the server as sent', async () => {
+  const script = [
+    { sendOctets: [72, 69, 76, 79, 32, 120, 13, 10] },
+    { send: 'NOOP\n' },
+    { wait: 1000 },
+    { send: 'QUIT\r\n' },
+  ];
+  const { page, context } = await open(link({ script }));
+  const lines = await transcriptLines(page);
+  assert.equal(lines[0].slice(0, 7), 'S: 220 ');
+  assert.ok(lines.includes('C: HELO x'), lines.join('\n'));
+  assert.ok(lines.includes('C: NOOP'), 'the bare-LF line was sent');
+  assert.ok(lines.some((line) => /^S: 500 5\.5\.2 /.test(line)), 'the server refused the bare LF');
+  assert.match(await page.textContent('#status'), /Scripted client/);
+  const timeline = await engineCall(page, 'runScenario', { script });
+  assert.equal(timeline.scripted, true);
+  assert.ok(!timeline.entries.some((entry) => entry.type === 'client'), 'a script makes no client decisions');
+  await context.close();
+});
+
+test('the timeout preset’s 421 comes from the engine’s clock, 30 s after the EHLO reply', async () => {
+  const { page, context } = await open('?preset=timeout');
+  const timeline = await page.evaluate(async () => {
+    const { PRESETS } = await import('./js/presets.js');
+    const glue = await import('./pkg/esmtp_playground.js');
+    await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+    return glue.runScenario(PRESETS.find((preset) => preset.id === 'timeout').patch);
+  });
+  const writes = timeline.entries.filter((entry) => entry.type === 'bytes');
+  assert.equal(writes.length, 4, 'greeting, EHLO, its reply, 421');
+  assert.equal(writes[3].at - writes[2].at, 30000);
+  await context.close();
+});
