@@ -5,7 +5,7 @@
 // figure. Measured and printed, never asserted.
 
 import { writeFileSync } from 'node:fs';
-import { serveStatic, launchBrowser, WWW } from '../../tests/e2e/playground-helpers.mjs';
+import { launchBrowser, serveStatic, WWW } from '../../tests/e2e/playground-helpers.mjs';
 
 const LOADS = Number(process.env.LOADS || 21);
 const CALLS = Number(process.env.CALLS || 300);
@@ -51,16 +51,27 @@ async function perCall(browser, origin) {
   const page = await context.newPage();
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
-  const result = await page.evaluate(async ({ scenario, calls }) => {
-    const glue = await import('./pkg/esmtp_playground.js');
-    await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
-    const full = { ...glue.defaultScenario(), ...scenario, client: { ...glue.defaultScenario().client, ...scenario.client, message: { ...glue.defaultScenario().client.message, ...scenario.client.message } } };
-    for (let i = 0; i < 30; i += 1) glue.runScenario(full);
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) glue.runScenario(full);
-    const ms = (performance.now() - start) / calls;
-    return { ms, full };
-  }, { scenario: BENCH_SCENARIO, calls: CALLS });
+  const result = await page.evaluate(
+    async ({ scenario, calls }) => {
+      const glue = await import('./pkg/esmtp_playground.js');
+      await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+      const full = {
+        ...glue.defaultScenario(),
+        ...scenario,
+        client: {
+          ...glue.defaultScenario().client,
+          ...scenario.client,
+          message: { ...glue.defaultScenario().client.message, ...scenario.client.message },
+        },
+      };
+      for (let i = 0; i < 30; i += 1) glue.runScenario(full);
+      const start = performance.now();
+      for (let i = 0; i < calls; i += 1) glue.runScenario(full);
+      const ms = (performance.now() - start) / calls;
+      return { ms, full };
+    },
+    { scenario: BENCH_SCENARIO, calls: CALLS },
+  );
   await context.close();
   return result;
 }
@@ -74,7 +85,9 @@ try {
   const { ms, full } = await perCall(browser, server.origin);
   if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
   const transcript = loads.map((load) => load.transcript);
-  console.log(`cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`);
+  console.log(
+    `cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`,
+  );
   console.log(`run_scenario_chromium_ms ${ms.toFixed(4)} (${CALLS} calls)`);
 } finally {
   await browser.close();

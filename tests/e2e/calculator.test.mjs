@@ -3,10 +3,10 @@
 // the page's own client nonce, and the PLAIN decode's quoted fields.
 // Run: node --test tests/e2e/calculator.test.mjs (after building www/pkg).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { watchedPage, openTab, usePlayground, SHOTS, DESKTOP, PHONE } from './playground-helpers.mjs';
+import { test } from 'node:test';
+import { DESKTOP, openTab, PHONE, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 
@@ -49,11 +49,18 @@ test('the RFC 2195 vector gives a success verdict, a wrong password a failure ve
   assert.match(await page.getAttribute('#calc-decode-result [role="status"]', 'class'), /matches/);
   await page.screenshot({ path: path.join(SHOTS, 'calculator-verdict-success.png') });
   const failure = await decode(page, CRAM_RESPONSE, 'wrong', CRAM_CHALLENGE);
-  assert.match(failure, /^✗ "wrong" does not produce this response for user "tim": expected [0-9a-f]{32}, got b913a602c7eda7a495b4e6e7334d3890/);
+  assert.match(
+    failure,
+    /^✗ "wrong" does not produce this response for user "tim": expected [0-9a-f]{32}, got b913a602c7eda7a495b4e6e7334d3890/,
+  );
   assert.match(await page.getAttribute('#calc-decode-result [role="status"]', 'class'), /differs/);
   const details = await page.textContent('#calc-decode-result');
   assert.match(details, /Step by step/);
-  assert.doesNotMatch(details.replace(/Raw data[\s\S]*$/, ''), /interpretation|cramResponse|clientLines/, 'no code identifiers outside the raw data');
+  assert.doesNotMatch(
+    details.replace(/Raw data[\s\S]*$/, ''),
+    /interpretation|cramResponse|clientLines/,
+    'no code identifiers outside the raw data',
+  );
   await page.screenshot({ path: path.join(SHOTS, 'calculator-verdict-failure.png') });
   assert.deepEqual(errors, []);
   await context.close();
@@ -76,7 +83,8 @@ test('the PLAIN decode quotes the password, says (empty) for the authzid and com
 
 test('a DIGEST-MD5 response is checked and the differing value named', async () => {
   const { page, context } = await openCalculator();
-  const response = 'charset=utf-8,username="chris",realm="elwood.innosoft.com",nonce="OA6MG9tEQGm2hh",nc=00000001,cnonce="OA6MHXh6VqTrRk",digest-uri="imap/elwood.innosoft.com",response=d388dad90d4bbd760a152321f2143af7,qop=auth';
+  const response =
+    'charset=utf-8,username="chris",realm="elwood.innosoft.com",nonce="OA6MG9tEQGm2hh",nc=00000001,cnonce="OA6MHXh6VqTrRk",digest-uri="imap/elwood.innosoft.com",response=d388dad90d4bbd760a152321f2143af7,qop=auth';
   const input = Buffer.from(response).toString('base64');
   assert.equal(await decode(page, input, 'secret'), '✓ "secret" produces this response for user "chris"');
   assert.match(await decode(page, input, 'wrong'), /^✗ "wrong" does not produce this response for user "chris": HA1 differs/);

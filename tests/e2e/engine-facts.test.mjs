@@ -2,9 +2,9 @@
 // address-list splitter and scripted sessions all come from Rust, not from lists in JS.
 // Needs www/pkg/ built. Run: node --test tests/e2e/engine-facts.test.mjs
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { watchedPage, afterRender, transcriptLines, openTab, usePlayground, DESKTOP } from './playground-helpers.mjs';
+import { test } from 'node:test';
+import { afterRender, DESKTOP, openTab, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 
@@ -18,11 +18,14 @@ async function open(query = '') {
 
 /** Calls engine exports in the page through its own glue, as the page does. */
 function engineCall(page, name, ...args) {
-  return page.evaluate(async ({ name, args }) => {
-    const glue = await import('./pkg/esmtp_playground.js');
-    await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
-    return glue[name](...args);
-  }, { name, args });
+  return page.evaluate(
+    async ({ name, args }) => {
+      const glue = await import('./pkg/esmtp_playground.js');
+      await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+      return glue[name](...args);
+    },
+    { name, args },
+  );
 }
 
 /** A `#s=` link for a scenario patch, encoded as the page encodes it. */
@@ -64,7 +67,10 @@ test('every drop-down offers exactly the engine’s choices with its labels', as
   }
   await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'PLAIN'));
   const mechanisms = await page.$$eval('#f-client-auth-mechanism option', (nodes) => nodes.map((node) => node.value).filter(Boolean));
-  assert.deepEqual(mechanisms, options['client.auth.mechanism'].map((choice) => choice.value));
+  assert.deepEqual(
+    mechanisms,
+    options['client.auth.mechanism'].map((choice) => choice.value),
+  );
   assert.match(await page.textContent('[data-path="server.auth.mechanisms"] .help'), /PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5/);
   await context.close();
 });
@@ -75,23 +81,24 @@ test('an address list is split by the engine: a quoted comma stays in the name',
   await afterRender(page, () => page.fill('#f-client-message-to', typed));
   const lines = await transcriptLines(page);
   for (const to of ['bob@example.org', 'carol@example.org', 'dave@example.org']) assert.ok(lines.includes(`C: RCPT TO:<${to}>`), to);
-  assert.deepEqual(await engineCall(page, 'splitAddressList', '"Smith, Bob" <bob@example.org>, carol@example.org'), ['"Smith, Bob" <bob@example.org>', 'carol@example.org']);
+  assert.deepEqual(await engineCall(page, 'splitAddressList', '"Smith, Bob" <bob@example.org>, carol@example.org'), [
+    '"Smith, Bob" <bob@example.org>',
+    'carol@example.org',
+  ]);
   await context.close();
 });
 
 test('a scripted session runs in Rust: raw octets and a bare LF reach the server as sent', async () => {
-  const script = [
-    { sendOctets: [72, 69, 76, 79, 32, 120, 13, 10] },
-    { send: 'NOOP\n' },
-    { wait: 1000 },
-    { send: 'QUIT\r\n' },
-  ];
+  const script = [{ sendOctets: [72, 69, 76, 79, 32, 120, 13, 10] }, { send: 'NOOP\n' }, { wait: 1000 }, { send: 'QUIT\r\n' }];
   const { page, context } = await open(link({ script }));
   const lines = await transcriptLines(page);
   assert.equal(lines[0].slice(0, 7), 'S: 220 ');
   assert.ok(lines.includes('C: HELO x'), lines.join('\n'));
   assert.ok(lines.includes('C: NOOP'), 'the bare-LF line was sent');
-  assert.ok(lines.some((line) => /^S: 500 5\.5\.2 /.test(line)), 'the server refused the bare LF');
+  assert.ok(
+    lines.some((line) => /^S: 500 5\.5\.2 /.test(line)),
+    'the server refused the bare LF',
+  );
   assert.match(await page.textContent('#status'), /Scripted client/);
   const timeline = await engineCall(page, 'runScenario', { script });
   assert.equal(timeline.scripted, true);

@@ -3,31 +3,39 @@
 // report_sizes totals as "first load"; after every tab has been opened, every page file
 // report_sizes counts as "everything". Needs www/pkg/ built. Run: node --test tests/e2e/
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { watchedPage, openTab, usePlayground, ROOT, WWW } from './playground-helpers.mjs';
-
+import { test } from 'node:test';
+import { openTab, ROOT, usePlayground, WWW, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 
-
 /** scripts/lib/first-load.txt: one www/ path a line, # comments. */
 function firstLoadList() {
-  return fs.readFileSync(path.join(ROOT, 'scripts', 'lib', 'first-load.txt'), 'utf8')
-    .split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).sort();
+  return fs
+    .readFileSync(path.join(ROOT, 'scripts', 'lib', 'first-load.txt'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .sort();
 }
 
 /** Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm). */
 function pageFiles() {
-  const under = (dir, pattern) => fs.readdirSync(path.join(WWW, dir)).filter((name) => pattern.test(name)).map((name) => (dir === '.' ? name : `${dir}/${name}`));
+  const under = (dir, pattern) =>
+    fs
+      .readdirSync(path.join(WWW, dir))
+      .filter((name) => pattern.test(name))
+      .map((name) => (dir === '.' ? name : `${dir}/${name}`));
   return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)].sort();
 }
 
 /** The distinct www/ paths the page has requested so far (index.html for "/"). */
 function requested(watch) {
-  const paths = watch.requests.filter((url) => url.startsWith(playground.server.origin)).map((url) => new URL(url).pathname.slice(1) || 'index.html');
+  const paths = watch.requests
+    .filter((url) => url.startsWith(playground.server.origin))
+    .map((url) => new URL(url).pathname.slice(1) || 'index.html');
   return [...new Set(paths)].sort();
 }
 

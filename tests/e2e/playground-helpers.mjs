@@ -1,13 +1,13 @@
 // Helpers for the playground end-to-end tests: a static server for www/ and a
 // headless Debian Chromium driven by playwright-core.
 
-import http from 'node:http';
-import fs from 'node:fs/promises';
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 /** The repository, the page's directory and where screenshots go (git-ignored). */
@@ -25,7 +25,10 @@ export const PHONE = { width: 375, height: 812 };
 export function usePlayground() {
   const playground = { server: null, browser: null };
   before(async () => {
-    assert.ok(existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')), 'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)');
+    assert.ok(
+      existsSync(path.join(WWW, 'pkg', 'esmtp_playground_bg.wasm')),
+      'www/pkg is missing: build the wasm first (scripts/serve or scripts/test)',
+    );
     mkdirSync(SHOTS, { recursive: true });
     playground.server = await serveStatic(WWW);
     playground.browser = await launchBrowser();
@@ -38,9 +41,15 @@ export function usePlayground() {
 }
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.md': 'text/plain; charset=utf-8',
-  '.png': 'image/png', '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.md': 'text/plain; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
 };
 
 /** Serves `root` on a free 127.0.0.1 port. Resolves to `{origin, close}`. */
@@ -64,8 +73,16 @@ export async function serveStatic(root) {
   return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -78,7 +95,9 @@ export function launchBrowser() {
 export async function watchedPage(context) {
   const page = await context.newPage();
   const watch = { errors: [], requests: [] };
-  page.on('console', (message) => { if (message.type() === 'error') watch.errors.push(message.text()); });
+  page.on('console', (message) => {
+    if (message.type() === 'error') watch.errors.push(message.text());
+  });
   page.on('pageerror', (error) => watch.errors.push(String(error)));
   page.on('request', (request) => watch.requests.push(request.url()));
   return { page, watch };
@@ -93,7 +112,9 @@ export async function afterRender(page, action) {
 
 /** The transcript as "C: …"/"S: …" lines (without timestamps). */
 export function transcriptLines(page) {
-  return page.$$eval('#transcript [role="option"]', (nodes) => nodes.map((node) => `${node.querySelector('.dir').textContent} ${node.querySelector('.text').textContent}`));
+  return page.$$eval('#transcript [role="option"]', (nodes) =>
+    nodes.map((node) => `${node.querySelector('.dir').textContent} ${node.querySelector('.text').textContent}`),
+  );
 }
 
 /**

@@ -2,25 +2,25 @@
 // Needs www/pkg/ built (scripts/serve or scripts/test do it). Run: node --test tests/e2e/
 // Screenshots go to artifacts/screenshots/ (git-ignored).
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { watchedPage, afterRender, transcriptLines, openTab, usePlayground, ROOT, SHOTS, DESKTOP, PHONE } from './playground-helpers.mjs';
+import { test } from 'node:test';
+import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
 import { PRESET_EXPECTATIONS } from './preset-expectations.mjs';
-
 
 const playground = usePlayground();
 const allRequests = [];
 const allErrors = [];
-
 
 /** A fresh page at `query` (e.g. "?embed=1"), ready after its first run. */
 async function open(query = '', { viewport = DESKTOP, contextOptions = {} } = {}) {
   const context = await playground.browser.newContext({ viewport, ...contextOptions });
   const { page, watch } = await watchedPage(context);
   watch.requests = allRequests;
-  page.on('console', (m) => { if (m.type() === 'error') allErrors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') allErrors.push(m.text());
+  });
   page.on('pageerror', (e) => allErrors.push(String(e)));
   await page.goto(`${playground.server.origin}/${query}`);
   await page.waitForSelector('body[data-renders]', { timeout: 60000 });
@@ -33,7 +33,11 @@ async function shot(page, name) {
 
 /** Clicks the first transcript line whose text matches `pattern`. */
 async function selectLineMatching(page, pattern) {
-  const id = await page.$$eval('#transcript [role="option"]', (nodes, source) => nodes.find((n) => new RegExp(source).test(n.querySelector('.text').textContent)).id, pattern.source);
+  const id = await page.$$eval(
+    '#transcript [role="option"]',
+    (nodes, source) => nodes.find((n) => new RegExp(source).test(n.querySelector('.text').textContent)).id,
+    pattern.source,
+  );
   await page.click(`#${id}`);
 }
 
@@ -93,12 +97,42 @@ test('line details come from the engine: EHLO extensions, the pipelined group, w
 
 test('every preset runs through the UI against the real engines and shows its key lines', async () => {
   const { page, context } = await open();
-  const ids = await page.evaluate(async () => (await import('./js/presets.js')).PRESETS.map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })));
-  assert.deepEqual(ids.map((p) => p.id).sort(), Object.keys(PRESET_EXPECTATIONS).sort(), 'every preset has its expectations, and only presets do');
+  const ids = await page.evaluate(async () =>
+    (await import('./js/presets.js')).PRESETS.map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })),
+  );
+  assert.deepEqual(
+    ids.map((p) => p.id).sort(),
+    Object.keys(PRESET_EXPECTATIONS).sort(),
+    'every preset has its expectations, and only presets do',
+  );
   const presets = ids.map((p) => ({ ...p, expect: [], absent: [], sequence: [], mailbox: [], ...PRESET_EXPECTATIONS[p.id] }));
   const offered = await page.$$eval('#preset option', (options) => options.map((o) => o.value).filter(Boolean));
-  assert.deepEqual(offered, ids.map((p) => p.id), 'the preset menu lists every preset');
-  for (const id of ['esmtp', 'helo-only-server', 'eight-bit', 'size-refused', 'to-cc-bcc', 'relay-denied', 'relay-after-auth', 'auth-plain', 'auth-login', 'cram-md5', 'digest-md5', 'wrong-password', 'obsolete', 'line-too-long', 'too-many-recipients', 'pipelining', 'lock-step', 'timeout', 'smuggling']) {
+  assert.deepEqual(
+    offered,
+    ids.map((p) => p.id),
+    'the preset menu lists every preset',
+  );
+  for (const id of [
+    'esmtp',
+    'helo-only-server',
+    'eight-bit',
+    'size-refused',
+    'to-cc-bcc',
+    'relay-denied',
+    'relay-after-auth',
+    'auth-plain',
+    'auth-login',
+    'cram-md5',
+    'digest-md5',
+    'wrong-password',
+    'obsolete',
+    'line-too-long',
+    'too-many-recipients',
+    'pipelining',
+    'lock-step',
+    'timeout',
+    'smuggling',
+  ]) {
     assert.ok(offered.includes(id), `the issue's preset ${id} exists`);
   }
   // The Mailboxes view loads on first open; from then on it renders on every run.
@@ -109,7 +143,10 @@ test('every preset runs through the UI against the real engines and shows its ke
     const lines = await transcriptLines(page);
     const dump = `\n${lines.join('\n').slice(0, 4000)}`;
     for (const re of preset.expect) {
-      assert.ok(lines.some((line) => re.test(line)), `${preset.id}: no line matches ${re}${dump}`);
+      assert.ok(
+        lines.some((line) => re.test(line)),
+        `${preset.id}: no line matches ${re}${dump}`,
+      );
     }
     for (const re of preset.absent) {
       assert.ok(!lines.some((line) => re.test(line)), `${preset.id}: a line matches ${re}${dump}`);
@@ -150,7 +187,9 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   await shared.context.close();
   await page.check('#show-control');
   await page.waitForSelector('#transcript .ctl');
-  const bareLf = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.filter((n) => /^Hi Bob/.test(n.querySelector('.text').textContent)).map((n) => n.querySelector('.text').textContent));
+  const bareLf = await page.$$eval('#transcript [role="option"]', (nodes) =>
+    nodes.filter((n) => /^Hi Bob/.test(n.querySelector('.text').textContent)).map((n) => n.querySelector('.text').textContent),
+  );
   assert.deepEqual(bareLf, ['Hi BobLF'], 'the bare LF is drawn visibly (no CR before it)');
   assert.match(await page.textContent('#client-form'), /Not used in this run/);
   await selectLineMatching(page, /^550 5\.5\.2 /);
@@ -159,7 +198,9 @@ test('SMTP smuggling: the server answers the hidden data exactly once and delive
   // Normalising bare LF instead: still one reply, one message, nothing smuggled.
   await afterRender(page, () => page.selectOption('#f-server-strictness-bareLf', 'normalise'));
   const normalised = await transcriptLines(page);
-  const replies = normalised.slice(normalised.findIndex((l) => /^S: 354 /.test(l)) + 1, normalised.lastIndexOf('C: QUIT')).filter((l) => l.startsWith('S: '));
+  const replies = normalised
+    .slice(normalised.findIndex((l) => /^S: 354 /.test(l)) + 1, normalised.lastIndexOf('C: QUIT'))
+    .filter((l) => l.startsWith('S: '));
   assert.equal(replies.length, 1);
   assert.match(replies[0], /^S: 250 2\.0\.0 Ok: queued as /);
   await openTab(page, '#tab-mailboxes');
@@ -192,7 +233,10 @@ test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received 
   await shot(page, 'desktop-relay-denied');
   await afterRender(page, () => page.selectOption('#preset', 'relay-after-auth'));
   await openTab(page, '#tab-mailboxes');
-  assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net[\s\S]*by mx\.example\.org with ESMTPA id /);
+  assert.match(
+    await page.textContent('.mailbox .header-field.added'),
+    /^Received: from client\.example\.net[\s\S]*by mx\.example\.org with ESMTPA id /,
+  );
   await context.close();
   const phone = await open('?preset=relay-denied', { viewport: PHONE });
   await selectLineMatching(phone.page, /^550 5\.7\.1 /);
@@ -208,7 +252,11 @@ test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth
   assert.match(text, /AUTH DIGEST-MD5 exchange/);
   assert.match(text, /✓ alice authenticated with DIGEST-MD5/);
   for (const label of ['user:realm:password', 'H(user:realm:password)', 'A1', 'HA1', 'A2', 'HA2', 'response', 'rspauth']) {
-    const row = await page.$$eval('#view-sasl .both-sides tbody tr', (rows, l) => rows.filter((r) => r.querySelector('th').textContent === l).map((r) => r.lastElementChild.textContent), label);
+    const row = await page.$$eval(
+      '#view-sasl .both-sides tbody tr',
+      (rows, l) => rows.filter((r) => r.querySelector('th').textContent === l).map((r) => r.lastElementChild.textContent),
+      label,
+    );
     assert.deepEqual(row, ['✓ same'], `${label}: computed by both sides and equal`);
   }
   assert.match(text, /\\xfe\\x849\\x9d/, 'binary H(A1) octets drawn visibly');
@@ -238,14 +286,41 @@ test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth
 
 test('the panels expose the server policy and the client AUTH as real fields', async () => {
   const { page, context } = await open();
-  await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; });
-  for (const id of ['f-server-hostname', 'f-server-localDomains', 'f-server-auth-users', 'f-server-role', 'f-server-extensions-pipelining', 'f-server-extensions-size',
-    'f-server-extensions-eightBitMime', 'f-server-extensions-auth', 'f-server-maxMessageSize', 'f-server-maxRecipients', 'f-server-strictness-bareLf', 'f-server-openRelay',
-    'f-server-trustedClients', 'f-server-auth-plaintextNeedsSecureChannel', 'f-client-message-from', 'f-client-message-to', 'f-client-message-cc', 'f-client-message-bcc',
-    'f-client-message-subject', 'f-client-message-body', 'f-client-hello', 'f-client-auth-mechanism', 'f-client-auth-user', 'f-client-auth-password', 'f-client-pipelining',
-    'f-client-eightBit', 'f-client-quitAfter', 'f-client-rawLines']) {
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('.config-panel')) d.open = true;
+  });
+  for (const id of [
+    'f-server-hostname',
+    'f-server-localDomains',
+    'f-server-auth-users',
+    'f-server-role',
+    'f-server-extensions-pipelining',
+    'f-server-extensions-size',
+    'f-server-extensions-eightBitMime',
+    'f-server-extensions-auth',
+    'f-server-maxMessageSize',
+    'f-server-maxRecipients',
+    'f-server-strictness-bareLf',
+    'f-server-openRelay',
+    'f-server-trustedClients',
+    'f-server-auth-plaintextNeedsSecureChannel',
+    'f-client-message-from',
+    'f-client-message-to',
+    'f-client-message-cc',
+    'f-client-message-bcc',
+    'f-client-message-subject',
+    'f-client-message-body',
+    'f-client-hello',
+    'f-client-auth-mechanism',
+    'f-client-auth-user',
+    'f-client-auth-password',
+    'f-client-pipelining',
+    'f-client-eightBit',
+    'f-client-quitAfter',
+    'f-client-rawLines',
+  ]) {
     assert.ok(await page.isVisible(`#${id}`), `#${id} is shown`);
-    assert.ok(await page.$eval(`#${id}`, (el) => Boolean(el.labels && el.labels.length)), `#${id} has a label`);
+    assert.ok(await page.$eval(`#${id}`, (el) => Boolean(el.labels?.length)), `#${id} has a label`);
   }
   assert.match(await page.textContent('[data-path="server.auth.plaintextNeedsSecureChannel"]'), /no TLS/);
   assert.ok(await page.isDisabled('#f-client-auth-user'), 'no AUTH: credentials are off');
@@ -253,18 +328,29 @@ test('the panels expose the server policy and the client AUTH as real fields', a
   assert.ok((await transcriptLines(page)).includes('C: AUTH CRAM-MD5'));
   await afterRender(page, () => page.check('#f-server-auth-plaintextNeedsSecureChannel'));
   await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'PLAIN'));
-  assert.ok((await transcriptLines(page)).some((line) => /^S: 538 5\.7\.11 /.test(line)), 'PLAIN refused without TLS');
+  assert.ok(
+    (await transcriptLines(page)).some((line) => /^S: 538 5\.7\.11 /.test(line)),
+    'PLAIN refused without TLS',
+  );
   await afterRender(page, () => page.fill('#f-client-auth-password', 'nope'));
   await afterRender(page, () => page.uncheck('#f-server-auth-plaintextNeedsSecureChannel'));
   assert.ok((await transcriptLines(page)).some((line) => /^S: 535 5\.7\.8 /.test(line)));
   await openTab(page, '#tab-transcript');
-  const authLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => /^AUTH PLAIN /.test(n.querySelector('.text').textContent)).id);
+  const authLine = await page.$$eval(
+    '#transcript [role="option"]',
+    (nodes) => nodes.find((n) => /^AUTH PLAIN /.test(n.querySelector('.text').textContent)).id,
+  );
   await page.click(`#${authLine}`);
   const details = await page.textContent('#line-details');
   assert.match(details, /How the server handled it/);
-  const visible = await page.$eval('#line-details', (pane) => [...pane.querySelectorAll('.explanation, .line-notes')].map((n) => n.textContent).join(' '));
+  const visible = await page.$eval('#line-details', (pane) =>
+    [...pane.querySelectorAll('.explanation, .line-notes')].map((n) => n.textContent).join(' '),
+  );
   assert.doesNotMatch(visible, /"entries"|"type"/, 'trace events render readably, not as raw JSON');
-  assert.ok(await page.$eval('#line-details', (pane) => [...pane.querySelectorAll('details.raw-data')].every((d) => !d.open)), 'raw data only on request');
+  assert.ok(
+    await page.$eval('#line-details', (pane) => [...pane.querySelectorAll('details.raw-data')].every((d) => !d.open)),
+    'raw data only on request',
+  );
   await context.close();
   const cram = await open('?preset=cram-md5');
   assert.equal(await cram.page.$eval('#f-client-auth-mechanism', (el) => el.tagName), 'SELECT', 'an AUTH preset gets the same AUTH fields');
@@ -277,7 +363,10 @@ test('the panels expose the server policy and the client AUTH as real fields', a
 
 test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, .eml download', async () => {
   const { page, context } = await open('?preset=to-cc-bcc');
-  const daveLine = await page.$$eval('#transcript [role="option"]', (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id);
+  const daveLine = await page.$$eval(
+    '#transcript [role="option"]',
+    (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id,
+  );
   await page.click(`#${daveLine}`);
   assert.match(await page.textContent('#line-details .event.best'), /dave@example\.org/, 'the explanation is the one for this RCPT');
   await openTab(page, '#tab-mailboxes');
@@ -329,7 +418,10 @@ test('a display name typed in From and To shows in the header, never in the enve
   await afterRender(page, () => page.fill('#f-client-message-from', 'Jürgen Groß <jg@example.net>'));
   await afterRender(page, () => page.fill('#f-client-message-to', '"Smith, Bob" <bob@example.org>, carol@example.org'));
   const lines = await transcriptLines(page);
-  assert.ok(lines.some((line) => /^C: MAIL FROM:<jg@example\.net>( |$)/.test(line)), lines.join('\n'));
+  assert.ok(
+    lines.some((line) => /^C: MAIL FROM:<jg@example\.net>( |$)/.test(line)),
+    lines.join('\n'),
+  );
   assert.ok(lines.includes('C: RCPT TO:<bob@example.org>'), lines.join('\n'));
   assert.ok(lines.includes('C: RCPT TO:<carol@example.org>'), lines.join('\n'));
   assert.ok(lines.includes('C: From: =?UTF-8?B?SsO8cmdlbiBHcm/Dnw==?= <jg@example.net>'), lines.join('\n'));
@@ -471,15 +563,40 @@ test('SASL inspector and calculator: decode a PLAIN string, encode the RFC 2195 
 
 test('settings of newer engine builds render as fields and old engines ignore them', async () => {
   const newer = {
-    client: { pipelining: 'off', eightBit: 'refuse', quitAfter: null, rawLines: [{ after: 'ehlo', line: 'NOOP' }], message: { headers: [] } },
-    server: { ehloMode: 'esmtp', role: 'submission', strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' }, openRelay: false, auth: { users: [{ name: 'alice', password: 'S3cret-pw' }, { name: 'bob', password: 'pw' }] } },
+    client: {
+      pipelining: 'off',
+      eightBit: 'refuse',
+      quitAfter: null,
+      rawLines: [{ after: 'ehlo', line: 'NOOP' }],
+      message: { headers: [] },
+    },
+    server: {
+      ehloMode: 'esmtp',
+      role: 'submission',
+      strictness: { bareLf: 'normalise', unofferedPipelining: 'tolerate', undeclaredEightBit: 'accept' },
+      openRelay: false,
+      auth: {
+        users: [
+          { name: 'alice', password: 'S3cret-pw' },
+          { name: 'bob', password: 'pw' },
+        ],
+      },
+    },
   };
   const s = Buffer.from(JSON.stringify(newer)).toString('base64url');
   const { page, context } = await open(`#s=${s}`);
   await assertNoProblem(page);
   assert.equal(await page.inputValue('#f-client-pipelining'), 'off');
   assert.equal(await page.inputValue('#f-client-quitAfter'), '');
-  assert.deepEqual(await page.$$eval('#f-client-quitAfter option', (o) => o.map((x) => x.value)), ['', 'greeting', 'ehlo', 'auth', 'mail', 'rcpt', 'data']);
+  assert.deepEqual(await page.$$eval('#f-client-quitAfter option', (o) => o.map((x) => x.value)), [
+    '',
+    'greeting',
+    'ehlo',
+    'auth',
+    'mail',
+    'rcpt',
+    'data',
+  ]);
   assert.equal(await page.inputValue('#f-server-strictness-bareLf'), 'normalise');
   assert.deepEqual(JSON.parse(await page.inputValue('#f-client-rawLines')), newer.client.rawLines);
   assert.deepEqual(JSON.parse(await page.inputValue('#f-server-auth-users')), newer.server.auth.users);
@@ -491,18 +608,31 @@ test('settings of newer engine builds render as fields and old engines ignore th
   await context.close();
 });
 
-test('the SASL inspector renders the SASL engine\'s trace shape', async () => {
+test("the SASL inspector renders the SASL engine's trace shape", async () => {
   const { page, context } = await open();
   const text = await page.evaluate(async () => {
     const { renderSaslInspector } = await import('./js/sasl.js');
     const octets = (raw, visible, hex, base64, groups) => ({ raw, visible, hex, base64, groups });
     const trace = [
-      { side: 'client', label: 'PLAIN message', explanation: 'authzid NUL authcid NUL passwd', rfc: 'RFC 4616 §2',
-        octets: octets([0, 116, 105, 109], '␀tim', '00 74 69 6d', 'AHRpbQ==', [{ visible: '␀ti', hex: '00 74 69', base64: 'AHRp' }, { visible: 'm', hex: '6d', base64: 'bQ==' }]) },
+      {
+        side: 'client',
+        label: 'PLAIN message',
+        explanation: 'authzid NUL authcid NUL passwd',
+        rfc: 'RFC 4616 §2',
+        octets: octets([0, 116, 105, 109], '␀tim', '00 74 69 6d', 'AHRpbQ==', [
+          { visible: '␀ti', hex: '00 74 69', base64: 'AHRp' },
+          { visible: 'm', hex: '6d', base64: 'bQ==' },
+        ]),
+      },
       { side: 'server', label: 'Credentials checked', explanation: 'The password matches.', rfc: 'RFC 4954 §6', octets: null },
     ];
     const timeline = {
-      entries: [{ type: 'server', event: { at: 0, kind: { type: 'saslTrace', mechanism: 'PLAIN', entries: trace }, explanation: 'AUTH PLAIN', rfc: 'RFC 4954' } }],
+      entries: [
+        {
+          type: 'server',
+          event: { at: 0, kind: { type: 'saslTrace', mechanism: 'PLAIN', entries: trace }, explanation: 'AUTH PLAIN', rfc: 'RFC 4954' },
+        },
+      ],
       authExchanges: [{ mechanism: 'PLAIN', start: 0, steps: [0], end: null, outcome: null }],
     };
     const box = document.createElement('div');
@@ -510,7 +640,7 @@ test('the SASL inspector renders the SASL engine\'s trace shape', async () => {
     return { inspector: box.textContent };
   });
   assert.match(text.inspector, /PLAIN message/);
-  assert.match(text.inspector, /NULtim/, "NUL drawn as a NUL mark");
+  assert.match(text.inspector, /NULtim/, 'NUL drawn as a NUL mark');
   assert.match(text.inspector, /00 74 69 6d/);
   assert.match(text.inspector, /AHRpbQ==/);
   assert.match(text.inspector, /2 × \(3 octets → 4 characters\)/);
@@ -521,15 +651,20 @@ test('a 10,000-line transcript renders completely and the page stays usable', as
   const { page, context } = await open();
   const body = Array.from({ length: 10000 }, (_, i) => `line ${i}`).join('\n');
   const started = Date.now();
-  await afterRender(page, () => page.evaluate((text) => {
-    const area = document.querySelector('#f-client-message-body');
-    area.value = text;
-    area.dispatchEvent(new Event('input', { bubbles: true }));
-  }, body));
+  await afterRender(page, () =>
+    page.evaluate((text) => {
+      const area = document.querySelector('#f-client-message-body');
+      area.value = text;
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    }, body),
+  );
   console.log(`# 10,000-line body: run + render ${Date.now() - started} ms`);
   assert.match(await page.textContent('#transcript-more'), /Showing 2,000 of 10,02\d lines/);
-  assert.ok(await page.$$eval('#transcript [role="option"]', (n) => n.length) < 5000, 'the DOM holds a batch, not everything');
-  await page.evaluate(() => { const list = document.querySelector('#transcript'); list.scrollTop = list.scrollHeight; });
+  assert.ok((await page.$$eval('#transcript [role="option"]', (n) => n.length)) < 5000, 'the DOM holds a batch, not everything');
+  await page.evaluate(() => {
+    const list = document.querySelector('#transcript');
+    list.scrollTop = list.scrollHeight;
+  });
   await page.waitForFunction(() => document.querySelectorAll('#transcript [role="option"]').length >= 4000);
   await page.click('#line-10');
   await page.keyboard.press('End');
@@ -568,7 +703,13 @@ test('runs happen in a worker and Stop cancels one in progress', async () => {
 
 test('phone width: every main view fits 375 px', async () => {
   const { page, context } = await open('', { viewport: PHONE });
-  for (const [tab, name] of [['#tab-transcript', 'phone-transcript'], ['#tab-negotiation', 'phone-negotiation'], ['#tab-mailboxes', 'phone-mailboxes'], ['#tab-step', 'phone-step'], ['#tab-manual', 'phone-manual']]) {
+  for (const [tab, name] of [
+    ['#tab-transcript', 'phone-transcript'],
+    ['#tab-negotiation', 'phone-negotiation'],
+    ['#tab-mailboxes', 'phone-mailboxes'],
+    ['#tab-step', 'phone-step'],
+    ['#tab-manual', 'phone-manual'],
+  ]) {
     await openTab(page, tab);
     await page.evaluate(() => document.querySelector('.tabs').scrollIntoView());
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -576,7 +717,10 @@ test('phone width: every main view fits 375 px', async () => {
     await shot(page, name);
   }
   await openTab(page, '#tab-transcript');
-  await page.evaluate(() => { for (const d of document.querySelectorAll('.config-panel')) d.open = true; window.scrollTo(0, 0); });
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('.config-panel')) d.open = true;
+    window.scrollTo(0, 0);
+  });
   await shot(page, 'phone-config');
   await page.click('#line-3');
   await page.evaluate(() => document.querySelector('#line-details').scrollIntoView());
@@ -590,17 +734,43 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
     const { page, context } = await open('?preset=to-cc-bcc', { contextOptions: { colorScheme: scheme } });
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     await page.click('#line-3');
-    for (const tab of ['#tab-transcript', '#tab-negotiation', '#tab-mailboxes', '#tab-step', '#tab-manual', '#tab-sasl', '#tab-calculator']) {
+    for (const tab of [
+      '#tab-transcript',
+      '#tab-negotiation',
+      '#tab-mailboxes',
+      '#tab-step',
+      '#tab-manual',
+      '#tab-sasl',
+      '#tab-calculator',
+    ]) {
       await openTab(page, tab);
-      const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
-      assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${tab}`);
+      const results = await page.evaluate(() =>
+        window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+      );
+      assert.deepEqual(
+        results.violations.map(
+          (v) =>
+            `${v.impact} ${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        ),
+        [],
+        `${scheme} ${tab}`,
+      );
     }
     if (scheme === 'light') {
       await page.setViewportSize(PHONE);
       for (const tab of ['#tab-transcript', '#tab-step', '#tab-mailboxes']) {
         await openTab(page, tab);
-        const results = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
-        assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}`), [], `phone ${tab}`);
+        const results = await page.evaluate(() =>
+          window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }),
+        );
+        assert.deepEqual(
+          results.violations.map((v) => `${v.impact} ${v.id}`),
+          [],
+          `phone ${tab}`,
+        );
       }
       await page.setViewportSize(DESKTOP);
     }
@@ -619,26 +789,45 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
 test('accessibility: the SASL inspector, the AUTH fields and a scripted run have no axe violations', async () => {
   const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-  for (const [query, tab, scheme] of [['?preset=digest-md5', '#tab-sasl', 'light'], ['?preset=digest-md5', '#tab-sasl', 'dark'], ['?preset=wrong-password', '#tab-sasl', 'light'], ['?preset=smuggling', '#tab-transcript', 'dark']]) {
+  for (const [query, tab, scheme] of [
+    ['?preset=digest-md5', '#tab-sasl', 'light'],
+    ['?preset=digest-md5', '#tab-sasl', 'dark'],
+    ['?preset=wrong-password', '#tab-sasl', 'light'],
+    ['?preset=smuggling', '#tab-transcript', 'dark'],
+  ]) {
     const { page, context } = await open(query, { contextOptions: { colorScheme: scheme } });
     await page.evaluate(axeSource);
     await openTab(page, tab);
     if (tab === '#tab-transcript') await page.check('#show-control');
     const results = await page.evaluate((t) => window.axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
-    assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${query} ${tab} ${scheme}`);
+    assert.deepEqual(
+      results.violations.map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      ),
+      [],
+      `${query} ${tab} ${scheme}`,
+    );
     await context.close();
   }
 });
 
 test('no request left the origin and no console error was logged', () => {
   assert.ok(allRequests.length > 0);
-  const foreign = allRequests.filter((url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  const foreign = allRequests.filter(
+    (url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'),
+  );
   assert.deepEqual(foreign, []);
   assert.deepEqual(allErrors, []);
 });
 
 const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
-test('the single-file build works opened from disk (file://) under its CSP', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
+test('the single-file build works opened from disk (file://) under its CSP', {
+  skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)',
+}, async () => {
   const context = await playground.browser.newContext({ viewport: DESKTOP });
   const { page, watch } = await watchedPage(context);
   await page.goto(`file://${SINGLE}?preset=to-cc-bcc`);
@@ -653,7 +842,10 @@ test('the single-file build works opened from disk (file://) under its CSP', { s
   await page.waitForFunction(() => /250-PIPELINING/.test(document.querySelector('#manual-log').textContent));
   assert.ok(await page.isHidden('#error'));
   assert.deepEqual(watch.errors, []);
-  assert.deepEqual(watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')), []);
+  assert.deepEqual(
+    watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')),
+    [],
+  );
   await shot(page, 'single-file');
   await context.close();
 });

@@ -7,11 +7,26 @@
 //   mailbox  expressions the Mailboxes tab text must match.
 
 export const PRESET_EXPECTATIONS = {
-  'esmtp': {
-    expect: [/^C: EHLO client\.example\.net$/, /^S: 250-PIPELINING$/, /^S: 250-SIZE 10240000$/, /^S: 250 8BITMIME$/, /^C: MAIL FROM:<alice@example\.net> SIZE=\d+$/, /^S: 250 2\.0\.0 Ok: queued as /, /^S: 221 2\.0\.0 /],
+  esmtp: {
+    expect: [
+      /^C: EHLO client\.example\.net$/,
+      /^S: 250-PIPELINING$/,
+      /^S: 250-SIZE 10240000$/,
+      /^S: 250 8BITMIME$/,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d+$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+      /^S: 221 2\.0\.0 /,
+    ],
   },
   'helo-only-server': {
-    expect: [/^C: EHLO client\.example\.net$/, /^S: 500 /, /^C: HELO client\.example\.net$/, /^S: 250 mx\.example\.org/, /^C: MAIL FROM:<alice@example\.net>$/, /^S: 250 Ok: queued as /],
+    expect: [
+      /^C: EHLO client\.example\.net$/,
+      /^S: 500 /,
+      /^C: HELO client\.example\.net$/,
+      /^S: 250 mx\.example\.org/,
+      /^C: MAIL FROM:<alice@example\.net>$/,
+      /^S: 250 Ok: queued as /,
+    ],
     absent: [/^S: 250-PIPELINING$/, /SIZE=/],
   },
   'helo-client': {
@@ -19,23 +34,51 @@ export const PRESET_EXPECTATIONS = {
     absent: [/^S: 250-PIPELINING$/],
   },
   'eight-bit': {
-    expect: [/^S: 250 ENHANCEDSTATUSCODES$/, /^C: Content-Transfer-Encoding: quoted-printable$/, /^C: Gr=C3=BC=C3=9Fe aus K=C3=B6ln$/, /^S: 250 2\.0\.0 Ok: queued as /],
+    expect: [
+      /^S: 250 ENHANCEDSTATUSCODES$/,
+      /^C: Content-Transfer-Encoding: quoted-printable$/,
+      /^C: Gr=C3=BC=C3=9Fe aus K=C3=B6ln$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
     absent: [/^S: 250[- ]8BITMIME$/, /BODY=8BITMIME/],
   },
   'size-refused': {
-    expect: [/^S: 250-SIZE 1000$/, /^C: MAIL FROM:<alice@example\.net> SIZE=50000$/, /^S: 552 5\.3\.4 /, /^C: MAIL FROM:<alice@example\.net> SIZE=\d{3}$/, /^S: 221 /],
+    expect: [
+      /^S: 250-SIZE 1000$/,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=50000$/,
+      /^S: 552 5\.3\.4 /,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d{3}$/,
+      /^S: 221 /,
+    ],
   },
   'to-cc-bcc': {
-    expect: [/^C: RCPT TO:<bob@example\.org>$/, /^C: RCPT TO:<carol@example\.org>$/, /^C: RCPT TO:<dave@example\.org>$/, /^C: To: bob@example\.org$/, /^C: Cc: carol@example\.org$/],
+    expect: [
+      /^C: RCPT TO:<bob@example\.org>$/,
+      /^C: RCPT TO:<carol@example\.org>$/,
+      /^C: RCPT TO:<dave@example\.org>$/,
+      /^C: To: bob@example\.org$/,
+      /^C: Cc: carol@example\.org$/,
+    ],
     absent: [/^C: Bcc:/],
     mailbox: [/3 copies delivered to 3 recipients/],
   },
   'relay-denied': {
-    expect: [/^C: RCPT TO:<someone@elsewhere\.test>$/, /^S: 550 5\.7\.1 <someone@elsewhere\.test>: Relay access denied$/, /^S: 554 5\.5\.1 /, /^C: RSET$/],
+    expect: [
+      /^C: RCPT TO:<someone@elsewhere\.test>$/,
+      /^S: 550 5\.7\.1 <someone@elsewhere\.test>: Relay access denied$/,
+      /^S: 554 5\.5\.1 /,
+      /^C: RSET$/,
+    ],
     absent: [/^S: 250 2\.0\.0 Ok: queued/],
   },
   'relay-after-auth': {
-    expect: [/^C: AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==$/, /^S: 235 2\.7\.0 /, /^C: RCPT TO:<someone@elsewhere\.test>$/, /^S: 250 2\.1\.5 /, /^S: 250 2\.0\.0 Ok: queued as /],
+    expect: [
+      /^C: AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==$/,
+      /^S: 235 2\.7\.0 /,
+      /^C: RCPT TO:<someone@elsewhere\.test>$/,
+      /^S: 250 2\.1\.5 /,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
     mailbox: [/with ESMTPA id/, /someone@elsewhere\.test/],
   },
   'auth-plain': {
@@ -54,8 +97,14 @@ export const PRESET_EXPECTATIONS = {
     expect: [/^C: AUTH PLAIN AGFsaWNlAHdyb25n$/, /^S: 535 5\.7\.8 Authentication credentials invalid$/, /^C: QUIT$/],
     absent: [/^C: MAIL FROM/],
   },
-  'obsolete': {
-    expect: [/^C: SOML FROM:<alice@example\.net>$/, /^S: 502 5\.5\.1 Error: SOML is not implemented$/, /^C: TURN$/, /^S: 502 5\.5\.1 Error: TURN is not implemented$/, /^S: 250 2\.0\.0 Ok: queued as /],
+  obsolete: {
+    expect: [
+      /^C: SOML FROM:<alice@example\.net>$/,
+      /^S: 502 5\.5\.1 Error: SOML is not implemented$/,
+      /^C: TURN$/,
+      /^S: 502 5\.5\.1 Error: TURN is not implemented$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
   },
   'line-too-long': {
     expect: [/^C: NOOP x{1195}$/, /^S: 500 5\.5\.2 Line too long$/, /^S: 250 2\.0\.0 Ok: queued as /, /^S: 221 /],
@@ -63,15 +112,40 @@ export const PRESET_EXPECTATIONS = {
   'too-many-recipients': {
     expect: [/^C: RCPT TO:<erin@example\.org>$/, /^S: 452 4\.5\.3 /],
     mailbox: [/4 copies delivered to 4 recipients/],
-    sequence: [[/^S: 452 4\.5\.3 /, /^S: 452 4\.5\.3 /], [/^C: MAIL FROM:</, /^C: RCPT TO:<dave@example\.org>$/, /^C: RCPT TO:<erin@example\.org>$/, /^C: DATA$/]],
+    sequence: [
+      [/^S: 452 4\.5\.3 /, /^S: 452 4\.5\.3 /],
+      [/^C: MAIL FROM:</, /^C: RCPT TO:<dave@example\.org>$/, /^C: RCPT TO:<erin@example\.org>$/, /^C: DATA$/],
+    ],
   },
-  'pipelining': {
+  pipelining: {
     expect: [/^C: DATA$/],
-    sequence: [[/^C: MAIL FROM:</, /^C: RCPT TO:<bob@example\.org>$/, /^C: RCPT TO:<carol@example\.org>$/, /^C: DATA$/, /^S: 250 2\.1\.0 /, /^S: 250 2\.1\.5 /, /^S: 250 2\.1\.5 /, /^S: 354 /]],
+    sequence: [
+      [
+        /^C: MAIL FROM:</,
+        /^C: RCPT TO:<bob@example\.org>$/,
+        /^C: RCPT TO:<carol@example\.org>$/,
+        /^C: DATA$/,
+        /^S: 250 2\.1\.0 /,
+        /^S: 250 2\.1\.5 /,
+        /^S: 250 2\.1\.5 /,
+        /^S: 354 /,
+      ],
+    ],
   },
   'lock-step': {
     expect: [/^S: 250-PIPELINING$/],
-    sequence: [[/^C: MAIL FROM:</, /^S: 250 2\.1\.0 /, /^C: RCPT TO:<bob@example\.org>$/, /^S: 250 2\.1\.5 /, /^C: RCPT TO:<carol@example\.org>$/, /^S: 250 2\.1\.5 /, /^C: DATA$/, /^S: 354 /]],
+    sequence: [
+      [
+        /^C: MAIL FROM:</,
+        /^S: 250 2\.1\.0 /,
+        /^C: RCPT TO:<bob@example\.org>$/,
+        /^S: 250 2\.1\.5 /,
+        /^C: RCPT TO:<carol@example\.org>$/,
+        /^S: 250 2\.1\.5 /,
+        /^C: DATA$/,
+        /^S: 354 /,
+      ],
+    ],
   },
   'dot-stuffing': {
     expect: [/^C: \.\.$/, /^C: \.\.\.two dots$/, /^C: \.\.hidden$/, /^C: \.$/, /^S: 250 2\.0\.0 /],
@@ -79,10 +153,15 @@ export const PRESET_EXPECTATIONS = {
   'wrong-address': {
     expect: [/^C: RCPT TO:<bob@@example\.org>$/, /^S: 501 /],
   },
-  'timeout': {
-    expect: [/^S: 220 mx\.example\.org /, /^C: EHLO client\.example\.net$/, /^S: 250 8BITMIME$/, /^S: 421 4\.4\.2 mx\.example\.org Error: timeout exceeded/],
+  timeout: {
+    expect: [
+      /^S: 220 mx\.example\.org /,
+      /^C: EHLO client\.example\.net$/,
+      /^S: 250 8BITMIME$/,
+      /^S: 421 4\.4\.2 mx\.example\.org Error: timeout exceeded/,
+    ],
   },
-  'smuggling': {
+  smuggling: {
     expect: [/^S: 354 /, /^C: MAIL FROM:<evil@example\.net>$/, /^S: 550 5\.5\.2 Error: bare <LF> received$/, /^S: 221 /],
     absent: [/^S: 250 2\.0\.0 Ok: queued/],
     sequence: [[/^C: \.$/, /^S: 550 5\.5\.2 /, /^C: QUIT$/]],

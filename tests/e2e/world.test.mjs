@@ -2,11 +2,11 @@
 // UI in headless Debian Chromium, the host diagram, the steppable virtual clock,
 // accessibility and screenshots. Needs www/pkg/ built. Run: node --test tests/e2e/
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { watchedPage, usePlayground, ROOT, SHOTS, DESKTOP, PHONE } from './playground-helpers.mjs';
+import { test } from 'node:test';
+import { DESKTOP, PHONE, ROOT, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const SINGLE = path.join(ROOT, 'dist', 'esmtp-playground.html');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
@@ -15,12 +15,13 @@ const playground = usePlayground();
 const requests = [];
 const errors = [];
 
-
 /** The page with the World tab open and `preset` run through the picker. */
 async function openWorld(preset, { viewport = DESKTOP, colorScheme = 'light' } = {}) {
   const context = await playground.browser.newContext({ viewport, colorScheme });
   const { page, watch } = await watchedPage(context);
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${playground.server.origin}/`);
@@ -42,9 +43,13 @@ async function runPreset(page, preset) {
 
 /** The timeline's lines as "#n host: text", world events as "[type] title". */
 function timelineRows(page) {
-  return page.$$eval('#world-timeline > li', (rows) => rows.map((row) => (row.classList.contains('wline')
-    ? `${row.querySelector('.wbadge').textContent} ${row.querySelector('.wfrom').textContent} ${row.querySelector('.wtext').textContent}`
-    : `[${row.dataset.event}] ${row.querySelector('.wtitle').textContent}`)));
+  return page.$$eval('#world-timeline > li', (rows) =>
+    rows.map((row) =>
+      row.classList.contains('wline')
+        ? `${row.querySelector('.wbadge').textContent} ${row.querySelector('.wfrom').textContent} ${row.querySelector('.wtext').textContent}`
+        : `[${row.dataset.event}] ${row.querySelector('.wtitle').textContent}`,
+    ),
+  );
 }
 
 function connections(page) {
@@ -53,7 +58,9 @@ function connections(page) {
 
 /** Mailbox/queue names and counts under the host's store: "bob@dialup.example · 1 message". */
 function store(page, host) {
-  return page.$$eval(`.wstore[data-host="${host}"] [data-box]`, (boxes) => boxes.map((box) => `${box.querySelector('strong').textContent}${box.childNodes[1].textContent}`));
+  return page.$$eval(`.wstore[data-host="${host}"] [data-box]`, (boxes) =>
+    boxes.map((box) => `${box.querySelector('strong').textContent}${box.childNodes[1].textContent}`),
+  );
 }
 
 function indexOfRow(rows, pattern, from = 0) {
@@ -171,7 +178,10 @@ test('the diagram lists every host and draws one arrow per who-connected-to-whom
   assert.equal(await page.locator('#world-diagram .wd-edge').count(), 3);
   const labels = await page.$$eval('#world-diagram .wd-label', (nodes) => nodes.map((n) => n.textContent));
   assert.deepEqual(labels, ['#1 #2', '#3', '#4']);
-  assert.match(await page.getAttribute('#world-diagram svg', 'aria-label'), /mx\.isp\.example connected to mail\.dialup\.example \(connection 4\)/);
+  assert.match(
+    await page.getAttribute('#world-diagram svg', 'aria-label'),
+    /mx\.isp\.example connected to mail\.dialup\.example \(connection 4\)/,
+  );
   assert.deepEqual(await page.$$eval('#world-hosts > li', (nodes) => nodes.map((n) => n.dataset.host)), names);
   await runPreset(page, 'turn-hijack');
   assert.deepEqual(await page.$$eval('#world-diagram .wd-label', (nodes) => nodes.map((n) => n.textContent)), ['#1', '#2', '#2 ⇄']);
@@ -243,20 +253,29 @@ test('a link with ?world= opens the World tab on that preset', async () => {
   await context.close();
 });
 
-test('the single-file build (file://) runs a world too', { skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)' }, async () => {
+test('the single-file build (file://) runs a world too', {
+  skip: !fs.existsSync(SINGLE) && 'dist/esmtp-playground.html not built (scripts/build-single-file)',
+}, async () => {
   const context = await playground.browser.newContext({ viewport: DESKTOP });
   const { page, watch } = await watchedPage(context);
   await page.goto(`file://${SINGLE}?world=etrn`);
   await page.waitForSelector('#view-world[data-ran]', { timeout: 60000 });
   assert.ok((await timelineRows(page)).some((row) => /^#3 mx\.isp\.example: 253 /.test(row)));
   assert.deepEqual(watch.errors, []);
-  assert.deepEqual(watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')), []);
+  assert.deepEqual(
+    watch.requests.filter((url) => !url.startsWith('file://') && !url.startsWith('data:')),
+    [],
+  );
   await context.close();
 });
 
 test('accessibility: axe-core finds no violations with the World tab shown (light, dark, phone)', async () => {
   const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-  for (const [scheme, viewport] of [['light', DESKTOP], ['dark', DESKTOP], ['light', PHONE]]) {
+  for (const [scheme, viewport] of [
+    ['light', DESKTOP],
+    ['dark', DESKTOP],
+    ['light', PHONE],
+  ]) {
     const { page, context } = await openWorld('pop-before-smtp', { colorScheme: scheme, viewport });
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     await page.click('#world-next-event');
@@ -264,7 +283,17 @@ test('accessibility: axe-core finds no violations with the World tab shown (ligh
     await page.click('.world-notes-box summary');
     await page.click('.world-edit summary');
     const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
-    assert.deepEqual(results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), [], `${scheme} ${viewport.width}px`);
+    assert.deepEqual(
+      results.violations.map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      ),
+      [],
+      `${scheme} ${viewport.width}px`,
+    );
     await context.close();
   }
 });
@@ -289,6 +318,8 @@ test('screenshots at desktop and 375 px, light and dark; no horizontal scrolling
 test('no console errors and no foreign requests in any World run', () => {
   assert.deepEqual(errors, []);
   assert.ok(requests.length > 0);
-  const foreign = requests.filter((url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  const foreign = requests.filter(
+    (url) => !url.startsWith(playground.server.origin) && !url.startsWith('data:') && !url.startsWith('blob:'),
+  );
   assert.deepEqual(foreign, []);
 });

@@ -40,10 +40,14 @@ function resultArea(container) {
 }
 
 function labelled(rows) {
-  return h('dl', { class: 'fields result' }, rows.flatMap(([label, value]) => [
-    h('dt', { text: label }),
-    h('dd', {}, [typeof value === 'string' ? h('code', { text: value }) : value]),
-  ]));
+  return h(
+    'dl',
+    { class: 'fields result' },
+    rows.flatMap(([label, value]) => [
+      h('dt', { text: label }),
+      h('dd', {}, [typeof value === 'string' ? h('code', { text: value }) : value]),
+    ]),
+  );
 }
 
 function stepByStep(trace) {
@@ -59,13 +63,18 @@ function rawData(result) {
 }
 
 function wireLines(exchange) {
-  return h('ol', { class: 'wire-lines' }, exchange.map((item) => {
-    const client = String(item.from).toLowerCase() === 'client';
-    return h('li', { class: client ? 'c' : 's' }, [
-      h('span', { class: 'dir', text: client ? 'C: ' : 'S: ' }), h('code', { text: item.line }),
-      item.decoded ? octetsView(item.decoded) : '',
-    ]);
-  }));
+  return h(
+    'ol',
+    { class: 'wire-lines' },
+    exchange.map((item) => {
+      const client = String(item.from).toLowerCase() === 'client';
+      return h('li', { class: client ? 'c' : 's' }, [
+        h('span', { class: 'dir', text: client ? 'C: ' : 'S: ' }),
+        h('code', { text: item.line }),
+        item.decoded ? octetsView(item.decoded) : '',
+      ]);
+    }),
+  );
 }
 
 export function decodeView(result) {
@@ -76,7 +85,13 @@ export function decodeView(result) {
   const problems = result.problems || [];
   return [
     labelled(rows),
-    problems.length > 1 ? h('ul', { class: 'problems' }, problems.map((p) => h('li', { text: p }))) : '',
+    problems.length > 1
+      ? h(
+          'ul',
+          { class: 'problems' },
+          problems.map((p) => h('li', { text: p })),
+        )
+      : '',
     ...stepByStep(result.trace),
     rawData(result),
   ];
@@ -99,7 +114,9 @@ export function setupCalculator(els, engine) {
   const cnonce = els.encodeForm.querySelector('#calc-cnonce');
   const newCnonce = els.encodeForm.querySelector('#calc-new-cnonce');
   if (cnonce && !cnonce.value) cnonce.value = freshCnonce();
-  newCnonce?.addEventListener('click', () => { cnonce.value = freshCnonce(); });
+  newCnonce?.addEventListener('click', () => {
+    cnonce.value = freshCnonce();
+  });
 
   function handleDecodeSubmit(event) {
     event.preventDefault();

@@ -33,10 +33,26 @@ export function edgesOf(transitions) {
 export function stateDiagram(states, transitions, current, change) {
   const x = (state) => states.indexOf(state) * (NODE_W + GAP) + 10;
   const width = states.length * (NODE_W + GAP) - GAP + 20;
-  const svg = el('svg', { viewBox: `0 0 ${width} ${MID * 2}`, class: 'diagram', role: 'img', 'aria-label': `State diagram; current state ${current}` });
+  const svg = el('svg', {
+    viewBox: `0 0 ${width} ${MID * 2}`,
+    class: 'diagram',
+    role: 'img',
+    'aria-label': `State diagram; current state ${current}`,
+  });
   const defs = el('defs');
-  for (const [id, cls] of [['arrow', 'edge-head'], ['arrow-taken', 'edge-head taken']]) {
-    const marker = el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  for (const [id, cls] of [
+    ['arrow', 'edge-head'],
+    ['arrow-taken', 'edge-head taken'],
+  ]) {
+    const marker = el('marker', {
+      id,
+      viewBox: '0 0 10 10',
+      refX: 9,
+      refY: 5,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: 'auto-start-reverse',
+    });
     marker.append(el('path', { d: 'M0,0 L10,5 L0,10 z', class: cls }));
     defs.append(marker);
   }

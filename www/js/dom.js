@@ -32,6 +32,9 @@ export function replaceChildren(parent, children = []) {
 
 /** "maxMessageSize" → "Max message size". */
 export function humanise(key) {
-  const words = String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = String(key)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -8,7 +8,7 @@
 const ENGINE = 'esmtp_playground';
 
 /** True in the single-file build: the wasm is inlined and no worker can start. */
-export const INLINE = typeof (globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[ENGINE]) === 'string';
+export const INLINE = typeof globalThis.ESMTP_INLINE_WASM?.[ENGINE] === 'string';
 
 let pageEngine = null;
 
@@ -29,7 +29,7 @@ export function startEngine() {
  */
 export async function loadEngine(module = null) {
   const name = ENGINE;
-  const inline = globalThis.ESMTP_INLINE_WASM && globalThis.ESMTP_INLINE_WASM[name];
+  const inline = globalThis.ESMTP_INLINE_WASM?.[name];
   const inlineGlue = globalThis[name];
   if (typeof inline === 'string' && typeof inlineGlue === 'function') {
     const binary = atob(inline);
@@ -52,7 +52,9 @@ export async function loadEngine(module = null) {
     await glue.default({ module_or_path: compiled });
     return wrap(glue, compiled);
   } catch (error) {
-    throw new Error(`The engine (pkg/${name}_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`);
+    throw new Error(
+      `The engine (pkg/${name}_bg.wasm) could not be loaded or started: ${error.message}. Reload the page; if this persists, rebuild it with scripts/serve.`,
+    );
   }
 }
 
@@ -77,7 +79,9 @@ function wrap(glue, module) {
       try {
         return glue[name](...args);
       } catch (error) {
-        throw readable(error, () => { crashed = true; });
+        throw readable(error, () => {
+          crashed = true;
+        });
       }
     },
     /** Constructs an exported class (e.g. ManualSession). */
@@ -86,7 +90,9 @@ function wrap(glue, module) {
       try {
         return new glue[name](...args);
       } catch (error) {
-        throw readable(error, () => { crashed = true; });
+        throw readable(error, () => {
+          crashed = true;
+        });
       }
     },
   };

@@ -15,8 +15,10 @@ export function eventsOf(timeline) {
 
 /** The kind of step in words: "commandSent" → "command sent". */
 export function kindName(event) {
-  const type = event && event.kind && (event.kind.type || (typeof event.kind === 'string' ? event.kind : ''));
-  return String(type || 'event').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const type = event?.kind && (event.kind.type || (typeof event.kind === 'string' ? event.kind : ''));
+  return String(type || 'event')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** A short text for a value: strings and numbers as they are, lists joined, anything else as JSON. */
@@ -30,7 +32,7 @@ export function summarise(value) {
 
 /** The typed data behind an event, for readers who want it: closed by default. */
 function rawData(event) {
-  const kind = event && event.kind;
+  const kind = event?.kind;
   if (!kind || typeof kind !== 'object' || Object.keys(kind).length <= 1) return '';
   return h('details', { class: 'raw-data' }, [
     h('summary', { text: 'raw data' }),
@@ -45,9 +47,9 @@ export function eventCard(side, event, { highlight = false } = {}) {
       h('span', { class: `badge ${side}`, text: side }),
       ' ',
       h('span', { class: 'kind', text: kindName(event) }),
-      event && event.rfc ? h('span', { class: 'rfc', text: event.rfc }) : '',
+      event?.rfc ? h('span', { class: 'rfc', text: event.rfc }) : '',
     ]),
-    h('p', { class: 'explanation', text: (event && event.explanation) || '' }),
+    h('p', { class: 'explanation', text: event?.explanation || '' }),
     rawData(event),
   ]);
 }

@@ -21,7 +21,10 @@ export const HINTS = {
   'client.hostname': { label: 'Client name (EHLO/HELO argument)' },
   'client.hello': { label: 'Greeting command' },
   'client.message': { label: 'Message' },
-  'client.message.from': { label: 'From (envelope sender and header)', help: 'alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: "Smith, Bob" <bob@example.org>.' },
+  'client.message.from': {
+    label: 'From (envelope sender and header)',
+    help: 'alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: "Smith, Bob" <bob@example.org>.',
+  },
   'client.message.to': { list: true, label: 'To' },
   'client.message.cc': { list: true, label: 'Cc' },
   'client.message.bcc': { list: true, label: 'Bcc (envelope only)' },
@@ -32,7 +35,12 @@ export const HINTS = {
   'client.pipelining': { label: 'Pipelining (RFC 2920)' },
   'client.eightBit': { label: '8-bit body without 8BITMIME' },
   'client.quitAfter': { label: 'Quit after step' },
-  'client.rawLines': { json: true, label: 'Extra raw lines', help: 'JSON: [{"after":"ehlo","line":"NOOP"}].', choicesOf: { key: 'after', path: 'client.rawLines.after' } },
+  'client.rawLines': {
+    json: true,
+    label: 'Extra raw lines',
+    help: 'JSON: [{"after":"ehlo","line":"NOOP"}].',
+    choicesOf: { key: 'after', path: 'client.rawLines.after' },
+  },
   'client.auth': { auth: true, label: 'SMTP AUTH (RFC 4954)' },
   'server.hostname': { label: 'Server name' },
   'server.greeting': { label: 'Greeting text (after the name in 220)' },
@@ -54,19 +62,33 @@ export const HINTS = {
   'server.strictness.unofferedPipelining': { label: 'Pipelining not offered' },
   'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME' },
   'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
-  'server.role': { label: 'Role', help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).' },
+  'server.role': {
+    label: 'Role',
+    help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).',
+  },
   'server.auth': { label: 'SMTP AUTH (RFC 4954)' },
   'server.auth.mechanisms': { list: true, label: 'Mechanisms offered', choicesOf: { path: 'server.auth.mechanisms' } },
   'server.auth.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
-  'server.auth.plaintextNeedsSecureChannel': { label: 'Plaintext AUTH (PLAIN, LOGIN) only over TLS', help: 'RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work.' },
+  'server.auth.plaintextNeedsSecureChannel': {
+    label: 'Plaintext AUTH (PLAIN, LOGIN) only over TLS',
+    help: 'RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work.',
+  },
   'server.auth.allowAuthzid': { label: 'Allow acting as another identity (authzid)' },
   'server.auth.realm': { label: 'DIGEST-MD5 realm (empty: the server name)' },
   'server.auth.digestUriAliases': { list: true, label: 'DIGEST-MD5 digest-uri host aliases' },
   'server.extensions.auth': { label: 'AUTH (RFC 4954)' },
   'server.openRelay': { label: 'Open relay (relay for anyone: never do this)' },
-  script: { json: true, label: 'Scripted client octets', help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"sendOctets":[233,10]},{"wait":30000},{"close":true}] is sent as is to the server engine instead of running the client engine (the Client panel is then not used): "send" as UTF-8 text (\\n alone is a bare LF), "sendOctets" as raw octet values. null: the client engine runs.' },
+  script: {
+    json: true,
+    label: 'Scripted client octets',
+    help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"sendOctets":[233,10]},{"wait":30000},{"close":true}] is sent as is to the server engine instead of running the client engine (the Client panel is then not used): "send" as UTF-8 text (\\n alone is a bare LF), "sendOctets" as raw octet values. null: the client engine runs.',
+  },
   clientAddress: { label: 'Client IP address' },
-  startTime: { label: 'Virtual start time (ms since 1970)', help: 'Dates, queue ids and challenges follow from this and the seed.', describe: isoDate },
+  startTime: {
+    label: 'Virtual start time (ms since 1970)',
+    help: 'Dates, queue ids and challenges follow from this and the seed.',
+    describe: isoDate,
+  },
   seed: { label: 'Random seed' },
   latencyMs: { label: 'One-way latency (ms)' },
 };
@@ -133,14 +155,16 @@ function wrapField(path, label, control, hint, extraClass = '') {
   parts.push(h('small', { class: 'field-error', id: `${id}-error`, 'aria-live': 'polite' }));
   if (hint.describe) {
     const note = h('small', { class: 'help', text: hint.describe(control.value) });
-    control.addEventListener('input', () => { note.textContent = hint.describe(control.value); });
+    control.addEventListener('input', () => {
+      note.textContent = hint.describe(control.value);
+    });
     parts.push(note);
   }
   return h('div', { class: `field ${extraClass}`.trim(), 'data-path': path }, parts);
 }
 
 function setError(control, message) {
-  const box = control.parentElement && control.parentElement.querySelector('.field-error');
+  const box = control.parentElement?.querySelector('.field-error');
   control.setAttribute('aria-invalid', message ? 'true' : 'false');
   if (box) box.textContent = message || '';
 }
@@ -167,19 +191,21 @@ function checkbox(value, path, label, hint, onChange) {
 function authField(value, path, label, { onChange, facts }) {
   const current = value && typeof value === 'object' ? value : null;
   let kept = current || {};
-  const mechanisms = withCurrent(facts.options[`${path}.mechanism`] || [], current && current.mechanism);
+  const mechanisms = withCurrent(facts.options[`${path}.mechanism`] || [], current?.mechanism);
   const mechanism = h('select', {}, [h('option', { value: '', text: '(no AUTH)' }), ...mechanisms.map(optionFor)]);
   mechanism.value = current ? current.mechanism : '';
   const user = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const password = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const authzid = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const initial = h('input', { type: 'checkbox' });
-  user.value = current ? current.user ?? '' : 'alice';
-  password.value = current ? current.password ?? '' : 'S3cret-pw';
-  authzid.value = (current && current.authzid) || '';
-  initial.checked = Boolean(current && current.loginInitialResponse);
+  user.value = current ? (current.user ?? '') : 'alice';
+  password.value = current ? (current.password ?? '') : 'S3cret-pw';
+  authzid.value = current?.authzid || '';
+  initial.checked = Boolean(current?.loginInitialResponse);
   const inputs = [user, password, authzid, initial];
-  const sync = () => { for (const input of inputs) input.disabled = mechanism.value === ''; };
+  const sync = () => {
+    for (const input of inputs) input.disabled = mechanism.value === '';
+  };
   sync();
   function emit() {
     sync();
@@ -187,7 +213,14 @@ function authField(value, path, label, { onChange, facts }) {
       onChange(path, null);
       return;
     }
-    kept = { ...kept, mechanism: mechanism.value, user: user.value, password: password.value, authzid: authzid.value || null, loginInitialResponse: initial.checked };
+    kept = {
+      ...kept,
+      mechanism: mechanism.value,
+      user: user.value,
+      password: password.value,
+      authzid: authzid.value || null,
+      loginInitialResponse: initial.checked,
+    };
     onChange(path, kept);
   }
   mechanism.addEventListener('change', emit);
@@ -197,11 +230,16 @@ function authField(value, path, label, { onChange, facts }) {
   initial.id = initialId;
   return h('fieldset', { class: 'group', 'data-path': path }, [
     h('legend', { text: label }),
-    wrapField(`${path}.mechanism`, 'Mechanism', mechanism, { help: 'The password is shown: this is a playground, and seeing it is the point.' }),
+    wrapField(`${path}.mechanism`, 'Mechanism', mechanism, {
+      help: 'The password is shown: this is a playground, and seeing it is the point.',
+    }),
     wrapField(`${path}.user`, 'User (authcid)', user, {}),
     wrapField(`${path}.password`, 'Password', password, {}),
     wrapField(`${path}.authzid`, 'Act as (authzid, empty: none)', authzid, {}),
-    h('div', { class: 'field check', 'data-path': `${path}.loginInitialResponse` }, [initial, h('label', { for: initialId, text: 'LOGIN: user name on the AUTH line (like smtplib)' })]),
+    h('div', { class: 'field check', 'data-path': `${path}.loginInitialResponse` }, [
+      initial,
+      h('label', { for: initialId, text: 'LOGIN: user name on the AUTH line (like smtplib)' }),
+    ]),
   ]);
 }
 

@@ -3,8 +3,8 @@
 // `setup(root)` keeps the panel, `render(model)` draws a run (synchronously, so an older
 // render can never land after a newer one).
 
+import { decodeText, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
-import { toBytes, decodeText } from './bytes.js';
 
 /** Splits a message at the first empty line into unfolded header fields and the body. */
 export function parseMessage(bytes) {
@@ -34,7 +34,9 @@ function download(delivery, index) {
 export function renderMailboxes(container, timeline, scenario) {
   const deliveries = timeline.deliveries || [];
   if (!deliveries.length) {
-    replaceChildren(container, [h('p', { class: 'note', text: 'No message was accepted in this run, so no mailbox received anything. The transcript shows why.' })]);
+    replaceChildren(container, [
+      h('p', { class: 'note', text: 'No message was accepted in this run, so no mailbox received anything. The transcript shows why.' }),
+    ]);
     return;
   }
   const bcc = (scenario.client?.message?.bcc || []).map((a) => a.toLowerCase());
@@ -52,25 +54,53 @@ export function renderMailboxes(container, timeline, scenario) {
       const isBcc = bcc.includes(String(recipient).toLowerCase());
       const button = h('button', { type: 'button', class: 'download', text: 'Download .eml' });
       button.addEventListener('click', () => download(delivery, index));
-      boxes.push(h('article', { class: 'mailbox', 'aria-label': `Mailbox of ${recipient}` }, [
-        h('header', { class: 'mailbox-head' }, [
-          h('h3', { text: recipient }),
-          h('p', { class: 'muted', text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${toBytes(delivery.message).length} octets${isBcc ? ' · received as Bcc' : ''}` }),
-          button,
+      boxes.push(
+        h('article', { class: 'mailbox', 'aria-label': `Mailbox of ${recipient}` }, [
+          h('header', { class: 'mailbox-head' }, [
+            h('h3', { text: recipient }),
+            h('p', {
+              class: 'muted',
+              text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${toBytes(delivery.message).length} octets${isBcc ? ' · received as Bcc' : ''}`,
+            }),
+            button,
+          ]),
+          h(
+            'div',
+            { class: 'headers', role: 'list', 'aria-label': 'Header fields' },
+            fields.map((f, i) =>
+              h(
+                'div',
+                {
+                  role: 'listitem',
+                  class: `header-field${i === 0 && /^received$/i.test(f.name) ? ' added' : ''}`,
+                },
+                [
+                  h('span', { class: 'header-text', text: f.raw }),
+                  i === 0 && /^received$/i.test(f.name) ? h('span', { class: 'tag', text: 'added by the server (RFC 5321 §4.4)' }) : '',
+                ],
+              ),
+            ),
+          ),
+          bcc.length
+            ? h('p', {
+                class: 'bcc-note',
+                text: hasBcc
+                  ? 'A Bcc header is present in this copy.'
+                  : 'No Bcc header: Bcc recipients travel on the envelope only (RFC 5322 §3.6.3).',
+              })
+            : '',
+          h('pre', { class: 'body', tabindex: 0, 'aria-label': 'Message body', text: body }),
         ]),
-        h('div', { class: 'headers', role: 'list', 'aria-label': 'Header fields' }, fields.map((f, i) => h('div', {
-          role: 'listitem',
-          class: `header-field${i === 0 && /^received$/i.test(f.name) ? ' added' : ''}`,
-        }, [
-          h('span', { class: 'header-text', text: f.raw }),
-          i === 0 && /^received$/i.test(f.name) ? h('span', { class: 'tag', text: 'added by the server (RFC 5321 §4.4)' }) : '',
-        ]))),
-        bcc.length ? h('p', { class: 'bcc-note', text: hasBcc ? 'A Bcc header is present in this copy.' : 'No Bcc header: Bcc recipients travel on the envelope only (RFC 5322 §3.6.3).' }) : '',
-        h('pre', { class: 'body', tabindex: 0, 'aria-label': 'Message body', text: body }),
-      ]));
+      );
     }
   }
-  replaceChildren(container, [h('p', { class: 'muted', text: `${deliveries.length} cop${deliveries.length === 1 ? 'y' : 'ies'} delivered to ${byRecipient.size} recipient${byRecipient.size === 1 ? '' : 's'}.` }), ...boxes]);
+  replaceChildren(container, [
+    h('p', {
+      class: 'muted',
+      text: `${deliveries.length} cop${deliveries.length === 1 ? 'y' : 'ies'} delivered to ${byRecipient.size} recipient${byRecipient.size === 1 ? '' : 's'}.`,
+    }),
+    ...boxes,
+  ]);
 }
 
 let panel = null;

@@ -1,25 +1,53 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { startEngine, readable } from './engine.js';
-import { renderForm, engineFacts } from './forms.js';
-import { clone, setPath, applyPatch, decodeScenario, readLocation, shareUrl, hasScript } from './scenario.js';
+import { readable, startEngine } from './engine.js';
+import { engineFacts, renderForm } from './forms.js';
 import { PRESETS } from './presets.js';
-import { buildModel, createTranscriptView, renderLineDetails, plainTranscript } from './transcript.js';
 import { createRunner } from './runner.js';
+import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
+import { buildModel, createTranscriptView, plainTranscript, renderLineDetails } from './transcript.js';
 
 const $ = (id) => document.getElementById(id);
 
 // Every element the page touches, looked up once.
 const els = {
-  preset: $('preset'), presetExplanation: $('preset-explanation'), run: $('run'), stop: $('stop'), copyLink: $('copy-link'),
-  copyTranscript: $('copy-transcript'), reset: $('reset'), status: $('status'), error: $('error'),
-  clientForm: $('client-form'), serverForm: $('server-form'), runForm: $('run-form'),
+  preset: $('preset'),
+  presetExplanation: $('preset-explanation'),
+  run: $('run'),
+  stop: $('stop'),
+  copyLink: $('copy-link'),
+  copyTranscript: $('copy-transcript'),
+  reset: $('reset'),
+  status: $('status'),
+  error: $('error'),
+  clientForm: $('client-form'),
+  serverForm: $('server-form'),
+  runForm: $('run-form'),
   tabs: Array.from(document.querySelectorAll('[role="tab"]')),
-  transcript: $('transcript'), lineDetails: $('line-details'), showControl: $('show-control'), showTime: $('show-time'),
-  transcriptSummary: $('transcript-summary'), transcriptMore: $('transcript-more'), negotiation: $('view-negotiation'),
-  sasl: $('view-sasl'), version: $('engine-version'),
-  calc: { encodeForm: $('calc-encode-form'), decodeForm: $('calc-decode-form'), mechanism: $('calc-mechanism'), authzid: $('calc-authzid'), user: $('calc-user'), password: $('calc-password'), challenge: $('calc-challenge'), input: $('calc-input'), decodePassword: $('calc-decode-password'), decodeChallenge: $('calc-decode-challenge'), encodeResult: $('calc-encode-result'), decodeResult: $('calc-decode-result') },
+  transcript: $('transcript'),
+  lineDetails: $('line-details'),
+  showControl: $('show-control'),
+  showTime: $('show-time'),
+  transcriptSummary: $('transcript-summary'),
+  transcriptMore: $('transcript-more'),
+  negotiation: $('view-negotiation'),
+  sasl: $('view-sasl'),
+  version: $('engine-version'),
+  calc: {
+    encodeForm: $('calc-encode-form'),
+    decodeForm: $('calc-decode-form'),
+    mechanism: $('calc-mechanism'),
+    authzid: $('calc-authzid'),
+    user: $('calc-user'),
+    password: $('calc-password'),
+    challenge: $('calc-challenge'),
+    input: $('calc-input'),
+    decodePassword: $('calc-decode-password'),
+    decodeChallenge: $('calc-decode-challenge'),
+    encodeResult: $('calc-encode-result'),
+    decodeResult: $('calc-decode-result'),
+  },
 };
 
 const app = {
@@ -44,7 +72,7 @@ let renderCount = 0;
 
 /** Shows a problem. A sticky one (a bad link) stays until the user changes something. */
 function showError(error, { sticky = false } = {}) {
-  const message = (error && error.message) || String(error);
+  const message = error?.message || String(error);
   if (sticky) app.stickyError = error;
   els.error.hidden = false;
   replaceChildren(els.error, [h('strong', { text: 'Problem: ' }), message]);
@@ -72,7 +100,11 @@ function presetById(id) {
 function renderPresetOptions() {
   replaceChildren(els.preset, [
     h('option', { value: '', text: 'Custom scenario' }),
-    h('optgroup', { label: 'Presets' }, PRESETS.map((p) => h('option', { value: p.id, text: p.title }))),
+    h(
+      'optgroup',
+      { label: 'Presets' },
+      PRESETS.map((p) => h('option', { value: p.id, text: p.title })),
+    ),
   ]);
   els.preset.value = app.presetId;
 }
@@ -87,7 +119,13 @@ function renderForms() {
   const topKeys = Object.keys(app.scenario).filter((key) => key !== 'client' && key !== 'server');
   renderForm(els.clientForm, app.scenario, 'client', handleFieldChange, app.facts);
   if (hasScript(app.scenario)) {
-    els.clientForm.prepend(h('p', { class: 'note', role: 'note', text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.' }));
+    els.clientForm.prepend(
+      h('p', {
+        class: 'note',
+        role: 'note',
+        text: 'Not used in this run: the scenario has a script (see Run settings), whose octets go to the server engine as they are. Pick another preset, or set the script to null, to run the client engine again.',
+      }),
+    );
   }
   renderForm(els.serverForm, app.scenario, 'server', handleFieldChange, app.facts);
   renderForm(els.runForm, app.scenario, '', handleFieldChange, app.facts, topKeys);
@@ -156,7 +194,9 @@ async function run() {
   app.selectedLine = -1;
   updateUrl();
   const deliveries = (timeline.deliveries || []).length;
-  setStatus(`Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`);
+  setStatus(
+    `Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`,
+  );
   els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
   renderDetailsPlaceholder();
   renderAllViews();
@@ -197,15 +237,23 @@ async function renderTranscriptNow() {
   const generation = ++app.renderGeneration;
   els.transcript.setAttribute('aria-busy', 'true');
   const total = app.model.lines.length;
-  const view = createTranscriptView(els.transcript, app.model, {
-    showControl: els.showControl.checked,
-    showTime: els.showTime.checked,
-    onProgress: (shown) => {
-      els.transcriptMore.textContent = shown < total ? `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} lines; more load as you scroll (End loads all).` : '';
+  const view = createTranscriptView(
+    els.transcript,
+    app.model,
+    {
+      showControl: els.showControl.checked,
+      showTime: els.showTime.checked,
+      onProgress: (shown) => {
+        els.transcriptMore.textContent =
+          shown < total
+            ? `Showing ${shown.toLocaleString('en')} of ${total.toLocaleString('en')} lines; more load as you scroll (End loads all).`
+            : '';
+      },
     },
-  }, () => generation === app.renderGeneration);
+    () => generation === app.renderGeneration,
+  );
   app.view = view;
-  if (!await view.ready) return;
+  if (!(await view.ready)) return;
   els.transcript.setAttribute('aria-busy', 'false');
   renderCount += 1;
   // scripts/bench-page reads this mark: navigation to the first finished transcript.
@@ -216,7 +264,9 @@ async function renderTranscriptNow() {
 }
 
 function renderDetailsPlaceholder() {
-  replaceChildren(els.lineDetails, [h('p', { class: 'muted', text: 'Select a line to see what it means, the RFC section behind it and its bytes in hex.' })]);
+  replaceChildren(els.lineDetails, [
+    h('p', { class: 'muted', text: 'Select a line to see what it means, the RFC section behind it and its bytes in hex.' }),
+  ]);
 }
 
 function updateUrl() {
@@ -231,7 +281,7 @@ function updateUrl() {
 
 async function selectLine(index, focus = true) {
   const view = app.view;
-  const node = view && await view.ensure(index);
+  const node = view && (await view.ensure(index));
   if (!node || view !== app.view) return;
   const previous = view.nodes[app.selectedLine];
   if (previous && previous !== node) {
@@ -282,7 +332,7 @@ async function copyText(text, what) {
     area.value = text;
     document.body.append(area);
     area.select();
-    const done = document.execCommand && document.execCommand('copy');
+    const done = document.execCommand?.('copy');
     area.remove();
     setStatus(done ? `${what} copied to the clipboard.` : `Could not copy: the browser refused clipboard access.`);
   }
@@ -383,7 +433,7 @@ function selectTab(tab, focus = false) {
   if (!app.engine) return;
   ensureView(tab).then(() => {
     const view = TAB_VIEWS[tab.id];
-    if (view && view.module && view.module.show && tab.getAttribute('aria-selected') === 'true') view.module.show();
+    if (view?.module?.show && tab.getAttribute('aria-selected') === 'true') view.module.show();
   });
 }
 
@@ -441,9 +491,17 @@ function setupEmbed(params) {
   for (const tab of els.tabs) tab.hidden = !['tab-transcript', 'tab-negotiation', 'tab-mailboxes'].includes(tab.id);
   const full = new URL(location.href);
   full.searchParams.delete('embed');
-  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open in the full playground ↗' });
+  const link = h('a', {
+    href: full.toString(),
+    target: '_blank',
+    rel: 'noopener',
+    class: 'open-full',
+    text: 'Open in the full playground ↗',
+  });
   els.status.after(link);
-  link.addEventListener('click', () => { link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId }); });
+  link.addEventListener('click', () => {
+    link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId });
+  });
 }
 
 /** On a phone the forms start folded so the results are one scroll away. */

@@ -3,10 +3,24 @@
 // once; `show()` runs when the tab is opened (a session starts, or a stale one is
 // flagged). It draws no run, so it has no `render`.
 
+import { lineText, splitLines, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
-import { toBytes, splitLines, lineText } from './bytes.js';
 
-const SUGGESTIONS = ['EHLO client.example.net', 'HELO client.example.net', 'MAIL FROM:<alice@example.net>', 'RCPT TO:<bob@example.org>', 'DATA', 'Subject: typed by hand', '', '.', 'RSET', 'NOOP', 'VRFY bob', 'HELP', 'QUIT'];
+const SUGGESTIONS = [
+  'EHLO client.example.net',
+  'HELO client.example.net',
+  'MAIL FROM:<alice@example.net>',
+  'RCPT TO:<bob@example.org>',
+  'DATA',
+  'Subject: typed by hand',
+  '',
+  '.',
+  'RSET',
+  'NOOP',
+  'VRFY bob',
+  'HELP',
+  'QUIT',
+];
 
 export function createManual(els, engine, getScenario, onError) {
   let session = null;
@@ -35,7 +49,7 @@ export function createManual(els, engine, getScenario, onError) {
     replaceChildren(els.log);
     deliveries = 0;
     try {
-      if (session && session.free) session.free();
+      if (session?.free) session.free();
       startedWith = JSON.stringify(getScenario().server);
       els.stale.hidden = true;
       session = engine.construct('ManualSession', getScenario());
@@ -62,18 +76,32 @@ export function createManual(els, engine, getScenario, onError) {
   }
 
   els.form.addEventListener('submit', handleManualSubmit);
-  els.reset.addEventListener('click', () => { start(); els.line.focus(); });
-  replaceChildren(els.suggestions, SUGGESTIONS.map((text) => {
-    const button = h('button', { type: 'button', class: 'chip', text: text === '' ? '(empty line)' : text });
-    button.addEventListener('click', () => { els.line.value = text; els.line.focus(); });
-    return button;
-  }));
+  els.reset.addEventListener('click', () => {
+    start();
+    els.line.focus();
+  });
+  replaceChildren(
+    els.suggestions,
+    SUGGESTIONS.map((text) => {
+      const button = h('button', { type: 'button', class: 'chip', text: text === '' ? '(empty line)' : text });
+      button.addEventListener('click', () => {
+        els.line.value = text;
+        els.line.focus();
+      });
+      return button;
+    }),
+  );
   /** Says so when the Server panel changed after this session started. */
   function noteIfStale() {
     if (!session) return;
     const stale = JSON.stringify(getScenario().server) !== startedWith;
     els.stale.hidden = !stale;
-    if (stale) replaceChildren(els.stale, ['The Server panel changed since this session started; ', h('strong', { text: 'New session' }), ' applies it.']);
+    if (stale)
+      replaceChildren(els.stale, [
+        'The Server panel changed since this session started; ',
+        h('strong', { text: 'New session' }),
+        ' applies it.',
+      ]);
   }
 
   return { start, noteIfStale, isStarted: () => session !== null };
@@ -84,7 +112,15 @@ let manual = null;
 /** Finds the manual-mode controls under `root` and wires them to a live server engine. */
 export function setup(root, { engine, getScenario, onError }) {
   const find = (id) => root.querySelector(`#${id}`);
-  const els = { log: find('manual-log'), form: find('manual-form'), line: find('manual-line'), reset: find('manual-reset'), state: find('manual-state'), suggestions: find('manual-suggestions'), stale: find('manual-stale') };
+  const els = {
+    log: find('manual-log'),
+    form: find('manual-form'),
+    line: find('manual-line'),
+    reset: find('manual-reset'),
+    state: find('manual-state'),
+    suggestions: find('manual-suggestions'),
+    stale: find('manual-stale'),
+  };
   manual = createManual(els, engine, getScenario, onError);
 }
 

@@ -4,45 +4,89 @@
 // a keyword or a reply code: every fact and word comes from the engine.
 
 import { h, replaceChildren } from './dom.js';
-import { eventsOf, eventCard } from './events.js';
+import { eventCard, eventsOf } from './events.js';
 import { negotiationRowId } from './transcript.js';
 
 /** Client event kinds the tables above already cover; any other kind is listed as a note. */
-const ROUTINE = new Set(['commandSent', 'replyReceived', 'messageSent', 'capabilitiesLearned', 'decided', 'saslTrace', 'authLineSent', 'closed']);
+const ROUTINE = new Set([
+  'commandSent',
+  'replyReceived',
+  'messageSent',
+  'capabilitiesLearned',
+  'decided',
+  'saslTrace',
+  'authLineSent',
+  'closed',
+]);
 
 /** A scripted run has no client engine, so nothing was negotiated: say why the server answered as it did. */
 function scriptedView(timeline) {
   const wrote = (e) => (timeline.links ? Boolean(timeline.links[e.index]?.wrote) : e.event.kind?.type === 'replySent');
   const replies = eventsOf(timeline).filter((e) => e.side === 'server' && wrote(e));
   return [
-    h('p', { class: 'note', text: 'Scripted client: no client engine ran, so nothing was negotiated and no client decisions were made. The script’s octets went to the server engine as they are; here is why the server answered each time.' }),
-    h('ol', { class: 'plain-list' }, replies.map((e) => h('li', {}, [`${e.event.explanation} `, h('span', { class: 'rfc', text: e.event.rfc })]))),
+    h('p', {
+      class: 'note',
+      text: 'Scripted client: no client engine ran, so nothing was negotiated and no client decisions were made. The script’s octets went to the server engine as they are; here is why the server answered each time.',
+    }),
+    h(
+      'ol',
+      { class: 'plain-list' },
+      replies.map((e) => h('li', {}, [`${e.event.explanation} `, h('span', { class: 'rfc', text: e.event.rfc })])),
+    ),
   ];
 }
 
 function offeredTable(rows) {
-  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used' }, [h('table', { class: 'negotiation' }, [
-    h('thead', {}, [h('tr', {}, ['Extension', 'Offered', 'What it allows', 'This client', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
-    h('tbody', {}, rows.map((row) => h('tr', { id: negotiationRowId(row.keyword), tabindex: -1 }, [
-      h('th', { scope: 'row', text: row.keyword }),
-      h('td', { text: row.value || 'yes' }),
-      h('td', { text: row.explanation }),
-      h('td', { text: row.client }),
-      h('td', { text: row.rfc }),
-    ]))),
-  ])]);
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used' }, [
+    h('table', { class: 'negotiation' }, [
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          ['Extension', 'Offered', 'What it allows', 'This client', 'RFC'].map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ]),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h('tr', { id: negotiationRowId(row.keyword), tabindex: -1 }, [
+            h('th', { scope: 'row', text: row.keyword }),
+            h('td', { text: row.value || 'yes' }),
+            h('td', { text: row.explanation }),
+            h('td', { text: row.client }),
+            h('td', { text: row.rfc }),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
 }
 
 function decisionsTable(decisions) {
-  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Client decisions' }, [h('table', { class: 'decisions' }, [
-    h('thead', {}, [h('tr', {}, ['Server offered', 'Client used', 'Why', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
-    h('tbody', {}, decisions.map((d) => h('tr', {}, [
-      h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
-      h('th', { scope: 'row' }, [h('code', { text: String(d.used ?? '') })]),
-      h('td', { text: String(d.why ?? '') }),
-      h('td', { text: String(d.rfc ?? '') }),
-    ]))),
-  ])]);
+  return h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Client decisions' }, [
+    h('table', { class: 'decisions' }, [
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          ['Server offered', 'Client used', 'Why', 'RFC'].map((t) => h('th', { scope: 'col', text: t })),
+        ),
+      ]),
+      h(
+        'tbody',
+        {},
+        decisions.map((d) =>
+          h('tr', {}, [
+            h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
+            h('th', { scope: 'row' }, [h('code', { text: String(d.used ?? '') })]),
+            h('td', { text: String(d.why ?? '') }),
+            h('td', { text: String(d.rfc ?? '') }),
+          ]),
+        ),
+      ),
+    ]),
+  ]);
 }
 
 function views(timeline) {
@@ -52,17 +96,28 @@ function views(timeline) {
   const decisions = events.filter((e) => e.event.kind?.type === 'decided').map((e) => e.event.kind.decision);
   const notes = events.filter((e) => !ROUTINE.has(e.event.kind?.type));
   const parts = [h('h3', { text: 'Offered by the server, used by the client' })];
-  parts.push(rows.length
-    ? offeredTable(rows)
-    : h('p', { class: 'note', text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).' }));
+  parts.push(
+    rows.length
+      ? offeredTable(rows)
+      : h('p', {
+          class: 'note',
+          text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).',
+        }),
+  );
   if (decisions.length) {
     parts.push(h('h3', { text: 'What the client decided, and why' }));
     parts.push(decisionsTable(decisions));
   }
   parts.push(h('h3', { text: 'Client notes and problems' }));
-  parts.push(notes.length
-    ? h('div', { class: 'events' }, notes.map((e) => eventCard('client', e.event)))
-    : h('p', { class: 'muted', text: 'None reported.' }));
+  parts.push(
+    notes.length
+      ? h(
+          'div',
+          { class: 'events' },
+          notes.map((e) => eventCard('client', e.event)),
+        )
+      : h('p', { class: 'muted', text: 'None reported.' }),
+  );
   return parts;
 }
 

@@ -6,79 +6,95 @@
 // client does (a bare LF, going quiet).
 
 const AUTH = (mechanism, password = 'S3cret-pw') => ({ client: { auth: { mechanism, user: 'alice', password } } });
-const SMUGGLED_BODY = 'From: alice@example.net\r\nTo: bob@example.org\r\nSubject: hello\r\n\r\nHi Bob\n.\nMAIL FROM:<evil@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n\r\nFrom: ceo@example.org\r\nSubject: smuggled\r\n\r\nPay the invoice.\r\n.\r\n';
+const SMUGGLED_BODY =
+  'From: alice@example.net\r\nTo: bob@example.org\r\nSubject: hello\r\n\r\nHi Bob\n.\nMAIL FROM:<evil@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n\r\nFrom: ceo@example.org\r\nSubject: smuggled\r\n\r\nPay the invoice.\r\n.\r\n';
 
 export const PRESETS = [
   {
     id: 'esmtp',
     title: 'ESMTP negotiation',
-    explanation: 'The client greets with EHLO; the server answers with a multi-line 250 listing its extensions (RFC 5321 §4.1.1.1). The client uses what was offered: SIZE= on MAIL FROM because SIZE was offered, one pipelined write because PIPELINING was. The Negotiation tab shows each decision and why.',
+    explanation:
+      'The client greets with EHLO; the server answers with a multi-line 250 listing its extensions (RFC 5321 §4.1.1.1). The client uses what was offered: SIZE= on MAIL FROM because SIZE was offered, one pipelined write because PIPELINING was. The Negotiation tab shows each decision and why.',
     patch: {},
   },
   {
     id: 'helo-only-server',
     title: 'Old HELO-only server',
-    explanation: 'A pre-ESMTP server does not know EHLO and answers 500. The client falls back to HELO (RFC 5321 §3.2, RFC 1869 §4.5) and carries on without extensions: no SIZE= parameter, lock-step instead of pipelining, and replies without enhanced status codes.',
+    explanation:
+      'A pre-ESMTP server does not know EHLO and answers 500. The client falls back to HELO (RFC 5321 §3.2, RFC 1869 §4.5) and carries on without extensions: no SIZE= parameter, lock-step instead of pipelining, and replies without enhanced status codes.',
     patch: { server: { ehloMode: 'heloOnlyUnrecognized' } },
   },
   {
     id: 'helo-client',
     title: 'HELO-only client',
-    explanation: 'An old client says HELO, so the server answers with a one-line 250 and no extension list: no SIZE, no PIPELINING, no 8BITMIME (RFC 5321 §4.1.1.1).',
+    explanation:
+      'An old client says HELO, so the server answers with a one-line 250 and no extension list: no SIZE, no PIPELINING, no 8BITMIME (RFC 5321 §4.1.1.1).',
     patch: { client: { hello: 'HELO' } },
   },
   {
     id: 'eight-bit',
     title: '8BITMIME vs a 7-bit server',
-    explanation: 'The body is 8-bit UTF-8 text, and this server does not offer 8BITMIME. The client must not send 8-bit octets to it (RFC 6152 §3), so it downgrades the body to quoted-printable (RFC 2045 §6.7): "ü" travels as =C3=BC. Set the client’s 8-bit handling to "refuse" to see it give up instead.',
+    explanation:
+      'The body is 8-bit UTF-8 text, and this server does not offer 8BITMIME. The client must not send 8-bit octets to it (RFC 6152 §3), so it downgrades the body to quoted-printable (RFC 2045 §6.7): "ü" travels as =C3=BC. Set the client’s 8-bit handling to "refuse" to see it give up instead.',
     patch: { server: { extensions: { eightBitMime: false } }, client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
   },
   {
     id: 'size-refused',
     title: 'SIZE declared and refused',
-    explanation: 'The server announces SIZE 1000 (RFC 1870). A raw MAIL FROM that declares SIZE=50000 is refused at once with 552 5.3.4, before a single octet of data is sent (RFC 1870 §6.1). The client’s own message is smaller, so it declares its real size and goes through. Set the SIZE limit to 200 and the client does not even try (its decision is in the Negotiation tab).',
-    patch: { server: { maxMessageSize: 1000 }, client: { rawLines: [{ after: 'ehlo', line: 'MAIL FROM:<alice@example.net> SIZE=50000' }] } },
+    explanation:
+      'The server announces SIZE 1000 (RFC 1870). A raw MAIL FROM that declares SIZE=50000 is refused at once with 552 5.3.4, before a single octet of data is sent (RFC 1870 §6.1). The client’s own message is smaller, so it declares its real size and goes through. Set the SIZE limit to 200 and the client does not even try (its decision is in the Negotiation tab).',
+    patch: {
+      server: { maxMessageSize: 1000 },
+      client: { rawLines: [{ after: 'ehlo', line: 'MAIL FROM:<alice@example.net> SIZE=50000' }] },
+    },
   },
   {
     id: 'to-cc-bcc',
     title: 'To, Cc and Bcc',
-    explanation: 'Every recipient gets its own RCPT TO, Bcc included, but Bcc never appears in the header: the envelope, not the header, decides who receives a copy (RFC 5321 §3.3, RFC 5322 §3.6.3). The Mailboxes tab shows one copy per recipient.',
+    explanation:
+      'Every recipient gets its own RCPT TO, Bcc included, but Bcc never appears in the header: the envelope, not the header, decides who receives a copy (RFC 5321 §3.3, RFC 5322 §3.6.3). The Mailboxes tab shows one copy per recipient.',
     patch: { client: { message: { to: ['bob@example.org'], cc: ['carol@example.org'], bcc: ['dave@example.org'] } } },
   },
   {
     id: 'relay-denied',
     title: 'Relay denied',
-    explanation: 'The recipient’s domain (elsewhere.test) is not local, the client is not trusted and has not authenticated, so the server refuses to relay: 550 5.7.1 (RFC 5321 §3.6.2, RFC 3463). With no valid recipient DATA gets 554, and the client resets. Compare "Relay after AUTH".',
+    explanation:
+      'The recipient’s domain (elsewhere.test) is not local, the client is not trusted and has not authenticated, so the server refuses to relay: 550 5.7.1 (RFC 5321 §3.6.2, RFC 3463). With no valid recipient DATA gets 554, and the client resets. Compare "Relay after AUTH".',
     patch: { client: { message: { to: ['someone@elsewhere.test'] } } },
   },
   {
     id: 'relay-after-auth',
     title: 'Relay after AUTH',
-    explanation: 'The same outside recipient that an anonymous client may not relay to is accepted once the client has authenticated with AUTH PLAIN (RFC 4954 §5, RFC 6409). The server notes it in the Received header: "with ESMTPA" (RFC 3848). See the Mailboxes tab.',
+    explanation:
+      'The same outside recipient that an anonymous client may not relay to is accepted once the client has authenticated with AUTH PLAIN (RFC 4954 §5, RFC 6409). The server notes it in the Received header: "with ESMTPA" (RFC 3848). See the Mailboxes tab.',
     patch: { client: { auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' }, message: { to: ['someone@elsewhere.test'] } } },
   },
   {
     id: 'auth-plain',
     title: 'AUTH PLAIN',
-    explanation: 'The client sends authzid NUL authcid NUL password, base64-encoded, as the initial response on the AUTH line itself (RFC 4616, RFC 4954 §4). Base64 is an encoding, not encryption: the SASL tab decodes it octet by octet.',
+    explanation:
+      'The client sends authzid NUL authcid NUL password, base64-encoded, as the initial response on the AUTH line itself (RFC 4616, RFC 4954 §4). Base64 is an encoding, not encryption: the SASL tab decodes it octet by octet.',
     patch: AUTH('PLAIN'),
   },
   {
     id: 'auth-login',
     title: 'AUTH LOGIN',
-    explanation: 'The server prompts "Username:" and "Password:" in base64 (334 VXNlcm5hbWU6, 334 UGFzc3dvcmQ6) and the client answers each on its own line (draft-murchison-sasl-login). Obsolete but still everywhere.',
+    explanation:
+      'The server prompts "Username:" and "Password:" in base64 (334 VXNlcm5hbWU6, 334 UGFzc3dvcmQ6) and the client answers each on its own line (draft-murchison-sasl-login). Obsolete but still everywhere.',
     patch: AUTH('LOGIN'),
   },
   {
     id: 'cram-md5',
     title: 'AUTH CRAM-MD5',
-    explanation: 'The server sends a challenge; the client answers with its user name and HMAC-MD5(password, challenge) in hex (RFC 2195). The password never crosses the wire. The SASL tab shows the challenge, the HMAC inputs and the digest.',
+    explanation:
+      'The server sends a challenge; the client answers with its user name and HMAC-MD5(password, challenge) in hex (RFC 2195). The password never crosses the wire. The SASL tab shows the challenge, the HMAC inputs and the digest.',
     patch: AUTH('CRAM-MD5'),
   },
   {
     id: 'digest-md5',
     title: 'AUTH DIGEST-MD5',
-    explanation: 'A challenge with realm and nonce; a response built from H(A1), A2 and both nonces; and rspauth, with which the server proves it knows the password too (RFC 2831, historic since RFC 6331). The SASL tab shows A1, HA1, A2, HA2, the response and rspauth.',
+    explanation:
+      'A challenge with realm and nonce; a response built from H(A1), A2 and both nonces; and rspauth, with which the server proves it knows the password too (RFC 2831, historic since RFC 6331). The SASL tab shows A1, HA1, A2, HA2, the response and rspauth.',
     patch: AUTH('DIGEST-MD5'),
   },
   {
@@ -90,37 +106,53 @@ export const PRESETS = [
   {
     id: 'obsolete',
     title: 'Obsolete commands (SOML, TURN)',
-    explanation: 'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1–F.4); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
-    patch: { client: { rawLines: [{ after: 'ehlo', line: 'SOML FROM:<alice@example.net>' }, { after: 'ehlo', line: 'TURN' }] } },
+    explanation:
+      'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1–F.4); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
+    patch: {
+      client: {
+        rawLines: [
+          { after: 'ehlo', line: 'SOML FROM:<alice@example.net>' },
+          { after: 'ehlo', line: 'TURN' },
+        ],
+      },
+    },
   },
   {
     id: 'line-too-long',
     title: 'Line too long',
-    explanation: 'A command line may hold at most 512 octets with its CRLF (RFC 5321 §4.5.3.1.4). The client sends a 1,200-character NOOP as a raw line; the server answers 500 5.5.2 and the session goes on. (A long body line never reaches a server as such: the client re-encodes the body as quoted-printable, RFC 2045 §6.7.)',
+    explanation:
+      'A command line may hold at most 512 octets with its CRLF (RFC 5321 §4.5.3.1.4). The client sends a 1,200-character NOOP as a raw line; the server answers 500 5.5.2 and the session goes on. (A long body line never reaches a server as such: the client re-encodes the body as quoted-printable, RFC 2045 §6.7.)',
     patch: { client: { rawLines: [{ after: 'ehlo', line: `NOOP ${'x'.repeat(1195)}` }] } },
   },
   {
     id: 'too-many-recipients',
     title: 'Too many recipients',
-    explanation: 'The server takes 2 recipients per transaction; the third and fourth get 452 4.5.3, a temporary failure (RFC 5321 §4.5.3.1.8). The client delivers to the first two, then sends the message again in a second transaction for the rest.',
-    patch: { server: { maxRecipients: 2 }, client: { message: { to: ['bob@example.org', 'carol@example.org'], cc: ['dave@example.org'], bcc: ['erin@example.org'] } } },
+    explanation:
+      'The server takes 2 recipients per transaction; the third and fourth get 452 4.5.3, a temporary failure (RFC 5321 §4.5.3.1.8). The client delivers to the first two, then sends the message again in a second transaction for the rest.',
+    patch: {
+      server: { maxRecipients: 2 },
+      client: { message: { to: ['bob@example.org', 'carol@example.org'], cc: ['dave@example.org'], bcc: ['erin@example.org'] } },
+    },
   },
   {
     id: 'pipelining',
     title: 'Pipelining',
-    explanation: 'The server offers PIPELINING (RFC 2920), so the client sends MAIL, both RCPTs and DATA in one write and reads the four replies together: one round trip instead of four. Compare the timestamps with "Lock-step".',
+    explanation:
+      'The server offers PIPELINING (RFC 2920), so the client sends MAIL, both RCPTs and DATA in one write and reads the four replies together: one round trip instead of four. Compare the timestamps with "Lock-step".',
     patch: { client: { message: { to: ['bob@example.org', 'carol@example.org'] } } },
   },
   {
     id: 'lock-step',
     title: 'Lock-step (no pipelining)',
-    explanation: 'The same message with pipelining switched off in the client: every command waits for its reply (RFC 5321 §4.3), so MAIL, two RCPTs and DATA cost four round trips. Compare the timestamps with "Pipelining".',
+    explanation:
+      'The same message with pipelining switched off in the client: every command waits for its reply (RFC 5321 §4.3), so MAIL, two RCPTs and DATA cost four round trips. Compare the timestamps with "Pipelining".',
     patch: { client: { pipelining: 'off', message: { to: ['bob@example.org', 'carol@example.org'] } } },
   },
   {
     id: 'dot-stuffing',
     title: 'Dot-stuffing',
-    explanation: 'A body line starting with "." gets a second dot on the wire so that only CRLF.CRLF ends the data; the server removes it again (RFC 5321 §4.5.2). Compare the transcript with the Mailboxes tab.',
+    explanation:
+      'A body line starting with "." gets a second dot on the wire so that only CRLF.CRLF ends the data; the server removes it again (RFC 5321 §4.5.2). Compare the transcript with the Mailboxes tab.',
     patch: { client: { message: { subject: 'Dots', body: 'Lines that start with a dot:\n.\n..two dots\n.hidden\nend\n' } } },
   },
   {
@@ -132,21 +164,24 @@ export const PRESETS = [
   {
     id: 'timeout',
     title: 'Timeout',
-    explanation: 'A scripted client (no client engine: it sends only the octets in the Run settings’ script) says EHLO and then goes quiet. When the server’s idle timeout (here 30 s) passes with no command, it answers 421 4.4.2 and closes the connection (RFC 5321 §4.5.3.2.7). Look at the timestamps.',
+    explanation:
+      'A scripted client (no client engine: it sends only the octets in the Run settings’ script) says EHLO and then goes quiet. When the server’s idle timeout (here 30 s) passes with no command, it answers 421 4.4.2 and closes the connection (RFC 5321 §4.5.3.2.7). Look at the timestamps.',
     patch: { server: { idleTimeoutMs: 30000 }, script: [{ send: 'EHLO client.example.net\r\n' }, { wait: 30000 }] },
   },
   {
     id: 'smuggling',
     title: 'SMTP smuggling attempt refused',
-    explanation: 'A scripted client (raw octets, not the client engine) hides "<LF>.<LF>MAIL FROM:<evil@…>…" in its message, hoping the server takes LF.LF as the end of the data and runs the rest as a second message (SMTP smuggling, CVE-2023-51766 and kin). This server ends data only at CRLF.CRLF and refuses a bare LF (RFC 5321 §2.3.8): it answers exactly once, 550 5.5.2, and delivers nothing. Set the server’s "Bare LF" to normalise: still one reply and one message, with the would-be second message inside its body.',
-    patch: { script: [
-      { send: 'EHLO client.example.net\r\n' },
-      { send: 'MAIL FROM:<alice@example.net>\r\n' },
-      { send: 'RCPT TO:<bob@example.org>\r\n' },
-      { send: 'DATA\r\n' },
-      { send: SMUGGLED_BODY },
-      { send: 'QUIT\r\n' },
-    ] },
+    explanation:
+      'A scripted client (raw octets, not the client engine) hides "<LF>.<LF>MAIL FROM:<evil@…>…" in its message, hoping the server takes LF.LF as the end of the data and runs the rest as a second message (SMTP smuggling, CVE-2023-51766 and kin). This server ends data only at CRLF.CRLF and refuses a bare LF (RFC 5321 §2.3.8): it answers exactly once, 550 5.5.2, and delivers nothing. Set the server’s "Bare LF" to normalise: still one reply and one message, with the would-be second message inside its body.',
+    patch: {
+      script: [
+        { send: 'EHLO client.example.net\r\n' },
+        { send: 'MAIL FROM:<alice@example.net>\r\n' },
+        { send: 'RCPT TO:<bob@example.org>\r\n' },
+        { send: 'DATA\r\n' },
+        { send: SMUGGLED_BODY },
+        { send: 'QUIT\r\n' },
+      ],
+    },
   },
 ];
-

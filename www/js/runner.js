@@ -36,8 +36,7 @@ export function createRunner(enginePromise) {
           if (data.type === 'ready') {
             isReady = candidate === worker;
             resolve(true);
-          }
-          else if (data.type === 'failed') resolve(false);
+          } else if (data.type === 'failed') resolve(false);
           else if (data.type === 'result' && pending && pending.id === data.id) {
             const { resolve: done, reject } = pending;
             pending = null;
@@ -66,7 +65,7 @@ export function createRunner(enginePromise) {
   async function run(scenario) {
     const eager = firstRun && !isReady;
     firstRun = false;
-    if (worker && !eager && await ready) {
+    if (worker && !eager && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
       return new Promise((resolve, reject) => {
         pending = { id: nextId, resolve, reject };
@@ -74,7 +73,7 @@ export function createRunner(enginePromise) {
         nextId += 1;
       });
     }
-    return (engine || await enginePromise).call('runScenario', scenario);
+    return (engine || (await enginePromise)).call('runScenario', scenario);
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */

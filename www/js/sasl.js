@@ -1,24 +1,10 @@
-// SASL inspector. It reads the SASL engine's trace entries (the calculator in
-// calculator.js shows the same entries):
+// SASL inspector. It shows the AUTH exchanges the engine delimited (`timeline.authExchanges`),
+// each step being one side's SASL trace event, whose entries are
 //   {side: "client"|"server", label, explanation, rfc,
 //    octets: null | {raw: [u8], visible, hex, base64, groups: [{visible, hex, base64}]}}
-// The inspector finds them in any timeline event field that holds an array of such
-// entries (e.g. an `authStep` event with `trace: [...]`), so it needs no exact event
-// name.
+// (the calculator in calculator.js shows the same entries).
 
 import { h, replaceChildren } from './dom.js';
-
-function isTraceEntry(value) {
-  return value && typeof value === 'object' && typeof value.label === 'string' && 'explanation' in value;
-}
-
-function traceIn(value) {
-  if (Array.isArray(value) && value.length && value.every(isTraceEntry)) return value;
-  if (value && typeof value === 'object') {
-    for (const key of ['trace', 'entries', 'steps']) if (Array.isArray(value[key]) && value[key].every(isTraceEntry)) return value[key];
-  }
-  return null;
-}
 
 /**
  * The AUTH exchanges of a timeline as the engine delimited them (`timeline.authExchanges`:
@@ -30,14 +16,17 @@ export function exchangesOf(timeline) {
   return (timeline.authExchanges || []).map((exchange) => ({
     mechanism: exchange.mechanism || '',
     outcome: exchange.outcome,
-    steps: exchange.steps.map((index) => entries[index]).filter((entry) => entry && entry.event).map((entry) => ({
-      side: entry.type,
-      mechanism: entry.event.kind.mechanism,
-      explanation: entry.event.explanation,
-      rfc: entry.event.rfc,
-      at: entry.event.at,
-      entries: entry.event.kind.entries || [],
-    })),
+    steps: exchange.steps
+      .map((index) => entries[index])
+      .filter((entry) => entry?.event)
+      .map((entry) => ({
+        side: entry.type,
+        mechanism: entry.event.kind.mechanism,
+        explanation: entry.event.explanation,
+        rfc: entry.event.rfc,
+        at: entry.event.at,
+        entries: entry.event.kind.entries || [],
+      })),
   }));
 }
 
@@ -50,7 +39,9 @@ function bothSides(exchange) {
     }
   }
   const seen = new Set();
-  return [...bySide.client.keys()].filter((label) => bySide.server.has(label)).map((label) => ({ label, client: bySide.client.get(label), server: bySide.server.get(label) }))
+  return [...bySide.client.keys()]
+    .filter((label) => bySide.server.has(label))
+    .map((label) => ({ label, client: bySide.client.get(label), server: bySide.server.get(label) }))
     .filter(({ client, server }) => {
       // The same octets under a second name (e.g. "334 challenge" and "challenge") once is enough.
       const key = `${client.hex}|${server.hex}`;
@@ -63,16 +54,27 @@ function bothSides(exchange) {
 function comparisonTable(pairs) {
   return h('table', { class: 'both-sides' }, [
     h('caption', { text: 'Computed by both sides: the exchange succeeds only if they agree' }),
-    h('thead', {}, [h('tr', {}, [h('th', { scope: 'col', text: 'Value' }), h('th', { scope: 'col', text: 'Client' }), h('th', { scope: 'col', text: 'Server' }), h('th', { scope: 'col', text: 'Same?' })])]),
-    h('tbody', {}, pairs.map(({ label, client, server }) => {
-      const same = client.hex === server.hex;
-      return h('tr', { class: same ? 'same' : 'differs' }, [
-        h('th', { scope: 'row', text: label }),
-        h('td', { 'data-label': 'Client' }, [visibleCode(client.visible)]),
-        h('td', { 'data-label': 'Server' }, [visibleCode(server.visible)]),
-        h('td', { 'data-label': 'Match', text: same ? '✓ same' : '✗ differs' }),
-      ]);
-    })),
+    h('thead', {}, [
+      h('tr', {}, [
+        h('th', { scope: 'col', text: 'Value' }),
+        h('th', { scope: 'col', text: 'Client' }),
+        h('th', { scope: 'col', text: 'Server' }),
+        h('th', { scope: 'col', text: 'Same?' }),
+      ]),
+    ]),
+    h(
+      'tbody',
+      {},
+      pairs.map(({ label, client, server }) => {
+        const same = client.hex === server.hex;
+        return h('tr', { class: same ? 'same' : 'differs' }, [
+          h('th', { scope: 'row', text: label }),
+          h('td', { 'data-label': 'Client' }, [visibleCode(client.visible)]),
+          h('td', { 'data-label': 'Server' }, [visibleCode(server.visible)]),
+          h('td', { 'data-label': 'Match', text: same ? '✓ same' : '✗ differs' }),
+        ]);
+      }),
+    ),
   ]);
 }
 
@@ -94,29 +96,49 @@ export function octetsView(octets) {
   const groups = Array.isArray(octets.groups) ? octets.groups : [];
   return h('div', { class: 'octets' }, [
     h('dl', { class: 'octet-forms' }, [
-      h('dt', { text: 'ASCII' }), h('dd', {}, [visibleCode(octets.visible ?? '')]),
-      h('dt', { text: 'Hex' }), h('dd', {}, [h('code', { text: octets.hex ?? '' })]),
-      h('dt', { text: 'Base64' }), h('dd', {}, [h('code', { text: octets.base64 ?? '' })]),
+      h('dt', { text: 'ASCII' }),
+      h('dd', {}, [visibleCode(octets.visible ?? '')]),
+      h('dt', { text: 'Hex' }),
+      h('dd', {}, [h('code', { text: octets.hex ?? '' })]),
+      h('dt', { text: 'Base64' }),
+      h('dd', {}, [h('code', { text: octets.base64 ?? '' })]),
     ]),
-    groups.length ? h('details', { class: 'groups', open: groups.length <= 8 }, [
-      h('summary', { text: `Base64 grouping: ${groups.length} × (3 octets → 4 characters)` }),
-      h('div', { class: 'group-grid' }, groups.map((g) => h('div', { class: 'b64group' }, [
-        visibleCode(g.visible), h('code', { class: 'muted', text: g.hex }), h('code', { class: 'b64', text: g.base64 }),
-      ]))),
-    ]) : '',
+    groups.length
+      ? h('details', { class: 'groups', open: groups.length <= 8 }, [
+          h('summary', { text: `Base64 grouping: ${groups.length} × (3 octets → 4 characters)` }),
+          h(
+            'div',
+            { class: 'group-grid' },
+            groups.map((g) =>
+              h('div', { class: 'b64group' }, [
+                visibleCode(g.visible),
+                h('code', { class: 'muted', text: g.hex }),
+                h('code', { class: 'b64', text: g.base64 }),
+              ]),
+            ),
+          ),
+        ])
+      : '',
   ]);
 }
 
 export function traceView(entries) {
-  return h('ol', { class: 'trace' }, entries.map((entry) => h('li', { class: `trace-entry ${String(entry.side).toLowerCase()}` }, [
-    h('p', { class: 'event-head' }, [
-      h('span', { class: `badge ${String(entry.side).toLowerCase()}`, text: String(entry.side) }), ' ',
-      h('strong', { text: entry.label }),
-      entry.rfc ? h('span', { class: 'rfc', text: entry.rfc }) : '',
-    ]),
-    h('p', { class: 'explanation', text: entry.explanation }),
-    entry.octets ? octetsView(entry.octets) : '',
-  ])));
+  return h(
+    'ol',
+    { class: 'trace' },
+    entries.map((entry) =>
+      h('li', { class: `trace-entry ${String(entry.side).toLowerCase()}` }, [
+        h('p', { class: 'event-head' }, [
+          h('span', { class: `badge ${String(entry.side).toLowerCase()}`, text: String(entry.side) }),
+          ' ',
+          h('strong', { text: entry.label }),
+          entry.rfc ? h('span', { class: 'rfc', text: entry.rfc }) : '',
+        ]),
+        h('p', { class: 'explanation', text: entry.explanation }),
+        entry.octets ? octetsView(entry.octets) : '',
+      ]),
+    ),
+  );
 }
 
 function stepLabel(step, index) {
@@ -128,12 +150,19 @@ function exchangeView(exchange, index) {
   const pairs = bothSides(exchange);
   return h('section', { class: 'exchange', 'aria-labelledby': `exchange-${index}` }, [
     h('h3', { id: `exchange-${index}`, text: `AUTH ${exchange.mechanism} exchange${index ? ` ${index + 1}` : ''}` }),
-    exchange.outcome ? h('p', { class: `outcome ${exchange.outcome.ok ? 'ok' : 'failed'}`, text: `${exchange.outcome.ok ? '✓' : '✗'} ${exchange.outcome.text}` }) : '',
+    exchange.outcome
+      ? h('p', {
+          class: `outcome ${exchange.outcome.ok ? 'ok' : 'failed'}`,
+          text: `${exchange.outcome.ok ? '✓' : '✗'} ${exchange.outcome.text}`,
+        })
+      : '',
     pairs.length ? comparisonTable(pairs) : '',
-    ...exchange.steps.map((step, i) => h('details', { class: `sasl-step ${step.side}`, open: true }, [
-      h('summary', {}, [h('span', { class: `badge ${step.side}`, text: step.side }), ' ', stepLabel(step, i)]),
-      traceView(step.entries),
-    ])),
+    ...exchange.steps.map((step, i) =>
+      h('details', { class: `sasl-step ${step.side}`, open: true }, [
+        h('summary', {}, [h('span', { class: `badge ${step.side}`, text: step.side }), ' ', stepLabel(step, i)]),
+        traceView(step.entries),
+      ]),
+    ),
   ]);
 }
 
@@ -152,14 +181,25 @@ export function render(model) {
   if (inspectorRoot && mine === inspectorGeneration) renderSaslInspector(inspectorRoot, model.timeline || {}, model.scenario);
 }
 
-export function renderSaslInspector(container, timeline, scenario) {
+export function renderSaslInspector(container, timeline, _scenario) {
   const exchanges = exchangesOf(timeline);
   if (exchanges.length) {
     replaceChildren(container, [
-      h('p', { class: 'muted' }, ['Every value each side computed and every octet string it sent, in order. Control octets are drawn visibly (', h('code', {}, [h('span', { class: 'ctl', text: 'NUL' })]), ' is the octet 00, ', h('code', { text: '\\xfe' }), ' an octet that is not printable ASCII); "Base64 grouping" shows each 3 octets become 4 characters.']),
+      h('p', { class: 'muted' }, [
+        'Every value each side computed and every octet string it sent, in order. Control octets are drawn visibly (',
+        h('code', {}, [h('span', { class: 'ctl', text: 'NUL' })]),
+        ' is the octet 00, ',
+        h('code', { text: '\\xfe' }),
+        ' an octet that is not printable ASCII); "Base64 grouping" shows each 3 octets become 4 characters.',
+      ]),
       ...exchanges.map(exchangeView),
     ]);
     return;
   }
-  replaceChildren(container, [h('p', { class: 'note', text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.' })]);
+  replaceChildren(container, [
+    h('p', {
+      class: 'note',
+      text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.',
+    }),
+  ]);
 }

@@ -7,7 +7,7 @@ export function clone(value) {
 
 /** True when the scenario has a script to send in place of the client engine. */
 export function hasScript(scenario) {
-  return Array.isArray(scenario && scenario.script) && scenario.script.length > 0;
+  return Array.isArray(scenario?.script) && scenario.script.length > 0;
 }
 
 /** `getPath(s, 'server.extensions.size')`. */

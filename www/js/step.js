@@ -4,10 +4,10 @@
 // asks the engine for its states and table; `render(model)` draws a run. Drawing is
 // synchronous, so a render can never be overtaken by an older one.
 
-import { h, replaceChildren } from './dom.js';
-import { toBytes, splitLines, lineText } from './bytes.js';
-import { eventCard } from './events.js';
+import { lineText, splitLines, toBytes } from './bytes.js';
 import { stateDiagram } from './diagram.js';
+import { h, replaceChildren } from './dom.js';
+import { eventCard } from './events.js';
 
 /** The server state after entry `index`, and the last state change up to it. */
 export function stateAt(timeline, index, initial) {
@@ -29,20 +29,45 @@ export function renderStateDiagram(container, states, transitions, current, chan
   const next = transitions.filter((row) => row.from.includes(current));
   replaceChildren(container, [
     h('p', { class: 'current-state' }, [
-      'Server state: ', h('strong', { text: current }),
+      'Server state: ',
+      h('strong', { text: current }),
       change ? ` (after ${taken ? taken.trigger : 'a change'}: ${change.from} → ${change.to})` : ' (start)',
     ]),
-    h('p', { class: 'muted', text: next.length ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).` : 'Nothing more is read.' }),
-    h('div', { class: 'diagram-wrap', tabindex: 0, role: 'region', 'aria-label': 'State diagram (scrolls sideways on small screens)' }, [stateDiagram(states, transitions, current, change)]),
-    h('details', { class: 'table-details' }, [h('summary', { text: 'Transition table (the rows the engine runs)' }), h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [h('table', { class: 'transitions' }, [
-      h('thead', {}, [h('tr', {}, ['From', 'Trigger', 'To', 'RFC'].map((t) => h('th', { scope: 'col', text: t })))]),
-      h('tbody', {}, transitions.map((row) => h('tr', { class: row === taken ? 'taken' : (row.from.includes(current) ? 'possible' : '') }, [
-        h('td', { text: row.from.join(', ') }),
-        h('td', { text: row.trigger }),
-        h('td', { text: row.to }),
-        h('td', { text: row.rfc }),
-      ]))),
-    ])])]),
+    h('p', {
+      class: 'muted',
+      text: next.length
+        ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).`
+        : 'Nothing more is read.',
+    }),
+    h('div', { class: 'diagram-wrap', tabindex: 0, role: 'region', 'aria-label': 'State diagram (scrolls sideways on small screens)' }, [
+      stateDiagram(states, transitions, current, change),
+    ]),
+    h('details', { class: 'table-details' }, [
+      h('summary', { text: 'Transition table (the rows the engine runs)' }),
+      h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Transition table' }, [
+        h('table', { class: 'transitions' }, [
+          h('thead', {}, [
+            h(
+              'tr',
+              {},
+              ['From', 'Trigger', 'To', 'RFC'].map((t) => h('th', { scope: 'col', text: t })),
+            ),
+          ]),
+          h(
+            'tbody',
+            {},
+            transitions.map((row) =>
+              h('tr', { class: row === taken ? 'taken' : row.from.includes(current) ? 'possible' : '' }, [
+                h('td', { text: row.from.join(', ') }),
+                h('td', { text: row.trigger }),
+                h('td', { text: row.to }),
+                h('td', { text: row.rfc }),
+              ]),
+            ),
+          ),
+        ]),
+      ]),
+    ]),
   ]);
 }
 
@@ -57,7 +82,10 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
   if (entry.type === 'bytes') {
     const dir = entry.direction === 'clientToServer' ? 'C' : 'S';
     replaceChildren(container, [
-      h('p', { class: 'event-head' }, [h('span', { class: `badge ${dir === 'C' ? 'client' : 'server'}`, text: dir === 'C' ? 'client → server' : 'server → client' }), ` ${toBytes(entry.octets).length} octets at +${((entry.at - start) / 1000).toFixed(3)} s`]),
+      h('p', { class: 'event-head' }, [
+        h('span', { class: `badge ${dir === 'C' ? 'client' : 'server'}`, text: dir === 'C' ? 'client → server' : 'server → client' }),
+        ` ${toBytes(entry.octets).length} octets at +${((entry.at - start) / 1000).toFixed(3)} s`,
+      ]),
     ]);
   } else {
     replaceChildren(container, [eventCard(entry.type, entry.event, { highlight: true })]);
@@ -73,9 +101,15 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
     replaceChildren(miniTranscript, [h('li', { class: 'muted', text: 'No bytes on the wire yet.' })]);
     return;
   }
-  replaceChildren(miniTranscript, shown.map((line) => h('li', { class: `line ${line.dir === 'C' ? 'c' : 's'}${line.current ? ' now' : ''}` }, [
-    h('span', { class: 'dir', text: `${line.dir}:` }), h('span', { class: 'text', text: line.text }),
-  ])));
+  replaceChildren(
+    miniTranscript,
+    shown.map((line) =>
+      h('li', { class: `line ${line.dir === 'C' ? 'c' : 's'}${line.current ? ' now' : ''}` }, [
+        h('span', { class: 'dir', text: `${line.dir}:` }),
+        h('span', { class: 'text', text: line.text }),
+      ]),
+    ),
+  );
 }
 
 const view = { els: null, states: [], transitions: [], timeline: null, start: 0, index: 0 };
@@ -84,9 +118,15 @@ const view = { els: null, states: [], transitions: [], timeline: null, start: 0,
 export function setup(root, { engine }) {
   const find = (id) => root.querySelector(`#${id}`);
   view.els = {
-    first: find('step-first'), prev: find('step-prev'), next: find('step-next'), last: find('step-last'),
-    range: find('step-range'), position: find('step-position'), diagram: find('state-diagram'),
-    entry: find('step-entry'), transcript: find('step-transcript'),
+    first: find('step-first'),
+    prev: find('step-prev'),
+    next: find('step-next'),
+    last: find('step-last'),
+    range: find('step-range'),
+    position: find('step-position'),
+    diagram: find('state-diagram'),
+    entry: find('step-entry'),
+    transcript: find('step-transcript'),
   };
   view.states = engine.call('serverStates');
   view.transitions = engine.call('serverTransitions');

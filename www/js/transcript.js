@@ -3,8 +3,8 @@
 // responsive. Which event wrote a line, which read it and what the line is come from the
 // engine's links (`timeline.writes`), never from matching by time or content.
 
+import { hexRows, lineText, splitLines, toBytes, visibleSegments } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
-import { toBytes, splitLines, lineText, visibleSegments, hexRows } from './bytes.js';
 import { eventCard } from './events.js';
 
 const SLICE = 500;
@@ -35,7 +35,7 @@ function writesOf(timeline) {
 export function buildModel(timeline, scenario) {
   const entries = timeline.entries || [];
   const firstAt = entries.find((entry) => typeof (entry.at ?? entry.event?.at) === 'number');
-  const start = typeof scenario.startTime === 'number' ? scenario.startTime : (firstAt ? (firstAt.at ?? firstAt.event.at) : 0);
+  const start = typeof scenario.startTime === 'number' ? scenario.startTime : firstAt ? (firstAt.at ?? firstAt.event.at) : 0;
   const chunks = [];
   const lines = [];
   writesOf(timeline).forEach((write, writeIndex) => {
@@ -43,15 +43,29 @@ export function buildModel(timeline, scenario) {
     const direction = write.direction === 'clientToServer' ? 'C' : 'S';
     const bytes = toBytes(entry.octets);
     const chunk = {
-      write: writeIndex, index: write.entry, at: entry.at, direction, bytes, firstLine: lines.length, count: write.lines.length,
-      data: write.group?.type === 'messageText', label: write.label || '', arrival: write.arrival || [],
+      write: writeIndex,
+      index: write.entry,
+      at: entry.at,
+      direction,
+      bytes,
+      firstLine: lines.length,
+      count: write.lines.length,
+      data: write.group?.type === 'messageText',
+      label: write.label || '',
+      arrival: write.arrival || [],
     };
     chunks.push(chunk);
     for (const line of write.lines) {
       const part = bytes.subarray(line.start, line.end);
       lines.push({
-        chunk: chunks.length - 1, direction, at: entry.at, bytes: part, text: lineText(part),
-        event: line.event ?? null, readBy: line.readBy || [], notes: line.notes || [],
+        chunk: chunks.length - 1,
+        direction,
+        at: entry.at,
+        bytes: part,
+        text: lineText(part),
+        event: line.event ?? null,
+        readBy: line.readBy || [],
+        notes: line.notes || [],
       });
     }
   });
@@ -78,18 +92,22 @@ function lineNode(model, index, options) {
   } else {
     text.textContent = line.text;
   }
-  return h('div', {
-    role: 'option',
-    class: `line ${line.direction === 'C' ? 'c' : 's'}`,
-    id: `line-${index}`,
-    'data-line': index,
-    tabindex: index === 0 ? 0 : -1,
-    'aria-selected': 'false',
-  }, [
-    options.showTime ? h('span', { class: 'time', text: relativeTime(model, line.at) }) : '',
-    h('span', { class: 'dir', text: `${line.direction}:` }),
-    text,
-  ]);
+  return h(
+    'div',
+    {
+      role: 'option',
+      class: `line ${line.direction === 'C' ? 'c' : 's'}`,
+      id: `line-${index}`,
+      'data-line': index,
+      tabindex: index === 0 ? 0 : -1,
+      'aria-selected': 'false',
+    },
+    [
+      options.showTime ? h('span', { class: 'time', text: relativeTime(model, line.at) }) : '',
+      h('span', { class: 'dir', text: `${line.direction}:` }),
+      text,
+    ],
+  );
 }
 
 /**
@@ -107,11 +125,15 @@ export function createTranscriptView(list, model, options, isCurrent) {
   let holder = null;
   let target = Math.min(BATCH, model.lines.length);
   let running = null;
-  const observer = typeof IntersectionObserver === 'function'
-    ? new IntersectionObserver((records) => {
-      if (records.some((record) => record.isIntersecting)) grow(BATCH);
-    }, { root: list, rootMargin: '0px 0px 400px 0px' })
-    : null;
+  const observer =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (records) => {
+            if (records.some((record) => record.isIntersecting)) grow(BATCH);
+          },
+          { root: list, rootMargin: '0px 0px 400px 0px' },
+        )
+      : null;
 
   function renderSlice() {
     const fragment = document.createDocumentFragment();
@@ -119,9 +141,11 @@ export function createTranscriptView(list, model, options, isCurrent) {
     while (nodes.length < target && rendered < SLICE && chunkIndex < model.chunks.length) {
       const chunk = model.chunks[chunkIndex];
       if (lineIndex === chunk.firstLine && chunk.label) {
-        holder = h('div', { role: 'group', class: `group ${chunk.direction === 'C' ? 'c' : 's'}${chunk.data ? ' data' : ''}`, 'aria-label': chunk.label }, [
-          h('div', { class: 'group-label', 'aria-hidden': 'true', text: chunk.label }),
-        ]);
+        holder = h(
+          'div',
+          { role: 'group', class: `group ${chunk.direction === 'C' ? 'c' : 's'}${chunk.data ? ' data' : ''}`, 'aria-label': chunk.label },
+          [h('div', { class: 'group-label', 'aria-hidden': 'true', text: chunk.label })],
+        );
         fragment.append(holder);
       } else if (lineIndex === chunk.firstLine) {
         holder = null;
@@ -139,7 +163,9 @@ export function createTranscriptView(list, model, options, isCurrent) {
   function pump() {
     if (running) return running;
     let finish;
-    const promise = new Promise((resolve) => { finish = resolve; });
+    const promise = new Promise((resolve) => {
+      finish = resolve;
+    });
     running = promise;
     const done = (value) => {
       running = null;
@@ -179,7 +205,7 @@ export function createTranscriptView(list, model, options, isCurrent) {
       target = Math.min(model.lines.length, Math.max(target, index + 1));
       while (nodes.length <= index && nodes.length < model.lines.length) {
         target = Math.min(model.lines.length, Math.max(target, index + 1));
-        if (!await pump()) break;
+        if (!(await pump())) break;
       }
       return nodes[index] || null;
     },
@@ -191,7 +217,7 @@ export function createTranscriptView(list, model, options, isCurrent) {
 /** The event of entry `index` as `{side, event}`, or null. */
 function eventAt(timeline, index) {
   const entry = index === null || index === undefined ? null : (timeline.entries || [])[index];
-  return entry && entry.event ? { side: entry.type, event: entry.event } : null;
+  return entry?.event ? { side: entry.type, event: entry.event } : null;
 }
 
 /**
@@ -242,11 +268,19 @@ function negotiationLink(keyword) {
 
 /** A line's notes: what it is and why now, each with its RFC and, for an offered extension, a link to its row. */
 function notesView(notes) {
-  return h('ul', { class: 'line-notes' }, notes.map((note) => h('li', {}, [
-    note.text, ' ', h('span', { class: 'rfc', text: note.rfc }),
-    note.extension ? ' · ' : '',
-    note.extension ? negotiationLink(note.extension) : '',
-  ])));
+  return h(
+    'ul',
+    { class: 'line-notes' },
+    notes.map((note) =>
+      h('li', {}, [
+        note.text,
+        ' ',
+        h('span', { class: 'rfc', text: note.rfc }),
+        note.extension ? ' · ' : '',
+        note.extension ? negotiationLink(note.extension) : '',
+      ]),
+    ),
+  );
 }
 
 /** Fills the details pane for one line: its notes, the event that wrote it, the events that read it, its write in hex. */
@@ -263,8 +297,14 @@ export function renderLineDetails(pane, model, timeline, index) {
   const narrow = pane.clientWidth > 0 && pane.clientWidth < 560;
   const dump = hexRows(chunk.bytes, 4096, narrow ? 8 : 16);
   replaceChildren(pane, [
-    h('h3', { class: 'details-title' }, [h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }), line.text || '(empty line)']),
-    h('p', { class: 'muted', text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}` }),
+    h('h3', { class: 'details-title' }, [
+      h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }),
+      line.text || '(empty line)',
+    ]),
+    h('p', {
+      class: 'muted',
+      text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}`,
+    }),
     line.notes.length ? notesView(line.notes) : '',
     writer
       ? h('div', { class: 'events' }, [h('h4', { text: 'Written by' }), eventCard(writer.side, writer.event, { highlight: true })])
@@ -273,17 +313,25 @@ export function renderLineDetails(pane, model, timeline, index) {
       ? h('div', { class: 'events' }, [h('h4', { text: 'Recorded with this write' }), ...unlinked.map((r) => eventCard(r.side, r.event))])
       : '',
     readers.length
-      ? h('div', { class: 'events' }, [h('h4', { text: `How the ${receiver} handled it` }), ...readers.map((r) => eventCard(r.side, r.event))])
+      ? h('div', { class: 'events' }, [
+          h('h4', { text: `How the ${receiver} handled it` }),
+          ...readers.map((r) => eventCard(r.side, r.event)),
+        ])
       : '',
     arrival.length
       ? h('details', { class: 'more-events' }, [
-        h('summary', { text: `What the ${receiver} did when this write arrived (${arrival.length})` }),
-        ...arrival.map((r) => eventCard(r.side, r.event)),
-      ])
+          h('summary', { text: `What the ${receiver} did when this write arrived (${arrival.length})` }),
+          ...arrival.map((r) => eventCard(r.side, r.event)),
+        ])
       : '',
     h('details', { class: 'hex', open: true }, [
       h('summary', { text: `Hex of this write (${chunk.bytes.length} octets)` }),
-      h('pre', { class: 'hexdump', tabindex: 0, 'aria-label': 'Hex dump', text: dump.rows.join('\n') + (dump.truncated ? `\n… first 4096 of ${chunk.bytes.length} octets shown` : '') }),
+      h('pre', {
+        class: 'hexdump',
+        tabindex: 0,
+        'aria-label': 'Hex dump',
+        text: dump.rows.join('\n') + (dump.truncated ? `\n… first 4096 of ${chunk.bytes.length} octets shown` : ''),
+      }),
     ]),
   ]);
 }

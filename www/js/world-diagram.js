@@ -30,7 +30,11 @@ function hostBox(host, index) {
   group.append(
     svg('rect', { x: BOX.left, y: top, width: BOX.width, height: BOX.height, rx: 8 }),
     svg('text', { x: BOX.left + BOX.width / 2, y: top + 21, class: 'wd-name', 'text-anchor': 'middle' }, fit(host.name, 26)),
-    svg('text', { x: BOX.left + BOX.width / 2, y: top + 39, class: 'wd-address', 'text-anchor': 'middle' }, [host.address, ...(host.services || [])].join(' · ')),
+    svg(
+      'text',
+      { x: BOX.left + BOX.width / 2, y: top + 39, class: 'wd-address', 'text-anchor': 'middle' },
+      [host.address, ...(host.services || [])].join(' · '),
+    ),
   );
   return group;
 }
@@ -48,7 +52,9 @@ function edgeLabel(edge, connections, attrs) {
   const lines = [];
   for (let i = 0; i < names.length; i += 3) lines.push(names.slice(i, i + 3).join(' '));
   const text = svg('text', { ...attrs, y: attrs.y - (lines.length - 1) * 7, class: 'wd-label' });
-  lines.forEach((line, i) => text.append(svg('tspan', { x: attrs.x, dy: i ? 14 : 0 }, line)));
+  lines.forEach((line, i) => {
+    text.append(svg('tspan', { x: attrs.x, dy: i ? 14 : 0 }, line));
+  });
   return text;
 }
 
@@ -61,7 +67,10 @@ function edgePath(edge, index, from, to, connections) {
   const y2 = boxTop(to) + BOX.height / 2 + (down ? -6 : 6);
   const group = svg('g', { class: 'wd-edge' });
   group.append(
-    svg('path', { d: `M ${x} ${y1} C ${x + bend} ${y1}, ${x + bend} ${y2}, ${x + 4 * Math.sign(bend)} ${y2}`, 'marker-end': 'url(#wd-arrow)' }),
+    svg('path', {
+      d: `M ${x} ${y1} C ${x + bend} ${y1}, ${x + bend} ${y2}, ${x + 4 * Math.sign(bend)} ${y2}`,
+      'marker-end': 'url(#wd-arrow)',
+    }),
     edgeLabel(edge, connections, { x: x + bend * 0.78 + (down ? 6 : -6), y: (y1 + y2) / 2 + 4, 'text-anchor': down ? 'start' : 'end' }),
   );
   return group;
@@ -69,7 +78,15 @@ function edgePath(edge, index, from, to, connections) {
 
 function arrowMarker() {
   const defs = svg('defs');
-  const marker = svg('marker', { id: 'wd-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' });
+  const marker = svg('marker', {
+    id: 'wd-arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 8,
+    markerHeight: 8,
+    orient: 'auto-start-reverse',
+  });
   marker.append(svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'wd-arrowhead' }));
   defs.append(marker);
   return defs;
@@ -85,7 +102,12 @@ function describe(timeline) {
 export function worldDiagram(timeline) {
   const hosts = timeline.hosts || [];
   const height = boxTop(hosts.length) - BOX.gap + 10;
-  const root = svg('svg', { class: 'world-diagram-svg', viewBox: `0 0 ${WIDTH} ${Math.max(height, 70)}`, role: 'img', 'aria-label': describe(timeline) });
+  const root = svg('svg', {
+    class: 'world-diagram-svg',
+    viewBox: `0 0 ${WIDTH} ${Math.max(height, 70)}`,
+    role: 'img',
+    'aria-label': describe(timeline),
+  });
   root.append(arrowMarker());
   const index = new Map(hosts.map((host, i) => [host.name, i]));
   (timeline.graph || []).forEach((edge, i) => {
@@ -94,6 +116,8 @@ export function worldDiagram(timeline) {
     if (from === undefined || to === undefined || from === to) return;
     root.append(edgePath(edge, i, from, to, timeline.connections || []));
   });
-  hosts.forEach((host, i) => root.append(hostBox(host, i)));
+  hosts.forEach((host, i) => {
+    root.append(hostBox(host, i));
+  });
   return root;
 }

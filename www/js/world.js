@@ -4,8 +4,8 @@
 // world event coloured by connection, a steppable virtual clock and each host's mail.
 // All protocol text goes in as text nodes.
 
+import { lineText, splitLines, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
-import { toBytes, splitLines, lineText } from './bytes.js';
 import { worldDiagram } from './world-diagram.js';
 
 const COLOURS = 6;
@@ -67,10 +67,25 @@ export function worldItems(timeline) {
     if (entry.type === 'bytes') {
       const said = notes.get(`${entry.connection}|${entry.from}|${entry.at}`) || [];
       for (const line of splitLines(toBytes(entry.octets))) {
-        items.push({ kind: 'line', at: entry.at, connection: entry.connection, from: entry.from, to: entry.to, text: lineText(line), notes: said });
+        items.push({
+          kind: 'line',
+          at: entry.at,
+          connection: entry.connection,
+          from: entry.from,
+          to: entry.to,
+          text: lineText(line),
+          notes: said,
+        });
       }
     } else if (entry.type === 'world') {
-      items.push({ kind: 'world', at: entry.at, connection: entry.connection, event: entry.event || {}, explanation: entry.explanation || '', rfc: entry.rfc || '' });
+      items.push({
+        kind: 'world',
+        at: entry.at,
+        connection: entry.connection,
+        event: entry.event || {},
+        explanation: entry.explanation || '',
+        rfc: entry.rfc || '',
+      });
     }
   }
   return items;
@@ -107,30 +122,57 @@ function connectionBadge(id) {
 }
 
 function renderHosts(list, timeline) {
-  replaceChildren(list, (timeline.hosts || []).map((host) => h('li', { 'data-host': host.name }, [
-    h('strong', { text: host.name }), ` ${host.address}`,
-    host.services && host.services.length ? ` (runs ${host.services.join(', ')})` : ' (no server)',
-    h('br'), h('span', { class: 'muted', text: host.label }),
-  ])));
+  replaceChildren(
+    list,
+    (timeline.hosts || []).map((host) =>
+      h('li', { 'data-host': host.name }, [
+        h('strong', { text: host.name }),
+        ` ${host.address}`,
+        host.services?.length ? ` (runs ${host.services.join(', ')})` : ' (no server)',
+        h('br'),
+        h('span', { class: 'muted', text: host.label }),
+      ]),
+    ),
+  );
 }
 
 function renderConnections(list, timeline) {
-  replaceChildren(list, (timeline.connections || []).map((c) => h('li', { class: `wconn ${colourClass(c.id)}`, 'data-connection': c.id }, [
-    connectionBadge(c.id), ' ', h('strong', { text: `${c.from} → ${c.to}` }), ` ${c.kind.toUpperCase()}`,
-    ` · ${elapsedText(c.openedAt - timeline.startTime)} to ${elapsedText(c.closedAt - timeline.startTime)}`,
-    c.reversedAt !== null && c.reversedAt !== undefined ? h('span', { class: 'wflag', text: ` · roles reversed at ${elapsedText(c.reversedAt - timeline.startTime)}` }) : '',
-    c.triggeredBy ? ` · opened because of #${c.triggeredBy}` : '',
-    h('br'), h('span', { class: 'muted', text: c.purpose }),
-  ])));
+  replaceChildren(
+    list,
+    (timeline.connections || []).map((c) =>
+      h('li', { class: `wconn ${colourClass(c.id)}`, 'data-connection': c.id }, [
+        connectionBadge(c.id),
+        ' ',
+        h('strong', { text: `${c.from} → ${c.to}` }),
+        ` ${c.kind.toUpperCase()}`,
+        ` · ${elapsedText(c.openedAt - timeline.startTime)} to ${elapsedText(c.closedAt - timeline.startTime)}`,
+        c.reversedAt !== null && c.reversedAt !== undefined
+          ? h('span', { class: 'wflag', text: ` · roles reversed at ${elapsedText(c.reversedAt - timeline.startTime)}` })
+          : '',
+        c.triggeredBy ? ` · opened because of #${c.triggeredBy}` : '',
+        h('br'),
+        h('span', { class: 'muted', text: c.purpose }),
+      ]),
+    ),
+  );
 }
 
 function lineRow(item, index, start) {
-  return h('li', { class: `wrow wline ${colourClass(item.connection)}`, id: `world-item-${index}`, 'data-index': index, 'data-connection': item.connection }, [
-    h('span', { class: 'wtime', text: elapsedText(item.at - start) }),
-    connectionBadge(item.connection),
-    h('span', { class: 'wfrom', text: `${item.from}:` }),
-    h('span', { class: 'wtext', text: item.text }),
-  ]);
+  return h(
+    'li',
+    {
+      class: `wrow wline ${colourClass(item.connection)}`,
+      id: `world-item-${index}`,
+      'data-index': index,
+      'data-connection': item.connection,
+    },
+    [
+      h('span', { class: 'wtime', text: elapsedText(item.at - start) }),
+      connectionBadge(item.connection),
+      h('span', { class: 'wfrom', text: `${item.from}:` }),
+      h('span', { class: 'wtext', text: item.text }),
+    ],
+  );
 }
 
 function worldDetail(item) {
@@ -138,8 +180,10 @@ function worldDetail(item) {
   if (event.type === 'connectionOpened') return `${event.from} → ${event.to}`;
   if (event.type === 'clockAdvanced') return `${clockText(event.from)} → ${clockText(event.to)}`;
   if (event.type === 'relayWindowOpened') return `${event.address} may relay until ${clockText(event.until)}`;
-  if (event.type === 'queueTaken') return `${event.copies} ${event.copies === 1 ? 'copy' : 'copies'} for ${(event.domains || []).join(', ')} leave ${event.host}'s queue`;
-  if (event.type === 'queueRestored') return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
+  if (event.type === 'queueTaken')
+    return `${event.copies} ${event.copies === 1 ? 'copy' : 'copies'} for ${(event.domains || []).join(', ')} leave ${event.host}'s queue`;
+  if (event.type === 'queueRestored')
+    return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
   if (event.type === 'rolesReversed') return `${event.client} is now the client, ${event.server} the server`;
   if (event.type === 'problem') return event.what;
   return '';
@@ -147,14 +191,23 @@ function worldDetail(item) {
 
 function worldRow(item, index, start) {
   const type = item.event.type || 'world';
-  return h('li', { class: `wrow wevent wevent-${type} ${colourClass(item.connection)}`, id: `world-item-${index}`, 'data-index': index, 'data-event': type }, [
-    h('span', { class: 'wtime', text: elapsedText(item.at - start) }),
-    connectionBadge(item.connection),
-    h('span', { class: 'wtitle', text: worldTitle(item) }),
-    worldDetail(item) ? h('span', { class: 'wdetail', text: worldDetail(item) }) : '',
-    h('span', { class: 'wexplain', text: item.explanation }),
-    item.rfc ? h('span', { class: 'wrfc', text: item.rfc }) : '',
-  ]);
+  return h(
+    'li',
+    {
+      class: `wrow wevent wevent-${type} ${colourClass(item.connection)}`,
+      id: `world-item-${index}`,
+      'data-index': index,
+      'data-event': type,
+    },
+    [
+      h('span', { class: 'wtime', text: elapsedText(item.at - start) }),
+      connectionBadge(item.connection),
+      h('span', { class: 'wtitle', text: worldTitle(item) }),
+      worldDetail(item) ? h('span', { class: 'wdetail', text: worldDetail(item) }) : '',
+      h('span', { class: 'wexplain', text: item.explanation }),
+      item.rfc ? h('span', { class: 'wrfc', text: item.rfc }) : '',
+    ],
+  );
 }
 
 function subjectOf(message) {
@@ -174,10 +227,17 @@ function storeSection(title, groups, [one, many]) {
   if (!names.length) return h('p', { class: 'muted', text: `${title}: empty.` });
   return h('div', {}, [
     h('h5', { text: title }),
-    h('ul', { class: 'wstore-list' }, names.map((name) => h('li', { 'data-box': name }, [
-      h('strong', { text: name }), ` · ${groups[name].length} ${groups[name].length === 1 ? one : many}`,
-      ...groups[name].map(messageDetails),
-    ]))),
+    h(
+      'ul',
+      { class: 'wstore-list' },
+      names.map((name) =>
+        h('li', { 'data-box': name }, [
+          h('strong', { text: name }),
+          ` · ${groups[name].length} ${groups[name].length === 1 ? one : many}`,
+          ...groups[name].map(messageDetails),
+        ]),
+      ),
+    ),
   ]);
 }
 
@@ -185,11 +245,16 @@ function renderStores(container, timeline) {
   const stores = timeline.mailstores || {};
   const names = (timeline.hosts || []).map((host) => host.name).filter((name) => stores[name]);
   for (const name of Object.keys(stores)) if (!names.includes(name)) names.push(name);
-  replaceChildren(container, names.map((name) => h('section', { class: 'wstore', 'data-host': name, 'aria-label': `Mail at ${name}` }, [
-    h('h4', { text: name }),
-    storeSection('Mailboxes', stores[name].mailboxes, ['message', 'messages']),
-    storeSection('Outbound queue', stores[name].outbound, ['queued copy', 'queued copies']),
-  ])));
+  replaceChildren(
+    container,
+    names.map((name) =>
+      h('section', { class: 'wstore', 'data-host': name, 'aria-label': `Mail at ${name}` }, [
+        h('h4', { text: name }),
+        storeSection('Mailboxes', stores[name].mailboxes, ['message', 'messages']),
+        storeSection('Outbound queue', stores[name].outbound, ['queued copy', 'queued copies']),
+      ]),
+    ),
+  );
 }
 
 /**
@@ -200,9 +265,17 @@ function renderStores(container, timeline) {
 function relayWindows(intervals, now) {
   const latest = new Map();
   for (const window of intervals || []) if (window.openedAt <= now) latest.set(`${window.host} ${window.address}`, window);
-  return Array.from(latest.values(), (w) => (now < w.closesAt
-    ? { open: true, text: `Relay window for ${w.address} at ${w.host}: open until ${clockText(w.closesAt)} (${durationText(w.closesAt - now)} left)` }
-    : { open: false, text: `Relay window for ${w.address} at ${w.host}: closed at ${clockText(w.closesAt)} (${durationText(now - w.closesAt)} ago)` }));
+  return Array.from(latest.values(), (w) =>
+    now < w.closesAt
+      ? {
+          open: true,
+          text: `Relay window for ${w.address} at ${w.host}: open until ${clockText(w.closesAt)} (${durationText(w.closesAt - now)} left)`,
+        }
+      : {
+          open: false,
+          text: `Relay window for ${w.address} at ${w.host}: closed at ${clockText(w.closesAt)} (${durationText(now - w.closesAt)} ago)`,
+        },
+  );
 }
 
 /** The tab's controls and result areas; index.html holds only the empty panel. */
@@ -210,7 +283,8 @@ function buildPanel(panel) {
   const arrow = (text) => h('span', { 'aria-hidden': 'true', text });
   const button = (id, ...children) => h('button', { type: 'button', id }, children);
   const els = {
-    panel, tab: $('tab-world'),
+    panel,
+    tab: $('tab-world'),
     preset: h('select', { id: 'world-preset' }),
     run: h('button', { type: 'button', id: 'world-run', class: 'primary', text: 'Run world' }),
     explanation: h('p', { id: 'world-explanation', class: 'preset-explanation' }),
@@ -220,7 +294,12 @@ function buildPanel(panel) {
     hosts: h('ul', { id: 'world-hosts', class: 'world-hosts' }),
     diagram: h('div', { id: 'world-diagram', class: 'world-diagram' }),
     connections: h('ul', { id: 'world-connections', class: 'world-connections' }),
-    timeline: h('ol', { id: 'world-timeline', class: 'world-timeline', tabindex: '0', 'aria-label': 'World timeline: every line sent and every world event; arrow keys or a click move the clock' }),
+    timeline: h('ol', {
+      id: 'world-timeline',
+      class: 'world-timeline',
+      tabindex: '0',
+      'aria-label': 'World timeline: every line sent and every world event; arrow keys or a click move the clock',
+    }),
     stores: h('div', { id: 'world-stores', class: 'world-stores' }),
     first: button('world-first', 'First'),
     prev: button('world-prev', arrow('◀ '), 'Previous'),
@@ -238,27 +317,38 @@ function buildPanel(panel) {
   els.result = h('div', { id: 'world-result', hidden: true }, [
     h('div', { class: 'world-top' }, [
       h('section', { class: 'world-map', 'aria-labelledby': 'world-hosts-heading' }, [
-        h('h3', { id: 'world-hosts-heading', text: 'Hosts and who connects to whom' }), els.diagram, els.hosts,
+        h('h3', { id: 'world-hosts-heading', text: 'Hosts and who connects to whom' }),
+        els.diagram,
+        els.hosts,
       ]),
       h('section', { 'aria-labelledby': 'world-connections-heading' }, [
-        h('h3', { id: 'world-connections-heading', text: 'Connections' }), els.connections,
+        h('h3', { id: 'world-connections-heading', text: 'Connections' }),
+        els.connections,
       ]),
     ]),
     h('section', { class: 'world-clock', 'aria-labelledby': 'world-clock-heading' }, [
       h('h3', { id: 'world-clock-heading', text: 'Virtual clock' }),
       h('p', { class: 'world-clock-line' }, [els.clock, ' ', els.elapsed]),
       h('div', { class: 'step-controls world-steps' }, [
-        els.first, els.prev, els.next, els.nextWorld, els.last,
-        h('label', { for: 'world-range', class: 'visually-hidden', text: 'Position in the world timeline' }), els.range, els.position,
+        els.first,
+        els.prev,
+        els.next,
+        els.nextWorld,
+        els.last,
+        h('label', { for: 'world-range', class: 'visually-hidden', text: 'Position in the world timeline' }),
+        els.range,
+        els.position,
       ]),
       h('div', { 'aria-live': 'polite' }, [els.current, els.windows]),
       h('details', { class: 'world-notes-box' }, [h('summary', { text: 'What the sending engine noted at this moment' }), els.notes]),
     ]),
     h('section', { 'aria-labelledby': 'world-timeline-heading' }, [
-      h('h3', { id: 'world-timeline-heading', text: 'Timeline' }), els.timeline,
+      h('h3', { id: 'world-timeline-heading', text: 'Timeline' }),
+      els.timeline,
     ]),
     h('section', { 'aria-labelledby': 'world-stores-heading' }, [
-      h('h3', { id: 'world-stores-heading', text: 'Mail at the end, per host' }), els.stores,
+      h('h3', { id: 'world-stores-heading', text: 'Mail at the end, per host' }),
+      els.stores,
     ]),
   ]);
   replaceChildren(panel, [
@@ -267,10 +357,13 @@ function buildPanel(panel) {
     els.explanation,
     h('details', { class: 'panel world-edit' }, [
       h('summary', { text: 'Edit the scenario (JSON: hosts, steps, clock)' }),
-      h('label', { for: 'world-json', class: 'visually-hidden', text: 'World scenario as JSON' }), els.json,
+      h('label', { for: 'world-json', class: 'visually-hidden', text: 'World scenario as JSON' }),
+      els.json,
       h('p', { class: 'muted', text: 'Run world runs this text when you have changed it, otherwise the preset.' }),
     ]),
-    els.status, els.error, els.result,
+    els.status,
+    els.error,
+    els.result,
   ]);
   return els;
 }
@@ -332,9 +425,20 @@ export function setup(root, { engine }) {
     els.result.hidden = false;
     renderHosts(els.hosts, timeline);
     const turned = (timeline.connections || []).some((c) => c.reversedAt !== null && c.reversedAt !== undefined);
-    replaceChildren(els.diagram, [worldDiagram(timeline), turned ? h('p', { class: 'muted', text: '⇄: after TURN or ATRN the mail flowed back on that same connection, from the host that was asked to the host that asked.' }) : '']);
+    replaceChildren(els.diagram, [
+      worldDiagram(timeline),
+      turned
+        ? h('p', {
+            class: 'muted',
+            text: '⇄: after TURN or ATRN the mail flowed back on that same connection, from the host that was asked to the host that asked.',
+          })
+        : '',
+    ]);
     renderConnections(els.connections, timeline);
-    replaceChildren(els.timeline, state.items.map((item, i) => (item.kind === 'line' ? lineRow(item, i, timeline.startTime) : worldRow(item, i, timeline.startTime))));
+    replaceChildren(
+      els.timeline,
+      state.items.map((item, i) => (item.kind === 'line' ? lineRow(item, i, timeline.startTime) : worldRow(item, i, timeline.startTime))),
+    );
     renderStores(els.stores, timeline);
     els.range.max = String(Math.max(0, state.items.length - 1));
     showCursor();
@@ -352,14 +456,26 @@ export function setup(root, { engine }) {
     els.clock.dateTime = new Date(item.at).toISOString();
     els.elapsed.textContent = `${dayText(item.at)} · ${elapsedText(item.at - timeline.startTime)} since the start`;
     els.position.textContent = `item ${state.index + 1} of ${items.length}`;
-    els.current.textContent = item.kind === 'line'
-      ? `#${item.connection} ${item.from} → ${item.to}: ${item.text}`
-      : `${worldTitle(item)}: ${item.explanation}${item.rfc ? ` (${item.rfc})` : ''}`;
+    els.current.textContent =
+      item.kind === 'line'
+        ? `#${item.connection} ${item.from} → ${item.to}: ${item.text}`
+        : `${worldTitle(item)}: ${item.explanation}${item.rfc ? ` (${item.rfc})` : ''}`;
     const notes = item.kind === 'line' ? item.notes : [];
-    replaceChildren(els.notes, notes.length
-      ? notes.map((note) => h('li', {}, [note.explanation, note.rfc ? h('span', { class: 'wrfc', text: ` ${note.rfc}` }) : '']))
-      : [h('li', { class: 'muted', text: item.kind === 'line' ? 'No engine event at this moment.' : 'A world event: its explanation is above.' })]);
-    replaceChildren(els.windows, relayWindows(timeline.relayWindows, item.at).map(({ open, text }) => h('li', { class: open ? 'wopen' : 'wclosed', text })));
+    replaceChildren(
+      els.notes,
+      notes.length
+        ? notes.map((note) => h('li', {}, [note.explanation, note.rfc ? h('span', { class: 'wrfc', text: ` ${note.rfc}` }) : '']))
+        : [
+            h('li', {
+              class: 'muted',
+              text: item.kind === 'line' ? 'No engine event at this moment.' : 'A world event: its explanation is above.',
+            }),
+          ],
+    );
+    replaceChildren(
+      els.windows,
+      relayWindows(timeline.relayWindows, item.at).map(({ open, text }) => h('li', { class: open ? 'wopen' : 'wclosed', text })),
+    );
     for (const row of els.timeline.querySelectorAll('[aria-current]')) {
       row.removeAttribute('aria-current');
       row.classList.remove('wcurrent');
@@ -417,7 +533,10 @@ export function setup(root, { engine }) {
     showError(error.message);
     return;
   }
-  replaceChildren(els.preset, state.presets.map((p) => h('option', { value: p.name, text: p.title })));
+  replaceChildren(
+    els.preset,
+    state.presets.map((p) => h('option', { value: p.name, text: p.title })),
+  );
   const wanted = new URLSearchParams(location.search).get('world');
   if (wanted && state.presets.some((p) => p.name === wanted)) els.preset.value = wanted;
   loadPresetJson();
