@@ -1,0 +1,135 @@
+//! Bring your own session: read a real transcript or capture (swaks, smtplib, curl,
+//! C:/S:, nodemailer, a raw dialogue, pcap/pcapng), replay it line by line and judge
+//! every line against the RFCs.
+//!
+//! - Readers (one file per format) turn the input into [`line::WireLine`]s: who sent
+//!   what, and the input line (or packet) it came from.
+//! - [`judge`] replays them with the engines' own parsers and returns findings, each
+//!   with a severity, the input line, one sentence and the RFC section.
+//!
+//! Sans-IO like the engines: bytes in, an [`Analysis`] out. Input is capped at
+//! [`MAX_INPUT`] octets so memory stays bounded; a longer input is cut and says so.
+
+pub mod cs;
+pub mod curl;
+pub mod expect;
+pub mod finding;
+pub mod format;
+pub mod judge;
+pub mod line;
+pub mod message_text;
+pub mod nodemailer;
+pub mod raw;
+pub mod sasl_check;
+pub mod smtplib;
+pub mod swaks;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+pub use finding::{Finding, Severity};
+pub use format::Format;
+pub use judge::{AnnotatedLine, Role};
+
+/// Longest input analysed: 8 MiB, far beyond any real session log.
+pub const MAX_INPUT: usize = 8 * 1024 * 1024;
+
+/// How to read the input.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Options {
+    /// The format, or `None` to recognise it.
+    pub format: Option<Format>,
+    /// The password, to recompute CRAM-MD5 / DIGEST-MD5 digests and compare PLAIN and
+    /// LOGIN passwords.
+    pub password: Option<String>,
+}
+
+/// The judged session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Analysis {
+    /// The format read.
+    pub format: Format,
+    /// Every wire line, in order.
+    pub lines: Vec<AnnotatedLine>,
+    /// Every finding, in line order.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// True when at least one finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// Why an input cannot be analysed at all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum AnalyzeError {
+    /// Nothing in the input looks like an SMTP session.
+    NotRecognised,
+    /// The chosen format found no SMTP lines.
+    NoLines(Format),
+    /// The capture cannot be read.
+    BadCapture(String),
+}
+
+impl fmt::Display for AnalyzeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotRecognised => f.write_str(
+                "the input does not look like an SMTP session (swaks, smtplib, curl -v, C:/S:, nodemailer, a raw dialogue, pcap or pcapng)",
+            ),
+            Self::NoLines(format) => write!(f, "no SMTP lines found when reading the input as {format}"),
+            Self::BadCapture(problem) => write!(f, "the capture cannot be read: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for AnalyzeError {}
+
+/// Reads and judges `input`.
+pub fn analyze(input: &[u8], options: &Options) -> Result<Analysis, AnalyzeError> {
+    let cut = input.len() > MAX_INPUT;
+    let input = input.get(..MAX_INPUT).unwrap_or(input);
+    let format = match options.format {
+        Some(format) => format,
+        None if format::is_capture(input) => Format::Pcap,
+        None => format::detect_text(&String::from_utf8_lossy(input))
+            .ok_or(AnalyzeError::NotRecognised)?,
+    };
+    let wire = read(format, input)?;
+    if wire.is_empty() {
+        return Err(AnalyzeError::NoLines(format));
+    }
+    let (lines, mut findings) = judge::judge(&wire, options.password.as_deref());
+    if cut {
+        findings.push(Finding::warning(
+            wire.last().map_or(1, |l| l.n),
+            "RFC 5321 §4.5.3",
+            format!("the input is longer than {MAX_INPUT} octets: only the first {MAX_INPUT} were analysed, the rest is ignored"),
+        ));
+    }
+    findings.sort_by_key(|f| f.line);
+    Ok(Analysis {
+        format,
+        lines,
+        findings,
+    })
+}
+
+fn read(format: Format, input: &[u8]) -> Result<Vec<line::WireLine>, AnalyzeError> {
+    let text = || String::from_utf8_lossy(input);
+    Ok(match format {
+        Format::Swaks => swaks::read(&text()),
+        Format::Smtplib => smtplib::read(&text()),
+        Format::Curl => curl::read(&text()),
+        Format::Cs => cs::read(&text()),
+        Format::Nodemailer => nodemailer::read(&text()),
+        Format::Raw => raw::read(&text()),
+        Format::Pcap => return Err(AnalyzeError::BadCapture("captures are not read yet".into())),
+    })
+}
