@@ -233,3 +233,32 @@ pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
     to_js(&timeline)
 }
+
+/// Judges a real transcript or capture: `input` is the pasted text (a string) or a
+/// dropped file's octets (a `Uint8Array`); `options` is `{format, password}`, both
+/// optional (`format`: `auto`, `swaks`, `smtplib`, `curl`, `cs`, `nodemailer`, `raw`
+/// or `pcap`). Returns `{format, lines: [{n, side, text, role, ending, origin}],
+/// findings: [{line, severity, rfc, message}]}`; an input that is no SMTP session at
+/// all is an `Error` saying so.
+#[wasm_bindgen(js_name = analyzeTranscript)]
+pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let octets = match input.as_string() {
+        Some(text) => text.into_bytes(),
+        None if input.is_instance_of::<js_sys::Uint8Array>() => {
+            js_sys::Uint8Array::new(&input).to_vec()
+        }
+        None => {
+            return Err(JsError::new(
+                "analyzeTranscript takes a string or a Uint8Array",
+            ))
+        }
+    };
+    let options: crate::analyze::Options = if options.is_undefined() || options.is_null() {
+        crate::analyze::Options::default()
+    } else {
+        from_js(options, "analyze options")?
+    };
+    let analysis =
+        crate::analyze::analyze(&octets, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&analysis)
+}

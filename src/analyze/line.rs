@@ -84,15 +84,27 @@ impl WireLine {
     }
 }
 
-/// The input's lines with 1-based numbers. CR LF, LF and a lone CR all end a line, so a
-/// paste reads the same whatever line endings an editor or clipboard gave it.
+/// The input's lines with 1-based numbers, as an editor counts them: CR LF and LF end
+/// a line, and so does a lone CR in an input with no LF at all (old Mac text), so a
+/// paste reads the same whatever line endings an editor or clipboard gave it. In an
+/// input with LFs a lone CR stays in its line (curl's progress meter writes them).
 pub fn input_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    InputLines { rest: text, n: 0 }
+    let separators: &'static [char] = if text.contains('\n') {
+        &['\n']
+    } else {
+        &['\r']
+    };
+    InputLines {
+        rest: text,
+        n: 0,
+        separators,
+    }
 }
 
 struct InputLines<'a> {
     rest: &'a str,
     n: usize,
+    separators: &'static [char],
 }
 
 impl<'a> Iterator for InputLines<'a> {
@@ -103,16 +115,10 @@ impl<'a> Iterator for InputLines<'a> {
             return None;
         }
         self.n += 1;
-        let end = self.rest.find(['\r', '\n']).unwrap_or(self.rest.len());
+        let end = self.rest.find(self.separators).unwrap_or(self.rest.len());
         let line = self.rest.get(..end).unwrap_or_default();
-        let after = self.rest.get(end..).unwrap_or_default();
-        let skip = if after.starts_with("\r\n") {
-            2
-        } else {
-            usize::from(!after.is_empty())
-        };
-        self.rest = after.get(skip..).unwrap_or_default();
-        Some((self.n, line))
+        self.rest = self.rest.get(end + 1..).unwrap_or_default();
+        Some((self.n, line.strip_suffix('\r').unwrap_or(line)))
     }
 }
 
@@ -152,6 +158,8 @@ mod tests {
         for text in ["a\n\nb", "a\r\n\r\nb\r\n", "a\r\rb\r"] {
             assert_eq!(input_lines(text).collect::<Vec<_>>(), expected, "{text:?}");
         }
+        let progress_meter = "\r  0 *   Trying\n< 220 hi\n";
+        assert_eq!(input_lines(progress_meter).nth(1), Some((2, "< 220 hi")));
     }
 
     #[test]

@@ -41,11 +41,23 @@ pub const MAX_INPUT: usize = 8 * 1024 * 1024;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Options {
-    /// The format, or `None` to recognise it.
+    /// The format, or `None` (`"auto"` in JSON) to recognise it.
+    #[serde(deserialize_with = "format_or_auto")]
     pub format: Option<Format>,
     /// The password, to recompute CRAM-MD5 / DIGEST-MD5 digests and compare PLAIN and
     /// LOGIN passwords.
     pub password: Option<String>,
+}
+
+/// Reads a format name, `"auto"` or nothing as "recognise it".
+fn format_or_auto<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Format>, D::Error> {
+    let name: Option<String> = Option::deserialize(deserializer)?;
+    match name.as_deref() {
+        None | Some("auto") | Some("") => Ok(None),
+        Some(name) => name.parse().map(Some).map_err(serde::de::Error::custom),
+    }
 }
 
 /// The judged session.
