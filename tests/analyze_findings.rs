@@ -16,6 +16,7 @@ fn lint(name: &str, password: Option<&str>) -> Analysis {
     let options = Options {
         format: None,
         password: password.map(str::to_owned),
+        connection: None,
     };
     analyze(&fixture(name), &options).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -64,6 +65,8 @@ fn clean_sessions_from_real_peers_have_no_error_and_their_format_is_recognised()
     for (name, format) in CLEAN.into_iter().chain([
         ("nodemailer-aiosmtpd.txt", Format::Nodemailer),
         ("cs-send-annotated.txt", Format::Cs),
+        ("raw-telnet.txt", Format::Raw),
+        ("swaks-starttls-aiosmtpd.txt", Format::Swaks),
     ]) {
         let analysis = lint(name, Some("S3cret-pw"));
         assert_eq!(analysis.format, format, "{name}");
@@ -417,4 +420,18 @@ fn plain_and_login_passwords_are_compared() {
         "masks the password",
         18,
     );
+}
+
+#[test]
+fn a_raw_line_whose_side_is_guessed_gets_a_note() {
+    let text = String::from_utf8(fixture("raw-telnet.txt")).expect("UTF-8");
+    let edited = text.replace("QUIT\n", "XYZZY frobnicate\nQUIT\n");
+    let analysis = analyze(edited.as_bytes(), &Options::default()).expect("analysis");
+    assert_eq!(analysis.format, Format::Raw);
+    let note = analysis
+        .findings
+        .iter()
+        .find(|f| f.rfc == "RFC 5321 §2.3.7")
+        .expect("a note");
+    assert_eq!((note.severity, note.line), (Severity::Note, 20));
 }

@@ -58,8 +58,8 @@ fn line() -> impl Strategy<Value = String> {
 
 fn options(password: Option<String>) -> Options {
     Options {
-        format: None,
         password,
+        ..Options::default()
     }
 }
 
@@ -69,8 +69,8 @@ proptest! {
     #[test]
     fn never_panics_on_arbitrary_octets(input in proptest::collection::vec(any::<u8>(), 0..2000)) {
         let _ = analyze(&input, &options(Some("pw".into())));
-        for format in [Format::Swaks, Format::Smtplib, Format::Curl, Format::Cs, Format::Nodemailer, Format::Raw] {
-            let _ = analyze(&input, &Options { format: Some(format), password: None });
+        for format in [Format::Swaks, Format::Smtplib, Format::Curl, Format::Cs, Format::Nodemailer, Format::Raw, Format::Pcap] {
+            let _ = analyze(&input, &Options { format: Some(format), ..Options::default() });
         }
     }
 
@@ -86,6 +86,25 @@ proptest! {
         let (head, tail) = text.split_at(cut);
         let _ = analyze(head.as_bytes(), &options(None));
         let _ = analyze(format!("{head}{insert}\n{tail}").as_bytes(), &options(Some("S3cret-pw".into())));
+    }
+
+    #[test]
+    fn never_panics_on_damaged_captures(
+        which in 0usize..3,
+        cut in 0usize..8000,
+        flips in proptest::collection::vec((0usize..8000, any::<u8>()), 0..20),
+    ) {
+        let name = ["pcap-swaks-cram-md5.pcap", "pcapng-swaks-cram-md5.pcapng", "pcap-starttls-aiosmtpd.pcap"][which];
+        let path = format!("{}/tests/fixtures/analyze/{name}", env!("CARGO_MANIFEST_DIR"));
+        let mut octets = std::fs::read(path).expect("fixture");
+        for (at, value) in flips {
+            let len = octets.len();
+            if let Some(octet) = octets.get_mut(24 + at % len.saturating_sub(24).max(1)) {
+                *octet = value;
+            }
+        }
+        octets.truncate(cut.max(4));
+        let _ = analyze(&octets, &options(Some("pw".into())));
     }
 
     #[test]

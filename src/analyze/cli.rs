@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{analyze, Analysis, Format, Options, Severity, MAX_INPUT};
+use super::{analyze, Analysis, Options, Severity, MAX_INPUT};
 
 /// Exit code when no finding is an error.
 pub const EXIT_CLEAN: u8 = 0;
@@ -26,18 +26,12 @@ pub struct LintReport {
 }
 
 /// Runs `lint` on `path` (`-` for standard input).
-pub fn lint(
-    path: &Path,
-    format: Option<Format>,
-    password: Option<String>,
-    json: bool,
-) -> LintReport {
+pub fn lint(path: &Path, options: &Options, json: bool) -> LintReport {
     let input = match read_input(path) {
         Ok(input) => input,
         Err(problem) => return unusable(problem),
     };
-    let options = Options { format, password };
-    match analyze(&input, &options) {
+    match analyze(&input, options) {
         Ok(analysis) => LintReport {
             stdout: if json {
                 to_json(&analysis)

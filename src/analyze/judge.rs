@@ -102,6 +102,7 @@ struct Judge<'a> {
     authenticated: bool,
     in_tls: bool,
     closed: bool,
+    first_opaque_line: Option<usize>,
 }
 
 /// Judges `lines`; the password, when given, checks AUTH digests and passwords.
@@ -125,6 +126,7 @@ pub fn judge(lines: &[WireLine], password: Option<&str>) -> (Vec<AnnotatedLine>,
         authenticated: false,
         in_tls: false,
         closed: false,
+        first_opaque_line: None,
     };
     judge.replies.set_max_line(MAX_AUTH_LINE);
     for line in lines {
@@ -137,10 +139,21 @@ pub fn judge(lines: &[WireLine], password: Option<&str>) -> (Vec<AnnotatedLine>,
 impl Judge<'_> {
     fn line(&mut self, line: &WireLine) {
         let role = match (line.origin, line.side) {
-            (Origin::OpaqueTls, _) => Role::Tls,
+            (Origin::OpaqueTls, _) => {
+                self.first_opaque_line.get_or_insert(line.n);
+                Role::Tls
+            }
             (_, Side::Server) => {
                 self.server_line(line);
                 Role::Reply
+            }
+            (Origin::Inferred, Side::Client) => {
+                self.findings.push(Finding::note(
+                    line.n,
+                    "RFC 5321 §2.3.7",
+                    "no direction marker, no reply code and no known verb: this line is taken as the client's, which may be wrong",
+                ));
+                self.client_line(line)
             }
             (_, Side::Client) => self.client_line(line),
         };
@@ -713,6 +726,14 @@ impl Judge<'_> {
     }
 
     fn finish(&mut self, last: usize) {
+        if let Some(first) = self.first_opaque_line {
+            self.findings.push(Finding::note(
+                first,
+                "RFC 3207 §4",
+                "from here the session is encrypted (STARTTLS): the rest is TLS records, which cannot be read or judged as SMTP",
+            ));
+            return;
+        }
         if self.replies.is_mid_reply() {
             self.unfinished_reply();
         }

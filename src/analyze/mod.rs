@@ -19,10 +19,12 @@ pub mod judge;
 pub mod line;
 pub mod message_text;
 pub mod nodemailer;
+pub mod pcap;
 pub mod raw;
 pub mod sasl_check;
 pub mod smtplib;
 pub mod swaks;
+pub mod tcp;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
@@ -47,6 +49,9 @@ pub struct Options {
     /// The password, to recompute CRAM-MD5 / DIGEST-MD5 digests and compare PLAIN and
     /// LOGIN passwords.
     pub password: Option<String>,
+    /// For a capture with several TCP connections: which one (1-based); by default
+    /// the first that carries data.
+    pub connection: Option<usize>,
 }
 
 /// Reads a format name, `"auto"` or nothing as "recognise it".
@@ -69,6 +74,8 @@ pub struct Analysis {
     pub lines: Vec<AnnotatedLine>,
     /// Every finding, in line order.
     pub findings: Vec<Finding>,
+    /// For a capture: every TCP connection in it (empty for a text log).
+    pub connections: Vec<pcap::Connection>,
 }
 
 impl Analysis {
@@ -113,11 +120,15 @@ pub fn analyze(input: &[u8], options: &Options) -> Result<Analysis, AnalyzeError
         None => format::detect_text(&String::from_utf8_lossy(input))
             .ok_or(AnalyzeError::NotRecognised)?,
     };
-    let wire = read(format, input)?;
+    let (wire, capture_findings, connections) = match format {
+        Format::Pcap => read_capture(input, options.connection)?,
+        text_format => (read_text(text_format, input), Vec::new(), Vec::new()),
+    };
     if wire.is_empty() {
         return Err(AnalyzeError::NoLines(format));
     }
     let (lines, mut findings) = judge::judge(&wire, options.password.as_deref());
+    findings.extend(capture_findings);
     if cut {
         findings.push(Finding::warning(
             wire.last().map_or(1, |l| l.n),
@@ -130,18 +141,54 @@ pub fn analyze(input: &[u8], options: &Options) -> Result<Analysis, AnalyzeError
         format,
         lines,
         findings,
+        connections,
     })
 }
 
-fn read(format: Format, input: &[u8]) -> Result<Vec<line::WireLine>, AnalyzeError> {
-    let text = || String::from_utf8_lossy(input);
-    Ok(match format {
-        Format::Swaks => swaks::read(&text()),
-        Format::Smtplib => smtplib::read(&text()),
-        Format::Curl => curl::read(&text()),
-        Format::Cs => cs::read(&text()),
-        Format::Nodemailer => nodemailer::read(&text()),
-        Format::Raw => raw::read(&text()),
-        Format::Pcap => return Err(AnalyzeError::BadCapture("captures are not read yet".into())),
-    })
+fn read_text(format: Format, input: &[u8]) -> Vec<line::WireLine> {
+    let text = String::from_utf8_lossy(input);
+    match format {
+        Format::Swaks => swaks::read(&text),
+        Format::Smtplib => smtplib::read(&text),
+        Format::Curl => curl::read(&text),
+        Format::Cs => cs::read(&text),
+        Format::Nodemailer => nodemailer::read(&text),
+        Format::Raw | Format::Pcap => raw::read(&text),
+    }
+}
+
+/// The chosen connection's lines, with notes on the capture itself.
+type CaptureRead = (Vec<line::WireLine>, Vec<Finding>, Vec<pcap::Connection>);
+
+fn read_capture(input: &[u8], connection: Option<usize>) -> Result<CaptureRead, AnalyzeError> {
+    let capture = pcap::read(input, connection)?;
+    let first = capture.lines.first().map_or(1, |l| l.n);
+    let last = capture.lines.last().map_or(1, |l| l.n);
+    let mut findings = Vec::new();
+    if capture.connections.len() > 1 {
+        findings.push(Finding::note(
+            first,
+            "RFC 793 §2.7",
+            format!(
+                "the capture has {} TCP connections; this is connection {} (choose another with the connection option)",
+                capture.connections.len(),
+                capture.chosen
+            ),
+        ));
+    }
+    for packet in &capture.gaps {
+        findings.push(Finding::warning(
+            *packet,
+            "RFC 793 §3.3",
+            "octets before this packet are missing from the capture, so the lines around it are incomplete",
+        ));
+    }
+    if capture.truncated {
+        findings.push(Finding::warning(
+            last,
+            "RFC 793 §3.3",
+            "the capture file ends inside a packet: it was cut short",
+        ));
+    }
+    Ok((capture.lines, findings, capture.connections))
 }

@@ -61,6 +61,9 @@ struct LintArgs {
     /// Print the analysis as JSON.
     #[arg(long)]
     json: bool,
+    /// In a capture with several TCP connections, the one to judge (1-based).
+    #[arg(long, value_name = "N")]
+    connection: Option<usize>,
     /// The transcript or capture; `-` reads standard input.
     file: PathBuf,
 }
@@ -332,7 +335,12 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, NativeError> {
         "auto" => None,
         name => Some(name.parse().map_err(NativeError::Usage)?),
     };
-    let report = esmtp_playground::analyze::cli::lint(&args.file, format, args.password, args.json);
+    let options = esmtp_playground::analyze::Options {
+        format,
+        password: args.password,
+        connection: args.connection,
+    };
+    let report = esmtp_playground::analyze::cli::lint(&args.file, &options, args.json);
     let mut stdout = std::io::stdout().lock();
     let _ = std::io::Write::write_all(&mut stdout, report.stdout.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
