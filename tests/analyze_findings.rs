@@ -66,6 +66,8 @@ fn clean_sessions_from_real_peers_have_no_error_and_their_format_is_recognised()
         ("nodemailer-aiosmtpd.txt", Format::Nodemailer),
         ("cs-send-annotated.txt", Format::Cs),
         ("raw-telnet.txt", Format::Raw),
+        ("cs-rfc5321-d1.txt", Format::Cs),
+        ("cs-rfc5321-d1-timestamps.txt", Format::Cs),
         ("swaks-starttls-aiosmtpd.txt", Format::Swaks),
     ]) {
         let analysis = lint(name, Some("S3cret-pw"));
