@@ -82,6 +82,57 @@ enum Hello {
     Helo,
 }
 
+/// Commands waiting for their replies, in order. The oldest synchronisation point
+/// among them is found without a scan, so a log whose replies are missing stays linear.
+#[derive(Debug, Default)]
+struct Awaiting {
+    commands: VecDeque<(u64, usize, Sent)>,
+    synchronisation_points: VecDeque<u64>,
+    next_id: u64,
+}
+
+impl Awaiting {
+    fn push(&mut self, (line, sent): (usize, Sent)) {
+        let id = self.next_id;
+        self.next_id += 1;
+        if sent.is_synchronisation_point() {
+            self.synchronisation_points.push_back(id);
+        }
+        self.commands.push_back((id, line, sent));
+    }
+
+    fn pop(&mut self) -> Option<(usize, Sent)> {
+        let (id, line, sent) = self.commands.pop_front()?;
+        if self.synchronisation_points.front() == Some(&id) {
+            self.synchronisation_points.pop_front();
+        }
+        Some((line, sent))
+    }
+
+    /// The line and command of the oldest waiting synchronisation point.
+    fn first_synchronisation_point(&self) -> Option<(usize, &Sent)> {
+        let id = *self.synchronisation_points.front()?;
+        let first = self.commands.front()?.0;
+        // Ids are consecutive in `commands`, so the offset is the index.
+        let index = usize::try_from(id.checked_sub(first)?).ok()?;
+        self.commands
+            .get(index)
+            .map(|(_, line, sent)| (*line, sent))
+    }
+
+    fn first_line(&self) -> Option<usize> {
+        self.commands.front().map(|(_, line, _)| *line)
+    }
+
+    fn len(&self) -> usize {
+        self.commands.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.commands.is_empty()
+    }
+}
+
 /// The replay state.
 struct Judge<'a> {
     password: Option<&'a str>,
@@ -95,7 +146,7 @@ struct Judge<'a> {
     hello: Hello,
     hello_pending: bool,
     caps: Capabilities,
-    pending: VecDeque<(usize, Sent)>,
+    pending: Awaiting,
     mode: Mode,
     transaction: Transaction,
     sasl: Option<SaslExchange>,
@@ -119,7 +170,7 @@ pub fn judge(lines: &[WireLine], password: Option<&str>) -> (Vec<AnnotatedLine>,
         hello: Hello::None,
         hello_pending: false,
         caps: Capabilities::default(),
-        pending: VecDeque::new(),
+        pending: Awaiting::default(),
         mode: Mode::Commands,
         transaction: Transaction::default(),
         sasl: None,
@@ -202,7 +253,7 @@ impl Judge<'_> {
 
     fn message_text(&mut self, line: &WireLine, mut text: MessageText) -> Role {
         if line.origin == Origin::Elided {
-            self.pending.push_back((line.n, Sent::EndOfData));
+            self.pending.push((line.n, Sent::EndOfData));
             return Role::Elided;
         }
         if line.octets == b"." {
@@ -214,7 +265,7 @@ impl Judge<'_> {
                 ));
             }
             self.end_of_message(line.n, &text);
-            self.pending.push_back((line.n, Sent::EndOfData));
+            self.pending.push((line.n, Sent::EndOfData));
             return Role::MessageText;
         }
         text.line(line, &mut self.findings);
@@ -253,7 +304,7 @@ impl Judge<'_> {
         if let Some(exchange) = &mut self.sasl {
             exchange.response(line.n, &text, self.password, &mut self.findings);
         }
-        self.pending.push_back((line.n, Sent::SaslResponse));
+        self.pending.push((line.n, Sent::SaslResponse));
     }
 
     fn command(&mut self, line: &WireLine) {
@@ -291,21 +342,17 @@ impl Judge<'_> {
             }
         };
         self.check_pipelining(n, &sent);
-        self.pending.push_back((n, sent));
+        self.pending.push((n, sent));
     }
 
     fn check_pipelining(&mut self, n: usize, sent: &Sent) {
-        if let Some((at, waiting)) = self
-            .pending
-            .iter()
-            .find(|(_, s)| s.is_synchronisation_point())
-        {
+        if let Some((at, waiting)) = self.pending.first_synchronisation_point() {
             self.findings.push(Finding::error(
                 n,
                 waiting.synchronisation_rfc(),
                 format!("{} was sent before the reply to {} on line {at}, which the client must wait for", sent.name(), waiting.name()),
             ));
-        } else if let Some((at, _)) = self.pending.front() {
+        } else if let Some(at) = self.pending.first_line() {
             if !self.caps.has("PIPELINING") {
                 self.findings.push(Finding::error(
                     n,
@@ -607,7 +654,7 @@ impl Judge<'_> {
             self.closed = code != 220;
             return;
         }
-        let Some((sent_at, sent)) = self.pending.pop_front() else {
+        let Some((sent_at, sent)) = self.pending.pop() else {
             if code != 421 {
                 self.findings.push(Finding::error(
                     n,
@@ -768,4 +815,34 @@ fn new_reader() -> ReplyReader {
     let mut reader = ReplyReader::new();
     reader.set_max_line(MAX_AUTH_LINE);
     reader
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awaiting_finds_the_oldest_synchronisation_point_and_forgets_answered_ones() {
+        let mut awaiting = Awaiting::default();
+        awaiting.push((1, Sent::Mail));
+        awaiting.push((2, Sent::Data));
+        awaiting.push((3, Sent::Rcpt));
+        awaiting.push((4, Sent::Quit));
+        assert_eq!(
+            awaiting.first_synchronisation_point(),
+            Some((2, &Sent::Data))
+        );
+        assert_eq!(awaiting.pop(), Some((1, Sent::Mail)));
+        assert_eq!(
+            awaiting.first_synchronisation_point(),
+            Some((2, &Sent::Data))
+        );
+        assert_eq!(awaiting.pop(), Some((2, Sent::Data)));
+        assert_eq!(
+            awaiting.first_synchronisation_point(),
+            Some((4, &Sent::Quit))
+        );
+        assert_eq!(awaiting.first_line(), Some(3));
+        assert_eq!(awaiting.len(), 2);
+    }
 }

@@ -307,12 +307,15 @@ fn lines(merged: Vec<(bool, tcp::Chunk)>) -> Vec<WireLine> {
             continue;
         }
         let buffer = &mut pending[side_index];
+        let before = buffer.len();
         buffer.extend_from_slice(&chunk.octets);
         last_packet[side_index] = chunk.packet;
-        let complete = buffer
+        // Only the new octets are searched, so a line that never ends stays linear.
+        let complete = chunk
+            .octets
             .iter()
             .rposition(|&o| o == b'\n')
-            .map_or(0, |at| at + 1);
+            .map_or(0, |at| before + at + 1);
         let whole: Vec<u8> = buffer.drain(..complete).collect();
         for (text, ending) in split_wire(&whole) {
             if from_client {
