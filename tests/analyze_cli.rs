@@ -125,6 +125,7 @@ fn unusable_input_exits_2_with_one_line_on_stderr() {
         lint_stdin(&[], b"\x00\x01\x02 binary junk \xff\xfe"),
         lint_stdin(&[], b"just some prose\nwith no SMTP in it\n"),
         lint(&["/nonexistent/transcript.txt"]),
+        lint(&[&fixture("nodemailer-logger-only.txt")]),
         lint(&["--format", "klingon", &fixture("swaks-clean.txt")]),
     ] {
         assert_eq!(output.status.code(), Some(2));
