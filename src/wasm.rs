@@ -269,3 +269,37 @@ pub fn form_options() -> Result<JsValue, JsError> {
 pub fn split_address_list(text: &str) -> Result<JsValue, JsError> {
     to_js(&crate::client::address::split_address_list(text))
 }
+
+/// Judges a real transcript or capture: `input` is the pasted text (a string) or a
+/// dropped file's octets (a `Uint8Array`); `options` is `{format, password}`, both
+/// optional (`format`: `auto`, `swaks`, `smtplib`, `curl`, `cs`, `nodemailer`, `raw`
+/// or `pcap`). Returns `{format, lines: [{n, side, text, role, ending, origin}],
+/// findings: [{line, severity, rfc, message}]}`; an input that is no SMTP session at
+/// all is an `Error` saying so.
+///
+/// Built only with the `analyze-page` feature: the analyzer and its capture parsers add
+/// about 48 KB gzip, and the page has no view for them yet, so the page's module leaves
+/// them out (`lint` on the command line has them always).
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = analyzeTranscript)]
+pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let octets = match input.as_string() {
+        Some(text) => text.into_bytes(),
+        None if input.is_instance_of::<js_sys::Uint8Array>() => {
+            js_sys::Uint8Array::new(&input).to_vec()
+        }
+        None => {
+            return Err(JsError::new(
+                "analyzeTranscript takes a string or a Uint8Array",
+            ))
+        }
+    };
+    let options: crate::analyze::Options = if options.is_undefined() || options.is_null() {
+        crate::analyze::Options::default()
+    } else {
+        from_js(options, "analyze options")?
+    };
+    let analysis =
+        crate::analyze::analyze(&octets, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&analysis)
+}

@@ -46,6 +46,26 @@ enum Command {
     Send(SendArgs),
     /// The offline SASL calculator: AUTH lines from credentials, or decoded and checked.
     Sasl(SaslArgs),
+    /// Judge a real transcript or capture line by line (exit 1 when an error is found).
+    Lint(LintArgs),
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// The password, to recompute CRAM-MD5/DIGEST-MD5 digests and compare PLAIN/LOGIN.
+    #[arg(long)]
+    password: Option<String>,
+    /// auto, swaks, smtplib, curl, cs, nodemailer, raw or pcap.
+    #[arg(long, default_value = "auto")]
+    format: String,
+    /// Print the analysis as JSON.
+    #[arg(long)]
+    json: bool,
+    /// In a capture with several TCP connections, the one to judge (1-based).
+    #[arg(long, value_name = "N")]
+    connection: Option<usize>,
+    /// The transcript or capture; `-` reads standard input.
+    file: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -273,6 +293,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args),
         Command::Send(args) => run_send(args),
         Command::Sasl(args) => Ok(run_sasl(args)),
+        Command::Lint(args) => run_lint(args),
     };
     match result {
         Ok(code) => code,
@@ -333,6 +354,26 @@ fn run_sasl(args: SaslArgs) -> ExitCode {
         eprintln!("esmtp-playground: {error}");
     }
     ExitCode::from(report.exit_code)
+}
+
+fn run_lint(args: LintArgs) -> Result<ExitCode, NativeError> {
+    let format = match args.format.as_str() {
+        "auto" => None,
+        name => Some(name.parse().map_err(NativeError::Usage)?),
+    };
+    let options = esmtp_playground::analyze::Options {
+        format,
+        password: args.password,
+        connection: args.connection,
+    };
+    let report = esmtp_playground::analyze::cli::lint(&args.file, &options, args.json);
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, report.stdout.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+    if let Some(error) = report.error {
+        eprintln!("esmtp-playground: {error}");
+    }
+    Ok(ExitCode::from(report.exit_code))
 }
 
 fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {

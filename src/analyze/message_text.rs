@@ -1,0 +1,61 @@
+//! Checks on the message text between `354` and the final `.`: line length, NUL, bare
+//! CR or LF (RFC 5321 §2.3.8, §4.5.3.1.6) and 8-bit octets, which need BODY=8BITMIME
+//! (RFC 6152 §3).
+
+use super::finding::Finding;
+use super::line::{Ending, WireLine};
+use crate::protocol::MAX_TEXT_LINE;
+
+/// What the message text showed so far.
+#[derive(Clone, Debug, Default)]
+pub struct MessageText {
+    /// The first line with an octet above 127.
+    pub first_8bit_line: Option<usize>,
+}
+
+impl MessageText {
+    /// Checks one line of message text.
+    pub fn line(&mut self, line: &WireLine, findings: &mut Vec<Finding>) {
+        let n = line.n;
+        if line.octets.len() + 2 > MAX_TEXT_LINE {
+            findings.push(Finding::error(
+                n,
+                "RFC 5321 §4.5.3.1.6",
+                format!(
+                    "a text line of {} octets plus CRLF is over the 1000-octet limit",
+                    line.octets.len()
+                ),
+            ));
+        }
+        if self.first_8bit_line.is_none() && line.octets.iter().any(|&o| o > 127) {
+            self.first_8bit_line = Some(n);
+        }
+        check_octets(line, findings);
+    }
+}
+
+/// NUL, bare CR and bare LF anywhere in a line (commands and text alike).
+pub fn check_octets(line: &WireLine, findings: &mut Vec<Finding>) {
+    let n = line.n;
+    if line.octets.contains(&0) {
+        findings.push(Finding::error(
+            n,
+            "RFC 5321 §4.5.2",
+            "the line contains a NUL octet, which SMTP text must not carry",
+        ));
+    }
+    if line.octets.contains(&b'\r') {
+        findings.push(Finding::error(
+            n,
+            "RFC 5321 §2.3.8",
+            "the line contains a bare CR: CR may only appear as part of CRLF",
+        ));
+    }
+    if line.ending == Ending::BareLf {
+        findings.push(Finding::error(
+            n,
+            "RFC 5321 §2.3.8",
+            "the line ends with a bare LF instead of CRLF",
+        ));
+    }
+}
