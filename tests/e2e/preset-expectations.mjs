@@ -62,6 +62,25 @@ export const PRESET_EXPECTATIONS = {
     absent: [/^C: Bcc:/],
     mailbox: [/3 copies delivered to 3 recipients/],
   },
+  'eight-bit-mime': {
+    expect: [
+      /^S: 250 8BITMIME$/,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d+ BODY=8BITMIME$/,
+      /^C: Content-Transfer-Encoding: 8bit$/,
+      /^C: Grüße aus Köln$/,
+    ],
+    absent: [/quoted-printable/],
+  },
+  'submission-bcc': {
+    expect: [
+      /^S: 235 2\.7\.0 /,
+      /^C: RCPT TO:<dave@elsewhere\.test>$/,
+      /^S: 250 2\.1\.5 /,
+      /^C: Bcc: dave@elsewhere\.test$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    mailbox: [/2 copies delivered to 2 recipients/],
+  },
   'relay-denied': {
     expect: [
       /^C: RCPT TO:<someone@elsewhere\.test>$/,

@@ -9,6 +9,9 @@ const AUTH = (mechanism, password = 'S3cret-pw') => ({ client: { auth: { mechani
 const SMUGGLED_BODY =
   'From: alice@example.net\r\nTo: bob@example.org\r\nSubject: hello\r\n\r\nHi Bob\n.\nMAIL FROM:<evil@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n\r\nFrom: ceo@example.org\r\nSubject: smuggled\r\n\r\nPay the invoice.\r\n.\r\n';
 
+const BCC_MESSAGE =
+  'From: alice@example.net\r\nTo: bob@example.org\r\nBcc: dave@elsewhere.test\r\nSubject: Minutes\r\n\r\nThe minutes are attached.\r\n.\r\n';
+
 export const PRESETS = [
   {
     id: 'esmtp',
@@ -39,6 +42,13 @@ export const PRESETS = [
     patch: { server: { extensions: { eightBitMime: false } }, client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
   },
   {
+    id: 'eight-bit-mime',
+    title: '8-bit body with 8BITMIME',
+    explanation:
+      'The body is 8-bit UTF-8 text and this server offers 8BITMIME, so the client sends the octets as they are and declares them with BODY=8BITMIME on MAIL FROM (RFC 6152 §2): no quoted-printable, "Content-Transfer-Encoding: 8bit". Compare "8BITMIME vs a 7-bit server", where the same body must be downgraded.',
+    patch: { client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
+  },
+  {
     id: 'size-refused',
     title: 'SIZE declared and refused',
     explanation:
@@ -54,6 +64,25 @@ export const PRESETS = [
     explanation:
       'Every recipient gets its own RCPT TO, Bcc included, but Bcc never appears in the header: the envelope, not the header, decides who receives a copy (RFC 5321 §3.3, RFC 5322 §3.6.3). The Mailboxes tab shows one copy per recipient.',
     patch: { client: { message: { to: ['bob@example.org'], cc: ['carol@example.org'], bcc: ['dave@example.org'] } } },
+  },
+  {
+    id: 'submission-bcc',
+    title: 'Submission server removes Bcc',
+    explanation:
+      'A mail program (scripted here: the client engine never writes Bcc) hands its message to a submission server (role submission, port 587, RFC 6409) after AUTH, with the Bcc header still in it. Every recipient, the blind one too, gets its own RCPT TO, and the server removes the Bcc header before storing, so no copy shows who was blind-copied (RFC 5322 §3.6.3, RFC 6409 §8). Compare the C: lines with the copies in the Mailboxes tab.',
+    patch: {
+      server: { role: 'submission' },
+      script: [
+        { send: 'EHLO laptop.example.net\r\n' },
+        { send: 'AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n' },
+        { send: 'MAIL FROM:<alice@example.net>\r\n' },
+        { send: 'RCPT TO:<bob@example.org>\r\n' },
+        { send: 'RCPT TO:<dave@elsewhere.test>\r\n' },
+        { send: 'DATA\r\n' },
+        { send: BCC_MESSAGE },
+        { send: 'QUIT\r\n' },
+      ],
+    },
   },
   {
     id: 'relay-denied',
