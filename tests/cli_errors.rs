@@ -180,7 +180,7 @@ fn unreadable_config_is_a_usage_error() {
 #[test]
 fn user_accounts_are_the_auth_accounts() {
     // --user replaces the configured accounts: the RFC 4616 vector for tim logs in,
-    // and the default account (alice) no longer does.
+    // and the default account (alice) does not.
     let served = cli_support::Served::start("auth-users", &["--user", "tim:tanstaaftanstaaf"]);
     let mut stream = cli_support::connect(&served.address);
     cli_support::read_until(&mut stream, "\r\n");

@@ -1,4 +1,4 @@
-// End-to-end tests of the playground page (issue 6) in headless Debian Chromium.
+// End-to-end tests of the playground page in headless Debian Chromium.
 // Needs www/pkg/ built (scripts/serve or scripts/test do it). Run: node --test tests/e2e/
 // Screenshots go to artifacts/screenshots/ (git-ignored).
 
@@ -133,7 +133,7 @@ test('every preset runs through the UI against the real engines and shows its ke
     'timeout',
     'smuggling',
   ]) {
-    assert.ok(offered.includes(id), `the issue's preset ${id} exists`);
+    assert.ok(offered.includes(id), `the preset ${id} exists`);
   }
   // The Mailboxes view loads on first open; from then on it renders on every run.
   await openTab(page, '#tab-mailboxes');

@@ -1,4 +1,4 @@
-// End-to-end tests of the World tab (issue 7 page): each world preset run through the
+// End-to-end tests of the World tab: each world preset run through the
 // UI in headless Debian Chromium, the host diagram, the steppable virtual clock,
 // accessibility and screenshots. Needs www/pkg/ built. Run: node --test tests/e2e/
 
