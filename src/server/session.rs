@@ -153,11 +153,6 @@ impl Server {
         server
     }
 
-    /// The configuration the session runs with.
-    pub fn config(&self) -> &ServerConfig {
-        &self.config
-    }
-
     /// Tells the session what its host knows: queued mail, held domains, the ETRN
     /// policy, legacy TURN and relay grants (see [`HostInputs`]). Call before feeding
     /// octets; a later call replaces the inputs for the commands still to come.
