@@ -6,9 +6,10 @@
 // Run: node --test tests/e2e/first-sight.test.mjs (after building www/pkg).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { afterRender, DESKTOP, openTab, PHONE, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
+import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 
@@ -98,6 +99,7 @@ test('bob@@example marks the To field in plain words and greys the transcript as
   assert.equal(await page.isVisible('#f-client-message-to-error'), true);
   assert.match(await page.getAttribute('#view-transcript', 'class'), /\bstale\b/);
   assert.equal(await page.isVisible('#stale-note'), true);
+  assert.match(await page.$eval('#view-transcript .transcript-wrap', (node) => getComputedStyle(node).filter), /grayscale/);
   assert.match(await page.textContent('#stale-note'), /Not re-run/);
   await page.screenshot({ path: path.join(SHOTS, 'first-sight-bad-address.png') });
   await afterRender(page, () => page.fill('#f-client-message-to', 'bob@example.org'));
@@ -244,5 +246,30 @@ test('screenshots of the four tabs at desktop and phone, light and dark', async 
       assert.deepEqual(watch.errors, []);
       await context.close();
     }
+  }
+});
+
+test('accessibility: the SASL empty state and a marked bad address have no axe violations', async () => {
+  const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+  for (const [viewport, colorScheme] of [
+    [DESKTOP, 'light'],
+    [PHONE, 'dark'],
+  ]) {
+    const { page, context } = await openPage('?preset=esmtp', viewport, colorScheme);
+    await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
+    const violations = async () =>
+      (await page.evaluate((t) => window.axe.run(document, { runOnly: { type: 'tag', values: t } }), tags)).violations.map(
+        (v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+      );
+    await page.evaluate(() => {
+      for (const panel of document.querySelectorAll('.config-panel')) panel.open = true;
+    });
+    await page.fill('#f-client-message-to', 'bob@@example');
+    await page.waitForSelector('#f-client-message-to[aria-invalid="true"]', { timeout: 60000 });
+    assert.deepEqual(await violations(), [], `${colorScheme}: bad address`);
+    await openTab(page, '#tab-sasl');
+    assert.deepEqual(await violations(), [], `${colorScheme}: SASL empty state`);
+    await context.close();
   }
 });
