@@ -121,7 +121,8 @@ function showPresetExplanation(editedFrom = null) {
   els.presetExplanation.textContent = preset ? preset.explanation : '';
   els.presetExplanation.hidden = !preset;
   els.presetExplanation.classList.toggle('edited', Boolean(editedFrom));
-  els.presetExplanation.title = editedFrom ? 'You changed this scenario after picking the preset.' : '';
+  if (editedFrom) els.presetExplanation.title = 'You changed this scenario after picking the preset.';
+  else els.presetExplanation.removeAttribute('title');
 }
 
 function renderForms() {
