@@ -129,7 +129,13 @@ impl core::fmt::Display for SpecError {
                 role,
                 text,
                 problem,
-            } => write!(f, "{role} address '{text}': {problem}"),
+            } => match at_sign_problem(text) {
+                Some(plain) => write!(
+                    f,
+                    "{role} address '{text}': {plain}; expected name@domain ({problem})"
+                ),
+                None => write!(f, "{role} address '{text}': {problem}"),
+            },
             Self::DisplayName {
                 role,
                 text,
@@ -187,6 +193,23 @@ impl core::fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+/// The commonest address slip in plain words, for people who do not read the RFC
+/// grammar: a mailbox has exactly one `@` outside its quoted local-part.
+fn at_sign_problem(text: &str) -> Option<&'static str> {
+    let address = text
+        .rsplit_once('<')
+        .map_or(text, |(_, inner)| inner.trim_end_matches('>'));
+    if address.starts_with('"') {
+        return None;
+    }
+    match address.matches('@').count() {
+        0 => Some("no @ sign"),
+        1 => None,
+        2 => Some("two @ signs"),
+        _ => Some("more than one @ sign"),
+    }
+}
+
 fn octet_name(octet: u8) -> &'static str {
     match octet {
         b'\r' => "CR",
@@ -235,5 +258,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("NUL (0x00)"));
+    }
+
+    #[test]
+    fn says_an_at_sign_slip_in_plain_words() {
+        let error = |text: &str| SpecError::Address {
+            role: "recipient".into(),
+            text: text.into(),
+            problem: PathError::Syntax("a domain"),
+        };
+        let two = error("bob@@example").to_string();
+        assert!(
+            two.starts_with("recipient address 'bob@@example': two @ signs; expected name@domain"),
+            "{two}"
+        );
+        assert!(error("Bob <bob>").to_string().contains(": no @ sign;"));
+        assert!(!error("bob@exa mple").to_string().contains("@ sign"));
+        assert!(!error("\"a@b\"@example").to_string().contains("@ sign"));
     }
 }

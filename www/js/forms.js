@@ -169,6 +169,38 @@ function setError(control, message) {
   if (box) box.textContent = message || '';
 }
 
+/**
+ * Marks the field a run's error names: the engine's message quotes the value at fault
+ * ("recipient address 'bob@@example': two @ signs; …"), so the field holding that value
+ * (one of its lines, for a list) gets `aria-invalid` and the words after the quote.
+ * Returns the marked control, or null when no field holds the value.
+ */
+export function markRunError(forms, message) {
+  const quoted = /'([^']+)': (.+)$/s.exec(message);
+  if (!quoted) return null;
+  const [, value, words] = quoted;
+  const controls = forms.flatMap((form) => Array.from(form.querySelectorAll('input:not([type="checkbox"]), textarea')));
+  const control = controls.find((c) => c.value.split('\n').some((line) => line.trim() === value.trim()));
+  if (!control) return null;
+  setError(control, capitalise(words));
+  control.dataset.runError = 'true';
+  return control;
+}
+
+/** Clears what `markRunError` marked, once a run succeeds. */
+export function clearRunErrors(forms) {
+  for (const form of forms) {
+    for (const control of form.querySelectorAll('[data-run-error]')) {
+      delete control.dataset.runError;
+      setError(control, '');
+    }
+  }
+}
+
+function capitalise(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function checkbox(value, path, label, hint, onChange) {
   const input = h('input', { type: 'checkbox' });
   input.checked = value;

@@ -2,7 +2,7 @@
 
 import { h, replaceChildren } from './dom.js';
 import { readable, startEngine } from './engine.js';
-import { engineFacts, renderForm } from './forms.js';
+import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { PRESETS } from './presets.js';
 import { createRunner } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
@@ -31,6 +31,8 @@ const els = {
   showTime: $('show-time'),
   transcriptSummary: $('transcript-summary'),
   transcriptMore: $('transcript-more'),
+  transcriptView: $('view-transcript'),
+  staleNote: $('stale-note'),
   negotiation: $('view-negotiation'),
   sasl: $('view-sasl'),
   version: $('engine-version'),
@@ -109,10 +111,18 @@ function renderPresetOptions() {
   els.preset.value = app.presetId;
 }
 
-function showPresetExplanation() {
-  const preset = presetById(app.presetId);
+/**
+ * Shows the preset's explanation. Once a field is edited the scenario is custom, but
+ * the explanation of the preset it started from stays, marked as edited, so the layout
+ * does not jump under the pointer.
+ */
+function showPresetExplanation(editedFrom = null) {
+  const preset = presetById(editedFrom || app.presetId);
   els.presetExplanation.textContent = preset ? preset.explanation : '';
   els.presetExplanation.hidden = !preset;
+  els.presetExplanation.classList.toggle('edited', Boolean(editedFrom));
+  if (editedFrom) els.presetExplanation.title = 'You changed this scenario after picking the preset.';
+  else els.presetExplanation.removeAttribute('title');
 }
 
 function renderForms() {
@@ -144,9 +154,10 @@ function handleFieldChange(path, value) {
   app.stickyError = null;
   setPath(app.scenario, path, value);
   if (app.presetId) {
+    const editedFrom = app.presetId;
     app.presetId = '';
     els.preset.value = '';
-    showPresetExplanation();
+    showPresetExplanation(editedFrom);
   }
   clearTimeout(debounceTimer);
   debounceTimer = setTimeout(run, 300);
@@ -180,8 +191,11 @@ async function run() {
     timeline = await app.runner.run(scenario);
   } catch (error) {
     if (generation !== app.generation) return;
-    showError(readable(error));
-    setStatus('The scenario did not run; the previous result stays on screen.');
+    const problem = readable(error);
+    showError(problem);
+    markRunError([els.clientForm, els.serverForm, els.runForm], problem.message || String(problem));
+    markStale(true);
+    setStatus('The scenario did not run; the previous result stays on screen, greyed out.');
     return;
   } finally {
     clearTimeout(slow);
@@ -189,17 +203,27 @@ async function run() {
   }
   if (generation !== app.generation) return;
   clearError();
+  clearRunErrors([els.clientForm, els.serverForm, els.runForm]);
+  markStale(false);
   app.timeline = timeline;
   app.model = buildModel(timeline, scenario);
   app.selectedLine = -1;
   updateUrl();
   const deliveries = (timeline.deliveries || []).length;
+  const writes = app.model.chunks.length;
   setStatus(
-    `Ran: ${app.model.lines.length} lines, ${(timeline.entries || []).length} timeline entries, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`,
+    `Ran: ${app.model.lines.length} lines in ${writes} write${writes === 1 ? '' : 's'}, ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered${timeline.truncated ? ' (stopped at a safety bound)' : ''}.${timeline.scripted ? ' Scripted client: the script’s octets went to the server engine as they are; the Client panel is not used.' : ''}`,
   );
-  els.transcriptSummary.textContent = `${app.model.chunks.length} writes, ${((timeline.endTime - app.model.start) / 1000).toFixed(3)} s virtual`;
+  const seconds = Math.round((timeline.endTime - app.model.start) / 10) / 100;
+  els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
   renderAllViews();
+}
+
+/** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
+function markStale(stale) {
+  els.transcriptView.classList.toggle('stale', stale);
+  els.staleNote.hidden = !stale;
 }
 
 function handleStopClick() {

@@ -52,10 +52,10 @@ function offeredTable(rows) {
         rows.map((row) =>
           h('tr', { id: negotiationRowId(row.keyword), tabindex: -1 }, [
             h('th', { scope: 'row', text: row.keyword }),
-            h('td', { text: row.value || 'yes' }),
-            h('td', { text: row.explanation }),
-            h('td', { text: row.client }),
-            h('td', { text: row.rfc }),
+            h('td', { 'data-label': 'Offered', text: row.value || 'yes' }),
+            h('td', { 'data-label': 'What it allows', text: row.explanation }),
+            h('td', { 'data-label': 'This client', text: row.client }),
+            h('td', { 'data-label': 'RFC', text: row.rfc }),
           ]),
         ),
       ),
@@ -78,10 +78,10 @@ function decisionsTable(decisions) {
         {},
         decisions.map((d) =>
           h('tr', {}, [
-            h('td', {}, [h('code', { text: String(d.offered ?? '') })]),
-            h('th', { scope: 'row' }, [h('code', { text: String(d.used ?? '') })]),
-            h('td', { text: String(d.why ?? '') }),
-            h('td', { text: String(d.rfc ?? '') }),
+            h('td', { 'data-label': 'Server offered' }, [h('code', { text: String(d.offered ?? '') })]),
+            h('th', { scope: 'row', 'data-label': 'Client used' }, [h('code', { text: String(d.used ?? '') })]),
+            h('td', { 'data-label': 'Why', text: String(d.why ?? '') }),
+            h('td', { 'data-label': 'RFC', text: String(d.rfc ?? '') }),
           ]),
         ),
       ),

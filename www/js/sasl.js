@@ -201,5 +201,19 @@ export function renderSaslInspector(container, timeline, _scenario) {
       class: 'note',
       text: 'No AUTH exchange in this run. Pick an AUTH preset (AUTH PLAIN, AUTH LOGIN, CRAM-MD5, DIGEST-MD5) or set the client’s AUTH mechanism in the Client panel.',
     }),
+    h('p', { class: 'to-calculator' }, ['Checking a line from a log? ', calculatorLink()]),
   ]);
+}
+
+/** A link that opens the Calculator tab, where a logged AUTH line can be decoded and checked. */
+function calculatorLink() {
+  const link = h('a', { href: '#view-calculator', text: 'Use the Calculator' });
+  link.addEventListener('click', (event) => {
+    const tab = document.getElementById('tab-calculator');
+    if (!tab) return;
+    event.preventDefault();
+    tab.click();
+    tab.focus();
+  });
+  return link;
 }
