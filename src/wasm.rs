@@ -255,6 +255,19 @@ pub fn server_states() -> Result<JsValue, JsError> {
     to_js(&crate::server::state::STATES)
 }
 
+/// Words for people for every server state and trigger: `{states: [{name, label,
+/// meaning}], triggers: [{name, label}]}`, so the Step view shows no code names.
+#[wasm_bindgen(js_name = serverStateLabels)]
+pub fn server_state_labels() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Labels {
+        states: Vec<crate::server::state::StateLabel>,
+        triggers: Vec<crate::server::state::TriggerLabel>,
+    }
+    let (states, triggers) = crate::server::state::labels();
+    to_js(&Labels { states, triggers })
+}
+
 /// Every enum setting's allowed values: `{"server.strictness.bareLf": [{value, label}],
 /// …}`, keyed by the setting's path in the scenario.
 #[wasm_bindgen(js_name = formOptions)]

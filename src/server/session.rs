@@ -528,7 +528,7 @@ impl Server {
             self.state = to;
             self.emit(
                 ServerEventKind::StateChanged { from, to },
-                format!("{from:?} → {to:?}"),
+                format!("{} → {}: {}", from.label(), to.label(), to.meaning()),
                 "RFC 5321 §4.1.4",
             );
         }

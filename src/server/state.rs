@@ -147,6 +147,104 @@ pub const TRANSITIONS: &[Transition] = &[
     },
 ];
 
+impl State {
+    /// The state's name for people, as the page's diagram and the events show it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ExpectHello => "expect EHLO/HELO",
+            ExpectMail => "expect MAIL",
+            ExpectRcpt => "expect RCPT",
+            ExpectRcptOrData => "expect RCPT or DATA",
+            ReceivingData => "receiving data",
+            Authenticating => "authenticating",
+            Closed => "closed",
+        }
+    }
+
+    /// What the server waits for in this state, in one sentence.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            ExpectHello => "The greeting was sent; the client must say EHLO or HELO first.",
+            ExpectMail => "Greeted: MAIL starts a transaction (AUTH and other session commands may come first).",
+            ExpectRcpt => "MAIL was accepted; a transaction needs at least one accepted RCPT.",
+            ExpectRcptOrData => "At least one recipient was accepted: more RCPT, or DATA.",
+            ReceivingData => "After 354 every line is message text until CRLF.CRLF.",
+            Authenticating => "After a 334 challenge every line is an AUTH response, not a command.",
+            Closed => "The session is over; nothing more is read.",
+        }
+    }
+}
+
+impl Trigger {
+    /// What moved the machine, for people.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Trigger::Hello => "EHLO/HELO accepted",
+            Trigger::Mail => "MAIL accepted",
+            Trigger::Rcpt => "RCPT accepted",
+            Trigger::Data => "DATA → 354",
+            Trigger::EndOfData => "final dot",
+            Trigger::Rset => "RSET",
+            Trigger::AuthChallenge => "334 challenge",
+            Trigger::AuthDone => "AUTH ended",
+            Trigger::Close => "QUIT or 421",
+        }
+    }
+}
+
+/// A state with its words for people, as the page lists them.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct StateLabel {
+    /// The state as it crosses to JS (`expectHello`).
+    pub name: State,
+    /// Its name for people.
+    pub label: &'static str,
+    /// What the server waits for in it.
+    pub meaning: &'static str,
+}
+
+/// A trigger with its words for people.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct TriggerLabel {
+    /// The trigger as it crosses to JS (`authChallenge`).
+    pub name: Trigger,
+    /// Its name for people.
+    pub label: &'static str,
+}
+
+/// Every state's and trigger's words for people, for the page's Step view.
+pub fn labels() -> (Vec<StateLabel>, Vec<TriggerLabel>) {
+    let states = STATES
+        .iter()
+        .map(|&name| StateLabel {
+            name,
+            label: name.label(),
+            meaning: name.meaning(),
+        })
+        .collect();
+    let triggers = TRIGGERS
+        .iter()
+        .map(|&name| TriggerLabel {
+            name,
+            label: name.label(),
+        })
+        .collect();
+    (states, triggers)
+}
+
+/// Every trigger, in declaration order.
+pub const TRIGGERS: &[Trigger] = &[
+    Trigger::Hello,
+    Trigger::Mail,
+    Trigger::Rcpt,
+    Trigger::Data,
+    Trigger::EndOfData,
+    Trigger::Rset,
+    Trigger::AuthChallenge,
+    Trigger::AuthDone,
+    Trigger::Close,
+];
+
 /// Every state, in the order the page lays them out.
 pub const STATES: &[State] = &[
     ExpectHello,
@@ -169,6 +267,26 @@ pub fn next_state(state: State, trigger: Trigger) -> Option<State> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_state_and_trigger_has_its_own_words_for_people() {
+        let (states, triggers) = labels();
+        assert_eq!(states.len(), STATES.len());
+        for row in TRANSITIONS {
+            assert!(
+                TRIGGERS.contains(&row.trigger),
+                "{:?} is listed",
+                row.trigger
+            );
+        }
+        let mut words: Vec<&str> = states.iter().map(|s| s.label).collect();
+        words.extend(triggers.iter().map(|t| t.label));
+        let count = words.len();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), count, "no two share a label");
+        assert!(states.iter().all(|s| s.meaning.ends_with('.')));
+    }
 
     #[test]
     fn table_encodes_the_rfc_order() {

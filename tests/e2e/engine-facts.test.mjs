@@ -33,16 +33,43 @@ function link(patch) {
   return `#s=${Buffer.from(JSON.stringify(patch)).toString('base64url')}`;
 }
 
-test('step mode lays out the engine’s states and starts in the first', async () => {
+test('step mode lays out the engine’s states in its words and starts in the first', async () => {
   const { page, context } = await open();
   const states = await engineCall(page, 'serverStates');
+  const labels = await engineCall(page, 'serverStateLabels');
   assert.ok(states.length >= 5, 'the engine lists its states');
   await openTab(page, '#tab-step');
-  const drawn = await page.$$eval('.diagram .node', (nodes) => nodes.map((node) => node.textContent));
-  assert.deepEqual(drawn, states, 'every state the engine lists, in its order');
-  assert.equal(await page.textContent('.diagram .node.current'), states[0]);
+  const drawn = await page.$$eval('.diagram .node', (nodes) => nodes.map((node) => [node.dataset.state, node.textContent]));
+  assert.deepEqual(
+    drawn.map(([name]) => name),
+    states,
+    'every state the engine lists, in its order',
+  );
+  const words = new Map(labels.states.map((s) => [s.name, s.label]));
+  for (const [name, text] of drawn) assert.equal(text, words.get(name), `${name} is shown in the engine's words`);
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), states[0]);
   await page.click('#step-last');
-  assert.equal(await page.textContent('.diagram .node.current'), states.at(-1));
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), states.at(-1));
+  await context.close();
+});
+
+test('no two texts of the state diagram overlap', async () => {
+  const { page, context } = await open();
+  await openTab(page, '#tab-step');
+  const boxes = await page.$$eval('.diagram text', (texts) =>
+    texts.map((text) => {
+      const b = text.getBBox();
+      return { text: text.textContent, x1: b.x, y1: b.y, x2: b.x + b.width, y2: b.y + b.height };
+    }),
+  );
+  assert.ok(boxes.length > 10, 'node and edge labels are drawn');
+  for (let i = 0; i < boxes.length; i += 1) {
+    for (let j = i + 1; j < boxes.length; j += 1) {
+      const [a, b] = [boxes[i], boxes[j]];
+      const overlap = a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+      assert.ok(!overlap, `"${a.text}" and "${b.text}" overlap`);
+    }
+  }
   await context.close();
 });
 

@@ -23,24 +23,41 @@ export function stateAt(timeline, index, initial) {
   return { state, change };
 }
 
-/** `states` and `transitions` as the engine lists them (`serverStates`, `serverTransitions`). */
-export function renderStateDiagram(container, states, transitions, current, change) {
+/** Words for people from the engine (`serverStateLabels`): names shown as the engine labels them. */
+export function wordsOf(labels) {
+  const states = new Map((labels?.states || []).map((s) => [s.name, s]));
+  const triggers = new Map((labels?.triggers || []).map((t) => [t.name, t.label]));
+  return {
+    state: (name) => states.get(name)?.label ?? name,
+    meaning: (name) => states.get(name)?.meaning ?? '',
+    trigger: (name) => triggers.get(name) ?? name,
+  };
+}
+
+/**
+ * `states` and `transitions` as the engine lists them (`serverStates`, `serverTransitions`);
+ * `words` turns their names into the engine's words for people (`wordsOf`).
+ */
+export function renderStateDiagram(container, states, transitions, current, change, words = wordsOf(null)) {
   const taken = change ? transitions.find((row) => row.to === change.to && row.from.includes(change.from)) : null;
   const next = transitions.filter((row) => row.from.includes(current));
   replaceChildren(container, [
     h('p', { class: 'current-state' }, [
       'Server state: ',
-      h('strong', { text: current }),
-      change ? ` (after ${taken ? taken.trigger : 'a change'}: ${change.from} → ${change.to})` : ' (start)',
+      h('strong', { text: words.state(current) }),
+      change
+        ? ` (after ${taken ? words.trigger(taken.trigger) : 'a change'}: ${words.state(change.from)} → ${words.state(change.to)})`
+        : ' (start)',
+      ` ${words.meaning(current)}`,
     ]),
     h('p', {
       class: 'muted',
       text: next.length
-        ? `Allowed next: ${next.map((row) => `${row.trigger} → ${row.to}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).`
+        ? `Allowed next: ${next.map((row) => `${words.trigger(row.trigger)} → ${words.state(row.to)}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).`
         : 'Nothing more is read.',
     }),
     h('div', { class: 'diagram-wrap', tabindex: 0, role: 'region', 'aria-label': 'State diagram (scrolls sideways on small screens)' }, [
-      stateDiagram(states, transitions, current, change),
+      stateDiagram(states, transitions, current, change, words),
     ]),
     h('details', { class: 'table-details' }, [
       h('summary', { text: 'Transition table (the rows the engine runs)' }),
@@ -58,9 +75,9 @@ export function renderStateDiagram(container, states, transitions, current, chan
             {},
             transitions.map((row) =>
               h('tr', { class: row === taken ? 'taken' : row.from.includes(current) ? 'possible' : '' }, [
-                h('td', { text: row.from.join(', ') }),
-                h('td', { text: row.trigger }),
-                h('td', { text: row.to }),
+                h('td', { text: row.from.map(words.state).join(', ') }),
+                h('td', { text: words.trigger(row.trigger) }),
+                h('td', { text: words.state(row.to) }),
                 h('td', { text: row.rfc }),
               ]),
             ),
@@ -112,7 +129,7 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
   );
 }
 
-const view = { els: null, states: [], transitions: [], timeline: null, start: 0, index: 0 };
+const view = { els: null, states: [], transitions: [], words: wordsOf(null), timeline: null, start: 0, index: 0 };
 
 /** Finds the step controls under `root`, reads the engine's state list and table, wires the buttons. */
 export function setup(root, { engine }) {
@@ -129,6 +146,7 @@ export function setup(root, { engine }) {
     transcript: find('step-transcript'),
   };
   view.states = engine.call('serverStates');
+  view.words = wordsOf(engine.call('serverStateLabels'));
   view.transitions = engine.call('serverTransitions');
   view.els.first.addEventListener('click', () => stepTo(0));
   view.els.prev.addEventListener('click', () => stepTo(view.index - 1));
@@ -161,6 +179,6 @@ function draw() {
   els.position.textContent = entries.length ? `entry ${view.index + 1} of ${entries.length}` : '';
   // Every session starts in the engine's first state.
   const { state, change } = stateAt(timeline, view.index, view.states[0]);
-  renderStateDiagram(els.diagram, view.states, view.transitions, state, change);
+  renderStateDiagram(els.diagram, view.states, view.transitions, state, change, view.words);
   renderStepEntry(els.entry, els.transcript, timeline, view.index, view.start);
 }
