@@ -221,7 +221,7 @@ test('timeout preset: the virtual clock passes the idle timeout and the server s
   assert.match(last, /^\+30\.\d{3}S:421 4\.4\.2 /);
   await openTab(page, '#tab-step');
   await page.click('#step-last');
-  assert.equal(await page.textContent('.diagram .node.current'), 'closed');
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), 'closed');
   await context.close();
 });
 
@@ -481,16 +481,17 @@ test('protocol text is shown as text and never runs (XSS)', async () => {
 test('step mode walks the timeline with the state machine from the engine table', async () => {
   const { page, context } = await open();
   await openTab(page, '#tab-step');
-  assert.equal(await page.textContent('.diagram .node.current'), 'expectHello');
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), 'expectHello');
+  assert.equal(await page.textContent('.diagram .node.current'), 'expect EHLO/HELO');
   const rows = await page.$$eval('.transitions tbody tr', (n) => n.length);
   assert.ok(rows >= 8, 'the transition table is drawn');
   for (let i = 0; i < 8; i += 1) await page.click('#step-next');
-  assert.equal(await page.textContent('.diagram .node.current'), 'expectMail');
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), 'expectMail');
   assert.equal(await page.$$eval('.diagram .edge.taken', (n) => n.length), 1);
   assert.equal(await page.$$eval('.transitions tr.taken', (n) => n.length), 1);
   await shot(page, 'desktop-step');
   await page.click('#step-last');
-  assert.equal(await page.textContent('.diagram .node.current'), 'closed');
+  assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), 'closed');
   await context.close();
 });
 
