@@ -12,7 +12,31 @@ pub fn latin1<T: AsRef<[u8]>, S: Serializer>(octets: &T, serializer: S) -> Resul
 
 /// The octets as a latin1 string.
 pub fn to_latin1(octets: &[u8]) -> String {
-    octets.iter().map(|&octet| char::from(octet)).collect()
+    let mut text = String::with_capacity(octets.len());
+    push_latin1(&mut text, octets);
+    text
+}
+
+/// Appends the octets to `text` as latin1. WHY the ASCII branch: most octets a session
+/// carries are ASCII, which is the same text in UTF-8, so the run is copied in one piece;
+/// char by char, the page's runScenario spent a tenth of its time here.
+pub fn push_latin1(text: &mut String, octets: &[u8]) {
+    let mut rest = octets;
+    loop {
+        let ascii = rest
+            .iter()
+            .position(|octet| !octet.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, after) = rest.split_at(ascii);
+        if let Ok(run) = std::str::from_utf8(run) {
+            text.push_str(run);
+        }
+        let Some((&octet, tail)) = after.split_first() else {
+            return;
+        };
+        text.push(char::from(octet));
+        rest = tail;
+    }
 }
 
 #[cfg(test)]
@@ -26,6 +50,14 @@ mod tests {
         assert_eq!(text.chars().count(), 256);
         let back: Vec<u8> = text.chars().filter_map(|c| u8::try_from(c).ok()).collect();
         assert_eq!(back, octets);
+    }
+
+    #[test]
+    fn ascii_runs_and_8_bit_octets_alternate_in_order() {
+        let mut text = String::from("C: ");
+        push_latin1(&mut text, b"ab\xe9\xffcd\r\n\x80");
+        assert_eq!(text, "C: ab\u{e9}\u{ff}cd\r\n\u{80}");
+        assert_eq!(to_latin1(b""), "");
     }
 
     #[test]

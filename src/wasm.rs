@@ -8,6 +8,11 @@
 //! capitals (`"EHLO"`, `"CRAM-MD5"`). A variant with data is an object whose tag field
 //! (`type`, or `verb`, `keyword`, `kind`, `choice`, `problem`) holds its name.
 //! tests/js_naming.rs checks it.
+//!
+//! The exports only the page's tabs use (the world, the SASL calculator, the manual
+//! session, the state table) are behind the `tabs` feature: the page's first-view module
+//! is built without it, so the world, POP3 and the calculator stay out of the wasm the
+//! first view loads (scripts/lib/setup.sh, FIRST_VIEW_MODULE).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -79,6 +84,7 @@ pub fn engine_version() -> String {
 /// realm?, nonce?, cnonce?, host?, service?, loginInitialResponse?}` →
 /// `{mechanism, clientLines, exchange: [{from, line, decoded}], digest, trace}`.
 /// See `sasl::calculator::EncodeRequest` for which fields each mechanism needs.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = saslEncode)]
 pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
     let request: crate::sasl::calculator::EncodeRequest = from_js(request, "SASL encode request")?;
@@ -90,6 +96,7 @@ pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
 /// The SASL calculator's decoder: `{input, mechanism?, password?, challenge?}` where
 /// `input` is base64 or a log line (`AUTH PLAIN …`, `334 …`, with or without swaks'
 /// arrows) → `{source, base64, octets, mechanism, interpretation, problems, trace}`.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = saslDecode)]
 pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
     let request: crate::sasl::calculator::DecodeRequest = from_js(request, "SASL decode request")?;
@@ -105,12 +112,14 @@ pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
 
 /// The server's transition table (`[{from: [State], trigger, to, rfc}]`), so the page
 /// draws its state diagram from the very rows the engine runs.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = serverTransitions)]
 pub fn server_transitions() -> Result<JsValue, JsError> {
     to_js(&crate::server::state::TRANSITIONS)
 }
 
 /// What one manual-mode step produced, for the page.
+#[cfg(feature = "tabs")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ManualStep {
@@ -130,6 +139,7 @@ struct ManualStep {
 
 /// A server engine held across calls, for typing client lines by hand ("telnet to port
 /// 25"). Virtual time advances by the scenario's latency on every `send`.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen]
 pub struct ManualSession {
     server: crate::server::Server,
@@ -137,6 +147,7 @@ pub struct ManualSession {
     latency: crate::time::Millis,
 }
 
+#[cfg(feature = "tabs")]
 #[wasm_bindgen]
 impl ManualSession {
     /// Starts a session from a scenario object (its `server`, `clientAddress`,
@@ -215,6 +226,7 @@ impl ManualSession {
 // ---------------------------------------------------------------------------------------
 
 /// The world presets: `[{name, title, explanation}]`, in the order to list them.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = worldPresets)]
 pub fn world_presets() -> Result<JsValue, JsError> {
     to_js(&crate::world::presets())
@@ -222,6 +234,7 @@ pub fn world_presets() -> Result<JsValue, JsError> {
 
 /// The preset called `name` as an editable scenario object (`{name, explanation,
 /// startTime, seed, latencyMs, hosts, steps}`), to pass back to `runWorld`.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = worldPreset)]
 pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
     let scenario = crate::world::preset(name)
@@ -232,6 +245,7 @@ pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
 /// Runs a world: a preset's name (a string) or a scenario object. Returns the
 /// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, relayWindows,
 /// mailstores, startTime, endTime, truncated}`.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = runWorld)]
 pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
     let scenario = match scenario_or_preset.as_string() {

@@ -53,8 +53,8 @@ async function perCall(browser, origin) {
   await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
   const result = await page.evaluate(
     async ({ scenario, calls }) => {
-      const glue = await import('./pkg/esmtp_playground.js');
-      await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
+      const glue = await import('./pkg/esmtp_playground_first.js');
+      await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_first_bg.wasm', location.href) });
       const full = {
         ...glue.defaultScenario(),
         ...scenario,

@@ -132,22 +132,30 @@ ensure_chromium() {
 # --flatten --rereloop with -Os 511,780 / 212,113 (0.7 % less gzip, 50 % slower).
 WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
 
-# The page's one wasm module, with every engine and the world: a second module for the
-# World tab was tried in session 2 and dropped, because each module carries its own copy
-# of the engines, so "everything" grew by 150 KB gzip for 53 KB less on first load.
+# The page's wasm modules. PAGE_MODULE has every engine, the world and every export; the
+# tabs load it the first time one of them needs an export only it has (www/js/engine.js,
+# startTabsEngine). FIRST_VIEW_MODULE is the same crate built without the `tabs` feature
+# (no world, POP3, SASL calculator, manual session or state table): what the first view
+# and the run worker load. Each module carries its own copy of the engines, so opening
+# such a tab costs the full module once (README, "Page weight").
 PAGE_MODULE=esmtp_playground
+FIRST_VIEW_MODULE=esmtp_playground_first
 # Where the compiled (not yet bindgen'd) wasm is kept, for build-single-file.
 PAGE_WASM_DIR="$ROOT/target/page-wasm"
 
-# Builds the crate's cdylib for the page and copies it to $PAGE_WASM_DIR/$PAGE_MODULE.wasm.
+# Builds the crate's cdylib for the page twice, with and without the `tabs` feature, into
+# $PAGE_WASM_DIR/$PAGE_MODULE.wasm and $PAGE_WASM_DIR/$FIRST_VIEW_MODULE.wasm.
 build_page_module_wasm() {
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
     # after wasm-opt on the one-module build, 2026-11-28 (raw / gzip -9): "z" 510,010 /
     # 213,627, "s" 588,387 / 235,678, 2 661,567 / 257,184, 3 686,738 / 264,026.
+    mkdir -p "$PAGE_WASM_DIR"
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET")
-    mkdir -p "$PAGE_WASM_DIR"
     cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$PAGE_MODULE.wasm"
+    (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+        cargo build --quiet --lib --release --target "$WASM_TARGET" --no-default-features)
+    cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$FIRST_VIEW_MODULE.wasm"
 }
 
 # The page module: release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz
@@ -156,22 +164,27 @@ build_page_module_wasm() {
 # (stamp in www/pkg/.built-from).
 build_wasm() {
     local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
-    local stamp="$PKG_DIR/.built-from" key out
+    local stamp="$PKG_DIR/.built-from" key module out
     [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
     log "building the wasm release"
     build_page_module_wasm
-    key="$PAGE_MODULE $(sha256sum "$PAGE_WASM_DIR/$PAGE_MODULE.wasm" | awk '{ print $1 }') "
+    key=""
+    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE"; do
+        key+="$module $(sha256sum "$PAGE_WASM_DIR/$module.wasm" | awk '{ print $1 }') "
+    done
     key+="wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
     if [[ -f $stamp && $(cat "$stamp") == "$key" ]]; then
         log "www/pkg is up to date"
         return
     fi
     rm -rf "$PKG_DIR"
-    wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$PAGE_MODULE.wasm"
-    out="$PKG_DIR/${PAGE_MODULE}_bg.wasm"
-    # Never Debian's wasm-opt (version 108): its output traps at init.
-    "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
-    mv "$out.opt" "$out"
+    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE"; do
+        wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$module.wasm"
+        out="$PKG_DIR/${module}_bg.wasm"
+        # Never Debian's wasm-opt (version 108): its output traps at init.
+        "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
+        mv "$out.opt" "$out"
+    done
     printf '%s\n' "$key" >"$stamp"
 }
 

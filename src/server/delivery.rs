@@ -92,12 +92,10 @@ impl CopyText {
 
 impl Serialize for CopyText {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let whole: String = self
-            .parts()
-            .into_iter()
-            .flatten()
-            .map(|&octet| char::from(octet))
-            .collect();
+        let mut whole = String::with_capacity(self.len());
+        for part in self.parts() {
+            crate::octets::push_latin1(&mut whole, part);
+        }
         serializer.serialize_str(&whole)
     }
 }

@@ -450,7 +450,7 @@ test('if the wasm cannot load, the page says so instead of going blank', async (
   await page.route('**/*.wasm', (route) => route.abort());
   await page.goto(`${playground.server.origin}/`);
   await page.waitForSelector('#error:not([hidden])');
-  assert.match(await page.textContent('#error'), /Problem: The engine \(pkg\/esmtp_playground_bg\.wasm\) could not be loaded/);
+  assert.match(await page.textContent('#error'), /Problem: The engine \(pkg\/esmtp_playground_first_bg\.wasm\) could not be loaded/);
   assert.match(await page.textContent('#status'), /could not start/);
   assert.equal(await page.getAttribute('html', 'data-engine'), 'failed');
   assert.ok(await page.isDisabled('#run'));

@@ -1,16 +1,24 @@
-// Loads the wasm engine module and wraps its calls so that a thrown error or a trap
-// becomes a readable message. One module holds every engine (scripts/lib/setup.sh,
-// PAGE_MODULE). The single-file build defines `ESMTP_INLINE_WASM` ({name: base64}) and
-// the no-modules glue (a global function named like the module) before this module
-// runs; the served page imports the web-target glue from ./pkg/.
+// Loads the wasm engine modules and wraps their calls so that a thrown error or a trap
+// becomes a readable message. Two builds of the same crate (scripts/lib/setup.sh): the
+// first view and the run worker load FIRST_VIEW (every engine, without the world, POP3,
+// the SASL calculator, the manual session and the state table); a tab that needs one of
+// those loads FULL, once. The single-file build inlines FULL only and uses it for both:
+// it defines `ESMTP_INLINE_WASM` ({name: base64}) and the no-modules glue (a global
+// function named like the module) before this module runs; the served page imports the
+// web-target glue from ./pkg/.
 
-/** The engine module's name (its glue is pkg/<name>.js, its wasm pkg/<name>_bg.wasm). */
-const ENGINE = 'esmtp_playground';
+/** The modules' names (glue pkg/<name>.js, wasm pkg/<name>_bg.wasm). */
+const FULL = 'esmtp_playground';
+const FIRST_VIEW = 'esmtp_playground_first';
 
 /** True in the single-file build: the wasm is inlined and no worker can start. */
-export const INLINE = typeof globalThis.ESMTP_INLINE_WASM?.[ENGINE] === 'string';
+export const INLINE = typeof globalThis.ESMTP_INLINE_WASM?.[FULL] === 'string';
+
+/** The module the first view and the run worker load. */
+const ENGINE = INLINE ? FULL : FIRST_VIEW;
 
 let pageEngine = null;
+let tabsEngine = null;
 
 /**
  * The page's engine, loaded once: js/boot.js calls this as soon as engine.js has
@@ -23,12 +31,20 @@ export function startEngine() {
 }
 
 /**
- * Loads the engine module. With `module` (a compiled WebAssembly.Module, as a
- * worker receives it) nothing is fetched again. The result has `module` for handing to
- * a worker.
+ * The full engine (every export), for the tabs that need the world, the SASL
+ * calculator, the manual session or the state table: loaded the first time one asks.
  */
-export async function loadEngine(module = null) {
-  const name = ENGINE;
+export function startTabsEngine() {
+  if (!tabsEngine) tabsEngine = ENGINE === FULL ? startEngine() : loadEngine(null, FULL);
+  return tabsEngine;
+}
+
+/**
+ * Loads an engine module (`name`, the first view's by default). With `module` (a
+ * compiled WebAssembly.Module, as a worker receives it) nothing is fetched again. The
+ * result has `module` for handing to a worker.
+ */
+export async function loadEngine(module = null, name = ENGINE) {
   const inline = globalThis.ESMTP_INLINE_WASM?.[name];
   const inlineGlue = globalThis[name];
   if (typeof inline === 'string' && typeof inlineGlue === 'function') {

@@ -1,7 +1,7 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { readable, startEngine } from './engine.js';
+import { readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { PRESETS } from './presets.js';
 import { createRunner } from './runner.js';
@@ -377,7 +377,8 @@ function handleCopyTranscriptClick() {
 // module. A module that follows the tab contract exports `setup(panel, services)` (run
 // once: find its DOM, ask the engine) and `render(model)` (draw the current run, again
 // after every run); `setup`/`render` here override that for modules that do not. The
-// panel gets `data-loaded` when its view is ready (tests wait on it).
+// panel gets `data-loaded` when its view is ready (tests wait on it). `fullEngine`: the
+// view calls exports only the full engine module has (js/engine.js, startTabsEngine).
 // Keep each import() a plain string literal: scripts/build-single-file inlines them.
 const TAB_VIEWS = {
   'tab-negotiation': {
@@ -385,21 +386,23 @@ const TAB_VIEWS = {
     render: (m) => m.renderNegotiation(els.negotiation, app.timeline),
   },
   'tab-mailboxes': { load: () => import('./mailboxes.js') },
-  'tab-step': { load: () => import('./step.js') },
-  'tab-manual': { load: () => import('./manual.js') },
+  'tab-step': { load: () => import('./step.js'), fullEngine: true },
+  'tab-manual': { load: () => import('./manual.js'), fullEngine: true },
   'tab-sasl': {
     load: () => import('./sasl.js'),
     render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
   },
   'tab-calculator': {
     load: () => import('./calculator.js'),
-    setup: (m) => m.setupCalculator(els.calc, app.engine),
+    fullEngine: true,
+    setup: (m, engine) => m.setupCalculator(els.calc, engine),
   },
   'tab-world': {
     load: async () => {
       const [module] = await Promise.all([import('./world.js'), loadStyle('world.css')]);
       return module;
     },
+    fullEngine: true,
   },
 };
 
@@ -431,9 +434,9 @@ async function loadView(view, panel) {
   const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
   if (note) panel.append(note);
   try {
-    const module = await view.load();
-    if (view.setup) view.setup(module);
-    else if (module.setup) module.setup(panel, { engine: app.engine, getScenario: () => app.scenario, onError: showError });
+    const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine]);
+    if (view.setup) view.setup(module, engine);
+    else if (module.setup) module.setup(panel, { engine, getScenario: () => app.scenario, onError: showError });
     view.module = module;
     renderView(view);
   } catch (error) {
