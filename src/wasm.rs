@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 use crate::loopback::{self, Scenario};
 
 /// talc in place of std's dlmalloc: the page is single-threaded, and talc's wasm
-/// allocator is the smaller of the two (measured in the commit that brought it).
+/// allocator is the smaller of the two (about 3 KB gzip less in the page's module).
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
@@ -106,7 +106,7 @@ pub fn sasl_decode(request: JsValue) -> Result<JsValue, JsError> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Page adapters (issue 6): the state table for step mode and a live server for manual
+// Page adapters: the state table for step mode and a live server for manual
 // mode. Thin wrappers over the engine's own API; no protocol logic.
 // ---------------------------------------------------------------------------------------
 
@@ -222,7 +222,7 @@ impl ManualSession {
 }
 
 // ---------------------------------------------------------------------------------------
-// Multi-host world (issue 7: ETRN, TURN, POP-before-SMTP). Thin glue over crate::world.
+// Multi-host world (ETRN, TURN, POP-before-SMTP). Thin glue over crate::world.
 // ---------------------------------------------------------------------------------------
 
 /// The world presets: `[{name, title, explanation}]`, in the order to list them.

@@ -1,4 +1,4 @@
-// The World tab (issue 7): several hosts on one virtual clock. Runs a world preset (ETRN,
+// The World tab: several hosts on one virtual clock. Runs a world preset (ETRN,
 // TURN, ATRN, POP-before-SMTP) or an edited scenario on the main thread (world runs are
 // small), then shows the host diagram, the connections, one timeline of every line and
 // world event coloured by connection, a steppable virtual clock and each host's mail.
