@@ -21,7 +21,7 @@ const ROUTINE = new Set([
 
 /** A scripted run has no client engine, so nothing was negotiated: say why the server answered as it did. */
 function scriptedView(timeline) {
-  const wrote = (e) => (timeline.links ? Boolean(timeline.links[e.index]?.wrote) : e.event.kind?.type === 'replySent');
+  const wrote = (e) => Boolean(timeline.links?.[e.index]?.wrote);
   const replies = eventsOf(timeline).filter((e) => e.side === 'server' && wrote(e));
   return [
     h('p', {

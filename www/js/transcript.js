@@ -3,33 +3,12 @@
 // responsive. Which event wrote a line, which read it and what the line is come from the
 // engine's links (`timeline.writes`), never from matching by time or content.
 
-import { hexRows, lineText, splitLines, toBytes, visibleSegments } from './bytes.js';
+import { hexRows, lineText, toBytes, visibleSegments } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
 import { eventCard } from './events.js';
 
 const SLICE = 500;
 const BATCH = 2000;
-
-/**
- * The writes of a timeline as the engine linked them: `{entry, direction, group, label,
- * lines: [{start, end, event, readBy, notes}], arrival}`. A timeline built without links
- * (a scripted run made in JavaScript) gets its lines split at each LF and no links.
- */
-function writesOf(timeline) {
-  if (Array.isArray(timeline.writes)) return timeline.writes;
-  const writes = [];
-  (timeline.entries || []).forEach((entry, index) => {
-    if (entry.type !== 'bytes') return;
-    let offset = 0;
-    const lines = splitLines(toBytes(entry.octets)).map((part) => {
-      const line = { start: offset, end: offset + part.length, event: null };
-      offset = line.end;
-      return line;
-    });
-    writes.push({ entry: index, direction: entry.direction, group: { type: 'single' }, label: '', lines, arrival: [] });
-  });
-  return writes;
-}
 
 /** Lines and chunks (writes) of a timeline, each line carrying the engine's links and notes. */
 export function buildModel(timeline, scenario) {
@@ -38,7 +17,9 @@ export function buildModel(timeline, scenario) {
   const start = typeof scenario.startTime === 'number' ? scenario.startTime : firstAt ? (firstAt.at ?? firstAt.event.at) : 0;
   const chunks = [];
   const lines = [];
-  writesOf(timeline).forEach((write, writeIndex) => {
+  // The writes as the engine linked them: `{entry, direction, group, label,
+  // lines: [{start, end, event, readBy, notes}], arrival}`.
+  (timeline.writes || []).forEach((write, writeIndex) => {
     const entry = entries[write.entry] || {};
     const direction = write.direction === 'clientToServer' ? 'C' : 'S';
     const bytes = toBytes(entry.octets);
