@@ -236,13 +236,7 @@ mod tests {
             name: "tim".into(),
             password: "tanstaaftanstaaf".into(),
         }];
-        let context = ServerContext {
-            users: &users,
-            allow_authzid: false,
-            hostname: "mx",
-            realm: "",
-            digest_uri_aliases: &[],
-        };
+        let context = ServerContext::for_tests(&users, "mx");
         let mut trace = Trace::new();
         for initial in [None, Some(b"tim".as_slice())] {
             let mut server = LoginServer::new();

@@ -161,6 +161,21 @@ pub struct ServerContext<'a> {
     pub digest_uri_aliases: &'a [String],
 }
 
+#[cfg(test)]
+impl<'a> ServerContext<'a> {
+    /// The context the mechanisms' unit tests share: these users at `hostname`, no
+    /// authzid, no realm, no digest-uri aliases.
+    pub(crate) fn for_tests(users: &'a [UserCredential], hostname: &'a str) -> Self {
+        Self {
+            users,
+            allow_authzid: false,
+            hostname,
+            realm: "",
+            digest_uri_aliases: &[],
+        }
+    }
+}
+
 impl ServerContext<'_> {
     /// The password of `name`, if the user exists. User names are compared exactly.
     pub fn password_of(&self, name: &str) -> Option<&str> {

@@ -763,13 +763,7 @@ mod tests {
             name: "user".into(),
             password: "pencil".into(),
         }];
-        let context = ServerContext {
-            users: &users,
-            allow_authzid: false,
-            hostname: "mx",
-            realm: "",
-            digest_uri_aliases: &[],
-        };
+        let context = ServerContext::for_tests(&users, "mx");
         let mut trace = Trace::new();
         let mut client = ScramClient::new(hash, "user", "pencil", "", cnonce);
         let mut server = ScramServer::new(hash, snonce.into(), salt.to_vec(), DEFAULT_ITERATIONS);
@@ -835,13 +829,7 @@ mod tests {
             name: "user".into(),
             password: "pencil".into(),
         }];
-        let context = ServerContext {
-            users: &users,
-            allow_authzid: false,
-            hostname: "mx",
-            realm: "",
-            digest_uri_aliases: &[],
-        };
+        let context = ServerContext::for_tests(&users, "mx");
         let mut trace = Trace::new();
         let mut client = ScramClient::new(ScramHash::Sha256, "user", "wrong", "", "abc");
         let mut server = ScramServer::new(
@@ -892,13 +880,7 @@ mod tests {
 
     #[test]
     fn bad_client_messages_get_failures_not_panics() {
-        let context = ServerContext {
-            users: &[],
-            allow_authzid: false,
-            hostname: "mx",
-            realm: "",
-            digest_uri_aliases: &[],
-        };
+        let context = ServerContext::for_tests(&[], "mx");
         for input in [
             &b""[..],
             b"p=tls-unique,,n=u,r=x",

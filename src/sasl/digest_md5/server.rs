@@ -279,13 +279,7 @@ mod tests {
             name: "chris".into(),
             password: "secret".into(),
         }];
-        let context = ServerContext {
-            users: &users,
-            allow_authzid: false,
-            hostname: "mx.example.org",
-            realm: "",
-            digest_uri_aliases: &[],
-        };
+        let context = ServerContext::for_tests(&users, "mx.example.org");
         let mut trace = Trace::new();
         let mut server = DigestMd5Server::new("n0nce".into());
         let mut client = DigestMd5Client::new(DigestClientSettings {
