@@ -155,6 +155,14 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
   });
   assert.ok(details.top < BLOG.height && details.left > BLOG.width / 3, 'the details open beside the lines');
   assert.match(details.text, /RFC/);
+  await page.click('.details-close');
+  assert.ok(await page.isHidden('#line-details'), 'Close closes the details');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'line-5', 'focus stays on the line');
+  await page.keyboard.press('Enter');
+  assert.ok(await page.isVisible('#line-details'));
+  await page.keyboard.press('Escape');
+  assert.ok(await page.isHidden('#line-details'), 'Escape closes the details');
+  await page.click('#line-5');
   await page.click('.about-preset');
   assert.equal(await page.getAttribute('.about-preset', 'aria-expanded'), 'true');
   assert.match(await page.textContent('#preset-explanation'), /RFC 5321 §4\.5\.2/);

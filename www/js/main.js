@@ -342,6 +342,8 @@ function handleTranscriptKeydown(event) {
   } else if (event.key === 'Enter' || event.key === ' ') {
     event.preventDefault();
     selectLine(index);
+  } else if (event.key === 'Escape' && app.embed) {
+    closeEmbedDetails();
   }
 }
 
@@ -565,6 +567,7 @@ function setupEmbed(params) {
   showEmbedTabs([]);
   const preset = presetById(app.presetId);
   if (preset) els.run.before(aboutPresetToggle(preset));
+  els.lineDetails.after(embedDetailsClose());
   const full = new URL(location.href);
   for (const key of ['embed', 'panels']) full.searchParams.delete(key);
   const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open full playground ↗' });
@@ -572,6 +575,23 @@ function setupEmbed(params) {
   link.addEventListener('click', () => {
     link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId });
   });
+}
+
+/** A Close button on a line's details, which an embed shows beside the lines only while one is selected. */
+function embedDetailsClose() {
+  const close = h('button', { type: 'button', class: 'details-close', text: 'Close', title: 'Close the details (Escape)' });
+  close.addEventListener('click', closeEmbedDetails);
+  return close;
+}
+
+/** Unselects the line (the embed's details close), focus staying on it. */
+function closeEmbedDetails() {
+  const node = app.view?.nodes[app.selectedLine];
+  if (!node) return;
+  node.setAttribute('aria-selected', 'false');
+  node.focus();
+  app.selectedLine = -1;
+  renderDetailsPlaceholder();
 }
 
 /** The preset's name as a button that unfolds its explanation under the header line. */
