@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PRESETS } from '../../www/js/presets.js';
-import { afterRender, DESKTOP, PHONE, ROOT, SHOTS, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
+import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 const BLOG = { width: 700, height: 450 };
@@ -194,13 +194,17 @@ test('an AUTH preset embeds with the SASL tab; panels= and view= choose the tabs
   await alone.context.close();
 });
 
-test('theme= wins over the system colour scheme, in the embed and the full page', async () => {
+test('theme= wins over the system colour scheme, in the embed and the full page (World tab too)', async () => {
   const background = (page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   const dark = await openPage('?embed=1&preset=esmtp&theme=dark', { viewport: BLOG, colorScheme: 'light' });
   assert.equal(await background(dark.page), 'rgb(13, 17, 23)');
   assert.equal(await dark.page.evaluate(() => getComputedStyle(document.documentElement).colorScheme), 'dark');
   await dark.page.screenshot({ path: path.join(SHOTS, 'embed-dark.png') });
   await dark.context.close();
+  const world = await openPage('?preset=esmtp&theme=dark', { colorScheme: 'light' });
+  await openTab(world.page, '#tab-world');
+  assert.equal(await world.page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--w0').trim()), '#79c0ff');
+  await world.context.close();
   const light = await openPage('?preset=esmtp&theme=light', { colorScheme: 'dark' });
   assert.equal(await background(light.page), 'rgb(255, 255, 255)');
   await light.context.close();
