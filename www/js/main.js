@@ -597,14 +597,17 @@ function closeEmbedDetails() {
 /** The preset's name as a button that unfolds its explanation under the header line. */
 function aboutPresetToggle(preset) {
   els.presetExplanation.classList.add('folded');
-  const toggle = h('button', {
-    type: 'button',
-    class: 'about-preset',
-    'aria-expanded': 'false',
-    'aria-controls': 'preset-explanation',
-    title: 'What this preset shows',
-    text: preset.title,
-  });
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'about-preset',
+      'aria-expanded': 'false',
+      'aria-controls': 'preset-explanation',
+      title: `${preset.title}: what it shows`,
+    },
+    [h('span', { class: 'about-title', text: preset.title })],
+  );
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';
     toggle.setAttribute('aria-expanded', String(open));
