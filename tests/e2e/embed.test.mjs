@@ -177,6 +177,18 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
   await context.close();
 });
 
+test('every preset’s embed header is one line at 700 px', async () => {
+  const context = await playground.browser.newContext({ viewport: BLOG });
+  const page = await context.newPage();
+  for (const preset of PRESETS) {
+    await page.goto(`${playground.server.origin}/?embed=1&preset=${preset.id}`);
+    await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+    const header = await page.$eval('.top', (node) => node.getBoundingClientRect().height);
+    assert.ok(header < 50, `${preset.id}: the header is ${header} px high`);
+  }
+  await context.close();
+});
+
 test('an AUTH preset embeds with the SASL tab; panels= and view= choose the tabs', async () => {
   const { page, context } = await openPage('?embed=1&preset=cram-md5', { viewport: BLOG });
   assert.ok(await page.isVisible('#tab-sasl'));
