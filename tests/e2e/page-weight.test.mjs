@@ -1,7 +1,9 @@
 // What the page really fetches: on first load (the default view, until its first run
 // has rendered) exactly the files listed in scripts/lib/first-load.txt, the list
-// report_sizes totals as "first load"; after every tab has been opened, every page file
-// report_sizes counts as "everything". Needs www/pkg/ built. Run: node --test tests/e2e/
+// report_sizes totals as "first load"; after every tab and the Embed dialog have been
+// opened, every page file report_sizes counts as "everything"; an embed fetches the first
+// view's files plus the code of the view it opens on. Needs www/pkg/ built.
+// Run: node --test tests/e2e/
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,14 +23,19 @@ function firstLoadList() {
     .sort();
 }
 
-/** Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm). */
+/**
+ * Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm),
+ * but the embedding guide's module, which only embed.html loads.
+ */
 function pageFiles() {
   const under = (dir, pattern) =>
     fs
       .readdirSync(path.join(WWW, dir))
       .filter((name) => pattern.test(name))
       .map((name) => (dir === '.' ? name : `${dir}/${name}`));
-  return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)].sort();
+  return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)]
+    .filter((file) => file !== 'js/embed-guide.js')
+    .sort();
 }
 
 /** The distinct www/ paths the page has requested so far (index.html for "/"). */
@@ -39,7 +46,7 @@ function requested(watch) {
   return [...new Set(paths)].sort();
 }
 
-test('first load fetches exactly scripts/lib/first-load.txt; every tab opened, every page file', async () => {
+test('first load fetches exactly scripts/lib/first-load.txt; every tab and the Embed dialog opened, every page file', async () => {
   const context = await playground.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, watch } = await watchedPage(context);
   await page.goto(`${playground.server.origin}/`);
@@ -48,9 +55,29 @@ test('first load fetches exactly scripts/lib/first-load.txt; every tab opened, e
   await page.waitForTimeout(500);
   assert.deepEqual(requested(watch), firstLoadList(), 'first load');
 
+  await page.click('#embed-open');
+  await page.waitForSelector('#embed-dialog[open]');
+  await page.keyboard.press('Escape');
   for (const tab of await page.$$eval('[role="tab"]', (tabs) => tabs.map((t) => `#${t.id}`))) await openTab(page, tab);
   await page.waitForSelector('#view-world[data-ran]', { timeout: 60000 });
   assert.deepEqual(requested(watch), pageFiles(), 'every tab opened');
   assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
+test("an embed fetches the first view's files, plus the code of the view it opens on", async () => {
+  const context = await playground.browser.newContext({ viewport: { width: 700, height: 450 } });
+  for (const [query, extra] of [
+    ['?embed=1&preset=auth-login', []],
+    ['?embed=1&preset=auth-login&view=sasl', ['js/sasl.js']],
+  ]) {
+    const { page, watch } = await watchedPage(context);
+    await page.goto(`${playground.server.origin}/${query}`);
+    await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+    await page.waitForTimeout(500);
+    assert.deepEqual(requested(watch), [...firstLoadList(), ...extra].sort(), query);
+    assert.deepEqual(watch.errors, []);
+    await page.close();
+  }
   await context.close();
 });

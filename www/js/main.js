@@ -1,7 +1,7 @@
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';
-import { readable, startEngine, startTabsEngine } from './engine.js';
+import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { PRESETS } from './presets.js';
 import { createRunner } from './runner.js';
@@ -19,6 +19,7 @@ const els = {
   copyLink: $('copy-link'),
   copyTranscript: $('copy-transcript'),
   reset: $('reset'),
+  embedOpen: $('embed-open'),
   status: $('status'),
   error: $('error'),
   clientForm: $('client-form'),
@@ -66,6 +67,8 @@ const app = {
   renderGeneration: 0,
   runner: null,
   embed: false,
+  embedPanels: null,
+  embedView: 'transcript',
   stickyError: null,
 };
 
@@ -217,6 +220,7 @@ async function run() {
   const seconds = Math.round((timeline.endTime - app.model.start) / 10) / 100;
   els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
+  showEmbedRun(timeline);
   renderAllViews();
 }
 
@@ -338,6 +342,8 @@ function handleTranscriptKeydown(event) {
   } else if (event.key === 'Enter' || event.key === ' ') {
     event.preventDefault();
     selectLine(index);
+  } else if (event.key === 'Escape' && app.embed) {
+    closeEmbedDetails();
   }
 }
 
@@ -368,6 +374,22 @@ function handleCopyLinkClick() {
 
 function handleCopyTranscriptClick() {
   if (app.model) copyText(plainTranscript(app.model), 'Transcript');
+}
+
+/** Opens the embed builder, whose code loads the first time it is opened. */
+async function handleEmbedOpenClick() {
+  try {
+    const { openEmbedDialog } = await import('./embed.js');
+    openEmbedDialog({
+      scenario: app.scenario,
+      presetId: app.presetId,
+      title: presetById(app.presetId)?.title || 'custom scenario',
+      defaultPanels: [...EMBED_DEFAULT_PANELS, ...(hasAuth(app.timeline) ? ['sasl'] : [])],
+      opener: els.embedOpen,
+    });
+  } catch (error) {
+    showError(readable(error));
+  }
 }
 
 // ---- tabs ----------------------------------------------------------------------------
@@ -486,6 +508,7 @@ function wire() {
   els.reset.addEventListener('click', handleResetClick);
   els.copyLink.addEventListener('click', handleCopyLinkClick);
   els.copyTranscript.addEventListener('click', handleCopyTranscriptClick);
+  els.embedOpen.addEventListener('click', handleEmbedOpenClick);
   els.showControl.addEventListener('change', handleShowControlChange);
   els.showTime.addEventListener('change', handleShowControlChange);
   els.transcript.addEventListener('click', handleTranscriptClick);
@@ -511,24 +534,119 @@ function initialScenario(params) {
   return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
 }
 
+// ---- embed mode and theme ---------------------------------------------------------------
+
+/** The tabs an embed can show, by their `view=` and `panels=` names. */
+const EMBED_VIEWS = {
+  transcript: 'tab-transcript',
+  sequence: 'tab-sequence',
+  negotiation: 'tab-negotiation',
+  mailboxes: 'tab-mailboxes',
+  sasl: 'tab-sasl',
+};
+/** The tabs an embed shows beside its main view when the link has no `panels=`. */
+const EMBED_DEFAULT_PANELS = ['transcript', 'negotiation', 'mailboxes'];
+
+/** `theme=light|dark` forces a colour scheme (a class style.css reads); `auto` or none follows the system. */
+function applyTheme(params) {
+  const theme = params.get('theme');
+  if (theme === 'light' || theme === 'dark') document.documentElement.classList.add(`theme-${theme}`);
+}
+
+/**
+ * Embed mode (`embed=1`): one header line (title, preset, status, Run, a link to the full
+ * playground), the preset's explanation folded, and only the tabs `panels=` names (by
+ * default the transcript, negotiation and mailboxes, plus SASL once a run has AUTH).
+ */
 function setupEmbed(params) {
   app.embed = params.get('embed') === '1';
   if (!app.embed) return;
   document.body.classList.add('embed');
-  for (const tab of els.tabs) tab.hidden = !['tab-transcript', 'tab-negotiation', 'tab-mailboxes'].includes(tab.id);
+  app.embedPanels = params.has('panels') ? params.get('panels').split(',') : null;
+  app.embedView = params.get('view') || 'transcript';
+  showEmbedTabs([]);
+  const preset = presetById(app.presetId);
+  if (preset) els.run.before(aboutPresetToggle(preset));
+  els.lineDetails.after(embedDetailsClose());
   const full = new URL(location.href);
-  full.searchParams.delete('embed');
-  const link = h('a', {
-    href: full.toString(),
-    target: '_blank',
-    rel: 'noopener',
-    class: 'open-full',
-    text: 'Open in the full playground ↗',
-  });
-  els.status.after(link);
+  for (const key of ['embed', 'panels']) full.searchParams.delete(key);
+  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open full playground ↗' });
+  els.run.after(link);
   link.addEventListener('click', () => {
     link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId });
   });
+}
+
+/** A Close button on a line's details, which an embed shows beside the lines only while one is selected. */
+function embedDetailsClose() {
+  const close = h('button', { type: 'button', class: 'details-close', text: 'Close', title: 'Close the details (Escape)' });
+  close.addEventListener('click', closeEmbedDetails);
+  return close;
+}
+
+/** Unselects the line (the embed's details close), focus staying on it. */
+function closeEmbedDetails() {
+  const node = app.view?.nodes[app.selectedLine];
+  if (!node) return;
+  node.setAttribute('aria-selected', 'false');
+  node.focus();
+  app.selectedLine = -1;
+  renderDetailsPlaceholder();
+}
+
+/** The preset's name as a button that unfolds its explanation under the header line. */
+function aboutPresetToggle(preset) {
+  els.presetExplanation.classList.add('folded');
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'about-preset',
+      'aria-expanded': 'false',
+      'aria-controls': 'preset-explanation',
+      title: `${preset.title}: what it shows`,
+    },
+    [h('span', { class: 'about-title', text: preset.title })],
+  );
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    els.presetExplanation.classList.toggle('folded', !open);
+  });
+  return toggle;
+}
+
+/** Shows the embed's tabs: its main view, `panels=` (or the defaults) and `extra`; no tab row for one tab. */
+function showEmbedTabs(extra) {
+  const names = [...(app.embedPanels || EMBED_DEFAULT_PANELS), app.embedView, ...extra];
+  const shown = new Set(names.map((name) => EMBED_VIEWS[name]));
+  for (const tab of els.tabs) tab.hidden = !shown.has(tab.id);
+  els.tabs[0].parentElement.hidden = els.tabs.filter((tab) => !tab.hidden).length < 2;
+}
+
+/** Opens the view `name` (`view=`: transcript, sequence, negotiation, sasl); the transcript if the page has no such tab. */
+function selectEmbedView(name) {
+  const tab = $(EMBED_VIEWS[name]) || $('tab-transcript');
+  tab.hidden = false;
+  selectTab(tab);
+}
+
+/**
+ * After a run in an embed: the header says when it ran (the transcript's lines animate in
+ * again, see style.css), and a run with AUTH adds the SASL tab unless `panels=` chose.
+ */
+function showEmbedRun(timeline) {
+  if (!app.embed) return;
+  const summary = els.status.textContent;
+  const time = new Date().toLocaleTimeString('en-GB');
+  els.status.textContent = `Ran at ${time}`;
+  els.status.title = summary;
+  if (!app.embedPanels && hasAuth(timeline)) showEmbedTabs(['sasl']);
+}
+
+/** True when the engine delimited an AUTH exchange in the run. */
+function hasAuth(timeline) {
+  return (timeline?.authExchanges || []).length > 0;
 }
 
 /** On a phone the forms start folded so the results are one scroll away. */
@@ -539,7 +657,10 @@ function foldPanelsOnSmallScreens() {
 }
 
 async function start() {
+  applyTheme(readLocation(location));
   wire();
+  // A file opened from disk has no address another page could frame.
+  els.embedOpen.hidden = INLINE;
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
   // The run worker starts loading now, in parallel with the engine's compilation.
@@ -564,14 +685,15 @@ async function start() {
     return;
   }
   const params = readLocation(location);
-  setupEmbed(params);
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
+  setupEmbed(params);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
   if (params.get('world') && world && !world.hidden) selectTab(world);
+  else if (params.get('view')) selectEmbedView(params.get('view'));
   else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
   run();
   document.body.dataset.ready = 'true';
