@@ -12,6 +12,7 @@ pub mod cram_md5;
 pub mod digest_md5;
 pub mod login;
 pub mod plain;
+pub mod saslprep;
 pub mod scram;
 pub mod trace;
 pub mod xtext;
