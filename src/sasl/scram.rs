@@ -103,6 +103,10 @@ impl ScramHash {
 /// The values both sides derive from the password and the exchange.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScramProof {
+    /// Hi(Normalize(password), salt, i).
+    pub salted_password: Vec<u8>,
+    /// HMAC(SaltedPassword, "Client Key").
+    pub client_key: Vec<u8>,
     /// H(ClientKey): what a server stores instead of the password.
     pub stored_key: Vec<u8>,
     /// HMAC(StoredKey, AuthMessage).
@@ -114,16 +118,20 @@ pub struct ScramProof {
 }
 
 /// What a proof is computed from.
-struct ProofInputs<'a> {
-    password: &'a str,
-    salt: &'a [u8],
-    iterations: u32,
-    auth_message: &'a str,
+pub(crate) struct ProofInputs<'a> {
+    /// The password as typed (SASLprep is applied here).
+    pub password: &'a str,
+    /// The salt from the server-first message.
+    pub salt: &'a [u8],
+    /// The iteration count from the server-first message.
+    pub iterations: u32,
+    /// client-first-bare "," server-first "," client-final-without-proof.
+    pub auth_message: &'a str,
 }
 
 /// Computes every SCRAM value, tracing each (RFC 5802 §3); fails only when SASLprep
 /// refuses the password.
-fn prove(
+pub(crate) fn prove(
     hash: ScramHash,
     inputs: &ProofInputs<'_>,
     side: Side,
@@ -179,6 +187,8 @@ fn prove(
     trace.value(side, "ServerSignature", &server_signature,
         format!("HMAC-{name}(ServerKey, AuthMessage): sent as v=, the server's proof that it knows the password too."), RFC);
     Ok(ScramProof {
+        salted_password: salted,
+        client_key,
         stored_key,
         client_signature,
         client_proof,
@@ -263,14 +273,18 @@ fn utf8(octets: &[u8], what: &str) -> Result<String, SaslFailure> {
 }
 
 /// The server-first message, read by the client.
-struct ServerFirst<'a> {
-    nonce: &'a str,
-    salt: Vec<u8>,
-    iterations: u32,
+pub(crate) struct ServerFirst<'a> {
+    /// r=: the client's nonce extended with the server's.
+    pub nonce: &'a str,
+    /// s=, decoded.
+    pub salt: Vec<u8>,
+    /// i=.
+    pub iterations: u32,
 }
 
 impl<'a> ServerFirst<'a> {
-    fn parse(text: &'a str) -> Result<Self, SaslFailure> {
+    /// Reads `r=…,s=…,i=…` (RFC 5802 §5.1).
+    pub(crate) fn parse(text: &'a str) -> Result<Self, SaslFailure> {
         let what = "server-first-message";
         let list = attributes(text, what)?;
         if list.first().is_some_and(|(name, _)| *name == 'm') {

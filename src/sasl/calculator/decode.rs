@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{self, quoted, CramCheck, DigestCheck, Verdict};
+use super::scram_check::{self, ScramCheck};
 use super::{challenge_octets, check_length, mechanism_named, strip_log_prefix, CalcError};
 use crate::sasl::base64;
 use crate::sasl::cram_md5::CramResponse;
@@ -84,6 +85,13 @@ pub enum Interpretation {
         /// For a response, with a password: the recomputed values and the first that
         /// differs.
         check: Option<DigestCheck>,
+    },
+    /// A whole pasted SCRAM exchange, with the password: every value recomputed.
+    ScramExchange {
+        /// The messages as text, in wire order.
+        messages: Vec<String>,
+        /// With a password: the recomputed values and the first that differs.
+        check: Option<ScramCheck>,
     },
     /// A SCRAM message: its attributes in wire order.
     ScramMessage {
@@ -182,6 +190,9 @@ fn locate(input: &str) -> Result<Located<'_>, CalcError> {
 /// Decodes and explains a base64 string or AUTH log line.
 pub fn decode(request: &DecodeRequest) -> Result<DecodeResult, CalcError> {
     check_length(&request.input)?;
+    if let Some(exchange) = scram_check::read_exchange(&request.input) {
+        return scram_check::decode_exchange(request, &exchange);
+    }
     let located = locate(&request.input)?;
     let hinted = request
         .mechanism
@@ -455,6 +466,9 @@ impl Interpretation {
             }
             Self::DigestDirectives { directives, .. } => digest_summary(directives),
             Self::ScramMessage { message, .. } => format!("the SCRAM {message}"),
+            Self::ScramExchange { messages, .. } => {
+                format!("a SCRAM exchange of {} messages", messages.len())
+            }
             Self::Text { text } => format!("text that fits no mechanism: {}", quoted(text)),
             Self::Binary => "octets that are neither a SASL message nor UTF-8 text".into(),
         }
@@ -502,6 +516,9 @@ impl Interpretation {
                 digest_fields(directives, check.as_ref())
             }
             Self::ScramMessage { attributes, .. } => attributes.clone(),
+            Self::ScramExchange { messages, check } => {
+                scram_check::exchange_fields(messages, check.as_ref())
+            }
             Self::Text { text } => vec![Field::of("text", text, "(empty)")],
         }
     }
@@ -530,6 +547,23 @@ fn scram(octets: &[u8]) -> Result<Interpretation, String> {
         message: message.into(),
         attributes,
     })
+}
+
+/// One message of an exchange: its attributes, each label led by the message's name.
+pub(super) fn scram_fields(message: &str) -> Vec<Field> {
+    match scram(message.as_bytes()) {
+        Ok(Interpretation::ScramMessage {
+            message,
+            attributes,
+        }) => attributes
+            .into_iter()
+            .map(|field| Field {
+                label: format!("{message}: {}", field.label),
+                value: field.value,
+            })
+            .collect(),
+        _ => vec![Field::of("message", message, "(empty)")],
+    }
 }
 
 /// `n,[a=authzid],rest` → (`n,[a=authzid],`, `rest`).
