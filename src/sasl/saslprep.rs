@@ -3,7 +3,8 @@
 //! "commonly mapped to nothing" (soft hyphen, zero-width joiners…) vanish, the text is
 //! NFKC-normalised ("Ⅸ" → "IX", "ﬁ" → "fi") and control characters, unassigned code
 //! points and mixed-direction text are refused (RFC 5802 §2.2, Normalize()). ASCII
-//! passwords come out unchanged. The tables are the `stringprep` crate's.
+//! passwords come out unchanged. The tables are the `stringprep` crate's, behind the
+//! `saslprep` feature (Cargo.toml says why a build may leave them out).
 
 use std::borrow::Cow;
 
@@ -14,6 +15,7 @@ const RFC: &str = "RFC 4013 §2";
 
 /// The prepared password, traced when SASLprep changed it; a password SASLprep refuses
 /// is a failure (RFC 5802 §2.2: the exchange must not go on with it).
+#[cfg(feature = "saslprep")]
 pub fn prepare_password<'a>(
     password: &'a str,
     side: Side,
@@ -38,7 +40,33 @@ pub fn prepare_password<'a>(
     Ok(prepared)
 }
 
-#[cfg(test)]
+/// Without the `saslprep` feature: printable ASCII is what SASLprep would give; any
+/// other password is hashed as typed, and the trace says so.
+#[cfg(not(feature = "saslprep"))]
+pub fn prepare_password<'a>(
+    password: &'a str,
+    side: Side,
+    trace: &mut Trace,
+) -> Result<Cow<'a, str>, SaslFailure> {
+    if password.bytes().any(|b| b.is_ascii_control()) {
+        return Err(SaslFailure::new(
+            FailureKind::Unsupported,
+            "SASLprep refuses the password: it has a control character",
+            RFC,
+        ));
+    }
+    if !password.is_ascii() {
+        trace.note(
+            side,
+            "SASLprep(password)",
+            "This build has no SASLprep tables: the non-ASCII password is hashed as typed, which equals SASLprep's result only when the password is already in its NFKC form.",
+            RFC,
+        );
+    }
+    Ok(Cow::Borrowed(password))
+}
+
+#[cfg(all(test, feature = "saslprep"))]
 mod tests {
     use super::*;
 

@@ -897,6 +897,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "saslprep")]
     fn saslprep_makes_equivalent_passwords_prove_the_same() {
         // U+2168 ROMAN NUMERAL NINE is "IX" after NFKC; U+00A0 is a space; U+00AD vanishes.
         for (typed, stored) in [
