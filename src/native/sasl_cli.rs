@@ -188,6 +188,7 @@ fn carried_user(interpretation: &Interpretation) -> Option<&str> {
     match interpretation {
         Interpretation::Plain { authcid, .. } => Some(authcid),
         Interpretation::CramResponse { user, .. } => Some(user),
+        Interpretation::BearerToken { user, .. } => Some(user),
         Interpretation::ScramExchange { messages, .. } => messages
             .first()
             .and_then(|first| first.split(',').find_map(|part| part.strip_prefix("n="))),
@@ -350,6 +351,15 @@ fn push_interpretation(
             }
             if check.is_none() {
                 out.push_str("  check      not made (give --password to recompute every value)\n");
+            }
+        }
+        Interpretation::BearerToken { .. } | Interpretation::BearerError { .. } => {
+            out.push_str(&format!(
+                "{} ({rfc} §3), field by field:\n",
+                interpretation.summary()
+            ));
+            for field in interpretation.fields() {
+                out.push_str(&format!("  {:<14} {}\n", field.label, field.value));
             }
         }
         Interpretation::Text { text } => {
