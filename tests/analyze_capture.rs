@@ -158,3 +158,27 @@ fn tls_records_split_across_segments_are_framed_across_them() {
     assert_eq!(hello(&whole).map(|(n, _)| n), Some(18));
     assert!(!split.has_errors(), "{:#?}", split.findings);
 }
+
+#[test]
+fn a_pipelined_group_in_one_packet_reads_as_three_commands() {
+    let analysis = capture("pcap-swaks-pipeline-plain.pcap", None).expect("analysis");
+    let group: Vec<&str> = analysis
+        .lines
+        .iter()
+        .filter(|l| l.n == 11)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(
+        group,
+        [
+            "MAIL FROM:<alice@example.net>",
+            "RCPT TO:<bob@example.org>",
+            "DATA"
+        ]
+    );
+    assert!(!analysis.has_errors(), "{:#?}", analysis.findings);
+    assert!(analysis
+        .findings
+        .iter()
+        .any(|f| f.rfc == "RFC 4616 §2" && f.message.contains("is the one given")));
+}
