@@ -15,8 +15,8 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "client.eightBit": [{"value": "downgrade", "label": "downgrade to quoted-printable"}, {"value": "refuse", "label": "refuse to send"}],
   "client.quitAfter": [{"value": null, "label": "(none: the whole session)"}, {"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
   "client.rawLines.after": [{"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
-  "client.auth.mechanism": [{"value": "auto", "label": "auto (strongest offered)"}, {"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}],
-  "server.auth.mechanisms": [{"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}],
+  "client.auth.mechanism": [{"value": "auto", "label": "auto (strongest offered)"}, {"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
+  "server.auth.mechanisms": [{"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
   "server.ehloMode": [{"value": "esmtp", "label": "ESMTP (EHLO lists extensions)"}, {"value": "heloOnlyUnrecognized", "label": "HELO only: EHLO gets 500"}, {"value": "heloOnlyNotImplemented", "label": "HELO only: EHLO gets 502"}],
   "server.role": [{"value": "mx", "label": "mx (port 25)"}, {"value": "submission", "label": "submission (port 587, removes Bcc)"}],
   "server.strictness.bareLf": [{"value": "reject", "label": "reject"}, {"value": "normalise", "label": "normalise to CRLF"}],
@@ -265,7 +265,9 @@ mod tests {
                 "CRAM-MD5",
                 "DIGEST-MD5",
                 "SCRAM-SHA-1",
-                "SCRAM-SHA-256"
+                "SCRAM-SHA-256",
+                "XOAUTH2",
+                "OAUTHBEARER"
             ]
         );
         assert!(options.quit_after[0].value.is_null());

@@ -154,3 +154,32 @@ fn a_huge_paste_is_cut_with_a_clear_message() {
     });
     assert!(cut.is_some(), "{:?}", json["findings"]);
 }
+
+#[test]
+fn a_capture_with_several_connections_lists_them_and_marks_the_one_shown() {
+    let output = lint(&["--connection", "2", &fixture("pcap-two-connections.pcap")]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let listing: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("connections"))
+        .skip(1)
+        .take_while(|l| l.contains(" packets"))
+        .collect();
+    assert_eq!(listing.len(), 2, "{stdout}");
+    assert!(listing[0].starts_with("    1  127.0.0.1:"), "{stdout}");
+    assert!(!listing[0].ends_with("<- shown"), "{stdout}");
+    assert!(listing[1].ends_with("<- shown"), "{stdout}");
+    let json: Value = serde_json::from_slice(
+        &lint(&[
+            "--json",
+            "--connection",
+            "2",
+            &fixture("pcap-two-connections.pcap"),
+        ])
+        .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(json["connection"], 2);
+    assert_eq!(json["connections"].as_array().map(Vec::len), Some(2));
+}

@@ -41,8 +41,10 @@ fn expect(
     );
 }
 
-const CLEAN: [(&str, Format); 16] = [
+const CLEAN: [(&str, Format); 18] = [
     ("swaks-clean.txt", Format::Swaks),
+    ("swaks-pipeline-raw.txt", Format::Swaks),
+    ("swaks-raw-relay-refused.txt", Format::Swaks),
     ("swaks-cram-md5.txt", Format::Swaks),
     ("swaks-login.txt", Format::Swaks),
     ("swaks-plain-raw.txt", Format::Swaks),
@@ -436,4 +438,49 @@ fn a_raw_line_whose_side_is_guessed_gets_a_note() {
         .find(|f| f.rfc == "RFC 5321 §2.3.7")
         .expect("a note");
     assert_eq!((note.severity, note.line), (Severity::Note, 20));
+}
+
+#[test]
+fn commands_sent_without_waiting_at_auth_and_quit() {
+    expect(
+        "bad-command-after-auth.txt",
+        None,
+        Severity::Error,
+        "RFC 4954 §4",
+        "MAIL was sent before the reply to AUTH on line 11",
+        12,
+    );
+    // The server read the pipelined MAIL as the SASL response and refused it; the QUIT
+    // after that is a command again, not taken for more SASL.
+    let analysis = lint("bad-command-after-auth.txt", None);
+    let errors: Vec<_> = analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    expect(
+        "bad-command-after-quit.txt",
+        None,
+        Severity::Error,
+        "RFC 2920 §3.1",
+        "NOOP was sent before the reply to QUIT on line 29",
+        30,
+    );
+}
+
+#[test]
+fn swaks_raw_dumps_of_pipelined_writes_give_every_line_its_terminator() {
+    let analysis = lint("swaks-pipeline-raw.txt", Some("S3cret-pw"));
+    assert_eq!(analysis.format, Format::Swaks);
+    let unknown: Vec<_> = analysis
+        .lines
+        .iter()
+        .filter(|l| l.ending != esmtp_playground::analyze::line::Ending::CrLf)
+        .collect();
+    assert!(unknown.is_empty(), "{unknown:#?}");
+    assert!(analysis
+        .findings
+        .iter()
+        .any(|f| f.rfc == "RFC 2195 §2" && f.message.contains("matches")));
 }

@@ -90,11 +90,17 @@ proptest! {
 
     #[test]
     fn never_panics_on_damaged_captures(
-        which in 0usize..3,
+        which in 0usize..5,
         cut in 0usize..8000,
         flips in proptest::collection::vec((0usize..8000, any::<u8>()), 0..20),
     ) {
-        let name = ["pcap-swaks-cram-md5.pcap", "pcapng-swaks-cram-md5.pcapng", "pcap-starttls-aiosmtpd.pcap"][which];
+        let name = [
+            "pcap-swaks-cram-md5.pcap",
+            "pcapng-swaks-cram-md5.pcapng",
+            "pcap-starttls-aiosmtpd.pcap",
+            "pcap-big-endian.pcap",
+            "pcap-starttls-split-records.pcap",
+        ][which];
         let path = format!("{}/tests/fixtures/analyze/{name}", env!("CARGO_MANIFEST_DIR"));
         let mut octets = std::fs::read(path).expect("fixture");
         for (at, value) in flips {

@@ -592,3 +592,33 @@ fn scram_sha_1_encode_reproduces_rfc_5802_section_5() {
     assert_eq!(code, 0);
     assert!(stdout.contains("SCRAM server-final-message"), "{stdout}");
 }
+
+/// RFC 7677 §3 as it appears in a swaks log (SCRAM-SHA-256).
+const RFC_7677_LOG: &str = "\
+ -> AUTH SCRAM-SHA-256 biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=
+<-  334 cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=
+ -> Yz1iaXdzLHI9ck9wck5HZndFYmVSV2diTkVrcU8laHZZRHBXVWEyUmFUQ0FmdXhGSWxqKWhObEYkazAscD1kSHpiWmFwV0lrNGpVaE4rVXRlOXl0YWc5empmTUhnc3FtbWl6N0FuZFZRPQ==
+<-  334 dj02cnJpVFJCaTIzV3BSUi93dHVwK21NaFVaVW4vZEI1bkxUSlJzamw5NUc0PQ==
+";
+
+#[test]
+fn a_pasted_scram_exchange_is_checked_value_by_value() {
+    let (code, stdout, _) = sasl(&["decode", RFC_7677_LOG, "--password", "pencil"]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.starts_with("Verdict    ✓ ClientProof and ServerSignature both fit"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Mechanism  SCRAM-SHA-256"), "{stdout}");
+    let (code, json) = sasl_json(&["decode", RFC_7677_LOG, "--password", "pencil2"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["interpretation"]["kind"], "scramExchange");
+    assert_eq!(json["interpretation"]["check"]["differs"], "clientProof");
+    let forged = RFC_7677_LOG.replace("dj02cnJp", "dj03cnJp");
+    let (code, json) = sasl_json(&["decode", &forged, "--password", "pencil"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json["interpretation"]["check"]["differs"],
+        "serverSignature"
+    );
+}

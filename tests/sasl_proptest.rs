@@ -19,6 +19,8 @@ fn mechanism_name() -> impl Strategy<Value = String> {
         Just("DIGEST-MD5".to_owned()),
         Just("SCRAM-SHA-1".to_owned()),
         Just("SCRAM-SHA-256".to_owned()),
+        Just("XOAUTH2".to_owned()),
+        Just("OAUTHBEARER".to_owned()),
         "[A-Za-z0-9-]{0,12}",
     ]
 }
@@ -146,6 +148,7 @@ proptest! {
             login_initial_response: false,
             salt: cnonce.clone(),
             iterations: Some(2),
+            port: Some(587),
         });
     }
 }

@@ -82,6 +82,7 @@ fn to_json(analysis: &Analysis) -> String {
 /// The transcript with each finding under its line, then a summary.
 fn annotated(analysis: &Analysis) -> String {
     let mut out = format!("format: {}\n", analysis.format);
+    out.push_str(&connection_list(analysis));
     let mut findings = analysis.findings.iter().peekable();
     for (index, line) in analysis.lines.iter().enumerate() {
         let side = match line.side {
@@ -115,6 +116,27 @@ fn annotated(analysis: &Analysis) -> String {
         count(Severity::Warning),
         count(Severity::Note)
     ));
+    out
+}
+
+/// For a capture with several TCP connections, one line each, the shown one marked, so
+/// `--connection N` can pick another.
+fn connection_list(analysis: &Analysis) -> String {
+    if analysis.connections.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::from("connections (choose one with --connection N):\n");
+    for connection in &analysis.connections {
+        let shown = if Some(connection.index) == analysis.connection {
+            "  <- shown"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "  {:>3}  {} -> {}, {} packets{shown}\n",
+            connection.index, connection.client, connection.server, connection.packets
+        ));
+    }
     out
 }
 

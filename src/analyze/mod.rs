@@ -25,6 +25,7 @@ pub mod sasl_check;
 pub mod smtplib;
 pub mod swaks;
 pub mod tcp;
+pub mod tls_records;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
@@ -76,6 +77,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// For a capture: every TCP connection in it (empty for a text log).
     pub connections: Vec<pcap::Connection>,
+    /// For a capture: the index of the connection whose lines these are.
+    pub connection: Option<usize>,
 }
 
 impl Analysis {
@@ -120,9 +123,9 @@ pub fn analyze(input: &[u8], options: &Options) -> Result<Analysis, AnalyzeError
         None => format::detect_text(&String::from_utf8_lossy(input))
             .ok_or(AnalyzeError::NotRecognised)?,
     };
-    let (wire, capture_findings, connections) = match format {
+    let (wire, capture_findings, connections, connection) = match format {
         Format::Pcap => read_capture(input, options.connection)?,
-        text_format => (read_text(text_format, input), Vec::new(), Vec::new()),
+        text_format => (read_text(text_format, input), Vec::new(), Vec::new(), None),
     };
     if wire.is_empty() {
         return Err(AnalyzeError::NoLines(format));
@@ -142,6 +145,7 @@ pub fn analyze(input: &[u8], options: &Options) -> Result<Analysis, AnalyzeError
         lines,
         findings,
         connections,
+        connection,
     })
 }
 
@@ -158,7 +162,12 @@ fn read_text(format: Format, input: &[u8]) -> Vec<line::WireLine> {
 }
 
 /// The chosen connection's lines, with notes on the capture itself.
-type CaptureRead = (Vec<line::WireLine>, Vec<Finding>, Vec<pcap::Connection>);
+type CaptureRead = (
+    Vec<line::WireLine>,
+    Vec<Finding>,
+    Vec<pcap::Connection>,
+    Option<usize>,
+);
 
 fn read_capture(input: &[u8], connection: Option<usize>) -> Result<CaptureRead, AnalyzeError> {
     let capture = pcap::read(input, connection)?;
@@ -190,5 +199,10 @@ fn read_capture(input: &[u8], connection: Option<usize>) -> Result<CaptureRead, 
             "the capture file ends inside a packet: it was cut short",
         ));
     }
-    Ok((capture.lines, findings, capture.connections))
+    Ok((
+        capture.lines,
+        findings,
+        capture.connections,
+        Some(capture.chosen),
+    ))
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::line::{split_wire, Ending, Origin, Side, WireLine};
 use super::tcp::{self, Endpoint, Segment};
+use super::tls_records::TlsStream;
 use super::AnalyzeError;
 
 /// Ports SMTP servers listen on, to tell client from server when the SYN is missing.
@@ -228,24 +229,45 @@ fn frames<'a>(octets: &'a [u8], truncated: &mut bool) -> Result<Vec<Frame<'a>>, 
             }
         }
     } else {
-        let slice = pcap_parser::LegacyPcapSlice::from_slice(octets)
-            .map_err(|_| AnalyzeError::BadCapture("the pcap file header is damaged".into()))?;
-        let linktype = slice.header.network;
-        for block in slice {
-            match block {
-                Ok(PcapBlockOwned::Legacy(frame)) => frames.push(Frame {
+        legacy_frames(octets, &mut frames, truncated)?;
+    }
+    Ok(frames)
+}
+
+/// The packets of a classic pcap file, in the byte order its magic number says:
+/// `LegacyPcapSlice` reads every record header little-endian, so a file written on a
+/// big-endian machine is read record by record here.
+fn legacy_frames<'a>(
+    octets: &'a [u8],
+    frames: &mut Vec<Frame<'a>>,
+    truncated: &mut bool,
+) -> Result<(), AnalyzeError> {
+    let (mut rest, header) = pcap_parser::parse_pcap_header(octets)
+        .map_err(|_| AnalyzeError::BadCapture("the pcap file header is damaged".into()))?;
+    let linktype = header.network;
+    let parse = if header.is_modified_format() {
+        pcap_parser::parse_pcap_frame_modified
+    } else if header.is_bigendian() {
+        pcap_parser::parse_pcap_frame_be
+    } else {
+        pcap_parser::parse_pcap_frame
+    };
+    while !rest.is_empty() {
+        match parse(rest) {
+            Ok((next, frame)) => {
+                frames.push(Frame {
                     linktype,
                     data: frame.data,
-                }),
-                Ok(_) => {}
-                Err(_) => {
-                    *truncated = true;
-                    break;
-                }
+                });
+                rest = next;
+            }
+            Err(_) => {
+                *truncated = true;
+                break;
             }
         }
     }
-    Ok(frames)
+    Ok(())
 }
 
 /// The TCP segment in a link-layer frame, with its endpoints.
@@ -288,24 +310,22 @@ fn tcp_segment(
 }
 
 /// Splits the merged chunks into lines per direction; after a `220` to STARTTLS every
-/// further octet is shown as TLS records.
+/// further octet is framed as TLS records ([`TlsStream`]).
 fn lines(merged: Vec<(bool, tcp::Chunk)>) -> Vec<WireLine> {
     let mut out = Vec::new();
     let mut pending: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
     let mut last_packet = [0usize; 2];
     let mut starttls_sent = false;
-    let mut encrypted = false;
+    let mut tls: Option<[TlsStream; 2]> = None;
     for (from_client, chunk) in merged {
         let side_index = usize::from(!from_client);
-        let side = if from_client {
-            Side::Client
-        } else {
-            Side::Server
-        };
-        if encrypted {
-            out.extend(tls_records(chunk.packet, side, &chunk.octets));
+        if let Some(streams) = &mut tls {
+            if let Some(stream) = streams.get_mut(side_index) {
+                out.extend(stream.take(chunk.packet, &chunk.octets));
+            }
             continue;
         }
+        let side = side_of(side_index);
         let buffer = &mut pending[side_index];
         let before = buffer.len();
         buffer.extend_from_slice(&chunk.octets);
@@ -317,7 +337,10 @@ fn lines(merged: Vec<(bool, tcp::Chunk)>) -> Vec<WireLine> {
             .rposition(|&o| o == b'\n')
             .map_or(0, |at| before + at + 1);
         let whole: Vec<u8> = buffer.drain(..complete).collect();
+        let mut consumed = 0;
+        let mut encrypted = false;
         for (text, ending) in split_wire(&whole) {
+            consumed += text.len() + ending_length(ending);
             if from_client {
                 starttls_sent = text.eq_ignore_ascii_case(b"STARTTLS");
             } else if starttls_sent && text.starts_with(b"220") {
@@ -330,76 +353,53 @@ fn lines(merged: Vec<(bool, tcp::Chunk)>) -> Vec<WireLine> {
                 ending,
                 origin: Origin::Logged,
             });
-        }
-        if encrypted {
-            // Anything either side sent after the 220 in the same packets is TLS already.
-            for (index, rest) in pending.iter_mut().enumerate() {
-                let side = if index == 0 {
-                    Side::Client
-                } else {
-                    Side::Server
-                };
-                out.extend(tls_records(chunk.packet, side, rest));
-                rest.clear();
+            if encrypted {
+                break;
             }
         }
+        if encrypted {
+            // Whatever either side sent after the 220 is TLS already.
+            let after = whole.get(consumed..).unwrap_or_default();
+            pending[side_index].splice(..0, after.iter().copied());
+            let mut streams = [TlsStream::new(Side::Client), TlsStream::new(Side::Server)];
+            for (stream, rest) in streams.iter_mut().zip(pending.iter_mut()) {
+                out.extend(stream.take(chunk.packet, rest));
+                rest.clear();
+            }
+            tls = Some(streams);
+        }
     }
-    for (index, rest) in pending.iter().enumerate() {
-        if !rest.is_empty() {
-            let side = if index == 0 {
-                Side::Client
-            } else {
-                Side::Server
-            };
-            out.push(WireLine {
-                n: last_packet[index],
-                side,
-                octets: rest.clone(),
-                ending: Ending::Missing,
-                origin: Origin::Logged,
-            });
+    match &mut tls {
+        Some(streams) => out.extend(streams.iter_mut().filter_map(TlsStream::finish)),
+        None => {
+            for (index, rest) in pending.iter().enumerate() {
+                if !rest.is_empty() {
+                    out.push(WireLine {
+                        n: last_packet[index],
+                        side: side_of(index),
+                        octets: rest.clone(),
+                        ending: Ending::Missing,
+                        origin: Origin::Logged,
+                    });
+                }
+            }
         }
     }
     out
 }
 
-/// One opaque line per TLS record header found (`type, version, length`), or one line
-/// for octets that do not even frame as records.
-fn tls_records(packet: usize, side: Side, octets: &[u8]) -> Vec<WireLine> {
-    let mut lines = Vec::new();
-    let mut rest = octets;
-    while let Some(&[kind, _, _, high, low]) = rest.get(..5) {
-        let length = usize::from(u16::from_be_bytes([high, low]));
-        let kind = match kind {
-            20 => "change_cipher_spec",
-            21 => "alert",
-            22 => "handshake",
-            23 => "application_data",
-            _ => break,
-        };
-        lines.push(opaque(
-            packet,
-            side,
-            format!("[TLS {kind} record, {length} octets]"),
-        ));
-        rest = rest.get(5 + length..).unwrap_or_default();
+fn ending_length(ending: Ending) -> usize {
+    match ending {
+        Ending::CrLf => 2,
+        Ending::BareLf => 1,
+        Ending::Missing | Ending::Unknown => 0,
     }
-    if !rest.is_empty() {
-        lines.push(opaque(
-            packet,
-            side,
-            format!("[{} octets of TLS data]", rest.len()),
-        ));
-    }
-    lines
 }
 
-fn opaque(packet: usize, side: Side, text: String) -> WireLine {
-    WireLine {
-        n: packet,
-        side,
-        octets: text.into_bytes(),
-        ending: Ending::Unknown,
-        origin: Origin::OpaqueTls,
+fn side_of(index: usize) -> Side {
+    if index == 0 {
+        Side::Client
+    } else {
+        Side::Server
     }
 }

@@ -1,15 +1,18 @@
-//! swaks output: ` -> ` sent, `<-  ` received, `<** ` received error, ` ~> ` / `<~  `
-//! / `<~* ` the same inside TLS; `===` and `***` are swaks' own remarks. With
-//! `--show-raw-text` swaks also dumps every octet in hex (`  > 0000: …` sent, `<   0000:
-//! …` received); those dumps give each line its real terminator, so a bare LF shows.
+//! swaks output: ` -> ` sent, `<-  ` received, `**> ` / `<** ` sent or received when
+//! swaks did not expect it, ` ~> ` / `<~  ` / `*~> ` / `<~* ` the same inside TLS; `===`
+//! and `***` are swaks' own remarks. With `--show-raw-text` swaks also dumps every octet
+//! in hex (`  > 0000: …` sent, `<   0000: …` received); those dumps give each line its
+//! real terminator, so a bare LF shows.
 
 use super::line::{input_lines, split_wire, Origin, Side, WireLine};
 
-const MARKERS: [(&str, Side, Origin); 6] = [
+const MARKERS: [(&str, Side, Origin); 8] = [
     (" -> ", Side::Client, Origin::Logged),
+    ("**> ", Side::Client, Origin::Logged),
     ("<-  ", Side::Server, Origin::Logged),
     ("<** ", Side::Server, Origin::Logged),
     (" ~> ", Side::Client, Origin::InsideTls),
+    ("*~> ", Side::Client, Origin::InsideTls),
     ("<~  ", Side::Server, Origin::InsideTls),
     ("<~* ", Side::Server, Origin::InsideTls),
 ];
@@ -17,9 +20,13 @@ const MARKERS: [(&str, Side, Origin); 6] = [
 /// Width of the hex columns of a dump line: 16 octets, spaces, a wider gap every 4.
 const HEX_COLUMNS: usize = 50;
 
-/// True for a swaks transcript line or remark.
+/// True for a swaks transcript line, remark or hex dump line. The dumps count, so a
+/// short `--show-raw-text` session is not taken for curl's `< ` lines.
 pub fn recognises(line: &str) -> bool {
-    line.starts_with("=== ") || line.starts_with("*** ") || marked(line).is_some()
+    line.starts_with("=== ")
+        || line.starts_with("*** ")
+        || marked(line).is_some()
+        || hex_dump(line).is_some()
 }
 
 /// Reads the sent and received lines, with their terminators when hex dumps show them.
@@ -109,6 +116,21 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[1].side, Side::Client);
         assert_eq!(lines[2].origin, Origin::InsideTls);
+    }
+
+    #[test]
+    fn unexpected_lines_keep_their_side() {
+        let text = "**> RSET\n<** 550 no\n*~> QUIT\n<~* 554 bye\n";
+        let sides: Vec<_> = read(text).iter().map(|l| (l.side, l.origin)).collect();
+        assert_eq!(
+            sides,
+            vec![
+                (Side::Client, Origin::Logged),
+                (Side::Server, Origin::Logged),
+                (Side::Client, Origin::InsideTls),
+                (Side::Server, Origin::InsideTls)
+            ]
+        );
     }
 
     #[test]

@@ -19,9 +19,11 @@ use crate::protocol::{Command, Reply, MAX_COMMAND_LINE};
 use crate::sasl::cram_md5::CramMd5Client;
 use crate::sasl::digest_md5::{DigestClientSettings, DigestMd5Client};
 use crate::sasl::login::LoginClient;
+use crate::sasl::oauthbearer::OAuthBearerClient;
 use crate::sasl::plain::PlainClient;
 use crate::sasl::scram::{ScramClient, ScramHash};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
+use crate::sasl::xoauth2::Xoauth2Client;
 use crate::sasl::{base64, ClientMechanism, Mechanism};
 
 const RFC_AUTH: &str = "RFC 4954 §4";
@@ -145,6 +147,8 @@ enum AnyClient {
     CramMd5(CramMd5Client),
     DigestMd5(DigestMd5Client),
     Scram(ScramClient),
+    Xoauth2(Xoauth2Client),
+    OAuthBearer(OAuthBearerClient),
 }
 
 impl AnyClient {
@@ -155,6 +159,8 @@ impl AnyClient {
             Self::CramMd5(client) => client,
             Self::DigestMd5(client) => client,
             Self::Scram(client) => client,
+            Self::Xoauth2(client) => client,
+            Self::OAuthBearer(client) => client,
         }
     }
 }
@@ -398,6 +404,14 @@ fn build_client(
         })),
         Mechanism::ScramSha1 => scram_client(ScramHash::Sha1, spec, &authzid, entropy),
         Mechanism::ScramSha256 => scram_client(ScramHash::Sha256, spec, &authzid, entropy),
+        // The token goes where the password is typed; OAUTHBEARER names the server.
+        Mechanism::Xoauth2 => AnyClient::Xoauth2(Xoauth2Client::new(&spec.user, &spec.password)),
+        Mechanism::OAuthBearer => AnyClient::OAuthBearer(OAuthBearerClient::new(
+            &spec.user,
+            &spec.password,
+            Some(server_name),
+            None,
+        )),
     }
 }
 
@@ -472,7 +486,7 @@ mod tests {
             Err(AuthChoiceError::NothingInCommon { .. })
         ));
         let named = AuthSpec {
-            mechanism: "XOAUTH2".into(),
+            mechanism: "NTLM".into(),
             ..AuthSpec::default()
         };
         assert!(matches!(

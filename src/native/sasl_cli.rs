@@ -188,6 +188,10 @@ fn carried_user(interpretation: &Interpretation) -> Option<&str> {
     match interpretation {
         Interpretation::Plain { authcid, .. } => Some(authcid),
         Interpretation::CramResponse { user, .. } => Some(user),
+        Interpretation::BearerToken { user, .. } => Some(user),
+        Interpretation::ScramExchange { messages, .. } => messages
+            .first()
+            .and_then(|first| first.split(',').find_map(|part| part.strip_prefix("n="))),
         Interpretation::DigestDirectives { directives, .. } => directives
             .iter()
             .find(|directive| directive.name == "username")
@@ -334,6 +338,28 @@ fn push_interpretation(
             ));
             for attribute in attributes {
                 out.push_str(&format!("  {:<10} {}\n", attribute.label, attribute.value));
+            }
+        }
+        Interpretation::ScramExchange { messages, check } => {
+            out.push_str(&format!(
+                "A {} exchange of {} messages ({rfc} §5):\n",
+                mechanism.map_or("SCRAM", |m| m.name()),
+                messages.len()
+            ));
+            for field in interpretation.fields() {
+                out.push_str(&format!("  {:<42} {}\n", field.label, field.value));
+            }
+            if check.is_none() {
+                out.push_str("  check      not made (give --password to recompute every value)\n");
+            }
+        }
+        Interpretation::BearerToken { .. } | Interpretation::BearerError { .. } => {
+            out.push_str(&format!(
+                "{} ({rfc} §3), field by field:\n",
+                interpretation.summary()
+            ));
+            for field in interpretation.fields() {
+                out.push_str(&format!("  {:<14} {}\n", field.label, field.value));
             }
         }
         Interpretation::Text { text } => {

@@ -3,7 +3,8 @@
 //! - [`encode()`]: mechanism + credentials (+ challenge, realm, nonce, cnonce, host) →
 //!   the exact lines a client sends, each server line it answers, and the trace.
 //! - [`decode()`]: a base64 string or a whole log line → the decoded octets explained;
-//!   with a password, whether the message carries or proves it ([`check`]).
+//!   with a password, whether the message carries or proves it ([`check`]); a pasted
+//!   SCRAM exchange has every value recomputed ([`scram_check`]).
 //!
 //! Bad input never panics: it yields a [`CalcError`] that says what is wrong, or, when
 //! the octets decode but do not fit the mechanism, a result listing the problems.
@@ -11,6 +12,7 @@
 pub mod check;
 pub mod decode;
 pub mod encode;
+pub mod scram_check;
 
 use core::fmt;
 use serde::Serialize;
@@ -18,6 +20,7 @@ use serde::Serialize;
 pub use check::{CramCheck, DigestCheck, DigestPart, Outcome, Verdict};
 pub use decode::{decode, DecodeRequest, DecodeResult, Field, Interpretation};
 pub use encode::{encode, EncodeRequest, EncodeResult};
+pub use scram_check::{ScramCheck, ScramPart};
 
 use super::base64::{self, Base64Error};
 use super::trace::{Octets, Side};

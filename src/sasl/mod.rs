@@ -1,6 +1,6 @@
-//! SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5 and
-//! SCRAM-SHA-1 / SCRAM-SHA-256, one file each behind the shared [`ClientMechanism`] and
-//! [`ServerMechanism`] traits.
+//! SASL mechanisms for SMTP AUTH (RFC 4954): PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5,
+//! SCRAM-SHA-1 / SCRAM-SHA-256, XOAUTH2 and OAUTHBEARER, one file each behind the shared
+//! [`ClientMechanism`] and [`ServerMechanism`] traits.
 //!
 //! Mechanisms work on decoded octets only: base64 and the `334` framing belong to
 //! `server::sasl_exchange` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
@@ -11,9 +11,12 @@ pub mod calculator;
 pub mod cram_md5;
 pub mod digest_md5;
 pub mod login;
+pub mod oauthbearer;
 pub mod plain;
+pub mod saslprep;
 pub mod scram;
 pub mod trace;
+pub mod xoauth2;
 pub mod xtext;
 
 use core::fmt;
@@ -43,17 +46,25 @@ pub enum Mechanism {
     /// RFC 7677: SCRAM with SHA-256.
     #[serde(rename = "SCRAM-SHA-256")]
     ScramSha256,
+    /// Google's and Microsoft's OAuth 2.0 bearer token mechanism.
+    #[serde(rename = "XOAUTH2")]
+    Xoauth2,
+    /// RFC 7628: an OAuth 2.0 bearer token with a gs2 header.
+    #[serde(rename = "OAUTHBEARER")]
+    OAuthBearer,
 }
 
 impl Mechanism {
     /// Every mechanism, in the order servers usually list them (Postfix + Cyrus).
-    pub const ALL: [Mechanism; 6] = [
+    pub const ALL: [Mechanism; 8] = [
         Self::Plain,
         Self::Login,
         Self::CramMd5,
         Self::DigestMd5,
         Self::ScramSha1,
         Self::ScramSha256,
+        Self::Xoauth2,
+        Self::OAuthBearer,
     ];
 
     /// What a server offers unless configured otherwise: the mechanisms of the Postfix
@@ -64,7 +75,8 @@ impl Mechanism {
     /// The client's default preference when the user picks "auto": strongest first.
     /// SCRAM proves the password both ways and the server stores only a salted hash;
     /// DIGEST-MD5 and CRAM-MD5 never send the password; PLAIN beats LOGIN because it is
-    /// standardised (RFC 4616) and needs one round trip.
+    /// standardised (RFC 4616) and needs one round trip. XOAUTH2 and OAUTHBEARER carry
+    /// a token, not a password, so "auto" never picks them.
     pub const DEFAULT_PREFERENCE: [Mechanism; 6] = [
         Self::ScramSha256,
         Self::ScramSha1,
@@ -83,6 +95,8 @@ impl Mechanism {
             Self::DigestMd5 => "DIGEST-MD5",
             Self::ScramSha1 => "SCRAM-SHA-1",
             Self::ScramSha256 => "SCRAM-SHA-256",
+            Self::Xoauth2 => "XOAUTH2",
+            Self::OAuthBearer => "OAUTHBEARER",
         }
     }
 
@@ -102,13 +116,18 @@ impl Mechanism {
             Self::DigestMd5 => "RFC 2831",
             Self::ScramSha1 => "RFC 5802",
             Self::ScramSha256 => "RFC 7677",
+            Self::Xoauth2 => "Google XOAUTH2 (RFC 7628)",
+            Self::OAuthBearer => "RFC 7628",
         }
     }
 
     /// True when the password itself crosses the wire (only base64-encoded), so a
     /// server should allow the mechanism only over TLS (RFC 4954 §4, RFC 4616 §6).
     pub const fn sends_password_in_clear(self) -> bool {
-        matches!(self, Self::Plain | Self::Login)
+        matches!(
+            self,
+            Self::Plain | Self::Login | Self::Xoauth2 | Self::OAuthBearer
+        )
     }
 
     /// True when the server speaks first, so `AUTH <mech> <initial-response>` is a

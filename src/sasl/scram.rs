@@ -13,14 +13,15 @@
 //!    `v=<base64 ServerSignature>`, ServerSignature = HMAC(HMAC(SaltedPassword,
 //!    "Server Key"), AuthMessage); the client checks it and sends an empty response.
 //!
-//! Passwords and names are hashed as the UTF-8 typed (no SASLprep, RFC 4013): the same
-//! for ASCII, which is what the playground's users are.
+//! The password goes through SASLprep (RFC 4013, [`super::saslprep`]) before Hi(), so
+//! a password typed with a non-breaking space or in another Unicode form proves the same.
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest as _, Sha256};
 
 use super::plain::authorize;
+use super::saslprep::prepare_password;
 use super::trace::{Side, Trace};
 use super::{
     base64, constant_time_eq, ClientMechanism, FailureKind, Identity, Mechanism, SaslFailure,
@@ -102,6 +103,10 @@ impl ScramHash {
 /// The values both sides derive from the password and the exchange.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScramProof {
+    /// Hi(Normalize(password), salt, i).
+    pub salted_password: Vec<u8>,
+    /// HMAC(SaltedPassword, "Client Key").
+    pub client_key: Vec<u8>,
     /// H(ClientKey): what a server stores instead of the password.
     pub stored_key: Vec<u8>,
     /// HMAC(StoredKey, AuthMessage).
@@ -113,17 +118,28 @@ pub struct ScramProof {
 }
 
 /// What a proof is computed from.
-struct ProofInputs<'a> {
-    password: &'a str,
-    salt: &'a [u8],
-    iterations: u32,
-    auth_message: &'a str,
+pub(crate) struct ProofInputs<'a> {
+    /// The password as typed (SASLprep is applied here).
+    pub password: &'a str,
+    /// The salt from the server-first message.
+    pub salt: &'a [u8],
+    /// The iteration count from the server-first message.
+    pub iterations: u32,
+    /// client-first-bare "," server-first "," client-final-without-proof.
+    pub auth_message: &'a str,
 }
 
-/// Computes every SCRAM value, tracing each (RFC 5802 §3).
-fn prove(hash: ScramHash, inputs: &ProofInputs<'_>, side: Side, trace: &mut Trace) -> ScramProof {
+/// Computes every SCRAM value, tracing each (RFC 5802 §3); fails only when SASLprep
+/// refuses the password.
+pub(crate) fn prove(
+    hash: ScramHash,
+    inputs: &ProofInputs<'_>,
+    side: Side,
+    trace: &mut Trace,
+) -> Result<ScramProof, SaslFailure> {
     let name = hash.name();
-    let salted = hash.hi(inputs.password.as_bytes(), inputs.salt, inputs.iterations);
+    let password = prepare_password(inputs.password, side, trace)?;
+    let salted = hash.hi(password.as_bytes(), inputs.salt, inputs.iterations);
     trace.value(side, "SaltedPassword", &salted,
         format!("Hi(password, salt, {}) = PBKDF2 with HMAC-{name}: the password stretched by the iteration count, so a stolen server database is slow to attack.", inputs.iterations), RFC);
     let client_key = hash.hmac(&salted, b"Client Key");
@@ -170,12 +186,14 @@ fn prove(hash: ScramHash, inputs: &ProofInputs<'_>, side: Side, trace: &mut Trac
     let server_signature = hash.hmac(&server_key, inputs.auth_message.as_bytes());
     trace.value(side, "ServerSignature", &server_signature,
         format!("HMAC-{name}(ServerKey, AuthMessage): sent as v=, the server's proof that it knows the password too."), RFC);
-    ScramProof {
+    Ok(ScramProof {
+        salted_password: salted,
+        client_key,
         stored_key,
         client_signature,
         client_proof,
         server_signature,
-    }
+    })
 }
 
 /// A saslname: `=` and `,` written as `=3D` and `=2C` (RFC 5802 §5.1).
@@ -255,14 +273,18 @@ fn utf8(octets: &[u8], what: &str) -> Result<String, SaslFailure> {
 }
 
 /// The server-first message, read by the client.
-struct ServerFirst<'a> {
-    nonce: &'a str,
-    salt: Vec<u8>,
-    iterations: u32,
+pub(crate) struct ServerFirst<'a> {
+    /// r=: the client's nonce extended with the server's.
+    pub nonce: &'a str,
+    /// s=, decoded.
+    pub salt: Vec<u8>,
+    /// i=.
+    pub iterations: u32,
 }
 
 impl<'a> ServerFirst<'a> {
-    fn parse(text: &'a str) -> Result<Self, SaslFailure> {
+    /// Reads `r=…,s=…,i=…` (RFC 5802 §5.1).
+    pub(crate) fn parse(text: &'a str) -> Result<Self, SaslFailure> {
         let what = "server-first-message";
         let list = attributes(text, what)?;
         if list.first().is_some_and(|(name, _)| *name == 'm') {
@@ -394,7 +416,7 @@ impl ScramClient {
             },
             Side::Client,
             trace,
-        );
+        )?;
         let line = format!("{without_proof},p={}", base64::encode(&proof.client_proof));
         trace.value(
             Side::Client,
@@ -661,7 +683,7 @@ impl ScramServer {
             },
             Side::Server,
             trace,
-        );
+        )?;
         let client_key: Vec<u8> = client_proof
             .iter()
             .zip(&expected.client_signature)
@@ -848,6 +870,49 @@ mod tests {
             panic!()
         };
         assert_eq!(failure.kind, FailureKind::BadCredentials);
+    }
+
+    /// The client's final message and the server's verdict for `typed` against the
+    /// server's configured `stored` password.
+    fn prove_with(typed: &str, stored: &str) -> (Result<Vec<u8>, SaslFailure>, Option<ServerStep>) {
+        let users = vec![UserCredential {
+            name: "user".into(),
+            password: stored.into(),
+        }];
+        let context = ServerContext::for_tests(&users, "mx");
+        let mut trace = Trace::new();
+        let mut client = ScramClient::new(ScramHash::Sha256, "user", typed, "", "abc");
+        let mut server = ScramServer::new(ScramHash::Sha256, "def".into(), b"salt".to_vec(), 4096);
+        let first = client.initial_response(&mut trace).unwrap();
+        let ServerStep::Challenge(server_first) = server.start(Some(&first), &context, &mut trace)
+        else {
+            panic!()
+        };
+        let last = client.step(&server_first, &mut trace);
+        let verdict = last
+            .as_ref()
+            .ok()
+            .map(|last| server.step(last, &context, &mut trace));
+        (last, verdict)
+    }
+
+    #[test]
+    #[cfg(feature = "saslprep")]
+    fn saslprep_makes_equivalent_passwords_prove_the_same() {
+        // U+2168 ROMAN NUMERAL NINE is "IX" after NFKC; U+00A0 is a space; U+00AD vanishes.
+        for (typed, stored) in [
+            ("\u{2168}", "IX"),
+            ("a\u{00A0}b", "a b"),
+            ("pen\u{00AD}cil", "pencil"),
+        ] {
+            let (_, verdict) = prove_with(typed, stored);
+            assert!(
+                matches!(verdict, Some(ServerStep::Challenge(ref v)) if v.starts_with(b"v=")),
+                "{typed:?}: {verdict:?}"
+            );
+        }
+        let (refused, _) = prove_with("bell\u{0007}", "bell");
+        assert_eq!(refused.unwrap_err().kind, FailureKind::Unsupported);
     }
 
     #[test]

@@ -29,9 +29,11 @@ use crate::protocol::{Extension, Reply, ReplyKind};
 use crate::sasl::cram_md5::{make_challenge, CramMd5Server};
 use crate::sasl::digest_md5::DigestMd5Server;
 use crate::sasl::login::LoginServer;
+use crate::sasl::oauthbearer::OAuthBearerServer;
 use crate::sasl::plain::PlainServer;
 use crate::sasl::scram::{ScramHash, ScramServer, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
+use crate::sasl::xoauth2::Xoauth2Server;
 use crate::sasl::{
     base64, Identity, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
     UserCredential,
@@ -185,6 +187,8 @@ enum AnyServer {
     CramMd5(CramMd5Server),
     DigestMd5(DigestMd5Server),
     Scram(ScramServer),
+    Xoauth2(Xoauth2Server),
+    OAuthBearer(OAuthBearerServer),
 }
 
 impl AnyServer {
@@ -200,6 +204,8 @@ impl AnyServer {
             }
             Mechanism::ScramSha1 => Self::scram(ScramHash::Sha1, entropy),
             Mechanism::ScramSha256 => Self::scram(ScramHash::Sha256, entropy),
+            Mechanism::Xoauth2 => Self::Xoauth2(Xoauth2Server::new()),
+            Mechanism::OAuthBearer => Self::OAuthBearer(OAuthBearerServer::new()),
         }
     }
 
@@ -223,6 +229,8 @@ impl AnyServer {
             Self::CramMd5(server) => server,
             Self::DigestMd5(server) => server,
             Self::Scram(server) => server,
+            Self::Xoauth2(server) => server,
+            Self::OAuthBearer(server) => server,
         }
     }
 }

@@ -91,6 +91,22 @@ test('a DIGEST-MD5 response is checked and the differing value named', async () 
   await context.close();
 });
 
+test('a pasted SCRAM-SHA-256 exchange is recomputed and the differing value named', async () => {
+  const { page, context } = await openCalculator();
+  const exchange = [
+    'C: AUTH SCRAM-SHA-256 biwsbj11c2VyLHI9ck9wck5HZndFYmVSV2diTkVrcU8=',
+    'S: 334 cj1yT3ByTkdmd0ViZVJXZ2JORWtxTyVodllEcFdVYTJSYVRDQWZ1eEZJbGopaE5sRiRrMCxzPVcyMlphSjBTTlk3c29Fc1VFamI2Z1E9PSxpPTQwOTY=',
+    'C: Yz1iaXdzLHI9ck9wck5HZndFYmVSV2diTkVrcU8laHZZRHBXVWEyUmFUQ0FmdXhGSWxqKWhObEYkazAscD1kSHpiWmFwV0lrNGpVaE4rVXRlOXl0YWc5empmTUhnc3FtbWl6N0FuZFZRPQ==',
+    'S: 334 dj02cnJpVFJCaTIzV3BSUi93dHVwK21NaFVaVW4vZEI1bkxUSlJzamw5NUc0PQ==',
+  ].join('\n');
+  assert.match(await decode(page, exchange, 'pencil'), /^✓ ClientProof and ServerSignature both fit password "pencil" for user "user"$/);
+  const details = await page.textContent('#calc-decode-result');
+  assert.match(details, /SaltedPassword expected/);
+  assert.match(details, /ServerSignature expected \(v=\)/);
+  assert.match(await decode(page, exchange, 'pencil2'), /^✗ ClientProof differs/);
+  await context.close();
+});
+
 test('DIGEST-MD5 encode works from the page with its own editable client nonce', async () => {
   const { page, context } = await openCalculator();
   const cnonce = await page.inputValue('#calc-cnonce');

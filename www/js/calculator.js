@@ -2,6 +2,8 @@
 //   saslDecode({input, password?, challenge?})
 //     → {source, base64, octets, mechanism, fields: [{label, value}], problems,
 //        verdict: {outcome, text}, trace, …}
+//     (input may be a whole pasted SCRAM exchange, one message per line: the engine
+//     then recomputes every value and its fields and trace list them)
 //   saslEncode({mechanism, user, password, authzid?, challenge?, cnonce?})
 //     → {mechanism, clientLines, exchange: [{from, line, decoded}], trace, …}
 // Every sentence, label and value shown comes from the engine; this file only places

@@ -43,6 +43,23 @@ impl Awaiting {
             .map(|(_, line, sent)| (*line, sent))
     }
 
+    /// Retypes the oldest waiting line as `sent` and returns what it was: a line the
+    /// client pipelined behind AUTH is what the server reads as the SASL response once
+    /// it sends 334.
+    pub(super) fn retype_first(&mut self, sent: Sent) -> Option<Sent> {
+        let synchronises = sent.is_synchronisation_point();
+        let (id, _, first) = self.commands.front_mut()?;
+        let id = *id;
+        let was = first.is_synchronisation_point();
+        let old = core::mem::replace(first, sent);
+        if synchronises && !was {
+            self.synchronisation_points.push_front(id);
+        } else if was && !synchronises {
+            self.synchronisation_points.retain(|point| *point != id);
+        }
+        Some(old)
+    }
+
     pub(super) fn first_line(&self) -> Option<usize> {
         self.commands.front().map(|(_, line, _)| *line)
     }
@@ -83,5 +100,22 @@ mod tests {
         );
         assert_eq!(awaiting.first_line(), Some(3));
         assert_eq!(awaiting.len(), 2);
+    }
+
+    #[test]
+    fn a_retyped_line_becomes_a_synchronisation_point() {
+        let mut awaiting = Awaiting::default();
+        awaiting.push((1, Sent::Mail));
+        awaiting.push((2, Sent::Quit));
+        assert_eq!(awaiting.retype_first(Sent::SaslResponse), Some(Sent::Mail));
+        assert_eq!(
+            awaiting.first_synchronisation_point(),
+            Some((1, &Sent::SaslResponse))
+        );
+        assert_eq!(awaiting.retype_first(Sent::Rcpt), Some(Sent::SaslResponse));
+        assert_eq!(
+            awaiting.first_synchronisation_point(),
+            Some((2, &Sent::Quit))
+        );
     }
 }

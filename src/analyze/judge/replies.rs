@@ -203,7 +203,15 @@ impl Judge<'_> {
                 if let Some(exchange) = &mut self.sasl {
                     exchange.challenge(self.reply_first_line, text, &mut self.findings);
                 }
-                self.mode = Mode::Sasl;
+                if self.pending.is_empty() {
+                    self.mode = Mode::Sasl;
+                } else {
+                    // The client did not wait: the server reads its next line as the
+                    // SASL response.
+                    if self.pending.retype_first(Sent::SaslResponse) == Some(Sent::Mail) {
+                        self.transaction = Transaction::default();
+                    }
+                }
             }
             235 => {
                 self.authenticated = true;

@@ -123,6 +123,9 @@ struct SaslEncodeArgs {
     /// SCRAM: the iteration count (default 4096).
     #[arg(long)]
     iterations: Option<u32>,
+    /// OAUTHBEARER: the server's port, sent as port= (RFC 7628 §3.1); --host gives host=.
+    #[arg(long)]
+    port: Option<u16>,
     /// DIGEST-MD5: the host in digest-uri (default localhost).
     #[arg(long)]
     host: Option<String>,
@@ -330,6 +333,7 @@ fn run_sasl(args: SaslArgs) -> ExitCode {
                 login_initial_response: args.login_initial_response,
                 salt: args.salt,
                 iterations: args.iterations,
+                port: args.port,
             };
             sasl_cli::encode(&request, format(args.json))
         }

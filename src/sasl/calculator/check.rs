@@ -96,6 +96,24 @@ pub fn plain_password(authcid: &str, carried: &str, typed: &str) -> Verdict {
     }
 }
 
+/// XOAUTH2 / OAUTHBEARER: the token the message carries against the typed one.
+pub fn bearer_token(user: &str, carried: &str, typed: &str) -> Verdict {
+    if constant_time_eq(carried.as_bytes(), typed.as_bytes()) {
+        Verdict::matches(format!(
+            "{} is the bearer token this message carries for user {}",
+            quoted(typed),
+            quoted(user)
+        ))
+    } else {
+        Verdict::differs(format!(
+            "user {} sent token {}; expected {}",
+            quoted(user),
+            quoted(carried),
+            quoted(typed)
+        ))
+    }
+}
+
 /// LOGIN: an answer line against the typed password (the line may be the user name).
 pub fn login_answer(carried: &str, typed: &str) -> Verdict {
     if constant_time_eq(carried.as_bytes(), typed.as_bytes()) {

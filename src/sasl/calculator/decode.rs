@@ -5,13 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::check::{self, quoted, CramCheck, DigestCheck, Verdict};
+use super::scram_check::{self, ScramCheck};
 use super::{challenge_octets, check_length, mechanism_named, strip_log_prefix, CalcError};
 use crate::sasl::base64;
 use crate::sasl::cram_md5::CramResponse;
 use crate::sasl::digest_md5::directives::Directives;
 use crate::sasl::login::{PASSWORD_PROMPT, USERNAME_PROMPT};
+use crate::sasl::oauthbearer::BearerMessage;
 use crate::sasl::plain::PlainMessage;
 use crate::sasl::trace::{Octets, Trace};
+use crate::sasl::xoauth2::Xoauth2Message;
 use crate::sasl::Mechanism;
 
 /// What to decode.
@@ -85,12 +88,35 @@ pub enum Interpretation {
         /// differs.
         check: Option<DigestCheck>,
     },
+    /// A whole pasted SCRAM exchange, with the password: every value recomputed.
+    ScramExchange {
+        /// The messages as text, in wire order.
+        messages: Vec<String>,
+        /// With a password: the recomputed values and the first that differs.
+        check: Option<ScramCheck>,
+    },
     /// A SCRAM message: its attributes in wire order.
     ScramMessage {
         /// Which of the four messages (client-first, server-first…).
         message: String,
         /// The `name=value` attributes, in wire order.
         attributes: Vec<Field>,
+    },
+    /// An XOAUTH2 or OAUTHBEARER client message: who and which bearer token.
+    BearerToken {
+        /// `user=` (XOAUTH2) or the gs2 `a=` (OAUTHBEARER; may be empty).
+        user: String,
+        /// OAUTHBEARER `host=`, when sent.
+        host: Option<String>,
+        /// OAUTHBEARER `port=`, when sent.
+        port: Option<u16>,
+        /// The token after `auth=Bearer `.
+        token: String,
+    },
+    /// The JSON error a server sends when it refuses a bearer token.
+    BearerError {
+        /// The JSON text.
+        json: String,
     },
     /// UTF-8 text that fits no mechanism.
     Text {
@@ -182,6 +208,9 @@ fn locate(input: &str) -> Result<Located<'_>, CalcError> {
 /// Decodes and explains a base64 string or AUTH log line.
 pub fn decode(request: &DecodeRequest) -> Result<DecodeResult, CalcError> {
     check_length(&request.input)?;
+    if let Some(exchange) = scram_check::read_exchange(&request.input) {
+        return scram_check::decode_exchange(request, &exchange);
+    }
     let located = locate(&request.input)?;
     let hinted = request
         .mechanism
@@ -225,6 +254,12 @@ fn guess(octets: &[u8]) -> Option<Mechanism> {
         Some(Mechanism::Plain)
     } else if octets == USERNAME_PROMPT || octets == PASSWORD_PROMPT {
         Some(Mechanism::Login)
+    } else if text.is_some_and(|t| t.starts_with("user=") && t.contains("\u{1}auth=")) {
+        Some(Mechanism::Xoauth2)
+    } else if text.is_some_and(|t| {
+        (t.starts_with("n,") && t.contains("\u{1}auth=")) || t.starts_with("{\"status\"")
+    }) {
+        Some(Mechanism::OAuthBearer)
     } else if text.is_some_and(|t| t.contains("nonce=") || t.starts_with("rspauth=")) {
         Some(Mechanism::DigestMd5)
     } else if text.is_some_and(|t| {
@@ -276,6 +311,9 @@ impl<'a> Reading<'a> {
             Some(Mechanism::CramMd5) => self.cram(octets),
             Some(Mechanism::DigestMd5) => self.digest(octets),
             Some(Mechanism::ScramSha1 | Mechanism::ScramSha256) => scram(octets),
+            Some(mechanism @ (Mechanism::Xoauth2 | Mechanism::OAuthBearer)) => {
+                self.bearer(octets, mechanism)
+            }
             None => Err(String::new()),
         };
         result.unwrap_or_else(|problem| {
@@ -315,6 +353,32 @@ impl<'a> Reading<'a> {
             authzid: message.authzid,
             authcid: message.authcid,
             password: message.password,
+        })
+    }
+
+    /// An XOAUTH2 / OAUTHBEARER message or the server's JSON error; with a password
+    /// (the token), whether the message carries it.
+    fn bearer(&mut self, octets: &[u8], mechanism: Mechanism) -> Result<Interpretation, String> {
+        if octets.first() == Some(&b'{') {
+            let json = crate::sasl::utf8_or_explain(octets, "JSON error")?;
+            return Ok(Interpretation::BearerError { json });
+        }
+        let (user, host, port, token) = if mechanism == Mechanism::Xoauth2 {
+            let message = Xoauth2Message::parse(octets).map_err(|f| f.to_string())?;
+            (message.user, None, None, message.token)
+        } else {
+            let message = BearerMessage::parse(octets).map_err(|f| f.to_string())?;
+            let user = message.authzid.unwrap_or_default();
+            (user, message.host, message.port, message.token)
+        };
+        if let Some(typed) = self.password {
+            self.checked = Some(check::bearer_token(&user, &token, typed));
+        }
+        Ok(Interpretation::BearerToken {
+            user,
+            host,
+            port,
+            token,
         })
     }
 
@@ -455,6 +519,19 @@ impl Interpretation {
             }
             Self::DigestDirectives { directives, .. } => digest_summary(directives),
             Self::ScramMessage { message, .. } => format!("the SCRAM {message}"),
+            Self::BearerToken { user, .. } if user.is_empty() => {
+                "a bearer token message (the token names the user)".into()
+            }
+            Self::BearerToken { user, .. } => {
+                format!("a bearer token message for user {}", quoted(user))
+            }
+            Self::BearerError { .. } => {
+                "the server's JSON error: it refused the token (the client answers, then gets 535)"
+                    .into()
+            }
+            Self::ScramExchange { messages, .. } => {
+                format!("a SCRAM exchange of {} messages", messages.len())
+            }
             Self::Text { text } => format!("text that fits no mechanism: {}", quoted(text)),
             Self::Binary => "octets that are neither a SASL message nor UTF-8 text".into(),
         }
@@ -502,6 +579,26 @@ impl Interpretation {
                 digest_fields(directives, check.as_ref())
             }
             Self::ScramMessage { attributes, .. } => attributes.clone(),
+            Self::ScramExchange { messages, check } => {
+                scram_check::exchange_fields(messages, check.as_ref())
+            }
+            Self::BearerToken {
+                user,
+                host,
+                port,
+                token,
+            } => {
+                let mut fields = vec![Field::of("user", user, "(empty): the token says who")];
+                if let Some(host) = host {
+                    fields.push(Field::of("host", host, "(empty)"));
+                }
+                if let Some(port) = port {
+                    fields.push(Field::of("port", &port.to_string(), "(empty)"));
+                }
+                fields.push(Field::of("bearer token", token, "(empty)"));
+                fields
+            }
+            Self::BearerError { json } => vec![Field::of("JSON error", json, "(empty)")],
             Self::Text { text } => vec![Field::of("text", text, "(empty)")],
         }
     }
@@ -530,6 +627,23 @@ fn scram(octets: &[u8]) -> Result<Interpretation, String> {
         message: message.into(),
         attributes,
     })
+}
+
+/// One message of an exchange: its attributes, each label led by the message's name.
+pub(super) fn scram_fields(message: &str) -> Vec<Field> {
+    match scram(message.as_bytes()) {
+        Ok(Interpretation::ScramMessage {
+            message,
+            attributes,
+        }) => attributes
+            .into_iter()
+            .map(|field| Field {
+                label: format!("{message}: {}", field.label),
+                value: field.value,
+            })
+            .collect(),
+        _ => vec![Field::of("message", message, "(empty)")],
+    }
 }
 
 /// `n,[a=authzid],rest` → (`n,[a=authzid],`, `rest`).

@@ -10,9 +10,11 @@ use crate::sasl::base64;
 use crate::sasl::cram_md5::CramMd5Client;
 use crate::sasl::digest_md5::{self, DigestClientSettings, DigestMd5Client, DigestValues};
 use crate::sasl::login::{LoginClient, PASSWORD_PROMPT, USERNAME_PROMPT};
+use crate::sasl::oauthbearer::OAuthBearerClient;
 use crate::sasl::plain::PlainClient;
 use crate::sasl::scram::{ScramClient, ScramHash, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace};
+use crate::sasl::xoauth2::Xoauth2Client;
 use crate::sasl::{ClientMechanism, Mechanism};
 
 /// The `digest-uri` host when none is given.
@@ -29,7 +31,7 @@ const DEFAULT_HOST: &str = "localhost";
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct EncodeRequest {
-    /// `PLAIN`, `LOGIN`, `CRAM-MD5` or `DIGEST-MD5` (any case).
+    /// A mechanism name (any case); for XOAUTH2 and OAUTHBEARER `password` is the token.
     pub mechanism: String,
     /// User name (authcid).
     pub user: String,
@@ -57,6 +59,8 @@ pub struct EncodeRequest {
     pub salt: Option<String>,
     /// SCRAM: the iteration count (default 4096).
     pub iterations: Option<u32>,
+    /// OAUTHBEARER: the server's port, sent as `port=` (`host` gives `host=`).
+    pub port: Option<u16>,
 }
 
 /// The result of [`encode`].
@@ -111,6 +115,19 @@ pub fn encode(request: &EncodeRequest) -> Result<EncodeResult, CalcError> {
         Mechanism::DigestMd5 => Some(encode_digest(request, &mut exchange)?),
         Mechanism::ScramSha1 => encode_scram(ScramHash::Sha1, request, &mut exchange)?,
         Mechanism::ScramSha256 => encode_scram(ScramHash::Sha256, request, &mut exchange)?,
+        Mechanism::Xoauth2 => {
+            exchange.start(&mut Xoauth2Client::new(&request.user, &request.password));
+            None
+        }
+        Mechanism::OAuthBearer => {
+            exchange.start(&mut OAuthBearerClient::new(
+                &request.user,
+                &request.password,
+                request.host.as_deref().filter(|h| !h.is_empty()),
+                request.port,
+            ));
+            None
+        }
     };
     let client_lines: Vec<String> = exchange
         .lines
