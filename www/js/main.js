@@ -542,7 +542,7 @@ async function start() {
   wire();
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
-  // The run worker starts loading now, in parallel with the engine's compilation.
+  // The first run goes on this thread; the run worker starts after it (js/runner.js).
   app.runner = createRunner(enginePromise);
   try {
     app.engine = await enginePromise;
