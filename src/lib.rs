@@ -6,7 +6,7 @@
 //! - [`server`] and [`client`]: the two engines. Bytes in; bytes and events out. Time
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
-//! - [`form_options`]: every enum setting's allowed values, for the page's forms.
+//! - [`form_options`]: what the page's forms offer and say for each setting.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
 //! - [`scripted`]: a client that sends fixed octets (bare LF, silence) instead of the engine.
