@@ -18,7 +18,7 @@ const MARKERS: [(&str, Side, Origin); 6] = [
 const HEX_COLUMNS: usize = 50;
 
 /// True for a swaks transcript line or remark.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     line.starts_with("=== ") || line.starts_with("*** ") || marked(line).is_some()
 }
 

@@ -19,10 +19,9 @@ pub mod directives;
 pub mod server;
 
 pub use client::{
-    client_response, parse_challenge, parse_rspauth, DigestClientSettings, DigestMd5Client,
-    ParsedChallenge,
+    parse_challenge, parse_rspauth, DigestClientSettings, DigestMd5Client, ParsedChallenge,
 };
-pub use compute::{compute, hash_form, DigestInputs, DigestValues};
+pub use compute::{compute, DigestInputs, DigestValues};
 pub use server::DigestMd5Server;
 
 use super::{FailureKind, SaslFailure};

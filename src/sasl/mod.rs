@@ -10,9 +10,9 @@ pub mod base64;
 pub mod calculator;
 pub mod cram_md5;
 pub mod digest_md5;
-pub mod login;
+pub(crate) mod login;
 pub mod plain;
-pub mod scram;
+pub(crate) mod scram;
 pub mod trace;
 pub mod xtext;
 
@@ -107,13 +107,13 @@ impl Mechanism {
 
     /// True when the password itself crosses the wire (only base64-encoded), so a
     /// server should allow the mechanism only over TLS (RFC 4954 §4, RFC 4616 §6).
-    pub const fn sends_password_in_clear(self) -> bool {
+    pub(crate) const fn sends_password_in_clear(self) -> bool {
         matches!(self, Self::Plain | Self::Login)
     }
 
     /// True when the server speaks first, so `AUTH <mech> <initial-response>` is a
     /// protocol error (RFC 4954 §4: 501 5.7.0).
-    pub const fn is_server_first(self) -> bool {
+    pub(crate) const fn is_server_first(self) -> bool {
         matches!(self, Self::CramMd5 | Self::DigestMd5)
     }
 }
@@ -178,7 +178,7 @@ impl<'a> ServerContext<'a> {
 
 impl ServerContext<'_> {
     /// The password of `name`, if the user exists. User names are compared exactly.
-    pub fn password_of(&self, name: &str) -> Option<&str> {
+    pub(crate) fn password_of(&self, name: &str) -> Option<&str> {
         self.users
             .iter()
             .find(|user| user.name == name)
@@ -186,7 +186,7 @@ impl ServerContext<'_> {
     }
 
     /// The realm the server offers: the configured one or the hostname.
-    pub fn effective_realm(&self) -> &str {
+    pub(crate) fn effective_realm(&self) -> &str {
         if self.realm.is_empty() {
             self.hostname
         } else {
@@ -217,7 +217,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// The reply a server sends for this failure.
-    pub const fn reply_kind(self) -> ReplyKind {
+    pub(crate) const fn reply_kind(self) -> ReplyKind {
         match self {
             Self::BadCredentials
             | Self::Malformed
@@ -256,7 +256,7 @@ impl SaslFailure {
     }
 
     /// Wrong user or password.
-    pub fn bad_credentials(explanation: impl Into<String>, rfc: &'static str) -> Self {
+    pub(crate) fn bad_credentials(explanation: impl Into<String>, rfc: &'static str) -> Self {
         Self::new(FailureKind::BadCredentials, explanation, rfc)
     }
 }
@@ -287,7 +287,7 @@ impl Identity {
     }
 
     /// Whom the session acts for: the granted authzid, else the authcid (RFC 4422 §2).
-    pub fn acting_as(&self) -> &str {
+    pub(crate) fn acting_as(&self) -> &str {
         self.authzid.as_deref().unwrap_or(&self.authcid)
     }
 }
@@ -346,7 +346,7 @@ pub trait ClientMechanism {
 
 /// Compares two octet strings in time that depends only on their lengths, so a
 /// network attacker cannot learn a digest prefix from response times.
-pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     if left.len() != right.len() {
         return false;
     }
@@ -371,7 +371,7 @@ pub fn lower_hex(octets: &[u8]) -> String {
 
 /// Text for a learner from octets that should be UTF-8: the string, or a note saying
 /// at which octet it stops being UTF-8.
-pub fn utf8_or_explain(octets: &[u8], what: &str) -> Result<String, String> {
+pub(crate) fn utf8_or_explain(octets: &[u8], what: &str) -> Result<String, String> {
     String::from_utf8(octets.to_vec()).map_err(|error| {
         format!(
             "the {what} is not valid UTF-8 (invalid octet at position {})",
