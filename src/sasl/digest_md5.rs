@@ -13,10 +13,10 @@
 //! [`compute()`] holds the formulas, [`server`] and [`client`] the two halves of the
 //! exchange, [`directives`] the `name=value` list both sides write and read.
 
-pub mod client;
+pub(crate) mod client;
 pub mod compute;
 pub mod directives;
-pub mod server;
+pub(crate) mod server;
 
 pub use client::{
     parse_challenge, parse_rspauth, DigestClientSettings, DigestMd5Client, ParsedChallenge,
