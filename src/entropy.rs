@@ -16,7 +16,7 @@ impl Entropy {
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -25,7 +25,7 @@ impl Entropy {
     }
 
     /// `length` characters from `[A-Za-z0-9]`, e.g. for nonces and queue ids.
-    pub fn alphanumeric(&mut self, length: usize) -> String {
+    pub(crate) fn alphanumeric(&mut self, length: usize) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         (0..length)
             .map(|_| {
@@ -36,7 +36,7 @@ impl Entropy {
     }
 
     /// `length` upper-case hex digits, Postfix-style queue ids.
-    pub fn hex_upper(&mut self, length: usize) -> String {
+    pub(crate) fn hex_upper(&mut self, length: usize) -> String {
         (0..length)
             .map(|_| {
                 let digit = (self.next_u64() % 16) as u32;

@@ -43,13 +43,13 @@ impl<K> Event<K> {
     }
 
     /// The same event, naming the octets it wrote.
-    pub fn with_wrote(mut self, wrote: Option<StreamSpan>) -> Self {
+    pub(crate) fn with_wrote(mut self, wrote: Option<StreamSpan>) -> Self {
         self.wrote = wrote;
         self
     }
 
     /// The same event, naming the peer's octets it was handling.
-    pub fn with_read(mut self, read: Option<StreamSpan>) -> Self {
+    pub(crate) fn with_read(mut self, read: Option<StreamSpan>) -> Self {
         self.read = read;
         self
     }

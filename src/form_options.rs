@@ -1,12 +1,17 @@
-//! The allowed values of every enum setting in a scenario, with a label each, so the
-//! page's forms offer exactly what the engines accept. Keyed by the setting's path in
-//! the scenario (`"server.strictness.bareLf"`), written as the scenario's JSON names it.
+//! What the page's forms say about a scenario's settings, so the page states no protocol
+//! fact itself. Keyed by the setting's path in the scenario (`"server.strictness.bareLf"`),
+//! written as the scenario's JSON names it:
 //!
-//! The page gets [`FORM_OPTIONS_JSON`], a constant: building the lists from the typed
-//! values at run time costs about 2 KB of gzipped wasm. The tests build the same lists
-//! from the engines' types (`typed`), where `choices!` matches every variant (a variant
-//! added without a label does not compile) and checks each value against serde, and
-//! require the constant to equal them.
+//! - [`FORM_OPTIONS_JSON`]: the allowed values of every enum setting, with a label each, so
+//!   the forms offer exactly what the engines accept;
+//! - [`FORM_FIELDS_JSON`]: each setting's label and help text (which command a name goes
+//!   in, what a policy does, which RFC defines an extension).
+//!
+//! Both are constants: building the lists from the typed values at run time costs about
+//! 2 KB of gzipped wasm. The tests build the choices from the engines' types (`typed`),
+//! where `choices!` matches every variant (a variant added without a label does not
+//! compile) and checks each value against serde, and require the constant to equal them;
+//! they check that every labelled path names a setting.
 
 /// Every enum setting's choices, `{path: [{value, label}]}` (`value` `null` for "none").
 pub const FORM_OPTIONS_JSON: &str = r#"{
@@ -22,6 +27,66 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "server.strictness.bareLf": [{"value": "reject", "label": "reject"}, {"value": "normalise", "label": "normalise to CRLF"}],
   "server.strictness.unofferedPipelining": [{"value": "tolerate", "label": "tolerate"}, {"value": "reject", "label": "reject (554, close)"}],
   "server.strictness.undeclaredEightBit": [{"value": "accept", "label": "accept"}, {"value": "reject", "label": "reject (550)"}]
+}"#;
+
+/// Each setting's words for people, `{path: {label, help?, empty?}}`: `label` names the
+/// field, `help` says what the setting does, `empty` names the choice "none" where the
+/// form offers one. Settings not listed get a label made from their name.
+pub const FORM_FIELDS_JSON: &str = r#"{
+  "client.hostname": {"label": "Client name (EHLO/HELO argument)"},
+  "client.hello": {"label": "Greeting command"},
+  "client.message": {"label": "Message"},
+  "client.message.from": {"label": "From (envelope sender and header)", "help": "alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: \"Smith, Bob\" <bob@example.org>."},
+  "client.message.to": {"label": "To"},
+  "client.message.cc": {"label": "Cc"},
+  "client.message.bcc": {"label": "Bcc (envelope only)"},
+  "client.message.date": {"label": "Date header (empty: the virtual clock)"},
+  "client.message.messageId": {"label": "Message-ID (empty: generated)"},
+  "client.message.headers": {"label": "Headers", "help": "Extra header fields as JSON: [{\"name\":\"X-Test\",\"value\":\"1\"}]"},
+  "client.pipelining": {"label": "Pipelining (RFC 2920)"},
+  "client.eightBit": {"label": "8-bit body without 8BITMIME"},
+  "client.quitAfter": {"label": "Quit after step"},
+  "client.rawLines": {"label": "Extra raw lines", "help": "JSON: [{\"after\":\"ehlo\",\"line\":\"NOOP\"}]."},
+  "client.auth": {"label": "SMTP AUTH (RFC 4954)"},
+  "client.auth.mechanism": {"label": "Mechanism", "empty": "(no AUTH)"},
+  "client.auth.user": {"label": "User (authcid)"},
+  "client.auth.password": {"label": "Password"},
+  "client.auth.authzid": {"label": "Act as (authzid, empty: none)"},
+  "client.auth.loginInitialResponse": {"label": "LOGIN: user name on the AUTH line (like smtplib)"},
+  "server.hostname": {"label": "Server name"},
+  "server.greeting": {"label": "Greeting text (after the name in 220)"},
+  "server.localDomains": {"label": "Local domains"},
+  "server.trustedClients": {"label": "Trusted clients (IP addresses that may relay)"},
+  "server.ehloMode": {"label": "EHLO support"},
+  "server.extensions": {"label": "Extensions offered in the EHLO reply"},
+  "server.extensions.pipelining": {"label": "PIPELINING (RFC 2920)"},
+  "server.extensions.size": {"label": "SIZE (RFC 1870)"},
+  "server.extensions.eightBitMime": {"label": "8BITMIME (RFC 6152)"},
+  "server.extensions.enhancedStatusCodes": {"label": "ENHANCEDSTATUSCODES (RFC 2034)"},
+  "server.extensions.vrfy": {"label": "VRFY (RFC 5321 §3.5)"},
+  "server.extensions.etrn": {"label": "ETRN (RFC 1985)"},
+  "server.extensions.auth": {"label": "AUTH (RFC 4954)"},
+  "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
+  "server.maxRecipients": {"label": "Recipients per transaction"},
+  "server.maxErrors": {"label": "Bad commands before 421"},
+  "server.idleTimeoutMs": {"label": "Idle timeout (ms)"},
+  "server.strictness.bareLf": {"label": "Bare LF"},
+  "server.strictness.unofferedPipelining": {"label": "Pipelining not offered"},
+  "server.strictness.undeclaredEightBit": {"label": "8-bit without BODY=8BITMIME"},
+  "server.role": {"label": "Role", "help": "mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587)."},
+  "server.auth": {"label": "SMTP AUTH (RFC 4954)"},
+  "server.auth.mechanisms": {"label": "Mechanisms offered"},
+  "server.auth.users": {"label": "Users", "help": "JSON: [{\"name\":\"alice\",\"password\":\"S3cret-pw\"}]"},
+  "server.auth.plaintextNeedsSecureChannel": {"label": "Plaintext AUTH (PLAIN, LOGIN) only over TLS", "help": "RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work."},
+  "server.auth.allowAuthzid": {"label": "Allow acting as another identity (authzid)"},
+  "server.auth.realm": {"label": "DIGEST-MD5 realm (empty: the server name)"},
+  "server.auth.digestUriAliases": {"label": "DIGEST-MD5 digest-uri host aliases"},
+  "server.openRelay": {"label": "Open relay (relay for anyone: never do this)"},
+  "script": {"label": "Scripted client octets", "help": "Set by the timeout and smuggling presets: [{\"send\":\"EHLO x\\r\\n\"},{\"sendOctets\":[233,10]},{\"wait\":30000},{\"close\":true}] is sent as is to the server engine instead of running the client engine (the Client panel is then not used): \"send\" as UTF-8 text (\\n alone is a bare LF), \"sendOctets\" as raw octet values. null: the client engine runs."},
+  "clientAddress": {"label": "Client IP address"},
+  "startTime": {"label": "Virtual start time (ms since 1970)", "help": "Dates, queue ids and challenges follow from this and the seed."},
+  "seed": {"label": "Random seed"},
+  "latencyMs": {"label": "One-way latency (ms)"}
 }"#;
 
 /// The lists built from the engines' types, for the tests to check the constant against.
@@ -187,7 +252,7 @@ pub(crate) mod typed {
 #[cfg(test)]
 mod tests {
     use super::typed::*;
-    use super::FORM_OPTIONS_JSON;
+    use super::{FORM_FIELDS_JSON, FORM_OPTIONS_JSON};
     use crate::loopback::Scenario;
 
     /// The value at `path` in the default scenario's JSON, if the path exists there.
@@ -200,6 +265,37 @@ mod tests {
             };
         }
         Some(value)
+    }
+
+    /// Every labelled path names a setting of a scenario (one whose client uses AUTH, so
+    /// that `client.auth.*` exists), and every entry has a label and only known keys.
+    #[test]
+    fn every_labelled_path_names_a_setting() {
+        let mut scenario = Scenario::default();
+        scenario.client.auth = Some(crate::client::AuthSpec::default());
+        let scenario = serde_json::to_value(scenario).unwrap();
+        let fields: serde_json::Value = serde_json::from_str(FORM_FIELDS_JSON).unwrap();
+        for (path, words) in fields.as_object().unwrap() {
+            // A script is read from a scenario but never written back (loopback.rs).
+            if path == "script" {
+                continue;
+            }
+            let mut value = &scenario;
+            for key in path.split('.') {
+                value = value
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{path}: no such setting"));
+            }
+            let words = words.as_object().unwrap();
+            let label = words["label"].as_str().unwrap_or_default();
+            assert!(!label.is_empty(), "{path}: no label");
+            for key in words.keys() {
+                assert!(
+                    ["label", "help", "empty"].contains(&key.as_str()),
+                    "{path}: {key}"
+                );
+            }
+        }
     }
 
     #[test]

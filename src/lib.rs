@@ -6,7 +6,7 @@
 //! - [`server`] and [`client`]: the two engines. Bytes in; bytes and events out. Time
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
-//! - [`form_options`]: every enum setting's allowed values, for the page's forms.
+//! - [`form_options`]: what the page's forms offer and say for each setting.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
 //! - [`scripted`]: a client that sends fixed octets (bare LF, silence) instead of the engine.
@@ -20,21 +20,21 @@
 pub mod analyze;
 pub mod client;
 pub mod entropy;
-pub mod event;
+pub(crate) mod event;
 pub mod form_options;
 pub mod links;
 pub mod loopback;
-pub mod mailstore;
+pub(crate) mod mailstore;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
-pub mod octets;
+pub(crate) mod octets;
 pub mod pop3;
 pub mod protocol;
 pub mod sasl;
-pub mod scenario_limits;
+pub(crate) mod scenario_limits;
 pub mod scripted;
 pub mod server;
-pub mod sorted_map;
+pub(crate) mod sorted_map;
 pub mod time;
 pub mod world;
 

@@ -72,7 +72,7 @@ pub enum Direction {
 
 impl Direction {
     /// The other way.
-    pub fn opposite(self) -> Self {
+    pub(crate) fn opposite(self) -> Self {
         match self {
             Self::ClientToServer => Self::ServerToClient,
             Self::ServerToClient => Self::ClientToServer,

@@ -81,7 +81,7 @@ impl MailStore {
 
     /// Removes and returns what is queued for `domain` (what an ETRN flush hands to the
     /// outbound connection).
-    pub fn take_queued(&mut self, domain: &str) -> Vec<StoredMessage> {
+    pub(crate) fn take_queued(&mut self, domain: &str) -> Vec<StoredMessage> {
         self.outbound
             .remove(&domain.to_ascii_lowercase())
             .unwrap_or_default()

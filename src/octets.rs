@@ -11,7 +11,7 @@ pub fn latin1<T: AsRef<[u8]>, S: Serializer>(octets: &T, serializer: S) -> Resul
 }
 
 /// The octets as a latin1 string.
-pub fn to_latin1(octets: &[u8]) -> String {
+pub(crate) fn to_latin1(octets: &[u8]) -> String {
     let mut text = String::with_capacity(octets.len());
     push_latin1(&mut text, octets);
     text
@@ -20,7 +20,7 @@ pub fn to_latin1(octets: &[u8]) -> String {
 /// Appends the octets to `text` as latin1. WHY the ASCII branch: most octets a session
 /// carries are ASCII, which is the same text in UTF-8, so the run is copied in one piece;
 /// char by char, the page's runScenario spent a tenth of its time here.
-pub fn push_latin1(text: &mut String, octets: &[u8]) {
+pub(crate) fn push_latin1(text: &mut String, octets: &[u8]) {
     let mut rest = octets;
     loop {
         let ascii = rest

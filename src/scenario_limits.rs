@@ -84,13 +84,13 @@ impl fmt::Display for LimitError {
 impl std::error::Error for LimitError {}
 
 /// Checks a single client–server scenario.
-pub fn check_scenario(scenario: &Scenario) -> Result<(), LimitError> {
+pub(crate) fn check_scenario(scenario: &Scenario) -> Result<(), LimitError> {
     let recorded = check_client(&scenario.client)?;
     check_recorded(recorded)
 }
 
 /// Checks a multi-host scenario: every step, and the copies of all its messages.
-pub fn check_world(scenario: &WorldScenario) -> Result<(), LimitError> {
+pub(crate) fn check_world(scenario: &WorldScenario) -> Result<(), LimitError> {
     let steps = scenario.steps.len();
     if steps > MAX_WORLD_STEPS {
         return Err(LimitError::Steps { count: steps });

@@ -17,7 +17,7 @@ const MONTHS: [&str; 12] = [
 
 /// Formats `at` as an RFC 5322 §3.3 date-time in UTC, e.g.
 /// `Sat, 28 Nov 2026 02:04:57 +0000`.
-pub fn rfc5322_date(at: Millis) -> String {
+pub(crate) fn rfc5322_date(at: Millis) -> String {
     let seconds = at / SECOND;
     let days = seconds / 86_400;
     let of_day = seconds % 86_400;

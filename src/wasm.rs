@@ -290,6 +290,14 @@ pub fn form_options() -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("the form options are not valid JSON"))
 }
 
+/// Each setting's label and help text for the forms: `{"server.role": {label, help},
+/// …}`, keyed like `formOptions()`.
+#[wasm_bindgen(js_name = formFields)]
+pub fn form_fields() -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(crate::form_options::FORM_FIELDS_JSON)
+        .map_err(|_| JsError::new("the form fields are not valid JSON"))
+}
+
 /// Splits an address list as typed (at commas outside double quotes, RFC 5322 §3.4),
 /// the same way the client engine reads one.
 #[wasm_bindgen(js_name = splitAddressList)]

@@ -5,7 +5,7 @@
 use super::line::{input_lines, Side, WireLine};
 
 /// True when the line is a `C:`/`S:` line.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     marked(line).is_some()
 }
 

@@ -4,7 +4,7 @@
 use super::line::{input_lines, Origin, Side, WireLine};
 
 /// True for a curl verbose line.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     line.starts_with("> ") || line.starts_with("< ") || line.starts_with("* ") || elided(line)
 }
 

@@ -57,7 +57,7 @@ impl Sent {
 
     /// The positive (2yz/3yz) codes this command may get, with the section that lists
     /// them; `None` when any reply goes.
-    pub fn positive_codes(&self) -> Option<(&'static [u16], &'static str)> {
+    pub(crate) fn positive_codes(&self) -> Option<(&'static [u16], &'static str)> {
         let expected: (&'static [u16], &'static str) = match self {
             Self::Ehlo | Self::Helo => (&[250], "RFC 5321 §4.3.2"),
             Self::Mail | Self::Rset | Self::EndOfData => (&[250], "RFC 5321 §4.3.2"),
@@ -76,7 +76,7 @@ impl Sent {
 
     /// True when RFC 2920 §3.1 (or RFC 4954 §4 / RFC 3207 §4 for AUTH and STARTTLS)
     /// makes the client wait for this command's reply before sending anything else.
-    pub fn is_synchronisation_point(&self) -> bool {
+    pub(crate) fn is_synchronisation_point(&self) -> bool {
         matches!(
             self,
             Self::Ehlo
@@ -91,7 +91,7 @@ impl Sent {
     }
 
     /// The section that names this synchronisation point.
-    pub fn synchronisation_rfc(&self) -> &'static str {
+    pub(crate) fn synchronisation_rfc(&self) -> &'static str {
         match self {
             Self::Auth(_) | Self::SaslResponse => "RFC 4954 §4",
             Self::StartTls => "RFC 3207 §4",
@@ -102,7 +102,7 @@ impl Sent {
 
 /// The EHLO keyword a MAIL or RCPT parameter needs, or `None` for one no extension here
 /// defines (then any offered keyword of the same name is enough).
-pub fn extension_for_parameter(keyword: &str) -> Option<&'static str> {
+pub(crate) fn extension_for_parameter(keyword: &str) -> Option<&'static str> {
     Some(match keyword.to_ascii_uppercase().as_str() {
         "SIZE" => "SIZE",
         "BODY" => "8BITMIME",
@@ -114,7 +114,7 @@ pub fn extension_for_parameter(keyword: &str) -> Option<&'static str> {
 }
 
 /// The RFC section that defines a parameter's extension.
-pub fn parameter_rfc(extension: &str) -> &'static str {
+pub(crate) fn parameter_rfc(extension: &str) -> &'static str {
     match extension {
         "SIZE" => "RFC 1870 §6",
         "8BITMIME" => "RFC 6152 §3",

@@ -92,7 +92,7 @@ impl FromStr for Format {
 }
 
 /// True when the octets start like a pcap or pcapng file.
-pub fn is_capture(octets: &[u8]) -> bool {
+pub(crate) fn is_capture(octets: &[u8]) -> bool {
     matches!(
         octets.get(..4),
         Some(
@@ -107,7 +107,7 @@ pub fn is_capture(octets: &[u8]) -> bool {
 
 /// The text format whose reader claims most of the first lines; `Raw` when none does
 /// but some line starts with a reply code; `None` when nothing looks like SMTP.
-pub fn detect_text(text: &str) -> Option<Format> {
+pub(crate) fn detect_text(text: &str) -> Option<Format> {
     let mut counts = [0usize; Format::TEXT.len()];
     let mut replies = 0;
     for (_, line) in super::line::input_lines(text).take(DETECTION_LINES) {

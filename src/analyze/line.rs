@@ -73,7 +73,7 @@ impl WireLine {
     }
 
     /// The same line with another origin.
-    pub fn with_origin(mut self, origin: Origin) -> Self {
+    pub(crate) fn with_origin(mut self, origin: Origin) -> Self {
         self.origin = origin;
         self
     }
@@ -88,7 +88,7 @@ impl WireLine {
 /// a line, and so does a lone CR in an input with no LF at all (old Mac text), so a
 /// paste reads the same whatever line endings an editor or clipboard gave it. In an
 /// input with LFs a lone CR stays in its line (curl's progress meter writes them).
-pub fn input_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn input_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let separators: &'static [char] = if text.contains('\n') {
         &['\n']
     } else {
@@ -125,7 +125,7 @@ impl<'a> Iterator for InputLines<'a> {
 /// Splits octets into wire lines at LF, telling CR LF from a bare LF; a last piece
 /// with no LF ends [`Ending::Missing`]. Bare CRs stay inside the text, where the judge
 /// sees them.
-pub fn split_wire(octets: &[u8]) -> Vec<(Vec<u8>, Ending)> {
+pub(crate) fn split_wire(octets: &[u8]) -> Vec<(Vec<u8>, Ending)> {
     let mut lines = Vec::new();
     let mut rest = octets;
     while !rest.is_empty() {

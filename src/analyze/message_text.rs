@@ -35,7 +35,7 @@ impl MessageText {
 }
 
 /// NUL, bare CR and bare LF anywhere in a line (commands and text alike).
-pub fn check_octets(line: &WireLine, findings: &mut Vec<Finding>) {
+pub(crate) fn check_octets(line: &WireLine, findings: &mut Vec<Finding>) {
     let n = line.n;
     if line.octets.contains(&0) {
         findings.push(Finding::error(

@@ -5,7 +5,7 @@
 use super::line::{input_lines, Origin, Side, WireLine};
 
 /// True for a nodemailer log line.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     parts(line).is_some()
 }
 

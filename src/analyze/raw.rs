@@ -16,7 +16,7 @@ enum Expect {
 }
 
 /// True when the line starts like a server reply (`250 `, `250-`, or a bare `250`).
-pub fn looks_like_reply(line: &str) -> bool {
+pub(crate) fn looks_like_reply(line: &str) -> bool {
     let bytes = line.as_bytes();
     bytes.len() >= 3
         && bytes.iter().take(3).all(u8::is_ascii_digit)

@@ -6,7 +6,7 @@
 use super::line::{input_lines, split_wire, Side, WireLine};
 
 /// True for a `send:` or `reply:` line.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     let rest = skip_time(line);
     rest.starts_with("send: ") || rest.starts_with("reply: ")
 }

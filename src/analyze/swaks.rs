@@ -22,7 +22,7 @@ const HEX_COLUMNS: usize = 50;
 
 /// True for a swaks transcript line, remark or hex dump line. The dumps count, so a
 /// short `--show-raw-text` session is not taken for curl's `< ` lines.
-pub fn recognises(line: &str) -> bool {
+pub(crate) fn recognises(line: &str) -> bool {
     line.starts_with("=== ")
         || line.starts_with("*** ")
         || marked(line).is_some()

@@ -40,7 +40,7 @@ pub struct Stream {
 }
 
 /// Puts one direction's segments back in sequence order.
-pub fn reassemble(segments: &[Segment]) -> Stream {
+pub(crate) fn reassemble(segments: &[Segment]) -> Stream {
     let Some(base) = initial_sequence(segments) else {
         return Stream::default();
     };

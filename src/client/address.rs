@@ -47,7 +47,7 @@ impl NamedAddress {
     /// The header form: `alice@example.net`, `Alice Example <alice@example.net>`,
     /// `"Smith, John" <john@example.net>` or `=?UTF-8?B?…?= <…>` (RFC 5322 §3.4,
     /// RFC 2047 §5 rule 3: an encoded-word may stand for a word of a phrase).
-    pub fn header_form(&self) -> String {
+    pub(crate) fn header_form(&self) -> String {
         match &self.display_name {
             None => self.address_text.clone(),
             Some(name) => format!("{} <{}>", phrase(name), self.address_text),

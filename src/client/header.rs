@@ -31,7 +31,7 @@ const RESERVED: &[&str] = &[
 
 /// Checks an extra header's name: 1–76 printable ASCII characters without `:` (RFC 5322
 /// §2.2), and not one the engine writes itself.
-pub fn check_name(name: &str) -> Result<(), SpecError> {
+pub(crate) fn check_name(name: &str) -> Result<(), SpecError> {
     let printable = name.bytes().all(|b| (33..=126).contains(&b) && b != b':');
     if name.is_empty() || name.len() > 76 || !printable {
         return Err(SpecError::HeaderName {
@@ -60,7 +60,7 @@ pub fn unstructured(name: &str, value: &str) -> Result<String, SpecError> {
 
 /// `Name: value` CRLF for a value that must stay as written (addresses, Date,
 /// Message-ID): refused if it holds CR, LF, NUL or anything but printable ASCII.
-pub fn structured(name: &str, value: &str) -> Result<String, SpecError> {
+pub(crate) fn structured(name: &str, value: &str) -> Result<String, SpecError> {
     reject_line_breaks(&format!("the {name} header"), value)?;
     if let Some(bad) = value
         .chars()
@@ -76,7 +76,7 @@ pub fn structured(name: &str, value: &str) -> Result<String, SpecError> {
 
 /// RFC 2047 §4.1 "B" encoded-words of at most 75 characters, separated by spaces
 /// (which decoders drop between encoded-words), split only between characters.
-pub fn encoded_words(value: &str) -> String {
+pub(crate) fn encoded_words(value: &str) -> String {
     let mut words = Vec::new();
     let mut chunk = String::new();
     for c in value.chars() {

@@ -26,7 +26,7 @@ pub enum TransferEncoding {
 
 impl TransferEncoding {
     /// The Content-Transfer-Encoding value.
-    pub fn header_value(self) -> &'static str {
+    pub(crate) fn header_value(self) -> &'static str {
         match self {
             Self::SevenBit => "7bit",
             Self::EightBit => "8bit",
@@ -59,7 +59,7 @@ impl BodyTraits {
     }
 
     /// True when the body cannot go as it is even over 8BITMIME: quoted-printable then.
-    pub fn needs_encoding(self) -> bool {
+    pub(crate) fn needs_encoding(self) -> bool {
         self.long_line || self.control
     }
 }
@@ -204,7 +204,7 @@ fn checked_message_id(given: &str) -> Result<String, SpecError> {
 
 /// CRLF, lone CR and lone LF all become CRLF (RFC 5321 §2.3.8), and a non-empty body
 /// ends with CRLF.
-pub fn normalise_line_endings(body: &str) -> String {
+pub(crate) fn normalise_line_endings(body: &str) -> String {
     let mut text = body
         .replace("\r\n", "\n")
         .replace('\r', "\n")
@@ -217,7 +217,7 @@ pub fn normalise_line_endings(body: &str) -> String {
 
 /// DATA octets: each line starting with "." gets another "." (RFC 5321 §4.5.2), then
 /// the terminating CRLF "." CRLF. `message` must already use CRLF only.
-pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
+pub(crate) fn dot_stuff(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 8);
     let mut at_line_start = true;
     for &byte in message {

@@ -12,8 +12,8 @@
 //! - each write's kind (pipelined commands, message text, several replies, one reply);
 //! - the AUTH exchanges ([`auth`]) and the negotiation table ([`negotiation`]).
 
-pub mod auth;
-pub mod negotiation;
+pub(crate) mod auth;
+pub(crate) mod negotiation;
 mod notes;
 
 use serde::Serialize;

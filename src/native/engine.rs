@@ -41,8 +41,8 @@ pub trait Engine {
     fn take_notes(&mut self) -> Vec<Note>;
 }
 
-/// The server engine as the driver sees it; accepted copies are taken with
-/// [`ServerEngine::poll_delivery`].
+/// The server engine as the driver sees it; a message's accepted copies are taken with
+/// [`ServerEngine::take_message`].
 #[derive(Debug)]
 pub struct ServerEngine {
     /// The engine.
@@ -53,11 +53,6 @@ impl ServerEngine {
     /// Wraps a server session.
     pub fn new(server: Server) -> Self {
         Self { server }
-    }
-
-    /// The next accepted message copy.
-    pub fn poll_delivery(&mut self) -> Option<Delivery> {
-        self.server.poll_delivery()
     }
 
     /// Every copy of the message whose reply waits for storing, or `None` when no

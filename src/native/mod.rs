@@ -3,18 +3,18 @@
 //! the protocol stays in the sans-IO engines, reached through [`engine::Engine`] so a
 //! growing engine API only touches one adapter file.
 
-pub mod accept_backoff;
-pub mod clock;
-pub mod driver;
-pub mod engine;
-pub mod fd_limit;
-pub mod log_queue;
+pub(crate) mod accept_backoff;
+pub(crate) mod clock;
+pub(crate) mod driver;
+pub(crate) mod engine;
+pub(crate) mod fd_limit;
+pub(crate) mod log_queue;
 pub mod maildir;
 pub mod sasl_cli;
 pub mod send;
 pub mod serve;
-pub mod slots;
-pub mod transcript;
+pub(crate) mod slots;
+pub(crate) mod transcript;
 
 /// What went wrong outside the protocol: a socket, a file, a flag. One line each.
 #[derive(Debug)]

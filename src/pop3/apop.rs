@@ -55,13 +55,13 @@ pub struct ApopTrace {
 /// Builds the greeting timestamp, `<random.seconds@host>`: RFC 1939 §7 asks for a
 /// value unique to this greeting (its example uses process id and clock). The random
 /// part comes from the seeded [`Entropy`], so a scenario reproduces it.
-pub fn banner_timestamp(entropy: &mut Entropy, now: Millis, hostname: &str) -> String {
+pub(crate) fn banner_timestamp(entropy: &mut Entropy, now: Millis, hostname: &str) -> String {
     let random = entropy.next_u64() % 100_000;
     format!("<{random}.{}@{hostname}>", now / SECOND)
 }
 
 /// MD5(timestamp + secret) in lower-case hex.
-pub fn digest_hex(timestamp: &str, secret: &str) -> String {
+pub(crate) fn digest_hex(timestamp: &str, secret: &str) -> String {
     let mut md5 = Md5::new();
     md5.update(timestamp.as_bytes());
     md5.update(secret.as_bytes());

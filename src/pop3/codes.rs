@@ -58,7 +58,7 @@ macro_rules! pop3_reply_table {
             }
 
             /// The text sent when the caller has nothing more specific to say.
-            pub const fn default_text(self) -> &'static str {
+            pub(crate) const fn default_text(self) -> &'static str {
                 match self {
                     $( Pop3ReplyKind::$name => $text, )*
                 }

@@ -77,7 +77,7 @@ impl Pop3Config {
     }
 
     /// The autologout timer actually used: the configured one, at least ten minutes.
-    pub fn effective_autologout(&self) -> Millis {
+    pub(crate) fn effective_autologout(&self) -> Millis {
         self.autologout_ms.max(MIN_AUTOLOGOUT)
     }
 }

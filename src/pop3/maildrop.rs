@@ -46,14 +46,9 @@ impl Maildrop {
         }
     }
 
-    /// The owner.
-    pub fn user(&self) -> &str {
-        &self.user
-    }
-
     /// (messages, octets) not marked as deleted: the STAT drop listing. Sizes are
     /// [`wire_size`]s.
-    pub fn stat(&self) -> (usize, usize) {
+    pub(crate) fn stat(&self) -> (usize, usize) {
         self.live().fold((0, 0), |(count, octets), (_, message)| {
             (
                 count.saturating_add(1),
@@ -83,7 +78,7 @@ impl Maildrop {
     }
 
     /// Marks message `number` as deleted.
-    pub fn mark_deleted(&mut self, number: u32) -> Result<(), MessageError> {
+    pub(crate) fn mark_deleted(&mut self, number: u32) -> Result<(), MessageError> {
         self.get(number)?;
         let index = Self::index(number)?;
         if let Some(mark) = self.marked.get_mut(index) {

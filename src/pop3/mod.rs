@@ -8,16 +8,16 @@
 //! - [`apop`]: the MD5 digest and its trace.
 //! - [`RelayWindow`]: addresses that logged in recently may relay (POP-before-SMTP).
 
-pub mod apop;
-pub mod codes;
-pub mod command;
-pub mod config;
-pub mod event;
-pub mod maildrop;
-pub mod relay_window;
-pub mod reply;
-pub mod session;
-pub mod state;
+pub(crate) mod apop;
+pub(crate) mod codes;
+pub(crate) mod command;
+pub(crate) mod config;
+pub(crate) mod event;
+pub(crate) mod maildrop;
+pub(crate) mod relay_window;
+pub(crate) mod reply;
+pub(crate) mod session;
+pub(crate) mod state;
 
 pub use apop::{ApopTrace, ApopTraceStep};
 pub use codes::{Pop3ReplyKind, Status};

@@ -29,7 +29,11 @@ impl Pop3Reply {
     }
 
     /// A multi-line reply: status line, `lines`, then the terminating dot.
-    pub fn multi_line(kind: Pop3ReplyKind, text: impl Into<String>, lines: Vec<Vec<u8>>) -> Self {
+    pub(crate) fn multi_line(
+        kind: Pop3ReplyKind,
+        text: impl Into<String>,
+        lines: Vec<Vec<u8>>,
+    ) -> Self {
         Self {
             kind,
             text: text.into(),
@@ -43,7 +47,7 @@ impl Pop3Reply {
     }
 
     /// The status line without CRLF, e.g. `+OK 2 320`.
-    pub fn status_line(&self) -> String {
+    pub(crate) fn status_line(&self) -> String {
         if self.text.is_empty() {
             self.status().wire().to_owned()
         } else {
@@ -72,7 +76,7 @@ impl Pop3Reply {
 
 /// Splits a stored message into lines without endings. CRLF and a bare LF both end a
 /// line, so what is sent always uses CRLF; a last line without an ending still counts.
-pub fn message_lines(message: &[u8]) -> Vec<Vec<u8>> {
+pub(crate) fn message_lines(message: &[u8]) -> Vec<Vec<u8>> {
     let mut lines: Vec<Vec<u8>> = message
         .split(|&octet| octet == b'\n')
         .map(|line| line.strip_suffix(b"\r").unwrap_or(line).to_vec())

@@ -164,7 +164,7 @@ pub fn transition(state: State, trigger: Trigger) -> Option<&'static Transition>
 }
 
 /// Where `trigger` leads from `state`, or `None` if the table has no such row.
-pub fn next_state(state: State, trigger: Trigger) -> Option<State> {
+pub(crate) fn next_state(state: State, trigger: Trigger) -> Option<State> {
     transition(state, trigger).map(|row| row.to)
 }
 

@@ -37,7 +37,7 @@ macro_rules! reply_table {
             }
 
             /// The text sent when the caller has nothing more specific to say.
-            pub const fn default_text(self) -> &'static str {
+            pub(crate) const fn default_text(self) -> &'static str {
                 match self {
                     $( ReplyKind::$name => $text, )*
                 }
@@ -63,7 +63,7 @@ macro_rules! reply_table {
 impl ReplyCode {
     /// Only for the table below, whose literals are all in range (checked by a test).
     #[doc(hidden)]
-    pub const fn __from_table(value: u16) -> Self {
+    pub(crate) const fn __from_table(value: u16) -> Self {
         match Self::new(value) {
             Some(code) => code,
             None => Self::__from_table(500),
@@ -266,7 +266,7 @@ impl ReplyKind {
     }
 
     /// A multi-line reply of this kind.
-    pub fn reply_lines(self, lines: Vec<String>) -> Reply {
+    pub(crate) fn reply_lines(self, lines: Vec<String>) -> Reply {
         Reply::multiline(self.code(), self.enhanced(), lines)
     }
 }

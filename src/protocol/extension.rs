@@ -133,7 +133,7 @@ impl Extension {
 
     /// Why a MAIL FROM parameter is on the line: which offered extension allows it and
     /// what it tells the server. `None` for a keyword no extension here defines.
-    pub fn mail_parameter_note(
+    pub(crate) fn mail_parameter_note(
         keyword: &str,
         value: Option<&str>,
     ) -> Option<(String, &'static str)> {

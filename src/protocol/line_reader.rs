@@ -62,7 +62,7 @@ impl LineReader {
     }
 
     /// Changes the limit (AUTH continuation lines may be longer than commands).
-    pub fn set_limit(&mut self, limit: usize) {
+    pub(crate) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
     }
 
@@ -77,7 +77,7 @@ impl LineReader {
     }
 
     /// True when part of a line has arrived without its LF.
-    pub fn has_partial(&self) -> bool {
+    pub(crate) fn has_partial(&self) -> bool {
         self.partial_len > 0
     }
 

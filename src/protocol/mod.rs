@@ -1,15 +1,15 @@
 //! Wire-level SMTP shared by both engines: commands, replies and their code table,
 //! paths, extensions, and bounded readers for lines and replies.
 
-pub mod codes;
-pub mod command;
-pub mod enhanced;
-pub mod extension;
-pub mod line_reader;
-pub mod parameters;
-pub mod path;
-pub mod reply;
-pub mod reply_reader;
+pub(crate) mod codes;
+pub(crate) mod command;
+pub(crate) mod enhanced;
+pub(crate) mod extension;
+pub(crate) mod line_reader;
+pub(crate) mod parameters;
+pub(crate) mod path;
+pub(crate) mod reply;
+pub(crate) mod reply_reader;
 
 pub use codes::ReplyKind;
 pub use command::{Command, CommandError, Parameter};

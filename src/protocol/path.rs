@@ -30,7 +30,7 @@ impl Domain {
     }
 
     /// The text, giving up the value.
-    pub fn into_string(self) -> String {
+    pub(crate) fn into_string(self) -> String {
         self.into_text()
     }
 }
@@ -64,7 +64,7 @@ impl<'a> Domain<&'a str> {
 
 impl<S> Domain<S> {
     /// The text (owned or borrowed), giving up the value.
-    pub fn into_text(self) -> S {
+    pub(crate) fn into_text(self) -> S {
         match self {
             Self::Name(name) | Self::Literal(name) => name,
         }
@@ -232,7 +232,7 @@ impl PathError {
         Self::Syntax("\"<\" path \">\" (angle brackets are required)");
 
     /// True for the length limits (answered `501` "Path too long" with the limit named).
-    pub fn is_length_limit(self) -> bool {
+    pub(crate) fn is_length_limit(self) -> bool {
         !matches!(self, Self::Syntax(_))
     }
 }
@@ -260,7 +260,7 @@ impl fmt::Display for PathError {
 /// Splits `<path> rest` into the path text (brackets included) and the rest.
 /// Refuses a path without brackets: RFC 5321 requires them (Postfix is lenient here,
 /// this playground is strict so the rule stays visible).
-pub fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
+pub(crate) fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
     if !text.starts_with('<') {
         return Err(PathError::MISSING_BRACKETS);
     }
@@ -274,7 +274,7 @@ pub fn split_bracketed(text: &str) -> Result<(&str, &str), PathError> {
 }
 
 /// Parses `<>` or `<[source-route:]mailbox>` as a reverse-path, borrowing `path`.
-pub fn parse_reverse_path(path: &str) -> Result<ReversePath<&str>, PathError> {
+pub(crate) fn parse_reverse_path(path: &str) -> Result<ReversePath<&str>, PathError> {
     if path == "<>" {
         return Ok(ReversePath::Null);
     }
@@ -283,7 +283,7 @@ pub fn parse_reverse_path(path: &str) -> Result<ReversePath<&str>, PathError> {
 
 /// Parses `<Postmaster>` or `<[source-route:]mailbox>` as a forward-path, borrowing
 /// `path`.
-pub fn parse_forward_path(path: &str) -> Result<ForwardPath<&str>, PathError> {
+pub(crate) fn parse_forward_path(path: &str) -> Result<ForwardPath<&str>, PathError> {
     if path.eq_ignore_ascii_case("<postmaster>") {
         return Ok(ForwardPath::Postmaster);
     }
@@ -304,7 +304,7 @@ fn parse_bracketed_mailbox(path: &str) -> Result<Mailbox<&str>, PathError> {
 /// any error): the full parser then decides, with its explanations. WHY: MAIL and RCPT
 /// are most of a session's commands, and the full parser walks the path four times
 /// (closing bracket, `@`, local-part, domain).
-pub fn parse_plain_path(text: &str) -> Option<(Mailbox<&str>, &str)> {
+pub(crate) fn parse_plain_path(text: &str) -> Option<(Mailbox<&str>, &str)> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'<') {
         return None;

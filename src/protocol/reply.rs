@@ -50,12 +50,12 @@ impl ReplyCode {
     }
 
     /// True for 2yz.
-    pub const fn is_positive(self) -> bool {
+    pub(crate) const fn is_positive(self) -> bool {
         self.0 < 300
     }
 
     /// True for 4yz and 5yz.
-    pub const fn is_negative(self) -> bool {
+    pub(crate) const fn is_negative(self) -> bool {
         self.0 >= 400
     }
 }
@@ -68,7 +68,7 @@ impl fmt::Display for ReplyCode {
 
 impl ReplyClass {
     /// A short phrase for explanations.
-    pub const fn describe(self) -> &'static str {
+    pub(crate) const fn describe(self) -> &'static str {
         match self {
             Self::PositiveCompletion => "success (2yz)",
             Self::PositiveIntermediate => "go ahead, send more (3yz)",
@@ -101,7 +101,7 @@ impl EnhancedCode {
 
     /// Parses `c.s.d` at the start of a reply line's text (RFC 3463 §2 grammar:
     /// class 2/4/5, subject and detail 1–3 digits). Returns the code and the rest.
-    pub fn parse_prefix(text: &str) -> Option<(Self, &str)> {
+    pub(crate) fn parse_prefix(text: &str) -> Option<(Self, &str)> {
         let (token, rest) = match text.find(' ') {
             Some(at) => (text.get(..at)?, text.get(at + 1..)?),
             None => (text, ""),

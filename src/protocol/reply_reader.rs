@@ -46,24 +46,25 @@ impl ReplyReader {
     }
 
     /// After ENHANCEDSTATUSCODES was negotiated, split the enhanced code off each line.
-    pub fn expect_enhanced_codes(&mut self, expected: bool) {
+    pub(crate) fn expect_enhanced_codes(&mut self, expected: bool) {
         self.enhanced_expected = expected;
     }
 
     /// Changes the longest reply line accepted, CRLF included. A client raises it to
     /// [`super::MAX_AUTH_LINE`] while an AUTH exchange runs, because a `334` challenge
     /// may be that long (RFC 4954 §4), and lowers it back to [`MAX_REPLY_LINE`] after.
-    pub fn set_max_line(&mut self, limit: usize) {
+    pub(crate) fn set_max_line(&mut self, limit: usize) {
         self.lines.set_limit(limit);
     }
 
     /// The longest reply line accepted now, CRLF included.
-    pub fn max_line(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn max_line(&self) -> usize {
         self.lines.limit()
     }
 
     /// True when part of a reply has arrived.
-    pub fn is_mid_reply(&self) -> bool {
+    pub(crate) fn is_mid_reply(&self) -> bool {
         self.pending.is_some() || self.lines.has_partial()
     }
 

@@ -9,7 +9,7 @@
 //! Bad input never panics: it yields a [`CalcError`] that says what is wrong, or, when
 //! the octets decode but do not fit the mechanism, a result listing the problems.
 
-pub mod check;
+pub(crate) mod check;
 pub mod decode;
 pub mod encode;
 pub mod scram_check;

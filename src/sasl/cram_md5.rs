@@ -20,7 +20,7 @@ const RFC: &str = "RFC 2195 §2";
 const DIGEST_HEX_LEN: usize = 32;
 
 /// HMAC-MD5 (RFC 2104) of `message` keyed with `key`.
-pub fn hmac_md5(key: &[u8], message: &[u8]) -> [u8; 16] {
+pub(crate) fn hmac_md5(key: &[u8], message: &[u8]) -> [u8; 16] {
     // HMAC accepts keys of any length (long keys are hashed first), so this never fails.
     let mut mac = match <Hmac<Md5> as Mac>::new_from_slice(key) {
         Ok(mac) => mac,
@@ -130,7 +130,7 @@ impl CramResponse {
 }
 
 /// Parses exactly 32 hex digits into 16 octets.
-pub fn parse_hex_digest(text: &str) -> Option<[u8; 16]> {
+pub(crate) fn parse_hex_digest(text: &str) -> Option<[u8; 16]> {
     if text.len() != DIGEST_HEX_LEN || !text.bytes().all(|octet| octet.is_ascii_hexdigit()) {
         return None;
     }

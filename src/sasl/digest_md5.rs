@@ -13,16 +13,15 @@
 //! [`compute()`] holds the formulas, [`server`] and [`client`] the two halves of the
 //! exchange, [`directives`] the `name=value` list both sides write and read.
 
-pub mod client;
+pub(crate) mod client;
 pub mod compute;
 pub mod directives;
-pub mod server;
+pub(crate) mod server;
 
 pub use client::{
-    client_response, parse_challenge, parse_rspauth, DigestClientSettings, DigestMd5Client,
-    ParsedChallenge,
+    parse_challenge, parse_rspauth, DigestClientSettings, DigestMd5Client, ParsedChallenge,
 };
-pub use compute::{compute, hash_form, DigestInputs, DigestValues};
+pub use compute::{compute, DigestInputs, DigestValues};
 pub use server::DigestMd5Server;
 
 use super::{FailureKind, SaslFailure};

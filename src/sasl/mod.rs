@@ -10,7 +10,7 @@ pub mod base64;
 pub mod calculator;
 pub mod cram_md5;
 pub mod digest_md5;
-pub mod login;
+pub(crate) mod login;
 pub mod oauthbearer;
 pub mod plain;
 pub mod saslprep;
@@ -123,7 +123,7 @@ impl Mechanism {
 
     /// True when the password itself crosses the wire (only base64-encoded), so a
     /// server should allow the mechanism only over TLS (RFC 4954 §4, RFC 4616 §6).
-    pub const fn sends_password_in_clear(self) -> bool {
+    pub(crate) const fn sends_password_in_clear(self) -> bool {
         matches!(
             self,
             Self::Plain | Self::Login | Self::Xoauth2 | Self::OAuthBearer
@@ -132,7 +132,7 @@ impl Mechanism {
 
     /// True when the server speaks first, so `AUTH <mech> <initial-response>` is a
     /// protocol error (RFC 4954 §4: 501 5.7.0).
-    pub const fn is_server_first(self) -> bool {
+    pub(crate) const fn is_server_first(self) -> bool {
         matches!(self, Self::CramMd5 | Self::DigestMd5)
     }
 }
@@ -197,7 +197,7 @@ impl<'a> ServerContext<'a> {
 
 impl ServerContext<'_> {
     /// The password of `name`, if the user exists. User names are compared exactly.
-    pub fn password_of(&self, name: &str) -> Option<&str> {
+    pub(crate) fn password_of(&self, name: &str) -> Option<&str> {
         self.users
             .iter()
             .find(|user| user.name == name)
@@ -205,7 +205,7 @@ impl ServerContext<'_> {
     }
 
     /// The realm the server offers: the configured one or the hostname.
-    pub fn effective_realm(&self) -> &str {
+    pub(crate) fn effective_realm(&self) -> &str {
         if self.realm.is_empty() {
             self.hostname
         } else {
@@ -236,7 +236,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// The reply a server sends for this failure.
-    pub const fn reply_kind(self) -> ReplyKind {
+    pub(crate) const fn reply_kind(self) -> ReplyKind {
         match self {
             Self::BadCredentials
             | Self::Malformed
@@ -275,7 +275,7 @@ impl SaslFailure {
     }
 
     /// Wrong user or password.
-    pub fn bad_credentials(explanation: impl Into<String>, rfc: &'static str) -> Self {
+    pub(crate) fn bad_credentials(explanation: impl Into<String>, rfc: &'static str) -> Self {
         Self::new(FailureKind::BadCredentials, explanation, rfc)
     }
 }
@@ -306,7 +306,7 @@ impl Identity {
     }
 
     /// Whom the session acts for: the granted authzid, else the authcid (RFC 4422 §2).
-    pub fn acting_as(&self) -> &str {
+    pub(crate) fn acting_as(&self) -> &str {
         self.authzid.as_deref().unwrap_or(&self.authcid)
     }
 }
@@ -365,7 +365,7 @@ pub trait ClientMechanism {
 
 /// Compares two octet strings in time that depends only on their lengths, so a
 /// network attacker cannot learn a digest prefix from response times.
-pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
     if left.len() != right.len() {
         return false;
     }
@@ -390,7 +390,7 @@ pub fn lower_hex(octets: &[u8]) -> String {
 
 /// Text for a learner from octets that should be UTF-8: the string, or a note saying
 /// at which octet it stops being UTF-8.
-pub fn utf8_or_explain(octets: &[u8], what: &str) -> Result<String, String> {
+pub(crate) fn utf8_or_explain(octets: &[u8], what: &str) -> Result<String, String> {
     String::from_utf8(octets.to_vec()).map_err(|error| {
         format!(
             "the {what} is not valid UTF-8 (invalid octet at position {})",

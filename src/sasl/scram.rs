@@ -197,12 +197,12 @@ pub(crate) fn prove(
 }
 
 /// A saslname: `=` and `,` written as `=3D` and `=2C` (RFC 5802 §5.1).
-pub fn escape_name(name: &str) -> String {
+pub(crate) fn escape_name(name: &str) -> String {
     name.replace('=', "=3D").replace(',', "=2C")
 }
 
 /// Reads a saslname back; any other `=` escape is an error (RFC 5802 §5.1).
-pub fn unescape_name(text: &str) -> Result<String, SaslFailure> {
+pub(crate) fn unescape_name(text: &str) -> Result<String, SaslFailure> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('=') {
@@ -356,7 +356,7 @@ impl ScramClient {
     }
 
     /// The `v=` line the server must send, once the client proved itself.
-    pub fn expected_server_final(&self) -> Option<String> {
+    pub(crate) fn expected_server_final(&self) -> Option<String> {
         match &self.expect {
             ClientExpect::ServerFinal { server_signature } => {
                 Some(format!("v={}", base64::encode(server_signature)))

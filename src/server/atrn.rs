@@ -33,7 +33,7 @@ pub struct AtrnPolicy {
 
 impl AtrnPolicy {
     /// The domains `user` may collect (none for an unknown user).
-    pub fn domains_of(&self, user: &str) -> Vec<String> {
+    pub(crate) fn domains_of(&self, user: &str) -> Vec<String> {
         self.accounts
             .iter()
             .filter(|account| account.user == user)

@@ -197,33 +197,33 @@ impl Default for ServerConfig {
 
 impl ServerConfig {
     /// True if `domain` is one of the local domains (case-insensitive).
-    pub fn is_local_domain(&self, domain: &str) -> bool {
+    pub(crate) fn is_local_domain(&self, domain: &str) -> bool {
         self.local_domains
             .iter()
             .any(|local| local.eq_ignore_ascii_case(domain))
     }
 
     /// True if `address` is a trusted client address.
-    pub fn is_trusted_client(&self, address: &str) -> bool {
+    pub(crate) fn is_trusted_client(&self, address: &str) -> bool {
         self.trusted_clients
             .iter()
             .any(|trusted| trusted.eq_ignore_ascii_case(address))
     }
 
     /// True when EHLO is answered with extensions.
-    pub fn speaks_esmtp(&self) -> bool {
+    pub(crate) fn speaks_esmtp(&self) -> bool {
         self.ehlo_mode == EhloMode::Esmtp
     }
 
     /// True when this server lists AUTH in its EHLO reply and answers the command: the
     /// switch is on, a mechanism is enabled and the server speaks ESMTP.
-    pub fn offers_auth(&self) -> bool {
+    pub(crate) fn offers_auth(&self) -> bool {
         self.extensions.auth && !self.auth.mechanisms.is_empty() && self.speaks_esmtp()
     }
 
     /// True when replies carry enhanced status codes: the switch is on and the server
     /// speaks ESMTP (a HELO-only server cannot advertise the extension).
-    pub fn sends_enhanced_codes(&self) -> bool {
+    pub(crate) fn sends_enhanced_codes(&self) -> bool {
         self.extensions.enhanced_status_codes && self.speaks_esmtp()
     }
 }

@@ -85,7 +85,7 @@ impl DataReceiver {
 
     /// Reserves room for `expected` octets (a SIZE= declaration), never beyond the cap,
     /// so a large message is not copied again and again as it grows.
-    pub fn reserve(&mut self, expected: u64) {
+    pub(crate) fn reserve(&mut self, expected: u64) {
         let room = usize::try_from(expected)
             .unwrap_or(usize::MAX)
             .min(self.cap);

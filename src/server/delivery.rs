@@ -79,8 +79,9 @@ impl CopyText {
     }
 
     /// True when both are the very same octets in memory (copies of one message with
-    /// one trace header), so a store may write them once.
-    pub fn is_shared_with(&self, other: &CopyText) -> bool {
+    /// one trace header), so a store may write them once (the native maildir store).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn is_shared_with(&self, other: &CopyText) -> bool {
         Arc::ptr_eq(&self.trace, &other.trace) && Arc::ptr_eq(&self.text, &other.text)
     }
 

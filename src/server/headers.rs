@@ -34,7 +34,7 @@ fn field_name(line: &[u8]) -> Option<&[u8]> {
 }
 
 /// The names of the header fields, in order, as written.
-pub fn field_names(message: &[u8]) -> Vec<String> {
+pub(crate) fn field_names(message: &[u8]) -> Vec<String> {
     let (lines, _) = header_lines(message);
     lines
         .into_iter()
@@ -46,7 +46,7 @@ pub fn field_names(message: &[u8]) -> Vec<String> {
 
 /// `message` without the header fields named in `names` (case-insensitive), with the
 /// removed fields' text (unfolded lines joined, line endings dropped) for the events.
-pub fn remove_fields(message: &[u8], names: &[&str]) -> (Vec<u8>, Vec<String>) {
+pub(crate) fn remove_fields(message: &[u8], names: &[&str]) -> (Vec<u8>, Vec<String>) {
     let (lines, header_end) = header_lines(message);
     let mut kept = Vec::with_capacity(message.len());
     let mut removed: Vec<String> = Vec::new();

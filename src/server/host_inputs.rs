@@ -55,7 +55,7 @@ pub struct HostInputs {
 
 impl HostInputs {
     /// True when the host's own relay decision lets the client relay.
-    pub fn relay_allowed(&self) -> bool {
+    pub(crate) fn relay_allowed(&self) -> bool {
         self.relay_check.as_ref().is_some_and(|check| check.allowed)
     }
 
@@ -67,7 +67,7 @@ impl HostInputs {
     }
 
     /// True if the host holds mail for `domain` or one of its subdomains.
-    pub fn holds_under(&self, domain: &str) -> bool {
+    pub(crate) fn holds_under(&self, domain: &str) -> bool {
         self.held_domains
             .iter()
             .any(|held| is_same_or_subdomain(held, domain))
@@ -75,7 +75,7 @@ impl HostInputs {
 }
 
 /// True when `name` is `parent` or ends with `.parent` (case-insensitive).
-pub fn is_same_or_subdomain(name: &str, parent: &str) -> bool {
+pub(crate) fn is_same_or_subdomain(name: &str, parent: &str) -> bool {
     let name = name.to_ascii_lowercase();
     let parent = parent.to_ascii_lowercase();
     name == parent || name.ends_with(&format!(".{parent}"))

@@ -3,18 +3,18 @@
 //! [`Server`] runs one session; [`ServerConfig`] says what it offers and how strictly it
 //! reads; [`state::TRANSITIONS`] is the state machine as data (the page draws it).
 
-pub mod atrn;
+pub(crate) mod atrn;
 mod auth_command;
 mod commands;
 pub mod config;
 pub mod data;
 mod data_scan;
-pub mod delivery;
+pub(crate) mod delivery;
 mod envelope;
-pub mod etrn;
-pub mod event;
-pub mod headers;
-pub mod host_inputs;
+pub(crate) mod etrn;
+pub(crate) mod event;
+pub(crate) mod headers;
+pub(crate) mod host_inputs;
 pub mod sasl_exchange;
 pub mod session;
 pub mod state;

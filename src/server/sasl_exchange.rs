@@ -155,7 +155,7 @@ pub enum AuthOutcome {
 
 impl AuthStep {
     /// Which row of the reply table the reply is.
-    pub fn reply_kind(&self) -> ReplyKind {
+    pub(crate) fn reply_kind(&self) -> ReplyKind {
         match &self.outcome {
             AuthOutcome::Challenge => ReplyKind::AuthContinue,
             AuthOutcome::Succeeded { .. } => ReplyKind::AuthSucceeded,
@@ -457,7 +457,8 @@ impl ServerAuth {
     }
 
     /// True while the server waits for a client line.
-    pub fn is_waiting(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_waiting(&self) -> bool {
         self.server.is_some()
     }
 

@@ -257,7 +257,7 @@ pub const STATES: &[State] = &[
 ];
 
 /// Where `trigger` leads from `state`, or `None` if the table has no such row.
-pub fn next_state(state: State, trigger: Trigger) -> Option<State> {
+pub(crate) fn next_state(state: State, trigger: Trigger) -> Option<State> {
     TRANSITIONS
         .iter()
         .find(|row| row.trigger == trigger && row.from.contains(&state))

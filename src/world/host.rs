@@ -44,14 +44,14 @@ impl Host {
     }
 
     /// The relay decision for `address` now, when this host runs POP-before-SMTP.
-    pub fn relay_decision(&self, address: &str, now: Millis) -> Option<RelayDecision> {
+    pub(crate) fn relay_decision(&self, address: &str, now: Millis) -> Option<RelayDecision> {
         self.spec
             .pop_before_smtp
             .then(|| self.relay_window.decide(address, now))
     }
 
     /// What this host's SMTP server is told for a session with `peer` at `now`.
-    pub fn server_inputs(&self, peer: &str, now: Millis) -> HostInputs {
+    pub(crate) fn server_inputs(&self, peer: &str, now: Millis) -> HostInputs {
         let mut outbound_queue = LiteMap::new();
         for (domain, copies) in &self.store.outbound {
             outbound_queue.insert(domain.clone(), copies.len() as u64);
@@ -87,7 +87,7 @@ impl Host {
     /// A POP3 session's UPDATE state removed messages: drop them from the store too.
     /// Indices count the spec's fixed messages first, then the stored mailbox's (as
     /// [`Host::pop3_config`] lists them); only stored messages can go.
-    pub fn apply_pop3_update(&mut self, outcome: &UpdateOutcome) -> usize {
+    pub(crate) fn apply_pop3_update(&mut self, outcome: &UpdateOutcome) -> usize {
         let fixed = self
             .spec
             .pop3
@@ -109,7 +109,7 @@ impl Host {
     }
 
     /// Removes and returns every copy queued for `domains`.
-    pub fn take_queued(&mut self, domains: &[String]) -> Vec<StoredMessage> {
+    pub(crate) fn take_queued(&mut self, domains: &[String]) -> Vec<StoredMessage> {
         domains
             .iter()
             .flat_map(|domain| self.store.take_queued(domain))
@@ -117,7 +117,7 @@ impl Host {
     }
 
     /// Puts copies back in the queue of their recipient's domain.
-    pub fn restore(&mut self, copies: Vec<StoredMessage>) {
+    pub(crate) fn restore(&mut self, copies: Vec<StoredMessage>) {
         for copy in copies {
             let domain = copy
                 .recipient

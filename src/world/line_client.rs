@@ -36,7 +36,6 @@ pub struct LineClient {
     expect: Expect,
     output: Vec<u8>,
     closed: bool,
-    statuses: Vec<String>,
 }
 
 impl LineClient {
@@ -48,13 +47,7 @@ impl LineClient {
             expect: Expect::Greeting,
             output: Vec::new(),
             closed: false,
-            statuses: Vec::new(),
         }
-    }
-
-    /// The status lines (`+OK …` / `-ERR …`) received so far, greeting first.
-    pub fn statuses(&self) -> &[String] {
-        &self.statuses
     }
 
     fn send_next(&mut self) {
@@ -75,14 +68,8 @@ impl LineClient {
 
     fn on_line(&mut self, line: &[u8]) {
         match self.expect {
-            Expect::Greeting => {
-                self.statuses
-                    .push(String::from_utf8_lossy(line).into_owned());
-                self.send_next();
-            }
+            Expect::Greeting => self.send_next(),
             Expect::Status { multiline } => {
-                self.statuses
-                    .push(String::from_utf8_lossy(line).into_owned());
                 if multiline && line.starts_with(b"+OK") {
                     self.expect = Expect::Body;
                 } else {
@@ -165,7 +152,6 @@ mod tests {
         assert_eq!(client.take_output(), b"QUIT\r\n");
         client.receive(b"+OK bye\r\n", 0);
         assert!(client.is_closed());
-        assert_eq!(client.statuses().len(), 3);
     }
 
     #[test]

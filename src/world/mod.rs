@@ -43,12 +43,12 @@
 //! ```
 
 mod host;
-pub mod line_client;
+pub(crate) mod line_client;
 pub mod presets;
 mod recorder;
 mod runner;
 mod step_input;
-pub mod timeline;
+pub(crate) mod timeline;
 
 use serde::{Deserialize, Serialize};
 

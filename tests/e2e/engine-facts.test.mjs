@@ -102,6 +102,36 @@ test('every drop-down offers exactly the engine’s choices with its labels', as
   await context.close();
 });
 
+test('every label and help text of a setting is the engine’s', async () => {
+  const { page, context } = await open();
+  await page.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+  });
+  const fields = await engineCall(page, 'formFields');
+  const shown = await page.$$eval('.field[data-path]', (nodes) =>
+    nodes.map((node) => ({
+      path: node.dataset.path,
+      label: node.querySelector('label')?.textContent,
+      help: node.querySelector('.help')?.textContent ?? null,
+    })),
+  );
+  const byPath = new Map(shown.map((field) => [field.path, field]));
+  for (const path of ['server.role', 'server.auth.plaintextNeedsSecureChannel', 'client.message.from', 'startTime']) {
+    const field = byPath.get(path);
+    assert.ok(field, `${path} has a field`);
+    assert.equal(field.label, fields[path].label, `${path}: label`);
+    assert.equal(field.help, fields[path].help, `${path}: help`);
+  }
+  for (const { path, label } of shown) {
+    const words = fields[path];
+    if (words && !/\((one per line|JSON)\)$/.test(label)) assert.equal(label, words.label, path);
+  }
+  await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'PLAIN'));
+  assert.equal(await page.textContent('label[for="f-client-auth-user"]'), fields['client.auth.user'].label);
+  assert.equal(await page.textContent('#f-client-auth-mechanism option[value=""]'), fields['client.auth.mechanism'].empty);
+  await context.close();
+});
+
 test('an address list is split by the engine: a quoted comma stays in the name', async () => {
   const { page, context } = await open();
   const typed = '"Smith, Bob" <bob@example.org>, carol@example.org\ndave@example.org';

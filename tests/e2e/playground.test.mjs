@@ -683,7 +683,8 @@ test('runs happen in a worker and Stop cancels one in progress', async () => {
   const { page, context } = await open();
   const before = await transcriptLines(page);
   // Make the worker hold its next result back, so the run is reliably "in progress".
-  const [worker] = page.workers();
+  // The worker starts once the first run (on the page's thread) is drawn.
+  const worker = page.workers()[0] || (await page.waitForEvent('worker', { timeout: 60000 }));
   assert.ok(worker, 'the page started a worker for runs');
   await worker.evaluate(() => {
     const post = self.postMessage.bind(self);

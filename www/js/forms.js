@@ -1,97 +1,51 @@
 // Config forms rendered from the scenario object itself, so a setting the engine adds
-// shows up without page changes. HINTS only improves labels and widgets for known paths.
-// What a setting may hold comes from the engine (`facts`, see `engineFacts`): the
-// choices of every enum setting and the address-list splitter.
+// shows up without page changes. What the forms say and offer comes from the engine
+// (`facts`, see `engineFacts`): each setting's label and help, the choices of every enum
+// setting and the address-list splitter. WIDGETS here only picks the control for a path.
 
 import { h, humanise, replaceChildren } from './dom.js';
 import { getPath } from './scenario.js';
 
 /**
- * The engine's facts the forms need: `options` (`formOptions()`: path → [{value, label}])
- * and `splitList(text)`, one item a line, each line split by the engine's
- * address-list reader (commas outside quotes, RFC 5322 §3.4).
+ * The engine's facts the forms need: `options` (`formOptions()`: path → [{value, label}]),
+ * `fields` (`formFields()`: path → {label, help, empty}) and `splitList(text)`, one item
+ * a line, each line split by the engine's address-list reader.
  */
 export function engineFacts(engine) {
   const options = engine.call('formOptions');
+  const fields = engine.call('formFields');
   const splitList = (text) => text.split('\n').flatMap((line) => engine.call('splitAddressList', line));
-  return { options, splitList };
+  return { options, fields, splitList };
 }
 
-export const HINTS = {
-  'client.hostname': { label: 'Client name (EHLO/HELO argument)' },
-  'client.hello': { label: 'Greeting command' },
-  'client.message': { label: 'Message' },
-  'client.message.from': {
-    label: 'From (envelope sender and header)',
-    help: 'alice@example.net, or Alice Example <alice@example.net>: a display name goes in the header only, never in MAIL FROM. To, Cc and Bcc take the same forms; quote a name with a comma: "Smith, Bob" <bob@example.org>.',
-  },
-  'client.message.to': { list: true, label: 'To' },
-  'client.message.cc': { list: true, label: 'Cc' },
-  'client.message.bcc': { list: true, label: 'Bcc (envelope only)' },
+/**
+ * The control for a path where the value's type alone does not say it: `list` (one item
+ * a line), `json`, `multiline`, `nullable` (empty means null), `auth` (the client's AUTH
+ * fields), `choicesOf` (add the engine's allowed values to the help), `describe` (a live
+ * note under the field).
+ */
+export const WIDGETS = {
+  'client.message.to': { list: true },
+  'client.message.cc': { list: true },
+  'client.message.bcc': { list: true },
   'client.message.body': { multiline: true, rows: 7 },
-  'client.message.date': { label: 'Date header (empty: the virtual clock)', nullable: 'string' },
-  'client.message.messageId': { label: 'Message-ID (empty: generated)', nullable: 'string' },
-  'client.message.headers': { json: true, help: 'Extra header fields as JSON: [{"name":"X-Test","value":"1"}]' },
-  'client.pipelining': { label: 'Pipelining (RFC 2920)' },
-  'client.eightBit': { label: '8-bit body without 8BITMIME' },
-  'client.quitAfter': { label: 'Quit after step' },
-  'client.rawLines': {
-    json: true,
-    label: 'Extra raw lines',
-    help: 'JSON: [{"after":"ehlo","line":"NOOP"}].',
-    choicesOf: { key: 'after', path: 'client.rawLines.after' },
-  },
-  'client.auth': { auth: true, label: 'SMTP AUTH (RFC 4954)' },
-  'server.hostname': { label: 'Server name' },
-  'server.greeting': { label: 'Greeting text (after the name in 220)' },
-  'server.localDomains': { list: true, label: 'Local domains' },
-  'server.trustedClients': { list: true, label: 'Trusted clients (IP addresses that may relay)' },
-  'server.ehloMode': { label: 'EHLO support' },
-  'server.extensions': { label: 'Extensions offered in the EHLO reply' },
-  'server.extensions.pipelining': { label: 'PIPELINING (RFC 2920)' },
-  'server.extensions.size': { label: 'SIZE (RFC 1870)' },
-  'server.extensions.eightBitMime': { label: '8BITMIME (RFC 6152)' },
-  'server.extensions.enhancedStatusCodes': { label: 'ENHANCEDSTATUSCODES (RFC 2034)' },
-  'server.extensions.vrfy': { label: 'VRFY (RFC 5321 §3.5)' },
-  'server.extensions.etrn': { label: 'ETRN (RFC 1985)' },
-  'server.maxMessageSize': { label: 'SIZE limit (octets)', nullable: 'number', help: 'Empty: no limit announced.' },
-  'server.maxRecipients': { label: 'Recipients per transaction' },
-  'server.maxErrors': { label: 'Bad commands before 421' },
-  'server.idleTimeoutMs': { label: 'Idle timeout (ms)' },
-  'server.strictness.bareLf': { label: 'Bare LF' },
-  'server.strictness.unofferedPipelining': { label: 'Pipelining not offered' },
-  'server.strictness.undeclaredEightBit': { label: '8-bit without BODY=8BITMIME' },
-  'server.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
-  'server.role': {
-    label: 'Role',
-    help: 'mx: receives mail for its local domains (port 25). submission: takes mail from its users to send on (RFC 6409, port 587).',
-  },
-  'server.auth': { label: 'SMTP AUTH (RFC 4954)' },
-  'server.auth.mechanisms': { list: true, label: 'Mechanisms offered', choicesOf: { path: 'server.auth.mechanisms' } },
-  'server.auth.users': { json: true, label: 'Users', help: 'JSON: [{"name":"alice","password":"S3cret-pw"}]' },
-  'server.auth.plaintextNeedsSecureChannel': {
-    label: 'Plaintext AUTH (PLAIN, LOGIN) only over TLS',
-    help: 'RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work.',
-  },
-  'server.auth.allowAuthzid': { label: 'Allow acting as another identity (authzid)' },
-  'server.auth.realm': { label: 'DIGEST-MD5 realm (empty: the server name)' },
-  'server.auth.digestUriAliases': { list: true, label: 'DIGEST-MD5 digest-uri host aliases' },
-  'server.extensions.auth': { label: 'AUTH (RFC 4954)' },
-  'server.openRelay': { label: 'Open relay (relay for anyone: never do this)' },
-  script: {
-    json: true,
-    label: 'Scripted client octets',
-    help: 'Set by the timeout and smuggling presets: [{"send":"EHLO x\\r\\n"},{"sendOctets":[233,10]},{"wait":30000},{"close":true}] is sent as is to the server engine instead of running the client engine (the Client panel is then not used): "send" as UTF-8 text (\\n alone is a bare LF), "sendOctets" as raw octet values. null: the client engine runs.',
-  },
-  clientAddress: { label: 'Client IP address' },
-  startTime: {
-    label: 'Virtual start time (ms since 1970)',
-    help: 'Dates, queue ids and challenges follow from this and the seed.',
-    describe: isoDate,
-  },
-  seed: { label: 'Random seed' },
-  latencyMs: { label: 'One-way latency (ms)' },
+  'client.message.date': { nullable: 'string' },
+  'client.message.messageId': { nullable: 'string' },
+  'client.message.headers': { json: true },
+  'client.rawLines': { json: true, choicesOf: { key: 'after', path: 'client.rawLines.after' } },
+  'client.auth': { auth: true },
+  'server.localDomains': { list: true },
+  'server.trustedClients': { list: true },
+  'server.maxMessageSize': { nullable: 'number' },
+  'server.auth.mechanisms': { list: true, choicesOf: { path: 'server.auth.mechanisms' } },
+  'server.auth.users': { json: true },
+  'server.auth.digestUriAliases': { list: true },
+  script: { json: true },
+  startTime: { describe: isoDate },
 };
+
+/** Shown under the client's mechanism: why the password field shows the password. */
+const PASSWORD_NOTE = 'The password is shown: this is a playground, and seeing it is the point.';
 
 function isoDate(value) {
   const date = new Date(Number(value));
@@ -114,14 +68,23 @@ export function renderForm(form, scenario, base, onChange, facts, keys) {
   replaceChildren(form, fields);
 }
 
-/** The hint for `path`, its help extended with the engine's allowed values where asked. */
+/**
+ * The hint for `path`: its widget and the engine's words (label, help), the help
+ * extended with the engine's allowed values where the widget asks.
+ */
 function hintFor(path, facts) {
-  const hint = HINTS[path] || {};
+  const hint = { ...WIDGETS[path], ...wordsFor(path, facts) };
   const choices = hint.choicesOf && facts.options[hint.choicesOf.path];
   if (!choices) return hint;
   const values = choices.map((choice) => choice.value).join(', ');
   const what = hint.choicesOf.key ? `"${hint.choicesOf.key}" is one of` : 'One or more of';
   return { ...hint, help: `${hint.help ? `${hint.help} ` : ''}${what} ${values}.` };
+}
+
+/** The engine's label and help for `path` (formFields), without the keys it lacks. */
+function wordsFor(path, facts) {
+  const { label, help } = facts.fields[path] || {};
+  return { ...(label ? { label } : {}), ...(help ? { help } : {}) };
 }
 
 function field(value, path, key, context) {
@@ -224,7 +187,8 @@ function authField(value, path, label, { onChange, facts }) {
   const current = value && typeof value === 'object' ? value : null;
   let kept = current || {};
   const mechanisms = withCurrent(facts.options[`${path}.mechanism`] || [], current?.mechanism);
-  const mechanism = h('select', {}, [h('option', { value: '', text: '(no AUTH)' }), ...mechanisms.map(optionFor)]);
+  const none = h('option', { value: '', text: facts.fields[`${path}.mechanism`]?.empty || '(none)' });
+  const mechanism = h('select', {}, [none, ...mechanisms.map(optionFor)]);
   mechanism.value = current ? current.mechanism : '';
   const user = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const password = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
@@ -262,17 +226,20 @@ function authField(value, path, label, { onChange, facts }) {
   initial.id = initialId;
   return h('fieldset', { class: 'group', 'data-path': path }, [
     h('legend', { text: label }),
-    wrapField(`${path}.mechanism`, 'Mechanism', mechanism, {
-      help: 'The password is shown: this is a playground, and seeing it is the point.',
-    }),
-    wrapField(`${path}.user`, 'User (authcid)', user, {}),
-    wrapField(`${path}.password`, 'Password', password, {}),
-    wrapField(`${path}.authzid`, 'Act as (authzid, empty: none)', authzid, {}),
+    wrapField(`${path}.mechanism`, labelOf(path, 'mechanism', facts), mechanism, { help: PASSWORD_NOTE }),
+    wrapField(`${path}.user`, labelOf(path, 'user', facts), user, {}),
+    wrapField(`${path}.password`, labelOf(path, 'password', facts), password, {}),
+    wrapField(`${path}.authzid`, labelOf(path, 'authzid', facts), authzid, {}),
     h('div', { class: 'field check', 'data-path': `${path}.loginInitialResponse` }, [
       initial,
-      h('label', { for: initialId, text: 'LOGIN: user name on the AUTH line (like smtplib)' }),
+      h('label', { for: initialId, text: labelOf(path, 'loginInitialResponse', facts) }),
     ]),
   ]);
+}
+
+/** The engine's label for `${path}.${key}`, or one made from the key. */
+function labelOf(path, key, facts) {
+  return facts.fields[`${path}.${key}`]?.label || humanise(key);
 }
 
 /** The engine's choices, plus `current` when a link holds a value the engine does not list. */

@@ -663,7 +663,7 @@ async function start() {
   els.embedOpen.hidden = INLINE;
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
-  // The run worker starts loading now, in parallel with the engine's compilation.
+  // The first run goes on this thread; the run worker starts after it (js/runner.js).
   app.runner = createRunner(enginePromise);
   try {
     app.engine = await enginePromise;

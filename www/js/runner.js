@@ -1,11 +1,11 @@
 // Runs scenarios in a Web Worker when one can start (served page), else on the main
 // thread (single file opened from disk). `stop()` ends a run in progress.
 //
-// The worker starts at once, while the page still compiles the engine, so its own
-// module scripts load in parallel; it gets the compiled WebAssembly.Module as soon as
-// there is one and never compiles it again. The page's first run does not wait for it:
-// if the worker is not ready yet, that one run goes on the main thread, so the first
-// transcript is not held back by the worker's module scripts.
+// The first run goes on the main thread: the page has the engine then, and nothing else
+// competes with it for the CPU. The worker starts only after that run (its module
+// scripts, its isolate and its init would otherwise share the cores with the first
+// view's critical path), gets the page's compiled WebAssembly.Module and never compiles
+// it again. Every later run goes to the worker once it is ready.
 
 import { INLINE } from './engine.js';
 
@@ -14,7 +14,6 @@ export function createRunner(enginePromise) {
   let engine = null;
   let worker = null;
   let ready = null;
-  let isReady = false;
   let firstRun = true;
   let pending = null;
   let nextId = 1;
@@ -23,7 +22,6 @@ export function createRunner(enginePromise) {
     if (worker) worker.terminate();
     worker = null;
     ready = null;
-    isReady = false;
   }
 
   function startWorker() {
@@ -33,10 +31,8 @@ export function createRunner(enginePromise) {
       const candidate = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       ready = new Promise((resolve) => {
         candidate.addEventListener('message', ({ data }) => {
-          if (data.type === 'ready') {
-            isReady = candidate === worker;
-            resolve(true);
-          } else if (data.type === 'failed') resolve(false);
+          if (data.type === 'ready') resolve(true);
+          else if (data.type === 'failed') resolve(false);
           else if (data.type === 'result' && pending && pending.id === data.id) {
             const { resolve: done, reject } = pending;
             pending = null;
@@ -63,9 +59,8 @@ export function createRunner(enginePromise) {
 
   /** Resolves to the timeline, or rejects with a readable Error. */
   async function run(scenario) {
-    const eager = firstRun && !isReady;
-    firstRun = false;
-    if (worker && !eager && (await ready)) {
+    if (firstRun) return firstRunOnPage(scenario);
+    if (worker && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
       return new Promise((resolve, reject) => {
         pending = { id: nextId, resolve, reject };
@@ -74,6 +69,19 @@ export function createRunner(enginePromise) {
       });
     }
     return (engine || (await enginePromise)).call('runScenario', scenario);
+  }
+
+  /**
+   * The first run, on the main thread; the worker starts in the task after it, once the
+   * first transcript has been drawn.
+   */
+  async function firstRunOnPage(scenario) {
+    firstRun = false;
+    try {
+      return (await enginePromise).call('runScenario', scenario);
+    } finally {
+      setTimeout(startWorker, 0);
+    }
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */
@@ -85,7 +93,6 @@ export function createRunner(enginePromise) {
     return true;
   }
 
-  startWorker();
   enginePromise.then((loaded) => {
     engine = loaded;
     if (worker) initWorker();

@@ -79,7 +79,7 @@ pub fn quoted(text: &str) -> String {
 }
 
 /// PLAIN: the password the message carries against the typed one.
-pub fn plain_password(authcid: &str, carried: &str, typed: &str) -> Verdict {
+pub(crate) fn plain_password(authcid: &str, carried: &str, typed: &str) -> Verdict {
     if constant_time_eq(carried.as_bytes(), typed.as_bytes()) {
         Verdict::matches(format!(
             "{} is the password this message carries for user {}",
@@ -115,7 +115,7 @@ pub fn bearer_token(user: &str, carried: &str, typed: &str) -> Verdict {
 }
 
 /// LOGIN: an answer line against the typed password (the line may be the user name).
-pub fn login_answer(carried: &str, typed: &str) -> Verdict {
+pub(crate) fn login_answer(carried: &str, typed: &str) -> Verdict {
     if constant_time_eq(carried.as_bytes(), typed.as_bytes()) {
         Verdict::matches(format!(
             "this LOGIN answer is the password {}",
@@ -263,7 +263,7 @@ impl<'a> Claimed<'a> {
 }
 
 /// True when `directives` hold a client's digest-response (they carry `response=`).
-pub fn is_digest_response(directives: &Directives) -> bool {
+pub(crate) fn is_digest_response(directives: &Directives) -> bool {
     directives
         .iter()
         .any(|directive| directive.name == "response")

@@ -87,7 +87,7 @@ pub struct DigestClientSettings {
 
 /// Builds the digest-response for a parsed challenge. Returns the octets to send and
 /// the computed values (including the rspauth to expect).
-pub fn client_response(
+pub(crate) fn client_response(
     settings: &DigestClientSettings,
     challenge: &ParsedChallenge,
     trace: &mut Trace,

@@ -16,7 +16,7 @@ fn h(octets: &[u8]) -> [u8; 16] {
 
 /// Strings in DIGEST-MD5 hashes are ISO 8859-1 when every character fits, UTF-8
 /// otherwise, if the peer announced `charset=utf-8` (RFC 2831 §2.1.2.1).
-pub fn hash_form(text: &str, utf8_announced: bool) -> Vec<u8> {
+pub(crate) fn hash_form(text: &str, utf8_announced: bool) -> Vec<u8> {
     let latin1: Option<Vec<u8>> = text
         .chars()
         .map(|character| u8::try_from(u32::from(character)).ok())
