@@ -72,7 +72,7 @@ pub fn drive<E: Engine>(
     let mut wire = Wire::new(stream);
     let mut tls_failure = None;
     if let Some(setup) = options.tls.as_ref().filter(|setup| setup.implicit) {
-        tls_failure = start_tls(&mut wire, setup, engine, transcript).err();
+        tls_failure = start_tls(&mut wire, setup, engine, transcript, peer).err();
     }
     let mut buffer = vec![0u8; READ_CHUNK];
     let mut progressed_at = Instant::now();
@@ -108,7 +108,7 @@ pub fn drive<E: Engine>(
         if engine.tls_pending() && !wire.is_encrypted() {
             match options.tls.as_ref() {
                 Some(setup) => {
-                    tls_failure = start_tls(&mut wire, setup, engine, transcript).err();
+                    tls_failure = start_tls(&mut wire, setup, engine, transcript, peer).err();
                 }
                 None => {
                     transcript.info("STARTTLS was accepted but no TLS is configured; closing");
@@ -181,17 +181,22 @@ fn start_tls<E: Engine>(
     setup: &TlsSetup,
     engine: &mut E,
     transcript: &mut Transcript,
+    peer: Side,
 ) -> Result<(), String> {
     transcript.info("TLS handshake starts");
     transcript.flush();
     match wire.handshake(setup) {
-        Ok(summary) => {
+        Ok((summary, early)) => {
             for line in summary.lines() {
                 transcript.info(&format!("TLS: {line}"));
             }
             transcript.info("encryption starts: lines marked with ~ travel encrypted");
             transcript.set_encrypted(true);
             engine.tls_established(summary, now_ms());
+            if !early.is_empty() {
+                transcript.octets(peer, &early);
+                engine.receive(&early, now_ms());
+            }
             Ok(())
         }
         Err(error) => {

@@ -91,9 +91,11 @@ impl<'s> Wire<'s> {
     }
 
     /// Runs a TLS handshake on the socket within `setup.handshake_timeout`; on success
-    /// every later read and write goes through TLS. On failure the alert (if any) has
+    /// every later read and write goes through TLS, and the plaintext that arrived
+    /// right behind the handshake (a TLS 1.3 client's first command may share a read
+    /// with its Finished) is returned for the engine. On failure the alert (if any) has
     /// been sent and the connection should be closed.
-    pub fn handshake(&mut self, setup: &TlsSetup) -> Result<TlsSummary, HandshakeError> {
+    pub fn handshake(&mut self, setup: &TlsSetup) -> Result<(TlsSummary, Vec<u8>), HandshakeError> {
         let mut layer = match &setup.role {
             TlsRole::Server(config) => TlsLayer::server(Arc::clone(config)),
             TlsRole::Client { tls, server_name } => TlsLayer::client(tls, server_name),
@@ -101,6 +103,10 @@ impl<'s> Wire<'s> {
         .map_err(HandshakeError::Tls)?;
         let deadline = Instant::now() + setup.handshake_timeout;
         let mut buffer = vec![0u8; 16 * 1024];
+        let mut early = Vec::new();
+        self.stream
+            .set_write_timeout(Some(setup.handshake_timeout))
+            .map_err(HandshakeError::Io)?;
         self.send_wire(&mut layer)?;
         while layer.is_handshaking() {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -119,14 +125,14 @@ impl<'s> Wire<'s> {
             };
             let received = layer.receive_wire(buffer.get(..count).unwrap_or_default());
             self.send_wire(&mut layer)?;
-            received.map_err(HandshakeError::Tls)?;
+            early.extend(received.map_err(HandshakeError::Tls)?.plaintext);
         }
         self.send_wire(&mut layer)?;
         let summary = layer
             .summary()
             .ok_or(HandshakeError::Tls(TlsError::ClosedDuringHandshake))?;
         self.tls = Some(layer);
-        Ok(summary)
+        Ok((summary, early))
     }
 
     fn send_wire(&mut self, layer: &mut TlsLayer) -> Result<(), HandshakeError> {

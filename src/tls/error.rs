@@ -45,12 +45,12 @@ impl std::error::Error for TlsError {}
 fn describe(error: &rustls::Error) -> String {
     use rustls::{CertificateError, Error};
     let hint = match error {
-        Error::InvalidCertificate(CertificateError::Expired) => {
-            " (the certificate's validity period has ended)"
-        }
-        Error::InvalidCertificate(CertificateError::NotValidYet) => {
-            " (the certificate's validity period has not begun)"
-        }
+        Error::InvalidCertificate(
+            CertificateError::Expired | CertificateError::ExpiredContext { .. },
+        ) => " (the certificate's validity period has ended)",
+        Error::InvalidCertificate(
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. },
+        ) => " (the certificate's validity period has not begun)",
         Error::InvalidCertificate(
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
         ) => " (the certificate does not name the host connected to)",
