@@ -144,7 +144,8 @@ impl Server {
                 mechanism,
             },
             format!(
-                "{} is authenticated: relaying is allowed and Received will say ESMTPA.",
+                "{} is authenticated: relaying is allowed and Received will say ESMTPA \
+                 (ESMTPSA over TLS).",
                 identity.authcid
             ),
             "RFC 4954 §6",
