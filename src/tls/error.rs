@@ -18,6 +18,9 @@ pub enum TlsError {
     Protocol(rustls::Error),
     /// The peer closed the connection before the handshake finished.
     ClosedDuringHandshake,
+    /// rustls would take no more records before its plaintext is read (cannot happen
+    /// while the layer drains the plaintext after every record).
+    RecordBuffer(String),
     /// A certificate could not be generated.
     Generate(String),
 }
@@ -35,6 +38,7 @@ impl fmt::Display for TlsError {
                 f.write_str("the peer closed the connection during the TLS handshake")
             }
             Self::Generate(why) => write!(f, "cannot generate a certificate: {why}"),
+            Self::RecordBuffer(why) => write!(f, "the TLS record buffer is full: {why}"),
         }
     }
 }

@@ -77,7 +77,7 @@ impl TlsLayer {
         while !octets.is_empty() {
             let read = self.connection.read_tls(&mut octets);
             if let Err(error) = read {
-                return Err(TlsError::Pem(format!("record buffer: {error}")));
+                return Err(TlsError::RecordBuffer(error.to_string()));
             }
             self.connection
                 .process_new_packets()
