@@ -36,6 +36,7 @@ pub mod scripted;
 pub mod server;
 pub(crate) mod sorted_map;
 pub mod time;
+pub mod tls;
 pub mod world;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,6 +23,9 @@ pub enum Topic {
     Recipients,
     /// SMTP AUTH: which SASL mechanism, or why none (RFC 4954).
     Auth,
+    /// STARTTLS or implicit TLS, or why the session stays in the clear (RFC 3207,
+    /// RFC 8314).
+    Tls,
 }
 
 /// The choice made, with its figures.
@@ -86,6 +89,26 @@ pub enum Choice {
     AuthNotOffered,
     /// "auto", but no mechanism of the preference list is offered: not sent.
     NoCommonMechanism,
+    /// STARTTLS sent: offered, and the policy asks for TLS.
+    StartTls,
+    /// The connection was encrypted from its first octet (RFC 8314 §3.3): no STARTTLS.
+    ImplicitTls,
+    /// STARTTLS offered, but the policy says never: the session stays in the clear.
+    StartTlsNotWanted,
+    /// STARTTLS not offered. Required: the client stops before sending anything that
+    /// matters (a man in the middle may have removed it). Opportunistic: it goes on in
+    /// the clear.
+    StartTlsNotOffered {
+        /// True when the policy required TLS, so the session stops.
+        required: bool,
+    },
+    /// STARTTLS was answered with something other than 220.
+    StartTlsRefused {
+        /// The reply code.
+        code: u16,
+        /// True when the policy required TLS, so the session stops.
+        required: bool,
+    },
 }
 
 impl Choice {
@@ -102,6 +125,11 @@ impl Choice {
             Self::Authenticate { .. } | Self::AuthNotOffered | Self::NoCommonMechanism => {
                 Topic::Auth
             }
+            Self::StartTls
+            | Self::ImplicitTls
+            | Self::StartTlsNotWanted
+            | Self::StartTlsNotOffered { .. }
+            | Self::StartTlsRefused { .. } => Topic::Tls,
         }
     }
 }

@@ -111,6 +111,21 @@ pub enum ClientEventKind {
         /// What the code means.
         meaning: ReplyMeaning,
     },
+    /// STARTTLS was answered `220`: the driver runs the TLS handshake now and reports
+    /// it with `Client::tls_established`; no reply is read meanwhile (RFC 3207 §4).
+    TlsHandshakeExpected,
+    /// Octets that came after the `220` to STARTTLS in the clear were thrown away
+    /// unread: a reply injected before the handshake is never believed.
+    PlaintextDiscarded {
+        /// How many octets.
+        octets: u64,
+    },
+    /// The TLS handshake completed (after STARTTLS, or before the greeting with
+    /// implicit TLS).
+    TlsEstablished {
+        /// What was negotiated.
+        summary: crate::tls::TlsSummary,
+    },
     /// The server's reply could not be understood.
     MalformedReply {
         /// What was wrong.

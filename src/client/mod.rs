@@ -37,5 +37,5 @@ pub use outcome::{Outcome, Refusal};
 pub use session::Client;
 pub use spec::{
     AuthSpec, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine,
-    RelayMessage, Step,
+    RelayMessage, Step, TlsPolicy,
 };

@@ -20,6 +20,7 @@ use std::collections::VecDeque;
 
 mod auth_command;
 mod plan;
+mod starttls;
 mod transaction_step;
 
 use super::decision::{Choice, Decision};
@@ -52,6 +53,10 @@ enum Stage {
     /// Plan made: raw lines and quit-after for EHLO, AUTH (tried once), raw lines and
     /// quit-after for AUTH, then the first transaction.
     Negotiated { plan: Plan, auth_tried: bool },
+    /// Waiting for the reply to STARTTLS (RFC 3207).
+    ExpectStartTls,
+    /// STARTTLS was answered 220: the driver runs the TLS handshake; no reply is read.
+    ExpectTlsHandshake,
     /// Waiting for the reply to AUTH or to a continuation line (RFC 4954).
     ExpectAuth { plan: Plan, auth: Box<ClientAuth> },
     /// Inside a mail transaction; it knows which replies it waits for.
@@ -75,10 +80,15 @@ impl Stage {
             Self::ExpectHello(HelloMode::Ehlo) => Some(Expect::Ehlo),
             Self::ExpectHello(HelloMode::Helo) => Some(Expect::Helo),
             Self::ExpectAuth { .. } => Some(Expect::Auth),
+            Self::ExpectStartTls => Some(Expect::StartTls),
             Self::Transaction { transaction, .. } => transaction.awaiting(),
             Self::ExpectRaw { .. } => Some(Expect::Raw),
             Self::ExpectQuit => Some(Expect::Quit),
-            Self::Greeted | Self::Hello | Self::Negotiated { .. } | Self::Closed => None,
+            Self::Greeted
+            | Self::Hello
+            | Self::Negotiated { .. }
+            | Self::ExpectTlsHandshake
+            | Self::Closed => None,
         }
     }
 }
@@ -106,6 +116,8 @@ pub struct Client {
     entropy: Entropy,
     /// The first word of the 220 greeting: the server's own name.
     greeting_name: String,
+    /// Where the connection stands with TLS.
+    tls: starttls::TlsProgress,
 }
 
 impl Client {
@@ -135,6 +147,7 @@ impl Client {
             flight_open: false,
             entropy,
             greeting_name: String::new(),
+            tls: starttls::TlsProgress::Undecided,
         })
     }
 
@@ -244,6 +257,10 @@ impl Client {
     pub fn receive(&mut self, mut input: &[u8], now: Millis) {
         self.now = now;
         while !self.is_closed() {
+            if self.tls_pending() {
+                self.discard_cleartext(input.len());
+                break;
+            }
             match self.replies.read(&mut input) {
                 Some(ReplyStatus::Complete(reply)) => self.handle_reply(reply),
                 Some(ReplyStatus::Malformed(problem)) => {
@@ -269,7 +286,7 @@ impl Client {
         if self.is_closed() {
             return;
         }
-        if self.stage.awaiting().is_some_and(|a| a != Expect::Quit) {
+        if self.tls_pending() || self.stage.awaiting().is_some_and(|a| a != Expect::Quit) {
             self.emit(
                 ClientEventKind::Failed {
                     reason: "connection closed".into(),
@@ -341,6 +358,8 @@ impl Client {
             }
             Reaction::HeloRefused => self.quit_after(reply, "HELO was refused"),
             Reaction::AuthStep => self.on_auth_reply(reply),
+            Reaction::TlsReady => self.on_tls_ready(),
+            Reaction::StartTlsRefused => self.on_starttls_refused(reply),
             Reaction::MailAccepted
             | Reaction::MailRefused
             | Reaction::RecipientAccepted
@@ -416,6 +435,8 @@ impl Client {
             Stage::ExpectGreeting
             | Stage::ExpectHello(_)
             | Stage::ExpectAuth { .. }
+            | Stage::ExpectStartTls
+            | Stage::ExpectTlsHandshake
             | Stage::ExpectRaw { .. }
             | Stage::ExpectQuit
             | Stage::Closed => {}
@@ -425,6 +446,9 @@ impl Client {
                 }
             }
             Stage::Hello => {
+                if self.starttls_step() {
+                    return;
+                }
                 if let Some(plan) = self.negotiate() {
                     self.stage = Stage::Negotiated {
                         plan,
@@ -596,6 +620,8 @@ impl Client {
             | Stage::ExpectHello(_)
             | Stage::Hello
             | Stage::Negotiated { .. }
+            | Stage::ExpectStartTls
+            | Stage::ExpectTlsHandshake
             | Stage::ExpectAuth { .. } => {
                 let everyone = self.message.recipients.iter().map(ToString::to_string);
                 self.outcome.undelivered.extend(everyone);

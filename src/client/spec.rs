@@ -70,6 +70,21 @@ pub enum PipeliningMode {
     Off,
 }
 
+/// When the client uses STARTTLS (RFC 3207).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TlsPolicy {
+    /// Never: the session stays in the clear even when STARTTLS is offered.
+    #[default]
+    Never,
+    /// When offered; without it (or when it is refused) the session goes on in the
+    /// clear, which a man in the middle can force by removing it (RFC 3207 §6).
+    Opportunistic,
+    /// Always: when STARTTLS is not offered or refused the client stops with QUIT,
+    /// before any password or message crosses the network in the clear.
+    Required,
+}
+
 /// What to do with an 8-bit body when the server does not offer 8BITMIME (RFC 6152).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -202,6 +217,8 @@ pub struct ClientSpec {
     /// Authenticate with SMTP AUTH after EHLO (RFC 4954); `None` (JSON `null`) for no
     /// AUTH.
     pub auth: Option<AuthSpec>,
+    /// STARTTLS: never, when offered, or required.
+    pub tls: TlsPolicy,
 }
 
 impl Default for ClientSpec {
@@ -215,6 +232,7 @@ impl Default for ClientSpec {
             quit_after: None,
             raw_lines: Vec::new(),
             auth: None,
+            tls: TlsPolicy::Never,
         }
     }
 }

@@ -20,6 +20,8 @@ pub(crate) enum Expect {
     Helo,
     /// AUTH or a continuation line.
     Auth,
+    /// STARTTLS.
+    StartTls,
     /// MAIL FROM.
     Mail,
     /// RCPT TO.
@@ -50,6 +52,7 @@ impl Expect {
             Self::Ehlo
             | Self::Helo
             | Self::Auth
+            | Self::StartTls
             | Self::Rset
             | Self::Raw
             | Self::Quit
@@ -64,6 +67,7 @@ impl Expect {
             Self::Ehlo => "EHLO",
             Self::Helo => "HELO",
             Self::Auth => "AUTH",
+            Self::StartTls => "STARTTLS",
             Self::Mail => "MAIL",
             Self::Rcpt => "RCPT",
             Self::Data => "DATA",
@@ -123,6 +127,10 @@ pub(crate) enum Reaction {
     HeloRefused,
     /// Any reply to AUTH: the SASL mechanism decides.
     AuthStep,
+    /// 220 to STARTTLS: the TLS handshake comes next.
+    TlsReady,
+    /// Any other reply to STARTTLS: TLS is not to be had on this connection.
+    StartTlsRefused,
     /// 2yz to MAIL: the recipients follow.
     MailAccepted,
     /// Any other reply to MAIL: the transaction cannot go on.
@@ -165,7 +173,7 @@ pub(crate) struct Row {
 use Expect::*;
 
 const BEFORE_QUIT: &[Expect] = &[
-    Greeting, Ehlo, Helo, Auth, Mail, Rcpt, Data, EndOfData, Rset, Raw, Nothing,
+    Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Rset, Raw, Nothing,
 ];
 
 const fn code(kind: ReplyKind) -> ReplyCode {
@@ -248,6 +256,18 @@ pub(crate) const REPLIES: &[Row] = &[
     ),
     row(&[Auth], Codes::Any, Reaction::AuthStep, "RFC 4954 §4"),
     row(
+        &[StartTls],
+        Codes::Exactly(code(ReplyKind::ReadyToStartTls)),
+        Reaction::TlsReady,
+        "RFC 3207 §4",
+    ),
+    row(
+        &[StartTls],
+        Codes::Any,
+        Reaction::StartTlsRefused,
+        "RFC 3207 §4",
+    ),
+    row(
         &[Mail],
         Codes::Positive,
         Reaction::MailAccepted,
@@ -328,8 +348,8 @@ pub(crate) fn reaction(awaiting: Expect, code: ReplyCode) -> Reaction {
 mod tests {
     use super::*;
 
-    const ALL: [Expect; 12] = [
-        Greeting, Ehlo, Helo, Auth, Mail, Rcpt, Data, EndOfData, Rset, Raw, Quit, Nothing,
+    const ALL: [Expect; 13] = [
+        Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Rset, Raw, Quit, Nothing,
     ];
 
     fn leads_to(awaiting: Expect, value: u16) -> Reaction {

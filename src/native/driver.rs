@@ -2,21 +2,24 @@
 //! socket timeout taken from the engine's own deadline (`poll_timeout`), feed the octets
 //! or the time back in, until the engine says the session is closed. A thread per
 //! connection; memory per connection is one read buffer plus whatever the engine keeps
-//! (bounded by the engine).
+//! (bounded by the engine). With TLS configured, the socket is read and written through
+//! a [`Wire`]: the handshake runs before any SMTP (implicit TLS) or when the engine
+//! says STARTTLS was accepted, and the transcript marks where encryption starts.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 use super::clock::now_ms;
 use super::engine::Engine;
+use super::tls_door::{TlsSetup, Wire};
 use super::transcript::{Side, Transcript};
 
 /// Octets read from the socket at a time.
 const READ_CHUNK: usize = 64 * 1024;
 
 /// How the socket is used around the engine.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct DriverOptions {
     /// Which side the engine plays (its output is shown under this marker).
     pub local: Side,
@@ -29,6 +32,8 @@ pub struct DriverOptions {
     /// whole write, not on each system call, so a peer that reads a little now and
     /// then cannot stretch it.
     pub write_timeout: Duration,
+    /// TLS for this connection, if any: implicit, or after STARTTLS.
+    pub tls: Option<TlsSetup>,
 }
 
 /// Why the driver stopped.
@@ -36,6 +41,12 @@ pub struct DriverOptions {
 pub enum Ending {
     /// The engine finished the session (QUIT, 421, ...).
     EngineClosed,
+    /// The TLS handshake failed (an untrusted or expired certificate, a peer that does
+    /// not speak TLS, a stall): the connection was closed.
+    TlsFailed {
+        /// What went wrong.
+        error: String,
+    },
     /// The transport timeout passed without the session progressing.
     PeerSilent {
         /// What the local side was waiting for: `the greeting`, the reply to a command
@@ -58,6 +69,11 @@ pub fn drive<E: Engine>(
         Side::Server => Side::Client,
     };
     let _ = stream.set_nodelay(true);
+    let mut wire = Wire::new(stream);
+    let mut tls_failure = None;
+    if let Some(setup) = options.tls.as_ref().filter(|setup| setup.implicit) {
+        tls_failure = start_tls(&mut wire, setup, engine, transcript, peer).err();
+    }
     let mut buffer = vec![0u8; READ_CHUNK];
     let mut progressed_at = Instant::now();
     let mut waiting_for = String::from("the greeting");
@@ -76,14 +92,31 @@ pub fn drive<E: Engine>(
         }
         transcript.step(options.local, notes, &output);
         if !output.is_empty() {
-            if let Err(error) = write_within(stream, &output, options.write_timeout) {
+            let octets = wire.encode(&output);
+            if let Err(error) = write_within(wire.stream(), &octets, options.write_timeout) {
                 transcript.info(&format!("write failed: {error}"));
                 engine.handle_close(now_ms());
             }
         }
         transcript.flush();
         if engine.is_closed() {
-            break Ending::EngineClosed;
+            break match tls_failure {
+                Some(error) => Ending::TlsFailed { error },
+                None => Ending::EngineClosed,
+            };
+        }
+        if engine.tls_pending() && !wire.is_encrypted() {
+            match options.tls.as_ref() {
+                Some(setup) => {
+                    tls_failure = start_tls(&mut wire, setup, engine, transcript, peer).err();
+                }
+                None => {
+                    transcript.info("STARTTLS was accepted but no TLS is configured; closing");
+                    engine.handle_close(now_ms());
+                }
+            }
+            progressed_at = Instant::now();
+            continue;
         }
         let deadline = engine.poll_timeout();
         let engine_wait = match deadline {
@@ -100,24 +133,27 @@ pub fn drive<E: Engine>(
             .transport_timeout
             .map(|bound| bound.saturating_sub(progressed_at.elapsed()));
         if progress_wait == Some(Duration::ZERO) {
-            break give_up(engine, transcript, options, peer, waiting_for);
+            break give_up(engine, transcript, &options, peer, waiting_for);
         }
         let wait = match (engine_wait, progress_wait) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
         // A zero timeout is an error for the socket API; a millisecond is as good.
-        let _ = stream.set_read_timeout(wait.map(|w| w.max(Duration::from_millis(1))));
-        match stream.read(&mut buffer) {
-            Ok(0) => {
+        let _ = wire
+            .stream()
+            .set_read_timeout(wait.map(|w| w.max(Duration::from_millis(1))));
+        match wire.read(&mut buffer) {
+            Ok(None) => {
                 transcript.info(&format!("{} closed the connection", describe(peer)));
                 engine.handle_close(now_ms());
             }
-            Ok(count) => {
-                let octets = buffer.get(..count).unwrap_or_default();
+            // A TLS record still incomplete: nothing for the engine yet.
+            Ok(Some(octets)) if octets.is_empty() => {}
+            Ok(Some(octets)) => {
                 transcript.set_message_text(engine.in_message_text());
-                transcript.octets(peer, octets);
-                engine.receive(octets, now_ms());
+                transcript.octets(peer, &octets);
+                engine.receive(&octets, now_ms());
             }
             Err(error) if is_timeout(&error) => {
                 if deadline.is_some_and(|at| now_ms() >= at) {
@@ -131,9 +167,44 @@ pub fn drive<E: Engine>(
             }
         }
     };
-    let _ = stream.shutdown(Shutdown::Write);
+    wire.close();
+    let _ = wire.stream().shutdown(Shutdown::Write);
     transcript.finish();
     ending
+}
+
+/// Runs the TLS handshake and tells the engine; the transcript shows what was
+/// negotiated and marks where encryption starts. A failed handshake closes the session
+/// and says why.
+fn start_tls<E: Engine>(
+    wire: &mut Wire<'_>,
+    setup: &TlsSetup,
+    engine: &mut E,
+    transcript: &mut Transcript,
+    peer: Side,
+) -> Result<(), String> {
+    transcript.info("TLS handshake starts");
+    transcript.flush();
+    match wire.handshake(setup) {
+        Ok((summary, early)) => {
+            for line in summary.lines() {
+                transcript.info(&format!("TLS: {line}"));
+            }
+            transcript.info("encryption starts: lines marked with ~ travel encrypted");
+            transcript.set_encrypted(true);
+            engine.tls_established(summary, now_ms());
+            if !early.is_empty() {
+                transcript.octets(peer, &early);
+                engine.receive(&early, now_ms());
+            }
+            Ok(())
+        }
+        Err(error) => {
+            transcript.info(&format!("TLS handshake failed: {error}; closing"));
+            engine.handle_close(now_ms());
+            Err(error.to_string())
+        }
+    }
 }
 
 /// Writes all of `octets` within `limit`, however the peer reads.
@@ -174,7 +245,7 @@ fn write_within(stream: &mut TcpStream, mut octets: &[u8], limit: Duration) -> s
 fn give_up<E: Engine>(
     engine: &mut E,
     transcript: &mut Transcript,
-    options: DriverOptions,
+    options: &DriverOptions,
     peer: Side,
     waiting_for: String,
 ) -> Ending {
@@ -224,6 +295,7 @@ fn describe(side: Side) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     #[test]
     fn a_peer_reading_a_little_now_and_then_cannot_stretch_a_write() {

@@ -6,6 +6,7 @@ use crate::client::{Client, ClientEvent, ClientEventKind};
 use crate::sasl::trace::{self, TraceEntry};
 use crate::server::{Delivery, Server, ServerEventKind, State, StoreOutcome};
 use crate::time::Millis;
+use crate::tls::TlsSummary;
 
 /// One explained step, ready for the transcript.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +40,10 @@ pub trait Engine {
     }
     /// The explanations of everything done since the last call, oldest first.
     fn take_notes(&mut self) -> Vec<Note>;
+    /// True when STARTTLS was accepted and the TLS handshake is due.
+    fn tls_pending(&self) -> bool;
+    /// The TLS handshake completed (after STARTTLS, or first with implicit TLS).
+    fn tls_established(&mut self, summary: TlsSummary, now: Millis);
 }
 
 /// The server engine as the driver sees it; a message's accepted copies are taken with
@@ -90,6 +95,12 @@ impl Engine for ServerEngine {
     }
     fn in_message_text(&self) -> bool {
         self.server.state() == State::ReceivingData
+    }
+    fn tls_pending(&self) -> bool {
+        self.server.tls_pending()
+    }
+    fn tls_established(&mut self, summary: TlsSummary, now: Millis) {
+        self.server.tls_established(summary, now);
     }
     fn take_notes(&mut self) -> Vec<Note> {
         let mut notes = Vec::new();
@@ -183,6 +194,12 @@ impl Engine for ClientEngine {
     }
     fn is_closed(&self) -> bool {
         self.client.is_closed()
+    }
+    fn tls_pending(&self) -> bool {
+        self.client.tls_pending()
+    }
+    fn tls_established(&mut self, summary: TlsSummary, now: Millis) {
+        self.client.tls_established(summary, now);
     }
     fn take_notes(&mut self) -> Vec<Note> {
         let mut notes = Vec::new();

@@ -14,6 +14,8 @@ pub mod sasl_cli;
 pub mod send;
 pub mod serve;
 pub(crate) mod slots;
+pub mod tls_door;
+pub mod tls_options;
 pub(crate) mod transcript;
 
 /// What went wrong outside the protocol: a socket, a file, a flag. One line each.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::clock::{now_ms, os_seed};
 use super::driver::{drive, DriverOptions, Ending};
 use super::engine::{ClientEngine, ClientOutcome};
+use super::tls_door::TlsSetup;
 use super::transcript::{Side, Transcript};
 use super::NativeError;
 use crate::client::{Client, ClientSpec};
@@ -23,6 +24,8 @@ pub struct SendOptions {
     /// How long each step may take: the whole greeting, then each reply, however the
     /// server drips it (the engine's RFC 5321 timers are longer).
     pub reply_timeout: Duration,
+    /// TLS: after STARTTLS (the spec's policy says when) or implicit TLS.
+    pub tls: Option<TlsSetup>,
 }
 
 /// Connects, runs the session with the transcript on stdout, and reports how it ended.
@@ -40,6 +43,7 @@ pub fn send(options: SendOptions) -> Result<ClientOutcome, NativeError> {
         local: Side::Client,
         transport_timeout: Some(options.reply_timeout),
         write_timeout: options.reply_timeout,
+        tls: options.tls.clone(),
     };
     let ending = drive(
         &mut stream,
@@ -49,12 +53,14 @@ pub fn send(options: SendOptions) -> Result<ClientOutcome, NativeError> {
         &mut |_, _| {},
     );
     let mut outcome = engine.outcome;
-    if let Ending::PeerSilent { waiting_for } = ending {
-        outcome.failures.push(format!(
+    match ending {
+        Ending::PeerSilent { waiting_for } => outcome.failures.push(format!(
             "no complete answer to {waiting_for} from {} within --timeout {} s",
             options.server,
             options.reply_timeout.as_secs()
-        ));
+        )),
+        Ending::TlsFailed { error } => outcome.failures.insert(0, error),
+        Ending::EngineClosed => {}
     }
     Ok(outcome)
 }

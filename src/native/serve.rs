@@ -17,6 +17,7 @@ use super::fd_limit;
 use super::log_queue::LogQueue;
 use super::maildir::Maildir;
 use super::slots::{Refusal, Slot, Slots};
+use super::tls_door::TlsSetup;
 use super::transcript::{Side, Transcript};
 use super::NativeError;
 use crate::protocol::ReplyKind;
@@ -78,6 +79,8 @@ pub struct ServeOptions {
     /// Longest a whole reply may take to write, so a peer that never reads cannot hold
     /// a slot for ever.
     pub write_timeout: Duration,
+    /// TLS: STARTTLS (the config then offers it) or implicit TLS on every connection.
+    pub tls: Option<TlsSetup>,
 }
 
 /// Under load (three quarters of the slots taken) a new connection gets this idle
@@ -260,6 +263,7 @@ fn serve_connection(mut stream: TcpStream, number: u64, options: &ServeOptions, 
         local: Side::Server,
         transport_timeout: None,
         write_timeout: options.write_timeout,
+        tls: options.tls.clone(),
     };
     let maildir = options.maildir.clone();
     let mut store = |engine: &mut ServerEngine, transcript: &mut Transcript| {

@@ -24,10 +24,13 @@ pub enum Side {
 }
 
 impl Side {
-    fn marker(self) -> &'static str {
-        match self {
-            Side::Client => "C:",
-            Side::Server => "S:",
+    /// `C:`/`S:` in the clear, `C~`/`S~` once TLS is up (as swaks marks TLS lines).
+    fn marker(self, encrypted: bool) -> &'static str {
+        match (self, encrypted) {
+            (Side::Client, false) => "C:",
+            (Side::Server, false) => "S:",
+            (Side::Client, true) => "C~",
+            (Side::Server, true) => "S~",
         }
     }
 }
@@ -131,6 +134,8 @@ pub struct Transcript {
     from_client: LineSplitter,
     from_server: LineSplitter,
     message: Option<MessageText>,
+    /// TLS is up: lines are marked `~` instead of `:`.
+    encrypted: bool,
 }
 
 impl Transcript {
@@ -144,7 +149,13 @@ impl Transcript {
             from_client: LineSplitter::default(),
             from_server: LineSplitter::default(),
             message: None,
+            encrypted: false,
         }
+    }
+
+    /// From now on the connection is encrypted: lines are marked `C~`/`S~`.
+    pub fn set_encrypted(&mut self, encrypted: bool) {
+        self.encrypted = encrypted;
     }
 
     /// Octets `side` wrote.
@@ -154,7 +165,7 @@ impl Transcript {
         }
         let lines = self.splitter(side).push(octets);
         for line in lines {
-            let text = format!("{} {line}", side.marker());
+            let text = format!("{} {line}", side.marker(self.encrypted));
             self.message_line(text);
         }
     }
@@ -239,7 +250,7 @@ impl Transcript {
         self.end_message_text();
         for side in [Side::Client, Side::Server] {
             if let Some(line) = self.splitter(side).finish() {
-                self.line(&format!("{} {line}", side.marker()));
+                self.line(&format!("{} {line}", side.marker(self.encrypted)));
             }
         }
         self.flush();

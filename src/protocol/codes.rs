@@ -79,6 +79,9 @@ reply_table! {
     /// The 220 banner.
     Greeting => 220, None, "ESMTP service ready", "RFC 5321 §4.3.1",
         "The server announces itself; the client must wait for this before sending anything.";
+    /// 220 to STARTTLS: the next octets on the connection are a TLS handshake.
+    ReadyToStartTls => 220, e(2, 0, 0), "Ready to start TLS", "RFC 3207 §4",
+        "The client starts the TLS handshake next; once it completes, both sides forget everything said in the clear and begin again with EHLO.";
     /// 221 after QUIT.
     Closing => 221, e(2, 0, 0), "Bye", "RFC 5321 §4.1.1.10",
         "QUIT is answered with 221 and the server closes the connection.";
@@ -164,6 +167,9 @@ reply_table! {
     /// 454 temporary AUTH failure.
     AuthTemporaryFailure => 454, e(4, 7, 0), "Temporary authentication failure", "RFC 4954 §6",
         "Authentication could not be completed now; try again later.";
+    /// 454 to STARTTLS when the server offers TLS but cannot start it now.
+    TlsNotAvailable => 454, e(4, 7, 0), "TLS not available due to temporary reason", "RFC 3207 §4",
+        "The server lists STARTTLS but cannot start TLS right now (say its certificate cannot be loaded); the client may go on in the clear or try later.";
     /// 458 to ETRN: the server cannot queue for that node.
     EtrnUnableToQueue => 458, e(4, 3, 0), "Unable to queue messages for node", "RFC 1985 §5",
         "The server has no queue of that name (this playground keeps one queue per domain only).";

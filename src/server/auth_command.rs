@@ -9,7 +9,7 @@
 use super::event::ServerEventKind;
 use super::sasl_exchange::{
     already_authenticated_reply, in_transaction_reply, line_too_long_reply, parse_auth_parameter,
-    AuthOutcome, AuthParameter, AuthStep, ServerAuth, MAX_AUTH_LINE,
+    AuthOutcome, AuthParameter, AuthPolicy, AuthStep, ServerAuth, MAX_AUTH_LINE,
 };
 use super::session::Server;
 use super::state::{State, Trigger};
@@ -26,6 +26,15 @@ impl Server {
                 ReplyKind::NotImplemented,
                 "Error: authentication not enabled",
                 "This server did not offer AUTH in its EHLO reply (RFC 4954 §4).",
+            );
+        }
+        if !self.auth_allowed_now() {
+            return self.reply(
+                ReplyKind::AuthEncryptionRequired,
+                "Must issue a STARTTLS command first",
+                "This server allows AUTH only over TLS (like Postfix's smtpd_tls_auth_only), \
+                 so before STARTTLS it neither lists AUTH nor accepts it: a password must \
+                 never cross the network in the clear (RFC 4954 §6, RFC 3207).",
             );
         }
         if !self.ehlo_session() {
@@ -52,8 +61,19 @@ impl Server {
                     .into(),
             );
         }
+        let over_tls;
+        let policy = if self.tls.is_some() && self.config.auth.plaintext_needs_secure_channel {
+            // Over TLS the plaintext mechanisms' passwords are encrypted on the wire.
+            over_tls = AuthPolicy {
+                plaintext_needs_secure_channel: false,
+                ..self.config.auth.clone()
+            };
+            &over_tls
+        } else {
+            &self.config.auth
+        };
         let (exchange, step) = ServerAuth::start(
-            &self.config.auth,
+            policy,
             &self.config.hostname,
             mechanism,
             initial_response,
@@ -124,7 +144,8 @@ impl Server {
                 mechanism,
             },
             format!(
-                "{} is authenticated: relaying is allowed and Received will say ESMTPA.",
+                "{} is authenticated: relaying is allowed and Received will say ESMTPA \
+                 (ESMTPSA over TLS).",
                 identity.authcid
             ),
             "RFC 4954 §6",

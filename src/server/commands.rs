@@ -34,11 +34,7 @@ impl Server {
                 mechanism,
                 initial_response,
             } => self.auth_command(&mechanism, initial_response.as_deref()),
-            Command::StartTls => self.reply(
-                ReplyKind::NotImplemented,
-                "Error: STARTTLS not offered",
-                "The playground runs over an in-memory connection and offers no TLS (RFC 3207).",
-            ),
+            Command::StartTls => self.starttls(),
             Command::Obsolete { which } => self.obsolete(which),
             Command::Turn => self.turn(),
             Command::Atrn { domains } => self.atrn(&domains),
@@ -111,7 +107,7 @@ impl Server {
             .config
             .auth
             .advertised()
-            .filter(|_| self.config.offers_auth());
+            .filter(|_| self.config.offers_auth() && self.auth_allowed_now());
         let offered = [
             switches.pipelining.then_some(Extension::Pipelining),
             switches
@@ -120,6 +116,7 @@ impl Server {
             switches.vrfy.then_some(Extension::Vrfy),
             switches.etrn.then_some(Extension::Etrn),
             self.host.atrn.enabled.then_some(Extension::Atrn),
+            (self.config.offers_starttls() && self.tls.is_none()).then_some(Extension::StartTls),
             auth,
             switches
                 .enhanced_status_codes

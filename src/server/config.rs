@@ -112,6 +112,20 @@ pub enum UndeclaredEightBitPolicy {
     Reject,
 }
 
+/// STARTTLS (RFC 3207): whether the EHLO reply lists it and what the command gets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StartTlsOffer {
+    /// Not listed; the command gets `502 5.5.1`, as from a server without TLS.
+    #[default]
+    Off,
+    /// Listed; the command gets `220 2.0.0` and the driver runs the handshake.
+    Offered,
+    /// Listed, but the command gets `454 4.7.0`: TLS is configured yet cannot start now
+    /// (a certificate that cannot be loaded, say).
+    Unavailable,
+}
+
 /// How strictly the server reads what it receives.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -170,6 +184,11 @@ pub struct ServerConfig {
     /// SMTP AUTH (RFC 4954): mechanisms, users, the plaintext policy, DIGEST-MD5 realm
     /// and digest-uri aliases. Listed only when `extensions.auth` is on.
     pub auth: AuthPolicy,
+    /// STARTTLS (RFC 3207).
+    pub starttls: StartTlsOffer,
+    /// AUTH only over TLS, like Postfix's `smtpd_tls_auth_only = yes`: before TLS the
+    /// EHLO reply does not list AUTH and the command gets `538 5.7.11` (RFC 4954 §6).
+    pub auth_requires_tls: bool,
 }
 
 impl Default for ServerConfig {
@@ -191,6 +210,8 @@ impl Default for ServerConfig {
             strictness: Strictness::default(),
             open_relay: false,
             auth: AuthPolicy::default(),
+            starttls: StartTlsOffer::default(),
+            auth_requires_tls: false,
         }
     }
 }
@@ -219,6 +240,11 @@ impl ServerConfig {
     /// switch is on, a mechanism is enabled and the server speaks ESMTP.
     pub(crate) fn offers_auth(&self) -> bool {
         self.extensions.auth && !self.auth.mechanisms.is_empty() && self.speaks_esmtp()
+    }
+
+    /// True when the EHLO reply lists STARTTLS (before TLS only: RFC 3207 §4.2).
+    pub fn offers_starttls(&self) -> bool {
+        self.starttls != StartTlsOffer::Off && self.speaks_esmtp()
     }
 
     /// True when replies carry enhanced status codes: the switch is on and the server

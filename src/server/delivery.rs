@@ -130,6 +130,10 @@ pub(super) enum Protocol {
     Esmtp,
     /// After EHLO and a successful AUTH.
     Esmtpa,
+    /// After EHLO over TLS.
+    Esmtps,
+    /// After EHLO and a successful AUTH over TLS.
+    Esmtpsa,
 }
 
 impl Protocol {
@@ -138,6 +142,8 @@ impl Protocol {
             Self::Smtp => "SMTP",
             Self::Esmtp => "ESMTP",
             Self::Esmtpa => "ESMTPA",
+            Self::Esmtps => "ESMTPS",
+            Self::Esmtpsa => "ESMTPSA",
         }
     }
 }

@@ -356,9 +356,11 @@ impl Server {
             Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
             None => "unknown",
         };
-        let protocol = match (&self.greeting, self.identity.is_some()) {
-            (Some(Greeting::Ehlo(_)), true) => Protocol::Esmtpa,
-            (Some(Greeting::Ehlo(_)), false) => Protocol::Esmtp,
+        let protocol = match (&self.greeting, self.identity.is_some(), self.tls.is_some()) {
+            (Some(Greeting::Ehlo(_)), true, true) => Protocol::Esmtpsa,
+            (Some(Greeting::Ehlo(_)), false, true) => Protocol::Esmtps,
+            (Some(Greeting::Ehlo(_)), true, false) => Protocol::Esmtpa,
+            (Some(Greeting::Ehlo(_)), false, false) => Protocol::Esmtp,
             _ => Protocol::Smtp,
         };
         let single_recipient = match transaction.recipients.as_slice() {

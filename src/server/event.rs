@@ -8,6 +8,7 @@ use crate::protocol::{Command, Reply, ReplyKind};
 use crate::sasl::trace::TraceEntry;
 use crate::sasl::xtext::AuthParameter;
 use crate::sasl::Mechanism;
+use crate::tls::TlsSummary;
 
 /// A server event: what happened, with its explanation (see [`crate::event::Event`]).
 pub type ServerEvent = crate::event::Event<ServerEventKind>;
@@ -96,6 +97,20 @@ pub enum ServerEventKind {
         authzid: Option<String>,
         /// The mechanism used.
         mechanism: Mechanism,
+    },
+    /// STARTTLS was answered `220`: the driver runs the TLS handshake now and reports
+    /// it with `Server::tls_established`; no line is read meanwhile (RFC 3207 §4).
+    TlsHandshakeExpected,
+    /// Octets that came after the STARTTLS line in the clear were thrown away unread,
+    /// so a command injected before the handshake never runs (CVE-2011-0411).
+    PlaintextDiscarded {
+        /// How many octets.
+        octets: u64,
+    },
+    /// The TLS handshake completed: the session starts over from EHLO (RFC 3207 §4.2).
+    TlsEstablished {
+        /// What was negotiated.
+        summary: TlsSummary,
     },
     /// MAIL FROM carried `AUTH=` (RFC 4954 §5), decoded from xtext.
     SubmitterDeclared {

@@ -17,12 +17,13 @@ pub(crate) mod headers;
 pub(crate) mod host_inputs;
 pub mod sasl_exchange;
 pub mod session;
+mod starttls;
 pub mod state;
 mod turn;
 
 pub use atrn::{AtrnAccount, AtrnPolicy};
 pub use config::{
-    BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, Strictness,
+    BareLfPolicy, EhloMode, ExtensionSwitches, Role, ServerConfig, StartTlsOffer, Strictness,
     UndeclaredEightBitPolicy, UnofferedPipeliningPolicy,
 };
 pub use delivery::{CopyText, Delivery, Destination, StoreOutcome};

@@ -282,7 +282,7 @@ impl ServerAuth {
         if mechanism.sends_password_in_clear() && self.policy.plaintext_needs_secure_channel {
             return AuthStep::failed(
                 ReplyKind::AuthEncryptionRequired,
-                format!("{mechanism} sends the password itself (only base64-encoded), so this server's policy allows it only over an encrypted channel. The playground has no TLS, so it cannot be used here; real servers hide PLAIN and LOGIN until after STARTTLS."),
+                format!("{mechanism} sends the password itself (only base64-encoded), so this server's policy allows it only over an encrypted channel. This connection has no TLS yet: real servers hide PLAIN and LOGIN until after STARTTLS, and after the handshake this one accepts them."),
                 "RFC 4954 §6",
             );
         }

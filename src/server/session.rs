@@ -95,6 +95,8 @@ pub struct Server {
     held_input: Vec<u8>,
     /// More input arrived meanwhile than [`MAX_HELD_INPUT`]; the excess was dropped.
     held_overflow: bool,
+    /// What TLS negotiated, once the connection is encrypted (STARTTLS or implicit).
+    pub(super) tls: Option<crate::tls::TlsSummary>,
 }
 
 /// The session's timers (RFC 5321 §4.5.3.2.7 and the deadlines against slow clients).
@@ -143,6 +145,7 @@ impl Server {
             awaiting_store: None,
             held_input: Vec::new(),
             held_overflow: false,
+            tls: None,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
         server.reply(
@@ -353,6 +356,10 @@ impl Server {
         while !input.is_empty() && !self.is_closed() {
             if self.awaiting_store.is_some() {
                 self.hold(input);
+                break;
+            }
+            if self.tls_pending() {
+                self.discard_cleartext(input.len());
                 break;
             }
             let before = input.len();

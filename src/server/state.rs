@@ -21,6 +21,9 @@ pub enum State {
     /// After a 334 challenge: every line is an AUTH response (base64 or `*`), not a
     /// command, until the exchange ends (RFC 4954 §4).
     Authenticating,
+    /// After `220` to STARTTLS: the next octets are a TLS handshake, which the driver
+    /// runs; no line is read until it completes (RFC 3207 §4).
+    ExpectTlsHandshake,
     /// Connection closed; nothing more is read.
     Closed,
 }
@@ -45,6 +48,10 @@ pub enum Trigger {
     AuthChallenge,
     /// The AUTH exchange ended: 235, a failure reply, or `*` cancelled it.
     AuthDone,
+    /// STARTTLS was answered `220`.
+    StartTls,
+    /// The TLS handshake completed: everything said in the clear is forgotten.
+    TlsEstablished,
     /// QUIT, a 421 or a fatal error.
     Close,
 }
@@ -72,6 +79,7 @@ const OPEN: &[State] = &[
     ExpectRcptOrData,
     ReceivingData,
     Authenticating,
+    ExpectTlsHandshake,
 ];
 const GREETED: &[State] = &[ExpectHello, ExpectMail, ExpectRcpt, ExpectRcptOrData];
 const AFTER_HELLO: &[State] = &[ExpectMail, ExpectRcpt, ExpectRcptOrData];
@@ -140,6 +148,18 @@ pub const TRANSITIONS: &[Transition] = &[
         rfc: "RFC 4954 §6",
     },
     Transition {
+        from: &[ExpectMail],
+        trigger: Trigger::StartTls,
+        to: ExpectTlsHandshake,
+        rfc: "RFC 3207 §4",
+    },
+    Transition {
+        from: &[ExpectTlsHandshake],
+        trigger: Trigger::TlsEstablished,
+        to: ExpectHello,
+        rfc: "RFC 3207 §4.2",
+    },
+    Transition {
         from: OPEN,
         trigger: Trigger::Close,
         to: Closed,
@@ -157,6 +177,7 @@ impl State {
             ExpectRcptOrData => "expect RCPT or DATA",
             ReceivingData => "receiving data",
             Authenticating => "authenticating",
+            ExpectTlsHandshake => "expect TLS handshake",
             Closed => "closed",
         }
     }
@@ -170,6 +191,7 @@ impl State {
             ExpectRcptOrData => "At least one recipient was accepted: more RCPT, or DATA.",
             ReceivingData => "After 354 every line is message text until CRLF.CRLF.",
             Authenticating => "After a 334 challenge every line is an AUTH response, not a command.",
+            ExpectTlsHandshake => "After 220 to STARTTLS the next octets are a TLS handshake, not a command.",
             Closed => "The session is over; nothing more is read.",
         }
     }
@@ -187,6 +209,8 @@ impl Trigger {
             Trigger::Rset => "RSET",
             Trigger::AuthChallenge => "334 challenge",
             Trigger::AuthDone => "AUTH ended",
+            Trigger::StartTls => "220 to STARTTLS",
+            Trigger::TlsEstablished => "TLS handshake done",
             Trigger::Close => "QUIT or 421",
         }
     }
@@ -242,6 +266,8 @@ pub const TRIGGERS: &[Trigger] = &[
     Trigger::Rset,
     Trigger::AuthChallenge,
     Trigger::AuthDone,
+    Trigger::StartTls,
+    Trigger::TlsEstablished,
     Trigger::Close,
 ];
 
@@ -253,6 +279,7 @@ pub const STATES: &[State] = &[
     ExpectRcptOrData,
     ReceivingData,
     Authenticating,
+    ExpectTlsHandshake,
     Closed,
 ];
 
@@ -313,5 +340,16 @@ mod tests {
             Some(ExpectMail)
         );
         assert_eq!(next_state(Authenticating, Trigger::Close), Some(Closed));
+        assert_eq!(
+            next_state(ExpectMail, Trigger::StartTls),
+            Some(ExpectTlsHandshake)
+        );
+        assert_eq!(next_state(ExpectHello, Trigger::StartTls), None);
+        assert_eq!(next_state(ExpectRcpt, Trigger::StartTls), None);
+        assert_eq!(
+            next_state(ExpectTlsHandshake, Trigger::TlsEstablished),
+            Some(ExpectHello)
+        );
+        assert_eq!(next_state(ExpectTlsHandshake, Trigger::Mail), None);
     }
 }

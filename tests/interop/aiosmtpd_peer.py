@@ -46,15 +46,17 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(accounts):
-    """Starts aiosmtpd; returns (controller, recorder). Call controller.stop()."""
+def start(accounts, tls_context=None):
+    """Starts aiosmtpd; returns (controller, recorder). Call controller.stop(). With a
+    TLS context it offers STARTTLS (and requires it before AUTH)."""
     recorder = Recorder()
     controller = Controller(
         recorder,
         hostname="127.0.0.1",
         port=free_port(),
         authenticator=Accounts(accounts),
-        auth_require_tls=False,
+        auth_require_tls=tls_context is not None,
+        tls_context=tls_context,
         ready_timeout=10,
     )
     controller.start()

@@ -48,16 +48,16 @@ def check(condition, message):
 class Served:
     """`esmtp-playground serve` on a free port with a temporary maildir."""
 
-    def __init__(self, binary, log_path):
+    def __init__(self, binary, log_path, extra=()):
         self.maildir = Path(tempfile.mkdtemp(prefix="esmtp-interop-"))
         self.log = open(log_path, "w", encoding="utf-8", errors="replace")
         self.process = subprocess.Popen(
             [binary, "serve", "--listen", "127.0.0.1:0", "--maildir", str(self.maildir),
-             "--max-connections", "8", "--user", f"{USER}:{PASSWORD}"],
+             "--max-connections", "8", "--user", f"{USER}:{PASSWORD}", *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
         )
         line = self.process.stdout.readline()
-        while line.startswith("warning:"):
+        while line.startswith("warning:") or line.startswith("esmtp-playground:"):
             self.log.write(line)
             line = self.process.stdout.readline()
         match = re.match(r"listening on (127\.0\.0\.1):(\d+)", line)
@@ -175,12 +175,12 @@ def message_from_swaks_output(output):
 
 def message_from_send_transcript(transcript):
     """The message our `send` put on the wire: its C: lines between 354 and the lone
-    '.', with the dot-stuffing undone."""
+    '.', with the dot-stuffing undone (C~/S~ when the session is encrypted)."""
     message, in_data = [], False
     for line in transcript.splitlines():
-        if line.startswith("S: 354"):
+        if line.startswith(("S: 354", "S~ 354")):
             in_data = True
-        elif in_data and line.startswith("C: "):
+        elif in_data and line.startswith(("C: ", "C~ ")):
             text = line[3:]
             if text == ".":
                 return "".join(message).encode()
@@ -519,7 +519,9 @@ class Suite:
         return result.returncode != 2
 
     def run(self):
+        from tls_cases import TlsCases
         self.served = Served(self.binary, self.work / "serve.log")
+        tls = TlsCases(self)
         results = []
         try:
             self.server_mechanisms = self.served.advertised_auth()
@@ -527,7 +529,7 @@ class Suite:
             print(f"serve on {self.served.address()}; AUTH advertised: "
                   f"{' '.join(sorted(self.server_mechanisms)) or 'none'}; "
                   f"send --auth: {'yes' if self.client_auth else 'not yet'}", flush=True)
-            for name, function in self.cases():
+            for name, function in self.cases() + tls.cases():
                 self.figures = None
                 started = time.monotonic()
                 try:
@@ -547,6 +549,7 @@ class Suite:
                 results.append(outcome)
         finally:
             self.served.stop()
+            tls.stop()
         passed, failed, skipped = (results.count(k) for k in ("PASS", "FAIL", "SKIP"))
         if failed:
             print(f"server transcript: {self.work / 'serve.log'}")

@@ -20,9 +20,10 @@ use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::sasl_cli::{self, Format};
 use esmtp_playground::native::send::{send, SendOptions};
 use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
+use esmtp_playground::native::tls_options::{client_tls, server_tls, SendTls, ServeTls};
 use esmtp_playground::native::NativeError;
 use esmtp_playground::sasl::calculator::{DecodeRequest, EncodeRequest};
-use esmtp_playground::server::ServerConfig;
+use esmtp_playground::server::{ServerConfig, StartTlsOffer};
 use esmtp_playground::time::SECOND;
 
 /// The ESMTP playground's engines on real TCP sockets, every step explained.
@@ -213,6 +214,23 @@ struct ServeArgs {
     /// Seconds the whole message text may take, from the 354 to the final "." (default 600).
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     data_deadline: Option<u64>,
+    /// TLS certificate chain, PEM (leaf first): STARTTLS is offered (RFC 3207).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key, PEM, for --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Generate a self-signed certificate for the hostname at start and print its
+    /// SHA-256 fingerprint on stderr.
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    tls_self_signed: bool,
+    /// Implicit TLS (RFC 8314, port 465): the TLS handshake comes first, no STARTTLS.
+    #[arg(long)]
+    tls_on_connect: bool,
+    /// Neither list nor accept AUTH before TLS (538 5.7.11), like Postfix's
+    /// smtpd_tls_auth_only.
+    #[arg(long)]
+    auth_requires_tls: bool,
 }
 
 #[derive(Args, Debug)]
@@ -270,6 +288,23 @@ struct SendArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     timeout: u64,
+    /// STARTTLS, required: stop before AUTH or the message when the server does not
+    /// offer it or refuses it (RFC 3207).
+    #[arg(long, conflicts_with_all = ["starttls_optional", "tls_on_connect"])]
+    starttls: bool,
+    /// STARTTLS when the server offers it; otherwise go on in the clear.
+    #[arg(long, conflicts_with = "tls_on_connect")]
+    starttls_optional: bool,
+    /// Implicit TLS (RFC 8314, port 465): TLS from the first octet.
+    #[arg(long)]
+    tls_on_connect: bool,
+    /// Trust the CA certificates in this PEM file (default: the Mozilla roots).
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
+    /// Do not check the server's certificate (a warning is printed): anyone in the
+    /// middle can then read the session.
+    #[arg(long, conflicts_with = "ca_file")]
+    insecure: bool,
 }
 
 /// Parses the flags and runs the subcommand.
@@ -406,6 +441,23 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         None => max_connections.div_ceil(2),
     };
     let maildir = args.maildir.as_deref().map(Maildir::open).transpose()?;
+    let tls_flags = ServeTls {
+        cert: args.tls_cert,
+        key: args.tls_key,
+        self_signed: args.tls_self_signed,
+        on_connect: args.tls_on_connect,
+    };
+    let tls = server_tls(&tls_flags, &config.hostname)?;
+    if let Some(tls) = &tls {
+        let how = if tls.setup.implicit {
+            "implicit TLS on every connection"
+        } else {
+            config.starttls = StartTlsOffer::Offered;
+            "STARTTLS offered"
+        };
+        eprintln!("esmtp-playground: {how}; {}", tls.description);
+    }
+    config.auth_requires_tls |= args.auth_requires_tls;
     serve(ServeOptions {
         listen: args.listen,
         config,
@@ -413,6 +465,7 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         max_connections,
         max_per_client,
         write_timeout: Duration::from_secs(args.write_timeout),
+        tls: tls.map(|tls| tls.setup),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -435,6 +488,20 @@ fn address_lists(values: &[String]) -> Vec<String> {
 
 fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
     let auth = auth_spec(&args);
+    let tls_flags = SendTls {
+        starttls: args.starttls,
+        starttls_optional: args.starttls_optional,
+        on_connect: args.tls_on_connect,
+        ca_file: args.ca_file.clone(),
+        insecure: args.insecure,
+    };
+    let (tls_policy, tls) = client_tls(&tls_flags, &server_host(&args.server))?;
+    if args.insecure {
+        eprintln!(
+            "esmtp-playground: warning: --insecure: the server's certificate is not checked, \
+             so anyone in the middle can read and change this session"
+        );
+    }
     let body = match (&args.body_file, args.body) {
         (Some(path), _) => read_body(path)?,
         (None, Some(text)) => text,
@@ -458,6 +525,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
             ..MessageSpec::default()
         },
         auth,
+        tls: tls_policy,
         ..defaults
     };
     let timeout = Duration::from_secs(args.timeout);
@@ -466,6 +534,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         spec,
         connect_timeout: timeout,
         reply_timeout: timeout,
+        tls,
     })?;
     if outcome.delivered() {
         Ok(ExitCode::SUCCESS)
