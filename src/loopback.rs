@@ -4,6 +4,8 @@
 //! (which event wrote which lines, which events read them: [`crate::links`]).
 //! Deterministic: the same scenario always yields the same timeline.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec, SpecError};
@@ -11,9 +13,10 @@ use crate::links::auth::AuthExchange;
 use crate::links::negotiation::NegotiationRow;
 use crate::links::{EventLink, Write, WriteRecord};
 use crate::mailstore::MailStore;
+use crate::octets::Gathered;
 use crate::scripted::{ScriptStep, ScriptedClient};
 use crate::server::{
-    Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
+    CopyText, Delivery, Peer, Server, ServerConfig, ServerEvent, ServerEventKind, StoreOutcome,
 };
 use crate::time::Millis;
 
@@ -90,8 +93,13 @@ pub enum TimelineEntry {
         at: Millis,
         /// Which way.
         direction: Direction,
-        /// The octets (a latin1 string in JSON: [`crate::octets`]).
-        #[serde(serialize_with = "crate::octets::latin1")]
+        /// The octets: a latin1 string in JSON; in the wasm build they cross beside the
+        /// JSON as bytes ([`Timeline::octet_layout`], [`crate::octets`]).
+        #[cfg_attr(
+            not(target_arch = "wasm32"),
+            serde(serialize_with = "crate::octets::latin1")
+        )]
+        #[cfg_attr(target_arch = "wasm32", serde(skip))]
         octets: Vec<u8>,
     },
     /// A server event.
@@ -124,11 +132,6 @@ pub struct Timeline {
     pub negotiation: Vec<NegotiationRow>,
     /// Every message copy the server accepted.
     pub deliveries: Vec<Delivery>,
-    /// The same copies filed in mailboxes and outbound queues. Not sent to JavaScript:
-    /// `deliveries` holds the same octets, and each copy crossing twice would double
-    /// the cost of the boundary.
-    #[serde(skip)]
-    pub mailstore: MailStore,
     /// Virtual time when the run ended.
     pub end_time: Millis,
     /// Set when the run stopped at a safety bound instead of a clean close.
@@ -213,7 +216,43 @@ fn record<C: ClientSide>(client: C, server: Server, scenario: &Scenario) -> Time
     link.timeline
 }
 
+/// Where a timeline's octets sit in one buffer: what the wasm adapter hands JavaScript
+/// as one `Uint8Array`, with a view of it on each bytes entry and each delivered copy
+/// ([`crate::octets`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OctetLayout {
+    /// Every write's octets, then every distinct copy's.
+    pub gathered: Gathered,
+    /// Per bytes entry, in order: its index in the entries and where its octets sit.
+    pub writes: Vec<(usize, Range<usize>)>,
+    /// Per delivered copy, in order: where its octets sit. The copies of one message
+    /// with one trace header (every copy of a message to several recipients) share one
+    /// range, so the text crosses once, not once per recipient.
+    pub copies: Vec<Range<usize>>,
+}
+
 impl Timeline {
+    /// Gathers the octets of every write and every distinct copy into one buffer.
+    pub fn octet_layout(&self) -> OctetLayout {
+        let mut layout = OctetLayout::default();
+        for (index, entry) in self.entries.iter().enumerate() {
+            if let TimelineEntry::Bytes { octets, .. } = entry {
+                let range = layout.gathered.push(&[octets]);
+                layout.writes.push((index, range));
+            }
+        }
+        let mut previous: Option<(&CopyText, Range<usize>)> = None;
+        for delivery in &self.deliveries {
+            let range = match previous {
+                Some((text, ref range)) if text.is_shared_with(&delivery.message) => range.clone(),
+                _ => layout.gathered.push(&delivery.message.parts()),
+            };
+            layout.copies.push(range.clone());
+            previous = Some((&delivery.message, range));
+        }
+        layout
+    }
+
     fn empty() -> Self {
         Self {
             entries: Vec::new(),
@@ -222,11 +261,21 @@ impl Timeline {
             auth_exchanges: Vec::new(),
             negotiation: Vec::new(),
             deliveries: Vec::new(),
-            mailstore: MailStore::new(),
             end_time: 0,
             truncated: false,
             scripted: false,
         }
+    }
+
+    /// The accepted copies filed in mailboxes and outbound queues. Built when asked, not
+    /// during the run: the page reads `deliveries`, and filing every copy (a lossy UTF-8
+    /// text of each) would cost every run for a view nobody asked for.
+    pub fn mailstore(&self) -> MailStore {
+        let mut store = MailStore::new();
+        for delivery in &self.deliveries {
+            store.store(delivery);
+        }
+        store
     }
 
     /// What the client engine did, in order: the typed part of each client event.
@@ -516,7 +565,6 @@ impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
     fn drain(&mut self, client: &mut C, server: &mut Server) -> bool {
         // Copies first: kept in memory at once, so the 250 joins this drain's events.
         while let Some(delivery) = server.poll_delivery() {
-            self.timeline.mailstore.store(&delivery);
             self.timeline.deliveries.push(delivery);
         }
         server.handle_stored(StoreOutcome::Stored);

@@ -1,7 +1,18 @@
-//! How octets cross to JavaScript: as a latin1 string, one character (U+0000–U+00FF) per
-//! octet. A JSON array of numbers costs the page a parse and an object per octet; a
-//! string is one value, and `Uint8Array.from(text, c => c.charCodeAt(0))` (the page's
-//! `toBytes`) gives the octets back exactly, whatever they are (NUL, bare LF, 8-bit).
+//! How octets cross to JavaScript.
+//!
+//! A timeline's octets (each write, each delivered copy) cross beside its JSON, not in
+//! it: the wasm adapter gathers them into one buffer ([`Gathered`]), hands JavaScript one
+//! `Uint8Array` of it, and puts a view of that buffer on each bytes entry and each copy.
+//! WHY: in the JSON, octets cost a pass to escape them, a UTF-8 decode and a parse, and a
+//! message text went once per recipient; as bytes they cross as one copy, and a text
+//! every copy shares crosses once.
+//!
+//! Natively (and wherever JSON is the whole answer) octets are a latin1 string, one
+//! character (U+0000–U+00FF) per octet: a JSON array of numbers costs a parse and an
+//! object per octet, and `Uint8Array.from(text, c => c.charCodeAt(0))` gives the octets
+//! back exactly, whatever they are (NUL, bare LF, 8-bit).
+
+use std::ops::Range;
 
 use serde::Serializer;
 
@@ -39,9 +50,36 @@ pub(crate) fn push_latin1(text: &mut String, octets: &[u8]) {
     }
 }
 
+/// Octets gathered into one buffer, each piece once, with where each piece sits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Gathered {
+    /// Every piece, one after the other.
+    pub buffer: Vec<u8>,
+}
+
+impl Gathered {
+    /// Appends a piece made of `parts` in order and returns where it sits.
+    pub fn push(&mut self, parts: &[&[u8]]) -> Range<usize> {
+        let start = self.buffer.len();
+        for part in parts {
+            self.buffer.extend_from_slice(part);
+        }
+        start..self.buffer.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gathered_pieces_sit_one_after_the_other() {
+        let mut gathered = Gathered::default();
+        assert_eq!(gathered.push(&[b"EHLO a\r\n"]), 0..8);
+        assert_eq!(gathered.push(&[b"Received: x\r\n", b"body\r\n"]), 8..27);
+        assert_eq!(gathered.push(&[]), 27..27);
+        assert_eq!(gathered.buffer, b"EHLO a\r\nReceived: x\r\nbody\r\n");
+    }
 
     #[test]
     fn every_octet_is_one_character_with_its_value() {

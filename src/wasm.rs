@@ -42,9 +42,15 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
             "could not convert the result for JavaScript: {step}"
         ))
     };
-    let json = serde_json::to_string(value).map_err(|_| conversion_error("serde_json failed"))?;
-    js_sys::JSON::parse(&json).map_err(|_| conversion_error("JSON.parse failed"))
+    let mut json = Vec::with_capacity(JSON_CAPACITY);
+    serde_json::to_writer(&mut json, value).map_err(|_| conversion_error("serde_json failed"))?;
+    let json = std::str::from_utf8(&json).map_err(|_| conversion_error("not UTF-8"))?;
+    js_sys::JSON::parse(json).map_err(|_| conversion_error("JSON.parse failed"))
 }
+
+/// The JSON buffer's first size: a default session's timeline fits, so it is written
+/// without growing (growing copied it over and over: about a tenth of runScenario).
+const JSON_CAPACITY: usize = 64 * 1024;
 
 /// Reads an input object with serde-wasm-bindgen, straight from the JS value. (Reading
 /// through `JSON.stringify` and serde_json was measured too: its deserializer is larger
@@ -65,7 +71,35 @@ pub fn run_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
     };
     let timeline =
         loopback::run(&scenario).map_err(|e| JsError::new(&format!("scenario cannot run: {e}")))?;
-    to_js(&timeline)
+    let value = to_js(&timeline)?;
+    attach_octets(&value, &timeline.octet_layout())
+        .map_err(|_| JsError::new("could not convert the result for JavaScript: octets"))?;
+    Ok(value)
+}
+
+/// Puts the timeline's octets on the parsed JSON, which leaves them out
+/// ([`crate::octets`]): one `Uint8Array` holds them all, each bytes entry's `octets` and
+/// each delivered copy's `message` is a view of it (copies of one message share theirs).
+fn attach_octets(value: &JsValue, layout: &loopback::OctetLayout) -> Result<(), JsValue> {
+    let buffer = js_sys::Uint8Array::from(layout.gathered.buffer.as_slice());
+    let view = |range: &std::ops::Range<usize>| -> Result<JsValue, JsValue> {
+        let bound = |at: usize| u32::try_from(at).map_err(|_| JsValue::NULL);
+        Ok(buffer
+            .subarray(bound(range.start)?, bound(range.end)?)
+            .into())
+    };
+    let entries = js_sys::Array::from(&js_sys::Reflect::get(value, &"entries".into())?);
+    let octets = JsValue::from_str("octets");
+    for (entry, range) in &layout.writes {
+        let index = u32::try_from(*entry).map_err(|_| JsValue::NULL)?;
+        js_sys::Reflect::set(&entries.get(index), &octets, &view(range)?)?;
+    }
+    let deliveries = js_sys::Array::from(&js_sys::Reflect::get(value, &"deliveries".into())?);
+    let message = JsValue::from_str("message");
+    for (index, range) in (0u32..).zip(&layout.copies) {
+        js_sys::Reflect::set(&deliveries.get(index), &message, &view(range)?)?;
+    }
+    Ok(())
 }
 
 /// The default scenario, as a plain JS object the page can edit and pass back.

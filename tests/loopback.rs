@@ -84,3 +84,54 @@ fn helo_mode_gets_no_extensions() {
     assert!(!transcript.contains("PIPELINING"));
     assert!(transcript.contains("S: 221"));
 }
+
+#[test]
+fn octet_layout_holds_each_write_and_each_message_text_once() {
+    let mut scenario = Scenario::default();
+    scenario.client.message.to = vec![
+        "bob@example.org".into(),
+        "carol@example.org".into(),
+        "dave@example.org".into(),
+    ];
+    let timeline = run(&scenario).unwrap();
+    let layout = timeline.octet_layout();
+    let buffer = &layout.gathered.buffer;
+    let writes: Vec<&Vec<u8>> = timeline
+        .entries
+        .iter()
+        .filter_map(|entry| match entry {
+            TimelineEntry::Bytes { octets, .. } => Some(octets),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(layout.writes.len(), writes.len());
+    for ((entry, range), octets) in layout.writes.iter().zip(&writes) {
+        assert!(matches!(
+            timeline.entries[*entry],
+            TimelineEntry::Bytes { .. }
+        ));
+        assert_eq!(&buffer[range.clone()], octets.as_slice());
+    }
+    assert_eq!(timeline.deliveries.len(), 3);
+    assert_eq!(layout.copies.len(), 3);
+    for (copy, range) in timeline.deliveries.iter().zip(&layout.copies) {
+        assert_eq!(buffer[range.clone()], copy.message.to_vec());
+        assert_eq!(*range, layout.copies[0], "one range for the three copies");
+    }
+    let written: usize = writes.iter().map(|octets| octets.len()).sum();
+    assert_eq!(buffer.len(), written + timeline.deliveries[0].message.len());
+}
+
+#[test]
+fn copies_of_different_messages_keep_their_own_octets() {
+    let mut scenario = Scenario::default();
+    scenario.server.max_recipients = 1;
+    scenario.client.message.to = vec!["bob@example.org".into(), "carol@example.org".into()];
+    let timeline = run(&scenario).unwrap();
+    assert_eq!(timeline.deliveries.len(), 2, "{}", timeline.transcript());
+    let layout = timeline.octet_layout();
+    assert_ne!(layout.copies[0], layout.copies[1]);
+    for (copy, range) in timeline.deliveries.iter().zip(&layout.copies) {
+        assert_eq!(layout.gathered.buffer[range.clone()], copy.message.to_vec());
+    }
+}

@@ -37,13 +37,11 @@ fn transcript(timeline: &JsValue) -> Vec<String> {
             Some("serverToClient") => "S: ",
             other => panic!("unexpected direction {other:?}"),
         };
-        // Octets cross as a latin1 string: one character per octet.
-        let octets: Vec<u8> = get(&entry, "octets")
-            .as_string()
-            .expect("octets as a string")
-            .chars()
-            .map(|c| u8::try_from(c).expect("one octet per character"))
-            .collect();
+        // Octets cross as bytes: a Uint8Array view of the timeline's one buffer.
+        let octets = get(&entry, "octets")
+            .dyn_into::<js_sys::Uint8Array>()
+            .expect("octets as a Uint8Array")
+            .to_vec();
         let text = String::from_utf8(octets).unwrap();
         for line in text.split_terminator("\r\n") {
             lines.push(format!("{prefix}{line}"));
@@ -196,6 +194,49 @@ fn edited_envelope_reaches_the_wire() {
         "{lines:?}"
     );
     assert!(!lines.contains(&"C: RCPT TO:<bob@example.org>".to_owned()));
+}
+
+#[wasm_bindgen_test]
+fn copies_of_one_message_share_one_view_of_the_octets() {
+    let scenario = JsValue::from(Object::new());
+    let to = Array::of2(&"dave@example.org".into(), &"erin@example.org".into());
+    let message = Object::new();
+    set(&message, "to", to);
+    let client = Object::new();
+    set(&client, "message", message);
+    set(&scenario, "client", client);
+    let timeline = run_scenario(scenario).unwrap();
+    let copies: Vec<js_sys::Uint8Array> = Array::from(&get(&timeline, "deliveries"))
+        .iter()
+        .map(|copy| {
+            get(&copy, "message")
+                .dyn_into()
+                .expect("message as a Uint8Array")
+        })
+        .collect();
+    assert_eq!(copies.len(), 2);
+    let text = String::from_utf8(copies[0].to_vec()).unwrap();
+    assert!(
+        text.starts_with("Received: from client.example.net"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("\r\n") && !text.ends_with("\r\n.\r\n"),
+        "{text}"
+    );
+    assert_eq!(copies[0].byte_offset(), copies[1].byte_offset());
+    assert_eq!(copies[0].length(), copies[1].length());
+    // One buffer under every view: the writes' octets, then the text once.
+    let first_write = Array::from(&get(&timeline, "entries"))
+        .iter()
+        .find(|e| get(e, "type").as_string().as_deref() == Some("bytes"))
+        .map(|e| get(&e, "octets").dyn_into::<js_sys::Uint8Array>().unwrap())
+        .unwrap();
+    assert_eq!(first_write.buffer(), copies[0].buffer());
+    assert_eq!(
+        first_write.buffer().byte_length(),
+        copies[0].byte_offset() + copies[0].length()
+    );
 }
 
 #[wasm_bindgen_test]

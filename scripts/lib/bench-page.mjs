@@ -9,6 +9,8 @@ import { launchBrowser, serveStatic, WWW } from '../../tests/e2e/playground-help
 
 const LOADS = Number(process.env.LOADS || 21);
 const CALLS = Number(process.env.CALLS || 300);
+/** runScenario's calls are timed in this many batches. */
+const BATCHES = 10;
 
 /** The session every figure measures, as a scenario patch. */
 export const BENCH_SCENARIO = {
@@ -52,7 +54,7 @@ async function perCall(browser, origin) {
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
   const result = await page.evaluate(
-    async ({ scenario, calls }) => {
+    async ({ scenario, calls, batches }) => {
       const glue = await import('./pkg/esmtp_playground_first.js');
       await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_first_bg.wasm', location.href) });
       const full = {
@@ -65,12 +67,17 @@ async function perCall(browser, origin) {
         },
       };
       for (let i = 0; i < 30; i += 1) glue.runScenario(full);
-      const start = performance.now();
-      for (let i = 0; i < calls; i += 1) glue.runScenario(full);
-      const ms = (performance.now() - start) / calls;
-      return { ms, full };
+      // In batches: on a shared machine another process can take the CPU for a whole
+      // batch, so the fastest batches say more about runScenario than the mean does.
+      const perBatch = [];
+      for (let batch = 0; batch < batches; batch += 1) {
+        const start = performance.now();
+        for (let i = 0; i < calls / batches; i += 1) glue.runScenario(full);
+        perBatch.push((performance.now() - start) / (calls / batches));
+      }
+      return { perBatch, full };
     },
-    { scenario: BENCH_SCENARIO, calls: CALLS },
+    { scenario: BENCH_SCENARIO, calls: CALLS, batches: BATCHES },
   );
   await context.close();
   return result;
@@ -82,13 +89,15 @@ try {
   await coldLoad(browser, server.origin); // the first launch warms the OS file cache
   const loads = [];
   for (let i = 0; i < LOADS; i += 1) loads.push(await coldLoad(browser, server.origin));
-  const { ms, full } = await perCall(browser, server.origin);
+  const { perBatch, full } = await perCall(browser, server.origin);
   if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
   const transcript = loads.map((load) => load.transcript);
   console.log(
     `cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`,
   );
-  console.log(`run_scenario_chromium_ms ${ms.toFixed(4)} (${CALLS} calls)`);
+  console.log(
+    `run_scenario_chromium_ms ${median(perBatch).toFixed(4)} (${CALLS} calls, median of ${BATCHES} batches; fastest batch ${Math.min(...perBatch).toFixed(4)})`,
+  );
 } finally {
   await browser.close();
   await server.close();

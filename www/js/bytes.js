@@ -3,8 +3,9 @@
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /**
- * Octets as a Uint8Array, from the engine's forms: a latin1 string (one character per
- * octet, as timelines carry them), an array of numbers, or a Uint8Array.
+ * Octets as a Uint8Array, from the engine's forms: a Uint8Array (as runScenario's
+ * timelines carry them), a latin1 string (one character per octet), or an array of
+ * numbers (world timelines, manual steps).
  */
 export function toBytes(octets) {
   if (octets instanceof Uint8Array) return octets;
