@@ -81,8 +81,8 @@ impl CopyText {
     }
 
     /// True when both are the very same octets in memory (copies of one message with
-    /// one trace header), so a store may write them once (the native maildir store).
-    #[cfg(not(target_arch = "wasm32"))]
+    /// one trace header), so a store may write them once (the native maildir store) and
+    /// the page's octet buffer may carry them once.
     pub(crate) fn is_shared_with(&self, other: &CopyText) -> bool {
         Arc::ptr_eq(&self.trace, &other.trace) && Arc::ptr_eq(&self.text, &other.text)
     }
