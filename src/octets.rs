@@ -14,14 +14,17 @@
 
 use std::ops::Range;
 
+#[cfg(not(target_arch = "wasm32"))]
 use serde::Serializer;
 
 /// Serializes octets as a latin1 string (`#[serde(serialize_with = "crate::octets::latin1")]`).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn latin1<T: AsRef<[u8]>, S: Serializer>(octets: &T, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&to_latin1(octets.as_ref()))
 }
 
 /// The octets as a latin1 string.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn to_latin1(octets: &[u8]) -> String {
     let mut text = String::with_capacity(octets.len());
     push_latin1(&mut text, octets);
