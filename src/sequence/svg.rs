@@ -15,8 +15,8 @@ const MONO: &str =
     "ui-monospace, SFMono-Regular, Menlo, Consolas, &apos;Liberation Mono&apos;, monospace";
 const INK: &str = "#1a1a1a";
 const MUTED: &str = "#5c5c5c";
-const CLIENT: &str = "#1f5fbf";
-const SERVER: &str = "#1d7336";
+const CLIENT: &str = "#0b5394";
+const SERVER: &str = "#6f3600";
 /// Length and half-width of an arrowhead.
 const HEAD: u32 = 8;
 
@@ -44,6 +44,15 @@ pub fn render(diagram: &Diagram) -> String {
     out.push_str(r#"</g><g class="sequence-phase-labels">"#);
     for phase in &diagram.phases {
         phase_label(&mut out, phase);
+    }
+    out.push_str(r#"</g><g class="sequence-times">"#);
+    for arrow in &diagram.arrows {
+        let _ = write!(
+            out,
+            r#"<text class="sequence-muted" x="{MARGIN}" y="{}" font-family="{MONO}" font-size="11" fill="{MUTED}">{}</text>"#,
+            arrow.y + 4,
+            escape(&arrow.time),
+        );
     }
     out.push_str(r#"</g><g class="sequence-arrows">"#);
     for (index, arrow) in diagram.arrows.iter().enumerate() {
@@ -168,13 +177,11 @@ fn arrow_group(out: &mut String, diagram: &Diagram, index: usize, arrow: &Arrow)
     };
     let _ = write!(
         out,
-        r##"<g class="sequence-arrow sequence-{sender}" data-arrow="{index}"><title>{}</title><rect class="sequence-hit" x="{}" y="{}" width="{}" height="28" fill="#ffffff" fill-opacity="0"/><text class="sequence-muted" x="{MARGIN}" y="{}" font-family="{MONO}" font-size="11" fill="{MUTED}">{}</text><line x1="{x1}" y1="{y}" x2="{back}" y2="{y}" stroke="{colour}" stroke-width="1.5"/><path d="M{x2} {y}L{back} {}L{back} {}Z" fill="{colour}"/><text class="sequence-label" x="{}" y="{}" text-anchor="middle" font-family="{MONO}" fill="{INK}">{}"##,
+        r##"<g class="sequence-arrow sequence-{sender}" data-arrow="{index}"><title>{}</title><rect class="sequence-hit" x="{}" y="{}" width="{}" height="28" fill="#ffffff" fill-opacity="0"/><line x1="{x1}" y1="{y}" x2="{back}" y2="{y}" stroke="{colour}" stroke-width="1.5"/><path d="M{x2} {y}L{back} {}L{back} {}Z" fill="{colour}"/><text class="sequence-label" x="{}" y="{}" text-anchor="middle" font-family="{MONO}" fill="{INK}">{}"##,
         escape(&tooltip),
         x1.min(x2).saturating_sub(4),
         y.saturating_sub(20),
         x1.abs_diff(x2) + 8,
-        y + 4,
-        escape(&arrow.time),
         y - HEAD / 2,
         y + HEAD / 2,
         (x1 + x2) / 2,

@@ -385,6 +385,7 @@ const TAB_VIEWS = {
     load: () => import('./negotiation.js'),
     render: (m) => m.renderNegotiation(els.negotiation, app.timeline),
   },
+  'tab-sequence': { load: () => import('./sequence.js'), fullEngine: true },
   'tab-mailboxes': { load: () => import('./mailboxes.js') },
   'tab-step': { load: () => import('./step.js'), fullEngine: true },
   'tab-manual': { load: () => import('./manual.js'), fullEngine: true },
@@ -531,6 +532,26 @@ function setupEmbed(params) {
   });
 }
 
+/** The tab each `view=` of an embed names. */
+const EMBED_VIEWS = {
+  transcript: 'tab-transcript',
+  sequence: 'tab-sequence',
+  sasl: 'tab-sasl',
+  negotiation: 'tab-negotiation',
+};
+
+/**
+ * Makes the view `name` (`view=` of an embed) the embed's main view: its tab shown and
+ * selected. Returns false, selecting nothing, for a name that is no view.
+ */
+function selectEmbedView(name) {
+  const tab = Object.hasOwn(EMBED_VIEWS, name) ? $(EMBED_VIEWS[name]) : null;
+  if (!tab) return false;
+  tab.hidden = false;
+  selectTab(tab);
+  return true;
+}
+
 /** On a phone the forms start folded so the results are one scroll away. */
 function foldPanelsOnSmallScreens() {
   if (window.matchMedia('(max-width: 900px)').matches) {
@@ -571,7 +592,9 @@ async function start() {
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
-  if (params.get('world') && world && !world.hidden) selectTab(world);
+  if (app.embed && selectEmbedView(params.get('view'))) {
+    // The embed opens on the view its link names.
+  } else if (params.get('world') && world && !world.hidden) selectTab(world);
   else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
   run();
   document.body.dataset.ready = 'true';
