@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DESKTOP, openTab, PHONE, ROOT, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
+import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'sequence');
@@ -115,6 +115,30 @@ test('embed view=sequence opens on the diagram; view=sasl and view=negotiation o
     assert.ok(await page.isVisible(tab), view);
   }
   assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
+test('a run made while the tab is hidden is drawn when the tab opens again', async () => {
+  const { page, context } = await openSequence('?preset=cram-md5');
+  await page.click('#tab-transcript');
+  await afterRender(page, () => page.selectOption('#preset', 'esmtp'));
+  await page.click('#tab-sequence');
+  const writes = await writesOfRun(page);
+  await page.waitForFunction((n) => document.querySelectorAll('#view-sequence [data-arrow]').length === n, writes);
+  assert.equal(await page.locator('#view-sequence rect.sequence-phase-auth').count(), 0);
+  await context.close();
+});
+
+test('protocol text in the diagram stays text and never runs (XSS)', async () => {
+  const payload = '<img src=x onerror="window.__xss=1">';
+  const patch = { script: [{ send: `EHLO ${payload}\r\n` }, { send: 'QUIT\r\n' }] };
+  const { page, context, watch } = await openSequence(`#s=${Buffer.from(JSON.stringify(patch)).toString('base64url')}`);
+  const labels = await page.$$eval('#view-sequence text.sequence-label', (nodes) => nodes.map((n) => n.textContent));
+  assert.ok(labels.includes(`EHLO ${payload}`), labels.join('\n'));
+  await page.click('#view-sequence [data-arrow="1"]');
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.$$eval('img, #view-sequence script, #view-sequence foreignObject', (n) => n.length), 0);
+  assert.ok(!watch.requests.some((url) => new URL(url).pathname === '/x'), 'no image request was made');
   await context.close();
 });
 

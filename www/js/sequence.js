@@ -44,12 +44,16 @@ const ATTRIBUTES = new Set([
 
 let els = null;
 let engine = null;
+let panel = null;
+/** A run not drawn yet because the tab was hidden: drawn by `show()`. */
+let pending = null;
 /** The diagram on screen: `{diagram, svg, text, transcript, timeline, arrows: [g]}`. */
 let current = null;
 let selected = -1;
 
 /** Builds the tab's controls once. */
-export function setup(panel, services) {
+export function setup(root, services) {
+  panel = root;
   engine = services.engine;
   els = {
     download: h('button', { type: 'button', text: 'Download SVG' }),
@@ -78,9 +82,24 @@ export function setup(panel, services) {
   ]);
 }
 
-/** Draws the run of `{timeline, scenario}`. */
+/**
+ * Draws the run of `{timeline, scenario}`. The engine runs the scenario again to lay it
+ * out (on this thread), so a run that arrives while the tab is hidden waits for `show()`.
+ */
 export function render(model) {
   if (!els || !model.timeline) return;
+  pending = model;
+  if (!panel.hidden) draw();
+}
+
+/** The tab was opened: draws the run it missed while hidden. */
+export function show() {
+  if (pending) draw();
+}
+
+function draw() {
+  const model = pending;
+  pending = null;
   const result = engine.call('sequenceDiagram', model.scenario);
   const svg = importSvg(result.svg);
   const transcript = buildModel(model.timeline, model.scenario);
