@@ -99,7 +99,7 @@ pub fn place(unplaced: Unplaced) -> Diagram {
             let (top, bottom) = if lanes_are_bars {
                 bar(&arrows, index).unwrap_or((body_top, body_top))
             } else {
-                (body_top, height - MARGIN)
+                (body_top, height.saturating_sub(MARGIN))
             };
             Lane {
                 lifeline: spec.lifeline,
@@ -227,7 +227,10 @@ fn bar(arrows: &[Arrow], lane: usize) -> Option<(u32, u32)> {
         None => Some((y, y)),
         Some((low, high)) => Some((low.min(y), high.max(y))),
     })?;
-    Some((low - BAR_OVERHANG, high + BAR_OVERHANG))
+    Some((
+        low.saturating_sub(BAR_OVERHANG),
+        high.saturating_add(BAR_OVERHANG),
+    ))
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ pub fn render(diagram: &Diagram) -> String {
         let _ = write!(
             out,
             r#"<text class="sequence-muted" x="{MARGIN}" y="{}" fill="{MUTED}">… {} more writes not drawn</text>"#,
-            h - MARGIN - 10,
+            h.saturating_sub(MARGIN + 10),
             diagram.omitted
         );
     }
@@ -127,7 +127,7 @@ fn head(out: &mut String, diagram: &Diagram, lifeline: &Lifeline) {
         out,
         r##"<line class="sequence-lifeline-line" x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#9a9a9a" stroke-dasharray="4 4"/></g>"##,
         diagram.body_top,
-        diagram.height - MARGIN,
+        diagram.height.saturating_sub(MARGIN),
         x = lifeline.x,
     );
 }
@@ -182,7 +182,7 @@ fn arrow_group(out: &mut String, diagram: &Diagram, index: usize, arrow: &Arrow)
         x1.min(x2).saturating_sub(4),
         y.saturating_sub(20),
         x1.abs_diff(x2) + 8,
-        y - HEAD / 2,
+        y.saturating_sub(HEAD / 2),
         y + HEAD / 2,
         (x1 + x2) / 2,
         y.saturating_sub(6),
