@@ -9,6 +9,7 @@
 //! - [`form_options`]: what the page's forms offer and say for each setting.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
+//! - [`sequence`]: a run as a sequence diagram, laid out once, rendered as SVG and text.
 //! - [`scripted`]: a client that sends fixed octets (bare LF, silence) instead of the engine.
 //! - [`mailstore`]: the mailboxes and outbound queues accepted mail lands in.
 //! - [`sorted_map`]: why keyed collections are sorted `Vec`s (`litemap`).
@@ -33,6 +34,7 @@ pub mod protocol;
 pub mod sasl;
 pub(crate) mod scenario_limits;
 pub mod scripted;
+pub mod sequence;
 pub mod server;
 pub(crate) mod sorted_map;
 pub mod time;

@@ -10,7 +10,7 @@
 //! tests/js_naming.rs checks it.
 //!
 //! The exports only the page's tabs use (the world, the SASL calculator, the manual
-//! session, the state table) are behind the `tabs` feature: the page's first-view module
+//! session, the state table, the sequence diagram) are behind the `tabs` feature: the page's first-view module
 //! is built without it, so the world, POP3 and the calculator stay out of the wasm the
 //! first view loads (scripts/lib/setup.sh, FIRST_VIEW_MODULE).
 
@@ -290,6 +290,65 @@ pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
     let timeline = crate::world::run_world(&scenario)
         .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
     to_js(&timeline)
+}
+
+// ---------------------------------------------------------------------------------------
+// Sequence diagrams (crate::sequence): the layout and both renderings, computed once.
+// ---------------------------------------------------------------------------------------
+
+/// A run as a sequence diagram, for the Sequence tab and its exports.
+#[cfg(feature = "tabs")]
+#[derive(Serialize)]
+struct SequenceExport {
+    /// The laid-out diagram: lifelines, lanes, arrows and phases with their coordinates.
+    diagram: crate::sequence::Diagram,
+    /// The same as a self-contained SVG file.
+    svg: String,
+    /// The same as monospace text.
+    text: String,
+}
+
+#[cfg(feature = "tabs")]
+fn sequence_export(diagram: crate::sequence::Diagram) -> Result<JsValue, JsError> {
+    let svg = crate::sequence::svg::render(&diagram);
+    let text = crate::sequence::text::render(&diagram);
+    to_js(&SequenceExport { diagram, svg, text })
+}
+
+/// Runs a scenario (as `runScenario` takes it) and returns its sequence diagram:
+/// `{diagram: {title, description, lifelines, lanes, arrows, phases, omitted, width,
+/// height, bodyTop}, svg, text}`. The run is deterministic, so `arrows[i].write` is an
+/// index in the `writes` of the timeline `runScenario` returns for the same scenario.
+#[cfg(feature = "tabs")]
+#[wasm_bindgen(js_name = sequenceDiagram)]
+pub fn sequence_diagram(scenario: JsValue) -> Result<JsValue, JsError> {
+    let scenario: Scenario = if scenario.is_undefined() || scenario.is_null() {
+        Scenario::default()
+    } else {
+        from_js(scenario, "scenario")?
+    };
+    let timeline =
+        loopback::run(&scenario).map_err(|e| JsError::new(&format!("scenario cannot run: {e}")))?;
+    sequence_export(crate::sequence::single::diagram(
+        &timeline,
+        scenario.start_time,
+    ))
+}
+
+/// A world run (a preset's name or a scenario object, as `runWorld` takes it) as a
+/// sequence diagram, one lane per connection under each host: `{diagram, svg, text}`,
+/// `arrows[i].write` being an index in the world timeline's `entries`.
+#[cfg(feature = "tabs")]
+#[wasm_bindgen(js_name = worldSequenceDiagram)]
+pub fn world_sequence_diagram(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
+    let scenario = match scenario_or_preset.as_string() {
+        Some(name) => crate::world::preset(&name)
+            .ok_or_else(|| JsError::new(&format!("no world preset is called '{name}'")))?,
+        None => from_js(scenario_or_preset, "world scenario")?,
+    };
+    let timeline = crate::world::run_world(&scenario)
+        .map_err(|e| JsError::new(&format!("world cannot run: {e}")))?;
+    sequence_export(crate::sequence::world::diagram(&timeline))
 }
 
 // ---------------------------------------------------------------------------------------

@@ -407,6 +407,7 @@ const TAB_VIEWS = {
     load: () => import('./negotiation.js'),
     render: (m) => m.renderNegotiation(els.negotiation, app.timeline),
   },
+  'tab-sequence': { load: () => import('./sequence.js'), fullEngine: true },
   'tab-mailboxes': { load: () => import('./mailboxes.js') },
   'tab-step': { load: () => import('./step.js'), fullEngine: true },
   'tab-manual': { load: () => import('./manual.js'), fullEngine: true },
@@ -626,7 +627,7 @@ function showEmbedTabs(extra) {
 
 /** Opens the view `name` (`view=`: transcript, sequence, negotiation, sasl); the transcript if the page has no such tab. */
 function selectEmbedView(name) {
-  const tab = $(EMBED_VIEWS[name]) || $('tab-transcript');
+  const tab = (Object.hasOwn(EMBED_VIEWS, name) && $(EMBED_VIEWS[name])) || $('tab-transcript');
   tab.hidden = false;
   selectTab(tab);
 }

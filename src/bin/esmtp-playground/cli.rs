@@ -4,6 +4,8 @@
 //!   transcript and storing accepted mail in a folder.
 //! - `send`: the client engine against a real server, with the same transcript.
 //! - `sasl encode|decode`: the page's offline SASL calculator, no network.
+//! - `diagram`: a scenario's run (or a world preset's) as the page's sequence diagram,
+//!   SVG or text, no network.
 //!
 //! Exit codes: 0 done, 1 the SMTP peer refused (or the session failed, or a `sasl
 //! decode` check failed), 2 bad flags or input, 3 cannot listen or connect, 4 other I/O.
@@ -49,6 +51,22 @@ enum Command {
     Sasl(SaslArgs),
     /// Judge a real transcript or capture line by line (exit 1 when an error is found).
     Lint(LintArgs),
+    /// Draw a scenario's run, or a world preset's, as a sequence diagram (SVG or text).
+    Diagram(DiagramArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiagramArgs {
+    /// A scenario as the page's JSON (`{server, client, script, …}`, every field
+    /// optional; `-` reads standard input). Without it, the default scenario.
+    #[arg(long, conflicts_with = "world")]
+    scenario: Option<PathBuf>,
+    /// A world preset instead: etrn, turn, atrn, pop-before-smtp, …
+    #[arg(long)]
+    world: Option<String>,
+    /// `text` (monospace, for a Markdown code block) or `svg` (a self-contained file).
+    #[arg(long, default_value = "text", value_parser = ["text", "svg"])]
+    format: String,
 }
 
 #[derive(Args, Debug)]
@@ -332,6 +350,7 @@ pub fn main() -> ExitCode {
         Command::Send(args) => run_send(args),
         Command::Sasl(args) => Ok(run_sasl(args)),
         Command::Lint(args) => run_lint(args),
+        Command::Diagram(args) => run_diagram(args),
     };
     match result {
         Ok(code) => code,
@@ -413,6 +432,51 @@ fn run_lint(args: LintArgs) -> Result<ExitCode, NativeError> {
         eprintln!("esmtp-playground: {error}");
     }
     Ok(ExitCode::from(report.exit_code))
+}
+
+fn run_diagram(args: DiagramArgs) -> Result<ExitCode, NativeError> {
+    use esmtp_playground::sequence;
+    let diagram = match (&args.world, &args.scenario) {
+        (Some(name), _) => {
+            let scenario = esmtp_playground::world::preset(name)
+                .ok_or_else(|| NativeError::Usage(format!("no world preset is called '{name}'")))?;
+            let timeline = esmtp_playground::world::run_world(&scenario)
+                .map_err(|e| NativeError::Usage(format!("world cannot run: {e}")))?;
+            sequence::world::diagram(&timeline)
+        }
+        (None, path) => {
+            let scenario = match path {
+                Some(path) => read_scenario(path)?,
+                None => esmtp_playground::loopback::Scenario::default(),
+            };
+            let timeline = esmtp_playground::loopback::run(&scenario)
+                .map_err(|e| NativeError::Usage(format!("scenario cannot run: {e}")))?;
+            sequence::single::diagram(&timeline, scenario.start_time)
+        }
+    };
+    let output = match args.format.as_str() {
+        "svg" => sequence::svg::render(&diagram),
+        _ => sequence::text::render(&diagram),
+    };
+    let mut stdout = std::io::stdout().lock();
+    std::io::Write::write_all(&mut stdout, output.as_bytes())
+        .and_then(|()| std::io::Write::flush(&mut stdout))
+        .map_err(|e| NativeError::Io(format!("cannot write the diagram: {e}")))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A scenario from a JSON file (`-`: standard input).
+fn read_scenario(
+    path: &std::path::Path,
+) -> Result<esmtp_playground::loopback::Scenario, NativeError> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| NativeError::Usage(format!("cannot read --scenario {}: {e}", path.display())))?;
+    serde_json::from_str(&text)
+        .map_err(|e| NativeError::Usage(format!("bad --scenario {}: {e}", path.display())))
 }
 
 fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
