@@ -17,6 +17,7 @@ pub mod finding;
 pub mod format;
 pub mod judge;
 pub mod line;
+pub mod mask;
 pub mod message_text;
 pub mod nodemailer;
 pub mod pcap;
@@ -25,6 +26,8 @@ pub mod sasl_check;
 pub mod smtplib;
 pub mod swaks;
 pub mod tcp;
+pub mod to_scenario;
+pub mod view;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
