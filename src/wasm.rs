@@ -314,9 +314,10 @@ pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, J
 }
 
 /// The same analysis shaped for the page's Analyze view: `{format, formatLabel, lines:
-/// [{n, side, text, role, ending, origin, note: {text, rfc}, findings}], groups: [{first,
-/// count, side, messageText, label}], findings: [{line, severity, rfc, message, index}],
-/// counts: {errors, warnings, notes}, connections}` (see `analyze::view`).
+/// [{n, side, text, role, ending, origin, note, findings}], notes: [{text, rfc}],
+/// groups: [{first, count, side, messageText, label}], findings: [{line, severity, rfc,
+/// message, index}], counts: {errors, warnings, notes}, connections}`; a line's `note`
+/// is an index into `notes` (see `analyze::view`).
 #[cfg(feature = "analyze-page")]
 #[wasm_bindgen(js_name = analyzeForPage)]
 pub fn analyze_for_page(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
@@ -353,6 +354,13 @@ pub fn shareable_transcript(
     let shareable = crate::analyze::mask::shareable(&octets, &options, include_secrets)
         .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&shareable)
+}
+
+/// The Analyze form's facts: `{formats: [{name, label}], maxInput}`.
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = analyzeInputFacts)]
+pub fn analyze_input_facts() -> Result<JsValue, JsError> {
+    to_js(&crate::analyze::view::input_facts())
 }
 
 #[cfg(feature = "analyze-page")]

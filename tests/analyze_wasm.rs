@@ -91,10 +91,9 @@ fn the_page_view_ties_each_finding_to_a_line() {
     let line = js_sys::Array::from(&field(&view, &["lines"])).get(index);
     assert_eq!(field(&line, &["n"]).as_f64(), Some(13.0));
     assert_eq!(field(&line, &["role"]).as_string().unwrap(), "saslResponse");
-    assert_eq!(
-        field(&line, &["note", "rfc"]).as_string().unwrap(),
-        "RFC 4954 §4"
-    );
+    let note = field(&line, &["note"]).as_f64().unwrap() as u32;
+    let note = js_sys::Array::from(&field(&view, &["notes"])).get(note);
+    assert_eq!(field(&note, &["rfc"]).as_string().unwrap(), "RFC 4954 §4");
 }
 
 #[wasm_bindgen_test]

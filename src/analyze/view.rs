@@ -12,7 +12,7 @@ use super::{pcap, Analysis, Format};
 use crate::protocol::{Command, EnhancedCode, ReplyCode, ReplyKind};
 
 /// What a line is and the RFC section behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Note {
     /// One or two sentences.
@@ -37,8 +37,9 @@ pub struct ViewLine<'a> {
     pub ending: Ending,
     /// Where the text comes from.
     pub origin: Origin,
-    /// What it means.
-    pub note: Note,
+    /// What it means: an index into [`View::notes`] (lines share their notes, so a
+    /// long session does not repeat the same sentence thousands of times).
+    pub note: usize,
     /// Indexes into [`View::findings`] of the findings on this line.
     pub findings: Vec<usize>,
 }
@@ -92,6 +93,8 @@ pub struct View<'a> {
     pub format_label: &'static str,
     /// Every line.
     pub lines: Vec<ViewLine<'a>>,
+    /// The distinct line notes, in order of first use.
+    pub notes: Vec<Note>,
     /// The groups, in line order.
     pub groups: Vec<Group>,
     /// Every finding, in line order.
@@ -104,7 +107,12 @@ pub struct View<'a> {
 
 /// The view of `analysis`.
 pub fn view(analysis: &Analysis) -> View<'_> {
-    let mut lines: Vec<ViewLine> = analysis.lines.iter().map(view_line).collect();
+    let mut notes = Notes::default();
+    let mut lines: Vec<ViewLine> = analysis
+        .lines
+        .iter()
+        .map(|line| view_line(line, &mut notes))
+        .collect();
     let findings: Vec<ViewFinding> = analysis
         .findings
         .iter()
@@ -124,8 +132,55 @@ pub fn view(analysis: &Analysis) -> View<'_> {
         groups: groups(&analysis.lines),
         counts: counts(&analysis.findings),
         lines,
+        notes: notes.list,
         findings,
         connections: &analysis.connections,
+    }
+}
+
+/// What the page's input form offers: every format with its label, and the largest
+/// input the analysis reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InputFacts {
+    /// Every format, in the order to list them.
+    pub formats: Vec<FormatChoice>,
+    /// Longest input analysed, in octets ([`super::MAX_INPUT`]).
+    pub max_input: usize,
+}
+
+/// One format the input form can force.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormatChoice {
+    /// The name the options take.
+    pub name: &'static str,
+    /// In words.
+    pub label: &'static str,
+}
+
+/// Every format, in the order the form lists them.
+const FORMATS: [Format; 7] = [
+    Format::Swaks,
+    Format::Smtplib,
+    Format::Curl,
+    Format::Cs,
+    Format::Nodemailer,
+    Format::Raw,
+    Format::Pcap,
+];
+
+/// The formats and the input limit, for the page's form.
+pub fn input_facts() -> InputFacts {
+    InputFacts {
+        formats: FORMATS
+            .iter()
+            .map(|&format| FormatChoice {
+                name: format.name(),
+                label: format_label(format),
+            })
+            .collect(),
+        max_input: super::MAX_INPUT,
     }
 }
 
@@ -159,7 +214,26 @@ fn counts(findings: &[Finding]) -> Counts {
     counts
 }
 
-fn view_line(line: &AnnotatedLine) -> ViewLine<'_> {
+/// The distinct notes and where each is in the list.
+#[derive(Default)]
+struct Notes {
+    list: Vec<Note>,
+    index: std::collections::HashMap<Note, usize>,
+}
+
+impl Notes {
+    fn intern(&mut self, note: Note) -> usize {
+        if let Some(&at) = self.index.get(&note) {
+            return at;
+        }
+        let at = self.list.len();
+        self.index.insert(note.clone(), at);
+        self.list.push(note);
+        at
+    }
+}
+
+fn view_line<'a>(line: &'a AnnotatedLine, notes: &mut Notes) -> ViewLine<'a> {
     let mut note = note(line);
     match line.origin {
         Origin::InsideTls => note
@@ -177,7 +251,7 @@ fn view_line(line: &AnnotatedLine) -> ViewLine<'_> {
         role: line.role,
         ending: line.ending,
         origin: line.origin,
-        note,
+        note: notes.intern(note),
         findings: Vec::new(),
     }
 }
@@ -346,12 +420,18 @@ mod tests {
         let analysis = analysis("S: 220 mx.example.org ESMTP\nC: EHLO c.example\nS: 250-mx.example.org\nS: 250-PIPELINING\nS: 250 8BITMIME\nC: MAIL FROM:<a@b.example>\nS: 250 2.1.0 ok\nC: RCPT TO:<c@d.example>\nS: 250 2.1.5 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: hi\nC: .\nS: 250 2.0.0 queued\nC: QUIT\nS: 221 2.0.0 bye\n");
         let view = view(&analysis);
         assert_eq!(view.format_label, "C:/S: transcript");
-        assert_eq!(view.lines[1].note.rfc, "RFC 5321 §4.1.1.1");
+        let note = |at: usize| &view.notes[view.lines[at].note];
+        assert_eq!(note(1).rfc, "RFC 5321 §4.1.1.1");
         assert_eq!(
-            view.lines[6].note.rfc, "RFC 5321 §4.1.1.2",
+            note(6).rfc,
+            "RFC 5321 §4.1.1.2",
             "250 2.1.0 is the sender reply"
         );
-        assert!(view.lines[2].note.text.contains("more lines"));
+        assert!(note(2).text.contains("more lines"));
+        assert_eq!(
+            view.lines[12].note, view.lines[13].note,
+            "message text shares one note"
+        );
         let labels: Vec<&str> = view.groups.iter().map(|g| g.label.as_str()).collect();
         assert_eq!(
             labels,
@@ -388,10 +468,7 @@ mod tests {
     fn a_bad_command_says_why() {
         let analysis = analysis("S: 220 mx\nC: XYZZY\nS: 500 5.5.2 unknown\n");
         let view = view(&analysis);
-        assert!(
-            view.lines[1].note.text.starts_with("Not a valid command"),
-            "{:?}",
-            view.lines[1].note
-        );
+        let note = &view.notes[view.lines[1].note];
+        assert!(note.text.starts_with("Not a valid command"), "{note:?}");
     }
 }
