@@ -101,6 +101,15 @@ test('a dropped capture is read as octets; a chosen file too', async () => {
   assert.match(await page.textContent('#analyze-file-note'), /session\.pcap/);
   await afterAnalysis(page, () => page.setInputFiles('#analyze-file', path.join(FIXTURES, 'pcapng-swaks-cram-md5.pcapng')));
   assert.match(await status(page), /^Read as packet capture/);
+  assert.equal(await page.isVisible('#analyze-connection'), false, 'one connection: no chooser');
+
+  await afterAnalysis(page, () => page.setInputFiles('#analyze-file', path.join(FIXTURES, 'pcap-two-connections.pcap')));
+  const choices = await page.$$eval('#analyze-connection option', (nodes) => nodes.map((n) => n.value));
+  assert.deepEqual(choices, ['', '1', '2']);
+  const firstText = await page.textContent('#analyze-transcript');
+  await afterAnalysis(page, () => page.selectOption('#analyze-connection', '2'));
+  assert.notEqual(await page.textContent('#analyze-transcript'), firstText, 'the second connection is shown');
+  assert.equal(await page.inputValue('#analyze-connection'), '2');
   await context.close();
 });
 

@@ -116,6 +116,7 @@ function buildPanel(panel) {
     ...facts.formats.map((f) => h('option', { value: f.name, text: f.label })),
   ]);
   const password = h('input', { id: 'analyze-password', type: 'password', autocomplete: 'off', spellcheck: 'false' });
+  const connection = h('select', { id: 'analyze-connection' });
   const run = h('button', { type: 'submit', id: 'analyze-run', class: 'primary', text: 'Analyze' });
   const form = h('form', { id: 'analyze-form', class: 'form analyze-form', novalidate: true }, [
     field('Transcript, log or capture', text),
@@ -124,6 +125,7 @@ function buildPanel(panel) {
       field('…or choose a file', file),
       field('Format', format),
       field('Password (optional: checks CRAM-MD5 and DIGEST-MD5 digests, compares PLAIN and LOGIN)', password),
+      h('div', { class: 'analyze-connection', hidden: true }, [field('TCP connection in the capture', connection)]),
       run,
     ]),
   ]);
@@ -172,6 +174,8 @@ function buildPanel(panel) {
     fileNote: panel.querySelector('#analyze-file-note'),
     format,
     password,
+    connection,
+    connectionField: form.querySelector('.analyze-connection'),
     status: panel.querySelector('#analyze-status'),
     actions,
     open: actions.querySelector('#analyze-open'),
@@ -204,7 +208,30 @@ function currentInput() {
 }
 
 function options() {
-  return { format: els.format.value, password: els.password.value || null };
+  return { format: els.format.value, password: els.password.value || null, connection: Number(els.connection.value) || null };
+}
+
+/** A capture with several TCP connections gets a chooser; another input starts from the default again. */
+function renderConnections(view) {
+  const many = view.connections.length > 1;
+  els.connectionField.hidden = !many;
+  if (!many) {
+    replaceChildren(els.connection);
+    return;
+  }
+  const chosen = els.connection.value;
+  replaceChildren(els.connection, [
+    h('option', { value: '', text: 'The first that carries data' }),
+    ...view.connections.map((c) =>
+      h('option', { value: c.index, text: `${c.index}: ${c.client} → ${c.server} (${plural(c.packets, 'packet')})` }),
+    ),
+  ]);
+  els.connection.value = chosen;
+}
+
+function forgetConnection() {
+  replaceChildren(els.connection);
+  els.connectionField.hidden = true;
 }
 
 function megabytes(size) {
@@ -213,6 +240,7 @@ function megabytes(size) {
 
 /** Analyses input kept out of the text area, saying what it is. */
 function hold(data, size, what) {
+  forgetConnection();
   state.held = { data, size };
   els.text.value = '';
   els.fileNote.hidden = false;
@@ -236,6 +264,7 @@ function handlePaste(event) {
 }
 
 function handleTextInput() {
+  forgetConnection();
   if (!state.held) return;
   state.held = null;
   els.file.value = '';
@@ -319,6 +348,7 @@ async function render(view, generation) {
   els.link.hidden = true;
   els.summary.textContent = `Format: ${view.formatLabel}${view.connections.length > 1 ? ` · ${view.connections.length} TCP connections in the capture` : ''}`;
   renderFindings(view);
+  renderConnections(view);
   renderDetailsPlaceholder();
   state.model = transcriptModel(view);
   state.selected = -1;
@@ -618,6 +648,7 @@ export function setup(panel, svc) {
   els.form.addEventListener('dragleave', handleDragLeave);
   els.form.addEventListener('drop', handleDrop);
   els.findings.addEventListener('click', handleFindingClick);
+  els.connection.addEventListener('change', () => analyze());
   els.transcript.addEventListener('click', handleTranscriptClick);
   els.transcript.addEventListener('keydown', handleTranscriptKeydown);
   els.showControl.addEventListener('change', () => state.model && renderTranscript());
