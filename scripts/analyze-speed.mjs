@@ -8,8 +8,9 @@
 //                                           after 3 warm-ups.
 //   node scripts/analyze-speed.mjs --page   the Analyze tab in headless Chromium (Debian's
 //                                           /usr/bin/chromium, or $CHROMIUM): the engine
-//                                           call in the tab's worker, paste to findings and
-//                                           first lines shown, and the longest gap between
+//                                           call in the tab's worker, Analyze click to findings
+//                                           and first lines shown (and the main thread's part
+//                                           of it: result to screen), the longest gap between
 //                                           the main thread's animation frames meanwhile
 //                                           (how long the page could not respond); median
 //                                           of 5 runs after 1 warm-up.
@@ -84,6 +85,7 @@ async function measurePage(log) {
       `Chromium Analyze tab, swaks log (${log.split('\n').length - 1} lines): ${runs[0].status}\n` +
         `  engine call in the worker: median ${median('engine').toFixed(1)} ms\n` +
         `  Analyze click to findings and first lines shown: median ${median('total').toFixed(1)} ms\n` +
+        `  main thread, result to findings and first lines shown: median ${median('render').toFixed(1)} ms\n` +
         `  longest main-thread frame gap meanwhile: median ${median('longestFrame').toFixed(1)} ms\n` +
         `  main-thread long tasks (ms) per run: ${measured.map((run) => `[${run.longTasks}]`).join(' ')}`,
     );
@@ -135,6 +137,7 @@ async function analyseOnce(log) {
     longestFrame,
     status: document.getElementById('analyze-status').textContent,
     longTasks: longTasks.join(' '),
+    render: performance.getEntriesByName('analyze-render').at(-1)?.duration ?? Number.NaN,
   };
 }
 

@@ -319,6 +319,8 @@ async function analyze() {
     return;
   }
   if (generation !== state.generation) return;
+  // scripts/analyze-speed.mjs --page reads the main thread's share: result to screen.
+  performance.mark('analyze-result');
   state.view = view;
   const cut =
     size > facts.maxInput
@@ -329,6 +331,7 @@ async function analyze() {
     `Read as ${view.formatLabel}: ${view.lines.length.toLocaleString('en')} lines, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(notes, 'note')}.${cut}`,
   );
   await render(view, generation);
+  performance.measure('analyze-render', 'analyze-result');
   finishAnalysis();
 }
 
