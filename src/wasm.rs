@@ -316,7 +316,8 @@ pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, J
 /// The same analysis shaped for the page's Analyze view: `{format, formatLabel, lines:
 /// [{n, side, text, role, ending, origin, note, findings}], notes: [{text, rfc}],
 /// groups: [{first, count, side, messageText, label}], findings: [{line, severity, rfc,
-/// message, index}], counts: {errors, warnings, notes}, connections}`; a line's `note`
+/// message, index}], counts: {errors, warnings, notes}, connections, negotiation:
+/// [{keyword, value, rfc, explanation, client}]}`; a line's `note`
 /// is an index into `notes` (see `analyze::view`).
 #[cfg(feature = "analyze-page")]
 #[wasm_bindgen(js_name = analyzeForPage)]

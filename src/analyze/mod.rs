@@ -19,6 +19,7 @@ pub mod judge;
 pub mod line;
 pub mod mask;
 pub mod message_text;
+pub mod negotiation;
 pub mod nodemailer;
 pub mod pcap;
 pub mod raw;

@@ -163,7 +163,7 @@ fn command<'a>(
 
 /// The reply lines that answer the command at `index`: the first reply after it, up
 /// to its last line (`250 ` rather than `250-`).
-fn reply_after(lines: &[AnnotatedLine], index: usize) -> Vec<&str> {
+pub(super) fn reply_after(lines: &[AnnotatedLine], index: usize) -> Vec<&str> {
     let mut reply = Vec::new();
     for line in lines.iter().skip(index + 1) {
         match line.role {

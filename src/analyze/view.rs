@@ -103,6 +103,8 @@ pub struct View<'a> {
     pub counts: Counts,
     /// For a capture: its TCP connections.
     pub connections: &'a [pcap::Connection],
+    /// What the server offered in its EHLO reply and what the client did with it.
+    pub negotiation: Vec<super::negotiation::OfferedRow>,
 }
 
 /// The view of `analysis`.
@@ -135,6 +137,7 @@ pub fn view(analysis: &Analysis) -> View<'_> {
         notes: notes.list,
         findings,
         connections: &analysis.connections,
+        negotiation: super::negotiation::rows(&analysis.lines),
     }
 }
 

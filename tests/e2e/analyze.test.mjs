@@ -127,6 +127,11 @@ test('clicking a finding selects and explains its line', async () => {
   assert.match(details, /input line 13/);
   assert.match(details, /RFC 4954 §4/);
   assert.match(details, /RFC 2195 §2/);
+  await page.click('.analyze-negotiation summary');
+  const auth = await page.$$eval('#analyze-negotiation tbody tr', (rows) =>
+    rows.map((row) => [...row.children].map((cell) => cell.textContent)).find((cells) => cells[0] === 'AUTH'),
+  );
+  assert.deepEqual([auth[1], auth[3]], ['PLAIN LOGIN CRAM-MD5 DIGEST-MD5', 'Authenticated with AUTH CRAM-MD5.']);
   await page.screenshot({ path: path.join(SHOTS, 'analyze-swaks.png'), fullPage: true });
   await context.close();
 });
@@ -215,6 +220,7 @@ test('accessibility: axe-core finds no violations in the Analyze view (light des
     await paste(page, fixture('swaks-cram-md5.txt'), 'wrong');
     await page.click('#analyze-findings .finding.error');
     await page.waitForSelector('#analyze-transcript [aria-selected="true"]');
+    await page.click('.analyze-negotiation summary');
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
     const violations = results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);

@@ -142,6 +142,10 @@ function buildPanel(panel) {
     h('p', { id: 'analyze-summary', class: 'analyze-summary' }),
     h('h3', { class: 'mini-heading', text: 'Findings' }),
     h('ol', { id: 'analyze-findings', class: 'analyze-findings', 'aria-label': 'Findings: select one to see its line' }),
+    h('details', { class: 'analyze-negotiation' }, [
+      h('summary', { text: 'Negotiation: offered by the server, used by the client' }),
+      h('div', { id: 'analyze-negotiation' }),
+    ]),
     h('div', { class: 'view-options' }, [h('label', {}, [showControl, ' Show CRLF and control bytes'])]),
     h('div', { class: 'transcript-wrap' }, [
       h('div', { class: 'transcript-col' }, [
@@ -185,6 +189,7 @@ function buildPanel(panel) {
     results,
     summary: results.querySelector('#analyze-summary'),
     findings: results.querySelector('#analyze-findings'),
+    negotiation: results.querySelector('#analyze-negotiation'),
     showControl,
     transcript: results.querySelector('#analyze-transcript'),
     more: results.querySelector('#analyze-more'),
@@ -351,6 +356,7 @@ async function render(view, generation) {
   els.link.hidden = true;
   els.summary.textContent = `Format: ${view.formatLabel}${view.connections.length > 1 ? ` · ${view.connections.length} TCP connections in the capture` : ''}`;
   renderFindings(view);
+  renderNegotiation(view.negotiation);
   renderConnections(view);
   renderDetailsPlaceholder();
   state.model = transcriptModel(view);
@@ -379,6 +385,41 @@ function renderFindings(view) {
     items.push(h('li', { class: 'muted', text: `…and ${(view.findings.length - MAX_LISTED).toLocaleString('en')} more.` }));
   }
   replaceChildren(els.findings, items);
+}
+
+/** The engine's rows: each extension the server offered and what this client did with it. */
+function renderNegotiation(rows) {
+  if (!rows.length) {
+    replaceChildren(els.negotiation, [h('p', { class: 'muted', text: 'The session has no EHLO extension list (HELO, or EHLO failed).' })]);
+    return;
+  }
+  const cells = ['Extension', 'Offered', 'What it allows', 'This client', 'RFC'];
+  replaceChildren(els.negotiation, [
+    h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Extensions offered and used in the analysed session' }, [
+      h('table', { class: 'negotiation' }, [
+        h('thead', {}, [
+          h(
+            'tr',
+            {},
+            cells.map((text) => h('th', { scope: 'col', text })),
+          ),
+        ]),
+        h(
+          'tbody',
+          {},
+          rows.map((row) =>
+            h('tr', {}, [
+              h('th', { scope: 'row', text: row.keyword }),
+              h('td', { 'data-label': cells[1], text: row.value || 'yes' }),
+              h('td', { 'data-label': cells[2], text: row.explanation }),
+              h('td', { 'data-label': cells[3], text: row.client }),
+              h('td', { 'data-label': cells[4], text: row.rfc }),
+            ]),
+          ),
+        ),
+      ]),
+    ]),
+  ]);
 }
 
 /** The view's lines as the transcript view's model: one chunk per group or lone line. */
