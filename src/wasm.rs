@@ -411,23 +411,84 @@ pub fn split_address_list(text: &str) -> Result<JsValue, JsError> {
 #[cfg(feature = "analyze-page")]
 #[wasm_bindgen(js_name = analyzeTranscript)]
 pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
-    let octets = match input.as_string() {
-        Some(text) => text.into_bytes(),
+    to_js(&analyze_input(input, &options)?)
+}
+
+/// The same analysis shaped for the page's Analyze view: `{format, formatLabel, lines:
+/// [{n, side, text, role, ending, origin, note, findings}], notes: [{text, rfc}],
+/// groups: [{first, count, side, messageText, label}], findings: [{line, severity, rfc,
+/// message, index}], counts: {errors, warnings, notes}, connections, negotiation:
+/// [{keyword, value, rfc, explanation, client}]}`; a line's `note`
+/// is an index into `notes` (see `analyze::view`).
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = analyzeForPage)]
+pub fn analyze_for_page(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let analysis = analyze_input(input, &options)?;
+    to_js(&crate::analyze::view::view(&analysis))
+}
+
+/// "Open in playground": the analysed session as a scenario for `runScenario`, with
+/// what it could not carry over: `{scenario, notes: [string]}`. The options' password,
+/// when given, is the one the scenario logs in with.
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = analysisScenario)]
+pub fn analysis_scenario(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let password = analyze_options(&options)?.password;
+    let analysis = analyze_input(input, &options)?;
+    to_js(&crate::analyze::to_scenario::to_scenario(
+        &analysis,
+        password.as_deref(),
+    ))
+}
+
+/// The text for a share link: `{text, masked, fromCapture}`. A text log comes back as
+/// it is and a capture as `C:`/`S:` lines, with every AUTH secret masked unless
+/// `includeSecrets` (see `analyze::mask`).
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = shareableTranscript)]
+pub fn shareable_transcript(
+    input: JsValue,
+    options: JsValue,
+    include_secrets: bool,
+) -> Result<JsValue, JsError> {
+    let octets = input_octets(input)?;
+    let options = analyze_options(&options)?;
+    let shareable = crate::analyze::mask::shareable(&octets, &options, include_secrets)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&shareable)
+}
+
+/// The Analyze form's facts: `{formats: [{name, label}], maxInput}`.
+#[cfg(feature = "analyze-page")]
+#[wasm_bindgen(js_name = analyzeInputFacts)]
+pub fn analyze_input_facts() -> Result<JsValue, JsError> {
+    to_js(&crate::analyze::view::input_facts())
+}
+
+#[cfg(feature = "analyze-page")]
+fn analyze_input(input: JsValue, options: &JsValue) -> Result<crate::analyze::Analysis, JsError> {
+    let octets = input_octets(input)?;
+    let options = analyze_options(options)?;
+    crate::analyze::analyze(&octets, &options).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A pasted text (a string) or a dropped file's octets (a `Uint8Array`).
+#[cfg(feature = "analyze-page")]
+fn input_octets(input: JsValue) -> Result<Vec<u8>, JsError> {
+    match input.as_string() {
+        Some(text) => Ok(text.into_bytes()),
         None if input.is_instance_of::<js_sys::Uint8Array>() => {
-            js_sys::Uint8Array::new(&input).to_vec()
+            Ok(js_sys::Uint8Array::new(&input).to_vec())
         }
-        None => {
-            return Err(JsError::new(
-                "analyzeTranscript takes a string or a Uint8Array",
-            ))
-        }
-    };
-    let options: crate::analyze::Options = if options.is_undefined() || options.is_null() {
-        crate::analyze::Options::default()
+        None => Err(JsError::new("the analysis takes a string or a Uint8Array")),
+    }
+}
+
+#[cfg(feature = "analyze-page")]
+fn analyze_options(options: &JsValue) -> Result<crate::analyze::Options, JsError> {
+    if options.is_undefined() || options.is_null() {
+        Ok(crate::analyze::Options::default())
     } else {
-        from_js(options, "analyze options")?
-    };
-    let analysis =
-        crate::analyze::analyze(&octets, &options).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&analysis)
+        from_js(options.clone(), "analyze options")
+    }
 }

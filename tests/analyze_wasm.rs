@@ -1,9 +1,12 @@
 //! `analyzeTranscript` through the wasm API, as the page will call it (run with
 //! `cargo test --target wasm32-unknown-unknown --test analyze_wasm --features analyze-page`):
-//! a pasted text, a dropped capture as a `Uint8Array`, options, and an `Error` for junk.
+//! a pasted text, a dropped capture as a `Uint8Array`, options, and an `Error` for junk;
+//! and the Analyze view's exports: the page's view, "Open in playground" and share text.
 #![cfg(all(target_arch = "wasm32", feature = "analyze-page"))]
 
-use esmtp_playground::wasm::analyze_transcript;
+use esmtp_playground::wasm::{
+    analysis_scenario, analyze_for_page, analyze_transcript, shareable_transcript,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -73,4 +76,49 @@ fn junk_is_an_error_with_a_message() {
         .unwrap()
         .contains("does not look like an SMTP session"));
     assert!(analyze_transcript(JsValue::from(42), JsValue::NULL).is_err());
+}
+
+#[wasm_bindgen_test]
+fn the_page_view_ties_each_finding_to_a_line() {
+    let view = analyze_for_page(SWAKS_CRAM.into(), options("wrong")).unwrap();
+    assert_eq!(
+        field(&view, &["formatLabel"]).as_string().unwrap(),
+        "swaks output"
+    );
+    assert_eq!(field(&view, &["counts", "errors"]).as_f64(), Some(1.0));
+    let finding = js_sys::Array::from(&field(&view, &["findings"])).get(0);
+    let index = field(&finding, &["index"]).as_f64().unwrap() as u32;
+    let line = js_sys::Array::from(&field(&view, &["lines"])).get(index);
+    assert_eq!(field(&line, &["n"]).as_f64(), Some(13.0));
+    assert_eq!(field(&line, &["role"]).as_string().unwrap(), "saslResponse");
+    let note = field(&line, &["note"]).as_f64().unwrap() as u32;
+    let note = js_sys::Array::from(&field(&view, &["notes"])).get(note);
+    assert_eq!(field(&note, &["rfc"]).as_string().unwrap(), "RFC 4954 §4");
+}
+
+#[wasm_bindgen_test]
+fn open_in_playground_gives_a_scenario_that_runs() {
+    let imported = analysis_scenario(SWAKS_CRAM.into(), options("S3cret-pw")).unwrap();
+    let scenario = field(&imported, &["scenario"]);
+    assert_eq!(
+        field(&scenario, &["client", "auth", "mechanism"])
+            .as_string()
+            .unwrap(),
+        "CRAM-MD5"
+    );
+    let timeline = esmtp_playground::wasm::run_scenario(scenario).unwrap();
+    assert_eq!(
+        js_sys::Array::from(&field(&timeline, &["deliveries"])).length(),
+        1
+    );
+}
+
+#[wasm_bindgen_test]
+fn share_text_masks_secrets_unless_asked_to_keep_them() {
+    let masked = shareable_transcript(SWAKS_CRAM.into(), JsValue::NULL, false).unwrap();
+    let text = field(&masked, &["text"]).as_string().unwrap();
+    assert_eq!(field(&masked, &["masked"]).as_f64(), Some(2.0));
+    assert!(!text.contains("YWxpY2UgMWZkOGU5ZWEwNWJhYmJjZTgxMWU3Njc3ZDk4YzJiZDk="));
+    let kept = shareable_transcript(SWAKS_CRAM.into(), JsValue::NULL, true).unwrap();
+    assert_eq!(field(&kept, &["text"]).as_string().unwrap(), SWAKS_CRAM);
 }

@@ -132,7 +132,8 @@ ensure_chromium() {
 # --flatten --rereloop with -Os 511,780 / 212,113 (0.7 % less gzip, 50 % slower).
 WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-producers)
 
-# The page's wasm modules. PAGE_MODULE has every engine, the world and every export; the
+# The page's wasm modules. PAGE_MODULE has every engine, the world, the transcript
+# analyzer (the Analyze tab) and every export; the
 # tabs load it the first time one of them needs an export only it has (www/js/engine.js,
 # startTabsEngine). FIRST_VIEW_MODULE is the same crate built without the `tabs` feature
 # (no world, POP3, SASL calculator, manual session or state table): what the first view
@@ -150,8 +151,9 @@ build_page_module_wasm() {
     # after wasm-opt on the one-module build, 2026-11-28 (raw / gzip -9): "z" 510,010 /
     # 213,627, "s" 588,387 / 235,678, 2 661,567 / 257,184, 3 686,738 / 264,026.
     mkdir -p "$PAGE_WASM_DIR"
+    # The full module also has the Analyze tab's exports (feature `analyze-page`).
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
-        cargo build --quiet --lib --release --target "$WASM_TARGET")
+        cargo build --quiet --lib --release --target "$WASM_TARGET" --features analyze-page)
     cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$PAGE_MODULE.wasm"
     # The first view's module at "s": it runs every scenario the page shows, and "s" makes
     # runScenario 18 % faster than "z" for 15 KB gzip more, inside the first-view budget

@@ -17,7 +17,9 @@ pub mod finding;
 pub mod format;
 pub mod judge;
 pub mod line;
+pub mod mask;
 pub mod message_text;
+pub mod negotiation;
 pub mod nodemailer;
 pub mod pcap;
 pub mod raw;
@@ -26,6 +28,8 @@ pub mod smtplib;
 pub mod swaks;
 pub mod tcp;
 pub mod tls_records;
+pub mod to_scenario;
+pub mod view;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -70,6 +70,7 @@ const app = {
   embedPanels: null,
   embedView: 'transcript',
   stickyError: null,
+  params: null,
 };
 
 let debounceTimer = 0;
@@ -427,6 +428,8 @@ const TAB_VIEWS = {
     },
     fullEngine: true,
   },
+  // Its own panel and worker; `openScenario` loads an analysed session into the forms.
+  'tab-analyze': { load: () => import('./analyze.js'), fullEngine: true },
 };
 
 /**
@@ -441,6 +444,15 @@ function loadStyle(href) {
     link.addEventListener('error', () => reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`)));
     document.head.append(link);
   });
+}
+
+/** The Analyze view's "Open in playground": the analysed session becomes the scenario, run at once. */
+async function openScenario(scenario, notes = []) {
+  loadScenario(applyPatch(app.defaults, scenario), '');
+  selectTab(els.tabs[0], true);
+  await run();
+  const note = [' The scenario comes from the analysed session.', ...notes].join(' ');
+  setStatus(`${els.status.textContent}${note}`);
 }
 
 /** Loads, sets up and renders the view of `tab` the first time it is opened. */
@@ -459,7 +471,8 @@ async function loadView(view, panel) {
   try {
     const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine]);
     if (view.setup) view.setup(module, engine);
-    else if (module.setup) module.setup(panel, { engine, getScenario: () => app.scenario, onError: showError });
+    else if (module.setup)
+      module.setup(panel, { engine, getScenario: () => app.scenario, onError: showError, params: app.params, openScenario });
     view.module = module;
     renderView(view);
   } catch (error) {
@@ -686,6 +699,7 @@ async function start() {
     return;
   }
   const params = readLocation(location);
+  app.params = params;
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
@@ -693,8 +707,10 @@ async function start() {
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
+  const analyze = els.tabs.find((tab) => tab.id === 'tab-analyze');
   if (params.get('world') && world && !world.hidden) selectTab(world);
   else if (params.get('view')) selectEmbedView(params.get('view'));
+  else if (params.has('analyze') && analyze && !analyze.hidden) selectTab(analyze);
   else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
   run();
   document.body.dataset.ready = 'true';

@@ -78,7 +78,7 @@ function lineNode(model, index, options) {
     {
       role: 'option',
       class: `line ${line.direction === 'C' ? 'c' : 's'}`,
-      id: `line-${index}`,
+      id: `${options.idPrefix || 'line-'}${index}`,
       'data-line': index,
       tabindex: index === 0 ? 0 : -1,
       'aria-selected': 'false',

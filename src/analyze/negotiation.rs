@@ -1,0 +1,185 @@
+//! The Analyze view's negotiation table: each extension the server offered in its
+//! (last) EHLO reply, what it allows, and what the client of the analysed session did
+//! with it, read from the commands it sent.
+
+use serde::Serialize;
+
+use super::judge::{AnnotatedLine, Role};
+use super::to_scenario::reply_after;
+use crate::protocol::{Capabilities, Command, Extension};
+
+/// One offered extension.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedRow {
+    /// The EHLO keyword, as on the wire (`8BITMIME`).
+    pub keyword: String,
+    /// Its parameters as offered (`10240000`, `PLAIN LOGIN`), empty for none.
+    pub value: String,
+    /// The RFC that defines it.
+    pub rfc: &'static str,
+    /// What it lets a client do.
+    pub explanation: String,
+    /// What this session's client did with it.
+    pub client: String,
+}
+
+/// What the client's commands show.
+#[derive(Default)]
+struct ClientUse {
+    sizes: Vec<String>,
+    bodies: Vec<String>,
+    auth: Option<String>,
+    starttls: bool,
+    pipelined: usize,
+}
+
+/// The rows, in the order offered; empty when the session has no EHLO extension list.
+pub fn rows(lines: &[AnnotatedLine]) -> Vec<OfferedRow> {
+    let Some(ehlo) = lines.iter().rposition(|line| {
+        line.role == Role::Command
+            && matches!(
+                Command::parse(line.text.as_bytes()),
+                Ok(Command::Ehlo { .. })
+            )
+    }) else {
+        return Vec::new();
+    };
+    let reply = reply_after(lines, ehlo);
+    let offered =
+        Capabilities::from_ehlo_lines(reply.iter().skip(1).filter_map(|line| line.get(4..)));
+    let used = client_use(lines);
+    offered
+        .extensions
+        .iter()
+        .map(|extension| OfferedRow {
+            keyword: extension.keyword().to_owned(),
+            value: value_of(extension),
+            rfc: extension.rfc(),
+            explanation: extension.explanation(),
+            client: client_column(extension, &used),
+        })
+        .collect()
+}
+
+fn value_of(extension: &Extension) -> String {
+    let line = extension.to_string();
+    line.get(extension.keyword().len()..)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn client_use(lines: &[AnnotatedLine]) -> ClientUse {
+    let mut used = ClientUse::default();
+    let mut previous_was_command = false;
+    for line in lines {
+        let is_command = line.role == Role::Command;
+        if is_command && previous_was_command {
+            used.pipelined += 1;
+        }
+        if matches!(line.role, Role::Command | Role::Reply) {
+            previous_was_command = is_command;
+        }
+        if !is_command {
+            continue;
+        }
+        match Command::parse(line.text.as_bytes()) {
+            Ok(Command::Mail { parameters, .. }) => {
+                for parameter in parameters {
+                    let value = parameter.value.unwrap_or_default();
+                    match parameter.keyword.as_str() {
+                        "SIZE" => used.sizes.push(value),
+                        "BODY" => used.bodies.push(value),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(Command::Auth { mechanism, .. }) => used.auth = Some(mechanism),
+            Ok(Command::StartTls) => used.starttls = true,
+            _ => {}
+        }
+    }
+    used
+}
+
+fn client_column(extension: &Extension, used: &ClientUse) -> String {
+    match extension {
+        Extension::Pipelining if used.pipelined > 0 => format!(
+            "Sent a command without waiting for the previous reply {} time(s).",
+            used.pipelined
+        ),
+        Extension::Pipelining => "Waited for every reply before the next command.".into(),
+        Extension::Size(_) if !used.sizes.is_empty() => {
+            format!("Declared SIZE={} on MAIL FROM.", used.sizes.join(", SIZE="))
+        }
+        Extension::Size(_) => "Declared no size on MAIL FROM.".into(),
+        Extension::EightBitMime if !used.bodies.is_empty() => {
+            format!(
+                "Declared BODY={} on MAIL FROM.",
+                used.bodies.join(", BODY=")
+            )
+        }
+        Extension::EightBitMime => "Sent no BODY= parameter (the message counts as 7-bit).".into(),
+        Extension::Auth(_) => match &used.auth {
+            Some(mechanism) => format!("Authenticated with AUTH {mechanism}."),
+            None => "Did not authenticate.".into(),
+        },
+        Extension::StartTls if used.starttls => "Switched to TLS with STARTTLS.".into(),
+        Extension::StartTls => "Stayed in the clear (no STARTTLS).".into(),
+        _ => "Not used in this session.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{analyze, Options};
+
+    #[test]
+    fn rows_say_what_was_offered_and_what_the_client_did() {
+        let log = std::fs::read_to_string("tests/fixtures/analyze/swaks-cram-md5.txt").unwrap();
+        let analysis = analyze(log.as_bytes(), &Options::default()).unwrap();
+        let rows = rows(&analysis.lines);
+        let keywords: Vec<&str> = rows.iter().map(|r| r.keyword.as_str()).collect();
+        assert_eq!(
+            keywords,
+            [
+                "PIPELINING",
+                "SIZE",
+                "AUTH",
+                "ENHANCEDSTATUSCODES",
+                "8BITMIME"
+            ]
+        );
+        assert_eq!(rows[1].value, "10240000");
+        assert_eq!(rows[2].client, "Authenticated with AUTH CRAM-MD5.");
+        assert_eq!(
+            rows[0].client,
+            "Waited for every reply before the next command."
+        );
+        assert_eq!(
+            rows[4].client,
+            "Sent no BODY= parameter (the message counts as 7-bit)."
+        );
+    }
+
+    #[test]
+    fn pipelined_commands_and_declared_parameters_show() {
+        let log = "S: 220 mx\nC: EHLO c.example\nS: 250-mx\nS: 250-PIPELINING\nS: 250-SIZE 1000\nS: 250 8BITMIME\nC: MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME\nC: RCPT TO:<c@d.example>\nC: DATA\nS: 250 ok\nS: 250 ok\nS: 354 go\nC: .\nS: 250 ok\n";
+        let analysis = analyze(log.as_bytes(), &Options::default()).unwrap();
+        let rows = rows(&analysis.lines);
+        assert_eq!(
+            rows[0].client,
+            "Sent a command without waiting for the previous reply 2 time(s)."
+        );
+        assert_eq!(rows[1].client, "Declared SIZE=10 on MAIL FROM.");
+        assert_eq!(rows[2].client, "Declared BODY=8BITMIME on MAIL FROM.");
+    }
+
+    #[test]
+    fn helo_sessions_have_no_rows() {
+        let analysis = analyze(b"S: 220 mx\nC: HELO c\nS: 250 mx\n", &Options::default()).unwrap();
+        assert!(rows(&analysis.lines).is_empty());
+    }
+}
