@@ -3,6 +3,7 @@
 import { h, replaceChildren } from './dom.js';
 import { readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
+import { clampRanges, highlightLines, parseLineRanges, resolveHighlight } from './line-highlight.js';
 import { PRESETS } from './presets.js';
 import { createRunner } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
@@ -67,6 +68,9 @@ const app = {
   runner: null,
   embed: false,
   stickyError: null,
+  // The lines to highlight after each render: `{lines: ranges}` from a link's `lines=`,
+  // `{names: selector}` from a preset's or a tour step's `highlight`; null once edited.
+  highlight: null,
 };
 
 let debounceTimer = 0;
@@ -152,6 +156,7 @@ function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
 
 function handleFieldChange(path, value) {
   app.stickyError = null;
+  app.highlight = null;
   setPath(app.scenario, path, value);
   if (app.presetId) {
     const editedFrom = app.presetId;
@@ -164,12 +169,14 @@ function handleFieldChange(path, value) {
 }
 
 function handlePresetChange() {
+  app.highlight = null;
   const preset = presetById(els.preset.value);
   loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
   run();
 }
 
 function handleResetClick() {
+  app.highlight = null;
   loadScenario(clone(app.defaults), '');
   run();
 }
@@ -284,7 +291,18 @@ async function renderTranscriptNow() {
   if (renderCount === 1) performance.mark('first-transcript');
   document.body.dataset.renders = String(renderCount);
   els.transcript.dataset.runs = String(renderCount);
+  if (app.highlight) await showHighlight(view);
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
+}
+
+/** Highlights `app.highlight` in the view, scrolls to it and selects its first line so its explanation shows. */
+async function showHighlight(view) {
+  const { lines } = app.model;
+  const ranges = app.highlight.lines ? clampRanges(app.highlight.lines, lines.length) : resolveHighlight(lines, app.highlight.names);
+  const first = await highlightLines(view, ranges);
+  if (view !== app.view) return;
+  els.transcript.dataset.highlighted = String(ranges.length);
+  if (first >= 0 && app.selectedLine < 0) app.selectedLine = first;
 }
 
 function renderDetailsPlaceholder() {
@@ -295,7 +313,9 @@ function renderDetailsPlaceholder() {
 
 function updateUrl() {
   try {
-    history.replaceState(null, '', shareUrl(location, app.scenario, { preset: app.presetId }));
+    const url = new URL(shareUrl(location, app.scenario, { preset: app.presetId }));
+    if (!app.highlight?.lines) url.searchParams.delete('lines');
+    history.replaceState(null, '', url.toString());
   } catch {
     // file:// pages may refuse replaceState; the link button still works.
   }
@@ -511,6 +531,17 @@ function initialScenario(params) {
   return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
 }
 
+/**
+ * The lines to highlight first: the link's `lines=`, else in an embed the preset's
+ * default lines (js/presets.js `highlight`).
+ */
+function initialHighlight(params, presetId) {
+  const ranges = parseLineRanges(params.get('lines'));
+  if (ranges.length) return { lines: ranges };
+  const preset = presetById(presetId);
+  return app.embed && preset?.highlight ? { names: preset.highlight } : null;
+}
+
 function setupEmbed(params) {
   app.embed = params.get('embed') === '1';
   if (!app.embed) return;
@@ -568,6 +599,7 @@ async function start() {
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
+  app.highlight = initialHighlight(params, presetId);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
