@@ -46,13 +46,15 @@ export function lineNumbers(ranges) {
 }
 
 /**
- * True when transcript line `line` (`{direction: 'C'|'S', text}`) is what `selector`
- * names: `text` (the line starts with it) or `contains` (anywhere in the line), and
+ * True when transcript line `line` (`{direction: 'C'|'S', text, event?}`) is what
+ * `selector` names: `text` (the line starts with it), `contains` (anywhere in the line)
+ * or, in the World's timeline, `event` (a world event's type, e.g. "queueTaken"); and
  * `side` ('C' or 'S') when given.
  */
 export function lineMatches(line, selector) {
   if (!line || !selector) return false;
   if (selector.side && selector.side !== line.direction) return false;
+  if (typeof selector.event === 'string') return line.event === selector.event;
   if (typeof selector.text === 'string') return line.text.startsWith(selector.text);
   if (typeof selector.contains === 'string') return line.text.includes(selector.contains);
   return false;
@@ -82,7 +84,7 @@ function resolveSelector(lines, selector) {
 /**
  * The lines a preset's or a tour step's `highlight` names, as ranges in transcript order.
  * `highlight` is one selector or a list of them; a selector is
- * `{text | contains, side?, through?, every?}`: the first line that starts with `text`
+ * `{text | contains | event, side?, through?, every?}`: the first line that starts with `text`
  * (or contains `contains`), on the client (`side: 'C'`) or server (`'S'`) side if given;
  * with `through` (another selector), every line from there down to the first line at or
  * after it that `through` names; with `every: true`, each such match instead of the first.
@@ -173,8 +175,8 @@ function revealInBox(first, end) {
   box.scrollTop = Math.max(0, Math.min(wanted, box.scrollHeight - box.clientHeight));
 }
 
-/** Scrolls the page (the frame, when embedded) so lines `first`..`end` are on screen. */
-function revealInWindow(first, end) {
+/** Scrolls the page (the frame, when embedded) so elements `first`..`end` are on screen. */
+export function revealInWindow(first, end = first) {
   const top = first.getBoundingClientRect().top;
   const bottom = end.getBoundingClientRect().bottom;
   const height = window.innerHeight;

@@ -19,6 +19,9 @@ const els = {
   stop: $('stop'),
   copyLink: $('copy-link'),
   copyTranscript: $('copy-transcript'),
+  toursButton: $('tours-button'),
+  toursDialog: $('tours-dialog'),
+  tourPanel: $('tour-panel'),
   reset: $('reset'),
   status: $('status'),
   error: $('error'),
@@ -224,7 +227,7 @@ async function run() {
   const seconds = Math.round((timeline.endTime - app.model.start) / 10) / 100;
   els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
-  renderAllViews();
+  return renderAllViews();
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
@@ -390,6 +393,71 @@ function handleCopyTranscriptClick() {
   if (app.model) copyText(plainTranscript(app.model), 'Transcript');
 }
 
+// ---- tours ---------------------------------------------------------------------------
+
+let tourController = null;
+
+/**
+ * js/tours.js, loaded and set up the first time a tour is asked for. It drives the page
+ * through these services only: run a preset or scenario with lines to highlight, open a tab.
+ */
+function tours() {
+  if (!tourController) {
+    tourController = import('./tours.js').then((module) =>
+      module.setupTours(
+        { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
+        {
+          presetIds: PRESETS.map((preset) => preset.id),
+          embed: app.embed,
+          engine: startTabsEngine,
+          openTab: openTabByName,
+          showScenario: showTourScenario,
+          onError: showError,
+        },
+      ),
+    );
+    tourController.catch(() => {
+      tourController = null;
+    });
+  }
+  return tourController;
+}
+
+async function handleToursClick() {
+  try {
+    (await tours()).menu();
+  } catch (error) {
+    showError(readable(error));
+  }
+}
+
+/** Loads a tour step's preset (or scenario patch), runs it and resolves once it is shown and highlighted. */
+async function showTourScenario({ preset, scenario, highlight }) {
+  const found = presetById(preset);
+  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found ? found.id : '');
+  app.highlight = highlight ? { names: highlight } : null;
+  await run();
+}
+
+/** Opens the tab `name` ("negotiation", …), shown even where an embed hides its button. */
+async function openTabByName(name) {
+  const tab = $(`tab-${name}`);
+  if (!tab) return;
+  tab.hidden = false;
+  selectTab(tab);
+  await ensureView(tab);
+}
+
+/** `?tour=NAME&step=N`: opens that step; a bad name shows the default scenario and says why. */
+async function openTourFromLink(params) {
+  try {
+    await (await tours()).open(params.get('tour'), params.get('step') || 1);
+  } catch (error) {
+    showError(readable(error), { sticky: true });
+    run();
+  }
+}
+
 // ---- tabs ----------------------------------------------------------------------------
 
 // Each tab view but the transcript has its code loaded (dynamic import) the first time
@@ -506,6 +574,7 @@ function wire() {
   els.reset.addEventListener('click', handleResetClick);
   els.copyLink.addEventListener('click', handleCopyLinkClick);
   els.copyTranscript.addEventListener('click', handleCopyTranscriptClick);
+  els.toursButton.addEventListener('click', handleToursClick);
   els.showControl.addEventListener('change', handleShowControlChange);
   els.showTime.addEventListener('change', handleShowControlChange);
   els.transcript.addEventListener('click', handleTranscriptClick);
@@ -605,7 +674,8 @@ async function start() {
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
   if (params.get('world') && world && !world.hidden) selectTab(world);
   else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
-  run();
+  if (params.get('tour')) openTourFromLink(params);
+  else run();
   document.body.dataset.ready = 'true';
 }
 
