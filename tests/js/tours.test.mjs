@@ -58,8 +58,14 @@ test('the shape check names what is wrong', () => {
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step] }), /at least two steps/);
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, preset: 'nope' }] }), /no preset “nope”/);
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, world: 'etrn' }] }), /exactly one of preset/);
-  assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, tab: 'sasl', highlight: { text: 'A' } }] }), /highlight applies/);
-  assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, highlight: { txt: 'A' } }] }), /unknown selector key “txt”/);
+  assert.match(
+    problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, tab: 'sasl', highlight: { text: 'A' } }] }),
+    /highlight applies/,
+  );
+  assert.match(
+    problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, highlight: { txt: 'A' } }] }),
+    /unknown selector key “txt”/,
+  );
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, rfc: 'see above' }] }), /rfc names an RFC/);
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, text: 'No full stop' }] }), /one to four sentences/);
   assert.match(problems({ id: 'x', title: 'X', summary: 'S', steps: [step, { ...step, colour: 'red' }] }), /unknown key “colour”/);

@@ -128,7 +128,13 @@ export function stepUrl(href, id, number) {
 
 // ---- the page ------------------------------------------------------------------------
 
+/**
+ * A file under www/tours/. The single-file build has no files to fetch: it defines
+ * `ESMTP_INLINE_TOURS` ({name: text}) with every tour file instead.
+ */
 async function fetchJson(name) {
+  const inline = globalThis.ESMTP_INLINE_TOURS?.[name];
+  if (typeof inline === 'string') return JSON.parse(inline);
   const response = await fetch(new URL(`../tours/${name}`, import.meta.url));
   if (!response.ok) throw new Error(`The tour file tours/${name} could not be loaded (HTTP ${response.status}).`);
   return response.json();
