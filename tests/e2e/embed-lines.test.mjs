@@ -111,3 +111,29 @@ test('a bad or out-of-range lines= highlights nothing it cannot and breaks nothi
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the Negotiation and SASL views in an embed: a tour step marks its rows or opens its view, on screen in the frame', async () => {
+  const context = await playground.browser.newContext({ viewport: { width: 900, height: 700 } });
+  const page = await context.newPage();
+  await page.setContent(
+    `<!doctype html><title>Host</title><iframe id="embed" title="ESMTP Playground" sandbox="allow-scripts allow-same-origin" width="${FRAME.width}" height="${FRAME.height}" src="${playground.server.origin}/?embed=1&tour=eightbit-size&step=6"></iframe>`,
+  );
+  const frame = await (await page.$('#embed')).contentFrame();
+  await frame.waitForSelector('#tour-panel[data-shown="6"]', { state: 'attached', timeout: 60000 });
+  const rows = await frame.$$eval('#view-negotiation tr.highlighted', (nodes) =>
+    nodes.map((node) => {
+      const r = node.getBoundingClientRect();
+      return { keyword: node.querySelector('th').textContent, visible: r.top >= 0 && r.bottom <= window.innerHeight };
+    }),
+  );
+  assert.deepEqual(
+    rows.map((row) => row.keyword),
+    ['SIZE', '8BITMIME'],
+  );
+  assert.ok(rows[0].visible, 'the first marked row is visible without scrolling');
+  await frame.goto(`${playground.server.origin}/?embed=1&tour=sasl-eavesdropper&step=2`);
+  await frame.waitForSelector('#tour-panel[data-shown="2"]', { state: 'attached', timeout: 60000 });
+  await frame.waitForSelector('#view-sasl .exchange');
+  assert.equal(await frame.isVisible('#view-sasl'), true);
+  await context.close();
+});

@@ -127,8 +127,7 @@ export async function highlightLines(view, given) {
   const ranges = mergeRanges(given);
   const numbers = lineNumbers(ranges);
   if (!numbers.length) return -1;
-  const lastNode = await view.ensure(numbers[numbers.length - 1] - 1);
-  if (!lastNode) await view.ensure(view.nodes.length);
+  await view.ensure(numbers[numbers.length - 1] - 1);
   const marked = numbers.map((n) => view.nodes[n - 1]).filter(Boolean);
   if (!marked.length) return -1;
   for (const node of marked) mark(node);

@@ -165,7 +165,7 @@ export const PRESETS = [
     id: 'obsolete',
     title: 'Obsolete commands (SOML, TURN)',
     explanation:
-      'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1–F.4); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
+      'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1 and F.6); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
     highlight: [
       { text: 'SOML ', side: 'C', through: { text: '502 ' } },
       { text: 'TURN', side: 'C', through: { text: '502 ' } },
