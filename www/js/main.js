@@ -295,6 +295,7 @@ async function renderTranscriptNow() {
   document.body.dataset.renders = String(renderCount);
   els.transcript.dataset.runs = String(renderCount);
   if (app.highlight) await showHighlight(view);
+  else delete els.transcript.dataset.highlighted;
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
 }
 
@@ -408,7 +409,6 @@ function tours() {
         { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
         {
           presetIds: PRESETS.map((preset) => preset.id),
-          embed: app.embed,
           engine: startTabsEngine,
           openTab: openTabByName,
           showScenario: showTourScenario,

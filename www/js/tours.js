@@ -143,7 +143,7 @@ async function fetchJson(name) {
 /**
  * The tours' dialog and panel. `els`: `{button, dialog, panel}` (main.js wires the button
  * to `menu`).
- * `services` (from main.js): `presetIds`, `embed`, `engine()` (the full engine),
+ * `services` (from main.js): `presetIds`, `engine()` (the full engine),
  * `openTab(name)`, `showScenario({preset, scenario, highlight})` (resolves once the run is
  * shown and highlighted), `onError(error)`. Returns `{menu(), open(id, step)}`.
  */
