@@ -3,7 +3,6 @@
 import { h, replaceChildren } from './dom.js';
 import { readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
-import { clampRanges, highlightLines, parseLineRanges, resolveHighlight } from './line-highlight.js';
 import { PRESETS } from './presets.js';
 import { createRunner } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
@@ -71,7 +70,7 @@ const app = {
   runner: null,
   embed: false,
   stickyError: null,
-  // The lines to highlight after each render: `{lines: ranges}` from a link's `lines=`,
+  // The lines to highlight after each render: `{lines: "3,7-9"}` from a link's `lines=`,
   // `{names: selector}` from a preset's or a tour step's `highlight`; null once edited.
   highlight: null,
 };
@@ -299,10 +298,18 @@ async function renderTranscriptNow() {
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
 }
 
-/** Highlights `app.highlight` in the view, scrolls to it and selects its first line so its explanation shows. */
+/**
+ * Highlights `app.highlight` in the view, scrolls to it and selects its first line so its
+ * explanation shows. Its code loads only for a page that highlights (a `lines=` link, an
+ * embed, a tour).
+ */
 async function showHighlight(view) {
+  const { clampRanges, highlightLines, parseLineRanges, resolveHighlight } = await import('./line-highlight.js');
   const { lines } = app.model;
-  const ranges = app.highlight.lines ? clampRanges(app.highlight.lines, lines.length) : resolveHighlight(lines, app.highlight.names);
+  const ranges = app.highlight.lines
+    ? clampRanges(parseLineRanges(app.highlight.lines), lines.length)
+    : resolveHighlight(lines, app.highlight.names);
+  if (view !== app.view) return;
   const first = await highlightLines(view, ranges);
   if (view !== app.view) return;
   els.transcript.dataset.highlighted = String(ranges.length);
@@ -605,8 +612,7 @@ function initialScenario(params) {
  * default lines (js/presets.js `highlight`).
  */
 function initialHighlight(params, presetId) {
-  const ranges = parseLineRanges(params.get('lines'));
-  if (ranges.length) return { lines: ranges };
+  if (params.get('lines')) return { lines: params.get('lines') };
   const preset = presetById(presetId);
   return app.embed && preset?.highlight ? { names: preset.highlight } : null;
 }
