@@ -115,14 +115,12 @@ const CONTEXT_LINES = 1;
 
 /**
  * Marks the lines of `ranges` in a transcript view (js/transcript.js
- * `createTranscriptView`), rendering up to the last one first, and scrolls the first
- * range (in transcript order) into view: inside the transcript's own scroll box, then the page (or the embed's
- * frame) so the box's part that shows it is on screen. Scrolls by setting offsets, never
- * with `scrollIntoView`, which would also scroll the page that embeds the frame. Resolves
- * to the 0-based index of the first highlighted line (to select it), or -1 when no range
- * falls inside the transcript.
+ * `createTranscriptView`), rendering up to the last one first; calls `select(index)` with
+ * the 0-based index of the first highlighted line (so its explanation shows, which may
+ * change the layout), then scrolls the first range (in transcript order) into view
+ * (`reveal`). Resolves to that index, or -1 when no range falls inside the transcript.
  */
-export async function highlightLines(view, given) {
+export async function highlightLines(view, given, { select } = {}) {
   for (const node of view.nodes) unmark(node);
   const ranges = mergeRanges(given);
   const numbers = lineNumbers(ranges);
@@ -134,9 +132,10 @@ export async function highlightLines(view, given) {
   const firstRange = ranges.find((range) => view.nodes[range.from - 1]) || ranges[0];
   const first = view.nodes[firstRange.from - 1] || marked[0];
   const end = view.nodes[Math.min(firstRange.to, view.nodes.length) - 1] || first;
-  revealInBox(first, end);
-  revealInWindow(first, end);
-  return Number(first.dataset.line);
+  const index = Number(first.dataset.line);
+  if (select) await select(index);
+  reveal(first, end);
+  return index;
 }
 
 function mark(node) {
@@ -153,19 +152,29 @@ function unmark(node) {
   node.querySelector('.hl-note')?.remove();
 }
 
-/** The nearest ancestor that scrolls vertically. */
-function scrollBox(node) {
+/** The ancestors that scroll vertically, innermost first. */
+function scrollBoxes(node) {
+  const boxes = [];
   for (let el = node.parentElement; el; el = el.parentElement) {
     const { overflowY } = getComputedStyle(el);
-    if ((overflowY === 'auto' || overflowY === 'scroll') && el.scrollHeight > el.clientHeight) return el;
+    if ((overflowY === 'auto' || overflowY === 'scroll') && el.scrollHeight > el.clientHeight) boxes.push(el);
   }
-  return null;
+  return boxes;
 }
 
-/** Scrolls the transcript's box so lines `first`..`end` show, `first` near the top. */
-function revealInBox(first, end) {
-  const box = scrollBox(first);
-  if (!box) return;
+/**
+ * Scrolls elements `first`..`end` into view: inside every box that scrolls around them
+ * (the transcript's own box, a tab's panel), innermost first, then the page (or the
+ * embed's frame). Sets offsets, never calls `scrollIntoView`, which would also scroll
+ * the page that embeds the frame.
+ */
+export function reveal(first, end = first) {
+  for (const box of scrollBoxes(first)) revealInBox(box, first, end);
+  revealInWindow(first, end);
+}
+
+/** Scrolls `box` so `first`..`end` show, `first` near the top with a line of context. */
+function revealInBox(box, first, end) {
   const boxTop = box.getBoundingClientRect().top + box.clientTop;
   const top = first.getBoundingClientRect().top - boxTop + box.scrollTop;
   const bottom = end.getBoundingClientRect().bottom - boxTop + box.scrollTop;
@@ -175,7 +184,7 @@ function revealInBox(first, end) {
 }
 
 /** Scrolls the page (the frame, when embedded) so elements `first`..`end` are on screen. */
-export function revealInWindow(first, end = first) {
+function revealInWindow(first, end) {
   const top = first.getBoundingClientRect().top;
   const bottom = end.getBoundingClientRect().bottom;
   const height = window.innerHeight;

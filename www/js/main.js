@@ -310,10 +310,10 @@ async function showHighlight(view) {
     ? clampRanges(parseLineRanges(app.highlight.lines), lines.length)
     : resolveHighlight(lines, app.highlight.names);
   if (view !== app.view) return;
-  const first = await highlightLines(view, ranges);
-  if (view !== app.view) return;
-  els.transcript.dataset.highlighted = String(ranges.length);
-  if (first >= 0 && app.selectedLine < 0) app.selectedLine = first;
+  // The first line is selected before it is scrolled to: its explanation may narrow the transcript.
+  const select = (index) => (app.selectedLine < 0 ? selectLine(index, false) : undefined);
+  await highlightLines(view, ranges, { select });
+  if (view === app.view) els.transcript.dataset.highlighted = String(ranges.length);
 }
 
 function renderDetailsPlaceholder() {
@@ -614,7 +614,7 @@ function initialScenario(params) {
 function initialHighlight(params, presetId) {
   if (params.get('lines')) return { lines: params.get('lines') };
   const preset = presetById(presetId);
-  return app.embed && preset?.highlight ? { names: preset.highlight } : null;
+  return params.get('embed') === '1' && preset?.highlight ? { names: preset.highlight } : null;
 }
 
 function setupEmbed(params) {

@@ -15,7 +15,7 @@
 // the Negotiation tab marks.
 
 import { h, replaceChildren } from './dom.js';
-import { mergeRanges, resolveHighlight, revealInWindow } from './line-highlight.js';
+import { mergeRanges, resolveHighlight, reveal } from './line-highlight.js';
 import { negotiationRowId } from './transcript.js';
 
 /** The tabs a step may open. */
@@ -298,7 +298,7 @@ export function setupTours(els, services) {
   function markRows(keywords) {
     const rows = keywords.map((keyword) => document.getElementById(negotiationRowId(keyword))).filter(Boolean);
     for (const row of rows) row.classList.add('highlighted');
-    if (rows.length) revealInWindow(rows[0], rows[rows.length - 1]);
+    if (rows.length) reveal(rows[0], rows[rows.length - 1]);
   }
 
   /** Runs the World preset in its tab, then marks and steps the clock to the items the step names. */
@@ -319,7 +319,7 @@ export function setupTours(els, services) {
     rows[0].click();
     for (const row of rows) row.classList.add('highlighted');
     const firstRange = ranges[0];
-    revealInWindow(rows[0], document.getElementById(`world-item-${firstRange.to - 1}`) || rows[0]);
+    reveal(rows[0], document.getElementById(`world-item-${firstRange.to - 1}`) || rows[0]);
   }
 
   return { menu, open };
