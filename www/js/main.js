@@ -18,6 +18,9 @@ const els = {
   stop: $('stop'),
   copyLink: $('copy-link'),
   copyTranscript: $('copy-transcript'),
+  toursButton: $('tours-button'),
+  toursDialog: $('tours-dialog'),
+  tourPanel: $('tour-panel'),
   reset: $('reset'),
   embedOpen: $('embed-open'),
   status: $('status'),
@@ -71,6 +74,9 @@ const app = {
   embedView: 'transcript',
   stickyError: null,
   params: null,
+  // The lines to highlight after each render: `{lines: "3,7-9"}` from a link's `lines=`,
+  // `{names: selector}` from a preset's or a tour step's `highlight`; null once edited.
+  highlight: null,
 };
 
 let debounceTimer = 0;
@@ -156,6 +162,7 @@ function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
 
 function handleFieldChange(path, value) {
   app.stickyError = null;
+  app.highlight = null;
   setPath(app.scenario, path, value);
   if (app.presetId) {
     const editedFrom = app.presetId;
@@ -168,12 +175,14 @@ function handleFieldChange(path, value) {
 }
 
 function handlePresetChange() {
+  app.highlight = null;
   const preset = presetById(els.preset.value);
   loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
   run();
 }
 
 function handleResetClick() {
+  app.highlight = null;
   loadScenario(clone(app.defaults), '');
   run();
 }
@@ -222,7 +231,7 @@ async function run() {
   els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
   showEmbedRun(timeline);
-  renderAllViews();
+  return renderAllViews();
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
@@ -289,7 +298,27 @@ async function renderTranscriptNow() {
   if (renderCount === 1) performance.mark('first-transcript');
   document.body.dataset.renders = String(renderCount);
   els.transcript.dataset.runs = String(renderCount);
+  if (app.highlight) await showHighlight(view);
+  else delete els.transcript.dataset.highlighted;
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
+}
+
+/**
+ * Highlights `app.highlight` in the view, scrolls to it and selects its first line so its
+ * explanation shows. Its code loads only for a page that highlights (a `lines=` link, an
+ * embed, a tour).
+ */
+async function showHighlight(view) {
+  const { clampRanges, highlightLines, parseLineRanges, resolveHighlight } = await import('./line-highlight.js');
+  const { lines } = app.model;
+  const ranges = app.highlight.lines
+    ? clampRanges(parseLineRanges(app.highlight.lines), lines.length)
+    : resolveHighlight(lines, app.highlight.names);
+  if (view !== app.view) return;
+  // The first line is selected before it is scrolled to: its explanation may narrow the transcript.
+  const select = (index) => (app.selectedLine < 0 ? selectLine(index, false) : undefined);
+  await highlightLines(view, ranges, { select });
+  if (view === app.view) els.transcript.dataset.highlighted = String(ranges.length);
 }
 
 function renderDetailsPlaceholder() {
@@ -300,7 +329,9 @@ function renderDetailsPlaceholder() {
 
 function updateUrl() {
   try {
-    history.replaceState(null, '', shareUrl(location, app.scenario, { preset: app.presetId }));
+    const url = new URL(shareUrl(location, app.scenario, { preset: app.presetId }));
+    if (!app.highlight?.lines) url.searchParams.delete('lines');
+    history.replaceState(null, '', url.toString());
   } catch {
     // file:// pages may refuse replaceState; the link button still works.
   }
@@ -390,6 +421,70 @@ async function handleEmbedOpenClick() {
     });
   } catch (error) {
     showError(readable(error));
+  }
+}
+
+// ---- tours ---------------------------------------------------------------------------
+
+let tourController = null;
+
+/**
+ * js/tours.js, loaded and set up the first time a tour is asked for. It drives the page
+ * through these services only: run a preset or scenario with lines to highlight, open a tab.
+ */
+function tours() {
+  if (!tourController) {
+    tourController = import('./tours.js').then((module) =>
+      module.setupTours(
+        { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
+        {
+          presetIds: PRESETS.map((preset) => preset.id),
+          engine: startTabsEngine,
+          openTab: openTabByName,
+          showScenario: showTourScenario,
+          onError: showError,
+        },
+      ),
+    );
+    tourController.catch(() => {
+      tourController = null;
+    });
+  }
+  return tourController;
+}
+
+async function handleToursClick() {
+  try {
+    (await tours()).menu();
+  } catch (error) {
+    showError(readable(error));
+  }
+}
+
+/** Loads a tour step's preset (or scenario patch), runs it and resolves once it is shown and highlighted. */
+async function showTourScenario({ preset, scenario, highlight }) {
+  const found = presetById(preset);
+  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found ? found.id : '');
+  app.highlight = highlight ? { names: highlight } : null;
+  await run();
+}
+
+/** Opens the tab `name` ("negotiation", …), shown even where an embed hides its button. */
+async function openTabByName(name) {
+  const tab = $(`tab-${name}`);
+  if (!tab) return;
+  tab.hidden = false;
+  selectTab(tab);
+  await ensureView(tab);
+}
+
+/** `?tour=NAME&step=N`: opens that step; a bad name shows the default scenario and says why. */
+async function openTourFromLink(params) {
+  try {
+    await (await tours()).open(params.get('tour'), params.get('step') || 1);
+  } catch (error) {
+    showError(readable(error), { sticky: true });
+    run();
   }
 }
 
@@ -523,6 +618,7 @@ function wire() {
   els.copyLink.addEventListener('click', handleCopyLinkClick);
   els.copyTranscript.addEventListener('click', handleCopyTranscriptClick);
   els.embedOpen.addEventListener('click', handleEmbedOpenClick);
+  els.toursButton.addEventListener('click', handleToursClick);
   els.showControl.addEventListener('change', handleShowControlChange);
   els.showTime.addEventListener('change', handleShowControlChange);
   els.transcript.addEventListener('click', handleTranscriptClick);
@@ -572,6 +668,16 @@ function applyTheme(params) {
  * playground), the preset's explanation folded, and only the tabs `panels=` names (by
  * default the transcript, negotiation and mailboxes, plus SASL once a run has AUTH).
  */
+/**
+ * The lines to highlight first: the link's `lines=`, else in an embed the preset's
+ * default lines (js/presets.js `highlight`).
+ */
+function initialHighlight(params, presetId) {
+  if (params.get('lines')) return { lines: params.get('lines') };
+  const preset = presetById(presetId);
+  return params.get('embed') === '1' && preset?.highlight ? { names: preset.highlight } : null;
+}
+
 function setupEmbed(params) {
   app.embed = params.get('embed') === '1';
   if (!app.embed) return;
@@ -704,6 +810,7 @@ async function start() {
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
   setupEmbed(params);
+  app.highlight = initialHighlight(params, presetId);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
@@ -712,7 +819,8 @@ async function start() {
   else if (params.get('view')) selectEmbedView(params.get('view'));
   else if (params.has('analyze') && analyze && !analyze.hidden) selectTab(analyze);
   else selectTab(els.tabs.find((tab) => tab.getAttribute('aria-selected') === 'true') || els.tabs[0]);
-  run();
+  if (params.get('tour')) openTourFromLink(params);
+  else run();
   document.body.dataset.ready = 'true';
 }
 

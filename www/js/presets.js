@@ -4,6 +4,8 @@
 // A preset with `script` in its patch does not use the client engine: its octets are
 // sent as they are to the real server engine (src/scripted.rs), for what no well-behaved
 // client does (a bare LF, going quiet).
+// `highlight` names the lines that matter, by what they say (js/line-highlight.js
+// `resolveHighlight`): an embed without `lines=` highlights them.
 
 const AUTH = (mechanism, password = 'S3cret-pw') => ({ client: { auth: { mechanism, user: 'alice', password } } });
 const SMUGGLED_BODY =
@@ -18,6 +20,7 @@ export const PRESETS = [
     title: 'ESMTP negotiation',
     explanation:
       'The client greets with EHLO; the server answers with a multi-line 250 listing its extensions (RFC 5321 §4.1.1.1). The client uses what was offered: SIZE= on MAIL FROM because SIZE was offered, one pipelined write because PIPELINING was. The Negotiation tab shows each decision and why.',
+    highlight: [{ text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } }],
     patch: {},
   },
   {
@@ -25,6 +28,7 @@ export const PRESETS = [
     title: 'Old HELO-only server',
     explanation:
       'A pre-ESMTP server does not know EHLO and answers 500. The client falls back to HELO (RFC 5321 §3.2, RFC 1869 §4.5) and carries on without extensions: no SIZE= parameter, lock-step instead of pipelining, and replies without enhanced status codes.',
+    highlight: [{ text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } }],
     patch: { server: { ehloMode: 'heloOnlyUnrecognized' } },
   },
   {
@@ -32,6 +36,7 @@ export const PRESETS = [
     title: 'HELO-only client',
     explanation:
       'An old client says HELO, so the server answers with a one-line 250 and no extension list: no SIZE, no PIPELINING, no 8BITMIME (RFC 5321 §4.1.1.1).',
+    highlight: [{ text: 'HELO ', side: 'C', through: { text: '250 ', side: 'S' } }],
     patch: { client: { hello: 'HELO' } },
   },
   {
@@ -39,6 +44,7 @@ export const PRESETS = [
     title: '8BITMIME vs a 7-bit server',
     explanation:
       'The body is 8-bit UTF-8 text, and this server does not offer 8BITMIME. The client must not send 8-bit octets to it (RFC 6152 §3), so it downgrades the body to quoted-printable (RFC 2045 §6.7): "ü" travels as =C3=BC. Set the client’s 8-bit handling to "refuse" to see it give up instead.',
+    highlight: [{ text: 'Content-Transfer-Encoding: quoted-printable', side: 'C', through: { contains: '=C3=BC' } }],
     patch: { server: { extensions: { eightBitMime: false } }, client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
   },
   {
@@ -46,6 +52,7 @@ export const PRESETS = [
     title: '8-bit body with 8BITMIME',
     explanation:
       'The body is 8-bit UTF-8 text and this server offers 8BITMIME, so the client sends the octets as they are and declares them with BODY=8BITMIME on MAIL FROM (RFC 6152 §2): no quoted-printable, "Content-Transfer-Encoding: 8bit". Compare "8BITMIME vs a 7-bit server", where the same body must be downgraded.',
+    highlight: [{ text: '250 8BITMIME', side: 'S', through: { contains: 'BODY=8BITMIME' } }],
     patch: { client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
   },
   {
@@ -53,6 +60,10 @@ export const PRESETS = [
     title: 'SIZE declared and refused',
     explanation:
       'The server announces SIZE 1000 (RFC 1870). A raw MAIL FROM that declares SIZE=50000 is refused at once with 552 5.3.4, before a single octet of data is sent (RFC 1870 §6.1). The client’s own message is smaller, so it declares its real size and goes through. Set the SIZE limit to 200 and the client does not even try (its decision is in the Negotiation tab).',
+    highlight: [
+      { text: '250-SIZE ', side: 'S' },
+      { contains: 'SIZE=50000', side: 'C', through: { text: '552 ' } },
+    ],
     patch: {
       server: { maxMessageSize: 1000 },
       client: { rawLines: [{ after: 'ehlo', line: 'MAIL FROM:<alice@example.net> SIZE=50000' }] },
@@ -63,6 +74,7 @@ export const PRESETS = [
     title: 'To, Cc and Bcc',
     explanation:
       'Every recipient gets its own RCPT TO, Bcc included, but Bcc never appears in the header: the envelope, not the header, decides who receives a copy (RFC 5321 §3.3, RFC 5322 §3.6.3). The Mailboxes tab shows one copy per recipient.',
+    highlight: [{ text: 'RCPT TO:', side: 'C', every: true }],
     patch: { client: { message: { to: ['bob@example.org'], cc: ['carol@example.org'], bcc: ['dave@example.org'] } } },
   },
   {
@@ -70,6 +82,10 @@ export const PRESETS = [
     title: 'Submission server removes Bcc',
     explanation:
       'A mail program (scripted here: the client engine never writes Bcc) hands its message to a submission server (role submission, port 587, RFC 6409) after AUTH, with the Bcc header still in it. Every recipient, the blind one too, gets its own RCPT TO, and the server removes the Bcc header before storing, so no copy shows who was blind-copied (RFC 5322 §3.6.3, RFC 6409 §8). Compare the C: lines with the copies in the Mailboxes tab.',
+    highlight: [
+      { text: 'RCPT TO:<dave@', side: 'C' },
+      { text: 'Bcc:', side: 'C' },
+    ],
     patch: {
       server: { role: 'submission' },
       script: [
@@ -89,6 +105,10 @@ export const PRESETS = [
     title: 'Relay denied',
     explanation:
       'The recipient’s domain (elsewhere.test) is not local, the client is not trusted and has not authenticated, so the server refuses to relay: 550 5.7.1 (RFC 5321 §3.6.2, RFC 3463). With no valid recipient DATA gets 554, and the client resets. Compare "Relay after AUTH".',
+    highlight: [
+      { text: 'RCPT TO:', side: 'C' },
+      { text: '550 5.7.1', side: 'S' },
+    ],
     patch: { client: { message: { to: ['someone@elsewhere.test'] } } },
   },
   {
@@ -96,6 +116,10 @@ export const PRESETS = [
     title: 'Relay after AUTH',
     explanation:
       'The same outside recipient that an anonymous client may not relay to is accepted once the client has authenticated with AUTH PLAIN (RFC 4954 §5, RFC 6409). The server notes it in the Received header: "with ESMTPA" (RFC 3848). See the Mailboxes tab.',
+    highlight: [
+      { text: 'AUTH PLAIN', side: 'C', through: { text: '235 ' } },
+      { text: '250 2.1.5', side: 'S' },
+    ],
     patch: { client: { auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' }, message: { to: ['someone@elsewhere.test'] } } },
   },
   {
@@ -103,6 +127,7 @@ export const PRESETS = [
     title: 'AUTH PLAIN',
     explanation:
       'The client sends authzid NUL authcid NUL password, base64-encoded, as the initial response on the AUTH line itself (RFC 4616, RFC 4954 §4). Base64 is an encoding, not encryption: the SASL tab decodes it octet by octet.',
+    highlight: [{ text: 'AUTH PLAIN', side: 'C', through: { text: '235 ' } }],
     patch: AUTH('PLAIN'),
   },
   {
@@ -110,6 +135,7 @@ export const PRESETS = [
     title: 'AUTH LOGIN',
     explanation:
       'The server prompts "Username:" and "Password:" in base64 (334 VXNlcm5hbWU6, 334 UGFzc3dvcmQ6) and the client answers each on its own line (draft-murchison-sasl-login). Obsolete but still everywhere.',
+    highlight: [{ text: '334 VXNlcm5hbWU6', side: 'S', through: { text: '235 ' } }],
     patch: AUTH('LOGIN'),
   },
   {
@@ -117,6 +143,7 @@ export const PRESETS = [
     title: 'AUTH CRAM-MD5',
     explanation:
       'The server sends a challenge; the client answers with its user name and HMAC-MD5(password, challenge) in hex (RFC 2195). The password never crosses the wire. The SASL tab shows the challenge, the HMAC inputs and the digest.',
+    highlight: [{ text: 'AUTH CRAM-MD5', side: 'C', through: { text: '235 ' } }],
     patch: AUTH('CRAM-MD5'),
   },
   {
@@ -124,19 +151,25 @@ export const PRESETS = [
     title: 'AUTH DIGEST-MD5',
     explanation:
       'A challenge with realm and nonce; a response built from H(A1), A2 and both nonces; and rspauth, with which the server proves it knows the password too (RFC 2831, historic since RFC 6331). The SASL tab shows A1, HA1, A2, HA2, the response and rspauth.',
+    highlight: [{ text: 'AUTH DIGEST-MD5', side: 'C', through: { text: '235 ' } }],
     patch: AUTH('DIGEST-MD5'),
   },
   {
     id: 'wrong-password',
     title: 'Wrong password',
     explanation: 'The credentials do not match: 535 5.7.8 (RFC 4954 §6). The client does not send the message; it quits.',
+    highlight: [{ text: 'AUTH PLAIN', side: 'C', through: { text: '535 ' } }],
     patch: AUTH('PLAIN', 'wrong'),
   },
   {
     id: 'obsolete',
     title: 'Obsolete commands (SOML, TURN)',
     explanation:
-      'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1–F.4); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
+      'SEND, SOML, SAML and TURN were retired (RFC 5321 Appendix F.1 and F.6); a server answers 502 "not implemented" and the session goes on. TURN would let anyone take the mail of a domain.',
+    highlight: [
+      { text: 'SOML ', side: 'C', through: { text: '502 ' } },
+      { text: 'TURN', side: 'C', through: { text: '502 ' } },
+    ],
     patch: {
       client: {
         rawLines: [
@@ -151,6 +184,7 @@ export const PRESETS = [
     title: 'Line too long',
     explanation:
       'A command line may hold at most 512 octets with its CRLF (RFC 5321 §4.5.3.1.4). The client sends a 1,200-character NOOP as a raw line; the server answers 500 5.5.2 and the session goes on. (A long body line never reaches a server as such: the client re-encodes the body as quoted-printable, RFC 2045 §6.7.)',
+    highlight: [{ text: 'NOOP ', side: 'C', through: { text: '500 ' } }],
     patch: { client: { rawLines: [{ after: 'ehlo', line: `NOOP ${'x'.repeat(1195)}` }] } },
   },
   {
@@ -158,6 +192,7 @@ export const PRESETS = [
     title: 'Too many recipients',
     explanation:
       'The server takes 2 recipients per transaction; the third and fourth get 452 4.5.3, a temporary failure (RFC 5321 §4.5.3.1.8). The client delivers to the first two, then sends the message again in a second transaction for the rest.',
+    highlight: [{ text: '452 ', side: 'S', every: true }],
     patch: {
       server: { maxRecipients: 2 },
       client: { message: { to: ['bob@example.org', 'carol@example.org'], cc: ['dave@example.org'], bcc: ['erin@example.org'] } },
@@ -168,6 +203,7 @@ export const PRESETS = [
     title: 'Pipelining',
     explanation:
       'The server offers PIPELINING (RFC 2920), so the client sends MAIL, both RCPTs and DATA in one write and reads the four replies together: one round trip instead of four. Compare the timestamps with "Lock-step".',
+    highlight: [{ text: 'MAIL FROM:', side: 'C', through: { text: '354 ' } }],
     patch: { client: { message: { to: ['bob@example.org', 'carol@example.org'] } } },
   },
   {
@@ -175,6 +211,7 @@ export const PRESETS = [
     title: 'Lock-step (no pipelining)',
     explanation:
       'The same message with pipelining switched off in the client: every command waits for its reply (RFC 5321 §4.3), so MAIL, two RCPTs and DATA cost four round trips. Compare the timestamps with "Pipelining".',
+    highlight: [{ text: 'MAIL FROM:', side: 'C', through: { text: '354 ' } }],
     patch: { client: { pipelining: 'off', message: { to: ['bob@example.org', 'carol@example.org'] } } },
   },
   {
@@ -182,12 +219,14 @@ export const PRESETS = [
     title: 'Dot-stuffing',
     explanation:
       'A body line starting with "." gets a second dot on the wire so that only CRLF.CRLF ends the data; the server removes it again (RFC 5321 §4.5.2). Compare the transcript with the Mailboxes tab.',
+    highlight: [{ text: '..', side: 'C', every: true }],
     patch: { client: { message: { subject: 'Dots', body: 'Lines that start with a dot:\n.\n..two dots\n.hidden\nend\n' } } },
   },
   {
     id: 'wrong-address',
     title: 'Wrong address syntax',
     explanation: 'A raw RCPT TO with two @ signs: the server answers 501 5.1.3 and the session goes on (RFC 5321 §4.1.2, RFC 3463).',
+    highlight: [{ contains: '@@', side: 'C', through: { text: '501 ' } }],
     patch: { client: { rawLines: [{ after: 'mail', line: 'RCPT TO:<bob@@example.org>' }] } },
   },
   {
@@ -195,6 +234,7 @@ export const PRESETS = [
     title: 'Timeout',
     explanation:
       'A scripted client (no client engine: it sends only the octets in the Run settings’ script) says EHLO and then goes quiet. When the server’s idle timeout (here 30 s) passes with no command, it answers 421 4.4.2 and closes the connection (RFC 5321 §4.5.3.2.7). Look at the timestamps.',
+    highlight: [{ text: '421 ', side: 'S' }],
     patch: { server: { idleTimeoutMs: 30000 }, script: [{ send: 'EHLO client.example.net\r\n' }, { wait: 30000 }] },
   },
   {
@@ -202,6 +242,10 @@ export const PRESETS = [
     title: 'SMTP smuggling attempt refused',
     explanation:
       'A scripted client (raw octets, not the client engine) hides "<LF>.<LF>MAIL FROM:<evil@…>…" in its message, hoping the server takes LF.LF as the end of the data and runs the rest as a second message (SMTP smuggling, CVE-2023-51766 and kin). This server ends data only at CRLF.CRLF and refuses a bare LF (RFC 5321 §2.3.8): it answers exactly once, 550 5.5.2, and delivers nothing. Set the server’s "Bare LF" to normalise: still one reply and one message, with the would-be second message inside its body.',
+    highlight: [
+      { text: 'Hi Bob', side: 'C', through: { text: 'MAIL FROM:<evil' } },
+      { text: '550 5.5.2', side: 'S' },
+    ],
     patch: {
       script: [
         { send: 'EHLO client.example.net\r\n' },

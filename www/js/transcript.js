@@ -80,6 +80,8 @@ function lineNode(model, index, options) {
       class: `line ${line.direction === 'C' ? 'c' : 's'}`,
       id: `${options.idPrefix || 'line-'}${index}`,
       'data-line': index,
+      // The line number links and tours name (`lines=12-14`), drawn by the stylesheet.
+      'data-num': index + 1,
       tabindex: index === 0 ? 0 : -1,
       'aria-selected': 'false',
     },

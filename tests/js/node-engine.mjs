@@ -1,0 +1,36 @@
+// The page's engine in Node, for the tests that check page data (preset highlights, tour
+// files) against real runs: the first-view wasm build for scenarios, the full build for
+// the world. Needs www/pkg (scripts/test builds it before the JS unit tests).
+
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PRESETS } from '../../www/js/presets.js';
+import { applyPatch } from '../../www/js/scenario.js';
+import { buildModel } from '../../www/js/transcript.js';
+
+const PKG = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/pkg');
+
+async function load(name) {
+  const glue = await import(path.join(PKG, `${name}.js`));
+  await glue.default({ module_or_path: await readFile(path.join(PKG, `${name}_bg.wasm`)) });
+  return glue;
+}
+
+let full = null;
+
+/** The full engine module (every export), loaded once. */
+export function fullEngine() {
+  if (!full) full = load('esmtp_playground');
+  return full;
+}
+
+/** Runs preset `id` as the page does; resolves to `{scenario, timeline, model}`. */
+export async function runPreset(id) {
+  const engine = await fullEngine();
+  const preset = PRESETS.find((p) => p.id === id);
+  if (!preset) throw new Error(`no preset ${id}`);
+  const scenario = applyPatch(engine.defaultScenario(), preset.patch);
+  const timeline = engine.runScenario(scenario);
+  return { scenario, timeline, model: buildModel(timeline, scenario) };
+}
