@@ -74,6 +74,7 @@ fn topic(extension: &Extension) -> Option<Topic> {
         Extension::EightBitMime => Some(Topic::Body),
         Extension::Pipelining => Some(Topic::Pipelining),
         Extension::Auth(_) => Some(Topic::Auth),
+        Extension::StartTls => Some(Topic::Tls),
         _ => None,
     }
 }

@@ -110,7 +110,19 @@ export function encodeView(result) {
   ];
 }
 
+/** The mechanism choices, as the engine registers them (the server's list: every mechanism it can run). */
+function fillMechanisms(select, engine) {
+  const choices = engine.call('formOptions')['server.auth.mechanisms'] || [];
+  const chosen = select.value;
+  replaceChildren(
+    select,
+    choices.map((choice) => h('option', { value: choice.value, text: choice.label })),
+  );
+  if (choices.some((choice) => choice.value === chosen)) select.value = chosen;
+}
+
 export function setupCalculator(els, engine) {
+  fillMechanisms(els.mechanism, engine);
   const decoded = resultArea(els.decodeResult);
   const encoded = resultArea(els.encodeResult);
   const cnonce = els.encodeForm.querySelector('#calc-cnonce');
