@@ -631,7 +631,7 @@ mod tests {
 
     #[test]
     fn starttls_and_unknown_mechanisms_are_noted() {
-        let log = "S: 220 mx.example.org\nC: EHLO c.example\nS: 250-mx.example.org\nS: 250-STARTTLS\nS: 250 AUTH XOAUTH2 PLAIN\nC: QUIT\nS: 221 bye\n";
+        let log = "S: 220 mx.example.org\nC: EHLO c.example\nS: 250-mx.example.org\nS: 250-STARTTLS\nS: 250 AUTH NTLM PLAIN\nC: QUIT\nS: 221 bye\n";
         let imported = import(log, None);
         assert!(
             imported.notes.iter().any(|n| n.contains("STARTTLS")),
@@ -639,7 +639,7 @@ mod tests {
             imported.notes
         );
         assert!(
-            imported.notes.iter().any(|n| n.contains("XOAUTH2")),
+            imported.notes.iter().any(|n| n.contains("NTLM")),
             "{:?}",
             imported.notes
         );
