@@ -23,8 +23,12 @@ fn server_octets(timeline: &JsValue, direction: &str) -> String {
         {
             continue;
         }
-        // Octets cross as a latin1 string; these are all ASCII.
-        text.push_str(&get(&entry, "octets").as_string().unwrap());
+        // Octets cross as a Uint8Array view of the timeline's buffer; these are all ASCII.
+        let octets = get(&entry, "octets")
+            .dyn_into::<js_sys::Uint8Array>()
+            .expect("octets as a Uint8Array")
+            .to_vec();
+        text.push_str(&String::from_utf8(octets).expect("ASCII octets"));
     }
     text
 }
