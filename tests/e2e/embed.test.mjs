@@ -146,6 +146,10 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
         return r.top >= box.top && r.bottom <= Math.min(box.bottom, innerHeight);
       }).length;
     });
+  // The preset's default lines (the stuffed `..` line) are highlighted and the first one
+  // explained beside the lines; closed, the transcript takes the frame's width again.
+  assert.ok(await page.isVisible('#line-details'), "the highlighted line's details show");
+  await page.click('.details-close');
   assert.ok((await fullyVisible()) >= 12, `at least 12 transcript lines show (${await fullyVisible()})`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollHeight), BLOG.height, 'the frame itself never scrolls');
   await page.click('#line-5');

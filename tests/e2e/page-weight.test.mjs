@@ -74,8 +74,9 @@ test('first load fetches exactly scripts/lib/first-load.txt; every tab and the E
 test("an embed fetches the first view's files, plus the code of the view it opens on", async () => {
   const context = await playground.browser.newContext({ viewport: { width: 700, height: 450 } });
   for (const [query, extra] of [
-    ['?embed=1&preset=auth-login', []],
-    ['?embed=1&preset=auth-login&view=sasl', ['js/sasl.js']],
+    // js/line-highlight.js: an embed highlights its preset's default lines.
+    ['?embed=1&preset=auth-login', ['js/line-highlight.js']],
+    ['?embed=1&preset=auth-login&view=sasl', ['js/line-highlight.js', 'js/sasl.js']],
   ]) {
     const { page, watch } = await watchedPage(context);
     await page.goto(`${playground.server.origin}/${query}`);

@@ -28,7 +28,8 @@ async function openSequence(query, { viewport = DESKTOP, colorScheme = 'light', 
 
 /** How many writes the run had, from the status line ("Ran: 17 lines in 13 writes, …"). */
 async function writesOfRun(page) {
-  const status = await page.textContent('#status');
+  // An embed's status says when it ran and keeps the summary in its tooltip.
+  const status = (await page.getAttribute('#status', 'title')) || (await page.textContent('#status'));
   return Number(/in (\d+) writes?/.exec(status)?.[1]);
 }
 
