@@ -85,7 +85,17 @@ test('the clock and the diagram follow each other: stepping highlights, clicks a
   assert.match(await page.textContent('#world-current'), /^#4 mail\.dialup\.example → mx\.isp\.example: 221 /);
   await page.keyboard.press('Home');
   assert.equal(await focused(), '0');
-  assert.deepEqual(await page.$$eval(`${DIAGRAM} [data-arrow][tabindex="0"]`, (nodes) => nodes.map((n) => n.dataset.arrow)), ['0']);
+  // Moving the clock to the last line brings the last arrow into the diagram's box.
+  await page.locator('#world-timeline > li.wline .wtext').last().click();
+  assert.equal(await highlighted(page), '37');
+  const inside = await page.evaluate(() => {
+    const view = document.getElementById('world-sequence-diagram').getBoundingClientRect();
+    const arrow = document.querySelector('#world-sequence-diagram [data-arrow="37"] .sequence-hit').getBoundingClientRect();
+    return arrow.top >= view.top && arrow.bottom <= view.bottom;
+  });
+  assert.ok(inside, 'the last arrow is scrolled into the diagram box');
+  // One tab stop for the whole diagram: the clock's arrow.
+  assert.deepEqual(await page.$$eval(`${DIAGRAM} [data-arrow][tabindex="0"]`, (nodes) => nodes.map((n) => n.dataset.arrow)), ['37']);
   await context.close();
 });
 

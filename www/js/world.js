@@ -581,6 +581,17 @@ export function setup(root, { engine }) {
     node.classList.add('selected');
     node.setAttribute('aria-current', 'step');
     if (focus) node.focus();
+    else scrollIntoDiagram(node);
+  }
+
+  /** Scrolls only the diagram's box (never the page) so the clock's arrow is in sight. */
+  function scrollIntoDiagram(node) {
+    const box = els.sequenceDiagram;
+    if (!els.sequenceBox.open) return;
+    const view = box.getBoundingClientRect();
+    const arrow = node.getBoundingClientRect();
+    if (arrow.top < view.top || arrow.bottom > view.bottom) box.scrollTop += arrow.top - view.top - box.clientHeight / 3;
+    if (arrow.left < view.left || arrow.right > view.right) box.scrollLeft += arrow.left - view.left - 16;
   }
 
   /** Moves the clock to the first line of arrow `index`'s write. */
