@@ -3,7 +3,8 @@
 // src/sequence/); this module shows that very SVG, makes each arrow a focusable button
 // whose details are the transcript's for the same write, and offers both renderings for
 // download and copy. The SVG is parsed as XML and every element and attribute checked
-// against a short list before it enters the page, so protocol text stays text.
+// against a short list before it enters the page, so protocol text stays text. The World
+// tab draws its own run's diagram with the helpers exported here.
 
 import { h, replaceChildren } from './dom.js';
 import { buildModel, renderLineDetails } from './transcript.js';
@@ -103,7 +104,7 @@ function draw() {
   const result = engine.call('sequenceDiagram', model.scenario);
   const svg = importSvg(result.svg);
   const transcript = buildModel(model.timeline, model.scenario);
-  current = { ...result, transcript, timeline: model.timeline, arrows: decorate(svg, result.diagram) };
+  current = { ...result, transcript, timeline: model.timeline, arrows: decorateArrows(svg, result.diagram) };
   selected = -1;
   replaceChildren(els.diagram, [svg]);
   els.text.textContent = result.text;
@@ -119,7 +120,7 @@ function showPlaceholder() {
 }
 
 /** The engine's SVG as a node of this document, after checking it holds nothing but drawing. */
-function importSvg(text) {
+export function importSvg(text) {
   const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
   const root = doc.documentElement;
   if (root.namespaceURI !== SVG_NS || root.localName !== 'svg') throw new Error('The engine’s diagram is not an SVG image.');
@@ -134,11 +135,19 @@ function importSvg(text) {
   return document.importNode(root, true);
 }
 
-/** Makes every arrow a button named by its line, sides and time; returns them in order. */
-function decorate(svg, diagram) {
+/** The name of the lifeline `lane` belongs to ("Client", "mx.isp.example"). */
+function lifelineName(diagram, lane) {
+  return diagram.lifelines[diagram.lanes[lane]?.lifeline]?.name || '';
+}
+
+/**
+ * Makes every arrow a button named by its line, sides and time; returns them in order.
+ * `sideName(diagram, lane)` names an arrow's ends (by default its lifeline).
+ */
+export function decorateArrows(svg, diagram, sideName = lifelineName) {
   svg.setAttribute('role', 'group');
   svg.setAttribute('class', 'sequence-svg');
-  const side = (lane) => diagram.lifelines[diagram.lanes[lane]?.lifeline]?.name || '';
+  const side = (lane) => sideName(diagram, lane);
   return diagram.arrows.map((arrow, index) => {
     const node = svg.querySelector(`[data-arrow="${index}"]`);
     const title = node.querySelector('title')?.textContent || arrow.label;
@@ -170,44 +179,58 @@ function handleDiagramClick(event) {
   if (node) select(Number(node.dataset.arrow));
 }
 
+/**
+ * The arrow a key press on arrow `index` of `count` selects: the arrow keys move by one,
+ * Home and End to the ends, Enter and Space select it; `undefined` for any other key.
+ */
+export function arrowForKey(key, index, count) {
+  const last = count - 1;
+  const moves = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: last };
+  if (key in moves) return Math.max(0, Math.min(last, moves[key]));
+  if (key === 'Enter' || key === ' ') return index;
+  return undefined;
+}
+
 function handleDiagramKeydown(event) {
   const node = event.target.closest('[data-arrow]');
   if (!node || !current) return;
-  const index = Number(node.dataset.arrow);
-  const last = current.arrows.length - 1;
-  const moves = { ArrowDown: index + 1, ArrowRight: index + 1, ArrowUp: index - 1, ArrowLeft: index - 1, Home: 0, End: last };
-  if (event.key in moves) {
-    event.preventDefault();
-    select(Math.max(0, Math.min(last, moves[event.key])));
-  } else if (event.key === 'Enter' || event.key === ' ') {
-    event.preventDefault();
-    select(index);
-  }
+  const target = arrowForKey(event.key, Number(node.dataset.arrow), current.arrows.length);
+  if (target === undefined) return;
+  event.preventDefault();
+  select(target);
 }
 
-function handleDownloadClick() {
-  if (!current) return;
-  const url = URL.createObjectURL(new Blob([current.svg], { type: 'image/svg+xml' }));
-  const link = h('a', { href: url, download: 'smtp-sequence.svg', class: 'offscreen' });
+/** Saves `svg` (the engine's file, byte for byte) as `filename` through a download link. */
+export function downloadSvg(svg, filename) {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  const link = h('a', { href: url, download: filename, class: 'offscreen' });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-  els.status.textContent = 'SVG downloaded.';
+  return 'SVG downloaded.';
 }
 
-async function handleCopyClick() {
-  if (!current) return;
+/** Copies `text` to the clipboard; resolves to the sentence the status line shows. */
+export async function copyText(text) {
   try {
-    await navigator.clipboard.writeText(current.text);
-    els.status.textContent = 'Text copied to the clipboard.';
+    await navigator.clipboard.writeText(text);
+    return 'Text copied to the clipboard.';
   } catch {
     const area = h('textarea', { class: 'offscreen', 'aria-hidden': 'true' });
-    area.value = current.text;
+    area.value = text;
     document.body.append(area);
     area.select();
     const done = document.execCommand?.('copy');
     area.remove();
-    els.status.textContent = done ? 'Text copied to the clipboard.' : 'Could not copy: the browser refused; the text version is below.';
+    return done ? 'Text copied to the clipboard.' : 'Could not copy: the browser refused; the text version is below.';
   }
+}
+
+function handleDownloadClick() {
+  if (current) els.status.textContent = downloadSvg(current.svg, 'smtp-sequence.svg');
+}
+
+async function handleCopyClick() {
+  if (current) els.status.textContent = await copyText(current.text);
 }

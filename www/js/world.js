@@ -1,11 +1,13 @@
 // The World tab: several hosts on one virtual clock. Runs a world preset (ETRN,
 // TURN, ATRN, POP-before-SMTP) or an edited scenario on the main thread (world runs are
 // small), then shows the host diagram, the connections, one timeline of every line and
-// world event coloured by connection, a steppable virtual clock and each host's mail.
-// All protocol text goes in as text nodes.
+// world event coloured by connection, a steppable virtual clock, the whole run as a
+// sequence diagram (drawn by the engine, checked by sequence.js's sanitiser) and each
+// host's mail. All protocol text goes in as text nodes.
 
 import { lineText, splitLines, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
+import { arrowForKey, copyText, decorateArrows, downloadSvg, importSvg } from './sequence.js';
 import { worldDiagram } from './world-diagram.js';
 
 const COLOURS = 6;
@@ -63,12 +65,13 @@ function engineNotes(entries) {
 export function worldItems(timeline) {
   const items = [];
   const notes = engineNotes(timeline.entries || []);
-  for (const entry of timeline.entries || []) {
+  for (const [index, entry] of (timeline.entries || []).entries()) {
     if (entry.type === 'bytes') {
       const said = notes.get(`${entry.connection}|${entry.from}|${entry.at}`) || [];
       for (const line of splitLines(toBytes(entry.octets))) {
         items.push({
           kind: 'line',
+          entry: index,
           at: entry.at,
           connection: entry.connection,
           from: entry.from,
@@ -313,7 +316,32 @@ function buildPanel(panel) {
     current: h('p', { id: 'world-current', class: 'world-current' }),
     windows: h('ul', { id: 'world-windows', class: 'world-windows' }),
     notes: h('ul', { id: 'world-notes', class: 'world-notes' }),
+    sequenceBox: h('details', { id: 'world-sequence', class: 'world-sequence' }),
+    sequenceDiagram: h('div', { id: 'world-sequence-diagram', class: 'sequence-diagram world-sequence-diagram' }),
+    sequenceText: h('pre', {
+      id: 'world-sequence-text',
+      class: 'sequence-text',
+      tabindex: '0',
+      'aria-label': 'The world sequence diagram as text',
+    }),
+    sequenceDownload: h('button', { type: 'button', id: 'world-sequence-download', text: 'Download SVG' }),
+    sequenceCopy: h('button', { type: 'button', id: 'world-sequence-copy', text: 'Copy as text' }),
+    sequenceStatus: h('span', { id: 'world-sequence-status', class: 'muted', role: 'status', 'aria-live': 'polite' }),
   };
+  replaceChildren(els.sequenceBox, [
+    h('summary', { text: 'Show the whole run as a sequence diagram' }),
+    h('div', { class: 'view-options' }, [
+      h('span', {
+        class: 'muted',
+        text: 'One lifeline per host, one bar per connection under it, one arrow per write. The diagram shows the whole run; the arrow of the line the clock is on is highlighted. Click an arrow, or Tab to it and use the arrow keys, to move the clock there.',
+      }),
+      els.sequenceDownload,
+      els.sequenceCopy,
+      els.sequenceStatus,
+    ]),
+    els.sequenceDiagram,
+    h('details', { class: 'sequence-text-wrap' }, [h('summary', { text: 'Text version (what Copy as text copies)' }), els.sequenceText]),
+  ]);
   els.result = h('div', { id: 'world-result', hidden: true }, [
     h('div', { class: 'world-top' }, [
       h('section', { class: 'world-map', 'aria-labelledby': 'world-hosts-heading' }, [
@@ -341,6 +369,10 @@ function buildPanel(panel) {
       ]),
       h('div', { 'aria-live': 'polite' }, [els.current, els.windows]),
       h('details', { class: 'world-notes-box' }, [h('summary', { text: 'What the sending engine noted at this moment' }), els.notes]),
+    ]),
+    h('section', { 'aria-labelledby': 'world-sequence-heading' }, [
+      h('h3', { id: 'world-sequence-heading', text: 'Sequence diagram' }),
+      els.sequenceBox,
     ]),
     h('section', { 'aria-labelledby': 'world-timeline-heading' }, [
       h('h3', { id: 'world-timeline-heading', text: 'Timeline' }),
@@ -377,7 +409,9 @@ function buildPanel(panel) {
  */
 export function setup(root, { engine }) {
   const els = buildPanel(root);
-  const state = { presets: [], presetJson: '', timeline: null, items: [], index: 0, started: false };
+  const state = { presets: [], presetJson: '', scenario: null, timeline: null, items: [], index: 0, started: false };
+  /** The drawn sequence diagram of the run on screen: `{svg, text, diagram, arrows: [g]}`, or null. */
+  let sequence = null;
 
   function showError(message) {
     els.error.hidden = !message;
@@ -404,17 +438,22 @@ export function setup(root, { engine }) {
   function run() {
     showError('');
     let timeline;
+    let scenario;
     try {
-      timeline = engine.call('runWorld', scenarioToRun());
+      scenario = scenarioToRun();
+      timeline = engine.call('runWorld', scenario);
     } catch (error) {
       showError(error instanceof SyntaxError ? `the scenario is not valid JSON: ${error.message}` : error.message);
       els.status.textContent = 'The world did not run; the previous result stays on screen.';
       return;
     }
+    state.scenario = scenario;
     state.timeline = timeline;
     state.items = worldItems(timeline);
     state.index = 0;
+    clearSequence();
     render();
+    drawSequence();
     const span = elapsedText(timeline.endTime - timeline.startTime);
     els.status.textContent = `Ran “${timeline.name}”: ${timeline.connections.length} connection${timeline.connections.length === 1 ? '' : 's'}, ${state.items.length} timeline items, ${span} of virtual time${timeline.truncated ? ' (cut short by a safety bound)' : ''}.`;
     els.panel.dataset.ran = String(Number(els.panel.dataset.ran || 0) + 1);
@@ -488,6 +527,102 @@ export function setup(root, { engine }) {
     }
     els.first.disabled = els.prev.disabled = state.index === 0;
     els.last.disabled = els.next.disabled = els.nextWorld.disabled = state.index === items.length - 1;
+    highlightArrow();
+  }
+
+  // ---- the sequence diagram: drawn when its box is first opened for a run ----
+
+  function clearSequence() {
+    sequence = null;
+    replaceChildren(els.sequenceDiagram, []);
+    els.sequenceText.textContent = '';
+    els.sequenceStatus.textContent = '';
+    delete els.sequenceDiagram.dataset.arrows;
+  }
+
+  /** Lays out the run on screen again in the engine (a world run is small) and shows it. */
+  function drawSequence() {
+    if (sequence || !state.scenario || !els.sequenceBox.open) return;
+    let result;
+    let svg;
+    try {
+      result = engine.call('worldSequenceDiagram', state.scenario);
+      svg = importSvg(result.svg);
+    } catch (error) {
+      els.sequenceStatus.textContent = `The diagram could not be drawn: ${error.message}`;
+      return;
+    }
+    const laneName = (diagram, lane) => diagram.lanes[lane]?.name || '';
+    const arrows = decorateArrows(svg, result.diagram, laneName);
+    // Each arrow's name now starts with its <title>'s words; a <title> left inside the
+    // button is taken for visible text by checkers (axe) once this wide diagram is
+    // scrolled sideways, so it goes. The download keeps the engine's file as it is.
+    for (const node of arrows) node.querySelector('title')?.remove();
+    sequence = { ...result, arrows, byEntry: new Map(result.diagram.arrows.map((arrow, i) => [arrow.write, i])) };
+    replaceChildren(els.sequenceDiagram, [svg]);
+    els.sequenceText.textContent = result.text;
+    els.sequenceDiagram.dataset.arrows = String(arrows.length);
+    highlightArrow();
+  }
+
+  /** Marks the arrow of the line the clock is on (none for a world event) and makes it the tab stop. */
+  function highlightArrow(focus = false) {
+    if (!sequence) return;
+    const item = state.items[state.index];
+    const index = item?.kind === 'line' ? sequence.byEntry.get(item.entry) : undefined;
+    for (const node of sequence.arrows) {
+      node.classList.remove('selected');
+      node.removeAttribute('aria-current');
+      node.setAttribute('tabindex', '-1');
+    }
+    const node = sequence.arrows[index];
+    (node || sequence.arrows[0])?.setAttribute('tabindex', '0');
+    if (!node) return;
+    node.classList.add('selected');
+    node.setAttribute('aria-current', 'step');
+    if (focus) node.focus();
+    else scrollIntoDiagram(node);
+  }
+
+  /** Scrolls only the diagram's box (never the page) so the clock's arrow is in sight. */
+  function scrollIntoDiagram(node) {
+    const box = els.sequenceDiagram;
+    if (!els.sequenceBox.open) return;
+    const view = box.getBoundingClientRect();
+    const arrow = node.getBoundingClientRect();
+    if (arrow.top < view.top || arrow.bottom > view.bottom) box.scrollTop += arrow.top - view.top - box.clientHeight / 3;
+    if (arrow.left < view.left || arrow.right > view.right) box.scrollLeft += arrow.left - view.left - 16;
+  }
+
+  /** Moves the clock to the first line of arrow `index`'s write. */
+  function stepToArrow(index, focus) {
+    const write = sequence?.diagram.arrows[index]?.write;
+    const item = state.items.findIndex((it) => it.kind === 'line' && it.entry === write);
+    if (item === -1) return;
+    stepTo(item);
+    highlightArrow(focus);
+  }
+
+  function handleSequenceClick(event) {
+    const node = event.target.closest('[data-arrow]');
+    if (node) stepToArrow(Number(node.dataset.arrow), false);
+  }
+
+  function handleSequenceKeydown(event) {
+    const node = event.target.closest('[data-arrow]');
+    if (!node || !sequence) return;
+    const target = arrowForKey(event.key, Number(node.dataset.arrow), sequence.arrows.length);
+    if (target === undefined) return;
+    event.preventDefault();
+    stepToArrow(target, true);
+  }
+
+  function handleSequenceDownloadClick() {
+    if (sequence) els.sequenceStatus.textContent = downloadSvg(sequence.svg, `world-${state.timeline.name}-sequence.svg`);
+  }
+
+  async function handleSequenceCopyClick() {
+    if (sequence) els.sequenceStatus.textContent = await copyText(sequence.text);
   }
 
   /** Scrolls only the timeline box, never the page. */
@@ -551,6 +686,11 @@ export function setup(root, { engine }) {
   els.range.addEventListener('input', () => stepTo(Number(els.range.value)));
   els.timeline.addEventListener('click', handleTimelineClick);
   els.timeline.addEventListener('keydown', handleTimelineKeydown);
+  els.sequenceBox.addEventListener('toggle', drawSequence);
+  els.sequenceDiagram.addEventListener('click', handleSequenceClick);
+  els.sequenceDiagram.addEventListener('keydown', handleSequenceKeydown);
+  els.sequenceDownload.addEventListener('click', handleSequenceDownloadClick);
+  els.sequenceCopy.addEventListener('click', handleSequenceCopyClick);
 
   // The first run happens when the tab is first shown, so other tabs pay nothing.
   const startWhenShown = () => {
