@@ -20,9 +20,11 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "client.eightBit": [{"value": "downgrade", "label": "downgrade to quoted-printable"}, {"value": "refuse", "label": "refuse to send"}],
   "client.quitAfter": [{"value": null, "label": "(none: the whole session)"}, {"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
   "client.rawLines.after": [{"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
+  "client.tls": [{"value": "never", "label": "never (stays in the clear)"}, {"value": "opportunistic", "label": "opportunistic (when offered)"}, {"value": "required", "label": "required (stops when not offered)"}],
   "client.auth.mechanism": [{"value": "auto", "label": "auto (strongest offered)"}, {"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
   "server.auth.mechanisms": [{"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
   "server.ehloMode": [{"value": "esmtp", "label": "ESMTP (EHLO lists extensions)"}, {"value": "heloOnlyUnrecognized", "label": "HELO only: EHLO gets 500"}, {"value": "heloOnlyNotImplemented", "label": "HELO only: EHLO gets 502"}],
+  "server.starttls": [{"value": "off", "label": "off (not listed; 502)"}, {"value": "offered", "label": "offered (220, then the handshake)"}, {"value": "unavailable", "label": "listed but unavailable (454)"}],
   "server.role": [{"value": "mx", "label": "mx (port 25)"}, {"value": "submission", "label": "submission (port 587, removes Bcc)"}],
   "server.strictness.bareLf": [{"value": "reject", "label": "reject"}, {"value": "normalise", "label": "normalise to CRLF"}],
   "server.strictness.unofferedPipelining": [{"value": "tolerate", "label": "tolerate"}, {"value": "reject", "label": "reject (554, close)"}],
@@ -47,6 +49,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.eightBit": {"label": "8-bit body without 8BITMIME"},
   "client.quitAfter": {"label": "Quit after step"},
   "client.rawLines": {"label": "Extra raw lines", "help": "JSON: [{\"after\":\"ehlo\",\"line\":\"NOOP\"}]."},
+  "client.tls": {"label": "STARTTLS (RFC 3207)", "help": "Required stops with QUIT when the server does not offer STARTTLS, before any password crosses in the clear; opportunistic goes on in the clear, which a man in the middle can force by removing STARTTLS (RFC 3207 §6)."},
   "client.auth": {"label": "SMTP AUTH (RFC 4954)"},
   "client.auth.mechanism": {"label": "Mechanism", "empty": "(no AUTH)"},
   "client.auth.user": {"label": "User (authcid)"},
@@ -54,6 +57,8 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.auth.authzid": {"label": "Act as (authzid, empty: none)"},
   "client.auth.loginInitialResponse": {"label": "LOGIN: user name on the AUTH line (like smtplib)"},
   "server.hostname": {"label": "Server name"},
+  "server.starttls": {"label": "STARTTLS (RFC 3207)", "help": "Offered: STARTTLS is listed and answered 220 2.0.0. The page has no TLS layer, so after that 220 the session waits until the server's timeout; the native serve --tls-self-signed and send --starttls run the handshake."},
+  "server.authRequiresTls": {"label": "AUTH only after TLS", "help": "AUTH is not listed before TLS and is answered 538 5.7.11 (RFC 4954 §4), as Postfix's smtpd_tls_auth_only does."},
   "server.greeting": {"label": "Greeting text (after the name in 220)"},
   "server.localDomains": {"label": "Local domains"},
   "server.trustedClients": {"label": "Trusted clients (IP addresses that may relay)"},
@@ -94,10 +99,11 @@ pub const FORM_FIELDS_JSON: &str = r#"{
 pub(crate) mod typed {
     use serde::Serialize;
 
-    use crate::client::{EightBitPolicy, HelloMode, PipeliningMode, Step};
+    use crate::client::{EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
     use crate::sasl::Mechanism;
     use crate::server::{
-        BareLfPolicy, EhloMode, Role, UndeclaredEightBitPolicy, UnofferedPipeliningPolicy,
+        BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
+        UnofferedPipeliningPolicy,
     };
 
     /// One allowed value and what to call it.
@@ -142,6 +148,9 @@ pub(crate) mod typed {
         /// Where a raw line may go.
         #[serde(rename = "client.rawLines.after")]
         pub raw_line_after: Vec<Choice>,
+        /// When the client uses STARTTLS.
+        #[serde(rename = "client.tls")]
+        pub tls: Vec<Choice>,
         /// The client's AUTH mechanism: `auto` or a registered name.
         #[serde(rename = "client.auth.mechanism")]
         pub auth_mechanism: Vec<Choice>,
@@ -151,6 +160,9 @@ pub(crate) mod typed {
         /// The server's answer to EHLO.
         #[serde(rename = "server.ehloMode")]
         pub ehlo_mode: Vec<Choice>,
+        /// Whether the server offers STARTTLS.
+        #[serde(rename = "server.starttls")]
+        pub starttls: Vec<Choice>,
         /// MX or submission.
         #[serde(rename = "server.role")]
         pub role: Vec<Choice>,
@@ -179,12 +191,22 @@ pub(crate) mod typed {
             }),
             quit_after: quit_after(),
             raw_line_after: steps(),
+            tls: choices!(TlsPolicy {
+                Never => "never (stays in the clear)",
+                Opportunistic => "opportunistic (when offered)",
+                Required => "required (stops when not offered)",
+            }),
             auth_mechanism: auth_mechanisms(),
             server_mechanisms: Mechanism::ALL.iter().map(|&m| named(m.name())).collect(),
             ehlo_mode: choices!(EhloMode {
                 Esmtp => "ESMTP (EHLO lists extensions)",
                 HeloOnlyUnrecognized => "HELO only: EHLO gets 500",
                 HeloOnlyNotImplemented => "HELO only: EHLO gets 502",
+            }),
+            starttls: choices!(StartTlsOffer {
+                Off => "off (not listed; 502)",
+                Offered => "offered (220, then the handshake)",
+                Unavailable => "listed but unavailable (454)",
             }),
             role: choices!(Role {
                 Mx => "mx (port 25)",
