@@ -419,7 +419,7 @@ pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, J
 /// groups: [{first, count, side, messageText, label}], findings: [{line, severity, rfc,
 /// message, index}], counts: {errors, warnings, notes}, connections, negotiation:
 /// [{keyword, value, rfc, explanation, client}], sasl: [{mechanism, steps: [{index, n,
-/// kind, text, decoded, problem}]}]}`, each step's `decoded` as `saslDecode` returns
+/// kind, label, text, decoded, decodeError}]}]}`, each step's `decoded` as `saslDecode` returns
 /// it; a line's `note`
 /// is an index into `notes` (see `analyze::view`).
 #[cfg(feature = "analyze-page")]

@@ -32,6 +32,18 @@ pub enum StepKind {
     Outcome,
 }
 
+impl StepKind {
+    /// The step in words, for the page's list.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auth => "AUTH command",
+            Self::Challenge => "334 server challenge",
+            Self::Response => "client response",
+            Self::Outcome => "final reply",
+        }
+    }
+}
+
 /// One step of an AUTH exchange.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,12 +54,14 @@ pub struct SaslStep {
     pub n: usize,
     /// What the step is.
     pub kind: StepKind,
+    /// The step in words ([`StepKind::label`]).
+    pub label: &'static str,
     /// The line as sent.
     pub text: String,
     /// The calculator's decoding of the payload, when there is one to decode.
     pub decoded: Option<DecodeResult>,
     /// Why the payload could not be decoded, in the calculator's words.
-    pub problem: Option<String>,
+    pub decode_error: Option<String>,
 }
 
 /// One AUTH exchange.
@@ -132,7 +146,7 @@ impl<'p> Walk<'p> {
             self.finished = true;
             return;
         }
-        let (decoded, problem) = match kind {
+        let (decoded, decode_error) = match kind {
             StepKind::Outcome => (None, None),
             _ => self.decode(kind, &line.text),
         };
@@ -145,9 +159,10 @@ impl<'p> Walk<'p> {
             index,
             n: line.n,
             kind,
+            label: kind.label(),
             text: line.text.clone(),
             decoded,
-            problem,
+            decode_error,
         });
     }
 
@@ -237,7 +252,7 @@ mod tests {
         let auth = &exchange.steps[0];
         assert!(auth.decoded.is_none());
         assert!(auth
-            .problem
+            .decode_error
             .as_deref()
             .unwrap()
             .contains("no initial response"));
