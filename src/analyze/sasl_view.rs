@@ -58,7 +58,8 @@ pub struct SaslStep {
     pub label: &'static str,
     /// The line as sent.
     pub text: String,
-    /// The calculator's decoding of the payload, when there is one to decode.
+    /// The calculator's decoding of the payload; none for the final reply and an AUTH
+    /// line without an initial response.
     pub decoded: Option<DecodeResult>,
     /// Why the payload could not be decoded, in the calculator's words.
     pub decode_error: Option<String>,
@@ -101,6 +102,18 @@ fn auth_mechanism(line: &AnnotatedLine) -> Option<String> {
         Ok(Command::Auth { mechanism, .. }) => Some(mechanism.to_string()),
         _ => None,
     }
+}
+
+/// True when an AUTH line carries an initial response (RFC 4954 §4), the only AUTH
+/// payload there is to decode.
+fn has_initial_response(text: &str) -> bool {
+    matches!(
+        Command::parse(text.as_bytes()),
+        Ok(Command::Auth {
+            initial_response: Some(_),
+            ..
+        })
+    )
 }
 
 /// An exchange being collected.
@@ -148,6 +161,7 @@ impl<'p> Walk<'p> {
         }
         let (decoded, decode_error) = match kind {
             StepKind::Outcome => (None, None),
+            StepKind::Auth if !has_initial_response(&line.text) => (None, None),
             _ => self.decode(kind, &line.text),
         };
         if kind == StepKind::Challenge {
@@ -250,12 +264,11 @@ mod tests {
             ]
         );
         let auth = &exchange.steps[0];
-        assert!(auth.decoded.is_none());
-        assert!(auth
-            .decode_error
-            .as_deref()
-            .unwrap()
-            .contains("no initial response"));
+        assert_eq!(
+            (&auth.decoded, &auth.decode_error),
+            (&None, &None),
+            "AUTH without an initial response: nothing to decode"
+        );
         let challenge = decoded(&exchange.steps[1]);
         assert_eq!(challenge.source, "334 server challenge");
         let response = decoded(&exchange.steps[2]);
@@ -311,6 +324,54 @@ mod tests {
         assert_eq!(kinds(exchange), expected);
         let password = decoded(&exchange.steps[4]);
         assert_eq!(password.verdict.outcome, Outcome::Matches, "{password:?}");
+    }
+
+    #[test]
+    fn a_payload_that_is_not_base64_says_why() {
+        let exchanges = fixture("bad-auth-base64.txt", None);
+        let step = exchanges
+            .iter()
+            .flat_map(|exchange| &exchange.steps)
+            .find(|step| step.decode_error.is_some())
+            .expect("an undecodable step");
+        assert!(step.decoded.is_none());
+        assert!(
+            step.decode_error.as_deref().unwrap().contains("not base64"),
+            "{step:?}"
+        );
+    }
+
+    #[test]
+    fn scram_client_proof_is_checked_against_the_exchange_so_far() {
+        let log = "S: 220 mx\nC: EHLO c.example\nS: 250-mx\nS: 250 AUTH SCRAM-SHA-1\n\
+C: AUTH SCRAM-SHA-1 biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM\n\
+S: 334 cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==\n\
+C: Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==\n\
+S: 235 2.7.0 ok\nC: QUIT\nS: 221 bye\n";
+        let check = |password: &str| {
+            let options = Options {
+                password: Some(password.to_owned()),
+                ..Options::default()
+            };
+            let analysis = analyze(log.as_bytes(), &options).unwrap();
+            let exchanges = exchanges(&analysis.lines, Some(password));
+            let proof = &exchanges[0].steps[2];
+            assert_eq!(proof.kind, StepKind::Response);
+            decoded(proof).verdict.outcome
+        };
+        assert_eq!(check("pencil"), Outcome::Matches);
+        assert_eq!(check("pencil2"), Outcome::Differs);
+    }
+
+    #[test]
+    fn digest_md5_response_is_checked_against_its_challenge() {
+        let exchanges = fixture("swaks-digest-pipeline.txt", Some("S3cret-pw"));
+        let response = exchanges[0]
+            .steps
+            .iter()
+            .find(|step| step.kind == StepKind::Response)
+            .expect("a response");
+        assert_eq!(decoded(response).verdict.outcome, Outcome::Matches);
     }
 
     #[test]

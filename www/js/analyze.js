@@ -453,7 +453,7 @@ function renderSasl(view) {
 
 function saslStep(step, where) {
   const decoded = step.decoded;
-  return h('li', { class: `sasl-step ${step.kind}` }, [
+  return h('li', { class: `sasl-step sasl-${step.kind}` }, [
     h('p', { class: 'sasl-step-head' }, [
       h('button', { type: 'button', class: 'sasl-line', 'data-select-line': step.index, text: `${where} ${step.n}` }),
       ` ${step.label}: `,
