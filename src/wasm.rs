@@ -418,13 +418,16 @@ pub fn analyze_transcript(input: JsValue, options: JsValue) -> Result<JsValue, J
 /// [{n, side, text, role, ending, origin, note, findings}], notes: [{text, rfc}],
 /// groups: [{first, count, side, messageText, label}], findings: [{line, severity, rfc,
 /// message, index}], counts: {errors, warnings, notes}, connections, negotiation:
-/// [{keyword, value, rfc, explanation, client}]}`; a line's `note`
+/// [{keyword, value, rfc, explanation, client}], sasl: [{mechanism, steps: [{index, n,
+/// kind, label, text, decoded, decodeError}]}]}`, each step's `decoded` as `saslDecode` returns
+/// it; a line's `note`
 /// is an index into `notes` (see `analyze::view`).
 #[cfg(feature = "analyze-page")]
 #[wasm_bindgen(js_name = analyzeForPage)]
 pub fn analyze_for_page(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let password = analyze_options(&options)?.password;
     let analysis = analyze_input(input, &options)?;
-    to_js(&crate::analyze::view::view(&analysis))
+    to_js(&crate::analyze::view::view(&analysis, password.as_deref()))
 }
 
 /// "Open in playground": the analysed session as a scenario for `runScenario`, with

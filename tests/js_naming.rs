@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::ser::{self, Serialize, Serializer};
 
+use esmtp_playground::analyze::view::view;
+use esmtp_playground::analyze::{analyze, Options};
 use esmtp_playground::client::AuthSpec;
 use esmtp_playground::form_options::FORM_OPTIONS_JSON;
 use esmtp_playground::loopback::{run, Scenario};
@@ -354,6 +356,26 @@ fn page_facts_follow_the_rule() {
     }
     assert_follows_rule("states", &Names::of(&STATES));
     assert_follows_rule("transitions", &Names::of(&TRANSITIONS));
+}
+
+#[test]
+fn the_analyze_view_follows_the_rule() {
+    let fixtures = format!("{}/tests/fixtures/analyze", env!("CARGO_MANIFEST_DIR"));
+    for name in [
+        "swaks-cram-md5.txt",
+        "swaks-login.txt",
+        "swaks-plain-raw.txt",
+    ] {
+        let input = std::fs::read(format!("{fixtures}/{name}")).unwrap();
+        let options = Options {
+            password: Some("S3cret-pw".into()),
+            ..Options::default()
+        };
+        let analysis = analyze(&input, &options).unwrap();
+        let names = Names::of(&view(&analysis, options.password.as_deref()));
+        assert!(names.fields.contains("sasl"), "{name}: the SASL steps");
+        assert_follows_rule(name, &names);
+    }
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub mod nodemailer;
 pub mod pcap;
 pub mod raw;
 pub mod sasl_check;
+pub mod sasl_view;
 pub mod smtplib;
 pub mod swaks;
 pub mod tcp;

@@ -105,10 +105,14 @@ pub struct View<'a> {
     pub connections: &'a [pcap::Connection],
     /// What the server offered in its EHLO reply and what the client did with it.
     pub negotiation: Vec<super::negotiation::OfferedRow>,
+    /// Every AUTH exchange, step by step, each payload decoded as the SASL calculator
+    /// decodes it.
+    pub sasl: Vec<super::sasl_view::SaslExchangeView>,
 }
 
-/// The view of `analysis`.
-pub fn view(analysis: &Analysis) -> View<'_> {
+/// The view of `analysis`; `password` (the one the analysis was given) lets the SASL
+/// steps check PLAIN/LOGIN passwords and recompute CRAM-MD5, DIGEST-MD5 and SCRAM proofs.
+pub fn view<'a>(analysis: &'a Analysis, password: Option<&str>) -> View<'a> {
     let mut notes = Notes::default();
     let mut lines: Vec<ViewLine> = analysis
         .lines
@@ -138,6 +142,7 @@ pub fn view(analysis: &Analysis) -> View<'_> {
         findings,
         connections: &analysis.connections,
         negotiation: super::negotiation::rows(&analysis.lines),
+        sasl: super::sasl_view::exchanges(&analysis.lines, password),
     }
 }
 
@@ -421,7 +426,7 @@ mod tests {
     #[test]
     fn lines_carry_notes_and_groups_follow_replies_and_message_text() {
         let analysis = analysis("S: 220 mx.example.org ESMTP\nC: EHLO c.example\nS: 250-mx.example.org\nS: 250-PIPELINING\nS: 250 8BITMIME\nC: MAIL FROM:<a@b.example>\nS: 250 2.1.0 ok\nC: RCPT TO:<c@d.example>\nS: 250 2.1.5 ok\nC: DATA\nS: 354 go\nC: Subject: x\nC: \nC: hi\nC: .\nS: 250 2.0.0 queued\nC: QUIT\nS: 221 2.0.0 bye\n");
-        let view = view(&analysis);
+        let view = view(&analysis, None);
         assert_eq!(view.format_label, "C:/S: transcript");
         let note = |at: usize| &view.notes[view.lines[at].note];
         assert_eq!(note(1).rfc, "RFC 5321 §4.1.1.1");
@@ -452,7 +457,7 @@ mod tests {
         let analysis = analysis(
             "S: 220 mx\nC: MAIL FROM:<a@b.example>\nS: 503 5.5.1 EHLO first\nC: QUIT\nS: 221 bye\n",
         );
-        let view = view(&analysis);
+        let view = view(&analysis, None);
         assert!(view.counts.errors >= 1, "{:?}", analysis.findings);
         for (at, finding) in view.findings.iter().enumerate() {
             let line = &view.lines[finding.index];
@@ -470,7 +475,7 @@ mod tests {
     #[test]
     fn a_bad_command_says_why() {
         let analysis = analysis("S: 220 mx\nC: XYZZY\nS: 500 5.5.2 unknown\n");
-        let view = view(&analysis);
+        let view = view(&analysis, None);
         let note = &view.notes[view.lines[1].note];
         assert!(note.text.starts_with("Not a valid command"), "{note:?}");
     }

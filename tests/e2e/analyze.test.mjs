@@ -136,6 +136,46 @@ test('clicking a finding selects and explains its line', async () => {
   await context.close();
 });
 
+test('the SASL section decodes each AUTH step, checks the CRAM-MD5 digest and selects its line', async () => {
+  const { context, page, watch } = await openAnalyze();
+  await paste(page, fixture('swaks-cram-md5.txt'), 'S3cret-pw');
+  await page.click('.analyze-sasl summary');
+  assert.equal(await page.textContent('#analyze-sasl .sasl-exchange h4'), 'AUTH CRAM-MD5');
+  const steps = await page.$$eval('#analyze-sasl .sasl-step', (nodes) =>
+    nodes.map((node) => ({
+      line: node.querySelector('.sasl-line').textContent,
+      head: node.querySelector('.sasl-step-head').textContent,
+      verdict: node.querySelector('.verdict')?.textContent ?? '',
+      outcome: node.querySelector('.verdict')?.className ?? '',
+      fields: node.querySelector('dl.fields')?.textContent ?? '',
+    })),
+  );
+  assert.deepEqual(
+    steps.map((s) => s.line),
+    ['line 11', 'line 12', 'line 13', 'line 14'],
+  );
+  assert.match(steps[0].head, /AUTH command: AUTH CRAM-MD5/);
+  assert.match(steps[1].fields, /<859571187\.1796496574@mx\.example\.org>/);
+  assert.equal(steps[2].outcome, 'verdict matches', JSON.stringify(steps[2]));
+  assert.match(steps[2].verdict, /^✓/);
+  assert.match(steps[2].fields, /alice/);
+  assert.match(steps[3].head, /final reply: 235 2\.7\.0/);
+  await page.locator('.analyze-sasl').screenshot({ path: path.join(SHOTS, 'analyze-sasl.png') });
+  await page.click('#analyze-sasl .sasl-step:nth-child(3) .sasl-line');
+  const selected = await page.waitForSelector('#analyze-transcript [aria-selected="true"]');
+  assert.equal(
+    await selected.evaluate((node) => node.querySelector('.text').textContent),
+    'YWxpY2UgMWZkOGU5ZWEwNWJhYmJjZTgxMWU3Njc3ZDk4YzJiZDk=',
+  );
+
+  await paste(page, fixture('swaks-cram-md5.txt'), 'wrong');
+  assert.equal(await page.getAttribute('#analyze-sasl .sasl-step:nth-child(3) .verdict', 'class'), 'verdict differs');
+  await paste(page, fixture('swaks-clean.txt'));
+  assert.equal(await page.textContent('#analyze-sasl'), 'The session has no AUTH exchange.');
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
 test('share link round trip: secrets masked by default, kept when switched on', async () => {
   const { context, page } = await openAnalyze();
   const log = fixture('swaks-cram-md5.txt');
@@ -221,6 +261,7 @@ test('accessibility: axe-core finds no violations in the Analyze view (light des
     await page.click('#analyze-findings .finding.error');
     await page.waitForSelector('#analyze-transcript [aria-selected="true"]');
     await page.click('.analyze-negotiation summary');
+    await page.click('.analyze-sasl summary');
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
     const violations = results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);

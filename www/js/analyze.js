@@ -8,6 +8,7 @@
 // single-file build, which cannot start one, calls the engine on the main thread.
 
 import { hexRows } from './bytes.js';
+import { decodeView } from './calculator.js';
 import { h, replaceChildren } from './dom.js';
 import { INLINE } from './engine.js';
 import { createTranscriptView } from './transcript.js';
@@ -146,6 +147,10 @@ function buildPanel(panel) {
       h('summary', { text: 'Negotiation: offered by the server, used by the client' }),
       h('div', { id: 'analyze-negotiation' }),
     ]),
+    h('details', { class: 'analyze-sasl' }, [
+      h('summary', { text: 'SASL: each AUTH exchange, step by step, decoded' }),
+      h('div', { id: 'analyze-sasl' }),
+    ]),
     h('div', { class: 'view-options' }, [h('label', {}, [showControl, ' Show CRLF and control bytes'])]),
     h('div', { class: 'transcript-wrap' }, [
       h('div', { class: 'transcript-col' }, [
@@ -190,6 +195,7 @@ function buildPanel(panel) {
     summary: results.querySelector('#analyze-summary'),
     findings: results.querySelector('#analyze-findings'),
     negotiation: results.querySelector('#analyze-negotiation'),
+    sasl: results.querySelector('#analyze-sasl'),
     showControl,
     transcript: results.querySelector('#analyze-transcript'),
     more: results.querySelector('#analyze-more'),
@@ -357,6 +363,7 @@ async function render(view, generation) {
   els.summary.textContent = `Format: ${view.formatLabel}${view.connections.length > 1 ? ` · ${view.connections.length} TCP connections in the capture` : ''}`;
   renderFindings(view);
   renderNegotiation(view.negotiation);
+  renderSasl(view);
   renderConnections(view);
   renderDetailsPlaceholder();
   state.model = transcriptModel(view);
@@ -420,6 +427,47 @@ function renderNegotiation(rows) {
       ]),
     ]),
   ]);
+}
+
+/** The engine's AUTH exchanges: each step with its line and the calculator's decoding. */
+function renderSasl(view) {
+  if (!view.sasl.length) {
+    replaceChildren(els.sasl, [h('p', { class: 'muted', text: 'The session has no AUTH exchange.' })]);
+    return;
+  }
+  const where = view.format === 'pcap' ? 'packet' : 'line';
+  replaceChildren(
+    els.sasl,
+    view.sasl.map((exchange) =>
+      h('section', { class: 'sasl-exchange' }, [
+        h('h4', { text: `AUTH ${exchange.mechanism}` }),
+        h(
+          'ol',
+          { class: 'sasl-steps' },
+          exchange.steps.map((step) => saslStep(step, where)),
+        ),
+      ]),
+    ),
+  );
+}
+
+function saslStep(step, where) {
+  const decoded = step.decoded;
+  return h('li', { class: `sasl-step sasl-${step.kind}` }, [
+    h('p', { class: 'sasl-step-head' }, [
+      h('button', { type: 'button', class: 'sasl-line', 'data-select-line': step.index, text: `${where} ${step.n}` }),
+      ` ${step.label}: `,
+      h('code', { text: step.text }),
+    ]),
+    decoded ? h('p', { class: `verdict ${decoded.verdict.outcome}`, text: decoded.verdict.text }) : '',
+    ...(decoded ? decodeView(decoded) : []),
+    step.decodeError ? h('p', { class: 'muted', text: step.decodeError }) : '',
+  ]);
+}
+
+function handleSaslClick(event) {
+  const button = event.target.closest('[data-select-line]');
+  if (button) selectLine(Number(button.dataset.selectLine));
 }
 
 /** The view's lines as the transcript view's model: one chunk per group or lone line. */
@@ -692,6 +740,7 @@ export function setup(panel, svc) {
   els.form.addEventListener('dragleave', handleDragLeave);
   els.form.addEventListener('drop', handleDrop);
   els.findings.addEventListener('click', handleFindingClick);
+  els.sasl.addEventListener('click', handleSaslClick);
   els.connection.addEventListener('change', () => analyze());
   els.transcript.addEventListener('click', handleTranscriptClick);
   els.transcript.addEventListener('keydown', handleTranscriptKeydown);
