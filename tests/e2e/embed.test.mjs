@@ -148,6 +148,7 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
     });
   // The preset's default lines (the stuffed `..` line) are highlighted and the first one
   // explained beside the lines; closed, the transcript takes the frame's width again.
+  await page.waitForSelector('#transcript[data-highlighted]', { timeout: 60000 });
   assert.ok(await page.isVisible('#line-details'), "the highlighted line's details show");
   await page.click('.details-close');
   assert.ok((await fullyVisible()) >= 12, `at least 12 transcript lines show (${await fullyVisible()})`);

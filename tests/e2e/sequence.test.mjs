@@ -119,6 +119,30 @@ test('embed view=sequence opens on the diagram; view=sasl and view=negotiation o
   await context.close();
 });
 
+test('an embed on the sequence view marks the arrows of the highlighted lines, in view at 700 × 450', async () => {
+  const blog = { width: 700, height: 450 };
+  // The AUTH LOGIN preset's default lines are its 334 prompts; lines= names others.
+  for (const [query, pattern] of [
+    ['?embed=1&preset=auth-login&view=sequence', /^334 VXNlcm5hbWU6/],
+    ['?embed=1&preset=auth-login&view=sequence&lines=2', /^EHLO /],
+  ]) {
+    const { page, context, watch } = await openSequence(query, { viewport: blog });
+    await page.waitForSelector('#view-sequence [data-arrow].highlighted', { timeout: 60000 });
+    const marked = await page.$$eval('#view-sequence [data-arrow].highlighted', (nodes) =>
+      nodes.map((node) => {
+        const r = node.getBoundingClientRect();
+        return { label: node.getAttribute('aria-label'), selected: node.classList.contains('selected'), top: r.top, bottom: r.bottom };
+      }),
+    );
+    assert.ok(marked.length >= 1, query);
+    assert.match(marked[0].label, pattern, query);
+    assert.ok(marked[0].selected, `the first marked arrow is selected (${query})`);
+    assert.ok(marked[0].top >= 0 && marked[0].bottom <= blog.height, `the first marked arrow is in view (${query})`);
+    assert.deepEqual(watch.errors, []);
+    await context.close();
+  }
+});
+
 test('a run made while the tab is hidden is drawn when the tab opens again', async () => {
   const { page, context } = await openSequence('?preset=cram-md5');
   await page.click('#tab-transcript');

@@ -73,6 +73,8 @@ const app = {
   embedPanels: null,
   embedView: 'transcript',
   stickyError: null,
+  // 1-based transcript line numbers highlighted after the last render (for the sequence view).
+  highlightedLines: [],
   params: null,
   // The lines to highlight after each render: `{lines: "3,7-9"}` from a link's `lines=`,
   // `{names: selector}` from a preset's or a tour step's `highlight`; null once edited.
@@ -258,7 +260,7 @@ function renderAllViews() {
 
 /** What every tab's `render(model)` gets: the run and the scenario it came from. */
 function viewModel() {
-  return { timeline: app.timeline, scenario: app.scenario, start: app.model.start };
+  return { timeline: app.timeline, scenario: app.scenario, start: app.model.start, highlight: app.highlightedLines };
 }
 
 function renderView(view) {
@@ -299,7 +301,7 @@ async function renderTranscriptNow() {
   document.body.dataset.renders = String(renderCount);
   els.transcript.dataset.runs = String(renderCount);
   if (app.highlight) await showHighlight(view);
-  else delete els.transcript.dataset.highlighted;
+  else clearHighlight();
   if (app.selectedLine >= 0) selectLine(app.selectedLine, false);
 }
 
@@ -309,7 +311,7 @@ async function renderTranscriptNow() {
  * embed, a tour).
  */
 async function showHighlight(view) {
-  const { clampRanges, highlightLines, parseLineRanges, resolveHighlight } = await import('./line-highlight.js');
+  const { clampRanges, highlightLines, lineNumbers, parseLineRanges, resolveHighlight } = await import('./line-highlight.js');
   const { lines } = app.model;
   const ranges = app.highlight.lines
     ? clampRanges(parseLineRanges(app.highlight.lines), lines.length)
@@ -318,7 +320,18 @@ async function showHighlight(view) {
   // The first line is selected before it is scrolled to: its explanation may narrow the transcript.
   const select = (index) => (app.selectedLine < 0 ? selectLine(index, false) : undefined);
   await highlightLines(view, ranges, { select });
-  if (view === app.view) els.transcript.dataset.highlighted = String(ranges.length);
+  if (view !== app.view) return;
+  els.transcript.dataset.highlighted = String(ranges.length);
+  // The sequence diagram marks the arrows that carry these lines (now, or when it draws).
+  app.highlightedLines = lineNumbers(ranges);
+  TAB_VIEWS['tab-sequence'].module?.highlight(app.highlightedLines);
+}
+
+/** No line is highlighted: neither in the transcript nor on the sequence diagram's arrows. */
+function clearHighlight() {
+  delete els.transcript.dataset.highlighted;
+  app.highlightedLines = [];
+  TAB_VIEWS['tab-sequence'].module?.highlight([]);
 }
 
 function renderDetailsPlaceholder() {

@@ -51,6 +51,8 @@ let pending = null;
 /** The diagram on screen: `{diagram, svg, text, transcript, timeline, arrows: [g]}`. */
 let current = null;
 let selected = -1;
+/** The transcript lines (1-based) the page highlights (`lines=`, a preset's default, a tour step). */
+let highlighted = [];
 
 /** Builds the tab's controls once. */
 export function setup(root, services) {
@@ -90,6 +92,7 @@ export function setup(root, services) {
 export function render(model) {
   if (!els || !model.timeline) return;
   pending = model;
+  highlighted = model.highlight || [];
   if (!panel.hidden) draw();
 }
 
@@ -111,6 +114,31 @@ function draw() {
   els.status.textContent = '';
   showPlaceholder();
   els.diagram.dataset.arrows = String(current.arrows.length);
+  markHighlighted();
+}
+
+/**
+ * Marks the arrows that carry the page's highlighted transcript lines (`numbers`, 1-based,
+ * as the transcript shows them), selects the first so its explanation shows, and scrolls it
+ * into view; an arrow carries a line when the line belongs to the arrow's write.
+ */
+export function highlight(numbers) {
+  highlighted = numbers || [];
+  if (current) markHighlighted();
+}
+
+function markHighlighted() {
+  const writes = new Set(highlighted.map((n) => current.transcript.lines[n - 1]?.chunk).filter((w) => w !== undefined));
+  let first = -1;
+  current.diagram.arrows.forEach((arrow, index) => {
+    const hit = writes.has(arrow.write);
+    current.arrows[index].classList.toggle('highlighted', hit);
+    if (hit && first < 0) first = index;
+  });
+  els.diagram.dataset.highlighted = String(current.arrows.filter((node) => node.classList.contains('highlighted')).length);
+  if (first < 0) return;
+  select(first, false);
+  current.arrows[first].scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 function showPlaceholder() {
