@@ -138,7 +138,9 @@ function markHighlighted() {
   els.diagram.dataset.highlighted = String(current.arrows.filter((node) => node.classList.contains('highlighted')).length);
   if (first < 0) return;
   select(first, false);
-  current.arrows[first].scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  // reveal() scrolls the diagram's box and the frame, never the page that embeds the frame.
+  const node = current.arrows[first];
+  import('./line-highlight.js').then(({ reveal }) => reveal(node));
 }
 
 function showPlaceholder() {
