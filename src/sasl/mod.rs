@@ -7,6 +7,7 @@
 //! saying what was computed, from which inputs, and which octets go on the wire.
 
 pub mod base64;
+pub(crate) mod bearer_server;
 pub mod calculator;
 pub mod cram_md5;
 pub mod digest_md5;

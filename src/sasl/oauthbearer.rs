@@ -8,11 +8,12 @@
 //! user is that user's configured password. The key=value framing, the token check and
 //! the error challenge are shared with [`super::xoauth2`], Google's older variant.
 
+use super::bearer_server::{BearerClaim, BearerFraming, BearerServer};
 use super::scram::{escape_name, unescape_name};
 use super::trace::{Side, Trace};
 use super::{
-    constant_time_eq, utf8_or_explain, ClientMechanism, FailureKind, Identity, Mechanism,
-    SaslFailure, ServerContext, ServerMechanism, ServerStep,
+    constant_time_eq, utf8_or_explain, ClientMechanism, FailureKind, Mechanism, SaslFailure,
+    ServerContext,
 };
 
 const RFC: &str = "RFC 7628 §3.1";
@@ -76,31 +77,6 @@ pub(crate) fn token_owner(
         .filter(|known| user.is_none_or(|name| known.name == name))
         .find(|known| constant_time_eq(known.password.as_bytes(), token.as_bytes()))
         .map(|known| known.name.clone())
-}
-
-/// What the server remembers after refusing a token: the failure it reports once the
-/// client has answered the error challenge.
-#[derive(Clone, Debug)]
-pub(crate) struct Refused(pub SaslFailure);
-
-/// The server's answer to the client's dummy response after the error challenge.
-pub(crate) fn after_error(
-    refused: Refused,
-    response: &[u8],
-    expected: &[u8],
-    trace: &mut Trace,
-    rfc: &'static str,
-) -> ServerStep {
-    if response != expected {
-        trace.note(Side::Server, "after the error", "The client's answer to the error challenge is not the expected one; the exchange fails all the same.", rfc);
-    }
-    trace.note(
-        Side::Server,
-        "exchange ends",
-        "The client acknowledged the error challenge; the server ends the exchange with 535.",
-        rfc,
-    );
-    ServerStep::Failure(refused.0)
 }
 
 /// The JSON error a refusing server sends (RFC 7628 §3.2.2), as in RFC 7628 §4.4.
@@ -240,122 +216,32 @@ impl ClientMechanism for OAuthBearerClient {
     }
 }
 
-/// What the OAUTHBEARER server expects next.
+/// How OAUTHBEARER frames the bearer exchange ([`BearerServer`]).
 #[derive(Clone, Debug)]
-enum ServerExpect {
-    Message,
-    AfterError(Refused),
-    Done,
+pub struct OAuthBearerFraming;
+
+impl BearerFraming for OAuthBearerFraming {
+    const MECHANISM: Mechanism = Mechanism::OAuthBearer;
+    const MESSAGE_PARTS: &'static str = "The gs2 header, host, port and the bearer token.";
+    const ERROR_REASON: &'static str = "The token is not valid here: the server answers 334 with this JSON error instead of failing at once, so the client learns why.";
+    const DUMMY_RESPONSE: &'static [u8] = &[KVSEP];
+
+    fn parse(octets: &[u8]) -> Result<BearerClaim, SaslFailure> {
+        let message = BearerMessage::parse(octets)?;
+        Ok(BearerClaim {
+            user: message.authzid,
+            token: message.token,
+        })
+    }
 }
 
 /// Server side of OAUTHBEARER.
-#[derive(Clone, Debug)]
-pub struct OAuthBearerServer {
-    expect: ServerExpect,
-}
-
-impl Default for OAuthBearerServer {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl OAuthBearerServer {
-    /// A server waiting for the client's message.
-    pub fn new() -> Self {
-        Self {
-            expect: ServerExpect::Message,
-        }
-    }
-
-    fn message(
-        &mut self,
-        octets: &[u8],
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        trace.value(
-            Side::Server,
-            "client message",
-            octets,
-            "The gs2 header, host, port and the bearer token.",
-            RFC,
-        );
-        let message = match BearerMessage::parse(octets) {
-            Ok(message) => message,
-            Err(failure) => return ServerStep::Failure(failure),
-        };
-        match token_owner(message.authzid.as_deref(), &message.token, context) {
-            Some(user) => {
-                trace.note(
-                    Side::Server,
-                    "token check",
-                    format!("The token is the one configured for \"{user}\": authenticated."),
-                    RFC,
-                );
-                ServerStep::Success(Identity {
-                    authcid: user,
-                    authzid: None,
-                })
-            }
-            None => {
-                let json = error_json(context.hostname);
-                trace.value(Side::Server, "error challenge", json.as_bytes(),
-                    "The token is not valid here: the server answers 334 with this JSON error instead of failing at once, so the client learns why.", RFC_ERROR);
-                let who = message.authzid.as_deref().unwrap_or("any user");
-                self.expect = ServerExpect::AfterError(Refused(SaslFailure::bad_credentials(
-                    format!("the bearer token is not the one configured for {who}"),
-                    RFC_ERROR,
-                )));
-                ServerStep::Challenge(json.into_bytes())
-            }
-        }
-    }
-}
-
-impl ServerMechanism for OAuthBearerServer {
-    fn mechanism(&self) -> Mechanism {
-        Mechanism::OAuthBearer
-    }
-
-    fn start(
-        &mut self,
-        initial_response: Option<&[u8]>,
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        match initial_response {
-            Some(octets) => self.message(octets, context, trace),
-            None => {
-                trace.note(Side::Server, "empty challenge", "OAUTHBEARER is client-first: without an initial response the server sends an empty challenge.", "RFC 4954 §4");
-                ServerStep::Challenge(Vec::new())
-            }
-        }
-    }
-
-    fn step(
-        &mut self,
-        response: &[u8],
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        match core::mem::replace(&mut self.expect, ServerExpect::Done) {
-            ServerExpect::Message => self.message(response, context, trace),
-            ServerExpect::AfterError(refused) => {
-                after_error(refused, response, &[KVSEP], trace, RFC_ERROR)
-            }
-            ServerExpect::Done => ServerStep::Failure(SaslFailure::malformed(
-                "the OAUTHBEARER exchange is not expecting a response",
-                RFC,
-            )),
-        }
-    }
-}
+pub type OAuthBearerServer = BearerServer<OAuthBearerFraming>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sasl::{base64, UserCredential};
+    use crate::sasl::{base64, ServerMechanism, ServerStep, UserCredential};
 
     /// RFC 7628 §4.1 (IMAP, port 143) and §4.4 (SMTP, port 587): the client's message.
     const RFC_7628_IMAP: &str = "bixhPXVzZXJAZXhhbXBsZS5jb20sAWhvc3Q9c2VydmVyLmV4YW1wbGUuY29tAXBvcnQ9MTQzAWF1dGg9QmVhcmVyIHZGOWRmdDRxbVRjMk52YjNSbGNrQmhiSFJoZG1semRHRXVZMjl0Q2c9PQEB";

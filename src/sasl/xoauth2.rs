@@ -4,12 +4,10 @@
 //! server fails with 535. Framing, token check and error challenge are shared with
 //! [`super::oauthbearer`]; the token a user may present is its configured password.
 
-use super::oauthbearer::{after_error, bearer_token, error_json, key_values, token_owner, Refused};
+use super::bearer_server::{BearerClaim, BearerFraming, BearerServer};
+use super::oauthbearer::{bearer_token, key_values};
 use super::trace::{Side, Trace};
-use super::{
-    utf8_or_explain, ClientMechanism, Identity, Mechanism, SaslFailure, ServerContext,
-    ServerMechanism, ServerStep,
-};
+use super::{utf8_or_explain, ClientMechanism, Mechanism, SaslFailure};
 
 const RFC: &str = "RFC 7628 §3.1";
 const RFC_ERROR: &str = "RFC 7628 §3.2.2";
@@ -87,120 +85,34 @@ impl ClientMechanism for Xoauth2Client {
     }
 }
 
-/// What the XOAUTH2 server expects next.
+/// How XOAUTH2 frames the bearer exchange ([`BearerServer`]).
 #[derive(Clone, Debug)]
-enum ServerExpect {
-    Message,
-    AfterError(Refused),
-    Done,
+pub struct Xoauth2Framing;
+
+impl BearerFraming for Xoauth2Framing {
+    const MECHANISM: Mechanism = Mechanism::Xoauth2;
+    const MESSAGE_PARTS: &'static str = "The user and the bearer token.";
+    const ERROR_REASON: &'static str = "The token is not valid for this user: the server answers 334 with this JSON error, then fails after the client's empty line.";
+    const DUMMY_RESPONSE: &'static [u8] = b"";
+
+    fn parse(octets: &[u8]) -> Result<BearerClaim, SaslFailure> {
+        let message = Xoauth2Message::parse(octets)?;
+        Ok(BearerClaim {
+            user: Some(message.user),
+            token: message.token,
+        })
+    }
 }
 
 /// Server side of XOAUTH2.
-#[derive(Clone, Debug)]
-pub struct Xoauth2Server {
-    expect: ServerExpect,
-}
-
-impl Default for Xoauth2Server {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Xoauth2Server {
-    /// A server waiting for the client's message.
-    pub fn new() -> Self {
-        Self {
-            expect: ServerExpect::Message,
-        }
-    }
-
-    fn message(
-        &mut self,
-        octets: &[u8],
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        trace.value(
-            Side::Server,
-            "client message",
-            octets,
-            "The user and the bearer token.",
-            RFC,
-        );
-        let message = match Xoauth2Message::parse(octets) {
-            Ok(message) => message,
-            Err(failure) => return ServerStep::Failure(failure),
-        };
-        if let Some(user) = token_owner(Some(&message.user), &message.token, context) {
-            trace.note(
-                Side::Server,
-                "token check",
-                format!("The token is the one configured for \"{user}\": authenticated."),
-                RFC,
-            );
-            return ServerStep::Success(Identity {
-                authcid: user,
-                authzid: None,
-            });
-        }
-        let json = error_json(context.hostname);
-        trace.value(Side::Server, "error challenge", json.as_bytes(),
-            "The token is not valid for this user: the server answers 334 with this JSON error, then fails after the client's empty line.", RFC_ERROR);
-        self.expect = ServerExpect::AfterError(Refused(SaslFailure::bad_credentials(
-            format!(
-                "the bearer token is not the one configured for \"{}\"",
-                message.user
-            ),
-            RFC_ERROR,
-        )));
-        ServerStep::Challenge(json.into_bytes())
-    }
-}
-
-impl ServerMechanism for Xoauth2Server {
-    fn mechanism(&self) -> Mechanism {
-        Mechanism::Xoauth2
-    }
-
-    fn start(
-        &mut self,
-        initial_response: Option<&[u8]>,
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        match initial_response {
-            Some(octets) => self.message(octets, context, trace),
-            None => {
-                trace.note(Side::Server, "empty challenge", "XOAUTH2 is client-first: without an initial response the server sends an empty challenge.", "RFC 4954 §4");
-                ServerStep::Challenge(Vec::new())
-            }
-        }
-    }
-
-    fn step(
-        &mut self,
-        response: &[u8],
-        context: &ServerContext<'_>,
-        trace: &mut Trace,
-    ) -> ServerStep {
-        match core::mem::replace(&mut self.expect, ServerExpect::Done) {
-            ServerExpect::Message => self.message(response, context, trace),
-            ServerExpect::AfterError(refused) => {
-                after_error(refused, response, &[], trace, RFC_ERROR)
-            }
-            ServerExpect::Done => ServerStep::Failure(SaslFailure::malformed(
-                "the XOAUTH2 exchange is not expecting a response",
-                RFC,
-            )),
-        }
-    }
-}
+pub type Xoauth2Server = BearerServer<Xoauth2Framing>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sasl::{base64, FailureKind, UserCredential};
+    use crate::sasl::{
+        base64, FailureKind, ServerContext, ServerMechanism, ServerStep, UserCredential,
+    };
 
     /// Google's published XOAUTH2 example (developers.google.com, "OAuth 2.0 Mechanism").
     const GOOGLE: &str = "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==";
