@@ -196,6 +196,15 @@ test('share link round trip: secrets masked by default, kept when switched on', 
   assert.ok(!text.includes('YWxpY2UgMWZkOGU5ZWEwNWJhYmJjZTgxMWU3Njc3ZDk4YzJiZDk='), 'the digest is masked');
   assert.equal(await restored.page.inputValue('#analyze-password'), '');
   assert.match(await status(restored.page), /^Read as swaks output: .* 0 errors/);
+  // The first run rewrites the hash with its scenario; the shared transcript stays, so a
+  // reload opens it again.
+  await restored.page.waitForFunction(() => /[#&]s=/.test(location.hash), null, { timeout: 60000 });
+  assert.match(await restored.page.evaluate(() => location.hash), /analyze=[A-Za-z0-9_-]+/);
+  await restored.page.reload();
+  await restored.page.waitForFunction(() => Number(document.getElementById('view-analyze')?.dataset.analyses || 0) > 0, null, {
+    timeout: 60000,
+  });
+  assert.equal(await restored.page.inputValue('#analyze-text'), text);
   await restored.context.close();
 
   const again = await openAnalyze();

@@ -344,10 +344,23 @@ function updateUrl() {
   try {
     const url = new URL(shareUrl(location, app.scenario, { preset: app.presetId }));
     if (!app.highlight?.lines) url.searchParams.delete('lines');
+    keepAnalyzeLink(url);
     history.replaceState(null, '', url.toString());
   } catch {
     // file:// pages may refuse replaceState; the link button still works.
   }
+}
+
+/**
+ * A shared Analyze link (`#analyze=…`) stays in the address bar when a run rewrites the
+ * hash with its scenario, so reloading the page reopens the shared transcript.
+ */
+function keepAnalyzeLink(url) {
+  const packed = new URLSearchParams(location.hash.replace(/^#/, '')).get('analyze');
+  if (!packed) return;
+  const hash = new URLSearchParams(url.hash.replace(/^#/, ''));
+  hash.set('analyze', packed);
+  url.hash = hash.toString();
 }
 
 // ---- transcript interaction ------------------------------------------------------------
