@@ -1,5 +1,6 @@
 // The Analyze tab in headless Chromium: every fixture format pasted gives its format and
-// findings, a dropped capture is read as octets, a finding selects its line, the share
+// findings, a dropped capture is read as octets, a finding selects its line, the SASL
+// section checks each mechanism against a password, the share
 // link round-trips with secrets masked (and kept when asked), "Open in playground" runs
 // the session in the engines, a 50 MB paste is cut with a clear message, and axe finds
 // nothing. Needs www/pkg built. Run: node --test tests/e2e/analyze.test.mjs
@@ -172,6 +173,59 @@ test('the SASL section decodes each AUTH step, checks the CRAM-MD5 digest and se
   assert.equal(await page.getAttribute('#analyze-sasl .sasl-step:nth-child(3) .verdict', 'class'), 'verdict differs');
   await paste(page, fixture('swaks-clean.txt'));
   assert.equal(await page.textContent('#analyze-sasl'), 'The session has no AUTH exchange.');
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
+/** Each AUTH step's heading and verdict in the SASL section, after a paste. */
+async function saslSteps(page) {
+  return page.$$eval('#analyze-sasl .sasl-step', (nodes) =>
+    nodes.map((node) => ({
+      head: node.querySelector('.sasl-step-head').textContent,
+      outcome: node.querySelector('.verdict')?.className ?? '',
+      verdict: node.querySelector('.verdict')?.textContent ?? '',
+    })),
+  );
+}
+
+/** RFC 5802 §5's SCRAM-SHA-1 exchange (user "user", password "pencil") as a C:/S: log. */
+const SCRAM_LOG = [
+  'S: 220 mx',
+  'C: EHLO c.example',
+  'S: 250-mx',
+  'S: 250 AUTH SCRAM-SHA-1',
+  'C: AUTH SCRAM-SHA-1 biwsbj11c2VyLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdM',
+  'S: 334 cj1meWtvK2QybGJiRmdPTlJ2OXFreGRhd0wzcmZjTkhZSlkxWlZ2V1ZzN2oscz1RU1hDUitRNnNlazhiZjkyLGk9NDA5Ng==',
+  'C: Yz1iaXdzLHI9ZnlrbytkMmxiYkZnT05Sdjlxa3hkYXdMM3JmY05IWUpZMVpWdldWczdqLHA9djBYOHYzQnoyVDBDSkdiSlF5RjBYK0hJNFRzPQ==',
+  'S: 235 2.7.0 ok',
+  'C: QUIT',
+  'S: 221 bye',
+  '',
+].join('\n');
+
+test('the SASL section checks PLAIN, LOGIN, DIGEST-MD5 and SCRAM against the password', async () => {
+  const { context, page, watch } = await openAnalyze();
+  const cases = [
+    ['AUTH PLAIN', fixture('swaks-plain-raw.txt'), 'S3cret-pw'],
+    ['AUTH LOGIN', fixture('swaks-login.txt'), 'S3cret-pw'],
+    ['AUTH DIGEST-MD5', fixture('swaks-digest-pipeline.txt'), 'S3cret-pw'],
+    ['AUTH SCRAM-SHA-1', SCRAM_LOG, 'pencil'],
+  ];
+  for (const [mechanism, log, password] of cases) {
+    await paste(page, log, password);
+    await page.click('.analyze-sasl summary');
+    assert.equal(await page.textContent('#analyze-sasl .sasl-exchange h4'), mechanism);
+    const right = (await saslSteps(page)).filter((step) => /matches|differs/.test(step.outcome));
+    assert.ok(right.length > 0, `${mechanism}: a step is checked against the password`);
+    for (const step of right) assert.equal(step.outcome, 'verdict matches', `${mechanism}: ${JSON.stringify(step)}`);
+
+    await paste(page, log, 'wrong');
+    const wrong = (await saslSteps(page)).filter((step) => step.outcome);
+    assert.ok(
+      wrong.some((step) => step.outcome === 'verdict differs'),
+      `${mechanism} with a wrong password: ${JSON.stringify(wrong)}`,
+    );
+  }
   assert.deepEqual(watch.errors, []);
   await context.close();
 });

@@ -387,10 +387,19 @@ impl<'a> Reading<'a> {
         if octets == USERNAME_PROMPT || octets == PASSWORD_PROMPT {
             return Ok(Interpretation::LoginPrompt { prompt: text });
         }
-        if let Some(typed) = self.password {
+        if let Some(typed) = self.password.filter(|_| !self.answers_username_prompt()) {
             self.checked = Some(check::login_answer(&text, typed));
         }
         Ok(Interpretation::LoginAnswer { text })
+    }
+
+    /// True when the challenge this LOGIN answer replies to is the "Username:" prompt:
+    /// the answer is then the user name, which the password says nothing about.
+    fn answers_username_prompt(&self) -> bool {
+        self.challenge
+            .map(challenge_octets)
+            .and_then(Result::ok)
+            .is_some_and(|(octets, _)| octets == USERNAME_PROMPT)
     }
 
     fn digest(&mut self, octets: &[u8]) -> Result<Interpretation, String> {
@@ -789,6 +798,14 @@ mod tests {
         );
         assert_eq!(result.verdict.outcome, Outcome::Matches);
         assert!(result.problems.is_empty());
+    }
+
+    #[test]
+    fn a_login_answer_to_the_username_prompt_is_not_compared_with_the_password() {
+        let user = decode_with("YWxpY2U=", Some("S3cret-pw"), Some("VXNlcm5hbWU6"));
+        assert_eq!(user.verdict.outcome, Outcome::Decoded, "{user:?}");
+        let password = decode_with("UzNjcmV0LXB3", Some("S3cret-pw"), Some("UGFzc3dvcmQ6"));
+        assert_eq!(password.verdict.outcome, Outcome::Matches, "{password:?}");
     }
 
     #[test]
