@@ -10,26 +10,30 @@
 //! Sans-IO like the engines: bytes in, an [`Analysis`] out. Input is capped at
 //! [`MAX_INPUT`] octets so memory stays bounded; a longer input is cut and says so.
 
-pub mod cs;
-pub mod curl;
-pub mod expect;
-pub mod finding;
-pub mod format;
-pub mod judge;
+pub(crate) mod cs;
+pub(crate) mod curl;
+pub(crate) mod expect;
+pub(crate) mod finding;
+pub(crate) mod format;
+pub(crate) mod judge;
 pub mod line;
-pub mod mask;
-pub mod message_text;
-pub mod negotiation;
-pub mod nodemailer;
-pub mod pcap;
-pub mod raw;
-pub mod sasl_check;
-pub mod sasl_view;
-pub mod smtplib;
-pub mod swaks;
-pub mod tcp;
-pub mod tls_records;
-pub mod to_scenario;
+/// Used by the page's Analyze tab only (the wasm adapter's `analyze-page` exports).
+#[cfg(any(all(target_arch = "wasm32", feature = "analyze-page"), test))]
+pub(crate) mod mask;
+pub(crate) mod message_text;
+pub(crate) mod negotiation;
+pub(crate) mod nodemailer;
+pub(crate) mod pcap;
+pub(crate) mod raw;
+pub(crate) mod sasl_check;
+pub(crate) mod sasl_view;
+pub(crate) mod smtplib;
+pub(crate) mod swaks;
+pub(crate) mod tcp;
+pub(crate) mod tls_records;
+/// Used by the page's Analyze tab only (the wasm adapter's `analyze-page` exports).
+#[cfg(any(all(target_arch = "wasm32", feature = "analyze-page"), test))]
+pub(crate) mod to_scenario;
 pub mod view;
 
 #[cfg(not(target_arch = "wasm32"))]

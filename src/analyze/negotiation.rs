@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use super::judge::{AnnotatedLine, Role};
-use super::to_scenario::reply_after;
 use crate::protocol::{Capabilities, Command, Extension};
 
 /// One offered extension.
@@ -129,6 +128,25 @@ fn client_column(extension: &Extension, used: &ClientUse) -> String {
         Extension::StartTls => "Stayed in the clear (no STARTTLS).".into(),
         _ => "Not used in this session.".into(),
     }
+}
+
+/// The reply lines that answer the command at `index`: the first reply after it, up
+/// to its last line (`250 ` rather than `250-`).
+pub(super) fn reply_after(lines: &[AnnotatedLine], index: usize) -> Vec<&str> {
+    let mut reply = Vec::new();
+    for line in lines.iter().skip(index + 1) {
+        match line.role {
+            Role::Reply => {
+                reply.push(line.text.as_str());
+                if line.text.get(3..4) != Some("-") {
+                    break;
+                }
+            }
+            _ if reply.is_empty() => continue,
+            _ => break,
+        }
+    }
+    reply
 }
 
 #[cfg(test)]

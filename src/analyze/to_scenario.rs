@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use super::judge::{AnnotatedLine, Role};
+use super::negotiation::reply_after;
 use super::Analysis;
 use crate::client::{AuthSpec, Header, HelloMode, MessageSpec};
 use crate::loopback::Scenario;
@@ -161,25 +162,6 @@ fn command<'a>(
         }
         _ => {}
     }
-}
-
-/// The reply lines that answer the command at `index`: the first reply after it, up
-/// to its last line (`250 ` rather than `250-`).
-pub(super) fn reply_after(lines: &[AnnotatedLine], index: usize) -> Vec<&str> {
-    let mut reply = Vec::new();
-    for line in lines.iter().skip(index + 1) {
-        match line.role {
-            Role::Reply => {
-                reply.push(line.text.as_str());
-                if line.text.get(3..4) != Some("-") {
-                    break;
-                }
-            }
-            _ if reply.is_empty() => continue,
-            _ => break,
-        }
-    }
-    reply
 }
 
 fn decode(text: &str) -> Vec<u8> {
