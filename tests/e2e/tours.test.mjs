@@ -1,5 +1,5 @@
 // Guided tours in the browser: every tour walked to its end (each step's tab open, its
-// highlighted lines there and on screen, its text shown), a deep link to a step, a step
+// highlighted lines there and on screen below the panel, its heading in sight, its text shown), a deep link to a step, a step
 // embedded in a sandboxed iframe, keyboard operation, axe in light, dark and 375 px, and
 // a screenshot of a tour step. Needs www/pkg/ built. Run: node --test tests/e2e/tours.test.mjs
 
@@ -57,7 +57,10 @@ function shownStep(frame) {
       textVisible: Boolean(panel.querySelector('.tour-text')?.checkVisibility()),
       link: document.getElementById('tour-link')?.href,
       tab: document.querySelector('[role="tab"][aria-selected="true"]')?.id,
-      marked: marked.map((node) => ({ text: node.textContent, onScreen: onScreen(node) })),
+      marked: marked.map((node) => ({ text: node.textContent, onScreen: onScreen(node), top: node.getBoundingClientRect().top })),
+      headingOnScreen: onScreen(document.getElementById('tour-heading')),
+      // A sticky panel covers the top of the page: marked lines must show below it.
+      coveredTop: getComputedStyle(panel).position === 'sticky' ? panel.getBoundingClientRect().bottom : 0,
       nextDisabled: document.getElementById('tour-next')?.disabled,
     };
   });
@@ -78,7 +81,9 @@ async function checkStep(frame, tour, index, where) {
   if (step.highlight || step.rows) {
     assert.ok(shown.marked.length > 0, `${where}: the lines that matter are marked`);
     assert.ok(shown.marked[0].onScreen, `${where}: the first marked line (${shown.marked[0].text.trim()}) is on screen`);
+    assert.ok(shown.marked[0].top >= shown.coveredTop - 1, `${where}: the first marked line is not under the tour panel`);
   }
+  assert.ok(shown.headingOnScreen, `${where}: the step's heading is on screen while its lines are`);
   return shown;
 }
 

@@ -183,13 +183,18 @@ function revealInBox(box, first, end) {
   box.scrollTop = Math.max(0, Math.min(wanted, box.scrollHeight - box.clientHeight));
 }
 
-/** Scrolls the page (the frame, when embedded) so elements `first`..`end` are on screen. */
+/**
+ * Scrolls the page (the frame, when embedded) so elements `first`..`end` are on screen,
+ * below whatever the page's `scroll-padding-top` reserves (the tour panel while it
+ * sticks to the top).
+ */
 function revealInWindow(first, end) {
-  const top = first.getBoundingClientRect().top;
+  const covered = Number.parseFloat(getComputedStyle(document.documentElement).scrollPaddingTop) || 0;
+  const top = first.getBoundingClientRect().top - covered;
   const bottom = end.getBoundingClientRect().bottom;
-  const height = window.innerHeight;
-  if (top >= 0 && bottom <= height) return;
+  const height = window.innerHeight - covered;
+  if (top >= 0 && bottom <= window.innerHeight) return;
   const margin = Math.min(48, height / 6);
-  const delta = top < 0 || bottom - top + margin > height ? top - margin : bottom - height + margin;
+  const delta = top < 0 || bottom - covered - top + margin > height ? top - margin : bottom - window.innerHeight + margin;
   window.scrollTo(window.scrollX, Math.max(0, window.scrollY + delta));
 }

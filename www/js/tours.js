@@ -213,6 +213,7 @@ export function setupTours(els, services) {
     state.generation += 1;
     els.panel.hidden = true;
     document.body.classList.remove('touring');
+    document.documentElement.style.scrollPaddingTop = '';
     const url = new URL(location.href);
     url.searchParams.delete('tour');
     url.searchParams.delete('step');
@@ -278,8 +279,19 @@ export function setupTours(els, services) {
     ]);
     els.panel.setAttribute('aria-labelledby', 'tour-heading');
     els.panel.hidden = false;
+    reserveRoomForPanel();
     if (focus === 'heading') els.panel.querySelector('#tour-heading').focus({ preventScroll: true });
     else if (focus) els.panel.querySelector(`#tour-${focus}`).focus({ preventScroll: true });
+  }
+
+  /**
+   * The panel sticks to the top of the page while the step's lines are revealed further
+   * down (the World tab's timeline is long), so the page keeps its height free: lines
+   * scrolled into view land below the panel, not under it.
+   */
+  function reserveRoomForPanel() {
+    const sticky = getComputedStyle(els.panel).position === 'sticky';
+    document.documentElement.style.scrollPaddingTop = sticky ? `${els.panel.offsetHeight + 8}px` : '';
   }
 
   /** Loads what the step shows, opens its tab and marks what matters. */
