@@ -22,6 +22,7 @@ use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::sasl_cli::{self, Format};
 use esmtp_playground::native::send::{send, SendOptions};
 use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
+use esmtp_playground::native::tls_door::HANDSHAKE_TIMEOUT;
 use esmtp_playground::native::tls_options::{client_tls, server_tls, SendTls, ServeTls};
 use esmtp_playground::native::NativeError;
 use esmtp_playground::sasl::calculator::{DecodeRequest, EncodeRequest};
@@ -249,6 +250,11 @@ struct ServeArgs {
     /// smtpd_tls_auth_only.
     #[arg(long)]
     auth_requires_tls: bool,
+    /// Seconds a client may take over the whole TLS handshake (after STARTTLS, or
+    /// first with --tls-on-connect) before the connection is closed.
+    #[arg(long, value_name = "SECS", default_value_t = HANDSHAKE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    tls_handshake_timeout: u64,
 }
 
 #[derive(Args, Debug)]
@@ -323,6 +329,10 @@ struct SendArgs {
     /// middle can then read the session.
     #[arg(long, conflicts_with = "ca_file")]
     insecure: bool,
+    /// Seconds the server may take over the whole TLS handshake before `send` gives up.
+    #[arg(long, value_name = "SECS", default_value_t = HANDSHAKE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    tls_handshake_timeout: u64,
 }
 
 /// Parses the flags and runs the subcommand.
@@ -510,6 +520,7 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         key: args.tls_key,
         self_signed: args.tls_self_signed,
         on_connect: args.tls_on_connect,
+        handshake_timeout: Duration::from_secs(args.tls_handshake_timeout),
     };
     let tls = server_tls(&tls_flags, &config.hostname)?;
     if let Some(tls) = &tls {
@@ -558,6 +569,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         on_connect: args.tls_on_connect,
         ca_file: args.ca_file.clone(),
         insecure: args.insecure,
+        handshake_timeout: Duration::from_secs(args.tls_handshake_timeout),
     };
     let (tls_policy, tls) = client_tls(&tls_flags, &server_host(&args.server))?;
     if args.insecure {
