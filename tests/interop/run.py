@@ -388,15 +388,17 @@ class Suite:
         if auth:
             check(got["user"] == USER, f"aiosmtpd saw login {got['user']!r}")
 
-    def smtp_server_case(self, *auth):
+    def smtp_server_case(self, *auth, peer_args=()):
+        """Our send to nodemailer's smtp-server (`peer_args` go to smtp_server_peer.js,
+        e.g. its TLS certificate); returns what it recorded and our transcript."""
         node = subprocess.Popen(["node", str(self.node_dir / "smtp_server_peer.js"),
-                                 f"{USER}:{PASSWORD}"],
+                                 *peer_args, f"{USER}:{PASSWORD}"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             first = node.stdout.readline()
             check(first.startswith("listening "), f"smtp-server did not start: {first!r}")
             port = int(first.split()[1])
-            sent, _ = self.our_send(f"127.0.0.1:{port}", *auth)
+            sent, transcript = self.our_send(f"127.0.0.1:{port}", *auth)
         finally:
             node.terminate()
             rest, errors = node.communicate(timeout=TIMEOUT)
@@ -410,6 +412,7 @@ class Suite:
         check(raw == sent, f"smtp-server received other octets:\n{raw!r}\n{sent!r}")
         if auth:
             check(got["user"] == USER, f"smtp-server saw user {got['user']!r}")
+        return got, transcript
 
     def case_send_to_aiosmtpd(self):
         self.aiosmtpd_case()
