@@ -522,9 +522,11 @@ class Suite:
         return result.returncode != 2
 
     def run(self):
+        from scram_cases import ScramCases
         from tls_cases import TlsCases
         self.served = Served(self.binary, self.work / "serve.log")
         tls = TlsCases(self)
+        scram = ScramCases(self)
         results = []
         try:
             self.server_mechanisms = self.served.advertised_auth()
@@ -532,7 +534,7 @@ class Suite:
             print(f"serve on {self.served.address()}; AUTH advertised: "
                   f"{' '.join(sorted(self.server_mechanisms)) or 'none'}; "
                   f"send --auth: {'yes' if self.client_auth else 'not yet'}", flush=True)
-            for name, function in self.cases() + tls.cases():
+            for name, function in self.cases() + tls.cases() + scram.cases():
                 self.figures = None
                 started = time.monotonic()
                 try:
@@ -553,6 +555,7 @@ class Suite:
         finally:
             self.served.stop()
             tls.stop()
+            scram.stop()
         passed, failed, skipped = (results.count(k) for k in ("PASS", "FAIL", "SKIP"))
         if failed:
             print(f"server transcript: {self.work / 'serve.log'}")

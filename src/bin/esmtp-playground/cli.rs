@@ -26,6 +26,7 @@ use esmtp_playground::native::tls_door::HANDSHAKE_TIMEOUT;
 use esmtp_playground::native::tls_options::{client_tls, server_tls, SendTls, ServeTls};
 use esmtp_playground::native::NativeError;
 use esmtp_playground::sasl::calculator::{DecodeRequest, EncodeRequest};
+use esmtp_playground::sasl::Mechanism;
 use esmtp_playground::server::{ServerConfig, StartTlsOffer};
 use esmtp_playground::time::SECOND;
 
@@ -206,6 +207,11 @@ struct ServeArgs {
     /// accounts).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<Credential>,
+    /// The SASL mechanisms to offer and accept, in EHLO order, comma-separated
+    /// (replaces the configured list): PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, SCRAM-SHA-1,
+    /// SCRAM-SHA-256, XOAUTH2, OAUTHBEARER. Default: PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5.
+    #[arg(long, value_name = "MECH,…", value_delimiter = ',', value_parser = parse_mechanism)]
+    auth_mechanisms: Vec<Mechanism>,
     /// A domain delivered locally (repeatable; replaces the configured list).
     #[arg(long = "local-domain", value_name = "DOMAIN")]
     local_domains: Vec<String>,
@@ -500,6 +506,9 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     if !args.users.is_empty() {
         config.auth.users = args.users.into_iter().map(Into::into).collect();
     }
+    if !args.auth_mechanisms.is_empty() {
+        config.auth.mechanisms = args.auth_mechanisms;
+    }
     if let Some(seconds) = args.idle_timeout {
         config.idle_timeout_ms = seconds.saturating_mul(SECOND);
     }
@@ -543,6 +552,14 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         tls: tls.map(|tls| tls.setup),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A SASL mechanism name for `--auth-mechanisms` (any case, RFC 4422 §3.1).
+fn parse_mechanism(name: &str) -> Result<Mechanism, String> {
+    Mechanism::parse(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+        format!("'{name}' is not one of {}", known.join(", "))
+    })
 }
 
 fn read_config(path: &std::path::Path) -> Result<ServerConfig, NativeError> {
