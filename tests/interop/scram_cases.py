@@ -1,18 +1,24 @@
 """SCRAM interop cases for run.py (RFC 5802 SCRAM-SHA-1, RFC 7677 SCRAM-SHA-256), with
-GNU SASL on the other side:
+GNU SASL and Cyrus SASL on the other side:
 - msmtp (built on libgsasl) sends a message to `esmtp-playground serve` with
   `auth scram-sha-256` / `scram-sha-1`: the stored copy is checked byte for byte;
 - `gsasl --client --smtp` authenticates to `serve`, and is refused 535 with a wrong
   password;
+- Cyrus SASL's `sasl-sample-client` (its SCRAM plugin) authenticates to `serve` through
+  an smtplib connection, checks our server signature, and the message is stored;
 - our `send --auth SCRAM-SHA-256` / `SCRAM-SHA-1` to aiosmtpd, whose AUTH SCRAM is
   handed to `gsasl --server` (the GNU SASL server verifies the proof and computes the
   server signature our client checks): the message arrives byte for byte.
-scripts/interop installs gsasl and msmtp from Debian when missing."""
+scripts/interop installs gsasl, msmtp, sasl2-bin and libsasl2-modules from Debian when
+missing."""
 
 import base64
 import os
+import select
+import smtplib
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from run import (PASSWORD, TIMEOUT, USER, Served, check, crlf, only_copy, run,
@@ -103,6 +109,57 @@ def scram_recorder(accounts):
     return ScramRecorder()
 
 
+class CyrusClient:
+    """Cyrus SASL's sample client (`sasl-sample-client`, sasl2-bin) with its SCRAM plugin
+    (libsasl2-modules): it reads the server's messages as `S: <base64>` lines and writes
+    its own as `C: <base64>`, the first one being `MECHANISM NUL initial-response`. It
+    asks for the password with a `Password: ` prompt that ends in no newline, and
+    writes through stdio, so it runs under `stdbuf -o0` and is read octet by octet."""
+
+    def __init__(self, mechanism):
+        self.process = subprocess.Popen(
+            ["setsid", "stdbuf", "-o0", "sasl-sample-client", "-m", mechanism, "-a", USER,
+             "-s", "smtp", "-n", "mx.example.org"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.output = b""
+
+    def send(self, line):
+        self.process.stdin.write(line.encode() + b"\n")
+        self.process.stdin.flush()
+
+    def wait_for(self, needle):
+        """Reads until `needle` has been printed; returns what follows it up to the end
+        of its line (and keeps the rest)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            at = self.output.find(needle)
+            end = self.output.find(b"\n", at) if at >= 0 else -1
+            if end >= 0:
+                found = self.output[at + len(needle):end].strip()
+                self.output = self.output[end + 1:]
+                return found
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
+            chunk = os.read(self.process.stdout.fileno(), 4096) if ready else b""
+            check(chunk, f"sasl-sample-client said no {needle!r}: {self.output[-300:]!r}")
+            self.output += chunk
+
+    def prompt(self, needle):
+        """Waits for a prompt printed without a newline."""
+        deadline = time.monotonic() + TIMEOUT
+        while needle not in self.output:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
+            chunk = os.read(self.process.stdout.fileno(), 4096) if ready else b""
+            check(chunk, f"sasl-sample-client never asked {needle!r}: {self.output[-300:]!r}")
+            self.output += chunk
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
 class ScramCases:
     """Owns a `serve` that offers SCRAM-SHA-256, SCRAM-SHA-1 and PLAIN."""
 
@@ -158,6 +215,38 @@ class ScramCases:
         check(wrong.returncode != 0 and b"535 5.7.8" in wrong.stdout,
               f"a wrong password was not refused with 535: {wrong.stdout[-300:]!r}")
 
+    # --- Cyrus SASL's SCRAM client against serve
+
+    def cyrus(self, mechanism):
+        """The Cyrus client authenticates over an smtplib connection (which relays its
+        messages as AUTH and continuation lines), then smtplib sends the message."""
+        to = f"cyrus-{mechanism.lower()}@example.org"
+        cyrus = CyrusClient(mechanism)
+        try:
+            cyrus.send("S: " + base64.b64encode(mechanism.encode()).decode())
+            cyrus.prompt(b"Password: ")
+            cyrus.send(PASSWORD)
+            first = base64.b64decode(cyrus.wait_for(b"C: "))
+            named, _, initial = first.partition(b"\0")
+            check(named.decode() == mechanism, f"Cyrus chose {named!r}")
+            with smtplib.SMTP(self.served.host, self.served.port, timeout=TIMEOUT) as client:
+                client.ehlo("cyrus.example.net")
+                code, text = client.docmd(
+                    "AUTH", f"{mechanism} {base64.b64encode(initial).decode()}")
+                while code == 334:
+                    cyrus.send("S: " + text.decode())
+                    code, text = client.docmd(cyrus.wait_for(b"C: ").decode())
+                check(code == 235, f"AUTH {mechanism} answered {code} {text!r}")
+                cyrus.wait_for(b"Negotiation complete")  # it checked our v=
+                message = crlf(f"From: cyrus@example.net\nTo: {to}\n"
+                               f"Subject: Cyrus SASL {mechanism}\n\nHello.\n.dot line\n")
+                refused = client.sendmail("cyrus@example.net", [to], message)
+                check(refused == {}, f"refused: {refused}")
+        finally:
+            cyrus.stop()
+        stored = without_received(only_copy(self.served, to), "cyrus.example.net", "ESMTPA")
+        check(stored == message, f"stored differs:\n{stored!r}\n{message!r}")
+
     # --- our send against aiosmtpd + gsasl --server
 
     def send_to_gsasl_server(self, mechanism):
@@ -203,6 +292,9 @@ class ScramCases:
                           lambda m=mechanism: self.msmtp(m)))
         cases.append(("gsasl --client --smtp SCRAM-SHA-256 -> serve (and 535 when wrong)",
                       self.gsasl))
+        for mechanism in MECHANISMS:
+            cases.append((f"Cyrus SASL sasl-sample-client {mechanism} -> serve",
+                          lambda m=mechanism: self.cyrus(m)))
         for mechanism in MECHANISMS:
             cases.append((f"our send AUTH {mechanism} -> aiosmtpd + gsasl --server",
                           lambda m=mechanism: self.send_to_gsasl_server(m)))
