@@ -7,8 +7,9 @@ GNU SASL and Cyrus SASL on the other side:
 - Cyrus SASL's `sasl-sample-client` (its SCRAM plugin) authenticates to `serve` through
   an smtplib connection, checks our server signature, and the message is stored;
 - our `send --auth SCRAM-SHA-256` / `SCRAM-SHA-1` to aiosmtpd, whose AUTH SCRAM is
-  handed to `gsasl --server` (the GNU SASL server verifies the proof and computes the
-  server signature our client checks): the message arrives byte for byte.
+  handed to `gsasl --server` or to Cyrus SASL's `sasl-sample-server` (with a sasldb made
+  by saslpasswd2): that server verifies the proof and computes the server signature our
+  client checks; the message arrives byte for byte, and a wrong password gets 535.
 scripts/interop installs gsasl, msmtp, sasl2-bin and libsasl2-modules from Debian when
 missing."""
 
@@ -44,12 +45,9 @@ async def gsasl_scram(server, args, mechanism, accounts):
     0 only when the client's proof verified."""
     from aiosmtpd.smtp import MISSING, AuthResult
 
-    if len(args) > 1:
-        first = base64.b64decode(args[1]) if args[1] != "=" else b""
-    else:
-        first = await server.challenge_auth("")
-        if first is MISSING:
-            return AuthResult(success=False, handled=True)
+    first = await client_first(server, args)
+    if first is MISSING:
+        return AuthResult(success=False, handled=True)
     user = scram_user(first)
     # handled=False: aiosmtpd then answers 535 5.7.8 itself.
     if user not in accounts:
@@ -91,73 +89,162 @@ def relay(gsasl, octets):
     return gsasl.stdout.readline().strip()
 
 
-def scram_recorder(accounts):
-    """aiosmtpd_peer's Recorder with AUTH SCRAM-SHA-256 and SCRAM-SHA-1 verified by
-    GNU SASL."""
+def scram_recorder(verify):
+    """aiosmtpd_peer's Recorder with AUTH SCRAM-SHA-256 and SCRAM-SHA-1, each exchange
+    handed to `verify(server, args, mechanism)` (GNU SASL's or Cyrus SASL's server)."""
     import aiosmtpd_peer
     from aiosmtpd.smtp import auth_mechanism
 
     class ScramRecorder(aiosmtpd_peer.Recorder):
         @auth_mechanism("SCRAM-SHA-256")
         async def auth_scram_sha_256(self, server, args):
-            return await gsasl_scram(server, args, "SCRAM-SHA-256", accounts)
+            return await verify(server, args, "SCRAM-SHA-256")
 
         @auth_mechanism("SCRAM-SHA-1")
         async def auth_scram_sha_1(self, server, args):
-            return await gsasl_scram(server, args, "SCRAM-SHA-1", accounts)
+            return await verify(server, args, "SCRAM-SHA-1")
 
     return ScramRecorder()
 
 
-class CyrusClient:
-    """Cyrus SASL's sample client (`sasl-sample-client`, sasl2-bin) with its SCRAM plugin
-    (libsasl2-modules): it reads the server's messages as `S: <base64>` lines and writes
-    its own as `C: <base64>`, the first one being `MECHANISM NUL initial-response`. It
-    asks for the password with a `Password: ` prompt that ends in no newline, and
-    writes through stdio, so it runs under `stdbuf -o0` and is read octet by octet."""
+def by_gsasl(accounts):
+    return lambda server, args, mechanism: gsasl_scram(server, args, mechanism, accounts)
 
-    def __init__(self, mechanism):
+
+def by_cyrus(accounts):
+    folder = cyrus_sasldb(accounts)
+    return lambda server, args, mechanism: cyrus_scram(server, args, mechanism, folder)
+
+
+class CyrusSample:
+    """One of Cyrus SASL's sample programs (sasl2-bin) with its SCRAM plugin
+    (libsasl2-modules). They speak in lines: the server's messages as `S: <base64>`,
+    the client's as `C: <base64>`, the client's first one being `MECHANISM NUL
+    initial-response`. They write through stdio, so they run under `stdbuf -o0`, and
+    their output is read octet by octet (the client's `Password: ` prompt ends in no
+    newline)."""
+
+    def __init__(self, argv, env=None):
         self.process = subprocess.Popen(
-            ["setsid", "stdbuf", "-o0", "sasl-sample-client", "-m", mechanism, "-a", USER,
-             "-s", "smtp", "-n", "mx.example.org"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            ["setsid", "stdbuf", "-o0", *argv], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})})
+        self.name = argv[0].rsplit("/", 1)[-1]
         self.output = b""
+
+    @classmethod
+    def client(cls, mechanism):
+        return cls(["sasl-sample-client", "-m", mechanism, "-a", USER, "-s", "smtp",
+                    "-n", "mx.example.org"])
+
+    @classmethod
+    def server(cls, mechanism, config_dir):
+        """The sample server, its users in `config_dir`/sasldb2 (realm mx.example.org)
+        as `config_dir`/sample.conf says."""
+        return cls(["/usr/sbin/sasl-sample-server", "-m", mechanism, "-s", "smtp",
+                    "-d", "mx.example.org", "-u", "mx.example.org"],
+                   env={"SASL_CONF_PATH": str(config_dir)})
 
     def send(self, line):
         self.process.stdin.write(line.encode() + b"\n")
         self.process.stdin.flush()
 
-    def wait_for(self, needle):
-        """Reads until `needle` has been printed; returns what follows it up to the end
-        of its line (and keeps the rest)."""
+    def read_more(self, deadline):
+        """Appends what the program printed next; False once it has exited."""
+        left = deadline - time.monotonic()
+        ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
+        chunk = os.read(self.process.stdout.fileno(), 4096) if ready else b""
+        self.output += chunk
+        return bool(chunk)
+
+    def next_of(self, needles):
+        """The first of `needles` the program prints, and what follows it up to the end
+        of its line (the rest is kept); (None, None) when the program ends first."""
         deadline = time.monotonic() + TIMEOUT
         while True:
-            at = self.output.find(needle)
-            end = self.output.find(b"\n", at) if at >= 0 else -1
-            if end >= 0:
-                found = self.output[at + len(needle):end].strip()
-                self.output = self.output[end + 1:]
-                return found
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
-            chunk = os.read(self.process.stdout.fileno(), 4096) if ready else b""
-            check(chunk, f"sasl-sample-client said no {needle!r}: {self.output[-300:]!r}")
-            self.output += chunk
+            found = [(at, needle) for needle in needles
+                     if (at := self.output.find(needle)) >= 0]
+            if found:
+                at, needle = min(found)
+                end = self.output.find(b"\n", at)
+                if end >= 0:
+                    rest = self.output[at + len(needle):end].strip()
+                    self.output = self.output[end + 1:]
+                    return needle, rest
+            if not self.read_more(deadline):
+                return None, None
+
+    def line_after(self, needle):
+        """What follows `needle` up to the end of its line, once printed; None when the
+        program ends first."""
+        return self.next_of((needle,))[1]
+
+    def wait_for(self, needle):
+        found = self.line_after(needle)
+        check(found is not None, f"{self.name} said no {needle!r}: {self.output[-300:]!r}")
+        return found
 
     def prompt(self, needle):
         """Waits for a prompt printed without a newline."""
         deadline = time.monotonic() + TIMEOUT
         while needle not in self.output:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
-            chunk = os.read(self.process.stdout.fileno(), 4096) if ready else b""
-            check(chunk, f"sasl-sample-client never asked {needle!r}: {self.output[-300:]!r}")
-            self.output += chunk
+            check(self.read_more(deadline),
+                  f"{self.name} never asked {needle!r}: {self.output[-300:]!r}")
 
     def stop(self):
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+
+
+def cyrus_sasldb(accounts):
+    """A folder with sasldb2 holding `accounts` (made by saslpasswd2) and the
+    sample.conf that points the sample server at it."""
+    folder = Path(tempfile.mkdtemp(prefix="esmtp-interop-cyrus-"))
+    for user, password in accounts.items():
+        subprocess.run(["saslpasswd2", "-f", str(folder / "sasldb2"), "-c", "-p",
+                        "-u", "mx.example.org", user],
+                       input=password.encode(), check=True, capture_output=True)
+    (folder / "sample.conf").write_text(
+        f"sasldb_path: {folder / 'sasldb2'}\npwcheck_method: auxprop\n"
+        "auxprop_plugin: sasldb\nmech_list: SCRAM-SHA-256 SCRAM-SHA-1\n")
+    return folder
+
+
+async def cyrus_scram(server, args, mechanism, config_dir):
+    """An aiosmtpd AUTH method that relays the exchange to Cyrus SASL's sample server:
+    the client's messages go to it as `C:` lines, its `S:` lines come back as 334
+    challenges. It prints `Negotiation complete` only when the proof verified."""
+    from aiosmtpd.smtp import MISSING, AuthResult
+
+    first = await client_first(server, args)
+    if first is MISSING:
+        return AuthResult(success=False, handled=True)
+    cyrus = CyrusSample.server(mechanism, config_dir)
+    try:
+        cyrus.wait_for(b"S: ")  # its mechanism list
+        cyrus.send("C: " + base64.b64encode(mechanism.encode() + b"\0" + first).decode())
+        while True:
+            said, rest = cyrus.next_of((b"S: ", b"Negotiation complete"))
+            if said is None:  # it refused and stopped
+                return AuthResult(success=False, handled=False)
+            if said == b"Negotiation complete":
+                user = cyrus.wait_for(b"Username: ").decode().split("@")[0]
+                return AuthResult(success=True, handled=False, auth_data=user)
+            answer = await server.challenge_auth(rest, encode_to_b64=False)
+            if answer is MISSING:
+                return AuthResult(success=False, handled=True)
+            cyrus.send("C: " + base64.b64encode(answer).decode())
+    finally:
+        cyrus.stop()
+
+
+async def client_first(server, args):
+    """The client's first message: the initial response on the AUTH line, or its answer
+    to an empty 334."""
+    if len(args) > 1:
+        return base64.b64decode(args[1]) if args[1] != "=" else b""
+    return await server.challenge_auth("")
 
 
 class ScramCases:
@@ -221,7 +308,7 @@ class ScramCases:
         """The Cyrus client authenticates over an smtplib connection (which relays its
         messages as AUTH and continuation lines), then smtplib sends the message."""
         to = f"cyrus-{mechanism.lower()}@example.org"
-        cyrus = CyrusClient(mechanism)
+        cyrus = CyrusSample.client(mechanism)
         try:
             cyrus.send("S: " + base64.b64encode(mechanism.encode()).decode())
             cyrus.prompt(b"Password: ")
@@ -247,12 +334,12 @@ class ScramCases:
         stored = without_received(only_copy(self.served, to), "cyrus.example.net", "ESMTPA")
         check(stored == message, f"stored differs:\n{stored!r}\n{message!r}")
 
-    # --- our send against aiosmtpd + gsasl --server
+    # --- our send against aiosmtpd with GNU SASL's or Cyrus SASL's SCRAM server
 
-    def send_to_gsasl_server(self, mechanism):
+    def send_to_scram_server(self, mechanism, verifier, name):
         import aiosmtpd_peer
         controller, recorder = aiosmtpd_peer.start(
-            {USER: PASSWORD}, handler=scram_recorder({USER: PASSWORD}))
+            {USER: PASSWORD}, handler=scram_recorder(verifier({USER: PASSWORD})))
         try:
             sent, transcript = self.suite.our_send(
                 f"127.0.0.1:{controller.port}", "--auth", mechanism, "--user", USER,
@@ -261,17 +348,17 @@ class ScramCases:
             controller.stop()
         check(f"C: AUTH {mechanism}" in transcript, f"we did not send AUTH {mechanism}")
         check("The ServerSignature matches the client's own" in transcript,
-              "our client did not verify gsasl's v=")
+              f"our client did not verify {name}'s v=")
         check("S: 235 " in transcript, "no 235")
         check(len(recorder.envelopes) == 1, f"aiosmtpd got {len(recorder.envelopes)} messages")
         got = recorder.envelopes[0]
         check(got["raw"] == sent, f"aiosmtpd received other octets:\n{got['raw']!r}\n{sent!r}")
         check(got["user"] == USER, f"aiosmtpd saw login {got['user']!r}")
 
-    def send_wrong_password_to_gsasl_server(self):
+    def send_wrong_password_to_scram_server(self, verifier, name):
         import aiosmtpd_peer
         controller, recorder = aiosmtpd_peer.start(
-            {USER: PASSWORD}, handler=scram_recorder({USER: PASSWORD}))
+            {USER: PASSWORD}, handler=scram_recorder(verifier({USER: PASSWORD})))
         try:
             result = run([self.suite.binary, "send", "--server", f"127.0.0.1:{controller.port}",
                           "--from", "alice@example.net", "--to", "peer-to@example.org",
@@ -281,7 +368,7 @@ class ScramCases:
             controller.stop()
         transcript = result.stdout.decode(errors="replace")
         check(result.returncode == 1, f"send exit {result.returncode}: {transcript[-400:]}")
-        check("S: 535 5.7.8" in transcript, f"gsasl did not refuse the proof: {transcript[-400:]}")
+        check("S: 535 5.7.8" in transcript, f"{name} did not refuse the proof: {transcript[-400:]}")
         check(recorder.envelopes == [], "a message arrived after a failed AUTH")
 
     def cases(self):
@@ -295,9 +382,12 @@ class ScramCases:
         for mechanism in MECHANISMS:
             cases.append((f"Cyrus SASL sasl-sample-client {mechanism} -> serve",
                           lambda m=mechanism: self.cyrus(m)))
-        for mechanism in MECHANISMS:
-            cases.append((f"our send AUTH {mechanism} -> aiosmtpd + gsasl --server",
-                          lambda m=mechanism: self.send_to_gsasl_server(m)))
-        cases.append(("our send AUTH SCRAM-SHA-256, wrong password -> 535 from gsasl --server",
-                      self.send_wrong_password_to_gsasl_server))
+        for verifier, name in ((by_gsasl, "gsasl --server"),
+                               (by_cyrus, "Cyrus sasl-sample-server")):
+            for mechanism in MECHANISMS:
+                cases.append((f"our send AUTH {mechanism} -> aiosmtpd + {name}",
+                              lambda m=mechanism, v=verifier, n=name:
+                              self.send_to_scram_server(m, v, n)))
+            cases.append((f"our send AUTH SCRAM-SHA-256, wrong password -> 535 from {name}",
+                          lambda v=verifier, n=name: self.send_wrong_password_to_scram_server(v, n)))
         return cases
