@@ -425,3 +425,58 @@ fn over_the_limit_on_an_implicit_tls_port_the_421_comes_inside_tls() {
     assert!(transcript.contains("S~ 421 4.3.2"), "{transcript}");
     assert!(!transcript.contains("S: 421"), "{transcript}");
 }
+
+#[test]
+fn past_the_refusal_handshakes_an_implicit_tls_port_closes_without_a_reply() {
+    let server = serve(
+        "tls-flood",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-on-connect".into(),
+            "--max-connections".into(),
+            "1".into(),
+        ],
+    );
+    // One connection holds the only slot; two more from the same address are refused
+    // and stall in their refusal handshakes, which is all one address may hold.
+    let _holder = connect(&server.address);
+    let _stalled = [connect(&server.address), connect(&server.address)];
+    let mut flood = connect(&server.address);
+    let mut answer = Vec::new();
+    let ended = std::io::Read::read_to_end(&mut flood, &mut answer);
+    assert!(ended.is_ok(), "closed by the server: {ended:?}");
+    assert!(answer.is_empty(), "no reply at all: {answer:?}");
+    let transcript = server.transcript_containing("closed without a reply");
+    assert!(
+        transcript.contains("too many refused TLS handshakes already running"),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn the_handshake_deadline_holds_after_starttls_too() {
+    let server = serve(
+        "tls-stall-starttls",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-handshake-timeout".into(),
+            "1".into(),
+        ],
+    );
+    let mut stream = connect(&server.address);
+    cli_support::read_until(&mut stream, "220 ");
+    write(&mut stream, b"EHLO stall.example\r\n");
+    cli_support::read_until(&mut stream, "250 ");
+    write(&mut stream, b"STARTTLS\r\n");
+    let ready = cli_support::read_until(&mut stream, "\r\n");
+    assert!(ready.starts_with("220 2.0.0"), "{ready:?}");
+    assert!(
+        closed_by_peer(&mut stream),
+        "the server closed the connection"
+    );
+    let transcript = server.transcript_containing("connection closed");
+    assert!(
+        transcript.contains("the TLS handshake did not complete within 1 s"),
+        "{transcript}"
+    );
+}
