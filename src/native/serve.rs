@@ -89,8 +89,10 @@ pub struct ServeOptions {
 const BUSY_TIMEOUT_MS: u64 = 10 * crate::time::SECOND;
 
 /// Refused connections on an implicit-TLS listener that may be in their handshake at
-/// once (each costs a thread and a signature), and how many of them one address may hold.
+/// once: each costs a thread and a signature.
 const REFUSAL_HANDSHAKES: usize = 4;
+
+/// How many of those one client address may hold, so one host cannot take them all.
 const REFUSAL_HANDSHAKES_PER_CLIENT: usize = 2;
 
 /// The longest a refused client's handshake may take, whatever `--tls-handshake-timeout`.
