@@ -144,11 +144,16 @@ fn starttls_with_a_trusted_ca_then_auth_and_the_message() {
         "{stdout}"
     );
     assert!(stdout.contains("issuer CN=Playground Test CA"), "{stdout}");
+    assert!(
+        stdout.contains("TLS: TLSv1.3, TLS13_") && stdout.contains(", key exchange X25519"),
+        "X25519 is the first group on both sides: {stdout}"
+    );
     let messages = stored(&server.maildir);
     assert_eq!(messages.len(), 1);
     assert!(messages[0].contains("with ESMTPSA"), "{}", messages[0]);
     let transcript = server.transcript_containing("S~ 221");
     assert!(transcript.contains("S: 250-STARTTLS"), "{transcript}");
+    assert!(transcript.contains("key exchange X25519"), "{transcript}");
 }
 
 #[test]
@@ -303,4 +308,175 @@ fn a_self_signed_server_prints_its_fingerprint() {
     assert!(line.contains("self-signed"), "{line}");
     let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim();
     assert_eq!(fingerprint.len(), 95, "{line}");
+}
+
+/// Reads until the peer closes; true when it did (end of stream), false when the safety
+/// read timeout of `connect` ran out first.
+fn closed_by_peer(stream: &mut std::net::TcpStream) -> bool {
+    let mut buffer = [0u8; 4096];
+    loop {
+        match std::io::Read::read(stream, &mut buffer) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn a_stalled_handshake_is_closed_after_the_handshake_timeout() {
+    let server = serve(
+        "tls-stall",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-on-connect".into(),
+            "--tls-handshake-timeout".into(),
+            "1".into(),
+        ],
+    );
+    let mut silent = connect(&server.address);
+    assert!(
+        closed_by_peer(&mut silent),
+        "the server closed the connection"
+    );
+    let transcript = server.transcript_containing("connection closed");
+    assert!(
+        transcript.contains("TLS handshake failed: the TLS handshake did not complete within 1 s"),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn send_gives_up_on_a_server_that_stalls_the_handshake() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let holder = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        // Read the ClientHello, answer nothing, wait for the client to give up.
+        closed_by_peer(&mut stream)
+    });
+    let output = run(&[
+        "send",
+        "--server",
+        &address,
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.org",
+        "--tls-on-connect",
+        "--insecure",
+        "--tls-handshake-timeout",
+        "1",
+        "--timeout",
+        "20",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the TLS handshake did not complete within 1 s"),
+        "{stderr}"
+    );
+    assert!(holder.join().unwrap(), "send closed the connection");
+}
+
+#[test]
+fn over_the_limit_on_an_implicit_tls_port_the_421_comes_inside_tls() {
+    use esmtp_playground::native::tls_door::{TlsRole, TlsSetup, Wire};
+    use esmtp_playground::tls::config::{client_config, native_provider, Trust};
+    let server = serve(
+        "tls-full",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-on-connect".into(),
+            "--max-connections".into(),
+            "1".into(),
+        ],
+    );
+    // Holds the only slot: connected, silent, in its handshake.
+    let _holder = connect(&server.address);
+    server.transcript_containing("connection from");
+    let mut refused = connect(&server.address);
+    let setup = TlsSetup {
+        role: TlsRole::Client {
+            tls: client_config(&Trust::Insecure, native_provider()).unwrap(),
+            server_name: "127.0.0.1".into(),
+        },
+        implicit: true,
+        handshake_timeout: std::time::Duration::from_secs(20),
+    };
+    let mut wire = Wire::new(&mut refused);
+    let (summary, early) = wire
+        .handshake(&setup)
+        .expect("the refused client gets a handshake");
+    assert_eq!(summary.key_exchange_group.as_deref(), Some("X25519"));
+    let mut plaintext = early;
+    let mut buffer = [0u8; 4096];
+    while let Ok(Some(octets)) = wire.read(&mut buffer) {
+        plaintext.extend(octets);
+    }
+    let text = String::from_utf8_lossy(&plaintext);
+    assert!(
+        text.starts_with("421 4.3.2 mx.example.org Too many connections (1 at once)"),
+        "{text:?}"
+    );
+    assert!(text.ends_with("\r\n"), "one whole reply: {text:?}");
+    let transcript = server.transcript_containing("S~ 421");
+    assert!(transcript.contains("S~ 421 4.3.2"), "{transcript}");
+    assert!(!transcript.contains("S: 421"), "{transcript}");
+}
+
+#[test]
+fn past_the_refusal_handshakes_an_implicit_tls_port_closes_without_a_reply() {
+    let server = serve(
+        "tls-flood",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-on-connect".into(),
+            "--max-connections".into(),
+            "1".into(),
+        ],
+    );
+    // One connection holds the only slot; two more from the same address are refused
+    // and stall in their refusal handshakes, which is all one address may hold.
+    let _holder = connect(&server.address);
+    let _stalled = [connect(&server.address), connect(&server.address)];
+    let mut flood = connect(&server.address);
+    let mut answer = Vec::new();
+    let ended = std::io::Read::read_to_end(&mut flood, &mut answer);
+    assert!(ended.is_ok(), "closed by the server: {ended:?}");
+    assert!(answer.is_empty(), "no reply at all: {answer:?}");
+    let transcript = server.transcript_containing("closed without a reply");
+    assert!(
+        transcript.contains("too many refused TLS handshakes already running"),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn the_handshake_deadline_holds_after_starttls_too() {
+    let server = serve(
+        "tls-stall-starttls",
+        &[
+            "--tls-self-signed".into(),
+            "--tls-handshake-timeout".into(),
+            "1".into(),
+        ],
+    );
+    let mut stream = connect(&server.address);
+    cli_support::read_until(&mut stream, "220 ");
+    write(&mut stream, b"EHLO stall.example\r\n");
+    cli_support::read_until(&mut stream, "250 ");
+    write(&mut stream, b"STARTTLS\r\n");
+    let ready = cli_support::read_until(&mut stream, "\r\n");
+    assert!(ready.starts_with("220 2.0.0"), "{ready:?}");
+    assert!(
+        closed_by_peer(&mut stream),
+        "the server closed the connection"
+    );
+    let transcript = server.transcript_containing("connection closed");
+    assert!(
+        transcript.contains("the TLS handshake did not complete within 1 s"),
+        "{transcript}"
+    );
 }

@@ -29,6 +29,6 @@ fn a_stalled_handshake_ends_with_a_timeout_error() {
     assert!(matches!(error, HandshakeError::TimedOut(_)), "{error}");
     assert_eq!(
         error.to_string(),
-        "the TLS handshake did not complete within 0 s"
+        "the TLS handshake did not complete within 200 ms"
     );
 }

@@ -361,10 +361,16 @@ fn choose(spec: &AuthSpec, offered: &[String]) -> Result<(Mechanism, String), Au
         });
     };
     let order: Vec<&str> = spec.preference.iter().map(|m| m.name()).collect();
-    let strength = if mechanism.sends_password_in_clear() {
-        "it sends the password only base64-encoded, so it belongs behind TLS"
-    } else {
-        "the password never crosses the wire"
+    let strength = match mechanism {
+        Mechanism::ScramSha256 | Mechanism::ScramSha1 => {
+            "the password never crosses the wire, the server proves with v= that it knows it \
+             too, and what the server stores (salt, StoredKey, ServerKey) is not enough to log \
+             in as the user (RFC 5802 §1)"
+        }
+        m if m.sends_password_in_clear() => {
+            "it sends the password only base64-encoded, so it belongs behind TLS"
+        }
+        _ => "the password never crosses the wire",
     };
     Ok((
         mechanism,
@@ -472,6 +478,29 @@ mod tests {
         assert_eq!(command.to_string(), "AUTH CRAM-MD5");
         assert!(
             auth.choice().contains("DIGEST-MD5 > CRAM-MD5"),
+            "{}",
+            auth.choice()
+        );
+    }
+
+    #[test]
+    fn auto_picks_scram_sha_256_and_says_why() {
+        let mut entropy = Entropy::from_seed(3);
+        let (auth, command) = ClientAuth::start(
+            &AuthSpec::default(),
+            &offered(&["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256", "CRAM-MD5"]),
+            "mx.example.org",
+            &mut entropy,
+        )
+        .unwrap();
+        assert_eq!(auth.mechanism(), Mechanism::ScramSha256);
+        assert!(command.to_string().starts_with("AUTH SCRAM-SHA-256 "));
+        assert!(
+            auth.choice().starts_with(
+                "SCRAM-SHA-256: the first of the preference list (SCRAM-SHA-256 > SCRAM-SHA-1"
+            ) && auth
+                .choice()
+                .contains("the server proves with v= that it knows it too"),
             "{}",
             auth.choice()
         );

@@ -17,7 +17,7 @@ use super::fd_limit;
 use super::log_queue::LogQueue;
 use super::maildir::Maildir;
 use super::slots::{Refusal, Slot, Slots};
-use super::tls_door::TlsSetup;
+use super::tls_door::{TlsSetup, Wire};
 use super::transcript::{Side, Transcript};
 use super::NativeError;
 use crate::protocol::ReplyKind;
@@ -88,6 +88,16 @@ pub struct ServeOptions {
 /// under stress.
 const BUSY_TIMEOUT_MS: u64 = 10 * crate::time::SECOND;
 
+/// Refused connections on an implicit-TLS listener that may be in their handshake at
+/// once: each costs a thread and a signature.
+const REFUSAL_HANDSHAKES: usize = 4;
+
+/// How many of those one client address may hold, so one host cannot take them all.
+const REFUSAL_HANDSHAKES_PER_CLIENT: usize = 2;
+
+/// The longest a refused client's handshake may take, whatever `--tls-handshake-timeout`.
+const REFUSAL_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Binds, prints `listening on ADDR` as the first stdout line, then serves for ever.
 pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
     fd_limit::check(options.max_connections)?;
@@ -102,6 +112,7 @@ pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
     }
     add_digest_uri_aliases(&mut options.config, local);
     let slots = Slots::new(options.max_connections, options.max_per_client);
+    let refusals = Slots::new(REFUSAL_HANDSHAKES, REFUSAL_HANDSHAKES_PER_CLIENT);
     let shared = Arc::new(options);
     let mut number = 0u64;
     let mut backoff = AcceptBackoff::default();
@@ -125,7 +136,13 @@ pub fn serve(mut options: ServeOptions) -> Result<(), NativeError> {
         let client = stream.peer_addr().ok().map(|a| a.ip());
         match slots.take(client) {
             Ok(slot) => start_connection(stream, number, slot, busy, &shared),
-            Err(refusal) => refuse(stream, number, refusal, &shared),
+            Err(refusal) => match shared.tls.as_ref().filter(|tls| tls.implicit) {
+                Some(setup) => {
+                    let slot = refusals.take(client);
+                    refuse_over_tls(stream, number, refusal, &shared, setup, slot);
+                }
+                None => refuse(stream, number, refusal, &shared),
+            },
         }
     }
 }
@@ -198,6 +215,94 @@ fn transcript_for(number: u64) -> Transcript {
 fn refuse(mut stream: TcpStream, number: u64, refusal: Refusal, options: &ServeOptions) {
     let mut transcript = transcript_for(number);
     transcript.info(&describe_peer(&stream));
+    let (octets, why, rfc) = refusal_reply(refusal, options);
+    transcript.octets(Side::Server, &octets);
+    transcript.note(why, rfc);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let _ = stream.write_all(&octets);
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    transcript.finish();
+}
+
+/// Over a bound on an implicit-TLS listener (RFC 8314 §3.3): the client speaks TLS from
+/// its first octet and reads nothing else, so a 421 in the clear would reach it as a
+/// malformed TLS record ("wrong version number"), not as SMTP. The server completes the
+/// handshake and sends the 421 inside TLS, so the client learns that the refusal is
+/// temporary (RFC 5321 §3.8: a server that must close for its own reasons says 421
+/// first). A handshake costs a thread and a signature, which a flood must not be able
+/// to multiply: at most [`REFUSAL_HANDSHAKES`] run at once, each within
+/// [`REFUSAL_HANDSHAKE_TIMEOUT`]; without a `slot` the connection is closed with no
+/// reply, which a client treats like any connection lost during the handshake, a
+/// transient failure to retry later.
+fn refuse_over_tls(
+    stream: TcpStream,
+    number: u64,
+    refusal: Refusal,
+    options: &Arc<ServeOptions>,
+    setup: &TlsSetup,
+    slot: Result<Slot, Refusal>,
+) {
+    let Ok(slot) = slot else {
+        let mut transcript = transcript_for(number);
+        transcript.info(&describe_peer(&stream));
+        transcript.info(
+            "over the connection limit, and too many refused TLS handshakes already \
+             running: closed without a reply (a 421 in the clear is no TLS record)",
+        );
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+        transcript.finish();
+        return;
+    };
+    let options = Arc::clone(options);
+    let mut setup = setup.clone();
+    setup.handshake_timeout = setup.handshake_timeout.min(REFUSAL_HANDSHAKE_TIMEOUT);
+    let spawned = std::thread::Builder::new()
+        .name(format!("smtp-refuse-{number}"))
+        .spawn(move || {
+            let _slot = slot;
+            refuse_inside_tls(stream, number, refusal, &options, &setup);
+        });
+    if let Err(error) = spawned {
+        eprintln!("cannot start a thread to refuse connection {number}: {error}");
+    }
+}
+
+/// The handshake, then the 421 as a TLS record, close_notify and close.
+fn refuse_inside_tls(
+    mut stream: TcpStream,
+    number: u64,
+    refusal: Refusal,
+    options: &ServeOptions,
+    setup: &TlsSetup,
+) {
+    let mut transcript = transcript_for(number);
+    transcript.info(&describe_peer(&stream));
+    transcript.info("over the connection limit: TLS handshake first, to send the 421 inside TLS");
+    let mut wire = Wire::new(&mut stream);
+    match wire.handshake(setup) {
+        Ok(_) => {
+            transcript.set_encrypted(true);
+            let (octets, why, rfc) = refusal_reply(refusal, options);
+            transcript.octets(Side::Server, &octets);
+            transcript.note(why, rfc);
+            let records = wire.encode(&octets);
+            let _ = wire
+                .stream()
+                .set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = wire.stream().write_all(&records);
+            wire.close();
+        }
+        Err(error) => transcript.info(&format!("TLS handshake failed: {error}; closing")),
+    }
+    let _ = wire.stream().shutdown(std::net::Shutdown::Both);
+    transcript.finish();
+}
+
+/// The 421 for a refused connection, from the reply table, with why and the RFC.
+fn refusal_reply(
+    refusal: Refusal,
+    options: &ServeOptions,
+) -> (Vec<u8>, &'static str, &'static str) {
     let kind = ReplyKind::ServiceUnavailable;
     let (text, why) = match refusal {
         Refusal::Full => (
@@ -217,13 +322,7 @@ fn refuse(mut stream: TcpStream, number: u64, refusal: Refusal, options: &ServeO
         "{} {text}, try again later",
         options.config.hostname
     ));
-    let octets = reply.encode();
-    transcript.octets(Side::Server, &octets);
-    transcript.note(why, kind.rfc());
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-    let _ = stream.write_all(&octets);
-    let _ = stream.shutdown(std::net::Shutdown::Both);
-    transcript.finish();
+    (reply.encode(), why, kind.rfc())
 }
 
 fn describe_peer(stream: &TcpStream) -> String {

@@ -14,7 +14,8 @@ use crate::tls::error::TlsError;
 use crate::tls::layer::TlsLayer;
 use crate::tls::TlsSummary;
 
-/// How long a TLS handshake may take, whatever the engines' timers say.
+/// How long a TLS handshake may take by default (`--tls-handshake-timeout`), whatever
+/// the engines' timers say.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Which side of TLS this end plays, with what it needs.
@@ -58,10 +59,15 @@ impl core::fmt::Display for HandshakeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Tls(error) => write!(f, "{error}"),
-            Self::TimedOut(limit) => write!(
+            Self::TimedOut(limit) if limit.subsec_millis() == 0 => write!(
                 f,
                 "the TLS handshake did not complete within {} s",
                 limit.as_secs()
+            ),
+            Self::TimedOut(limit) => write!(
+                f,
+                "the TLS handshake did not complete within {} ms",
+                limit.as_millis()
             ),
             Self::Io(error) => write!(f, "the TLS handshake failed on the socket: {error}"),
         }

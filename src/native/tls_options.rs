@@ -3,6 +3,7 @@
 //! the flag.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::tls_door::{TlsRole, TlsSetup, HANDSHAKE_TIMEOUT};
 use super::NativeError;
@@ -13,7 +14,7 @@ use crate::tls::self_signed;
 use rustls::pki_types::pem::PemObject;
 
 /// `serve`'s TLS flags.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ServeTls {
     /// `--tls-cert FILE` (PEM chain, leaf first).
     pub cert: Option<PathBuf>,
@@ -23,6 +24,20 @@ pub struct ServeTls {
     pub self_signed: bool,
     /// `--tls-on-connect`: implicit TLS (RFC 8314 §3.3) instead of STARTTLS.
     pub on_connect: bool,
+    /// `--tls-handshake-timeout SECS`: how long a client may take over the handshake.
+    pub handshake_timeout: Duration,
+}
+
+impl Default for ServeTls {
+    fn default() -> Self {
+        Self {
+            cert: None,
+            key: None,
+            self_signed: false,
+            on_connect: false,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+        }
+    }
 }
 
 /// What `serve` runs with: the setup, and a line that describes the certificate.
@@ -85,14 +100,14 @@ pub fn server_tls(flags: &ServeTls, hostname: &str) -> Result<Option<ServerTls>,
         setup: TlsSetup {
             role: TlsRole::Server(config),
             implicit: flags.on_connect,
-            handshake_timeout: HANDSHAKE_TIMEOUT,
+            handshake_timeout: flags.handshake_timeout,
         },
         description,
     }))
 }
 
 /// `send`'s TLS flags.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct SendTls {
     /// `--starttls`: TLS required.
     pub starttls: bool,
@@ -104,6 +119,21 @@ pub struct SendTls {
     pub ca_file: Option<PathBuf>,
     /// `--insecure`: do not check the certificate.
     pub insecure: bool,
+    /// `--tls-handshake-timeout SECS`: how long the server may take over the handshake.
+    pub handshake_timeout: Duration,
+}
+
+impl Default for SendTls {
+    fn default() -> Self {
+        Self {
+            starttls: false,
+            starttls_optional: false,
+            on_connect: false,
+            ca_file: None,
+            insecure: false,
+            handshake_timeout: HANDSHAKE_TIMEOUT,
+        }
+    }
 }
 
 /// The client's STARTTLS policy and TLS setup from its flags; `server_name` is the host
@@ -149,7 +179,7 @@ pub fn client_tls(
             server_name: server_name.to_owned(),
         },
         implicit: flags.on_connect,
-        handshake_timeout: HANDSHAKE_TIMEOUT,
+        handshake_timeout: flags.handshake_timeout,
     };
     Ok((policy, Some(setup)))
 }

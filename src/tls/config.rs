@@ -21,14 +21,29 @@ use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use super::error::TlsError;
 use super::summary::Verification;
 
-/// ring's provider with its default cipher suites, groups and OS randomness.
+/// ring's provider with its default cipher suites and OS randomness, and X25519 as the
+/// first key-exchange group.
 ///
 /// rustls marks it deprecated because ring has no post-quantum key exchange; ring is
 /// still this project's provider because it needs no cmake/aws-lc toolchain and also
 /// builds for the page's wasm32 target.
 #[allow(deprecated)]
 pub fn native_provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    Arc::new(CryptoProvider {
+        kx_groups: x25519_first(),
+        ..rustls::crypto::ring::default_provider()
+    })
+}
+
+/// ring's groups with X25519 first. ring's own order puts secp384r1 first, so a rustls
+/// client would send its only key share for secp384r1 and a rustls server would choose
+/// it. X25519 is the group RFC 8446 §9.1 asks every implementation to support and the one
+/// OpenSSL, GnuTLS and browsers send their key share for, faster and with no point
+/// validation to get wrong (RFC 7748); the NIST curves stay, after it, for peers
+/// without X25519.
+pub fn x25519_first() -> Vec<&'static dyn rustls::crypto::SupportedKxGroup> {
+    use rustls::crypto::ring::kx_group::{SECP256R1, SECP384R1, X25519};
+    vec![X25519, SECP256R1, SECP384R1]
 }
 
 /// A server's TLS configuration from a PEM certificate chain (leaf first) and a PEM

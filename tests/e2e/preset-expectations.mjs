@@ -112,6 +112,19 @@ export const PRESET_EXPECTATIONS = {
   'digest-md5': {
     expect: [/^C: AUTH DIGEST-MD5$/, /^S: 334 [A-Za-z0-9+/]+=*$/, /^S: 235 /],
   },
+  'scram-sha-256': {
+    expect: [/^S: 250-AUTH PLAIN LOGIN SCRAM-SHA-1 SCRAM-SHA-256$/, /^S: 235 2\.7\.0 /, /^S: 250 2\.0\.0 Ok: queued as /],
+    sequence: [
+      [
+        /^C: AUTH SCRAM-SHA-256 [A-Za-z0-9+/]+=*$/,
+        /^S: 334 [A-Za-z0-9+/]+=*$/,
+        /^C: [A-Za-z0-9+/]+=*$/,
+        /^S: 334 [A-Za-z0-9+/]+=*$/,
+        /^C: ?$/,
+        /^S: 235 2\.7\.0 /,
+      ],
+    ],
+  },
   'wrong-password': {
     expect: [/^C: AUTH PLAIN AGFsaWNlAHdyb25n$/, /^S: 535 5\.7\.8 Authentication credentials invalid$/, /^C: QUIT$/],
     absent: [/^C: MAIL FROM/],

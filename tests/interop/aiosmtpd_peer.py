@@ -46,10 +46,11 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start(accounts, tls_context=None):
+def start(accounts, tls_context=None, handler=None):
     """Starts aiosmtpd; returns (controller, recorder). Call controller.stop(). With a
-    TLS context it offers STARTTLS (and requires it before AUTH)."""
-    recorder = Recorder()
+    TLS context it offers STARTTLS (and requires it before AUTH). `handler` replaces
+    the plain Recorder (a subclass with more AUTH mechanisms)."""
+    recorder = handler or Recorder()
     controller = Controller(
         recorder,
         hostname="127.0.0.1",

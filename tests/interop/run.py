@@ -388,15 +388,17 @@ class Suite:
         if auth:
             check(got["user"] == USER, f"aiosmtpd saw login {got['user']!r}")
 
-    def smtp_server_case(self, *auth):
+    def smtp_server_case(self, *auth, peer_args=()):
+        """Our send to nodemailer's smtp-server (`peer_args` go to smtp_server_peer.js,
+        e.g. its TLS certificate); returns what it recorded and our transcript."""
         node = subprocess.Popen(["node", str(self.node_dir / "smtp_server_peer.js"),
-                                 f"{USER}:{PASSWORD}"],
+                                 *peer_args, f"{USER}:{PASSWORD}"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             first = node.stdout.readline()
             check(first.startswith("listening "), f"smtp-server did not start: {first!r}")
             port = int(first.split()[1])
-            sent, _ = self.our_send(f"127.0.0.1:{port}", *auth)
+            sent, transcript = self.our_send(f"127.0.0.1:{port}", *auth)
         finally:
             node.terminate()
             rest, errors = node.communicate(timeout=TIMEOUT)
@@ -410,6 +412,7 @@ class Suite:
         check(raw == sent, f"smtp-server received other octets:\n{raw!r}\n{sent!r}")
         if auth:
             check(got["user"] == USER, f"smtp-server saw user {got['user']!r}")
+        return got, transcript
 
     def case_send_to_aiosmtpd(self):
         self.aiosmtpd_case()
@@ -519,9 +522,11 @@ class Suite:
         return result.returncode != 2
 
     def run(self):
+        from scram_cases import ScramCases
         from tls_cases import TlsCases
         self.served = Served(self.binary, self.work / "serve.log")
         tls = TlsCases(self)
+        scram = ScramCases(self)
         results = []
         try:
             self.server_mechanisms = self.served.advertised_auth()
@@ -529,7 +534,7 @@ class Suite:
             print(f"serve on {self.served.address()}; AUTH advertised: "
                   f"{' '.join(sorted(self.server_mechanisms)) or 'none'}; "
                   f"send --auth: {'yes' if self.client_auth else 'not yet'}", flush=True)
-            for name, function in self.cases() + tls.cases():
+            for name, function in self.cases() + tls.cases() + scram.cases():
                 self.figures = None
                 started = time.monotonic()
                 try:
@@ -550,6 +555,7 @@ class Suite:
         finally:
             self.served.stop()
             tls.stop()
+            scram.stop()
         passed, failed, skipped = (results.count(k) for k in ("PASS", "FAIL", "SKIP"))
         if failed:
             print(f"server transcript: {self.work / 'serve.log'}")

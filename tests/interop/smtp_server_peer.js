@@ -1,13 +1,24 @@
 // nodemailer's smtp-server as a peer for `esmtp-playground send`.
 // Prints "listening PORT" first, then one JSON line per message:
-// {"from": ..., "to": [...], "user": ..., "raw": <base64 of the message as received>}.
-// Accounts come from argv: USER:PASSWORD ... (for PLAIN, LOGIN, CRAM-MD5).
+// {"from": ..., "to": [...], "user": ..., "secure": ..., "raw": <base64 of the message as received>}.
+// Arguments: [--tls-cert FILE --tls-key FILE] USER:PASSWORD ... (accounts for PLAIN, LOGIN,
+// CRAM-MD5). With a certificate it offers STARTTLS and refuses AUTH before it; without,
+// STARTTLS is off and AUTH is allowed in the clear.
 'use strict';
 
+const fs = require('node:fs');
 const { SMTPServer } = require('smtp-server');
 
+const args = process.argv.slice(2);
+const tls = {};
+while (args.length > 0 && args[0].startsWith('--')) {
+  const [flag, file] = args.splice(0, 2);
+  tls[flag === '--tls-cert' ? 'cert' : 'key'] = fs.readFileSync(file);
+}
+const withTls = tls.cert !== undefined && tls.key !== undefined;
+
 const accounts = new Map(
-  process.argv.slice(2).map((pair) => {
+  args.map((pair) => {
     const at = pair.indexOf(':');
     return [pair.slice(0, at), pair.slice(at + 1)];
   }),
@@ -15,10 +26,10 @@ const accounts = new Map(
 
 const server = new SMTPServer({
   name: 'smtp-server.example.org',
-  disabledCommands: ['STARTTLS'],
+  ...(withTls ? { key: tls.key, cert: tls.cert } : { disabledCommands: ['STARTTLS'] }),
   authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
   authOptional: true,
-  allowInsecureAuth: true,
+  allowInsecureAuth: !withTls,
   logger: false,
   onAuth(auth, session, callback) {
     const password = accounts.get(auth.username);
@@ -38,6 +49,7 @@ const server = new SMTPServer({
         from: session.envelope.mailFrom && session.envelope.mailFrom.address,
         to: session.envelope.rcptTo.map((r) => r.address),
         user: session.user || null,
+        secure: Boolean(session.secure),
         raw: Buffer.concat(chunks).toString('base64'),
       };
       process.stdout.write(JSON.stringify(record) + '\n');

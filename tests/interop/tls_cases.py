@@ -1,8 +1,9 @@
 """TLS interop cases for run.py: real clients (swaks, curl, smtplib, nodemailer) with
 STARTTLS and implicit TLS, each with AUTH PLAIN and LOGIN, against `esmtp-playground
-serve`; and our `send --starttls` against aiosmtpd with a TLS context. Every case checks
-the stored (or received) message byte for byte. The test CA and the server certificate
-(for 127.0.0.1) are made here with openssl."""
+serve`; and our `send --starttls` against aiosmtpd with a TLS context and nodemailer's
+smtp-server with a certificate. Every case checks the stored (or received) message byte
+for byte. The test CA and the server certificate (for 127.0.0.1) are made here with
+openssl."""
 
 import json
 import smtplib
@@ -187,6 +188,18 @@ class TlsCases:
         check(got["raw"] == sent, f"aiosmtpd received other octets:\n{got['raw']!r}\n{sent!r}")
         check(got["user"] == USER, f"aiosmtpd saw login {got['user']!r}")
 
+    # --- our send against nodemailer's smtp-server with STARTTLS
+
+    def send_to_smtp_server(self, mechanism):
+        got, transcript = self.suite.smtp_server_case(
+            "--starttls", "--ca-file", str(self.ca),
+            "--auth", mechanism, "--user", USER, "--password", PASSWORD,
+            peer_args=("--tls-cert", str(self.leaf), "--tls-key", str(self.key)))
+        check("C: STARTTLS" in transcript and "-- encryption starts" in transcript,
+              "no STARTTLS in our transcript")
+        check("C~ AUTH" in transcript and "C: AUTH" not in transcript, "AUTH not encrypted")
+        check(got["secure"], "smtp-server did not see the session as TLS")
+
     def cases(self):
         """(name, function) in running order."""
         cases = []
@@ -200,4 +213,7 @@ class TlsCases:
         for mechanism in MECHANISMS:
             cases.append((f"our send --starttls AUTH {mechanism} -> aiosmtpd (TLS)",
                           lambda m=mechanism: self.send_to_aiosmtpd(m)))
+        for mechanism in MECHANISMS:
+            cases.append((f"our send --starttls AUTH {mechanism} -> smtp-server (TLS)",
+                          lambda m=mechanism: self.send_to_smtp_server(m)))
         return cases

@@ -155,6 +155,17 @@ export const PRESETS = [
     patch: AUTH('DIGEST-MD5'),
   },
   {
+    id: 'scram-sha-256',
+    title: 'AUTH SCRAM-SHA-256',
+    explanation:
+      'The server offers SCRAM-SHA-256 and the client, on "auto", picks it as the strongest (the Negotiation tab says why). Client and server exchange nonces; the server sends a salt and an iteration count; the client proves it knows the password with ClientProof, built from PBKDF2 (SaltedPassword), and the server proves it too with v=ServerSignature (RFC 5802 §3, RFC 7677). The password never crosses the wire, and what the server stores is not enough to log in. The SASL tab shows every value.',
+    highlight: [{ text: 'AUTH SCRAM-SHA-256', side: 'C', through: { text: '235 ' } }],
+    patch: {
+      server: { auth: { mechanisms: ['PLAIN', 'LOGIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256'] } },
+      client: { auth: { mechanism: 'auto', user: 'alice', password: 'S3cret-pw' } },
+    },
+  },
+  {
     id: 'wrong-password',
     title: 'Wrong password',
     explanation: 'The credentials do not match: 535 5.7.8 (RFC 4954 §6). The client does not send the message; it quits.',

@@ -22,9 +22,11 @@ use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::sasl_cli::{self, Format};
 use esmtp_playground::native::send::{send, SendOptions};
 use esmtp_playground::native::serve::{serve, Credential, ServeOptions};
+use esmtp_playground::native::tls_door::HANDSHAKE_TIMEOUT;
 use esmtp_playground::native::tls_options::{client_tls, server_tls, SendTls, ServeTls};
 use esmtp_playground::native::NativeError;
 use esmtp_playground::sasl::calculator::{DecodeRequest, EncodeRequest};
+use esmtp_playground::sasl::Mechanism;
 use esmtp_playground::server::{ServerConfig, StartTlsOffer};
 use esmtp_playground::time::SECOND;
 
@@ -205,6 +207,11 @@ struct ServeArgs {
     /// accounts).
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<Credential>,
+    /// The SASL mechanisms to offer and accept, in EHLO order, comma-separated
+    /// (replaces the configured list): PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, SCRAM-SHA-1,
+    /// SCRAM-SHA-256, XOAUTH2, OAUTHBEARER. Default: PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5.
+    #[arg(long, value_name = "MECH,…", value_delimiter = ',', value_parser = parse_mechanism)]
+    auth_mechanisms: Vec<Mechanism>,
     /// A domain delivered locally (repeatable; replaces the configured list).
     #[arg(long = "local-domain", value_name = "DOMAIN")]
     local_domains: Vec<String>,
@@ -249,6 +256,11 @@ struct ServeArgs {
     /// smtpd_tls_auth_only.
     #[arg(long)]
     auth_requires_tls: bool,
+    /// Seconds a client may take over the whole TLS handshake (after STARTTLS, or
+    /// first with --tls-on-connect) before the connection is closed.
+    #[arg(long, value_name = "SECS", default_value_t = HANDSHAKE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    tls_handshake_timeout: u64,
 }
 
 #[derive(Args, Debug)]
@@ -323,6 +335,10 @@ struct SendArgs {
     /// middle can then read the session.
     #[arg(long, conflicts_with = "ca_file")]
     insecure: bool,
+    /// Seconds the server may take over the whole TLS handshake before `send` gives up.
+    #[arg(long, value_name = "SECS", default_value_t = HANDSHAKE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    tls_handshake_timeout: u64,
 }
 
 /// Parses the flags and runs the subcommand.
@@ -490,6 +506,9 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
     if !args.users.is_empty() {
         config.auth.users = args.users.into_iter().map(Into::into).collect();
     }
+    if !args.auth_mechanisms.is_empty() {
+        config.auth.mechanisms = args.auth_mechanisms;
+    }
     if let Some(seconds) = args.idle_timeout {
         config.idle_timeout_ms = seconds.saturating_mul(SECOND);
     }
@@ -510,6 +529,7 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         key: args.tls_key,
         self_signed: args.tls_self_signed,
         on_connect: args.tls_on_connect,
+        handshake_timeout: Duration::from_secs(args.tls_handshake_timeout),
     };
     let tls = server_tls(&tls_flags, &config.hostname)?;
     if let Some(tls) = &tls {
@@ -532,6 +552,14 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, NativeError> {
         tls: tls.map(|tls| tls.setup),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A SASL mechanism name for `--auth-mechanisms` (any case, RFC 4422 §3.1).
+fn parse_mechanism(name: &str) -> Result<Mechanism, String> {
+    Mechanism::parse(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = Mechanism::ALL.iter().map(|m| m.name()).collect();
+        format!("'{name}' is not one of {}", known.join(", "))
+    })
 }
 
 fn read_config(path: &std::path::Path) -> Result<ServerConfig, NativeError> {
@@ -558,6 +586,7 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         on_connect: args.tls_on_connect,
         ca_file: args.ca_file.clone(),
         insecure: args.insecure,
+        handshake_timeout: Duration::from_secs(args.tls_handshake_timeout),
     };
     let (tls_policy, tls) = client_tls(&tls_flags, &server_host(&args.server))?;
     if args.insecure {
