@@ -353,6 +353,31 @@ mod tests {
     }
 
     #[test]
+    fn a_utf8_local_part_makes_utf8_headers_and_an_idn_domain_alone_an_a_label() {
+        let utf8 = text(
+            &MessageSpec {
+                from: "jörg@bücher.example".into(),
+                subject: "Grüße".into(),
+                ..MessageSpec::default()
+            },
+            TransferEncoding::SevenBit,
+        );
+        assert!(utf8.contains("\r\nFrom: jörg@bücher.example\r\n"), "{utf8}");
+        assert!(utf8.contains("\r\nSubject: Grüße\r\n"), "{utf8}");
+        let idn = text(
+            &MessageSpec {
+                to: vec!["Bob <bob@bücher.example>".into()],
+                subject: "Grüße".into(),
+                ..MessageSpec::default()
+            },
+            TransferEncoding::SevenBit,
+        );
+        assert!(idn.contains("\r\nTo: Bob <bob@xn--bcher-kva.example>\r\n"));
+        let (head, _) = idn.split_once("\r\n\r\n").unwrap();
+        assert!(head.is_ascii(), "{head}");
+    }
+
+    #[test]
     fn header_injection_is_refused_before_sending() {
         let spec = MessageSpec {
             subject: "hi\r\nBcc: eve@example.com".into(),

@@ -2,8 +2,11 @@
 //! (`bücher.example`) is what people write and what SMTPUTF8 allows in MAIL and RCPT
 //! (RFC 6531 §3.3); the A-label form (`xn--bcher-kva.example`, Punycode behind `xn--`,
 //! RFC 5890 §2.3.2.1) is the ASCII one DNS holds and every session without SMTPUTF8
-//! must carry. The conversion (UTS #46 mapping, then IDNA 2008 checks, RFC 5891) is the
-//! `idna` crate's.
+//! must carry. With the `uts46` feature the conversion (UTS #46 mapping, then the IDNA
+//! 2008 checks of RFC 5891) is the `idna` crate's; without it (the page's first-view
+//! module, where that crate's Unicode data would cost 74 KB gzip) each label is
+//! lower-cased and converted with Punycode alone (RFC 3492), which gives the same
+//! A-label for a name already in U-label form but does not refuse unusual ones.
 
 use core::fmt;
 use serde::Serialize;
@@ -32,16 +35,87 @@ impl DomainForms {
     /// Both forms of `domain`, whichever form it is written in.
     pub fn of(domain: &str) -> Result<Self, IdnError> {
         let ascii = to_ascii(domain)?;
-        let (unicode, checked) = idna::domain_to_unicode(&ascii);
-        checked.map_err(|_| IdnError)?;
+        let unicode = backend::to_unicode(&ascii)?;
         Ok(Self { unicode, ascii })
     }
 }
 
-/// The A-label form of `domain` (lower case, as UTS #46 maps it), within DNS's
-/// length limits; an error for a name no A-label can spell.
+/// The A-label form of `domain` (lower case), within DNS's length limits; an error for
+/// a name no A-label can spell.
 pub fn to_ascii(domain: &str) -> Result<String, IdnError> {
-    idna::domain_to_ascii_strict(domain).map_err(|_| IdnError)
+    backend::to_ascii(domain)
+}
+
+#[cfg(feature = "uts46")]
+mod backend {
+    use super::IdnError;
+
+    /// UTS #46 processing with the STD3 rules and DNS length checks (RFC 5891 §4).
+    pub(super) fn to_ascii(domain: &str) -> Result<String, IdnError> {
+        idna::domain_to_ascii_strict(domain).map_err(|_| IdnError)
+    }
+
+    pub(super) fn to_unicode(ascii: &str) -> Result<String, IdnError> {
+        let (unicode, checked) = idna::domain_to_unicode(ascii);
+        checked.map(|()| unicode).map_err(|_| IdnError)
+    }
+}
+
+#[cfg(not(feature = "uts46"))]
+mod backend {
+    use super::IdnError;
+
+    /// Longest label and name in DNS (RFC 1035 §2.3.4), name without its final dot.
+    const MAX_LABEL: usize = 63;
+    const MAX_NAME: usize = 253;
+
+    /// Each label ASCII-lower-cased and, when not ASCII, `xn--` and its Punycode. A
+    /// non-ASCII upper-case letter is refused rather than mapped (Unicode lower-casing
+    /// would bring its tables into the module; a U-label has no upper case, RFC 5892).
+    pub(super) fn to_ascii(domain: &str) -> Result<String, IdnError> {
+        let labels = domain
+            .split('.')
+            .map(|label| {
+                let label = label.to_ascii_lowercase();
+                if label.is_ascii() {
+                    return Ok(label);
+                }
+                // A U-label neither starts nor ends with a hyphen (RFC 5891 §4.2.3.1).
+                let hyphen = label.starts_with('-') || label.ends_with('-');
+                if hyphen || label.chars().any(char::is_uppercase) {
+                    return Err(IdnError);
+                }
+                punycode::encode(&label)
+                    .map(|code| format!("xn--{code}"))
+                    .map_err(|()| IdnError)
+            })
+            .collect::<Result<Vec<String>, IdnError>>()?;
+        let fits = labels
+            .iter()
+            .all(|label| (1..=MAX_LABEL).contains(&label.len()));
+        let ascii = labels.join(".");
+        (fits && ascii.len() <= MAX_NAME)
+            .then_some(ascii)
+            .ok_or(IdnError)
+    }
+
+    /// Each `xn--` label decoded; it must decode to something that is not ASCII.
+    pub(super) fn to_unicode(ascii: &str) -> Result<String, IdnError> {
+        let labels = ascii
+            .split('.')
+            .map(|label| match label.get(..4) {
+                Some(prefix) if prefix.eq_ignore_ascii_case("xn--") => {
+                    let code = label.get(4..).unwrap_or_default().to_ascii_lowercase();
+                    match punycode::decode(&code) {
+                        Ok(decoded) if !decoded.is_ascii() => Ok(decoded),
+                        _ => Err(IdnError),
+                    }
+                }
+                _ => Ok(label.to_ascii_lowercase()),
+            })
+            .collect::<Result<Vec<String>, IdnError>>()?;
+        Ok(labels.join("."))
+    }
 }
 
 /// True when `domain` is internationalized: it has a non-ASCII character (a U-label)
@@ -82,6 +156,7 @@ mod tests {
         assert_eq!(chinese.ascii, "xn--fsqu00a.xn--4rr70v");
     }
 
+    #[cfg(feature = "uts46")]
     #[test]
     fn maps_case_and_refuses_what_no_a_label_spells() {
         assert_eq!(to_ascii("BÜCHER.Example").unwrap(), "xn--bcher-kva.example");
