@@ -81,7 +81,10 @@ export const PRESETS = [
     title: 'SMTPUTF8 not offered: the client refuses',
     explanation:
       'The same UTF-8 addresses, but this server does not offer SMTPUTF8. An A-label could stand for the domain, never for the local-part jörg, so the message cannot be sent (RFC 6531 §3.2): the client says why in the Negotiation tab and ends with QUIT, without a single UTF-8 octet on the wire. Downgrading the addresses (RFC 6530 §7) is not done.',
-    highlight: [{ text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } }, { text: 'QUIT', side: 'C' }],
+    highlight: [
+      { text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } },
+      { text: 'QUIT', side: 'C' },
+    ],
     patch: {
       server: { extensions: { smtputf8: false }, localDomains: ['example.org', 'xn--fsqu00a.xn--4rr70v'] },
       client: { message: UTF8_MESSAGE },
