@@ -71,6 +71,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.extensions.vrfy": {"label": "VRFY (RFC 5321 §3.5)"},
   "server.extensions.etrn": {"label": "ETRN (RFC 1985)"},
   "server.extensions.auth": {"label": "AUTH (RFC 4954)"},
+  "server.extensions.smtputf8": {"label": "SMTPUTF8 (RFC 6531)", "help": "UTF-8 addresses in MAIL FROM and RCPT TO of a transaction whose MAIL FROM says SMTPUTF8, and UTF-8 header fields (RFC 6532); without the parameter a UTF-8 address gets 553 5.6.7. On by default, as in Postfix 3.7. Off: a UTF-8 address gets 501, and the client refuses to send a message with a UTF-8 local-part (jörg@bücher.example); a UTF-8 domain alone always goes as its A-label (bob@xn--bcher-kva.example)."},
   "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
   "server.maxRecipients": {"label": "Recipients per transaction"},
   "server.maxErrors": {"label": "Bad commands before 421"},

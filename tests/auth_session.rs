@@ -329,7 +329,8 @@ fn ehlo_lists_auth_in_postfix_order() {
             "ETRN",
             "AUTH",
             "ENHANCEDSTATUSCODES",
-            "8BITMIME"
+            "8BITMIME",
+            "SMTPUTF8"
         ]
     );
     assert!(text.contains("250-AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5\r\n"));

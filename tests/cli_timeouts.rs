@@ -12,7 +12,7 @@ fn half_a_line_then_silence_gets_421_4_4_2() {
     assert!(greeting.starts_with("220 "), "{greeting}");
     write(&mut stream, b"EHLO half.example\r\nMAIL FROM:<a@exa");
     let rest = read_to_close(&mut stream);
-    assert!(rest.contains("250 8BITMIME\r\n"), "{rest}");
+    assert!(rest.contains("250 SMTPUTF8\r\n"), "{rest}");
     assert!(rest.ends_with("\r\n"), "{rest}");
     let last = rest.lines().last().unwrap();
     assert!(last.starts_with("421 4.4.2 "), "{rest}");

@@ -14,7 +14,8 @@ fn default_scenario_delivers_one_message() {
     );
     assert!(transcript.contains("C: EHLO client.example.net\n"));
     assert!(transcript.contains("S: 250-PIPELINING\n"));
-    assert!(transcript.contains("S: 250 8BITMIME\n"));
+    assert!(transcript.contains("S: 250-8BITMIME\n"));
+    assert!(transcript.contains("S: 250 SMTPUTF8\n"));
     assert!(transcript.contains("C: MAIL FROM:<alice@example.net> SIZE="));
     assert!(transcript.contains("C: RCPT TO:<bob@example.org>\n"));
     assert!(transcript.contains("S: 354 End data with <CR><LF>.<CR><LF>\n"));

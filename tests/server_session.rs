@@ -29,7 +29,8 @@ fn ehlo_lists_extensions_in_postfix_order() {
             "SIZE 10240000",
             "AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5",
             "ENHANCEDSTATUSCODES",
-            "8BITMIME"
+            "8BITMIME",
+            "SMTPUTF8"
         ]
     );
     config.extensions.vrfy = true;
@@ -44,13 +45,15 @@ fn ehlo_lists_extensions_in_postfix_order() {
             "ETRN",
             "AUTH PLAIN LOGIN CRAM-MD5 DIGEST-MD5",
             "ENHANCEDSTATUSCODES",
-            "8BITMIME"
+            "8BITMIME",
+            "SMTPUTF8"
         ]
     );
     config.extensions.pipelining = false;
     config.extensions.size = false;
     config.extensions.eight_bit_mime = false;
     config.extensions.auth = false;
+    config.extensions.smtputf8 = false;
     assert_eq!(
         ehlo_lines(&config)[1..],
         ["VRFY", "ETRN", "ENHANCEDSTATUSCODES"]
@@ -67,7 +70,7 @@ fn enhanced_codes_on_every_reply_but_greeting_and_hello_or_on_none() {
     {
         let has_code =
             line.get(4..5).is_some_and(|c| c == &line[..1]) && line.as_bytes()[5] == b'.';
-        let is_hello = line.starts_with("250 8BITMIME");
+        let is_hello = line.starts_with("250 SMTPUTF8");
         assert_eq!(has_code, !is_hello, "{line}");
     }
     let mut config = ServerConfig::default();

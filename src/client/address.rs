@@ -8,6 +8,7 @@
 
 use super::error::{reject_line_breaks, SpecError};
 use super::header;
+use super::international;
 use crate::protocol::Mailbox;
 
 /// A parsed address: the mailbox for the envelope, and what the header shows.
@@ -46,11 +47,18 @@ impl NamedAddress {
 
     /// The header form: `alice@example.net`, `Alice Example <alice@example.net>`,
     /// `"Smith, John" <john@example.net>` or `=?UTF-8?B?…?= <…>` (RFC 5322 §3.4,
-    /// RFC 2047 §5 rule 3: an encoded-word may stand for a word of a phrase).
-    pub(crate) fn header_form(&self) -> String {
+    /// RFC 2047 §5 rule 3: an encoded-word may stand for a word of a phrase). The
+    /// address goes as typed in a message that uses SMTPUTF8 (`smtputf8`), otherwise
+    /// with its domain's A-label, as in the envelope.
+    pub(crate) fn header_form(&self, smtputf8: bool) -> String {
+        let address = if smtputf8 || self.mailbox.domain.as_str().is_ascii() {
+            self.address_text.clone()
+        } else {
+            international::on_the_wire(self.mailbox.clone(), false).to_string()
+        };
         match &self.display_name {
-            None => self.address_text.clone(),
-            Some(name) => format!("{} <{}>", phrase(name), self.address_text),
+            None => address,
+            Some(name) => format!("{} <{address}>", phrase(name)),
         }
     }
 }
@@ -169,7 +177,7 @@ mod tests {
         let address = parsed("  alice@example.net ");
         assert_eq!(address.display_name, None);
         assert_eq!(address.mailbox.to_string(), "alice@example.net");
-        assert_eq!(address.header_form(), "alice@example.net");
+        assert_eq!(address.header_form(false), "alice@example.net");
     }
 
     #[test]
@@ -177,23 +185,29 @@ mod tests {
         let address = parsed("Alice Example <alice@example.net>");
         assert_eq!(address.display_name.as_deref(), Some("Alice Example"));
         assert_eq!(address.mailbox.to_string(), "alice@example.net");
-        assert_eq!(address.header_form(), "Alice Example <alice@example.net>");
+        assert_eq!(
+            address.header_form(false),
+            "Alice Example <alice@example.net>"
+        );
     }
 
     #[test]
     fn angle_brackets_without_a_name_give_the_bare_address() {
         let address = parsed("<alice@example.net>");
         assert_eq!(address.display_name, None);
-        assert_eq!(address.header_form(), "alice@example.net");
+        assert_eq!(address.header_form(false), "alice@example.net");
     }
 
     #[test]
     fn a_name_with_specials_is_quoted() {
         let address = parsed("Smith, John <john@example.net>");
         assert_eq!(address.display_name.as_deref(), Some("Smith, John"));
-        assert_eq!(address.header_form(), "\"Smith, John\" <john@example.net>");
         assert_eq!(
-            parsed("J. Smith <j@example.net>").header_form(),
+            address.header_form(false),
+            "\"Smith, John\" <john@example.net>"
+        );
+        assert_eq!(
+            parsed("J. Smith <j@example.net>").header_form(false),
             "\"J. Smith\" <j@example.net>"
         );
     }
@@ -207,7 +221,7 @@ mod tests {
         );
         assert_eq!(address.mailbox.to_string(), "bob@example.net");
         assert_eq!(
-            address.header_form(),
+            address.header_form(false),
             r#""Bob \"the\" <Builder>" <bob@example.net>"#
         );
     }
@@ -215,7 +229,7 @@ mod tests {
     #[test]
     fn a_name_that_is_not_ascii_becomes_an_encoded_word() {
         let address = parsed("Jürgen Groß <jg@example.de>");
-        let form = address.header_form();
+        let form = address.header_form(false);
         assert_eq!(form, "=?UTF-8?B?SsO8cmdlbiBHcm/Dnw==?= <jg@example.de>");
         assert!(form.is_ascii());
     }

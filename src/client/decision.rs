@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::message::TransferEncoding;
+use crate::protocol::idn::DomainForms;
 use crate::sasl::Mechanism;
 
 /// What a decision is about.
@@ -26,6 +27,9 @@ pub enum Topic {
     /// STARTTLS or implicit TLS, or why the session stays in the clear (RFC 3207,
     /// RFC 8314).
     Tls,
+    /// SMTPUTF8 and the form of internationalized domains on the wire (RFC 6531,
+    /// RFC 5890).
+    SmtpUtf8,
 }
 
 /// The choice made, with its figures.
@@ -102,6 +106,21 @@ pub enum Choice {
         /// True when the policy required TLS, so the session stops.
         required: bool,
     },
+    /// `SMTPUTF8` on MAIL FROM: an address has a UTF-8 local-part and the server
+    /// offers SMTPUTF8.
+    UseSmtpUtf8,
+    /// An address has a UTF-8 local-part and the server does not offer SMTPUTF8: not
+    /// sent (RFC 6531 §3.2; no downgrade).
+    RefuseSmtpUtf8,
+    /// An internationalized domain of the envelope, and the form the wire carries.
+    IdnDomain {
+        /// Both forms, `{unicode, ascii}` (boxed: most decisions are not about a domain).
+        forms: Box<DomainForms>,
+        /// True when the U-label goes on the wire (the message uses SMTPUTF8), false
+        /// when the A-label does.
+        #[serde(rename = "uLabelOnWire")]
+        u_label_on_wire: bool,
+    },
     /// STARTTLS was answered with something other than 220.
     StartTlsRefused {
         /// The reply code.
@@ -130,6 +149,7 @@ impl Choice {
             | Self::StartTlsNotWanted
             | Self::StartTlsNotOffered { .. }
             | Self::StartTlsRefused { .. } => Topic::Tls,
+            Self::UseSmtpUtf8 | Self::RefuseSmtpUtf8 | Self::IdnDomain { .. } => Topic::SmtpUtf8,
         }
     }
 }

@@ -174,7 +174,9 @@ impl core::fmt::Display for SpecError {
             ),
             Self::NonAsciiHeader { name, character } => write!(
                 f,
-                "the {name} header contains '{}', which needs SMTPUTF8 (not supported); use ASCII",
+                "the {name} header contains '{}', which it cannot carry: only the address \
+                 fields and Subject of a message with a UTF-8 address (sent with SMTPUTF8, \
+                 RFC 6532 §3.2) hold UTF-8, and no header holds a control character",
                 character.escape_debug()
             ),
             Self::UnfoldableHeader { name, max } => write!(

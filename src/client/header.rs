@@ -74,6 +74,20 @@ pub(crate) fn structured(name: &str, value: &str) -> Result<String, SpecError> {
     fold(name, value)
 }
 
+/// `Name: value` CRLF in a message that uses SMTPUTF8, where header fields may hold
+/// UTF-8 as it is (RFC 6532 §3.2): addresses with a UTF-8 local-part, a Subject. Only
+/// line breaks, NUL and other control characters are refused.
+pub(crate) fn utf8_field(name: &str, value: &str) -> Result<String, SpecError> {
+    reject_line_breaks(&format!("the {name} header"), value)?;
+    if let Some(bad) = value.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(SpecError::NonAsciiHeader {
+            name: name.to_owned(),
+            character: bad,
+        });
+    }
+    fold(name, value)
+}
+
 /// RFC 2047 §4.1 "B" encoded-words of at most 75 characters, separated by spaces
 /// (which decoders drop between encoded-words), split only between characters.
 pub(crate) fn encoded_words(value: &str) -> String {
@@ -201,5 +215,14 @@ mod tests {
         assert!(check_name("").is_err());
         assert!(check_name("bcc").is_err());
         assert!(check_name("Content-Type").is_err());
+        assert!(utf8_field("From", "jörg@bücher.example\u{7}").is_err());
+    }
+
+    #[test]
+    fn utf8_fields_keep_their_text() {
+        assert_eq!(
+            utf8_field("Subject", "Grüße").unwrap(),
+            "Subject: Grüße\r\n"
+        );
     }
 }

@@ -77,21 +77,32 @@ pub struct Draft {
 impl Draft {
     /// Checks every value and builds the header block (no Bcc: RFC 5322 §3.6.3). `date`
     /// is used unless the spec gives one; `generated_id` unless it gives a Message-ID.
+    /// A message with a UTF-8 local-part (which needs SMTPUTF8) writes its address
+    /// fields and Subject in UTF-8 (RFC 6532 §3.2); any other writes them in ASCII.
     pub fn new(spec: &MessageSpec, date: Millis, generated_id: &str) -> Result<Self, SpecError> {
         let mut headers = String::new();
         let date = match &spec.date {
             Some(given) => given.clone(),
             None => rfc5322_date(date),
         };
+        let utf8 = has_utf8_local_part(spec);
         headers.push_str(&header::structured("Date", &date)?);
-        headers.push_str(&address_header("From", std::slice::from_ref(&spec.from))?);
+        headers.push_str(&address_header(
+            "From",
+            std::slice::from_ref(&spec.from),
+            utf8,
+        )?);
         if !spec.to.is_empty() {
-            headers.push_str(&address_header("To", &spec.to)?);
+            headers.push_str(&address_header("To", &spec.to, utf8)?);
         }
         if !spec.cc.is_empty() {
-            headers.push_str(&address_header("Cc", &spec.cc)?);
+            headers.push_str(&address_header("Cc", &spec.cc, utf8)?);
         }
-        headers.push_str(&header::unstructured("Subject", &spec.subject)?);
+        if utf8 {
+            headers.push_str(&header::utf8_field("Subject", &spec.subject)?);
+        } else {
+            headers.push_str(&header::unstructured("Subject", &spec.subject)?);
+        }
         let message_id = match &spec.message_id {
             Some(given) => checked_message_id(given)?,
             None => format!("<{generated_id}>"),
@@ -172,13 +183,30 @@ impl Draft {
 }
 
 /// An address field: each entry in its header form (display names kept, quoted or
-/// encoded as needed; see [`NamedAddress`]), separated by commas (RFC 5322 §3.6.2, §3.6.3).
-fn address_header(name: &str, entries: &[String]) -> Result<String, SpecError> {
+/// encoded as needed; see [`NamedAddress`]), separated by commas (RFC 5322 §3.6.2,
+/// §3.6.3). UTF-8 as written when the message uses SMTPUTF8 (`utf8`).
+fn address_header(name: &str, entries: &[String], utf8: bool) -> Result<String, SpecError> {
     let forms = entries
         .iter()
-        .map(|entry| NamedAddress::parse(entry, name).map(|address| address.header_form()))
+        .map(|entry| NamedAddress::parse(entry, name).map(|address| address.header_form(utf8)))
         .collect::<Result<Vec<_>, _>>()?;
-    header::structured(name, &forms.join(", "))
+    if utf8 {
+        header::utf8_field(name, &forms.join(", "))
+    } else {
+        header::structured(name, &forms.join(", "))
+    }
+}
+
+/// True when an address of the message (Bcc included: it is on the envelope) has a
+/// UTF-8 local-part, so the message needs SMTPUTF8. Addresses that do not parse are
+/// refused by the header they are in.
+fn has_utf8_local_part(spec: &MessageSpec) -> bool {
+    core::iter::once(&spec.from)
+        .chain(&spec.to)
+        .chain(&spec.cc)
+        .chain(&spec.bcc)
+        .filter_map(|entry| NamedAddress::parse(entry, "recipient").ok())
+        .any(|address| !address.mailbox.local_part_is_ascii())
 }
 
 /// A given Message-ID: `id-left@id-right`, angle brackets optional, printable ASCII
@@ -322,6 +350,31 @@ mod tests {
         assert!(mailer < note);
         let (head, _) = text.split_once("\r\n\r\n").unwrap();
         assert!(head.is_ascii());
+    }
+
+    #[test]
+    fn a_utf8_local_part_makes_utf8_headers_and_an_idn_domain_alone_an_a_label() {
+        let utf8 = text(
+            &MessageSpec {
+                from: "jörg@bücher.example".into(),
+                subject: "Grüße".into(),
+                ..MessageSpec::default()
+            },
+            TransferEncoding::SevenBit,
+        );
+        assert!(utf8.contains("\r\nFrom: jörg@bücher.example\r\n"), "{utf8}");
+        assert!(utf8.contains("\r\nSubject: Grüße\r\n"), "{utf8}");
+        let idn = text(
+            &MessageSpec {
+                to: vec!["Bob <bob@bücher.example>".into()],
+                subject: "Grüße".into(),
+                ..MessageSpec::default()
+            },
+            TransferEncoding::SevenBit,
+        );
+        assert!(idn.contains("\r\nTo: Bob <bob@xn--bcher-kva.example>\r\n"));
+        let (head, _) = idn.split_once("\r\n\r\n").unwrap();
+        assert!(head.is_ascii(), "{head}");
     }
 
     #[test]

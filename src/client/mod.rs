@@ -11,6 +11,7 @@
 //! - `session/auth_command.rs`: the AUTH command inside the session;
 //!   `sasl_exchange.rs`: one AUTH exchange (the mechanism's client half, base64, the
 //!   `334` framing).
+//! - `international.rs`: what UTF-8 addresses and IDN domains need (SMTPUTF8, A-labels).
 //! - `message.rs`, `header.rs`, `address.rs`: the message text; `event.rs`,
 //!   `outcome.rs`: what the engine reports; `timeouts.rs`: RFC 5321 §4.5.3.2 timers.
 
@@ -19,6 +20,7 @@ mod decision;
 mod error;
 mod event;
 mod header;
+mod international;
 mod message;
 mod negotiation;
 mod outcome;

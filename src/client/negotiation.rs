@@ -3,8 +3,10 @@
 //! choice and a [`Decision`] that says why. `Err` carries the decision not to send.
 
 use super::decision::{Choice, Decision};
+use super::international::Needs;
 use super::message::{BodyTraits, TransferEncoding};
 use super::spec::{EightBitPolicy, PipeliningMode};
+use crate::protocol::idn::DomainForms;
 use crate::protocol::{Capabilities, Parameter};
 
 /// The body's transfer encoding (RFC 6152 §3, RFC 2045 §6.7), or the refusal to send an
@@ -111,6 +113,96 @@ pub fn size(
     }
 }
 
+/// `SMTPUTF8` when an address has a UTF-8 local-part and the server offers it (RFC 6531
+/// §3.4), the refusal to send when it does not (§3.2: no downgrade is done), and for
+/// each internationalized domain the form the wire carries. A message whose local-parts
+/// are ASCII never carries the parameter: its domains go as A-labels.
+pub fn smtputf8(
+    needs: &Needs,
+    capabilities: &Capabilities,
+) -> Result<(Option<Parameter>, Vec<Decision>), Decision> {
+    let offered = if capabilities.has("SMTPUTF8") {
+        "SMTPUTF8"
+    } else {
+        "no SMTPUTF8"
+    };
+    let mut decisions = Vec::new();
+    let parameter = match (&needs.utf8_address, capabilities.has("SMTPUTF8")) {
+        (None, _) => None,
+        (Some(address), false) => {
+            return Err(Decision::new(
+                Choice::RefuseSmtpUtf8,
+                offered,
+                "not sent",
+                format!(
+                    "{address} has a UTF-8 local-part and the server does not offer SMTPUTF8, \
+                     so the message cannot be sent. An A-label spells a domain in ASCII, never \
+                     a local-part, and downgrading (RFC 6530 §7) rewrites the addresses, which \
+                     this client does not do. The options: an ASCII address for this \
+                     correspondent, or a server that offers SMTPUTF8."
+                ),
+                "RFC 6531 §3.2",
+            ))
+        }
+        (Some(address), true) => {
+            decisions.push(Decision::new(
+                Choice::UseSmtpUtf8,
+                offered,
+                "SMTPUTF8",
+                format!(
+                    "{address} has a UTF-8 local-part, which has no ASCII form, and the server \
+                     offers SMTPUTF8: MAIL FROM says SMTPUTF8, the addresses go as written and \
+                     the header fields may be UTF-8 (RFC 6532)."
+                ),
+                "RFC 6531 §3.4",
+            ));
+            Some(Parameter {
+                keyword: "SMTPUTF8".to_owned(),
+                value: None,
+            })
+        }
+    };
+    let u_label_on_wire = parameter.is_some();
+    decisions.extend(
+        needs
+            .domains
+            .iter()
+            .map(|forms| idn_decision(forms, offered, u_label_on_wire)),
+    );
+    Ok((parameter, decisions))
+}
+
+/// Which form of one internationalized domain the wire carries, and why.
+fn idn_decision(forms: &DomainForms, offered: &str, u_label_on_wire: bool) -> Decision {
+    let (used, why, rfc) = if u_label_on_wire {
+        (
+            format!("{} (U-label)", forms.unicode),
+            format!(
+                "{} ↔ {}: the message uses SMTPUTF8, so the domain may go as its U-label, as \
+                 written; DNS still looks up the A-label.",
+                forms.unicode, forms.ascii
+            ),
+            "RFC 6531 §3.3",
+        )
+    } else {
+        (
+            format!("{} (A-label)", forms.ascii),
+            format!(
+                "{} ↔ {}: every local-part is ASCII, so no SMTPUTF8 is needed; the domain goes \
+                 as its A-label, the ASCII form every SMTP server and DNS take, in the envelope \
+                 and the header alike.",
+                forms.unicode, forms.ascii
+            ),
+            "RFC 5890 §2.3.2.1",
+        )
+    };
+    let choice = Choice::IdnDomain {
+        forms: Box::new(forms.clone()),
+        u_label_on_wire,
+    };
+    Decision::new(choice, offered, used, why, rfc)
+}
+
 /// Pipelining when offered and allowed (RFC 2920 §3). `first_group` is how many
 /// commands the first group holds, for the explanation.
 pub fn pipelining(
@@ -155,6 +247,7 @@ pub fn pipelining(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::Mailbox;
 
     fn offering(lines: &[&str]) -> Capabilities {
         Capabilities::from_ehlo_lines(lines.iter().copied())
@@ -242,6 +335,40 @@ mod tests {
                 limit: 1000
             }
         );
+    }
+
+    fn needs(addresses: &[&str]) -> Needs {
+        let mailboxes: Vec<Mailbox> = addresses
+            .iter()
+            .map(|a| Mailbox::parse(a).unwrap())
+            .collect();
+        Needs::of(&mailboxes)
+    }
+
+    #[test]
+    fn smtputf8_only_when_needed_and_refused_when_not_offered() {
+        let offered = offering(&["SMTPUTF8"]);
+        let ascii = needs(&["alice@example.net"]);
+        assert_eq!(smtputf8(&ascii, &offered), Ok((None, Vec::new())));
+        let utf8 = needs(&["jörg@bücher.example"]);
+        let (parameter, decisions) = smtputf8(&utf8, &offered).unwrap();
+        assert_eq!(parameter.unwrap().to_string(), "SMTPUTF8");
+        assert_eq!(decisions[0].choice, Choice::UseSmtpUtf8);
+        assert_eq!(decisions[1].used, "bücher.example (U-label)");
+        let refusal = smtputf8(&utf8, &offering(&["8BITMIME"])).unwrap_err();
+        assert_eq!(refusal.choice, Choice::RefuseSmtpUtf8);
+        assert!(refusal.why.contains("RFC 6530 §7"), "{}", refusal.why);
+    }
+
+    #[test]
+    fn an_idn_domain_with_ascii_local_parts_goes_as_its_a_label() {
+        let idn = needs(&["bob@bücher.example"]);
+        for caps in [offering(&["SMTPUTF8"]), offering(&[])] {
+            let (parameter, decisions) = smtputf8(&idn, &caps).unwrap();
+            assert_eq!(parameter, None);
+            assert_eq!(decisions.len(), 1);
+            assert_eq!(decisions[0].used, "xn--bcher-kva.example (A-label)");
+        }
     }
 
     #[test]

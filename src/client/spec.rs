@@ -33,9 +33,11 @@ use serde::{Deserialize, Serialize};
 
 use super::address::NamedAddress;
 use super::error::{reject_line_breaks, SpecError};
+use super::international::{self, Needs};
 use super::message::Draft;
 pub use super::sasl_exchange::AuthSpec;
 use crate::protocol::path::parse_reverse_path;
+use crate::protocol::path::PathError;
 use crate::protocol::{Domain, Mailbox, ReversePath};
 use crate::sasl::Mechanism;
 use crate::time::Millis;
@@ -252,9 +254,12 @@ pub struct RelayMessage {
 /// A message checked and ready for its transaction: the envelope and the text.
 #[derive(Clone, Debug)]
 pub(crate) struct Prepared {
+    /// The envelope as the wire carries it (A-label domains unless SMTPUTF8 is needed).
     pub sender: ReversePath,
     pub recipients: Vec<Mailbox>,
     pub draft: Draft,
+    /// What the addresses need from SMTPUTF8, and their internationalized domains.
+    pub needs: Needs,
 }
 
 impl Prepared {
@@ -268,18 +273,46 @@ impl Prepared {
         message_id: &str,
     ) -> Result<Self, SpecError> {
         check_hostname(&spec.hostname)?;
-        let sender = parse_address(&spec.message.from, "From").map(ReversePath::Mailbox)?;
+        let sender = parse_address(&spec.message.from, "From")?;
         let recipients = distinct_recipients(&spec.message)?;
         check_raw_lines(&spec.raw_lines)?;
         if let Some(auth) = &spec.auth {
             check_auth(auth)?;
         }
         let draft = Draft::new(&spec.message, now, message_id)?;
-        Ok(Self {
+        let needs = Needs::of(core::iter::once(&sender).chain(&recipients));
+        Ok(Self::on_the_wire(
+            ReversePath::Mailbox(sender),
+            recipients,
+            draft,
+            needs,
+        ))
+    }
+
+    /// The envelope in the form the wire carries (see [`international::on_the_wire`]).
+    fn on_the_wire(
+        sender: ReversePath,
+        recipients: Vec<Mailbox>,
+        draft: Draft,
+        needs: Needs,
+    ) -> Self {
+        let smtputf8 = needs.smtputf8();
+        let sender = match sender {
+            ReversePath::Mailbox(mailbox) => {
+                ReversePath::Mailbox(international::on_the_wire(mailbox, smtputf8))
+            }
+            ReversePath::Null => ReversePath::Null,
+        };
+        let recipients = recipients
+            .into_iter()
+            .map(|mailbox| international::on_the_wire(mailbox, smtputf8))
+            .collect();
+        Self {
             sender,
             recipients,
             draft,
-        })
+            needs,
+        }
     }
 
     /// Checks a stored message for relaying; its text goes as stored.
@@ -310,17 +343,27 @@ impl Prepared {
         if recipients.is_empty() {
             return Err(SpecError::RelayWithoutRecipient);
         }
-        Ok(Self {
-            sender,
-            recipients,
-            draft: Draft::verbatim(message.text.clone()),
-        })
+        let sender_mailbox = match &sender {
+            ReversePath::Mailbox(mailbox) => Some(mailbox),
+            ReversePath::Null => None,
+        };
+        let needs = Needs::of(sender_mailbox.into_iter().chain(&recipients));
+        let draft = Draft::verbatim(message.text.clone());
+        Ok(Self::on_the_wire(sender, recipients, draft, needs))
     }
 }
 
 /// The name for EHLO/HELO: a domain or address literal, on one line.
 pub(crate) fn check_hostname(hostname: &str) -> Result<(), SpecError> {
     reject_line_breaks("the client hostname", hostname)?;
+    if !hostname.is_ascii() {
+        return Err(SpecError::ClientHostname {
+            name: hostname.to_owned(),
+            problem: PathError::Syntax(
+                "an ASCII name: EHLO takes a domain's A-label form (RFC 6531 §3.7.1)",
+            ),
+        });
+    }
     Domain::parse(hostname)
         .map(drop)
         .map_err(|problem| SpecError::ClientHostname {

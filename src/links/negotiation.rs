@@ -75,6 +75,7 @@ fn topic(extension: &Extension) -> Option<Topic> {
         Extension::Pipelining => Some(Topic::Pipelining),
         Extension::Auth(_) => Some(Topic::Auth),
         Extension::StartTls => Some(Topic::Tls),
+        Extension::SmtpUtf8 => Some(Topic::SmtpUtf8),
         _ => None,
     }
 }
@@ -97,6 +98,9 @@ fn client_use(extension: &Extension, decisions: &[&Decision], enhanced_seen: boo
             "Replies carried enhanced codes, which the client reads for the precise reason.".into()
         }
         Extension::EnhancedStatusCodes => "No reply carried an enhanced code.".into(),
+        Extension::SmtpUtf8 => "Not needed: every address is ASCII (a U-label domain would go as \
+            its A-label), so MAIL FROM carries no SMTPUTF8 (RFC 6531 §3.4)."
+            .into(),
         _ => "Not used by this client.".into(),
     }
 }

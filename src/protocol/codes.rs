@@ -240,6 +240,10 @@ reply_table! {
     /// 550 8-bit data without BODY=8BITMIME.
     EightBitNotDeclared => 550, e(5, 6, 0), "Message contains 8-bit data but BODY=8BITMIME was not declared",
         "RFC 6152 §3", "Without BODY=8BITMIME a client may only send 7-bit text.";
+    /// 553 a UTF-8 address in a transaction whose MAIL FROM did not say SMTPUTF8.
+    NonAsciiAddress => 553, e(5, 6, 7), "Non-ASCII addresses not permitted for that sender/recipient",
+        "RFC 6531 §3.5",
+        "A UTF-8 address may appear only in a transaction whose MAIL FROM carries SMTPUTF8; without it every address is ASCII.";
     /// 550 malformed message content (bare CR/LF).
     BadMessageContent => 550, e(5, 5, 2), "Message contains bare CR or LF", "RFC 5321 §2.3.8",
         "CRLF is the only line ending; bare CR or LF are refused to prevent SMTP smuggling.";

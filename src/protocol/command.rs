@@ -228,9 +228,14 @@ impl Command {
 impl<'a> Command<&'a str> {
     /// Parses one command line, CRLF already removed, borrowing its text. Octets outside
     /// printable ASCII are refused before anything else: without SMTPUTF8 commands are
-    /// ASCII (RFC 5321 §2.4), and a NUL has no place in a command.
+    /// ASCII (RFC 5321 §2.4), and a NUL has no place in a command. The one exception is
+    /// UTF-8 in the argument of MAIL and RCPT, which SMTPUTF8 allows (RFC 6531 §3.3):
+    /// such a line parses, and the server decides whether this transaction may carry it.
     pub fn parse_borrowed(line: &'a [u8]) -> Result<Self, CommandError> {
-        let text = ascii_command_text(line)?;
+        let text = match ascii_command_text(line) {
+            Ok(text) => text,
+            Err(error) => utf8_path_text(line).ok_or(error)?,
+        };
         // A short byte loop: the space is a few octets in, where a vector search costs more.
         let (verb, argument) = match text.bytes().position(|b| b == b' ') {
             Some(at) => (text.get(..at).unwrap_or_default(), text.get(at + 1..)),
@@ -407,6 +412,19 @@ fn ascii_command_text(line: &[u8]) -> Result<&str, CommandError> {
         ));
     }
     Ok(text)
+}
+
+/// A MAIL or RCPT line whose only octets outside printable ASCII are UTF-8 characters
+/// (no control octet, no malformed sequence): the text, for the SMTPUTF8 grammar.
+fn utf8_path_text(line: &[u8]) -> Option<&str> {
+    let text = core::str::from_utf8(line).ok()?;
+    let verb = text.get(..4).map(verb_key)?;
+    let no_controls = line
+        .iter()
+        .all(|&b| !b.is_ascii() || (32..=126).contains(&b))
+        && !text.chars().any(char::is_control);
+    (no_controls && matches!(verb, VERB_MAIL | VERB_RCPT) && text.as_bytes().get(4) == Some(&b' '))
+        .then_some(text)
 }
 
 /// The space-separated words of `text` (runs of spaces count as one separator).
@@ -694,12 +712,29 @@ mod tests {
             ("EHLO", ReplyKind::SyntaxError),
             ("NOOP\0", ReplyKind::CommandUnrecognized),
             ("NOOP x\0", ReplyKind::BadOctetInCommand),
-            ("MAIL FROM:<aé@b.example>", ReplyKind::BadOctetInCommand),
+            (
+                "MAIL FROM:<a\u{85}@b.example>",
+                ReplyKind::BadOctetInCommand,
+            ),
+            ("NOOP é", ReplyKind::BadOctetInCommand),
+            ("VRFY jörg", ReplyKind::BadOctetInCommand),
             ("MAIL FROM:<a@b.example> SIZE==1", ReplyKind::SyntaxError),
         ];
         for (text, expected) in cases {
             assert_eq!(parse(text).map_err(|e| e.reply), Err(expected), "{text:?}");
         }
+    }
+
+    #[test]
+    fn utf8_paths_parse_for_the_server_to_judge() {
+        let mail = parse("MAIL FROM:<jörg@bücher.example> SMTPUTF8").unwrap();
+        assert_eq!(mail.to_string(), "MAIL FROM:<jörg@bücher.example> SMTPUTF8");
+        assert!(parse("rcpt TO:<用户@例子.广告>").is_ok());
+        let invalid = Command::parse(b"MAIL FROM:<j\xF6rg@example.org>");
+        assert_eq!(
+            invalid.map_err(|e| e.reply),
+            Err(ReplyKind::BadOctetInCommand)
+        );
     }
 
     #[test]

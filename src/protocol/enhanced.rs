@@ -106,6 +106,12 @@ const DETAILS: &[(u16, u16, &str, &str)] = &[
     ),
     (6, 4, "Conversion with loss performed", "RFC 3463 §3.7"),
     (6, 5, "Conversion failed", "RFC 3463 §3.7"),
+    (
+        6,
+        7,
+        "Non-ASCII addresses not permitted for that sender/recipient",
+        "RFC 6531 §3.5",
+    ),
     (7, 0, "Other or undefined security status", "RFC 3463 §3.8"),
     (
         7,

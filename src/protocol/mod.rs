@@ -5,6 +5,7 @@ pub(crate) mod codes;
 pub(crate) mod command;
 pub(crate) mod enhanced;
 pub(crate) mod extension;
+pub mod idn;
 pub(crate) mod line_reader;
 pub(crate) mod parameters;
 pub(crate) mod path;

@@ -1,5 +1,5 @@
 //! The MAIL FROM parameters this engine knows, read into typed values: `SIZE=` (RFC
-//! 1870), `BODY=` (RFC 6152) and `AUTH=` (RFC 4954 §5). Which keywords are allowed
+//! 1870), `BODY=` (RFC 6152), `AUTH=` (RFC 4954 §5) and `SMTPUTF8` (RFC 6531 §3.4). Which keywords are allowed
 //! depends on what the server advertised, so the caller says which extensions are on.
 //! RCPT TO has no parameters here (no DSN), so every RCPT parameter is unknown.
 
@@ -50,6 +50,8 @@ pub struct OfferedParameters {
     pub size: bool,
     /// 8BITMIME was advertised.
     pub eight_bit_mime: bool,
+    /// SMTPUTF8 was advertised.
+    pub smtputf8: bool,
 }
 
 /// The MAIL FROM parameters, read and checked.
@@ -62,6 +64,8 @@ pub struct MailParameters {
     pub body: Option<Body>,
     /// `AUTH=` exactly as sent (xtext, RFC 4954 §5); decoded by the AUTH code.
     pub auth: Option<String>,
+    /// `SMTPUTF8` was given: addresses and header fields may be UTF-8 (RFC 6531 §3.4).
+    pub smtputf8: bool,
 }
 
 /// A parameter that cannot be accepted, with the reply it earns.
@@ -128,10 +132,19 @@ impl MailParameters {
                 ParameterError::syntax("AUTH= needs a value: an xtext mailbox or <>".into())
             })?;
             self.auth = Some(value.to_owned());
-        } else if is("SIZE") || is("BODY") {
+        } else if is("SMTPUTF8") && offered.smtputf8 {
+            ensure_once(self.smtputf8, "SMTPUTF8")?;
+            if value.is_some() {
+                return Err(ParameterError::syntax(
+                    "SMTPUTF8 takes no value (RFC 6531 §3.4)".into(),
+                ));
+            }
+            self.smtputf8 = true;
+        } else if is("SIZE") || is("BODY") || is("SMTPUTF8") {
+            let extension = if is("BODY") { "8BITMIME" } else { keyword };
             return Err(ParameterError::unknown(format!(
                 "{} was not offered in the EHLO reply, so its parameter is not accepted",
-                if is("SIZE") { "SIZE" } else { "8BITMIME" }
+                extension.to_ascii_uppercase()
             )));
         } else {
             return Err(ParameterError::unknown(format!(
@@ -189,6 +202,7 @@ mod tests {
     const ALL: OfferedParameters = OfferedParameters {
         size: true,
         eight_bit_mime: true,
+        smtputf8: true,
     };
 
     fn param(keyword: &str, value: &str) -> Parameter {
@@ -221,6 +235,32 @@ mod tests {
     }
 
     #[test]
+    fn smtputf8_is_a_flag_given_once_and_only_when_offered() {
+        let flag = Parameter {
+            keyword: "smtputf8".to_owned(),
+            value: None,
+        };
+        let read = MailParameters::parse(core::slice::from_ref(&flag), ALL).unwrap();
+        assert!(read.smtputf8);
+        let cases: [(&[Parameter], OfferedParameters, ReplyKind); 3] = [
+            (&[param("SMTPUTF8", "YES")], ALL, ReplyKind::SyntaxError),
+            (&[flag.clone(), flag.clone()], ALL, ReplyKind::SyntaxError),
+            (
+                core::slice::from_ref(&flag),
+                OfferedParameters {
+                    smtputf8: false,
+                    ..ALL
+                },
+                ReplyKind::UnknownParameter,
+            ),
+        ];
+        for (parameters, offered, expected) in cases {
+            let got = MailParameters::parse(parameters, offered).map_err(|e| e.reply);
+            assert_eq!(got, Err(expected), "{parameters:?}");
+        }
+    }
+
+    #[test]
     fn refusals_carry_their_reply() {
         let cases: [(&[Parameter], OfferedParameters, ReplyKind); 8] = [
             (
@@ -243,17 +283,14 @@ mod tests {
             (
                 &[param("BODY", "8BITMIME")],
                 OfferedParameters {
-                    size: true,
                     eight_bit_mime: false,
+                    ..ALL
                 },
                 ReplyKind::UnknownParameter,
             ),
             (
                 &[param("SIZE", "1")],
-                OfferedParameters {
-                    size: false,
-                    eight_bit_mime: true,
-                },
+                OfferedParameters { size: false, ..ALL },
                 ReplyKind::UnknownParameter,
             ),
             (&[param("RET", "HDRS")], ALL, ReplyKind::UnknownParameter),

@@ -4,6 +4,8 @@
 use core::fmt;
 use serde::Serialize;
 
+use super::idn::DomainForms;
+
 /// Longest local-part, in octets (RFC 5321 §4.5.3.1.1).
 pub const MAX_LOCAL_PART: usize = 64;
 /// Longest domain, in octets (RFC 5321 §4.5.3.1.2).
@@ -44,8 +46,12 @@ impl<'a> Domain<&'a str> {
         if text.starts_with('[') {
             return parse_address_literal(text).map(Self::Literal);
         }
-        if is_domain_name(text) {
+        if is_domain_name(text) || is_international_domain_name(text) {
             Ok(Self::Name(text))
+        } else if !text.is_ascii() {
+            Err(PathError::Syntax(
+                "a domain of U-labels that convert to A-labels (RFC 6531 §3.3, RFC 5891)",
+            ))
         } else {
             Err(PathError::Syntax(
                 "a domain: labels of letters, digits and hyphens separated by dots",
@@ -136,6 +142,19 @@ impl<'a> Mailbox<&'a str> {
             local_part: self.local_part.to_owned(),
             domain: self.domain.into_owned(),
         }
+    }
+}
+
+impl<S: AsRef<str>> Mailbox<S> {
+    /// True when the local-part is US-ASCII. A UTF-8 local-part has no ASCII spelling,
+    /// so only SMTPUTF8 can carry it (RFC 6531 §3.2); a U-label domain has its A-label.
+    pub fn local_part_is_ascii(&self) -> bool {
+        self.local_part.as_ref().is_ascii()
+    }
+
+    /// True when the whole mailbox is US-ASCII, as every path is without SMTPUTF8.
+    pub fn is_ascii(&self) -> bool {
+        self.local_part_is_ascii() && self.domain.as_str().is_ascii()
     }
 }
 
@@ -498,9 +517,28 @@ fn is_atext(byte: u8) -> bool {
 
 fn is_local_part(text: &str) -> bool {
     if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        return is_quoted_content(inner);
+        return is_quoted_content(inner) && is_utf8_text(inner);
     }
-    is_dot_string(text)
+    if text.is_ascii() {
+        is_dot_string(text)
+    } else {
+        is_utf8_dot_string(text)
+    }
+}
+
+/// RFC 6531 §3.3's dot-string: atoms of atext or non-ASCII characters (`atext =/
+/// UTF8-non-ascii`), control characters excepted.
+fn is_utf8_dot_string(text: &str) -> bool {
+    is_utf8_text(text)
+        && text
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.bytes().all(|b| !b.is_ascii() || is_atext(b)))
+}
+
+/// No control character among the non-ASCII ones (the ASCII ones are checked by the
+/// grammar): U+0080 to U+009F have no place in an address.
+fn is_utf8_text(text: &str) -> bool {
+    text.is_ascii() || !text.chars().any(char::is_control)
 }
 
 /// `Atom *("." Atom)`: no empty atom, only atext.
@@ -508,7 +546,8 @@ fn is_dot_string(text: &str) -> bool {
     dot_string_end(text.as_bytes(), 0) == Some(text.len())
 }
 
-/// `*QcontentSMTP`: printable ASCII except `"` and `\`, or a backslash pair.
+/// `*QcontentSMTP`: printable ASCII except `"` and `\`, non-ASCII characters (RFC 6531
+/// §3.3 `qtextSMTP =/ UTF8-non-ascii`; the text is UTF-8 already), or a backslash pair.
 fn is_quoted_content(inner: &str) -> bool {
     let mut bytes = inner.bytes();
     while let Some(byte) = bytes.next() {
@@ -518,7 +557,7 @@ fn is_quoted_content(inner: &str) -> bool {
                 _ => return false,
             },
             b'"' => return false,
-            32..=126 => {}
+            32..=126 | 128..=255 => {}
             _ => return false,
         }
     }
@@ -528,6 +567,16 @@ fn is_quoted_content(inner: &str) -> bool {
 /// `sub-domain *("." sub-domain)`, each `Let-dig [Ldh-str]` of at most 63 octets.
 fn is_domain_name(text: &str) -> bool {
     domain_name_end(text.as_bytes(), 0) == Some(text.len())
+}
+
+/// A domain with U-labels (RFC 6531 §3.3 `sub-domain =/ U-label`): written in U-label
+/// form (ASCII letters in either case; a U-label itself has no upper case, RFC 5892)
+/// and converting to a domain name of A-labels.
+fn is_international_domain_name(text: &str) -> bool {
+    !text.is_ascii()
+        && DomainForms::of(text).is_ok_and(|forms| {
+            is_domain_name(&forms.ascii) && forms.unicode.eq_ignore_ascii_case(text)
+        })
 }
 
 fn parse_address_literal(text: &str) -> Result<&str, PathError> {
@@ -600,6 +649,34 @@ mod tests {
             assert!(parse_forward_path(bad).is_err(), "{bad}");
         }
         assert!(split_bracketed("a@b").is_err());
+    }
+
+    #[test]
+    fn accepts_the_rfc_6531_forms_and_refuses_what_no_a_label_spells() {
+        for good in [
+            "<jörg@bücher.example>",
+            "<用户@例子.广告>",
+            "<\"jörg müller\"@example.org>",
+            "<bob@xn--bcher-kva.example>",
+            "<bob@Bücher.example>",
+        ] {
+            assert!(parse_forward_path(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "<jörg..x@example.org>",
+            "<a\u{85}b@example.org>",
+            "<bob@bü cher.example>",
+            "<bob@-bücher.example>",
+        ] {
+            assert!(parse_forward_path(bad).is_err(), "{bad}");
+        }
+        // A full-width letter is mapped by UTS #46, so the name is not in U-label form.
+        #[cfg(feature = "uts46")]
+        assert!(parse_forward_path("<bob@ｂücher.example>").is_err());
+        let mailbox = Mailbox::parse("jörg@example.org").unwrap();
+        assert!(!mailbox.local_part_is_ascii() && !mailbox.is_ascii());
+        let idn = Mailbox::parse("bob@bücher.example").unwrap();
+        assert!(idn.local_part_is_ascii() && !idn.is_ascii());
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct ExtensionSwitches {
     /// RFC 4954: list `AUTH` with [`ServerConfig::auth`]'s mechanisms and answer the
     /// AUTH command. Off (or no mechanism enabled) → AUTH is not listed and gets 502.
     pub auth: bool,
+    /// RFC 6531: UTF-8 addresses in MAIL/RCPT after `SMTPUTF8`, and UTF-8 header fields
+    /// (RFC 6532). On by default, as in Postfix 3.7 (`smtputf8_enable = yes`).
+    pub smtputf8: bool,
 }
 
 impl Default for ExtensionSwitches {
@@ -41,6 +44,7 @@ impl Default for ExtensionSwitches {
             vrfy: false,
             etrn: false,
             auth: true,
+            smtputf8: true,
         }
     }
 }
@@ -217,11 +221,12 @@ impl Default for ServerConfig {
 }
 
 impl ServerConfig {
-    /// True if `domain` is one of the local domains (case-insensitive).
+    /// True if `domain` is one of the local domains (case-insensitive; a U-label and
+    /// its A-label name the same domain).
     pub(crate) fn is_local_domain(&self, domain: &str) -> bool {
         self.local_domains
             .iter()
-            .any(|local| local.eq_ignore_ascii_case(domain))
+            .any(|local| crate::protocol::idn::same_domain(local, domain))
     }
 
     /// True if `address` is a trusted client address.

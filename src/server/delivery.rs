@@ -136,6 +136,14 @@ pub(super) enum Protocol {
     Esmtps,
     /// After EHLO and a successful AUTH over TLS.
     Esmtpsa,
+    /// ESMTP with SMTPUTF8 (RFC 6531 §3.7.3), and the same with AUTH, TLS, or both.
+    Utf8Smtp,
+    /// SMTPUTF8 and AUTH.
+    Utf8Smtpa,
+    /// SMTPUTF8 over TLS.
+    Utf8Smtps,
+    /// SMTPUTF8, AUTH and TLS.
+    Utf8Smtpsa,
 }
 
 impl Protocol {
@@ -146,6 +154,22 @@ impl Protocol {
             Self::Esmtpa => "ESMTPA",
             Self::Esmtps => "ESMTPS",
             Self::Esmtpsa => "ESMTPSA",
+            Self::Utf8Smtp => "UTF8SMTP",
+            Self::Utf8Smtpa => "UTF8SMTPA",
+            Self::Utf8Smtps => "UTF8SMTPS",
+            Self::Utf8Smtpsa => "UTF8SMTPSA",
+        }
+    }
+
+    /// The same session with a transaction that said SMTPUTF8: the `with` value RFC
+    /// 6531 §3.7.3 registers for it. Plain SMTP (after HELO) has no SMTPUTF8.
+    pub(super) fn with_smtputf8(self) -> Self {
+        match self {
+            Self::Esmtp => Self::Utf8Smtp,
+            Self::Esmtpa => Self::Utf8Smtpa,
+            Self::Esmtps => Self::Utf8Smtps,
+            Self::Esmtpsa => Self::Utf8Smtpsa,
+            other => other,
         }
     }
 }

@@ -6,6 +6,7 @@ use super::data::{DataReceiver, ReceivedData};
 use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace};
 use super::event::ServerEventKind;
 use super::session::{Greeting, Server, Transaction};
+use super::smtputf8;
 use super::state::{State, Trigger};
 use crate::protocol::{
     Body, DeclaredSize, ForwardPath, MailParameters, OfferedParameters, Parameter, ReplyKind,
@@ -33,6 +34,7 @@ impl Server {
         let offered = OfferedParameters {
             size: self.ehlo_session() && self.config.extensions.size,
             eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,
+            smtputf8: self.smtputf8_offered(),
         };
         let read = match MailParameters::parse(parameters, offered) {
             Ok(read) => read,
@@ -42,6 +44,15 @@ impl Server {
                 return;
             }
         };
+        let sender = match &from {
+            ReversePath::Mailbox(mailbox) => Some(mailbox),
+            ReversePath::Null => None,
+        };
+        if let Some((kind, text, why)) = self.utf8_address_refusal(sender, read.smtputf8, "sender")
+        {
+            self.reply(kind, text, why);
+            return;
+        }
         if let (Some(declared), Some(limit)) = (read.size, self.config.max_message_size) {
             if declared.exceeds(limit) {
                 self.reply(
@@ -89,6 +100,15 @@ impl Server {
             );
             return;
         }
+        let recipient = match &to {
+            ForwardPath::Mailbox(mailbox) => Some(mailbox),
+            ForwardPath::Postmaster => None,
+        };
+        let utf8 = self.transaction.parameters.smtputf8;
+        if let Some((kind, text, why)) = self.utf8_address_refusal(recipient, utf8, "recipient") {
+            self.reply(kind, text, why);
+            return;
+        }
         if self.transaction.recipients.len() >= self.config.max_recipients {
             let explanation = format!(
                 "This server takes at most {} recipients per message; those accepted are kept and \
@@ -113,7 +133,10 @@ impl Server {
             return;
         }
         self.transition(Trigger::Rcpt);
-        let explanation = self.rcpt_explanation(&to);
+        let mut explanation = self.rcpt_explanation(&to);
+        if let ForwardPath::Mailbox(mailbox) = &to {
+            explanation.push_str(&smtputf8::utf8_address_note(mailbox));
+        }
         self.transaction.recipients.push(to);
         self.reply(ReplyKind::RecipientOk, "Ok", explanation);
     }
@@ -260,8 +283,11 @@ impl Server {
             ));
         }
         let declared_8bit = self.transaction.parameters.body == Some(Body::EightBitMime);
+        let utf8_headers_only =
+            self.transaction.parameters.smtputf8 && smtputf8::body_is_seven_bit(&received.text);
         if findings.eight_bit
             && !declared_8bit
+            && !utf8_headers_only
             && self.config.strictness.undeclared_eight_bit == UndeclaredEightBitPolicy::Reject
         {
             return Some((
@@ -363,6 +389,11 @@ impl Server {
             (Some(Greeting::Ehlo(_)), false, false) => Protocol::Esmtp,
             _ => Protocol::Smtp,
         };
+        let protocol = if transaction.parameters.smtputf8 {
+            protocol.with_smtputf8()
+        } else {
+            protocol
+        };
         let single_recipient = match transaction.recipients.as_slice() {
             [only] => Some(only),
             _ => None,
@@ -447,6 +478,15 @@ fn mail_explanation(from: &ReversePath, read: &MailParameters) -> String {
         explanation.push_str(&format!(
             " AUTH={auth} names the original submitter (RFC 4954 §5)."
         ));
+    }
+    if read.smtputf8 {
+        explanation.push_str(
+            " SMTPUTF8: the addresses and header fields of this message may be UTF-8 \
+             (RFC 6531 §3.4, RFC 6532).",
+        );
+        if let ReversePath::Mailbox(mailbox) = from {
+            explanation.push_str(&smtputf8::utf8_address_note(mailbox));
+        }
     }
     explanation
 }

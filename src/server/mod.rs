@@ -17,6 +17,7 @@ pub(crate) mod headers;
 pub(crate) mod host_inputs;
 pub mod sasl_exchange;
 pub mod session;
+mod smtputf8;
 mod starttls;
 pub mod state;
 mod turn;

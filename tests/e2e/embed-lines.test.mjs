@@ -51,15 +51,15 @@ function firstRun(lines) {
   return run;
 }
 
-test('lines=12-14 highlights exactly those lines, visible in a 700×450 sandboxed frame, and selects the first', async () => {
-  const { context, frame, errors } = await embedFrame('preset=esmtp&lines=12-14');
+test('lines=13-15 highlights exactly those lines, visible in a 700×450 sandboxed frame, and selects the first', async () => {
+  const { context, frame, errors } = await embedFrame('preset=esmtp&lines=13-15');
   const lines = await highlightedLines(frame);
   assert.deepEqual(
     lines.map((l) => l.number),
-    [12, 13, 14],
+    [13, 14, 15],
   );
   for (const line of lines) assert.ok(line.visible, `line ${line.number} (${line.text}) is visible without scrolling`);
-  assert.equal(await frame.getAttribute('#transcript [aria-selected="true"]', 'data-num'), '12');
+  assert.equal(await frame.getAttribute('#transcript [aria-selected="true"]', 'data-num'), '13');
   assert.match(await frame.textContent('#line-details .details-title'), /250 2\.1\.0 Ok/);
   assert.deepEqual(errors, []);
   await context.close();

@@ -12,7 +12,8 @@ export const PRESET_EXPECTATIONS = {
       /^C: EHLO client\.example\.net$/,
       /^S: 250-PIPELINING$/,
       /^S: 250-SIZE 10240000$/,
-      /^S: 250 8BITMIME$/,
+      /^S: 250-8BITMIME$/,
+      /^S: 250 SMTPUTF8$/,
       /^C: MAIL FROM:<alice@example\.net> SIZE=\d+$/,
       /^S: 250 2\.0\.0 Ok: queued as /,
       /^S: 221 2\.0\.0 /,
@@ -35,12 +36,36 @@ export const PRESET_EXPECTATIONS = {
   },
   'eight-bit': {
     expect: [
-      /^S: 250 ENHANCEDSTATUSCODES$/,
+      /^S: 250-ENHANCEDSTATUSCODES$/,
       /^C: Content-Transfer-Encoding: quoted-printable$/,
       /^C: Gr=C3=BC=C3=9Fe aus K=C3=B6ln$/,
       /^S: 250 2\.0\.0 Ok: queued as /,
     ],
     absent: [/^S: 250[- ]8BITMIME$/, /BODY=8BITMIME/],
+  },
+  smtputf8: {
+    expect: [
+      /^S: 250 SMTPUTF8$/,
+      /^C: MAIL FROM:<jörg@bücher\.example> SIZE=\d+ SMTPUTF8$/,
+      /^C: RCPT TO:<用户@例子\.广告>$/,
+      /^C: From: =\?UTF-8\?B\?SsO2cmc=\?= <jörg@bücher\.example>$/,
+      /^C: Subject: Grüße aus München$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    mailbox: [/with UTF8SMTP id/],
+  },
+  'smtputf8-not-offered': {
+    expect: [/^S: 250 8BITMIME$/, /^C: QUIT$/],
+    absent: [/^C: MAIL FROM/, /^S: 250 SMTPUTF8$/],
+  },
+  'idn-a-label': {
+    expect: [
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d+$/,
+      /^C: RCPT TO:<bob@xn--bcher-kva\.example>$/,
+      /^C: To: Bob <bob@xn--bcher-kva\.example>$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    absent: [/^C: .*bücher/],
   },
   'size-refused': {
     expect: [
@@ -64,7 +89,7 @@ export const PRESET_EXPECTATIONS = {
   },
   'eight-bit-mime': {
     expect: [
-      /^S: 250 8BITMIME$/,
+      /^S: 250-8BITMIME$/,
       /^C: MAIL FROM:<alice@example\.net> SIZE=\d+ BODY=8BITMIME$/,
       /^C: Content-Transfer-Encoding: 8bit$/,
       /^C: Grüße aus Köln$/,
@@ -189,7 +214,7 @@ export const PRESET_EXPECTATIONS = {
     expect: [
       /^S: 220 mx\.example\.org /,
       /^C: EHLO client\.example\.net$/,
-      /^S: 250 8BITMIME$/,
+      /^S: 250 SMTPUTF8$/,
       /^S: 421 4\.4\.2 mx\.example\.org Error: timeout exceeded/,
     ],
   },

@@ -87,6 +87,11 @@ class Served:
             return []
         return [path.read_bytes() for path in sorted(folder.iterdir())]
 
+    def stored_raw(self, folder):
+        """Every copy in the maildir folder named `folder`, as bytes."""
+        path = self.maildir / folder
+        return [p.read_bytes() for p in sorted(path.iterdir())] if path.is_dir() else []
+
     def advertised_auth(self):
         """The mechanisms after AUTH in our EHLO reply (empty until AUTH merges)."""
         with smtplib.SMTP(self.host, self.port, timeout=TIMEOUT) as client:
@@ -117,6 +122,16 @@ def without_received(stored, helo, protocol="ESMTP"):
     while rest < len(lines) and lines[rest][:1] in (b" ", b"\t"):
         rest += 1
     return b"\r\n".join(lines[rest:])
+
+
+def folder_name(recipient):
+    """The maildir folder of `recipient`, as serve names it (src/native/maildir.rs): the
+    domain lower-cased, every octet outside [a-z0-9@._+-] written %XX."""
+    local, _, domain = recipient.rpartition("@")
+    octets = f"{local}@{domain.lower()}".encode()
+    plain = b"abcdefghijklmnopqrstuvwxyz0123456789@_+-."
+    return "".join(chr(o) if o in plain and not (o == 0x2E and i == 0) else f"%{o:02X}"
+                   for i, o in enumerate(octets))
 
 
 def only_copy(served, recipient):
@@ -306,6 +321,58 @@ class Suite:
             check("Grüße".encode() in stored, f"{to}: 8-bit body not kept as 8-bit")
             check(stored == expected, f"{to}: stored differs from what smtplib sent:\n{stored!r}\n{expected!r}")
 
+    # --- SMTPUTF8 (RFC 6531) against serve
+
+    def case_smtplib_smtputf8(self):
+        """smtplib sees SMTPUTF8 offered and, for a message with UTF-8 addresses, says
+        SMTPUTF8 (and BODY=8BITMIME) itself; the UTF-8 header fields arrive as sent."""
+        message = EmailMessage(policy=email.policy.SMTPUTF8)
+        message["From"] = "Jörg <jörg@bücher.example>"
+        message["To"] = "用户@example.org, py-utf8@example.org"
+        message["Subject"] = "Grüße über SMTPUTF8"
+        message.set_content("Hallo 用户,\nthe addresses are UTF-8.\n", cte="8bit")
+        with smtplib.SMTP(self.served.host, self.served.port, local_hostname="py.example.net",
+                          timeout=TIMEOUT) as client:
+            client.ehlo()
+            check(client.has_extn("smtputf8"), "serve did not offer SMTPUTF8")
+            refused = client.send_message(message)
+        check(refused == {}, f"refused recipients: {refused}")
+        buffer = io.BytesIO()
+        email.generator.BytesGenerator(buffer, policy=message.policy.clone(utf8=True)).flatten(
+            message, linesep="\r\n")
+        expected = buffer.getvalue()
+        for to in ("用户@example.org", "py-utf8@example.org"):
+            copies = self.served.stored_raw(folder_name(to))
+            check(len(copies) == 1, f"{to}: expected 1 stored copy, found {len(copies)}")
+            stored = without_received(copies[0], "py.example.net", protocol="UTF8SMTP")
+            check(stored == expected, f"{to}: stored differs from what smtplib sent:\n{stored!r}\n{expected!r}")
+
+    def case_smtplib_utf8_without_parameter(self):
+        """A UTF-8 sender on a MAIL FROM without SMTPUTF8 gets 553 5.6.7 (RFC 6531 §3.5);
+        with it, 250."""
+        with smtplib.SMTP(self.served.host, self.served.port, local_hostname="py.example.net",
+                          timeout=TIMEOUT) as client:
+            client.ehlo()
+            client.command_encoding = "utf-8"
+            code, text = client.docmd("MAIL FROM:<jörg@bücher.example>")
+            check((code, text[:5]) == (553, b"5.6.7"), f"without SMTPUTF8: {code} {text!r}")
+            code, text = client.docmd("MAIL FROM:<jörg@bücher.example> SMTPUTF8=YES")
+            check(code == 501, f"SMTPUTF8 with a value: {code} {text!r}")
+            code, text = client.docmd("MAIL FROM:<jörg@bücher.example> SMTPUTF8")
+            check(code == 250, f"with SMTPUTF8: {code} {text!r}")
+
+    def case_swaks_utf8_sender_refused(self):
+        """swaks (no SMTPUTF8 option) sends a UTF-8 --from as is: 553 5.6.7, and nothing
+        is stored."""
+        to = "swaks-utf8@example.org"
+        result, _ = self.swaks("--from", "jörg@bücher.example", to=to)
+        out = result.stdout
+        check(result.returncode != 0, "swaks reported success for a refused sender")
+        check(" -> MAIL FROM:<jörg@bücher.example>".encode() in out,
+              f"swaks did not send the UTF-8 address as is: {out[:600]!r}")
+        check(b"<** 553 5.6.7 " in out, f"no 553 5.6.7 for the UTF-8 sender: {out[-600:]!r}")
+        check(self.served.stored(to) == [], "a message was stored")
+
     # --- garbage and a 10 MB line over TCP
 
     def case_garbage_and_10mb_line(self):
@@ -487,6 +554,9 @@ class Suite:
             ("curl smtp:// 2 recipients --upload-file", self.case_curl_two_recipients),
             ("curl bare-LF upload refused, --crlf accepted", self.case_curl_bare_lf_refused),
             ("smtplib send_message To/Cc/Bcc 8-bit", self.case_smtplib_bcc_8bit),
+            ("smtplib SMTPUTF8 UTF-8 addresses, byte-for-byte", self.case_smtplib_smtputf8),
+            ("smtplib UTF-8 MAIL FROM: 553 5.6.7 / 501 / 250", self.case_smtplib_utf8_without_parameter),
+            ("swaks UTF-8 --from without SMTPUTF8: 553 5.6.7", self.case_swaks_utf8_sender_refused),
             ("our send -> aiosmtpd", self.case_send_to_aiosmtpd),
             ("our send -> smtp-server", self.case_send_to_smtp_server),
             ("garbage + 10 MB line: other connection served, RSS flat", self.case_garbage_and_10mb_line),

@@ -11,6 +11,13 @@ const AUTH = (mechanism, password = 'S3cret-pw') => ({ client: { auth: { mechani
 const SMUGGLED_BODY =
   'From: alice@example.net\r\nTo: bob@example.org\r\nSubject: hello\r\n\r\nHi Bob\n.\nMAIL FROM:<evil@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n\r\nFrom: ceo@example.org\r\nSubject: smuggled\r\n\r\nPay the invoice.\r\n.\r\n';
 
+const UTF8_MESSAGE = {
+  from: 'Jörg <jörg@bücher.example>',
+  to: ['用户@例子.广告'],
+  subject: 'Grüße aus München',
+  body: 'Hello,\n\nThe addresses and the Subject of this message are UTF-8; the body is plain ASCII.\n',
+};
+
 const BCC_MESSAGE =
   'From: alice@example.net\r\nTo: bob@example.org\r\nBcc: dave@elsewhere.test\r\nSubject: Minutes\r\n\r\nThe minutes are attached.\r\n.\r\n';
 
@@ -52,8 +59,47 @@ export const PRESETS = [
     title: '8-bit body with 8BITMIME',
     explanation:
       'The body is 8-bit UTF-8 text and this server offers 8BITMIME, so the client sends the octets as they are and declares them with BODY=8BITMIME on MAIL FROM (RFC 6152 §2): no quoted-printable, "Content-Transfer-Encoding: 8bit". Compare "8BITMIME vs a 7-bit server", where the same body must be downgraded.',
-    highlight: [{ text: '250 8BITMIME', side: 'S', through: { contains: 'BODY=8BITMIME' } }],
+    highlight: [{ text: '250-8BITMIME', side: 'S', through: { contains: 'BODY=8BITMIME' } }],
     patch: { client: { message: { subject: 'Greetings', body: 'Grüße aus Köln\n' } } },
+  },
+  {
+    id: 'smtputf8',
+    title: 'SMTPUTF8: a UTF-8 address',
+    explanation:
+      'The sender jörg@bücher.example and the recipient 用户@例子.广告 have UTF-8 local-parts, which no ASCII form can spell, so the client needs SMTPUTF8 (RFC 6531): the server offers it, and MAIL FROM says SMTPUTF8. The addresses go as written, U-label domains included, and the From, To and Subject fields are UTF-8 (RFC 6532). The server lists its local domain as the A-label xn--fsqu00a.xn--4rr70v and still recognises 例子.广告; the Received line says "with UTF8SMTP" (RFC 6531 §3.7.3). The Negotiation tab shows each domain in both forms.',
+    highlight: [
+      { text: 'MAIL FROM:<jörg@', side: 'C' },
+      { text: 'RCPT TO:<用户@', side: 'C' },
+    ],
+    patch: {
+      server: { localDomains: ['example.org', 'xn--fsqu00a.xn--4rr70v'] },
+      client: { message: UTF8_MESSAGE },
+    },
+  },
+  {
+    id: 'smtputf8-not-offered',
+    title: 'SMTPUTF8 not offered: the client refuses',
+    explanation:
+      'The same UTF-8 addresses, but this server does not offer SMTPUTF8. An A-label could stand for the domain, never for the local-part jörg, so the message cannot be sent (RFC 6531 §3.2): the client says why in the Negotiation tab and ends with QUIT, without a single UTF-8 octet on the wire. Downgrading the addresses (RFC 6530 §7) is not done.',
+    highlight: [
+      { text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } },
+      { text: 'QUIT', side: 'C' },
+    ],
+    patch: {
+      server: { extensions: { smtputf8: false }, localDomains: ['example.org', 'xn--fsqu00a.xn--4rr70v'] },
+      client: { message: UTF8_MESSAGE },
+    },
+  },
+  {
+    id: 'idn-a-label',
+    title: 'IDN domain: the A-label on the wire',
+    explanation:
+      'Bob’s address bob@bücher.example has an ASCII local-part and a UTF-8 domain. A domain has an ASCII spelling, its A-label xn--bcher-kva.example (RFC 5890), so the client needs no SMTPUTF8: RCPT TO and the To field carry the A-label, and MAIL FROM has no SMTPUTF8 although the server offers it. The server’s local domain is written bücher.example and matches the A-label.',
+    highlight: [{ text: 'RCPT TO:<bob@xn--', side: 'C' }],
+    patch: {
+      server: { localDomains: ['example.org', 'bücher.example'] },
+      client: { message: { to: ['Bob <bob@bücher.example>'] } },
+    },
   },
   {
     id: 'size-refused',

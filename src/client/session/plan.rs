@@ -24,6 +24,13 @@ impl Client {
     /// (rules in [`super::negotiation`]) and records each decision. `None` when one of
     /// them is not to send: the client has said why and sent QUIT.
     pub(super) fn negotiate(&mut self) -> Option<Plan> {
+        let smtputf8 = match negotiation::smtputf8(&self.message.needs, &self.capabilities) {
+            Ok((parameter, decisions)) => {
+                decisions.into_iter().for_each(|d| self.decide(d));
+                parameter
+            }
+            Err(refusal) => return self.refuse_to_send(refusal),
+        };
         let traits = self.message.draft.traits();
         let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
         {
@@ -45,6 +52,7 @@ impl Client {
         if encoding == TransferEncoding::EightBit {
             parameters.push(Parameter::new("BODY", "8BITMIME"));
         }
+        parameters.extend(smtputf8);
         let first_group = self.first_group_size();
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
