@@ -20,9 +20,11 @@ use crate::server::{
 };
 use crate::time::Millis;
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 mod middlebox;
 pub mod tls;
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub use middlebox::Middlebox;
 pub use tls::{TlsEndpoint, TlsMode, TlsRun, TlsSide};
 
@@ -55,7 +57,9 @@ pub struct Scenario {
     /// Implicit TLS (RFC 8314 §3.3, port 465): TLS from the first octet, no STARTTLS.
     #[serde(skip_serializing_if = "core::ops::Not::not")]
     pub implicit_tls: bool,
-    /// A box on the path that tampers with the cleartext ([`Middlebox`]).
+    /// A box on the path that tampers with the cleartext ([`Middlebox`]). Builds
+    /// without TLS leave it out (it only acts in TLS runs).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     #[serde(skip_serializing_if = "Middlebox::is_none")]
     pub middlebox: Middlebox,
 }
@@ -72,6 +76,7 @@ impl Default for Scenario {
             latency_ms: 40,
             script: None,
             implicit_tls: false,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
             middlebox: Middlebox::None,
         }
     }
@@ -116,12 +121,15 @@ pub enum TimelineEntry {
         #[cfg_attr(target_arch = "wasm32", serde(skip))]
         octets: Vec<u8>,
         /// True when they crossed inside TLS (the wire carried [`TimelineEntry::TlsRecords`]
-        /// instead); absent in JSON when false.
+        /// instead); absent in JSON when false, and in builds without TLS.
+        #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
         #[serde(skip_serializing_if = "core::ops::Not::not")]
         encrypted: bool,
     },
     /// Wire octets of one write under TLS, as records ([`crate::tls::records`]):
-    /// handshake messages, encrypted SMTP lines, alerts.
+    /// handshake messages, encrypted SMTP lines, alerts. Like the other TLS-only entries,
+    /// absent from builds without TLS.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     TlsRecords {
         /// When they were sent.
         at: Millis,
@@ -131,6 +139,7 @@ pub enum TimelineEntry {
         records: Vec<crate::tls::records::TlsRecord>,
     },
     /// The TLS handshake completed, as the client saw it (once per connection).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     TlsEstablished {
         /// When the client's side completed.
         at: Millis,
@@ -142,6 +151,7 @@ pub enum TimelineEntry {
         rfc: &'static str,
     },
     /// TLS failed on one side, which closed the connection.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     TlsFailed {
         /// When.
         at: Millis,
@@ -156,6 +166,7 @@ pub enum TimelineEntry {
     },
     /// A middlebox changed the previous bytes entry in transit: the receiver got the
     /// octets without `removed`.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     Tampered {
         /// When.
         at: Millis,
@@ -207,7 +218,9 @@ pub struct Timeline {
     /// Set when a script ([`crate::scripted`]) stood in for the client engine, so
     /// nothing was negotiated on the client side.
     pub scripted: bool,
-    /// How TLS was set up on this connection; `null` when the scenario has none.
+    /// How TLS was set up on this connection; `null` when the scenario has none
+    /// (absent in builds without TLS).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
     pub tls: Option<TlsRun>,
 }
 
@@ -351,6 +364,7 @@ impl Timeline {
             end_time: 0,
             truncated: false,
             scripted: false,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
             tls: None,
         }
     }
@@ -636,6 +650,8 @@ fn stream_index(direction: Direction) -> usize {
 impl Recorder<'_> {
     /// Records one write of plaintext; returns its entry's index.
     fn write(&mut self, at: Millis, direction: Direction, octets: &[u8], encrypted: bool) -> usize {
+        #[cfg(all(target_arch = "wasm32", not(feature = "tls-page")))]
+        let _ = encrypted;
         let stream = stream_index(direction);
         let id = self.writes.len();
         let entry = self.timeline.entries.len();
@@ -656,6 +672,7 @@ impl Recorder<'_> {
                 at,
                 direction,
                 octets: octets.to_vec(),
+                #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
                 encrypted,
             },
             None,

@@ -206,6 +206,7 @@ fn message_phases(timeline: &Timeline) -> Vec<PhaseSpan> {
 /// The TLS stretch: its heading sits where the handshake ran (before the first write
 /// that went encrypted) and it brackets every encrypted write, as the bytes entries
 /// mark them; nothing when no write went encrypted.
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 fn tls_phase(timeline: &Timeline) -> Option<PhaseSpan> {
     let encrypted: Vec<usize> = timeline
         .writes
@@ -244,6 +245,12 @@ fn tls_phase(timeline: &Timeline) -> Option<PhaseSpan> {
         first: *encrypted.first()?,
         last: *encrypted.last()?,
     })
+}
+
+/// Builds without TLS have no TLS phase.
+#[cfg(all(target_arch = "wasm32", not(feature = "tls-page")))]
+fn tls_phase(_: &Timeline) -> Option<PhaseSpan> {
+    None
 }
 
 /// The phase cut to the arrows drawn, or nothing if it starts past them.

@@ -9,10 +9,8 @@
 //!
 //! Native builds always have it. On wasm32 it is compiled only with the `tls-page`
 //! feature (the page's lazily loaded TLS module), so the other page modules do not
-//! grow; [`records`] (what a record looks like on the wire, plain data) is always there
-//! because the timeline's entries name it.
+//! grow.
 
-pub mod records;
 mod summary;
 
 pub use summary::{CertificateSummary, TlsSummary, Verification};
@@ -27,6 +25,8 @@ pub mod error;
 pub mod layer;
 #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod playground;
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+pub mod records;
 #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod seeded;
 #[cfg(not(target_arch = "wasm32"))]
