@@ -71,6 +71,8 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.extensions.vrfy": {"label": "VRFY (RFC 5321 §3.5)"},
   "server.extensions.etrn": {"label": "ETRN (RFC 1985)"},
   "server.extensions.auth": {"label": "AUTH (RFC 4954)"},
+  "server.extensions.chunking": {"label": "CHUNKING (RFC 3030)", "help": "BDAT <size> [LAST] carries the message by octet count: no dot-stuffing, no end-of-data line. Off: BDAT gets 500."},
+  "server.extensions.binaryMime": {"label": "BINARYMIME (RFC 3030 §3)", "help": "BODY=BINARYMIME on MAIL FROM: a body of any octets, sent only with BDAT. Listed only with CHUNKING."},
   "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
   "server.maxRecipients": {"label": "Recipients per transaction"},
   "server.maxErrors": {"label": "Bad commands before 421"},

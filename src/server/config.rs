@@ -29,6 +29,11 @@ pub struct ExtensionSwitches {
     /// RFC 4954: list `AUTH` with [`ServerConfig::auth`]'s mechanisms and answer the
     /// AUTH command. Off (or no mechanism enabled) → AUTH is not listed and gets 502.
     pub auth: bool,
+    /// RFC 3030 §2: list CHUNKING and take the message in BDAT chunks. Off → BDAT is
+    /// an unknown command (500), as in a server without it.
+    pub chunking: bool,
+    /// RFC 3030 §3: list BINARYMIME and accept `BODY=BINARYMIME` (only with CHUNKING).
+    pub binary_mime: bool,
 }
 
 impl Default for ExtensionSwitches {
@@ -41,6 +46,8 @@ impl Default for ExtensionSwitches {
             vrfy: false,
             etrn: false,
             auth: true,
+            chunking: false,
+            binary_mime: false,
         }
     }
 }
