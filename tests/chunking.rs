@@ -366,3 +366,107 @@ mod sizes {
         }
     }
 }
+
+mod client {
+    use esmtp_playground::client::{Choice, ChunkingMode, ClientEventKind, PipeliningMode};
+    use esmtp_playground::loopback::{run, Scenario};
+
+    fn scenario(chunk_size: u32) -> Scenario {
+        let mut scenario = Scenario::default();
+        scenario.server.extensions.chunking = true;
+        scenario.server.extensions.binary_mime = true;
+        scenario.client.chunk_size = chunk_size;
+        scenario
+    }
+
+    fn chunks_sent(scenario: &Scenario) -> Vec<(usize, usize, bool)> {
+        let timeline = run(scenario).unwrap();
+        timeline
+            .client_event_kinds()
+            .into_iter()
+            .filter_map(|kind| match kind {
+                ClientEventKind::ChunkSent {
+                    chunk, of, last, ..
+                } => Some((*chunk, *of, *last)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_client_prefers_bdat_and_the_message_arrives_unstuffed() {
+        let scenario = scenario(120);
+        let timeline = run(&scenario).unwrap();
+        let transcript = timeline.transcript();
+        assert!(transcript.contains("C: BDAT 120\n"), "{transcript}");
+        assert!(!transcript.contains("C: DATA"), "{transcript}");
+        assert!(
+            !transcript.contains("C: ..A line"),
+            "no dot-stuffing: {transcript}"
+        );
+        let chunks = chunks_sent(&scenario);
+        let of = chunks.len();
+        assert!(of >= 3, "{chunks:?}");
+        assert_eq!(chunks.last(), Some(&(of, of, true)));
+        assert_eq!(timeline.deliveries.len(), 1);
+        let text = timeline.deliveries[0].message.to_vec();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("\r\n.A line starting with a dot is stuffed.\r\n"));
+        let decided = timeline.client_event_kinds().into_iter().any(|kind| {
+            matches!(kind, ClientEventKind::Decided { decision }
+                if matches!(decision.choice, Choice::Chunks { chunks, chunk_size: 120, .. } if chunks == of))
+        });
+        assert!(decided, "the decision says how many chunks and why");
+        let row = timeline
+            .negotiation
+            .iter()
+            .find(|r| r.keyword == "CHUNKING");
+        assert!(
+            row.is_some_and(|r| r.client.contains("BDAT chunks")),
+            "{row:?}"
+        );
+    }
+
+    #[test]
+    fn chunks_go_lock_step_without_pipelining_and_data_when_switched_off() {
+        let mut lock_step = scenario(100);
+        lock_step.client.pipelining = PipeliningMode::Off;
+        let timeline = run(&lock_step).unwrap();
+        assert_eq!(timeline.deliveries.len(), 1);
+        assert!(chunks_sent(&lock_step).len() >= 3);
+        let mut off = scenario(100);
+        off.client.chunking = ChunkingMode::Off;
+        let transcript = run(&off).unwrap().transcript();
+        assert!(transcript.contains("C: DATA\n") && !transcript.contains("BDAT"));
+    }
+
+    #[test]
+    fn a_binary_body_goes_as_binarymime_in_bdat() {
+        let mut scenario = scenario(64 * 1024);
+        scenario.client.message.body = format!("{}\nNUL here: \0\n", "x".repeat(1500));
+        let timeline = run(&scenario).unwrap();
+        let transcript = timeline.transcript();
+        assert!(transcript.contains(" BODY=BINARYMIME\n"), "{transcript}");
+        let text = timeline.deliveries[0].message.to_vec();
+        assert!(text.windows(1500).any(|w| w.iter().all(|&b| b == b'x')));
+        assert!(text.contains(&0));
+        let mut no_binary = scenario.clone();
+        no_binary.server.extensions.binary_mime = false;
+        let transcript = run(&no_binary).unwrap().transcript();
+        assert!(transcript.contains("quoted-printable") || !transcript.contains("BINARYMIME"));
+        assert!(!transcript.contains("BODY=BINARYMIME"));
+    }
+
+    #[test]
+    fn a_refused_chunk_stops_the_message() {
+        let mut scenario = scenario(200);
+        scenario.server.max_message_size = Some(300);
+        scenario.client.message.body = "y\n".repeat(400);
+        // The client declares SIZE and would not send; without SIZE the chunk is refused.
+        scenario.server.extensions.size = false;
+        let timeline = run(&scenario).unwrap();
+        assert!(timeline.deliveries.is_empty());
+        let transcript = timeline.transcript();
+        assert!(transcript.contains("S: 552 5.3.4"), "{transcript}");
+    }
+}

@@ -127,9 +127,9 @@ impl Engine for ServerEngine {
 /// How a client session ended, as far as the message is concerned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientOutcome {
-    /// The message text went out after a 354.
+    /// The message text went out after a 354, or its LAST BDAT chunk did.
     pub message_sent: bool,
-    /// The reply code to the end of DATA, if one arrived.
+    /// The reply code to the end of DATA or the LAST chunk, if one arrived.
     pub final_code: Option<u16>,
     /// Every reason the client gave for giving up on something.
     pub failures: Vec<String>,
@@ -165,8 +165,15 @@ impl ClientEngine {
     fn learn(&mut self, event: &ClientEvent) {
         match &event.kind {
             ClientEventKind::MessageSent { .. } => self.outcome.message_sent = true,
-            ClientEventKind::ReplyReceived { reply, .. }
-                if self.outcome.message_sent && self.outcome.final_code.is_none() =>
+            ClientEventKind::ChunkSent { last: true, .. } => self.outcome.message_sent = true,
+            // BDAT chunks may go pipelined behind MAIL and RCPT (RFC 3030 §4.2), so the
+            // message's reply is the one that answers its end, not the first after it.
+            ClientEventKind::ReplyReceived { reply, answers, .. }
+                if self.outcome.message_sent
+                    && self.outcome.final_code.is_none()
+                    && answers
+                        .as_deref()
+                        .is_some_and(crate::client::answers_message) =>
             {
                 self.outcome.final_code = Some(reply.code.value());
             }
