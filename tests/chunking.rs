@@ -428,6 +428,43 @@ mod client {
     }
 
     #[test]
+    fn the_engine_marks_each_bdat_line_and_its_chunk_octets() {
+        use esmtp_playground::links::LineMark;
+        use esmtp_playground::loopback::TimelineEntry;
+        let timeline = run(&scenario(120)).unwrap();
+        let mut commands = Vec::new();
+        let mut data_octets = 0;
+        for write in &timeline.writes {
+            let Some(TimelineEntry::Bytes { octets, .. }) = timeline.entries.get(write.entry)
+            else {
+                continue;
+            };
+            for line in &write.lines {
+                let text = &octets[line.start..line.end];
+                match &line.mark {
+                    Some(LineMark::ChunkCommand { label, .. }) => {
+                        assert!(text.starts_with(b"BDAT "), "{text:?}");
+                        commands.push(label.clone());
+                    }
+                    Some(LineMark::ChunkData { .. }) => {
+                        assert!(!text.starts_with(b"BDAT "), "a chunk line holds no command");
+                        data_octets += text.len();
+                    }
+                    None => assert!(!text.starts_with(b"BDAT")),
+                }
+            }
+        }
+        let of = commands.len();
+        assert_eq!(commands[0], format!("chunk 1 of {of}, 120 octets"));
+        assert!(commands[of - 1].ends_with(", LAST"), "{commands:?}");
+        let delivered = timeline.deliveries[0].message.parts()[1].len();
+        assert_eq!(
+            data_octets, delivered,
+            "every chunk octet is marked, nothing else"
+        );
+    }
+
+    #[test]
     fn chunks_go_lock_step_without_pipelining_and_data_when_switched_off() {
         let mut lock_step = scenario(100);
         lock_step.client.pipelining = PipeliningMode::Off;
