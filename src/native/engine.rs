@@ -312,6 +312,48 @@ mod tests {
         assert_eq!(notes[1].rfc, "RFC 4616 §2");
     }
 
+    /// Our client against our server offering CHUNKING, the chunks pipelined behind
+    /// MAIL and RCPT; `limit` is the server's message size limit (SIZE not offered).
+    fn chunked_session(limit: u64) -> ClientOutcome {
+        let mut config = ServerConfig::default();
+        config.extensions.chunking = true;
+        config.extensions.size = false;
+        config.max_message_size = Some(limit);
+        let peer = Peer {
+            address: "[127.0.0.1]".into(),
+        };
+        let mut server = Server::new(config, peer, 0, 1);
+        let spec = crate::client::ClientSpec {
+            chunk_size: 100,
+            ..crate::client::ClientSpec::default()
+        };
+        let mut client = ClientEngine::new(crate::client::Client::new(spec, 0, 1).unwrap());
+        for now in 1..200 {
+            client.receive(&server.take_output(), now);
+            client.take_notes();
+            server.receive(&client.take_output(), now);
+            while server.is_awaiting_store() {
+                server.handle_stored(crate::server::StoreOutcome::Stored);
+            }
+            if client.is_closed() {
+                break;
+            }
+        }
+        client.outcome
+    }
+
+    #[test]
+    fn the_final_code_answers_the_last_chunk_not_the_first_reply_after_it() {
+        let delivered = chunked_session(10_000);
+        assert!(delivered.message_sent);
+        assert_eq!(delivered.final_code, Some(250));
+        assert!(delivered.delivered(), "{delivered:?}");
+        // MAIL and RCPT get 250, the second chunk 552, the LAST 503: the last is final.
+        let refused = chunked_session(150);
+        assert_eq!(refused.final_code, Some(503), "{refused:?}");
+        assert!(!refused.delivered());
+    }
+
     #[test]
     fn a_client_delivered_only_with_a_2yz_to_the_data_and_no_failure() {
         let mut outcome = ClientOutcome::default();
