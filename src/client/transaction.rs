@@ -69,6 +69,8 @@ pub(crate) struct Transaction {
     reset_sent: bool,
     /// BDAT instead of DATA: how many chunks the message takes and how many went.
     chunks: Option<ChunkCount>,
+    /// A chunk before the last was refused: no more BDAT may go (RFC 3030 §2).
+    chunk_refused: bool,
 }
 
 /// The BDAT chunks of the message (RFC 3030 §2).
@@ -209,6 +211,7 @@ impl Transaction {
             message: Progress::NotSent,
             reset_sent: false,
             chunks: None,
+            chunk_refused: false,
         }
     }
 
@@ -296,10 +299,7 @@ impl Transaction {
             }
             Pending::Chunk { last: false } => {
                 let accepted = reaction == Reaction::ChunkAccepted;
-                if !accepted {
-                    // RFC 3030 §2: after a refused chunk no more BDAT may go.
-                    self.message = Progress::Refused;
-                }
+                self.chunk_refused |= !accepted;
                 Replied::Chunk { accepted }
             }
             Pending::Rset => Replied::Reset,
@@ -391,7 +391,7 @@ impl Transaction {
         if self.accepted.is_empty() {
             return self.reset_or_end();
         }
-        if self.message == Progress::Refused {
+        if self.message == Progress::Refused || self.chunk_refused {
             return TransactionStep::End(End::MessageRefused);
         }
         if self.chunks.is_some() {
@@ -664,6 +664,54 @@ mod tests {
             vec!["b@example.org".to_owned(), "a@example.org".to_owned()]
         );
         assert!(t.undelivered().is_empty());
+    }
+
+    #[test]
+    fn chunks_go_one_by_one_in_lock_step_and_the_last_reply_is_the_message() {
+        let mut t = Transaction::new(vec![a()], false);
+        t.use_chunks(2);
+        t.mail_sent();
+        t.on_reply(Reaction::MailAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
+        t.on_reply(Reaction::RecipientAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        assert_eq!(t.awaiting(), Some(Expect::Chunk));
+        assert_eq!(
+            t.on_reply(Reaction::ChunkAccepted),
+            Some(Replied::Chunk { accepted: true })
+        );
+        assert_eq!(t.next_step(), TransactionStep::Chunk(1));
+        assert_eq!(t.awaiting(), Some(Expect::LastChunk));
+        assert_eq!(
+            t.on_reply(Reaction::MessageAccepted),
+            Some(Replied::Message(Ok(vec!["a@example.org".to_owned()])))
+        );
+        assert_eq!(t.next_step(), TransactionStep::End(End::MessageAccepted));
+    }
+
+    #[test]
+    fn a_refused_chunk_sends_no_more_and_its_recipients_are_undelivered() {
+        let mut t = Transaction::new(vec![a()], false);
+        t.use_chunks(3);
+        t.mail_sent();
+        t.on_reply(Reaction::MailAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
+        t.on_reply(Reaction::RecipientAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        t.on_reply(Reaction::ChunkRefused);
+        assert_eq!(t.next_step(), TransactionStep::End(End::MessageRefused));
+        assert_eq!(t.undelivered(), vec!["a@example.org".to_owned()]);
+        let mut pipelined = Transaction::new(vec![a()], false);
+        pipelined.use_chunks(3);
+        pipelined.mail_sent();
+        pipelined.pipeline_recipients();
+        assert_eq!(pipelined.pipeline_chunks(), 0..3);
+        let expected = [Expect::Mail, Expect::Rcpt, Expect::Chunk, Expect::Chunk];
+        for expect in expected {
+            assert_eq!(pipelined.awaiting(), Some(expect));
+            pipelined.on_reply(Reaction::MailAccepted);
+        }
+        assert_eq!(pipelined.awaiting(), Some(Expect::LastChunk));
     }
 
     #[test]

@@ -179,6 +179,9 @@ impl Server {
         if self.config.extensions.etrn && self.config.speaks_esmtp() {
             commands.push_str(" ETRN");
         }
+        if self.config.extensions.chunking && self.config.speaks_esmtp() {
+            commands.push_str(" BDAT");
+        }
         let lines = vec![commands, "See RFC 5321 §4.1 for each command".to_owned()];
         let reply = ReplyKind::Help.reply_lines(lines);
         self.send(
