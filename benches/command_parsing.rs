@@ -45,6 +45,7 @@ const OFFERED: OfferedParameters = OfferedParameters {
     size: true,
     eight_bit_mime: true,
     smtputf8: true,
+    binary_mime: false,
 };
 
 #[inline(never)]

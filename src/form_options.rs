@@ -17,6 +17,7 @@
 pub const FORM_OPTIONS_JSON: &str = r#"{
   "client.hello": [{"value": "EHLO", "label": "EHLO (ESMTP, falls back to HELO)"}, {"value": "HELO", "label": "HELO (no extensions)"}],
   "client.pipelining": [{"value": "auto", "label": "auto (when offered)"}, {"value": "off", "label": "off (lock-step)"}],
+  "client.chunking": [{"value": "auto", "label": "auto (BDAT when offered)"}, {"value": "off", "label": "off (always DATA)"}],
   "client.eightBit": [{"value": "downgrade", "label": "downgrade to quoted-printable"}, {"value": "refuse", "label": "refuse to send"}],
   "client.quitAfter": [{"value": null, "label": "(none: the whole session)"}, {"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
   "client.rawLines.after": [{"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
@@ -46,6 +47,8 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.message.messageId": {"label": "Message-ID (empty: generated)"},
   "client.message.headers": {"label": "Headers", "help": "Extra header fields as JSON: [{\"name\":\"X-Test\",\"value\":\"1\"}]"},
   "client.pipelining": {"label": "Pipelining (RFC 2920)"},
+  "client.chunking": {"label": "CHUNKING (RFC 3030)", "help": "Auto: when the server offers CHUNKING the message goes in BDAT chunks, each line saying how many octets follow, with no dot-stuffing; a binary body goes as BODY=BINARYMIME when BINARYMIME is offered too."},
+  "client.chunkSize": {"label": "BDAT chunk size (octets)", "help": "1 to 10485760; the last chunk may be shorter."},
   "client.eightBit": {"label": "8-bit body without 8BITMIME"},
   "client.quitAfter": {"label": "Quit after step"},
   "client.rawLines": {"label": "Extra raw lines", "help": "JSON: [{\"after\":\"ehlo\",\"line\":\"NOOP\"}]."},
@@ -72,6 +75,8 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.extensions.etrn": {"label": "ETRN (RFC 1985)"},
   "server.extensions.auth": {"label": "AUTH (RFC 4954)"},
   "server.extensions.smtputf8": {"label": "SMTPUTF8 (RFC 6531)", "help": "UTF-8 addresses in MAIL FROM and RCPT TO of a transaction whose MAIL FROM says SMTPUTF8, and UTF-8 header fields (RFC 6532); without the parameter a UTF-8 address gets 553 5.6.7. On by default, as in Postfix 3.7. Off: a UTF-8 address gets 501, and the client refuses to send a message with a UTF-8 local-part (jörg@bücher.example); a UTF-8 domain alone always goes as its A-label (bob@xn--bcher-kva.example)."},
+  "server.extensions.chunking": {"label": "CHUNKING (RFC 3030)", "help": "BDAT <size> [LAST] carries the message by octet count: no dot-stuffing, no end-of-data line. Off: BDAT gets 500."},
+  "server.extensions.binaryMime": {"label": "BINARYMIME (RFC 3030 §3)", "help": "BODY=BINARYMIME on MAIL FROM: a body of any octets, sent only with BDAT. Listed only with CHUNKING."},
   "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
   "server.maxRecipients": {"label": "Recipients per transaction"},
   "server.maxErrors": {"label": "Bad commands before 421"},
@@ -100,7 +105,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
 pub(crate) mod typed {
     use serde::Serialize;
 
-    use crate::client::{EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
+    use crate::client::{ChunkingMode, EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
     use crate::sasl::Mechanism;
     use crate::server::{
         BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
@@ -140,6 +145,9 @@ pub(crate) mod typed {
         /// Whether the client pipelines.
         #[serde(rename = "client.pipelining")]
         pub pipelining: Vec<Choice>,
+        /// Whether the client sends BDAT chunks.
+        #[serde(rename = "client.chunking")]
+        pub chunking: Vec<Choice>,
         /// An 8-bit body and a server without 8BITMIME.
         #[serde(rename = "client.eightBit")]
         pub eight_bit: Vec<Choice>,
@@ -185,6 +193,10 @@ pub(crate) mod typed {
             pipelining: choices!(PipeliningMode {
                 Auto => "auto (when offered)",
                 Off => "off (lock-step)",
+            }),
+            chunking: choices!(ChunkingMode {
+                Auto => "auto (BDAT when offered)",
+                Off => "off (always DATA)",
             }),
             eight_bit: choices!(EightBitPolicy {
                 Downgrade => "downgrade to quoted-printable",

@@ -95,7 +95,8 @@ fn client_negotiates_with_postfix_offer() {
         ..Script::default()
     };
     let run = run_all_splits(&ClientSpec::default(), script);
-    assert_eq!(run.verbs(), ["EHLO", "MAIL", "RCPT", "DATA", "QUIT"]);
+    // Postfix offers CHUNKING, so the message goes in one BDAT LAST chunk.
+    assert_eq!(run.verbs(), ["EHLO", "MAIL", "RCPT", "BDAT", "QUIT"]);
     let size = run
         .client
         .decisions()
@@ -172,7 +173,7 @@ fn postfix_relay_denial_is_explained_and_nothing_is_sent() {
     assert!(run.messages.is_empty());
     assert_eq!(
         run.verbs(),
-        ["EHLO", "MAIL", "RCPT", "DATA", "RSET", "QUIT"]
+        ["EHLO", "MAIL", "RCPT", "BDAT", "RSET", "QUIT"]
     );
     let refused = run
         .events

@@ -812,7 +812,7 @@ fn capabilities_event_lists_the_offer() {
         .unwrap();
     assert_eq!(
         event.explanation,
-        "The server offers: PIPELINING, SIZE 10240000, VRFY, ETRN, ENHANCEDSTATUSCODES, 8BITMIME, DSN, CHUNKING."
+        "The server offers: PIPELINING, SIZE 10240000, VRFY, ETRN, ENHANCEDSTATUSCODES, 8BITMIME, DSN."
     );
 }
 

@@ -284,7 +284,8 @@ impl ser::SerializeStructVariant for Check<'_> {
 }
 
 /// Sessions that between them reach most event kinds: the default (pipelined ESMTP),
-/// AUTH with each mechanism, a bad address, a scripted smuggling attempt, TLS.
+/// AUTH with each mechanism, a bad address, BDAT chunks of a binary body, a scripted
+/// smuggling attempt, TLS.
 fn scenarios() -> Vec<Scenario> {
     let mut out = vec![Scenario::default()];
     for mechanism in ["PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5"] {
@@ -298,6 +299,12 @@ fn scenarios() -> Vec<Scenario> {
     let mut refused = Scenario::default();
     refused.client.message.to = vec!["someone@elsewhere.example".into()];
     out.push(refused);
+    let mut chunked = Scenario::default();
+    chunked.server.extensions.chunking = true;
+    chunked.server.extensions.binary_mime = true;
+    chunked.client.chunk_size = 100;
+    chunked.client.message.body = format!("{}\n", "x".repeat(1200));
+    out.push(chunked);
     let scripted = Scenario {
         script: Some(vec![
             ScriptStep::Send("EHLO x\r\nMAIL FROM:<a@example.net>\r\n".into()),

@@ -308,6 +308,7 @@ fn command_note(text: &str) -> Note {
         Command::Mail { .. } => ("MAIL FROM starts a transaction with the reverse-path, where bounces go; parameters such as SIZE= and BODY= follow.", "RFC 5321 §4.1.1.2"),
         Command::Rcpt { .. } => ("RCPT TO names one recipient of this transaction.", "RFC 5321 §4.1.1.3"),
         Command::Data => ("DATA asks to send the message text; the server answers 354 when it is ready.", "RFC 5321 §4.1.1.4"),
+        Command::Bdat { .. } => ("BDAT sends the next chunk of the message: exactly the octets its size says follow the line, with no dot-stuffing; LAST ends the message.", "RFC 3030 §2"),
         Command::Rset => ("RSET abandons the current transaction; the session stays.", "RFC 5321 §4.1.1.5"),
         Command::Noop => ("NOOP does nothing but must be answered with 250.", "RFC 5321 §4.1.1.9"),
         Command::Quit => ("QUIT ends the session; the server answers 221 and closes.", "RFC 5321 §4.1.1.10"),

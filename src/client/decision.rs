@@ -20,6 +20,8 @@ pub enum Topic {
     Body,
     /// PIPELINING (RFC 2920).
     Pipelining,
+    /// CHUNKING: BDAT or DATA (RFC 3030).
+    Chunking,
     /// How recipients were spread over transactions (RFC 5321 §4.5.3.1.10).
     Recipients,
     /// SMTP AUTH: which SASL mechanism, or why none (RFC 4954).
@@ -79,6 +81,16 @@ pub enum Choice {
     },
     /// One command, one reply.
     LockStep,
+    /// The message goes in BDAT chunks (RFC 3030 §2).
+    Chunks {
+        /// How many BDAT commands.
+        chunks: usize,
+        /// Octets per chunk (the last may be shorter).
+        #[serde(rename = "chunkSize")]
+        chunk_size: usize,
+    },
+    /// The message goes after DATA, dot-stuffed, ended by the lone dot.
+    Data,
     /// Recipients refused with 452 go in a following transaction.
     NextTransaction {
         /// How many recipients move.
@@ -140,6 +152,7 @@ impl Choice {
             }
             Self::Encode { .. } | Self::RefuseEightBit => Topic::Body,
             Self::Pipeline { .. } | Self::LockStep => Topic::Pipelining,
+            Self::Chunks { .. } | Self::Data => Topic::Chunking,
             Self::NextTransaction { .. } => Topic::Recipients,
             Self::Authenticate { .. } | Self::AuthNotOffered | Self::NoCommonMechanism => {
                 Topic::Auth

@@ -11,6 +11,11 @@ use crate::protocol::path::PathError;
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SpecError {
+    /// `chunkSize` is 0 or larger than [`super::spec::MAX_CHUNK_SIZE`].
+    ChunkSize {
+        /// The size given.
+        given: u32,
+    },
     /// A value holds CR, LF or NUL, which could inject commands or header lines.
     LineBreak {
         /// The field, in words ("the Subject header", "raw line 2").
@@ -116,6 +121,11 @@ pub enum SpecError {
 impl core::fmt::Display for SpecError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
+            Self::ChunkSize { given } => write!(
+                f,
+                "chunkSize {given}: a BDAT chunk must be 1 to {} octets (RFC 3030 §2)",
+                super::spec::MAX_CHUNK_SIZE
+            ),
             Self::LineBreak { field, octet } => write!(
                 f,
                 "{field} contains {} (0x{octet:02X}); refused before sending: a line break or NUL \

@@ -79,6 +79,17 @@ pub enum ClientEventKind {
         /// The body's transfer encoding.
         encoding: TransferEncoding,
     },
+    /// One BDAT chunk's octets, right after its BDAT line (RFC 3030 §2).
+    ChunkSent {
+        /// Which chunk, counting from 1.
+        chunk: usize,
+        /// How many chunks the message takes.
+        of: usize,
+        /// The chunk's octets.
+        octets: usize,
+        /// True for the LAST chunk.
+        last: bool,
+    },
     /// An AUTH continuation line was sent: a base64 response to a `334` challenge, or
     /// `*` to cancel (RFC 4954 §4). Not a command, so not a [`Self::CommandSent`].
     AuthLineSent {

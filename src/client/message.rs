@@ -22,6 +22,9 @@ pub enum TransferEncoding {
     EightBit,
     /// Quoted-printable: 7-bit, lines of at most 76 characters (RFC 2045 §6.7).
     QuotedPrintable,
+    /// As is, any octets and line lengths, announced with `BODY=BINARYMIME` and sent
+    /// only in BDAT chunks (RFC 3030 §3).
+    Binary,
 }
 
 impl TransferEncoding {
@@ -31,6 +34,7 @@ impl TransferEncoding {
             Self::SevenBit => "7bit",
             Self::EightBit => "8bit",
             Self::QuotedPrintable => "quoted-printable",
+            Self::Binary => "binary",
         }
     }
 }
@@ -171,7 +175,7 @@ impl Draft {
             TransferEncoding::QuotedPrintable => {
                 text.extend(quoted_printable::encode(self.body.as_bytes()));
             }
-            TransferEncoding::SevenBit | TransferEncoding::EightBit => {
+            TransferEncoding::SevenBit | TransferEncoding::EightBit | TransferEncoding::Binary => {
                 text.extend_from_slice(self.body.as_bytes());
             }
         }

@@ -38,6 +38,8 @@ pub use message::TransferEncoding;
 pub use outcome::{Outcome, Refusal};
 pub use session::Client;
 pub use spec::{
-    AuthSpec, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec, PipeliningMode, RawLine,
-    RelayMessage, Step, TlsPolicy,
+    AuthSpec, ChunkingMode, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec,
+    PipeliningMode, RawLine, RelayMessage, Step, TlsPolicy,
 };
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) use state::answers_message;

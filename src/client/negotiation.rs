@@ -5,17 +5,40 @@
 use super::decision::{Choice, Decision};
 use super::international::Needs;
 use super::message::{BodyTraits, TransferEncoding};
-use super::spec::{EightBitPolicy, PipeliningMode};
+use super::spec::{ChunkingMode, EightBitPolicy, PipeliningMode};
 use crate::protocol::idn::DomainForms;
 use crate::protocol::{Capabilities, Parameter};
 
-/// The body's transfer encoding (RFC 6152 §3, RFC 2045 §6.7), or the refusal to send an
-/// 8-bit body to a server without 8BITMIME when the spec says so.
+/// True when the message goes in BDAT chunks: the server offered CHUNKING and the spec
+/// does not switch it off (RFC 3030 §2).
+pub fn chunks_possible(capabilities: &Capabilities, mode: ChunkingMode) -> bool {
+    mode == ChunkingMode::Auto && capabilities.has("CHUNKING")
+}
+
+/// The body's transfer encoding (RFC 6152 §3, RFC 2045 §6.7, RFC 3030 §3), or the
+/// refusal to send an 8-bit body to a server without 8BITMIME when the spec says so.
+/// `chunks` says the message goes in BDAT chunks, which a binary body needs.
 pub fn encoding(
     traits: BodyTraits,
     capabilities: &Capabilities,
     policy: EightBitPolicy,
+    chunks: bool,
 ) -> Result<(TransferEncoding, Decision), Decision> {
+    if traits.needs_encoding() && chunks && capabilities.has("BINARYMIME") {
+        let choice = Choice::Encode {
+            encoding: TransferEncoding::Binary,
+            body_8bitmime: false,
+        };
+        let decision = Decision::new(
+            choice,
+            "BINARYMIME with CHUNKING",
+            "Content-Transfer-Encoding: binary, BODY=BINARYMIME",
+            "The body has a line over 998 octets or a control octet, and the server offers \
+             BINARYMIME: it goes as it is, in BDAT chunks, with no quoted-printable.",
+            "RFC 3030 §3",
+        );
+        return Ok((TransferEncoding::Binary, decision));
+    }
     let offered_8bit = capabilities.has("8BITMIME");
     let offered = if offered_8bit {
         "8BITMIME"
@@ -203,6 +226,52 @@ fn idn_decision(forms: &DomainForms, offered: &str, u_label_on_wire: bool) -> De
     Decision::new(choice, offered, used, why, rfc)
 }
 
+/// BDAT chunks of `chunk_size` octets when CHUNKING is offered and allowed (RFC 3030
+/// §2): the chunk size, or `None` for DATA. No decision when CHUNKING is not offered:
+/// DATA is then the only way, as it always was.
+pub fn chunking(
+    capabilities: &Capabilities,
+    mode: ChunkingMode,
+    chunk_size: usize,
+    octets: u64,
+) -> (Option<usize>, Option<Decision>) {
+    if !capabilities.has("CHUNKING") {
+        return (None, None);
+    }
+    if mode == ChunkingMode::Off {
+        let decision = Decision::new(
+            Choice::Data,
+            "CHUNKING",
+            "DATA",
+            "CHUNKING is offered but switched off in the spec: DATA, with dot-stuffing and \
+             the final dot.",
+            "RFC 5321 §4.1.1.4",
+        );
+        return (None, Some(decision));
+    }
+    let size = chunk_size.max(1);
+    let chunks = usize::try_from(octets)
+        .unwrap_or(usize::MAX)
+        .div_ceil(size)
+        .max(1);
+    let plural = if chunks == 1 { "" } else { "s" };
+    let decision = Decision::new(
+        Choice::Chunks {
+            chunks,
+            chunk_size: size,
+        },
+        "CHUNKING",
+        format!("{chunks} BDAT chunk{plural} of at most {size} octets"),
+        format!(
+            "The server offers CHUNKING: the {octets} octets go in BDAT chunks, each line \
+             saying how many octets follow, so nothing is dot-stuffed and no final dot is \
+             needed; the last BDAT says LAST."
+        ),
+        "RFC 3030 §2",
+    );
+    (Some(size), Some(decision))
+}
+
 /// Pipelining when offered and allowed (RFC 2920 §3). `first_group` is how many
 /// commands the first group holds, for the explanation.
 pub fn pipelining(
@@ -301,15 +370,15 @@ mod tests {
             ),
         ];
         for (traits, caps, policy, expected) in cases {
-            let got = encoding(traits, caps, policy).ok().map(|(e, _)| e);
+            let got = encoding(traits, caps, policy, false).ok().map(|(e, _)| e);
             assert_eq!(got, expected, "{traits:?} {policy:?}");
         }
-        let (_, decision) = encoding(EIGHT_BIT, &with, EightBitPolicy::Refuse).unwrap();
+        let (_, decision) = encoding(EIGHT_BIT, &with, EightBitPolicy::Refuse, false).unwrap();
         assert_eq!(
             decision.used,
             "Content-Transfer-Encoding: 8bit, BODY=8BITMIME"
         );
-        let refusal = encoding(EIGHT_BIT, &without, EightBitPolicy::Refuse).unwrap_err();
+        let refusal = encoding(EIGHT_BIT, &without, EightBitPolicy::Refuse, false).unwrap_err();
         assert_eq!(refusal.choice, Choice::RefuseEightBit);
     }
 
@@ -377,5 +446,48 @@ mod tests {
         assert!(pipelining(&offered, PipeliningMode::Auto, 3).0);
         assert!(!pipelining(&offered, PipeliningMode::Off, 3).0);
         assert!(!pipelining(&offering(&[]), PipeliningMode::Auto, 3).0);
+    }
+
+    #[test]
+    fn chunking_needs_offer_and_permission_and_counts_chunks() {
+        let offered = offering(&["CHUNKING"]);
+        let (size, decision) = chunking(&offered, ChunkingMode::Auto, 100, 250);
+        assert_eq!(size, Some(100));
+        assert_eq!(
+            decision.map(|d| d.choice),
+            Some(Choice::Chunks {
+                chunks: 3,
+                chunk_size: 100,
+            })
+        );
+        let (size, decision) = chunking(&offered, ChunkingMode::Off, 100, 250);
+        assert_eq!(
+            (size, decision.map(|d| d.choice)),
+            (None, Some(Choice::Data))
+        );
+        assert_eq!(
+            chunking(&offering(&[]), ChunkingMode::Auto, 100, 250),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn a_binary_body_goes_as_is_only_with_binarymime_and_bdat() {
+        let binary = BodyTraits {
+            control: true,
+            ..BodyTraits::default()
+        };
+        let both = offering(&["CHUNKING", "BINARYMIME"]);
+        let got = |caps: &Capabilities, chunks| {
+            encoding(binary, caps, EightBitPolicy::Downgrade, chunks)
+                .ok()
+                .map(|(e, _)| e)
+        };
+        assert_eq!(got(&both, true), Some(TransferEncoding::Binary));
+        assert_eq!(got(&both, false), Some(TransferEncoding::QuotedPrintable));
+        assert_eq!(
+            got(&offering(&["CHUNKING"]), true),
+            Some(TransferEncoding::QuotedPrintable)
+        );
     }
 }

@@ -369,6 +369,8 @@ impl Client {
             | Reaction::DataRefused
             | Reaction::MessageAccepted
             | Reaction::MessageRefused
+            | Reaction::ChunkAccepted
+            | Reaction::ChunkRefused
             | Reaction::ResetDone => self.on_transaction_reply(reaction, reply),
             Reaction::RawAnswered => self.resume_after_raw(),
             Reaction::QuitAnswered => self.finish(),

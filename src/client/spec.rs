@@ -24,7 +24,8 @@
 //! }
 //! ```
 //!
-//! `hello`: `EHLO` | `HELO`; `pipelining`: `auto` | `off`; `eightBit`: `downgrade` |
+//! `hello`: `EHLO` | `HELO`; `pipelining` and `chunking`: `auto` | `off` (`chunkSize`:
+//! octets per BDAT chunk, default 65536); `eightBit`: `downgrade` |
 //! `refuse`; `quitAfter` and `rawLines[].after`: `greeting` | `ehlo` | `auth` | `mail` |
 //! `rcpt` | `data`. `auth` is `null` (no AUTH) or an [`AuthSpec`]: `mechanism` is
 //! `auto` | `PLAIN` | `LOGIN` | `CRAM-MD5` | `DIGEST-MD5`.
@@ -71,6 +72,20 @@ pub enum PipeliningMode {
     /// Always lock-step: one command, one reply.
     Off,
 }
+
+/// Whether to send the message in BDAT chunks when the server offers CHUNKING (RFC 3030).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ChunkingMode {
+    /// BDAT chunks of [`ClientSpec::chunk_size`] octets when the server offers CHUNKING.
+    #[default]
+    Auto,
+    /// Always DATA, with dot-stuffing and the final dot.
+    Off,
+}
+
+/// The largest chunk a spec may ask for: a chunk is held whole on both sides.
+pub const MAX_CHUNK_SIZE: u32 = 10 * 1024 * 1024;
 
 /// When the client uses STARTTLS (RFC 3207).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +236,10 @@ pub struct ClientSpec {
     pub auth: Option<AuthSpec>,
     /// STARTTLS: never, when offered, or required.
     pub tls: TlsPolicy,
+    /// BDAT when CHUNKING is offered, or always DATA.
+    pub chunking: ChunkingMode,
+    /// Octets per BDAT chunk (the last may be shorter), 1 to [`MAX_CHUNK_SIZE`].
+    pub chunk_size: u32,
 }
 
 impl Default for ClientSpec {
@@ -235,6 +254,8 @@ impl Default for ClientSpec {
             raw_lines: Vec::new(),
             auth: None,
             tls: TlsPolicy::Never,
+            chunking: ChunkingMode::Auto,
+            chunk_size: 64 * 1024,
         }
     }
 }
@@ -276,6 +297,11 @@ impl Prepared {
         let sender = parse_address(&spec.message.from, "From")?;
         let recipients = distinct_recipients(&spec.message)?;
         check_raw_lines(&spec.raw_lines)?;
+        if !(1..=MAX_CHUNK_SIZE).contains(&spec.chunk_size) {
+            return Err(SpecError::ChunkSize {
+                given: spec.chunk_size,
+            });
+        }
         if let Some(auth) = &spec.auth {
             check_auth(auth)?;
         }

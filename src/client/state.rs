@@ -30,6 +30,10 @@ pub(crate) enum Expect {
     Data,
     /// The final "." after the message.
     EndOfData,
+    /// A BDAT chunk that is not the last (RFC 3030 §2).
+    Chunk,
+    /// The LAST BDAT chunk: its reply is the message's.
+    LastChunk,
     /// RSET.
     Rset,
     /// A raw line from the spec.
@@ -48,7 +52,8 @@ impl Expect {
             Self::Mail => timeouts::MAIL,
             Self::Rcpt => timeouts::RCPT,
             Self::Data => timeouts::DATA_INITIATION,
-            Self::EndOfData => timeouts::DATA_TERMINATION,
+            Self::EndOfData | Self::LastChunk => timeouts::DATA_TERMINATION,
+            Self::Chunk => timeouts::DATA_BLOCK,
             Self::Ehlo
             | Self::Helo
             | Self::Auth
@@ -72,6 +77,8 @@ impl Expect {
             Self::Rcpt => "RCPT",
             Self::Data => "DATA",
             Self::EndOfData => "end of data",
+            Self::Chunk => "BDAT",
+            Self::LastChunk => "BDAT LAST",
             Self::Rset => "RSET",
             Self::Raw => "raw line",
             Self::Quit => "QUIT",
@@ -149,6 +156,10 @@ pub(crate) enum Reaction {
     MessageAccepted,
     /// Any other reply to ".": the message is refused.
     MessageRefused,
+    /// 2yz to a BDAT chunk that is not the last: the next one follows.
+    ChunkAccepted,
+    /// Any other reply to such a chunk: the message has failed (RFC 3030 §2).
+    ChunkRefused,
     /// Any reply to RSET: the transaction is over.
     ResetDone,
     /// Any reply to a raw line: shown, and the session goes on.
@@ -173,7 +184,8 @@ pub(crate) struct Row {
 use Expect::*;
 
 const BEFORE_QUIT: &[Expect] = &[
-    Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Rset, Raw, Nothing,
+    Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Chunk, LastChunk, Rset, Raw,
+    Nothing,
 ];
 
 const fn code(kind: ReplyKind) -> ReplyCode {
@@ -310,17 +322,24 @@ pub(crate) const REPLIES: &[Row] = &[
         "RFC 5321 §4.1.1.4",
     ),
     row(
-        &[EndOfData],
+        &[EndOfData, LastChunk],
         Codes::Positive,
         Reaction::MessageAccepted,
         "RFC 5321 §4.1.1.4",
     ),
     row(
-        &[EndOfData],
+        &[EndOfData, LastChunk],
         Codes::Any,
         Reaction::MessageRefused,
         "RFC 5321 §4.1.1.4",
     ),
+    row(
+        &[Chunk],
+        Codes::Positive,
+        Reaction::ChunkAccepted,
+        "RFC 3030 §2",
+    ),
+    row(&[Chunk], Codes::Any, Reaction::ChunkRefused, "RFC 3030 §2"),
     row(
         &[Rset],
         Codes::Any,
@@ -336,6 +355,14 @@ pub(crate) const REPLIES: &[Row] = &[
     ),
 ];
 
+/// True when a reply that `answers` (an [`Expect::name`]) is the message's own: the
+/// reply to DATA's final dot or to the LAST BDAT chunk. The native driver reads its
+/// exit code from it.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn answers_message(answers: &str) -> bool {
+    answers == EndOfData.name() || answers == LastChunk.name()
+}
+
 /// What a reply with `code` leads to when `awaiting` was expected.
 pub(crate) fn reaction(awaiting: Expect, code: ReplyCode) -> Reaction {
     REPLIES
@@ -348,8 +375,9 @@ pub(crate) fn reaction(awaiting: Expect, code: ReplyCode) -> Reaction {
 mod tests {
     use super::*;
 
-    const ALL: [Expect; 13] = [
-        Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Rset, Raw, Quit, Nothing,
+    const ALL: [Expect; 15] = [
+        Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Chunk, LastChunk, Rset,
+        Raw, Quit, Nothing,
     ];
 
     fn leads_to(awaiting: Expect, value: u16) -> Reaction {
@@ -405,6 +433,12 @@ mod tests {
         assert_eq!(leads_to(Data, 554), Reaction::DataRefused);
         assert_eq!(leads_to(EndOfData, 250), Reaction::MessageAccepted);
         assert_eq!(leads_to(EndOfData, 552), Reaction::MessageRefused);
+        assert_eq!(leads_to(Chunk, 250), Reaction::ChunkAccepted);
+        assert_eq!(leads_to(Chunk, 552), Reaction::ChunkRefused);
+        assert_eq!(leads_to(LastChunk, 250), Reaction::MessageAccepted);
+        assert_eq!(leads_to(LastChunk, 503), Reaction::MessageRefused);
+        assert!(answers_message(LastChunk.name()) && answers_message(EndOfData.name()));
+        assert!(!answers_message(Chunk.name()) && !answers_message(Rcpt.name()));
     }
 
     #[test]

@@ -29,6 +29,10 @@ enum Pending {
     Rcpt(Mailbox),
     Data,
     EndOfData,
+    /// A BDAT chunk; the LAST one's reply is the message's.
+    Chunk {
+        last: bool,
+    },
     Rset,
 }
 
@@ -39,6 +43,8 @@ impl Pending {
             Self::Rcpt(_) => Expect::Rcpt,
             Self::Data => Expect::Data,
             Self::EndOfData => Expect::EndOfData,
+            Self::Chunk { last: false } => Expect::Chunk,
+            Self::Chunk { last: true } => Expect::LastChunk,
             Self::Rset => Expect::Rset,
         }
     }
@@ -61,6 +67,17 @@ pub(crate) struct Transaction {
     data: Progress,
     message: Progress,
     reset_sent: bool,
+    /// BDAT instead of DATA: how many chunks the message takes and how many went.
+    chunks: Option<ChunkCount>,
+    /// A chunk before the last was refused: no more BDAT may go (RFC 3030 §2).
+    chunk_refused: bool,
+}
+
+/// The BDAT chunks of the message (RFC 3030 §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ChunkCount {
+    of: usize,
+    sent: usize,
 }
 
 /// What the session does next, once no reply is awaited.
@@ -75,6 +92,8 @@ pub(crate) enum TransactionStep {
     Reset,
     /// Every recipient answered and one was accepted: DATA.
     Data,
+    /// The next BDAT chunk, by index from 0 (lock-step: after the previous one's 250).
+    Chunk(usize),
     /// The message was accepted but these recipients got 452: a new transaction.
     Retry(Vec<Mailbox>),
     /// Nothing more to do in this transaction.
@@ -135,6 +154,11 @@ pub(crate) enum Replied {
     },
     /// What follows the reply to DATA.
     Data(AfterData),
+    /// A BDAT chunk that was not the last was answered: 2yz or not.
+    Chunk {
+        /// True for 2yz.
+        accepted: bool,
+    },
     /// The message's final reply: Ok with the recipients who got it, Err with those who
     /// did not (empty when none was accepted).
     Message(Result<Vec<String>, Vec<String>>),
@@ -186,7 +210,43 @@ impl Transaction {
             data: Progress::NotSent,
             message: Progress::NotSent,
             reset_sent: false,
+            chunks: None,
+            chunk_refused: false,
         }
+    }
+
+    /// The message goes in `of` BDAT chunks instead of after DATA.
+    pub(crate) fn use_chunks(&mut self, of: usize) {
+        self.chunks = Some(ChunkCount { of, sent: 0 });
+    }
+
+    /// Every chunk not yet sent, each now waiting for its reply (a pipelined group,
+    /// RFC 3030 §4.2). Empty for DATA.
+    pub(crate) fn pipeline_chunks(&mut self) -> core::ops::Range<usize> {
+        let Some(count) = self.chunks.as_mut() else {
+            return 0..0;
+        };
+        let range = count.sent..count.of;
+        count.sent = count.of;
+        self.data = Progress::Pending;
+        for index in range.clone() {
+            self.pending.push_back(Pending::Chunk {
+                last: index + 1 == count.of,
+            });
+        }
+        range
+    }
+
+    /// The next chunk in lock-step, now waiting for its reply.
+    fn next_chunk(&mut self) -> Option<usize> {
+        let count = self.chunks.as_mut().filter(|c| c.sent < c.of)?;
+        let index = count.sent;
+        count.sent += 1;
+        self.data = Progress::Pending;
+        self.pending.push_back(Pending::Chunk {
+            last: index + 1 == count.of,
+        });
+        Some(index)
     }
 
     /// The reply the transaction waits for next, if any.
@@ -234,8 +294,13 @@ impl Transaction {
                 Replied::Recipient { mailbox, outcome }
             }
             Pending::Data => Replied::Data(self.on_data(reaction == Reaction::SendMessage)),
-            Pending::EndOfData => {
+            Pending::EndOfData | Pending::Chunk { last: true } => {
                 Replied::Message(self.on_end_of_data(reaction == Reaction::MessageAccepted))
+            }
+            Pending::Chunk { last: false } => {
+                let accepted = reaction == Reaction::ChunkAccepted;
+                self.chunk_refused |= !accepted;
+                Replied::Chunk { accepted }
             }
             Pending::Rset => Replied::Reset,
         };
@@ -325,6 +390,14 @@ impl Transaction {
         }
         if self.accepted.is_empty() {
             return self.reset_or_end();
+        }
+        if self.message == Progress::Refused || self.chunk_refused {
+            return TransactionStep::End(End::MessageRefused);
+        }
+        if self.chunks.is_some() {
+            if let Some(index) = self.next_chunk() {
+                return TransactionStep::Chunk(index);
+            }
         }
         match self.data {
             Progress::NotSent => {
@@ -591,6 +664,54 @@ mod tests {
             vec!["b@example.org".to_owned(), "a@example.org".to_owned()]
         );
         assert!(t.undelivered().is_empty());
+    }
+
+    #[test]
+    fn chunks_go_one_by_one_in_lock_step_and_the_last_reply_is_the_message() {
+        let mut t = Transaction::new(vec![a()], false);
+        t.use_chunks(2);
+        t.mail_sent();
+        t.on_reply(Reaction::MailAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
+        t.on_reply(Reaction::RecipientAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        assert_eq!(t.awaiting(), Some(Expect::Chunk));
+        assert_eq!(
+            t.on_reply(Reaction::ChunkAccepted),
+            Some(Replied::Chunk { accepted: true })
+        );
+        assert_eq!(t.next_step(), TransactionStep::Chunk(1));
+        assert_eq!(t.awaiting(), Some(Expect::LastChunk));
+        assert_eq!(
+            t.on_reply(Reaction::MessageAccepted),
+            Some(Replied::Message(Ok(vec!["a@example.org".to_owned()])))
+        );
+        assert_eq!(t.next_step(), TransactionStep::End(End::MessageAccepted));
+    }
+
+    #[test]
+    fn a_refused_chunk_sends_no_more_and_its_recipients_are_undelivered() {
+        let mut t = Transaction::new(vec![a()], false);
+        t.use_chunks(3);
+        t.mail_sent();
+        t.on_reply(Reaction::MailAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
+        t.on_reply(Reaction::RecipientAccepted);
+        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        t.on_reply(Reaction::ChunkRefused);
+        assert_eq!(t.next_step(), TransactionStep::End(End::MessageRefused));
+        assert_eq!(t.undelivered(), vec!["a@example.org".to_owned()]);
+        let mut pipelined = Transaction::new(vec![a()], false);
+        pipelined.use_chunks(3);
+        pipelined.mail_sent();
+        pipelined.pipeline_recipients();
+        assert_eq!(pipelined.pipeline_chunks(), 0..3);
+        let expected = [Expect::Mail, Expect::Rcpt, Expect::Chunk, Expect::Chunk];
+        for expect in expected {
+            assert_eq!(pipelined.awaiting(), Some(expect));
+            pipelined.on_reply(Reaction::MailAccepted);
+        }
+        assert_eq!(pipelined.awaiting(), Some(Expect::LastChunk));
     }
 
     #[test]

@@ -97,6 +97,36 @@ pub struct Line {
     /// What this line is and why now, beyond its event's explanation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+    /// What the line is on the wire when its text does not say: a BDAT line and the
+    /// chunk it announces, or a chunk's octets (message, not commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark: Option<LineMark>,
+}
+
+/// A line's part in a BDAT exchange, as the engine's events say (RFC 3030 §2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum LineMark {
+    /// A `BDAT n [LAST]` line.
+    ChunkCommand {
+        /// Which chunk it announces, from 1.
+        chunk: usize,
+        /// How many chunks the message takes.
+        of: usize,
+        /// The chunk's octets.
+        octets: usize,
+        /// True for the LAST chunk.
+        last: bool,
+        /// The same in words: `chunk 1 of 3, 120 octets`.
+        label: String,
+    },
+    /// Octets of a chunk: message data, framed by the count, not commands.
+    ChunkData {
+        /// Which chunk, from 1.
+        chunk: usize,
+        /// How many chunks the message takes.
+        of: usize,
+    },
 }
 
 /// A line's explanation in people's words, with its RFC.
@@ -168,6 +198,7 @@ pub fn build(
         .iter()
         .map(|record| empty_write(entries, record.entry))
         .collect();
+    split_at_writers(&mut writes, records, entries);
     let mut events: Vec<Option<EventLink>> = vec![None; entries.len()];
     for (index, entry) in entries.iter().enumerate() {
         let Some((side, wrote, read)) = spans(entry) else {
@@ -258,7 +289,50 @@ fn line(start: usize, end: usize) -> Line {
         event: None,
         read_by: Vec::new(),
         notes: Vec::new(),
+        mark: None,
     }
+}
+
+/// Lines also end where an event's octets begin: a BDAT chunk need not end with CRLF,
+/// and the BDAT line that follows it in the same write is a line of its own.
+fn split_at_writers(writes: &mut [Write], records: &[WriteRecord], entries: &[TimelineEntry]) {
+    for entry in entries {
+        let Some((side, Some(span), _)) = spans(entry) else {
+            continue;
+        };
+        let Some((index, offset)) = write_offset(writes, records, side, span.start) else {
+            continue;
+        };
+        let Some(write) = writes.get_mut(index) else {
+            continue;
+        };
+        let Some(at) = write
+            .lines
+            .iter()
+            .position(|l| l.start < offset && offset < l.end)
+        else {
+            continue;
+        };
+        let end = write.lines.get(at).map_or(offset, |l| l.end);
+        if let Some(cut) = write.lines.get_mut(at) {
+            cut.end = offset;
+        }
+        write.lines.insert(at + 1, line(offset, end));
+    }
+}
+
+/// The write of `direction`'s stream that holds octet `at`, and its offset there.
+fn write_offset(
+    writes: &[Write],
+    records: &[WriteRecord],
+    direction: Direction,
+    at: u64,
+) -> Option<(usize, usize)> {
+    let (index, record) = records.iter().enumerate().rev().find(|(index, record)| {
+        record.stream_start <= at && writes.get(*index).is_some_and(|w| w.direction == direction)
+    })?;
+    let offset = usize::try_from(at.saturating_sub(record.stream_start)).ok()?;
+    Some((index, offset))
 }
 
 /// The write and lines of `direction`'s stream that `span` covers. A span past the last

@@ -71,7 +71,8 @@ fn value_of(extension: &Extension) -> String {
 fn topic(extension: &Extension) -> Option<Topic> {
     match extension {
         Extension::Size(_) => Some(Topic::Size),
-        Extension::EightBitMime => Some(Topic::Body),
+        Extension::EightBitMime | Extension::BinaryMime => Some(Topic::Body),
+        Extension::Chunking => Some(Topic::Chunking),
         Extension::Pipelining => Some(Topic::Pipelining),
         Extension::Auth(_) => Some(Topic::Auth),
         Extension::StartTls => Some(Topic::Tls),

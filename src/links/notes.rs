@@ -3,7 +3,7 @@
 //! write, the first and last line of a multi-line reply, what each EHLO extension
 //! allows, why each MAIL FROM parameter is there, where message text starts and ends.
 
-use super::{Group, Note, Write};
+use super::{Group, LineMark, Note, Write};
 use crate::client::ClientEventKind;
 use crate::loopback::TimelineEntry;
 use crate::protocol::{Command, Extension, Reply, ReplyKind};
@@ -12,12 +12,15 @@ use crate::server::ServerEventKind;
 const RFC_PIPELINING: &str = "RFC 2920 §3";
 const RFC_REPLY_LINES: &str = "RFC 5321 §4.2.1";
 const RFC_MESSAGE_TEXT: &str = "RFC 5321 §4.5.2";
+const RFC_CHUNKING: &str = "RFC 3030 §2";
 
 /// What an event wrote, as far as grouping and notes care.
 enum Written<'a> {
     Command(&'a Command),
     Reply(ReplyKind, &'a Reply),
     MessageText,
+    /// A BDAT chunk's octets: chunk, of, octets, last.
+    Chunk(usize, usize, usize, bool),
     Other,
 }
 
@@ -26,6 +29,12 @@ fn written(entries: &[TimelineEntry], entry: usize) -> Written<'_> {
         Some(TimelineEntry::Client { event }) => match &event.kind {
             ClientEventKind::CommandSent { command, .. } => Written::Command(command),
             ClientEventKind::MessageSent { .. } => Written::MessageText,
+            ClientEventKind::ChunkSent {
+                chunk,
+                of,
+                octets,
+                last,
+            } => Written::Chunk(*chunk, *of, *octets, *last),
             _ => Written::Other,
         },
         Some(TimelineEntry::Server { event }) => match &event.kind {
@@ -87,10 +96,12 @@ pub(super) fn annotate(write: &mut Write, entries: &[TimelineEntry]) {
             of: writers.len(),
             group,
         };
+        let mark = chunk_mark(entries, event);
         for (within, &index) in lines.iter().enumerate() {
             let notes = line_notes(written(entries, event), position, within, lines.len());
             if let Some(line) = write.lines.get_mut(index) {
                 line.notes = notes;
+                line.mark.clone_from(&mark);
             }
         }
     }
@@ -130,9 +141,57 @@ fn line_notes(written: Written, position: Position, within: usize, count: usize)
             notes.extend(reply_line_notes(kind, reply, within, count));
         }
         Written::MessageText => notes.extend(message_text_note(within, count)),
+        Written::Chunk(chunk, of, octets, last) if within == 0 => notes.push(note(
+            format!(
+                "Chunk {chunk} of {of}: {octets} octets of message exactly as they are, framed \
+                 by the count on the BDAT line, not by lines: nothing is dot-stuffed{}.",
+                if last {
+                    ", and no final dot follows"
+                } else {
+                    ""
+                }
+            ),
+            RFC_CHUNKING,
+        )),
+        Written::Chunk(..) => {}
         Written::Other => {}
     }
     notes
+}
+
+/// The mark of every line `event` wrote: a chunk's octets are data; a BDAT line names
+/// its chunk, told by the client's next event (the chunk it sent right after the line).
+fn chunk_mark(entries: &[TimelineEntry], event: usize) -> Option<LineMark> {
+    match written(entries, event) {
+        Written::Chunk(chunk, of, _, _) => Some(LineMark::ChunkData { chunk, of }),
+        Written::Command(Command::Bdat { .. }) => {
+            let next = entries
+                .get(event + 1..)?
+                .iter()
+                .find_map(|entry| match entry {
+                    TimelineEntry::Client { event } => Some(&event.kind),
+                    _ => None,
+                })?;
+            let ClientEventKind::ChunkSent {
+                chunk,
+                of,
+                octets,
+                last,
+            } = *next
+            else {
+                return None;
+            };
+            let end = if last { ", LAST" } else { "" };
+            Some(LineMark::ChunkCommand {
+                chunk,
+                of,
+                octets,
+                last,
+                label: format!("chunk {chunk} of {of}, {octets} octets{end}"),
+            })
+        }
+        _ => None,
+    }
 }
 
 fn note(text: String, rfc: &'static str) -> Note {

@@ -127,9 +127,9 @@ impl Engine for ServerEngine {
 /// How a client session ended, as far as the message is concerned.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientOutcome {
-    /// The message text went out after a 354.
+    /// The message text went out after a 354, or its LAST BDAT chunk did.
     pub message_sent: bool,
-    /// The reply code to the end of DATA, if one arrived.
+    /// The reply code to the end of DATA or the LAST chunk, if one arrived.
     pub final_code: Option<u16>,
     /// Every reason the client gave for giving up on something.
     pub failures: Vec<String>,
@@ -165,8 +165,15 @@ impl ClientEngine {
     fn learn(&mut self, event: &ClientEvent) {
         match &event.kind {
             ClientEventKind::MessageSent { .. } => self.outcome.message_sent = true,
-            ClientEventKind::ReplyReceived { reply, .. }
-                if self.outcome.message_sent && self.outcome.final_code.is_none() =>
+            ClientEventKind::ChunkSent { last: true, .. } => self.outcome.message_sent = true,
+            // BDAT chunks may go pipelined behind MAIL and RCPT (RFC 3030 §4.2), so the
+            // message's reply is the one that answers its end, not the first after it.
+            ClientEventKind::ReplyReceived { reply, answers, .. }
+                if self.outcome.message_sent
+                    && self.outcome.final_code.is_none()
+                    && answers
+                        .as_deref()
+                        .is_some_and(crate::client::answers_message) =>
             {
                 self.outcome.final_code = Some(reply.code.value());
             }
@@ -303,6 +310,48 @@ mod tests {
             .explanation
             .contains("SASL server: check. password matches"));
         assert_eq!(notes[1].rfc, "RFC 4616 §2");
+    }
+
+    /// Our client against our server offering CHUNKING, the chunks pipelined behind
+    /// MAIL and RCPT; `limit` is the server's message size limit (SIZE not offered).
+    fn chunked_session(limit: u64) -> ClientOutcome {
+        let mut config = ServerConfig::default();
+        config.extensions.chunking = true;
+        config.extensions.size = false;
+        config.max_message_size = Some(limit);
+        let peer = Peer {
+            address: "[127.0.0.1]".into(),
+        };
+        let mut server = Server::new(config, peer, 0, 1);
+        let spec = crate::client::ClientSpec {
+            chunk_size: 100,
+            ..crate::client::ClientSpec::default()
+        };
+        let mut client = ClientEngine::new(crate::client::Client::new(spec, 0, 1).unwrap());
+        for now in 1..200 {
+            client.receive(&server.take_output(), now);
+            client.take_notes();
+            server.receive(&client.take_output(), now);
+            while server.is_awaiting_store() {
+                server.handle_stored(crate::server::StoreOutcome::Stored);
+            }
+            if client.is_closed() {
+                break;
+            }
+        }
+        client.outcome
+    }
+
+    #[test]
+    fn the_final_code_answers_the_last_chunk_not_the_first_reply_after_it() {
+        let delivered = chunked_session(10_000);
+        assert!(delivered.message_sent);
+        assert_eq!(delivered.final_code, Some(250));
+        assert!(delivered.delivered(), "{delivered:?}");
+        // MAIL and RCPT get 250, the second chunk 552, the LAST 503: the last is final.
+        let refused = chunked_session(150);
+        assert_eq!(refused.final_code, Some(503), "{refused:?}");
+        assert!(!refused.delivered());
     }
 
     #[test]

@@ -102,6 +102,9 @@ reply_table! {
     /// 250 at the end of DATA.
     Queued => 250, e(2, 0, 0), "Ok: queued", "RFC 5321 §4.1.1.4",
         "The server has taken responsibility for the message.";
+    /// 250 to a BDAT chunk that is not the last (RFC 3030 §2).
+    ChunkReceived => 250, e(2, 0, 0), "Ok: chunk received", "RFC 3030 §2",
+        "The chunk's octets were all read; the client sends the next BDAT.";
     /// 250 to RSET.
     ResetOk => 250, e(2, 0, 0), "Ok", "RFC 5321 §4.1.1.5",
         "RSET abandons the current transaction; the session itself stays.";
@@ -219,6 +222,11 @@ reply_table! {
     /// 503 bad sequence of commands.
     BadSequence => 503, e(5, 5, 1), "Bad sequence of commands", "RFC 5321 §4.1.4",
         "The command is valid but not in this state (e.g. RCPT before MAIL).";
+    /// 503 for DATA, MAIL or RCPT inside a BDAT transaction, BDAT after a failed chunk
+    /// (RFC 3030 §2), or DATA after BODY=BINARYMIME (RFC 3030 §3).
+    ChunkingOutOfSequence => 503, e(5, 5, 1), "Bad sequence of commands", "RFC 3030 §2",
+        "DATA and BDAT cannot be mixed in one transaction, and after a failed chunk only RSET \
+         clears it.";
     /// 504 unknown AUTH mechanism or parameter.
     ParameterNotImplemented => 504, e(5, 5, 4), "Command parameter not implemented", "RFC 5321 §4.2.4",
         "The server does not support this parameter value (e.g. an AUTH mechanism it does not offer).";

@@ -107,6 +107,14 @@ pub enum Command<S = String> {
     },
     /// `DATA`.
     Data,
+    /// `BDAT chunk-size [LAST]` (RFC 3030 §2): exactly `size` octets of message follow
+    /// the line, with no dot-stuffing; `LAST` ends the message.
+    Bdat {
+        /// The chunk's length in octets.
+        size: u64,
+        /// True for the last chunk of the message.
+        last: bool,
+    },
     /// `RSET`.
     Rset,
     /// `NOOP [string]`.
@@ -194,6 +202,7 @@ impl<S> Command<S> {
             Self::Mail { .. } => "MAIL",
             Self::Rcpt { .. } => "RCPT",
             Self::Data => "DATA",
+            Self::Bdat { .. } => "BDAT",
             Self::Rset => "RSET",
             Self::Noop => "NOOP",
             Self::Quit => "QUIT",
@@ -247,6 +256,7 @@ impl<'a> Command<&'a str> {
             VERB_MAIL => parse_mail(argument),
             VERB_RCPT => parse_rcpt(argument),
             VERB_DATA => no_argument(argument, "DATA", Self::Data),
+            VERB_BDAT => parse_bdat(argument),
             VERB_RSET => no_argument(argument, "RSET", Self::Rset),
             VERB_QUIT => no_argument(argument, "QUIT", Self::Quit),
             VERB_STARTTLS => no_argument(argument, "STARTTLS", Self::StartTls),
@@ -300,6 +310,7 @@ impl<'a> Command<&'a str> {
                 parameters: owned_parameters(parameters),
             },
             Self::Data => Command::Data,
+            Self::Bdat { size, last } => Command::Bdat { size, last },
             Self::Rset => Command::Rset,
             Self::Noop => Command::Noop,
             Self::Quit => Command::Quit,
@@ -366,6 +377,7 @@ const VERB_HELO: u64 = key(b"HELO");
 const VERB_MAIL: u64 = key(b"MAIL");
 const VERB_RCPT: u64 = key(b"RCPT");
 const VERB_DATA: u64 = key(b"DATA");
+const VERB_BDAT: u64 = key(b"BDAT");
 const VERB_RSET: u64 = key(b"RSET");
 const VERB_QUIT: u64 = key(b"QUIT");
 const VERB_STARTTLS: u64 = key(b"STARTTLS");
@@ -589,6 +601,38 @@ fn parse_parameters<'a>(
     Ok(parameters)
 }
 
+/// The grammar a 501 to BDAT quotes (RFC 3030 §2).
+pub const BDAT_GRAMMAR: &str = "BDAT <chunk-size> [LAST]";
+
+/// `bdat-cmd ::= "BDAT" SP chunk-size [ SP end-marker ]`, `chunk-size ::= 1*DIGIT`,
+/// `end-marker ::= "LAST"` (RFC 3030 §2). A size beyond u64 is a syntax error: no
+/// octet count can be that large, and wrapping it would misframe the stream.
+fn parse_bdat(argument: Option<&str>) -> Result<Command<&str>, CommandError> {
+    let mut words = words(argument.unwrap_or_default());
+    let digits = words.next().unwrap_or_default();
+    let last = match words.next() {
+        None => false,
+        Some(marker) if marker.eq_ignore_ascii_case("LAST") => true,
+        Some(_) => return Err(CommandError::syntax(BDAT_GRAMMAR)),
+    };
+    if words.next().is_some() || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CommandError::syntax(BDAT_GRAMMAR));
+    }
+    let size = digits
+        .bytes()
+        .try_fold(0u64, |total, digit| {
+            total
+                .checked_mul(10)
+                .and_then(|t| t.checked_add(u64::from(digit - b'0')))
+        })
+        .ok_or_else(|| {
+            CommandError::syntax(&format!(
+                "{BDAT_GRAMMAR}: the chunk size is beyond any octet count"
+            ))
+        })?;
+    Ok(Command::Bdat { size, last })
+}
+
 fn parse_auth(argument: Option<&str>) -> Result<Command<&str>, CommandError> {
     let value = required(argument, "AUTH <mechanism> [initial-response]")?;
     let mut words = words(value);
@@ -630,6 +674,13 @@ impl<S: AsRef<str>> fmt::Display for Command<S> {
                 write!(f, " {}", argument.as_ref())
             }
             Self::Help { topic: Some(topic) } => write!(f, " {}", topic.as_ref()),
+            Self::Bdat { size, last } => {
+                write!(f, " {size}")?;
+                if *last {
+                    f.write_str(" LAST")?;
+                }
+                Ok(())
+            }
             Self::Auth {
                 mechanism,
                 initial_response,
@@ -686,6 +737,8 @@ mod tests {
             "AUTH CRAM-MD5",
             "ETRN @dialup.example",
             "VRFY postmaster",
+            "BDAT 120",
+            "BDAT 0 LAST",
         ] {
             assert_eq!(parse(text).unwrap().to_string(), text);
         }
@@ -735,6 +788,39 @@ mod tests {
             invalid.map_err(|e| e.reply),
             Err(ReplyKind::BadOctetInCommand)
         );
+    }
+
+    #[test]
+    fn bdat_reads_its_size_and_end_marker() {
+        assert_eq!(
+            parse("bdat 42 last"),
+            Ok(Command::Bdat {
+                size: 42,
+                last: true
+            })
+        );
+        assert_eq!(
+            parse("BDAT 18446744073709551615"),
+            Ok(Command::Bdat {
+                size: u64::MAX,
+                last: false
+            })
+        );
+        for bad in [
+            "BDAT",
+            "BDAT LAST",
+            "BDAT -1",
+            "BDAT 12a",
+            "BDAT 1 FIRST",
+            "BDAT 1 LAST x",
+            "BDAT 18446744073709551616",
+        ] {
+            assert_eq!(
+                parse(bad).map_err(|e| e.reply),
+                Err(ReplyKind::SyntaxError),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum Extension {
     SmtpUtf8,
     /// RFC 3030.
     Chunking,
+    /// RFC 3030 §3: `BODY=BINARYMIME`, only with BDAT.
+    BinaryMime,
     /// RFC 2645.
     Atrn,
     /// Anything else, kept as sent.
@@ -56,6 +58,7 @@ impl Extension {
             Self::Dsn => "DSN",
             Self::SmtpUtf8 => "SMTPUTF8",
             Self::Chunking => "CHUNKING",
+            Self::BinaryMime => "BINARYMIME",
             Self::Atrn => "ATRN",
             Self::Other { keyword, .. } => keyword,
         }
@@ -74,7 +77,8 @@ impl Extension {
             Self::EightBitMime => "RFC 6152",
             Self::Dsn => "RFC 3461",
             Self::SmtpUtf8 => "RFC 6531",
-            Self::Chunking => "RFC 3030",
+            Self::Chunking => "RFC 3030 §2",
+            Self::BinaryMime => "RFC 3030 §3",
             Self::Atrn => "RFC 2645",
             Self::Other { .. } => "RFC 5321 §4.1.1.1",
         }
@@ -118,9 +122,13 @@ impl Extension {
             Self::SmtpUtf8 => "Addresses and header fields may be UTF-8 when MAIL FROM says \
                 SMTPUTF8."
                 .into(),
-            Self::Chunking => {
-                "The client may send the message in BDAT chunks instead of DATA.".into()
-            }
+            Self::Chunking => "The client may send the message in BDAT chunks instead of DATA: \
+                each BDAT line says how many octets follow, so there is no dot-stuffing and no \
+                end-of-data line."
+                .into(),
+            Self::BinaryMime => "The client may declare BODY=BINARYMIME on MAIL FROM and send a \
+                body of any octets, without line structure; such a message goes only with BDAT."
+                .into(),
             Self::Atrn => "An authenticated client may collect its domains' queued mail on this \
                 same connection: ATRN reverses the roles."
                 .into(),
@@ -146,6 +154,12 @@ impl Extension {
                      is sent."
                 ),
                 "RFC 1870 §3",
+            ),
+            "BODY" if value.eq_ignore_ascii_case("BINARYMIME") => (
+                "BODY=BINARYMIME: the body is binary (any octets, no line limit), declared \
+                 because the server offered BINARYMIME; it can only go in BDAT chunks."
+                    .into(),
+                "RFC 3030 §3",
             ),
             "BODY" => (
                 format!(
@@ -197,6 +211,7 @@ impl Extension {
             "DSN" => Self::Dsn,
             "SMTPUTF8" => Self::SmtpUtf8,
             "CHUNKING" => Self::Chunking,
+            "BINARYMIME" => Self::BinaryMime,
             "ATRN" => Self::Atrn,
             _ => Self::Other {
                 keyword,

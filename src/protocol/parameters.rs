@@ -20,6 +20,8 @@ pub enum Body {
     SevenBit,
     /// `BODY=8BITMIME`.
     EightBitMime,
+    /// `BODY=BINARYMIME` (RFC 3030 §3): any octets, sent only with BDAT.
+    BinaryMime,
 }
 
 /// A `SIZE=` value: a number, or "more than any u64" (20 digits can exceed u64, and
@@ -52,6 +54,8 @@ pub struct OfferedParameters {
     pub eight_bit_mime: bool,
     /// SMTPUTF8 was advertised.
     pub smtputf8: bool,
+    /// BINARYMIME was advertised (RFC 3030 §3).
+    pub binary_mime: bool,
 }
 
 /// The MAIL FROM parameters, read and checked.
@@ -123,9 +127,9 @@ impl MailParameters {
         if is("SIZE") && offered.size {
             ensure_once(self.size.is_some(), "SIZE")?;
             self.size = Some(parse_size(value)?);
-        } else if is("BODY") && offered.eight_bit_mime {
+        } else if is("BODY") && (offered.eight_bit_mime || offered.binary_mime) {
             ensure_once(self.body.is_some(), "BODY")?;
-            self.body = Some(parse_body(value)?);
+            self.body = Some(parse_body(value, offered)?);
         } else if is("AUTH") {
             ensure_once(self.auth.is_some(), "AUTH")?;
             let value = value.ok_or_else(|| {
@@ -185,13 +189,28 @@ fn parse_size(value: Option<&str>) -> Result<DeclaredSize, ParameterError> {
     Ok(octets.map_or(DeclaredSize::BeyondU64, DeclaredSize::Octets))
 }
 
-fn parse_body(value: Option<&str>) -> Result<Body, ParameterError> {
-    match value {
-        Some(v) if v.eq_ignore_ascii_case("7BIT") => Ok(Body::SevenBit),
-        Some(v) if v.eq_ignore_ascii_case("8BITMIME") => Ok(Body::EightBitMime),
-        _ => Err(ParameterError::syntax(
-            "BODY= must be 7BIT or 8BITMIME (RFC 6152 §2)".into(),
-        )),
+/// The body values the offered extensions allow: 7BIT always, 8BITMIME with 8BITMIME
+/// (RFC 6152 §2), BINARYMIME with BINARYMIME (RFC 3030 §3).
+fn parse_body(value: Option<&str>, offered: OfferedParameters) -> Result<Body, ParameterError> {
+    let value = value.unwrap_or_default();
+    let is = |name: &str| value.eq_ignore_ascii_case(name);
+    match () {
+        () if is("7BIT") => Ok(Body::SevenBit),
+        () if is("8BITMIME") && offered.eight_bit_mime => Ok(Body::EightBitMime),
+        () if is("BINARYMIME") && offered.binary_mime => Ok(Body::BinaryMime),
+        () => {
+            let mut allowed = vec!["7BIT"];
+            if offered.eight_bit_mime {
+                allowed.push("8BITMIME");
+            }
+            if offered.binary_mime {
+                allowed.push("BINARYMIME");
+            }
+            Err(ParameterError::syntax(format!(
+                "BODY= must be {} as offered (RFC 6152 §2, RFC 3030 §3)",
+                allowed.join(" or ")
+            )))
+        }
     }
 }
 
@@ -203,6 +222,7 @@ mod tests {
         size: true,
         eight_bit_mime: true,
         smtputf8: true,
+        binary_mime: false,
     };
 
     fn param(keyword: &str, value: &str) -> Parameter {
@@ -223,6 +243,18 @@ mod tests {
         assert_eq!(read.size, Some(DeclaredSize::Octets(1000)));
         assert_eq!(read.body, Some(Body::EightBitMime));
         assert_eq!(read.auth.as_deref(), Some("<>"));
+    }
+
+    #[test]
+    fn binarymime_only_when_offered() {
+        let binary = OfferedParameters {
+            binary_mime: true,
+            ..ALL
+        };
+        let read = MailParameters::parse(&[param("BODY", "binarymime")], binary).unwrap();
+        assert_eq!(read.body, Some(Body::BinaryMime));
+        let refused = MailParameters::parse(&[param("BODY", "BINARYMIME")], ALL);
+        assert_eq!(refused.map_err(|e| e.reply), Err(ReplyKind::SyntaxError));
     }
 
     #[test]

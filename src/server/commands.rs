@@ -15,6 +15,7 @@ impl Server {
             Command::Mail { from, parameters } => self.mail(from, &parameters),
             Command::Rcpt { to, parameters } => self.rcpt(to, &parameters),
             Command::Data => self.data_command(),
+            Command::Bdat { size, last } => self.bdat(size, last),
             Command::Rset => self.rset(),
             Command::Noop => self.reply_kind(
                 ReplyKind::NoopOk,
@@ -99,7 +100,7 @@ impl Server {
     }
 
     /// The EHLO lines, in Postfix's order: PIPELINING, SIZE, VRFY, ETRN, STARTTLS, AUTH,
-    /// ENHANCEDSTATUSCODES, 8BITMIME, DSN, SMTPUTF8, CHUNKING.
+    /// ENHANCEDSTATUSCODES, 8BITMIME, DSN, SMTPUTF8, CHUNKING (BINARYMIME after it).
     fn ehlo_lines(&self, domain: &str) -> Vec<String> {
         let switches = &self.config.extensions;
         let mut lines = vec![format!("{} Hello {domain}", self.config.hostname)];
@@ -123,6 +124,8 @@ impl Server {
                 .then_some(Extension::EnhancedStatusCodes),
             switches.eight_bit_mime.then_some(Extension::EightBitMime),
             switches.smtputf8.then_some(Extension::SmtpUtf8),
+            switches.chunking.then_some(Extension::Chunking),
+            (switches.chunking && switches.binary_mime).then_some(Extension::BinaryMime),
         ];
         lines.extend(offered.into_iter().flatten().map(|e| e.to_string()));
         lines
@@ -176,6 +179,9 @@ impl Server {
         }
         if self.config.extensions.etrn && self.config.speaks_esmtp() {
             commands.push_str(" ETRN");
+        }
+        if self.config.extensions.chunking && self.config.speaks_esmtp() {
+            commands.push_str(" BDAT");
         }
         let lines = vec![commands, "See RFC 5321 §4.1 for each command".to_owned()];
         let reply = ReplyKind::Help.reply_lines(lines);

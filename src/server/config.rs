@@ -32,6 +32,11 @@ pub struct ExtensionSwitches {
     /// RFC 6531: UTF-8 addresses in MAIL/RCPT after `SMTPUTF8`, and UTF-8 header fields
     /// (RFC 6532). On by default, as in Postfix 3.7 (`smtputf8_enable = yes`).
     pub smtputf8: bool,
+    /// RFC 3030 §2: list CHUNKING and take the message in BDAT chunks. Off → BDAT is
+    /// an unknown command (500), as in a server without it.
+    pub chunking: bool,
+    /// RFC 3030 §3: list BINARYMIME and accept `BODY=BINARYMIME` (only with CHUNKING).
+    pub binary_mime: bool,
 }
 
 impl Default for ExtensionSwitches {
@@ -45,6 +50,8 @@ impl Default for ExtensionSwitches {
             etrn: false,
             auth: true,
             smtputf8: true,
+            chunking: false,
+            binary_mime: false,
         }
     }
 }

@@ -35,6 +35,7 @@ impl Server {
             size: self.ehlo_session() && self.config.extensions.size,
             eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,
             smtputf8: self.smtputf8_offered(),
+            binary_mime: self.binary_mime_offered(),
         };
         let read = match MailParameters::parse(parameters, offered) {
             Ok(read) => read,
@@ -202,6 +203,10 @@ impl Server {
     }
 
     pub(super) fn data_command(&mut self) {
+        if let Some((text, why)) = self.data_refused_by_chunking() {
+            self.reply(ReplyKind::ChunkingOutOfSequence, text, why);
+            return;
+        }
         if self.state == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
             self.reply(
                 ReplyKind::NoValidRecipients,
@@ -304,7 +309,7 @@ impl Server {
     /// Queues one copy per recipient for the driver to store. The reply waits for the
     /// driver's [`Server::handle_stored`]: a 250 promises the message is stored, so it
     /// is only sent once it is.
-    fn accept(&mut self, transaction: Transaction, received: ReceivedData) {
+    pub(super) fn accept(&mut self, transaction: Transaction, received: ReceivedData) {
         let id = self.entropy.hex_upper(10);
         let recipients: Vec<String> = transaction
             .recipients
@@ -472,6 +477,7 @@ fn mail_explanation(from: &ReversePath, read: &MailParameters) -> String {
         explanation.push_str(match body {
             Body::SevenBit => " Body declared 7-bit.",
             Body::EightBitMime => " Body declared 8BITMIME: 8-bit octets may follow.",
+            Body::BinaryMime => " Body declared BINARYMIME: any octets, sent only with BDAT.",
         });
     }
     if let Some(auth) = &read.auth {

@@ -50,6 +50,23 @@ pub enum ServerEventKind {
         /// Recipients it goes to.
         recipients: Vec<String>,
     },
+    /// A BDAT chunk's octets were all read and kept (RFC 3030 §2).
+    ChunkReceived {
+        /// Which chunk of the message, counting from 1.
+        chunk: u32,
+        /// The chunk's octets.
+        octets: u64,
+        /// Octets of the message so far, this chunk included.
+        total: u64,
+        /// True for the LAST chunk, which ends the message.
+        last: bool,
+    },
+    /// A refused BDAT's octets were read and thrown away, so the stream stays framed
+    /// (RFC 3030 §2).
+    ChunkDiscarded {
+        /// How many.
+        octets: u64,
+    },
     /// One recipient's copy of an accepted message went to a mailbox or a queue.
     CopyDelivered {
         /// Queue id of the message.

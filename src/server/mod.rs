@@ -5,6 +5,7 @@
 
 pub(crate) mod atrn;
 mod auth_command;
+mod bdat;
 mod commands;
 pub mod config;
 pub mod data;

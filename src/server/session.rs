@@ -44,6 +44,8 @@ pub(super) struct Transaction {
     pub recipients: Vec<ForwardPath>,
     /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
     pub refused_recipients: u32,
+    /// The message so far, once BDAT was used (RFC 3030 §2).
+    pub chunked: Option<super::bdat::Chunked>,
 }
 
 /// The client's greeting.
@@ -63,6 +65,8 @@ pub struct Server {
     /// The command line being handled, kept to reuse its allocation.
     pub(super) line_buffer: Vec<u8>,
     pub(super) data: Option<DataReceiver>,
+    /// The BDAT chunk whose octets are being read.
+    pub(super) chunk: Option<super::bdat::ChunkReader>,
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
@@ -125,6 +129,7 @@ impl Server {
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
             data: None,
+            chunk: None,
             transaction: Transaction::default(),
             greeting: None,
             identity: None,
@@ -192,10 +197,12 @@ impl Server {
         self.lines.buffered()
     }
 
-    /// Octets of message text held for the DATA in progress (bounded by the SIZE limit,
-    /// or 64 MiB without one).
+    /// Octets of message text held for the DATA or BDAT transaction in progress
+    /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
+        let chunked = self.transaction.chunked.as_ref();
         self.data.as_ref().map_or(0, DataReceiver::stored)
+            + chunked.map_or(0, super::bdat::Chunked::stored)
     }
 
     /// Errors counted so far in this session.
@@ -274,7 +281,7 @@ impl Server {
             .map(|at| at.saturating_add(config.command_deadline_ms));
         let data = self
             .data_started
-            .filter(|_| self.data.is_some())
+            .filter(|_| self.data.is_some() || self.chunk.is_some())
             .map(|at| at.saturating_add(config.data_deadline_ms));
         [
             Some((idle, Timer::Idle)),
@@ -328,6 +335,7 @@ impl Server {
         if !self.is_closed() {
             self.state = State::Closed;
             self.data = None;
+            self.chunk = None;
             self.emit(
                 ServerEventKind::Closed,
                 "The client closed the connection.",
@@ -361,6 +369,10 @@ impl Server {
             if self.tls_pending() {
                 self.discard_cleartext(input.len());
                 break;
+            }
+            if self.chunk.is_some() {
+                self.read_chunk(&mut input);
+                continue;
             }
             let before = input.len();
             if let Some(receiver) = self.data.as_mut() {
@@ -563,6 +575,7 @@ impl Server {
     pub(super) fn close(&mut self) {
         self.move_to(State::Closed);
         self.data = None;
+        self.chunk = None;
         self.emit(
             ServerEventKind::Closed,
             "The server closes the connection.",
@@ -639,6 +652,8 @@ fn counts_as_error(kind: ReplyKind) -> bool {
 fn bad_sequence_text(state: State, trigger: Trigger) -> String {
     match (state, trigger) {
         (State::ExpectHello, _) => "Error: send HELO/EHLO first".into(),
+        (State::ExpectChunk, Trigger::Mail) => "Error: MAIL after BDAT".into(),
+        (State::ExpectChunk, Trigger::Rcpt) => "Error: RCPT after BDAT".into(),
         (_, Trigger::Mail) => "Error: nested MAIL command".into(),
         (_, Trigger::Rcpt) => "Error: need MAIL command".into(),
         (_, Trigger::Data) => "Error: need RCPT command".into(),

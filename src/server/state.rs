@@ -18,6 +18,12 @@ pub enum State {
     ExpectRcptOrData,
     /// After 354: reading message text until CRLF.CRLF.
     ReceivingData,
+    /// After an accepted `BDAT n`: the next n octets are message, whatever they hold
+    /// (RFC 3030 §2).
+    ReceivingChunk,
+    /// A chunk was read and was not the last: BDAT goes on (or RSET abandons it);
+    /// MAIL, RCPT and DATA are out of sequence (RFC 3030 §2).
+    ExpectChunk,
     /// After a 334 challenge: every line is an AUTH response (base64 or `*`), not a
     /// command, until the exchange ends (RFC 4954 §4).
     Authenticating,
@@ -42,6 +48,12 @@ pub enum Trigger {
     Data,
     /// The final "." was read and the message judged.
     EndOfData,
+    /// BDAT accepted: its octets come next (RFC 3030 §2).
+    Bdat,
+    /// A chunk's octets were all read and it was not the last.
+    ChunkRead,
+    /// The LAST chunk was read and the message judged.
+    LastChunk,
     /// RSET.
     Rset,
     /// AUTH (or a response line) was answered with a 334 challenge.
@@ -78,11 +90,19 @@ const OPEN: &[State] = &[
     ExpectRcpt,
     ExpectRcptOrData,
     ReceivingData,
+    ReceivingChunk,
+    ExpectChunk,
     Authenticating,
     ExpectTlsHandshake,
 ];
-const GREETED: &[State] = &[ExpectHello, ExpectMail, ExpectRcpt, ExpectRcptOrData];
-const AFTER_HELLO: &[State] = &[ExpectMail, ExpectRcpt, ExpectRcptOrData];
+const GREETED: &[State] = &[
+    ExpectHello,
+    ExpectMail,
+    ExpectRcpt,
+    ExpectRcptOrData,
+    ExpectChunk,
+];
+const AFTER_HELLO: &[State] = &[ExpectMail, ExpectRcpt, ExpectRcptOrData, ExpectChunk];
 
 /// Every legal transition. A trigger not listed for the current state is a
 /// "bad sequence of commands" (503, RFC 5321 §4.1.4).
@@ -116,6 +136,24 @@ pub const TRANSITIONS: &[Transition] = &[
         trigger: Trigger::EndOfData,
         to: ExpectMail,
         rfc: "RFC 5321 §4.1.1.4",
+    },
+    Transition {
+        from: &[ExpectRcptOrData, ExpectChunk],
+        trigger: Trigger::Bdat,
+        to: ReceivingChunk,
+        rfc: "RFC 3030 §2",
+    },
+    Transition {
+        from: &[ReceivingChunk],
+        trigger: Trigger::ChunkRead,
+        to: ExpectChunk,
+        rfc: "RFC 3030 §2",
+    },
+    Transition {
+        from: &[ReceivingChunk],
+        trigger: Trigger::LastChunk,
+        to: ExpectMail,
+        rfc: "RFC 3030 §2",
     },
     Transition {
         from: AFTER_HELLO,
@@ -176,6 +214,8 @@ impl State {
             ExpectRcpt => "expect RCPT",
             ExpectRcptOrData => "expect RCPT or DATA",
             ReceivingData => "receiving data",
+            ReceivingChunk => "receiving chunk",
+            ExpectChunk => "expect BDAT",
             Authenticating => "authenticating",
             ExpectTlsHandshake => "expect TLS handshake",
             Closed => "closed",
@@ -190,6 +230,8 @@ impl State {
             ExpectRcpt => "MAIL was accepted; a transaction needs at least one accepted RCPT.",
             ExpectRcptOrData => "At least one recipient was accepted: more RCPT, or DATA.",
             ReceivingData => "After 354 every line is message text until CRLF.CRLF.",
+            ReceivingChunk => "After BDAT n the next n octets are message, read by count, not by line.",
+            ExpectChunk => "A chunk was read: more BDAT until one says LAST, or RSET to abandon the message.",
             Authenticating => "After a 334 challenge every line is an AUTH response, not a command.",
             ExpectTlsHandshake => "After 220 to STARTTLS the next octets are a TLS handshake, not a command.",
             Closed => "The session is over; nothing more is read.",
@@ -206,6 +248,9 @@ impl Trigger {
             Trigger::Rcpt => "RCPT accepted",
             Trigger::Data => "DATA → 354",
             Trigger::EndOfData => "final dot",
+            Trigger::Bdat => "BDAT accepted",
+            Trigger::ChunkRead => "chunk read",
+            Trigger::LastChunk => "LAST chunk read",
             Trigger::Rset => "RSET",
             Trigger::AuthChallenge => "334 challenge",
             Trigger::AuthDone => "AUTH ended",
@@ -263,6 +308,9 @@ pub const TRIGGERS: &[Trigger] = &[
     Trigger::Rcpt,
     Trigger::Data,
     Trigger::EndOfData,
+    Trigger::Bdat,
+    Trigger::ChunkRead,
+    Trigger::LastChunk,
     Trigger::Rset,
     Trigger::AuthChallenge,
     Trigger::AuthDone,
@@ -278,6 +326,8 @@ pub const STATES: &[State] = &[
     ExpectRcpt,
     ExpectRcptOrData,
     ReceivingData,
+    ReceivingChunk,
+    ExpectChunk,
     Authenticating,
     ExpectTlsHandshake,
     Closed,
@@ -351,5 +401,14 @@ mod tests {
             Some(ExpectHello)
         );
         assert_eq!(next_state(ExpectTlsHandshake, Trigger::Mail), None);
+        assert_eq!(next_state(ExpectRcpt, Trigger::Bdat), None);
+        assert_eq!(next_state(ExpectChunk, Trigger::Bdat), Some(ReceivingChunk));
+        assert_eq!(next_state(ExpectChunk, Trigger::Mail), None);
+        assert_eq!(next_state(ExpectChunk, Trigger::Data), None);
+        assert_eq!(next_state(ExpectChunk, Trigger::Rset), Some(ExpectMail));
+        assert_eq!(
+            next_state(ReceivingChunk, Trigger::LastChunk),
+            Some(ExpectMail)
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! A scripted server for client tests: it answers each command line the client sends
-//! with a reply chosen by the test, reads DATA like a server would, and feeds the
+//! with a reply chosen by the test, reads DATA and BDAT chunks like a server would, and feeds the
 //! replies back whole, line by line or one octet at a time.
 #![allow(dead_code)]
 
@@ -39,11 +39,16 @@ pub struct Script {
 
 pub const POSTFIX_EHLO: &str = "250-mx.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250 CHUNKING\r\n";
 
+/// Postfix's EHLO reply with CHUNKING discarded (`smtpd_discard_ehlo_keywords =
+/// chunking`): the default script, so a test's message goes after DATA; tests of BDAT
+/// use [`POSTFIX_EHLO`].
+pub const POSTFIX_EHLO_WITHOUT_CHUNKING: &str = "250-mx.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250 DSN\r\n";
+
 impl Default for Script {
     fn default() -> Self {
         Self {
             greeting: "220 mx.example.org ESMTP\r\n".into(),
-            ehlo: POSTFIX_EHLO.into(),
+            ehlo: POSTFIX_EHLO_WITHOUT_CHUNKING.into(),
             helo: "250 mx.example.org\r\n".into(),
             mail: "250 2.1.0 Ok\r\n".into(),
             rcpt: Box::new(|_, _| "250 2.1.5 Ok\r\n".into()),
@@ -107,9 +112,34 @@ struct Fake {
     messages: Vec<Vec<u8>>,
     in_auth: bool,
     auth_index: usize,
+    /// Octets still due for the BDAT chunk being read, and whether it is the LAST.
+    chunk_left: usize,
+    chunk_last: bool,
 }
 
 impl Fake {
+    /// Takes the BDAT chunk's octets from the buffer; once whole, the reply: the DATA
+    /// reply when it refuses (as a server refuses BDAT without recipients), otherwise
+    /// 250 per chunk and the end-of-data reply for the LAST.
+    fn read_chunk(&mut self) -> Option<String> {
+        let take = self.chunk_left.min(self.buffer.len());
+        let octets: Vec<u8> = self.buffer.drain(..take).collect();
+        self.message.extend_from_slice(&octets);
+        self.chunk_left -= take;
+        if self.chunk_left > 0 {
+            return None;
+        }
+        if !self.script.data.starts_with("354") {
+            self.message.clear();
+            return Some(self.script.data.clone());
+        }
+        if !self.chunk_last {
+            return Some("250 2.0.0 Ok: chunk received\r\n".into());
+        }
+        self.messages.push(std::mem::take(&mut self.message));
+        Some(self.script.end_of_data.clone())
+    }
+
     fn next_auth_reply(&mut self) -> String {
         let reply = self
             .script
@@ -125,7 +155,17 @@ impl Fake {
     fn answer(&mut self, octets: &[u8]) -> String {
         self.buffer.extend_from_slice(octets);
         let mut out = String::new();
-        while let Some(at) = self.buffer.windows(2).position(|w| w == b"\r\n") {
+        loop {
+            if self.chunk_left > 0 {
+                match self.read_chunk() {
+                    Some(reply) => out.push_str(&reply),
+                    None => break,
+                }
+                continue;
+            }
+            let Some(at) = self.buffer.windows(2).position(|w| w == b"\r\n") else {
+                break;
+            };
             let line: Vec<u8> = self.buffer.drain(..at + 2).collect();
             let line = &line[..line.len() - 2];
             if self.in_data {
@@ -162,6 +202,14 @@ impl Fake {
                     self.in_data = true;
                 }
                 reply
+            } else if let Some(args) = upper.strip_prefix("BDAT ") {
+                let mut words = args.split(' ');
+                self.chunk_left = words.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                self.chunk_last = words.next() == Some("LAST");
+                if self.chunk_left > 0 {
+                    continue;
+                }
+                self.read_chunk().unwrap_or_default()
             } else if upper == "RSET" {
                 self.script.rset.clone()
             } else if upper == "QUIT" {
@@ -220,6 +268,8 @@ pub fn run(spec: ClientSpec, script: Script, split: Split) -> Run {
         messages: Vec::new(),
         in_auth: false,
         auth_index: 0,
+        chunk_left: 0,
+        chunk_last: false,
     };
     let mut now = START;
     let mut sent = Vec::new();

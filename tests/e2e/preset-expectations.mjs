@@ -207,6 +207,29 @@ export const PRESET_EXPECTATIONS = {
   'dot-stuffing': {
     expect: [/^C: \.\.$/, /^C: \.\.\.two dots$/, /^C: \.\.hidden$/, /^C: \.$/, /^S: 250 2\.0\.0 /],
   },
+  chunking: {
+    expect: [
+      /^S: 250 CHUNKING$/,
+      /^C: BDAT 150$/,
+      /^C: BDAT \d+ LAST$/,
+      /^C: \.A line starting with a dot is stuffed\.$/,
+      /^S: 250 2\.0\.0 Ok: 150 octets received$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    absent: [/^C: DATA$/, /^C: \.\.A line/, /^C: \.$/],
+    sequence: [[/^C: MAIL FROM:</, /^C: RCPT TO:<bob@example\.org>$/, /^C: BDAT 150$/]],
+  },
+  binarymime: {
+    expect: [
+      /^S: 250 BINARYMIME$/,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d+ BODY=BINARYMIME$/,
+      /^C: Content-Transfer-Encoding: binary$/,
+      /^C: (0123456789ABCDEF){80}$/,
+      /^C: BDAT \d+ LAST$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    absent: [/quoted-printable/, /^C: DATA$/],
+  },
   'wrong-address': {
     expect: [/^C: RCPT TO:<bob@@example\.org>$/, /^S: 501 /],
   },

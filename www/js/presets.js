@@ -280,6 +280,25 @@ export const PRESETS = [
     patch: { client: { message: { subject: 'Dots', body: 'Lines that start with a dot:\n.\n..two dots\n.hidden\nend\n' } } },
   },
   {
+    id: 'chunking',
+    title: 'CHUNKING: BDAT in three chunks',
+    explanation:
+      'The server offers CHUNKING (RFC 3030), so the client sends the message in BDAT chunks of 150 octets instead of after DATA: each BDAT line says how many octets follow, the server reads exactly that many and answers 250, and the last BDAT says LAST (RFC 3030 §2). The count frames the text, so nothing is dot-stuffed (the line starting with "." goes as it is) and no final dot is sent. With PIPELINING the chunks go in one write behind MAIL and RCPT (RFC 3030 §4.2).',
+    highlight: [{ text: 'BDAT ', side: 'C', every: true }],
+    patch: { server: { extensions: { chunking: true } }, client: { chunkSize: 150 } },
+  },
+  {
+    id: 'binarymime',
+    title: 'BINARYMIME: a binary body',
+    explanation:
+      'The body has a line of 1,280 octets, over the 998 that text lines may have (RFC 5321 §4.5.3.1.6). Without BINARYMIME the client would have to encode it as quoted-printable; this server offers BINARYMIME with CHUNKING, so the client declares BODY=BINARYMIME on MAIL FROM and sends the body as it is, with Content-Transfer-Encoding: binary, in a BDAT chunk: a binary body can only go with BDAT, never after DATA (RFC 3030 §3).',
+    highlight: [{ contains: 'BODY=BINARYMIME', side: 'C' }],
+    patch: {
+      server: { extensions: { chunking: true, binaryMime: true } },
+      client: { message: { subject: 'Sensor dump', body: `Readings, one long line:\n${'0123456789ABCDEF'.repeat(80)}\n` } },
+    },
+  },
+  {
     id: 'wrong-address',
     title: 'Wrong address syntax',
     explanation: 'A raw RCPT TO with two @ signs: the server answers 501 5.1.3 and the session goes on (RFC 5321 §4.1.2, RFC 3463).',

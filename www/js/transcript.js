@@ -47,6 +47,8 @@ export function buildModel(timeline, scenario) {
         event: line.event ?? null,
         readBy: line.readBy || [],
         notes: line.notes || [],
+        // The engine's mark for BDAT lines and chunk octets (`{type, label, …}`).
+        mark: line.mark || null,
       });
     }
   });
@@ -73,11 +75,13 @@ function lineNode(model, index, options) {
   } else {
     text.textContent = line.text;
   }
+  const chunkData = line.mark?.type === 'chunkData';
+  const chunkLabel = line.mark?.type === 'chunkCommand' ? h('span', { class: 'chunk-mark', text: `— ${line.mark.label}` }) : '';
   return h(
     'div',
     {
       role: 'option',
-      class: `line ${line.direction === 'C' ? 'c' : 's'}`,
+      class: `line ${line.direction === 'C' ? 'c' : 's'}${chunkData ? ' chunk-data' : ''}`,
       id: `${options.idPrefix || 'line-'}${index}`,
       'data-line': index,
       // The line number links and tours name (`lines=12-14`), drawn by the stylesheet.
@@ -89,6 +93,7 @@ function lineNode(model, index, options) {
       options.showTime ? h('span', { class: 'time', text: relativeTime(model, line.at) }) : '',
       h('span', { class: 'dir', text: `${line.direction}:` }),
       text,
+      chunkLabel,
     ],
   );
 }

@@ -9,14 +9,48 @@ use crate::client::negotiation;
 use crate::client::spec::Step;
 use crate::protocol::Parameter;
 
-/// What was negotiated for the message: MAIL parameters, the octets to send after
-/// 354 (dot-stuffed, with the final "."), their encoding, and whether to pipeline.
+/// One BDAT chunk of the message: its octets and whether it is the last.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Chunk<'a> {
+    pub(super) octets: &'a [u8],
+    pub(super) number: usize,
+    pub(super) of: usize,
+    pub(super) last: bool,
+}
+
+/// What was negotiated for the message: MAIL parameters, the octets to send (after
+/// 354 dot-stuffed with the final "."; in BDAT chunks as they are), their encoding,
+/// whether to pipeline, and the chunk size when BDAT is used.
 #[derive(Clone, Debug)]
 pub(super) struct Plan {
     pub(super) parameters: Vec<Parameter>,
     pub(super) payload: Vec<u8>,
     pub(super) encoding: TransferEncoding,
     pub(super) pipelining: bool,
+    pub(super) chunk_size: Option<usize>,
+}
+
+impl Plan {
+    /// How many BDAT chunks the message takes; `None` for DATA.
+    pub(super) fn chunk_count(&self) -> Option<usize> {
+        let size = self.chunk_size?.max(1);
+        Some(self.payload.len().div_ceil(size).max(1))
+    }
+
+    /// Chunk `index` (from 0) of the message, if BDAT is used and it exists.
+    pub(super) fn chunk(&self, index: usize) -> Option<Chunk<'_>> {
+        let size = self.chunk_size?.max(1);
+        let of = self.chunk_count()?;
+        let start = index.checked_mul(size)?;
+        let end = start.saturating_add(size).min(self.payload.len());
+        let octets = self.payload.get(start..end)?;
+        (index < of).then_some(Chunk {
+            octets,
+            number: index + 1,
+            of,
+            last: index + 1 == of,
+        })
+    }
 }
 
 impl Client {
@@ -32,8 +66,9 @@ impl Client {
             Err(refusal) => return self.refuse_to_send(refusal),
         };
         let traits = self.message.draft.traits();
-        let encoding = match negotiation::encoding(traits, &self.capabilities, self.spec.eight_bit)
-        {
+        let chunks = negotiation::chunks_possible(&self.capabilities, self.spec.chunking);
+        let policy = self.spec.eight_bit;
+        let encoding = match negotiation::encoding(traits, &self.capabilities, policy, chunks) {
             Ok((encoding, decision)) => {
                 self.decide(decision);
                 encoding
@@ -49,19 +84,32 @@ impl Client {
             }
             Err(refusal) => return self.refuse_to_send(refusal),
         };
-        if encoding == TransferEncoding::EightBit {
-            parameters.push(Parameter::new("BODY", "8BITMIME"));
+        match encoding {
+            TransferEncoding::EightBit => parameters.push(Parameter::new("BODY", "8BITMIME")),
+            TransferEncoding::Binary => parameters.push(Parameter::new("BODY", "BINARYMIME")),
+            TransferEncoding::SevenBit | TransferEncoding::QuotedPrintable => {}
+        }
+        let chunk_size = usize::try_from(self.spec.chunk_size).unwrap_or(usize::MAX);
+        let (chunk_size, decision) =
+            negotiation::chunking(&self.capabilities, self.spec.chunking, chunk_size, octets);
+        if let Some(decision) = decision {
+            self.decide(decision);
         }
         parameters.extend(smtputf8);
         let first_group = self.first_group_size();
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
         self.decide(decision);
+        let payload = match chunk_size {
+            Some(_) => message,
+            None => dot_stuff(&message),
+        };
         Some(Plan {
             parameters,
-            payload: dot_stuff(&message),
+            payload,
             encoding,
             pipelining,
+            chunk_size,
         })
     }
 

@@ -19,6 +19,9 @@ impl Client {
     /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
     pub(super) fn start_transaction(&mut self, plan: Plan, recipients: Vec<Mailbox>, first: bool) {
         let mut transaction = Transaction::new(recipients, first);
+        if let Some(chunks) = plan.chunk_count() {
+            transaction.use_chunks(chunks);
+        }
         transaction.mail_sent();
         let rcpts_follow = plan.pipelining && (!first || self.group_may_pass(Step::Mail));
         let group = if rcpts_follow {
@@ -27,7 +30,13 @@ impl Client {
             Vec::new()
         };
         let data_follows = rcpts_follow && (!first || self.group_may_pass(Step::Rcpt));
-        if data_follows {
+        let chunked = plan.chunk_size.is_some();
+        let chunks = if data_follows && chunked {
+            transaction.pipeline_chunks()
+        } else {
+            0..0
+        };
+        if data_follows && !chunked {
             transaction.data_sent();
         }
         let parameters = plan.parameters.clone();
@@ -36,13 +45,64 @@ impl Client {
         for mailbox in group {
             self.send_rcpt(mailbox, true);
         }
-        if data_follows {
+        for index in chunks {
+            self.send_chunk(index, true);
+        }
+        if data_follows && !chunked {
             self.send_pipelined(
                 Command::Data,
                 "RFC 2920 §3.1",
                 "DATA ends the pipelined group; its reply comes after the RCPT replies.",
             );
         }
+    }
+
+    /// `BDAT n [LAST]` and the chunk's n octets, exactly as they are: the count frames
+    /// them, so nothing is dot-stuffed and no final dot follows (RFC 3030 §2).
+    fn send_chunk(&mut self, index: usize, pipelined: bool) {
+        let Stage::Transaction { plan, .. } = &self.stage else {
+            return;
+        };
+        let Some(chunk) = plan.chunk(index) else {
+            return;
+        };
+        let octets = chunk.octets.to_vec();
+        let (number, of, last) = (chunk.number, chunk.of, chunk.last);
+        let size = octets.len();
+        let how = if pipelined {
+            "pipelined behind the commands before it (RFC 3030 §4.2)"
+        } else {
+            "after the 250 to the chunk before it"
+        };
+        let ending = if last {
+            "; LAST says it ends the message"
+        } else {
+            ""
+        };
+        let command = Command::Bdat {
+            size: size as u64,
+            last,
+        };
+        self.send_command(
+            command,
+            pipelined,
+            "RFC 3030 §2",
+            format!("BDAT {size}: chunk {number} of {of}, {how}{ending}."),
+        );
+        self.queue(
+            &octets,
+            ClientEventKind::ChunkSent {
+                chunk: number,
+                of,
+                octets: size,
+                last,
+            },
+            format!(
+                "Chunk {number} of {of}: {size} octets of message exactly as they are; the \
+                 server counts them, so no line is dot-stuffed and no final dot follows."
+            ),
+            "RFC 3030 §2",
+        );
     }
 
     fn send_mail(&mut self, parameters: Vec<Parameter>) {
@@ -89,6 +149,8 @@ impl Client {
         };
         match replied {
             Replied::Mail { accepted: true } | Replied::Reset => {}
+            Replied::Chunk { accepted: true } => {}
+            Replied::Chunk { accepted: false } => self.chunk_refused(reply),
             Replied::Mail { accepted: false } => self.mail_refused(reply),
             Replied::Recipient { mailbox, outcome } => {
                 self.recipient_replied(reply, mailbox, outcome);
@@ -182,6 +244,20 @@ impl Client {
         }
     }
 
+    fn chunk_refused(&mut self, reply: &Reply) {
+        let meaning = ReplyMeaning::of(reply).summary(reply);
+        self.emit(
+            ClientEventKind::Failed {
+                reason: "chunk refused".into(),
+            },
+            format!(
+                "A BDAT chunk was refused ({meaning}): the message has failed, and no more \
+                 BDAT may follow."
+            ),
+            "RFC 3030 §2",
+        );
+    }
+
     fn data_refused(&mut self, reply: &Reply) {
         let meaning = ReplyMeaning::of(reply).summary(reply);
         self.emit(
@@ -223,6 +299,7 @@ impl Client {
                     }
                 }
                 TransactionStep::Rcpt(mailbox) => return self.send_rcpt(mailbox, false),
+                TransactionStep::Chunk(index) => return self.send_chunk(index, false),
                 TransactionStep::Reset => return self.reset(),
                 TransactionStep::Data => {
                     return self.send(

@@ -1,0 +1,314 @@
+//! CHUNKING (RFC 3030 §2) and BINARYMIME (§3): `BDAT n [LAST]` and the n octets after
+//! it. The octet count is the framing: the chunk is read raw, with no dot-stuffing and
+//! no line rules, straight from the input by [`Server::read_chunk`], which the session's
+//! read loop calls instead of the line reader while a chunk is due. A refused BDAT's
+//! octets are still read and thrown away before the reply, so the next command is
+//! found where the client put it. Nothing is allocated from the declared size: a
+//! chunk that would take the message past the limit is refused before it is read, and
+//! the octets of an accepted one are stored as they arrive.
+
+use super::data::{DataFindings, ReceivedData};
+use super::envelope::HARD_MESSAGE_CAP;
+use super::event::ServerEventKind;
+use super::session::Server;
+use super::state::{State, Trigger};
+use super::UndeclaredEightBitPolicy;
+use crate::event::StreamSpan;
+use crate::protocol::{Body, ReplyKind};
+
+/// The message of a BDAT transaction so far.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Chunked {
+    /// The octets kept, never more than the message limit.
+    text: Vec<u8>,
+    /// Chunks read and kept.
+    chunks: u32,
+    /// An octet above 127 arrived.
+    eight_bit: bool,
+    /// A chunk was refused: until RSET every BDAT is refused (RFC 3030 §2).
+    failed: bool,
+}
+
+impl Chunked {
+    /// Octets of the message held so far.
+    pub(super) fn stored(&self) -> usize {
+        self.text.len()
+    }
+}
+
+/// The reply a refused BDAT gets once its octets have been read.
+#[derive(Clone, Debug)]
+struct Refusal {
+    kind: ReplyKind,
+    text: String,
+    explanation: String,
+    /// The refusal ends the transaction's chances: later chunks are refused too.
+    fails_transaction: bool,
+}
+
+/// A chunk being read: how many of its octets are still to come, and what to do with
+/// them.
+#[derive(Clone, Debug)]
+pub(super) struct ChunkReader {
+    size: u64,
+    remaining: u64,
+    last: bool,
+    /// Offset in the input stream of the chunk's first octet.
+    start: u64,
+    /// `None`: the octets are kept; `Some`: thrown away, then this reply.
+    refusal: Option<Refusal>,
+}
+
+impl Server {
+    /// True when this session's EHLO reply listed CHUNKING.
+    pub(super) fn chunking_offered(&self) -> bool {
+        self.ehlo_session() && self.config.extensions.chunking
+    }
+
+    /// True when this session's EHLO reply listed BINARYMIME.
+    pub(super) fn binary_mime_offered(&self) -> bool {
+        self.chunking_offered() && self.config.extensions.binary_mime
+    }
+
+    /// `BDAT size [LAST]`: sets up the reading of its octets, kept or thrown away.
+    pub(super) fn bdat(&mut self, size: u64, last: bool) {
+        if !self.chunking_offered() {
+            self.reply(
+                ReplyKind::CommandUnrecognized,
+                "Error: command not recognized",
+                "CHUNKING was not offered in this session, so BDAT is an unknown command; the \
+                 octets after it will be read as commands (RFC 3030 §2 needs the extension).",
+            );
+            return;
+        }
+        let refusal = self.bdat_refusal(size);
+        if refusal.is_none() {
+            self.transition(Trigger::Bdat);
+        }
+        self.data_started = Some(self.now);
+        let reader = ChunkReader {
+            size,
+            remaining: size,
+            last,
+            start: self.input_offset,
+            refusal,
+        };
+        if size == 0 {
+            self.finish_chunk(reader);
+        } else {
+            self.chunk = Some(reader);
+        }
+    }
+
+    /// Why this BDAT cannot add to the message, or `None` when it can.
+    fn bdat_refusal(&self, size: u64) -> Option<Refusal> {
+        let refuse = |kind: ReplyKind, text: &str, why: String, fails_transaction| Refusal {
+            kind,
+            text: text.to_owned(),
+            explanation: why,
+            fails_transaction,
+        };
+        match self.state {
+            State::ExpectRcptOrData | State::ExpectChunk => {}
+            State::ExpectRcpt if self.transaction.refused_recipients > 0 => {
+                return Some(refuse(
+                    ReplyKind::NoValidRecipients,
+                    "Error: no valid recipients",
+                    "Every RCPT TO of this transaction was refused, so there is nobody to \
+                     deliver the chunk to (RFC 5321 §3.3)."
+                        .into(),
+                    false,
+                ));
+            }
+            state => {
+                let text = match state {
+                    State::ExpectHello => "Error: send HELO/EHLO first",
+                    State::ExpectMail => "Error: need MAIL command",
+                    _ => "Error: need RCPT command",
+                };
+                let why = format!(
+                    "BDAT needs a transaction with at least one accepted recipient; the server \
+                     is in state {} (RFC 5321 §4.1.4).",
+                    state.label()
+                );
+                return Some(refuse(ReplyKind::BadSequence, text, why, false));
+            }
+        }
+        let chunked = self.transaction.chunked.as_ref();
+        if chunked.is_some_and(|c| c.failed) {
+            return Some(refuse(
+                ReplyKind::ChunkingOutOfSequence,
+                "Error: an earlier chunk failed, send RSET",
+                "A chunk of this message was refused, so the transaction has failed: the \
+                 client must not send more BDAT, and only RSET clears it (RFC 3030 §2)."
+                    .into(),
+                true,
+            ));
+        }
+        let held = chunked.map_or(0, |c| c.text.len() as u64);
+        let limit = self.message_limit();
+        if held.saturating_add(size) > limit {
+            return Some(refuse(
+                ReplyKind::MessageTooBig,
+                ReplyKind::MessageTooBig.default_text(),
+                format!(
+                    "This chunk of {size} octets would take the message to {} octets, more \
+                     than the {limit} this server takes (RFC 1870 §6); the transaction has \
+                     failed.",
+                    held.saturating_add(size)
+                ),
+                true,
+            ));
+        }
+        None
+    }
+
+    /// The most octets a message may have: the SIZE limit, or the hard cap without one.
+    fn message_limit(&self) -> u64 {
+        let cap = HARD_MESSAGE_CAP as u64;
+        self.config
+            .max_message_size
+            .map_or(cap, |size| size.min(cap))
+    }
+
+    /// Takes the chunk's octets from the front of `input`, up to its end; once the last
+    /// octet is in, the chunk is answered.
+    pub(super) fn read_chunk(&mut self, input: &mut &[u8]) {
+        let Some(reader) = self.chunk.as_mut() else {
+            return;
+        };
+        let data = *input;
+        let take = usize::try_from(reader.remaining)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
+        let (octets, rest) = data.split_at_checked(take).unwrap_or((data, &[]));
+        reader.remaining = reader.remaining.saturating_sub(take as u64);
+        let keep = reader.refusal.is_none();
+        let done = reader.remaining == 0;
+        *input = rest;
+        self.input_offset = self.input_offset.saturating_add(take as u64);
+        if keep {
+            let chunked = self
+                .transaction
+                .chunked
+                .get_or_insert_with(Chunked::default);
+            chunked.eight_bit |= !octets.is_ascii();
+            chunked.text.extend_from_slice(octets);
+        }
+        if done {
+            if let Some(reader) = self.chunk.take() {
+                self.reading = Some(StreamSpan {
+                    start: reader.start,
+                    end: self.input_offset,
+                });
+                self.finish_chunk(reader);
+                self.reading = None;
+            }
+        }
+    }
+
+    /// Every octet of the chunk is in: refuse it, acknowledge it, or end the message.
+    fn finish_chunk(&mut self, reader: ChunkReader) {
+        if let Some(refusal) = reader.refusal {
+            return self.refuse_chunk(reader.size, refusal);
+        }
+        let chunked = self
+            .transaction
+            .chunked
+            .get_or_insert_with(Chunked::default);
+        chunked.chunks = chunked.chunks.saturating_add(1);
+        let chunk = chunked.chunks;
+        let total = chunked.text.len() as u64;
+        self.emit(
+            ServerEventKind::ChunkReceived {
+                chunk,
+                octets: reader.size,
+                total,
+                last: reader.last,
+            },
+            format!(
+                "Chunk {chunk}: {} octets read by count, as sent (no dot-stuffing to undo); \
+                 {total} octets of message so far.",
+                reader.size
+            ),
+            "RFC 3030 §2",
+        );
+        if reader.last {
+            self.last_chunk();
+        } else {
+            self.transition(Trigger::ChunkRead);
+            self.reply(
+                ReplyKind::ChunkReceived,
+                format!("Ok: {} octets received", reader.size),
+                "Every chunk that is not the last gets its own 250; the client may have sent the \
+                 next BDAT already (RFC 3030 §2, §4.2).",
+            );
+        }
+    }
+
+    fn refuse_chunk(&mut self, size: u64, refusal: Refusal) {
+        self.emit(
+            ServerEventKind::ChunkDiscarded { octets: size },
+            format!(
+                "The {size} octets after the refused BDAT were read and thrown away, so the \
+                 next command is read where it starts (RFC 3030 §2)."
+            ),
+            "RFC 3030 §2",
+        );
+        if refusal.fails_transaction && self.transaction.from.is_some() {
+            self.transaction
+                .chunked
+                .get_or_insert_with(Chunked::default)
+                .failed = true;
+        }
+        self.reply(refusal.kind, refusal.text, refusal.explanation);
+    }
+
+    /// BDAT LAST was read: the message is judged and, if it passes, stored; its 250
+    /// waits for the store as after DATA's final dot.
+    fn last_chunk(&mut self) {
+        self.transition(Trigger::LastChunk);
+        let mut transaction = core::mem::take(&mut self.transaction);
+        let chunked = transaction.chunked.take().unwrap_or_default();
+        let body = transaction.parameters.body;
+        let undeclared_eight_bit = chunked.eight_bit
+            && matches!(body, None | Some(Body::SevenBit))
+            && self.config.strictness.undeclared_eight_bit == UndeclaredEightBitPolicy::Reject;
+        if undeclared_eight_bit {
+            let kind = ReplyKind::EightBitNotDeclared;
+            self.reply(
+                kind,
+                kind.default_text(),
+                "The chunks hold octets above 127 but MAIL FROM declared neither BODY=8BITMIME \
+                 nor BODY=BINARYMIME (RFC 6152 §3, RFC 3030 §3). Nothing of the message was \
+                 delivered.",
+            );
+            return;
+        }
+        let received = ReceivedData {
+            octets: chunked.text.len() as u64,
+            text: chunked.text,
+            findings: DataFindings {
+                eight_bit: chunked.eight_bit,
+                ..DataFindings::default()
+            },
+        };
+        self.accept(transaction, received);
+    }
+
+    /// DATA in a transaction that used BDAT, or after BODY=BINARYMIME: the reply text
+    /// and why, or `None` when DATA may go on.
+    pub(super) fn data_refused_by_chunking(&self) -> Option<(&'static str, &'static str)> {
+        if self.transaction.chunked.is_some() {
+            return Some((
+                "Error: DATA after BDAT",
+                "DATA and BDAT cannot be mixed in one transaction; RSET clears it (RFC 3030 §2).",
+            ));
+        }
+        (self.transaction.parameters.body == Some(Body::BinaryMime)).then_some((
+            "Error: BODY=BINARYMIME needs BDAT",
+            "MAIL FROM declared BODY=BINARYMIME, whose octets have no line structure and can \
+             only go in BDAT chunks, never after DATA (RFC 3030 §3).",
+        ))
+    }
+}
