@@ -104,7 +104,10 @@ pub(crate) fn check_world(scenario: &WorldScenario) -> Result<(), LimitError> {
             WorldStep::Pop3 { lines, .. } if lines.len() > MAX_RAW_LINES => {
                 return Err(LimitError::RawLines { count: lines.len() });
             }
-            WorldStep::Pop3 { .. } | WorldStep::Wait { .. } => {}
+            WorldStep::Pop3 { .. }
+            | WorldStep::Wait { .. }
+            | WorldStep::Deliver { .. }
+            | WorldStep::HostState { .. } => {}
         }
     }
     check_recorded(recorded)

@@ -42,6 +42,7 @@
 //! }
 //! ```
 
+pub mod dns;
 mod host;
 pub(crate) mod line_client;
 pub mod presets;
@@ -58,15 +59,23 @@ use crate::server::{AtrnPolicy, EtrnPolicy, ServerConfig};
 use crate::time::Millis;
 
 pub use crate::loopback::ScenarioError;
+pub use dns::{DnsZone, HostState};
 pub use presets::{preset, presets, PresetInfo};
 pub use runner::run_world;
 pub use timeline::{
-    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, RelayInterval, WorldEntry,
+    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, MxChoice, RelayInterval, WorldEntry,
     WorldEvent, WorldTimeline,
 };
 
 /// Most connections one run may open (flushes can trigger each other).
 pub const MAX_CONNECTIONS: usize = 64;
+
+/// The wait before a deferred domain is tried again: 30 minutes (RFC 5321 §4.5.4.1).
+pub const DEFAULT_RETRY_MS: Millis = 30 * crate::time::MINUTE;
+
+/// How long deferred mail is kept trying: 5 days (RFC 5321 §4.5.4.1, "at least 4-5
+/// days").
+pub const DEFAULT_GIVE_UP_MS: Millis = 5 * 24 * 60 * crate::time::MINUTE;
 
 /// One machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,8 +159,30 @@ pub enum WorldStep {
         #[serde(default)]
         purpose: String,
     },
+    /// `from` delivers what its outbound queue holds for `domains` (every queued
+    /// domain when empty), routing each by the zone's MX records (RFC 5321 §5.1).
+    Deliver {
+        /// The sending MTA's name.
+        from: String,
+        /// Which queued domains; empty for all.
+        #[serde(default)]
+        domains: Vec<String>,
+        /// What this delivery run is for.
+        #[serde(default)]
+        purpose: String,
+    },
+    /// `host` comes up, goes down (connections refused) or starts answering 4xx.
+    HostState {
+        /// The host's name.
+        host: String,
+        /// Its new state.
+        state: HostState,
+        /// Why, for the timeline.
+        #[serde(default)]
+        reason: String,
+    },
     /// The clock runs on with nothing happening (the dial-up line is down, the user
-    /// went to lunch).
+    /// went to lunch). Queued mail whose retry falls due meanwhile is tried again.
     Wait {
         /// How long, in milliseconds.
         ms: Millis,
@@ -179,6 +210,15 @@ pub struct WorldScenario {
     pub hosts: Vec<HostSpec>,
     /// What happens, in order.
     pub steps: Vec<WorldStep>,
+    /// The DNS every host resolves against, and which hosts are down.
+    #[serde(skip_serializing_if = "DnsZone::is_unset")]
+    pub dns: DnsZone,
+    /// How long a sending MTA waits before trying a deferred domain again (RFC 5321
+    /// §4.5.4.1: at least 30 minutes).
+    pub retry_ms: Millis,
+    /// How long it keeps trying before it gives up and bounces (RFC 5321 §4.5.4.1:
+    /// at least 4 to 5 days).
+    pub give_up_ms: Millis,
 }
 
 impl Default for WorldScenario {
@@ -192,6 +232,9 @@ impl Default for WorldScenario {
             latency_ms: loopback.latency_ms,
             hosts: Vec::new(),
             steps: Vec::new(),
+            dns: DnsZone::default(),
+            retry_ms: DEFAULT_RETRY_MS,
+            give_up_ms: DEFAULT_GIVE_UP_MS,
         }
     }
 }

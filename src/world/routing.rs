@@ -1,0 +1,836 @@
+//! Mail routing by DNS (RFC 5321 §5.1, RFC 7505): a sending MTA resolves the recipient
+//! domain against the world's zone, puts the mail exchangers in the order to try them,
+//! and delivers its queue to the first that takes it.
+//!
+//! [`plan`] is the pure part: the lookups and the decision (try these hosts, or bounce
+//! at once). The `impl World` below acts on it while the world runs: each lookup and
+//! choice becomes a world event, refused connections and 4xx replies move on to the next
+//! exchanger, permanent failures bounce, and whatever is left waits in the queue for a
+//! retry on the world clock. It is a child of the runner because it drives the running
+//! world's private state (hosts, clock, connections).
+
+use super::super::dns::{same_name, Answer, DnsZone, HostState, Lookup, MxRecord, QueryType};
+use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
+use super::World;
+use crate::client::{Client, Outcome};
+use crate::entropy::Entropy;
+use crate::mailstore::StoredMessage;
+use crate::time::Millis;
+
+/// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
+/// short, so a long wait with a short retry interval stays bounded.
+pub(super) const MAX_DELIVERY_ATTEMPTS: usize = 256;
+
+/// The shortest retry interval honoured, so retries always move the clock.
+const MIN_RETRY_MS: Millis = 1000;
+
+/// Why mail is returned to its sender without a try.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Failure {
+    /// The reply, as the bounce quotes it (`556 5.1.10 …`).
+    pub reply: String,
+    /// The enhanced status code.
+    pub status: &'static str,
+    /// One sentence for the learner.
+    pub explanation: String,
+    /// The section that says so.
+    pub rfc: &'static str,
+}
+
+/// What the sending MTA does with a domain's mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Decision {
+    /// Try these exchangers in this order.
+    Try {
+        /// The order.
+        order: Vec<MxChoice>,
+        /// Why this order.
+        explanation: String,
+    },
+    /// Return the mail to its sender now.
+    Bounce(Failure),
+}
+
+/// The lookups made and the decision reached for one domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Plan {
+    /// Every question asked, in order.
+    pub lookups: Vec<Lookup>,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// The sending MTA, as the routing rules need it.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Sender<'a> {
+    /// Its host name.
+    pub name: &'a str,
+    /// Its address.
+    pub address: &'a str,
+}
+
+/// Resolves `domain` for `sender` (RFC 5321 §5.1): MX records (CNAMEs followed), a null
+/// MX or a missing domain bounce, no MX falls back to the A record as an implicit MX,
+/// exchangers sorted by preference with equal ones in an order drawn from `seed`, and
+/// when the sender is itself an exchanger only more preferred ones are kept.
+pub(super) fn plan(zone: &DnsZone, domain: &str, sender: Sender<'_>, seed: u64) -> Plan {
+    let (mut lookups, canonical) = zone.resolve(domain, QueryType::Mx);
+    let last = lookups.last().map(|l| l.answer.clone());
+    let records = match last {
+        Some(Answer::Mx { records }) if records.iter().any(MxRecord::is_null) => {
+            return bounce(lookups, null_mx(domain));
+        }
+        Some(Answer::Mx { records }) => records,
+        Some(Answer::NoData) => {
+            let (more, _) = zone.resolve(&canonical, QueryType::A);
+            let has_address = matches!(more.last().map(|l| &l.answer), Some(Answer::A { .. }));
+            lookups.extend(more);
+            if !has_address {
+                return bounce(lookups, no_route(domain));
+            }
+            vec![MxRecord {
+                name: canonical.clone(),
+                preference: 0,
+                exchange: canonical.clone(),
+            }]
+        }
+        Some(Answer::CnameLoop) => return bounce(lookups, no_route(domain)),
+        _ => return bounce(lookups, no_such_domain(domain)),
+    };
+    let implicit = records.len() == 1 && records.iter().all(|r| r.exchange == canonical);
+    let mut order = addresses(zone, &records, &mut lookups);
+    shuffle_equal(&mut order, seed);
+    let listed = describe(&order);
+    let own = order
+        .iter()
+        .filter(|c| is_self(c, sender))
+        .map(|c| c.preference)
+        .min();
+    let mut explanation = if implicit && lookups.iter().any(|l| l.query == QueryType::A) {
+        format!(
+            "{domain} has no MX record but an address: it is its own mail exchanger \
+             (an implicit MX with preference 0)."
+        )
+    } else {
+        format!("The mail exchangers for {domain}, most preferred (lowest number) first: {listed}.")
+    };
+    if has_ties(&order) {
+        explanation.push_str(
+            " Exchangers with the same preference are tried in a random order (drawn from the \
+             scenario's seed), which spreads the load between them.",
+        );
+    }
+    if let Some(own) = own {
+        order.retain(|c| c.preference < own);
+        if order.is_empty() {
+            return bounce(lookups, loops_back(domain, sender.name, own));
+        }
+        explanation.push_str(&format!(
+            " {} is itself an exchanger (preference {own}), so it may pass the mail only to a \
+             more preferred one: {}. Handing it to an equal or less preferred exchanger could \
+             send it round in a loop.",
+            sender.name,
+            describe(&order)
+        ));
+    }
+    Plan {
+        lookups,
+        decision: Decision::Try { order, explanation },
+    }
+}
+
+fn bounce(lookups: Vec<Lookup>, failure: Failure) -> Plan {
+    Plan {
+        lookups,
+        decision: Decision::Bounce(failure),
+    }
+}
+
+fn null_mx(domain: &str) -> Failure {
+    Failure {
+        reply: format!("556 5.1.10 Recipient address rejected: {domain} accepts no mail (null MX)"),
+        status: "5.1.10",
+        explanation: format!(
+            "{domain} publishes a null MX (`0 .`): it says it accepts no mail at all. The sender \
+             does not try any host and returns the mail at once with 556 5.1.10."
+        ),
+        rfc: "RFC 7505 §4.1",
+    }
+}
+
+fn no_such_domain(domain: &str) -> Failure {
+    Failure {
+        reply: format!("550 5.1.2 Host or domain name not found: {domain} (NXDOMAIN)"),
+        status: "5.1.2",
+        explanation: format!(
+            "{domain} does not exist in the DNS, so there is nobody to deliver to: the mail goes \
+             back to its sender with 5.1.2 (bad destination system address)."
+        ),
+        rfc: "RFC 5321 §5.1",
+    }
+}
+
+fn no_route(domain: &str) -> Failure {
+    Failure {
+        reply: format!("550 5.4.4 Unable to route: {domain} has no MX and no address"),
+        status: "5.4.4",
+        explanation: format!(
+            "{domain} exists but has neither MX records nor an address to use as an implicit MX: \
+             there is no route, and the mail goes back to its sender."
+        ),
+        rfc: "RFC 5321 §5.1",
+    }
+}
+
+fn loops_back(domain: &str, me: &str, own: u16) -> Failure {
+    Failure {
+        reply: format!("554 5.4.6 Mail for {domain} loops back to myself"),
+        status: "5.4.6",
+        explanation: format!(
+            "{me} is the most preferred exchanger for {domain} (preference {own}) but does not \
+             deliver it itself: after dropping every exchanger at its own preference or worse, \
+             none is left. The zone or the host's configuration is wrong."
+        ),
+        rfc: "RFC 5321 §5.1",
+    }
+}
+
+/// The exchangers with their addresses, each looked up once (and its lookups kept).
+fn addresses(zone: &DnsZone, records: &[MxRecord], lookups: &mut Vec<Lookup>) -> Vec<MxChoice> {
+    let mut order: Vec<MxChoice> = Vec::new();
+    let mut sorted = records.to_vec();
+    sorted.sort_by_key(|r| r.preference);
+    for record in sorted {
+        if order
+            .iter()
+            .any(|c| same_name(&c.exchange, &record.exchange))
+        {
+            continue;
+        }
+        let known = lookups.iter().rev().find_map(|l| match &l.answer {
+            Answer::A { addresses } if same_name(&l.name, &record.exchange) => {
+                Some(addresses.first().cloned())
+            }
+            _ => None,
+        });
+        let address = match known {
+            Some(address) => address,
+            None => {
+                let (asked, _) = zone.resolve(&record.exchange, QueryType::A);
+                let address = match asked.last().map(|l| &l.answer) {
+                    Some(Answer::A { addresses }) => addresses.first().cloned(),
+                    _ => None,
+                };
+                lookups.extend(asked);
+                address
+            }
+        };
+        order.push(MxChoice {
+            preference: record.preference,
+            exchange: record.exchange.trim_end_matches('.').to_owned(),
+            address,
+        });
+    }
+    order
+}
+
+/// Shuffles each run of equal preferences (Fisher–Yates over a seeded generator).
+fn shuffle_equal(order: &mut [MxChoice], seed: u64) {
+    let mut entropy = Entropy::from_seed(seed);
+    let mut start = 0;
+    while start < order.len() {
+        let preference = order.get(start).map(|c| c.preference);
+        let end = order
+            .iter()
+            .skip(start)
+            .position(|c| Some(c.preference) != preference)
+            .map_or(order.len(), |n| start + n);
+        if let Some(group) = order.get_mut(start..end) {
+            for i in (1..group.len()).rev() {
+                let j = (entropy.next_u64() % (i as u64 + 1)) as usize;
+                group.swap(i, j);
+            }
+        }
+        start = end;
+    }
+}
+
+fn has_ties(order: &[MxChoice]) -> bool {
+    order
+        .windows(2)
+        .any(|pair| matches!(pair, [a, b] if a.preference == b.preference))
+}
+
+fn is_self(choice: &MxChoice, sender: Sender<'_>) -> bool {
+    same_name(&choice.exchange, sender.name) || choice.address.as_deref() == Some(sender.address)
+}
+
+/// `10 mx1.example.org, 20 mx2.example.org`.
+fn describe(order: &[MxChoice]) -> String {
+    order
+        .iter()
+        .map(|c| format!("{} {}", c.preference, c.exchange))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The explanation of one lookup, for its world event.
+fn lookup_explanation(lookup: &Lookup) -> (String, &'static str) {
+    let Lookup {
+        name,
+        query,
+        answer,
+    } = lookup;
+    let query = query.label();
+    match answer {
+        Answer::Cname { target } => (
+            format!(
+                "{name} is an alias (CNAME) of {target}: the sender asks again for {target} and \
+                 treats it as if it were the name it started with."
+            ),
+            "RFC 5321 §5.1",
+        ),
+        Answer::Mx { records } if records.iter().any(MxRecord::is_null) => (
+            format!("{name}'s MX is `0 .`, a null MX: the domain declares that it takes no mail."),
+            "RFC 7505 §3",
+        ),
+        Answer::Mx { records } => (
+            format!(
+                "{name} has {} MX record{}: {}.",
+                records.len(),
+                if records.len() == 1 { "" } else { "s" },
+                answer.summary()
+            ),
+            "RFC 5321 §5.1",
+        ),
+        Answer::A { addresses } => (
+            format!("{name} has the address {}.", addresses.join(", ")),
+            "RFC 5321 §5.1",
+        ),
+        Answer::NoData => (
+            format!("{name} exists but has no {query} record."),
+            "RFC 5321 §5.1",
+        ),
+        Answer::NxDomain => (
+            format!("{name} does not exist (NXDOMAIN)."),
+            "RFC 5321 §5.1",
+        ),
+        Answer::CnameLoop => (
+            format!("{name}: the CNAME chain does not end; the sender stops following it."),
+            "RFC 5321 §5.1",
+        ),
+    }
+}
+
+/// A queued domain waiting for its next try.
+#[derive(Clone, Debug)]
+pub(super) struct Deferred {
+    /// The sending host's index.
+    pub host: usize,
+    /// The recipient domain.
+    pub domain: String,
+    /// When the first try failed.
+    pub since: Millis,
+    /// Tries so far.
+    pub attempts: u32,
+    /// When the next is due.
+    pub due: Millis,
+}
+
+/// What one session with an exchanger left over.
+#[derive(Default)]
+struct Attempt {
+    /// Copies to try elsewhere or later (4xx, or never accepted).
+    temporary: Vec<StoredMessage>,
+    /// Copies refused for good, with the reply.
+    permanent: Vec<(StoredMessage, String)>,
+}
+
+impl World {
+    /// The `deliver` step: `host` routes each queued domain (all when `domains` is
+    /// empty).
+    pub(super) fn deliver(&mut self, host: usize, domains: &[String], purpose: &str) {
+        let queued: Vec<String> = match self.hosts.get(host) {
+            Some(h) if domains.is_empty() => h.store.outbound.keys().cloned().collect(),
+            Some(_) => domains.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            None => return,
+        };
+        if queued.is_empty() {
+            let name = self.host_name(host);
+            let what = format!("{name} has nothing queued to deliver.");
+            self.note(None, WorldEvent::Problem { what: what.clone() }, what, "");
+        }
+        for domain in queued {
+            self.deliver_domain(host, &domain, None, ConnectionKind::Relay, purpose);
+        }
+    }
+
+    /// Routes and delivers what `host` holds for `domain`; a flush after ETRN passes
+    /// the connection that asked for it as `trigger`.
+    pub(super) fn deliver_domain(
+        &mut self,
+        host: usize,
+        domain: &str,
+        trigger: Option<ConnectionId>,
+        kind: ConnectionKind,
+        purpose: &str,
+    ) {
+        let earlier = self
+            .deferred
+            .iter()
+            .position(|d| d.host == host && d.domain.eq_ignore_ascii_case(domain))
+            .map(|index| self.deferred.remove(index));
+        if self.attempts >= MAX_DELIVERY_ATTEMPTS {
+            self.truncated = true;
+            return;
+        }
+        self.attempts += 1;
+        let Some(source) = self.hosts.get(host) else {
+            return;
+        };
+        if source.store.queued_for(domain).is_empty() {
+            let what = format!("{} has nothing queued for {domain}.", source.name());
+            self.note(
+                trigger,
+                WorldEvent::Problem { what: what.clone() },
+                what,
+                "",
+            );
+            return;
+        }
+        let (name, address) = (source.name().to_owned(), source.spec.address.clone());
+        let seed = self.seed ^ u64::from(self.attempts as u32).wrapping_mul(0xA24B_AED4_963E_E407);
+        let sender = Sender {
+            name: &name,
+            address: &address,
+        };
+        let plan = plan(&self.dns, domain, sender, seed);
+        for lookup in &plan.lookups {
+            let (explanation, rfc) = lookup_explanation(lookup);
+            let event = WorldEvent::DnsLookup {
+                host: name.clone(),
+                name: lookup.name.clone(),
+                query: lookup.query,
+                answer: lookup.answer.clone(),
+            };
+            self.note(trigger, event, explanation, rfc);
+        }
+        let domains = [domain.to_owned()];
+        match plan.decision {
+            Decision::Bounce(failure) => {
+                let copies = self.take(host, &domains, trigger);
+                let failed = copies.into_iter().map(|c| (c, failure.reply.clone()));
+                self.bounce(host, failed.collect(), Some(&failure), trigger);
+            }
+            Decision::Try { order, explanation } => {
+                let event = WorldEvent::RouteChosen {
+                    host: name,
+                    domain: domain.to_owned(),
+                    order: order.clone(),
+                };
+                self.note(trigger, event, explanation, "RFC 5321 §5.1");
+                let copies = self.take(host, &domains, trigger);
+                let left = self.try_exchangers(host, &order, copies, trigger, kind, purpose);
+                let since = earlier.as_ref().map_or(self.now, |d| d.since);
+                let attempts = earlier.map_or(1, |d| d.attempts.saturating_add(1));
+                self.defer(host, domain, left, since, attempts, trigger);
+            }
+        }
+    }
+
+    /// Tries each exchanger in turn until no copy is left to try; returns what is left.
+    fn try_exchangers(
+        &mut self,
+        host: usize,
+        order: &[MxChoice],
+        mut copies: Vec<StoredMessage>,
+        trigger: Option<ConnectionId>,
+        kind: ConnectionKind,
+        purpose: &str,
+    ) -> Vec<StoredMessage> {
+        for choice in order {
+            if copies.is_empty() {
+                break;
+            }
+            if self.connections.len() >= super::MAX_CONNECTIONS {
+                self.truncated = true;
+                break;
+            }
+            let Some(target) = self.reachable(host, choice, trigger) else {
+                continue;
+            };
+            let purpose = if purpose.is_empty() {
+                format!(
+                    "delivering to {} (MX {}) for {}",
+                    choice.exchange,
+                    choice.preference,
+                    domains_of(&copies)
+                )
+            } else {
+                purpose.to_owned()
+            };
+            let id = self.open(host, target, kind, &purpose, trigger);
+            let attempt = self.relay_attempt(id, host, target, copies);
+            self.close(id);
+            let failed: Vec<String> = attempt
+                .temporary
+                .iter()
+                .map(|c| c.recipient.clone())
+                .collect();
+            if !failed.is_empty() {
+                let what = format!(
+                    "{} did not take the mail for {} for now (a 4xx reply): the sender tries the \
+                     next exchanger, if there is one.",
+                    choice.exchange,
+                    failed.join(", ")
+                );
+                self.note(
+                    Some(id),
+                    WorldEvent::Problem { what: what.clone() },
+                    what,
+                    "RFC 5321 §5.1",
+                );
+            }
+            self.bounce(host, attempt.permanent, None, Some(id));
+            copies = attempt.temporary;
+        }
+        copies
+    }
+
+    /// The host behind `choice`, or `None` after recording why it cannot be reached.
+    fn reachable(
+        &mut self,
+        from: usize,
+        choice: &MxChoice,
+        trigger: Option<ConnectionId>,
+    ) -> Option<usize> {
+        let from_name = self.host_name(from);
+        let Some(address) = choice.address.clone() else {
+            let what = format!(
+                "{} has no address, so {from_name} cannot connect to it; it tries the next \
+                 exchanger.",
+                choice.exchange
+            );
+            self.note(
+                trigger,
+                WorldEvent::Problem { what: what.clone() },
+                what,
+                "RFC 5321 §5.1",
+            );
+            return None;
+        };
+        let target = self
+            .hosts
+            .iter()
+            .position(|h| h.spec.address == address && h.smtp().is_some());
+        let up = target.is_some_and(|t| self.states.get(t) != Some(&HostState::Refused));
+        if let (Some(target), true) = (target, up) {
+            return Some(target);
+        }
+        let event = WorldEvent::ConnectionRefused {
+            from: from_name.clone(),
+            to: choice.exchange.clone(),
+            address: address.clone(),
+        };
+        let explanation = format!(
+            "{from_name} connects to {} ({address}) on port 25: connection refused. A refused \
+             connection is a temporary failure, so it tries the next exchanger.",
+            choice.exchange
+        );
+        self.note(trigger, event, explanation, "RFC 5321 §5.1");
+        None
+    }
+
+    /// One session delivering `copies` from `client_host` to `server_host`; splits what
+    /// was not accepted into temporary and permanent failures.
+    fn relay_attempt(
+        &mut self,
+        id: ConnectionId,
+        client_host: usize,
+        server_host: usize,
+        copies: Vec<StoredMessage>,
+    ) -> Attempt {
+        let Some(mut server) = self.smtp_server(server_host, client_host, id) else {
+            return Attempt {
+                temporary: copies,
+                permanent: Vec::new(),
+            };
+        };
+        let hostname = self.host_name(client_host);
+        let seed = self.seed_for(id) ^ 0x5EED_C11E;
+        let mut client = match Client::relay(&hostname, &super::batch(&copies), self.now, seed) {
+            Ok(client) => client,
+            Err(error) => {
+                let what = format!("The stored mail cannot be sent: {error}");
+                self.problem(id, what, "");
+                return Attempt {
+                    temporary: copies,
+                    permanent: Vec::new(),
+                };
+            }
+        };
+        let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        self.file(server_host, &collected.deliveries);
+        split(copies, client.outcome())
+    }
+
+    /// Copies that failed for good go back to their senders as bounces (or are only
+    /// noted, for a sender of `<>`, RFC 5321 §4.5.5). `failure` is the sender's own
+    /// reason when no exchanger was asked; otherwise the reply refused them.
+    fn bounce(
+        &mut self,
+        host: usize,
+        failed: Vec<(StoredMessage, String)>,
+        failure: Option<&Failure>,
+        connection: Option<ConnectionId>,
+    ) {
+        if failed.is_empty() {
+            return;
+        }
+        let name = self.host_name(host);
+        let reply = failed.first().map(|(_, r)| r.clone()).unwrap_or_default();
+        let status = failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned());
+        let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
+        let mut senders: Vec<&str> = Vec::new();
+        for (copy, _) in &failed {
+            if !senders.contains(&copy.envelope_from.as_str()) {
+                senders.push(&copy.envelope_from);
+            }
+        }
+        let why = failure.map_or_else(
+            || {
+                format!(
+                    "The reply was {reply}: a permanent failure, so no other exchanger is tried."
+                )
+            },
+            |f| f.explanation.clone(),
+        );
+        let explanation = format!(
+            "{why} {name} returns the mail for {} to {} with a delivery status notification \
+             (status {status}).",
+            recipients.join(", "),
+            senders.join(", ")
+        );
+        let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
+        let event = WorldEvent::Bounced {
+            host: name,
+            recipients,
+            status,
+            reply,
+        };
+        self.note(connection, event, explanation, rfc);
+    }
+
+    /// Puts `left` back in the queue with a retry on the world clock, or bounces it
+    /// when the sender has tried for longer than the scenario's give-up time.
+    fn defer(
+        &mut self,
+        host: usize,
+        domain: &str,
+        left: Vec<StoredMessage>,
+        since: Millis,
+        attempts: u32,
+        trigger: Option<ConnectionId>,
+    ) {
+        if left.is_empty() {
+            return;
+        }
+        if self.now.saturating_sub(since) >= self.give_up_ms {
+            let hours = self.give_up_ms / 3_600_000;
+            let failure = Failure {
+                reply: format!("421 4.4.7 Delivery time expired: no exchanger for {domain} took the mail in {hours} hours"),
+                status: "4.4.7",
+                explanation: format!(
+                    "Every try for {domain} failed temporarily for {hours} hours, the time this \
+                     host keeps mail before it gives up."
+                ),
+                rfc: "RFC 5321 §4.5.4.1",
+            };
+            let failed = left
+                .into_iter()
+                .map(|c| (c, failure.reply.clone()))
+                .collect();
+            self.bounce(host, failed, Some(&failure), trigger);
+            return;
+        }
+        let count = left.len();
+        let name = self.host_name(host);
+        let due = self.now.saturating_add(self.retry_ms.max(MIN_RETRY_MS));
+        if let Some(source) = self.hosts.get_mut(host) {
+            source.restore(left);
+        }
+        self.deferred.push(Deferred {
+            host,
+            domain: domain.to_owned(),
+            since,
+            attempts,
+            due,
+        });
+        let minutes = self.retry_ms.max(MIN_RETRY_MS) / crate::time::MINUTE;
+        let event = WorldEvent::RetryScheduled {
+            host: name.clone(),
+            domain: domain.to_owned(),
+            at: due,
+            attempts,
+        };
+        let explanation = format!(
+            "No exchanger for {domain} took the mail, and every failure was temporary: {count} \
+             {} stay{} in {name}'s queue and {name} tries again in {minutes} minutes.",
+            if count == 1 { "copy" } else { "copies" },
+            if count == 1 { "s" } else { "" },
+        );
+        self.note(trigger, event, explanation, "RFC 5321 §4.5.4.1");
+    }
+
+    /// The `hostState` step.
+    pub(super) fn set_state(&mut self, host: usize, state: HostState, reason: &str) {
+        if let Some(slot) = self.states.get_mut(host) {
+            *slot = state;
+        }
+        let name = self.host_name(host);
+        let what = match state {
+            HostState::Up => "is up: it accepts connections and mail",
+            HostState::Refused => "goes down: connections to it are refused",
+            HostState::Deferring => {
+                "cannot store mail for now: it answers 452 4.3.1 after the message text"
+            }
+        };
+        let explanation = if reason.is_empty() {
+            format!("{name} {what}.")
+        } else {
+            format!("{name} {what}: {reason}.")
+        };
+        let event = WorldEvent::HostStateChanged { host: name, state };
+        self.note(None, event, explanation, "");
+    }
+
+    /// The earliest retry due by `until`, taken off the list.
+    pub(super) fn next_due(&mut self, until: Millis) -> Option<Deferred> {
+        let index = self
+            .deferred
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.due <= until)
+            .min_by_key(|(_, d)| d.due)
+            .map(|(index, _)| index)?;
+        Some(self.deferred.remove(index))
+    }
+
+    /// Puts a retry taken by [`World::next_due`] back, for [`World::deliver_domain`]
+    /// to find it and carry its first failure time on.
+    pub(super) fn retry(&mut self, due: Deferred) {
+        let (host, domain) = (due.host, due.domain.clone());
+        self.deferred.push(due);
+        let purpose = format!("retrying the deferred mail for {domain}");
+        self.deliver_domain(host, &domain, None, ConnectionKind::Relay, &purpose);
+    }
+}
+
+/// `a.example, b.example`: the recipient domains of `copies`, each once.
+fn domains_of(copies: &[StoredMessage]) -> String {
+    let mut domains: Vec<&str> = Vec::new();
+    for copy in copies {
+        let domain = copy.recipient.rsplit_once('@').map_or("", |(_, d)| d);
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    domains.join(", ")
+}
+
+/// Splits copies by the client's outcome: refused with 5xx at RCPT are permanent; those
+/// refused with 4xx, or whose message was never accepted, are temporary.
+fn split(copies: Vec<StoredMessage>, outcome: &Outcome) -> Attempt {
+    let mut attempt = Attempt::default();
+    for copy in copies {
+        if outcome.delivered.contains(&copy.recipient) {
+            continue;
+        }
+        let refusal = outcome.refused.iter().find(|r| r.address == copy.recipient);
+        match refusal {
+            Some(r) if r.code.to_string().starts_with('5') => {
+                let enhanced = r.enhanced.map(|e| format!("{e} ")).unwrap_or_default();
+                let reply = format!("{} {enhanced}{}", r.code, r.text);
+                attempt.permanent.push((copy, reply));
+            }
+            _ => attempt.temporary.push(copy),
+        }
+    }
+    attempt
+}
+
+/// The enhanced code in a reply line (`550 5.7.1 …` → `5.7.1`), or the class from its
+/// code when it has none (`5.0.0`).
+fn enhanced_of(reply: &str) -> String {
+    let mut words = reply.split_ascii_whitespace();
+    let code = words.next().unwrap_or_default();
+    match words.next() {
+        Some(word)
+            if word.split('.').count() == 3
+                && word.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            word.to_owned()
+        }
+        _ => format!("{}.0.0", code.chars().next().unwrap_or('5')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::dns::ARecord;
+
+    fn record(name: &str, preference: u16, exchange: &str) -> MxRecord {
+        MxRecord {
+            name: name.into(),
+            preference,
+            exchange: exchange.into(),
+        }
+    }
+
+    fn a(name: &str, address: &str) -> ARecord {
+        ARecord {
+            name: name.into(),
+            address: address.into(),
+        }
+    }
+
+    const OUTSIDER: Sender<'static> = Sender {
+        name: "mail.example.net",
+        address: "198.51.100.5",
+    };
+
+    fn order(plan: &Plan) -> Vec<(u16, String)> {
+        match &plan.decision {
+            Decision::Try { order, .. } => order
+                .iter()
+                .map(|c| (c.preference, c.exchange.clone()))
+                .collect(),
+            Decision::Bounce(failure) => panic!("bounced: {failure:?}"),
+        }
+    }
+
+    #[test]
+    fn exchangers_are_tried_lowest_preference_first() {
+        let zone = DnsZone {
+            mx: vec![
+                record("d.example", 20, "b.example"),
+                record("d.example", 10, "a.example"),
+            ],
+            a: vec![a("a.example", "192.0.2.1"), a("b.example", "192.0.2.2")],
+            ..DnsZone::default()
+        };
+        let plan = plan(&zone, "d.example", OUTSIDER, 1);
+        assert_eq!(
+            order(&plan),
+            [(10, "a.example".into()), (20, "b.example".into())]
+        );
+    }
+
+    #[test]
+    fn an_enhanced_code_is_read_from_a_reply() {
+        assert_eq!(enhanced_of("550 5.7.1 Relay access denied"), "5.7.1");
+        assert_eq!(enhanced_of("550 Relay access denied"), "5.0.0");
+        assert_eq!(enhanced_of(""), "5.0.0");
+    }
+}
