@@ -170,6 +170,7 @@ mod tests {
             envelope_from: "<a@example.net>".into(),
             recipient: recipient.into(),
             headers: Vec::new(),
+            dsn: Default::default(),
             text: "Subject: x\r\n\r\nhi\r\n".into(),
             octets: 17,
         }
