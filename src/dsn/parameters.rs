@@ -5,7 +5,7 @@
 
 use core::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::sasl::xtext;
 
@@ -15,8 +15,8 @@ pub const MAX_ENVID: usize = 100;
 pub const MAX_ORCPT: usize = 500;
 
 /// `RET=`: what of the message a failure notification returns (RFC 3461 §4.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Ret {
     /// `RET=FULL`: the whole message.
     Full,
@@ -47,8 +47,9 @@ impl fmt::Display for Ret {
 }
 
 /// `NOTIFY=`: when the sender wants a notification for this recipient (RFC 3461 §4.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+/// In JSON it is written as on the wire: `"NEVER"`, `"SUCCESS,FAILURE"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Notify {
     /// `NOTIFY=NEVER`: no notification at all, not even for a failure.
     Never,
@@ -121,6 +122,20 @@ impl Notify {
     /// True when a delay notification is wanted.
     pub fn on_delay(self) -> bool {
         matches!(self, Self::On { delay: true, .. })
+    }
+}
+
+impl TryFrom<String> for Notify {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Notify> for String {
+    fn from(notify: Notify) -> Self {
+        notify.to_string()
     }
 }
 
