@@ -44,6 +44,7 @@ fn corpus(copies: usize) -> (Vec<u8>, u64) {
 const OFFERED: OfferedParameters = OfferedParameters {
     size: true,
     eight_bit_mime: true,
+    dsn: true,
 };
 
 #[inline(never)]

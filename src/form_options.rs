@@ -22,6 +22,7 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "client.rawLines.after": [{"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
   "client.tls": [{"value": "never", "label": "never (stays in the clear)"}, {"value": "opportunistic", "label": "opportunistic (when offered)"}, {"value": "required", "label": "required (stops when not offered)"}],
   "client.auth.mechanism": [{"value": "auto", "label": "auto (strongest offered)"}, {"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
+  "client.dsn.ret": [{"value": null, "label": "(none: the server chooses)"}, {"value": "FULL", "label": "FULL (return the whole message)"}, {"value": "HDRS", "label": "HDRS (return the headers only)"}],
   "server.auth.mechanisms": [{"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
   "server.ehloMode": [{"value": "esmtp", "label": "ESMTP (EHLO lists extensions)"}, {"value": "heloOnlyUnrecognized", "label": "HELO only: EHLO gets 500"}, {"value": "heloOnlyNotImplemented", "label": "HELO only: EHLO gets 502"}],
   "server.starttls": [{"value": "off", "label": "off (not listed; 502)"}, {"value": "offered", "label": "offered (220, then the handshake)"}, {"value": "unavailable", "label": "listed but unavailable (454)"}],
@@ -56,6 +57,11 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.auth.password": {"label": "Password"},
   "client.auth.authzid": {"label": "Act as (authzid, empty: none)"},
   "client.auth.loginInitialResponse": {"label": "LOGIN: user name on the AUTH line (like smtplib)"},
+  "client.dsn": {"label": "Delivery status notifications (DSN, RFC 3461)", "help": "Sent only when the server offers DSN."},
+  "client.dsn.ret": {"label": "RET: what a failure notice returns"},
+  "client.dsn.envid": {"label": "ENVID: envelope id quoted back (empty: none)", "help": "Printable ASCII, at most 100 characters once xtext-encoded (RFC 3461 §4.4)."},
+  "client.dsn.notify": {"label": "NOTIFY: when to notify (empty: the server's default)", "help": "NEVER, or any of SUCCESS, FAILURE, DELAY separated by commas (RFC 3461 §4.1)."},
+  "client.dsn.orcpt": {"label": "ORCPT: send each recipient as the original recipient"},
   "server.hostname": {"label": "Server name"},
   "server.starttls": {"label": "STARTTLS (RFC 3207)", "help": "Offered: STARTTLS is listed and answered 220 2.0.0. The page has no TLS layer, so after that 220 the session waits until the server's timeout; the native serve --tls-self-signed and send --starttls run the handshake."},
   "server.authRequiresTls": {"label": "AUTH only after TLS", "help": "AUTH is not listed before TLS and is answered 538 5.7.11 (RFC 4954 §4), as Postfix's smtpd_tls_auth_only does."},
@@ -71,6 +77,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.extensions.vrfy": {"label": "VRFY (RFC 5321 §3.5)"},
   "server.extensions.etrn": {"label": "ETRN (RFC 1985)"},
   "server.extensions.auth": {"label": "AUTH (RFC 4954)"},
+  "server.extensions.dsn": {"label": "DSN (RFC 3461)"},
   "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
   "server.maxRecipients": {"label": "Recipients per transaction"},
   "server.maxErrors": {"label": "Bad commands before 421"},
@@ -100,6 +107,7 @@ pub(crate) mod typed {
     use serde::Serialize;
 
     use crate::client::{EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
+    use crate::dsn::Ret;
     use crate::sasl::Mechanism;
     use crate::server::{
         BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
@@ -151,6 +159,9 @@ pub(crate) mod typed {
         /// When the client uses STARTTLS.
         #[serde(rename = "client.tls")]
         pub tls: Vec<Choice>,
+        /// What a failure notice returns (`null`: no RET=).
+        #[serde(rename = "client.dsn.ret")]
+        pub dsn_ret: Vec<Choice>,
         /// The client's AUTH mechanism: `auto` or a registered name.
         #[serde(rename = "client.auth.mechanism")]
         pub auth_mechanism: Vec<Choice>,
@@ -196,6 +207,7 @@ pub(crate) mod typed {
                 Opportunistic => "opportunistic (when offered)",
                 Required => "required (stops when not offered)",
             }),
+            dsn_ret: dsn_ret(),
             auth_mechanism: auth_mechanisms(),
             server_mechanisms: Mechanism::ALL.iter().map(|&m| named(m.name())).collect(),
             ehlo_mode: choices!(EhloMode {
@@ -259,6 +271,18 @@ pub(crate) mod typed {
             label: "(none: the whole session)",
         };
         std::iter::once(whole).chain(steps()).collect()
+    }
+
+    fn dsn_ret() -> Vec<Choice> {
+        let none = Choice {
+            value: serde_json::Value::Null,
+            label: "(none: the server chooses)",
+        };
+        let each = choices!(Ret {
+            Full => "FULL (return the whole message)",
+            Hdrs => "HDRS (return the headers only)",
+        });
+        std::iter::once(none).chain(each).collect()
     }
 
     fn auth_mechanisms() -> Vec<Choice> {

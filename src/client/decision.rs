@@ -26,6 +26,8 @@ pub enum Topic {
     /// STARTTLS or implicit TLS, or why the session stays in the clear (RFC 3207,
     /// RFC 8314).
     Tls,
+    /// Delivery status notifications: RET=, ENVID=, NOTIFY=, ORCPT= (RFC 3461).
+    Dsn,
 }
 
 /// The choice made, with its figures.
@@ -109,6 +111,12 @@ pub enum Choice {
         /// True when the policy required TLS, so the session stops.
         required: bool,
     },
+    /// The message asks for notifications and the server offers DSN: the parameters go
+    /// on MAIL FROM and RCPT TO.
+    RequestDsn,
+    /// The message asks for notifications but the server does not offer DSN: the
+    /// parameters are left out and the message goes without them.
+    DsnNotOffered,
 }
 
 impl Choice {
@@ -130,6 +138,7 @@ impl Choice {
             | Self::StartTlsNotWanted
             | Self::StartTlsNotOffered { .. }
             | Self::StartTlsRefused { .. } => Topic::Tls,
+            Self::RequestDsn | Self::DsnNotOffered => Topic::Dsn,
         }
     }
 }

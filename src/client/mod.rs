@@ -16,6 +16,7 @@
 
 pub mod address;
 mod decision;
+mod dsn;
 mod error;
 mod event;
 mod header;
@@ -30,6 +31,7 @@ mod timeouts;
 mod transaction;
 
 pub use decision::{Choice, Decision, Topic};
+pub use dsn::DsnSpec;
 pub use error::SpecError;
 pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
 pub use message::TransferEncoding;

@@ -32,9 +32,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::address::NamedAddress;
+use super::dsn::{DsnSpec, MessageDsn};
 use super::error::{reject_line_breaks, SpecError};
 use super::message::Draft;
 pub use super::sasl_exchange::AuthSpec;
+use crate::dsn::parameters::{MailDsn, RcptDsn};
 use crate::protocol::path::parse_reverse_path;
 use crate::protocol::{Domain, Mailbox, ReversePath};
 use crate::sasl::Mechanism;
@@ -219,6 +221,8 @@ pub struct ClientSpec {
     pub auth: Option<AuthSpec>,
     /// STARTTLS: never, when offered, or required.
     pub tls: TlsPolicy,
+    /// Delivery status notifications to ask for when the server offers DSN (RFC 3461).
+    pub dsn: DsnSpec,
 }
 
 impl Default for ClientSpec {
@@ -233,6 +237,7 @@ impl Default for ClientSpec {
             raw_lines: Vec::new(),
             auth: None,
             tls: TlsPolicy::Never,
+            dsn: DsnSpec::default(),
         }
     }
 }
@@ -247,6 +252,10 @@ pub struct RelayMessage {
     pub recipients: Vec<String>,
     /// The message text, CRLF line endings.
     pub text: Vec<u8>,
+    /// The `RET=`/`ENVID=` it was accepted with.
+    pub dsn: MailDsn,
+    /// The `NOTIFY=`/`ORCPT=` of each recipient, in the order of `recipients`.
+    pub recipient_dsn: Vec<RcptDsn>,
 }
 
 /// A message checked and ready for its transaction: the envelope and the text.
@@ -255,6 +264,7 @@ pub(crate) struct Prepared {
     pub sender: ReversePath,
     pub recipients: Vec<Mailbox>,
     pub draft: Draft,
+    pub dsn: MessageDsn,
 }
 
 impl Prepared {
@@ -274,11 +284,14 @@ impl Prepared {
         if let Some(auth) = &spec.auth {
             check_auth(auth)?;
         }
+        spec.dsn.check()?;
         let draft = Draft::new(&spec.message, now, message_id)?;
+        let dsn = MessageDsn::of_spec(&spec.dsn, &recipients);
         Ok(Self {
             sender,
             recipients,
             draft,
+            dsn,
         })
     }
 
@@ -310,10 +323,25 @@ impl Prepared {
         if recipients.is_empty() {
             return Err(SpecError::RelayWithoutRecipient);
         }
+        let dsn = MessageDsn {
+            mail: message.dsn.clone(),
+            recipients: recipients
+                .iter()
+                .zip(
+                    message
+                        .recipient_dsn
+                        .iter()
+                        .cloned()
+                        .chain(core::iter::repeat_with(RcptDsn::default)),
+                )
+                .map(|(mailbox, rcpt)| (mailbox.to_string(), rcpt))
+                .collect(),
+        };
         Ok(Self {
             sender,
             recipients,
             draft: Draft::verbatim(message.text.clone()),
+            dsn,
         })
     }
 }
@@ -493,6 +521,8 @@ mod tests {
             envelope_from: " <> ".into(),
             recipients: vec!["<bob@example.org>".into(), "carol@example.org".into()],
             text: b"Subject: hi\r\n\r\nHi\r\n".to_vec(),
+            dsn: MailDsn::default(),
+            recipient_dsn: Vec::new(),
         };
         let ready = Prepared::of_relay(&message).expect("valid message");
         assert_eq!(ready.sender, ReversePath::Null);

@@ -75,6 +75,7 @@ fn topic(extension: &Extension) -> Option<Topic> {
         Extension::Pipelining => Some(Topic::Pipelining),
         Extension::Auth(_) => Some(Topic::Auth),
         Extension::StartTls => Some(Topic::Tls),
+        Extension::Dsn => Some(Topic::Dsn),
         _ => None,
     }
 }
@@ -97,6 +98,11 @@ fn client_use(extension: &Extension, decisions: &[&Decision], enhanced_seen: boo
             "Replies carried enhanced codes, which the client reads for the precise reason.".into()
         }
         Extension::EnhancedStatusCodes => "No reply carried an enhanced code.".into(),
+        Extension::Dsn => {
+            "The message asked for no delivery status notification, so no DSN parameter was \
+             sent."
+                .into()
+        }
         _ => "Not used by this client.".into(),
     }
 }

@@ -1,12 +1,14 @@
-//! The MAIL FROM parameters this engine knows, read into typed values: `SIZE=` (RFC
-//! 1870), `BODY=` (RFC 6152) and `AUTH=` (RFC 4954 §5). Which keywords are allowed
-//! depends on what the server advertised, so the caller says which extensions are on.
-//! RCPT TO has no parameters here (no DSN), so every RCPT parameter is unknown.
+//! The MAIL FROM and RCPT TO parameters this engine knows, read into typed values:
+//! `SIZE=` (RFC 1870), `BODY=` (RFC 6152), `AUTH=` (RFC 4954 §5), and DSN's `RET=`,
+//! `ENVID=`, `NOTIFY=`, `ORCPT=` (RFC 3461, read in [`crate::dsn::parameters`]). Which
+//! keywords are allowed depends on what the server advertised, so the caller says which
+//! extensions are on.
 
 use serde::Serialize;
 
 use super::codes::ReplyKind;
 use super::command::Parameter;
+use crate::dsn::parameters::{MailDsn, RcptDsn};
 
 /// Most digits a `SIZE=` value may have (RFC 1870 §3: `1*20DIGIT`).
 pub const MAX_SIZE_DIGITS: usize = 20;
@@ -50,6 +52,8 @@ pub struct OfferedParameters {
     pub size: bool,
     /// 8BITMIME was advertised.
     pub eight_bit_mime: bool,
+    /// DSN was advertised.
+    pub dsn: bool,
 }
 
 /// The MAIL FROM parameters, read and checked.
@@ -62,6 +66,8 @@ pub struct MailParameters {
     pub body: Option<Body>,
     /// `AUTH=` exactly as sent (xtext, RFC 4954 §5); decoded by the AUTH code.
     pub auth: Option<String>,
+    /// `RET=` and `ENVID=` (RFC 3461).
+    pub dsn: MailDsn,
 }
 
 /// A parameter that cannot be accepted, with the reply it earns.
@@ -128,19 +134,69 @@ impl MailParameters {
                 ParameterError::syntax("AUTH= needs a value: an xtext mailbox or <>".into())
             })?;
             self.auth = Some(value.to_owned());
-        } else if is("SIZE") || is("BODY") {
-            return Err(ParameterError::unknown(format!(
-                "{} was not offered in the EHLO reply, so its parameter is not accepted",
-                if is("SIZE") { "SIZE" } else { "8BITMIME" }
-            )));
+        } else if MailDsn::knows(keyword) && offered.dsn {
+            self.dsn
+                .add(keyword, value)
+                .map_err(ParameterError::syntax)?;
+        } else if is("SIZE") || is("BODY") || MailDsn::knows(keyword) {
+            return Err(not_offered(if is("SIZE") {
+                "SIZE"
+            } else if is("BODY") {
+                "8BITMIME"
+            } else {
+                "DSN"
+            }));
         } else {
-            return Err(ParameterError::unknown(format!(
-                "Unsupported parameter {}",
-                keyword.get(..32).unwrap_or(keyword).to_ascii_uppercase()
-            )));
+            return Err(unsupported(keyword));
         }
         Ok(())
     }
+}
+
+/// The RCPT TO parameters, read and checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RcptParameters {
+    /// `NOTIFY=` and `ORCPT=` (RFC 3461).
+    pub dsn: RcptDsn,
+}
+
+impl RcptParameters {
+    /// Reads RCPT TO's parameters: only DSN's, and only when DSN was offered (else 555,
+    /// RFC 5321 §4.1.1.11); a malformed or repeated one is a syntax error (501).
+    pub fn parse<S: AsRef<str>>(
+        parameters: &[Parameter<S>],
+        offered: OfferedParameters,
+    ) -> Result<Self, ParameterError> {
+        let mut read = Self::default();
+        for parameter in parameters {
+            let keyword = parameter.keyword.as_ref();
+            let value = parameter.value.as_ref().map(AsRef::as_ref);
+            if RcptDsn::knows(keyword) && offered.dsn {
+                read.dsn
+                    .add(keyword, value)
+                    .map_err(ParameterError::syntax)?;
+            } else if RcptDsn::knows(keyword) {
+                return Err(not_offered("DSN"));
+            } else {
+                return Err(unsupported(keyword));
+            }
+        }
+        Ok(read)
+    }
+}
+
+fn not_offered(extension: &str) -> ParameterError {
+    ParameterError::unknown(format!(
+        "{extension} was not offered in the EHLO reply, so its parameter is not accepted"
+    ))
+}
+
+fn unsupported(keyword: &str) -> ParameterError {
+    ParameterError::unknown(format!(
+        "Unsupported parameter {}",
+        keyword.get(..32).unwrap_or(keyword).to_ascii_uppercase()
+    ))
 }
 
 fn ensure_once(seen: bool, keyword: &str) -> Result<(), ParameterError> {
@@ -189,6 +245,7 @@ mod tests {
     const ALL: OfferedParameters = OfferedParameters {
         size: true,
         eight_bit_mime: true,
+        dsn: true,
     };
 
     fn param(keyword: &str, value: &str) -> Parameter {
@@ -243,20 +300,21 @@ mod tests {
             (
                 &[param("BODY", "8BITMIME")],
                 OfferedParameters {
-                    size: true,
                     eight_bit_mime: false,
+                    ..ALL
                 },
                 ReplyKind::UnknownParameter,
             ),
             (
                 &[param("SIZE", "1")],
-                OfferedParameters {
-                    size: false,
-                    eight_bit_mime: true,
-                },
+                OfferedParameters { size: false, ..ALL },
                 ReplyKind::UnknownParameter,
             ),
-            (&[param("RET", "HDRS")], ALL, ReplyKind::UnknownParameter),
+            (
+                &[param("RET", "HDRS")],
+                OfferedParameters { dsn: false, ..ALL },
+                ReplyKind::UnknownParameter,
+            ),
         ];
         for (parameters, offered, expected) in cases {
             let got = MailParameters::parse(parameters, offered).map_err(|e| e.reply);

@@ -122,6 +122,7 @@ impl Server {
                 .enhanced_status_codes
                 .then_some(Extension::EnhancedStatusCodes),
             switches.eight_bit_mime.then_some(Extension::EightBitMime),
+            switches.dsn.then_some(Extension::Dsn),
         ];
         lines.extend(offered.into_iter().flatten().map(|e| e.to_string()));
         lines

@@ -8,7 +8,7 @@ use super::event::ServerEventKind;
 use super::session::{Greeting, Server, Transaction};
 use super::state::{State, Trigger};
 use crate::protocol::{
-    Body, DeclaredSize, ForwardPath, MailParameters, OfferedParameters, Parameter, ReplyKind,
+    Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
     ReversePath, MAX_TEXT_LINE,
 };
 
@@ -30,17 +30,9 @@ impl Server {
             self.reply(kind, "Error: AUTH= without the AUTH extension", explanation);
             return;
         }
-        let offered = OfferedParameters {
-            size: self.ehlo_session() && self.config.extensions.size,
-            eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,
-        };
-        let read = match MailParameters::parse(parameters, offered) {
+        let read = match MailParameters::parse(parameters, self.offered_parameters()) {
             Ok(read) => read,
-            Err(error) => {
-                let explanation = format!("{} {}", error.detail, error.reply.explanation());
-                self.reply(error.reply, format!("Error: {}", error.detail), explanation);
-                return;
-            }
+            Err(error) => return self.refuse_parameter(&error),
         };
         if let (Some(declared), Some(limit)) = (read.size, self.config.max_message_size) {
             if declared.exceeds(limit) {
@@ -80,15 +72,10 @@ impl Server {
             self.transition(Trigger::Rcpt);
             return;
         }
-        if let Some(first) = parameters.first() {
-            self.reply(
-                ReplyKind::UnknownParameter,
-                format!("Error: unsupported parameter {}", first.keyword),
-                "This server offers no RCPT TO parameters (no DSN), so every one is unknown \
-                 (RFC 5321 §4.1.1.11).",
-            );
-            return;
-        }
+        let read = match RcptParameters::parse(parameters, self.offered_parameters()) {
+            Ok(read) => read,
+            Err(error) => return self.refuse_parameter(&error),
+        };
         if self.transaction.recipients.len() >= self.config.max_recipients {
             let explanation = format!(
                 "This server takes at most {} recipients per message; those accepted are kept and \
@@ -113,8 +100,10 @@ impl Server {
             return;
         }
         self.transition(Trigger::Rcpt);
-        let explanation = self.rcpt_explanation(&to);
+        let mut explanation = self.rcpt_explanation(&to);
+        explanation.push_str(&super::dsn::rcpt_note(&read.dsn));
         self.transaction.recipients.push(to);
+        self.transaction.recipient_dsn.push(read.dsn);
         self.reply(ReplyKind::RecipientOk, "Ok", explanation);
     }
 
@@ -381,6 +370,8 @@ impl Server {
             id,
             from: transaction.from.as_ref(),
             recipients: &transaction.recipients,
+            mail_dsn: &transaction.parameters.dsn,
+            recipient_dsn: &transaction.recipient_dsn,
         };
         let config = &self.config;
         let copies = delivery::copies(&envelope, &received, text, &config.hostname, |d| {
@@ -448,5 +439,6 @@ fn mail_explanation(from: &ReversePath, read: &MailParameters) -> String {
             " AUTH={auth} names the original submitter (RFC 4954 §5)."
         ));
     }
+    explanation.push_str(&super::dsn::mail_note(&read.dsn));
     explanation
 }

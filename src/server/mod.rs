@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 mod data_scan;
 pub(crate) mod delivery;
+mod dsn;
 mod envelope;
 pub(crate) mod etrn;
 pub(crate) mod event;

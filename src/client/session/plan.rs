@@ -17,6 +17,9 @@ pub(super) struct Plan {
     pub(super) payload: Vec<u8>,
     pub(super) encoding: TransferEncoding,
     pub(super) pipelining: bool,
+    /// The server offered DSN and the message asks for notifications: RCPT TO carries
+    /// NOTIFY=/ORCPT= (RFC 3461 §4).
+    pub(super) dsn: bool,
 }
 
 impl Client {
@@ -45,6 +48,14 @@ impl Client {
         if encoding == TransferEncoding::EightBit {
             parameters.push(Parameter::new("BODY", "8BITMIME"));
         }
+        let mut dsn = false;
+        if let Some((use_it, decision)) = negotiation::dsn(&self.message.dsn, &self.capabilities) {
+            self.decide(decision);
+            dsn = use_it;
+        }
+        if dsn {
+            parameters.extend(self.message.dsn.mail_parameters());
+        }
         let first_group = self.first_group_size();
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
@@ -54,6 +65,7 @@ impl Client {
             payload: dot_stuff(&message),
             encoding,
             pipelining,
+            dsn,
         })
     }
 
