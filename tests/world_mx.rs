@@ -411,6 +411,30 @@ fn a_null_mx_bounces_at_once_with_556_5_1_10() {
         .unwrap();
     assert!(reply.starts_with("556 5.1.10 "), "{reply}");
     assert!(timeline.mailstore(SENDER).outbound.is_empty());
+    let report = only_report(&timeline);
+    assert!(report.contains("Final-Recipient: rfc822; info@nomail.example"));
+    assert!(report.contains("Action: failed"));
+    assert!(report.contains("Status: 5.1.10"));
+    assert!(report.contains("Diagnostic-Code: smtp; 556 5.1.10 "));
+}
+
+/// The one delivery status notification in Alice's mailbox at her provider.
+fn only_report(timeline: &WorldTimeline) -> String {
+    let store = timeline.mailstore(SENDER);
+    let mailbox = store.mailbox("alice@example.net");
+    assert_eq!(mailbox.len(), 1, "one bounce for Alice");
+    let report = &mailbox[0];
+    assert_eq!(
+        report.envelope_from, "<>",
+        "a bounce comes from the null sender"
+    );
+    assert!(report
+        .text
+        .contains("multipart/report; report-type=delivery-status"));
+    assert!(world_events(timeline)
+        .iter()
+        .any(|(event, _)| matches!(event, WorldEvent::BounceFiled { mailbox: true, .. })));
+    report.text.clone()
 }
 
 #[test]
@@ -421,6 +445,9 @@ fn no_such_domain_bounces_without_retry() {
     let bounces = bounces(&timeline);
     assert_eq!(bounces.len(), 1);
     assert_eq!(bounces[0].1, "5.1.2");
+    let report = only_report(&timeline);
+    assert!(report.contains("Status: 5.1.2"));
+    assert!(report.contains("Final-Recipient: rfc822; bob@exmaple.org"));
     assert!(!world_events(&timeline)
         .iter()
         .any(|(event, _)| matches!(event, WorldEvent::RetryScheduled { .. })));
@@ -441,6 +468,15 @@ fn a_permanent_refusal_bounces_and_the_next_exchanger_is_not_tried() {
     let bounces = bounces(&timeline);
     assert_eq!(bounces.len(), 1);
     assert_eq!(bounces[0].1, "5.7.1");
+    let report = only_report(&timeline);
+    assert!(
+        report.contains("Remote-MTA: dns; mx-a.example.org"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Diagnostic-Code: smtp; 550 5.7.1 "),
+        "{report}"
+    );
 }
 
 #[test]
@@ -467,6 +503,7 @@ fn temporary_failures_retry_until_the_give_up_time_then_bounce() {
     let bounces = bounces(&timeline);
     assert_eq!(bounces.len(), 1);
     assert_eq!(bounces[0].1, "4.4.7");
+    assert!(only_report(&timeline).contains("Status: 4.4.7"));
     assert!(timeline.mailstore(SENDER).outbound.is_empty());
     assert_eq!(
         timeline.end_time - timeline.start_time,

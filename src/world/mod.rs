@@ -1,11 +1,14 @@
 //! Several hosts on one virtual clock: the parts of ESMTP that only make sense with
 //! more than two machines and time passing. A small site on a dial-up line whose ISP
 //! holds its mail (ETRN, TURN), an ISP that lets its POP users relay
-//! (POP-before-SMTP).
+//! (POP-before-SMTP), a sending MTA that routes its queue by MX records (RFC 5321
+//! §5.1, RFC 7505) and returns what it cannot deliver as an RFC 3464 bounce.
 //!
 //! A [`WorldScenario`] lists hosts (each with an address, optionally an SMTP server,
-//! a POP3 server and the ISP-side switches) and steps (connect and send, log in to
-//! POP3, let the clock run). [`run_world`] plays it over in-memory links
+//! a POP3 server and the ISP-side switches), a DNS zone ([`dns`]: MX, A and CNAME
+//! records, and which hosts are down) and steps (connect and send, log in to POP3,
+//! deliver a host's queue by MX, bring a host up or down, let the clock run: deferred
+//! mail is retried as it falls due). [`run_world`] plays it over in-memory links
 //! ([`crate::loopback::exchange`]) and returns a [`WorldTimeline`]: every octet and
 //! event tagged with its connection and hosts, the connections as a small graph for
 //! the page's diagram, and each host's mailboxes and queues at the end. Connections
@@ -37,11 +40,19 @@
 //!       "purpose": "ask for the held mail" },
 //!     { "type": "pop3", "from": "laptop", "to": "mail.isp.example",
 //!       "lines": ["USER alice", "PASS wonderland", "QUIT"] },
-//!     { "type": "wait", "ms": 1860000, "reason": "31 minutes later" }
-//!   ]
+//!     { "type": "wait", "ms": 1860000, "reason": "31 minutes later" },
+//!     { "type": "deliver", "from": "mx.isp.example", "domains": ["dialup.example"] },
+//!     { "type": "hostState", "host": "mail.dialup.example", "state": "up" }
+//!   ],
+//!   "dns": { "mx": [{ "name": "dialup.example", "preference": 10,
+//!                     "exchange": "mail.dialup.example" }],
+//!            "a": [{ "name": "mail.dialup.example", "address": "203.0.113.20" }],
+//!            "hosts": [{ "host": "mail.dialup.example", "state": "refused" }] },
+//!   "retryMs": 1800000, "giveUpMs": 432000000
 //! }
 //! ```
 
+mod bounce;
 pub mod dns;
 mod host;
 pub(crate) mod line_client;

@@ -9,6 +9,7 @@
 //! retry on the world clock. It is a child of the runner because it drives the running
 //! world's private state (hosts, clock, connections).
 
+use super::super::bounce::{notifications, FailedCopy, Notification};
 use super::super::dns::{same_name, Answer, DnsZone, HostState, Lookup, MxRecord, QueryType};
 use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
 use super::World;
@@ -420,7 +421,7 @@ impl World {
             Decision::Bounce(failure) => {
                 let copies = self.take(host, &domains, trigger);
                 let failed = copies.into_iter().map(|c| (c, failure.reply.clone()));
-                self.bounce(host, failed.collect(), Some(&failure), trigger);
+                self.bounce(host, failed.collect(), Some(&failure), None, trigger);
             }
             Decision::Try { order, explanation } => {
                 let event = WorldEvent::RouteChosen {
@@ -491,7 +492,8 @@ impl World {
                     "RFC 5321 §5.1",
                 );
             }
-            self.bounce(host, attempt.permanent, None, Some(id));
+            let remote = Some(choice.exchange.as_str());
+            self.bounce(host, attempt.permanent, None, remote, Some(id));
             copies = attempt.temporary;
         }
         copies
@@ -576,12 +578,13 @@ impl World {
 
     /// Copies that failed for good go back to their senders as bounces (or are only
     /// noted, for a sender of `<>`, RFC 5321 §4.5.5). `failure` is the sender's own
-    /// reason when no exchanger was asked; otherwise the reply refused them.
+    /// reason when no exchanger was asked; otherwise `remote`'s reply refused them.
     fn bounce(
         &mut self,
         host: usize,
         failed: Vec<(StoredMessage, String)>,
         failure: Option<&Failure>,
+        remote: Option<&str>,
         connection: Option<ConnectionId>,
     ) {
         if failed.is_empty() {
@@ -613,12 +616,64 @@ impl World {
         );
         let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
         let event = WorldEvent::Bounced {
-            host: name,
+            host: name.clone(),
             recipients,
             status,
             reply,
         };
         self.note(connection, event, explanation, rfc);
+        let failed: Vec<FailedCopy> = failed
+            .into_iter()
+            .map(|(copy, reply)| FailedCopy {
+                status: failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned()),
+                copy,
+                reply,
+                remote_mta: remote.map(str::to_owned),
+            })
+            .collect();
+        let seed = self.seed ^ (self.entries.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+        for notification in notifications(&name, &failed, self.now, seed) {
+            self.file_notification(host, notification, connection);
+        }
+    }
+
+    /// Files a bounce where its recipient's mail goes from `host`: a local mailbox, or
+    /// the outbound queue for the sender's domain (to be routed like any mail).
+    fn file_notification(
+        &mut self,
+        host: usize,
+        notification: Notification,
+        connection: Option<ConnectionId>,
+    ) {
+        let Some(source) = self.hosts.get_mut(host) else {
+            return;
+        };
+        let name = source.name().to_owned();
+        let to = notification.to;
+        let (local, domain) = to.rsplit_once('@').unwrap_or((to.as_str(), ""));
+        let domain = domain.to_ascii_lowercase();
+        let mailbox = source.serves(&domain);
+        let (shelf, key) = if mailbox {
+            (&mut source.store.mailboxes, format!("{local}@{domain}"))
+        } else {
+            (&mut source.store.outbound, domain.clone())
+        };
+        shelf.entry(key).or_default().push(notification.message);
+        let place = if mailbox {
+            format!("{to}'s mailbox on {name}")
+        } else {
+            format!("{name}'s queue for {domain}, to be routed like any other mail")
+        };
+        let explanation = format!(
+            "The delivery status notification (a multipart/report message, RFC 3464) from the \
+             null sender <> goes to {place}."
+        );
+        let event = WorldEvent::BounceFiled {
+            host: name,
+            recipient: to.clone(),
+            mailbox,
+        };
+        self.note(connection, event, explanation, "RFC 3464 §2");
     }
 
     /// Puts `left` back in the queue with a retry on the world clock, or bounces it
@@ -650,7 +705,7 @@ impl World {
                 .into_iter()
                 .map(|c| (c, failure.reply.clone()))
                 .collect();
-            self.bounce(host, failed, Some(&failure), trigger);
+            self.bounce(host, failed, Some(&failure), None, trigger);
             return;
         }
         let count = left.len();

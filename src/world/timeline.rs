@@ -203,6 +203,15 @@ pub enum WorldEvent {
         /// The reply (received, or the one the host writes for itself).
         reply: String,
     },
+    /// A host filed the delivery status notification for a bounce.
+    BounceFiled {
+        /// The host that wrote it.
+        host: String,
+        /// The original sender it goes to.
+        recipient: String,
+        /// True when it went to a local mailbox, false when queued to be sent on.
+        mailbox: bool,
+    },
     /// Something could not happen (no route to a domain, a step naming no host).
     Problem {
         /// What.
