@@ -590,3 +590,13 @@ fn a_scenario_with_a_zone_reads_from_json() {
         assert_eq!(run_world(&back).unwrap(), run_world(&scenario).unwrap());
     }
 }
+
+#[test]
+fn a_huge_zone_is_refused_before_the_run() {
+    let mut scenario = three_exchangers([10, 20, 30]);
+    scenario.dns.a = (0..2000)
+        .map(|i| a(&format!("h{i}.example"), "192.0.2.9"))
+        .collect();
+    let error = run_world(&scenario).unwrap_err().to_string();
+    assert!(error.contains("DNS records"), "{error}");
+}

@@ -29,7 +29,8 @@ pub fn diagram(timeline: &WorldTimeline) -> Diagram {
                         host,
                         name,
                         query,
-                        answer,
+                        summary,
+                        ..
                     },
                 explanation,
                 rfc,
@@ -59,7 +60,7 @@ pub fn diagram(timeline: &WorldTimeline) -> Diagram {
                 };
                 let question = format!("{}? {name}", query.label());
                 arrows.push(arrow(asker, dns, Sender::Client, question));
-                arrows.push(arrow(dns, asker, Sender::Server, answer.summary()));
+                arrows.push(arrow(dns, asker, Sender::Server, summary.clone()));
             }
             WorldEntry::World {
                 connection: Some(id),

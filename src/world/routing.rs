@@ -413,6 +413,7 @@ impl World {
                 name: lookup.name.clone(),
                 query: lookup.query,
                 answer: lookup.answer.clone(),
+                summary: lookup.answer.summary(),
             };
             self.note(trigger, event, explanation, rfc);
         }

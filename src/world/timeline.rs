@@ -155,6 +155,8 @@ pub enum WorldEvent {
         query: QueryType,
         /// What the zone answered.
         answer: Answer,
+        /// The answer in one line (`10 mx1.example.org, 20 mx2.example.org`).
+        summary: String,
     },
     /// A sending MTA put a domain's mail exchangers in the order it will try them.
     RouteChosen {
