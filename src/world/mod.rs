@@ -58,6 +58,7 @@ mod host;
 pub(crate) mod line_client;
 pub mod presets;
 mod recorder;
+mod routing;
 mod runner;
 mod step_input;
 pub(crate) mod timeline;

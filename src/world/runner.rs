@@ -22,8 +22,8 @@ use crate::server::{Delivery, Peer, ReversalCommand, Server};
 use crate::time::{Millis, MINUTE};
 
 // A child of the runner: it drives the running world's private state.
-#[path = "routing.rs"]
-mod routing;
+#[path = "queue_run.rs"]
+mod queue_run;
 
 /// Runs the scenario to the end of its script (and every connection it triggers).
 pub fn run_world(scenario: &WorldScenario) -> Result<WorldTimeline, ScenarioError> {
@@ -89,8 +89,8 @@ struct World {
     /// Each host's state, by index: up, refusing connections, or deferring.
     states: Vec<HostState>,
     /// Queued domains waiting for a retry.
-    deferred: Vec<routing::Deferred>,
-    /// Delivery attempts so far (bounded by `routing::MAX_DELIVERY_ATTEMPTS`).
+    deferred: Vec<queue_run::Deferred>,
+    /// Delivery attempts so far (bounded by `queue_run::MAX_DELIVERY_ATTEMPTS`).
     attempts: usize,
     retry_ms: Millis,
     give_up_ms: Millis,
