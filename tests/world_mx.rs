@@ -526,6 +526,10 @@ fn a_host_that_goes_down_refuses_the_script_too() {
     assert!(timeline.transcript(1).is_empty(), "nothing was said");
     assert!(world_events(&timeline).iter().any(|(event, _)| matches!(
         event,
+        WorldEvent::Problem { what } if what == "mail.example.net is down: connection refused."
+    )));
+    assert!(world_events(&timeline).iter().any(|(event, _)| matches!(
+        event,
         WorldEvent::HostStateChanged {
             state: HostState::Refused,
             ..

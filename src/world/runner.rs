@@ -371,7 +371,9 @@ impl World {
     ) -> Result<(), ScenarioError> {
         let id = self.open(from, to, ConnectionKind::Smtp, purpose, None);
         if self.states.get(to) == Some(&HostState::Refused) {
-            self.refuse_connection(id, to, "SMTP");
+            let what = format!("{} is down: connection refused.", self.host_name(to));
+            self.problem(id, what, "");
+            self.close(id);
             return Ok(());
         }
         let Some(mut server) = self.smtp_server(to, from, id) else {
