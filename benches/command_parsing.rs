@@ -46,6 +46,7 @@ const OFFERED: OfferedParameters = OfferedParameters {
     eight_bit_mime: true,
     smtputf8: true,
     binary_mime: false,
+    dsn: true,
 };
 
 #[inline(never)]

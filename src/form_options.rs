@@ -23,6 +23,7 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "client.rawLines.after": [{"value": "greeting", "label": "greeting"}, {"value": "ehlo", "label": "EHLO"}, {"value": "auth", "label": "AUTH"}, {"value": "mail", "label": "MAIL"}, {"value": "rcpt", "label": "RCPT"}, {"value": "data", "label": "DATA"}],
   "client.tls": [{"value": "never", "label": "never (stays in the clear)"}, {"value": "opportunistic", "label": "opportunistic (when offered)"}, {"value": "required", "label": "required (stops when not offered)"}],
   "client.auth.mechanism": [{"value": "auto", "label": "auto (strongest offered)"}, {"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
+  "client.dsn.ret": [{"value": null, "label": "(none: the server chooses)"}, {"value": "FULL", "label": "FULL (return the whole message)"}, {"value": "HDRS", "label": "HDRS (return the headers only)"}],
   "server.auth.mechanisms": [{"value": "PLAIN", "label": "PLAIN"}, {"value": "LOGIN", "label": "LOGIN"}, {"value": "CRAM-MD5", "label": "CRAM-MD5"}, {"value": "DIGEST-MD5", "label": "DIGEST-MD5"}, {"value": "SCRAM-SHA-1", "label": "SCRAM-SHA-1"}, {"value": "SCRAM-SHA-256", "label": "SCRAM-SHA-256"}, {"value": "XOAUTH2", "label": "XOAUTH2"}, {"value": "OAUTHBEARER", "label": "OAUTHBEARER"}],
   "server.ehloMode": [{"value": "esmtp", "label": "ESMTP (EHLO lists extensions)"}, {"value": "heloOnlyUnrecognized", "label": "HELO only: EHLO gets 500"}, {"value": "heloOnlyNotImplemented", "label": "HELO only: EHLO gets 502"}],
   "server.starttls": [{"value": "off", "label": "off (not listed; 502)"}, {"value": "offered", "label": "offered (220, then the handshake)"}, {"value": "unavailable", "label": "listed but unavailable (454)"}],
@@ -59,6 +60,11 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.auth.password": {"label": "Password"},
   "client.auth.authzid": {"label": "Act as (authzid, empty: none)"},
   "client.auth.loginInitialResponse": {"label": "LOGIN: user name on the AUTH line (like smtplib)"},
+  "client.dsn": {"label": "Delivery status notifications (DSN, RFC 3461)", "help": "Sent only when the server offers DSN."},
+  "client.dsn.ret": {"label": "RET: what a failure notice returns"},
+  "client.dsn.envid": {"label": "ENVID: envelope id quoted back (empty: none)", "help": "Printable ASCII, at most 100 characters once xtext-encoded (RFC 3461 §4.4)."},
+  "client.dsn.notify": {"label": "NOTIFY: when to notify (empty: the server's default)", "help": "NEVER, or any of SUCCESS, FAILURE, DELAY separated by commas (RFC 3461 §4.1)."},
+  "client.dsn.orcpt": {"label": "ORCPT: send each recipient as the original recipient"},
   "server.hostname": {"label": "Server name"},
   "server.starttls": {"label": "STARTTLS (RFC 3207)", "help": "Offered: STARTTLS is listed and answered 220 2.0.0. The page has no TLS layer, so after that 220 the session waits until the server's timeout; the native serve --tls-self-signed and send --starttls run the handshake."},
   "server.authRequiresTls": {"label": "AUTH only after TLS", "help": "AUTH is not listed before TLS and is answered 538 5.7.11 (RFC 4954 §4), as Postfix's smtpd_tls_auth_only does."},
@@ -77,6 +83,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.extensions.smtputf8": {"label": "SMTPUTF8 (RFC 6531)", "help": "UTF-8 addresses in MAIL FROM and RCPT TO of a transaction whose MAIL FROM says SMTPUTF8, and UTF-8 header fields (RFC 6532); without the parameter a UTF-8 address gets 553 5.6.7. On by default, as in Postfix 3.7. Off: a UTF-8 address gets 501, and the client refuses to send a message with a UTF-8 local-part (jörg@bücher.example); a UTF-8 domain alone always goes as its A-label (bob@xn--bcher-kva.example)."},
   "server.extensions.chunking": {"label": "CHUNKING (RFC 3030)", "help": "BDAT <size> [LAST] carries the message by octet count: no dot-stuffing, no end-of-data line. Off: BDAT gets 500."},
   "server.extensions.binaryMime": {"label": "BINARYMIME (RFC 3030 §3)", "help": "BODY=BINARYMIME on MAIL FROM: a body of any octets, sent only with BDAT. Listed only with CHUNKING."},
+  "server.extensions.dsn": {"label": "DSN (RFC 3461)"},
   "server.maxMessageSize": {"label": "SIZE limit (octets)", "help": "Empty: no limit announced."},
   "server.maxRecipients": {"label": "Recipients per transaction"},
   "server.maxErrors": {"label": "Bad commands before 421"},
@@ -106,6 +113,7 @@ pub(crate) mod typed {
     use serde::Serialize;
 
     use crate::client::{ChunkingMode, EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
+    use crate::dsn::Ret;
     use crate::sasl::Mechanism;
     use crate::server::{
         BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
@@ -160,6 +168,9 @@ pub(crate) mod typed {
         /// When the client uses STARTTLS.
         #[serde(rename = "client.tls")]
         pub tls: Vec<Choice>,
+        /// What a failure notice returns (`null`: no RET=).
+        #[serde(rename = "client.dsn.ret")]
+        pub dsn_ret: Vec<Choice>,
         /// The client's AUTH mechanism: `auto` or a registered name.
         #[serde(rename = "client.auth.mechanism")]
         pub auth_mechanism: Vec<Choice>,
@@ -209,6 +220,7 @@ pub(crate) mod typed {
                 Opportunistic => "opportunistic (when offered)",
                 Required => "required (stops when not offered)",
             }),
+            dsn_ret: dsn_ret(),
             auth_mechanism: auth_mechanisms(),
             server_mechanisms: Mechanism::ALL.iter().map(|&m| named(m.name())).collect(),
             ehlo_mode: choices!(EhloMode {
@@ -272,6 +284,18 @@ pub(crate) mod typed {
             label: "(none: the whole session)",
         };
         std::iter::once(whole).chain(steps()).collect()
+    }
+
+    fn dsn_ret() -> Vec<Choice> {
+        let none = Choice {
+            value: serde_json::Value::Null,
+            label: "(none: the server chooses)",
+        };
+        let each = choices!(Ret {
+            Full => "FULL (return the whole message)",
+            Hdrs => "HDRS (return the headers only)",
+        });
+        std::iter::once(none).chain(each).collect()
     }
 
     fn auth_mechanisms() -> Vec<Choice> {

@@ -6,6 +6,7 @@
 //! - [`server`] and [`client`]: the two engines. Bytes in; bytes and events out. Time
 //!   and randomness are inputs.
 //! - [`sasl`]: SMTP AUTH mechanisms.
+//! - [`dsn`]: delivery status notifications (RFC 3461 parameters, RFC 3464 reports).
 //! - [`form_options`]: what the page's forms offer and say for each setting.
 //! - [`loopback`]: runs a scenario and returns its timeline.
 //! - [`links`]: cause and effect in a timeline (which event wrote and read which line).
@@ -20,6 +21,7 @@
 
 pub mod analyze;
 pub mod client;
+pub mod dsn;
 pub mod entropy;
 pub(crate) mod event;
 pub mod form_options;

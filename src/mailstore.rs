@@ -6,6 +6,7 @@ use litemap::LiteMap;
 
 use serde::Serialize;
 
+use crate::dsn::parameters::DsnRequest;
 use crate::server::{Delivery, Destination};
 
 /// One copy of a message, as stored.
@@ -20,6 +21,8 @@ pub struct StoredMessage {
     pub recipient: String,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
+    /// The DSN parameters it was accepted with (RFC 3461).
+    pub dsn: DsnRequest,
     /// The message text (lossy UTF-8 for display; 8-bit text that is not UTF-8 shows
     /// replacement characters).
     pub text: String,
@@ -53,6 +56,7 @@ impl MailStore {
             envelope_from: delivery.envelope_from.clone(),
             recipient: delivery.recipient.clone(),
             headers: delivery.headers.clone(),
+            dsn: delivery.dsn.clone(),
             text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
             octets: delivery.message.len(),
         };
@@ -108,6 +112,7 @@ mod tests {
             local: destination == Destination::Mailbox,
             destination,
             headers: vec!["Received".into(), "Subject".into()],
+            dsn: DsnRequest::default(),
             message: crate::server::CopyText::new(
                 "Received: x\r\n".into(),
                 std::sync::Arc::new(b"Subject: s\r\n\r\nbody\r\n".to_vec()),

@@ -21,6 +21,8 @@ pub const MAX_RAW_LINES: usize = 1_000;
 pub const MAX_RECORDED_OCTETS: usize = 16 * 1024 * 1024;
 /// Steps of a multi-host scenario.
 pub const MAX_WORLD_STEPS: usize = 1_000;
+/// Records (MX, A and CNAME together) and host states of a world's DNS zone.
+pub const MAX_DNS_RECORDS: usize = 1_000;
 
 /// The first limit a scenario goes past.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +53,11 @@ pub enum LimitError {
         /// How many were given.
         count: usize,
     },
+    /// More than [`MAX_DNS_RECORDS`] records in the world's zone.
+    DnsRecords {
+        /// How many were given.
+        count: usize,
+    },
 }
 
 impl fmt::Display for LimitError {
@@ -77,6 +84,10 @@ impl fmt::Display for LimitError {
                 f,
                 "the scenario has {count} steps; the limit is {MAX_WORLD_STEPS} (steps)"
             ),
+            Self::DnsRecords { count } => write!(
+                f,
+                "the DNS zone has {count} records; the limit is {MAX_DNS_RECORDS} (DNS records)"
+            ),
         }
     }
 }
@@ -95,6 +106,11 @@ pub(crate) fn check_world(scenario: &WorldScenario) -> Result<(), LimitError> {
     if steps > MAX_WORLD_STEPS {
         return Err(LimitError::Steps { count: steps });
     }
+    let dns = &scenario.dns;
+    let records = dns.mx.len() + dns.a.len() + dns.cname.len() + dns.hosts.len();
+    if records > MAX_DNS_RECORDS {
+        return Err(LimitError::DnsRecords { count: records });
+    }
     let mut recorded = 0usize;
     for step in &scenario.steps {
         match step {
@@ -104,7 +120,10 @@ pub(crate) fn check_world(scenario: &WorldScenario) -> Result<(), LimitError> {
             WorldStep::Pop3 { lines, .. } if lines.len() > MAX_RAW_LINES => {
                 return Err(LimitError::RawLines { count: lines.len() });
             }
-            WorldStep::Pop3 { .. } | WorldStep::Wait { .. } => {}
+            WorldStep::Pop3 { .. }
+            | WorldStep::Wait { .. }
+            | WorldStep::Deliver { .. }
+            | WorldStep::HostState { .. } => {}
         }
     }
     check_recorded(recorded)

@@ -1,5 +1,5 @@
 //! The sequence diagram's two renderings, compared with reviewed files in
-//! tests/fixtures/sequence/ (three of the page's presets and one world preset), and the
+//! tests/fixtures/sequence/ (three of the page's presets and two world presets), and the
 //! SVG checked as XML holding only SVG elements and no script, style or link.
 //!
 //! After a deliberate change: `UPDATE_GOLDEN=1 cargo test --test sequence`, then look
@@ -59,6 +59,10 @@ fn all_diagrams() -> Vec<(String, Diagram)> {
         .map(|(name, patch)| (name.to_owned(), diagram_of(patch)))
         .collect();
     out.push(("world-etrn".to_owned(), world_diagram("etrn")));
+    out.push((
+        "world-mx-backup-etrn".to_owned(),
+        world_diagram("mx-backup-etrn"),
+    ));
     out
 }
 

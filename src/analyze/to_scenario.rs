@@ -206,6 +206,7 @@ fn extensions_from(offered: &Capabilities, scenario: &mut Scenario, notes: &mut 
     switches.enhanced_status_codes = offered.has("ENHANCEDSTATUSCODES");
     switches.vrfy = offered.has("VRFY");
     switches.etrn = offered.has("ETRN");
+    switches.dsn = offered.has("DSN");
     switches.auth = offered.has("AUTH");
     if let Some(limit) = offered.size() {
         server.max_message_size = limit;

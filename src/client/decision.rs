@@ -32,6 +32,8 @@ pub enum Topic {
     /// SMTPUTF8 and the form of internationalized domains on the wire (RFC 6531,
     /// RFC 5890).
     SmtpUtf8,
+    /// Delivery status notifications: RET=, ENVID=, NOTIFY=, ORCPT= (RFC 3461).
+    Dsn,
 }
 
 /// The choice made, with its figures.
@@ -140,6 +142,12 @@ pub enum Choice {
         /// True when the policy required TLS, so the session stops.
         required: bool,
     },
+    /// The message asks for notifications and the server offers DSN: the parameters go
+    /// on MAIL FROM and RCPT TO.
+    RequestDsn,
+    /// The message asks for notifications but the server does not offer DSN: the
+    /// parameters are left out and the message goes without them.
+    DsnNotOffered,
 }
 
 impl Choice {
@@ -163,6 +171,7 @@ impl Choice {
             | Self::StartTlsNotOffered { .. }
             | Self::StartTlsRefused { .. } => Topic::Tls,
             Self::UseSmtpUtf8 | Self::RefuseSmtpUtf8 | Self::IdnDomain { .. } => Topic::SmtpUtf8,
+            Self::RequestDsn | Self::DsnNotOffered => Topic::Dsn,
         }
     }
 }

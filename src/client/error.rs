@@ -116,6 +116,13 @@ pub enum SpecError {
     RelayWithoutRecipient,
     /// A relay client with no message.
     NothingToRelay,
+    /// The DSN envelope id is empty, not printable ASCII, or too long once encoded.
+    EnvelopeId {
+        /// The value given.
+        given: String,
+        /// The most xtext characters allowed (RFC 3461 §4.4).
+        max: usize,
+    },
 }
 
 impl core::fmt::Display for SpecError {
@@ -199,6 +206,11 @@ impl core::fmt::Display for SpecError {
             }
             Self::RelayWithoutRecipient => f.write_str("a relayed message needs a recipient"),
             Self::NothingToRelay => f.write_str("there is no message to relay"),
+            Self::EnvelopeId { given, max } => write!(
+                f,
+                "the DSN envelope id {given:?} must be printable ASCII, at most {max} characters \
+                 once xtext-encoded (RFC 3461 §4.4)"
+            ),
         }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod address;
 mod decision;
+mod dsn;
 mod error;
 mod event;
 mod header;
@@ -32,6 +33,7 @@ mod timeouts;
 mod transaction;
 
 pub use decision::{Choice, Decision, Topic};
+pub use dsn::DsnSpec;
 pub use error::SpecError;
 pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
 pub use message::TransferEncoding;

@@ -3,6 +3,7 @@
 //! choice and a [`Decision`] that says why. `Err` carries the decision not to send.
 
 use super::decision::{Choice, Decision};
+use super::dsn::MessageDsn;
 use super::international::Needs;
 use super::message::{BodyTraits, TransferEncoding};
 use super::spec::{ChunkingMode, EightBitPolicy, PipeliningMode};
@@ -311,6 +312,40 @@ pub fn pipelining(
     };
     let decision = Decision::new(choice, offered_text, used, why, "RFC 2920 §3");
     (use_it, decision)
+}
+
+/// The DSN parameters go only to a server that offered DSN (RFC 3461 §4); `None` when
+/// the message asks for no notification, so there is nothing to decide.
+pub(crate) fn dsn(request: &MessageDsn, capabilities: &Capabilities) -> Option<(bool, Decision)> {
+    if !request.is_requested() {
+        return None;
+    }
+    let asked = request.summary();
+    let decision = if capabilities.has("DSN") {
+        Decision::new(
+            Choice::RequestDsn,
+            "DSN",
+            asked.clone(),
+            format!(
+                "The server offers DSN, so {asked} go on MAIL FROM and RCPT TO: it will report \
+                 as asked, or say \"relayed\" when it passes the mail to a host without DSN."
+            ),
+            "RFC 3461 §4",
+        )
+    } else {
+        Decision::new(
+            Choice::DsnNotOffered,
+            "no DSN",
+            "none",
+            format!(
+                "The server did not offer DSN, so {asked} may not be sent (a server would \
+                 answer 555); the message goes without them and only a failure is reported, \
+                 in whatever form the server chooses."
+            ),
+            "RFC 3461 §4",
+        )
+    };
+    Some((decision.choice == Choice::RequestDsn, decision))
 }
 
 #[cfg(test)]

@@ -33,10 +33,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::address::NamedAddress;
+use super::dsn::{DsnSpec, MessageDsn};
 use super::error::{reject_line_breaks, SpecError};
 use super::international::{self, Needs};
 use super::message::Draft;
 pub use super::sasl_exchange::AuthSpec;
+use crate::dsn::parameters::{MailDsn, RcptDsn};
 use crate::protocol::path::parse_reverse_path;
 use crate::protocol::path::PathError;
 use crate::protocol::{Domain, Mailbox, ReversePath};
@@ -240,6 +242,8 @@ pub struct ClientSpec {
     pub chunking: ChunkingMode,
     /// Octets per BDAT chunk (the last may be shorter), 1 to [`MAX_CHUNK_SIZE`].
     pub chunk_size: u32,
+    /// Delivery status notifications to ask for when the server offers DSN (RFC 3461).
+    pub dsn: DsnSpec,
 }
 
 impl Default for ClientSpec {
@@ -256,6 +260,7 @@ impl Default for ClientSpec {
             tls: TlsPolicy::Never,
             chunking: ChunkingMode::Auto,
             chunk_size: 64 * 1024,
+            dsn: DsnSpec::default(),
         }
     }
 }
@@ -270,6 +275,10 @@ pub struct RelayMessage {
     pub recipients: Vec<String>,
     /// The message text, CRLF line endings.
     pub text: Vec<u8>,
+    /// The `RET=`/`ENVID=` it was accepted with.
+    pub dsn: MailDsn,
+    /// The `NOTIFY=`/`ORCPT=` of each recipient, in the order of `recipients`.
+    pub recipient_dsn: Vec<RcptDsn>,
 }
 
 /// A message checked and ready for its transaction: the envelope and the text.
@@ -281,6 +290,7 @@ pub(crate) struct Prepared {
     pub draft: Draft,
     /// What the addresses need from SMTPUTF8, and their internationalized domains.
     pub needs: Needs,
+    pub dsn: MessageDsn,
 }
 
 impl Prepared {
@@ -305,14 +315,14 @@ impl Prepared {
         if let Some(auth) = &spec.auth {
             check_auth(auth)?;
         }
+        spec.dsn.check()?;
         let draft = Draft::new(&spec.message, now, message_id)?;
         let needs = Needs::of(core::iter::once(&sender).chain(&recipients));
-        Ok(Self::on_the_wire(
-            ReversePath::Mailbox(sender),
-            recipients,
-            draft,
-            needs,
-        ))
+        let mut envelope =
+            Self::on_the_wire(ReversePath::Mailbox(sender), recipients, draft, needs);
+        // Keyed by the addresses as the wire carries them (A-label domains without SMTPUTF8).
+        envelope.dsn = MessageDsn::of_spec(&spec.dsn, &envelope.recipients);
+        Ok(envelope)
     }
 
     /// The envelope in the form the wire carries (see [`international::on_the_wire`]).
@@ -338,6 +348,7 @@ impl Prepared {
             recipients,
             draft,
             needs,
+            dsn: MessageDsn::default(),
         }
     }
 
@@ -375,7 +386,23 @@ impl Prepared {
         };
         let needs = Needs::of(sender_mailbox.into_iter().chain(&recipients));
         let draft = Draft::verbatim(message.text.clone());
-        Ok(Self::on_the_wire(sender, recipients, draft, needs))
+        let mut envelope = Self::on_the_wire(sender, recipients, draft, needs);
+        envelope.dsn = MessageDsn {
+            mail: message.dsn.clone(),
+            recipients: envelope
+                .recipients
+                .iter()
+                .zip(
+                    message
+                        .recipient_dsn
+                        .iter()
+                        .cloned()
+                        .chain(core::iter::repeat_with(RcptDsn::default)),
+                )
+                .map(|(mailbox, rcpt)| (mailbox.to_string(), rcpt))
+                .collect(),
+        };
+        Ok(envelope)
     }
 }
 
@@ -562,6 +589,8 @@ mod tests {
             envelope_from: " <> ".into(),
             recipients: vec!["<bob@example.org>".into(), "carol@example.org".into()],
             text: b"Subject: hi\r\n\r\nHi\r\n".to_vec(),
+            dsn: MailDsn::default(),
+            recipient_dsn: Vec::new(),
         };
         let ready = Prepared::of_relay(&message).expect("valid message");
         assert_eq!(ready.sender, ReversePath::Null);

@@ -77,6 +77,7 @@ fn topic(extension: &Extension) -> Option<Topic> {
         Extension::Auth(_) => Some(Topic::Auth),
         Extension::StartTls => Some(Topic::Tls),
         Extension::SmtpUtf8 => Some(Topic::SmtpUtf8),
+        Extension::Dsn => Some(Topic::Dsn),
         _ => None,
     }
 }
@@ -102,6 +103,11 @@ fn client_use(extension: &Extension, decisions: &[&Decision], enhanced_seen: boo
         Extension::SmtpUtf8 => "Not needed: every address is ASCII (a U-label domain would go as \
             its A-label), so MAIL FROM carries no SMTPUTF8 (RFC 6531 §3.4)."
             .into(),
+        Extension::Dsn => {
+            "The message asked for no delivery status notification, so no DSN parameter was \
+             sent."
+                .into()
+        }
         _ => "Not used by this client.".into(),
     }
 }

@@ -367,6 +367,7 @@ mod tests {
             local: true,
             destination: crate::server::delivery::Destination::Mailbox,
             headers: vec!["Received".into()],
+            dsn: Default::default(),
             message: CopyText::new("Received: x\r\n".into(), Arc::new(b"\r\nbody\r\n".to_vec())),
         }
     }

@@ -17,7 +17,7 @@ pub use command::{Command, CommandError, Parameter};
 pub use enhanced::EnhancedMeaning;
 pub use extension::{Capabilities, Extension};
 pub use line_reader::{Line, LineEnding, LineInfo, LineReader};
-pub use parameters::{Body, DeclaredSize, MailParameters, OfferedParameters};
+pub use parameters::{Body, DeclaredSize, MailParameters, OfferedParameters, RcptParameters};
 pub use path::{Domain, ForwardPath, Mailbox, ReversePath};
 pub use reply::{EnhancedCode, Reply, ReplyClass, ReplyCode};
 pub use reply_reader::{ReplyReader, ReplyStatus};

@@ -1,12 +1,14 @@
-//! The MAIL FROM parameters this engine knows, read into typed values: `SIZE=` (RFC
-//! 1870), `BODY=` (RFC 6152), `AUTH=` (RFC 4954 §5) and `SMTPUTF8` (RFC 6531 §3.4). Which keywords are allowed
-//! depends on what the server advertised, so the caller says which extensions are on.
-//! RCPT TO has no parameters here (no DSN), so every RCPT parameter is unknown.
+//! The MAIL FROM and RCPT TO parameters this engine knows, read into typed values:
+//! `SIZE=` (RFC 1870), `BODY=` (RFC 6152, RFC 3030 §3), `AUTH=` (RFC 4954 §5),
+//! `SMTPUTF8` (RFC 6531 §3.4), and DSN's `RET=`, `ENVID=`, `NOTIFY=`, `ORCPT=` (RFC 3461,
+//! read in [`crate::dsn::parameters`]). Which keywords are allowed depends on what the
+//! server advertised, so the caller says which extensions are on.
 
 use serde::Serialize;
 
 use super::codes::ReplyKind;
 use super::command::Parameter;
+use crate::dsn::parameters::{MailDsn, RcptDsn};
 
 /// Most digits a `SIZE=` value may have (RFC 1870 §3: `1*20DIGIT`).
 pub const MAX_SIZE_DIGITS: usize = 20;
@@ -56,6 +58,8 @@ pub struct OfferedParameters {
     pub smtputf8: bool,
     /// BINARYMIME was advertised (RFC 3030 §3).
     pub binary_mime: bool,
+    /// DSN was advertised.
+    pub dsn: bool,
 }
 
 /// The MAIL FROM parameters, read and checked.
@@ -70,6 +74,8 @@ pub struct MailParameters {
     pub auth: Option<String>,
     /// `SMTPUTF8` was given: addresses and header fields may be UTF-8 (RFC 6531 §3.4).
     pub smtputf8: bool,
+    /// `RET=` and `ENVID=` (RFC 3461).
+    pub dsn: MailDsn,
 }
 
 /// A parameter that cannot be accepted, with the reply it earns.
@@ -144,20 +150,71 @@ impl MailParameters {
                 ));
             }
             self.smtputf8 = true;
-        } else if is("SIZE") || is("BODY") || is("SMTPUTF8") {
-            let extension = if is("BODY") { "8BITMIME" } else { keyword };
-            return Err(ParameterError::unknown(format!(
-                "{} was not offered in the EHLO reply, so its parameter is not accepted",
-                extension.to_ascii_uppercase()
-            )));
+        } else if MailDsn::knows(keyword) && offered.dsn {
+            self.dsn
+                .add(keyword, value)
+                .map_err(ParameterError::syntax)?;
+        } else if is("SIZE") || is("BODY") || is("SMTPUTF8") || MailDsn::knows(keyword) {
+            return Err(not_offered(if is("SIZE") {
+                "SIZE"
+            } else if is("BODY") {
+                "8BITMIME"
+            } else if is("SMTPUTF8") {
+                "SMTPUTF8"
+            } else {
+                "DSN"
+            }));
         } else {
-            return Err(ParameterError::unknown(format!(
-                "Unsupported parameter {}",
-                keyword.get(..32).unwrap_or(keyword).to_ascii_uppercase()
-            )));
+            return Err(unsupported(keyword));
         }
         Ok(())
     }
+}
+
+/// The RCPT TO parameters, read and checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RcptParameters {
+    /// `NOTIFY=` and `ORCPT=` (RFC 3461).
+    pub dsn: RcptDsn,
+}
+
+impl RcptParameters {
+    /// Reads RCPT TO's parameters: only DSN's, and only when DSN was offered (else 555,
+    /// RFC 5321 §4.1.1.11); a malformed or repeated one is a syntax error (501).
+    pub fn parse<S: AsRef<str>>(
+        parameters: &[Parameter<S>],
+        offered: OfferedParameters,
+    ) -> Result<Self, ParameterError> {
+        let mut read = Self::default();
+        for parameter in parameters {
+            let keyword = parameter.keyword.as_ref();
+            let value = parameter.value.as_ref().map(AsRef::as_ref);
+            if RcptDsn::knows(keyword) && offered.dsn {
+                read.dsn
+                    .add(keyword, value)
+                    .map_err(ParameterError::syntax)?;
+            } else if RcptDsn::knows(keyword) {
+                return Err(not_offered("DSN"));
+            } else {
+                return Err(unsupported(keyword));
+            }
+        }
+        Ok(read)
+    }
+}
+
+fn not_offered(extension: &str) -> ParameterError {
+    ParameterError::unknown(format!(
+        "{extension} was not offered in the EHLO reply, so its parameter is not accepted"
+    ))
+}
+
+fn unsupported(keyword: &str) -> ParameterError {
+    ParameterError::unknown(format!(
+        "Unsupported parameter {}",
+        keyword.get(..32).unwrap_or(keyword).to_ascii_uppercase()
+    ))
 }
 
 fn ensure_once(seen: bool, keyword: &str) -> Result<(), ParameterError> {
@@ -223,6 +280,7 @@ mod tests {
         eight_bit_mime: true,
         smtputf8: true,
         binary_mime: false,
+        dsn: true,
     };
 
     fn param(keyword: &str, value: &str) -> Parameter {
@@ -325,7 +383,11 @@ mod tests {
                 OfferedParameters { size: false, ..ALL },
                 ReplyKind::UnknownParameter,
             ),
-            (&[param("RET", "HDRS")], ALL, ReplyKind::UnknownParameter),
+            (
+                &[param("RET", "HDRS")],
+                OfferedParameters { dsn: false, ..ALL },
+                ReplyKind::UnknownParameter,
+            ),
         ];
         for (parameters, offered, expected) in cases {
             let got = MailParameters::parse(parameters, offered).map_err(|e| e.reply);

@@ -2,20 +2,66 @@
 //! connection the host takes part in, drawn as a bar from the connection's first arrow
 //! to its last, so two connections of one host never share a line. After TURN or ATRN
 //! the same connection carries mail the other way; arrows are coloured by the role the
-//! writing host had at that moment.
+//! writing host had at that moment. When hosts look names up (MX routing), a `DNS`
+//! lifeline stands at the right: each lookup is a question arrow from the asking host's
+//! DNS lane and an answer arrow back.
 
 use super::layout::{self, LaneSpec, LifelineSpec, Unplaced};
 use super::{first_line_label, line_count, seconds, Arrow, Diagram, Sender};
 use crate::world::timeline::{ConnectionId, WorldEntry, WorldEvent, WorldTimeline};
+
+/// The DNS lifeline's name, and its lane's.
+const DNS: &str = "DNS";
 
 /// Lays out `timeline`.
 pub fn diagram(timeline: &WorldTimeline) -> Diagram {
     let lanes = lanes(timeline);
     let mut reversed: Vec<ConnectionId> = Vec::new();
     let mut arrows = Vec::new();
-    let mut writes = 0;
+    let mut writes = 0usize;
+    let mut lookups = 0usize;
     for (index, entry) in timeline.entries.iter().enumerate() {
         match entry {
+            WorldEntry::World {
+                at,
+                event:
+                    WorldEvent::DnsLookup {
+                        host,
+                        name,
+                        query,
+                        summary,
+                        ..
+                    },
+                explanation,
+                rfc,
+                ..
+            } => {
+                lookups += 1;
+                if arrows.len() + 2 > super::MAX_ARROWS {
+                    continue;
+                }
+                let lane = |name: &str| lanes.iter().position(|l| l.name == name);
+                let (Some(asker), Some(dns)) = (lane(&dns_lane_name(host)), lane(DNS)) else {
+                    continue;
+                };
+                let elapsed = at.saturating_sub(timeline.start_time);
+                let arrow = |from, to, sender, label: String| Arrow {
+                    write: index,
+                    from,
+                    to,
+                    sender,
+                    label: super::cut(&label, super::MAX_LABEL_CHARS),
+                    more_lines: 0,
+                    elapsed,
+                    time: seconds(elapsed),
+                    explanation: explanation.clone(),
+                    rfc: (*rfc).to_owned(),
+                    y: 0,
+                };
+                let question = format!("{}? {name}", query.label());
+                arrows.push(arrow(asker, dns, Sender::Client, question));
+                arrows.push(arrow(dns, asker, Sender::Server, summary.clone()));
+            }
             WorldEntry::World {
                 connection: Some(id),
                 event: WorldEvent::RolesReversed { .. },
@@ -68,7 +114,7 @@ pub fn diagram(timeline: &WorldTimeline) -> Diagram {
             _ => {}
         }
     }
-    let lifelines = timeline
+    let mut lifelines: Vec<LifelineSpec> = timeline
         .hosts
         .iter()
         .map(|host| LifelineSpec {
@@ -77,10 +123,22 @@ pub fn diagram(timeline: &WorldTimeline) -> Diagram {
             detail: host.label.clone(),
         })
         .collect();
-    let omitted = writes - arrows.len();
+    if lookups > 0 {
+        lifelines.push(LifelineSpec {
+            name: DNS.to_owned(),
+            short: DNS.to_owned(),
+            detail: "the world's zone".to_owned(),
+        });
+    }
+    let omitted = (writes + 2 * lookups).saturating_sub(arrows.len());
+    let asked = if lookups > 0 {
+        format!(", {lookups} DNS lookups")
+    } else {
+        String::new()
+    };
     layout::place(Unplaced {
         title: format!(
-            "{}: {} connections, {} writes",
+            "{}: {} connections, {} writes{asked}",
             timeline.name,
             timeline.connections.len(),
             writes
@@ -106,9 +164,32 @@ fn lane_name(host: &str, connection: ConnectionId) -> String {
     format!("{host} #{connection}")
 }
 
-/// A host's lanes: one per connection it opened or accepted, by connection id.
+fn dns_lane_name(host: &str) -> String {
+    format!("{host} {DNS}")
+}
+
+/// The hosts that looked names up, each once.
+fn askers(timeline: &WorldTimeline) -> Vec<&str> {
+    let mut hosts: Vec<&str> = Vec::new();
+    for entry in &timeline.entries {
+        if let WorldEntry::World {
+            event: WorldEvent::DnsLookup { host, .. },
+            ..
+        } = entry
+        {
+            if !hosts.contains(&host.as_str()) {
+                hosts.push(host);
+            }
+        }
+    }
+    hosts
+}
+
+/// A host's lanes: one per connection it opened or accepted, by connection id, then one
+/// for its DNS lookups if it made any; the DNS lifeline's lane last.
 fn lanes(timeline: &WorldTimeline) -> Vec<LaneSpec> {
     let mut lanes = Vec::new();
+    let askers = askers(timeline);
     for (lifeline, host) in timeline.hosts.iter().enumerate() {
         let mut ids: Vec<ConnectionId> = timeline
             .connections
@@ -122,6 +203,20 @@ fn lanes(timeline: &WorldTimeline) -> Vec<LaneSpec> {
             connection: Some(id),
             name: lane_name(&host.name, id),
         }));
+        if askers.contains(&host.name.as_str()) {
+            lanes.push(LaneSpec {
+                lifeline,
+                connection: None,
+                name: dns_lane_name(&host.name),
+            });
+        }
+    }
+    if !askers.is_empty() {
+        lanes.push(LaneSpec {
+            lifeline: timeline.hosts.len(),
+            connection: None,
+            name: DNS.to_owned(),
+        });
     }
     lanes
 }
@@ -177,6 +272,63 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn each_lookup_is_a_question_to_the_dns_lifeline_and_an_answer_back() {
+        let scenario = crate::world::preset("mx-dead-primary").expect("the preset");
+        let timeline = crate::world::run_world(&scenario).expect("it runs");
+        let diagram = diagram(&timeline);
+        let dns = diagram.lifelines.len() - 1;
+        assert_eq!(diagram.lifelines[dns].name, DNS);
+        let to_dns: Vec<&Arrow> = diagram
+            .arrows
+            .iter()
+            .filter(|a| diagram.lanes[a.to].lifeline == dns)
+            .collect();
+        // Two rounds (the first try and the retry), each MX example.org, A mx1, A mx2.
+        let questions: Vec<&str> = to_dns.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(
+            questions,
+            [
+                "MX? example.org",
+                "A? mx1.example.org",
+                "A? mx2.example.org",
+                "MX? example.org",
+                "A? mx1.example.org",
+                "A? mx2.example.org"
+            ]
+        );
+        for question in to_dns {
+            let asker = &diagram.lanes[question.from];
+            assert_eq!(asker.name, "mail.example.net DNS");
+            assert_eq!(asker.connection, None);
+            let answer = diagram
+                .arrows
+                .iter()
+                .find(|a| a.write == question.write && a.to == question.from)
+                .expect("an answer arrow");
+            assert_eq!(answer.sender, Sender::Server);
+        }
+        let answers: Vec<&str> = diagram
+            .arrows
+            .iter()
+            .filter(|a| diagram.lanes[a.from].lifeline == dns)
+            .map(|a| a.label.as_str())
+            .collect();
+        assert_eq!(answers[0], "10 mx1.example.org, 20 mx2.example.org");
+        assert_eq!(answers[1], "192.0.2.10");
+        assert!(
+            diagram.title.ends_with(", 6 DNS lookups"),
+            "{}",
+            diagram.title
+        );
+    }
+
+    #[test]
+    fn a_run_without_lookups_has_no_dns_lifeline() {
+        let (_, diagram) = etrn();
+        assert!(diagram.lifelines.iter().all(|l| l.name != DNS));
     }
 
     fn sorted<'a>(hosts: [&'a str; 2], timeline: &WorldTimeline) -> Vec<&'a str> {

@@ -126,6 +126,7 @@ impl Server {
             switches.smtputf8.then_some(Extension::SmtpUtf8),
             switches.chunking.then_some(Extension::Chunking),
             (switches.chunking && switches.binary_mime).then_some(Extension::BinaryMime),
+            switches.dsn.then_some(Extension::Dsn),
         ];
         lines.extend(offered.into_iter().flatten().map(|e| e.to_string()));
         lines

@@ -26,6 +26,9 @@ pub struct ExtensionSwitches {
     pub vrfy: bool,
     /// RFC 1985.
     pub etrn: bool,
+    /// RFC 3461: list `DSN` and take `RET=`, `ENVID=`, `NOTIFY=`, `ORCPT=`. Off → those
+    /// parameters get 555 5.5.4.
+    pub dsn: bool,
     /// RFC 4954: list `AUTH` with [`ServerConfig::auth`]'s mechanisms and answer the
     /// AUTH command. Off (or no mechanism enabled) → AUTH is not listed and gets 502.
     pub auth: bool,
@@ -48,6 +51,7 @@ impl Default for ExtensionSwitches {
             enhanced_status_codes: true,
             vrfy: false,
             etrn: false,
+            dsn: false,
             auth: true,
             smtputf8: true,
             chunking: false,

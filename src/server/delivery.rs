@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Serialize, Serializer};
 
 use super::headers;
+use crate::dsn::parameters::{DsnRequest, MailDsn, RcptDsn};
 use crate::protocol::{ForwardPath, ReversePath};
 use crate::time::{rfc5322_date, Millis};
 
@@ -44,6 +45,8 @@ pub struct Delivery {
     pub destination: Destination,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
+    /// What the sender asked of delivery status notifications for this copy (RFC 3461).
+    pub dsn: DsnRequest,
     /// The message as stored, Received header first: a latin1 string in JSON; in the
     /// wasm build it crosses beside the JSON as bytes ([`crate::octets`]).
     #[cfg_attr(target_arch = "wasm32", serde(skip))]
@@ -228,6 +231,10 @@ pub(super) struct Envelope<'a> {
     pub id: &'a str,
     pub from: Option<&'a ReversePath>,
     pub recipients: &'a [ForwardPath],
+    /// `RET=` and `ENVID=` of MAIL FROM.
+    pub mail_dsn: &'a MailDsn,
+    /// `NOTIFY=` and `ORCPT=` of each recipient, in the order of `recipients`.
+    pub recipient_dsn: &'a [RcptDsn],
 }
 
 /// Builds one copy per recipient: the trace header, then the text, shared. `is_local`
@@ -246,8 +253,17 @@ pub(super) fn copies(
     envelope
         .recipients
         .iter()
-        .map(|recipient| {
+        .enumerate()
+        .map(|(index, recipient)| {
             let (address, destination) = route(recipient, hostname, &is_local);
+            let dsn = DsnRequest {
+                mail: envelope.mail_dsn.clone(),
+                rcpt: envelope
+                    .recipient_dsn
+                    .get(index)
+                    .cloned()
+                    .unwrap_or_default(),
+            };
             Delivery {
                 id: envelope.id.to_owned(),
                 envelope_from: envelope_from.clone(),
@@ -255,6 +271,7 @@ pub(super) fn copies(
                 local: destination == Destination::Mailbox,
                 destination,
                 headers: header_names.clone(),
+                dsn,
                 message: message.clone(),
             }
         })

@@ -9,7 +9,7 @@ use super::session::{Greeting, Server, Transaction};
 use super::smtputf8;
 use super::state::{State, Trigger};
 use crate::protocol::{
-    Body, DeclaredSize, ForwardPath, MailParameters, OfferedParameters, Parameter, ReplyKind,
+    Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
     ReversePath, MAX_TEXT_LINE,
 };
 
@@ -31,19 +31,9 @@ impl Server {
             self.reply(kind, "Error: AUTH= without the AUTH extension", explanation);
             return;
         }
-        let offered = OfferedParameters {
-            size: self.ehlo_session() && self.config.extensions.size,
-            eight_bit_mime: self.ehlo_session() && self.config.extensions.eight_bit_mime,
-            smtputf8: self.smtputf8_offered(),
-            binary_mime: self.binary_mime_offered(),
-        };
-        let read = match MailParameters::parse(parameters, offered) {
+        let read = match MailParameters::parse(parameters, self.offered_parameters()) {
             Ok(read) => read,
-            Err(error) => {
-                let explanation = format!("{} {}", error.detail, error.reply.explanation());
-                self.reply(error.reply, format!("Error: {}", error.detail), explanation);
-                return;
-            }
+            Err(error) => return self.refuse_parameter(&error),
         };
         let sender = match &from {
             ReversePath::Mailbox(mailbox) => Some(mailbox),
@@ -92,15 +82,10 @@ impl Server {
             self.transition(Trigger::Rcpt);
             return;
         }
-        if let Some(first) = parameters.first() {
-            self.reply(
-                ReplyKind::UnknownParameter,
-                format!("Error: unsupported parameter {}", first.keyword),
-                "This server offers no RCPT TO parameters (no DSN), so every one is unknown \
-                 (RFC 5321 §4.1.1.11).",
-            );
-            return;
-        }
+        let read = match RcptParameters::parse(parameters, self.offered_parameters()) {
+            Ok(read) => read,
+            Err(error) => return self.refuse_parameter(&error),
+        };
         let recipient = match &to {
             ForwardPath::Mailbox(mailbox) => Some(mailbox),
             ForwardPath::Postmaster => None,
@@ -138,7 +123,9 @@ impl Server {
         if let ForwardPath::Mailbox(mailbox) = &to {
             explanation.push_str(&smtputf8::utf8_address_note(mailbox));
         }
+        explanation.push_str(&super::dsn::rcpt_note(&read.dsn));
         self.transaction.recipients.push(to);
+        self.transaction.recipient_dsn.push(read.dsn);
         self.reply(ReplyKind::RecipientOk, "Ok", explanation);
     }
 
@@ -417,6 +404,8 @@ impl Server {
             id,
             from: transaction.from.as_ref(),
             recipients: &transaction.recipients,
+            mail_dsn: &transaction.parameters.dsn,
+            recipient_dsn: &transaction.recipient_dsn,
         };
         let config = &self.config;
         let copies = delivery::copies(&envelope, &received, text, &config.hostname, |d| {
@@ -494,5 +483,6 @@ fn mail_explanation(from: &ReversePath, read: &MailParameters) -> String {
             explanation.push_str(&smtputf8::utf8_address_note(mailbox));
         }
     }
+    explanation.push_str(&super::dsn::mail_note(&read.dsn));
     explanation
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 mod data_scan;
 pub(crate) mod delivery;
+mod dsn;
 mod envelope;
 pub(crate) mod etrn;
 pub(crate) mod event;

@@ -18,6 +18,7 @@ use super::delivery::{Delivery, StoreOutcome};
 use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::state::{next_state, State, Trigger};
+use crate::dsn::parameters::RcptDsn;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
 use crate::protocol::{
@@ -42,6 +43,8 @@ pub(super) struct Transaction {
     pub from: Option<ReversePath>,
     pub parameters: MailParameters,
     pub recipients: Vec<ForwardPath>,
+    /// Each accepted recipient's DSN parameters, in the order of `recipients`.
+    pub recipient_dsn: Vec<RcptDsn>,
     /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
     pub refused_recipients: u32,
     /// The message so far, once BDAT was used (RFC 3030 §2).

@@ -146,13 +146,18 @@ pub(super) fn batch(copies: &[StoredMessage]) -> Vec<RelayMessage> {
             .iter_mut()
             .find(|(id, m)| *id == copy.id && m.envelope_from == copy.envelope_from);
         match same {
-            Some((_, message)) => message.recipients.push(copy.recipient.clone()),
+            Some((_, message)) => {
+                message.recipients.push(copy.recipient.clone());
+                message.recipient_dsn.push(copy.dsn.rcpt.clone());
+            }
             None => messages.push((
                 copy.id.clone(),
                 RelayMessage {
                     envelope_from: copy.envelope_from.clone(),
                     recipients: vec![copy.recipient.clone()],
                     text: copy.text.clone().into_bytes(),
+                    dsn: copy.dsn.mail.clone(),
+                    recipient_dsn: vec![copy.dsn.rcpt.clone()],
                 },
             )),
         }
@@ -170,6 +175,7 @@ mod tests {
             envelope_from: "<a@example.net>".into(),
             recipient: recipient.into(),
             headers: Vec::new(),
+            dsn: Default::default(),
             text: "Subject: x\r\n\r\nhi\r\n".into(),
             octets: 17,
         }

@@ -1,11 +1,14 @@
 //! Several hosts on one virtual clock: the parts of ESMTP that only make sense with
 //! more than two machines and time passing. A small site on a dial-up line whose ISP
 //! holds its mail (ETRN, TURN), an ISP that lets its POP users relay
-//! (POP-before-SMTP).
+//! (POP-before-SMTP), a sending MTA that routes its queue by MX records (RFC 5321
+//! §5.1, RFC 7505) and returns what it cannot deliver as an RFC 3464 bounce.
 //!
 //! A [`WorldScenario`] lists hosts (each with an address, optionally an SMTP server,
-//! a POP3 server and the ISP-side switches) and steps (connect and send, log in to
-//! POP3, let the clock run). [`run_world`] plays it over in-memory links
+//! a POP3 server and the ISP-side switches), a DNS zone ([`dns`]: MX, A and CNAME
+//! records, and which hosts are down) and steps (connect and send, log in to POP3,
+//! deliver a host's queue by MX, bring a host up or down, let the clock run: deferred
+//! mail is retried as it falls due). [`run_world`] plays it over in-memory links
 //! ([`crate::loopback::exchange`]) and returns a [`WorldTimeline`]: every octet and
 //! event tagged with its connection and hosts, the connections as a small graph for
 //! the page's diagram, and each host's mailboxes and queues at the end. Connections
@@ -37,15 +40,25 @@
 //!       "purpose": "ask for the held mail" },
 //!     { "type": "pop3", "from": "laptop", "to": "mail.isp.example",
 //!       "lines": ["USER alice", "PASS wonderland", "QUIT"] },
-//!     { "type": "wait", "ms": 1860000, "reason": "31 minutes later" }
-//!   ]
+//!     { "type": "wait", "ms": 1860000, "reason": "31 minutes later" },
+//!     { "type": "deliver", "from": "mx.isp.example", "domains": ["dialup.example"] },
+//!     { "type": "hostState", "host": "mail.dialup.example", "state": "up" }
+//!   ],
+//!   "dns": { "mx": [{ "name": "dialup.example", "preference": 10,
+//!                     "exchange": "mail.dialup.example" }],
+//!            "a": [{ "name": "mail.dialup.example", "address": "203.0.113.20" }],
+//!            "hosts": [{ "host": "mail.dialup.example", "state": "refused" }] },
+//!   "retryMs": 1800000, "giveUpMs": 432000000
 //! }
 //! ```
 
+mod bounce;
+pub mod dns;
 mod host;
 pub(crate) mod line_client;
 pub mod presets;
 mod recorder;
+mod routing;
 mod runner;
 mod step_input;
 pub(crate) mod timeline;
@@ -58,15 +71,23 @@ use crate::server::{AtrnPolicy, EtrnPolicy, ServerConfig};
 use crate::time::Millis;
 
 pub use crate::loopback::ScenarioError;
+pub use dns::{DnsZone, HostState};
 pub use presets::{preset, presets, PresetInfo};
 pub use runner::run_world;
 pub use timeline::{
-    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, RelayInterval, WorldEntry,
+    ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, MxChoice, RelayInterval, WorldEntry,
     WorldEvent, WorldTimeline,
 };
 
 /// Most connections one run may open (flushes can trigger each other).
 pub const MAX_CONNECTIONS: usize = 64;
+
+/// The wait before a deferred domain is tried again: 30 minutes (RFC 5321 §4.5.4.1).
+pub const DEFAULT_RETRY_MS: Millis = 30 * crate::time::MINUTE;
+
+/// How long deferred mail is kept trying: 5 days (RFC 5321 §4.5.4.1, "at least 4-5
+/// days").
+pub const DEFAULT_GIVE_UP_MS: Millis = 5 * 24 * 60 * crate::time::MINUTE;
 
 /// One machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,8 +171,30 @@ pub enum WorldStep {
         #[serde(default)]
         purpose: String,
     },
+    /// `from` delivers what its outbound queue holds for `domains` (every queued
+    /// domain when empty), routing each by the zone's MX records (RFC 5321 §5.1).
+    Deliver {
+        /// The sending MTA's name.
+        from: String,
+        /// Which queued domains; empty for all.
+        #[serde(default)]
+        domains: Vec<String>,
+        /// What this delivery run is for.
+        #[serde(default)]
+        purpose: String,
+    },
+    /// `host` comes up, goes down (connections refused) or starts answering 4xx.
+    HostState {
+        /// The host's name.
+        host: String,
+        /// Its new state.
+        state: HostState,
+        /// Why, for the timeline.
+        #[serde(default)]
+        reason: String,
+    },
     /// The clock runs on with nothing happening (the dial-up line is down, the user
-    /// went to lunch).
+    /// went to lunch). Queued mail whose retry falls due meanwhile is tried again.
     Wait {
         /// How long, in milliseconds.
         ms: Millis,
@@ -179,6 +222,15 @@ pub struct WorldScenario {
     pub hosts: Vec<HostSpec>,
     /// What happens, in order.
     pub steps: Vec<WorldStep>,
+    /// The DNS every host resolves against, and which hosts are down.
+    #[serde(skip_serializing_if = "DnsZone::is_unset")]
+    pub dns: DnsZone,
+    /// How long a sending MTA waits before trying a deferred domain again (RFC 5321
+    /// §4.5.4.1: at least 30 minutes).
+    pub retry_ms: Millis,
+    /// How long it keeps trying before it gives up and bounces (RFC 5321 §4.5.4.1:
+    /// at least 4 to 5 days).
+    pub give_up_ms: Millis,
 }
 
 impl Default for WorldScenario {
@@ -192,6 +244,9 @@ impl Default for WorldScenario {
             latency_ms: loopback.latency_ms,
             hosts: Vec::new(),
             steps: Vec::new(),
+            dns: DnsZone::default(),
+            retry_ms: DEFAULT_RETRY_MS,
+            give_up_ms: DEFAULT_GIVE_UP_MS,
         }
     }
 }

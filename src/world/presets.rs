@@ -1,10 +1,11 @@
 //! Named scenarios, built as data: a dial-up customer whose ISP holds its mail (ETRN,
 //! TURN refused, TURN hijacked) and an ISP that lets its POP users relay
-//! (POP-before-SMTP). Each is an ordinary [`WorldScenario`] the page can show, edit
-//! and run.
+//! (POP-before-SMTP), and a sending MTA routing by MX records (RFC 5321 §5.1, RFC
+//! 7505). Each is an ordinary [`WorldScenario`] the page can show, edit and run.
 
 use serde::Serialize;
 
+use super::dns::{ARecord, DnsZone, HostAvailability, HostState, MxRecord};
 use super::{HostSpec, WorldScenario, WorldStep};
 use crate::client::AuthSpec;
 use crate::client::{ClientSpec, MessageSpec, RawLine, Step};
@@ -91,6 +92,31 @@ const PRESETS: &[(&str, &str, Builder)] = &[
         "pop-before-smtp",
         "POP-before-SMTP: relay allowed for 30 minutes after a POP3 login",
         pop_before_smtp,
+    ),
+    (
+        "mx-dead-primary",
+        "MX preference and a dead primary: fall back, defer, retry",
+        mx_dead_primary,
+    ),
+    (
+        "mx-backup-etrn",
+        "Backup MX holds mail for a dial-up site; ETRN flushes it",
+        mx_backup_etrn,
+    ),
+    (
+        "null-mx",
+        "Null MX: the domain takes no mail (556 5.1.10)",
+        null_mx,
+    ),
+    (
+        "implicit-mx",
+        "Implicit MX: no MX record, so the domain's own address",
+        implicit_mx,
+    ),
+    (
+        "nxdomain",
+        "No such domain: NXDOMAIN, and the mail bounces",
+        nxdomain,
     ),
 ];
 
@@ -465,4 +491,276 @@ fn atrn() -> WorldScenario {
         ],
         ..WorldScenario::default()
     }
+}
+
+const PC: &str = "pc.example.net";
+const PC_ADDRESS: &str = "198.51.100.40";
+const SENDER_ADDRESS: &str = "198.51.100.5";
+
+/// Alice's PC: it hands her mail to her own provider's server (which relays for it).
+fn pc_host() -> HostSpec {
+    HostSpec {
+        name: PC.into(),
+        label: "Alice's PC (her mail program)".into(),
+        address: PC_ADDRESS.into(),
+        ..HostSpec::default()
+    }
+}
+
+/// The sending MTA: delivers example.net locally, relays for Alice's PC, and routes
+/// everything else by MX.
+fn sending_mta() -> HostSpec {
+    let mut config = server(SENDER, "example.net");
+    config.trusted_clients = vec![PC_ADDRESS.into()];
+    HostSpec {
+        name: SENDER.into(),
+        label: "Alice's provider's mail server: routes her mail by MX".into(),
+        address: SENDER_ADDRESS.into(),
+        smtp: Some(config),
+        ..HostSpec::default()
+    }
+}
+
+/// A host running a mail server for `local`.
+fn mail_host(name: &str, label: &str, address: &str, local: &str) -> HostSpec {
+    HostSpec {
+        name: name.into(),
+        label: label.into(),
+        address: address.into(),
+        smtp: Some(server(name, local)),
+        ..HostSpec::default()
+    }
+}
+
+fn mx(name: &str, preference: u16, exchange: &str) -> MxRecord {
+    MxRecord {
+        name: name.into(),
+        preference,
+        exchange: exchange.into(),
+    }
+}
+
+fn a(name: &str, address: &str) -> ARecord {
+    ARecord {
+        name: name.into(),
+        address: address.into(),
+    }
+}
+
+/// Alice's PC submits a message for `to` to her provider's server, which queues it.
+fn submit(to: &str, subject: &str, body: &str) -> WorldStep {
+    WorldStep::Smtp {
+        from: PC.into(),
+        to: SENDER.into(),
+        client: Box::new(mail_to(to, subject, body)),
+        purpose: format!("Alice sends mail for {to}; her provider's server queues it for routing"),
+    }
+}
+
+/// The provider's server runs its queue.
+fn deliver(from: &str, purpose: &str) -> WorldStep {
+    WorldStep::Deliver {
+        from: from.into(),
+        domains: Vec::new(),
+        purpose: purpose.into(),
+    }
+}
+
+fn set_state(host: &str, state: HostState, reason: &str) -> WorldStep {
+    WorldStep::HostState {
+        host: host.into(),
+        state,
+        reason: reason.into(),
+    }
+}
+
+fn mx_world(name: &str, explanation: &str, hosts: Vec<HostSpec>, dns: DnsZone) -> WorldScenario {
+    let mut all = vec![pc_host(), sending_mta()];
+    all.extend(hosts);
+    WorldScenario {
+        name: name.into(),
+        explanation: explanation.into(),
+        hosts: all,
+        dns: DnsZone {
+            a: [a(SENDER, SENDER_ADDRESS)]
+                .into_iter()
+                .chain(dns.a)
+                .collect(),
+            ..dns
+        },
+        ..WorldScenario::default()
+    }
+}
+
+const MX1: &str = "mx1.example.org";
+const MX2: &str = "mx2.example.org";
+
+fn mx_dead_primary() -> WorldScenario {
+    let mut scenario = mx_world(
+        "mx-dead-primary",
+        "example.org publishes two MX records: mx1 with preference 10 and mx2 with 20. Alice's \
+         provider looks them up and tries the most preferred first (RFC 5321 §5.1). mx1 is \
+         down: the connection is refused, so it tries mx2. mx2's disk is full and it answers \
+         452 4.3.1 after the message text, also a temporary failure. With no exchanger left the \
+         mail stays queued and a retry is scheduled on the world clock. Meanwhile mx2's \
+         administrator frees some space; 30 minutes later the retry looks the domain up again, \
+         finds mx1 still down, and mx2 takes the mail.",
+        vec![
+            mail_host(
+                MX1,
+                "example.org's primary mail exchanger (down)",
+                "192.0.2.10",
+                "example.org",
+            ),
+            mail_host(
+                MX2,
+                "example.org's second mail exchanger",
+                "192.0.2.20",
+                "example.org",
+            ),
+        ],
+        DnsZone {
+            mx: vec![mx("example.org", 10, MX1), mx("example.org", 20, MX2)],
+            a: vec![a(MX1, "192.0.2.10"), a(MX2, "192.0.2.20")],
+            hosts: vec![
+                HostAvailability {
+                    host: MX1.into(),
+                    state: HostState::Refused,
+                },
+                HostAvailability {
+                    host: MX2.into(),
+                    state: HostState::Deferring,
+                },
+            ],
+            ..DnsZone::default()
+        },
+    );
+    scenario.steps = vec![
+        submit(
+            "bob@example.org",
+            "Quarterly figures",
+            "Bob,\n\nthe figures are in.\n\nAlice\n",
+        ),
+        deliver(SENDER, "routing the queued mail for example.org by MX"),
+        set_state(MX2, HostState::Up, "its administrator frees disk space"),
+        WorldStep::Wait {
+            ms: 40 * MINUTE,
+            reason: "the provider's queue waits for the retry".into(),
+        },
+    ];
+    scenario
+}
+
+const DIALUP_MX: &str = "mail.dialup.example";
+
+fn mx_backup_etrn() -> WorldScenario {
+    let mut isp = isp_host();
+    isp.label = "the ISP's mail exchanger: MX 20 for dialup.example, holds its mail".into();
+    let mut scenario = mx_world(
+        "mx-backup-etrn",
+        "dialup.example's zone says: MX 10 mail.dialup.example (the customer's own server, on \
+         a dial-up line) and MX 20 mx.isp.example (the ISP). Alice's provider looks up the MX \
+         records, finds the customer's server offline (connection refused) and hands the mail \
+         to the ISP, the next exchanger. When the ISP runs its own queue it is itself an MX for \
+         dialup.example (preference 20), so it may only pass the mail to a more preferred one \
+         (RFC 5321 §5.1): mail.dialup.example, still refused, so the mail waits and retries \
+         are scheduled. When the customer dials in it sends ETRN dialup.example (RFC 1985); \
+         the ISP looks the MX up again and delivers over a new connection.",
+        vec![isp, customer_host()],
+        DnsZone {
+            mx: vec![
+                mx("dialup.example", 10, DIALUP_MX),
+                mx("dialup.example", 20, ISP),
+            ],
+            a: vec![a(DIALUP_MX, CUSTOMER_ADDRESS), a(ISP, "192.0.2.25")],
+            hosts: vec![HostAvailability {
+                host: DIALUP_MX.into(),
+                state: HostState::Refused,
+            }],
+            ..DnsZone::default()
+        },
+    );
+    scenario.retry_ms = 60 * MINUTE;
+    scenario.steps = vec![
+        submit(
+            "bob@dialup.example",
+            "Minutes of Tuesday",
+            "Bob,\n\nthe minutes are attached in spirit.\n\nAlice\n",
+        ),
+        deliver(SENDER, "routing the queued mail for dialup.example by MX"),
+        deliver(ISP, "the ISP runs its queue"),
+        WorldStep::Wait {
+            ms: 90 * MINUTE,
+            reason: "the customer's dial-up line is down".into(),
+        },
+        set_state(DIALUP_MX, HostState::Up, "the customer dials in"),
+        dial_in("ETRN dialup.example"),
+    ];
+    scenario
+}
+
+fn bounce_world(name: &str, explanation: &str, to: &str, dns: DnsZone) -> WorldScenario {
+    let mut scenario = mx_world(name, explanation, Vec::new(), dns);
+    scenario.steps = vec![
+        submit(to, "Hello", "Hello,\n\nis this address right?\n\nAlice\n"),
+        deliver(SENDER, "routing the queued mail by MX"),
+    ];
+    scenario
+}
+
+fn null_mx() -> WorldScenario {
+    bounce_world(
+        "null-mx",
+        "nomail.example publishes a null MX, `MX 0 .` (RFC 7505): a domain that sends mail but \
+         never receives any says so, instead of leaving senders to queue and retry for days. \
+         Alice's provider looks up the MX, sees the null MX, makes no connection at all and \
+         returns the mail to Alice at once with 556 5.1.10.",
+        "info@nomail.example",
+        DnsZone {
+            mx: vec![mx("nomail.example", 0, ".")],
+            a: vec![a("nomail.example", "192.0.2.99")],
+            ..DnsZone::default()
+        },
+    )
+}
+
+const PLAIN: &str = "plain.example";
+
+fn implicit_mx() -> WorldScenario {
+    let mut scenario = mx_world(
+        "implicit-mx",
+        "plain.example has no MX record, only an address (an A record). RFC 5321 §5.1 says \
+         the domain itself is then the mail exchanger, an implicit MX with preference 0, so \
+         Alice's provider connects to plain.example's address and delivers there.",
+        vec![mail_host(
+            PLAIN,
+            "plain.example's only host: web and mail",
+            "192.0.2.80",
+            PLAIN,
+        )],
+        DnsZone {
+            a: vec![a(PLAIN, "192.0.2.80")],
+            ..DnsZone::default()
+        },
+    );
+    scenario.steps = vec![
+        submit(
+            "carol@plain.example",
+            "Hello",
+            "Carol,\n\nhello.\n\nAlice\n",
+        ),
+        deliver(SENDER, "routing the queued mail for plain.example"),
+    ];
+    scenario
+}
+
+fn nxdomain() -> WorldScenario {
+    bounce_world(
+        "nxdomain",
+        "Alice mistyped the domain: exmaple.org does not exist, and the DNS answers NXDOMAIN. \
+         There is nothing to retry, so her provider returns the mail at once with a delivery \
+         status notification (5.1.2, bad destination system address).",
+        "bob@exmaple.org",
+        DnsZone::default(),
+    )
 }

@@ -18,6 +18,9 @@ pub(super) struct Collected {
     pub(super) reversal: Option<(ReversalCommand, Vec<String>)>,
     pub(super) logins: Vec<String>,
     pub(super) pop3_updates: Vec<UpdateOutcome>,
+    /// Set before the leg: the server's host cannot store mail now (it defers), so
+    /// the message gets `452 4.3.1` and nothing is filed.
+    pub(super) storage_full: bool,
 }
 
 /// An engine whose events the world records.
@@ -63,9 +66,17 @@ impl Drain for Server {
     ) {
         // Copies first: the world files them at once, so the 250 joins these events.
         while let Some(delivery) = self.poll_delivery() {
-            collected.deliveries.push(delivery);
+            if !collected.storage_full {
+                collected.deliveries.push(delivery);
+            }
         }
-        self.handle_stored(StoreOutcome::Stored);
+        self.handle_stored(if collected.storage_full {
+            StoreOutcome::NoSpace {
+                reason: "the host's disk is full".into(),
+            }
+        } else {
+            StoreOutcome::Stored
+        });
         while let Some(event) = self.poll_event() {
             match &event.kind {
                 ServerEventKind::FlushRequested { domains } => {

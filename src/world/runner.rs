@@ -5,6 +5,7 @@
 
 use litemap::LiteMap;
 
+use super::dns::{DnsZone, HostState};
 use super::host::{batch, Host};
 use super::line_client::LineClient;
 use super::recorder::{Collected, Drain, LegRecorder};
@@ -19,6 +20,10 @@ use crate::mailstore::StoredMessage;
 use crate::pop3::Pop3Server;
 use crate::server::{Delivery, Peer, ReversalCommand, Server};
 use crate::time::{Millis, MINUTE};
+
+// A child of the runner: it drives the running world's private state.
+#[path = "queue_run.rs"]
+mod queue_run;
 
 /// Runs the scenario to the end of its script (and every connection it triggers).
 pub fn run_world(scenario: &WorldScenario) -> Result<WorldTimeline, ScenarioError> {
@@ -48,6 +53,22 @@ pub fn run_world(scenario: &WorldScenario) -> Result<WorldTimeline, ScenarioErro
                 let (from, to) = (world.host_index(from)?, world.host_index(to)?);
                 world.pop3(from, to, lines, purpose);
             }
+            WorldStep::Deliver {
+                from,
+                domains,
+                purpose,
+            } => {
+                let from = world.host_index(from)?;
+                world.deliver(from, domains, purpose);
+            }
+            WorldStep::HostState {
+                host,
+                state,
+                reason,
+            } => {
+                let host = world.host_index(host)?;
+                world.set_state(host, *state, reason);
+            }
             WorldStep::Wait { ms, reason } => world.wait(*ms, reason),
         }
     }
@@ -63,6 +84,16 @@ struct World {
     connections: Vec<ConnectionSummary>,
     relay_windows: Vec<RelayInterval>,
     truncated: bool,
+    /// The zone every host resolves against.
+    dns: DnsZone,
+    /// Each host's state, by index: up, refusing connections, or deferring.
+    states: Vec<HostState>,
+    /// Queued domains waiting for a retry.
+    deferred: Vec<queue_run::Deferred>,
+    /// Delivery attempts so far (bounded by `queue_run::MAX_DELIVERY_ATTEMPTS`).
+    attempts: usize,
+    retry_ms: Millis,
+    give_up_ms: Millis,
 }
 
 impl World {
@@ -79,6 +110,10 @@ impl World {
             }
             hosts.push(Host::new(spec.clone()));
         }
+        let states = hosts
+            .iter()
+            .map(|h| scenario.dns.initial_state(h.name()))
+            .collect();
         Ok(Self {
             hosts,
             now: scenario.start_time,
@@ -88,6 +123,12 @@ impl World {
             connections: Vec::new(),
             relay_windows: Vec::new(),
             truncated: false,
+            dns: scenario.dns.clone(),
+            states,
+            deferred: Vec::new(),
+            attempts: 0,
+            retry_ms: scenario.retry_ms,
+            give_up_ms: scenario.give_up_ms,
         })
     }
 
@@ -194,7 +235,28 @@ impl World {
         );
     }
 
+    /// Lets `ms` pass; deferred mail falling due meanwhile is tried at its time.
     fn wait(&mut self, ms: Millis, reason: &str) {
+        let end = self.now.saturating_add(ms);
+        let mut retried = false;
+        while let Some(due) = self.next_due(end) {
+            if self.connections.len() >= MAX_CONNECTIONS {
+                self.truncated = true;
+                break;
+            }
+            if due.due > self.now {
+                let reason = format!("the retry for {} falls due", due.domain);
+                self.advance(due.due - self.now, &reason);
+            }
+            self.retry(due);
+            retried = true;
+        }
+        if end > self.now || !retried {
+            self.advance(end.saturating_sub(self.now), reason);
+        }
+    }
+
+    fn advance(&mut self, ms: Millis, reason: &str) {
         let from = self.now;
         self.now = self.now.saturating_add(ms);
         let explanation = format!(
@@ -223,12 +285,16 @@ impl World {
         client: &mut C,
         server: &mut S,
     ) -> Collected {
+        let storage_full = self.states.get(server_host) == Some(&HostState::Deferring);
         let mut recorder = LegRecorder {
             connection: id,
             client_host: self.host_name(client_host),
             server_host: self.host_name(server_host),
             entries: &mut self.entries,
-            collected: Collected::default(),
+            collected: Collected {
+                storage_full,
+                ..Collected::default()
+            },
         };
         let end = exchange(client, server, &mut self.now, self.latency, &mut recorder);
         if end == ExchangeEnd::Truncated {
@@ -304,6 +370,12 @@ impl World {
         purpose: &str,
     ) -> Result<(), ScenarioError> {
         let id = self.open(from, to, ConnectionKind::Smtp, purpose, None);
+        if self.states.get(to) == Some(&HostState::Refused) {
+            let what = format!("{} is down: connection refused.", self.host_name(to));
+            self.problem(id, what, "");
+            self.close(id);
+            return Ok(());
+        }
         let Some(mut server) = self.smtp_server(to, from, id) else {
             self.refuse_connection(id, to, "SMTP");
             return Ok(());
@@ -390,6 +462,12 @@ impl World {
     fn flush(&mut self, isp: usize, domains: &[String], trigger: ConnectionId) {
         let mut by_target: LiteMap<usize, Vec<String>> = LiteMap::new();
         for domain in domains {
+            if self.dns.knows(domain) {
+                let purpose =
+                    format!("delivering the queue for {domain} after ETRN on connection {trigger}");
+                self.deliver_domain(isp, domain, Some(trigger), ConnectionKind::Flush, &purpose);
+                continue;
+            }
             let target = self
                 .hosts
                 .iter()

@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use super::WorldStep;
+use super::{HostState, WorldStep};
 use crate::client::ClientSpec;
 use crate::time::Millis;
 
@@ -20,6 +20,8 @@ use crate::time::Millis;
 enum StepKind {
     Smtp,
     Pop3,
+    Deliver,
+    HostState,
     Wait,
 }
 
@@ -36,6 +38,10 @@ pub(super) struct StepInput {
     #[serde(default)]
     purpose: String,
     lines: Option<Vec<String>>,
+    #[serde(default)]
+    domains: Vec<String>,
+    host: Option<String>,
+    state: Option<HostState>,
     ms: Option<Millis>,
     #[serde(default)]
     reason: String,
@@ -62,6 +68,16 @@ impl TryFrom<StepInput> for WorldStep {
                 to: input.to.ok_or_else(|| missing("to"))?,
                 lines: input.lines.ok_or_else(|| missing("lines"))?,
                 purpose: input.purpose,
+            },
+            StepKind::Deliver => WorldStep::Deliver {
+                from: input.from.ok_or_else(|| missing("from"))?,
+                domains: input.domains,
+                purpose: input.purpose,
+            },
+            StepKind::HostState => WorldStep::HostState {
+                host: input.host.ok_or_else(|| missing("host"))?,
+                state: input.state.ok_or_else(|| missing("state"))?,
+                reason: input.reason,
             },
             StepKind::Wait => WorldStep::Wait {
                 ms: input.ms.ok_or_else(|| missing("ms"))?,
@@ -93,6 +109,16 @@ mod tests {
                 to: "b.example".into(),
                 lines: vec!["USER alice".into(), "QUIT".into()],
                 purpose: String::new(),
+            },
+            WorldStep::Deliver {
+                from: "a.example".into(),
+                domains: vec!["example.org".into()],
+                purpose: "route by MX".into(),
+            },
+            WorldStep::HostState {
+                host: "b.example".into(),
+                state: HostState::Refused,
+                reason: "line down".into(),
             },
             WorldStep::Wait {
                 ms: 60_000,

@@ -6,6 +6,7 @@ use litemap::LiteMap;
 
 use serde::Serialize;
 
+use super::dns::{Answer, HostState, QueryType};
 use crate::client::ClientEvent;
 use crate::mailstore::MailStore;
 use crate::pop3::Pop3Event;
@@ -25,6 +26,9 @@ pub enum ConnectionKind {
     Flush,
     /// A POP3 session.
     Pop3,
+    /// An SMTP session a sending MTA opened to an MX host to deliver its queue
+    /// (RFC 5321 §5).
+    Relay,
 }
 
 /// One connection, for the list and the diagram. After TURN/ATRN the same connection
@@ -141,11 +145,92 @@ pub enum WorldEvent {
         /// The decision.
         allowed: bool,
     },
+    /// A host asked the zone a question (RFC 5321 §5.1).
+    DnsLookup {
+        /// The asking host.
+        host: String,
+        /// The name asked about.
+        name: String,
+        /// The record type asked for.
+        query: QueryType,
+        /// What the zone answered.
+        answer: Answer,
+        /// The answer in one line (`10 mx1.example.org, 20 mx2.example.org`).
+        summary: String,
+    },
+    /// A sending MTA put a domain's mail exchangers in the order it will try them.
+    RouteChosen {
+        /// The sending host.
+        host: String,
+        /// The recipient domain.
+        domain: String,
+        /// The exchangers to try, in order.
+        order: Vec<MxChoice>,
+    },
+    /// A connection to an exchanger's address was refused, or nothing answered there.
+    ConnectionRefused {
+        /// The connecting host.
+        from: String,
+        /// The exchanger's name.
+        to: String,
+        /// The address tried.
+        address: String,
+    },
+    /// A host came up, went down or began deferring.
+    HostStateChanged {
+        /// The host.
+        host: String,
+        /// Its new state.
+        state: HostState,
+    },
+    /// Deferred mail waits in the queue for another try.
+    RetryScheduled {
+        /// The sending host.
+        host: String,
+        /// The recipient domain.
+        domain: String,
+        /// When the next try is due.
+        at: Millis,
+        /// How many tries failed so far.
+        attempts: u32,
+    },
+    /// Mail could not be delivered and will not be tried again.
+    Bounced {
+        /// The host giving up.
+        host: String,
+        /// The recipients that failed.
+        recipients: Vec<String>,
+        /// The enhanced status code, e.g. `5.1.10`.
+        status: String,
+        /// The reply (received, or the one the host writes for itself).
+        reply: String,
+    },
+    /// A host filed the delivery status notification for a bounce.
+    BounceFiled {
+        /// The host that wrote it.
+        host: String,
+        /// The original sender it goes to.
+        recipient: String,
+        /// True when it went to a local mailbox, false when queued to be sent on.
+        mailbox: bool,
+    },
     /// Something could not happen (no route to a domain, a step naming no host).
     Problem {
         /// What.
         what: String,
     },
+}
+
+/// One mail exchanger in a sending MTA's order of trial.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MxChoice {
+    /// The MX preference (0 for an implicit MX).
+    pub preference: u16,
+    /// The exchanger's name.
+    pub exchange: String,
+    /// Its address from the A lookup, if it has one.
+    pub address: Option<String>,
 }
 
 /// One thing that happened.

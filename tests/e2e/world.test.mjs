@@ -69,10 +69,22 @@ function indexOfRow(rows, pattern, from = 0) {
   return found;
 }
 
-test('the World tab lists the six world presets with their explanation', async () => {
+test('the World tab lists the world presets with their explanation', async () => {
   const { page, context } = await openWorld(null);
   const options = await page.$$eval('#world-preset option', (nodes) => nodes.map((n) => n.value));
-  assert.deepEqual(options, ['etrn', 'etrn-nothing-waiting', 'turn-refused', 'turn-hijack', 'atrn', 'pop-before-smtp']);
+  assert.deepEqual(options, [
+    'etrn',
+    'etrn-nothing-waiting',
+    'turn-refused',
+    'turn-hijack',
+    'atrn',
+    'pop-before-smtp',
+    'mx-dead-primary',
+    'mx-backup-etrn',
+    'null-mx',
+    'implicit-mx',
+    'nxdomain',
+  ]);
   assert.match(await page.textContent('#world-explanation'), /ETRN dialup\.example \(RFC 1985\)/);
   const scenario = JSON.parse(await page.inputValue('#world-json'));
   assert.equal(scenario.name, 'etrn');
@@ -168,6 +180,53 @@ test('POP-before-SMTP: denied, POP3 login, relayed, clock jump, denied again; th
   assert.match(await page.textContent('#world-elapsed'), /\+31 min 01\.440 s since the start/);
   assert.match(await page.textContent('#world-windows'), /closed at 09:30:00\.720 \(1 min 00 s ago\)/);
   assert.equal(await page.getAttribute(`#world-item-${jump}`, 'aria-current'), 'step');
+  await context.close();
+});
+
+test('MX routing: the lookups, the refused primary, the 452, the retry; the DNS box and lifeline', async () => {
+  const { page, context } = await openWorld('mx-dead-primary');
+  const rows = await timelineRows(page);
+  const mx = indexOfRow(rows, /^\[dnsLookup\] DNS: MX\? example\.org$/);
+  const order = indexOfRow(rows, /^\[routeChosen\] Exchangers in order$/, mx);
+  const refused = indexOfRow(rows, /^\[connectionRefused\] Connection refused$/, order);
+  const full = indexOfRow(rows, /^#2 mx2\.example\.org: 452 4\.3\.1 /, refused);
+  const retry = indexOfRow(rows, /^\[retryScheduled\] Retry scheduled$/, full);
+  const jump = indexOfRow(rows, /^\[clockAdvanced\] The clock jumps 30 min 00 s$/, retry);
+  indexOfRow(rows, /^#3 mx2\.example\.org: 250 2\.0\.0 Ok: queued as /, jump);
+  // The engine's own words: the answer and the order, with their RFC section.
+  assert.match(await page.textContent(`#world-item-${mx} .wdetail`), /answer: 10 mx1\.example\.org, 20 mx2\.example\.org$/);
+  assert.match(await page.textContent(`#world-item-${order} .wdetail`), /10 mx1\.example\.org \(192\.0\.2\.10\) → 20 mx2\.example\.org/);
+  assert.equal(await page.textContent(`#world-item-${order} .wrfc`), 'RFC 5321 §5.1');
+  assert.deepEqual(await store(page, 'mx2.example.org'), ['bob@example.org · 1 message']);
+  assert.match(await page.textContent('#world-diagram .wd-dns'), /DNS6 lookups/);
+  assert.match(await page.getAttribute('#world-diagram svg', 'aria-label'), /mail\.example\.net made 6 DNS lookups/);
+  // The sequence diagram: a DNS lifeline; clicking a lookup's arrow moves the clock to it.
+  await page.click('#world-sequence summary');
+  await page.waitForSelector('#world-sequence-diagram[data-arrows]');
+  assert.match(await page.textContent('#world-sequence-text'), /mail\.example\.net DNS ── MX\? example\.org ─+▶ DNS/);
+  const question = await page.$$eval('#world-sequence-diagram [data-arrow]', (nodes) =>
+    nodes.findIndex((n) => n.getAttribute('aria-label')?.includes('MX? example.org')),
+  );
+  assert.notEqual(question, -1);
+  await page.click(`#world-sequence-diagram [data-arrow="${question}"]`);
+  assert.equal(await page.getAttribute(`#world-item-${mx}`, 'aria-current'), 'step');
+  await context.close();
+});
+
+test('null MX and NXDOMAIN: no connection, a bounce in the sender mailbox', async () => {
+  const { page, context } = await openWorld('null-mx');
+  let rows = await timelineRows(page);
+  indexOfRow(rows, /^\[bounced\] Bounced$/, indexOfRow(rows, /^\[dnsLookup\] DNS: MX\? nomail\.example$/));
+  indexOfRow(rows, /^\[bounceFiled\] Bounce filed$/);
+  assert.equal((await connections(page)).length, 1, 'only the submission');
+  assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 1 message']);
+  const summary = await page.textContent('.wstore[data-host="mail.example.net"] .wmessage summary');
+  assert.match(summary, /^Undelivered Mail Returned to Sender · from <> · /);
+  assert.match(await page.textContent('.wstore[data-host="mail.example.net"] .wmessage-text'), /Status: 5\.1\.10/);
+  await runPreset(page, 'nxdomain');
+  rows = await timelineRows(page);
+  indexOfRow(rows, /^\[bounced\] Bounced$/);
+  assert.match(await page.textContent('#world-timeline'), /exmaple\.org does not exist \(NXDOMAIN\)/);
   await context.close();
 });
 
@@ -271,12 +330,13 @@ test('the single-file build (file://) runs a world too', {
 
 test('accessibility: axe-core finds no violations with the World tab shown (light, dark, phone)', async () => {
   const axeSource = fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-  for (const [scheme, viewport] of [
-    ['light', DESKTOP],
-    ['dark', DESKTOP],
-    ['light', PHONE],
+  for (const [scheme, viewport, preset] of [
+    ['light', DESKTOP, 'pop-before-smtp'],
+    ['dark', DESKTOP, 'pop-before-smtp'],
+    ['light', PHONE, 'pop-before-smtp'],
+    ['dark', DESKTOP, 'mx-backup-etrn'],
   ]) {
-    const { page, context } = await openWorld('pop-before-smtp', { colorScheme: scheme, viewport });
+    const { page, context } = await openWorld(preset, { colorScheme: scheme, viewport });
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     await page.click('#world-next-event');
     await page.click('.wstore details summary');
@@ -292,7 +352,7 @@ test('accessibility: axe-core finds no violations with the World tab shown (ligh
             .join(' | ')}`,
       ),
       [],
-      `${scheme} ${viewport.width}px`,
+      `${preset} ${scheme} ${viewport.width}px`,
     );
     await context.close();
   }
@@ -304,6 +364,8 @@ test('screenshots at desktop and 375 px, light and dark; no horizontal scrolling
     ['world-desktop-dark-pop', DESKTOP, 'dark', 'pop-before-smtp'],
     ['world-phone-hijack', PHONE, 'light', 'turn-hijack'],
     ['world-phone-dark-atrn', PHONE, 'dark', 'atrn'],
+    ['world-desktop-mx-backup', DESKTOP, 'light', 'mx-backup-etrn'],
+    ['world-phone-null-mx', PHONE, 'light', 'null-mx'],
   ]) {
     const { page, context } = await openWorld(preset, { viewport, colorScheme });
     for (let i = 0; i < 4; i += 1) await page.click('#world-next-event');

@@ -34,6 +34,8 @@ export const WIDGETS = {
   'client.message.headers': { json: true },
   'client.rawLines': { json: true, choicesOf: { key: 'after', path: 'client.rawLines.after' } },
   'client.auth': { auth: true },
+  'client.dsn.envid': { nullable: 'string' },
+  'client.dsn.notify': { nullable: 'string' },
   'server.localDomains': { list: true },
   'server.trustedClients': { list: true },
   'server.maxMessageSize': { nullable: 'number' },

@@ -1,11 +1,14 @@
 // The World tab's diagram: the hosts stacked top to bottom, an arrow for each "who
 // connected to whom" edge. Downward edges curve on the right, upward ones on the left,
 // so ETRN's two directions (customer → ISP, then ISP → customer) never overlap.
+// When hosts looked names up (MX routing), a DNS box on the left is joined by a
+// dashed line to each host that asked.
 // Built with createElementNS; every name is set as text, never parsed.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 520;
 const BOX = { left: 160, width: 200, height: 50, gap: 46 };
+const DNS_BOX = { left: 8, width: 92, height: 44 };
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -92,24 +95,63 @@ function arrowMarker() {
   return defs;
 }
 
+/** How many DNS lookups each host made, in the order they first asked. */
+function lookupsByHost(timeline) {
+  const counts = new Map();
+  for (const entry of timeline.entries || []) {
+    if (entry.type === 'world' && entry.event?.type === 'dnsLookup') {
+      counts.set(entry.event.host, (counts.get(entry.event.host) || 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** The DNS box, centred beside the host stack, and a dashed line to each host that asked. */
+function dnsBox(lookups, index, height) {
+  const top = Math.max(10, height / 2 - DNS_BOX.height / 2);
+  const group = svg('g', { class: 'wd-dns' });
+  for (const host of lookups.keys()) {
+    const i = index.get(host);
+    if (i === undefined) continue;
+    const y = boxTop(i) + BOX.height / 2;
+    group.append(
+      svg('line', { x1: DNS_BOX.left + DNS_BOX.width, y1: top + DNS_BOX.height / 2, x2: BOX.left, y2: y, class: 'wd-dns-edge' }),
+    );
+  }
+  const total = Array.from(lookups.values()).reduce((sum, n) => sum + n, 0);
+  group.append(
+    svg('rect', { x: DNS_BOX.left, y: top, width: DNS_BOX.width, height: DNS_BOX.height, rx: 8, class: 'wd-dns-box' }),
+    svg('text', { x: DNS_BOX.left + DNS_BOX.width / 2, y: top + 19, class: 'wd-name', 'text-anchor': 'middle' }, 'DNS'),
+    svg(
+      'text',
+      { x: DNS_BOX.left + DNS_BOX.width / 2, y: top + 35, class: 'wd-address', 'text-anchor': 'middle' },
+      `${total} lookup${total === 1 ? '' : 's'}`,
+    ),
+  );
+  return group;
+}
+
 /** One sentence per edge, for the SVG's accessible name. */
-function describe(timeline) {
+function describe(timeline, lookups) {
   const edges = timeline.graph.map((edge) => `${edge.from} connected to ${edge.to} (connection ${edge.connections.join(', ')})`);
-  return `Hosts ${timeline.hosts.map((host) => host.name).join(', ')}. ${edges.join('; ')}.`;
+  const asked = Array.from(lookups, ([host, n]) => `${host} made ${n} DNS lookup${n === 1 ? '' : 's'}`);
+  return `Hosts ${timeline.hosts.map((host) => host.name).join(', ')}. ${[...edges, ...asked].join('; ')}.`;
 }
 
 /** The diagram of `timeline.hosts` and `timeline.graph` as an SVG element. */
 export function worldDiagram(timeline) {
   const hosts = timeline.hosts || [];
   const height = boxTop(hosts.length) - BOX.gap + 10;
+  const lookups = lookupsByHost(timeline);
   const root = svg('svg', {
     class: 'world-diagram-svg',
     viewBox: `0 0 ${WIDTH} ${Math.max(height, 70)}`,
     role: 'img',
-    'aria-label': describe(timeline),
+    'aria-label': describe(timeline, lookups),
   });
   root.append(arrowMarker());
   const index = new Map(hosts.map((host, i) => [host.name, i]));
+  if (lookups.size) root.append(dnsBox(lookups, index, height));
   (timeline.graph || []).forEach((edge, i) => {
     const from = index.get(edge.from);
     const to = index.get(edge.to);

@@ -1,5 +1,5 @@
 // The World tab: several hosts on one virtual clock. Runs a world preset (ETRN,
-// TURN, ATRN, POP-before-SMTP) or an edited scenario on the main thread (world runs are
+// TURN, ATRN, POP-before-SMTP, MX routing) or an edited scenario on the main thread (world runs are
 // small), then shows the host diagram, the connections, one timeline of every line and
 // world event coloured by connection, a steppable virtual clock, the whole run as a
 // sequence diagram (drawn by the engine, checked by sequence.js's sanitiser) and each
@@ -83,6 +83,7 @@ export function worldItems(timeline) {
     } else if (entry.type === 'world') {
       items.push({
         kind: 'world',
+        entry: index,
         at: entry.at,
         connection: entry.connection,
         event: entry.event || {},
@@ -103,6 +104,12 @@ const WORLD_TITLES = {
   rolesReversed: 'Roles reversed',
   relayWindowOpened: 'Relay window opens',
   relayChecked: 'Relay checked',
+  routeChosen: 'Exchangers in order',
+  connectionRefused: 'Connection refused',
+  hostStateChanged: 'Host state',
+  retryScheduled: 'Retry scheduled',
+  bounced: 'Bounced',
+  bounceFiled: 'Bounce filed',
   problem: 'Problem',
 };
 
@@ -111,6 +118,7 @@ function worldTitle(item) {
   if (event.type === 'clockAdvanced') return `The clock jumps ${durationText(event.to - event.from)}`;
   if (event.type === 'relayChecked') return event.allowed ? 'Relay allowed' : 'Relay denied';
   if (event.type === 'rolesReversed') return `Roles reversed (${event.command})`;
+  if (event.type === 'dnsLookup') return `DNS: ${event.query.toUpperCase()}? ${event.name}`;
   return WORLD_TITLES[event.type] || event.type || 'World';
 }
 
@@ -188,6 +196,15 @@ function worldDetail(item) {
   if (event.type === 'queueRestored')
     return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
   if (event.type === 'rolesReversed') return `${event.client} is now the client, ${event.server} the server`;
+  if (event.type === 'dnsLookup') return `${event.host} asks; answer: ${event.summary}`;
+  if (event.type === 'routeChosen')
+    return `${event.host}: ${(event.order || []).map((c) => `${c.preference} ${c.exchange}${c.address ? ` (${c.address})` : ''}`).join(' → ')}`;
+  if (event.type === 'connectionRefused') return `${event.from} → ${event.to} (${event.address}): refused`;
+  if (event.type === 'hostStateChanged') return `${event.host}: ${event.state}`;
+  if (event.type === 'retryScheduled')
+    return `${event.host} retries ${event.domain} at ${clockText(event.at)} (${event.attempts} failed so far)`;
+  if (event.type === 'bounced') return `${(event.recipients || []).join(', ')}: ${event.reply}`;
+  if (event.type === 'bounceFiled') return `to ${event.recipient} (${event.mailbox ? 'mailbox' : 'queued'}) at ${event.host}`;
   if (event.type === 'problem') return event.what;
   return '';
 }
@@ -558,18 +575,23 @@ export function setup(root, { engine }) {
     // button is taken for visible text by checkers (axe) once this wide diagram is
     // scrolled sideways, so it goes. The download keeps the engine's file as it is.
     for (const node of arrows) node.querySelector('title')?.remove();
-    sequence = { ...result, arrows, byEntry: new Map(result.diagram.arrows.map((arrow, i) => [arrow.write, i])) };
+    // A DNS lookup has two arrows (question and answer): its entry maps to the question.
+    const byEntry = new Map();
+    result.diagram.arrows.forEach((arrow, i) => {
+      if (!byEntry.has(arrow.write)) byEntry.set(arrow.write, i);
+    });
+    sequence = { ...result, arrows, byEntry };
     replaceChildren(els.sequenceDiagram, [svg]);
     els.sequenceText.textContent = result.text;
     els.sequenceDiagram.dataset.arrows = String(arrows.length);
     highlightArrow();
   }
 
-  /** Marks the arrow of the line the clock is on (none for a world event) and makes it the tab stop. */
-  function highlightArrow(focus = false) {
+  /** Marks the arrow of the line or DNS lookup the clock is on (none for other world events) and makes it the tab stop. */
+  function highlightArrow(focus = false, wanted = undefined) {
     if (!sequence) return;
     const item = state.items[state.index];
-    const index = item?.kind === 'line' ? sequence.byEntry.get(item.entry) : undefined;
+    const index = wanted ?? (item ? sequence.byEntry.get(item.entry) : undefined);
     for (const node of sequence.arrows) {
       node.classList.remove('selected');
       node.removeAttribute('aria-current');
@@ -594,13 +616,13 @@ export function setup(root, { engine }) {
     if (arrow.left < view.left || arrow.right > view.right) box.scrollLeft += arrow.left - view.left - 16;
   }
 
-  /** Moves the clock to the first line of arrow `index`'s write. */
+  /** Moves the clock to the first line (or the lookup) of arrow `index`'s entry. */
   function stepToArrow(index, focus) {
     const write = sequence?.diagram.arrows[index]?.write;
-    const item = state.items.findIndex((it) => it.kind === 'line' && it.entry === write);
+    const item = state.items.findIndex((it) => it.entry === write);
     if (item === -1) return;
     stepTo(item);
-    highlightArrow(focus);
+    highlightArrow(focus, index);
   }
 
   function handleSequenceClick(event) {

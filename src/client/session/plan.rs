@@ -27,6 +27,9 @@ pub(super) struct Plan {
     pub(super) payload: Vec<u8>,
     pub(super) encoding: TransferEncoding,
     pub(super) pipelining: bool,
+    /// The server offered DSN and the message asks for notifications: RCPT TO carries
+    /// NOTIFY=/ORCPT= (RFC 3461 §4).
+    pub(super) dsn: bool,
     pub(super) chunk_size: Option<usize>,
 }
 
@@ -96,6 +99,14 @@ impl Client {
             self.decide(decision);
         }
         parameters.extend(smtputf8);
+        let mut dsn = false;
+        if let Some((use_it, decision)) = negotiation::dsn(&self.message.dsn, &self.capabilities) {
+            self.decide(decision);
+            dsn = use_it;
+        }
+        if dsn {
+            parameters.extend(self.message.dsn.mail_parameters());
+        }
         let first_group = self.first_group_size();
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
@@ -110,6 +121,7 @@ impl Client {
             encoding,
             pipelining,
             chunk_size,
+            dsn,
         })
     }
 

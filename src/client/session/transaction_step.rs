@@ -125,9 +125,15 @@ impl Client {
 
     fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
         let address = mailbox.to_string();
+        let parameters = match &self.stage {
+            Stage::Transaction { plan, .. } if plan.dsn => {
+                self.message.dsn.rcpt_parameters(&mailbox)
+            }
+            _ => Vec::new(),
+        };
         let command = Command::Rcpt {
             to: ForwardPath::Mailbox(mailbox),
-            parameters: Vec::new(),
+            parameters,
         };
         let explanation =
             format!("One RCPT TO per distinct recipient (To, Cc and Bcc alike): {address}.");

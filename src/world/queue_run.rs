@@ -1,0 +1,542 @@
+//! A sending MTA's queue run: what the runner does with a routing [`plan`] while the
+//! world runs. Each lookup and choice becomes a world event; a refused connection or a
+//! 4xx moves on to the next exchanger; a permanent failure bounces (an RFC 3464 report
+//! to the sender); what is left waits in the queue for a retry on the world clock, until
+//! the give-up time. A child of the runner because it drives the running world's
+//! private state (hosts, clock, connections).
+
+use super::super::bounce::{notifications, FailedCopy, Notification};
+use super::super::dns::HostState;
+use super::super::routing::{lookup_explanation, plan, Decision, Failure, Sender};
+use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
+use super::World;
+use crate::client::{Client, Outcome};
+use crate::mailstore::StoredMessage;
+use crate::time::Millis;
+
+/// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
+/// short, so a long wait with a short retry interval stays bounded.
+pub(super) const MAX_DELIVERY_ATTEMPTS: usize = 256;
+
+/// The shortest retry interval honoured, so retries always move the clock.
+const MIN_RETRY_MS: Millis = 1000;
+
+/// A queued domain waiting for its next try.
+#[derive(Clone, Debug)]
+pub(super) struct Deferred {
+    /// The sending host's index.
+    pub host: usize,
+    /// The recipient domain.
+    pub domain: String,
+    /// When the first try failed.
+    pub since: Millis,
+    /// Tries so far.
+    pub attempts: u32,
+    /// When the next is due.
+    pub due: Millis,
+}
+
+/// What one session with an exchanger left over.
+#[derive(Default)]
+struct Attempt {
+    /// Copies to try elsewhere or later (4xx, or never accepted).
+    temporary: Vec<StoredMessage>,
+    /// Copies refused for good, with the reply.
+    permanent: Vec<(StoredMessage, String)>,
+}
+
+impl World {
+    /// The `deliver` step: `host` routes each queued domain (all when `domains` is
+    /// empty).
+    pub(super) fn deliver(&mut self, host: usize, domains: &[String], purpose: &str) {
+        let queued: Vec<String> = match self.hosts.get(host) {
+            Some(h) if domains.is_empty() => h.store.outbound.keys().cloned().collect(),
+            Some(_) => domains.iter().map(|d| d.to_ascii_lowercase()).collect(),
+            None => return,
+        };
+        if queued.is_empty() {
+            let name = self.host_name(host);
+            let what = format!("{name} has nothing queued to deliver.");
+            self.note(None, WorldEvent::Problem { what: what.clone() }, what, "");
+        }
+        for domain in queued {
+            self.deliver_domain(host, &domain, None, ConnectionKind::Relay, purpose);
+        }
+    }
+
+    /// Routes and delivers what `host` holds for `domain`; a flush after ETRN passes
+    /// the connection that asked for it as `trigger`.
+    pub(super) fn deliver_domain(
+        &mut self,
+        host: usize,
+        domain: &str,
+        trigger: Option<ConnectionId>,
+        kind: ConnectionKind,
+        purpose: &str,
+    ) {
+        let earlier = self
+            .deferred
+            .iter()
+            .position(|d| d.host == host && d.domain.eq_ignore_ascii_case(domain))
+            .map(|index| self.deferred.remove(index));
+        if self.attempts >= MAX_DELIVERY_ATTEMPTS {
+            self.truncated = true;
+            return;
+        }
+        self.attempts += 1;
+        let Some(source) = self.hosts.get(host) else {
+            return;
+        };
+        if source.store.queued_for(domain).is_empty() {
+            let what = format!("{} has nothing queued for {domain}.", source.name());
+            self.note(
+                trigger,
+                WorldEvent::Problem { what: what.clone() },
+                what,
+                "",
+            );
+            return;
+        }
+        let (name, address) = (source.name().to_owned(), source.spec.address.clone());
+        let seed = self.seed ^ u64::from(self.attempts as u32).wrapping_mul(0xA24B_AED4_963E_E407);
+        let sender = Sender {
+            name: &name,
+            address: &address,
+        };
+        let plan = plan(&self.dns, domain, sender, seed);
+        for lookup in &plan.lookups {
+            let (explanation, rfc) = lookup_explanation(lookup);
+            let event = WorldEvent::DnsLookup {
+                host: name.clone(),
+                name: lookup.name.clone(),
+                query: lookup.query,
+                answer: lookup.answer.clone(),
+                summary: lookup.answer.summary(),
+            };
+            self.note(trigger, event, explanation, rfc);
+        }
+        let domains = [domain.to_owned()];
+        match plan.decision {
+            Decision::Bounce(failure) => {
+                let copies = self.take(host, &domains, trigger);
+                let failed = copies.into_iter().map(|c| (c, failure.reply.clone()));
+                self.bounce(host, failed.collect(), Some(&failure), None, trigger);
+            }
+            Decision::Try { order, explanation } => {
+                let event = WorldEvent::RouteChosen {
+                    host: name,
+                    domain: domain.to_owned(),
+                    order: order.clone(),
+                };
+                self.note(trigger, event, explanation, "RFC 5321 §5.1");
+                let copies = self.take(host, &domains, trigger);
+                let left = self.try_exchangers(host, &order, copies, trigger, kind, purpose);
+                let since = earlier.as_ref().map_or(self.now, |d| d.since);
+                let attempts = earlier.map_or(1, |d| d.attempts.saturating_add(1));
+                self.defer(host, domain, left, since, attempts, trigger);
+            }
+        }
+    }
+
+    /// Tries each exchanger in turn until no copy is left to try; returns what is left.
+    fn try_exchangers(
+        &mut self,
+        host: usize,
+        order: &[MxChoice],
+        mut copies: Vec<StoredMessage>,
+        trigger: Option<ConnectionId>,
+        kind: ConnectionKind,
+        purpose: &str,
+    ) -> Vec<StoredMessage> {
+        for choice in order {
+            if copies.is_empty() {
+                break;
+            }
+            if self.connections.len() >= super::MAX_CONNECTIONS {
+                self.truncated = true;
+                break;
+            }
+            let Some(target) = self.reachable(host, choice, trigger) else {
+                continue;
+            };
+            let purpose = if purpose.is_empty() {
+                format!(
+                    "delivering to {} (MX {}) for {}",
+                    choice.exchange,
+                    choice.preference,
+                    domains_of(&copies)
+                )
+            } else {
+                purpose.to_owned()
+            };
+            let id = self.open(host, target, kind, &purpose, trigger);
+            let attempt = self.relay_attempt(id, host, target, copies);
+            self.close(id);
+            let failed: Vec<String> = attempt
+                .temporary
+                .iter()
+                .map(|c| c.recipient.clone())
+                .collect();
+            if !failed.is_empty() {
+                let what = format!(
+                    "{} did not take the mail for {} for now (a 4xx reply): the sender tries the \
+                     next exchanger, if there is one.",
+                    choice.exchange,
+                    failed.join(", ")
+                );
+                self.note(
+                    Some(id),
+                    WorldEvent::Problem { what: what.clone() },
+                    what,
+                    "RFC 5321 §5.1",
+                );
+            }
+            let remote = Some(choice.exchange.as_str());
+            self.bounce(host, attempt.permanent, None, remote, Some(id));
+            copies = attempt.temporary;
+        }
+        copies
+    }
+
+    /// The host behind `choice`, or `None` after recording why it cannot be reached.
+    fn reachable(
+        &mut self,
+        from: usize,
+        choice: &MxChoice,
+        trigger: Option<ConnectionId>,
+    ) -> Option<usize> {
+        let from_name = self.host_name(from);
+        let Some(address) = choice.address.clone() else {
+            let what = format!(
+                "{} has no address, so {from_name} cannot connect to it; it tries the next \
+                 exchanger.",
+                choice.exchange
+            );
+            self.note(
+                trigger,
+                WorldEvent::Problem { what: what.clone() },
+                what,
+                "RFC 5321 §5.1",
+            );
+            return None;
+        };
+        let target = self
+            .hosts
+            .iter()
+            .position(|h| h.spec.address == address && h.smtp().is_some());
+        let up = target.is_some_and(|t| self.states.get(t) != Some(&HostState::Refused));
+        if let (Some(target), true) = (target, up) {
+            return Some(target);
+        }
+        let event = WorldEvent::ConnectionRefused {
+            from: from_name.clone(),
+            to: choice.exchange.clone(),
+            address: address.clone(),
+        };
+        let explanation = format!(
+            "{from_name} connects to {} ({address}) on port 25: connection refused. A refused \
+             connection is a temporary failure, so it tries the next exchanger.",
+            choice.exchange
+        );
+        self.note(trigger, event, explanation, "RFC 5321 §5.1");
+        None
+    }
+
+    /// One session delivering `copies` from `client_host` to `server_host`; splits what
+    /// was not accepted into temporary and permanent failures.
+    fn relay_attempt(
+        &mut self,
+        id: ConnectionId,
+        client_host: usize,
+        server_host: usize,
+        copies: Vec<StoredMessage>,
+    ) -> Attempt {
+        let Some(mut server) = self.smtp_server(server_host, client_host, id) else {
+            return Attempt {
+                temporary: copies,
+                permanent: Vec::new(),
+            };
+        };
+        let hostname = self.host_name(client_host);
+        let seed = self.seed_for(id) ^ 0x5EED_C11E;
+        let mut client = match Client::relay(&hostname, &super::batch(&copies), self.now, seed) {
+            Ok(client) => client,
+            Err(error) => {
+                let what = format!("The stored mail cannot be sent: {error}");
+                self.problem(id, what, "");
+                return Attempt {
+                    temporary: copies,
+                    permanent: Vec::new(),
+                };
+            }
+        };
+        let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        self.file(server_host, &collected.deliveries);
+        split(copies, client.outcome())
+    }
+
+    /// Copies that failed for good go back to their senders as bounces (or are only
+    /// noted, for a sender of `<>`, RFC 5321 §4.5.5). `failure` is the sender's own
+    /// reason when no exchanger was asked; otherwise `remote`'s reply refused them.
+    fn bounce(
+        &mut self,
+        host: usize,
+        failed: Vec<(StoredMessage, String)>,
+        failure: Option<&Failure>,
+        remote: Option<&str>,
+        connection: Option<ConnectionId>,
+    ) {
+        if failed.is_empty() {
+            return;
+        }
+        let name = self.host_name(host);
+        let reply = failed.first().map(|(_, r)| r.clone()).unwrap_or_default();
+        let status = failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned());
+        let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
+        let mut senders: Vec<&str> = Vec::new();
+        for (copy, _) in &failed {
+            if !senders.contains(&copy.envelope_from.as_str()) {
+                senders.push(&copy.envelope_from);
+            }
+        }
+        let why = failure.map_or_else(
+            || {
+                format!(
+                    "The reply was {reply}: a permanent failure, so no other exchanger is tried."
+                )
+            },
+            |f| f.explanation.clone(),
+        );
+        let explanation = format!(
+            "{why} {name} returns the mail for {} to {} with a delivery status notification \
+             (status {status}).",
+            recipients.join(", "),
+            senders.join(", ")
+        );
+        let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
+        let event = WorldEvent::Bounced {
+            host: name.clone(),
+            recipients,
+            status,
+            reply,
+        };
+        self.note(connection, event, explanation, rfc);
+        let failed: Vec<FailedCopy> = failed
+            .into_iter()
+            .map(|(copy, reply)| FailedCopy {
+                status: failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned()),
+                copy,
+                reply,
+                remote_mta: remote.map(str::to_owned),
+            })
+            .collect();
+        let seed = self.seed ^ (self.entries.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+        for notification in notifications(&name, &failed, self.now, seed) {
+            self.file_notification(host, notification, connection);
+        }
+    }
+
+    /// Files a bounce where its recipient's mail goes from `host`: a local mailbox, or
+    /// the outbound queue for the sender's domain (to be routed like any mail).
+    fn file_notification(
+        &mut self,
+        host: usize,
+        notification: Notification,
+        connection: Option<ConnectionId>,
+    ) {
+        let Some(source) = self.hosts.get_mut(host) else {
+            return;
+        };
+        let name = source.name().to_owned();
+        let to = notification.to;
+        let (local, domain) = to.rsplit_once('@').unwrap_or((to.as_str(), ""));
+        let domain = domain.to_ascii_lowercase();
+        let mailbox = source.serves(&domain);
+        let (shelf, key) = if mailbox {
+            (&mut source.store.mailboxes, format!("{local}@{domain}"))
+        } else {
+            (&mut source.store.outbound, domain.clone())
+        };
+        shelf.entry(key).or_default().push(notification.message);
+        let place = if mailbox {
+            format!("{to}'s mailbox on {name}")
+        } else {
+            format!("{name}'s queue for {domain}, to be routed like any other mail")
+        };
+        let explanation = format!(
+            "The delivery status notification (a multipart/report message, RFC 3464) from the \
+             null sender <> goes to {place}."
+        );
+        let event = WorldEvent::BounceFiled {
+            host: name,
+            recipient: to.clone(),
+            mailbox,
+        };
+        self.note(connection, event, explanation, "RFC 3464 §2");
+    }
+
+    /// Puts `left` back in the queue with a retry on the world clock, or bounces it
+    /// when the sender has tried for longer than the scenario's give-up time.
+    fn defer(
+        &mut self,
+        host: usize,
+        domain: &str,
+        left: Vec<StoredMessage>,
+        since: Millis,
+        attempts: u32,
+        trigger: Option<ConnectionId>,
+    ) {
+        if left.is_empty() {
+            return;
+        }
+        if self.now.saturating_sub(since) >= self.give_up_ms {
+            let hours = self.give_up_ms / 3_600_000;
+            let failure = Failure {
+                reply: format!("421 4.4.7 Delivery time expired: no exchanger for {domain} took the mail in {hours} hours"),
+                status: "4.4.7",
+                explanation: format!(
+                    "Every try for {domain} failed temporarily for {hours} hours, the time this \
+                     host keeps mail before it gives up."
+                ),
+                rfc: "RFC 5321 §4.5.4.1",
+            };
+            let failed = left
+                .into_iter()
+                .map(|c| (c, failure.reply.clone()))
+                .collect();
+            self.bounce(host, failed, Some(&failure), None, trigger);
+            return;
+        }
+        let count = left.len();
+        let name = self.host_name(host);
+        let due = self.now.saturating_add(self.retry_ms.max(MIN_RETRY_MS));
+        if let Some(source) = self.hosts.get_mut(host) {
+            source.restore(left);
+        }
+        self.deferred.push(Deferred {
+            host,
+            domain: domain.to_owned(),
+            since,
+            attempts,
+            due,
+        });
+        let minutes = self.retry_ms.max(MIN_RETRY_MS) / crate::time::MINUTE;
+        let event = WorldEvent::RetryScheduled {
+            host: name.clone(),
+            domain: domain.to_owned(),
+            at: due,
+            attempts,
+        };
+        let explanation = format!(
+            "No exchanger for {domain} took the mail, and every failure was temporary: {count} \
+             {} stay{} in {name}'s queue and {name} tries again in {minutes} minutes.",
+            if count == 1 { "copy" } else { "copies" },
+            if count == 1 { "s" } else { "" },
+        );
+        self.note(trigger, event, explanation, "RFC 5321 §4.5.4.1");
+    }
+
+    /// The `hostState` step.
+    pub(super) fn set_state(&mut self, host: usize, state: HostState, reason: &str) {
+        if let Some(slot) = self.states.get_mut(host) {
+            *slot = state;
+        }
+        let name = self.host_name(host);
+        let what = match state {
+            HostState::Up => "is up: it accepts connections and mail",
+            HostState::Refused => "goes down: connections to it are refused",
+            HostState::Deferring => {
+                "cannot store mail for now: it answers 452 4.3.1 after the message text"
+            }
+        };
+        let explanation = if reason.is_empty() {
+            format!("{name} {what}.")
+        } else {
+            format!("{name} {what}: {reason}.")
+        };
+        let event = WorldEvent::HostStateChanged { host: name, state };
+        self.note(None, event, explanation, "");
+    }
+
+    /// The earliest retry due by `until`, taken off the list.
+    pub(super) fn next_due(&mut self, until: Millis) -> Option<Deferred> {
+        let index = self
+            .deferred
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.due <= until)
+            .min_by_key(|(_, d)| d.due)
+            .map(|(index, _)| index)?;
+        Some(self.deferred.remove(index))
+    }
+
+    /// Puts a retry taken by [`World::next_due`] back, for [`World::deliver_domain`]
+    /// to find it and carry its first failure time on.
+    pub(super) fn retry(&mut self, due: Deferred) {
+        let (host, domain) = (due.host, due.domain.clone());
+        self.deferred.push(due);
+        let purpose = format!("retrying the deferred mail for {domain}");
+        self.deliver_domain(host, &domain, None, ConnectionKind::Relay, &purpose);
+    }
+}
+
+/// `a.example, b.example`: the recipient domains of `copies`, each once.
+fn domains_of(copies: &[StoredMessage]) -> String {
+    let mut domains: Vec<&str> = Vec::new();
+    for copy in copies {
+        let domain = copy.recipient.rsplit_once('@').map_or("", |(_, d)| d);
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    domains.join(", ")
+}
+
+/// Splits copies by the client's outcome: refused with 5xx at RCPT are permanent; those
+/// refused with 4xx, or whose message was never accepted, are temporary.
+fn split(copies: Vec<StoredMessage>, outcome: &Outcome) -> Attempt {
+    let mut attempt = Attempt::default();
+    for copy in copies {
+        if outcome.delivered.contains(&copy.recipient) {
+            continue;
+        }
+        let refusal = outcome.refused.iter().find(|r| r.address == copy.recipient);
+        match refusal {
+            Some(r) if r.code.to_string().starts_with('5') => {
+                let enhanced = r.enhanced.map(|e| format!("{e} ")).unwrap_or_default();
+                let reply = format!("{} {enhanced}{}", r.code, r.text);
+                attempt.permanent.push((copy, reply));
+            }
+            _ => attempt.temporary.push(copy),
+        }
+    }
+    attempt
+}
+
+/// The enhanced code in a reply line (`550 5.7.1 …` → `5.7.1`), or the class from its
+/// code when it has none (`5.0.0`).
+fn enhanced_of(reply: &str) -> String {
+    let mut words = reply.split_ascii_whitespace();
+    let code = words.next().unwrap_or_default();
+    match words.next() {
+        Some(word)
+            if word.split('.').count() == 3
+                && word.chars().all(|c| c.is_ascii_digit() || c == '.') =>
+        {
+            word.to_owned()
+        }
+        _ => format!("{}.0.0", code.chars().next().unwrap_or('5')),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_enhanced_code_is_read_from_a_reply() {
+        assert_eq!(enhanced_of("550 5.7.1 Relay access denied"), "5.7.1");
+        assert_eq!(enhanced_of("550 Relay access denied"), "5.0.0");
+        assert_eq!(enhanced_of(""), "5.0.0");
+    }
+}
