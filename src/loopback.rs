@@ -20,6 +20,14 @@ use crate::server::{
 };
 use crate::time::Millis;
 
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+mod middlebox;
+pub mod tls;
+
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+pub use middlebox::Middlebox;
+pub use tls::{TlsEndpoint, TlsMode, TlsRun, TlsSide};
+
 /// Safety bound on loop iterations; a real session needs a few dozen.
 const MAX_STEPS: usize = 100_000;
 /// Safety bound on octets recorded in one timeline.
@@ -46,6 +54,14 @@ pub struct Scenario {
     /// none, and writing steps out would cost the page's wasm for nothing.
     #[serde(skip_serializing)]
     pub script: Option<Vec<ScriptStep>>,
+    /// Implicit TLS (RFC 8314 §3.3, port 465): TLS from the first octet, no STARTTLS.
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub implicit_tls: bool,
+    /// A box on the path that tampers with the cleartext ([`Middlebox`]). Builds
+    /// without TLS leave it out (it only acts in TLS runs).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    #[serde(skip_serializing_if = "Middlebox::is_none")]
+    pub middlebox: Middlebox,
 }
 
 impl Default for Scenario {
@@ -59,6 +75,9 @@ impl Default for Scenario {
             seed: 2026,
             latency_ms: 40,
             script: None,
+            implicit_tls: false,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+            middlebox: Middlebox::None,
         }
     }
 }
@@ -101,6 +120,66 @@ pub enum TimelineEntry {
         )]
         #[cfg_attr(target_arch = "wasm32", serde(skip))]
         octets: Vec<u8>,
+        /// True when they crossed inside TLS (the wire carried [`TimelineEntry::TlsRecords`]
+        /// instead); absent in JSON when false, and in builds without TLS.
+        #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+        #[serde(skip_serializing_if = "core::ops::Not::not")]
+        encrypted: bool,
+    },
+    /// Wire octets of one write under TLS, as records ([`crate::tls::records`]):
+    /// handshake messages, encrypted SMTP lines, alerts. Like the other TLS-only entries,
+    /// absent from builds without TLS.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    TlsRecords {
+        /// When they were sent.
+        at: Millis,
+        /// Which way.
+        direction: Direction,
+        /// The records, in order.
+        records: Vec<crate::tls::records::TlsRecord>,
+    },
+    /// The TLS handshake completed, as the client saw it (once per connection).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    TlsEstablished {
+        /// When the client's side completed.
+        at: Millis,
+        /// What was negotiated and how the certificate was checked.
+        summary: crate::tls::TlsSummary,
+        /// What it means, in a sentence or two.
+        explanation: String,
+        /// The RFC sections.
+        rfc: &'static str,
+    },
+    /// TLS failed on one side, which closed the connection.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    TlsFailed {
+        /// When.
+        at: Millis,
+        /// Which side failed.
+        side: TlsSide,
+        /// The TLS library's reason, with what it means.
+        reason: String,
+        /// What happens next.
+        explanation: String,
+        /// The RFC section.
+        rfc: &'static str,
+    },
+    /// A middlebox changed the previous bytes entry in transit: the receiver got the
+    /// octets without `removed`.
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    Tampered {
+        /// When.
+        at: Millis,
+        /// Which way the altered write went.
+        direction: Direction,
+        /// Index of the altered bytes entry.
+        entry: usize,
+        /// What the box deleted, as text.
+        removed: String,
+        /// What it did and why it matters.
+        explanation: String,
+        /// The RFC section.
+        rfc: &'static str,
     },
     /// A server event.
     Server {
@@ -139,6 +218,10 @@ pub struct Timeline {
     /// Set when a script ([`crate::scripted`]) stood in for the client engine, so
     /// nothing was negotiated on the client side.
     pub scripted: bool,
+    /// How TLS was set up on this connection; `null` when the scenario has none
+    /// (absent in builds without TLS).
+    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+    pub tls: Option<TlsRun>,
 }
 
 /// Why a scenario could not run: nothing was sent, and the message says which part of
@@ -167,6 +250,8 @@ pub enum ScenarioError {
     },
     /// The scenario is larger than a run may be (a shared link is untrusted input).
     TooLarge(crate::scenario_limits::LimitError),
+    /// The scenario uses TLS and this build has none (the page's TLS module has it).
+    TlsUnavailable,
 }
 
 impl core::fmt::Display for ScenarioError {
@@ -179,6 +264,9 @@ impl core::fmt::Display for ScenarioError {
             Self::DuplicateHost { name } => write!(f, "two hosts are called '{name}'"),
             Self::UnknownHost { name } => write!(f, "no host is called '{name}'"),
             Self::TooLarge(limit) => limit.fmt(f),
+            Self::TlsUnavailable => {
+                f.write_str("the scenario uses TLS, which needs the page's TLS module")
+            }
         }
     }
 }
@@ -195,16 +283,28 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     let server = Server::new(scenario.server.clone(), peer, start, scenario.seed);
     if let Some(script) = scenario.script.as_deref().filter(|s| !s.is_empty()) {
         let client = ScriptedClient::new(script, start, scenario.latency_ms);
-        let mut timeline = record(client, server, scenario);
+        let mut timeline = record(client, server, scenario)?;
         timeline.scripted = true;
         return Ok(timeline);
     }
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
         .map_err(ScenarioError::Client)?;
-    Ok(record(client, server, scenario))
+    record(client, server, scenario)
 }
 
-fn record<C: ClientSide>(client: C, server: Server, scenario: &Scenario) -> Timeline {
+/// Records the session: over TLS when the scenario uses it ([`tls`]), else in the clear.
+fn record<C: ClientSide + TlsEndpoint>(
+    client: C,
+    server: Server,
+    scenario: &Scenario,
+) -> Result<Timeline, ScenarioError> {
+    match tls::mode(scenario) {
+        Some(mode) => tls::record(client, server, scenario, mode),
+        None => Ok(record_clear(client, server, scenario)),
+    }
+}
+
+fn record_clear<C: ClientSide>(client: C, server: Server, scenario: &Scenario) -> Timeline {
     let mut link = Link {
         server,
         client,
@@ -264,6 +364,8 @@ impl Timeline {
             end_time: 0,
             truncated: false,
             scripted: false,
+            #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+            tls: None,
         }
     }
 
@@ -512,7 +614,17 @@ struct Recorder<'a> {
     arrived: [Option<usize>; 2],
 }
 
-impl Recorder<'_> {
+impl<'a> Recorder<'a> {
+    fn new(timeline: &'a mut Timeline) -> Self {
+        Self {
+            timeline,
+            writes: Vec::new(),
+            arrivals: Vec::new(),
+            streams: [0; 2],
+            arrived: [None; 2],
+        }
+    }
+
     fn push(&mut self, entry: TimelineEntry, arrival: Option<usize>) {
         self.timeline.entries.push(entry);
         self.arrivals.push(arrival);
@@ -535,8 +647,11 @@ fn stream_index(direction: Direction) -> usize {
     }
 }
 
-impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
-    fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
+impl Recorder<'_> {
+    /// Records one write of plaintext; returns its entry's index.
+    fn write(&mut self, at: Millis, direction: Direction, octets: &[u8], encrypted: bool) -> usize {
+        #[cfg(all(target_arch = "wasm32", not(feature = "tls-page")))]
+        let _ = encrypted;
         let stream = stream_index(direction);
         let id = self.writes.len();
         let entry = self.timeline.entries.len();
@@ -557,9 +672,18 @@ impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
                 at,
                 direction,
                 octets: octets.to_vec(),
+                #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+                encrypted,
             },
             None,
         );
+        entry
+    }
+}
+
+impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
+    fn bytes(&mut self, at: Millis, direction: Direction, octets: &[u8]) {
+        self.write(at, direction, octets, false);
     }
 
     fn drain(&mut self, client: &mut C, server: &mut Server) -> bool {
@@ -581,13 +705,7 @@ impl<C: ClientSide> LinkObserver<C, Server> for Recorder<'_> {
 
 impl<C: ClientSide> Link<C> {
     fn run(&mut self) {
-        let mut recorder = Recorder {
-            timeline: &mut self.timeline,
-            writes: Vec::new(),
-            arrivals: Vec::new(),
-            streams: [0; 2],
-            arrived: [None; 2],
-        };
+        let mut recorder = Recorder::new(&mut self.timeline);
         let end = exchange(
             &mut self.client,
             &mut self.server,

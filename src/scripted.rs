@@ -10,6 +10,12 @@
 //! [{"send": "EHLO x\r\n"}, {"sendOctets": [77, 65, 73, 76, 10]}, {"wait": 30000}, {"close": true}]
 //! ```
 //!
+//! `{"startTls": true}` starts the client's TLS handshake there (after the server's 220
+//! to STARTTLS, or at any point a test wants to see what happens); the steps after it
+//! go through TLS once the handshake completes. Whatever a script sends in the clear
+//! behind its STARTTLS line, as in `{"send": "STARTTLS\r\nRSET\r\n"}`, is what a
+//! command injection looks like (RFC 3207 §5).
+//!
 //! Timing: the first step runs when the greeting has arrived. After a `send` the next
 //! step waits one round trip (the reply's way back), after a `wait` the time it names.
 //! When the script runs out the client hangs up, as a real client closing its socket.
@@ -35,6 +41,9 @@ pub enum ScriptStep {
     Wait(Millis),
     /// `true` hangs up here; `false` does nothing.
     Close(bool),
+    /// `true` starts the TLS handshake here and waits for it to complete; `false` does
+    /// nothing.
+    StartTls(bool),
 }
 
 /// The client end of a scripted session, driven by [`crate::loopback::exchange`].
@@ -52,6 +61,8 @@ pub struct ScriptedClient {
     output: Vec<u8>,
     /// Hung up, or the server closed.
     closed: bool,
+    /// Waiting for the driver's TLS handshake ([`ScriptStep::StartTls`]).
+    tls_pending: bool,
 }
 
 impl ScriptedClient {
@@ -65,19 +76,21 @@ impl ScriptedClient {
             round_trip: latency.saturating_mul(2),
             output: Vec::new(),
             closed: false,
+            tls_pending: false,
         }
     }
 
     /// Runs every step whose time has come; stops at the first one that makes the client
     /// wait.
     fn run_due_steps(&mut self) {
-        while !self.closed && self.now >= self.next_at {
+        while !self.closed && !self.tls_pending && self.now >= self.next_at {
             match self.steps.pop_front() {
                 Some(ScriptStep::Send(text)) => self.write(text.as_bytes()),
                 Some(ScriptStep::SendOctets(octets)) => self.write(&octets),
                 Some(ScriptStep::Wait(ms)) => self.next_at = self.now.saturating_add(ms),
                 Some(ScriptStep::Close(true)) | None => self.closed = true,
-                Some(ScriptStep::Close(false)) => {}
+                Some(ScriptStep::Close(false) | ScriptStep::StartTls(false)) => {}
+                Some(ScriptStep::StartTls(true)) => self.tls_pending = true,
             }
         }
     }
@@ -90,6 +103,19 @@ impl ScriptedClient {
 
     fn advance_to(&mut self, now: Millis) {
         self.now = self.now.max(now);
+    }
+
+    /// True after a `startTls` step until the driver reports the handshake.
+    pub fn tls_pending(&self) -> bool {
+        self.tls_pending
+    }
+
+    /// The handshake completed: the next step runs at once, through TLS. A script
+    /// reports nothing, so the summary is not kept.
+    pub fn tls_established(&mut self, _summary: crate::tls::TlsSummary, now: Millis) {
+        self.advance_to(now);
+        self.tls_pending = false;
+        self.next_at = self.now;
     }
 }
 
@@ -113,7 +139,7 @@ impl Endpoint for ScriptedClient {
     }
 
     fn poll_timeout(&self) -> Option<Millis> {
-        (!self.closed).then_some(self.next_at)
+        (!self.closed && !self.tls_pending).then_some(self.next_at)
     }
 
     fn is_closed(&self) -> bool {

@@ -13,6 +13,11 @@
 //! session, the state table, the sequence diagram) are behind the `tabs` feature: the page's first-view module
 //! is built without it, so the world, POP3 and the calculator stay out of the wasm the
 //! first view loads (scripts/lib/setup.sh, FIRST_VIEW_MODULE).
+//!
+//! TLS in the loopback is compiled only with the `tls-page` feature: the page's TLS
+//! module (www/pkg/tls/, TLS_MODULE) exports the same `runScenario` and
+//! `sequenceDiagram`, which there run STARTTLS and implicit TLS with real records; the
+//! other modules refuse a scenario that uses TLS with a clear error.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -297,7 +302,7 @@ pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
 // ---------------------------------------------------------------------------------------
 
 /// A run as a sequence diagram, for the Sequence tab and its exports.
-#[cfg(feature = "tabs")]
+#[cfg(any(feature = "tabs", feature = "tls-page"))]
 #[derive(Serialize)]
 struct SequenceExport {
     /// The laid-out diagram: lifelines, lanes, arrows and phases with their coordinates.
@@ -308,7 +313,7 @@ struct SequenceExport {
     text: String,
 }
 
-#[cfg(feature = "tabs")]
+#[cfg(any(feature = "tabs", feature = "tls-page"))]
 fn sequence_export(diagram: crate::sequence::Diagram) -> Result<JsValue, JsError> {
     let svg = crate::sequence::svg::render(&diagram);
     let text = crate::sequence::text::render(&diagram);
@@ -319,7 +324,8 @@ fn sequence_export(diagram: crate::sequence::Diagram) -> Result<JsValue, JsError
 /// `{diagram: {title, description, lifelines, lanes, arrows, phases, omitted, width,
 /// height, bodyTop}, svg, text}`. The run is deterministic, so `arrows[i].write` is an
 /// index in the `writes` of the timeline `runScenario` returns for the same scenario.
-#[cfg(feature = "tabs")]
+/// The TLS module has it too, for scenarios that use TLS.
+#[cfg(any(feature = "tabs", feature = "tls-page"))]
 #[wasm_bindgen(js_name = sequenceDiagram)]
 pub fn sequence_diagram(scenario: JsValue) -> Result<JsValue, JsError> {
     let scenario: Scenario = if scenario.is_undefined() || scenario.is_null() {

@@ -11,11 +11,12 @@ use serde::ser::{self, Serialize, Serializer};
 
 use esmtp_playground::analyze::view::view;
 use esmtp_playground::analyze::{analyze, Options};
-use esmtp_playground::client::AuthSpec;
+use esmtp_playground::client::{AuthSpec, TlsPolicy};
 use esmtp_playground::form_options::FORM_OPTIONS_JSON;
-use esmtp_playground::loopback::{run, Scenario};
+use esmtp_playground::loopback::{run, Middlebox, Scenario};
 use esmtp_playground::scripted::ScriptStep;
 use esmtp_playground::server::state::{STATES, TRANSITIONS};
+use esmtp_playground::server::StartTlsOffer;
 use esmtp_playground::world::{preset, presets, run_world};
 
 /// Fields whose string value is a variant name (internally tagged enums).
@@ -283,7 +284,7 @@ impl ser::SerializeStructVariant for Check<'_> {
 }
 
 /// Sessions that between them reach most event kinds: the default (pipelined ESMTP),
-/// AUTH with each mechanism, a bad address, a scripted smuggling attempt.
+/// AUTH with each mechanism, a bad address, a scripted smuggling attempt, TLS.
 fn scenarios() -> Vec<Scenario> {
     let mut out = vec![Scenario::default()];
     for mechanism in ["PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5"] {
@@ -308,7 +309,32 @@ fn scenarios() -> Vec<Scenario> {
         ..Scenario::default()
     };
     out.push(scripted);
+    out.extend(tls_scenarios());
     out
+}
+
+/// TLS in the loopback: STARTTLS with AUTH, implicit TLS, a stripped STARTTLS, and a
+/// handshake that fails (the certificate does not name the server).
+fn tls_scenarios() -> Vec<Scenario> {
+    let mut starttls = Scenario::default();
+    starttls.server.starttls = StartTlsOffer::Offered;
+    starttls.server.auth_requires_tls = true;
+    starttls.client.tls = TlsPolicy::Required;
+    starttls.client.auth = Some(AuthSpec {
+        mechanism: "PLAIN".into(),
+        ..AuthSpec::default()
+    });
+    let implicit = Scenario {
+        implicit_tls: true,
+        ..starttls.clone()
+    };
+    let stripped = Scenario {
+        middlebox: Middlebox::StripStarttls,
+        ..starttls.clone()
+    };
+    let mut failing = starttls.clone();
+    failing.server.hostname = "mx.elsewhere.test".into();
+    vec![starttls, implicit, stripped, failing]
 }
 
 fn assert_follows_rule(what: &str, names: &Names) {

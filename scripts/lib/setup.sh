@@ -121,6 +121,19 @@ ensure_chromium() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 }
 
+# --- clang (the TLS module only) ----------------------------------------------------------
+
+# ring, the TLS module's crypto, compiles C and assembly for wasm32 with clang (Debian's
+# clang 14 has the wasm32 backend; ../shared/TOOLCHAIN.md, "TLS in wasm").
+ensure_clang() {
+    if command -v clang >/dev/null; then
+        return
+    fi
+    log "installing Debian clang (for ring in the page's TLS module)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang
+}
+
 # --- Build --------------------------------------------------------------------------------
 
 # wasm-opt's flags for the page. --converge reruns -Oz until the module stops shrinking;
@@ -141,11 +154,18 @@ WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-produce
 # such a tab costs the full module once (README, "Page weight").
 PAGE_MODULE=esmtp_playground
 FIRST_VIEW_MODULE=esmtp_playground_first
+# TLS_MODULE is the first view's module plus TLS in the loopback (feature `tls-page`:
+# rustls, ring, the seeded key exchange, the playground's test CA), in its own directory
+# www/pkg/tls/. The page loads it only when a scenario uses TLS, so neither other module
+# carries rustls; the same runScenario runs there.
+TLS_MODULE=esmtp_playground_tls
+TLS_PKG_DIR="$PKG_DIR/tls"
 # Where the compiled (not yet bindgen'd) wasm is kept, for build-single-file.
 PAGE_WASM_DIR="$ROOT/target/page-wasm"
 
-# Builds the crate's cdylib for the page twice, with and without the `tabs` feature, into
-# $PAGE_WASM_DIR/$PAGE_MODULE.wasm and $PAGE_WASM_DIR/$FIRST_VIEW_MODULE.wasm.
+# Builds the crate's cdylib for the page three times, with and without the `tabs` feature
+# and with `tls-page`, into $PAGE_WASM_DIR/$PAGE_MODULE.wasm, $FIRST_VIEW_MODULE.wasm and
+# $TLS_MODULE.wasm.
 build_page_module_wasm() {
     # opt-level "z" for the page only (the native release keeps Cargo.toml's 3). Measured
     # after wasm-opt on the one-module build, 2026-11-28 (raw / gzip -9): "z" 510,010 /
@@ -161,6 +181,19 @@ build_page_module_wasm() {
     (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
         cargo build --quiet --lib --release --target "$WASM_TARGET" --no-default-features)
     cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$FIRST_VIEW_MODULE.wasm"
+    (cd "$ROOT" && CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+        cargo build --quiet --lib --release --target "$WASM_TARGET" --no-default-features \
+        --features tls-page)
+    cp "$ROOT/target/$WASM_TARGET/release/$CRATE_FILE.wasm" "$PAGE_WASM_DIR/$TLS_MODULE.wasm"
+}
+
+# Where a page module's glue and wasm go: www/pkg/, or www/pkg/tls/ for the TLS module.
+module_out_dir() {
+    if [[ $1 == "$TLS_MODULE" ]]; then
+        printf '%s\n' "$TLS_PKG_DIR"
+    else
+        printf '%s\n' "$PKG_DIR"
+    fi
 }
 
 # The page module: release build -> wasm-bindgen glue for ES modules -> wasm-opt -Oz
@@ -169,12 +202,12 @@ build_page_module_wasm() {
 # (stamp in www/pkg/.built-from).
 build_wasm() {
     local wasm_opt="$ROOT/node_modules/.bin/wasm-opt"
-    local stamp="$PKG_DIR/.built-from" key module out
+    local stamp="$PKG_DIR/.built-from" key module out out_dir
     [[ -x $wasm_opt ]] || die "wasm-opt from npm binaryen missing (run npm ci)"
     log "building the wasm release"
     build_page_module_wasm
     key=""
-    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE"; do
+    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE" "$TLS_MODULE"; do
         key+="$module $(sha256sum "$PAGE_WASM_DIR/$module.wasm" | awk '{ print $1 }') "
     done
     key+="wasm-bindgen $(wasm_bindgen_cli_version) binaryen $(npm_package_version binaryen) ${WASM_OPT_FLAGS[*]}"
@@ -183,9 +216,10 @@ build_wasm() {
         return
     fi
     rm -rf "$PKG_DIR"
-    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE"; do
-        wasm-bindgen --target web --out-dir "$PKG_DIR" "$PAGE_WASM_DIR/$module.wasm"
-        out="$PKG_DIR/${module}_bg.wasm"
+    for module in "$PAGE_MODULE" "$FIRST_VIEW_MODULE" "$TLS_MODULE"; do
+        out_dir=$(module_out_dir "$module")
+        wasm-bindgen --target web --out-dir "$out_dir" "$PAGE_WASM_DIR/$module.wasm"
+        out="$out_dir/${module}_bg.wasm"
         # Never Debian's wasm-opt (version 108): its output traps at init.
         "$wasm_opt" "${WASM_OPT_FLAGS[@]}" "$out" -o "$out.opt"
         mv "$out.opt" "$out"
@@ -199,10 +233,11 @@ FIRST_LOAD_LIST="$ROOT/scripts/lib/first-load.txt"
 
 # Prints each file the page can load with its raw and gzip -9 size and when it loads
 # ("first": for the first view, before the first run; "tab": when a tab is first
-# opened), then two totals: the first load, and everything (every tab opened).
+# opened; "tls": when a scenario first uses TLS), then three totals: the first load,
+# the TLS module, and everything (every tab opened and TLS used).
 report_sizes() {
     local www="$ROOT/www" file raw gz when
-    local first_raw=0 first_gz=0 first_n=0 all_raw=0 all_gz=0
+    local first_raw=0 first_gz=0 first_n=0 all_raw=0 all_gz=0 tls_raw=0 tls_gz=0 tls_n=0
     local files=() first=()
     mapfile -t files < <(cd "$www" && find index.html ./*.css js pkg -type f \
         \( -name '*.html' -o -name '*.css' -o -name '*.js' -o -name '*.wasm' \) |
@@ -218,7 +253,12 @@ report_sizes() {
         all_raw=$((all_raw + raw))
         all_gz=$((all_gz + gz))
         when=tab
-        if printf '%s\n' "${first[@]}" | grep -qxF "$file"; then
+        if [[ $file == pkg/tls/* ]]; then
+            when=tls
+            tls_raw=$((tls_raw + raw))
+            tls_gz=$((tls_gz + gz))
+            tls_n=$((tls_n + 1))
+        elif printf '%s\n' "${first[@]}" | grep -qxF "$file"; then
             when=first
             first_raw=$((first_raw + raw))
             first_gz=$((first_gz + gz))
@@ -227,6 +267,7 @@ report_sizes() {
         printf '%-36s %10d %10d  %s\n' "$file" "$raw" "$gz" "$when" >&2
     done
     printf '%-36s %10d %10d\n' "first load ($first_n files)" "$first_raw" "$first_gz" >&2
+    printf '%-36s %10d %10d\n' "TLS module ($tls_n files)" "$tls_raw" "$tls_gz" >&2
     printf '%-36s %10d %10d\n' "everything (${#files[@]} files)" "$all_raw" "$all_gz" >&2
 }
 
@@ -236,4 +277,5 @@ ensure_build_tools() {
     ensure_wasm_target
     ensure_wasm_bindgen_cli
     ensure_npm_packages
+    ensure_clang
 }

@@ -76,7 +76,7 @@ fn step(entry: &TimelineEntry) -> Step {
             }
             _ => Step::Nothing,
         },
-        TimelineEntry::Bytes { .. } => Step::Nothing,
+        _ => Step::Nothing,
     }
 }
 

@@ -206,16 +206,16 @@ pub fn build(
     Links { writes, events }
 }
 
-/// The direction an event's writes go, and its spans; `None` for bytes entries.
+/// The direction an event's writes go, and its spans; `None` for other entries.
 fn spans(entry: &TimelineEntry) -> Option<(Direction, Option<StreamSpan>, Option<StreamSpan>)> {
     match entry {
-        TimelineEntry::Bytes { .. } => None,
         TimelineEntry::Client { event } => {
             Some((Direction::ClientToServer, event.wrote, event.read))
         }
         TimelineEntry::Server { event } => {
             Some((Direction::ServerToClient, event.wrote, event.read))
         }
+        _ => None,
     }
 }
 

@@ -143,7 +143,8 @@ pub enum PhaseKind {
     Auth,
     /// DATA: the command, the message text and the reply to it (RFC 5321 §4.1.1.4).
     Message,
-    /// A TLS-encrypted stretch after STARTTLS (RFC 3207), drawn shaded.
+    /// The writes under TLS (after STARTTLS, RFC 3207, or from the start, RFC 8314),
+    /// headed where the handshake ran; drawn shaded.
     Tls,
 }
 

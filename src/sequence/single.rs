@@ -31,9 +31,15 @@ pub fn diagram(timeline: &Timeline, start: Millis) -> Diagram {
         .iter()
         .filter_map(|exchange| auth_phase(timeline, exchange))
         .chain(message_phases(timeline))
+        .chain(tls_phase(timeline))
         .filter_map(|phase| clip(phase, drawn))
         .collect();
     phases.sort_by_key(|phase| (phase.first, phase.last));
+    let tls = if phases.iter().any(|phase| phase.kind == PhaseKind::Tls) {
+        " So are the writes that went inside TLS."
+    } else {
+        ""
+    };
     let client = if timeline.scripted {
         "Client (script)"
     } else {
@@ -47,7 +53,7 @@ pub fn diagram(timeline: &Timeline, start: Millis) -> Diagram {
             seconds.trim_start_matches('+')
         ),
         description: format!(
-            "Sequence diagram. {client} on the left, the server on the right; one arrow per write, top to bottom in time order, labelled with its first line; AUTH exchanges and the message text are bracketed."
+            "Sequence diagram. {client} on the left, the server on the right; one arrow per write, top to bottom in time order, labelled with its first line; AUTH exchanges and the message text are bracketed.{tls}"
         ),
         lifelines: vec![side(client, "C"), side("Server", "S")],
         lanes: vec![lane(CLIENT, "C"), lane(SERVER, "S")],
@@ -197,6 +203,56 @@ fn message_phases(timeline: &Timeline) -> Vec<PhaseSpan> {
         .collect()
 }
 
+/// The TLS stretch: its heading sits where the handshake ran (before the first write
+/// that went encrypted) and it brackets every encrypted write, as the bytes entries
+/// mark them; nothing when no write went encrypted.
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+fn tls_phase(timeline: &Timeline) -> Option<PhaseSpan> {
+    let encrypted: Vec<usize> = timeline
+        .writes
+        .iter()
+        .enumerate()
+        .filter(|(_, write)| {
+            matches!(
+                timeline.entries.get(write.entry),
+                Some(TimelineEntry::Bytes {
+                    encrypted: true,
+                    ..
+                })
+            )
+        })
+        .map(|(index, _)| index)
+        .collect();
+    let summary = timeline.entries.iter().find_map(|entry| match entry {
+        TimelineEntry::TlsEstablished { summary, .. } => Some(summary),
+        _ => None,
+    });
+    let label = match summary {
+        Some(summary) => format!(
+            "TLS handshake ({}, {}, {}), then encrypted",
+            summary.protocol_version,
+            summary.cipher_suite,
+            summary
+                .key_exchange_group
+                .as_deref()
+                .unwrap_or("unknown group")
+        ),
+        None => "TLS handshake, then encrypted".to_owned(),
+    };
+    Some(PhaseSpan {
+        kind: PhaseKind::Tls,
+        label: super::cut(&label, 80),
+        first: *encrypted.first()?,
+        last: *encrypted.last()?,
+    })
+}
+
+/// Builds without TLS have no TLS phase.
+#[cfg(all(target_arch = "wasm32", not(feature = "tls-page")))]
+fn tls_phase(_: &Timeline) -> Option<PhaseSpan> {
+    None
+}
+
 /// The phase cut to the arrows drawn, or nothing if it starts past them.
 fn clip(phase: PhaseSpan, drawn: usize) -> Option<PhaseSpan> {
     let last_drawn = drawn.checked_sub(1)?;
@@ -292,6 +348,31 @@ mod tests {
             3,
             "AUTH, 334 challenge, response, 235"
         );
+    }
+
+    #[test]
+    fn the_tls_phase_brackets_the_encrypted_writes_after_the_handshake() {
+        let mut scenario = Scenario::default();
+        scenario.server.starttls = crate::server::StartTlsOffer::Offered;
+        scenario.client.tls = crate::client::TlsPolicy::Required;
+        let diagram = run(&scenario);
+        let tls = diagram
+            .phases
+            .iter()
+            .find(|p| p.kind == PhaseKind::Tls)
+            .expect("a TLS phase");
+        assert!(
+            tls.label.starts_with("TLS handshake (TLSv1.3, "),
+            "{}",
+            tls.label
+        );
+        assert!(diagram.arrows[tls.first - 1].label.starts_with("220 2.0.0"));
+        assert!(diagram.arrows[tls.first].label.starts_with("EHLO "));
+        assert_eq!(tls.last, diagram.arrows.len() - 1);
+        assert!(run(&Scenario::default())
+            .phases
+            .iter()
+            .all(|p| p.kind != PhaseKind::Tls));
     }
 
     #[test]

@@ -3,13 +3,10 @@
 //!
 //! # The crypto provider is injectable
 //! Every builder takes an `Arc<CryptoProvider>`. Natively that is ring's default
-//! ([`native_provider`]), which draws its randomness from the operating system. A
-//! deterministic run (the page replaying a scenario from its seed) would pass instead
-//! `CryptoProvider { secure_random: &SEEDED, ..rustls::crypto::ring::default_provider() }`
-//! where `SEEDED` implements `rustls::crypto::SecureRandom` from the scenario seed, and
-//! would also need key-exchange groups whose ephemeral keys come from that source
-//! (ring's own X25519 asks the OS): same records for the same seed, which is for teaching
-//! only and never how real TLS may work.
+//! ([`native_provider`]), which draws its randomness from the operating system. The
+//! loopback's deterministic runs use [`super::seeded::seeded_provider`] instead, through
+//! [`super::playground`]: same records for the same seed, which is for teaching only and
+//! never how real TLS may work.
 
 use std::sync::Arc;
 
@@ -38,6 +35,21 @@ pub fn server_config(
     key_pem: &[u8],
     provider: Arc<CryptoProvider>,
 ) -> Result<Arc<ServerConfig>, TlsError> {
+    let (chain, key) = identity_from_pem(certificate_pem, key_pem)?;
+    let config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(TlsError::Config)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(TlsError::Config)?;
+    Ok(Arc::new(config))
+}
+
+/// A certificate chain (leaf first) and its private key, from PEM.
+pub(crate) fn identity_from_pem(
+    certificate_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), TlsError> {
     let chain = CertificateDer::pem_slice_iter(certificate_pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| TlsError::Pem(format!("certificate: {e}")))?;
@@ -46,13 +58,7 @@ pub fn server_config(
     }
     let key = PrivateKeyDer::from_pem_slice(key_pem)
         .map_err(|e| TlsError::Pem(format!("private key: {e}")))?;
-    let config = ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(TlsError::Config)?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(TlsError::Config)?;
-    Ok(Arc::new(config))
+    Ok((chain, key))
 }
 
 /// What a client checks the server's certificate against.
@@ -65,7 +71,9 @@ pub enum Trust {
         /// Where it came from, for the handshake summary.
         label: String,
     },
-    /// The Mozilla root program's roots, as shipped in `webpki-roots`.
+    /// The Mozilla root program's roots, as shipped in `webpki-roots` (native builds
+    /// only: the page's loopback trusts the playground's test CA alone).
+    #[cfg(not(target_arch = "wasm32"))]
     WebPkiRoots,
     /// No check at all (`--insecure`): for testing against self-signed servers only.
     Insecure,
@@ -101,6 +109,7 @@ pub fn client_config(trust: &Trust, provider: Arc<CryptoProvider>) -> Result<Cli
                 against: format!("the CA certificates in {label}"),
             },
         ),
+        #[cfg(not(target_arch = "wasm32"))]
         Trust::WebPkiRoots => {
             let roots = RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -119,7 +128,7 @@ pub fn client_config(trust: &Trust, provider: Arc<CryptoProvider>) -> Result<Cli
     })
 }
 
-fn roots_from_pem(pem: &[u8]) -> Result<RootCertStore, TlsError> {
+pub(crate) fn roots_from_pem(pem: &[u8]) -> Result<RootCertStore, TlsError> {
     let mut roots = RootCertStore::empty();
     for certificate in CertificateDer::pem_slice_iter(pem) {
         let certificate = certificate.map_err(|e| TlsError::Pem(format!("CA file: {e}")))?;

@@ -5,20 +5,29 @@
 //! ([`layer::TlsLayer`]) wraps a rustls connection, which is sans-IO too: the driver
 //! feeds it the octets read from the wire and writes what it hands back, and in between
 //! the layer gives the engine plaintext. It owns no socket and reads no clock; the
-//! handshake's timeout is the driver's. It is compiled for native builds only for now,
-//! so the page's wasm does not grow.
+//! handshake's timeout is the driver's.
+//!
+//! Native builds always have it. On wasm32 it is compiled only with the `tls-page`
+//! feature (the page's lazily loaded TLS module), so the other page modules do not
+//! grow.
 
 mod summary;
 
 pub use summary::{CertificateSummary, TlsSummary, Verification};
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod certificate;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod config;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod error;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub mod layer;
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+pub mod playground;
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+pub mod records;
+#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
+pub mod seeded;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod self_signed;

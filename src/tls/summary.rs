@@ -15,7 +15,9 @@ pub struct TlsSummary {
     /// The key-exchange group, e.g. `X25519`, when the library reports one.
     pub key_exchange_group: Option<String>,
     /// The certificate the peer presented (a client sees the server's; a server sees
-    /// none unless it asked for client certificates, which this one does not).
+    /// none unless it asked for client certificates, which this one does not). Named
+    /// `certificate` for JavaScript.
+    #[serde(rename = "certificate")]
     pub peer_certificate: Option<CertificateSummary>,
     /// Whether this side checked the peer's certificate, and against what.
     pub verification: Verification,

@@ -25,7 +25,9 @@ function firstLoadList() {
 
 /**
  * Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm),
- * but the embedding guide's module, which only embed.html loads.
+ * but the embedding guide's module, which only embed.html loads, and the TLS module in
+ * pkg/tls/ (report_sizes marks it "tls"), which loads when a scenario first uses TLS,
+ * not when a tab opens.
  */
 function pageFiles() {
   const under = (dir, pattern) =>
