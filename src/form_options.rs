@@ -28,7 +28,8 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "server.role": [{"value": "mx", "label": "mx (port 25)"}, {"value": "submission", "label": "submission (port 587, removes Bcc)"}],
   "server.strictness.bareLf": [{"value": "reject", "label": "reject"}, {"value": "normalise", "label": "normalise to CRLF"}],
   "server.strictness.unofferedPipelining": [{"value": "tolerate", "label": "tolerate"}, {"value": "reject", "label": "reject (554, close)"}],
-  "server.strictness.undeclaredEightBit": [{"value": "accept", "label": "accept"}, {"value": "reject", "label": "reject (550)"}]
+  "server.strictness.undeclaredEightBit": [{"value": "accept", "label": "accept"}, {"value": "reject", "label": "reject (550)"}],
+  "middlebox": [{"value": "none", "label": "none (octets arrive as sent)"}, {"value": "stripStarttls", "label": "strip STARTTLS from the EHLO reply"}]
 }"#;
 
 /// Each setting's words for people, `{path: {label, help?, empty?}}`: `label` names the
@@ -91,7 +92,9 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "clientAddress": {"label": "Client IP address"},
   "startTime": {"label": "Virtual start time (ms since 1970)", "help": "Dates, queue ids and challenges follow from this and the seed."},
   "seed": {"label": "Random seed"},
-  "latencyMs": {"label": "One-way latency (ms)"}
+  "latencyMs": {"label": "One-way latency (ms)"},
+  "implicitTls": {"label": "Implicit TLS (RFC 8314, port 465)", "help": "TLS from the first octet, before the greeting: nothing crosses in the clear and there is no STARTTLS to strip (RFC 8314 §3.3). The page loads its TLS module the first time a scenario uses TLS."},
+  "middlebox": {"label": "Tampering middlebox on the path", "help": "\"strip STARTTLS\" deletes the STARTTLS line from the server's EHLO reply before the client reads it (RFC 3207 §6): a client whose TLS policy is required stops, an opportunistic one goes on in the clear. It cannot touch what travels inside TLS."}
 }"#;
 
 /// The lists built from the engines' types, for the tests to check the constant against.
@@ -100,6 +103,7 @@ pub(crate) mod typed {
     use serde::Serialize;
 
     use crate::client::{EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
+    use crate::loopback::Middlebox;
     use crate::sasl::Mechanism;
     use crate::server::{
         BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
@@ -175,6 +179,8 @@ pub(crate) mod typed {
         /// 8-bit text without `BODY=8BITMIME`.
         #[serde(rename = "server.strictness.undeclaredEightBit")]
         pub undeclared_eight_bit: Vec<Choice>,
+        /// What a box on the path does to the cleartext.
+        pub middlebox: Vec<Choice>,
     }
 
     /// The choices, as the engines define them.
@@ -223,6 +229,10 @@ pub(crate) mod typed {
             undeclared_eight_bit: choices!(UndeclaredEightBitPolicy {
                 Accept => "accept",
                 Reject => "reject (550)",
+            }),
+            middlebox: choices!(Middlebox {
+                None => "none (octets arrive as sent)",
+                StripStarttls => "strip STARTTLS from the EHLO reply",
             }),
         }
     }
