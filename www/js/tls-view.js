@@ -255,15 +255,17 @@ export function renderTlsPanel(panel, timeline, { wire, onWireChange, open = fal
   replaceChildren(panel, [
     viewSwitch(wire, onWireChange),
     ...incidents(timeline),
-    h('details', { class: 'tls-summary', open }, [
-      h('summary', { text: headline }),
-      ...done.map((entry) =>
-        h('div', { class: 'tls-handshake' }, [
-          summaryList(entry.summary || {}),
-          entry.explanation ? h('p', {}, [entry.explanation, ' ', h('span', { class: 'rfc', text: entry.rfc || '' })]) : '',
-        ]),
-      ),
-    ]),
+    done.length
+      ? h('details', { class: 'tls-summary', open }, [
+          h('summary', { text: headline }),
+          ...done.map((entry) =>
+            h('div', { class: 'tls-handshake' }, [
+              summaryList(entry.summary || {}),
+              entry.explanation ? h('p', {}, [entry.explanation, ' ', h('span', { class: 'rfc', text: entry.rfc || '' })]) : '',
+            ]),
+          ),
+        ])
+      : h('p', { class: 'tls-summary', text: headline }),
     tls.deterministicNote ? h('p', { class: 'note tls-note', role: 'note', text: tls.deterministicNote }) : '',
   ]);
   panel.dataset.mode = tls.mode || '';
