@@ -52,6 +52,17 @@ test('the first view fetches no TLS code; the first TLS preset loads it once and
   await page.waitForTimeout(300);
   assert.deepEqual(tlsRequests(watch), [], 'nothing of TLS before a TLS scenario');
   assert.ok(await page.isHidden('#tls-panel'));
+  // The forms offer every TLS setting, in the engine's words.
+  for (const [id, label] of [
+    ['f-server-starttls', /STARTTLS \(RFC 3207\)/],
+    ['f-server-authRequiresTls', /AUTH only after TLS/],
+    ['f-client-tls', /STARTTLS \(RFC 3207\)/],
+    ['f-implicitTls', /Implicit TLS \(RFC 8314, port 465\)/],
+    ['f-middlebox', /Tampering middlebox/],
+  ]) {
+    assert.match(await page.$eval(`#${id}`, (el) => el.labels[0].textContent), label, id);
+  }
+  assert.deepEqual(await page.$$eval('#f-middlebox option', (options) => options.map((o) => o.value)), ['none', 'stripStarttls']);
   const statuses = [];
   await page.exposeFunction('recordStatus', (text) => statuses.push(text));
   await page.evaluate(() => {
