@@ -11,16 +11,18 @@
 //! - signatures: the playground server's key is Ed25519, whose signatures are
 //!   deterministic (ECDSA and RSA-PSS would draw randomness).
 //!
-//! Everything else (cipher suites, signature checks, key loading) is ring's provider.
+//! The algorithms themselves (AES-GCM, SHA-256, Ed25519) are ring's.
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
 use rustls::crypto::{
-    ActiveKeyExchange, CryptoProvider, GetRandomFailed, SecureRandom, SharedSecret,
-    SupportedKxGroup,
+    ActiveKeyExchange, CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, SharedSecret,
+    SupportedKxGroup, WebPkiSupportedAlgorithms,
 };
-use rustls::{Error, NamedGroup, PeerMisbehaved};
+use rustls::pki_types::PrivateKeyDer;
+use rustls::sign::SigningKey;
+use rustls::{Error, NamedGroup, PeerMisbehaved, SignatureScheme};
 use x25519_dalek::{PublicKey, StaticSecret};
 
 use crate::entropy::Entropy;
@@ -131,15 +133,39 @@ impl ActiveKeyExchange for SeededKeyExchange {
     }
 }
 
-/// ring's provider with the seeded random source and the seeded X25519 as its only
-/// group. Use it only while a [`seed`] guard is alive.
-#[allow(deprecated)]
+/// The provider of the loopback: the seeded random source and X25519, one TLS 1.3
+/// cipher suite, and Ed25519 alone for signatures (the playground's keys are Ed25519).
+/// Leaving out the RSA and ECDSA code ring would otherwise bring keeps the page's TLS
+/// module smaller. Use it only while a [`seed`] guard is alive.
 pub fn seeded_provider() -> Arc<CryptoProvider> {
     Arc::new(CryptoProvider {
+        cipher_suites: vec![rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256],
         kx_groups: vec![&SEEDED_X25519],
+        signature_verification_algorithms: ED25519_ONLY,
         secure_random: &SeededRandom,
-        ..rustls::crypto::ring::default_provider()
+        key_provider: &Ed25519Keys,
     })
+}
+
+/// Certificate and handshake signatures: Ed25519 (RFC 8410, RFC 8446 §4.2.3) only.
+static ED25519_ONLY: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+    all: &[webpki::ring::ED25519],
+    mapping: &[(SignatureScheme::ED25519, &[webpki::ring::ED25519])],
+};
+
+/// Loads the server's private key, which must be an Ed25519 PKCS#8 key.
+#[derive(Debug)]
+struct Ed25519Keys;
+
+impl KeyProvider for Ed25519Keys {
+    fn load_private_key(&self, key: PrivateKeyDer<'static>) -> Result<Arc<dyn SigningKey>, Error> {
+        match key {
+            PrivateKeyDer::Pkcs8(pkcs8) => rustls::crypto::ring::sign::any_eddsa_type(&pkcs8),
+            _ => Err(Error::General(
+                "the playground's key must be Ed25519 (PKCS#8)".into(),
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
