@@ -30,7 +30,8 @@ pub const FORM_OPTIONS_JSON: &str = r#"{
   "server.role": [{"value": "mx", "label": "mx (port 25)"}, {"value": "submission", "label": "submission (port 587, removes Bcc)"}],
   "server.strictness.bareLf": [{"value": "reject", "label": "reject"}, {"value": "normalise", "label": "normalise to CRLF"}],
   "server.strictness.unofferedPipelining": [{"value": "tolerate", "label": "tolerate"}, {"value": "reject", "label": "reject (554, close)"}],
-  "server.strictness.undeclaredEightBit": [{"value": "accept", "label": "accept"}, {"value": "reject", "label": "reject (550)"}]
+  "server.strictness.undeclaredEightBit": [{"value": "accept", "label": "accept"}, {"value": "reject", "label": "reject (550)"}],
+  "middlebox": [{"value": "none", "label": "none (octets arrive as sent)"}, {"value": "stripStarttls", "label": "strip STARTTLS from the EHLO reply"}]
 }"#;
 
 /// Each setting's words for people, `{path: {label, help?, empty?}}`: `label` names the
@@ -66,7 +67,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "client.dsn.notify": {"label": "NOTIFY: when to notify (empty: the server's default)", "help": "NEVER, or any of SUCCESS, FAILURE, DELAY separated by commas (RFC 3461 §4.1)."},
   "client.dsn.orcpt": {"label": "ORCPT: send each recipient as the original recipient"},
   "server.hostname": {"label": "Server name"},
-  "server.starttls": {"label": "STARTTLS (RFC 3207)", "help": "Offered: STARTTLS is listed and answered 220 2.0.0. The page has no TLS layer, so after that 220 the session waits until the server's timeout; the native serve --tls-self-signed and send --starttls run the handshake."},
+  "server.starttls": {"label": "STARTTLS (RFC 3207)", "help": "Offered: STARTTLS is listed and answered 220 2.0.0; then client and server run a real TLS handshake (rustls, loaded into the page when first used) and both start again from EHLO, forgetting what was said in the clear (RFC 3207 §4.2). The server presents a certificate from the playground's own test CA, which only the playground's client trusts."},
   "server.authRequiresTls": {"label": "AUTH only after TLS", "help": "AUTH is not listed before TLS and is answered 538 5.7.11 (RFC 4954 §4), as Postfix's smtpd_tls_auth_only does."},
   "server.greeting": {"label": "Greeting text (after the name in 220)"},
   "server.localDomains": {"label": "Local domains"},
@@ -95,7 +96,7 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "server.auth": {"label": "SMTP AUTH (RFC 4954)"},
   "server.auth.mechanisms": {"label": "Mechanisms offered"},
   "server.auth.users": {"label": "Users", "help": "JSON: [{\"name\":\"alice\",\"password\":\"S3cret-pw\"}]"},
-  "server.auth.plaintextNeedsSecureChannel": {"label": "Plaintext AUTH (PLAIN, LOGIN) only over TLS", "help": "RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. The playground has no TLS, so with this on PLAIN and LOGIN are refused with 538 5.7.11, as a server does before STARTTLS; CRAM-MD5 and DIGEST-MD5 still work."},
+  "server.auth.plaintextNeedsSecureChannel": {"label": "Plaintext AUTH (PLAIN, LOGIN) only over TLS", "help": "RFC 4954 §4 and RFC 8314: a server should refuse passwords in the clear. With this on, PLAIN and LOGIN are refused with 538 5.7.11 until STARTTLS (or implicit TLS) has encrypted the session; CRAM-MD5 and DIGEST-MD5 work in the clear too. \"AUTH only after TLS\" goes further: no mechanism at all before TLS."},
   "server.auth.allowAuthzid": {"label": "Allow acting as another identity (authzid)"},
   "server.auth.realm": {"label": "DIGEST-MD5 realm (empty: the server name)"},
   "server.auth.digestUriAliases": {"label": "DIGEST-MD5 digest-uri host aliases"},
@@ -104,7 +105,9 @@ pub const FORM_FIELDS_JSON: &str = r#"{
   "clientAddress": {"label": "Client IP address"},
   "startTime": {"label": "Virtual start time (ms since 1970)", "help": "Dates, queue ids and challenges follow from this and the seed."},
   "seed": {"label": "Random seed"},
-  "latencyMs": {"label": "One-way latency (ms)"}
+  "latencyMs": {"label": "One-way latency (ms)"},
+  "implicitTls": {"label": "Implicit TLS (RFC 8314, port 465)", "help": "TLS from the first octet, before the greeting: nothing crosses in the clear and there is no STARTTLS to strip (RFC 8314 §3.3). The page loads its TLS module the first time a scenario uses TLS."},
+  "middlebox": {"label": "Tampering middlebox on the path", "help": "\"strip STARTTLS\" deletes the STARTTLS line from the server's EHLO reply before the client reads it (RFC 3207 §6): a client whose TLS policy is required stops, an opportunistic one goes on in the clear. It cannot touch what travels inside TLS."}
 }"#;
 
 /// The lists built from the engines' types, for the tests to check the constant against.
@@ -114,6 +117,7 @@ pub(crate) mod typed {
 
     use crate::client::{ChunkingMode, EightBitPolicy, HelloMode, PipeliningMode, Step, TlsPolicy};
     use crate::dsn::Ret;
+    use crate::loopback::Middlebox;
     use crate::sasl::Mechanism;
     use crate::server::{
         BareLfPolicy, EhloMode, Role, StartTlsOffer, UndeclaredEightBitPolicy,
@@ -195,6 +199,8 @@ pub(crate) mod typed {
         /// 8-bit text without `BODY=8BITMIME`.
         #[serde(rename = "server.strictness.undeclaredEightBit")]
         pub undeclared_eight_bit: Vec<Choice>,
+        /// What a box on the path does to the cleartext.
+        pub middlebox: Vec<Choice>,
     }
 
     /// The choices, as the engines define them.
@@ -248,6 +254,10 @@ pub(crate) mod typed {
             undeclared_eight_bit: choices!(UndeclaredEightBitPolicy {
                 Accept => "accept",
                 Reject => "reject (550)",
+            }),
+            middlebox: choices!(Middlebox {
+                None => "none (octets arrive as sent)",
+                StripStarttls => "strip STARTTLS from the EHLO reply",
             }),
         }
     }

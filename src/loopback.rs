@@ -20,11 +20,9 @@ use crate::server::{
 };
 use crate::time::Millis;
 
-#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 mod middlebox;
 pub mod tls;
 
-#[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 pub use middlebox::Middlebox;
 pub use tls::{TlsEndpoint, TlsMode, TlsRun, TlsSide};
 
@@ -55,12 +53,10 @@ pub struct Scenario {
     #[serde(skip_serializing)]
     pub script: Option<Vec<ScriptStep>>,
     /// Implicit TLS (RFC 8314 §3.3, port 465): TLS from the first octet, no STARTTLS.
-    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    /// Written out even when off, like the middlebox, so the page's forms offer both.
     pub implicit_tls: bool,
-    /// A box on the path that tampers with the cleartext ([`Middlebox`]). Builds
-    /// without TLS leave it out (it only acts in TLS runs).
-    #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
-    #[serde(skip_serializing_if = "Middlebox::is_none")]
+    /// A box on the path that tampers with the cleartext ([`Middlebox`]). Every build
+    /// reads it; it only acts in TLS runs, which builds without TLS refuse.
     pub middlebox: Middlebox,
 }
 
@@ -76,7 +72,6 @@ impl Default for Scenario {
             latency_ms: 40,
             script: None,
             implicit_tls: false,
-            #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
             middlebox: Middlebox::None,
         }
     }

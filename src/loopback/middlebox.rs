@@ -35,7 +35,7 @@ pub(crate) struct Tampering {
 pub(crate) const RFC: &str = "RFC 3207 §6";
 
 impl Middlebox {
-    /// True for [`Middlebox::None`] (the scenario leaves the field out).
+    /// True for [`Middlebox::None`]: octets arrive as sent.
     pub fn is_none(&self) -> bool {
         *self == Self::None
     }

@@ -322,7 +322,7 @@ test('the panels expose the server policy and the client AUTH as real fields', a
     assert.ok(await page.isVisible(`#${id}`), `#${id} is shown`);
     assert.ok(await page.$eval(`#${id}`, (el) => Boolean(el.labels?.length)), `#${id} has a label`);
   }
-  assert.match(await page.textContent('[data-path="server.auth.plaintextNeedsSecureChannel"]'), /no TLS/);
+  assert.match(await page.textContent('[data-path="server.auth.plaintextNeedsSecureChannel"]'), /538 5\.7\.11 until STARTTLS/);
   assert.ok(await page.isDisabled('#f-client-auth-user'), 'no AUTH: credentials are off');
   await afterRender(page, () => page.selectOption('#f-client-auth-mechanism', 'CRAM-MD5'));
   assert.ok((await transcriptLines(page)).includes('C: AUTH CRAM-MD5'));

@@ -246,4 +246,33 @@ export const PRESET_EXPECTATIONS = {
     absent: [/^S: 250 2\.0\.0 Ok: queued/],
     sequence: [[/^C: \.$/, /^S: 550 5\.5\.2 /, /^C: QUIT$/]],
   },
+  // TLS: lines inside TLS read "C~"/"S~" (the page marks them as swaks and our CLI do).
+  'starttls-auth-plain': {
+    expect: [/^S: 250-STARTTLS$/, /^S~ 250-AUTH PLAIN LOGIN /, /^S~ 235 2\.7\.0 /, /^S~ 250 2\.0\.0 Ok: queued as /],
+    absent: [/^S: 250-AUTH /, /^C: AUTH /],
+    sequence: [[/^C: STARTTLS$/, /^S: 220 2\.0\.0 Ready to start TLS$/, /^C~ EHLO client\.example\.net$/]],
+  },
+  'auth-before-tls': {
+    expect: [/^S: 250-STARTTLS$/, /^S: 538 5\.7\.11 /],
+    absent: [/^S: 250-AUTH /, /^S: 235 /, /^C~ /],
+    sequence: [[/^C: AUTH PLAIN /, /^S: 538 5\.7\.11 /]],
+  },
+  'starttls-stripped-required': {
+    expect: [/^S: 250-STARTTLS$/, /^C: QUIT$/],
+    absent: [/^C: STARTTLS$/, /^C: AUTH /, /^C: MAIL /, /^[CS]~ /],
+    sequence: [[/^S: 250 8BITMIME$/, /^C: QUIT$/]],
+  },
+  'starttls-stripped-opportunistic': {
+    expect: [/^C: AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==$/, /^S: 235 2\.7\.0 /, /^S: 250 2\.0\.0 Ok: queued as /],
+    absent: [/^C: STARTTLS$/, /^[CS]~ /],
+  },
+  'starttls-injection': {
+    expect: [/^S~ 221 /],
+    absent: [/^S~? 250 2\.0\.0 Ok$/],
+    sequence: [[/^C: STARTTLS$/, /^C: RSET$/, /^S: 220 2\.0\.0 Ready to start TLS$/, /^C~ EHLO client\.example\.net$/]],
+  },
+  'implicit-tls': {
+    expect: [/^S~ 220 mx\.example\.org /, /^C~ AUTH PLAIN /, /^S~ 235 2\.7\.0 /],
+    absent: [/^[CS]: /, /STARTTLS/],
+  },
 };

@@ -1,11 +1,13 @@
 // The page's engine in Node, for the tests that check page data (preset highlights, tour
-// files) against real runs: the first-view wasm build for scenarios, the full build for
-// the world. Needs www/pkg (scripts/test builds it before the JS unit tests).
+// files) against real runs: the full build for scenarios and the world, the TLS build
+// (www/pkg/tls/) for a scenario with TLS, as the page chooses (js/runner.js `usesTls`).
+// Needs www/pkg (scripts/test builds it before the JS unit tests).
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS } from '../../www/js/presets.js';
+import { usesTls } from '../../www/js/runner.js';
 import { applyPatch } from '../../www/js/scenario.js';
 import { buildModel } from '../../www/js/transcript.js';
 
@@ -18,11 +20,18 @@ async function load(name) {
 }
 
 let full = null;
+let tls = null;
 
 /** The full engine module (every export), loaded once. */
 export function fullEngine() {
   if (!full) full = load('esmtp_playground');
   return full;
+}
+
+/** The engines with TLS, loaded once. */
+export function tlsEngine() {
+  if (!tls) tls = load('tls/esmtp_playground_tls');
+  return tls;
 }
 
 /** Runs preset `id` as the page does; resolves to `{scenario, timeline, model}`. */
@@ -31,6 +40,6 @@ export async function runPreset(id) {
   const preset = PRESETS.find((p) => p.id === id);
   if (!preset) throw new Error(`no preset ${id}`);
   const scenario = applyPatch(engine.defaultScenario(), preset.patch);
-  const timeline = engine.runScenario(scenario);
+  const timeline = (usesTls(scenario) ? await tlsEngine() : engine).runScenario(scenario);
   return { scenario, timeline, model: buildModel(timeline, scenario) };
 }

@@ -10,6 +10,8 @@
 /** The modules' names (glue pkg/<name>.js, wasm pkg/<name>_bg.wasm). */
 const FULL = 'esmtp_playground';
 const FIRST_VIEW = 'esmtp_playground_first';
+/** The engines with TLS (rustls), in its own directory: loaded the first time a run uses TLS. */
+const TLS = 'tls/esmtp_playground_tls';
 
 /** True in the single-file build: the wasm is inlined and no worker can start. */
 export const INLINE = typeof globalThis.ESMTP_INLINE_WASM?.[FULL] === 'string';
@@ -19,6 +21,8 @@ const ENGINE = INLINE ? FULL : FIRST_VIEW;
 
 let pageEngine = null;
 let tabsEngine = null;
+let tlsEngine = null;
+const NO_TLS_INLINE = 'This single-file copy has no TLS module: open the served page (scripts/serve) to run a scenario with TLS.';
 
 /**
  * The page's engine, loaded once: js/boot.js calls this as soon as engine.js has
@@ -37,6 +41,21 @@ export function startEngine() {
 export function startTabsEngine() {
   if (!tabsEngine) tabsEngine = ENGINE === FULL ? startEngine() : loadEngine(null, FULL);
   return tabsEngine;
+}
+
+/**
+ * The engines with TLS, for a scenario that runs a handshake: loaded the first time one
+ * asks (a failed load is tried again on the next ask). The single-file build has none.
+ */
+export function startTlsEngine() {
+  if (INLINE) return Promise.reject(new Error(NO_TLS_INLINE));
+  if (!tlsEngine) {
+    tlsEngine = loadEngine(null, TLS).catch((error) => {
+      tlsEngine = null;
+      throw error;
+    });
+  }
+  return tlsEngine;
 }
 
 /**

@@ -4,7 +4,7 @@ import { h, replaceChildren } from './dom.js';
 import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { PRESETS } from './presets.js';
-import { createRunner } from './runner.js';
+import { createRunner, usesTls } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
 import { buildModel, createTranscriptView, plainTranscript, renderLineDetails } from './transcript.js';
 
@@ -36,6 +36,7 @@ const els = {
   transcriptSummary: $('transcript-summary'),
   transcriptMore: $('transcript-more'),
   transcriptView: $('view-transcript'),
+  tlsPanel: $('tls-panel'),
   staleNote: $('stale-note'),
   negotiation: $('view-negotiation'),
   sasl: $('view-sasl'),
@@ -79,6 +80,9 @@ const app = {
   // The lines to highlight after each render: `{lines: "3,7-9"}` from a link's `lines=`,
   // `{names: selector}` from a preset's or a tour step's `highlight`; null once edited.
   highlight: null,
+  // js/tls-view.js once a run has had TLS; `wire`: the transcript as an eavesdropper sees it.
+  tls: null,
+  wire: false,
 };
 
 let debounceTimer = 0;
@@ -216,12 +220,14 @@ async function run() {
     clearTimeout(slow);
     if (generation === app.generation) els.stop.hidden = true;
   }
+  if (timeline.tls && !app.tls) app.tls = await loadTlsView();
   if (generation !== app.generation) return;
   clearError();
   clearRunErrors([els.clientForm, els.serverForm, els.runForm]);
   markStale(false);
   app.timeline = timeline;
-  app.model = buildModel(timeline, scenario);
+  app.model = transcriptModel(timeline, scenario);
+  renderTlsPanel();
   app.selectedLine = -1;
   updateUrl();
   const deliveries = (timeline.deliveries || []).length;
@@ -234,6 +240,49 @@ async function run() {
   renderDetailsPlaceholder();
   showEmbedRun(timeline);
   return renderAllViews();
+}
+
+// ---- TLS: the handshake summary and the eavesdropper's view (js/tls-view.js) ------------
+
+/** The TLS view's code, loaded the first time a run has TLS. */
+async function loadTlsView() {
+  try {
+    return await import('./tls-view.js');
+  } catch (error) {
+    showError(readable(error));
+    return null;
+  }
+}
+
+/** The transcript's model: as the engines saw it, or as the wire carried it when the switch says so. */
+function transcriptModel(timeline, scenario) {
+  const plain = buildModel(timeline, scenario);
+  if (!app.tls || !timeline.tls) return plain;
+  app.tls.markTampered(timeline, plain);
+  return app.wire ? app.tls.wireModel(timeline, plain) : plain;
+}
+
+/** Shows the TLS panel (view switch, handshake summary) for a run with TLS, hides it otherwise. */
+function renderTlsPanel() {
+  const shown = Boolean(app.tls && app.timeline.tls);
+  els.tlsPanel.hidden = !shown;
+  if (shown) app.tls.renderTlsPanel(els.tlsPanel, app.timeline, { wire: app.wire, onWireChange: handleWireChange });
+}
+
+function handleWireChange(wire) {
+  app.wire = wire;
+  app.model = transcriptModel(app.timeline, { startTime: app.model.start, latencyMs: app.model.latency });
+  app.selectedLine = -1;
+  renderDetailsPlaceholder();
+  renderTranscriptNow();
+}
+
+/**
+ * The engine module a tab asks about `scenario`: the TLS module for a scenario with TLS
+ * (the others refuse it; it is loaded once such a run has shown), else the tab's own.
+ */
+function engineFor(scenario, own) {
+  return (usesTls(scenario) && app.runner.tlsEngine()) || own;
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
@@ -380,7 +429,8 @@ async function selectLine(index, focus = true) {
   node.setAttribute('aria-selected', 'true');
   node.tabIndex = 0;
   if (focus && document.activeElement !== node) node.focus();
-  renderLineDetails(els.lineDetails, app.model, app.timeline, index);
+  if (app.model.lines[index]?.record) app.tls.renderRecordDetails(els.lineDetails, app.model, index);
+  else renderLineDetails(els.lineDetails, app.model, app.timeline, index);
 }
 
 function handleTranscriptClick(event) {
@@ -593,7 +643,14 @@ async function loadView(view, panel) {
     const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine]);
     if (view.setup) view.setup(module, engine);
     else if (module.setup)
-      module.setup(panel, { engine, getScenario: () => app.scenario, onError: showError, params: app.params, openScenario });
+      module.setup(panel, {
+        engine,
+        engineFor: (scenario) => engineFor(scenario, engine),
+        getScenario: () => app.scenario,
+        onError: showError,
+        params: app.params,
+        openScenario,
+      });
     view.module = module;
     renderView(view);
   } catch (error) {
@@ -810,7 +867,7 @@ async function start() {
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
   // The first run goes on this thread; the run worker starts after it (js/runner.js).
-  app.runner = createRunner(enginePromise);
+  app.runner = createRunner(enginePromise, { loading: setStatus });
   try {
     app.engine = await enginePromise;
   } catch (error) {

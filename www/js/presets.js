@@ -333,4 +333,88 @@ export const PRESETS = [
       ],
     },
   },
+  {
+    id: 'starttls-auth-plain',
+    title: 'STARTTLS then AUTH PLAIN',
+    explanation:
+      'The server offers STARTTLS; the client (policy: required) sends it, gets 220 and both sides run a TLS handshake (RFC 3207 §4). Then both forget what was said in the clear and start again from EHLO (RFC 3207 §4.2): only the EHLO reply inside TLS lists AUTH, and the password crosses encrypted. Switch the transcript to "as an eavesdropper sees it": after STARTTLS only TLS records remain, no AUTH PLAIN line to decode.',
+    highlight: [
+      { text: 'STARTTLS', side: 'C', through: { text: '220 ', side: 'S' } },
+      { text: 'AUTH PLAIN', side: 'C', through: { text: '235 ' } },
+    ],
+    patch: {
+      server: { starttls: 'offered', authRequiresTls: true },
+      client: { tls: 'required', auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' } },
+    },
+  },
+  {
+    id: 'auth-before-tls',
+    title: 'AUTH refused before TLS (538)',
+    explanation:
+      'This server takes AUTH only after TLS, as Postfix’s smtpd_tls_auth_only does: its EHLO reply in the clear lists STARTTLS but no AUTH, and an AUTH sent anyway (a raw line here, from a client that never starts TLS) is answered 538 5.7.11 "Encryption required" (RFC 4954 §4 and §6), before the password is even looked at. Set the client’s STARTTLS to required: AUTH is then offered and accepted inside TLS.',
+    highlight: [
+      { text: '250-STARTTLS', side: 'S' },
+      { text: 'AUTH PLAIN', side: 'C', through: { text: '538 ' } },
+    ],
+    patch: {
+      server: { starttls: 'offered', authRequiresTls: true },
+      client: { tls: 'never', rawLines: [{ after: 'ehlo', line: 'AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==' }] },
+    },
+  },
+  {
+    id: 'starttls-stripped-required',
+    title: 'STARTTLS stripped: a required client stops',
+    explanation:
+      'A tampering middlebox between client and server deletes the STARTTLS line from the EHLO reply (RFC 3207 §6 warns of exactly this). The client’s policy is "required", so without STARTTLS it does not go on in the clear: it sends QUIT before any password or message crosses, and its decision says why (Negotiation tab). Compare "STARTTLS stripped: an opportunistic client leaks".',
+    highlight: [
+      { text: 'EHLO ', side: 'C', through: { text: '250 ', side: 'S' } },
+      { text: 'QUIT', side: 'C' },
+    ],
+    patch: {
+      server: { starttls: 'offered' },
+      middlebox: 'stripStarttls',
+      client: { tls: 'required', auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' } },
+    },
+  },
+  {
+    id: 'starttls-stripped-opportunistic',
+    title: 'STARTTLS stripped: an opportunistic client leaks',
+    explanation:
+      'The same tampering middlebox deletes STARTTLS from the EHLO reply, but this client uses TLS only "when offered". It sees no STARTTLS and carries on in the clear: AUTH PLAIN with the password in base64, readable by anyone on the path (switch to "as an eavesdropper sees it": the line is there as text). This downgrade is why submission clients require TLS (RFC 8314 §4.1).',
+    highlight: [{ text: 'AUTH PLAIN', side: 'C', through: { text: '235 ' } }],
+    patch: {
+      server: { starttls: 'offered' },
+      middlebox: 'stripStarttls',
+      client: { tls: 'opportunistic', auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' } },
+    },
+  },
+  {
+    id: 'starttls-injection',
+    title: 'STARTTLS command injection refused',
+    explanation:
+      'A scripted client (raw octets, not the client engine) sends "STARTTLS" and "RSET" in one write, as an attacker in the middle would inject a command to run after the handshake (CVE-2011-0411 and kin). The server answers 220, then throws away everything that arrived in the clear behind the STARTTLS line: RSET never runs and gets no reply, inside TLS or out (RFC 3207 §4.2: nothing from before the handshake counts). The client then starts again with EHLO inside TLS.',
+    highlight: [{ text: 'STARTTLS', side: 'C', through: { text: 'RSET', side: 'C' } }],
+    patch: {
+      server: { starttls: 'offered' },
+      script: [
+        { send: 'EHLO client.example.net\r\n' },
+        { send: 'STARTTLS\r\nRSET\r\n' },
+        { startTls: true },
+        { send: 'EHLO client.example.net\r\n' },
+        { send: 'QUIT\r\n' },
+      ],
+    },
+  },
+  {
+    id: 'implicit-tls',
+    title: 'Implicit TLS on port 465',
+    explanation:
+      'The port-465 way (RFC 8314 §3.3, "submissions"): TLS from the first octet, before the greeting. No STARTTLS is offered or needed, nothing crosses in the clear, not even the 220 greeting; a man in the middle has no reply to strip STARTTLS from. RFC 8314 recommends it over STARTTLS for submission.',
+    highlight: [{ text: '220 ', side: 'S' }],
+    patch: {
+      implicitTls: true,
+      server: { role: 'submission' },
+      client: { auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' } },
+    },
+  },
 ];

@@ -6,17 +6,31 @@
 // scripts, its isolate and its init would otherwise share the cores with the first
 // view's critical path), gets the page's compiled WebAssembly.Module and never compiles
 // it again. Every later run goes to the worker once it is ready.
+//
+// A scenario with TLS runs on the main thread in the TLS engine module, which loads the
+// first time one asks (js/engine.js `startTlsEngine`); `hooks.loading(text)` says so.
 
-import { INLINE } from './engine.js';
+import { INLINE, startTlsEngine } from './engine.js';
+
+/**
+ * True when the scenario uses TLS (the server offers STARTTLS, TLS from the first octet,
+ * or a script's `startTls` step): the other engine modules refuse it, only the TLS
+ * module runs it.
+ */
+export function usesTls(scenario) {
+  const scriptStartsTls = Array.isArray(scenario?.script) && scenario.script.some((step) => step?.startTls);
+  return scenario?.server?.starttls === 'offered' || scenario?.implicitTls === true || scriptStartsTls;
+}
 
 /** `enginePromise`: the page's `loadEngine()`, still loading or done. */
-export function createRunner(enginePromise) {
+export function createRunner(enginePromise, hooks = {}) {
   let engine = null;
   let worker = null;
   let ready = null;
   let firstRun = true;
   let pending = null;
   let nextId = 1;
+  let tlsLoaded = null;
 
   function dropWorker() {
     if (worker) worker.terminate();
@@ -60,6 +74,7 @@ export function createRunner(enginePromise) {
   /** Resolves to the timeline, or rejects with a readable Error. */
   async function run(scenario) {
     if (firstRun) return firstRunOnPage(scenario);
+    if (usesTls(scenario)) return (await loadTlsEngine()).call('runScenario', scenario);
     if (worker && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
       return new Promise((resolve, reject) => {
@@ -78,10 +93,17 @@ export function createRunner(enginePromise) {
   async function firstRunOnPage(scenario) {
     firstRun = false;
     try {
-      return (await enginePromise).call('runScenario', scenario);
+      return (await (usesTls(scenario) ? loadTlsEngine() : enginePromise)).call('runScenario', scenario);
     } finally {
       setTimeout(startWorker, 0);
     }
+  }
+
+  /** The TLS engine module, saying "Loading TLS…" while it loads the first time. */
+  async function loadTlsEngine() {
+    if (!tlsLoaded) hooks.loading?.('Loading TLS (the engines with rustls, once)…');
+    tlsLoaded = await startTlsEngine();
+    return tlsLoaded;
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */
@@ -97,5 +119,6 @@ export function createRunner(enginePromise) {
     engine = loaded;
     if (worker) initWorker();
   }, dropWorker);
-  return { run, stop, usesWorker: () => worker !== null };
+  // `tlsEngine()`: the TLS engine module once loaded, else null.
+  return { run, stop, tlsEngine: () => tlsLoaded, usesWorker: () => worker !== null };
 }

@@ -45,6 +45,8 @@ const ATTRIBUTES = new Set([
 
 let els = null;
 let engine = null;
+/** The engine to ask about a scenario: the TLS module's for a scenario with TLS (main.js). */
+let engineFor = () => engine;
 let panel = null;
 /** A run not drawn yet because the tab was hidden: drawn by `show()`. */
 let pending = null;
@@ -58,6 +60,7 @@ let highlighted = [];
 export function setup(root, services) {
   panel = root;
   engine = services.engine;
+  if (services.engineFor) engineFor = services.engineFor;
   els = {
     download: h('button', { type: 'button', text: 'Download SVG' }),
     copy: h('button', { type: 'button', text: 'Copy as text' }),
@@ -104,7 +107,7 @@ export function show() {
 function draw() {
   const model = pending;
   pending = null;
-  const result = engine.call('sequenceDiagram', model.scenario);
+  const result = engineFor(model.scenario).call('sequenceDiagram', model.scenario);
   const svg = importSvg(result.svg);
   const transcript = buildModel(model.timeline, model.scenario);
   current = { ...result, transcript, timeline: model.timeline, arrows: decorateArrows(svg, result.diagram) };

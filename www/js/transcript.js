@@ -34,6 +34,7 @@ export function buildModel(timeline, scenario) {
       data: write.group?.type === 'messageText',
       label: write.label || '',
       arrival: write.arrival || [],
+      encrypted: Boolean(entry.encrypted),
     };
     chunks.push(chunk);
     for (const line of write.lines) {
@@ -49,15 +50,21 @@ export function buildModel(timeline, scenario) {
         notes: line.notes || [],
         // The engine's mark for BDAT lines and chunk octets (`{type, label, …}`).
         mark: line.mark || null,
+        encrypted: chunk.encrypted,
       });
     }
   });
   return { start, chunks, lines, latency: scenario.latencyMs ?? 0 };
 }
 
+/** "C:" or "S:", "C~" or "S~" for a line that crossed inside TLS (as swaks and our CLI write it). */
+export function sideMark(line) {
+  return `${line.direction}${line.encrypted ? '~' : ':'}`;
+}
+
 /** Plain text, swaks style. */
 export function plainTranscript(model) {
-  return model.lines.map((line) => `${line.direction}: ${line.text}`).join('\n') + (model.lines.length ? '\n' : '');
+  return model.lines.map((line) => `${sideMark(line)} ${line.text}`).join('\n') + (model.lines.length ? '\n' : '');
 }
 
 /** Seconds since the start, e.g. "+0.040". */
@@ -81,7 +88,7 @@ function lineNode(model, index, options) {
     'div',
     {
       role: 'option',
-      class: `line ${line.direction === 'C' ? 'c' : 's'}${chunkData ? ' chunk-data' : ''}`,
+      class: `line ${line.direction === 'C' ? 'c' : 's'}${chunkData ? ' chunk-data' : ''}${line.encrypted ? ' enc' : ''}${line.record ? ' record' : ''}${line.tampered ? ' tampered' : ''}`,
       id: `${options.idPrefix || 'line-'}${index}`,
       'data-line': index,
       // The line number links and tours name (`lines=12-14`), drawn by the stylesheet.
@@ -91,7 +98,7 @@ function lineNode(model, index, options) {
     },
     [
       options.showTime ? h('span', { class: 'time', text: relativeTime(model, line.at) }) : '',
-      h('span', { class: 'dir', text: `${line.direction}:` }),
+      h('span', { class: 'dir', text: sideMark(line), title: line.encrypted ? 'inside TLS' : null }),
       text,
       chunkLabel,
     ],
@@ -286,12 +293,12 @@ export function renderLineDetails(pane, model, timeline, index) {
   const dump = hexRows(chunk.bytes, 4096, narrow ? 8 : 16);
   replaceChildren(pane, [
     h('h3', { class: 'details-title' }, [
-      h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${line.direction}: ` }),
+      h('span', { class: `dir ${line.direction === 'C' ? 'c' : 's'}`, text: `${sideMark(line)} ` }),
       line.text || '(empty line)',
     ]),
     h('p', {
       class: 'muted',
-      text: `${whoSent} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}`,
+      text: `${whoSent}${line.encrypted ? ' inside TLS' : ''} at ${relativeTime(model, line.at)} s · this line ${line.bytes.length} octets · its write ${chunk.bytes.length} octets${chunk.label ? ` (${chunk.label})` : ''}`,
     }),
     line.notes.length ? notesView(line.notes) : '',
     writer
