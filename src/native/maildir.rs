@@ -368,6 +368,7 @@ mod tests {
             destination: crate::server::delivery::Destination::Mailbox,
             headers: vec!["Received".into()],
             dsn: Default::default(),
+            accepted_at: 0,
             message: CopyText::new("Received: x\r\n".into(), Arc::new(b"\r\nbody\r\n".to_vec())),
         }
     }

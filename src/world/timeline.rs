@@ -25,6 +25,9 @@ pub enum ConnectionKind {
     Flush,
     /// A POP3 session.
     Pop3,
+    /// An SMTP session a host opened to return delivery status notifications to the
+    /// senders' domain, from the null reverse-path (RFC 3461 §6, RFC 3464).
+    Bounce,
 }
 
 /// One connection, for the list and the diagram. After TURN/ATRN the same connection
@@ -140,6 +143,17 @@ pub enum WorldEvent {
         address: String,
         /// The decision.
         allowed: bool,
+    },
+    /// A host wrote a delivery status notification for a sender (RFC 3464).
+    NotificationWritten {
+        /// The reporting host.
+        host: String,
+        /// The sender it goes to.
+        to: String,
+        /// What it reports (`failed`, `relayed`).
+        action: crate::dsn::Action,
+        /// The recipients it reports on.
+        recipients: Vec<String>,
     },
     /// Something could not happen (no route to a domain, a step naming no host).
     Problem {

@@ -69,10 +69,10 @@ function indexOfRow(rows, pattern, from = 0) {
   return found;
 }
 
-test('the World tab lists the six world presets with their explanation', async () => {
+test('the World tab lists the world presets with their explanation', async () => {
   const { page, context } = await openWorld(null);
   const options = await page.$$eval('#world-preset option', (nodes) => nodes.map((n) => n.value));
-  assert.deepEqual(options, ['etrn', 'etrn-nothing-waiting', 'turn-refused', 'turn-hijack', 'atrn', 'pop-before-smtp']);
+  assert.deepEqual(options, ['etrn', 'etrn-nothing-waiting', 'turn-refused', 'turn-hijack', 'atrn', 'pop-before-smtp', 'dsn-bounce']);
   assert.match(await page.textContent('#world-explanation'), /ETRN dialup\.example \(RFC 1985\)/);
   const scenario = JSON.parse(await page.inputValue('#world-json'));
   assert.equal(scenario.name, 'etrn');

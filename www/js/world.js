@@ -103,6 +103,7 @@ const WORLD_TITLES = {
   rolesReversed: 'Roles reversed',
   relayWindowOpened: 'Relay window opens',
   relayChecked: 'Relay checked',
+  notificationWritten: 'Delivery status notification',
   problem: 'Problem',
 };
 
@@ -188,6 +189,7 @@ function worldDetail(item) {
   if (event.type === 'queueRestored')
     return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
   if (event.type === 'rolesReversed') return `${event.client} is now the client, ${event.server} the server`;
+  if (event.type === 'notificationWritten') return `${event.host} → ${event.to}: ${event.action} for ${(event.recipients || []).join(', ')}`;
   if (event.type === 'problem') return event.what;
   return '';
 }
