@@ -222,7 +222,9 @@ function subjectOf(message) {
 
 function messageDetails(message) {
   return h('details', { class: 'wmessage' }, [
-    h('summary', { text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}` }),
+    h('summary', {
+      text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
+    }),
     h('pre', { class: 'wmessage-text', text: message.text || '' }),
   ]);
 }
