@@ -33,6 +33,22 @@ pub struct StoredMessage {
     pub octets: usize,
 }
 
+impl StoredMessage {
+    /// The copy as the store keeps it.
+    pub(crate) fn of(delivery: &Delivery) -> Self {
+        Self {
+            id: delivery.id.clone(),
+            envelope_from: delivery.envelope_from.clone(),
+            recipient: delivery.recipient.clone(),
+            headers: delivery.headers.clone(),
+            dsn: delivery.dsn.clone(),
+            arrived_at: delivery.accepted_at,
+            text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
+            octets: delivery.message.len(),
+        }
+    }
+}
+
 /// Mailboxes and outbound queues.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,16 +70,7 @@ impl MailStore {
 
     /// Files one delivered copy in its mailbox or outbound queue.
     pub fn store(&mut self, delivery: &Delivery) {
-        let message = StoredMessage {
-            id: delivery.id.clone(),
-            envelope_from: delivery.envelope_from.clone(),
-            recipient: delivery.recipient.clone(),
-            headers: delivery.headers.clone(),
-            dsn: delivery.dsn.clone(),
-            arrived_at: delivery.accepted_at,
-            text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
-            octets: delivery.message.len(),
-        };
+        let message = StoredMessage::of(delivery);
         let (shelf, key) = match &delivery.destination {
             Destination::Mailbox => (&mut self.mailboxes, mailbox_key(&delivery.recipient)),
             Destination::Outbound { domain } => (&mut self.outbound, domain.to_ascii_lowercase()),

@@ -329,6 +329,7 @@ impl World {
             self.reversed(id, to, from, command, &domains);
         }
         self.close(id);
+        self.report_deliveries(id, to, &collected.deliveries);
         for domains in collected.flushes {
             if self.connections.len() >= MAX_CONNECTIONS {
                 self.truncated = true;
@@ -498,6 +499,7 @@ impl World {
             dsn_offered,
         );
         self.restore(client_host, back, id);
+        self.report_deliveries(id, server_host, &collected.deliveries);
     }
 
     fn restore(&mut self, host: usize, copies: Vec<StoredMessage>, id: ConnectionId) {

@@ -2,8 +2,9 @@
 //! tried to pass queued mail on, it reports to each sender: `failed` for a recipient
 //! the next host refused for good (5yz), and `relayed` for one whose sender asked
 //! NOTIFY=SUCCESS when the next host does not offer DSN, so no later report can come
-//! (RFC 3461 §5.2.3). No report goes to the null reverse-path `<>` (a notification
-//! never causes another) nor for NOTIFY=NEVER.
+//! (RFC 3461 §5.2.3). A host that files a copy in a local mailbox reports `delivered`
+//! when its sender asked NOTIFY=SUCCESS. No report goes to the null reverse-path `<>`
+//! (a notification never causes another) nor for NOTIFY=NEVER.
 //!
 //! The report goes where the sender's mail goes: into the reporting host's own mailbox
 //! for the sender when it serves the sender's domain, else over a new connection, from
@@ -16,6 +17,7 @@ use crate::dsn::{build_report, Action, RecipientReport, ReportInput};
 use crate::entropy::Entropy;
 use crate::mailstore::StoredMessage;
 use crate::protocol::{EnhancedCode, ReplyClass};
+use crate::server::{Delivery, Destination};
 use crate::world::timeline::{ConnectionId, ConnectionKind, WorldEvent};
 
 /// What became of one copy, as a report says it.
@@ -71,9 +73,35 @@ impl World {
             }
         }
         let remote_name = self.host_name(remote);
-        let notices = self.write_reports(id, reporting, &remote_name, &reported);
+        let notices = self.write_reports(id, reporting, Some(&remote_name), &reported);
         self.send_notices(id, reporting, notices);
         retry
+    }
+
+    /// `host` filed `deliveries` on connection `id`: the copies it put in a local
+    /// mailbox whose sender asked NOTIFY=SUCCESS get a `delivered` report.
+    pub(super) fn report_deliveries(
+        &mut self,
+        id: ConnectionId,
+        host: usize,
+        deliveries: &[Delivery],
+    ) {
+        let copies: Vec<StoredMessage> = deliveries
+            .iter()
+            .filter(|d| d.destination == Destination::Mailbox)
+            .filter(|d| d.dsn.rcpt.notify_or_default().on_success())
+            .map(StoredMessage::of)
+            .collect();
+        let reported: Vec<Reported<'_>> = copies
+            .iter()
+            .map(|copy| Reported {
+                copy,
+                action: Action::Delivered,
+                refusal: None,
+            })
+            .collect();
+        let notices = self.write_reports(id, host, None, &reported);
+        self.send_notices(id, host, notices);
     }
 
     /// One report per original message (copies sharing queue id and sender), to
@@ -82,7 +110,7 @@ impl World {
         &mut self,
         id: ConnectionId,
         reporting: usize,
-        remote: &str,
+        remote: Option<&str>,
         reported: &[Reported<'_>],
     ) -> Vec<StoredMessage> {
         let mut messages: Vec<Vec<&Reported<'_>>> = Vec::new();
@@ -112,7 +140,7 @@ impl World {
     fn write_report(
         &mut self,
         host: &str,
-        remote: &str,
+        remote: Option<&str>,
         group: &[&Reported<'_>],
         seed: u64,
         id: ConnectionId,
@@ -251,7 +279,7 @@ fn domain_of(address: &str) -> String {
 
 fn recipient_report(
     item: &Reported<'_>,
-    remote: &str,
+    remote: Option<&str>,
     now: crate::time::Millis,
 ) -> RecipientReport {
     let (status, diagnostic) = match item.refusal {
@@ -271,7 +299,7 @@ fn recipient_report(
         original_recipient: item.copy.dsn.rcpt.orcpt.clone(),
         action: item.action,
         status,
-        remote_mta: Some(remote.to_owned()),
+        remote_mta: remote.map(str::to_owned),
         diagnostic,
         last_attempt: Some(now),
         will_retry_until: None,
