@@ -100,6 +100,27 @@ test('ETRN: 253, then the ISP opens a second connection and fills the customer m
   await context.close();
 });
 
+test('DSN: the flush is refused with 552, the ISP bounces and alice reads the report in her mailbox', async () => {
+  const { page, context } = await openWorld('dsn-bounce');
+  const rows = await timelineRows(page);
+  const refused = indexOfRow(rows, /^#4 mail\.dialup\.example: 552 5\.3\.4 /);
+  const written = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, refused);
+  indexOfRow(rows, /^#5 mx\.isp\.example: MAIL FROM:<> SIZE=\d+$/, written);
+  const list = await connections(page);
+  assert.match(list[4], /^#5 mx\.isp\.example → mail\.example\.net BOUNCE/);
+  assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 2 messages']);
+  const box = '.wstore[data-host="mail.example.net"] [data-box="alice@example.net"]';
+  const summaries = await page.$$eval(`${box} summary`, (nodes) => nodes.map((n) => n.textContent));
+  assert.match(summaries[0], /^Undelivered Mail Returned to Sender · from <> /);
+  assert.match(summaries[1], /^Relayed Mail Delivery Report · from <> /);
+  await page.click(`${box} details:first-of-type summary`);
+  const report = await page.textContent(`${box} details:first-of-type pre`);
+  assert.match(report, /Content-Type: message\/delivery-status/);
+  assert.match(report, /Action: failed\r?\nStatus: 5\.3\.4/);
+  assert.match(report, /Content-Type: text\/rfc822-headers/);
+  await context.close();
+});
+
 test('ETRN with nothing waiting: 251 and no second connection', async () => {
   const { page, context } = await openWorld('etrn-nothing-waiting');
   const rows = await timelineRows(page);
