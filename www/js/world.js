@@ -189,7 +189,8 @@ function worldDetail(item) {
   if (event.type === 'queueRestored')
     return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
   if (event.type === 'rolesReversed') return `${event.client} is now the client, ${event.server} the server`;
-  if (event.type === 'notificationWritten') return `${event.host} → ${event.to}: ${event.action} for ${(event.recipients || []).join(', ')}`;
+  if (event.type === 'notificationWritten')
+    return `${event.host} → ${event.to}: ${event.action} for ${(event.recipients || []).join(', ')}`;
   if (event.type === 'problem') return event.what;
   return '';
 }
