@@ -179,7 +179,9 @@ fn notify_success_at_the_final_host_gives_a_delivered_report() {
             config.max_message_size = None;
         }
     }
-    scenario.steps.retain(|step| matches!(step, WorldStep::Smtp { client, .. } if client.dsn.notify.is_some()));
+    scenario.steps.retain(
+        |step| matches!(step, WorldStep::Smtp { client, .. } if client.dsn.notify.is_some()),
+    );
     if let Some(WorldStep::Smtp { to, .. }) = scenario.steps.first_mut() {
         *to = CUSTOMER.into();
     }
@@ -187,15 +189,35 @@ fn notify_success_at_the_final_host_gives_a_delivered_report() {
     let kinds: Vec<ConnectionKind> = timeline.connections.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [ConnectionKind::Smtp, ConnectionKind::Bounce]);
     let bounce = &timeline.connections[1];
-    assert_eq!((bounce.from.as_str(), bounce.to.as_str()), (CUSTOMER, SENDER));
-    let mailbox = timeline.mailstore(SENDER).mailbox("alice@example.net").to_vec();
+    assert_eq!(
+        (bounce.from.as_str(), bounce.to.as_str()),
+        (CUSTOMER, SENDER)
+    );
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
     assert_eq!(mailbox.len(), 1);
     let text = &mailbox[0].text;
-    assert_eq!(field(text, "Subject"), Some("Successful Mail Delivery Report"));
-    assert!(text.contains("Action: delivered\r\nStatus: 2.0.0\r\n"), "{text}");
-    assert!(!text.contains("Remote-MTA:"), "delivered here, no remote host");
     assert_eq!(
-        timeline.mailstore(CUSTOMER).mailbox("carol@dialup.example")[0].dsn.rcpt.orcpt,
-        Some(esmtp_playground::dsn::OriginalRecipient::rfc822("carol@dialup.example"))
+        field(text, "Subject"),
+        Some("Successful Mail Delivery Report")
+    );
+    assert!(
+        text.contains("Action: delivered\r\nStatus: 2.0.0\r\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Remote-MTA:"),
+        "delivered here, no remote host"
+    );
+    assert_eq!(
+        timeline.mailstore(CUSTOMER).mailbox("carol@dialup.example")[0]
+            .dsn
+            .rcpt
+            .orcpt,
+        Some(esmtp_playground::dsn::OriginalRecipient::rfc822(
+            "carol@dialup.example"
+        ))
     );
 }
