@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::dsn::parameters::DsnRequest;
 use crate::server::{Delivery, Destination};
+use crate::time::Millis;
 
 /// One copy of a message, as stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -23,11 +24,29 @@ pub struct StoredMessage {
     pub headers: Vec<String>,
     /// The DSN parameters it was accepted with (RFC 3461).
     pub dsn: DsnRequest,
+    /// When the server accepted it.
+    pub arrived_at: Millis,
     /// The message text (lossy UTF-8 for display; 8-bit text that is not UTF-8 shows
     /// replacement characters).
     pub text: String,
     /// Its length in octets.
     pub octets: usize,
+}
+
+impl StoredMessage {
+    /// The copy as the store keeps it.
+    pub(crate) fn of(delivery: &Delivery) -> Self {
+        Self {
+            id: delivery.id.clone(),
+            envelope_from: delivery.envelope_from.clone(),
+            recipient: delivery.recipient.clone(),
+            headers: delivery.headers.clone(),
+            dsn: delivery.dsn.clone(),
+            arrived_at: delivery.accepted_at,
+            text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
+            octets: delivery.message.len(),
+        }
+    }
 }
 
 /// Mailboxes and outbound queues.
@@ -51,20 +70,19 @@ impl MailStore {
 
     /// Files one delivered copy in its mailbox or outbound queue.
     pub fn store(&mut self, delivery: &Delivery) {
-        let message = StoredMessage {
-            id: delivery.id.clone(),
-            envelope_from: delivery.envelope_from.clone(),
-            recipient: delivery.recipient.clone(),
-            headers: delivery.headers.clone(),
-            dsn: delivery.dsn.clone(),
-            text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
-            octets: delivery.message.len(),
-        };
+        let message = StoredMessage::of(delivery);
         let (shelf, key) = match &delivery.destination {
             Destination::Mailbox => (&mut self.mailboxes, mailbox_key(&delivery.recipient)),
             Destination::Outbound { domain } => (&mut self.outbound, domain.to_ascii_lowercase()),
         };
         shelf.entry(key).or_default().push(message);
+    }
+
+    /// Puts a message the host wrote itself (a delivery status notification) in the
+    /// local mailbox of its recipient.
+    pub(crate) fn file_in_mailbox(&mut self, message: StoredMessage) {
+        let key = mailbox_key(&message.recipient);
+        self.mailboxes.entry(key).or_default().push(message);
     }
 
     /// The messages in a local mailbox, oldest first.
@@ -113,6 +131,7 @@ mod tests {
             destination,
             headers: vec!["Received".into(), "Subject".into()],
             dsn: DsnRequest::default(),
+            accepted_at: 0,
             message: crate::server::CopyText::new(
                 "Received: x\r\n".into(),
                 std::sync::Arc::new(b"Subject: s\r\n\r\nbody\r\n".to_vec()),

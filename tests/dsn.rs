@@ -138,6 +138,10 @@ fn accepted_parameters_are_stored_with_each_copy() {
     let json = serde_json::to_value(&copies[0]).unwrap();
     assert_eq!(json["dsn"]["notify"], "SUCCESS,FAILURE");
     assert_eq!(json["dsn"]["ret"], "HDRS");
+    assert_eq!(
+        json["dsn"]["summary"],
+        "RET=HDRS ENVID=QQ+314 NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob+x@example.org"
+    );
 }
 
 fn dsn_scenario(offered: bool) -> Scenario {

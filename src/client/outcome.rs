@@ -40,6 +40,9 @@ pub struct Outcome {
     pub refused: Vec<Refusal>,
     /// Recipients accepted or deferred whose message never got accepted.
     pub undelivered: Vec<String>,
+    /// Those of `undelivered` whose message the server refused for good (5yz after the
+    /// data), with that reply: what a relay reports in a bounce.
+    pub refused_message: Vec<Refusal>,
     /// Messages the server accepted.
     pub messages_accepted: usize,
 }

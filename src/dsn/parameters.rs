@@ -301,16 +301,44 @@ impl RcptDsn {
 }
 
 /// Both halves as stored with one copy of a message: the message's `RET=`/`ENVID=` and
-/// its recipient's `NOTIFY=`/`ORCPT=`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// its recipient's `NOTIFY=`/`ORCPT=`. In JSON: `ret`, `envid`, `notify`, `orcpt` and
+/// `summary`, the parameters in words for display (empty when none was given).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DsnRequest {
     /// From MAIL FROM.
-    #[serde(flatten)]
     pub mail: MailDsn,
     /// From this copy's RCPT TO.
-    #[serde(flatten)]
     pub rcpt: RcptDsn,
+}
+
+impl fmt::Display for DsnRequest {
+    /// `RET=HDRS ENVID=x NOTIFY=SUCCESS ORCPT=rfc822;bob@example.org`, decoded.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let words = [
+            self.mail.ret.map(|ret| format!("RET={ret}")),
+            self.mail.envid.as_ref().map(|id| format!("ENVID={id}")),
+            self.rcpt.notify.map(|notify| format!("NOTIFY={notify}")),
+            self.rcpt
+                .orcpt
+                .as_ref()
+                .map(|orcpt| format!("ORCPT={orcpt}")),
+        ];
+        let words: Vec<String> = words.into_iter().flatten().collect();
+        f.write_str(&words.join(" "))
+    }
+}
+
+impl Serialize for DsnRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut state = serializer.serialize_struct("DsnRequest", 5)?;
+        state.serialize_field("ret", &self.mail.ret)?;
+        state.serialize_field("envid", &self.mail.envid)?;
+        state.serialize_field("notify", &self.rcpt.notify)?;
+        state.serialize_field("orcpt", &self.rcpt.orcpt)?;
+        state.serialize_field("summary", &self.to_string())?;
+        state.end()
+    }
 }
 
 fn once(seen: bool, keyword: &str) -> Result<(), String> {

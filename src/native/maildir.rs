@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use super::NativeError;
+use crate::dsn::parameters::DsnRequest;
 use crate::server::{Delivery, StoreOutcome};
 
 /// Copies of one message to the same recipient (a repeated RCPT) get `-2`, `-3`... up
@@ -50,6 +51,8 @@ struct IndexLine<'a> {
     local: bool,
     file: String,
     octets: usize,
+    /// The DSN parameters the copy was accepted with (RFC 3461).
+    dsn: &'a DsnRequest,
 }
 
 /// Why a message could not be stored; every copy written so far has been removed.
@@ -194,6 +197,7 @@ impl Maildir {
                 local: copy.local,
                 file: relative,
                 octets: copy.message.len(),
+                dsn: &copy.dsn,
             };
             text.push_str(&serde_json::to_string(&line).map_err(std::io::Error::other)?);
             text.push('\n');
@@ -368,6 +372,7 @@ mod tests {
             destination: crate::server::delivery::Destination::Mailbox,
             headers: vec!["Received".into()],
             dsn: Default::default(),
+            accepted_at: 0,
             message: CopyText::new("Received: x\r\n".into(), Arc::new(b"\r\nbody\r\n".to_vec())),
         }
     }

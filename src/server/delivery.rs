@@ -47,6 +47,9 @@ pub struct Delivery {
     pub headers: Vec<String>,
     /// What the sender asked of delivery status notifications for this copy (RFC 3461).
     pub dsn: DsnRequest,
+    /// When the server accepted the message (a notification's Arrival-Date, RFC 3464
+    /// §2.2.5).
+    pub accepted_at: Millis,
     /// The message as stored, Received header first: a latin1 string in JSON; in the
     /// wasm build it crosses beside the JSON as bytes ([`crate::octets`]).
     #[cfg_attr(target_arch = "wasm32", serde(skip))]
@@ -235,6 +238,8 @@ pub(super) struct Envelope<'a> {
     pub mail_dsn: &'a MailDsn,
     /// `NOTIFY=` and `ORCPT=` of each recipient, in the order of `recipients`.
     pub recipient_dsn: &'a [RcptDsn],
+    /// When the message was accepted.
+    pub at: Millis,
 }
 
 /// Builds one copy per recipient: the trace header, then the text, shared. `is_local`
@@ -272,6 +277,7 @@ pub(super) fn copies(
                 destination,
                 headers: header_names.clone(),
                 dsn,
+                accepted_at: envelope.at,
                 message: message.clone(),
             }
         })

@@ -406,6 +406,7 @@ impl Server {
             recipients: &transaction.recipients,
             mail_dsn: &transaction.parameters.dsn,
             recipient_dsn: &transaction.recipient_dsn,
+            at: self.now,
         };
         let config = &self.config;
         let copies = delivery::copies(&envelope, &received, text, &config.hostname, |d| {

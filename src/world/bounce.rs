@@ -65,7 +65,7 @@ pub(super) fn notifications(
                 envelope_id: first.copy.dsn.mail.envid.clone(),
                 ret: first.copy.dsn.mail.ret,
                 received_from_mta: None,
-                arrival: now,
+                arrival: first.copy.arrived_at,
                 date: now,
                 recipients: group.iter().map(|f| recipient_report(f, now)).collect(),
                 original: first.copy.text.clone().into_bytes(),
@@ -83,6 +83,7 @@ pub(super) fn notifications(
                     dsn: Default::default(),
                     text,
                     octets: octets.len(),
+                    arrived_at: now,
                 },
             })
         })
@@ -135,6 +136,7 @@ mod tests {
                 dsn: Default::default(),
                 text: "Subject: hi\r\n\r\nbody\r\n".into(),
                 octets: 21,
+                arrived_at: 0,
             },
             reply: "556 5.1.10 no mail".into(),
             status: "5.1.10".into(),

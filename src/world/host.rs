@@ -176,6 +176,7 @@ mod tests {
             recipient: recipient.into(),
             headers: Vec::new(),
             dsn: Default::default(),
+            arrived_at: 0,
             text: "Subject: x\r\n\r\nhi\r\n".into(),
             octets: 17,
         }

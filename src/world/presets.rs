@@ -8,7 +8,8 @@ use serde::Serialize;
 use super::dns::{ARecord, DnsZone, HostAvailability, HostState, MxRecord};
 use super::{HostSpec, WorldScenario, WorldStep};
 use crate::client::AuthSpec;
-use crate::client::{ClientSpec, MessageSpec, RawLine, Step};
+use crate::client::{ClientSpec, DsnSpec, MessageSpec, RawLine, Step};
+use crate::dsn::{Notify, Ret};
 use crate::pop3::{Pop3Config, Pop3User};
 use crate::sasl::UserCredential;
 use crate::server::{AtrnAccount, AtrnPolicy, EtrnGrant, EtrnPolicy, ServerConfig};
@@ -117,6 +118,11 @@ const PRESETS: &[(&str, &str, Builder)] = &[
         "nxdomain",
         "No such domain: NXDOMAIN, and the mail bounces",
         nxdomain,
+    ),
+    (
+        "dsn-bounce",
+        "DSN: a relay refused for good, the bounce, and a \"relayed\" notice (RFC 3461, 3464)",
+        dsn_bounce,
     ),
 ];
 
@@ -763,4 +769,85 @@ fn nxdomain() -> WorldScenario {
         "bob@exmaple.org",
         DnsZone::default(),
     )
+}
+
+/// The customer's server in the DSN preset: a small box that takes at most this many
+/// octets per message and does not say so (no SIZE), nor offer DSN.
+const SMALL_BOX_LIMIT: u64 = 2_048;
+
+fn dsn_bounce() -> WorldScenario {
+    let mut sender = sender_host();
+    sender.label = "Alice's provider: mail for example.net lands here".into();
+    let mut sender_server = server(SENDER, "example.net");
+    sender_server.extensions.dsn = true;
+    sender.smtp = Some(sender_server);
+    let mut isp = isp_host();
+    if let Some(config) = isp.smtp.as_mut() {
+        config.extensions.dsn = true;
+    }
+    let mut customer = customer_host();
+    if let Some(config) = customer.smtp.as_mut() {
+        config.extensions.size = false;
+        config.max_message_size = Some(SMALL_BOX_LIMIT);
+    }
+    let report = "Report line: all figures as agreed, nothing to add here.\n".repeat(48);
+    WorldScenario {
+        name: "dsn-bounce".into(),
+        explanation: "Alice sends two messages for dialup.example to the ISP, which offers DSN, \
+                      so her client asks for notifications: the report with RET=HDRS and \
+                      ENVID=, the note with NOTIFY=SUCCESS,FAILURE and ORCPT=. The ISP holds \
+                      both until the customer dials in and sends ETRN. On the flush, the \
+                      customer's small server refuses the report after its data (552 5.3.4: \
+                      over its 2048-octet limit, which it never announced), so the ISP bounces \
+                      it: a multipart/report (RFC 3464) from <>, with Action: failed and the \
+                      remote server's reply as Diagnostic-Code, and only the headers returned \
+                      as RET=HDRS asked. The note is delivered, but the customer's server does \
+                      not offer DSN, so no one down the line can confirm it: the ISP sends a \
+                      \"relayed\" notice (RFC 3461 §5.2.3). Both go over a new connection to \
+                      mail.example.net; open alice's mailbox there to read them."
+            .into(),
+        hosts: vec![sender, isp, customer],
+        steps: vec![
+            dsn_send(
+                "bob@dialup.example",
+                "Quarterly report",
+                &report,
+                DsnSpec {
+                    ret: Some(Ret::Hdrs),
+                    envid: Some("Q4-report-7".into()),
+                    notify: None,
+                    orcpt: false,
+                },
+            ),
+            dsn_send(
+                "carol@dialup.example",
+                "Short note",
+                "Carol,\n\nsee you on Friday.\n\nAlice\n",
+                DsnSpec {
+                    ret: None,
+                    envid: Some("note-8".into()),
+                    notify: Some(Notify::On {
+                        success: true,
+                        failure: true,
+                        delay: false,
+                    }),
+                    orcpt: true,
+                },
+            ),
+            line_down(2),
+            dial_in("ETRN dialup.example"),
+        ],
+        ..WorldScenario::default()
+    }
+}
+
+fn dsn_send(to: &str, subject: &str, body: &str, dsn: DsnSpec) -> WorldStep {
+    let mut client = mail_to(to, subject, body);
+    client.dsn = dsn;
+    WorldStep::Smtp {
+        from: SENDER.into(),
+        to: ISP.into(),
+        client: Box::new(client),
+        purpose: format!("mail for {to} with DSN parameters; the ISP holds it"),
+    }
 }

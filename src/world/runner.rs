@@ -3,6 +3,8 @@
 //! (see [`super::recorder`]) is acted on here: deliveries filed, queues flushed over
 //! new connections, roles reversed, relay windows opened.
 
+mod bounce;
+
 use litemap::LiteMap;
 
 use super::dns::{DnsZone, HostState};
@@ -399,6 +401,7 @@ impl World {
             self.reversed(id, to, from, command, &domains);
         }
         self.close(id);
+        self.report_deliveries(id, to, &collected.deliveries);
         for domains in collected.flushes {
             if self.connections.len() >= MAX_CONNECTIONS {
                 self.truncated = true;
@@ -565,18 +568,16 @@ impl World {
         };
         let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
         self.file(server_host, &collected.deliveries);
-        let outcome = client.outcome();
-        let failed: Vec<String> = outcome
-            .undelivered
-            .iter()
-            .cloned()
-            .chain(outcome.refused.iter().map(|r| r.address.clone()))
-            .collect();
-        let back = copies
-            .into_iter()
-            .filter(|copy| failed.contains(&copy.recipient))
-            .collect();
+        let dsn_offered = client.capabilities().has("DSN");
+        let back = self.report_relay(
+            id,
+            (client_host, server_host),
+            copies,
+            client.outcome(),
+            dsn_offered,
+        );
         self.restore(client_host, back, id);
+        self.report_deliveries(id, server_host, &collected.deliveries);
     }
 
     fn restore(&mut self, host: usize, copies: Vec<StoredMessage>, id: ConnectionId) {

@@ -29,6 +29,9 @@ pub enum ConnectionKind {
     /// An SMTP session a sending MTA opened to an MX host to deliver its queue
     /// (RFC 5321 §5).
     Relay,
+    /// An SMTP session a host opened to return delivery status notifications to the
+    /// senders' domain, from the null reverse-path (RFC 3461 §6, RFC 3464).
+    Bounce,
 }
 
 /// One connection, for the list and the diagram. After TURN/ATRN the same connection
@@ -213,6 +216,17 @@ pub enum WorldEvent {
         recipient: String,
         /// True when it went to a local mailbox, false when queued to be sent on.
         mailbox: bool,
+    },
+    /// A host wrote a delivery status notification for a sender (RFC 3464).
+    NotificationWritten {
+        /// The reporting host.
+        host: String,
+        /// The sender it goes to.
+        to: String,
+        /// What it reports (`failed`, `relayed`).
+        action: crate::dsn::Action,
+        /// The recipients it reports on.
+        recipients: Vec<String>,
     },
     /// Something could not happen (no route to a domain, a step naming no host).
     Problem {

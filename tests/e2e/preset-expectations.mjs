@@ -67,6 +67,17 @@ export const PRESET_EXPECTATIONS = {
     ],
     absent: [/^C: .*bücher/],
   },
+  dsn: {
+    expect: [
+      /^S: 250 DSN$/,
+      /^C: MAIL FROM:<alice@example\.net> RET=HDRS RET=FULL$/,
+      /^S: 501 5\.5\.4 Error: RET= given twice/,
+      /^C: MAIL FROM:<alice@example\.net> SIZE=\d+ RET=HDRS ENVID=QQ314159$/,
+      /^C: RCPT TO:<bob@example\.org> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example\.org$/,
+      /^S: 250 2\.0\.0 Ok: queued as /,
+    ],
+    mailbox: [/DSN RET=HDRS ENVID=QQ314159 NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@example\.org/],
+  },
   'size-refused': {
     expect: [
       /^S: 250-SIZE 1000$/,

@@ -84,6 +84,7 @@ test('the World tab lists the world presets with their explanation', async () =>
     'null-mx',
     'implicit-mx',
     'nxdomain',
+    'dsn-bounce',
   ]);
   assert.match(await page.textContent('#world-explanation'), /ETRN dialup\.example \(RFC 1985\)/);
   const scenario = JSON.parse(await page.inputValue('#world-json'));
@@ -109,6 +110,27 @@ test('ETRN: 253, then the ISP opens a second connection and fills the customer m
   assert.deepEqual(await store(page, 'mail.dialup.example'), ['bob@dialup.example · 1 message', 'carol@dialup.example · 1 message']);
   assert.deepEqual(await store(page, 'mx.isp.example'), []);
   assert.match(await page.textContent('.wstore[data-host="mx.isp.example"]'), /Outbound queue: empty/);
+  await context.close();
+});
+
+test('DSN: the flush is refused with 552, the ISP bounces and alice reads the report in her mailbox', async () => {
+  const { page, context } = await openWorld('dsn-bounce');
+  const rows = await timelineRows(page);
+  const refused = indexOfRow(rows, /^#4 mail\.dialup\.example: 552 5\.3\.4 /);
+  const written = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, refused);
+  indexOfRow(rows, /^#5 mx\.isp\.example: MAIL FROM:<> SIZE=\d+$/, written);
+  const list = await connections(page);
+  assert.match(list[4], /^#5 mx\.isp\.example → mail\.example\.net BOUNCE/);
+  assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 2 messages']);
+  const box = '.wstore[data-host="mail.example.net"] [data-box="alice@example.net"]';
+  const summaries = await page.$$eval(`${box} summary`, (nodes) => nodes.map((n) => n.textContent));
+  assert.match(summaries[0], /^Undelivered Mail Returned to Sender · from <> /);
+  assert.match(summaries[1], /^Relayed Mail Delivery Report · from <> /);
+  await page.click(`${box} details:first-of-type summary`);
+  const report = await page.textContent(`${box} details:first-of-type pre`);
+  assert.match(report, /Content-Type: message\/delivery-status/);
+  assert.match(report, /Action: failed\r?\nStatus: 5\.3\.4/);
+  assert.match(report, /Content-Type: text\/rfc822-headers/);
   await context.close();
 });
 

@@ -373,6 +373,43 @@ class Suite:
         check(b"<** 553 5.6.7 " in out, f"no 553 5.6.7 for the UTF-8 sender: {out[-600:]!r}")
         check(self.served.stored(to) == [], "a message was stored")
 
+    # --- DSN parameters (RFC 3461) from smtplib; swaks 20201014 has no DSN options
+
+    def case_smtplib_dsn(self):
+        config = self.work / "dsn-config.json"
+        config.write_text(json.dumps({"extensions": {"dsn": True}}))
+        served = Served(self.binary, self.work / "serve-dsn.log", ("--config", str(config)))
+        try:
+            to = "py-dsn@example.org"
+            with smtplib.SMTP(served.host, served.port, local_hostname="py.example.net",
+                              timeout=TIMEOUT) as client:
+                client.ehlo()
+                check(client.has_extn("dsn"), "DSN not offered with extensions.dsn on")
+                code, _ = client.mail("alice@example.net", ["RET=HDRS", "RET=FULL"])
+                check(code == 501, f"repeated RET= answered {code}")
+                code, _ = client.mail("alice@example.net", ["RET=HDRS", "ENVID=QQ+2B314"])
+                check(code == 250, f"MAIL with RET/ENVID answered {code}")
+                code, _ = client.rcpt(to, ["NOTIFY=NEVER,SUCCESS"])
+                check(code == 501, f"NOTIFY=NEVER,SUCCESS answered {code}")
+                code, _ = client.rcpt(to, ["NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;Py+2Bdsn@example.org"])
+                check(code == 250, f"RCPT with NOTIFY/ORCPT answered {code}")
+                code, _ = client.data(b"Subject: dsn via smtplib\r\n\r\nhello\r\n")
+                check(code == 250, f"DATA answered {code}")
+            lines = [json.loads(line) for line in (served.maildir / "index.jsonl").read_text().splitlines()]
+            dsn = [line["dsn"] for line in lines if line["recipient"] == to]
+            check(len(dsn) == 1, f"index lines for {to}: {lines}")
+            check(dsn[0]["ret"] == "HDRS" and dsn[0]["envid"] == "QQ+314", f"stored {dsn[0]}")
+            check(dsn[0]["notify"] == "SUCCESS,FAILURE", f"stored {dsn[0]}")
+            check(dsn[0]["orcpt"] == {"addrType": "rfc822", "address": "Py+dsn@example.org"}, f"stored {dsn[0]}")
+        finally:
+            served.stop()
+        with smtplib.SMTP(self.served.host, self.served.port, local_hostname="py.example.net",
+                          timeout=TIMEOUT) as client:
+            client.ehlo()
+            check(not client.has_extn("dsn"), "DSN offered by default")
+            code, _ = client.mail("alice@example.net", ["RET=HDRS"])
+            check(code == 555, f"RET= without DSN answered {code}")
+
     # --- garbage and a 10 MB line over TCP
 
     def case_garbage_and_10mb_line(self):
@@ -557,6 +594,7 @@ class Suite:
             ("smtplib SMTPUTF8 UTF-8 addresses, byte-for-byte", self.case_smtplib_smtputf8),
             ("smtplib UTF-8 MAIL FROM: 553 5.6.7 / 501 / 250", self.case_smtplib_utf8_without_parameter),
             ("swaks UTF-8 --from without SMTPUTF8: 553 5.6.7", self.case_swaks_utf8_sender_refused),
+            ("smtplib DSN parameters: 501s, stored, 555 without DSN", self.case_smtplib_dsn),
             ("our send -> aiosmtpd", self.case_send_to_aiosmtpd),
             ("our send -> smtp-server", self.case_send_to_smtp_server),
             ("garbage + 10 MB line: other connection served, RSS flat", self.case_garbage_and_10mb_line),

@@ -60,7 +60,7 @@ export function renderMailboxes(container, timeline, scenario) {
             h('h3', { text: recipient }),
             h('p', {
               class: 'muted',
-              text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${toBytes(delivery.message).length} octets${isBcc ? ' · received as Bcc' : ''}`,
+              text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${toBytes(delivery.message).length} octets${isBcc ? ' · received as Bcc' : ''}${delivery.dsn?.summary ? ` · DSN ${delivery.dsn.summary}` : ''}`,
             }),
             button,
           ]),

@@ -102,6 +102,23 @@ export const PRESETS = [
     },
   },
   {
+    id: 'dsn',
+    title: 'DSN: asking for delivery status notifications',
+    explanation:
+      'The server offers DSN (RFC 3461), so the client asks for notifications: RET=HDRS (a failure notice returns only the headers) and ENVID= (an id quoted back) on MAIL FROM, NOTIFY=SUCCESS,FAILURE and ORCPT=rfc822;… (the original recipient, xtext-encoded) on RCPT TO. The server stores them with the copy (see Mailboxes). A raw MAIL FROM that repeats RET= is refused with 501 5.5.4 first. Switch DSN off on the server and the client leaves the parameters out (Negotiation tab); the World tab’s DSN preset shows the bounce a failed relay produces.',
+    highlight: [
+      { text: '250 DSN', side: 'S' },
+      { contains: 'RET=HDRS ENVID=', side: 'C', through: { contains: 'ORCPT=', side: 'C' } },
+    ],
+    patch: {
+      server: { extensions: { dsn: true } },
+      client: {
+        dsn: { ret: 'HDRS', envid: 'QQ314159', notify: 'SUCCESS,FAILURE', orcpt: true },
+        rawLines: [{ after: 'ehlo', line: 'MAIL FROM:<alice@example.net> RET=HDRS RET=FULL' }],
+      },
+    },
+  },
+  {
     id: 'size-refused',
     title: 'SIZE declared and refused',
     explanation:

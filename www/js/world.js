@@ -110,6 +110,7 @@ const WORLD_TITLES = {
   retryScheduled: 'Retry scheduled',
   bounced: 'Bounced',
   bounceFiled: 'Bounce filed',
+  notificationWritten: 'Delivery status notification',
   problem: 'Problem',
 };
 
@@ -205,6 +206,8 @@ function worldDetail(item) {
     return `${event.host} retries ${event.domain} at ${clockText(event.at)} (${event.attempts} failed so far)`;
   if (event.type === 'bounced') return `${(event.recipients || []).join(', ')}: ${event.reply}`;
   if (event.type === 'bounceFiled') return `to ${event.recipient} (${event.mailbox ? 'mailbox' : 'queued'}) at ${event.host}`;
+  if (event.type === 'notificationWritten')
+    return `${event.host} → ${event.to}: ${event.action} for ${(event.recipients || []).join(', ')}`;
   if (event.type === 'problem') return event.what;
   return '';
 }
@@ -237,7 +240,9 @@ function subjectOf(message) {
 
 function messageDetails(message) {
   return h('details', { class: 'wmessage' }, [
-    h('summary', { text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}` }),
+    h('summary', {
+      text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
+    }),
     h('pre', { class: 'wmessage-text', text: message.text || '' }),
   ]);
 }

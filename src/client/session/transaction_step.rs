@@ -13,7 +13,7 @@ use crate::client::outcome::Refusal;
 use crate::client::spec::Step;
 use crate::client::state::Reaction;
 use crate::client::transaction::{AfterData, RcptOutcome, Replied, Transaction, TransactionStep};
-use crate::protocol::{Command, ForwardPath, Mailbox, Parameter, Reply};
+use crate::protocol::{Command, ForwardPath, Mailbox, Parameter, Reply, ReplyClass};
 
 impl Client {
     /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
@@ -285,6 +285,10 @@ impl Client {
                 format!("The server refused the message ({meaning})."),
                 "RFC 5321 §4.1.1.4",
             );
+        }
+        if reply.code.class() == ReplyClass::PermanentNegative {
+            let refusals = undelivered.iter().map(|a| Refusal::new(a.clone(), reply));
+            self.outcome.refused_message.extend(refusals);
         }
         self.outcome.undelivered.extend(undelivered);
     }
