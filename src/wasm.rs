@@ -86,7 +86,7 @@ pub fn run_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
 /// ([`crate::octets`]): one `Uint8Array` holds them all, each bytes entry's `octets` and
 /// each delivered copy's `message` is a view of it (copies of one message share theirs).
 fn attach_octets(value: &JsValue, layout: &loopback::OctetLayout) -> Result<(), JsValue> {
-    let buffer = js_sys::Uint8Array::from(layout.gathered.buffer.as_slice());
+    let buffer = octet_buffer(&layout.gathered.buffer)?;
     let view = |range: &std::ops::Range<usize>| -> Result<JsValue, JsValue> {
         let bound = |at: usize| u32::try_from(at).map_err(|_| JsValue::NULL);
         Ok(buffer
@@ -105,6 +105,16 @@ fn attach_octets(value: &JsValue, layout: &loopback::OctetLayout) -> Result<(), 
         js_sys::Reflect::set(&deliveries.get(index), &message, &view(range)?)?;
     }
     Ok(())
+}
+
+/// A new `Uint8Array` holding a copy of `octets`. WHY `set` into a fresh array:
+/// `Uint8Array::from` (`new Uint8Array(view of the wasm memory)`) copied several times
+/// slower in Chromium (about 0.09 against 0.013 ms for 23 KB), a sixth of runScenario.
+fn octet_buffer(octets: &[u8]) -> Result<js_sys::Uint8Array, JsValue> {
+    let length = u32::try_from(octets.len()).map_err(|_| JsValue::NULL)?;
+    let buffer = js_sys::Uint8Array::new_with_length(length);
+    buffer.copy_from(octets);
+    Ok(buffer)
 }
 
 /// The default scenario, as a plain JS object the page can edit and pass back.
