@@ -271,7 +271,7 @@ export const PRESET_EXPECTATIONS = {
   'starttls-stripped-required': {
     expect: [/^S: 250-STARTTLS$/, /^C: QUIT$/],
     absent: [/^C: STARTTLS$/, /^C: AUTH /, /^C: MAIL /, /^[CS]~ /],
-    sequence: [[/^S: 250 8BITMIME$/, /^C: QUIT$/]],
+    sequence: [[/^S: 250 SMTPUTF8$/, /^C: QUIT$/]],
   },
   'starttls-stripped-opportunistic': {
     expect: [/^C: AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==$/, /^S: 235 2\.7\.0 /, /^S: 250 2\.0\.0 Ok: queued as /],
