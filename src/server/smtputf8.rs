@@ -88,6 +88,7 @@ pub(super) fn body_is_seven_bit(message: &[u8]) -> bool {
     message.get(body_start..).unwrap_or_default().is_ascii()
 }
 
+// Test code only: its unwraps run on fixed test inputs, never on a peer's octets.
 #[cfg(test)]
 mod tests {
     use super::*;
