@@ -60,6 +60,15 @@ pub struct Scenario {
     pub middlebox: Middlebox,
 }
 
+impl Scenario {
+    /// True when the run needs TLS: the server offers STARTTLS, TLS starts with the
+    /// first octet, or a script starts TLS itself. Only builds with TLS can run it
+    /// (the page asks this to choose its TLS module).
+    pub fn uses_tls(&self) -> bool {
+        tls::mode(self).is_some()
+    }
+}
+
 impl Default for Scenario {
     fn default() -> Self {
         Self {

@@ -65,6 +65,15 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
+/// True when the scenario needs TLS (a server offering STARTTLS, implicit TLS, or a
+/// script that starts TLS), which only the page's TLS module runs: the page asks the
+/// engine it has rather than repeat the rule.
+#[wasm_bindgen(js_name = scenarioUsesTls)]
+pub fn scenario_uses_tls(scenario: JsValue) -> Result<bool, JsError> {
+    let scenario: Scenario = from_js(scenario, "scenario")?;
+    Ok(scenario.uses_tls())
+}
+
 /// Runs a scenario (`{server, client, clientAddress, startTime, seed, latencyMs}`, every
 /// field optional) over the in-memory loopback and returns its timeline.
 #[wasm_bindgen(js_name = runScenario)]

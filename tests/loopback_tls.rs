@@ -377,3 +377,24 @@ fn cleartext_instead_of_a_client_hello_fails_the_server_with_an_alert() {
     assert!(alert, "the server sends its alert in the clear");
     assert!(!timeline.truncated);
 }
+
+#[test]
+fn a_scenario_says_whether_it_needs_tls() {
+    let mut scenario = Scenario::default();
+    assert!(
+        !scenario.uses_tls(),
+        "the default session runs in the clear"
+    );
+    scenario.server.starttls = StartTlsOffer::Offered;
+    assert!(scenario.uses_tls(), "a server that offers STARTTLS");
+    let implicit = Scenario {
+        implicit_tls: true,
+        ..Scenario::default()
+    };
+    assert!(implicit.uses_tls(), "TLS from the first octet");
+    let scripted = Scenario {
+        script: Some(vec![ScriptStep::StartTls(true)]),
+        ..Scenario::default()
+    };
+    assert!(scripted.uses_tls(), "a script that starts TLS");
+}

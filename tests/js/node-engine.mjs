@@ -1,13 +1,12 @@
 // The page's engine in Node, for the tests that check page data (preset highlights, tour
 // files) against real runs: the full build for scenarios and the world, the TLS build
-// (www/pkg/tls/) for a scenario with TLS, as the page chooses (js/runner.js `usesTls`).
+// (www/pkg/tls/) for a scenario with TLS, as the page chooses (the engine's `scenarioUsesTls`).
 // Needs www/pkg (scripts/test builds it before the JS unit tests).
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS } from '../../www/js/presets.js';
-import { usesTls } from '../../www/js/runner.js';
 import { applyPatch } from '../../www/js/scenario.js';
 import { buildModel } from '../../www/js/transcript.js';
 
@@ -40,6 +39,6 @@ export async function runPreset(id) {
   const preset = PRESETS.find((p) => p.id === id);
   if (!preset) throw new Error(`no preset ${id}`);
   const scenario = applyPatch(engine.defaultScenario(), preset.patch);
-  const timeline = (usesTls(scenario) ? await tlsEngine() : engine).runScenario(scenario);
+  const timeline = (engine.scenarioUsesTls(scenario) ? await tlsEngine() : engine).runScenario(scenario);
   return { scenario, timeline, model: buildModel(timeline, scenario) };
 }

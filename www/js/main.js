@@ -282,7 +282,7 @@ function handleWireChange(wire) {
  * (the others refuse it; it is loaded once such a run has shown), else the tab's own.
  */
 function engineFor(scenario, own) {
-  return (usesTls(scenario) && app.runner.tlsEngine()) || own;
+  return (usesTls(own, scenario) && app.runner.tlsEngine()) || own;
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */

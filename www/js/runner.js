@@ -13,13 +13,11 @@
 import { INLINE, startTlsEngine } from './engine.js';
 
 /**
- * True when the scenario uses TLS (the server offers STARTTLS, TLS from the first octet,
- * or a script's `startTls` step): the other engine modules refuse it, only the TLS
- * module runs it.
+ * True when the scenario uses TLS, as `engine` (any engine module) says: the other
+ * engine modules refuse such a scenario, only the TLS module runs it.
  */
-export function usesTls(scenario) {
-  const scriptStartsTls = Array.isArray(scenario?.script) && scenario.script.some((step) => step?.startTls);
-  return scenario?.server?.starttls === 'offered' || scenario?.implicitTls === true || scriptStartsTls;
+export function usesTls(engine, scenario) {
+  return engine.call('scenarioUsesTls', scenario) === true;
 }
 
 /** `enginePromise`: the page's `loadEngine()`, still loading or done. */
@@ -74,7 +72,7 @@ export function createRunner(enginePromise, hooks = {}) {
   /** Resolves to the timeline, or rejects with a readable Error. */
   async function run(scenario) {
     if (firstRun) return firstRunOnPage(scenario);
-    if (usesTls(scenario)) return (await loadTlsEngine()).call('runScenario', scenario);
+    if (usesTls(engine || (await enginePromise), scenario)) return (await loadTlsEngine()).call('runScenario', scenario);
     if (worker && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
       return new Promise((resolve, reject) => {
@@ -93,7 +91,8 @@ export function createRunner(enginePromise, hooks = {}) {
   async function firstRunOnPage(scenario) {
     firstRun = false;
     try {
-      return (await (usesTls(scenario) ? loadTlsEngine() : enginePromise)).call('runScenario', scenario);
+      const own = await enginePromise;
+      return (usesTls(own, scenario) ? await loadTlsEngine() : own).call('runScenario', scenario);
     } finally {
       setTimeout(startWorker, 0);
     }
