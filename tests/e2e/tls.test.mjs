@@ -147,6 +147,25 @@ test('STARTTLS then AUTH PLAIN: C~ inside TLS, the eavesdropper sees records, th
   await context.close();
 });
 
+test('a link keeps the eavesdropper view: the URL says wire=1 and a reload opens the records', async () => {
+  const { page, context } = await open('?preset=starttls-auth-plain');
+  await page.waitForSelector('#tls-panel:not([hidden])');
+  assert.equal(new URL(page.url()).hash.includes('wire=1'), false, 'the engines view is the default');
+  await showWire(page, true);
+  const url = page.url();
+  assert.match(new URL(url).hash, /(^#|&)wire=1(&|$)/);
+  const wire = await transcriptLines(page);
+  await context.close();
+
+  const reopened = await open(url.slice(playground.server.origin.length + 1));
+  await reopened.page.waitForSelector('#tls-panel:not([hidden])');
+  assert.equal(await reopened.page.isChecked('#transcript-wire'), true);
+  assert.deepEqual(await transcriptLines(reopened.page), wire, 'the same records as before the reload');
+  await showWire(reopened.page, false);
+  assert.equal(new URL(reopened.page.url()).hash.includes('wire=1'), false, 'back to the engines view, the link drops it');
+  await reopened.context.close();
+});
+
 test('STARTTLS stripped: the required client stops, the opportunistic one sends AUTH PLAIN in the clear', async () => {
   const { page, context } = await open('?preset=starttls-stripped-required');
   await page.waitForSelector('#transcript [role="option"]');

@@ -271,6 +271,7 @@ function renderTlsPanel() {
 
 function handleWireChange(wire) {
   app.wire = wire;
+  updateUrl();
   app.model = transcriptModel(app.timeline, { startTime: app.model.start, latencyMs: app.model.latency });
   app.selectedLine = -1;
   renderDetailsPlaceholder();
@@ -389,9 +390,14 @@ function renderDetailsPlaceholder() {
   ]);
 }
 
+/** What a link keeps besides the scenario: the preset's name and the transcript's TLS view. */
+function linkExtras() {
+  return { preset: app.presetId, wire: app.wire ? '1' : '' };
+}
+
 function updateUrl() {
   try {
-    const url = new URL(shareUrl(location, app.scenario, { preset: app.presetId }));
+    const url = new URL(shareUrl(location, app.scenario, linkExtras()));
     if (!app.highlight?.lines) url.searchParams.delete('lines');
     keepAnalyzeLink(url);
     history.replaceState(null, '', url.toString());
@@ -477,7 +483,7 @@ async function copyText(text, what) {
 }
 
 function handleCopyLinkClick() {
-  copyText(shareUrl(location, app.scenario, { preset: app.presetId }), 'Link');
+  copyText(shareUrl(location, app.scenario, linkExtras()), 'Link');
 }
 
 function handleCopyTranscriptClick() {
@@ -776,7 +782,7 @@ function setupEmbed(params) {
   const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open full playground ↗' });
   els.run.after(link);
   link.addEventListener('click', () => {
-    link.href = shareUrl(new URL(full), app.scenario, { preset: app.presetId });
+    link.href = shareUrl(new URL(full), app.scenario, linkExtras());
   });
 }
 
@@ -889,6 +895,7 @@ async function start() {
   }
   const params = readLocation(location);
   app.params = params;
+  app.wire = params.get('wire') === '1';
   renderPresetOptions();
   const { scenario, presetId } = initialScenario(params);
   loadScenario(scenario, presetId, { keepNotice: true });
