@@ -191,6 +191,8 @@ struct ManualStep {
     deliveries: Vec<crate::server::Delivery>,
     /// Its state now.
     state: crate::server::State,
+    /// Lines that fit this state, for the page's suggestion chips.
+    next_lines: Vec<crate::server::next_lines::NextLine>,
     /// True once the session is over.
     closed: bool,
 }
@@ -201,6 +203,8 @@ struct ManualStep {
 #[wasm_bindgen]
 pub struct ManualSession {
     server: crate::server::Server,
+    /// The server's configuration, kept to suggest the lines it accepts next.
+    config: crate::server::config::ServerConfig,
     now: crate::time::Millis,
     latency: crate::time::Millis,
 }
@@ -221,10 +225,12 @@ impl ManualSession {
         let peer = crate::server::Peer {
             address: scenario.client_address.clone(),
         };
+        let config = scenario.server.clone();
         let server =
             crate::server::Server::new(scenario.server, peer, scenario.start_time, scenario.seed);
         Ok(Self {
             server,
+            config,
             now: scenario.start_time,
             latency: scenario.latency_ms.max(1),
         })
@@ -249,6 +255,7 @@ impl ManualSession {
             events,
             deliveries,
             state: self.server.state(),
+            next_lines: crate::server::next_lines::next_lines(self.server.state(), &self.config),
             closed: self.server.is_closed(),
         })
     }

@@ -23,6 +23,14 @@ fn state_of(step: &JsValue) -> String {
     field(step, "state").as_string().unwrap()
 }
 
+/// The suggested lines' texts (`nextLines[].line`).
+fn next_lines_of(step: &JsValue) -> Vec<String> {
+    Array::from(&field(step, "nextLines"))
+        .iter()
+        .map(|next| field(&next, "line").as_string().unwrap())
+        .collect()
+}
+
 #[wasm_bindgen_test]
 fn transitions_table_is_the_engines() {
     let rows = Array::from(&server_transitions().unwrap());
@@ -42,10 +50,12 @@ fn manual_session_answers_line_by_line_and_delivers() {
     let greeting = session.take().unwrap();
     assert!(text_of(&greeting).starts_with("220 mx.example.org"));
     assert_eq!(state_of(&greeting), "expectHello");
+    assert_eq!(next_lines_of(&greeting)[0], "EHLO client.example.net");
 
     let ehlo = session.send(b"EHLO me.example\r\n").unwrap();
     assert!(text_of(&ehlo).contains("250-PIPELINING\r\n"));
     assert_eq!(state_of(&ehlo), "expectMail");
+    assert!(next_lines_of(&ehlo).contains(&"MAIL FROM:<alice@example.net>".to_string()));
 
     // Split across calls: the engine buffers the partial line.
     assert_eq!(text_of(&session.send(b"MAIL FROM:<a@exa").unwrap()), "");
@@ -59,6 +69,7 @@ fn manual_session_answers_line_by_line_and_delivers() {
     let quit = session.send(b"QUIT\r\n").unwrap();
     assert!(text_of(&quit).starts_with("221 "));
     assert_eq!(field(&quit, "closed").as_bool(), Some(true));
+    assert!(next_lines_of(&quit).is_empty());
 }
 
 #[wasm_bindgen_test]

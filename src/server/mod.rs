@@ -17,6 +17,9 @@ pub(crate) mod etrn;
 pub(crate) mod event;
 pub(crate) mod headers;
 pub(crate) mod host_inputs;
+// The manual session's suggestions: only the page's tabs module uses them.
+#[cfg(any(all(target_arch = "wasm32", feature = "tabs"), test))]
+pub(crate) mod next_lines;
 pub mod sasl_exchange;
 pub mod session;
 mod smtputf8;

@@ -532,6 +532,34 @@ test('manual mode: typed lines get live answers from the server engine', async (
   await context.close();
 });
 
+test('manual mode: the engine suggests the lines each state accepts; clicking them completes a session', async () => {
+  const { page, context } = await open();
+  await openTab(page, '#tab-manual');
+  await page.waitForSelector('#manual-suggestions .chip');
+  const chips = () => page.$$eval('#manual-suggestions .chip', (nodes) => nodes.map((n) => n.textContent));
+  const first = await chips();
+  assert.deepEqual(first.slice(0, 2), ['EHLO client.example.net', 'HELO client.example.net']);
+  assert.ok(!first.includes('RSET') && !first.includes('DATA'), first.join(' | '));
+  // Picks a chip by its text, says why, sends it and waits for the next state's chips.
+  const pick = async (text) => {
+    const count = await page.$$eval('#manual-log .line', (n) => n.length);
+    await page.click(`#manual-suggestions .chip >> text="${text}"`);
+    assert.equal(await page.inputValue('#manual-line'), text === '(empty line)' ? '' : text);
+    assert.match(await page.textContent('#manual-why'), /RFC \d+/);
+    await page.press('#manual-line', 'Enter');
+    await page.waitForFunction((c) => document.querySelectorAll('#manual-log .line').length > c, count);
+  };
+  await pick('EHLO client.example.net');
+  assert.ok((await chips()).some((text) => /^AUTH PLAIN [A-Za-z0-9+/=]+$/.test(text)), 'AUTH PLAIN with the configured user');
+  for (const text of ['MAIL FROM:<alice@example.net>', 'RCPT TO:<bob@example.org>', 'DATA']) await pick(text);
+  assert.deepEqual(await chips(), ['Subject: typed by hand', '(empty line)', 'Hello, Bob.', '.'], 'message text: no commands');
+  for (const text of ['Subject: typed by hand', '(empty line)', 'Hello, Bob.', '.']) await pick(text);
+  await page.waitForFunction(() => /queued as/.test(document.querySelector('#manual-log').textContent));
+  await pick('QUIT');
+  assert.equal((await chips()).length, 0, 'a closed session suggests nothing');
+  await context.close();
+});
+
 test('embed mode is compact and transcript-first', async () => {
   const { page, context } = await open('?embed=1&preset=dot-stuffing', { viewport: { width: 700, height: 500 } });
   assert.ok(await page.isHidden('.config'));

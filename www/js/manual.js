@@ -6,22 +6,6 @@
 import { lineText, splitLines, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
 
-const SUGGESTIONS = [
-  'EHLO client.example.net',
-  'HELO client.example.net',
-  'MAIL FROM:<alice@example.net>',
-  'RCPT TO:<bob@example.org>',
-  'DATA',
-  'Subject: typed by hand',
-  '',
-  '.',
-  'RSET',
-  'NOOP',
-  'VRFY bob',
-  'HELP',
-  'QUIT',
-];
-
 export function createManual(els, engine, getScenario, onError) {
   let session = null;
   let deliveries = 0;
@@ -43,6 +27,24 @@ export function createManual(els, engine, getScenario, onError) {
     deliveries += (step.deliveries || []).length;
     els.state.textContent = `Server state: ${step.state}${step.closed ? ' (connection closed: start a new session)' : ''}${last ? ` · ${last.explanation} (${last.rfc})` : ''}${deliveries ? ` · ${deliveries} cop${deliveries === 1 ? 'y' : 'ies'} delivered` : ''}`;
     els.line.disabled = Boolean(step.closed);
+    showNextLines(step.nextLines || []);
+  }
+
+  /** The engine's suggestions for this state: one chip per line; its reason shows when picked and as the tooltip. */
+  function showNextLines(nextLines) {
+    els.why.textContent = '';
+    replaceChildren(
+      els.suggestions,
+      nextLines.map(({ line, why }) => {
+        const button = h('button', { type: 'button', class: 'chip', text: line === '' ? '(empty line)' : line, title: why });
+        button.addEventListener('click', () => {
+          els.line.value = line;
+          els.why.textContent = `${line === '' ? 'The empty line' : line}: ${why}`;
+          els.line.focus();
+        });
+        return button;
+      }),
+    );
   }
 
   function start() {
@@ -80,17 +82,7 @@ export function createManual(els, engine, getScenario, onError) {
     start();
     els.line.focus();
   });
-  replaceChildren(
-    els.suggestions,
-    SUGGESTIONS.map((text) => {
-      const button = h('button', { type: 'button', class: 'chip', text: text === '' ? '(empty line)' : text });
-      button.addEventListener('click', () => {
-        els.line.value = text;
-        els.line.focus();
-      });
-      return button;
-    }),
-  );
+
   /** Says so when the Server panel changed after this session started. */
   function noteIfStale() {
     if (!session) return;
@@ -119,6 +111,7 @@ export function setup(root, { engine, getScenario, onError }) {
     reset: find('manual-reset'),
     state: find('manual-state'),
     suggestions: find('manual-suggestions'),
+    why: find('manual-why'),
     stale: find('manual-stale'),
   };
   manual = createManual(els, engine, getScenario, onError);
