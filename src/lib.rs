@@ -41,6 +41,7 @@ pub mod server;
 pub(crate) mod sorted_map;
 pub mod time;
 pub mod tls;
+pub(crate) mod variant_names;
 pub mod world;
 
 #[cfg(target_arch = "wasm32")]

@@ -388,14 +388,17 @@ pub fn world_sequence_diagram(scenario_or_preset: JsValue) -> Result<JsValue, Js
 // ---------------------------------------------------------------------------------------
 
 /// The server's states in the order the page lays them out; the first is where every
-/// session starts.
+/// session starts. Only the Step tab draws them, so the first view's module leaves it out.
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = serverStates)]
 pub fn server_states() -> Result<JsValue, JsError> {
     to_js(&crate::server::state::STATES)
 }
 
 /// Words for people for every server state and trigger: `{states: [{name, label,
-/// meaning}], triggers: [{name, label}]}`, so the Step view shows no code names.
+/// meaning}], triggers: [{name, label}]}`, so the Step view shows no code names (the
+/// Step tab's, like `serverStates`).
+#[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = serverStateLabels)]
 pub fn server_state_labels() -> Result<JsValue, JsError> {
     #[derive(Serialize)]

@@ -30,6 +30,7 @@
 //! `rcpt` | `data`. `auth` is `null` (no AUTH) or an [`AuthSpec`]: `mechanism` is
 //! `auto` | `PLAIN` | `LOGIN` | `CRAM-MD5` | `DIGEST-MD5`.
 
+use crate::variant_names::by_name;
 use serde::{Deserialize, Serialize};
 
 use super::address::NamedAddress;
@@ -55,7 +56,7 @@ const MAX_AUTH_FIELD: usize = 1024;
 
 /// How the client greets the server.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum HelloMode {
     /// EHLO, falling back to HELO on 500/502 (RFC 5321 §3.2).
     #[default]
@@ -64,9 +65,11 @@ pub enum HelloMode {
     Helo,
 }
 
+by_name!(HelloMode { Ehlo = "EHLO", Helo = "HELO" });
+
 /// Whether to pipeline when the server offers PIPELINING (RFC 2920).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum PipeliningMode {
     /// Pipeline MAIL, RCPT… and DATA when the server offers it.
     #[default]
@@ -75,9 +78,11 @@ pub enum PipeliningMode {
     Off,
 }
 
+by_name!(PipeliningMode { Auto = "auto", Off = "off" });
+
 /// Whether to send the message in BDAT chunks when the server offers CHUNKING (RFC 3030).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum ChunkingMode {
     /// BDAT chunks of [`ClientSpec::chunk_size`] octets when the server offers CHUNKING.
     #[default]
@@ -86,12 +91,14 @@ pub enum ChunkingMode {
     Off,
 }
 
+by_name!(ChunkingMode { Auto = "auto", Off = "off" });
+
 /// The largest chunk a spec may ask for: a chunk is held whole on both sides.
 pub const MAX_CHUNK_SIZE: u32 = 10 * 1024 * 1024;
 
 /// When the client uses STARTTLS (RFC 3207).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum TlsPolicy {
     /// Never: the session stays in the clear even when STARTTLS is offered.
     #[default]
@@ -104,9 +111,11 @@ pub enum TlsPolicy {
     Required,
 }
 
+by_name!(TlsPolicy { Never = "never", Opportunistic = "opportunistic", Required = "required" });
+
 /// What to do with an 8-bit body when the server does not offer 8BITMIME (RFC 6152).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum EightBitPolicy {
     /// Re-encode the body as quoted-printable (RFC 2045 §6.7), which is 7-bit.
     #[default]
@@ -115,10 +124,12 @@ pub enum EightBitPolicy {
     Refuse,
 }
 
+by_name!(EightBitPolicy { Downgrade = "downgrade", Refuse = "refuse" });
+
 /// A point in the session, after the reply to that step: where the client may stop
 /// (like swaks's `--quit-after`) or send raw lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Step {
     /// After the 220 greeting.
     Greeting,
@@ -135,6 +146,8 @@ pub enum Step {
     /// deferred by a 452).
     Data,
 }
+
+by_name!(Step { Greeting = "greeting", Ehlo = "ehlo", Auth = "auth", Mail = "mail", Rcpt = "rcpt", Data = "data" });
 
 impl Step {
     /// The name used in explanations.

@@ -5,6 +5,7 @@
 
 use core::fmt;
 
+use crate::variant_names::by_name;
 use serde::{Deserialize, Serialize};
 
 use crate::sasl::xtext;
@@ -16,13 +17,15 @@ pub const MAX_ORCPT: usize = 500;
 
 /// `RET=`: what of the message a failure notification returns (RFC 3461 §4.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Ret {
     /// `RET=FULL`: the whole message.
     Full,
     /// `RET=HDRS`: its header section only.
     Hdrs,
 }
+
+by_name!(Ret { Full = "FULL", Hdrs = "HDRS" });
 
 impl Ret {
     /// Reads `FULL` or `HDRS`, in any case.

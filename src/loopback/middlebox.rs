@@ -5,11 +5,12 @@
 //! travels inside TLS. It acts only in runs with TLS (the STARTTLS line is there only
 //! when the server offers TLS), so builds without TLS carry only the setting.
 
+use crate::variant_names::by_name;
 use serde::{Deserialize, Serialize};
 
 /// What sits on the path.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Middlebox {
     /// Nothing: octets arrive as sent.
     #[default]
@@ -17,6 +18,8 @@ pub enum Middlebox {
     /// Deletes `250-STARTTLS` (or `250 STARTTLS`) from the server's EHLO reply.
     StripStarttls,
 }
+
+by_name!(Middlebox { None = "none", StripStarttls = "stripStarttls" });
 
 #[cfg(any(not(target_arch = "wasm32"), feature = "tls-page"))]
 /// A write the box altered.

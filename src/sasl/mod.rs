@@ -20,6 +20,7 @@ pub mod trace;
 pub mod xoauth2;
 pub mod xtext;
 
+use crate::variant_names::by_name;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
@@ -28,32 +29,27 @@ use trace::Trace;
 
 /// The SASL mechanisms the playground speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Mechanism {
     /// RFC 4616: one message `[authzid] NUL authcid NUL passwd`.
-    #[serde(rename = "PLAIN")]
     Plain,
     /// draft-murchison-sasl-login: `Username:` and `Password:` prompts.
-    #[serde(rename = "LOGIN")]
     Login,
     /// RFC 2195: HMAC-MD5 over a server challenge.
-    #[serde(rename = "CRAM-MD5")]
     CramMd5,
     /// RFC 2831 (Historic since RFC 6331, still deployed): HTTP-digest style.
-    #[serde(rename = "DIGEST-MD5")]
     DigestMd5,
     /// RFC 5802: salted challenge-response with SHA-1; both sides prove the password.
-    #[serde(rename = "SCRAM-SHA-1")]
     ScramSha1,
     /// RFC 7677: SCRAM with SHA-256.
-    #[serde(rename = "SCRAM-SHA-256")]
     ScramSha256,
     /// Google's and Microsoft's OAuth 2.0 bearer token mechanism.
-    #[serde(rename = "XOAUTH2")]
     Xoauth2,
     /// RFC 7628: an OAuth 2.0 bearer token with a gs2 header.
-    #[serde(rename = "OAUTHBEARER")]
     OAuthBearer,
 }
+
+by_name!(Mechanism { Plain = "PLAIN", Login = "LOGIN", CramMd5 = "CRAM-MD5", DigestMd5 = "DIGEST-MD5", ScramSha1 = "SCRAM-SHA-1", ScramSha256 = "SCRAM-SHA-256", Xoauth2 = "XOAUTH2", OAuthBearer = "OAUTHBEARER" });
 
 impl Mechanism {
     /// Every mechanism, in the order servers usually list them (Postfix + Cyrus).

@@ -3,6 +3,7 @@
 //! whose behaviour each of its settings copies, so a learner can reproduce what a real
 //! server would answer.
 
+use crate::variant_names::by_name;
 use serde::{Deserialize, Serialize};
 
 use super::sasl_exchange::AuthPolicy;
@@ -62,7 +63,7 @@ impl Default for ExtensionSwitches {
 
 /// What the server does with mail once accepted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum Role {
     /// A mail exchanger (port 25): relays or delivers the message as received.
     #[default]
@@ -73,9 +74,11 @@ pub enum Role {
     Submission,
 }
 
+by_name!(Role { Mx = "mx", Submission = "submission" });
+
 /// Whether the server speaks ESMTP.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum EhloMode {
     /// EHLO is answered with the extension list (RFC 5321 §4.1.1.1).
     #[default]
@@ -87,9 +90,11 @@ pub enum EhloMode {
     HeloOnlyNotImplemented,
 }
 
+by_name!(EhloMode { Esmtp = "esmtp", HeloOnlyUnrecognized = "heloOnlyUnrecognized", HeloOnlyNotImplemented = "heloOnlyNotImplemented" });
+
 /// What to do with a LF that has no CR before it (RFC 5321 §2.3.8 allows only CRLF).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum BareLfPolicy {
     /// Refuse: a command line with a bare LF gets `500 5.5.2`, a message containing one
     /// gets `550 5.5.2` at the end of data. Like Postfix `smtpd_forbid_bare_newline =
@@ -102,10 +107,12 @@ pub enum BareLfPolicy {
     Normalise,
 }
 
+by_name!(BareLfPolicy { Reject = "reject", Normalise = "normalise" });
+
 /// What to do when a client sends commands ahead of replies although PIPELINING was not
 /// offered (RFC 2920 §3: a client must not do that).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum UnofferedPipeliningPolicy {
     /// Answer each command in order anyway (RFC 2920 sets no server reaction; Postfix
     /// before 3.9, Exim without `pipelining_connect_advertise_hosts` checks).
@@ -115,9 +122,11 @@ pub enum UnofferedPipeliningPolicy {
     Reject,
 }
 
+by_name!(UnofferedPipeliningPolicy { Tolerate = "tolerate", Reject = "reject" });
+
 /// What to do with 8-bit octets in a message declared (or defaulted) as 7-bit.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum UndeclaredEightBitPolicy {
     /// Accept it as is, like Postfix and Exim, which pass 8-bit text through unchecked.
     #[default]
@@ -127,9 +136,11 @@ pub enum UndeclaredEightBitPolicy {
     Reject,
 }
 
+by_name!(UndeclaredEightBitPolicy { Accept = "accept", Reject = "reject" });
+
 /// STARTTLS (RFC 3207): whether the EHLO reply lists it and what the command gets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum StartTlsOffer {
     /// Not listed; the command gets `502 5.5.1`, as from a server without TLS.
     #[default]
@@ -140,6 +151,8 @@ pub enum StartTlsOffer {
     /// (a certificate that cannot be loaded, say).
     Unavailable,
 }
+
+by_name!(StartTlsOffer { Off = "off", Offered = "offered", Unavailable = "unavailable" });
 
 /// How strictly the server reads what it receives.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

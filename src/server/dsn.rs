@@ -60,7 +60,7 @@ pub(super) fn rcpt_note(dsn: &RcptDsn) -> String {
         } else {
             format!(
                 "a notification on {}",
-                notify.to_string().to_lowercase().replace(',', ", ")
+                notify.to_string().to_ascii_lowercase().replace(',', ", ")
             )
         };
         note.push_str(&format!(" NOTIFY={notify}: {asks} (RFC 3461 §4.1)."));
