@@ -340,6 +340,19 @@ mod tests {
     }
 
     #[test]
+    fn a_capture_with_bdat_is_shared_with_its_chunk_ends_kept() {
+        let capture = std::fs::read("tests/fixtures/analyze/pcap-send-bdat.pcap").unwrap();
+        let shared = shareable(&capture, &Options::default(), false).unwrap();
+        assert!(
+            shared.text.contains("C: Subject: Test meBDAT 100\n"),
+            "{}",
+            shared.text
+        );
+        let again = analyze(shared.text.as_bytes(), &Options::default()).unwrap();
+        assert!(again.findings.is_empty(), "{:?}", again.findings);
+    }
+
+    #[test]
     fn a_capture_is_shared_as_cs_lines_without_its_digest() {
         let capture = std::fs::read("tests/fixtures/analyze/pcap-swaks-cram-md5.pcap").unwrap();
         let shared = shareable(&capture, &Options::default(), false).unwrap();
