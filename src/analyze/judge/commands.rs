@@ -1,6 +1,7 @@
 //! What each client command breaks: order (RFC 5321 §4.1.4), pipelining and its
 //! synchronisation points (RFC 2920 §3.1), parameters of extensions not offered, SIZE,
-//! the 452 recipient limit, and where AUTH may come (RFC 4954 §4).
+//! UTF-8 addresses without SMTPUTF8 (RFC 6531 §3.4), the 452 recipient limit, and where
+//! AUTH may come (RFC 4954 §4). BDAT is judged in [`super::chunks`].
 
 use super::{Hello, Judge, Transaction};
 use crate::analyze::expect::{extension_for_parameter, parameter_rfc, Sent};
