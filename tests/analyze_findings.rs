@@ -2,7 +2,8 @@
 //! tests/fixtures/analyze/ (its README says how each was made), and every clean
 //! session from a well-behaved peer linting without an error.
 
-use esmtp_playground::analyze::{analyze, Analysis, Format, Options, Severity};
+use esmtp_playground::analyze::line::Ending;
+use esmtp_playground::analyze::{analyze, Analysis, Format, Options, Role, Severity};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!(
@@ -71,6 +72,10 @@ fn clean_sessions_from_real_peers_have_no_error_and_their_format_is_recognised()
         ("cs-rfc5321-d1.txt", Format::Cs),
         ("cs-rfc5321-d1-timestamps.txt", Format::Cs),
         ("swaks-starttls-aiosmtpd.txt", Format::Swaks),
+        ("cs-send-bdat.txt", Format::Cs),
+        ("pcap-send-bdat.pcap", Format::Pcap),
+        ("cs-send-smtputf8.txt", Format::Cs),
+        ("smtplib-smtputf8.txt", Format::Smtplib),
     ]) {
         let analysis = lint(name, Some("S3cret-pw"));
         assert_eq!(analysis.format, format, "{name}");
@@ -209,6 +214,85 @@ fn extensions_and_envelope() {
         "RFC 5321 §4.5.3.1.10",
         "after the server's 452",
         17,
+    );
+}
+
+#[test]
+fn bdat_chunks_are_message_octets_and_their_rules_are_judged() {
+    for name in ["cs-send-bdat.txt", "pcap-send-bdat.pcap"] {
+        let analysis = lint(name, None);
+        assert!(
+            analysis.findings.is_empty(),
+            "{name}: {:#?}",
+            analysis.findings
+        );
+        let roles: Vec<(&str, Role)> = analysis
+            .lines
+            .iter()
+            .filter(|line| line.text.starts_with("BDAT ") || line.role == Role::ChunkData)
+            .map(|line| (line.text.as_str(), line.role))
+            .collect();
+        let commands: Vec<&str> = roles
+            .iter()
+            .filter(|(_, role)| *role == Role::Command)
+            .map(|(text, _)| *text)
+            .collect();
+        assert_eq!(
+            commands,
+            ["BDAT 100", "BDAT 100", "BDAT 100", "BDAT 5 LAST"],
+            "{name}: each BDAT found, mid-line ones too"
+        );
+        let chunk_octets: usize = analysis
+            .lines
+            .iter()
+            .filter(|line| line.role == Role::ChunkData)
+            .map(|line| line.text.len() + if line.ending == Ending::Missing { 0 } else { 2 })
+            .sum();
+        assert_eq!(chunk_octets, 305, "{name}: SIZE=305 octets in chunks");
+    }
+    expect(
+        "bad-bdat-not-offered.txt",
+        None,
+        Severity::Error,
+        "RFC 3030 §2",
+        "did not offer CHUNKING",
+        33,
+    );
+    expect(
+        "bad-data-after-bdat.txt",
+        None,
+        Severity::Error,
+        "RFC 3030 §2",
+        "DATA after BDAT in the same transaction",
+        46,
+    );
+    expect(
+        "bad-data-after-bdat.txt",
+        None,
+        Severity::Warning,
+        "RFC 3030 §2",
+        "no BDAT LAST",
+        60,
+    );
+    expect(
+        "bad-cut-inside-chunk.txt",
+        None,
+        Severity::Error,
+        "RFC 3030 §2",
+        "ends inside a BDAT chunk",
+        41,
+    );
+}
+
+#[test]
+fn smtputf8_addresses_need_the_parameter() {
+    expect(
+        "swaks-utf8-sender-refused.txt",
+        None,
+        Severity::Error,
+        "RFC 6531 §3.4",
+        "MAIL FROM:<jörg@bücher.example> is a UTF-8 address, but MAIL FROM did not declare SMTPUTF8",
+        14,
     );
 }
 

@@ -1,5 +1,5 @@
 //! The sequence diagram's two renderings, compared with reviewed files in
-//! tests/fixtures/sequence/ (three of the page's presets and two world presets), and the
+//! tests/fixtures/sequence/ (four of the page's presets and two world presets), and the
 //! SVG checked as XML holding only SVG elements and no script, style or link.
 //!
 //! After a deliberate change: `UPDATE_GOLDEN=1 cargo test --test sequence`, then look
@@ -20,6 +20,10 @@ fn presets() -> Vec<(&'static str, serde_json::Value)> {
         (
             "lock-step",
             json!({"client": {"pipelining": "off", "message": {"to": ["bob@example.org", "carol@example.org"]}}}),
+        ),
+        (
+            "chunking",
+            json!({"server": {"extensions": {"chunking": true}}, "client": {"chunkSize": 150}}),
         ),
     ]
 }

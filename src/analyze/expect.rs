@@ -19,6 +19,11 @@ pub enum Sent {
     Data,
     /// The `.` that ends the message text (or data a log did not show).
     EndOfData,
+    /// `BDAT n [LAST]` with its chunk (RFC 3030 §2): answered once the chunk is read.
+    Bdat {
+        /// True for `BDAT … LAST`, whose reply ends the message.
+        last: bool,
+    },
     /// RSET.
     Rset,
     /// QUIT.
@@ -45,6 +50,7 @@ impl Sent {
             Self::Rcpt => "RCPT",
             Self::Data => "DATA",
             Self::EndOfData => "the end of the message",
+            Self::Bdat { .. } => "BDAT",
             Self::Rset => "RSET",
             Self::Quit => "QUIT",
             Self::Auth(_) => "AUTH",
@@ -64,6 +70,7 @@ impl Sent {
             Self::Rcpt => (&[250, 251], "RFC 5321 §4.3.2"),
             Self::Data => (&[354], "RFC 5321 §4.3.2"),
             Self::Quit => (&[221], "RFC 5321 §4.3.2"),
+            Self::Bdat { .. } => (&[250], "RFC 3030 §2"),
             Self::Auth(_) | Self::SaslResponse => (&[235, 334], "RFC 4954 §6"),
             Self::StartTls => (&[220], "RFC 3207 §4"),
             Self::Other("NOOP") => (&[250], "RFC 5321 §4.3.2"),
@@ -100,11 +107,13 @@ impl Sent {
     }
 }
 
-/// The EHLO keyword a MAIL or RCPT parameter needs, or `None` for one no extension here
-/// defines (then any offered keyword of the same name is enough).
-pub(crate) fn extension_for_parameter(keyword: &str) -> Option<&'static str> {
+/// The EHLO keyword a MAIL or RCPT parameter needs (with its value: `BODY=BINARYMIME`
+/// needs BINARYMIME, RFC 3030 §3), or `None` for one no extension here defines (then
+/// any offered keyword of the same name is enough).
+pub(crate) fn extension_for_parameter(keyword: &str, value: Option<&str>) -> Option<&'static str> {
     Some(match keyword.to_ascii_uppercase().as_str() {
         "SIZE" => "SIZE",
+        "BODY" if value.is_some_and(|v| v.eq_ignore_ascii_case("BINARYMIME")) => "BINARYMIME",
         "BODY" => "8BITMIME",
         "SMTPUTF8" => "SMTPUTF8",
         "RET" | "ENVID" | "NOTIFY" | "ORCPT" => "DSN",
@@ -118,6 +127,7 @@ pub(crate) fn parameter_rfc(extension: &str) -> &'static str {
     match extension {
         "SIZE" => "RFC 1870 §6",
         "8BITMIME" => "RFC 6152 §3",
+        "BINARYMIME" => "RFC 3030 §3",
         "SMTPUTF8" => "RFC 6531 §3.4",
         "DSN" => "RFC 3461 §4",
         "AUTH" => "RFC 4954 §5",

@@ -5,9 +5,11 @@
 //! parsers ([`Command`], [`ReplyReader`], [`Capabilities`]).
 //!
 //! The replay state and the client's line kinds live here; [`commands`] judges each
-//! command, [`replies`] each reply and what it changes, [`awaiting`] pairs them.
+//! command, [`chunks`] BDAT and the octets its count frames, [`replies`] each reply
+//! and what it changes, [`awaiting`] pairs them.
 
 mod awaiting;
+mod chunks;
 mod commands;
 mod replies;
 
@@ -33,6 +35,8 @@ pub enum Role {
     Reply,
     /// Message text between `354` and the final `.`.
     MessageText,
+    /// Octets of a BDAT chunk: message, framed by the count, not commands.
+    ChunkData,
     /// A SASL response after a `334`.
     SaslResponse,
     /// Data the log did not show.
@@ -64,6 +68,8 @@ pub struct AnnotatedLine {
 enum Mode {
     Commands,
     MessageText(MessageText),
+    /// Inside a BDAT chunk: how many of its octets are still to come.
+    Chunk(chunks::Chunk),
     Sasl,
 }
 
@@ -73,9 +79,21 @@ struct Transaction {
     mail_sent: bool,
     mail_accepted: bool,
     declared_8bit: bool,
+    /// MAIL declared BODY=BINARYMIME (RFC 3030 §3).
+    declared_binary: bool,
+    /// MAIL declared SMTPUTF8 (RFC 6531 §3.4).
+    declared_smtputf8: bool,
     rcpts_accepted: usize,
     rcpts_pending: usize,
     limit_announced: bool,
+    /// BDAT commands sent in this transaction.
+    chunks: usize,
+    /// BDAT LAST was sent: the message is complete.
+    last_chunk_sent: bool,
+    /// A BDAT was refused: the transaction has failed until RSET (RFC 3030 §2).
+    chunk_refused: bool,
+    /// What the chunks' octets showed so far.
+    chunk_text: MessageText,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +158,11 @@ pub fn judge(lines: &[WireLine], password: Option<&str>) -> (Vec<AnnotatedLine>,
 
 impl Judge<'_> {
     fn line(&mut self, line: &WireLine) {
+        if let Some((data, rest)) = self.split_at_chunk_end(line) {
+            self.line(&data);
+            self.line(&rest);
+            return;
+        }
         let role = match (line.origin, line.side) {
             (Origin::OpaqueTls, _) => {
                 self.first_opaque_line.get_or_insert(line.n);
@@ -191,6 +214,7 @@ impl Judge<'_> {
         }
         match std::mem::replace(&mut self.mode, Mode::Commands) {
             Mode::MessageText(text) => self.message_text(line, text),
+            Mode::Chunk(chunk) => self.chunk_octets(line, chunk),
             Mode::Sasl => {
                 self.sasl_response(line);
                 Role::SaslResponse
@@ -225,9 +249,17 @@ impl Judge<'_> {
     }
 
     fn end_of_message(&mut self, n: usize, text: &MessageText) {
-        let Some(first) = text.first_8bit_line else {
+        let first = if self.transaction.declared_smtputf8 {
+            text.first_8bit_body_line
+        } else {
+            text.first_8bit_line
+        };
+        let Some(first) = first else {
             return;
         };
+        if self.transaction.declared_binary {
+            return;
+        }
         if !self.caps.has("8BITMIME") {
             self.findings.push(Finding::error(
                 first,
@@ -275,6 +307,16 @@ impl Judge<'_> {
                 last,
                 "RFC 5321 §4.1.1.4",
                 "the transcript ends inside the message: it never ended with CRLF.CRLF",
+            ));
+        }
+        if let Mode::Chunk(chunk) = &self.mode {
+            self.findings.push(Finding::error(
+                last,
+                "RFC 3030 §2",
+                format!(
+                    "the transcript ends inside a BDAT chunk: {} of its octets never came",
+                    chunk.remaining()
+                ),
             ));
         }
         if !self.pending.is_empty() {

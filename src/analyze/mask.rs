@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::judge::{AnnotatedLine, Role};
-use super::line::{input_lines, Side};
+use super::line::{input_lines, Ending, Side};
 use super::{analyze, AnalyzeError, Format, Options};
 use crate::protocol::Command;
 use crate::sasl::{base64, Mechanism};
@@ -73,18 +73,28 @@ pub fn shareable(
 }
 
 /// The judged lines as a `C:`/`S:` transcript; encrypted and elided lines, which hold
-/// no SMTP text, are left out.
+/// no SMTP text, are left out. A BDAT chunk that ended mid-line is followed on the same
+/// line by what came next, as on the wire, so the chunk keeps its octet count.
 fn cs_transcript(lines: &[AnnotatedLine]) -> String {
     let mut text = String::new();
+    let mut continues = false;
     for line in lines {
         if matches!(line.role, Role::Tls | Role::Elided) {
             continue;
         }
-        text.push_str(match line.side {
-            Side::Client => "C: ",
-            Side::Server => "S: ",
-        });
+        if !continues {
+            text.push_str(match line.side {
+                Side::Client => "C: ",
+                Side::Server => "S: ",
+            });
+        }
         text.push_str(&line.text);
+        continues = line.role == Role::ChunkData && line.ending == Ending::Missing;
+        if !continues {
+            text.push('\n');
+        }
+    }
+    if continues {
         text.push('\n');
     }
     text
@@ -327,6 +337,19 @@ mod tests {
         let kept = shareable(log.as_bytes(), &Options::default(), true).unwrap();
         assert_eq!(kept.text, log);
         assert_eq!(kept.masked, 0);
+    }
+
+    #[test]
+    fn a_capture_with_bdat_is_shared_with_its_chunk_ends_kept() {
+        let capture = std::fs::read("tests/fixtures/analyze/pcap-send-bdat.pcap").unwrap();
+        let shared = shareable(&capture, &Options::default(), false).unwrap();
+        assert!(
+            shared.text.contains("C: Subject: Test meBDAT 100\n"),
+            "{}",
+            shared.text
+        );
+        let again = analyze(shared.text.as_bytes(), &Options::default()).unwrap();
+        assert!(again.findings.is_empty(), "{:?}", again.findings);
     }
 
     #[test]

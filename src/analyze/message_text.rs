@@ -11,6 +11,11 @@ use crate::protocol::MAX_TEXT_LINE;
 pub struct MessageText {
     /// The first line with an octet above 127.
     pub first_8bit_line: Option<usize>,
+    /// The first line of the body (after the blank line) with an octet above 127:
+    /// SMTPUTF8 allows UTF-8 header fields (RFC 6532), not an 8-bit body.
+    pub first_8bit_body_line: Option<usize>,
+    /// The blank line that ends the header section went by.
+    in_body: bool,
 }
 
 impl MessageText {
@@ -27,8 +32,15 @@ impl MessageText {
                 ),
             ));
         }
-        if self.first_8bit_line.is_none() && line.octets.iter().any(|&o| o > 127) {
-            self.first_8bit_line = Some(n);
+        if !line.octets.is_ascii() {
+            self.first_8bit_line.get_or_insert(n);
+            if self.in_body {
+                self.first_8bit_body_line.get_or_insert(n);
+            }
+        }
+        // A chunk that ends mid-line leaves an empty piece with no ending: not a blank line.
+        if line.octets.is_empty() && line.ending != Ending::Missing {
+            self.in_body = true;
         }
         check_octets(line, findings);
     }

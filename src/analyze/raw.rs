@@ -1,8 +1,9 @@
 //! A raw telnet-style dialogue with no markers. A line that starts with a reply code
 //! is the server's; the rest are the client's. After `354` every line up to a lone `.`
-//! is message text, and after `334` the next line is a SASL response, whatever it
-//! looks like. Lines that are neither a reply nor a known verb keep a note that their
-//! side was guessed.
+//! is message text, after `BDAT n` the lines holding its n octets are the client's
+//! (each counted with its CRLF), and after `334` the next line is a SASL response,
+//! whatever it looks like. Lines that are neither a reply nor a known verb keep a note
+//! that their side was guessed.
 
 use super::line::{input_lines, Origin, Side, WireLine};
 use crate::protocol::Command;
@@ -12,6 +13,8 @@ use crate::protocol::Command;
 enum Expect {
     Commands,
     MessageText,
+    /// Octets of a BDAT chunk still to come.
+    Chunk(u64),
     SaslResponse,
 }
 
@@ -36,6 +39,10 @@ pub fn read(text: &str) -> Vec<WireLine> {
                 }
                 (Side::Client, Origin::Logged)
             }
+            Expect::Chunk(remaining) => {
+                expect = after_chunk_line(line, remaining);
+                (Side::Client, Origin::Logged)
+            }
             Expect::SaslResponse if !looks_like_reply(line) => {
                 expect = Expect::Commands;
                 (Side::Client, Origin::Logged)
@@ -49,12 +56,41 @@ pub fn read(text: &str) -> Vec<WireLine> {
                 (Side::Server, Origin::Logged)
             }
             _ if line.trim().is_empty() => continue,
-            _ if is_known_verb(line) => (Side::Client, Origin::Logged),
+            _ if is_known_verb(line) => {
+                expect = after_command(line);
+                (Side::Client, Origin::Logged)
+            }
             _ => (Side::Client, Origin::Inferred),
         };
         lines.push(WireLine::logged(n, side, line).with_origin(origin));
     }
     lines
+}
+
+/// What follows a client command: a BDAT chunk's octets, or more commands.
+fn after_command(line: &str) -> Expect {
+    match Command::parse_borrowed(line.as_bytes()) {
+        Ok(Command::Bdat { size, .. }) if size > 0 => Expect::Chunk(size),
+        _ => Expect::Commands,
+    }
+}
+
+/// What follows a line of a chunk with `remaining` octets to come: the rest of the
+/// chunk, or, once it is complete, commands (a BDAT right after the chunk's last
+/// octet, on the same line, starts the next chunk).
+fn after_chunk_line(line: &str, remaining: u64) -> Expect {
+    let length = line.len() as u64 + 2;
+    if length <= remaining {
+        return match remaining - length {
+            0 => Expect::Commands,
+            left => Expect::Chunk(left),
+        };
+    }
+    let rest = usize::try_from(remaining)
+        .ok()
+        .and_then(|at| line.get(at..))
+        .unwrap_or_default();
+    after_command(rest)
 }
 
 fn is_known_verb(line: &str) -> bool {
@@ -67,6 +103,35 @@ fn is_known_verb(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunk_octets_are_the_clients_whatever_they_look_like() {
+        // "250 x\r\n" is 7 octets of the first chunk, "ab\r\n" the 4 of the second.
+        let text = "BDAT 7\n250 x\nBDAT 4 LAST\nab\n250 ok\n250 ok\n";
+        let sides: Vec<_> = read(text).iter().map(|l| l.side).collect();
+        assert_eq!(
+            sides,
+            [
+                Side::Client,
+                Side::Client,
+                Side::Client,
+                Side::Client,
+                Side::Server,
+                Side::Server
+            ]
+        );
+        let mid_line = read("BDAT 2\nabBDAT 3 LAST\nx\n250 ok\n");
+        let sides: Vec<_> = mid_line.iter().map(|l| (l.side, l.origin)).collect();
+        assert_eq!(
+            sides,
+            [
+                (Side::Client, Origin::Logged),
+                (Side::Client, Origin::Logged),
+                (Side::Client, Origin::Logged),
+                (Side::Server, Origin::Logged),
+            ]
+        );
+    }
 
     #[test]
     fn infers_sides_from_codes_and_verbs() {

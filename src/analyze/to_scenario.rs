@@ -6,9 +6,12 @@
 //! cannot be carried over (STARTTLS, an unknown mechanism, a password the log does
 //! not show) is listed in [`Imported::notes`], one sentence each.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::judge::{AnnotatedLine, Role};
+use super::line::Ending;
 use super::negotiation::reply_after;
 use super::Analysis;
 use crate::client::{AuthSpec, Header, HelloMode, MessageSpec};
@@ -60,7 +63,11 @@ struct Found<'a> {
     auth: Option<AuthFound>,
     sender: Option<ReversePath>,
     recipients: Vec<String>,
-    message: Vec<&'a str>,
+    message: Vec<Cow<'a, str>>,
+    /// The message came in BDAT chunks: its lines are as sent, not dot-stuffed.
+    chunked: bool,
+    /// The last chunk line ended where its chunk did, mid-line: the next one goes on.
+    chunk_mid_line: bool,
     transactions: usize,
 }
 
@@ -103,13 +110,25 @@ fn walk(lines: &[AnnotatedLine]) -> Found<'_> {
                 if line.text == "." {
                     in_first_message = false;
                 } else {
-                    found.message.push(&line.text);
+                    found.message.push(Cow::Borrowed(&line.text));
                 }
             }
+            Role::ChunkData if found.transactions == 1 => chunk_line(&mut found, line),
             _ => {}
         }
     }
     found
+}
+
+/// A line of a BDAT chunk of the first message; a chunk that ended mid-line is
+/// continued by the next chunk's first line.
+fn chunk_line<'a>(found: &mut Found<'a>, line: &'a AnnotatedLine) {
+    found.chunked = true;
+    match found.message.last_mut() {
+        Some(last) if found.chunk_mid_line => last.to_mut().push_str(&line.text),
+        _ => found.message.push(Cow::Borrowed(&line.text)),
+    }
+    found.chunk_mid_line = line.ending == Ending::Missing;
 }
 
 /// The greeting's text after `220`, `220-` or `220 `.
@@ -208,6 +227,9 @@ fn extensions_from(offered: &Capabilities, scenario: &mut Scenario, notes: &mut 
     switches.etrn = offered.has("ETRN");
     switches.dsn = offered.has("DSN");
     switches.auth = offered.has("AUTH");
+    switches.smtputf8 = offered.has("SMTPUTF8");
+    switches.chunking = offered.has("CHUNKING");
+    switches.binary_mime = offered.has("BINARYMIME");
     if let Some(limit) = offered.size() {
         server.max_message_size = limit;
     }
@@ -237,6 +259,10 @@ fn extensions_from(offered: &Capabilities, scenario: &mut Scenario, notes: &mut 
                 "VRFY",
                 "ETRN",
                 "AUTH",
+                "DSN",
+                "SMTPUTF8",
+                "CHUNKING",
+                "BINARYMIME",
             ]
             .contains(k)
         })
@@ -282,7 +308,8 @@ fn client_from(found: &Found, scenario: &mut Scenario, notes: &mut Vec<String>) 
             found.transactions
         ));
     }
-    let headers = header_fields(&found.message);
+    let text: Vec<&str> = found.message.iter().map(AsRef::as_ref).collect();
+    let headers = header_fields(&text);
     let message = &mut client.message;
     match &found.sender {
         Some(ReversePath::Mailbox(mailbox)) => message.from = mailbox.to_string(),
@@ -302,7 +329,7 @@ fn client_from(found: &Found, scenario: &mut Scenario, notes: &mut Vec<String>) 
         }
         return;
     }
-    message_from(message, &headers, &found.message);
+    message_from(message, &headers, &text, found.chunked);
 }
 
 /// The header section, unfolded: `(name, value)` in order.
@@ -349,7 +376,14 @@ fn split_recipients(message: &mut MessageSpec, recipients: &[String], headers: &
     }
 }
 
-fn message_from(message: &mut MessageSpec, headers: &[(&str, String)], text: &[&str]) {
+/// The message fields from its text; `chunked` text came in BDAT chunks, as sent, and
+/// text after DATA is dot-stuffed.
+fn message_from(
+    message: &mut MessageSpec,
+    headers: &[(&str, String)],
+    text: &[&str],
+    chunked: bool,
+) {
     message.subject = field(headers, "subject").unwrap_or_default().to_owned();
     message.date = field(headers, "date").map(str::to_owned);
     message.message_id = field(headers, "message-id").map(str::to_owned);
@@ -372,7 +406,7 @@ fn message_from(message: &mut MessageSpec, headers: &[(&str, String)], text: &[&
         // Dot-stuffing undone (RFC 5321 §4.5.2): the engine stuffs again when it sends.
         body.push_str(
             line.strip_prefix('.')
-                .filter(|_| line.starts_with(".."))
+                .filter(|_| !chunked && line.starts_with(".."))
                 .unwrap_or(line),
         );
         body.push('\n');
@@ -610,6 +644,22 @@ mod tests {
         assert!(scenario.client.auth.is_none());
         assert!(!scenario.server.extensions.pipelining);
         assert!(scenario.server.extensions.eight_bit_mime);
+    }
+
+    #[test]
+    fn a_chunked_message_is_joined_across_chunks_and_not_unstuffed() {
+        // The first chunk (22 octets) ends inside "hi there", right after "hi".
+        let log = "S: 220 mx.example.org\nC: EHLO c.example\nS: 250-mx.example.org\nS: 250-PIPELINING\nS: 250 CHUNKING\nC: MAIL FROM:<a@x.example>\nC: RCPT TO:<b@y.example>\nC: BDAT 22\nC: Subject: hi\nC: \nC: ..x\nC: hiBDAT 11 LAST\nC:  there\nC: .\nS: 250 ok\nS: 250 ok\nS: 250 ok\nS: 250 ok\nC: QUIT\nS: 221 bye\n";
+        let imported = import(log, None);
+        let scenario = &imported.scenario;
+        assert_eq!(scenario.client.message.subject, "hi");
+        assert_eq!(scenario.client.message.body, "..x\nhi there\n.\n");
+        assert!(scenario.server.extensions.chunking);
+        assert!(
+            !imported.notes.iter().any(|n| n.contains("CHUNKING")),
+            "{:?}",
+            imported.notes
+        );
     }
 
     #[test]

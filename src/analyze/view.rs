@@ -276,6 +276,10 @@ fn note(line: &AnnotatedLine) -> Note {
             text: "Message text, sent after 354 until a line with a single dot; a line that starts with a dot gets a second one (dot-stuffing).".into(),
             rfc: "RFC 5321 §4.5.2",
         },
+        Role::ChunkData => Note {
+            text: "Octets of a BDAT chunk: message text sent as it is, framed by the count on the BDAT line, so nothing is dot-stuffed and the next command starts right after the last octet.".into(),
+            rfc: "RFC 3030 §2",
+        },
         Role::SaslResponse => Note {
             text: "The client's SASL response to the 334 challenge, in base64 (\"*\" cancels).".into(),
             rfc: "RFC 4954 §4",
@@ -375,17 +379,17 @@ fn groups(lines: &[AnnotatedLine]) -> Vec<Group> {
     while let Some(line) = lines.get(at) {
         let count = run_length(lines, at);
         if count > 1 {
-            let message_text = line.role == Role::MessageText;
+            let label = match line.role {
+                Role::MessageText => format!("message text, {count} lines"),
+                Role::ChunkData => format!("BDAT chunk, {count} lines"),
+                _ => format!("multi-line reply, {count} lines"),
+            };
             groups.push(Group {
                 first: at,
                 count,
                 side: line.side,
-                message_text,
-                label: if message_text {
-                    format!("message text, {count} lines")
-                } else {
-                    format!("multi-line reply, {count} lines")
-                },
+                message_text: matches!(line.role, Role::MessageText | Role::ChunkData),
+                label,
             });
         }
         at += count.max(1);
@@ -400,13 +404,15 @@ fn run_length(lines: &[AnnotatedLine], at: usize) -> usize {
     for line in lines.iter().skip(at) {
         let first = lines.get(at);
         let same_role = first.is_some_and(|f| f.role == line.role && f.side == line.side);
-        if !same_role || !matches!(line.role, Role::Reply | Role::MessageText) {
+        let grouped = matches!(line.role, Role::Reply | Role::MessageText | Role::ChunkData);
+        if !same_role || !grouped {
             break;
         }
         count += 1;
         let last = match line.role {
             Role::Reply => line.text.get(3..4) != Some("-"),
-            _ => line.text == ".",
+            Role::MessageText => line.text == ".",
+            _ => false,
         };
         if last {
             break;

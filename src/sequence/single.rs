@@ -1,12 +1,13 @@
 //! The diagram of a loopback run: the client on the left, the server on the right, one
-//! arrow per linked write, the AUTH exchanges and each message's DATA bracketed. Which
-//! write a phase starts and ends on comes from the links (the events that wrote and read
-//! each line), never from matching text.
+//! arrow per linked write, the AUTH exchanges and each message's DATA or BDAT chunks
+//! bracketed. Which write a phase starts and ends on comes from the links (the events
+//! that wrote and read each line), never from matching text; a BDAT line's chunk number
+//! comes from the engine's chunk mark.
 
 use super::layout::{self, LaneSpec, LifelineSpec, Unplaced};
 use super::{first_line_label, seconds, Arrow, Diagram, PhaseKind, PhaseSpan, Sender};
 use crate::links::auth::AuthExchange;
-use crate::links::{Group, Write};
+use crate::links::{Group, LineMark, Write};
 use crate::loopback::{Direction, Timeline, TimelineEntry};
 use crate::protocol::Command;
 use crate::server::ServerEventKind;
@@ -31,6 +32,7 @@ pub fn diagram(timeline: &Timeline, start: Millis) -> Diagram {
         .iter()
         .filter_map(|exchange| auth_phase(timeline, exchange))
         .chain(message_phases(timeline))
+        .chain(chunked_message_phases(timeline))
         .chain(tls_phase(timeline))
         .filter_map(|phase| clip(phase, drawn))
         .collect();
@@ -96,13 +98,26 @@ fn arrow(timeline: &Timeline, index: usize, write: &Write, start: Millis) -> Arr
         from,
         to,
         sender,
-        label: first_line_label(octets),
+        label: label(write, octets),
         more_lines: write.lines.len().saturating_sub(1),
         elapsed,
         time: seconds(elapsed),
         explanation,
         rfc,
         y: 0,
+    }
+}
+
+/// The write's first line; a BDAT line says which chunk it announces, as the engine's
+/// chunk mark tells.
+fn label(write: &Write, octets: &[u8]) -> String {
+    let first = first_line_label(octets);
+    match write.lines.first().and_then(|line| line.mark.as_ref()) {
+        Some(LineMark::ChunkCommand { chunk, of, .. }) => super::cut(
+            &format!("{first} — chunk {chunk} of {of}"),
+            super::MAX_LABEL_CHARS,
+        ),
+        _ => first,
     }
 }
 
@@ -201,6 +216,88 @@ fn message_phases(timeline: &Timeline) -> Vec<PhaseSpan> {
             }
         })
         .collect()
+}
+
+/// The BDAT commands of one message, as the server read them: the entry of each and
+/// its chunk size.
+#[derive(Default)]
+struct Chunks {
+    entries: Vec<usize>,
+    sizes: Vec<u64>,
+    last: bool,
+}
+
+/// Each message sent in BDAT chunks, from the write holding its first BDAT to the
+/// server's reply to its last one (LAST's, which ends the message); a run of chunks that
+/// another command cuts short ends at the reply to its last chunk.
+fn chunked_message_phases(timeline: &Timeline) -> Vec<PhaseSpan> {
+    let mut runs: Vec<Chunks> = Vec::new();
+    let mut open: Option<Chunks> = None;
+    for (entry, item) in timeline.entries.iter().enumerate() {
+        let TimelineEntry::Server { event } = item else {
+            continue;
+        };
+        let ServerEventKind::CommandReceived { command } = &event.kind else {
+            continue;
+        };
+        match command {
+            Command::Bdat { size, last } => {
+                let run = open.get_or_insert_with(Chunks::default);
+                run.entries.push(entry);
+                run.sizes.push(*size);
+                run.last = *last;
+                if *last {
+                    runs.extend(open.take());
+                }
+            }
+            _ => runs.extend(open.take()),
+        }
+    }
+    runs.extend(open);
+    runs.iter()
+        .filter_map(|run| chunked_phase(timeline, run))
+        .collect()
+}
+
+fn chunked_phase(timeline: &Timeline, run: &Chunks) -> Option<PhaseSpan> {
+    let first = writes_of(timeline, *run.entries.first()?).min()?;
+    let final_bdat = *run.entries.last()?;
+    let reply = timeline
+        .entries
+        .iter()
+        .enumerate()
+        .skip(final_bdat + 1)
+        .find(|(_, entry)| {
+            matches!(
+                entry,
+                TimelineEntry::Server { event }
+                    if matches!(event.kind, ServerEventKind::ReplySent { .. })
+            )
+        })
+        .map(|(entry, _)| entry);
+    let last = reply
+        .and_then(|entry| writes_of(timeline, entry).max())
+        .or_else(|| writes_of(timeline, final_bdat).max())?;
+    let sizes: Vec<String> = run.sizes.iter().map(u64::to_string).collect();
+    let count = run.sizes.len();
+    let chunks = if count == 1 { "chunk" } else { "chunks" };
+    let end = if run.last {
+        "LAST ends it"
+    } else {
+        "no LAST, so it never ended"
+    };
+    Some(PhaseSpan {
+        kind: PhaseKind::Message,
+        label: super::cut(
+            &format!(
+                "BDAT: the message in {count} {chunks} of {} octets, {end}",
+                sizes.join(" + ")
+            ),
+            80,
+        ),
+        first,
+        last: last.max(first),
+    })
 }
 
 /// The TLS stretch: its heading sits where the handshake ran (before the first write
@@ -317,6 +414,69 @@ mod tests {
         );
         assert_eq!(last.sender, Sender::Server);
         assert!(last.label.starts_with("250"), "{}", last.label);
+    }
+
+    fn chunking(chunk_size: u32, pipelining: bool) -> Diagram {
+        let mut scenario = Scenario::default();
+        scenario.server.extensions.chunking = true;
+        scenario.server.extensions.pipelining = pipelining;
+        scenario.client.chunk_size = chunk_size;
+        run(&scenario)
+    }
+
+    #[test]
+    fn bdat_chunks_are_bracketed_through_the_reply_to_last() {
+        let diagram = chunking(150, false);
+        let message = diagram
+            .phases
+            .iter()
+            .find(|p| p.kind == PhaseKind::Message)
+            .expect("a message phase");
+        assert!(
+            message
+                .label
+                .starts_with("BDAT: the message in 3 chunks of 150 + 150 + "),
+            "{}",
+            message.label
+        );
+        assert!(
+            message.label.ends_with(" octets, LAST ends it"),
+            "{}",
+            message.label
+        );
+        let first = &diagram.arrows[message.first];
+        assert!(
+            first.label.starts_with("BDAT 150 — chunk 1 of 3"),
+            "{}",
+            first.label
+        );
+        let bdats: Vec<&str> = diagram.arrows[message.first..=message.last]
+            .iter()
+            .filter(|a| a.sender == Sender::Client)
+            .map(|a| a.label.as_str())
+            .collect();
+        assert_eq!(bdats.len(), 3, "{bdats:?}");
+        assert!(bdats[2].ends_with("LAST — chunk 3 of 3"), "{bdats:?}");
+        let last = &diagram.arrows[message.last];
+        assert_eq!(last.sender, Sender::Server);
+        assert!(last.label.contains("queued as"), "{}", last.label);
+        assert!(diagram.arrows[message.last + 1].label.starts_with("QUIT"));
+    }
+
+    #[test]
+    fn pipelined_chunks_are_bracketed_from_their_write() {
+        let diagram = chunking(150, true);
+        let message = diagram
+            .phases
+            .iter()
+            .find(|p| p.kind == PhaseKind::Message)
+            .expect("a message phase");
+        assert!(diagram.arrows[message.first]
+            .label
+            .starts_with("MAIL FROM:"));
+        assert!(diagram.arrows[message.last].label.starts_with("250"));
+        assert_eq!(message.last, message.first + 1, "one write each way");
+        assert!(message.label.starts_with("BDAT: the message in 3 chunks"));
     }
 
     #[test]

@@ -296,6 +296,34 @@ test('Open in playground loads the session into the forms and runs it', async ()
   await context.close();
 });
 
+test('a BDAT session: chunk octets are grouped as message data, and the negotiation says what the client used', async () => {
+  const { context, page, watch } = await openAnalyze();
+  await paste(page, fixture('cs-send-bdat.txt'));
+  assert.match(await status(page), /^Read as C:\/S: transcript/);
+  assert.deepEqual(await findings(page), []);
+  const groups = await page.$$eval('#analyze-transcript [role="group"].data', (nodes) =>
+    nodes.map((node) => node.getAttribute('aria-label')),
+  );
+  assert.ok(groups.length >= 3 && groups.every((label) => /^BDAT chunk, \d+ lines$/.test(label)), groups.join(' | '));
+  const commands = await page.$$eval('#analyze-transcript [role="option"] .text', (nodes) =>
+    nodes.map((node) => node.textContent).filter((text) => text.startsWith('BDAT ')),
+  );
+  assert.deepEqual(commands, ['BDAT 100', 'BDAT 100', 'BDAT 100', 'BDAT 5 LAST'], 'mid-line BDATs are lines of their own');
+  await page.click('.analyze-negotiation summary');
+  const rows = await page.$$eval('#analyze-negotiation tbody tr', (trs) =>
+    Object.fromEntries(trs.map((row) => [row.children[0].textContent, row.children[3].textContent])),
+  );
+  assert.match(rows.CHUNKING, /^Sent the message in 4 BDAT chunk\(s\) \(100, 100, 100, 5 LAST octets\)/);
+  assert.match(rows.SMTPUTF8, /^Not needed: every address and header field is ASCII/);
+  await paste(page, fixture('cs-send-smtputf8.txt'));
+  const utf8 = await page.$$eval('#analyze-negotiation tbody tr', (trs) =>
+    trs.map((row) => [...row.children].map((cell) => cell.textContent)).find((cells) => cells[0] === 'SMTPUTF8'),
+  );
+  assert.match(utf8[3], /^Declared SMTPUTF8 on MAIL FROM: an address and a header field are UTF-8/);
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
 test('a 50 MB paste is cut to the engine limit with a clear message', async () => {
   const { context, page } = await openAnalyze();
   await afterAnalysis(page, () =>

@@ -50,6 +50,18 @@ test('the tab draws one arrow per write, the AUTH and DATA phases bracketed', as
   await context.close();
 });
 
+test('a BDAT run brackets its chunks as the message phase', async () => {
+  const { page, context, watch } = await openSequence('?preset=chunking');
+  assert.equal(await page.locator('#view-sequence rect.sequence-phase-message').count(), 1);
+  assert.match(
+    await page.textContent('#view-sequence text.sequence-phase-message'),
+    /^BDAT: the message in 3 chunks of 150 \+ 150 \+ \d+ octets, LAST ends it$/,
+  );
+  assert.match(await page.textContent('#view-sequence .sequence-text'), /┌─ BDAT: the message in 3 chunks/);
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
 test('an arrow explains itself on click, as its transcript line does', async () => {
   const { page, context } = await openSequence('?preset=cram-md5');
   const challenge = page.locator('#view-sequence [data-arrow="4"]');

@@ -1,6 +1,7 @@
 //! What each client command breaks: order (RFC 5321 §4.1.4), pipelining and its
 //! synchronisation points (RFC 2920 §3.1), parameters of extensions not offered, SIZE,
-//! the 452 recipient limit, and where AUTH may come (RFC 4954 §4).
+//! UTF-8 addresses without SMTPUTF8 (RFC 6531 §3.4), the 452 recipient limit, and where
+//! AUTH may come (RFC 4954 §4). BDAT is judged in [`super::chunks`].
 
 use super::{Hello, Judge, Transaction};
 use crate::analyze::expect::{extension_for_parameter, parameter_rfc, Sent};
@@ -68,7 +69,7 @@ impl Judge<'_> {
         }
     }
 
-    fn needs_hello(&mut self, n: usize, verb: &str) {
+    pub(super) fn needs_hello(&mut self, n: usize, verb: &str) {
         if self.hello == Hello::None && !self.hello_pending {
             self.findings.push(Finding::error(
                 n,
@@ -88,20 +89,26 @@ impl Judge<'_> {
                 self.hello_pending = true;
                 Sent::Helo
             }
-            Command::Mail { parameters, .. } => {
+            Command::Mail { from, parameters } => {
                 self.mail(n, parameters);
+                self.utf8_address(n, "MAIL FROM", &from.to_string());
                 Sent::Mail
             }
-            Command::Rcpt { parameters, .. } => {
+            Command::Rcpt { to, parameters } => {
                 self.rcpt(n, parameters);
+                self.utf8_address(n, "RCPT TO", &to.to_string());
                 Sent::Rcpt
             }
             Command::Data => {
                 self.data(n);
                 Sent::Data
             }
+            Command::Bdat { size, last } => self.bdat(n, *size, *last),
             Command::Rset => Sent::Rset,
-            Command::Quit => Sent::Quit,
+            Command::Quit => {
+                self.quit_mid_chunking(n);
+                Sent::Quit
+            }
             Command::Auth {
                 mechanism,
                 initial_response,
@@ -136,12 +143,13 @@ impl Judge<'_> {
         };
         for parameter in parameters {
             self.check_parameter(n, parameter);
-            if parameter.keyword.eq_ignore_ascii_case("BODY")
-                && parameter
-                    .value
-                    .is_some_and(|v| v.eq_ignore_ascii_case("8BITMIME"))
-            {
-                self.transaction.declared_8bit = true;
+            if parameter.keyword.eq_ignore_ascii_case("SMTPUTF8") {
+                self.transaction.declared_smtputf8 = true;
+            }
+            if parameter.keyword.eq_ignore_ascii_case("BODY") {
+                let body = parameter.value.unwrap_or_default();
+                self.transaction.declared_8bit = body.eq_ignore_ascii_case("8BITMIME");
+                self.transaction.declared_binary = body.eq_ignore_ascii_case("BINARYMIME");
             }
             if parameter.keyword.eq_ignore_ascii_case("SIZE") {
                 self.check_size(n, parameter.value.unwrap_or_default());
@@ -151,7 +159,7 @@ impl Judge<'_> {
 
     fn check_parameter(&mut self, n: usize, parameter: &Parameter<&str>) {
         let keyword = parameter.keyword;
-        let needed = extension_for_parameter(keyword).unwrap_or(keyword);
+        let needed = extension_for_parameter(keyword, parameter.value).unwrap_or(keyword);
         if !self.caps.has(needed) {
             self.findings.push(Finding::error(
                 n,
@@ -175,6 +183,18 @@ impl Judge<'_> {
                 format!("SIZE={declared} is larger than the {limit} octets the server announced"),
             ));
         }
+    }
+
+    /// A UTF-8 address needs SMTPUTF8 on this transaction's MAIL FROM (RFC 6531 §3.4).
+    fn utf8_address(&mut self, n: usize, verb: &str, path: &str) {
+        if path.is_ascii() || self.transaction.declared_smtputf8 {
+            return;
+        }
+        self.findings.push(Finding::error(
+            n,
+            "RFC 6531 §3.4",
+            format!("{verb}:{path} is a UTF-8 address, but MAIL FROM did not declare SMTPUTF8: the server must refuse it (553 5.6.7)"),
+        ));
     }
 
     fn rcpt(&mut self, n: usize, parameters: &[Parameter<&str>]) {
@@ -214,6 +234,7 @@ impl Judge<'_> {
                 "DATA with no accepted RCPT",
             ));
         }
+        self.data_after_chunking(n);
     }
 
     fn auth(&mut self, n: usize, name: &str, initial_response: Option<&str>) -> Sent {

@@ -157,6 +157,7 @@ impl Judge<'_> {
             Sent::Rcpt => self.rcpt_reply(code),
             Sent::Data => self.data_reply(code),
             Sent::EndOfData | Sent::Rset => self.transaction = Transaction::default(),
+            Sent::Bdat { last } => self.bdat_reply(*last, positive),
             Sent::Auth(_) | Sent::SaslResponse => self.auth_reply(reply),
             Sent::StartTls if code == 220 => {
                 self.in_tls = true;

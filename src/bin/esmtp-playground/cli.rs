@@ -17,7 +17,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use esmtp_playground::client::address::split_address_list;
-use esmtp_playground::client::{AuthSpec, ClientSpec, HelloMode, MessageSpec};
+use esmtp_playground::client::{
+    AuthSpec, ChunkingMode, Client, ClientSpec, HelloMode, MessageSpec, SpecError,
+};
 use esmtp_playground::native::maildir::Maildir;
 use esmtp_playground::native::sasl_cli::{self, Format};
 use esmtp_playground::native::send::{send, SendOptions};
@@ -339,6 +341,14 @@ struct SendArgs {
     #[arg(long, value_name = "SECS", default_value_t = HANDSHAKE_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     tls_handshake_timeout: u64,
+    /// Send the message after DATA even when the server offers CHUNKING (by default
+    /// it goes in BDAT chunks then, RFC 3030).
+    #[arg(long, conflicts_with = "chunk_size")]
+    no_chunking: bool,
+    /// Octets per BDAT chunk when the server offers CHUNKING (the last may be shorter);
+    /// default 65536.
+    #[arg(long, value_name = "OCTETS", value_parser = parse_chunk_size)]
+    chunk_size: Option<u32>,
 }
 
 /// Parses the flags and runs the subcommand.
@@ -619,6 +629,12 @@ fn run_send(args: SendArgs) -> Result<ExitCode, NativeError> {
         },
         auth,
         tls: tls_policy,
+        chunking: if args.no_chunking {
+            ChunkingMode::Off
+        } else {
+            ChunkingMode::Auto
+        },
+        chunk_size: args.chunk_size.unwrap_or(defaults.chunk_size),
         ..defaults
     };
     let timeout = Duration::from_secs(args.timeout);
@@ -656,6 +672,23 @@ fn auth_spec(args: &SendArgs) -> Option<AuthSpec> {
         server_name: Some(server_host(&args.server)),
         ..AuthSpec::default()
     })
+}
+
+/// A `--chunk-size`: an octet count the client engine takes (it holds the rule, RFC
+/// 3030 §2), so a bad one is a usage error before anything is sent.
+fn parse_chunk_size(text: &str) -> Result<u32, String> {
+    let size: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of octets"))?;
+    let spec = ClientSpec {
+        chunk_size: size,
+        ..ClientSpec::default()
+    };
+    match Client::new(spec, 0, 0) {
+        Err(error @ SpecError::ChunkSize { .. }) => Err(error.to_string()),
+        _ => Ok(size),
+    }
 }
 
 /// `host` from `host:port`, `[v6]:port` or a bare host.
