@@ -255,9 +255,6 @@ impl Client {
 
     /// When the timer for the awaited reply expires (RFC 5321 §4.5.3.2), if any.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        if self.is_closed() {
-            return None;
-        }
         let awaiting = self.stage.awaiting()?;
         Some(self.waiting_since.saturating_add(awaiting.limit()))
     }
@@ -266,16 +263,13 @@ impl Client {
     /// missing, the client reports the timeout and closes the connection.
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
-        let Some(deadline) = self.poll_timeout() else {
-            return;
-        };
-        if now < deadline {
-            return;
-        }
         let Some(awaiting) = self.stage.awaiting() else {
             return;
         };
         let limit = awaiting.limit();
+        if now < self.waiting_since.saturating_add(limit) {
+            return;
+        }
         self.emit(
             ClientEventKind::TimedOut {
                 waiting_for: awaiting.name().into(),
