@@ -254,3 +254,85 @@ fn a_reply_in_a_stage_that_awaits_nothing_is_reported_and_changes_nothing() {
     assert!(reported);
     assert!(client.take_output().is_empty());
 }
+
+#[test]
+fn a_pipelined_group_waits_for_each_reply_in_order() {
+    let ehlo = "250-mx.example.org\r\n250 PIPELINING\r\n";
+    let mut client = client(plain());
+    client.receive(b"220 mx\r\n", 0);
+    client.take_output();
+    client.receive(ehlo.as_bytes(), 0);
+    let group = String::from_utf8_lossy(&client.take_output()).into_owned();
+    let verbs: Vec<&str> = group
+        .lines()
+        .filter_map(|l| l.split([' ', ':']).next())
+        .collect();
+    assert_eq!(verbs, ["MAIL", "RCPT", "DATA"]);
+    assert_eq!(stage(&client), "Transaction(Some(Mail))");
+    client.receive(b"250 ok\r\n", 0);
+    assert_eq!(stage(&client), "Transaction(Some(Rcpt))");
+    client.receive(b"250 ok\r\n", 0);
+    assert_eq!(stage(&client), "Transaction(Some(Data))");
+    assert!(
+        client.take_output().is_empty(),
+        "nothing is sent inside a group"
+    );
+    client.receive(b"354 go\r\n", 0);
+    assert_eq!(stage(&client), "Transaction(Some(EndOfData))");
+}
+
+#[test]
+fn a_452_recipient_gets_a_new_transaction_after_the_message() {
+    let spec = ClientSpec {
+        message: crate::client::spec::MessageSpec {
+            to: vec!["bob@example.org".into(), "carol@example.org".into()],
+            ..crate::client::spec::MessageSpec::default()
+        },
+        ..ClientSpec::default()
+    };
+    let replies = [
+        "220 mx\r\n",
+        EHLO,
+        "250 ok\r\n",
+        "250 ok\r\n",
+        "452 too many\r\n",
+        "354 go\r\n",
+        "250 queued\r\n",
+    ];
+    assert_eq!(
+        after(spec, &replies),
+        (
+            "Transaction(Some(Mail))".into(),
+            "MAIL FROM:<alice@example.net>".into()
+        )
+    );
+}
+
+#[test]
+fn bdat_chunks_wait_in_lock_step_and_the_last_answers_for_the_message() {
+    let spec = || ClientSpec {
+        chunk_size: 16,
+        ..ClientSpec::default()
+    };
+    let ehlo = "250-mx.example.org\r\n250 CHUNKING\r\n";
+    let start = ["220 mx\r\n", ehlo, "250 ok\r\n", "250 ok\r\n"];
+    let (first, sent) = after(spec(), &start);
+    assert_eq!(first, "Transaction(Some(Chunk))");
+    assert!(sent.starts_with("BDAT 16"), "{sent}");
+    let refused = [&start[..], &["552 too big\r\n"]].concat();
+    assert_eq!(stage_after(spec(), &refused), "ExpectQuit");
+    let mut client = client(spec());
+    for reply in start {
+        client.receive(reply.as_bytes(), 0);
+    }
+    for _ in 0..64 {
+        if stage(&client) != "Transaction(Some(Chunk))" {
+            break;
+        }
+        client.receive(b"250 chunk ok\r\n", 0);
+    }
+    assert_eq!(stage(&client), "Transaction(Some(LastChunk))");
+    client.receive(b"250 message ok\r\n", 0);
+    assert_eq!(stage(&client), "ExpectQuit");
+    assert_eq!(client.outcome().delivered, ["bob@example.org"]);
+}
