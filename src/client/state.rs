@@ -11,7 +11,7 @@ use super::timeouts;
 use crate::protocol::{ReplyCode, ReplyKind};
 use crate::time::Millis;
 
-/// The reply the client waits for: what it answers, the key of [`REPLIES`].
+/// The reply the client waits for: the command it answers (its timer and its name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub(crate) enum Expect {
     /// The 220 banner.

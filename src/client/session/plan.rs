@@ -58,7 +58,7 @@ impl Plan {
 
 impl Client {
     /// Chooses the body encoding, SIZE and pipelining from what the server offered
-    /// (rules in [`super::negotiation`]) and records each decision. `Err` with the
+    /// (rules in [`crate::client::negotiation`]) and records each decision. `Err` with the
     /// refusal when one of them says not to send (see [`Client::refuse_to_send`]).
     pub(super) fn negotiate(&mut self) -> Result<Plan, Decision> {
         let (smtputf8, decisions) = negotiation::smtputf8(&self.message.needs, &self.capabilities)?;
