@@ -10,17 +10,23 @@
 //!
 //! Design: the session is in one `Stage`, named for the reply it waits for, which owns
 //! what only that stage needs (the message plan once negotiated, the SASL exchange
-//! while authenticating, the transaction and its pipelined replies while in one). Each
-//! reply is looked up in the table in `state.rs` with what the stage waits for, and
-//! acted on. When nothing is awaited any more (after every reply in lock-step, after
-//! the whole group when pipelining), `Client::next_action` sends the next command.
-//! Every octet the client sends goes through one writer, `Client::queue`.
+//! while authenticating, the transaction and its pipelined replies while in one). The
+//! stage changes in one place, `Client::transition`: it moves the stage out, and a
+//! handler consumes it and returns the next one, as rustls' states do. `on_reply`
+//! matches the stage once and hands each handler that stage's data and the outcome of
+//! that stage's reply table in `state.rs`, so no handler can run in the wrong stage.
+//! When nothing is awaited any more (after every reply in lock-step, after the whole
+//! group when pipelining), `Client::act` sends the next command. Every octet the
+//! client sends goes through one writer, `Client::queue`.
 
 use std::collections::VecDeque;
+use std::ops::ControlFlow::{self, Break, Continue};
 
 mod auth_command;
 mod plan;
 mod starttls;
+#[cfg(test)]
+mod tests;
 mod transaction_step;
 
 use super::decision::{Choice, Decision};
@@ -29,7 +35,7 @@ use super::event::{ClientEvent, ClientEventKind, ReplyMeaning};
 use super::outcome::Outcome;
 use super::sasl_exchange::ClientAuth;
 use super::spec::{ClientSpec, EightBitPolicy, HelloMode, Prepared, RelayMessage, Step};
-use super::state::{self, Expect, Reaction};
+use super::state::{self, Answer, EhloAnswer, Expect, GreetingAnswer};
 use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::protocol::{Capabilities, Command, Extension, Reply, ReplyReader, ReplyStatus};
@@ -37,9 +43,9 @@ use crate::time::{Millis, MINUTE};
 use plan::Plan;
 
 /// Where the session is, named for the reply it waits for (`Expect…`) or, between
-/// replies, for what it does next. Each stage owns what only it needs, so a reply
-/// awaited outside its stage, a transaction without a plan, or a SASL exchange outside
-/// AUTH cannot be written down.
+/// replies, for what it does next. Each stage owns what only it needs and hands it to
+/// its handlers by value, so a reply acted on outside its stage, a transaction without
+/// a plan, or a SASL exchange outside AUTH cannot be written down.
 #[derive(Debug)]
 enum Stage {
     /// Waiting for the 220 banner.
@@ -52,24 +58,56 @@ enum Stage {
     Hello,
     /// Plan made: raw lines and quit-after for EHLO, AUTH (tried once), raw lines and
     /// quit-after for AUTH, then the first transaction.
-    Negotiated { plan: Plan, auth_tried: bool },
+    Negotiated(Negotiated),
     /// Waiting for the reply to STARTTLS (RFC 3207).
     ExpectStartTls,
     /// STARTTLS was answered 220: the driver runs the TLS handshake; no reply is read.
     ExpectTlsHandshake,
     /// Waiting for the reply to AUTH or to a continuation line (RFC 4954).
-    ExpectAuth { plan: Plan, auth: Box<ClientAuth> },
+    ExpectAuth(Authenticating),
     /// Inside a mail transaction; it knows which replies it waits for.
-    Transaction {
-        plan: Plan,
-        transaction: Transaction,
-    },
+    Transaction(InTransaction),
     /// Waiting for the reply to a raw line; then the session goes on from `resume`.
     ExpectRaw { resume: Box<Stage> },
     /// Waiting for the reply to QUIT: nothing more is started.
     ExpectQuit,
     /// The connection is closed.
     Closed,
+}
+
+/// The data of [`Stage::Negotiated`].
+#[derive(Debug)]
+struct Negotiated {
+    plan: Plan,
+    /// AUTH is tried once, whatever its outcome.
+    auth_tried: bool,
+}
+
+/// The data of [`Stage::ExpectAuth`]: the plan to go on with after 235, and the SASL
+/// exchange (boxed: it is large, and most of the session is spent without one).
+#[derive(Debug)]
+struct Authenticating {
+    plan: Plan,
+    auth: Box<ClientAuth>,
+}
+
+/// The data of [`Stage::Transaction`].
+#[derive(Debug)]
+struct InTransaction {
+    plan: Plan,
+    transaction: Transaction,
+}
+
+impl From<Negotiated> for Stage {
+    fn from(negotiated: Negotiated) -> Self {
+        Self::Negotiated(negotiated)
+    }
+}
+
+impl From<InTransaction> for Stage {
+    fn from(in_transaction: InTransaction) -> Self {
+        Self::Transaction(in_transaction)
+    }
 }
 
 impl Stage {
@@ -79,14 +117,14 @@ impl Stage {
             Self::ExpectGreeting => Some(Expect::Greeting),
             Self::ExpectHello(HelloMode::Ehlo) => Some(Expect::Ehlo),
             Self::ExpectHello(HelloMode::Helo) => Some(Expect::Helo),
-            Self::ExpectAuth { .. } => Some(Expect::Auth),
+            Self::ExpectAuth(_) => Some(Expect::Auth),
             Self::ExpectStartTls => Some(Expect::StartTls),
-            Self::Transaction { transaction, .. } => transaction.awaiting(),
+            Self::Transaction(InTransaction { transaction, .. }) => transaction.awaiting(),
             Self::ExpectRaw { .. } => Some(Expect::Raw),
             Self::ExpectQuit => Some(Expect::Quit),
             Self::Greeted
             | Self::Hello
-            | Self::Negotiated { .. }
+            | Self::Negotiated(_)
             | Self::ExpectTlsHandshake
             | Self::Closed => None,
         }
@@ -217,9 +255,6 @@ impl Client {
 
     /// When the timer for the awaited reply expires (RFC 5321 §4.5.3.2), if any.
     pub fn poll_timeout(&self) -> Option<Millis> {
-        if self.is_closed() {
-            return None;
-        }
         let awaiting = self.stage.awaiting()?;
         Some(self.waiting_since.saturating_add(awaiting.limit()))
     }
@@ -228,16 +263,13 @@ impl Client {
     /// missing, the client reports the timeout and closes the connection.
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
-        let Some(deadline) = self.poll_timeout() else {
-            return;
-        };
-        if now < deadline {
-            return;
-        }
         let Some(awaiting) = self.stage.awaiting() else {
             return;
         };
         let limit = awaiting.limit();
+        if now < self.waiting_since.saturating_add(limit) {
+            return;
+        }
         self.emit(
             ClientEventKind::TimedOut {
                 waiting_for: awaiting.name().into(),
@@ -250,7 +282,7 @@ impl Client {
             ),
             "RFC 5321 §4.5.3.2",
         );
-        self.finish();
+        self.transition(Self::close);
     }
 
     /// Feeds octets from the server.
@@ -271,9 +303,12 @@ impl Client {
                         format!("Not a valid reply: {problem}."),
                         "RFC 5321 §4.2",
                     );
-                    self.fail(
-                        "the server's replies can no longer be trusted, so the client closes",
-                    );
+                    self.transition(|client, stage| {
+                        client.fail(
+                            stage,
+                            "the server's replies can no longer be trusted, so the client closes",
+                        )
+                    });
                 }
                 None => break,
             }
@@ -295,11 +330,20 @@ impl Client {
                 "RFC 5321 §3.8",
             );
         }
-        self.finish();
+        self.transition(Self::close);
     }
 
-    /// One whole reply: reported, looked up in the reply table, acted on; then the next
-    /// command once nothing else is awaited.
+    /// The one place the stage changes: `next` consumes the stage being left (as
+    /// rustls' states do) and returns the one entered. Everything `next` calls gets the
+    /// stage's data as arguments and never reads `self.stage`, which meanwhile holds
+    /// [`Stage::Closed`].
+    fn transition(&mut self, next: impl FnOnce(&mut Self, Stage) -> Stage) {
+        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
+        self.stage = next(self, stage);
+    }
+
+    /// One whole reply: reported, then a 421 closes (RFC 5321 §3.8), or the stage
+    /// acts on it; then the next command once nothing else is awaited.
     fn handle_reply(&mut self, reply: Reply) {
         self.flight_open = false;
         self.waiting_since = self.now;
@@ -315,22 +359,64 @@ impl Client {
             explanation,
             "RFC 5321 §4.2",
         );
-        let reaction = state::reaction(awaiting.unwrap_or(Expect::Nothing), reply.code);
-        if matches!(reaction, Reaction::ServerClosing | Reaction::Unsolicited) {
-            return self.react_out_of_turn(reaction);
+        if state::closes_session(awaiting, reply.code) {
+            return self.transition(|client, stage| {
+                client.fail(
+                    stage,
+                    "421: the server is closing the connection, so the client closes too",
+                )
+            });
         }
-        self.react(reaction, &reply);
+        self.transition(|client, stage| client.on_reply(stage, &reply));
         if self.stage.awaiting().is_none() {
-            self.next_action();
+            self.transition(Self::act);
         }
     }
 
-    /// A 421, or a reply nothing asked for: the session does not move on.
-    fn react_out_of_turn(&mut self, reaction: Reaction) {
-        if reaction == Reaction::ServerClosing {
-            return self
-                .fail("421: the server is closing the connection, so the client closes too");
+    /// The reply table of what `stage` waits for, acted on: each arm hands its
+    /// handler the stage's own data and returns the stage the reply leads to.
+    fn on_reply(&mut self, stage: Stage, reply: &Reply) -> Stage {
+        let code = reply.code;
+        match stage {
+            Stage::ExpectGreeting => match state::GREETING.lookup(code) {
+                GreetingAnswer::Greeted => self.on_greeting(reply),
+                GreetingAnswer::Refused => {
+                    self.quit_after(stage, reply, "the server refused service in its greeting")
+                }
+            },
+            Stage::ExpectHello(HelloMode::Ehlo) => match state::EHLO.lookup(code) {
+                EhloAnswer::ExtensionsLearned => self.learn_capabilities(reply),
+                EhloAnswer::FallBackToHelo => self.fall_back_to_helo(reply),
+                EhloAnswer::Refused => self.quit_after(stage, reply, "EHLO was refused"),
+            },
+            Stage::ExpectHello(HelloMode::Helo) => match state::HELO.lookup(code) {
+                Answer::Accepted => {
+                    self.capabilities = Capabilities::default();
+                    Stage::Hello
+                }
+                Answer::Refused => self.quit_after(stage, reply, "HELO was refused"),
+            },
+            Stage::ExpectAuth(authenticating) => self.on_auth_reply(authenticating, reply),
+            Stage::ExpectStartTls => match state::STARTTLS.lookup(code) {
+                Answer::Accepted => self.on_tls_ready(),
+                Answer::Refused => self.on_starttls_refused(stage, reply),
+            },
+            Stage::Transaction(in_transaction) => self.on_transaction_reply(in_transaction, reply),
+            Stage::ExpectRaw { resume } => *resume,
+            Stage::ExpectQuit => self.close(stage),
+            Stage::Greeted
+            | Stage::Hello
+            | Stage::Negotiated(_)
+            | Stage::ExpectTlsHandshake
+            | Stage::Closed => {
+                self.unsolicited();
+                stage
+            }
         }
+    }
+
+    /// A reply nothing asked for: reported, and the session does not move on.
+    fn unsolicited(&mut self) {
         self.emit(
             ClientEventKind::MalformedReply {
                 problem: "a reply arrived that no command asked for".into(),
@@ -340,55 +426,18 @@ impl Client {
         );
     }
 
-    /// Acts on one row of the reply table: each leaves the stage that waited for the
-    /// reply (a transaction pops it from its own list).
-    fn react(&mut self, reaction: Reaction, reply: &Reply) {
-        match reaction {
-            Reaction::ServerClosing | Reaction::Unsolicited => self.react_out_of_turn(reaction),
-            Reaction::Greeted => self.on_greeting(reply),
-            Reaction::GreetingRefused => {
-                self.quit_after(reply, "the server refused service in its greeting");
-            }
-            Reaction::ExtensionsLearned => self.learn_capabilities(reply),
-            Reaction::FallBackToHelo => self.fall_back_to_helo(reply),
-            Reaction::EhloRefused => self.quit_after(reply, "EHLO was refused"),
-            Reaction::HeloAccepted => {
-                self.capabilities = Capabilities::default();
-                self.stage = Stage::Hello;
-            }
-            Reaction::HeloRefused => self.quit_after(reply, "HELO was refused"),
-            Reaction::AuthStep => self.on_auth_reply(reply),
-            Reaction::TlsReady => self.on_tls_ready(),
-            Reaction::StartTlsRefused => self.on_starttls_refused(reply),
-            Reaction::MailAccepted
-            | Reaction::MailRefused
-            | Reaction::RecipientAccepted
-            | Reaction::RecipientDeferred
-            | Reaction::RecipientRefused
-            | Reaction::SendMessage
-            | Reaction::DataRefused
-            | Reaction::MessageAccepted
-            | Reaction::MessageRefused
-            | Reaction::ChunkAccepted
-            | Reaction::ChunkRefused
-            | Reaction::ResetDone => self.on_transaction_reply(reaction, reply),
-            Reaction::RawAnswered => self.resume_after_raw(),
-            Reaction::QuitAnswered => self.finish(),
-        }
-    }
-
-    fn on_greeting(&mut self, reply: &Reply) {
+    fn on_greeting(&mut self, reply: &Reply) -> Stage {
         self.greeting_name = reply
             .lines
             .first()
             .and_then(|line| line.split_whitespace().next())
             .unwrap_or_default()
             .to_owned();
-        self.stage = Stage::Greeted;
+        Stage::Greeted
     }
 
     /// The EHLO reply's lines after the first are the extensions (RFC 5321 §4.1.1.1).
-    fn learn_capabilities(&mut self, reply: &Reply) {
+    fn learn_capabilities(&mut self, reply: &Reply) -> Stage {
         self.capabilities =
             Capabilities::from_ehlo_lines(reply.lines.iter().skip(1).map(String::as_str));
         self.replies
@@ -409,12 +458,12 @@ impl Client {
             format!("EHLO was accepted, so the {count} extensions listed may be used."),
             "RFC 5321 §4.1.1.1",
         ));
-        self.stage = Stage::Hello;
+        Stage::Hello
     }
 
     /// RFC 5321 §3.2: a server that does not know EHLO answers 500 or 502; the client
     /// says HELO instead and uses no extension.
-    fn fall_back_to_helo(&mut self, reply: &Reply) {
+    fn fall_back_to_helo(&mut self, reply: &Reply) -> Stage {
         self.decide(Decision::new(
             Choice::HeloFallback,
             format!("no EHLO ({})", reply.code),
@@ -423,100 +472,93 @@ impl Client {
             "RFC 5321 §3.2",
         ));
         let domain = self.spec.hostname.clone();
-        self.stage = Stage::ExpectHello(HelloMode::Helo);
         self.send(
             Command::Helo { domain },
             "RFC 5321 §3.2",
             "Falling back to HELO after the server refused EHLO.",
         );
+        Stage::ExpectHello(HelloMode::Helo)
     }
 
-    /// Nothing is awaited: decide what to send next from what is known.
-    fn next_action(&mut self) {
-        match self.stage {
+    /// Nothing is awaited in `stage`: decide what to send next from what is known, and
+    /// return the stage that waits for its reply.
+    fn act(&mut self, stage: Stage) -> Stage {
+        match stage {
             Stage::ExpectGreeting
             | Stage::ExpectHello(_)
-            | Stage::ExpectAuth { .. }
+            | Stage::ExpectAuth(_)
             | Stage::ExpectStartTls
             | Stage::ExpectTlsHandshake
             | Stage::ExpectRaw { .. }
             | Stage::ExpectQuit
-            | Stage::Closed => {}
-            Stage::Greeted => {
-                if !self.raw_or_stop(Step::Greeting) {
-                    self.send_hello();
-                }
-            }
-            Stage::Hello => {
-                if self.starttls_step() {
-                    return;
-                }
-                if let Some(plan) = self.negotiate() {
-                    self.stage = Stage::Negotiated {
+            | Stage::Closed => stage,
+            Stage::Greeted => match self.raw_or_stop(Step::Greeting, stage) {
+                Break(next) => next,
+                Continue(_) => self.send_hello(),
+            },
+            Stage::Hello => match self.starttls_step(stage) {
+                Break(next) => next,
+                Continue(stage) => match self.negotiate() {
+                    Ok(plan) => settle(self.before_mail(Negotiated {
                         plan,
                         auth_tried: false,
-                    };
-                    self.next_action();
-                }
-            }
-            Stage::Negotiated { .. } => self.before_mail(),
-            Stage::Transaction { .. } => self.transaction_step(),
+                    })),
+                    Err(refusal) => self.refuse_to_send(stage, refusal),
+                },
+            },
+            Stage::Negotiated(negotiated) => settle(self.before_mail(negotiated)),
+            Stage::Transaction(in_transaction) => self.transaction_step(in_transaction),
         }
     }
 
     /// After EHLO: raw lines, AUTH, raw lines after AUTH, then the first transaction.
-    fn before_mail(&mut self) {
-        if self.raw_or_stop(Step::Ehlo) || self.start_auth() || self.raw_or_stop(Step::Auth) {
-            return;
-        }
-        match core::mem::replace(&mut self.stage, Stage::Closed) {
-            Stage::Negotiated { plan, .. } => {
-                let recipients = self.message.recipients.clone();
-                self.start_transaction(plan, recipients, true);
-            }
-            other => self.stage = other,
-        }
+    /// `Break` when one of them was sent and its reply is awaited.
+    fn before_mail(&mut self, negotiated: Negotiated) -> ControlFlow<Stage, Stage> {
+        let negotiated = self.raw_or_stop(Step::Ehlo, negotiated)?;
+        let negotiated = self.start_auth(negotiated)?;
+        let Negotiated { plan, .. } = self.raw_or_stop(Step::Auth, negotiated)?;
+        let recipients = self.message.recipients.clone();
+        Continue(self.start_transaction(plan, recipients, true))
     }
 
-    /// Sends the next raw line for `step`, or QUIT if the spec stops there. True if
-    /// something was sent.
-    fn raw_or_stop(&mut self, step: Step) -> bool {
-        if self.send_raw(step) {
-            return true;
+    /// Sends the next raw line for `step`, or QUIT if the spec stops there: `Break`
+    /// with the stage that waits for its reply (`held` is resumed after a raw line, or
+    /// left for good before QUIT). `Continue` hands `held` back when neither applies.
+    fn raw_or_stop<S: Into<Stage>>(&mut self, step: Step, held: S) -> ControlFlow<Stage, S> {
+        if let Some((index, line)) = self.next_raw_line(step) {
+            return Break(self.send_raw(step, index, line, held.into()));
         }
         if self.spec.quit_after == Some(step) {
-            self.quit(
+            return Break(self.quit(
+                held.into(),
                 format!(
                     "Stopping after {} as the spec asks (like swaks --quit-after).",
                     step.name()
                 ),
                 "RFC 5321 §4.1.1.10",
-            );
-            return true;
+            ));
         }
-        false
+        Continue(held)
     }
 
-    fn send_raw(&mut self, step: Step) -> bool {
-        let next = self
-            .spec
+    /// The first raw line for `step` not yet sent, with its index.
+    fn next_raw_line(&self, step: Step) -> Option<(usize, String)> {
+        self.spec
             .raw_lines
             .iter()
             .zip(&self.raw_sent)
-            .position(|(raw, sent)| raw.after == step && !sent);
-        let Some(index) = next else {
-            return false;
-        };
-        let Some(line) = self.spec.raw_lines.get(index).map(|raw| raw.line.clone()) else {
-            return false;
-        };
+            .enumerate()
+            .find(|(_, (raw, sent))| raw.after == step && !**sent)
+            .map(|(index, (raw, _))| (index, raw.line.clone()))
+    }
+
+    /// Sends raw line `index`; its reply is awaited, then the session goes on from
+    /// `resume`.
+    fn send_raw(&mut self, step: Step, index: usize, line: String, resume: Stage) -> Stage {
         if let Some(sent) = self.raw_sent.get_mut(index) {
             *sent = true;
         }
         let octets = [line.as_bytes(), b"\r\n"].concat();
-        self.advance(|resume| Stage::ExpectRaw {
-            resume: Box::new(resume),
-        });
         self.queue(
             &octets,
             ClientEventKind::RawLineSent { line },
@@ -526,28 +568,13 @@ impl Client {
             ),
             "RFC 5321 §2.3.8",
         );
-        true
+        Stage::ExpectRaw {
+            resume: Box::new(resume),
+        }
     }
 
-    /// The raw line was answered: the session goes on where it was.
-    fn resume_after_raw(&mut self) {
-        self.advance(|stage| match stage {
-            Stage::ExpectRaw { resume } => *resume,
-            other => other,
-        });
-    }
-
-    /// Moves to the stage `next` makes of the current one: a transition consumes the
-    /// stage it leaves (as rustls' states do), and one that does not apply hands it
-    /// back unchanged.
-    fn advance(&mut self, next: impl FnOnce(Stage) -> Stage) {
-        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
-        self.stage = next(stage);
-    }
-
-    fn send_hello(&mut self) {
+    fn send_hello(&mut self) -> Stage {
         let domain = self.spec.hostname.clone();
-        self.stage = Stage::ExpectHello(self.spec.hello);
         match self.spec.hello {
             HelloMode::Ehlo => self.send(
                 Command::Ehlo { domain },
@@ -569,9 +596,11 @@ impl Client {
                 );
             }
         }
+        Stage::ExpectHello(self.spec.hello)
     }
 
-    fn quit_after(&mut self, reply: &Reply, reason: &str) {
+    /// Leaves `stage` because of `reply`: says why, then QUIT.
+    fn quit_after(&mut self, stage: Stage, reply: &Reply, reason: &str) -> Stage {
         let meaning = ReplyMeaning::of(reply).summary(reply);
         self.emit(
             ClientEventKind::Failed {
@@ -580,16 +609,22 @@ impl Client {
             format!("{reason} ({meaning}); sending QUIT."),
             "RFC 5321 §4.2.1",
         );
-        self.quit("QUIT ends the session politely.", "RFC 5321 §4.1.1.10");
+        self.quit(
+            stage,
+            "QUIT ends the session politely.",
+            "RFC 5321 §4.1.1.10",
+        )
     }
 
-    fn quit(&mut self, explanation: impl Into<String>, rfc: &'static str) {
-        let stage = core::mem::replace(&mut self.stage, Stage::ExpectQuit);
+    /// Leaves `stage` for good and sends QUIT.
+    fn quit(&mut self, stage: Stage, explanation: impl Into<String>, rfc: &'static str) -> Stage {
         self.undeliver(stage);
         self.send(Command::Quit, rfc, explanation);
+        Stage::ExpectQuit
     }
 
-    fn fail(&mut self, reason: &str) {
+    /// Leaves `stage` because of `reason`, without QUIT: the connection closes.
+    fn fail(&mut self, stage: Stage, reason: &str) -> Stage {
         self.emit(
             ClientEventKind::Failed {
                 reason: reason.into(),
@@ -597,20 +632,22 @@ impl Client {
             reason.to_owned(),
             "RFC 5321 §3.8",
         );
-        self.finish();
+        self.close(stage)
     }
 
-    fn finish(&mut self) {
-        if self.is_closed() {
-            return;
+    /// Leaves `stage` and closes the connection (once: closing a closed session does
+    /// nothing).
+    fn close(&mut self, stage: Stage) -> Stage {
+        if matches!(stage, Stage::Closed) {
+            return stage;
         }
-        let stage = core::mem::replace(&mut self.stage, Stage::Closed);
         self.undeliver(stage);
         self.emit(
             ClientEventKind::Closed,
             "The client closes the connection.",
             "RFC 5321 §3.8",
         );
+        Stage::Closed
     }
 
     /// The session is leaving `stage` for good: whoever did not get the message is
@@ -621,16 +658,16 @@ impl Client {
             | Stage::Greeted
             | Stage::ExpectHello(_)
             | Stage::Hello
-            | Stage::Negotiated { .. }
+            | Stage::Negotiated(_)
             | Stage::ExpectStartTls
             | Stage::ExpectTlsHandshake
-            | Stage::ExpectAuth { .. } => {
+            | Stage::ExpectAuth(_) => {
                 let everyone = self.message.recipients.iter().map(ToString::to_string);
                 self.outcome.undelivered.extend(everyone);
             }
-            Stage::Transaction {
+            Stage::Transaction(InTransaction {
                 mut transaction, ..
-            } => self.outcome.undelivered.extend(transaction.undelivered()),
+            }) => self.outcome.undelivered.extend(transaction.undelivered()),
             Stage::ExpectRaw { resume } => self.undeliver(*resume),
             Stage::ExpectQuit | Stage::Closed => {}
         }
@@ -718,5 +755,13 @@ impl Client {
         let wrote = self.output.claim();
         self.events
             .push_back(ClientEvent::new(self.now, kind, explanation, rfc).with_wrote(wrote));
+    }
+}
+
+/// The stage a run of steps ends in, whether one of them sent something (`Break`) or
+/// all went through (`Continue`).
+fn settle(flow: ControlFlow<Stage, Stage>) -> Stage {
+    match flow {
+        Break(stage) | Continue(stage) => stage,
     }
 }

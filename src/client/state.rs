@@ -1,7 +1,9 @@
 //! The client's state machine as data. The session's stage says which reply it waits
-//! for ([`Expect`]); [`REPLIES`] says what each reply leads to. The session looks every
-//! reply up here before acting, so this table is the whole list of ways a reply can
-//! move the client. This file knows nothing else about the session.
+//! for ([`Expect`]); for each awaited reply a [`Table`] says what its code leads to.
+//! Each table has its own outcome type, so the handler of a stage can only be handed
+//! the outcomes of that stage's reply: a reply acted on in the wrong stage does not
+//! compile. Together with [`closes_session`] (421) these tables are the whole list of
+//! ways a reply can move the client. This file knows nothing else about the session.
 
 use serde::Serialize;
 
@@ -9,7 +11,7 @@ use super::timeouts;
 use crate::protocol::{ReplyCode, ReplyKind};
 use crate::time::Millis;
 
-/// The reply the client waits for: what it answers, the key of [`REPLIES`].
+/// The reply the client waits for: the command it answers (its timer and its name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub(crate) enum Expect {
     /// The 220 banner.
@@ -40,8 +42,6 @@ pub(crate) enum Expect {
     Raw,
     /// QUIT.
     Quit,
-    /// Nothing: no command was waiting for this reply.
-    Nothing,
 }
 
 impl Expect {
@@ -60,8 +60,7 @@ impl Expect {
             | Self::StartTls
             | Self::Rset
             | Self::Raw
-            | Self::Quit
-            | Self::Nothing => timeouts::OTHER,
+            | Self::Quit => timeouts::OTHER,
         }
     }
 
@@ -82,7 +81,6 @@ impl Expect {
             Self::Rset => "RSET",
             Self::Raw => "raw line",
             Self::Quit => "QUIT",
-            Self::Nothing => "nothing",
         }
     }
 }
@@ -111,345 +109,305 @@ impl Codes {
     }
 }
 
-/// What a reply leads to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-pub(crate) enum Reaction {
-    /// 421 to anything but QUIT: the server is closing, so the client closes too.
-    ServerClosing,
-    /// A reply no command asked for: reported and ignored.
-    Unsolicited,
-    /// 220: HELO/EHLO next (after any raw lines for the greeting).
-    Greeted,
-    /// Any other banner: QUIT.
-    GreetingRefused,
-    /// 250 to EHLO: the extensions are learned and the message planned.
-    ExtensionsLearned,
-    /// 500/502 to EHLO: an old server; HELO instead, no extensions.
-    FallBackToHelo,
-    /// Any other reply to EHLO: QUIT.
-    EhloRefused,
-    /// 2yz to HELO: no extensions; the message is planned.
-    HeloAccepted,
-    /// Any other reply to HELO: QUIT.
-    HeloRefused,
-    /// Any reply to AUTH: the SASL mechanism decides.
-    AuthStep,
-    /// 220 to STARTTLS: the TLS handshake comes next.
-    TlsReady,
-    /// Any other reply to STARTTLS: TLS is not to be had on this connection.
-    StartTlsRefused,
-    /// 2yz to MAIL: the recipients follow.
-    MailAccepted,
-    /// Any other reply to MAIL: the transaction cannot go on.
-    MailRefused,
-    /// 2yz to RCPT: this recipient gets the message.
-    RecipientAccepted,
-    /// 452 to RCPT: the recipient buffer is full; a later transaction.
-    RecipientDeferred,
-    /// Any other reply to RCPT: this recipient is refused.
-    RecipientRefused,
-    /// 354 to DATA: the message text is sent.
-    SendMessage,
-    /// Any other reply to DATA: the message is not sent.
-    DataRefused,
-    /// 2yz to ".": the message is delivered.
-    MessageAccepted,
-    /// Any other reply to ".": the message is refused.
-    MessageRefused,
-    /// 2yz to a BDAT chunk that is not the last: the next one follows.
-    ChunkAccepted,
-    /// Any other reply to such a chunk: the message has failed (RFC 3030 §2).
-    ChunkRefused,
-    /// Any reply to RSET: the transaction is over.
-    ResetDone,
-    /// Any reply to a raw line: shown, and the session goes on.
-    RawAnswered,
-    /// Any reply to QUIT: the client closes.
-    QuitAnswered,
-}
-
-/// One row of the table.
+/// One row of a table: the codes it matches, what they lead to, and the RFC section
+/// that says so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub(crate) struct Row {
-    /// The replies this row is for.
-    pub awaiting: &'static [Expect],
-    /// The codes it matches.
+pub(crate) struct Row<R> {
+    /// The codes this row is for.
     pub codes: Codes,
     /// What follows.
-    pub leads_to: Reaction,
+    pub leads_to: R,
     /// The RFC section that says so.
     pub rfc: &'static str,
 }
 
-use Expect::*;
+/// What the reply to one command leads to: the first row that matches, else
+/// `otherwise` (every other code). A table always has an answer, so no reply to an
+/// awaited command can go unhandled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Table<R: 'static> {
+    /// The rows tried in order.
+    pub rows: &'static [Row<R>],
+    /// What every code no row matches leads to ([`Codes::Any`]).
+    pub otherwise: Row<R>,
+}
 
-const BEFORE_QUIT: &[Expect] = &[
-    Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Chunk, LastChunk, Rset, Raw,
-    Nothing,
-];
+impl<R: Copy> Table<R> {
+    /// What a reply with `code` leads to.
+    pub(crate) fn lookup(&self, code: ReplyCode) -> R {
+        self.row(code).leads_to
+    }
+
+    /// The row that decides a reply with `code`.
+    pub(crate) fn row(&self, code: ReplyCode) -> &Row<R> {
+        self.rows
+            .iter()
+            .find(|row| row.codes.matches(code))
+            .unwrap_or(&self.otherwise)
+    }
+}
 
 const fn code(kind: ReplyKind) -> ReplyCode {
     kind.code()
 }
 
-const fn row(
-    awaiting: &'static [Expect],
-    codes: Codes,
-    leads_to: Reaction,
-    rfc: &'static str,
-) -> Row {
+const fn row<R>(codes: Codes, leads_to: R, rfc: &'static str) -> Row<R> {
     Row {
-        awaiting,
         codes,
         leads_to,
         rfc,
     }
 }
 
-/// Every way a reply moves the client; the first row that matches wins, and each
-/// awaited reply ends in a row for [`Codes::Any`].
-pub(crate) const REPLIES: &[Row] = &[
-    row(
-        BEFORE_QUIT,
-        Codes::Exactly(code(ReplyKind::ServiceUnavailable)),
-        Reaction::ServerClosing,
-        "RFC 5321 §3.8",
-    ),
-    row(
-        &[Nothing],
-        Codes::Any,
-        Reaction::Unsolicited,
-        "RFC 5321 §4.2",
-    ),
-    row(
-        &[Greeting],
+const fn otherwise<R>(leads_to: R, rfc: &'static str) -> Row<R> {
+    row(Codes::Any, leads_to, rfc)
+}
+
+/// RFC 5321 §3.8: a 421 to anything but QUIT (a reply to nothing included) means the
+/// server is closing the connection, so the client closes too. It is checked before
+/// the awaited reply's table.
+pub(crate) fn closes_session(awaiting: Option<Expect>, code: ReplyCode) -> bool {
+    awaiting != Some(Expect::Quit) && code == self::code(ReplyKind::ServiceUnavailable)
+}
+
+/// What the banner leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum GreetingAnswer {
+    /// 220: HELO/EHLO next (after any raw lines for the greeting).
+    Greeted,
+    /// Any other banner: QUIT.
+    Refused,
+}
+
+/// The reply to the banner's wait.
+pub(crate) const GREETING: Table<GreetingAnswer> = Table {
+    rows: &[row(
         Codes::Exactly(code(ReplyKind::Greeting)),
-        Reaction::Greeted,
+        GreetingAnswer::Greeted,
         "RFC 5321 §4.3.1",
-    ),
-    row(
-        &[Greeting],
-        Codes::Any,
-        Reaction::GreetingRefused,
-        "RFC 5321 §4.2.1",
-    ),
-    row(
-        &[Ehlo],
-        Codes::Exactly(code(ReplyKind::Hello)),
-        Reaction::ExtensionsLearned,
-        "RFC 5321 §4.1.1.1",
-    ),
-    row(
-        &[Ehlo],
-        Codes::OneOf(&[
-            code(ReplyKind::CommandUnrecognized),
-            code(ReplyKind::NotImplemented),
-        ]),
-        Reaction::FallBackToHelo,
-        "RFC 5321 §3.2",
-    ),
-    row(
-        &[Ehlo],
-        Codes::Any,
-        Reaction::EhloRefused,
-        "RFC 5321 §4.2.1",
-    ),
-    row(
-        &[Helo],
-        Codes::Positive,
-        Reaction::HeloAccepted,
-        "RFC 5321 §4.1.1.1",
-    ),
-    row(
-        &[Helo],
-        Codes::Any,
-        Reaction::HeloRefused,
-        "RFC 5321 §4.2.1",
-    ),
-    row(&[Auth], Codes::Any, Reaction::AuthStep, "RFC 4954 §4"),
-    row(
-        &[StartTls],
+    )],
+    otherwise: otherwise(GreetingAnswer::Refused, "RFC 5321 §4.2.1"),
+};
+
+/// What the reply to EHLO leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum EhloAnswer {
+    /// 250: the extensions are learned and the message planned.
+    ExtensionsLearned,
+    /// 500/502: an old server; HELO instead, no extensions.
+    FallBackToHelo,
+    /// Any other reply: QUIT.
+    Refused,
+}
+
+/// The reply to EHLO.
+pub(crate) const EHLO: Table<EhloAnswer> = Table {
+    rows: &[
+        row(
+            Codes::Exactly(code(ReplyKind::Hello)),
+            EhloAnswer::ExtensionsLearned,
+            "RFC 5321 §4.1.1.1",
+        ),
+        row(
+            Codes::OneOf(&[
+                code(ReplyKind::CommandUnrecognized),
+                code(ReplyKind::NotImplemented),
+            ]),
+            EhloAnswer::FallBackToHelo,
+            "RFC 5321 §3.2",
+        ),
+    ],
+    otherwise: otherwise(EhloAnswer::Refused, "RFC 5321 §4.2.1"),
+};
+
+/// What a reply that accepts or refuses leads to (HELO, STARTTLS, MAIL, DATA, the
+/// message and its chunks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum Answer {
+    /// The command was accepted: the session goes on.
+    Accepted,
+    /// The command was refused.
+    Refused,
+}
+
+impl Answer {
+    /// True for [`Answer::Accepted`].
+    pub(crate) fn accepted(self) -> bool {
+        self == Self::Accepted
+    }
+}
+
+/// The reply to HELO: 2yz, no extensions and the message is planned; else QUIT.
+pub(crate) const HELO: Table<Answer> = Table {
+    rows: &[row(Codes::Positive, Answer::Accepted, "RFC 5321 §4.1.1.1")],
+    otherwise: otherwise(Answer::Refused, "RFC 5321 §4.2.1"),
+};
+
+/// The reply to STARTTLS: 220, the TLS handshake comes next; else TLS is not to be
+/// had on this connection.
+pub(crate) const STARTTLS: Table<Answer> = Table {
+    rows: &[row(
         Codes::Exactly(code(ReplyKind::ReadyToStartTls)),
-        Reaction::TlsReady,
+        Answer::Accepted,
         "RFC 3207 §4",
-    ),
-    row(
-        &[StartTls],
-        Codes::Any,
-        Reaction::StartTlsRefused,
-        "RFC 3207 §4",
-    ),
-    row(
-        &[Mail],
-        Codes::Positive,
-        Reaction::MailAccepted,
-        "RFC 5321 §4.1.1.2",
-    ),
-    row(
-        &[Mail],
-        Codes::Any,
-        Reaction::MailRefused,
-        "RFC 5321 §4.1.1.2",
-    ),
-    row(
-        &[Rcpt],
-        Codes::Positive,
-        Reaction::RecipientAccepted,
-        "RFC 5321 §4.1.1.3",
-    ),
-    row(
-        &[Rcpt],
-        Codes::Exactly(code(ReplyKind::TooManyRecipients)),
-        Reaction::RecipientDeferred,
-        "RFC 5321 §4.5.3.1.10",
-    ),
-    row(
-        &[Rcpt],
-        Codes::Any,
-        Reaction::RecipientRefused,
-        "RFC 5321 §3.3",
-    ),
-    row(
-        &[Data],
+    )],
+    otherwise: otherwise(Answer::Refused, "RFC 3207 §4"),
+};
+
+/// The reply to MAIL: 2yz, the recipients follow; else the transaction cannot go on.
+pub(crate) const MAIL: Table<Answer> = Table {
+    rows: &[row(Codes::Positive, Answer::Accepted, "RFC 5321 §4.1.1.2")],
+    otherwise: otherwise(Answer::Refused, "RFC 5321 §4.1.1.2"),
+};
+
+/// What the reply to RCPT leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) enum RcptAnswer {
+    /// 2yz: this recipient gets the message.
+    Accepted,
+    /// 452: the recipient buffer is full; a later transaction.
+    Deferred,
+    /// Any other reply: this recipient is refused.
+    Refused,
+}
+
+/// The reply to RCPT.
+pub(crate) const RCPT: Table<RcptAnswer> = Table {
+    rows: &[
+        row(Codes::Positive, RcptAnswer::Accepted, "RFC 5321 §4.1.1.3"),
+        row(
+            Codes::Exactly(code(ReplyKind::TooManyRecipients)),
+            RcptAnswer::Deferred,
+            "RFC 5321 §4.5.3.1.10",
+        ),
+    ],
+    otherwise: otherwise(RcptAnswer::Refused, "RFC 5321 §3.3"),
+};
+
+/// The reply to DATA: 354, the message text is sent; else it is not.
+pub(crate) const DATA: Table<Answer> = Table {
+    rows: &[row(
         Codes::Exactly(code(ReplyKind::StartMailInput)),
-        Reaction::SendMessage,
+        Answer::Accepted,
         "RFC 5321 §4.1.1.4",
-    ),
-    row(
-        &[Data],
-        Codes::Any,
-        Reaction::DataRefused,
-        "RFC 5321 §4.1.1.4",
-    ),
-    row(
-        &[EndOfData, LastChunk],
-        Codes::Positive,
-        Reaction::MessageAccepted,
-        "RFC 5321 §4.1.1.4",
-    ),
-    row(
-        &[EndOfData, LastChunk],
-        Codes::Any,
-        Reaction::MessageRefused,
-        "RFC 5321 §4.1.1.4",
-    ),
-    row(
-        &[Chunk],
-        Codes::Positive,
-        Reaction::ChunkAccepted,
-        "RFC 3030 §2",
-    ),
-    row(&[Chunk], Codes::Any, Reaction::ChunkRefused, "RFC 3030 §2"),
-    row(
-        &[Rset],
-        Codes::Any,
-        Reaction::ResetDone,
-        "RFC 5321 §4.1.1.5",
-    ),
-    row(&[Raw], Codes::Any, Reaction::RawAnswered, "RFC 5321 §2.3.8"),
-    row(
-        &[Quit],
-        Codes::Any,
-        Reaction::QuitAnswered,
-        "RFC 5321 §4.1.1.10",
-    ),
-];
+    )],
+    otherwise: otherwise(Answer::Refused, "RFC 5321 §4.1.1.4"),
+};
+
+/// The message's own reply (to the final "." or to the LAST BDAT chunk): 2yz, the
+/// message is delivered; else it is refused.
+pub(crate) const MESSAGE: Table<Answer> = Table {
+    rows: &[row(Codes::Positive, Answer::Accepted, "RFC 5321 §4.1.1.4")],
+    otherwise: otherwise(Answer::Refused, "RFC 5321 §4.1.1.4"),
+};
+
+/// The reply to a BDAT chunk that is not the last: 2yz, the next one follows; else
+/// the message has failed (RFC 3030 §2).
+pub(crate) const CHUNK: Table<Answer> = Table {
+    rows: &[row(Codes::Positive, Answer::Accepted, "RFC 3030 §2")],
+    otherwise: otherwise(Answer::Refused, "RFC 3030 §2"),
+};
+
+// The replies to AUTH, RSET, a raw line and QUIT each lead one way whatever their
+// code (after the 421 check): the SASL mechanism reads the AUTH reply (RFC 4954 §4),
+// RSET ends the transaction (RFC 5321 §4.1.1.5), a raw line's reply is shown and the
+// session goes on (RFC 5321 §2.3.8), and after QUIT's the client closes
+// (RFC 5321 §4.1.1.10). A reply when nothing is awaited is reported and ignored
+// (RFC 5321 §4.2).
 
 /// True when a reply that `answers` (an [`Expect::name`]) is the message's own: the
 /// reply to DATA's final dot or to the LAST BDAT chunk. The native driver reads its
 /// exit code from it.
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn answers_message(answers: &str) -> bool {
-    answers == EndOfData.name() || answers == LastChunk.name()
-}
-
-/// What a reply with `code` leads to when `awaiting` was expected.
-pub(crate) fn reaction(awaiting: Expect, code: ReplyCode) -> Reaction {
-    REPLIES
-        .iter()
-        .find(|row| row.awaiting.contains(&awaiting) && row.codes.matches(code))
-        .map_or(Reaction::Unsolicited, |row| row.leads_to)
+    answers == Expect::EndOfData.name() || answers == Expect::LastChunk.name()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Expect::*;
 
-    const ALL: [Expect; 15] = [
+    const ALL: [Expect; 14] = [
         Greeting, Ehlo, Helo, Auth, StartTls, Mail, Rcpt, Data, EndOfData, Chunk, LastChunk, Rset,
-        Raw, Quit, Nothing,
+        Raw, Quit,
     ];
 
-    fn leads_to(awaiting: Expect, value: u16) -> Reaction {
-        reaction(awaiting, ReplyCode::new(value).expect("valid code"))
+    fn reply(value: u16) -> ReplyCode {
+        ReplyCode::new(value).expect("valid code")
+    }
+
+    fn rows_end_in_any<R>(table: &Table<R>) -> bool {
+        table.otherwise.codes == Codes::Any && table.rows.iter().all(|r| r.codes != Codes::Any)
     }
 
     #[test]
-    fn every_awaited_reply_has_a_row_for_any_code() {
-        for awaiting in ALL {
-            let total = REPLIES
-                .iter()
-                .any(|row| row.awaiting.contains(&awaiting) && row.codes == Codes::Any);
-            assert!(total, "{awaiting:?} has no catch-all row");
-        }
+    fn every_table_ends_in_a_row_for_any_code() {
+        assert!(rows_end_in_any(&GREETING));
+        assert!(rows_end_in_any(&EHLO));
+        assert!(rows_end_in_any(&HELO));
+        assert!(rows_end_in_any(&STARTTLS));
+        assert!(rows_end_in_any(&MAIL));
+        assert!(rows_end_in_any(&RCPT));
+        assert!(rows_end_in_any(&DATA));
+        assert!(rows_end_in_any(&MESSAGE));
+        assert!(rows_end_in_any(&CHUNK));
     }
 
     #[test]
     fn a_421_closes_everything_but_quit() {
         for awaiting in ALL {
-            let expected = if awaiting == Quit {
-                Reaction::QuitAnswered
-            } else {
-                Reaction::ServerClosing
-            };
-            assert_eq!(leads_to(awaiting, 421), expected, "{awaiting:?}");
+            let closes = closes_session(Some(awaiting), reply(421));
+            assert_eq!(closes, awaiting != Quit, "{awaiting:?}");
+            assert!(!closes_session(Some(awaiting), reply(221)), "{awaiting:?}");
         }
+        assert!(closes_session(None, reply(421)));
+        assert!(!closes_session(None, reply(250)));
     }
 
     #[test]
     fn greeting_and_hello_rows() {
-        assert_eq!(leads_to(Greeting, 220), Reaction::Greeted);
-        assert_eq!(leads_to(Greeting, 554), Reaction::GreetingRefused);
-        assert_eq!(leads_to(Greeting, 250), Reaction::GreetingRefused);
-        assert_eq!(leads_to(Ehlo, 250), Reaction::ExtensionsLearned);
-        assert_eq!(leads_to(Ehlo, 500), Reaction::FallBackToHelo);
-        assert_eq!(leads_to(Ehlo, 502), Reaction::FallBackToHelo);
-        assert_eq!(leads_to(Ehlo, 251), Reaction::EhloRefused);
-        assert_eq!(leads_to(Ehlo, 550), Reaction::EhloRefused);
-        assert_eq!(leads_to(Helo, 250), Reaction::HeloAccepted);
-        assert_eq!(leads_to(Helo, 550), Reaction::HeloRefused);
+        assert_eq!(GREETING.lookup(reply(220)), GreetingAnswer::Greeted);
+        assert_eq!(GREETING.lookup(reply(554)), GreetingAnswer::Refused);
+        assert_eq!(GREETING.lookup(reply(250)), GreetingAnswer::Refused);
+        assert_eq!(EHLO.lookup(reply(250)), EhloAnswer::ExtensionsLearned);
+        assert_eq!(EHLO.lookup(reply(500)), EhloAnswer::FallBackToHelo);
+        assert_eq!(EHLO.lookup(reply(502)), EhloAnswer::FallBackToHelo);
+        assert_eq!(EHLO.lookup(reply(251)), EhloAnswer::Refused);
+        assert_eq!(EHLO.lookup(reply(550)), EhloAnswer::Refused);
+        assert_eq!(HELO.lookup(reply(250)), Answer::Accepted);
+        assert_eq!(HELO.lookup(reply(550)), Answer::Refused);
+        assert_eq!(STARTTLS.lookup(reply(220)), Answer::Accepted);
+        assert_eq!(STARTTLS.lookup(reply(454)), Answer::Refused);
+        assert_eq!(STARTTLS.lookup(reply(250)), Answer::Refused);
     }
 
     #[test]
     fn transaction_rows() {
-        assert_eq!(leads_to(Mail, 250), Reaction::MailAccepted);
-        assert_eq!(leads_to(Mail, 452), Reaction::MailRefused);
-        assert_eq!(leads_to(Rcpt, 251), Reaction::RecipientAccepted);
-        assert_eq!(leads_to(Rcpt, 452), Reaction::RecipientDeferred);
-        assert_eq!(leads_to(Rcpt, 450), Reaction::RecipientRefused);
-        assert_eq!(leads_to(Rcpt, 550), Reaction::RecipientRefused);
-        assert_eq!(leads_to(Data, 354), Reaction::SendMessage);
-        assert_eq!(leads_to(Data, 250), Reaction::DataRefused);
-        assert_eq!(leads_to(Data, 554), Reaction::DataRefused);
-        assert_eq!(leads_to(EndOfData, 250), Reaction::MessageAccepted);
-        assert_eq!(leads_to(EndOfData, 552), Reaction::MessageRefused);
-        assert_eq!(leads_to(Chunk, 250), Reaction::ChunkAccepted);
-        assert_eq!(leads_to(Chunk, 552), Reaction::ChunkRefused);
-        assert_eq!(leads_to(LastChunk, 250), Reaction::MessageAccepted);
-        assert_eq!(leads_to(LastChunk, 503), Reaction::MessageRefused);
+        assert_eq!(MAIL.lookup(reply(250)), Answer::Accepted);
+        assert_eq!(MAIL.lookup(reply(452)), Answer::Refused);
+        assert_eq!(RCPT.lookup(reply(251)), RcptAnswer::Accepted);
+        assert_eq!(RCPT.lookup(reply(452)), RcptAnswer::Deferred);
+        assert_eq!(RCPT.lookup(reply(450)), RcptAnswer::Refused);
+        assert_eq!(RCPT.lookup(reply(550)), RcptAnswer::Refused);
+        assert_eq!(DATA.lookup(reply(354)), Answer::Accepted);
+        assert_eq!(DATA.lookup(reply(250)), Answer::Refused);
+        assert_eq!(DATA.lookup(reply(554)), Answer::Refused);
+        assert_eq!(MESSAGE.lookup(reply(250)), Answer::Accepted);
+        assert_eq!(MESSAGE.lookup(reply(552)), Answer::Refused);
+        assert_eq!(MESSAGE.lookup(reply(503)), Answer::Refused);
+        assert_eq!(CHUNK.lookup(reply(250)), Answer::Accepted);
+        assert_eq!(CHUNK.lookup(reply(552)), Answer::Refused);
         assert!(answers_message(LastChunk.name()) && answers_message(EndOfData.name()));
         assert!(!answers_message(Chunk.name()) && !answers_message(Rcpt.name()));
     }
 
     #[test]
-    fn replies_that_only_inform() {
-        assert_eq!(leads_to(Auth, 334), Reaction::AuthStep);
-        assert_eq!(leads_to(Auth, 535), Reaction::AuthStep);
-        assert_eq!(leads_to(Rset, 500), Reaction::ResetDone);
-        assert_eq!(leads_to(Raw, 502), Reaction::RawAnswered);
-        assert_eq!(leads_to(Quit, 221), Reaction::QuitAnswered);
-        assert_eq!(leads_to(Quit, 500), Reaction::QuitAnswered);
-        assert_eq!(leads_to(Nothing, 250), Reaction::Unsolicited);
+    fn each_row_names_its_rfc() {
+        assert_eq!(RCPT.row(reply(452)).rfc, "RFC 5321 §4.5.3.1.10");
+        assert_eq!(RCPT.row(reply(550)).rfc, "RFC 5321 §3.3");
+        assert_eq!(EHLO.row(reply(502)).rfc, "RFC 5321 §3.2");
+        assert_eq!(CHUNK.row(reply(552)).rfc, "RFC 3030 §2");
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use std::collections::VecDeque;
 
 use super::spec::Step;
-use super::state::{Expect, Reaction};
-use crate::protocol::Mailbox;
+use super::state::{self, Expect, RcptAnswer};
+use crate::protocol::{Mailbox, ReplyCode};
 
 /// How far one command of the transaction got.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -275,30 +275,30 @@ impl Transaction {
         self.pending.push_back(Pending::Data);
     }
 
-    /// The reply to the oldest command still waiting, as the reply table read it.
-    /// `None` when no reply was awaited.
-    pub(crate) fn on_reply(&mut self, reaction: Reaction) -> Option<Replied> {
+    /// The reply to the oldest command still waiting, looked up in that command's table
+    /// in `state.rs`. `None` when no reply was awaited.
+    pub(crate) fn on_reply(&mut self, code: ReplyCode) -> Option<Replied> {
         let replied = match self.pending.pop_front()? {
             Pending::Mail => {
-                let accepted = reaction == Reaction::MailAccepted;
+                let accepted = state::MAIL.lookup(code).accepted();
                 self.on_mail(accepted);
                 Replied::Mail { accepted }
             }
             Pending::Rcpt(mailbox) => {
-                let said = match reaction {
-                    Reaction::RecipientAccepted => RcptOutcome::Accepted,
-                    Reaction::RecipientDeferred => RcptOutcome::Deferred,
-                    _ => RcptOutcome::Refused,
+                let said = match state::RCPT.lookup(code) {
+                    RcptAnswer::Accepted => RcptOutcome::Accepted,
+                    RcptAnswer::Deferred => RcptOutcome::Deferred,
+                    RcptAnswer::Refused => RcptOutcome::Refused,
                 };
                 let outcome = self.on_rcpt(mailbox.clone(), said);
                 Replied::Recipient { mailbox, outcome }
             }
-            Pending::Data => Replied::Data(self.on_data(reaction == Reaction::SendMessage)),
+            Pending::Data => Replied::Data(self.on_data(state::DATA.lookup(code).accepted())),
             Pending::EndOfData | Pending::Chunk { last: true } => {
-                Replied::Message(self.on_end_of_data(reaction == Reaction::MessageAccepted))
+                Replied::Message(self.on_end_of_data(state::MESSAGE.lookup(code).accepted()))
             }
             Pending::Chunk { last: false } => {
-                let accepted = reaction == Reaction::ChunkAccepted;
+                let accepted = state::CHUNK.lookup(code).accepted();
                 self.chunk_refused |= !accepted;
                 Replied::Chunk { accepted }
             }
@@ -452,6 +452,10 @@ impl Transaction {
 mod tests {
     use super::*;
 
+    fn code(value: u16) -> ReplyCode {
+        ReplyCode::new(value).expect("valid code")
+    }
+
     fn mailbox(text: &str) -> Mailbox {
         Mailbox::parse(text).expect("valid mailbox")
     }
@@ -474,29 +478,23 @@ mod tests {
         t.mail_sent();
         assert_eq!(t.awaiting(), Some(Expect::Mail));
         assert_eq!(
-            t.on_reply(Reaction::MailAccepted),
+            t.on_reply(code(250)),
             Some(Replied::Mail { accepted: true })
         );
         assert_eq!(t.awaiting(), None);
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
         assert_eq!(t.awaiting(), Some(Expect::Rcpt));
-        assert_eq!(
-            t.on_reply(Reaction::RecipientAccepted),
-            recipient(a(), RcptOutcome::Accepted)
-        );
+        assert_eq!(t.on_reply(code(250)), recipient(a(), RcptOutcome::Accepted));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(b()));
-        assert_eq!(
-            t.on_reply(Reaction::RecipientRefused),
-            recipient(b(), RcptOutcome::Refused)
-        );
+        assert_eq!(t.on_reply(code(550)), recipient(b(), RcptOutcome::Refused));
         assert_eq!(t.next_step(), TransactionStep::Data);
         assert_eq!(
-            t.on_reply(Reaction::SendMessage),
+            t.on_reply(code(354)),
             Some(Replied::Data(AfterData::SendMessage))
         );
         assert_eq!(t.awaiting(), Some(Expect::EndOfData));
         assert_eq!(
-            t.on_reply(Reaction::MessageAccepted),
+            t.on_reply(code(250)),
             Some(Replied::Message(Ok(vec!["a@example.org".to_owned()])))
         );
         assert_eq!(t.next_step(), TransactionStep::End(End::MessageAccepted));
@@ -514,9 +512,9 @@ mod tests {
         for (index, expect) in expected.into_iter().enumerate() {
             assert_eq!(t.awaiting(), Some(expect), "reply {index}");
             let reaction = match expect {
-                Expect::Mail => Reaction::MailAccepted,
-                Expect::Rcpt => Reaction::RecipientAccepted,
-                _ => Reaction::SendMessage,
+                Expect::Mail => code(250),
+                Expect::Rcpt => code(250),
+                _ => code(354),
             };
             assert!(t.on_reply(reaction).is_some());
         }
@@ -527,19 +525,19 @@ mod tests {
     fn first_transaction_stops_at_each_checkpoint_until_passed() {
         let mut t = Transaction::new(vec![a(), b()], true);
         t.mail_sent();
-        t.on_reply(Reaction::MailAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Checkpoint(Step::Mail));
         assert_eq!(t.next_step(), TransactionStep::Checkpoint(Step::Mail));
         t.pass(Step::Mail);
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(b()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Checkpoint(Step::Rcpt));
         t.pass(Step::Rcpt);
         assert_eq!(t.next_step(), TransactionStep::Data);
-        t.on_reply(Reaction::SendMessage);
-        t.on_reply(Reaction::MessageAccepted);
+        t.on_reply(code(354));
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Checkpoint(Step::Data));
         t.pass(Step::Data);
         assert_eq!(t.next_step(), TransactionStep::End(End::MessageAccepted));
@@ -550,15 +548,9 @@ mod tests {
         let mut t = Transaction::new(vec![a(), b()], true);
         t.mail_sent();
         t.pipeline_recipients();
-        t.on_reply(Reaction::MailRefused);
-        assert_eq!(
-            t.on_reply(Reaction::RecipientAccepted),
-            recipient(a(), RcptOutcome::NotTried)
-        );
-        assert_eq!(
-            t.on_reply(Reaction::RecipientAccepted),
-            recipient(b(), RcptOutcome::NotTried)
-        );
+        t.on_reply(code(550));
+        assert_eq!(t.on_reply(code(250)), recipient(a(), RcptOutcome::NotTried));
+        assert_eq!(t.on_reply(code(250)), recipient(b(), RcptOutcome::NotTried));
         assert_eq!(t.next_step(), TransactionStep::End(End::MailRefused));
         assert!(t.undelivered().is_empty());
     }
@@ -569,16 +561,16 @@ mod tests {
         t.mail_sent();
         t.pipeline_recipients();
         t.data_sent();
-        t.on_reply(Reaction::MailAccepted);
-        t.on_reply(Reaction::RecipientRefused);
-        t.on_reply(Reaction::RecipientRefused);
+        t.on_reply(code(250));
+        t.on_reply(code(550));
+        t.on_reply(code(550));
         assert_eq!(
-            t.on_reply(Reaction::DataRefused),
+            t.on_reply(code(554)),
             Some(Replied::Data(AfterData::Refused { explain: false }))
         );
         assert_eq!(t.next_step(), TransactionStep::Reset);
         assert_eq!(t.awaiting(), Some(Expect::Rset));
-        assert_eq!(t.on_reply(Reaction::ResetDone), Some(Replied::Reset));
+        assert_eq!(t.on_reply(code(250)), Some(Replied::Reset));
         assert_eq!(t.next_step(), TransactionStep::End(End::NothingToDeliver));
     }
 
@@ -588,14 +580,14 @@ mod tests {
         t.mail_sent();
         t.pipeline_recipients();
         t.data_sent();
-        t.on_reply(Reaction::MailAccepted);
-        t.on_reply(Reaction::RecipientRefused);
+        t.on_reply(code(250));
+        t.on_reply(code(550));
         assert_eq!(
-            t.on_reply(Reaction::SendMessage),
+            t.on_reply(code(354)),
             Some(Replied::Data(AfterData::EndAtOnce))
         );
         assert_eq!(
-            t.on_reply(Reaction::MessageAccepted),
+            t.on_reply(code(250)),
             Some(Replied::Message(Err(Vec::new())))
         );
     }
@@ -605,17 +597,14 @@ mod tests {
         let c = mailbox("c@example.org");
         let mut t = Transaction::new(vec![a(), b(), c.clone()], false);
         t.mail_sent();
-        t.on_reply(Reaction::MailAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(b()));
-        assert_eq!(
-            t.on_reply(Reaction::RecipientDeferred),
-            recipient(b(), RcptOutcome::Deferred)
-        );
+        assert_eq!(t.on_reply(code(452)), recipient(b(), RcptOutcome::Deferred));
         assert_eq!(t.next_step(), TransactionStep::Data);
-        t.on_reply(Reaction::SendMessage);
-        t.on_reply(Reaction::MessageAccepted);
+        t.on_reply(code(354));
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Retry(vec![b(), c]));
     }
 
@@ -625,11 +614,11 @@ mod tests {
         t.mail_sent();
         t.pipeline_recipients();
         t.data_sent();
-        t.on_reply(Reaction::MailAccepted);
-        t.on_reply(Reaction::RecipientAccepted);
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
+        t.on_reply(code(250));
+        t.on_reply(code(250));
         assert_eq!(
-            t.on_reply(Reaction::DataRefused),
+            t.on_reply(code(554)),
             Some(Replied::Data(AfterData::Refused { explain: true }))
         );
         assert_eq!(t.next_step(), TransactionStep::End(End::DataRefused));
@@ -638,12 +627,12 @@ mod tests {
         t.mail_sent();
         t.pipeline_recipients();
         t.data_sent();
-        t.on_reply(Reaction::MailAccepted);
-        t.on_reply(Reaction::RecipientAccepted);
-        t.on_reply(Reaction::RecipientAccepted);
-        t.on_reply(Reaction::SendMessage);
+        t.on_reply(code(250));
+        t.on_reply(code(250));
+        t.on_reply(code(250));
+        t.on_reply(code(354));
         assert_eq!(
-            t.on_reply(Reaction::MessageRefused),
+            t.on_reply(code(554)),
             Some(Replied::Message(Err(vec![
                 "a@example.org".to_owned(),
                 "b@example.org".to_owned()
@@ -656,9 +645,9 @@ mod tests {
     fn undelivered_counts_each_recipient_once() {
         let mut t = Transaction::new(vec![a(), b()], false);
         t.mail_sent();
-        t.on_reply(Reaction::MailAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(
             t.undelivered(),
             vec!["b@example.org".to_owned(), "a@example.org".to_owned()]
@@ -671,19 +660,19 @@ mod tests {
         let mut t = Transaction::new(vec![a()], false);
         t.use_chunks(2);
         t.mail_sent();
-        t.on_reply(Reaction::MailAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Chunk(0));
         assert_eq!(t.awaiting(), Some(Expect::Chunk));
         assert_eq!(
-            t.on_reply(Reaction::ChunkAccepted),
+            t.on_reply(code(250)),
             Some(Replied::Chunk { accepted: true })
         );
         assert_eq!(t.next_step(), TransactionStep::Chunk(1));
         assert_eq!(t.awaiting(), Some(Expect::LastChunk));
         assert_eq!(
-            t.on_reply(Reaction::MessageAccepted),
+            t.on_reply(code(250)),
             Some(Replied::Message(Ok(vec!["a@example.org".to_owned()])))
         );
         assert_eq!(t.next_step(), TransactionStep::End(End::MessageAccepted));
@@ -694,11 +683,11 @@ mod tests {
         let mut t = Transaction::new(vec![a()], false);
         t.use_chunks(3);
         t.mail_sent();
-        t.on_reply(Reaction::MailAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
-        t.on_reply(Reaction::RecipientAccepted);
+        t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Chunk(0));
-        t.on_reply(Reaction::ChunkRefused);
+        t.on_reply(code(552));
         assert_eq!(t.next_step(), TransactionStep::End(End::MessageRefused));
         assert_eq!(t.undelivered(), vec!["a@example.org".to_owned()]);
         let mut pipelined = Transaction::new(vec![a()], false);
@@ -709,7 +698,7 @@ mod tests {
         let expected = [Expect::Mail, Expect::Rcpt, Expect::Chunk, Expect::Chunk];
         for expect in expected {
             assert_eq!(pipelined.awaiting(), Some(expect));
-            pipelined.on_reply(Reaction::MailAccepted);
+            pipelined.on_reply(code(250));
         }
         assert_eq!(pipelined.awaiting(), Some(Expect::LastChunk));
     }
@@ -717,7 +706,7 @@ mod tests {
     #[test]
     fn a_reply_with_nothing_pending_changes_nothing() {
         let mut t = Transaction::new(vec![a()], false);
-        assert_eq!(t.on_reply(Reaction::MailAccepted), None);
+        assert_eq!(t.on_reply(code(250)), None);
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
     }
 }

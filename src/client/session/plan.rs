@@ -2,7 +2,7 @@
 //! chooses the body encoding, SIZE and pipelining from what the server offered (rules
 //! in `client/negotiation.rs`), records each decision, and keeps the octets to send.
 
-use super::Client;
+use super::{Client, Stage};
 use crate::client::decision::Decision;
 use crate::client::message::{dot_stuff, TransferEncoding};
 use crate::client::negotiation;
@@ -58,35 +58,22 @@ impl Plan {
 
 impl Client {
     /// Chooses the body encoding, SIZE and pipelining from what the server offered
-    /// (rules in [`super::negotiation`]) and records each decision. `None` when one of
-    /// them is not to send: the client has said why and sent QUIT.
-    pub(super) fn negotiate(&mut self) -> Option<Plan> {
-        let smtputf8 = match negotiation::smtputf8(&self.message.needs, &self.capabilities) {
-            Ok((parameter, decisions)) => {
-                decisions.into_iter().for_each(|d| self.decide(d));
-                parameter
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
+    /// (rules in [`crate::client::negotiation`]) and records each decision. `Err` with the
+    /// refusal when one of them says not to send (see [`Client::refuse_to_send`]).
+    pub(super) fn negotiate(&mut self) -> Result<Plan, Decision> {
+        let (smtputf8, decisions) = negotiation::smtputf8(&self.message.needs, &self.capabilities)?;
+        decisions.into_iter().for_each(|d| self.decide(d));
         let traits = self.message.draft.traits();
         let chunks = negotiation::chunks_possible(&self.capabilities, self.spec.chunking);
         let policy = self.spec.eight_bit;
-        let encoding = match negotiation::encoding(traits, &self.capabilities, policy, chunks) {
-            Ok((encoding, decision)) => {
-                self.decide(decision);
-                encoding
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
+        let (encoding, decision) =
+            negotiation::encoding(traits, &self.capabilities, policy, chunks)?;
+        self.decide(decision);
         let message = self.message.draft.render(encoding);
         let octets = u64::try_from(message.len()).unwrap_or(u64::MAX);
-        let mut parameters = match negotiation::size(octets, &self.capabilities) {
-            Ok((parameter, decision)) => {
-                self.decide(decision);
-                parameter.into_iter().collect::<Vec<Parameter>>()
-            }
-            Err(refusal) => return self.refuse_to_send(refusal),
-        };
+        let (size, decision) = negotiation::size(octets, &self.capabilities)?;
+        self.decide(decision);
+        let mut parameters: Vec<Parameter> = size.into_iter().collect();
         match encoding {
             TransferEncoding::EightBit => parameters.push(Parameter::new("BODY", "8BITMIME")),
             TransferEncoding::Binary => parameters.push(Parameter::new("BODY", "BINARYMIME")),
@@ -115,7 +102,7 @@ impl Client {
             Some(_) => message,
             None => dot_stuff(&message),
         };
-        Some(Plan {
+        Ok(Plan {
             parameters,
             payload,
             encoding,
@@ -125,12 +112,12 @@ impl Client {
         })
     }
 
-    fn refuse_to_send(&mut self, refusal: Decision) -> Option<Plan> {
+    /// The message is not to be sent: records the refusal, leaves `stage` and quits.
+    pub(super) fn refuse_to_send(&mut self, stage: Stage, refusal: Decision) -> Stage {
         let explanation = format!("{} QUIT.", refusal.why);
         let rfc = refusal.rfc;
         self.decide(refusal);
-        self.quit(explanation, rfc);
-        None
+        self.quit(stage, explanation, rfc)
     }
 
     /// How far the first group may reach: raw lines or quit-after at MAIL or RCPT need

@@ -7,6 +7,8 @@
 //! for the driver's [`Client::tls_established`]; then it forgets the EHLO reply and
 //! sends EHLO again, because what the server offers may differ under TLS (RFC 3207 §4.2).
 
+use std::ops::ControlFlow::{self, Break, Continue};
+
 use super::{Client, Stage};
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::ClientEventKind;
@@ -83,16 +85,17 @@ impl Client {
         if after_starttls {
             self.capabilities = Capabilities::default();
             self.replies = ReplyReader::new();
-            self.stage = Stage::Greeted;
-            self.send_hello();
+            self.transition(|client, _handshake| client.send_hello());
         }
     }
 
-    /// After the EHLO reply: STARTTLS, the clear, or a stop. True when something was
-    /// sent (STARTTLS or QUIT), so the session waits for its reply.
-    pub(super) fn starttls_step(&mut self) -> bool {
+    /// After the EHLO reply: STARTTLS, the clear, or a stop. `Break` with the stage
+    /// that waits for the reply when something was sent (STARTTLS, or QUIT leaving
+    /// `hello`); `Continue` hands `hello` back to go on in the clear (or under TLS
+    /// already).
+    pub(super) fn starttls_step(&mut self, hello: Stage) -> ControlFlow<Stage, Stage> {
         if !matches!(self.tls, TlsProgress::Undecided) {
-            return false;
+            return Continue(hello);
         }
         let offered = self.capabilities.has("STARTTLS");
         let policy = self.spec.tls;
@@ -105,17 +108,16 @@ impl Client {
                  anything else, then EHLO again.",
                 RFC_STARTTLS,
             ));
-            self.stage = Stage::ExpectStartTls;
             self.send(
                 Command::StartTls,
                 RFC_STARTTLS,
                 "STARTTLS asks the server to switch this connection to TLS.",
             );
-            return true;
+            return Break(Stage::ExpectStartTls);
         }
         self.tls = TlsProgress::Clear;
         match (policy, offered) {
-            (TlsPolicy::Never, false) => false,
+            (TlsPolicy::Never, false) => Continue(hello),
             (TlsPolicy::Never, true) => {
                 self.decide(Decision::new(
                     Choice::StartTlsNotWanted,
@@ -125,7 +127,7 @@ impl Client {
                      passwords included, crosses the network in the clear.",
                     RFC_STARTTLS,
                 ));
-                false
+                Continue(hello)
             }
             (TlsPolicy::Opportunistic, _) => {
                 self.decide(Decision::new(
@@ -137,7 +139,7 @@ impl Client {
                      from the EHLO reply gets to read it all.",
                     "RFC 3207 §6",
                 ));
-                false
+                Continue(hello)
             }
             (TlsPolicy::Required, _) => {
                 self.decide(Decision::new(
@@ -149,25 +151,24 @@ impl Client {
                      stops before sending a password or the message.",
                     "RFC 3207 §6",
                 ));
-                self.stop("TLS is required but STARTTLS was not offered");
-                true
+                Break(self.stop(hello, "TLS is required but STARTTLS was not offered"))
             }
         }
     }
 
     /// 220 to STARTTLS: nothing more is read in the clear; the driver shakes hands.
-    pub(super) fn on_tls_ready(&mut self) {
-        self.stage = Stage::ExpectTlsHandshake;
+    pub(super) fn on_tls_ready(&mut self) -> Stage {
         self.emit(
             ClientEventKind::TlsHandshakeExpected,
             "The server is ready: the next octets are the TLS handshake, starting with this \
              client's ClientHello.",
             RFC_STARTTLS,
         );
+        Stage::ExpectTlsHandshake
     }
 
     /// Anything but 220 to STARTTLS: stop if TLS is required, else go on in the clear.
-    pub(super) fn on_starttls_refused(&mut self, reply: &Reply) {
+    pub(super) fn on_starttls_refused(&mut self, stage: Stage, reply: &Reply) -> Stage {
         let code = reply.code.value();
         let required = self.spec.tls == TlsPolicy::Required;
         self.tls = TlsProgress::Clear;
@@ -193,14 +194,14 @@ impl Client {
             RFC_STARTTLS,
         ));
         if required {
-            self.stop("TLS is required but STARTTLS was refused");
+            self.stop(stage, "TLS is required but STARTTLS was refused")
         } else {
-            self.stage = Stage::Hello;
+            Stage::Hello
         }
     }
 
-    /// Gives up on the session with `reason`, politely (QUIT).
-    fn stop(&mut self, reason: &str) {
+    /// Leaves `stage` with `reason`, politely (QUIT).
+    fn stop(&mut self, stage: Stage, reason: &str) -> Stage {
         self.emit(
             ClientEventKind::Failed {
                 reason: reason.into(),
@@ -208,7 +209,11 @@ impl Client {
             format!("{reason}; sending QUIT."),
             "RFC 3207 §6",
         );
-        self.quit("QUIT ends the session politely.", "RFC 5321 §4.1.1.10");
+        self.quit(
+            stage,
+            "QUIT ends the session politely.",
+            "RFC 5321 §4.1.1.10",
+        )
     }
 
     /// Input read while the handshake is awaited: thrown away unread, and said so.

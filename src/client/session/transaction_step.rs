@@ -5,19 +5,26 @@
 //! into commands and events, retries 452-deferred recipients, and moves on to the next
 //! relayed message.
 
+use std::ops::ControlFlow::{Break, Continue};
+
 use super::plan::Plan;
-use super::{Client, Stage};
+use super::{Client, InTransaction, Stage};
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::{ClientEventKind, ReplyMeaning};
 use crate::client::outcome::Refusal;
 use crate::client::spec::Step;
-use crate::client::state::Reaction;
 use crate::client::transaction::{AfterData, RcptOutcome, Replied, Transaction, TransactionStep};
 use crate::protocol::{Command, ForwardPath, Mailbox, Parameter, Reply, ReplyClass};
 
 impl Client {
-    /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group.
-    pub(super) fn start_transaction(&mut self, plan: Plan, recipients: Vec<Mailbox>, first: bool) {
+    /// Sends MAIL FROM and, when pipelining, the RCPTs and DATA of the same group; the
+    /// transaction waits for their replies.
+    pub(super) fn start_transaction(
+        &mut self,
+        plan: Plan,
+        recipients: Vec<Mailbox>,
+        first: bool,
+    ) -> Stage {
         let mut transaction = Transaction::new(recipients, first);
         if let Some(chunks) = plan.chunk_count() {
             transaction.use_chunks(chunks);
@@ -39,14 +46,12 @@ impl Client {
         if data_follows && !chunked {
             transaction.data_sent();
         }
-        let parameters = plan.parameters.clone();
-        self.stage = Stage::Transaction { plan, transaction };
-        self.send_mail(parameters);
+        self.send_mail(plan.parameters.clone());
         for mailbox in group {
-            self.send_rcpt(mailbox, true);
+            self.send_rcpt(mailbox, plan.dsn, true);
         }
         for index in chunks {
-            self.send_chunk(index, true);
+            self.send_chunk(&plan, index, true);
         }
         if data_follows && !chunked {
             self.send_pipelined(
@@ -55,14 +60,12 @@ impl Client {
                 "DATA ends the pipelined group; its reply comes after the RCPT replies.",
             );
         }
+        Stage::Transaction(InTransaction { plan, transaction })
     }
 
     /// `BDAT n [LAST]` and the chunk's n octets, exactly as they are: the count frames
     /// them, so nothing is dot-stuffed and no final dot follows (RFC 3030 §2).
-    fn send_chunk(&mut self, index: usize, pipelined: bool) {
-        let Stage::Transaction { plan, .. } = &self.stage else {
-            return;
-        };
+    fn send_chunk(&mut self, plan: &Plan, index: usize, pipelined: bool) {
         let Some(chunk) = plan.chunk(index) else {
             return;
         };
@@ -123,13 +126,13 @@ impl Client {
         );
     }
 
-    fn send_rcpt(&mut self, mailbox: Mailbox, pipelined: bool) {
+    /// RCPT TO for `mailbox`, with NOTIFY=/ORCPT= when the plan uses `dsn`.
+    fn send_rcpt(&mut self, mailbox: Mailbox, dsn: bool, pipelined: bool) {
         let address = mailbox.to_string();
-        let parameters = match &self.stage {
-            Stage::Transaction { plan, .. } if plan.dsn => {
-                self.message.dsn.rcpt_parameters(&mailbox)
-            }
-            _ => Vec::new(),
+        let parameters = if dsn {
+            self.message.dsn.rcpt_parameters(&mailbox)
+        } else {
+            Vec::new()
         };
         let command = Command::Rcpt {
             to: ForwardPath::Mailbox(mailbox),
@@ -144,15 +147,22 @@ impl Client {
         }
     }
 
-    /// A reply to MAIL, RCPT, DATA, the message or RSET: the transaction records it;
-    /// this says what it meant and sends the message text after a 354.
-    pub(super) fn on_transaction_reply(&mut self, reaction: Reaction, reply: &Reply) {
-        let Stage::Transaction { plan, transaction } = &mut self.stage else {
-            return;
-        };
-        let Some(replied) = transaction.on_reply(reaction) else {
-            return;
-        };
+    /// A reply to MAIL, RCPT, DATA, the message or RSET: the transaction looks it up
+    /// and records it; this says what it meant and sends the message text after a 354.
+    /// With no reply awaited it is one nothing asked for.
+    pub(super) fn on_transaction_reply(
+        &mut self,
+        mut in_transaction: InTransaction,
+        reply: &Reply,
+    ) -> Stage {
+        match in_transaction.transaction.on_reply(reply.code) {
+            Some(replied) => self.transaction_replied(&in_transaction.plan, replied, reply),
+            None => self.unsolicited(),
+        }
+        Stage::Transaction(in_transaction)
+    }
+
+    fn transaction_replied(&mut self, plan: &Plan, replied: Replied, reply: &Reply) {
         match replied {
             Replied::Mail { accepted: true } | Replied::Reset => {}
             Replied::Chunk { accepted: true } => {}
@@ -293,34 +303,44 @@ impl Client {
         self.outcome.undelivered.extend(undelivered);
     }
 
-    /// Every reply of the group is in: the transaction says what comes next.
-    pub(super) fn transaction_step(&mut self) {
+    /// Every reply of the group is in: the transaction says what comes next, and this
+    /// returns the stage that waits for its reply.
+    pub(super) fn transaction_step(&mut self, mut in_transaction: InTransaction) -> Stage {
         loop {
-            let Stage::Transaction { transaction, .. } = &mut self.stage else {
-                return;
-            };
-            match transaction.next_step() {
-                TransactionStep::Checkpoint(step) => {
-                    if self.raw_or_stop(step) {
-                        return;
+            let plan = &in_transaction.plan;
+            match in_transaction.transaction.next_step() {
+                TransactionStep::Checkpoint(step) => match self.raw_or_stop(step, in_transaction) {
+                    Break(next) => return next,
+                    Continue(held) => {
+                        in_transaction = held;
+                        in_transaction.transaction.pass(step);
                     }
-                    if let Stage::Transaction { transaction, .. } = &mut self.stage {
-                        transaction.pass(step);
-                    }
+                },
+                TransactionStep::Rcpt(mailbox) => {
+                    self.send_rcpt(mailbox, plan.dsn, false);
+                    return Stage::Transaction(in_transaction);
                 }
-                TransactionStep::Rcpt(mailbox) => return self.send_rcpt(mailbox, false),
-                TransactionStep::Chunk(index) => return self.send_chunk(index, false),
-                TransactionStep::Reset => return self.reset(),
+                TransactionStep::Chunk(index) => {
+                    self.send_chunk(plan, index, false);
+                    return Stage::Transaction(in_transaction);
+                }
+                TransactionStep::Reset => {
+                    self.reset();
+                    return Stage::Transaction(in_transaction);
+                }
                 TransactionStep::Data => {
-                    return self.send(
+                    self.send(
                         Command::Data,
                         "RFC 5321 §4.1.1.4",
                         "Recipients accepted; DATA asks to send the message.",
-                    )
+                    );
+                    return Stage::Transaction(in_transaction);
                 }
-                TransactionStep::Retry(deferred) => return self.retry(deferred),
+                TransactionStep::Retry(deferred) => {
+                    return self.retry(in_transaction.plan, deferred)
+                }
                 TransactionStep::End(end) => {
-                    return self.next_message_or_quit(end.explanation(), end.rfc())
+                    return self.next_message_or_quit(in_transaction, end.explanation(), end.rfc())
                 }
             }
         }
@@ -343,7 +363,7 @@ impl Client {
     }
 
     /// Recipients deferred by 452 get the message in a new transaction.
-    fn retry(&mut self, deferred: Vec<Mailbox>) {
+    fn retry(&mut self, plan: Plan, deferred: Vec<Mailbox>) -> Stage {
         let count = deferred.len();
         self.decide(Decision::new(
             Choice::NextTransaction { recipients: count },
@@ -356,17 +376,19 @@ impl Client {
             ),
             "RFC 5321 §4.5.3.1.10",
         ));
-        match core::mem::replace(&mut self.stage, Stage::Closed) {
-            Stage::Transaction { plan, .. } => self.start_transaction(plan, deferred, false),
-            other => self.stage = other,
-        }
+        self.start_transaction(plan, deferred, false)
     }
 
     /// The transaction is over: start the next relayed message, if any (a fresh plan,
     /// since each message has its own size and octets), or end with QUIT.
-    fn next_message_or_quit(&mut self, explanation: &str, rfc: &'static str) {
+    fn next_message_or_quit(
+        &mut self,
+        ended: InTransaction,
+        explanation: &str,
+        rfc: &'static str,
+    ) -> Stage {
         let Some(next) = self.batch.pop_front() else {
-            return self.quit(explanation, rfc);
+            return self.quit(ended.into(), explanation, rfc);
         };
         let waiting = self.batch.len();
         self.emit(
@@ -378,9 +400,12 @@ impl Client {
             "RFC 5321 §3.3",
         );
         self.message = next;
-        if let Some(plan) = self.negotiate() {
-            let recipients = self.message.recipients.clone();
-            self.start_transaction(plan, recipients, false);
+        match self.negotiate() {
+            Ok(plan) => {
+                let recipients = self.message.recipients.clone();
+                self.start_transaction(plan, recipients, false)
+            }
+            Err(refusal) => self.refuse_to_send(ended.into(), refusal),
         }
     }
 }
