@@ -1,6 +1,6 @@
 //! A sending MTA's queue run: what the runner does with a routing [`plan`] while the
 //! world runs. Each lookup and choice becomes a world event; a refused connection or a
-//! 4xx moves on to the next exchanger; a permanent failure bounces (an RFC 3464 report
+//! 4xx moves on to the next exchanger; a 5xx (at RCPT or after the message text) bounces (an RFC 3464 report
 //! to the sender); what is left waits in the queue for a retry on the world clock, until
 //! the give-up time. A child of the runner because it drives the running world's
 //! private state (hosts, clock, connections).
@@ -12,6 +12,7 @@ use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent}
 use super::World;
 use crate::client::{Client, Outcome};
 use crate::mailstore::StoredMessage;
+use crate::protocol::ReplyClass;
 use crate::time::Millis;
 
 /// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
@@ -492,22 +493,30 @@ fn domains_of(copies: &[StoredMessage]) -> String {
     domains.join(", ")
 }
 
-/// Splits copies by the client's outcome: refused with 5xx at RCPT are permanent; those
-/// refused with 4xx, or whose message was never accepted, are temporary.
+/// Splits copies by the client's outcome. A 5yz is final wherever it came: refused at
+/// RCPT, or the message refused after its text (the dot, or BDAT LAST); such copies
+/// bounce and go to no other exchanger (RFC 5321 §4.2.1, §6.1). Copies refused with
+/// 4yz, or whose message was never accepted, are temporary (§5.1).
 fn split(copies: Vec<StoredMessage>, outcome: &Outcome) -> Attempt {
     let mut attempt = Attempt::default();
     for copy in copies {
         if outcome.delivered.contains(&copy.recipient) {
             continue;
         }
-        let refusal = outcome.refused.iter().find(|r| r.address == copy.recipient);
-        match refusal {
-            Some(r) if r.code.to_string().starts_with('5') => {
+        let permanent = outcome
+            .refused
+            .iter()
+            .chain(&outcome.refused_message)
+            .find(|r| {
+                r.address == copy.recipient && r.code.class() == ReplyClass::PermanentNegative
+            });
+        match permanent {
+            Some(r) => {
                 let enhanced = r.enhanced.map(|e| format!("{e} ")).unwrap_or_default();
                 let reply = format!("{} {enhanced}{}", r.code, r.text);
                 attempt.permanent.push((copy, reply));
             }
-            _ => attempt.temporary.push(copy),
+            None => attempt.temporary.push(copy),
         }
     }
     attempt
