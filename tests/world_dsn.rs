@@ -221,3 +221,51 @@ fn notify_success_at_the_final_host_gives_a_delivered_report() {
         ))
     );
 }
+
+#[test]
+fn mx_delivery_reports_through_the_same_path_relayed_to_an_exchanger_without_dsn() {
+    let mut scenario = preset("implicit-mx").unwrap();
+    for host in &mut scenario.hosts {
+        if host.name == SENDER {
+            if let Some(config) = host.smtp.as_mut() {
+                config.extensions.dsn = true;
+            }
+        }
+    }
+    for step in &mut scenario.steps {
+        if let WorldStep::Smtp { client, .. } = step {
+            client.dsn.notify = Some(Notify::On {
+                success: true,
+                failure: true,
+                delay: false,
+            });
+        }
+    }
+    let timeline = run_world(&scenario).unwrap();
+    assert_eq!(
+        timeline
+            .mailstore("plain.example")
+            .mailbox("carol@plain.example")
+            .len(),
+        1
+    );
+    let written: Vec<(String, Action)> = world_events(&timeline)
+        .into_iter()
+        .filter_map(|(event, _)| match event {
+            WorldEvent::NotificationWritten { host, action, .. } => Some((host, action)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(written, [(SENDER.to_owned(), Action::Relayed)]);
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
+    assert_eq!(mailbox.len(), 1, "filed in Alice's mailbox at her provider");
+    let text = &mailbox[0].text;
+    assert_eq!(field(text, "Subject"), Some("Relayed Mail Delivery Report"));
+    assert!(
+        text.contains("Action: relayed\r\nStatus: 2.0.0\r\nRemote-MTA: dns; plain.example\r\n"),
+        "{text}"
+    );
+}

@@ -52,10 +52,10 @@
 //! }
 //! ```
 
-mod bounce;
 pub mod dns;
 mod host;
 pub(crate) mod line_client;
+mod notice;
 pub mod presets;
 mod recorder;
 mod routing;

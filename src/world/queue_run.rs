@@ -1,18 +1,18 @@
 //! A sending MTA's queue run: what the runner does with a routing [`plan`] while the
 //! world runs. Each lookup and choice becomes a world event; a refused connection or a
-//! 4xx moves on to the next exchanger; a 5xx (at RCPT or after the message text) bounces (an RFC 3464 report
-//! to the sender); what is left waits in the queue for a retry on the world clock, until
-//! the give-up time. A child of the runner because it drives the running world's
+//! 4xx moves on to the next exchanger; a 5xx (at RCPT or after the message text)
+//! bounces (an RFC 3464 report to the sender); what is left waits in the queue for a
+//! retry on the world clock, until the give-up time. A child of the runner because it drives the running world's
 //! private state (hosts, clock, connections).
 
-use super::super::bounce::{notifications, FailedCopy, Notification};
 use super::super::dns::HostState;
+use super::super::notice::Reason;
 use super::super::routing::{lookup_explanation, plan, Decision, Failure, Sender};
 use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
 use super::World;
-use crate::client::{Client, Outcome};
+use crate::client::Client;
 use crate::mailstore::StoredMessage;
-use crate::protocol::ReplyClass;
+use crate::protocol::EnhancedCode;
 use crate::time::Millis;
 
 /// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
@@ -35,15 +35,6 @@ pub(super) struct Deferred {
     pub attempts: u32,
     /// When the next is due.
     pub due: Millis,
-}
-
-/// What one session with an exchanger left over.
-#[derive(Default)]
-struct Attempt {
-    /// Copies to try elsewhere or later (4xx, or never accepted).
-    temporary: Vec<StoredMessage>,
-    /// Copies refused for good, with the reply.
-    permanent: Vec<(StoredMessage, String)>,
 }
 
 impl World {
@@ -120,8 +111,7 @@ impl World {
         match plan.decision {
             Decision::Bounce(failure) => {
                 let copies = self.take(host, &domains, trigger);
-                let failed = copies.into_iter().map(|c| (c, failure.reply.clone()));
-                self.bounce(host, failed.collect(), Some(&failure), None, trigger);
+                self.bounce_for(host, copies, &failure, trigger);
             }
             Decision::Try { order, explanation } => {
                 let event = WorldEvent::RouteChosen {
@@ -171,14 +161,10 @@ impl World {
                 purpose.to_owned()
             };
             let id = self.open(host, target, kind, &purpose, trigger);
-            let attempt = self.relay_attempt(id, host, target, copies);
+            let temporary = self.relay_attempt(id, host, target, copies);
             self.close(id);
-            let failed: Vec<String> = attempt
-                .temporary
-                .iter()
-                .map(|c| c.recipient.clone())
-                .collect();
-            if !failed.is_empty() {
+            if !temporary.is_empty() {
+                let failed: Vec<&str> = temporary.iter().map(|c| c.recipient.as_str()).collect();
                 let what = format!(
                     "{} did not take the mail for {} for now (a 4xx reply): the sender tries the \
                      next exchanger, if there is one.",
@@ -192,9 +178,7 @@ impl World {
                     "RFC 5321 §5.1",
                 );
             }
-            let remote = Some(choice.exchange.as_str());
-            self.bounce(host, attempt.permanent, None, remote, Some(id));
-            copies = attempt.temporary;
+            copies = temporary;
         }
         copies
     }
@@ -243,20 +227,18 @@ impl World {
         None
     }
 
-    /// One session delivering `copies` from `client_host` to `server_host`; splits what
-    /// was not accepted into temporary and permanent failures.
+    /// One session delivering `copies` from `client_host` to `server_host`: what was
+    /// refused for good bounces, what was taken is reported as its senders asked, and
+    /// the temporary failures are returned.
     fn relay_attempt(
         &mut self,
         id: ConnectionId,
         client_host: usize,
         server_host: usize,
         copies: Vec<StoredMessage>,
-    ) -> Attempt {
+    ) -> Vec<StoredMessage> {
         let Some(mut server) = self.smtp_server(server_host, client_host, id) else {
-            return Attempt {
-                temporary: copies,
-                permanent: Vec::new(),
-            };
+            return copies;
         };
         let hostname = self.host_name(client_host);
         let seed = self.seed_for(id) ^ 0x5EED_C11E;
@@ -265,115 +247,39 @@ impl World {
             Err(error) => {
                 let what = format!("The stored mail cannot be sent: {error}");
                 self.problem(id, what, "");
-                return Attempt {
-                    temporary: copies,
-                    permanent: Vec::new(),
-                };
+                return copies;
             }
         };
         let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
         self.file(server_host, &collected.deliveries);
-        split(copies, client.outcome())
+        let dsn_offered = client.capabilities().has("DSN");
+        let temporary = self.settle(
+            id,
+            (client_host, server_host),
+            copies,
+            client.outcome(),
+            dsn_offered,
+        );
+        self.report_deliveries(id, server_host, &collected.deliveries);
+        temporary
     }
 
-    /// Copies that failed for good go back to their senders as bounces (or are only
-    /// noted, for a sender of `<>`, RFC 5321 §4.5.5). `failure` is the sender's own
-    /// reason when no exchanger was asked; otherwise `remote`'s reply refused them.
-    fn bounce(
+    /// The host's own reason to give up on `copies` without asking an exchanger (or
+    /// after asking too long): they bounce with `failure`'s reply.
+    fn bounce_for(
         &mut self,
         host: usize,
-        failed: Vec<(StoredMessage, String)>,
-        failure: Option<&Failure>,
-        remote: Option<&str>,
+        copies: Vec<StoredMessage>,
+        failure: &Failure,
         connection: Option<ConnectionId>,
     ) {
-        if failed.is_empty() {
-            return;
-        }
-        let name = self.host_name(host);
-        let reply = failed.first().map(|(_, r)| r.clone()).unwrap_or_default();
-        let status = failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned());
-        let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
-        let mut senders: Vec<&str> = Vec::new();
-        for (copy, _) in &failed {
-            if !senders.contains(&copy.envelope_from.as_str()) {
-                senders.push(&copy.envelope_from);
-            }
-        }
-        let why = failure.map_or_else(
-            || {
-                format!(
-                    "The reply was {reply}: a permanent failure, so no other exchanger is tried."
-                )
-            },
-            |f| f.explanation.clone(),
-        );
-        let explanation = format!(
-            "{why} {name} returns the mail for {} to {} with a delivery status notification \
-             (status {status}).",
-            recipients.join(", "),
-            senders.join(", ")
-        );
-        let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
-        let event = WorldEvent::Bounced {
-            host: name.clone(),
-            recipients,
-            status,
-            reply,
+        let reason = Reason {
+            reply: failure.reply.clone(),
+            status: failure.status,
         };
-        self.note(connection, event, explanation, rfc);
-        let failed: Vec<FailedCopy> = failed
-            .into_iter()
-            .map(|(copy, reply)| FailedCopy {
-                status: failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned()),
-                copy,
-                reply,
-                remote_mta: remote.map(str::to_owned),
-            })
-            .collect();
-        let seed = self.seed ^ (self.entries.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-        for notification in notifications(&name, &failed, self.now, seed) {
-            self.file_notification(host, notification, connection);
-        }
-    }
-
-    /// Files a bounce where its recipient's mail goes from `host`: a local mailbox, or
-    /// the outbound queue for the sender's domain (to be routed like any mail).
-    fn file_notification(
-        &mut self,
-        host: usize,
-        notification: Notification,
-        connection: Option<ConnectionId>,
-    ) {
-        let Some(source) = self.hosts.get_mut(host) else {
-            return;
-        };
-        let name = source.name().to_owned();
-        let to = notification.to;
-        let (local, domain) = to.rsplit_once('@').unwrap_or((to.as_str(), ""));
-        let domain = domain.to_ascii_lowercase();
-        let mailbox = source.serves(&domain);
-        let (shelf, key) = if mailbox {
-            (&mut source.store.mailboxes, format!("{local}@{domain}"))
-        } else {
-            (&mut source.store.outbound, domain.clone())
-        };
-        shelf.entry(key).or_default().push(notification.message);
-        let place = if mailbox {
-            format!("{to}'s mailbox on {name}")
-        } else {
-            format!("{name}'s queue for {domain}, to be routed like any other mail")
-        };
-        let explanation = format!(
-            "The delivery status notification (a multipart/report message, RFC 3464) from the \
-             null sender <> goes to {place}."
-        );
-        let event = WorldEvent::BounceFiled {
-            host: name,
-            recipient: to.clone(),
-            mailbox,
-        };
-        self.note(connection, event, explanation, "RFC 3464 §2");
+        let failed = copies.into_iter().map(|c| (c, reason.clone())).collect();
+        let reports = self.give_up(host, failed, None, Some(failure), connection);
+        self.notify(connection, host, &reports, None);
     }
 
     /// Puts `left` back in the queue with a retry on the world clock, or bounces it
@@ -394,18 +300,14 @@ impl World {
             let hours = self.give_up_ms / 3_600_000;
             let failure = Failure {
                 reply: format!("421 4.4.7 Delivery time expired: no exchanger for {domain} took the mail in {hours} hours"),
-                status: "4.4.7",
+                status: EnhancedCode::new(4, 4, 7),
                 explanation: format!(
                     "Every try for {domain} failed temporarily for {hours} hours, the time this \
                      host keeps mail before it gives up."
                 ),
                 rfc: "RFC 5321 §4.5.4.1",
             };
-            let failed = left
-                .into_iter()
-                .map(|c| (c, failure.reply.clone()))
-                .collect();
-            self.bounce(host, failed, Some(&failure), None, trigger);
+            self.bounce_for(host, left, &failure, trigger);
             return;
         }
         let count = left.len();
@@ -491,61 +393,4 @@ fn domains_of(copies: &[StoredMessage]) -> String {
         }
     }
     domains.join(", ")
-}
-
-/// Splits copies by the client's outcome. A 5yz is final wherever it came: refused at
-/// RCPT, or the message refused after its text (the dot, or BDAT LAST); such copies
-/// bounce and go to no other exchanger (RFC 5321 §4.2.1, §6.1). Copies refused with
-/// 4yz, or whose message was never accepted, are temporary (§5.1).
-fn split(copies: Vec<StoredMessage>, outcome: &Outcome) -> Attempt {
-    let mut attempt = Attempt::default();
-    for copy in copies {
-        if outcome.delivered.contains(&copy.recipient) {
-            continue;
-        }
-        let permanent = outcome
-            .refused
-            .iter()
-            .chain(&outcome.refused_message)
-            .find(|r| {
-                r.address == copy.recipient && r.code.class() == ReplyClass::PermanentNegative
-            });
-        match permanent {
-            Some(r) => {
-                let enhanced = r.enhanced.map(|e| format!("{e} ")).unwrap_or_default();
-                let reply = format!("{} {enhanced}{}", r.code, r.text);
-                attempt.permanent.push((copy, reply));
-            }
-            None => attempt.temporary.push(copy),
-        }
-    }
-    attempt
-}
-
-/// The enhanced code in a reply line (`550 5.7.1 …` → `5.7.1`), or the class from its
-/// code when it has none (`5.0.0`).
-fn enhanced_of(reply: &str) -> String {
-    let mut words = reply.split_ascii_whitespace();
-    let code = words.next().unwrap_or_default();
-    match words.next() {
-        Some(word)
-            if word.split('.').count() == 3
-                && word.chars().all(|c| c.is_ascii_digit() || c == '.') =>
-        {
-            word.to_owned()
-        }
-        _ => format!("{}.0.0", code.chars().next().unwrap_or('5')),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_enhanced_code_is_read_from_a_reply() {
-        assert_eq!(enhanced_of("550 5.7.1 Relay access denied"), "5.7.1");
-        assert_eq!(enhanced_of("550 Relay access denied"), "5.0.0");
-        assert_eq!(enhanced_of(""), "5.0.0");
-    }
 }

@@ -569,7 +569,7 @@ impl World {
         let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
         self.file(server_host, &collected.deliveries);
         let dsn_offered = client.capabilities().has("DSN");
-        let back = self.report_relay(
+        let back = self.settle(
             id,
             (client_host, server_host),
             copies,
