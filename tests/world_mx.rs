@@ -651,6 +651,7 @@ fn a_scenario_with_a_zone_reads_from_json() {
         "null-mx",
         "implicit-mx",
         "nxdomain",
+        "dsn-delayed",
     ] {
         let scenario = preset(name).unwrap();
         let json = serde_json::to_string(&scenario).unwrap();

@@ -19,31 +19,45 @@ use crate::client::Refusal;
 use crate::dsn::{build_report, Action, Notify, RecipientReport, ReportInput, Ret};
 use crate::entropy::Entropy;
 use crate::mailstore::StoredMessage;
-use crate::protocol::EnhancedCode;
+use crate::protocol::{EnhancedCode, Reply, ReplyCode};
 use crate::time::{rfc5322_date, Millis};
 
-/// Why a copy failed or is delayed: the reply that said so, received or written by the
-/// reporting host itself.
+/// Why a copy failed or is delayed: the status, and the SMTP reply that said so when
+/// one did (a refused connection has none).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Reason {
-    /// The reply as the report quotes it (`Diagnostic-Code: smtp; 550 5.1.1 …`).
-    pub reply: String,
-    /// Its enhanced status code (`Status:`).
+    /// The enhanced status code (`Status:`).
     pub status: EnhancedCode,
+    /// The reply as the report quotes it (`Diagnostic-Code: smtp; 550 5.1.1 …`),
+    /// received or written by the reporting host itself.
+    pub reply: Option<String>,
 }
 
 impl Reason {
+    /// A reply the host wrote for itself (`556 5.1.10 …`).
+    pub(super) fn own(reply: &str, status: EnhancedCode) -> Self {
+        Self {
+            status,
+            reply: Some(reply.to_owned()),
+        }
+    }
+
     /// The reply a host sent (at RCPT, or after the message text).
     pub(super) fn from_refusal(refusal: &Refusal) -> Self {
-        let class = u8::try_from(refusal.code.value() / 100).unwrap_or(5);
-        let status = refusal.enhanced.unwrap_or(EnhancedCode::new(class, 0, 0));
-        let enhanced = refusal
-            .enhanced
-            .map(|e| format!(" {e}"))
-            .unwrap_or_default();
+        Self::quoting(refusal.code, refusal.enhanced, &refusal.text)
+    }
+
+    /// Any reply received; its enhanced code, or the class's `X.0.0` without one.
+    pub(super) fn from_reply(reply: &Reply) -> Self {
+        Self::quoting(reply.code, reply.enhanced, &reply.text())
+    }
+
+    fn quoting(code: ReplyCode, enhanced: Option<EnhancedCode>, text: &str) -> Self {
+        let class = u8::try_from(code.value() / 100).unwrap_or(5);
+        let written = enhanced.map(|e| format!(" {e}")).unwrap_or_default();
         Self {
-            reply: format!("{}{enhanced} {}", refusal.code.value(), refusal.text),
-            status,
+            status: enhanced.unwrap_or(EnhancedCode::new(class, 0, 0)),
+            reply: Some(format!("{}{written} {text}", code.value())),
         }
     }
 }
@@ -214,7 +228,7 @@ fn recipient(reporter: &Reporter<'_>, report: &CopyReport) -> RecipientReport {
         action: report.action,
         status: report.reason.as_ref().map_or(default_status, |r| r.status),
         remote_mta: report.remote_mta.clone(),
-        diagnostic: report.reason.as_ref().map(|r| r.reply.clone()),
+        diagnostic: report.reason.as_ref().and_then(|r| r.reply.clone()),
         last_attempt: Some(reporter.now),
         will_retry_until: (report.action == Action::Delayed)
             .then_some(reporter.will_retry_until)
@@ -256,10 +270,10 @@ mod tests {
                 arrived_at: 0,
             },
             action,
-            reason: Some(Reason {
-                reply: "556 5.1.10 no mail".into(),
-                status: EnhancedCode::new(5, 1, 10),
-            }),
+            reason: Some(Reason::own(
+                "556 5.1.10 no mail",
+                EnhancedCode::new(5, 1, 10),
+            )),
             remote_mta: None,
         }
     }
@@ -319,10 +333,10 @@ mod tests {
     #[test]
     fn a_delayed_notice_says_until_when_and_returns_headers_only() {
         let mut delayed = report("A", "<alice@example.net>", "bob@x.example", Action::Delayed);
-        delayed.reason = Some(Reason {
-            reply: "452 4.3.1 Insufficient system storage".into(),
-            status: EnhancedCode::new(4, 3, 1),
-        });
+        delayed.reason = Some(Reason::own(
+            "452 4.3.1 Insufficient system storage",
+            EnhancedCode::new(4, 3, 1),
+        ));
         let notice = notices(&REPORTER, &[delayed]).remove(0);
         assert_eq!(notice.action, Action::Delayed);
         assert!(!notice.returns_message);

@@ -6,13 +6,15 @@
 //! private state (hosts, clock, connections).
 
 use super::super::dns::HostState;
-use super::super::notice::Reason;
+use super::super::notice::{CopyReport, Reason};
 use super::super::routing::{lookup_explanation, plan, Decision, Failure, Sender};
+use super::super::timeline::WorldEntry;
 use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
 use super::World;
-use crate::client::Client;
+use crate::client::{Client, ClientEvent, ClientEventKind};
+use crate::dsn::Action;
 use crate::mailstore::StoredMessage;
-use crate::protocol::EnhancedCode;
+use crate::protocol::{EnhancedCode, ReplyClass};
 use crate::time::Millis;
 
 /// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
@@ -35,6 +37,18 @@ pub(super) struct Deferred {
     pub attempts: u32,
     /// When the next is due.
     pub due: Millis,
+}
+
+/// What one round of tries for a domain left over.
+struct Tried {
+    /// The copies no exchanger took, all for temporary reasons.
+    left: Vec<StoredMessage>,
+    /// The last temporary failure, for a delay notice.
+    last: Option<Reason>,
+    /// When the first try failed.
+    since: Millis,
+    /// Tries so far, this one included.
+    attempts: u32,
 }
 
 impl World {
@@ -121,15 +135,21 @@ impl World {
                 };
                 self.note(trigger, event, explanation, "RFC 5321 §5.1");
                 let copies = self.take(host, &domains, trigger);
-                let left = self.try_exchangers(host, &order, copies, trigger, kind, purpose);
-                let since = earlier.as_ref().map_or(self.now, |d| d.since);
-                let attempts = earlier.map_or(1, |d| d.attempts.saturating_add(1));
-                self.defer(host, domain, left, since, attempts, trigger);
+                let (left, last) =
+                    self.try_exchangers(host, &order, copies, trigger, kind, purpose);
+                let tried = Tried {
+                    left,
+                    last,
+                    since: earlier.as_ref().map_or(self.now, |d| d.since),
+                    attempts: earlier.map_or(1, |d| d.attempts.saturating_add(1)),
+                };
+                self.defer(host, domain, tried, trigger);
             }
         }
     }
 
-    /// Tries each exchanger in turn until no copy is left to try; returns what is left.
+    /// Tries each exchanger in turn until no copy is left to try; returns what is left
+    /// and the last temporary failure.
     fn try_exchangers(
         &mut self,
         host: usize,
@@ -138,7 +158,8 @@ impl World {
         trigger: Option<ConnectionId>,
         kind: ConnectionKind,
         purpose: &str,
-    ) -> Vec<StoredMessage> {
+    ) -> (Vec<StoredMessage>, Option<Reason>) {
+        let mut last = None;
         for choice in order {
             if copies.is_empty() {
                 break;
@@ -148,6 +169,7 @@ impl World {
                 break;
             }
             let Some(target) = self.reachable(host, choice, trigger) else {
+                last = Some(unreachable_reason(choice));
                 continue;
             };
             let purpose = if purpose.is_empty() {
@@ -164,6 +186,7 @@ impl World {
             let temporary = self.relay_attempt(id, host, target, copies);
             self.close(id);
             if !temporary.is_empty() {
+                last = Some(self.last_transient_reply(id));
                 let failed: Vec<&str> = temporary.iter().map(|c| c.recipient.as_str()).collect();
                 let what = format!(
                     "{} did not take the mail for {} for now (a 4xx reply): the sender tries the \
@@ -180,7 +203,33 @@ impl World {
             }
             copies = temporary;
         }
-        copies
+        (copies, last)
+    }
+
+    /// The last 4yz the sending host received on connection `id` (`X.0.0` with no
+    /// quoted reply when the session ended without one).
+    fn last_transient_reply(&self, id: ConnectionId) -> Reason {
+        self.entries
+            .iter()
+            .rev()
+            .find_map(|entry| match entry {
+                WorldEntry::SmtpClient {
+                    connection,
+                    event:
+                        ClientEvent {
+                            kind: ClientEventKind::ReplyReceived { reply, .. },
+                            ..
+                        },
+                    ..
+                } if *connection == id && reply.code.class() == ReplyClass::TransientNegative => {
+                    Some(Reason::from_reply(reply))
+                }
+                _ => None,
+            })
+            .unwrap_or(Reason {
+                status: EnhancedCode::new(4, 0, 0),
+                reply: None,
+            })
     }
 
     /// The host behind `choice`, or `None` after recording why it cannot be reached.
@@ -273,26 +322,22 @@ impl World {
         failure: &Failure,
         connection: Option<ConnectionId>,
     ) {
-        let reason = Reason {
-            reply: failure.reply.clone(),
-            status: failure.status,
-        };
+        let reason = Reason::own(&failure.reply, failure.status);
         let failed = copies.into_iter().map(|c| (c, reason.clone())).collect();
         let reports = self.give_up(host, failed, None, Some(failure), connection);
         self.notify(connection, host, &reports, None);
     }
 
-    /// Puts `left` back in the queue with a retry on the world clock, or bounces it
-    /// when the sender has tried for longer than the scenario's give-up time.
-    fn defer(
-        &mut self,
-        host: usize,
-        domain: &str,
-        left: Vec<StoredMessage>,
-        since: Millis,
-        attempts: u32,
-        trigger: Option<ConnectionId>,
-    ) {
+    /// Puts what is left back in the queue with a retry on the world clock, or bounces
+    /// it when the sender has tried for longer than the scenario's give-up time; copies
+    /// queued for longer than the warning time get their one delay notice.
+    fn defer(&mut self, host: usize, domain: &str, tried: Tried, trigger: Option<ConnectionId>) {
+        let Tried {
+            left,
+            last,
+            since,
+            attempts,
+        } = tried;
         if left.is_empty() {
             return;
         }
@@ -313,6 +358,7 @@ impl World {
         let count = left.len();
         let name = self.host_name(host);
         let due = self.now.saturating_add(self.retry_ms.max(MIN_RETRY_MS));
+        let waiting = left.clone();
         if let Some(source) = self.hosts.get_mut(host) {
             source.restore(left);
         }
@@ -337,6 +383,40 @@ impl World {
             if count == 1 { "s" } else { "" },
         );
         self.note(trigger, event, explanation, "RFC 5321 §4.5.4.1");
+        let until = since.saturating_add(self.give_up_ms);
+        self.warn_delayed(host, &waiting, last, until, trigger);
+    }
+
+    /// Copies of `waiting` that have been queued for the warning time and were not
+    /// warned about yet get a `delayed` notice, sent once (RFC 3464 §2.3.3), saying
+    /// the last failure and until when the host keeps trying.
+    fn warn_delayed(
+        &mut self,
+        host: usize,
+        waiting: &[StoredMessage],
+        last: Option<Reason>,
+        until: Millis,
+        trigger: Option<ConnectionId>,
+    ) {
+        if self.delay_warning_ms == 0 {
+            return;
+        }
+        let mut reports = Vec::new();
+        for copy in waiting {
+            let key = (host, copy.id.clone(), copy.recipient.clone());
+            let queued_for = self.now.saturating_sub(copy.arrived_at);
+            if queued_for < self.delay_warning_ms || self.warned.contains(&key) {
+                continue;
+            }
+            self.warned.push(key);
+            reports.push(CopyReport {
+                copy: copy.clone(),
+                action: Action::Delayed,
+                reason: last.clone(),
+                remote_mta: None,
+            });
+        }
+        self.notify(trigger, host, &reports, Some(until));
     }
 
     /// The `hostState` step.
@@ -380,6 +460,16 @@ impl World {
         self.deferred.push(due);
         let purpose = format!("retrying the deferred mail for {domain}");
         self.deliver_domain(host, &domain, None, ConnectionKind::Relay, &purpose);
+    }
+}
+
+/// Why `choice` could not be reached: no address (4.4.4, unable to route) or a refused
+/// connection (4.4.1, no answer from host; RFC 3463 §3.5). No SMTP reply to quote.
+fn unreachable_reason(choice: &MxChoice) -> Reason {
+    let detail = if choice.address.is_some() { 1 } else { 4 };
+    Reason {
+        status: EnhancedCode::new(4, 4, detail),
+        reply: None,
     }
 }
 

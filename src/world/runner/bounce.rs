@@ -79,7 +79,7 @@ impl World {
         let Some((_, first)) = failed.first() else {
             return Vec::new();
         };
-        let (reply, status) = (first.reply.clone(), first.status);
+        let (reply, status) = (first.reply.clone().unwrap_or_default(), first.status);
         let name = self.host_name(host);
         let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
         let mut senders: Vec<&str> = Vec::new();
