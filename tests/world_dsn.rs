@@ -387,3 +387,25 @@ fn no_delay_notice_without_delay_in_notify_or_with_the_warning_off() {
         "no NOTIFY= counts as FAILURE,DELAY; no success notice asked"
     );
 }
+
+#[test]
+fn a_delay_notice_quotes_the_last_4xx_received() {
+    // mx1 refuses the connection, then mx2 answers 452 4.3.1 after the text: the last
+    // temporary failure of the round is the one the notice reports.
+    let mut scenario = preset("mx-dead-primary").unwrap();
+    scenario.delay_warning_ms = 1;
+    let timeline = run_world(&scenario).unwrap();
+    assert_eq!(
+        notices_written(&timeline),
+        [(Action::Delayed, SENDER.to_owned())]
+    );
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
+    let text = &mailbox[0].text;
+    assert!(
+        text.contains("Action: delayed\r\nStatus: 4.3.1\r\nDiagnostic-Code: smtp; 452 4.3.1 "),
+        "{text}"
+    );
+}
