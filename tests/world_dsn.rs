@@ -221,3 +221,191 @@ fn notify_success_at_the_final_host_gives_a_delivered_report() {
         ))
     );
 }
+
+#[test]
+fn mx_delivery_reports_through_the_same_path_relayed_to_an_exchanger_without_dsn() {
+    let mut scenario = preset("implicit-mx").unwrap();
+    for host in &mut scenario.hosts {
+        if host.name == SENDER {
+            if let Some(config) = host.smtp.as_mut() {
+                config.extensions.dsn = true;
+            }
+        }
+    }
+    for step in &mut scenario.steps {
+        if let WorldStep::Smtp { client, .. } = step {
+            client.dsn.notify = Some(Notify::On {
+                success: true,
+                failure: true,
+                delay: false,
+            });
+        }
+    }
+    let timeline = run_world(&scenario).unwrap();
+    assert_eq!(
+        timeline
+            .mailstore("plain.example")
+            .mailbox("carol@plain.example")
+            .len(),
+        1
+    );
+    let written: Vec<(String, Action)> = world_events(&timeline)
+        .into_iter()
+        .filter_map(|(event, _)| match event {
+            WorldEvent::NotificationWritten { host, action, .. } => Some((host, action)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(written, [(SENDER.to_owned(), Action::Relayed)]);
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
+    assert_eq!(mailbox.len(), 1, "filed in Alice's mailbox at her provider");
+    let text = &mailbox[0].text;
+    assert_eq!(field(text, "Subject"), Some("Relayed Mail Delivery Report"));
+    assert!(
+        text.contains("Action: relayed\r\nStatus: 2.0.0\r\nRemote-MTA: dns; plain.example\r\n"),
+        "{text}"
+    );
+}
+
+/// The (action, recipients) of every notice written, in order.
+fn notices_written(timeline: &esmtp_playground::world::WorldTimeline) -> Vec<(Action, String)> {
+    world_events(timeline)
+        .into_iter()
+        .filter_map(|(event, _)| match event {
+            WorldEvent::NotificationWritten { action, host, .. } => Some((action, host)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn mail_queued_past_the_warning_time_gets_one_delayed_notice_then_the_delivered_one() {
+    let timeline = run_world(&preset("dsn-delayed").unwrap()).unwrap();
+    assert!(!timeline.truncated);
+    assert_eq!(
+        notices_written(&timeline),
+        [
+            (Action::Delayed, SENDER.to_owned()),
+            (Action::Delivered, "mx.example.org".to_owned())
+        ],
+        "one warning however many retries follow it"
+    );
+    let (at, explanation, rfc) = timeline
+        .entries
+        .iter()
+        .find_map(|entry| match entry {
+            esmtp_playground::world::WorldEntry::World {
+                at,
+                event: WorldEvent::NotificationWritten { .. },
+                explanation,
+                rfc,
+                ..
+            } => Some((*at, explanation.clone(), *rfc)),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(*rfc, *"RFC 3464 §2.3.3");
+    assert!(explanation.contains("delay warning"), "{explanation}");
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
+    assert_eq!(mailbox.len(), 2, "{mailbox:#?}");
+    let delayed = &mailbox[0];
+    assert!(at - delayed.arrived_at < 1000);
+    let submitted = timeline.connections[0].opened_at;
+    assert!(
+        at - submitted >= 4 * 3_600_000,
+        "not before the warning time"
+    );
+    assert!(
+        at - submitted < 4 * 3_600_000 + 30 * 60_000,
+        "at the first retry after it"
+    );
+    let text = &delayed.text;
+    assert_eq!(delayed.envelope_from, "<>");
+    assert_eq!(
+        field(text, "Subject"),
+        Some("Delayed Mail (still being retried)")
+    );
+    assert!(
+        text.contains("Action: delayed\r\nStatus: 4.4.1\r\n"),
+        "{text}"
+    );
+    assert!(text.contains("Will-Retry-Until: "), "{text}");
+    assert!(text.contains("Original-Envelope-Id: board-42\r\n"));
+    assert!(text.contains("Content-Type: text/rfc822-headers\r\n"));
+    assert!(!text.contains("the board meeting moves"), "headers only");
+    let delivered = &mailbox[1].text;
+    assert_eq!(
+        field(delivered, "Subject"),
+        Some("Successful Mail Delivery Report")
+    );
+    assert_eq!(
+        timeline
+            .mailstore("mx.example.org")
+            .mailbox("bob@example.org")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn no_delay_notice_without_delay_in_notify_or_with_the_warning_off() {
+    let mut without_delay = preset("dsn-delayed").unwrap();
+    for step in &mut without_delay.steps {
+        if let WorldStep::Smtp { client, .. } = step {
+            client.dsn.notify = Some(Notify::On {
+                success: true,
+                failure: true,
+                delay: false,
+            });
+        }
+    }
+    let mut warning_off = preset("dsn-delayed").unwrap();
+    warning_off.delay_warning_ms = 0;
+    for scenario in [without_delay, warning_off] {
+        let timeline = run_world(&scenario).unwrap();
+        assert_eq!(
+            notices_written(&timeline),
+            [(Action::Delivered, "mx.example.org".to_owned())]
+        );
+    }
+    let mut no_notify = preset("dsn-delayed").unwrap();
+    for step in &mut no_notify.steps {
+        if let WorldStep::Smtp { client, .. } = step {
+            client.dsn.notify = None;
+        }
+    }
+    let timeline = run_world(&no_notify).unwrap();
+    assert_eq!(
+        notices_written(&timeline),
+        [(Action::Delayed, SENDER.to_owned())],
+        "no NOTIFY= counts as FAILURE,DELAY; no success notice asked"
+    );
+}
+
+#[test]
+fn a_delay_notice_quotes_the_last_4xx_received() {
+    // mx1 refuses the connection, then mx2 answers 452 4.3.1 after the text: the last
+    // temporary failure of the round is the one the notice reports.
+    let mut scenario = preset("mx-dead-primary").unwrap();
+    scenario.delay_warning_ms = 1;
+    let timeline = run_world(&scenario).unwrap();
+    assert_eq!(
+        notices_written(&timeline),
+        [(Action::Delayed, SENDER.to_owned())]
+    );
+    let mailbox = timeline
+        .mailstore(SENDER)
+        .mailbox("alice@example.net")
+        .to_vec();
+    let text = &mailbox[0].text;
+    assert!(
+        text.contains("Action: delayed\r\nStatus: 4.3.1\r\nDiagnostic-Code: smtp; 452 4.3.1 "),
+        "{text}"
+    );
+}

@@ -480,6 +480,71 @@ fn a_permanent_refusal_bounces_and_the_next_exchanger_is_not_tried() {
 }
 
 #[test]
+fn a_5xx_after_the_message_text_bounces_at_once_without_fallback_or_retry() {
+    // mx-a takes messages of at most 64 octets and does not announce it (no SIZE), so
+    // it refuses this one after the dot with 552 5.3.4.
+    let mut scenario = three_exchangers([10, 20, 30]);
+    if let Some(config) = scenario.hosts[2].smtp.as_mut() {
+        config.extensions.size = false;
+        config.max_message_size = Some(64);
+    }
+    scenario.steps.push(WorldStep::Wait {
+        ms: 2 * 3_600_000,
+        reason: "two hours".into(),
+    });
+    let timeline = run_world(&scenario).unwrap();
+    assert!(final_replies(&timeline, 2, "mx-a.example.org")
+        .iter()
+        .any(|l| l.starts_with("552 5.3.4")));
+    assert_eq!(
+        relays(&timeline),
+        [(SENDER.to_owned(), "mx-a.example.org".to_owned())],
+        "no other exchanger is tried after a 5xx"
+    );
+    let bounces = bounces(&timeline);
+    assert_eq!(bounces.len(), 1);
+    assert_eq!(bounces[0].1, "5.3.4");
+    assert!(!world_events(&timeline)
+        .iter()
+        .any(|(event, _)| matches!(event, WorldEvent::RetryScheduled { .. })));
+    assert!(timeline.mailstore(SENDER).outbound.is_empty());
+    let report = only_report(&timeline);
+    assert!(
+        report.contains("Remote-MTA: dns; mx-a.example.org"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Diagnostic-Code: smtp; 552 5.3.4 "),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_4xx_after_the_message_text_falls_back_to_the_next_exchanger() {
+    let mut scenario = three_exchangers([10, 20, 30]);
+    scenario.dns.hosts = vec![down("mx-a.example.org", HostState::Deferring)];
+    let timeline = run_world(&scenario).unwrap();
+    assert!(final_replies(&timeline, 2, "mx-a.example.org")
+        .iter()
+        .any(|l| l.starts_with("452 4.3.1")));
+    assert_eq!(
+        relays(&timeline),
+        [
+            (SENDER.to_owned(), "mx-a.example.org".to_owned()),
+            (SENDER.to_owned(), "mx-b.example.org".to_owned())
+        ]
+    );
+    assert!(bounces(&timeline).is_empty());
+    assert_eq!(
+        timeline
+            .mailstore("mx-b.example.org")
+            .mailbox("bob@example.org")
+            .len(),
+        1
+    );
+}
+
+#[test]
 fn temporary_failures_retry_until_the_give_up_time_then_bounce() {
     let mut scenario = world(
         vec![host("mx.example.org", "192.0.2.10", &["example.org"])],
@@ -586,6 +651,7 @@ fn a_scenario_with_a_zone_reads_from_json() {
         "null-mx",
         "implicit-mx",
         "nxdomain",
+        "dsn-delayed",
     ] {
         let scenario = preset(name).unwrap();
         let json = serde_json::to_string(&scenario).unwrap();

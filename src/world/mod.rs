@@ -48,14 +48,14 @@
 //!                     "exchange": "mail.dialup.example" }],
 //!            "a": [{ "name": "mail.dialup.example", "address": "203.0.113.20" }],
 //!            "hosts": [{ "host": "mail.dialup.example", "state": "refused" }] },
-//!   "retryMs": 1800000, "giveUpMs": 432000000
+//!   "retryMs": 1800000, "giveUpMs": 432000000, "delayWarningMs": 14400000
 //! }
 //! ```
 
-mod bounce;
 pub mod dns;
 mod host;
 pub(crate) mod line_client;
+mod notice;
 pub mod presets;
 mod recorder;
 mod routing;
@@ -88,6 +88,11 @@ pub const DEFAULT_RETRY_MS: Millis = 30 * crate::time::MINUTE;
 /// How long deferred mail is kept trying: 5 days (RFC 5321 §4.5.4.1, "at least 4-5
 /// days").
 pub const DEFAULT_GIVE_UP_MS: Millis = 5 * 24 * 60 * crate::time::MINUTE;
+
+/// How long a copy may wait in a queue before its sender gets a "delayed" notice
+/// (RFC 3464 §2.3.3): 4 hours, sendmail's `Timeout.queuewarn` and the value Postfix's
+/// `delay_warning_time` is usually set to. 0 turns the warning off.
+pub const DEFAULT_DELAY_WARNING_MS: Millis = 4 * 60 * crate::time::MINUTE;
 
 /// One machine.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,6 +236,10 @@ pub struct WorldScenario {
     /// How long it keeps trying before it gives up and bounces (RFC 5321 §4.5.4.1:
     /// at least 4 to 5 days).
     pub give_up_ms: Millis,
+    /// How long a copy waits in a queue before its sender, if it asked NOTIFY=DELAY or
+    /// gave no NOTIFY=, gets one "delayed" notice (RFC 3461 §4.1, RFC 3464 §2.3.3);
+    /// checked at each retry. 0: never.
+    pub delay_warning_ms: Millis,
 }
 
 impl Default for WorldScenario {
@@ -247,6 +256,7 @@ impl Default for WorldScenario {
             dns: DnsZone::default(),
             retry_ms: DEFAULT_RETRY_MS,
             give_up_ms: DEFAULT_GIVE_UP_MS,
+            delay_warning_ms: DEFAULT_DELAY_WARNING_MS,
         }
     }
 }

@@ -124,6 +124,11 @@ const PRESETS: &[(&str, &str, Builder)] = &[
         "DSN: a relay refused for good, the bounce, and a \"relayed\" notice (RFC 3461, 3464)",
         dsn_bounce,
     ),
+    (
+        "dsn-delayed",
+        "DSN: mail queued for hours, a \"delayed\" warning, then delivery (RFC 3464 §2.3.3)",
+        dsn_delayed,
+    ),
 ];
 
 fn server(hostname: &str, local: &str) -> ServerConfig {
@@ -850,4 +855,81 @@ fn dsn_send(to: &str, subject: &str, body: &str, dsn: DsnSpec) -> WorldStep {
         client: Box::new(client),
         purpose: format!("mail for {to} with DSN parameters; the ISP holds it"),
     }
+}
+
+const EXAMPLE_ORG_MX: &str = "mx.example.org";
+
+fn dsn_delayed() -> WorldScenario {
+    let mut exchanger = mail_host(
+        EXAMPLE_ORG_MX,
+        "example.org's only mail exchanger (power cut)",
+        "192.0.2.30",
+        "example.org",
+    );
+    if let Some(config) = exchanger.smtp.as_mut() {
+        config.extensions.dsn = true;
+    }
+    let mut scenario = mx_world(
+        "dsn-delayed",
+        "Alice's provider offers DSN, so her client asks for every notice: \
+         NOTIFY=SUCCESS,FAILURE,DELAY with an ENVID. example.org has one exchanger, \
+         mx.example.org, and a power cut has taken it down: every try is refused, a \
+         temporary failure, so the mail stays queued and is retried every 30 minutes. At the \
+         first retry 4 hours after the message arrived (the scenario's delayWarningMs, like \
+         sendmail's Timeout.queuewarn or Postfix's delay_warning_time) the provider writes \
+         Alice one \"delayed\" notice (RFC 3464 §2.3.3): Action: delayed, Status 4.4.1 (no \
+         answer from host) and Will-Retry-Until, the end of its 5-day give-up time, with only \
+         the headers returned. A sender without NOTIFY= would get it too: RFC 3461 §4.1 lets \
+         the MTA read that as FAILURE,DELAY, and this one does. The power comes back; the \
+         next retry delivers, and mx.example.org, which offers DSN, sends the \
+         \"delivered\" notice back. Open alice's mailbox on mail.example.net to read both.",
+        vec![exchanger],
+        DnsZone {
+            mx: vec![mx("example.org", 10, EXAMPLE_ORG_MX)],
+            a: vec![a(EXAMPLE_ORG_MX, "192.0.2.30")],
+            hosts: vec![HostAvailability {
+                host: EXAMPLE_ORG_MX.into(),
+                state: HostState::Refused,
+            }],
+            ..DnsZone::default()
+        },
+    );
+    let provider = scenario.hosts.iter_mut().find(|h| h.name == SENDER);
+    if let Some(config) = provider.and_then(|h| h.smtp.as_mut()) {
+        config.extensions.dsn = true;
+    }
+    let mut client = mail_to(
+        "bob@example.org",
+        "Board meeting moved",
+        "Bob,\n\nthe board meeting moves to Thursday.\n\nAlice\n",
+    );
+    client.dsn = DsnSpec {
+        ret: Some(Ret::Hdrs),
+        envid: Some("board-42".into()),
+        notify: Some(Notify::On {
+            success: true,
+            failure: true,
+            delay: true,
+        }),
+        orcpt: false,
+    };
+    scenario.steps = vec![
+        WorldStep::Smtp {
+            from: PC.into(),
+            to: SENDER.into(),
+            client: Box::new(client),
+            purpose: "Alice sends mail for bob@example.org with DSN parameters".into(),
+        },
+        deliver(SENDER, "routing the queued mail for example.org by MX"),
+        WorldStep::Wait {
+            ms: 4 * 60 * MINUTE + 15 * MINUTE,
+            reason: "mx.example.org has no power".into(),
+        },
+        set_state(EXAMPLE_ORG_MX, HostState::Up, "the power is back"),
+        WorldStep::Wait {
+            ms: 30 * MINUTE,
+            reason: "the provider's queue waits for the next retry".into(),
+        },
+    ];
+    scenario
 }

@@ -1,17 +1,20 @@
 //! A sending MTA's queue run: what the runner does with a routing [`plan`] while the
 //! world runs. Each lookup and choice becomes a world event; a refused connection or a
-//! 4xx moves on to the next exchanger; a permanent failure bounces (an RFC 3464 report
-//! to the sender); what is left waits in the queue for a retry on the world clock, until
-//! the give-up time. A child of the runner because it drives the running world's
+//! 4xx moves on to the next exchanger; a 5xx (at RCPT or after the message text)
+//! bounces (an RFC 3464 report to the sender); what is left waits in the queue for a
+//! retry on the world clock, until the give-up time. A child of the runner because it drives the running world's
 //! private state (hosts, clock, connections).
 
-use super::super::bounce::{notifications, FailedCopy, Notification};
 use super::super::dns::HostState;
+use super::super::notice::{CopyReport, Reason};
 use super::super::routing::{lookup_explanation, plan, Decision, Failure, Sender};
+use super::super::timeline::WorldEntry;
 use super::super::timeline::{ConnectionId, ConnectionKind, MxChoice, WorldEvent};
 use super::World;
-use crate::client::{Client, Outcome};
+use crate::client::{Client, ClientEvent, ClientEventKind};
+use crate::dsn::Action;
 use crate::mailstore::StoredMessage;
+use crate::protocol::{EnhancedCode, ReplyClass};
 use crate::time::Millis;
 
 /// Most delivery attempts (one per domain per try) a run makes; past it the run is cut
@@ -36,13 +39,16 @@ pub(super) struct Deferred {
     pub due: Millis,
 }
 
-/// What one session with an exchanger left over.
-#[derive(Default)]
-struct Attempt {
-    /// Copies to try elsewhere or later (4xx, or never accepted).
-    temporary: Vec<StoredMessage>,
-    /// Copies refused for good, with the reply.
-    permanent: Vec<(StoredMessage, String)>,
+/// What one round of tries for a domain left over.
+struct Tried {
+    /// The copies no exchanger took, all for temporary reasons.
+    left: Vec<StoredMessage>,
+    /// The last temporary failure, for a delay notice.
+    last: Option<Reason>,
+    /// When the first try failed.
+    since: Millis,
+    /// Tries so far, this one included.
+    attempts: u32,
 }
 
 impl World {
@@ -119,8 +125,7 @@ impl World {
         match plan.decision {
             Decision::Bounce(failure) => {
                 let copies = self.take(host, &domains, trigger);
-                let failed = copies.into_iter().map(|c| (c, failure.reply.clone()));
-                self.bounce(host, failed.collect(), Some(&failure), None, trigger);
+                self.bounce_for(host, copies, &failure, trigger);
             }
             Decision::Try { order, explanation } => {
                 let event = WorldEvent::RouteChosen {
@@ -130,15 +135,21 @@ impl World {
                 };
                 self.note(trigger, event, explanation, "RFC 5321 §5.1");
                 let copies = self.take(host, &domains, trigger);
-                let left = self.try_exchangers(host, &order, copies, trigger, kind, purpose);
-                let since = earlier.as_ref().map_or(self.now, |d| d.since);
-                let attempts = earlier.map_or(1, |d| d.attempts.saturating_add(1));
-                self.defer(host, domain, left, since, attempts, trigger);
+                let (left, last) =
+                    self.try_exchangers(host, &order, copies, trigger, kind, purpose);
+                let tried = Tried {
+                    left,
+                    last,
+                    since: earlier.as_ref().map_or(self.now, |d| d.since),
+                    attempts: earlier.map_or(1, |d| d.attempts.saturating_add(1)),
+                };
+                self.defer(host, domain, tried, trigger);
             }
         }
     }
 
-    /// Tries each exchanger in turn until no copy is left to try; returns what is left.
+    /// Tries each exchanger in turn until no copy is left to try; returns what is left
+    /// and the last temporary failure.
     fn try_exchangers(
         &mut self,
         host: usize,
@@ -147,7 +158,8 @@ impl World {
         trigger: Option<ConnectionId>,
         kind: ConnectionKind,
         purpose: &str,
-    ) -> Vec<StoredMessage> {
+    ) -> (Vec<StoredMessage>, Option<Reason>) {
+        let mut last = None;
         for choice in order {
             if copies.is_empty() {
                 break;
@@ -157,6 +169,7 @@ impl World {
                 break;
             }
             let Some(target) = self.reachable(host, choice, trigger) else {
+                last = Some(unreachable_reason(choice));
                 continue;
             };
             let purpose = if purpose.is_empty() {
@@ -170,14 +183,11 @@ impl World {
                 purpose.to_owned()
             };
             let id = self.open(host, target, kind, &purpose, trigger);
-            let attempt = self.relay_attempt(id, host, target, copies);
+            let temporary = self.relay_attempt(id, host, target, copies);
             self.close(id);
-            let failed: Vec<String> = attempt
-                .temporary
-                .iter()
-                .map(|c| c.recipient.clone())
-                .collect();
-            if !failed.is_empty() {
+            if !temporary.is_empty() {
+                last = Some(self.last_transient_reply(id));
+                let failed: Vec<&str> = temporary.iter().map(|c| c.recipient.as_str()).collect();
                 let what = format!(
                     "{} did not take the mail for {} for now (a 4xx reply): the sender tries the \
                      next exchanger, if there is one.",
@@ -191,11 +201,35 @@ impl World {
                     "RFC 5321 §5.1",
                 );
             }
-            let remote = Some(choice.exchange.as_str());
-            self.bounce(host, attempt.permanent, None, remote, Some(id));
-            copies = attempt.temporary;
+            copies = temporary;
         }
-        copies
+        (copies, last)
+    }
+
+    /// The last 4yz the sending host received on connection `id` (`X.0.0` with no
+    /// quoted reply when the session ended without one).
+    fn last_transient_reply(&self, id: ConnectionId) -> Reason {
+        self.entries
+            .iter()
+            .rev()
+            .find_map(|entry| match entry {
+                WorldEntry::SmtpClient {
+                    connection,
+                    event:
+                        ClientEvent {
+                            kind: ClientEventKind::ReplyReceived { reply, .. },
+                            ..
+                        },
+                    ..
+                } if *connection == id && reply.code.class() == ReplyClass::TransientNegative => {
+                    Some(Reason::from_reply(reply))
+                }
+                _ => None,
+            })
+            .unwrap_or(Reason {
+                status: EnhancedCode::new(4, 0, 0),
+                reply: None,
+            })
     }
 
     /// The host behind `choice`, or `None` after recording why it cannot be reached.
@@ -242,20 +276,18 @@ impl World {
         None
     }
 
-    /// One session delivering `copies` from `client_host` to `server_host`; splits what
-    /// was not accepted into temporary and permanent failures.
+    /// One session delivering `copies` from `client_host` to `server_host`: what was
+    /// refused for good bounces, what was taken is reported as its senders asked, and
+    /// the temporary failures are returned.
     fn relay_attempt(
         &mut self,
         id: ConnectionId,
         client_host: usize,
         server_host: usize,
         copies: Vec<StoredMessage>,
-    ) -> Attempt {
+    ) -> Vec<StoredMessage> {
         let Some(mut server) = self.smtp_server(server_host, client_host, id) else {
-            return Attempt {
-                temporary: copies,
-                permanent: Vec::new(),
-            };
+            return copies;
         };
         let hostname = self.host_name(client_host);
         let seed = self.seed_for(id) ^ 0x5EED_C11E;
@@ -264,128 +296,48 @@ impl World {
             Err(error) => {
                 let what = format!("The stored mail cannot be sent: {error}");
                 self.problem(id, what, "");
-                return Attempt {
-                    temporary: copies,
-                    permanent: Vec::new(),
-                };
+                return copies;
             }
         };
         let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
         self.file(server_host, &collected.deliveries);
-        split(copies, client.outcome())
+        let dsn_offered = client.capabilities().has("DSN");
+        let temporary = self.settle(
+            id,
+            (client_host, server_host),
+            copies,
+            client.outcome(),
+            dsn_offered,
+        );
+        self.report_deliveries(id, server_host, &collected.deliveries);
+        temporary
     }
 
-    /// Copies that failed for good go back to their senders as bounces (or are only
-    /// noted, for a sender of `<>`, RFC 5321 §4.5.5). `failure` is the sender's own
-    /// reason when no exchanger was asked; otherwise `remote`'s reply refused them.
-    fn bounce(
+    /// The host's own reason to give up on `copies` without asking an exchanger (or
+    /// after asking too long): they bounce with `failure`'s reply.
+    fn bounce_for(
         &mut self,
         host: usize,
-        failed: Vec<(StoredMessage, String)>,
-        failure: Option<&Failure>,
-        remote: Option<&str>,
+        copies: Vec<StoredMessage>,
+        failure: &Failure,
         connection: Option<ConnectionId>,
     ) {
-        if failed.is_empty() {
-            return;
-        }
-        let name = self.host_name(host);
-        let reply = failed.first().map(|(_, r)| r.clone()).unwrap_or_default();
-        let status = failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned());
-        let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
-        let mut senders: Vec<&str> = Vec::new();
-        for (copy, _) in &failed {
-            if !senders.contains(&copy.envelope_from.as_str()) {
-                senders.push(&copy.envelope_from);
-            }
-        }
-        let why = failure.map_or_else(
-            || {
-                format!(
-                    "The reply was {reply}: a permanent failure, so no other exchanger is tried."
-                )
-            },
-            |f| f.explanation.clone(),
-        );
-        let explanation = format!(
-            "{why} {name} returns the mail for {} to {} with a delivery status notification \
-             (status {status}).",
-            recipients.join(", "),
-            senders.join(", ")
-        );
-        let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
-        let event = WorldEvent::Bounced {
-            host: name.clone(),
-            recipients,
-            status,
-            reply,
-        };
-        self.note(connection, event, explanation, rfc);
-        let failed: Vec<FailedCopy> = failed
-            .into_iter()
-            .map(|(copy, reply)| FailedCopy {
-                status: failure.map_or_else(|| enhanced_of(&reply), |f| f.status.to_owned()),
-                copy,
-                reply,
-                remote_mta: remote.map(str::to_owned),
-            })
-            .collect();
-        let seed = self.seed ^ (self.entries.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
-        for notification in notifications(&name, &failed, self.now, seed) {
-            self.file_notification(host, notification, connection);
-        }
+        let reason = Reason::own(&failure.reply, failure.status);
+        let failed = copies.into_iter().map(|c| (c, reason.clone())).collect();
+        let reports = self.give_up(host, failed, None, Some(failure), connection);
+        self.notify(connection, host, &reports, None);
     }
 
-    /// Files a bounce where its recipient's mail goes from `host`: a local mailbox, or
-    /// the outbound queue for the sender's domain (to be routed like any mail).
-    fn file_notification(
-        &mut self,
-        host: usize,
-        notification: Notification,
-        connection: Option<ConnectionId>,
-    ) {
-        let Some(source) = self.hosts.get_mut(host) else {
-            return;
-        };
-        let name = source.name().to_owned();
-        let to = notification.to;
-        let (local, domain) = to.rsplit_once('@').unwrap_or((to.as_str(), ""));
-        let domain = domain.to_ascii_lowercase();
-        let mailbox = source.serves(&domain);
-        let (shelf, key) = if mailbox {
-            (&mut source.store.mailboxes, format!("{local}@{domain}"))
-        } else {
-            (&mut source.store.outbound, domain.clone())
-        };
-        shelf.entry(key).or_default().push(notification.message);
-        let place = if mailbox {
-            format!("{to}'s mailbox on {name}")
-        } else {
-            format!("{name}'s queue for {domain}, to be routed like any other mail")
-        };
-        let explanation = format!(
-            "The delivery status notification (a multipart/report message, RFC 3464) from the \
-             null sender <> goes to {place}."
-        );
-        let event = WorldEvent::BounceFiled {
-            host: name,
-            recipient: to.clone(),
-            mailbox,
-        };
-        self.note(connection, event, explanation, "RFC 3464 §2");
-    }
-
-    /// Puts `left` back in the queue with a retry on the world clock, or bounces it
-    /// when the sender has tried for longer than the scenario's give-up time.
-    fn defer(
-        &mut self,
-        host: usize,
-        domain: &str,
-        left: Vec<StoredMessage>,
-        since: Millis,
-        attempts: u32,
-        trigger: Option<ConnectionId>,
-    ) {
+    /// Puts what is left back in the queue with a retry on the world clock, or bounces
+    /// it when the sender has tried for longer than the scenario's give-up time; copies
+    /// queued for longer than the warning time get their one delay notice.
+    fn defer(&mut self, host: usize, domain: &str, tried: Tried, trigger: Option<ConnectionId>) {
+        let Tried {
+            left,
+            last,
+            since,
+            attempts,
+        } = tried;
         if left.is_empty() {
             return;
         }
@@ -393,23 +345,20 @@ impl World {
             let hours = self.give_up_ms / 3_600_000;
             let failure = Failure {
                 reply: format!("421 4.4.7 Delivery time expired: no exchanger for {domain} took the mail in {hours} hours"),
-                status: "4.4.7",
+                status: EnhancedCode::new(4, 4, 7),
                 explanation: format!(
                     "Every try for {domain} failed temporarily for {hours} hours, the time this \
                      host keeps mail before it gives up."
                 ),
                 rfc: "RFC 5321 §4.5.4.1",
             };
-            let failed = left
-                .into_iter()
-                .map(|c| (c, failure.reply.clone()))
-                .collect();
-            self.bounce(host, failed, Some(&failure), None, trigger);
+            self.bounce_for(host, left, &failure, trigger);
             return;
         }
         let count = left.len();
         let name = self.host_name(host);
         let due = self.now.saturating_add(self.retry_ms.max(MIN_RETRY_MS));
+        let waiting = left.clone();
         if let Some(source) = self.hosts.get_mut(host) {
             source.restore(left);
         }
@@ -434,6 +383,40 @@ impl World {
             if count == 1 { "s" } else { "" },
         );
         self.note(trigger, event, explanation, "RFC 5321 §4.5.4.1");
+        let until = since.saturating_add(self.give_up_ms);
+        self.warn_delayed(host, &waiting, last, until, trigger);
+    }
+
+    /// Copies of `waiting` that have been queued for the warning time and were not
+    /// warned about yet get a `delayed` notice, sent once (RFC 3464 §2.3.3), saying
+    /// the last failure and until when the host keeps trying.
+    fn warn_delayed(
+        &mut self,
+        host: usize,
+        waiting: &[StoredMessage],
+        last: Option<Reason>,
+        until: Millis,
+        trigger: Option<ConnectionId>,
+    ) {
+        if self.delay_warning_ms == 0 {
+            return;
+        }
+        let mut reports = Vec::new();
+        for copy in waiting {
+            let key = (host, copy.id.clone(), copy.recipient.clone());
+            let queued_for = self.now.saturating_sub(copy.arrived_at);
+            if queued_for < self.delay_warning_ms || self.warned.contains(&key) {
+                continue;
+            }
+            self.warned.push(key);
+            reports.push(CopyReport {
+                copy: copy.clone(),
+                action: Action::Delayed,
+                reason: last.clone(),
+                remote_mta: None,
+            });
+        }
+        self.notify(trigger, host, &reports, Some(until));
     }
 
     /// The `hostState` step.
@@ -480,6 +463,16 @@ impl World {
     }
 }
 
+/// Why `choice` could not be reached: no address (4.4.4, unable to route) or a refused
+/// connection (4.4.1, no answer from host; RFC 3463 §3.5). No SMTP reply to quote.
+fn unreachable_reason(choice: &MxChoice) -> Reason {
+    let detail = if choice.address.is_some() { 1 } else { 4 };
+    Reason {
+        status: EnhancedCode::new(4, 4, detail),
+        reply: None,
+    }
+}
+
 /// `a.example, b.example`: the recipient domains of `copies`, each once.
 fn domains_of(copies: &[StoredMessage]) -> String {
     let mut domains: Vec<&str> = Vec::new();
@@ -490,53 +483,4 @@ fn domains_of(copies: &[StoredMessage]) -> String {
         }
     }
     domains.join(", ")
-}
-
-/// Splits copies by the client's outcome: refused with 5xx at RCPT are permanent; those
-/// refused with 4xx, or whose message was never accepted, are temporary.
-fn split(copies: Vec<StoredMessage>, outcome: &Outcome) -> Attempt {
-    let mut attempt = Attempt::default();
-    for copy in copies {
-        if outcome.delivered.contains(&copy.recipient) {
-            continue;
-        }
-        let refusal = outcome.refused.iter().find(|r| r.address == copy.recipient);
-        match refusal {
-            Some(r) if r.code.to_string().starts_with('5') => {
-                let enhanced = r.enhanced.map(|e| format!("{e} ")).unwrap_or_default();
-                let reply = format!("{} {enhanced}{}", r.code, r.text);
-                attempt.permanent.push((copy, reply));
-            }
-            _ => attempt.temporary.push(copy),
-        }
-    }
-    attempt
-}
-
-/// The enhanced code in a reply line (`550 5.7.1 …` → `5.7.1`), or the class from its
-/// code when it has none (`5.0.0`).
-fn enhanced_of(reply: &str) -> String {
-    let mut words = reply.split_ascii_whitespace();
-    let code = words.next().unwrap_or_default();
-    match words.next() {
-        Some(word)
-            if word.split('.').count() == 3
-                && word.chars().all(|c| c.is_ascii_digit() || c == '.') =>
-        {
-            word.to_owned()
-        }
-        _ => format!("{}.0.0", code.chars().next().unwrap_or('5')),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_enhanced_code_is_read_from_a_reply() {
-        assert_eq!(enhanced_of("550 5.7.1 Relay access denied"), "5.7.1");
-        assert_eq!(enhanced_of("550 Relay access denied"), "5.0.0");
-        assert_eq!(enhanced_of(""), "5.0.0");
-    }
 }

@@ -8,6 +8,7 @@
 use super::dns::{same_name, Answer, DnsZone, Lookup, MxRecord, QueryType};
 use super::timeline::MxChoice;
 use crate::entropy::Entropy;
+use crate::protocol::EnhancedCode;
 
 /// Why mail is returned to its sender without a try.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,7 +16,7 @@ pub(super) struct Failure {
     /// The reply, as the bounce quotes it (`556 5.1.10 …`).
     pub reply: String,
     /// The enhanced status code.
-    pub status: &'static str,
+    pub status: EnhancedCode,
     /// One sentence for the learner.
     pub explanation: String,
     /// The section that says so.
@@ -134,7 +135,7 @@ fn bounce(lookups: Vec<Lookup>, failure: Failure) -> Plan {
 fn null_mx(domain: &str) -> Failure {
     Failure {
         reply: format!("556 5.1.10 Recipient address rejected: {domain} accepts no mail (null MX)"),
-        status: "5.1.10",
+        status: EnhancedCode::new(5, 1, 10),
         explanation: format!(
             "{domain} publishes a null MX (`0 .`): it says it accepts no mail at all. The sender \
              does not try any host and returns the mail at once with 556 5.1.10."
@@ -146,7 +147,7 @@ fn null_mx(domain: &str) -> Failure {
 fn no_such_domain(domain: &str) -> Failure {
     Failure {
         reply: format!("550 5.1.2 Host or domain name not found: {domain} (NXDOMAIN)"),
-        status: "5.1.2",
+        status: EnhancedCode::new(5, 1, 2),
         explanation: format!(
             "{domain} does not exist in the DNS, so there is nobody to deliver to: the mail goes \
              back to its sender with 5.1.2 (bad destination system address)."
@@ -158,7 +159,7 @@ fn no_such_domain(domain: &str) -> Failure {
 fn no_route(domain: &str) -> Failure {
     Failure {
         reply: format!("550 5.4.4 Unable to route: {domain} has no MX and no address"),
-        status: "5.4.4",
+        status: EnhancedCode::new(5, 4, 4),
         explanation: format!(
             "{domain} exists but has neither MX records nor an address to use as an implicit MX: \
              there is no route, and the mail goes back to its sender."
@@ -170,7 +171,7 @@ fn no_route(domain: &str) -> Failure {
 fn loops_back(domain: &str, me: &str, own: u16) -> Failure {
     Failure {
         reply: format!("554 5.4.6 Mail for {domain} loops back to myself"),
-        status: "5.4.6",
+        status: EnhancedCode::new(5, 4, 6),
         explanation: format!(
             "{me} is the most preferred exchanger for {domain} (preference {own}) but does not \
              deliver it itself: after dropping every exchanger at its own preference or worse, \

@@ -96,6 +96,10 @@ struct World {
     attempts: usize,
     retry_ms: Millis,
     give_up_ms: Millis,
+    /// How long a copy waits in a queue before its sender is warned (0: never).
+    delay_warning_ms: Millis,
+    /// The copies already warned about, by host index, queue id and recipient.
+    warned: Vec<(usize, String, String)>,
 }
 
 impl World {
@@ -131,6 +135,8 @@ impl World {
             attempts: 0,
             retry_ms: scenario.retry_ms,
             give_up_ms: scenario.give_up_ms,
+            delay_warning_ms: scenario.delay_warning_ms,
+            warned: Vec::new(),
         })
     }
 
@@ -569,7 +575,7 @@ impl World {
         let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
         self.file(server_host, &collected.deliveries);
         let dsn_offered = client.capabilities().has("DSN");
-        let back = self.report_relay(
+        let back = self.settle(
             id,
             (client_host, server_host),
             copies,

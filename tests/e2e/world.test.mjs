@@ -85,6 +85,7 @@ test('the World tab lists the world presets with their explanation', async () =>
     'implicit-mx',
     'nxdomain',
     'dsn-bounce',
+    'dsn-delayed',
   ]);
   assert.match(await page.textContent('#world-explanation'), /ETRN dialup\.example \(RFC 1985\)/);
   const scenario = JSON.parse(await page.inputValue('#world-json'));
@@ -131,6 +132,27 @@ test('DSN: the flush is refused with 552, the ISP bounces and alice reads the re
   assert.match(report, /Content-Type: message\/delivery-status/);
   assert.match(report, /Action: failed\r?\nStatus: 5\.3\.4/);
   assert.match(report, /Content-Type: text\/rfc822-headers/);
+  await context.close();
+});
+
+test('DSN delayed: retries for hours, one "delayed" notice, then the delivery report', async () => {
+  const { page, context } = await openWorld('dsn-delayed');
+  const rows = await timelineRows(page);
+  const retry = indexOfRow(rows, /^\[retryScheduled\] Retry scheduled$/);
+  const delayed = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, retry);
+  indexOfRow(rows, /^\[bounceFiled\] Bounce filed$/, delayed);
+  const delivered = indexOfRow(rows, /^#\d+ mx\.example\.org: 250 2\.0\.0 Ok: queued as /, delayed);
+  indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, delivered);
+  assert.equal(await page.textContent(`#world-item-${delayed} .wrfc`), 'RFC 3464 §2.3.3');
+  assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 2 messages']);
+  const box = '.wstore[data-host="mail.example.net"] [data-box="alice@example.net"]';
+  const summaries = await page.$$eval(`${box} summary`, (nodes) => nodes.map((n) => n.textContent));
+  assert.match(summaries[0], /^Delayed Mail \(still being retried\) · from <> /);
+  assert.match(summaries[1], /^Successful Mail Delivery Report · from <> /);
+  await page.click(`${box} details:first-of-type summary`);
+  const report = await page.textContent(`${box} details:first-of-type pre`);
+  assert.match(report, /Action: delayed\r?\nStatus: 4\.4\.1/);
+  assert.match(report, /Will-Retry-Until: /);
   await context.close();
 });
 

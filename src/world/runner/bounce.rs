@@ -1,37 +1,35 @@
-//! Delivery status notifications in the world (RFC 3461 §6, RFC 3464). After a host
-//! tried to pass queued mail on, it reports to each sender: `failed` for a recipient
-//! the next host refused for good (5yz), and `relayed` for one whose sender asked
-//! NOTIFY=SUCCESS when the next host does not offer DSN, so no later report can come
-//! (RFC 3461 §5.2.3). A host that files a copy in a local mailbox reports `delivered`
-//! when its sender asked NOTIFY=SUCCESS. No report goes to the null reverse-path `<>`
-//! (a notification never causes another) nor for NOTIFY=NEVER.
+//! Where the world's delivery status notifications come from and where they go (RFC
+//! 3461 §6, RFC 3464). Every caller says what became of its copies and this one path
+//! writes the notices ([`super::super::notice`]) and files them: after a host tried to
+//! pass queued mail on (by MX or to a host that serves the domain), copies refused for
+//! good (5yz at RCPT or after the message text) are `failed`, and copies taken by a
+//! host that does not offer DSN are `relayed` for a sender who asked NOTIFY=SUCCESS
+//! (RFC 3461 §5.2.3); a host that files a copy in a local mailbox reports `delivered`
+//! on NOTIFY=SUCCESS; the router's own give-ups (null MX, NXDOMAIN, expiry) are
+//! `failed`, and mail still queued past the warning time is `delayed`.
 //!
-//! The report goes where the sender's mail goes: into the reporting host's own mailbox
-//! for the sender when it serves the sender's domain, else over a new connection, from
-//! `<>`, to the host that serves it; with no such host it stays in the reporting
-//! host's queue.
+//! A notice goes where the sender's mail goes: into the reporting host's own mailbox
+//! when it serves the sender's domain; into its queue, to be routed by MX like any
+//! mail, when the zone knows the domain; else over a new connection, from `<>`, to the
+//! host that serves it; with no such host it stays in the reporting host's queue.
 
+use super::super::notice::{notices, CopyReport, Notice, Reason, Reporter};
+use super::super::routing::Failure;
 use super::World;
 use crate::client::{Outcome, Refusal};
-use crate::dsn::{build_report, Action, RecipientReport, ReportInput};
-use crate::entropy::Entropy;
+use crate::dsn::Action;
 use crate::mailstore::StoredMessage;
-use crate::protocol::{EnhancedCode, ReplyClass};
+use crate::protocol::ReplyClass;
 use crate::server::{Delivery, Destination};
+use crate::time::Millis;
 use crate::world::timeline::{ConnectionId, ConnectionKind, WorldEvent};
 
-/// What became of one copy, as a report says it.
-struct Reported<'a> {
-    copy: &'a StoredMessage,
-    action: Action,
-    refusal: Option<&'a Refusal>,
-}
-
 impl World {
-    /// Splits what `reporting` tried to deliver to `remote` on connection `id`: copies
-    /// refused for good are reported to their senders and leave the queue; the other
-    /// failures are returned, to go back in the queue for a later try.
-    pub(super) fn report_relay(
+    /// Settles what `reporting` tried to deliver to `remote` on connection `id`: copies
+    /// refused for good bounce, copies taken by a host without DSN are reported
+    /// `relayed`, and the rest (4yz, or never accepted) are returned, to be tried
+    /// elsewhere or later.
+    pub(super) fn settle(
         &mut self,
         id: ConnectionId,
         (reporting, remote): (usize, usize),
@@ -39,43 +37,89 @@ impl World {
         outcome: &Outcome,
         dsn_offered: bool,
     ) -> Vec<StoredMessage> {
-        let permanent: Vec<&Refusal> = outcome
-            .refused
-            .iter()
-            .chain(&outcome.refused_message)
-            .filter(|r| r.code.class() == ReplyClass::PermanentNegative)
-            .collect();
-        let mut reported = Vec::new();
-        let mut retry = Vec::new();
-        for copy in &copies {
-            let refusal = permanent
-                .iter()
-                .find(|r| r.address == copy.recipient)
-                .copied();
-            let failed = refusal.is_some();
-            let delivered = outcome.delivered.contains(&copy.recipient);
-            let notify = copy.dsn.rcpt.notify_or_default();
-            if failed && notify.on_failure() {
-                reported.push(Reported {
-                    copy,
-                    action: Action::Failed,
-                    refusal,
-                });
-            } else if delivered && !dsn_offered && notify.on_success() {
-                reported.push(Reported {
-                    copy,
-                    action: Action::Relayed,
-                    refusal: None,
-                });
+        let remote_name = self.host_name(remote);
+        let mut refused = Vec::new();
+        let mut relayed = Vec::new();
+        let mut temporary = Vec::new();
+        for copy in copies {
+            if outcome.delivered.contains(&copy.recipient) {
+                if !dsn_offered {
+                    relayed.push(CopyReport {
+                        copy,
+                        action: Action::Relayed,
+                        reason: None,
+                        remote_mta: Some(remote_name.clone()),
+                    });
+                }
+                continue;
             }
-            if !failed && !delivered {
-                retry.push(copy.clone());
+            match permanent_refusal(outcome, &copy.recipient) {
+                Some(refusal) => refused.push((copy, Reason::from_refusal(refusal))),
+                None => temporary.push(copy),
             }
         }
-        let remote_name = self.host_name(remote);
-        let notices = self.write_reports(id, reporting, Some(&remote_name), &reported);
-        self.send_notices(id, reporting, notices);
-        retry
+        let mut reports = self.give_up(reporting, refused, Some(&remote_name), None, Some(id));
+        reports.extend(relayed);
+        self.notify(Some(id), reporting, &reports, None);
+        temporary
+    }
+
+    /// Records that `host` gives up on `failed` (one `Bounced` event, noted even for a
+    /// sender of `<>`, who gets no notice, RFC 5321 §4.5.5) and returns them as
+    /// `failed` reports. `failure` is the host's own reason when no exchanger was
+    /// asked; otherwise `remote`'s reply refused them.
+    pub(super) fn give_up(
+        &mut self,
+        host: usize,
+        failed: Vec<(StoredMessage, Reason)>,
+        remote: Option<&str>,
+        failure: Option<&Failure>,
+        connection: Option<ConnectionId>,
+    ) -> Vec<CopyReport> {
+        let Some((_, first)) = failed.first() else {
+            return Vec::new();
+        };
+        let (reply, status) = (first.reply.clone().unwrap_or_default(), first.status);
+        let name = self.host_name(host);
+        let recipients: Vec<String> = failed.iter().map(|(c, _)| c.recipient.clone()).collect();
+        let mut senders: Vec<&str> = Vec::new();
+        for (copy, _) in &failed {
+            if !senders.contains(&copy.envelope_from.as_str()) {
+                senders.push(&copy.envelope_from);
+            }
+        }
+        let why = failure.map_or_else(
+            || {
+                format!(
+                    "The reply was {reply}: a permanent failure, so the mail goes to no other \
+                     exchanger and is not retried."
+                )
+            },
+            |f| f.explanation.clone(),
+        );
+        let explanation = format!(
+            "{why} {name} returns the mail for {} to {} with a delivery status notification \
+             (status {status}).",
+            recipients.join(", "),
+            senders.join(", ")
+        );
+        let rfc = failure.map_or("RFC 5321 §4.2.1", |f| f.rfc);
+        let event = WorldEvent::Bounced {
+            host: name,
+            recipients,
+            status: status.to_string(),
+            reply,
+        };
+        self.note(connection, event, explanation, rfc);
+        failed
+            .into_iter()
+            .map(|(copy, reason)| CopyReport {
+                copy,
+                action: Action::Failed,
+                reason: Some(reason),
+                remote_mta: remote.map(str::to_owned),
+            })
+            .collect()
     }
 
     /// `host` filed `deliveries` on connection `id`: the copies it put in a local
@@ -86,140 +130,78 @@ impl World {
         host: usize,
         deliveries: &[Delivery],
     ) {
-        let copies: Vec<StoredMessage> = deliveries
+        let reports: Vec<CopyReport> = deliveries
             .iter()
             .filter(|d| d.destination == Destination::Mailbox)
-            .filter(|d| d.dsn.rcpt.notify_or_default().on_success())
-            .map(StoredMessage::of)
-            .collect();
-        let reported: Vec<Reported<'_>> = copies
-            .iter()
-            .map(|copy| Reported {
-                copy,
+            .map(|d| CopyReport {
+                copy: StoredMessage::of(d),
                 action: Action::Delivered,
-                refusal: None,
+                reason: None,
+                remote_mta: None,
             })
             .collect();
-        let notices = self.write_reports(id, host, None, &reported);
-        self.send_notices(id, host, notices);
+        self.notify(Some(id), host, &reports, None);
     }
 
-    /// One report per original message (copies sharing queue id and sender), to
-    /// senders other than `<>`.
-    fn write_reports(
+    /// Writes the notices `reporting` owes for `reports` (only those their senders
+    /// asked for), notes each, and files them.
+    pub(super) fn notify(
         &mut self,
-        id: ConnectionId,
+        connection: Option<ConnectionId>,
         reporting: usize,
-        remote: Option<&str>,
-        reported: &[Reported<'_>],
-    ) -> Vec<StoredMessage> {
-        let mut messages: Vec<Vec<&Reported<'_>>> = Vec::new();
-        for item in reported.iter().filter(|r| sender(r.copy).is_some()) {
-            let same = messages.iter_mut().find(|group| {
-                group.first().is_some_and(|first| {
-                    first.copy.id == item.copy.id
-                        && first.copy.envelope_from == item.copy.envelope_from
-                })
-            });
-            match same {
-                Some(group) => group.push(item),
-                None => messages.push(vec![item]),
-            }
+        reports: &[CopyReport],
+        will_retry_until: Option<Millis>,
+    ) {
+        if reports.is_empty() {
+            return;
         }
-        let host = self.host_name(reporting);
-        let mut notices = Vec::new();
-        for (index, group) in messages.iter().enumerate() {
-            let seed = self.seed_for(id) ^ (index as u64).wrapping_add(0xD5_u64 << 32);
-            if let Some(notice) = self.write_report(&host, remote, group, seed, id) {
-                notices.push(notice);
-            }
-        }
-        notices
-    }
-
-    fn write_report(
-        &mut self,
-        host: &str,
-        remote: Option<&str>,
-        group: &[&Reported<'_>],
-        seed: u64,
-        id: ConnectionId,
-    ) -> Option<StoredMessage> {
-        let first = group.first()?.copy;
-        let to = sender(first)?;
-        let input = ReportInput {
-            reporting_mta: host.to_owned(),
-            sender: to.clone(),
-            envelope_id: first.dsn.mail.envid.clone(),
-            ret: first.dsn.mail.ret,
-            received_from_mta: None,
-            arrival: first.arrived_at,
-            date: self.now,
-            recipients: group
-                .iter()
-                .map(|item| recipient_report(item, remote, self.now))
-                .collect(),
-            original: first.text.as_bytes().to_vec(),
-            seed,
+        let name = self.host_name(reporting);
+        let reporter = Reporter {
+            mta: &name,
+            now: self.now,
+            will_retry_until,
+            seed: self.seed ^ (self.entries.len() as u64).wrapping_mul(0xD1B5_4A32_D192_ED03),
         };
-        let octets = build_report(&input);
-        let action = group.first().map_or(Action::Failed, |item| item.action);
-        let about: Vec<String> = group.iter().map(|i| i.copy.recipient.clone()).collect();
-        self.note(
-            Some(id),
-            WorldEvent::NotificationWritten {
-                host: host.to_owned(),
-                to: to.clone(),
-                action,
-                recipients: about.clone(),
-            },
-            format!(
-                "{host} writes a delivery status notification to {to}: {action} for {}. It is \
-                 a multipart/report with a note, the machine-readable message/delivery-status \
-                 part and the returned {}, sent from <> so it can never cause another.",
-                about.join(", "),
-                if action == Action::Failed && input.ret != Some(crate::dsn::Ret::Hdrs) {
-                    "message"
-                } else {
-                    "headers"
-                }
-            ),
-            "RFC 3464 §2",
-        );
-        let text = String::from_utf8_lossy(&octets).into_owned();
-        Some(StoredMessage {
-            id: Entropy::from_seed(seed).hex_upper(10),
-            envelope_from: "<>".into(),
-            recipient: to,
-            headers: crate::server::headers::field_names(&octets),
-            dsn: Default::default(),
-            arrived_at: self.now,
-            octets: octets.len(),
-            text,
-        })
+        let written = notices(&reporter, reports);
+        for notice in &written {
+            let (explanation, rfc) = notice.explanation(&reporter);
+            let event = WorldEvent::NotificationWritten {
+                host: name.clone(),
+                to: notice.to.clone(),
+                action: notice.action,
+                recipients: notice.recipients.clone(),
+            };
+            self.note(connection, event, explanation, rfc);
+        }
+        self.file_notices(connection, reporting, written);
     }
 
-    /// Files each notice in the mailbox of its recipient: here when this host serves
-    /// the domain, else over a new connection to the host that does.
-    fn send_notices(
+    /// Files each notice where its recipient's mail goes (see the module's text).
+    fn file_notices(
         &mut self,
-        trigger: ConnectionId,
+        trigger: Option<ConnectionId>,
         reporting: usize,
-        notices: Vec<StoredMessage>,
+        written: Vec<Notice>,
     ) {
         let mut remote: Vec<(usize, Vec<StoredMessage>)> = Vec::new();
-        for notice in notices {
-            let domain = domain_of(&notice.recipient);
-            let target = self.hosts.iter().position(|h| h.serves(&domain));
+        for notice in written {
+            let domain = domain_of(&notice.to);
+            let here = self
+                .hosts
+                .get(reporting)
+                .is_some_and(|host| host.serves(&domain));
+            let target = self
+                .hosts
+                .iter()
+                .enumerate()
+                .position(|(index, h)| index != reporting && h.serves(&domain));
             match target {
-                Some(index) if index == reporting => {
-                    if let Some(host) = self.hosts.get_mut(reporting) {
-                        host.store.file_in_mailbox(notice);
-                    }
+                _ if here || self.dns.knows(&domain) => {
+                    self.file_here(trigger, reporting, notice, here);
                 }
                 Some(index) => match remote.iter_mut().find(|(i, _)| *i == index) {
-                    Some((_, batch)) => batch.push(notice),
-                    None => remote.push((index, vec![notice])),
+                    Some((_, batch)) => batch.push(notice.message),
+                    None => remote.push((index, vec![notice.message])),
                 },
                 None => {
                     let what = format!(
@@ -227,47 +209,90 @@ impl World {
                          stays in {}'s queue.",
                         self.host_name(reporting)
                     );
-                    self.problem(trigger, what, "RFC 3461 §6.2");
+                    let event = WorldEvent::Problem { what: what.clone() };
+                    self.note(trigger, event, what, "RFC 3461 §6.2");
                     if let Some(host) = self.hosts.get_mut(reporting) {
-                        host.restore(vec![notice]);
+                        host.restore(vec![notice.message]);
                     }
                 }
             }
         }
         for (target, batch) in remote {
-            if self.connections.len() >= super::MAX_CONNECTIONS {
-                self.truncated = true;
-                break;
-            }
-            let purpose = format!(
-                "returning delivery status notifications from connection {trigger} to {}",
-                batch
-                    .iter()
-                    .map(|n| n.recipient.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let id = self.open(
-                reporting,
-                target,
-                ConnectionKind::Bounce,
-                &purpose,
-                Some(trigger),
-            );
-            self.relay_leg(id, reporting, target, batch);
-            self.close(id);
+            self.send_notices(trigger, reporting, target, batch);
         }
+    }
+
+    /// A notice for a local mailbox, or for the outbound queue to be routed by MX.
+    fn file_here(
+        &mut self,
+        connection: Option<ConnectionId>,
+        host: usize,
+        notice: Notice,
+        mailbox: bool,
+    ) {
+        let Some(source) = self.hosts.get_mut(host) else {
+            return;
+        };
+        let name = source.name().to_owned();
+        let to = notice.to;
+        if mailbox {
+            source.store.file_in_mailbox(notice.message);
+        } else {
+            source.restore(vec![notice.message]);
+        }
+        let place = if mailbox {
+            format!("{to}'s mailbox on {name}")
+        } else {
+            format!(
+                "{name}'s queue for {}, to be routed like any other mail",
+                domain_of(&to)
+            )
+        };
+        let explanation = format!(
+            "The delivery status notification (a multipart/report message, RFC 3464) from the \
+             null sender <> goes to {place}."
+        );
+        let event = WorldEvent::BounceFiled {
+            host: name,
+            recipient: to,
+            mailbox,
+        };
+        self.note(connection, event, explanation, "RFC 3464 §2");
+    }
+
+    /// Sends `batch` from `reporting` to `target` over a new connection.
+    fn send_notices(
+        &mut self,
+        trigger: Option<ConnectionId>,
+        reporting: usize,
+        target: usize,
+        batch: Vec<StoredMessage>,
+    ) {
+        if self.connections.len() >= super::MAX_CONNECTIONS {
+            self.truncated = true;
+            return;
+        }
+        let recipients: Vec<&str> = batch.iter().map(|n| n.recipient.as_str()).collect();
+        let from = trigger
+            .map(|id| format!(" from connection {id}"))
+            .unwrap_or_default();
+        let purpose = format!(
+            "returning delivery status notifications{from} to {}",
+            recipients.join(", ")
+        );
+        let id = self.open(reporting, target, ConnectionKind::Bounce, &purpose, trigger);
+        self.relay_leg(id, reporting, target, batch);
+        self.close(id);
     }
 }
 
-/// The sender to report to, without brackets; `None` for `<>`.
-fn sender(copy: &StoredMessage) -> Option<String> {
-    let address = copy
-        .envelope_from
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>');
-    (!address.is_empty()).then(|| address.to_owned())
+/// The 5yz refusal of `recipient`, at RCPT or after the message text, if there was one.
+fn permanent_refusal<'a>(outcome: &'a Outcome, recipient: &str) -> Option<&'a Refusal> {
+    outcome
+        .refused
+        .iter()
+        .chain(&outcome.refused_message)
+        .find(|r| r.address == recipient && r.code.class() == ReplyClass::PermanentNegative)
 }
 
 fn domain_of(address: &str) -> String {
@@ -275,33 +300,4 @@ fn domain_of(address: &str) -> String {
         .rsplit_once('@')
         .map(|(_, domain)| domain.to_ascii_lowercase())
         .unwrap_or_default()
-}
-
-fn recipient_report(
-    item: &Reported<'_>,
-    remote: Option<&str>,
-    now: crate::time::Millis,
-) -> RecipientReport {
-    let (status, diagnostic) = match item.refusal {
-        Some(refusal) => {
-            let status = refusal.enhanced.unwrap_or(EnhancedCode::new(5, 0, 0));
-            let enhanced = refusal
-                .enhanced
-                .map(|e| format!(" {e}"))
-                .unwrap_or_default();
-            let said = format!("{}{enhanced} {}", refusal.code.value(), refusal.text);
-            (status, Some(said))
-        }
-        None => (EnhancedCode::new(2, 0, 0), None),
-    };
-    RecipientReport {
-        final_recipient: item.copy.recipient.clone(),
-        original_recipient: item.copy.dsn.rcpt.orcpt.clone(),
-        action: item.action,
-        status,
-        remote_mta: remote.map(str::to_owned),
-        diagnostic,
-        last_attempt: Some(now),
-        will_retry_until: None,
-    }
 }
