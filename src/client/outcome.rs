@@ -45,4 +45,9 @@ pub struct Outcome {
     pub refused_message: Vec<Refusal>,
     /// Messages the server accepted.
     pub messages_accepted: usize,
+    /// Replies that refused a reverse-path for good (5yz to MAIL FROM, RFC 5321
+    /// §4.2.1), each with the reverse-path as the wire writes it (`<a@b>`, the form a
+    /// stored copy's `envelope_from` has): no recipient of that message can get
+    /// it, which is what a relay reports in a bounce. A 4yz to MAIL is not listed.
+    pub refused_senders: Vec<Refusal>,
 }

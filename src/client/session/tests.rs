@@ -336,3 +336,20 @@ fn bdat_chunks_wait_in_lock_step_and_the_last_answers_for_the_message() {
     assert_eq!(stage(&client), "ExpectQuit");
     assert_eq!(client.outcome().delivered, ["bob@example.org"]);
 }
+
+#[test]
+fn a_5yz_to_mail_refuses_the_sender_for_good_and_a_4yz_does_not() {
+    let run = |mail_reply: &str| {
+        let mut client = client(plain());
+        for reply in ["220 mx\r\n", EHLO, mail_reply] {
+            client.receive(reply.as_bytes(), 0);
+            client.take_output();
+        }
+        client.outcome.refused_senders.clone()
+    };
+    let refused = run("550 5.7.1 sender rejected\r\n");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].address, "<alice@example.net>");
+    assert_eq!(refused[0].code.to_string(), "550");
+    assert!(run("451 4.3.0 try later\r\n").is_empty());
+}

@@ -209,6 +209,12 @@ impl Client {
     }
 
     fn mail_refused(&mut self, reply: &Reply) {
+        if reply.code.class() == ReplyClass::PermanentNegative {
+            let sender = self.message.sender.to_string();
+            self.outcome
+                .refused_senders
+                .push(Refusal::new(sender, reply));
+        }
         let meaning = ReplyMeaning::of(reply).summary(reply);
         self.emit(
             ClientEventKind::Failed {

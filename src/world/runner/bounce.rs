@@ -53,7 +53,7 @@ impl World {
                 }
                 continue;
             }
-            match permanent_refusal(outcome, &copy.recipient) {
+            match permanent_refusal(outcome, &copy) {
                 Some(refusal) => refused.push((copy, Reason::from_refusal(refusal))),
                 None => temporary.push(copy),
             }
@@ -286,13 +286,22 @@ impl World {
     }
 }
 
-/// The 5yz refusal of `recipient`, at RCPT or after the message text, if there was one.
-fn permanent_refusal<'a>(outcome: &'a Outcome, recipient: &str) -> Option<&'a Refusal> {
+/// The 5yz refusal of `copy`: of its recipient at RCPT or after the message text, or of
+/// its sender at MAIL FROM, which refuses every copy of that message (RFC 5321 §4.2.1).
+fn permanent_refusal<'a>(outcome: &'a Outcome, copy: &StoredMessage) -> Option<&'a Refusal> {
+    let permanent = |r: &&Refusal| r.code.class() == ReplyClass::PermanentNegative;
     outcome
         .refused
         .iter()
         .chain(&outcome.refused_message)
-        .find(|r| r.address == recipient && r.code.class() == ReplyClass::PermanentNegative)
+        .filter(permanent)
+        .find(|r| r.address == copy.recipient)
+        .or_else(|| {
+            outcome
+                .refused_senders
+                .iter()
+                .find(|r| r.address == copy.envelope_from)
+        })
 }
 
 fn domain_of(address: &str) -> String {
