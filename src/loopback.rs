@@ -618,12 +618,17 @@ struct Recorder<'a> {
     arrived: [Option<usize>; 2],
 }
 
+/// Room for the entries of a short session (a mail with a few recipients records about
+/// seventy), so the vector of large entries is not regrown and copied as it fills.
+const EXPECTED_ENTRIES: usize = 128;
+
 impl<'a> Recorder<'a> {
     fn new(timeline: &'a mut Timeline) -> Self {
+        timeline.entries.reserve(EXPECTED_ENTRIES);
         Self {
             timeline,
             writes: Vec::new(),
-            arrivals: Vec::new(),
+            arrivals: Vec::with_capacity(EXPECTED_ENTRIES),
             streams: [0; 2],
             arrived: [None; 2],
         }

@@ -37,18 +37,26 @@ impl ReplyMeaning {
     }
 
     /// One line: `550 permanent failure…; 5.7.1 Delivery not authorized…: text`.
+    /// Written into one string: the client explains every reply it reads this way.
     pub fn summary(&self, reply: &Reply) -> String {
-        let enhanced = self
-            .enhanced
-            .as_ref()
-            .map(|meaning| format!("; {}", meaning.summary()))
-            .unwrap_or_default();
-        format!(
-            "{} {}{enhanced}: \"{}\"",
-            reply.code,
-            self.class_text,
-            reply.text()
-        )
+        use core::fmt::Write as _;
+        let room = reply.lines.iter().map(|line| line.len() + 1).sum::<usize>() + 160;
+        let mut text = String::with_capacity(room);
+        // Writing into a String cannot fail.
+        let _ = write!(text, "{} {}", reply.code, self.class_text);
+        if let Some(meaning) = &self.enhanced {
+            text.push_str("; ");
+            meaning.write_summary(&mut text);
+        }
+        text.push_str(": \"");
+        for (index, line) in reply.lines.iter().enumerate() {
+            if index > 0 {
+                text.push(' ');
+            }
+            text.push_str(line);
+        }
+        text.push('"');
+        text
     }
 }
 
@@ -180,4 +188,30 @@ pub enum ClientEventKind {
     },
     /// The session is over.
     Closed,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::EnhancedCode;
+
+    #[test]
+    fn a_reply_summary_names_class_enhanced_meaning_and_every_line() {
+        let code = ReplyCode::new(550).unwrap();
+        let reply = Reply::multiline(
+            code,
+            Some(EnhancedCode::new(5, 7, 1)),
+            vec!["No relay".into(), "for you".into()],
+        );
+        assert_eq!(
+            ReplyMeaning::of(&reply).summary(&reply),
+            "550 permanent failure, do not retry unchanged (5yz); 5.7.1 Delivery not \
+             authorized, message refused (permanent failure): \"No relay for you\""
+        );
+        let plain = Reply::new(ReplyCode::new(250).unwrap(), None, "Ok");
+        assert_eq!(
+            ReplyMeaning::of(&plain).summary(&plain),
+            "250 success (2yz): \"Ok\""
+        );
+    }
 }

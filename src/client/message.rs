@@ -52,13 +52,27 @@ pub struct BodyTraits {
 }
 
 impl BodyTraits {
+    /// Reads the body (already CRLF-only, [`normalise_line_endings`]) with vector
+    /// searches and folds that the compiler vectorises: the body is a message's
+    /// largest part, so no octet-by-octet branching.
     fn of(body: &str) -> Self {
+        let octets = body.as_bytes();
+        let mut long_line = false;
+        let mut line_start = 0;
+        for lf in memchr::memchr_iter(b'\n', octets) {
+            let line = octets.get(line_start..lf).unwrap_or_default();
+            let text = line.strip_suffix(b"\r").unwrap_or(line);
+            long_line |= text.len() > header::MAX_LINE;
+            line_start = lf + 1;
+        }
+        long_line |= octets.len().saturating_sub(line_start) > header::MAX_LINE;
+        let control = octets.iter().fold(false, |found, &octet| {
+            found | ((octet < 32 && !matches!(octet, b'\t' | b'\r' | b'\n')) || octet == 127)
+        });
         Self {
-            eight_bit: !body.is_ascii(),
-            long_line: body.split("\r\n").any(|line| line.len() > header::MAX_LINE),
-            control: body
-                .bytes()
-                .any(|b| b < 32 && !matches!(b, b'\t' | b'\r' | b'\n') || b == 127),
+            eight_bit: !octets.is_ascii(),
+            long_line,
+            control,
         }
     }
 
@@ -235,12 +249,21 @@ fn checked_message_id(given: &str) -> Result<String, SpecError> {
 }
 
 /// CRLF, lone CR and lone LF all become CRLF (RFC 5321 §2.3.8), and a non-empty body
-/// ends with CRLF.
+/// ends with CRLF. One pass that copies the runs between line breaks whole.
 pub(crate) fn normalise_line_endings(body: &str) -> String {
-    let mut text = body
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\n', "\r\n");
+    let mut text = String::with_capacity(body.len() + body.len() / 32 + 2);
+    let mut rest = body;
+    while let Some(at) = memchr::memchr2(b'\r', b'\n', rest.as_bytes()) {
+        // CR and LF are ASCII, so `at` and `at + 1` are character boundaries.
+        text.push_str(rest.get(..at).unwrap_or_default());
+        text.push_str("\r\n");
+        let tail = rest.get(at..).unwrap_or_default();
+        rest = tail
+            .strip_prefix("\r\n")
+            .or_else(|| tail.get(1..))
+            .unwrap_or_default();
+    }
+    text.push_str(rest);
     if !text.is_empty() && !text.ends_with("\r\n") {
         text.push_str("\r\n");
     }
@@ -251,15 +274,17 @@ pub(crate) fn normalise_line_endings(body: &str) -> String {
 /// the terminating CRLF "." CRLF. `message` must already use CRLF only.
 pub(crate) fn dot_stuff(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 8);
-    let mut at_line_start = true;
-    for &byte in message {
-        if at_line_start && byte == b'.' {
+    let mut rest = message;
+    while !rest.is_empty() {
+        if rest.first() == Some(&b'.') {
             out.push(b'.');
         }
-        out.push(byte);
-        at_line_start = byte == b'\n';
+        let line_end = memchr::memchr(b'\n', rest).map_or(rest.len(), |lf| lf + 1);
+        let (line, tail) = rest.split_at(line_end);
+        out.extend_from_slice(line);
+        rest = tail;
     }
-    if !at_line_start && !message.is_empty() {
+    if !message.is_empty() && !message.ends_with(b"\n") {
         out.extend_from_slice(b"\r\n");
     }
     out.extend_from_slice(b".\r\n");
@@ -293,6 +318,62 @@ mod tests {
             "a\r\nb\r\nc\r\nd\r\n"
         );
         assert_eq!(normalise_line_endings(""), "");
+        assert_eq!(normalise_line_endings("\r\r\n\n\r"), "\r\n\r\n\r\n\r\n");
+        assert_eq!(normalise_line_endings("ü\rx"), "ü\r\nx\r\n");
+    }
+
+    /// The rules spelled out one at a time, to hold the one-pass versions to.
+    fn normalised_by_replacing(body: &str) -> String {
+        let mut text = body
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .replace('\n', "\r\n");
+        if !text.is_empty() && !text.ends_with("\r\n") {
+            text.push_str("\r\n");
+        }
+        text
+    }
+
+    fn stuffed_octet_by_octet(message: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut at_line_start = true;
+        for &byte in message {
+            if at_line_start && byte == b'.' {
+                out.push(b'.');
+            }
+            out.push(byte);
+            at_line_start = byte == b'\n';
+        }
+        if !at_line_start && !message.is_empty() {
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b".\r\n");
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_rewrites_match_the_rules(body in "[a.\r\n\t\u{7f}\u{0}é]{0,40}") {
+            let normalised = normalise_line_endings(&body);
+            proptest::prop_assert_eq!(&normalised, &normalised_by_replacing(&body));
+            proptest::prop_assert_eq!(
+                dot_stuff(body.as_bytes()),
+                stuffed_octet_by_octet(body.as_bytes())
+            );
+            let traits = BodyTraits::of(&normalised);
+            proptest::prop_assert_eq!(traits.eight_bit, !normalised.is_ascii());
+            proptest::prop_assert_eq!(
+                traits.control,
+                normalised.bytes().any(|b| b < 32 && !matches!(b, b'\t' | b'\r' | b'\n') || b == 127)
+            );
+        }
+
+        #[test]
+        fn long_lines_are_found_in_one_pass(lengths in proptest::collection::vec(990usize..1005, 1..4)) {
+            let body: String = lengths.iter().map(|n| format!("{}\r\n", "x".repeat(*n))).collect();
+            let longest = lengths.iter().copied().max().unwrap_or_default();
+            proptest::prop_assert_eq!(BodyTraits::of(&body).long_line, longest > header::MAX_LINE);
+        }
     }
 
     #[test]

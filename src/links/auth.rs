@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::client::ClientEventKind;
 use crate::loopback::TimelineEntry;
-use crate::protocol::{Command, ReplyKind};
+use crate::protocol::{Command, Reply, ReplyKind};
 use crate::sasl::Mechanism;
 use crate::server::ServerEventKind;
 
@@ -37,16 +37,17 @@ pub struct AuthOutcome {
     pub text: String,
 }
 
-/// What one event means for AUTH exchanges.
-enum Step {
+/// What one event means for AUTH exchanges. Replies are kept as they are and put in
+/// words only when one closes an exchange: most replies of a session close none.
+enum Step<'a> {
     Begins,
     Trace(Mechanism),
     Succeeded(String),
-    Replied(ReplyKind, String),
+    Replied(ReplyKind, &'a Reply),
     Nothing,
 }
 
-fn step(entry: &TimelineEntry) -> Step {
+fn step(entry: &TimelineEntry) -> Step<'_> {
     match entry {
         TimelineEntry::Client { event } => match &event.kind {
             ClientEventKind::SaslTrace { mechanism, .. } => Step::Trace(*mechanism),
@@ -71,9 +72,7 @@ fn step(entry: &TimelineEntry) -> Step {
                 }
                 None => format!("{authcid} authenticated with {mechanism}"),
             }),
-            ServerEventKind::ReplySent { kind, reply } => {
-                Step::Replied(*kind, reply.to_string().trim_end().replace("\r\n", " "))
-            }
+            ServerEventKind::ReplySent { kind, reply } => Step::Replied(*kind, reply),
             _ => Step::Nothing,
         },
         _ => Step::Nothing,
@@ -96,11 +95,14 @@ pub fn exchanges(entries: &[TimelineEntry]) -> Vec<AuthExchange> {
                 exchange.steps.push(index);
             }
             Step::Succeeded(text) => succeeded = Some(text),
-            Step::Replied(kind, text) if kind != ReplyKind::AuthContinue => {
+            Step::Replied(kind, reply) if kind != ReplyKind::AuthContinue => {
                 if let Some(mut exchange) = open.take() {
                     let ok = kind == ReplyKind::AuthSucceeded;
                     exchange.end = Some(index);
-                    let text = succeeded.take().filter(|_| ok).unwrap_or(text);
+                    let text = succeeded
+                        .take()
+                        .filter(|_| ok)
+                        .unwrap_or_else(|| reply_as_sent(reply));
                     exchange.outcome = Some(AuthOutcome { ok, text });
                     out.push(exchange);
                 }
@@ -110,6 +112,11 @@ pub fn exchanges(entries: &[TimelineEntry]) -> Vec<AuthExchange> {
     }
     out.extend(open);
     out
+}
+
+/// The reply's lines as sent, joined by spaces.
+fn reply_as_sent(reply: &Reply) -> String {
+    reply.to_string().trim_end().replace("\r\n", " ")
 }
 
 fn begin(start: usize) -> AuthExchange {

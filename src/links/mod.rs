@@ -270,9 +270,11 @@ fn empty_write(entries: &[TimelineEntry], entry: usize) -> Write {
 
 /// Lines end after each LF; a last line without one ends with the write.
 fn split_lines(octets: &[u8]) -> Vec<Line> {
-    let mut lines = Vec::new();
+    // Counted first (a vector search, like the split), so a message text's lines fill one
+    // allocation instead of growing one.
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', octets).count() + 1);
     let mut start = 0;
-    for (index, _) in octets.iter().enumerate().filter(|(_, &b)| b == b'\n') {
+    for index in memchr::memchr_iter(b'\n', octets) {
         lines.push(line(start, index + 1));
         start = index + 1;
     }

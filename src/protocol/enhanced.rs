@@ -179,8 +179,19 @@ impl EnhancedMeaning {
     /// One line for an explanation, e.g. `5.7.1 Delivery not authorized, message refused
     /// (permanent failure)`.
     pub fn summary(&self) -> String {
-        let what = self.detail.unwrap_or(self.subject);
-        format!("{} {what} ({})", self.code, self.class)
+        let mut text = String::new();
+        self.write_summary(&mut text);
+        text
+    }
+
+    /// Appends [`Self::summary`] to `text`, for explanations built in one string.
+    pub fn write_summary(&self, text: &mut String) {
+        text.push_str(&self.code);
+        text.push(' ');
+        text.push_str(self.detail.unwrap_or(self.subject));
+        text.push_str(" (");
+        text.push_str(self.class);
+        text.push(')');
     }
 }
 

@@ -1,7 +1,7 @@
 //! SMTP replies: the three-digit code, the optional RFC 3463 enhanced code and the text
 //! lines. This is the only place that turns a reply into wire text (and back).
 
-use core::fmt;
+use core::fmt::{self, Write as _};
 use serde::Serialize;
 
 /// A three-digit reply code (RFC 5321 §4.2). Always in `200..=599`.
@@ -177,7 +177,11 @@ impl Reply {
     /// for the last (RFC 5321 §4.2.1). The enhanced code prefixes every line's text
     /// (RFC 2034 §4).
     pub fn encode(&self) -> Vec<u8> {
-        self.to_string().into_bytes()
+        let room = self.lines.iter().map(|line| line.len() + 16).sum();
+        let mut text = String::with_capacity(room);
+        // Writing into a String cannot fail.
+        let _ = fmt::Write::write_fmt(&mut text, format_args!("{self}"));
+        text.into_bytes()
     }
 
     /// The text of all lines joined with a space, for explanations.
@@ -188,14 +192,22 @@ impl Reply {
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written piece by piece, not through `write!` per piece: every reply the
+        // server sends goes through here, the EHLO reply with a dozen lines.
         let last = self.lines.len().saturating_sub(1);
+        let code = self.code.0;
+        let digits = [code / 100, code / 10 % 10, code % 10]
+            .map(|digit| char::from_digit(u32::from(digit), 10).unwrap_or('0'));
         for (index, line) in self.lines.iter().enumerate() {
-            let separator = if index == last { ' ' } else { '-' };
-            write!(f, "{}{}", self.code, separator)?;
+            for digit in digits {
+                f.write_char(digit)?;
+            }
+            f.write_char(if index == last { ' ' } else { '-' })?;
             if let Some(enhanced) = self.enhanced {
                 write!(f, "{enhanced} ")?;
             }
-            write!(f, "{line}\r\n")?;
+            f.write_str(line)?;
+            f.write_str("\r\n")?;
         }
         Ok(())
     }
@@ -222,6 +234,23 @@ mod tests {
         assert_eq!(
             reply.to_string(),
             "250-mx.example\r\n250-PIPELINING\r\n250 8BITMIME\r\n"
+        );
+    }
+
+    #[test]
+    fn encoding_writes_every_digit_and_the_enhanced_code_on_each_line() {
+        let reply = Reply::multiline(
+            code(451),
+            Some(EnhancedCode::new(4, 7, 10)),
+            vec!["first".into(), "second".into()],
+        );
+        assert_eq!(
+            reply.encode(),
+            b"451-4.7.10 first\r\n451 4.7.10 second\r\n".to_vec()
+        );
+        assert_eq!(
+            Reply::new(code(209), None, "").encode(),
+            b"209 \r\n".to_vec()
         );
     }
 

@@ -83,12 +83,19 @@ pub fn visible(octets: &[u8]) -> String {
     text
 }
 
+/// `48 69`: two lowercase digits per octet, spaced. Written digit by digit: every
+/// SASL step shows its octets this way, in whole and per base64 group.
 fn spaced_hex(octets: &[u8]) -> String {
-    octets
-        .iter()
-        .map(|octet| format!("{octet:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut text = String::with_capacity(octets.len() * 3);
+    for (index, &octet) in octets.iter().enumerate() {
+        if index > 0 {
+            text.push(' ');
+        }
+        for nibble in [octet >> 4, octet & 0x0f] {
+            text.extend(char::from_digit(u32::from(nibble), 16));
+        }
+    }
+    text
 }
 
 /// One explained value.
@@ -199,6 +206,7 @@ mod tests {
         let view = Octets::new(b"Kurt");
         assert_eq!(view.groups.last().unwrap().base64, "dA==");
         assert_eq!(view.hex, "4b 75 72 74");
+        assert_eq!(Octets::new(b"\xff\x0a\xa0").hex, "ff 0a a0");
     }
 
     #[test]
