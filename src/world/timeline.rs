@@ -208,7 +208,8 @@ pub enum WorldEvent {
         /// The reply (received, or the one the host writes for itself).
         reply: String,
     },
-    /// A host filed the delivery status notification for a bounce.
+    /// A host filed a delivery status notification (failed, delayed, relayed or
+    /// delivered) in a mailbox or its queue.
     BounceFiled {
         /// The host that wrote it.
         host: String,

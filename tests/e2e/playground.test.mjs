@@ -550,7 +550,10 @@ test('manual mode: the engine suggests the lines each state accepts; clicking th
     await page.waitForFunction((c) => document.querySelectorAll('#manual-log .line').length > c, count);
   };
   await pick('EHLO client.example.net');
-  assert.ok((await chips()).some((text) => /^AUTH PLAIN [A-Za-z0-9+/=]+$/.test(text)), 'AUTH PLAIN with the configured user');
+  assert.ok(
+    (await chips()).some((text) => /^AUTH PLAIN [A-Za-z0-9+/=]+$/.test(text)),
+    'AUTH PLAIN with the configured user',
+  );
   for (const text of ['MAIL FROM:<alice@example.net>', 'RCPT TO:<bob@example.org>', 'DATA']) await pick(text);
   assert.deepEqual(await chips(), ['Subject: typed by hand', '(empty line)', 'Hello, Bob.', '.'], 'message text: no commands');
   for (const text of ['Subject: typed by hand', '(empty line)', 'Hello, Bob.', '.']) await pick(text);

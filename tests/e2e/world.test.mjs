@@ -140,7 +140,7 @@ test('DSN delayed: retries for hours, one "delayed" notice, then the delivery re
   const rows = await timelineRows(page);
   const retry = indexOfRow(rows, /^\[retryScheduled\] Retry scheduled$/);
   const delayed = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, retry);
-  indexOfRow(rows, /^\[bounceFiled\] Bounce filed$/, delayed);
+  indexOfRow(rows, /^\[bounceFiled\] Notice filed$/, delayed);
   const delivered = indexOfRow(rows, /^#\d+ mx\.example\.org: 250 2\.0\.0 Ok: queued as /, delayed);
   indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, delivered);
   assert.equal(await page.textContent(`#world-item-${delayed} .wrfc`), 'RFC 3464 §2.3.3');
@@ -261,7 +261,7 @@ test('null MX and NXDOMAIN: no connection, a bounce in the sender mailbox', asyn
   const { page, context } = await openWorld('null-mx');
   let rows = await timelineRows(page);
   indexOfRow(rows, /^\[bounced\] Bounced$/, indexOfRow(rows, /^\[dnsLookup\] DNS: MX\? nomail\.example$/));
-  indexOfRow(rows, /^\[bounceFiled\] Bounce filed$/);
+  indexOfRow(rows, /^\[bounceFiled\] Notice filed$/);
   assert.equal((await connections(page)).length, 1, 'only the submission');
   assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 1 message']);
   const summary = await page.textContent('.wstore[data-host="mail.example.net"] .wmessage summary');

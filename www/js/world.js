@@ -109,7 +109,7 @@ const WORLD_TITLES = {
   hostStateChanged: 'Host state',
   retryScheduled: 'Retry scheduled',
   bounced: 'Bounced',
-  bounceFiled: 'Bounce filed',
+  bounceFiled: 'Notice filed',
   notificationWritten: 'Delivery status notification',
   problem: 'Problem',
 };
