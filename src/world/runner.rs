@@ -186,6 +186,8 @@ impl World {
         self.entries.push(WorldEntry::World {
             at: self.now,
             connection,
+            title: event.title(),
+            detail: event.detail(),
             event,
             explanation: explanation.into(),
             rfc,
@@ -207,6 +209,7 @@ impl World {
             from: from_name.clone(),
             to: to_name.clone(),
             kind,
+            kind_label: kind.label(),
             purpose: purpose.to_owned(),
             triggered_by,
             opened_at: self.now,
