@@ -182,15 +182,10 @@ function worldRow(item, index, start) {
   );
 }
 
-function subjectOf(message) {
-  const match = /^Subject:[ \t]*(.*)$/im.exec(message.text || '');
-  return match ? match[1] : '(no subject)';
-}
-
 function messageDetails(message) {
   return h('details', { class: 'wmessage' }, [
     h('summary', {
-      text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
+      text: `${message.layout?.subject ?? '(no subject)'} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
     }),
     h('pre', { class: 'wmessage-text', text: message.text || '' }),
   ]);
