@@ -11,7 +11,9 @@ import { h, replaceChildren } from './dom.js';
 
 /** A header field's octets as text, its folded lines one per line, no final line ending. */
 function fieldText(bytes, field) {
-  return decodeText(bytes.subarray(field.start, field.end)).replace(/\r?\n$/, '').replace(/\r\n/g, '\n');
+  return decodeText(bytes.subarray(field.start, field.end))
+    .replace(/\r?\n$/, '')
+    .replace(/\r\n/g, '\n');
 }
 
 /** The body's octets as text; empty when the copy has no empty line after its header. */
