@@ -6,7 +6,7 @@
 use esmtp_playground::loopback::{run, Scenario};
 use esmtp_playground::scripted::ScriptStep;
 use esmtp_playground::server::Delivery;
-use esmtp_playground::world::{preset, run_world};
+use esmtp_playground::world::{preset, run_world, WorldStep};
 
 /// The octets `start..end` of the copy, as text.
 fn slice(delivery: &Delivery, start: usize, end: usize) -> String {
@@ -133,4 +133,27 @@ fn world_messages_carry_the_layout_and_subject_too() {
     assert_eq!(copy.layout.added_field, Some(0));
     let body = copy.layout.body_start.unwrap();
     assert!(body < copy.octets);
+}
+
+#[test]
+fn a_blind_copy_stays_blind_across_a_relay() {
+    let mut scenario = preset("mx-dead-primary").unwrap();
+    let Some(WorldStep::Smtp { client, .. }) = scenario.steps.first_mut() else {
+        panic!("the preset starts with a submission");
+    };
+    client.message.to = vec!["Carol <carol@example.net>".into()];
+    client.message.bcc = vec!["bob@example.org".into()];
+    let timeline = run_world(&scenario).unwrap();
+    let queued_at_sender = timeline.mailstore("mail.example.net");
+    let local = queued_at_sender.mailbox("carol@example.net");
+    assert_eq!(local.len(), 1);
+    assert!(!local[0].bcc, "carol is a To recipient");
+    let delivered = timeline.mailstore("mx2.example.org");
+    let bob = delivered.mailbox("bob@example.org");
+    assert_eq!(bob.len(), 1);
+    assert!(
+        bob[0].bcc,
+        "the relaying MTA passes on that bob was blind-copied"
+    );
+    assert_eq!(bob[0].layout.bcc_field, None);
 }
