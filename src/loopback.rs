@@ -293,7 +293,11 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     }
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
         .map_err(ScenarioError::Client)?;
-    record(client, server, scenario)
+    let mut timeline = record(client, server, scenario)?;
+    for delivery in &mut timeline.deliveries {
+        delivery.bcc = scenario.client.message.is_blind_copy(&delivery.recipient);
+    }
+    Ok(timeline)
 }
 
 /// Records the session: over TLS when the scenario uses it ([`tls`]), else in the clear.

@@ -7,7 +7,7 @@ use litemap::LiteMap;
 use serde::Serialize;
 
 use crate::dsn::parameters::DsnRequest;
-use crate::server::{Delivery, Destination};
+use crate::server::{Delivery, Destination, MessageLayout};
 use crate::time::Millis;
 
 /// One copy of a message, as stored.
@@ -22,6 +22,11 @@ pub struct StoredMessage {
     pub recipient: String,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
+    /// Where its header fields, the trace field the receiving server added and the
+    /// body sit, as offsets into its octets, and its Subject.
+    pub layout: MessageLayout,
+    /// True when the copy reached a Bcc recipient of the client that sent it.
+    pub bcc: bool,
     /// The DSN parameters it was accepted with (RFC 3461).
     pub dsn: DsnRequest,
     /// When the server accepted it.
@@ -41,6 +46,8 @@ impl StoredMessage {
             envelope_from: delivery.envelope_from.clone(),
             recipient: delivery.recipient.clone(),
             headers: delivery.headers.clone(),
+            layout: delivery.layout.clone(),
+            bcc: delivery.bcc,
             dsn: delivery.dsn.clone(),
             arrived_at: delivery.accepted_at,
             text: String::from_utf8_lossy(&delivery.message.to_vec()).into_owned(),
@@ -130,6 +137,8 @@ mod tests {
             local: destination == Destination::Mailbox,
             destination,
             headers: vec!["Received".into(), "Subject".into()],
+            layout: MessageLayout::default(),
+            bcc: false,
             dsn: DsnRequest::default(),
             accepted_at: 0,
             message: crate::server::CopyText::new(

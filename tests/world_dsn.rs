@@ -34,7 +34,7 @@ fn refused_relay_bounces_to_the_sender_and_success_to_a_non_dsn_host_is_relayed(
             ConnectionKind::Smtp,
             ConnectionKind::Smtp,
             ConnectionKind::Flush,
-            ConnectionKind::Bounce
+            ConnectionKind::Notice
         ]
     );
     let flush_replies = final_replies(&timeline, 4, CUSTOMER);
@@ -150,7 +150,7 @@ fn never_and_null_senders_get_no_notice_and_the_refused_copy_still_leaves_the_qu
         let bounces = timeline
             .connections
             .iter()
-            .filter(|c| c.kind == ConnectionKind::Bounce)
+            .filter(|c| c.kind == ConnectionKind::Notice)
             .count();
         assert_eq!(bounces, 0);
         assert!(timeline
@@ -187,7 +187,7 @@ fn notify_success_at_the_final_host_gives_a_delivered_report() {
     }
     let timeline = run_world(&scenario).unwrap();
     let kinds: Vec<ConnectionKind> = timeline.connections.iter().map(|c| c.kind).collect();
-    assert_eq!(kinds, [ConnectionKind::Smtp, ConnectionKind::Bounce]);
+    assert_eq!(kinds, [ConnectionKind::Smtp, ConnectionKind::Notice]);
     let bounce = &timeline.connections[1];
     assert_eq!(
         (bounce.from.as_str(), bounce.to.as_str()),

@@ -433,7 +433,7 @@ fn only_report(timeline: &WorldTimeline) -> String {
         .contains("multipart/report; report-type=delivery-status"));
     assert!(world_events(timeline)
         .iter()
-        .any(|(event, _)| matches!(event, WorldEvent::BounceFiled { mailbox: true, .. })));
+        .any(|(event, _)| matches!(event, WorldEvent::NoticeFiled { mailbox: true, .. })));
     report.text.clone()
 }
 

@@ -227,6 +227,34 @@ fn has_utf8_local_part(spec: &MessageSpec) -> bool {
         .any(|address| !address.mailbox.local_part_is_ascii())
 }
 
+impl MessageSpec {
+    /// True when `recipient` (an envelope mailbox, `local@domain`) got the message only
+    /// as a blind copy: listed under Bcc and not under To or Cc (RFC 5322 §3.6.3).
+    /// Mailboxes compare as the envelope does: the local-part exactly, the domain
+    /// without case (RFC 5321 §2.4).
+    pub fn is_blind_copy(&self, recipient: &str) -> bool {
+        let listed =
+            |entries: &[String]| entries.iter().any(|entry| same_mailbox(entry, recipient));
+        listed(&self.bcc) && !listed(&self.to) && !listed(&self.cc)
+    }
+}
+
+/// True when the address entry `entry` (display name allowed) names `mailbox`.
+fn same_mailbox(entry: &str, mailbox: &str) -> bool {
+    let (Ok(entry), Ok(mailbox)) = (
+        NamedAddress::parse(entry, "recipient"),
+        NamedAddress::parse(mailbox, "recipient"),
+    ) else {
+        return false;
+    };
+    entry.mailbox.local_part == mailbox.mailbox.local_part
+        && entry
+            .mailbox
+            .domain
+            .as_str()
+            .eq_ignore_ascii_case(mailbox.mailbox.domain.as_str())
+}
+
 /// A given Message-ID: `id-left@id-right`, angle brackets optional, printable ASCII
 /// without spaces (RFC 5322 §3.6.4).
 fn checked_message_id(given: &str) -> Result<String, SpecError> {
@@ -302,6 +330,30 @@ mod tests {
 
     fn text(spec: &MessageSpec, encoding: TransferEncoding) -> String {
         String::from_utf8(draft(spec).render(encoding)).unwrap()
+    }
+
+    #[test]
+    fn a_blind_copy_is_a_bcc_recipient_not_also_in_to_or_cc() {
+        let spec = MessageSpec {
+            to: vec!["Bob <bob@example.org>".into()],
+            cc: vec!["carol@example.org".into()],
+            bcc: vec!["Dave <dave@Example.ORG>".into(), "carol@example.org".into()],
+            ..MessageSpec::default()
+        };
+        assert!(
+            spec.is_blind_copy("dave@example.org"),
+            "domain without case"
+        );
+        assert!(
+            !spec.is_blind_copy("Dave@example.org"),
+            "local-part exactly"
+        );
+        assert!(
+            !spec.is_blind_copy("carol@example.org"),
+            "also a Cc recipient"
+        );
+        assert!(!spec.is_blind_copy("bob@example.org"));
+        assert!(!spec.is_blind_copy("not an address"));
     }
 
     #[test]

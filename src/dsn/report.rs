@@ -38,7 +38,8 @@ pub enum Action {
 }
 
 impl Action {
-    fn keyword(self) -> &'static str {
+    /// The word of the `Action:` field (RFC 3464 §2.3.3): `failed`, `delayed`, ….
+    pub(crate) fn keyword(self) -> &'static str {
         match self {
             Self::Failed => "failed",
             Self::Delayed => "delayed",

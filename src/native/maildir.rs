@@ -371,6 +371,8 @@ mod tests {
             local: true,
             destination: crate::server::delivery::Destination::Mailbox,
             headers: vec!["Received".into()],
+            layout: Default::default(),
+            bcc: false,
             dsn: Default::default(),
             accepted_at: 0,
             message: CopyText::new("Received: x\r\n".into(), Arc::new(b"\r\nbody\r\n".to_vec())),

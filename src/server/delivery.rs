@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
-use super::headers;
+use super::headers::{self, MessageLayout};
 use crate::dsn::parameters::{DsnRequest, MailDsn, RcptDsn};
 use crate::protocol::{ForwardPath, ReversePath};
 use crate::time::{rfc5322_date, Millis};
@@ -45,6 +45,13 @@ pub struct Delivery {
     pub destination: Destination,
     /// The header field names of this copy, in order.
     pub headers: Vec<String>,
+    /// Where this copy's header fields, the trace field this server added and the body
+    /// sit in `message`, and its Subject.
+    pub layout: MessageLayout,
+    /// True when the copy reached a Bcc recipient: a fact of the sending client, which
+    /// alone knows its Bcc list (the server sees only envelope recipients); the driver
+    /// that runs both sets it (`MessageSpec::is_blind_copy`).
+    pub bcc: bool,
     /// What the sender asked of delivery status notifications for this copy (RFC 3461).
     pub dsn: DsnRequest,
     /// When the server accepted the message (a notification's Arrival-Date, RFC 3464
@@ -253,6 +260,9 @@ pub(super) fn copies(
 ) -> Vec<Delivery> {
     let mut header_names = headers::field_names(received.as_bytes());
     header_names.extend(headers::field_names(&text));
+    let mut layout = MessageLayout::of(&[received.as_bytes(), &text]);
+    // The trace field is the copy's first line, whatever the text holds after it.
+    layout.added_field = (!layout.fields.is_empty()).then_some(0);
     let message = CopyText::new(Arc::from(received), Arc::new(text));
     let envelope_from = envelope.from.map(ToString::to_string).unwrap_or_default();
     envelope
@@ -276,6 +286,8 @@ pub(super) fn copies(
                 local: destination == Destination::Mailbox,
                 destination,
                 headers: header_names.clone(),
+                layout: layout.clone(),
+                bcc: false,
                 dsn,
                 accepted_at: envelope.at,
                 message: message.clone(),

@@ -151,6 +151,14 @@ pub enum ReversalCommand {
 }
 
 impl ReversalCommand {
+    /// The command as the wire writes it: `TURN`, `ATRN`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Turn => "TURN",
+            Self::Atrn => "ATRN",
+        }
+    }
+
     /// The RFC section that defines the reversal.
     pub fn rfc(self) -> &'static str {
         match self {

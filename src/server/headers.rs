@@ -1,6 +1,9 @@
-//! The header section of a message (RFC 5322 §2.2): listing field names and removing
-//! fields. Used to strip Bcc in the submission role (RFC 5322 §3.6.3) and to tell the
-//! learner which headers each copy carries. Works on octets; never panics on odd input.
+//! The header section of a message (RFC 5322 §2.2): listing field names, laying out
+//! where each field and the body sit, and removing fields. Used to strip Bcc in the
+//! submission role (RFC 5322 §3.6.3) and to show the learner each copy's header fields
+//! as the octets they are. Works on octets; never panics on odd input.
+
+use serde::Serialize;
 
 /// The header fields of `message`: every line up to the first empty line. A line
 /// starting with SP or HTAB continues the previous field (folding, RFC 5322 §2.2.3).
@@ -42,6 +45,99 @@ pub(crate) fn field_names(message: &[u8]) -> Vec<String> {
         .filter_map(field_name)
         .map(|name| String::from_utf8_lossy(name).into_owned())
         .collect()
+}
+
+/// One header field of a message: its name as written (empty for a line that names no
+/// field) and its octets `start..end`, folded lines and line endings included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldSpan {
+    /// The field name, lossy UTF-8, as written (`Received`, `subject`).
+    pub name: String,
+    /// Offset of its first octet in the message.
+    pub start: usize,
+    /// Offset just past its last line's line ending.
+    pub end: usize,
+}
+
+/// Where a message's header fields and body sit, as octet offsets into the message
+/// (RFC 5322 §2.1: fields, an empty line, the body), so a view slices the octets it
+/// already has instead of parsing them again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageLayout {
+    /// Every line of the header section, as fields: a line starting with SP or HTAB
+    /// continues the field before it (folding, RFC 5322 §2.2.3).
+    pub fields: Vec<FieldSpan>,
+    /// The index in `fields` of the trace field the receiving server added (RFC 5321
+    /// §4.4); `None` for a message no server received (a notice a host wrote).
+    pub added_field: Option<usize>,
+    /// The index in `fields` of the first Bcc field, if the copy still has one (a
+    /// submission server removes it, RFC 5322 §3.6.3).
+    pub bcc_field: Option<usize>,
+    /// Where the body starts, just past the empty line that ends the header section;
+    /// `None` when the message has no empty line (header fields only, no body).
+    pub body_start: Option<usize>,
+    /// The first Subject field's value, unfolded (RFC 5322 §2.2.3) and trimmed, as
+    /// lossy UTF-8 like every text the engine shows; `None` when there is none.
+    pub subject: Option<String>,
+}
+
+impl MessageLayout {
+    /// The layout of the message made of `parts` one after the other (a server's trace
+    /// field, then the text it received). Every part but the last ends with a line
+    /// ending, as a header field does.
+    pub(crate) fn of(parts: &[&[u8]]) -> Self {
+        let mut layout = Self::default();
+        let mut subject: Option<Vec<u8>> = None;
+        let mut in_subject = false;
+        let mut offset = 0usize;
+        'parts: for part in parts {
+            for line in part.split_inclusive(|&b| b == b'\n') {
+                let start = offset;
+                offset = offset.saturating_add(line.len());
+                if trim_line_end(line).is_empty() {
+                    layout.body_start = Some(offset);
+                    break 'parts;
+                }
+                match layout.fields.last_mut() {
+                    Some(field) if is_continuation(line) => field.end = offset,
+                    _ => {
+                        let name = field_name(line).unwrap_or_default();
+                        in_subject = subject.is_none() && name.eq_ignore_ascii_case(b"Subject");
+                        if layout.bcc_field.is_none() && name.eq_ignore_ascii_case(b"Bcc") {
+                            layout.bcc_field = Some(layout.fields.len());
+                        }
+                        layout.fields.push(FieldSpan {
+                            name: String::from_utf8_lossy(name).into_owned(),
+                            start,
+                            end: offset,
+                        });
+                    }
+                }
+                if in_subject {
+                    subject.get_or_insert_with(Vec::new).extend_from_slice(line);
+                }
+            }
+        }
+        layout.subject = subject.as_deref().map(unfolded_value);
+        layout
+    }
+}
+
+/// The value of one field's octets: after the colon, line breaks removed (unfolding
+/// removes each CRLF that precedes WSP), trimmed, lossy UTF-8.
+fn unfolded_value(field: &[u8]) -> String {
+    let value = field
+        .iter()
+        .position(|&b| b == b':')
+        .and_then(|colon| field.get(colon.saturating_add(1)..))
+        .unwrap_or_default();
+    let joined: Vec<u8> = value
+        .iter()
+        .copied()
+        .filter(|&b| b != b'\r' && b != b'\n')
+        .collect();
+    String::from_utf8_lossy(joined.trim_ascii()).into_owned()
 }
 
 /// `message` without the header fields named in `names` (case-insensitive), with the
@@ -93,6 +189,88 @@ mod tests {
             b"From: a@example.net\r\nTo: b@example.org\r\nSubject: hi\r\n\r\nBcc: in the body stays\r\n"
         );
         assert_eq!(removed, ["Bcc: c@example.org, d@example.com"]);
+    }
+
+    fn spans(layout: &MessageLayout) -> Vec<(&str, usize, usize)> {
+        layout
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.start, f.end))
+            .collect()
+    }
+
+    #[test]
+    fn lays_out_folded_fields_and_the_body() {
+        let layout = MessageLayout::of(&[MESSAGE]);
+        assert_eq!(
+            spans(&layout),
+            [
+                ("From", 0, 21),
+                ("To", 21, 40),
+                ("Bcc", 40, 77),
+                ("Subject", 77, 90)
+            ]
+        );
+        assert_eq!(
+            MESSAGE.get(40..77),
+            Some(&b"Bcc: c@example.org,\r\n d@example.com\r\n"[..])
+        );
+        assert_eq!(layout.body_start, Some(92));
+        assert_eq!(MESSAGE.get(92..), Some(&b"Bcc: in the body stays\r\n"[..]));
+        assert_eq!(layout.subject.as_deref(), Some("hi"));
+        assert_eq!(
+            layout.bcc_field,
+            Some(2),
+            "the field, not the body's Bcc: line"
+        );
+        assert_eq!(layout.added_field, None);
+    }
+
+    #[test]
+    fn offsets_run_on_across_the_trace_field_and_the_text() {
+        let trace = b"Received: from a\r\n\tby b; Thu, 1 Jan 1970\r\n";
+        let layout = MessageLayout::of(&[trace, b"Subject: =?x?= a\r\n  folded\r\n\r\n"]);
+        assert_eq!(spans(&layout), [("Received", 0, 42), ("Subject", 42, 70)]);
+        assert_eq!(layout.body_start, Some(72));
+        assert_eq!(layout.subject.as_deref(), Some("=?x?= a  folded"));
+        assert_eq!(layout.bcc_field, None);
+    }
+
+    #[test]
+    fn no_body_no_separator_and_bare_lf() {
+        let no_body = MessageLayout::of(&[b"Subject: s\r\n\r\n"]);
+        assert_eq!(no_body.body_start, Some(14));
+        let no_separator = MessageLayout::of(&[b"Subject: s\r\nTo: b"]);
+        assert_eq!(spans(&no_separator), [("Subject", 0, 12), ("To", 12, 17)]);
+        assert_eq!(no_separator.body_start, None);
+        let bare_lf = MessageLayout::of(&[b"Subject: one\n two\nX: y\n\nbody\n"]);
+        assert_eq!(spans(&bare_lf), [("Subject", 0, 18), ("X", 18, 23)]);
+        assert_eq!(bare_lf.body_start, Some(24));
+        assert_eq!(bare_lf.subject.as_deref(), Some("one two"));
+    }
+
+    #[test]
+    fn odd_lines_stay_visible_as_fields_without_a_name() {
+        let layout = MessageLayout::of(&[
+            b" folded first\r\nNoColon\r\nsubject:\xff\r\nSubject: second\r\n",
+        ]);
+        assert_eq!(
+            spans(&layout),
+            [
+                ("", 0, 15),
+                ("", 15, 24),
+                ("subject", 24, 35),
+                ("Subject", 35, 52)
+            ]
+        );
+        assert_eq!(
+            layout.subject.as_deref(),
+            Some("\u{fffd}"),
+            "the first Subject counts"
+        );
+        assert_eq!(layout.body_start, None);
+        assert_eq!(MessageLayout::of(&[]), MessageLayout::default());
+        assert_eq!(MessageLayout::of(&[b"\r\nbody"]).body_start, Some(2));
     }
 
     #[test]

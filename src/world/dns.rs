@@ -75,6 +75,17 @@ pub enum HostState {
     Deferring,
 }
 
+impl HostState {
+    /// The state's name as the scenario writes it: `up`, `refused`, `deferring`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Refused => "refused",
+            Self::Deferring => "deferring",
+        }
+    }
+}
+
 /// The state a host starts in.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]

@@ -175,6 +175,8 @@ mod tests {
             envelope_from: "<a@example.net>".into(),
             recipient: recipient.into(),
             headers: Vec::new(),
+            layout: Default::default(),
+            bcc: false,
             dsn: Default::default(),
             arrived_at: 0,
             text: "Subject: x\r\n\r\nhi\r\n".into(),

@@ -53,6 +53,7 @@
 //! ```
 
 pub mod dns;
+mod event_text;
 mod host;
 pub(crate) mod line_client;
 mod notice;

@@ -299,7 +299,8 @@ impl World {
                 return copies;
             }
         };
-        let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        let mut collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        super::mark_blind_copies(&mut collected.deliveries, &copies);
         self.file(server_host, &collected.deliveries);
         let dsn_offered = client.capabilities().has("DSN");
         let temporary = self.settle(

@@ -186,6 +186,8 @@ impl World {
         self.entries.push(WorldEntry::World {
             at: self.now,
             connection,
+            title: event.title(),
+            detail: event.detail(),
             event,
             explanation: explanation.into(),
             rfc,
@@ -207,6 +209,7 @@ impl World {
             from: from_name.clone(),
             to: to_name.clone(),
             kind,
+            kind_label: kind.label(),
             purpose: purpose.to_owned(),
             triggered_by,
             opened_at: self.now,
@@ -388,6 +391,7 @@ impl World {
             self.refuse_connection(id, to, "SMTP");
             return Ok(());
         };
+        let message = &spec.message;
         let mut spec = spec.clone();
         if spec.hostname == ClientSpec::default().hostname {
             spec.hostname = self.host_name(from);
@@ -399,7 +403,10 @@ impl World {
                     error,
                 }
             })?;
-        let collected = self.leg(id, from, to, &mut client, &mut server);
+        let mut collected = self.leg(id, from, to, &mut client, &mut server);
+        for delivery in &mut collected.deliveries {
+            delivery.bcc = message.is_blind_copy(&delivery.recipient);
+        }
         self.file(to, &collected.deliveries);
         if let Some((command, domains)) = collected.reversal {
             let tail = server.take_output();
@@ -572,7 +579,8 @@ impl World {
                 return;
             }
         };
-        let collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        let mut collected = self.leg(id, client_host, server_host, &mut client, &mut server);
+        mark_blind_copies(&mut collected.deliveries, &copies);
         self.file(server_host, &collected.deliveries);
         let dsn_offered = client.capabilities().has("DSN");
         let back = self.settle(
@@ -736,4 +744,14 @@ fn graph(connections: &[ConnectionSummary]) -> Vec<GraphEdge> {
         }
     }
     edges
+}
+
+/// A relayed copy reached a Bcc recipient when the queued copy it came from did: the
+/// relaying client passes on what the first client knew (its envelope is the same).
+fn mark_blind_copies(deliveries: &mut [Delivery], relayed: &[StoredMessage]) {
+    for delivery in deliveries {
+        delivery.bcc = relayed
+            .iter()
+            .any(|copy| copy.bcc && copy.recipient == delivery.recipient);
+    }
 }

@@ -29,9 +29,10 @@ pub enum ConnectionKind {
     /// An SMTP session a sending MTA opened to an MX host to deliver its queue
     /// (RFC 5321 §5).
     Relay,
-    /// An SMTP session a host opened to return delivery status notifications to the
-    /// senders' domain, from the null reverse-path (RFC 3461 §6, RFC 3464).
-    Bounce,
+    /// An SMTP session a host opened to return delivery status notifications (failed,
+    /// delayed, relayed or delivered) to the senders' domain, from the null
+    /// reverse-path (RFC 3461 §6, RFC 3464).
+    Notice,
 }
 
 /// One connection, for the list and the diagram. After TURN/ATRN the same connection
@@ -45,8 +46,10 @@ pub struct ConnectionSummary {
     pub from: String,
     /// The host it connected to.
     pub to: String,
-    /// SMTP, flush or POP3.
+    /// SMTP, flush, POP3, relay or notice.
     pub kind: ConnectionKind,
+    /// The kind as the connection list shows it (`FLUSH`, `NOTICE`): [`ConnectionKind::label`].
+    pub kind_label: &'static str,
     /// What it was for.
     pub purpose: String,
     /// The connection whose reply caused this one (ETRN), if any.
@@ -210,7 +213,7 @@ pub enum WorldEvent {
     },
     /// A host filed a delivery status notification (failed, delayed, relayed or
     /// delivered) in a mailbox or its queue.
-    BounceFiled {
+    NoticeFiled {
         /// The host that wrote it.
         host: String,
         /// The original sender it goes to.
@@ -300,6 +303,10 @@ pub enum WorldEntry {
         connection: Option<ConnectionId>,
         /// What.
         event: WorldEvent,
+        /// The row's heading: [`WorldEvent::title`].
+        title: String,
+        /// The row's detail line, empty when there is none: [`WorldEvent::detail`].
+        detail: String,
         /// One line for a learner.
         explanation: String,
         /// The RFC section, or empty when none applies.

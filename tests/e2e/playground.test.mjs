@@ -375,6 +375,13 @@ test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, 
   assert.match(await page.textContent('.mailbox .header-field.added'), /^Received: from client\.example\.net/);
   assert.equal(await page.$$eval('.header-field', (n) => n.filter((x) => /^Bcc:/i.test(x.textContent)).length), 0);
   assert.match(await page.textContent('.mailbox .bcc-note'), /No Bcc header/);
+  const heads = await page.$$eval('.mailbox .mailbox-head p', (nodes) => nodes.map((n) => n.textContent));
+  assert.deepEqual(
+    heads.map((text) => text.includes('received as Bcc')),
+    [false, false, true],
+    'only dave, the Bcc recipient, is marked (the engine says so)',
+  );
+  assert.match(await page.textContent('.mailbox .body'), /^Hi Bob,/, 'the body starts where the engine says');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('.mailbox .download')]);
   const file = await download.path();
   assert.match(fs.readFileSync(file, 'latin1'), /^Received: from client\.example\.net[\s\S]*\r\n\r\nHi Bob,/);

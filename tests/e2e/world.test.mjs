@@ -121,7 +121,7 @@ test('DSN: the flush is refused with 552, the ISP bounces and alice reads the re
   const written = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, refused);
   indexOfRow(rows, /^#5 mx\.isp\.example: MAIL FROM:<> SIZE=\d+$/, written);
   const list = await connections(page);
-  assert.match(list[4], /^#5 mx\.isp\.example → mail\.example\.net BOUNCE/);
+  assert.match(list[4], /^#5 mx\.isp\.example → mail\.example\.net NOTICE/);
   assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 2 messages']);
   const box = '.wstore[data-host="mail.example.net"] [data-box="alice@example.net"]';
   const summaries = await page.$$eval(`${box} summary`, (nodes) => nodes.map((n) => n.textContent));
@@ -140,7 +140,8 @@ test('DSN delayed: retries for hours, one "delayed" notice, then the delivery re
   const rows = await timelineRows(page);
   const retry = indexOfRow(rows, /^\[retryScheduled\] Retry scheduled$/);
   const delayed = indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, retry);
-  indexOfRow(rows, /^\[bounceFiled\] Notice filed$/, delayed);
+  const filed = indexOfRow(rows, /^\[noticeFiled\] Notice filed$/, delayed);
+  assert.equal(await page.textContent(`#world-item-${filed} .wdetail`), 'to alice@example.net (mailbox) at mail.example.net');
   const delivered = indexOfRow(rows, /^#\d+ mx\.example\.org: 250 2\.0\.0 Ok: queued as /, delayed);
   indexOfRow(rows, /^\[notificationWritten\] Delivery status notification$/, delivered);
   assert.equal(await page.textContent(`#world-item-${delayed} .wrfc`), 'RFC 3464 §2.3.3');
@@ -261,7 +262,7 @@ test('null MX and NXDOMAIN: no connection, a bounce in the sender mailbox', asyn
   const { page, context } = await openWorld('null-mx');
   let rows = await timelineRows(page);
   indexOfRow(rows, /^\[bounced\] Bounced$/, indexOfRow(rows, /^\[dnsLookup\] DNS: MX\? nomail\.example$/));
-  indexOfRow(rows, /^\[bounceFiled\] Notice filed$/);
+  indexOfRow(rows, /^\[noticeFiled\] Notice filed$/);
   assert.equal((await connections(page)).length, 1, 'only the submission');
   assert.deepEqual(await store(page, 'mail.example.net'), ['alice@example.net · 1 message']);
   const summary = await page.textContent('.wstore[data-host="mail.example.net"] .wmessage summary');

@@ -1,24 +1,24 @@
 // Mailboxes: every delivered copy per recipient, headers and body, the Received header
-// the server added marked, Bcc's absence noted, and a .eml download. Tab contract:
-// `setup(root)` keeps the panel, `render(model)` draws a run (synchronously, so an older
-// render can never land after a newer one).
+// the server added marked, Bcc's absence noted, and a .eml download. The engine lays out
+// each copy (`delivery.layout`: each header field's octets, the field the server added,
+// where the body starts, any Bcc field) and says whether it reached a Bcc recipient
+// (`delivery.bcc`); this module only slices the octets. Tab contract: `setup(root)`
+// keeps the panel, `render(model)` draws a run (synchronously, so an older render can
+// never land after a newer one).
 
 import { decodeText, toBytes } from './bytes.js';
 import { h, replaceChildren } from './dom.js';
 
-/** Splits a message at the first empty line into unfolded header fields and the body. */
-export function parseMessage(bytes) {
-  const text = decodeText(bytes);
-  const split = text.search(/\r?\n\r?\n/);
-  const head = split < 0 ? text : text.slice(0, split);
-  const body = split < 0 ? '' : text.slice(split).replace(/^\r?\n\r?\n/, '');
-  const fields = [];
-  for (const raw of head.split(/\r?\n/)) {
-    if (/^[ \t]/.test(raw) && fields.length) fields[fields.length - 1].raw += `\n${raw}`;
-    else if (raw) fields.push({ raw });
-  }
-  for (const field of fields) field.name = field.raw.split(':')[0];
-  return { fields, body };
+/** A header field's octets as text, its folded lines one per line, no final line ending. */
+function fieldText(bytes, field) {
+  return decodeText(bytes.subarray(field.start, field.end))
+    .replace(/\r?\n$/, '')
+    .replace(/\r\n/g, '\n');
+}
+
+/** The body's octets as text; empty when the copy has no empty line after its header. */
+function bodyText(bytes, layout) {
+  return layout.bodyStart === null || layout.bodyStart === undefined ? '' : decodeText(bytes.subarray(layout.bodyStart));
 }
 
 function download(delivery, index) {
@@ -31,7 +31,7 @@ function download(delivery, index) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function renderMailboxes(container, timeline, scenario) {
+export function renderMailboxes(container, timeline) {
   const deliveries = timeline.deliveries || [];
   if (!deliveries.length) {
     replaceChildren(container, [
@@ -39,7 +39,7 @@ export function renderMailboxes(container, timeline, scenario) {
     ]);
     return;
   }
-  const bcc = (scenario.client?.message?.bcc || []).map((a) => a.toLowerCase());
+  const blindCopies = deliveries.some((delivery) => delivery.bcc);
   const byRecipient = new Map();
   deliveries.forEach((delivery, index) => {
     const key = delivery.recipient || '(unknown)';
@@ -49,9 +49,9 @@ export function renderMailboxes(container, timeline, scenario) {
   const boxes = [];
   for (const [recipient, copies] of byRecipient) {
     for (const { delivery, index } of copies) {
-      const { fields, body } = parseMessage(toBytes(delivery.message));
-      const hasBcc = fields.some((f) => f.name.toLowerCase() === 'bcc');
-      const isBcc = bcc.includes(String(recipient).toLowerCase());
+      const bytes = toBytes(delivery.message);
+      const layout = delivery.layout || { fields: [] };
+      const hasBcc = layout.bccField !== null && layout.bccField !== undefined;
       const button = h('button', { type: 'button', class: 'download', text: 'Download .eml' });
       button.addEventListener('click', () => download(delivery, index));
       boxes.push(
@@ -60,28 +60,21 @@ export function renderMailboxes(container, timeline, scenario) {
             h('h3', { text: recipient }),
             h('p', {
               class: 'muted',
-              text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${toBytes(delivery.message).length} octets${isBcc ? ' · received as Bcc' : ''}${delivery.dsn?.summary ? ` · DSN ${delivery.dsn.summary}` : ''}`,
+              text: `${delivery.local === false ? 'queued for relay' : 'local mailbox'} · queue id ${delivery.id} · envelope from ${delivery.envelopeFrom} · ${bytes.length} octets${delivery.bcc ? ' · received as Bcc' : ''}${delivery.dsn?.summary ? ` · DSN ${delivery.dsn.summary}` : ''}`,
             }),
             button,
           ]),
           h(
             'div',
             { class: 'headers', role: 'list', 'aria-label': 'Header fields' },
-            fields.map((f, i) =>
-              h(
-                'div',
-                {
-                  role: 'listitem',
-                  class: `header-field${i === 0 && /^received$/i.test(f.name) ? ' added' : ''}`,
-                },
-                [
-                  h('span', { class: 'header-text', text: f.raw }),
-                  i === 0 && /^received$/i.test(f.name) ? h('span', { class: 'tag', text: 'added by the server (RFC 5321 §4.4)' }) : '',
-                ],
-              ),
+            layout.fields.map((field, i) =>
+              h('div', { role: 'listitem', class: `header-field${i === layout.addedField ? ' added' : ''}` }, [
+                h('span', { class: 'header-text', text: fieldText(bytes, field) }),
+                i === layout.addedField ? h('span', { class: 'tag', text: 'added by the server (RFC 5321 §4.4)' }) : '',
+              ]),
             ),
           ),
-          bcc.length
+          blindCopies || hasBcc
             ? h('p', {
                 class: 'bcc-note',
                 text: hasBcc
@@ -89,7 +82,7 @@ export function renderMailboxes(container, timeline, scenario) {
                   : 'No Bcc header: Bcc recipients travel on the envelope only (RFC 5322 §3.6.3).',
               })
             : '',
-          h('pre', { class: 'body', tabindex: 0, 'aria-label': 'Message body', text: body }),
+          h('pre', { class: 'body', tabindex: 0, 'aria-label': 'Message body', text: bodyText(bytes, layout) }),
         ]),
       );
     }
@@ -110,7 +103,7 @@ export function setup(root) {
   panel = root;
 }
 
-/** Draws the run's copies. `model`: `{timeline, scenario}`. */
-export function render({ timeline, scenario }) {
-  renderMailboxes(panel, timeline, scenario);
+/** Draws the run's copies. `model`: `{timeline}`. */
+export function render({ timeline }) {
+  renderMailboxes(panel, timeline);
 }

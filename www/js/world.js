@@ -87,40 +87,14 @@ export function worldItems(timeline) {
         at: entry.at,
         connection: entry.connection,
         event: entry.event || {},
+        title: entry.title || '',
+        detail: entry.detail || '',
         explanation: entry.explanation || '',
         rfc: entry.rfc || '',
       });
     }
   }
   return items;
-}
-
-const WORLD_TITLES = {
-  connectionOpened: 'Connection opens',
-  connectionClosed: 'Connection closes',
-  clockAdvanced: 'The clock jumps',
-  queueTaken: 'Queue taken',
-  queueRestored: 'Queue restored',
-  rolesReversed: 'Roles reversed',
-  relayWindowOpened: 'Relay window opens',
-  relayChecked: 'Relay checked',
-  routeChosen: 'Exchangers in order',
-  connectionRefused: 'Connection refused',
-  hostStateChanged: 'Host state',
-  retryScheduled: 'Retry scheduled',
-  bounced: 'Bounced',
-  bounceFiled: 'Notice filed',
-  notificationWritten: 'Delivery status notification',
-  problem: 'Problem',
-};
-
-function worldTitle(item) {
-  const event = item.event;
-  if (event.type === 'clockAdvanced') return `The clock jumps ${durationText(event.to - event.from)}`;
-  if (event.type === 'relayChecked') return event.allowed ? 'Relay allowed' : 'Relay denied';
-  if (event.type === 'rolesReversed') return `Roles reversed (${event.command})`;
-  if (event.type === 'dnsLookup') return `DNS: ${event.query.toUpperCase()}? ${event.name}`;
-  return WORLD_TITLES[event.type] || event.type || 'World';
 }
 
 function colourClass(connection) {
@@ -156,7 +130,7 @@ function renderConnections(list, timeline) {
         connectionBadge(c.id),
         ' ',
         h('strong', { text: `${c.from} → ${c.to}` }),
-        ` ${c.kind.toUpperCase()}`,
+        ` ${c.kindLabel}`,
         ` · ${elapsedText(c.openedAt - timeline.startTime)} to ${elapsedText(c.closedAt - timeline.startTime)}`,
         c.reversedAt !== null && c.reversedAt !== undefined
           ? h('span', { class: 'wflag', text: ` · roles reversed at ${elapsedText(c.reversedAt - timeline.startTime)}` })
@@ -187,31 +161,6 @@ function lineRow(item, index, start) {
   );
 }
 
-function worldDetail(item) {
-  const event = item.event;
-  if (event.type === 'connectionOpened') return `${event.from} → ${event.to}`;
-  if (event.type === 'clockAdvanced') return `${clockText(event.from)} → ${clockText(event.to)}`;
-  if (event.type === 'relayWindowOpened') return `${event.address} may relay until ${clockText(event.until)}`;
-  if (event.type === 'queueTaken')
-    return `${event.copies} ${event.copies === 1 ? 'copy' : 'copies'} for ${(event.domains || []).join(', ')} leave ${event.host}'s queue`;
-  if (event.type === 'queueRestored')
-    return `${event.copies} ${event.copies === 1 ? 'copy goes' : 'copies go'} back into ${event.host}'s queue`;
-  if (event.type === 'rolesReversed') return `${event.client} is now the client, ${event.server} the server`;
-  if (event.type === 'dnsLookup') return `${event.host} asks; answer: ${event.summary}`;
-  if (event.type === 'routeChosen')
-    return `${event.host}: ${(event.order || []).map((c) => `${c.preference} ${c.exchange}${c.address ? ` (${c.address})` : ''}`).join(' → ')}`;
-  if (event.type === 'connectionRefused') return `${event.from} → ${event.to} (${event.address}): refused`;
-  if (event.type === 'hostStateChanged') return `${event.host}: ${event.state}`;
-  if (event.type === 'retryScheduled')
-    return `${event.host} retries ${event.domain} at ${clockText(event.at)} (${event.attempts} failed so far)`;
-  if (event.type === 'bounced') return `${(event.recipients || []).join(', ')}: ${event.reply}`;
-  if (event.type === 'bounceFiled') return `to ${event.recipient} (${event.mailbox ? 'mailbox' : 'queued'}) at ${event.host}`;
-  if (event.type === 'notificationWritten')
-    return `${event.host} → ${event.to}: ${event.action} for ${(event.recipients || []).join(', ')}`;
-  if (event.type === 'problem') return event.what;
-  return '';
-}
-
 function worldRow(item, index, start) {
   const type = item.event.type || 'world';
   return h(
@@ -225,23 +174,18 @@ function worldRow(item, index, start) {
     [
       h('span', { class: 'wtime', text: elapsedText(item.at - start) }),
       connectionBadge(item.connection),
-      h('span', { class: 'wtitle', text: worldTitle(item) }),
-      worldDetail(item) ? h('span', { class: 'wdetail', text: worldDetail(item) }) : '',
+      h('span', { class: 'wtitle', text: item.title }),
+      item.detail ? h('span', { class: 'wdetail', text: item.detail }) : '',
       h('span', { class: 'wexplain', text: item.explanation }),
       item.rfc ? h('span', { class: 'wrfc', text: item.rfc }) : '',
     ],
   );
 }
 
-function subjectOf(message) {
-  const match = /^Subject:[ \t]*(.*)$/im.exec(message.text || '');
-  return match ? match[1] : '(no subject)';
-}
-
 function messageDetails(message) {
   return h('details', { class: 'wmessage' }, [
     h('summary', {
-      text: `${subjectOf(message)} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
+      text: `${message.layout?.subject ?? '(no subject)'} · from ${message.envelopeFrom} · ${message.octets} octets · id ${message.id}${message.dsn?.summary ? ` · DSN ${message.dsn.summary}` : ''}`,
     }),
     h('pre', { class: 'wmessage-text', text: message.text || '' }),
   ]);
@@ -520,7 +464,7 @@ export function setup(root, { engine }) {
     els.current.textContent =
       item.kind === 'line'
         ? `#${item.connection} ${item.from} → ${item.to}: ${item.text}`
-        : `${worldTitle(item)}: ${item.explanation}${item.rfc ? ` (${item.rfc})` : ''}`;
+        : `${item.title}: ${item.explanation}${item.rfc ? ` (${item.rfc})` : ''}`;
     const notes = item.kind === 'line' ? item.notes : [];
     replaceChildren(
       els.notes,

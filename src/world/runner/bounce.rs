@@ -252,7 +252,7 @@ impl World {
             "The delivery status notification (a multipart/report message, RFC 3464) from the \
              null sender <> goes to {place}."
         );
-        let event = WorldEvent::BounceFiled {
+        let event = WorldEvent::NoticeFiled {
             host: name,
             recipient: to,
             mailbox,
@@ -280,7 +280,7 @@ impl World {
             "returning delivery status notifications{from} to {}",
             recipients.join(", ")
         );
-        let id = self.open(reporting, target, ConnectionKind::Bounce, &purpose, trigger);
+        let id = self.open(reporting, target, ConnectionKind::Notice, &purpose, trigger);
         self.relay_leg(id, reporting, target, batch);
         self.close(id);
     }
