@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PRESETS } from '../../www/js/presets.js';
+import { PRESET_LIST } from '../../www/js/presets.js';
 import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
@@ -185,7 +185,7 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
 test('every preset’s embed header is one line at 700 px', async () => {
   const context = await playground.browser.newContext({ viewport: BLOG });
   const page = await context.newPage();
-  for (const preset of PRESETS) {
+  for (const preset of PRESET_LIST) {
     await page.goto(`${playground.server.origin}/?embed=1&preset=${preset.id}`);
     await page.waitForSelector('body[data-renders]', { timeout: 60000 });
     const header = await page.$eval('.top', (node) => node.getBoundingClientRect().height);
@@ -248,7 +248,7 @@ test('the embedding guide is a UTF-8 page linked from the footer and the dialog,
   const listed = await page.$$eval('#preset-list th code', (nodes) => nodes.map((node) => node.textContent));
   assert.deepEqual(
     listed,
-    PRESETS.map((preset) => preset.id),
+    PRESET_LIST.map((preset) => preset.id),
   );
   assert.deepEqual(await axeViolations(page), [], 'guide');
   assert.deepEqual(watch.errors, []);

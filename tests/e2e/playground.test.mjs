@@ -98,7 +98,7 @@ test('line details come from the engine: EHLO extensions, the pipelined group, w
 test('every preset runs through the UI against the real engines and shows its key lines', async () => {
   const { page, context } = await open();
   const ids = await page.evaluate(async () =>
-    (await import('./js/presets.js')).PRESETS.map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })),
+    (await (await import('./js/presets.js')).loadPresets()).map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })),
   );
   assert.deepEqual(
     ids.map((p) => p.id).sort(),

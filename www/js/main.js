@@ -3,7 +3,7 @@
 import { h, replaceChildren } from './dom.js';
 import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
-import { PRESETS } from './presets.js';
+import { DEFAULT_PRESET_ID, loadPreset, PRESET_LIST } from './presets.js';
 import { createRunner, usesTls } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
 import { buildModel, createTranscriptView, plainTranscript, renderLineDetails } from './transcript.js';
@@ -61,7 +61,8 @@ const app = {
   engine: null,
   defaults: null,
   scenario: null,
-  presetId: '',
+  // The preset on screen in full (js/presets.js loadPreset), null for a custom scenario.
+  preset: null,
   timeline: null,
   model: null,
   view: null,
@@ -111,20 +112,16 @@ function setStatus(text) {
 
 // ---- scenario and presets ------------------------------------------------------------
 
-function presetById(id) {
-  return PRESETS.find((preset) => preset.id === id);
-}
-
 function renderPresetOptions() {
   replaceChildren(els.preset, [
     h('option', { value: '', text: 'Custom scenario' }),
     h(
       'optgroup',
       { label: 'Presets' },
-      PRESETS.map((p) => h('option', { value: p.id, text: p.title })),
+      PRESET_LIST.map((p) => h('option', { value: p.id, text: p.title })),
     ),
   ]);
-  els.preset.value = app.presetId;
+  els.preset.value = app.preset?.id || '';
 }
 
 /**
@@ -133,7 +130,7 @@ function renderPresetOptions() {
  * does not jump under the pointer.
  */
 function showPresetExplanation(editedFrom = null) {
-  const preset = presetById(editedFrom || app.presetId);
+  const preset = editedFrom || app.preset;
   els.presetExplanation.textContent = preset ? preset.explanation : '';
   els.presetExplanation.hidden = !preset;
   els.presetExplanation.classList.toggle('edited', Boolean(editedFrom));
@@ -157,11 +154,12 @@ function renderForms() {
   renderForm(els.runForm, app.scenario, '', handleFieldChange, app.facts, topKeys);
 }
 
-function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
+/** Shows `scenario` in the forms; `preset`: the preset it is (in full), or null. */
+function loadScenario(scenario, preset, { keepNotice = false } = {}) {
   if (!keepNotice) app.stickyError = null;
   app.scenario = scenario;
-  app.presetId = presetId || '';
-  els.preset.value = app.presetId;
+  app.preset = preset || null;
+  els.preset.value = app.preset?.id || '';
   showPresetExplanation();
   renderForms();
 }
@@ -170,9 +168,9 @@ function handleFieldChange(path, value) {
   app.stickyError = null;
   app.highlight = null;
   setPath(app.scenario, path, value);
-  if (app.presetId) {
-    const editedFrom = app.presetId;
-    app.presetId = '';
+  if (app.preset) {
+    const editedFrom = app.preset;
+    app.preset = null;
     els.preset.value = '';
     showPresetExplanation(editedFrom);
   }
@@ -180,16 +178,26 @@ function handleFieldChange(path, value) {
   debounceTimer = setTimeout(run, 300);
 }
 
-function handlePresetChange() {
+/** Loads the picked preset (its details are fetched the first time one is picked) and runs it. */
+async function handlePresetChange() {
   app.highlight = null;
-  const preset = presetById(els.preset.value);
-  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
+  const id = els.preset.value;
+  let preset;
+  try {
+    preset = await loadPreset(id);
+  } catch (error) {
+    showError(readable(error));
+    els.preset.value = app.preset?.id || '';
+    return;
+  }
+  if (els.preset.value !== id) return; // picked again meanwhile: the later pick loads
+  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset);
   run();
 }
 
 function handleResetClick() {
   app.highlight = null;
-  loadScenario(clone(app.defaults), '');
+  loadScenario(clone(app.defaults), null);
   run();
 }
 
@@ -392,7 +400,7 @@ function renderDetailsPlaceholder() {
 
 /** What a link keeps besides the scenario: the preset's name and the transcript's TLS view. */
 function linkExtras() {
-  return { preset: app.presetId, wire: app.wire ? '1' : '' };
+  return { preset: app.preset?.id || '', wire: app.wire ? '1' : '' };
 }
 
 function updateUrl() {
@@ -496,8 +504,8 @@ async function handleEmbedOpenClick() {
     const { openEmbedDialog } = await import('./embed.js');
     openEmbedDialog({
       scenario: app.scenario,
-      presetId: app.presetId,
-      title: presetById(app.presetId)?.title || 'custom scenario',
+      presetId: app.preset?.id || '',
+      title: app.preset?.title || 'custom scenario',
       defaultPanels: [...EMBED_DEFAULT_PANELS, ...(hasAuth(app.timeline) ? ['sasl'] : [])],
       opener: els.embedOpen,
     });
@@ -520,7 +528,7 @@ function tours() {
       module.setupTours(
         { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
         {
-          presetIds: PRESETS.map((preset) => preset.id),
+          presetIds: PRESET_LIST.map((preset) => preset.id),
           engine: startTabsEngine,
           openTab: openTabByName,
           showScenario: showTourScenario,
@@ -545,8 +553,8 @@ async function handleToursClick() {
 
 /** Loads a tour step's preset (or scenario patch), runs it and resolves once it is shown and highlighted. */
 async function showTourScenario({ preset, scenario, highlight }) {
-  const found = presetById(preset);
-  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found ? found.id : '');
+  const found = preset ? await loadPreset(preset) : undefined;
+  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found);
   app.highlight = highlight ? { names: highlight } : null;
   await run();
 }
@@ -625,7 +633,7 @@ function loadStyle(href) {
 
 /** The Analyze view's "Open in playground": the analysed session becomes the scenario, run at once. */
 async function openScenario(scenario, notes = []) {
-  loadScenario(applyPatch(app.defaults, scenario), '');
+  loadScenario(applyPatch(app.defaults, scenario), null);
   selectTab(els.tabs[0], true);
   await run();
   const note = [' The scenario comes from the analysed session.', ...notes].join(' ');
@@ -718,19 +726,26 @@ function wire() {
   }
 }
 
-function initialScenario(params) {
+/** The link's scenario (`s=`) and preset (`preset=`, its details fetched unless it is the default). */
+async function initialScenario(params) {
   const presetId = params.get('preset') || '';
-  const preset = presetById(presetId);
+  let preset;
+  try {
+    preset = await loadPreset(presetId);
+  } catch (error) {
+    showError(readable(error), { sticky: true });
+  }
   if (params.get('s')) {
     try {
-      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), presetId: preset ? presetId : '' };
+      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), preset };
     } catch (error) {
       showError(error, { sticky: true });
     }
   }
-  if (preset) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
-  if (presetId) showError(new Error(`There is no preset “${presetId}”; showing the default scenario.`), { sticky: true });
-  return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
+  if (preset) return { scenario: applyPatch(app.defaults, preset.patch), preset };
+  if (presetId && !app.stickyError)
+    showError(new Error(`There is no preset “${presetId}”; showing the default scenario.`), { sticky: true });
+  return { scenario: clone(app.defaults), preset: params.get('s') ? null : await loadPreset(DEFAULT_PRESET_ID) };
 }
 
 // ---- embed mode and theme ---------------------------------------------------------------
@@ -761,9 +776,8 @@ function applyTheme(params) {
  * The lines to highlight first: the link's `lines=`, else in an embed the preset's
  * default lines (js/presets.js `highlight`).
  */
-function initialHighlight(params, presetId) {
+function initialHighlight(params, preset) {
   if (params.get('lines')) return { lines: params.get('lines') };
-  const preset = presetById(presetId);
   return params.get('embed') === '1' && preset?.highlight ? { names: preset.highlight } : null;
 }
 
@@ -774,8 +788,7 @@ function setupEmbed(params) {
   app.embedPanels = params.has('panels') ? params.get('panels').split(',') : null;
   app.embedView = params.get('view') || 'transcript';
   showEmbedTabs([]);
-  const preset = presetById(app.presetId);
-  if (preset) els.run.before(aboutPresetToggle(preset));
+  if (app.preset) els.run.before(aboutPresetToggle(app.preset));
   els.lineDetails.after(embedDetailsClose());
   const full = new URL(location.href);
   for (const key of ['embed', 'panels']) full.searchParams.delete(key);
@@ -897,10 +910,10 @@ async function start() {
   app.params = params;
   app.wire = params.get('wire') === '1';
   renderPresetOptions();
-  const { scenario, presetId } = initialScenario(params);
-  loadScenario(scenario, presetId, { keepNotice: true });
+  const { scenario, preset } = await initialScenario(params);
+  loadScenario(scenario, preset, { keepNotice: true });
   setupEmbed(params);
-  app.highlight = initialHighlight(params, presetId);
+  app.highlight = initialHighlight(params, preset);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');
