@@ -60,10 +60,11 @@ test('first load fetches exactly scripts/lib/first-load.txt; a preset picked, ev
   await page.waitForTimeout(500);
   assert.deepEqual(requested(watch), firstLoadList(), 'first load');
 
-  // Picking another preset fetches the presets' details (js/preset-details.js).
+  // Picking another preset fetches the presets' details (js/preset-details.js), and its
+  // run, the second, starts the run worker (js/worker.js).
   await page.selectOption('#preset', 'auth-login');
   await page.waitForSelector('body[data-renders="2"]', { timeout: 60000 });
-  assert.deepEqual(requested(watch), [...firstLoadList(), 'js/preset-details.js'].sort(), 'a preset picked');
+  assert.deepEqual(requested(watch), [...firstLoadList(), 'js/preset-details.js', 'js/worker.js'].sort(), 'a preset picked');
 
   await page.click('#embed-open');
   await page.waitForSelector('#embed-dialog[open]');
