@@ -3,7 +3,7 @@
 // report_sizes totals as "first load"; after another preset has been picked and every tab
 // and the Embed dialog have been opened, every page file report_sizes counts as
 // "everything"; an embed fetches the first view's files plus the presets' details when it
-// shows another preset than the default, and the code of the view it opens on. Needs
+// shows another preset than the default, and the code and styles of the view it opens on. Needs
 // www/pkg/ built.
 // Run: node --test tests/e2e/
 
@@ -88,7 +88,7 @@ test("an embed fetches the first view's files, plus the code of the view it open
     // js/line-highlight.js: an embed highlights its preset's default lines.
     ['?embed=1&preset=esmtp', ['js/line-highlight.js']],
     ['?embed=1&preset=auth-login', ['js/line-highlight.js', 'js/preset-details.js']],
-    ['?embed=1&preset=auth-login&view=sasl', ['js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js']],
+    ['?embed=1&preset=auth-login&view=sasl', ['js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js', 'views.css']],
   ]) {
     const { page, watch } = await watchedPage(context);
     await page.goto(`${playground.server.origin}/${query}`);

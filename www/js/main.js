@@ -252,10 +252,11 @@ async function run() {
 
 // ---- TLS: the handshake summary and the eavesdropper's view (js/tls-view.js) ------------
 
-/** The TLS view's code, loaded the first time a run has TLS. */
+/** The TLS view's code and styles, loaded the first time a run has TLS. */
 async function loadTlsView() {
   try {
-    return await import('./tls-view.js');
+    const [module] = await Promise.all([import('./tls-view.js'), loadStyle('views.css')]);
+    return module;
   } catch (error) {
     showError(readable(error));
     return null;
@@ -501,7 +502,7 @@ function handleCopyTranscriptClick() {
 /** Opens the embed builder, whose code loads the first time it is opened. */
 async function handleEmbedOpenClick() {
   try {
-    const { openEmbedDialog } = await import('./embed.js');
+    const [{ openEmbedDialog }] = await Promise.all([import('./embed.js'), loadStyle('views.css')]);
     openEmbedDialog({
       scenario: app.scenario,
       presetId: app.preset?.id || '',
@@ -524,7 +525,7 @@ let tourController = null;
  */
 function tours() {
   if (!tourController) {
-    tourController = import('./tours.js').then((module) =>
+    tourController = Promise.all([import('./tours.js'), loadStyle('views.css')]).then(([module]) =>
       module.setupTours(
         { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
         {
@@ -617,18 +618,31 @@ const TAB_VIEWS = {
   'tab-analyze': { load: () => import('./analyze.js'), fullEngine: true },
 };
 
+/** The stylesheets added so far, by href: each resolves once it applies. */
+const styles = new Map();
+
 /**
- * Adds the stylesheet `href` (a tab's own styles) and resolves once it applies. The
- * single-file build inlines it as `<style data-href="…">`, so nothing is fetched there.
+ * Adds the stylesheet `href` (views.css, the styles of every view but the transcript;
+ * world.css) once, and resolves once it applies (a failed load is tried again on the next
+ * ask). The single-file build inlines it as `<style data-href="…">`, so nothing is fetched
+ * there.
  */
 function loadStyle(href) {
-  if (document.querySelector(`style[data-href="${href}"], link[href="${href}"]`)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const link = h('link', { rel: 'stylesheet', href });
-    link.addEventListener('load', () => resolve());
-    link.addEventListener('error', () => reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`)));
-    document.head.append(link);
-  });
+  if (document.querySelector(`style[data-href="${href}"]`)) return Promise.resolve();
+  if (!styles.has(href)) {
+    const added = new Promise((resolve, reject) => {
+      const link = h('link', { rel: 'stylesheet', href });
+      link.addEventListener('load', () => resolve());
+      link.addEventListener('error', () => {
+        link.remove();
+        styles.delete(href);
+        reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`));
+      });
+      document.head.append(link);
+    });
+    styles.set(href, added);
+  }
+  return styles.get(href);
 }
 
 /** The Analyze view's "Open in playground": the analysed session becomes the scenario, run at once. */
@@ -654,7 +668,7 @@ async function loadView(view, panel) {
   const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
   if (note) panel.append(note);
   try {
-    const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine]);
+    const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine, loadStyle('views.css')]);
     if (view.setup) view.setup(module, engine);
     else if (module.setup)
       module.setup(panel, {
