@@ -233,6 +233,9 @@ test('theme= wins over the system colour scheme, in the embed and the full page 
 test('the embedding guide is a UTF-8 page linked from the footer and the dialog, listing every preset', async () => {
   const { page, context, watch } = await openPage('?preset=esmtp');
   assert.equal(await page.getAttribute('.foot a[href="embed.html"]', 'href'), 'embed.html');
+  // The dialog is built the first time it opens.
+  await page.click('#embed-open');
+  await page.waitForSelector('#embed-dialog[open]');
   assert.equal(await page.getAttribute('#embed-dialog a[href="embed.html"]', 'href'), 'embed.html');
   await page.goto(`${playground.server.origin}/embed.html`);
   await page.waitForSelector('#preset-list tr');
