@@ -27,7 +27,8 @@ function firstLoadList() {
 
 /**
  * Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm),
- * but the embedding guide's module, which only embed.html loads, and the TLS module in
+ * but the embedding guide's module, which only embed.html loads, embed mode's code
+ * (js/embed-mode.js), which only an embed loads (the embed test below checks it), the TLS module in
  * pkg/tls/ (report_sizes marks it "tls") and the TLS view's code, js/tls-view.js, which
  * load when a scenario first uses TLS, not when a tab opens (tests/e2e/tls.test.mjs checks
  * that they load then, and not before).
@@ -39,7 +40,7 @@ function pageFiles() {
       .filter((name) => pattern.test(name))
       .map((name) => (dir === '.' ? name : `${dir}/${name}`));
   return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)]
-    .filter((file) => file !== 'js/embed-guide.js' && file !== 'js/tls-view.js')
+    .filter((file) => !['js/embed-guide.js', 'js/tls-view.js', 'js/embed-mode.js'].includes(file))
     .sort();
 }
 
@@ -86,9 +87,12 @@ test("an embed fetches the first view's files, plus the code of the view it open
   const context = await playground.browser.newContext({ viewport: { width: 700, height: 450 } });
   for (const [query, extra] of [
     // js/line-highlight.js: an embed highlights its preset's default lines.
-    ['?embed=1&preset=esmtp', ['js/line-highlight.js']],
-    ['?embed=1&preset=auth-login', ['js/line-highlight.js', 'js/preset-details.js']],
-    ['?embed=1&preset=auth-login&view=sasl', ['js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js', 'views.css']],
+    ['?embed=1&preset=esmtp', ['js/embed-mode.js', 'js/line-highlight.js']],
+    ['?embed=1&preset=auth-login', ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js']],
+    [
+      '?embed=1&preset=auth-login&view=sasl',
+      ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js', 'views.css'],
+    ],
   ]) {
     const { page, watch } = await watchedPage(context);
     await page.goto(`${playground.server.origin}/${query}`);

@@ -71,9 +71,8 @@ const app = {
   generation: 0,
   renderGeneration: 0,
   runner: null,
-  embed: false,
-  embedPanels: null,
-  embedView: 'transcript',
+  // Embed mode (js/embed-mode.js `setupEmbed`) on an embed (`embed=1`), else null.
+  embed: null,
   stickyError: null,
   // 1-based transcript line numbers highlighted after the last render (for the sequence view).
   highlightedLines: [],
@@ -246,7 +245,7 @@ async function run() {
   const seconds = Math.round((timeline.endTime - app.model.start) / 10) / 100;
   els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
-  showEmbedRun(timeline);
+  app.embed?.afterRun(timeline);
   return renderAllViews();
 }
 
@@ -466,7 +465,7 @@ function handleTranscriptKeydown(event) {
     event.preventDefault();
     selectLine(index);
   } else if (event.key === 'Escape' && app.embed) {
-    closeEmbedDetails();
+    app.embed.closeDetails();
   }
 }
 
@@ -782,11 +781,6 @@ function applyTheme(params) {
 }
 
 /**
- * Embed mode (`embed=1`): one header line (title, preset, status, Run, a link to the full
- * playground), the preset's explanation folded, and only the tabs `panels=` names (by
- * default the transcript, negotiation and mailboxes, plus SASL once a run has AUTH).
- */
-/**
  * The lines to highlight first: the link's `lines=`, else in an embed the preset's
  * default lines (js/presets.js `highlight`).
  */
@@ -795,89 +789,11 @@ function initialHighlight(params, preset) {
   return params.get('embed') === '1' && preset?.highlight ? { names: preset.highlight } : null;
 }
 
-function setupEmbed(params) {
-  app.embed = params.get('embed') === '1';
-  if (!app.embed) return;
-  document.body.classList.add('embed');
-  app.embedPanels = params.has('panels') ? params.get('panels').split(',') : null;
-  app.embedView = params.get('view') || 'transcript';
-  showEmbedTabs([]);
-  if (app.preset) els.run.before(aboutPresetToggle(app.preset));
-  els.lineDetails.after(embedDetailsClose());
-  const full = new URL(location.href);
-  for (const key of ['embed', 'panels']) full.searchParams.delete(key);
-  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open full playground ↗' });
-  els.run.after(link);
-  link.addEventListener('click', () => {
-    link.href = shareUrl(new URL(full), app.scenario, linkExtras());
-  });
-}
-
-/** A Close button on a line's details, which an embed shows beside the lines only while one is selected. */
-function embedDetailsClose() {
-  const close = h('button', { type: 'button', class: 'details-close', text: 'Close', title: 'Close the details (Escape)' });
-  close.addEventListener('click', closeEmbedDetails);
-  return close;
-}
-
-/** Unselects the line (the embed's details close), focus staying on it. */
-function closeEmbedDetails() {
-  const node = app.view?.nodes[app.selectedLine];
-  if (!node) return;
-  node.setAttribute('aria-selected', 'false');
-  node.focus();
-  app.selectedLine = -1;
-  renderDetailsPlaceholder();
-}
-
-/** The preset's name as a button that unfolds its explanation under the header line. */
-function aboutPresetToggle(preset) {
-  els.presetExplanation.classList.add('folded');
-  const toggle = h(
-    'button',
-    {
-      type: 'button',
-      class: 'about-preset',
-      'aria-expanded': 'false',
-      'aria-controls': 'preset-explanation',
-      title: `${preset.title}: what it shows`,
-    },
-    [h('span', { class: 'about-title', text: preset.title })],
-  );
-  toggle.addEventListener('click', () => {
-    const open = toggle.getAttribute('aria-expanded') !== 'true';
-    toggle.setAttribute('aria-expanded', String(open));
-    els.presetExplanation.classList.toggle('folded', !open);
-  });
-  return toggle;
-}
-
-/** Shows the embed's tabs: its main view, `panels=` (or the defaults) and `extra`; no tab row for one tab. */
-function showEmbedTabs(extra) {
-  const names = [...(app.embedPanels || EMBED_DEFAULT_PANELS), app.embedView, ...extra];
-  const shown = new Set(names.map((name) => EMBED_VIEWS[name]));
-  for (const tab of els.tabs) tab.hidden = !shown.has(tab.id);
-  els.tabs[0].parentElement.hidden = els.tabs.filter((tab) => !tab.hidden).length < 2;
-}
-
 /** Opens the view `name` (`view=`: transcript, sequence, negotiation, sasl); the transcript if the page has no such tab. */
 function selectEmbedView(name) {
   const tab = (Object.hasOwn(EMBED_VIEWS, name) && $(EMBED_VIEWS[name])) || $('tab-transcript');
   tab.hidden = false;
   selectTab(tab);
-}
-
-/**
- * After a run in an embed: the header says when it ran (the transcript's lines animate in
- * again, see style.css), and a run with AUTH adds the SASL tab unless `panels=` chose.
- */
-function showEmbedRun(timeline) {
-  if (!app.embed) return;
-  const summary = els.status.textContent;
-  const time = new Date().toLocaleTimeString('en-GB');
-  els.status.textContent = `Ran at ${time}`;
-  els.status.title = summary;
-  if (!app.embedPanels && hasAuth(timeline)) showEmbedTabs(['sasl']);
 }
 
 /** True when the engine delimited an AUTH exchange in the run. */
@@ -892,14 +808,40 @@ function foldPanelsOnSmallScreens() {
   }
 }
 
+/**
+ * Embed mode's code (js/embed-mode.js), set up on the page; null when the page is no
+ * embed. `loading`: its import, started with the engine so it arrives meanwhile.
+ */
+async function setupEmbedMode(loading, params) {
+  if (!loading) return null;
+  try {
+    const { setupEmbed } = await loading;
+    return setupEmbed({
+      app,
+      els,
+      params,
+      views: EMBED_VIEWS,
+      defaultPanels: EMBED_DEFAULT_PANELS,
+      hasAuth,
+      linkExtras,
+      renderDetailsPlaceholder,
+    });
+  } catch (error) {
+    showError(readable(error));
+    return null;
+  }
+}
+
 async function start() {
-  applyTheme(readLocation(location));
+  const early = readLocation(location);
+  applyTheme(early);
+  const embedMode = early.get('embed') === '1' ? import('./embed-mode.js') : null;
   wire();
   // A file opened from disk has no address another page could frame.
   els.embedOpen.hidden = INLINE;
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
-  // The first run goes on this thread; the run worker starts after it (js/runner.js).
+  // The first run goes on this thread; the run worker starts with the second (js/runner.js).
   app.runner = createRunner(enginePromise, { loading: setStatus });
   try {
     app.engine = await enginePromise;
@@ -926,7 +868,7 @@ async function start() {
   renderPresetOptions();
   const { scenario, preset } = await initialScenario(params);
   loadScenario(scenario, preset, { keepNotice: true });
-  setupEmbed(params);
+  app.embed = await setupEmbedMode(embedMode, params);
   app.highlight = initialHighlight(params, preset);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
