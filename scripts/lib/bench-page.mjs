@@ -32,19 +32,57 @@ function median(values) {
 
 /**
  * One cold load: milliseconds from navigation start to the engine being ready and to
- * the first finished transcript (marks set by www/js/main.js).
+ * the first finished transcript (marks set by www/js/main.js), and the CPU the page's
+ * main thread spent until then (Chrome's `Performance.getMetrics`: every task, and the
+ * script part of them), which machine load moves less than wall time.
  */
 async function coldLoad(browser, origin) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => performance.getEntriesByName('first-transcript').length > 0, null, { timeout: 60000 });
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name) => 1000 * (metrics.find((m) => m.name === name)?.value ?? Number.NaN);
   const marks = await page.evaluate(() => ({
     engine: performance.getEntriesByName('engine-ready')[0].startTime,
     transcript: performance.getEntriesByName('first-transcript')[0].startTime,
   }));
   await context.close();
-  return marks;
+  return {
+    ...marks,
+    tasks: metric('TaskDuration'),
+    script: metric('ScriptDuration'),
+    layout: metric('LayoutDuration') + metric('RecalcStyleDuration'),
+  };
+}
+
+/**
+ * The first view's wasm compile time (WebAssembly.compile of its bytes), median of 7.
+ * Each compile gets the bytes with a different trailing custom section, so V8's cache
+ * of compiled modules (keyed by the bytes) never answers.
+ */
+async function compileTime(browser, origin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  const times = await page.evaluate(async () => {
+    const bytes = await (await fetch('./pkg/esmtp_playground_first_bg.wasm')).arrayBuffer();
+    const out = [];
+    for (let i = 0; i < 7; i += 1) {
+      // A custom section (id 0, size 2, a 1-byte name "i"), unique per compile.
+      const unique = new Uint8Array(bytes.byteLength + 4);
+      unique.set(new Uint8Array(bytes));
+      unique.set([0, 2, 1, 48 + i], bytes.byteLength);
+      const start = performance.now();
+      await WebAssembly.compile(unique);
+      out.push(performance.now() - start);
+    }
+    return out;
+  });
+  await context.close();
+  return median(times);
 }
 
 /** runScenario's time per call in the page, after a warm-up. */
@@ -83,18 +121,24 @@ async function perCall(browser, origin) {
   return result;
 }
 
-const server = await serveStatic(WWW);
+// BENCH_WWW: another page tree to measure (e.g. an older www/ beside the same pkg/).
+const server = await serveStatic(process.env.BENCH_WWW || WWW);
 const browser = await launchBrowser();
 try {
   await coldLoad(browser, server.origin); // the first launch warms the OS file cache
   const loads = [];
   for (let i = 0; i < LOADS; i += 1) loads.push(await coldLoad(browser, server.origin));
+  const compile = await compileTime(browser, server.origin);
   const { perBatch, full } = await perCall(browser, server.origin);
   if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
   const transcript = loads.map((load) => load.transcript);
   console.log(
     `cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`,
   );
+  console.log(
+    `first_view_main_thread_ms ${median(loads.map((load) => load.tasks)).toFixed(1)} (median over the loads of the main thread's task time until the first transcript; script ${median(loads.map((load) => load.script)).toFixed(1)}, style and layout ${median(loads.map((load) => load.layout)).toFixed(1)})`,
+  );
+  console.log(`wasm_compile_ms ${compile.toFixed(1)} (first view's module, WebAssembly.compile, median of 7)`);
   console.log(
     `run_scenario_chromium_ms ${median(perBatch).toFixed(4)} (${CALLS} calls, median of ${BATCHES} batches; fastest batch ${Math.min(...perBatch).toFixed(4)})`,
   );

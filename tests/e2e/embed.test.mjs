@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { PRESETS } from '../../www/js/presets.js';
+import { PRESET_LIST } from '../../www/js/presets.js';
 import { afterRender, DESKTOP, openTab, PHONE, ROOT, SHOTS, transcriptLines, usePlayground, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
@@ -185,7 +185,7 @@ test('an embed fits 700 × 450: one header line, a dozen lines, details inside t
 test('every preset’s embed header is one line at 700 px', async () => {
   const context = await playground.browser.newContext({ viewport: BLOG });
   const page = await context.newPage();
-  for (const preset of PRESETS) {
+  for (const preset of PRESET_LIST) {
     await page.goto(`${playground.server.origin}/?embed=1&preset=${preset.id}`);
     await page.waitForSelector('body[data-renders]', { timeout: 60000 });
     const header = await page.$eval('.top', (node) => node.getBoundingClientRect().height);
@@ -233,6 +233,9 @@ test('theme= wins over the system colour scheme, in the embed and the full page 
 test('the embedding guide is a UTF-8 page linked from the footer and the dialog, listing every preset', async () => {
   const { page, context, watch } = await openPage('?preset=esmtp');
   assert.equal(await page.getAttribute('.foot a[href="embed.html"]', 'href'), 'embed.html');
+  // The dialog is built the first time it opens.
+  await page.click('#embed-open');
+  await page.waitForSelector('#embed-dialog[open]');
   assert.equal(await page.getAttribute('#embed-dialog a[href="embed.html"]', 'href'), 'embed.html');
   await page.goto(`${playground.server.origin}/embed.html`);
   await page.waitForSelector('#preset-list tr');
@@ -248,7 +251,7 @@ test('the embedding guide is a UTF-8 page linked from the footer and the dialog,
   const listed = await page.$$eval('#preset-list th code', (nodes) => nodes.map((node) => node.textContent));
   assert.deepEqual(
     listed,
-    PRESETS.map((preset) => preset.id),
+    PRESET_LIST.map((preset) => preset.id),
   );
   assert.deepEqual(await axeViolations(page), [], 'guide');
   assert.deepEqual(watch.errors, []);

@@ -166,10 +166,10 @@ test('a scripted session runs in Rust: raw octets and a bare LF reach the server
 test('the timeout preset’s 421 comes from the engine’s clock, 30 s after the EHLO reply', async () => {
   const { page, context } = await open('?preset=timeout');
   const timeline = await page.evaluate(async () => {
-    const { PRESETS } = await import('./js/presets.js');
+    const { loadPreset } = await import('./js/presets.js');
     const glue = await import('./pkg/esmtp_playground.js');
     await glue.default({ module_or_path: new URL('./pkg/esmtp_playground_bg.wasm', location.href) });
-    return glue.runScenario(PRESETS.find((preset) => preset.id === 'timeout').patch);
+    return glue.runScenario((await loadPreset('timeout')).patch);
   });
   const writes = timeline.entries.filter((entry) => entry.type === 'bytes');
   assert.equal(writes.length, 4, 'greeting, EHLO, its reply, 421');

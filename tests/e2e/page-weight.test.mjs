@@ -1,8 +1,10 @@
 // What the page really fetches: on first load (the default view, until its first run
 // has rendered) exactly the files listed in scripts/lib/first-load.txt, the list
-// report_sizes totals as "first load"; after every tab and the Embed dialog have been
-// opened, every page file report_sizes counts as "everything"; an embed fetches the first
-// view's files plus the code of the view it opens on. Needs www/pkg/ built.
+// report_sizes totals as "first load"; after another preset has been picked and every tab
+// and the Embed dialog have been opened, every page file report_sizes counts as
+// "everything"; an embed fetches the first view's files plus the presets' details when it
+// shows another preset than the default, and the code and styles of the view it opens on. Needs
+// www/pkg/ built.
 // Run: node --test tests/e2e/
 
 import assert from 'node:assert/strict';
@@ -25,7 +27,8 @@ function firstLoadList() {
 
 /**
  * Every file report_sizes counts: index.html, the .css files, js/ and pkg/ (.js, .wasm),
- * but the embedding guide's module, which only embed.html loads, and the TLS module in
+ * but the embedding guide's module, which only embed.html loads, embed mode's code
+ * (js/embed-mode.js), which only an embed loads (the embed test below checks it), the TLS module in
  * pkg/tls/ (report_sizes marks it "tls") and the TLS view's code, js/tls-view.js, which
  * load when a scenario first uses TLS, not when a tab opens (tests/e2e/tls.test.mjs checks
  * that they load then, and not before).
@@ -37,7 +40,7 @@ function pageFiles() {
       .filter((name) => pattern.test(name))
       .map((name) => (dir === '.' ? name : `${dir}/${name}`));
   return ['index.html', ...under('.', /\.css$/), ...under('js', /\.(js|wasm)$/), ...under('pkg', /\.(js|wasm)$/)]
-    .filter((file) => file !== 'js/embed-guide.js' && file !== 'js/tls-view.js')
+    .filter((file) => !['js/embed-guide.js', 'js/tls-view.js', 'js/embed-mode.js'].includes(file))
     .sort();
 }
 
@@ -49,7 +52,7 @@ function requested(watch) {
   return [...new Set(paths)].sort();
 }
 
-test('first load fetches exactly scripts/lib/first-load.txt; every tab and the Embed dialog opened, every page file', async () => {
+test('first load fetches exactly scripts/lib/first-load.txt; a preset picked, every tab and the Embed dialog opened, every page file', async () => {
   const context = await playground.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, watch } = await watchedPage(context);
   await page.goto(`${playground.server.origin}/`);
@@ -57,6 +60,12 @@ test('first load fetches exactly scripts/lib/first-load.txt; every tab and the E
   // Nothing more arrives while the page sits on its first view.
   await page.waitForTimeout(500);
   assert.deepEqual(requested(watch), firstLoadList(), 'first load');
+
+  // Picking another preset fetches the presets' details (js/preset-details.js), and its
+  // run, the second, starts the run worker (js/worker.js).
+  await page.selectOption('#preset', 'auth-login');
+  await page.waitForSelector('body[data-renders="2"]', { timeout: 60000 });
+  assert.deepEqual(requested(watch), [...firstLoadList(), 'js/preset-details.js', 'js/worker.js'].sort(), 'a preset picked');
 
   await page.click('#embed-open');
   await page.waitForSelector('#embed-dialog[open]');
@@ -78,8 +87,12 @@ test("an embed fetches the first view's files, plus the code of the view it open
   const context = await playground.browser.newContext({ viewport: { width: 700, height: 450 } });
   for (const [query, extra] of [
     // js/line-highlight.js: an embed highlights its preset's default lines.
-    ['?embed=1&preset=auth-login', ['js/line-highlight.js']],
-    ['?embed=1&preset=auth-login&view=sasl', ['js/line-highlight.js', 'js/sasl.js']],
+    ['?embed=1&preset=esmtp', ['js/embed-mode.js', 'js/line-highlight.js']],
+    ['?embed=1&preset=auth-login', ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js']],
+    [
+      '?embed=1&preset=auth-login&view=sasl',
+      ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js', 'views.css'],
+    ],
   ]) {
     const { page, watch } = await watchedPage(context);
     await page.goto(`${playground.server.origin}/${query}`);

@@ -98,7 +98,7 @@ test('line details come from the engine: EHLO extensions, the pipelined group, w
 test('every preset runs through the UI against the real engines and shows its key lines', async () => {
   const { page, context } = await open();
   const ids = await page.evaluate(async () =>
-    (await import('./js/presets.js')).PRESETS.map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })),
+    (await (await import('./js/presets.js')).loadPresets()).map((p) => ({ id: p.id, scripted: Boolean(p.patch.script) })),
   );
   assert.deepEqual(
     ids.map((p) => p.id).sort(),
@@ -719,11 +719,13 @@ test('a 10,000-line transcript renders completely and the page stays usable', as
 
 test('runs happen in a worker and Stop cancels one in progress', async () => {
   const { page, context } = await open();
-  const before = await transcriptLines(page);
-  // Make the worker hold its next result back, so the run is reliably "in progress".
-  // The worker starts once the first run (on the page's thread) is drawn.
+  assert.deepEqual(page.workers(), [], "the first run goes on the page's thread, with no worker");
+  // The worker starts with the second run.
+  await afterRender(page, () => page.fill('#f-client-message-subject', 'second run'));
   const worker = page.workers()[0] || (await page.waitForEvent('worker', { timeout: 60000 }));
   assert.ok(worker, 'the page started a worker for runs');
+  const before = await transcriptLines(page);
+  // Make the worker hold its next result back, so the run is reliably "in progress".
   await worker.evaluate(() => {
     const post = self.postMessage.bind(self);
     self.postMessage = (message) => (message.type === 'result' ? setTimeout(() => post(message), 600000) : post(message));

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { clampRanges, formatLineRanges, lineNumbers, parseLineRanges, resolveHighlight } from '../../www/js/line-highlight.js';
-import { PRESETS } from '../../www/js/presets.js';
+import { loadPresets } from '../../www/js/presets.js';
+
+const PRESETS = await loadPresets();
+
 import { runPreset } from './node-engine.mjs';
 
 test('lines= reads single lines and ranges, and skips what is neither', () => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS } from '../../www/js/presets.js';
+import { loadPreset } from '../../www/js/presets.js';
 import { applyPatch } from '../../www/js/scenario.js';
 import { buildModel } from '../../www/js/transcript.js';
 
@@ -36,7 +36,7 @@ export function tlsEngine() {
 /** Runs preset `id` as the page does; resolves to `{scenario, timeline, model}`. */
 export async function runPreset(id) {
   const engine = await fullEngine();
-  const preset = PRESETS.find((p) => p.id === id);
+  const preset = await loadPreset(id);
   if (!preset) throw new Error(`no preset ${id}`);
   const scenario = applyPatch(engine.defaultScenario(), preset.patch);
   const timeline = (engine.scenarioUsesTls(scenario) ? await tlsEngine() : engine).runScenario(scenario);

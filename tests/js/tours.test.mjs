@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveHighlight } from '../../www/js/line-highlight.js';
-import { PRESETS } from '../../www/js/presets.js';
+import { PRESET_LIST } from '../../www/js/presets.js';
 import { applyPatch } from '../../www/js/scenario.js';
 import { stepTab, stepUrl, tourProblems, worldLines } from '../../www/js/tours.js';
 import { buildModel } from '../../www/js/transcript.js';
@@ -17,7 +17,7 @@ import { worldItems } from '../../www/js/world.js';
 import { fullEngine, runPreset } from './node-engine.mjs';
 
 const TOURS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../www/tours');
-const PRESET_IDS = PRESETS.map((preset) => preset.id);
+const PRESET_IDS = PRESET_LIST.map((preset) => preset.id);
 const readJson = (name) => JSON.parse(readFileSync(path.join(TOURS, name), 'utf8'));
 const index = readJson('index.json');
 const tours = index.tours.map((id) => ({ id, tour: readJson(`${id}.json`) }));

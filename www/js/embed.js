@@ -2,7 +2,10 @@
 // <iframe> snippet, with a live preview. Loaded the first time its toolbar button is
 // pressed. The link carries the scenario through scenario.js's shareUrl, so the embed
 // reproduces the exact bytes; the embed page itself reads the parameters (main.js).
+// The dialog's markup is built here the first time it opens, so the first view does not
+// carry it.
 
+import { h } from './dom.js';
 import { shareUrl } from './scenario.js';
 
 const $ = (id) => document.getElementById(id);
@@ -30,7 +33,108 @@ export function openEmbedDialog({ scenario, presetId, title, defaultPanels, open
   els.dialog.showModal();
 }
 
+/** The views an embed can open on or show beside it: `[value, label]`. */
+const VIEWS = [
+  ['transcript', 'Transcript'],
+  ['sequence', 'Sequence diagram'],
+  ['negotiation', 'Negotiation'],
+  ['mailboxes', 'Mailboxes'],
+  ['sasl', 'SASL inspector'],
+];
+const THEMES = [
+  ['auto', "Auto (the reader's system)"],
+  ['light', 'Light'],
+  ['dark', 'Dark'],
+];
+
+/** A labelled field: `<div class="field"><label for=id>…</label>…controls</div>`. */
+function field(id, label, controls) {
+  return h('div', { class: 'field' }, [h('label', { for: id, text: label }), ...controls]);
+}
+
+/** A fieldset of checkboxes or radio buttons named `name`, one per `[value, label]`. */
+function choices(legend, type, name, items, attrs = {}) {
+  return h('fieldset', { class: 'group', ...attrs }, [
+    h('legend', { text: legend }),
+    ...items.map(([value, label], index) =>
+      h('label', {}, [h('input', { type, name, value, checked: type === 'radio' && index === 0 }), ` ${label}`]),
+    ),
+  ]);
+}
+
+/** The dialog (appended to the page once): options, live preview, snippet and link. */
+function buildDialog() {
+  const options = h('form', { id: 'embed-form', class: 'form embed-options', novalidate: true }, [
+    field('embed-view', 'Main view', [
+      h(
+        'select',
+        { id: 'embed-view' },
+        VIEWS.filter(([value]) => value !== 'mailboxes').map(([value, label]) => h('option', { value, text: label })),
+      ),
+    ]),
+    choices('Tabs beside it', 'checkbox', 'panel', VIEWS, { id: 'embed-panels' }),
+    choices('Theme', 'radio', 'theme', THEMES),
+    field('embed-height', 'Height in pixels', [
+      h('input', { id: 'embed-height', type: 'number', min: 250, max: 1200, step: 10, value: 450 }),
+    ]),
+    field('embed-lines', 'Lines to highlight', [
+      h('input', {
+        id: 'embed-lines',
+        autocomplete: 'off',
+        spellcheck: 'false',
+        placeholder: '12-14',
+        'aria-describedby': 'embed-lines-help',
+      }),
+      h('span', { id: 'embed-lines-help', class: 'help' }, [
+        'Transcript line numbers, e.g. ',
+        h('code', { text: '12-14' }),
+        ' or ',
+        h('code', { text: '3,7-9' }),
+        ". Empty: the preset's own.",
+      ]),
+    ]),
+  ]);
+  const dialog = h('dialog', { id: 'embed-dialog', class: 'embed-dialog', 'aria-labelledby': 'embed-title' }, [
+    h('div', { class: 'embed-dialog-head' }, [
+      h('h2', { id: 'embed-title', text: 'Embed this scenario' }),
+      h('button', { type: 'button', id: 'embed-close', text: 'Close' }),
+    ]),
+    h('div', { class: 'embed-builder' }, [
+      options,
+      h('div', { class: 'embed-preview-col' }, [
+        h('p', { class: 'mini-heading', id: 'embed-preview-label', text: 'Live preview' }),
+        h('iframe', {
+          id: 'embed-preview',
+          class: 'embed-preview',
+          title: 'Preview of the embed',
+          sandbox: 'allow-scripts allow-same-origin',
+          width: 700,
+          height: 450,
+        }),
+      ]),
+    ]),
+    h('div', { class: 'embed-outputs' }, [
+      field('embed-snippet', 'HTML for your page', [
+        h('textarea', { id: 'embed-snippet', rows: 4, readonly: true, spellcheck: 'false' }),
+        h('button', { type: 'button', id: 'embed-copy-snippet', text: 'Copy HTML' }),
+      ]),
+      field('embed-link', 'Link to the embed', [
+        h('input', { id: 'embed-link', readonly: true, spellcheck: 'false' }),
+        h('button', { type: 'button', id: 'embed-copy-link', text: 'Copy link' }),
+      ]),
+      h('p', { id: 'embed-copied', class: 'muted', role: 'status', 'aria-live': 'polite' }),
+      h('p', { class: 'muted' }, [
+        'Every parameter, with examples: ',
+        h('a', { href: 'embed.html', target: '_blank', text: 'the embedding guide' }),
+        '.',
+      ]),
+    ]),
+  ]);
+  document.body.append(dialog);
+}
+
 function setup() {
+  buildDialog();
   const found = {
     dialog: $('embed-dialog'),
     form: $('embed-form'),

@@ -3,7 +3,7 @@
 import { h, replaceChildren } from './dom.js';
 import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
-import { PRESETS } from './presets.js';
+import { DEFAULT_PRESET_ID, loadPreset, PRESET_LIST } from './presets.js';
 import { createRunner, usesTls } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
 import { buildModel, createTranscriptView, plainTranscript, renderLineDetails } from './transcript.js';
@@ -61,7 +61,8 @@ const app = {
   engine: null,
   defaults: null,
   scenario: null,
-  presetId: '',
+  // The preset on screen in full (js/presets.js loadPreset), null for a custom scenario.
+  preset: null,
   timeline: null,
   model: null,
   view: null,
@@ -70,9 +71,8 @@ const app = {
   generation: 0,
   renderGeneration: 0,
   runner: null,
-  embed: false,
-  embedPanels: null,
-  embedView: 'transcript',
+  // Embed mode (js/embed-mode.js `setupEmbed`) on an embed (`embed=1`), else null.
+  embed: null,
   stickyError: null,
   // 1-based transcript line numbers highlighted after the last render (for the sequence view).
   highlightedLines: [],
@@ -111,20 +111,16 @@ function setStatus(text) {
 
 // ---- scenario and presets ------------------------------------------------------------
 
-function presetById(id) {
-  return PRESETS.find((preset) => preset.id === id);
-}
-
 function renderPresetOptions() {
   replaceChildren(els.preset, [
     h('option', { value: '', text: 'Custom scenario' }),
     h(
       'optgroup',
       { label: 'Presets' },
-      PRESETS.map((p) => h('option', { value: p.id, text: p.title })),
+      PRESET_LIST.map((p) => h('option', { value: p.id, text: p.title })),
     ),
   ]);
-  els.preset.value = app.presetId;
+  els.preset.value = app.preset?.id || '';
 }
 
 /**
@@ -133,7 +129,7 @@ function renderPresetOptions() {
  * does not jump under the pointer.
  */
 function showPresetExplanation(editedFrom = null) {
-  const preset = presetById(editedFrom || app.presetId);
+  const preset = editedFrom || app.preset;
   els.presetExplanation.textContent = preset ? preset.explanation : '';
   els.presetExplanation.hidden = !preset;
   els.presetExplanation.classList.toggle('edited', Boolean(editedFrom));
@@ -157,11 +153,12 @@ function renderForms() {
   renderForm(els.runForm, app.scenario, '', handleFieldChange, app.facts, topKeys);
 }
 
-function loadScenario(scenario, presetId, { keepNotice = false } = {}) {
+/** Shows `scenario` in the forms; `preset`: the preset it is (in full), or null. */
+function loadScenario(scenario, preset, { keepNotice = false } = {}) {
   if (!keepNotice) app.stickyError = null;
   app.scenario = scenario;
-  app.presetId = presetId || '';
-  els.preset.value = app.presetId;
+  app.preset = preset || null;
+  els.preset.value = app.preset?.id || '';
   showPresetExplanation();
   renderForms();
 }
@@ -170,9 +167,9 @@ function handleFieldChange(path, value) {
   app.stickyError = null;
   app.highlight = null;
   setPath(app.scenario, path, value);
-  if (app.presetId) {
-    const editedFrom = app.presetId;
-    app.presetId = '';
+  if (app.preset) {
+    const editedFrom = app.preset;
+    app.preset = null;
     els.preset.value = '';
     showPresetExplanation(editedFrom);
   }
@@ -180,16 +177,26 @@ function handleFieldChange(path, value) {
   debounceTimer = setTimeout(run, 300);
 }
 
-function handlePresetChange() {
+/** Loads the picked preset (its details are fetched the first time one is picked) and runs it. */
+async function handlePresetChange() {
   app.highlight = null;
-  const preset = presetById(els.preset.value);
-  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset ? preset.id : '');
+  const id = els.preset.value;
+  let preset;
+  try {
+    preset = await loadPreset(id);
+  } catch (error) {
+    showError(readable(error));
+    els.preset.value = app.preset?.id || '';
+    return;
+  }
+  if (els.preset.value !== id) return; // picked again meanwhile: the later pick loads
+  loadScenario(applyPatch(app.defaults, preset ? preset.patch : {}), preset);
   run();
 }
 
 function handleResetClick() {
   app.highlight = null;
-  loadScenario(clone(app.defaults), '');
+  loadScenario(clone(app.defaults), null);
   run();
 }
 
@@ -238,16 +245,17 @@ async function run() {
   const seconds = Math.round((timeline.endTime - app.model.start) / 10) / 100;
   els.transcriptSummary.textContent = `${writes} write${writes === 1 ? '' : 's'}, ${seconds} s of simulated time`;
   renderDetailsPlaceholder();
-  showEmbedRun(timeline);
+  app.embed?.afterRun(timeline);
   return renderAllViews();
 }
 
 // ---- TLS: the handshake summary and the eavesdropper's view (js/tls-view.js) ------------
 
-/** The TLS view's code, loaded the first time a run has TLS. */
+/** The TLS view's code and styles, loaded the first time a run has TLS. */
 async function loadTlsView() {
   try {
-    return await import('./tls-view.js');
+    const [module] = await Promise.all([import('./tls-view.js'), loadStyle('views.css')]);
+    return module;
   } catch (error) {
     showError(readable(error));
     return null;
@@ -392,7 +400,7 @@ function renderDetailsPlaceholder() {
 
 /** What a link keeps besides the scenario: the preset's name and the transcript's TLS view. */
 function linkExtras() {
-  return { preset: app.presetId, wire: app.wire ? '1' : '' };
+  return { preset: app.preset?.id || '', wire: app.wire ? '1' : '' };
 }
 
 function updateUrl() {
@@ -457,7 +465,7 @@ function handleTranscriptKeydown(event) {
     event.preventDefault();
     selectLine(index);
   } else if (event.key === 'Escape' && app.embed) {
-    closeEmbedDetails();
+    app.embed.closeDetails();
   }
 }
 
@@ -493,11 +501,11 @@ function handleCopyTranscriptClick() {
 /** Opens the embed builder, whose code loads the first time it is opened. */
 async function handleEmbedOpenClick() {
   try {
-    const { openEmbedDialog } = await import('./embed.js');
+    const [{ openEmbedDialog }] = await Promise.all([import('./embed.js'), loadStyle('views.css')]);
     openEmbedDialog({
       scenario: app.scenario,
-      presetId: app.presetId,
-      title: presetById(app.presetId)?.title || 'custom scenario',
+      presetId: app.preset?.id || '',
+      title: app.preset?.title || 'custom scenario',
       defaultPanels: [...EMBED_DEFAULT_PANELS, ...(hasAuth(app.timeline) ? ['sasl'] : [])],
       opener: els.embedOpen,
     });
@@ -516,11 +524,11 @@ let tourController = null;
  */
 function tours() {
   if (!tourController) {
-    tourController = import('./tours.js').then((module) =>
+    tourController = Promise.all([import('./tours.js'), loadStyle('views.css')]).then(([module]) =>
       module.setupTours(
         { button: els.toursButton, dialog: els.toursDialog, panel: els.tourPanel },
         {
-          presetIds: PRESETS.map((preset) => preset.id),
+          presetIds: PRESET_LIST.map((preset) => preset.id),
           engine: startTabsEngine,
           openTab: openTabByName,
           showScenario: showTourScenario,
@@ -545,8 +553,8 @@ async function handleToursClick() {
 
 /** Loads a tour step's preset (or scenario patch), runs it and resolves once it is shown and highlighted. */
 async function showTourScenario({ preset, scenario, highlight }) {
-  const found = presetById(preset);
-  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found ? found.id : '');
+  const found = preset ? await loadPreset(preset) : undefined;
+  loadScenario(applyPatch(app.defaults, found ? found.patch : scenario), found);
   app.highlight = highlight ? { names: highlight } : null;
   await run();
 }
@@ -609,23 +617,36 @@ const TAB_VIEWS = {
   'tab-analyze': { load: () => import('./analyze.js'), fullEngine: true },
 };
 
+/** The stylesheets added so far, by href: each resolves once it applies. */
+const styles = new Map();
+
 /**
- * Adds the stylesheet `href` (a tab's own styles) and resolves once it applies. The
- * single-file build inlines it as `<style data-href="…">`, so nothing is fetched there.
+ * Adds the stylesheet `href` (views.css, the styles of every view but the transcript;
+ * world.css) once, and resolves once it applies (a failed load is tried again on the next
+ * ask). The single-file build inlines it as `<style data-href="…">`, so nothing is fetched
+ * there.
  */
 function loadStyle(href) {
-  if (document.querySelector(`style[data-href="${href}"], link[href="${href}"]`)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const link = h('link', { rel: 'stylesheet', href });
-    link.addEventListener('load', () => resolve());
-    link.addEventListener('error', () => reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`)));
-    document.head.append(link);
-  });
+  if (document.querySelector(`style[data-href="${href}"]`)) return Promise.resolve();
+  if (!styles.has(href)) {
+    const added = new Promise((resolve, reject) => {
+      const link = h('link', { rel: 'stylesheet', href });
+      link.addEventListener('load', () => resolve());
+      link.addEventListener('error', () => {
+        link.remove();
+        styles.delete(href);
+        reject(new Error(`The styles (${href}) could not be loaded. Reload the page.`));
+      });
+      document.head.append(link);
+    });
+    styles.set(href, added);
+  }
+  return styles.get(href);
 }
 
 /** The Analyze view's "Open in playground": the analysed session becomes the scenario, run at once. */
 async function openScenario(scenario, notes = []) {
-  loadScenario(applyPatch(app.defaults, scenario), '');
+  loadScenario(applyPatch(app.defaults, scenario), null);
   selectTab(els.tabs[0], true);
   await run();
   const note = [' The scenario comes from the analysed session.', ...notes].join(' ');
@@ -646,7 +667,7 @@ async function loadView(view, panel) {
   const note = panel.firstElementChild ? null : h('p', { class: 'muted', text: 'Loading this view…' });
   if (note) panel.append(note);
   try {
-    const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine]);
+    const [module, engine] = await Promise.all([view.load(), view.fullEngine ? startTabsEngine() : app.engine, loadStyle('views.css')]);
     if (view.setup) view.setup(module, engine);
     else if (module.setup)
       module.setup(panel, {
@@ -718,19 +739,26 @@ function wire() {
   }
 }
 
-function initialScenario(params) {
+/** The link's scenario (`s=`) and preset (`preset=`, its details fetched unless it is the default). */
+async function initialScenario(params) {
   const presetId = params.get('preset') || '';
-  const preset = presetById(presetId);
+  let preset;
+  try {
+    preset = await loadPreset(presetId);
+  } catch (error) {
+    showError(readable(error), { sticky: true });
+  }
   if (params.get('s')) {
     try {
-      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), presetId: preset ? presetId : '' };
+      return { scenario: applyPatch(app.defaults, decodeScenario(params.get('s'))), preset };
     } catch (error) {
       showError(error, { sticky: true });
     }
   }
-  if (preset) return { scenario: applyPatch(app.defaults, preset.patch), presetId };
-  if (presetId) showError(new Error(`There is no preset “${presetId}”; showing the default scenario.`), { sticky: true });
-  return { scenario: clone(app.defaults), presetId: params.get('s') ? '' : 'esmtp' };
+  if (preset) return { scenario: applyPatch(app.defaults, preset.patch), preset };
+  if (presetId && !app.stickyError)
+    showError(new Error(`There is no preset “${presetId}”; showing the default scenario.`), { sticky: true });
+  return { scenario: clone(app.defaults), preset: params.get('s') ? null : await loadPreset(DEFAULT_PRESET_ID) };
 }
 
 // ---- embed mode and theme ---------------------------------------------------------------
@@ -753,84 +781,12 @@ function applyTheme(params) {
 }
 
 /**
- * Embed mode (`embed=1`): one header line (title, preset, status, Run, a link to the full
- * playground), the preset's explanation folded, and only the tabs `panels=` names (by
- * default the transcript, negotiation and mailboxes, plus SASL once a run has AUTH).
- */
-/**
  * The lines to highlight first: the link's `lines=`, else in an embed the preset's
  * default lines (js/presets.js `highlight`).
  */
-function initialHighlight(params, presetId) {
+function initialHighlight(params, preset) {
   if (params.get('lines')) return { lines: params.get('lines') };
-  const preset = presetById(presetId);
   return params.get('embed') === '1' && preset?.highlight ? { names: preset.highlight } : null;
-}
-
-function setupEmbed(params) {
-  app.embed = params.get('embed') === '1';
-  if (!app.embed) return;
-  document.body.classList.add('embed');
-  app.embedPanels = params.has('panels') ? params.get('panels').split(',') : null;
-  app.embedView = params.get('view') || 'transcript';
-  showEmbedTabs([]);
-  const preset = presetById(app.presetId);
-  if (preset) els.run.before(aboutPresetToggle(preset));
-  els.lineDetails.after(embedDetailsClose());
-  const full = new URL(location.href);
-  for (const key of ['embed', 'panels']) full.searchParams.delete(key);
-  const link = h('a', { href: full.toString(), target: '_blank', rel: 'noopener', class: 'open-full', text: 'Open full playground ↗' });
-  els.run.after(link);
-  link.addEventListener('click', () => {
-    link.href = shareUrl(new URL(full), app.scenario, linkExtras());
-  });
-}
-
-/** A Close button on a line's details, which an embed shows beside the lines only while one is selected. */
-function embedDetailsClose() {
-  const close = h('button', { type: 'button', class: 'details-close', text: 'Close', title: 'Close the details (Escape)' });
-  close.addEventListener('click', closeEmbedDetails);
-  return close;
-}
-
-/** Unselects the line (the embed's details close), focus staying on it. */
-function closeEmbedDetails() {
-  const node = app.view?.nodes[app.selectedLine];
-  if (!node) return;
-  node.setAttribute('aria-selected', 'false');
-  node.focus();
-  app.selectedLine = -1;
-  renderDetailsPlaceholder();
-}
-
-/** The preset's name as a button that unfolds its explanation under the header line. */
-function aboutPresetToggle(preset) {
-  els.presetExplanation.classList.add('folded');
-  const toggle = h(
-    'button',
-    {
-      type: 'button',
-      class: 'about-preset',
-      'aria-expanded': 'false',
-      'aria-controls': 'preset-explanation',
-      title: `${preset.title}: what it shows`,
-    },
-    [h('span', { class: 'about-title', text: preset.title })],
-  );
-  toggle.addEventListener('click', () => {
-    const open = toggle.getAttribute('aria-expanded') !== 'true';
-    toggle.setAttribute('aria-expanded', String(open));
-    els.presetExplanation.classList.toggle('folded', !open);
-  });
-  return toggle;
-}
-
-/** Shows the embed's tabs: its main view, `panels=` (or the defaults) and `extra`; no tab row for one tab. */
-function showEmbedTabs(extra) {
-  const names = [...(app.embedPanels || EMBED_DEFAULT_PANELS), app.embedView, ...extra];
-  const shown = new Set(names.map((name) => EMBED_VIEWS[name]));
-  for (const tab of els.tabs) tab.hidden = !shown.has(tab.id);
-  els.tabs[0].parentElement.hidden = els.tabs.filter((tab) => !tab.hidden).length < 2;
 }
 
 /** Opens the view `name` (`view=`: transcript, sequence, negotiation, sasl); the transcript if the page has no such tab. */
@@ -838,19 +794,6 @@ function selectEmbedView(name) {
   const tab = (Object.hasOwn(EMBED_VIEWS, name) && $(EMBED_VIEWS[name])) || $('tab-transcript');
   tab.hidden = false;
   selectTab(tab);
-}
-
-/**
- * After a run in an embed: the header says when it ran (the transcript's lines animate in
- * again, see style.css), and a run with AUTH adds the SASL tab unless `panels=` chose.
- */
-function showEmbedRun(timeline) {
-  if (!app.embed) return;
-  const summary = els.status.textContent;
-  const time = new Date().toLocaleTimeString('en-GB');
-  els.status.textContent = `Ran at ${time}`;
-  els.status.title = summary;
-  if (!app.embedPanels && hasAuth(timeline)) showEmbedTabs(['sasl']);
 }
 
 /** True when the engine delimited an AUTH exchange in the run. */
@@ -865,14 +808,40 @@ function foldPanelsOnSmallScreens() {
   }
 }
 
+/**
+ * Embed mode's code (js/embed-mode.js), set up on the page; null when the page is no
+ * embed. `loading`: its import, started with the engine so it arrives meanwhile.
+ */
+async function setupEmbedMode(loading, params) {
+  if (!loading) return null;
+  try {
+    const { setupEmbed } = await loading;
+    return setupEmbed({
+      app,
+      els,
+      params,
+      views: EMBED_VIEWS,
+      defaultPanels: EMBED_DEFAULT_PANELS,
+      hasAuth,
+      linkExtras,
+      renderDetailsPlaceholder,
+    });
+  } catch (error) {
+    showError(readable(error));
+    return null;
+  }
+}
+
 async function start() {
-  applyTheme(readLocation(location));
+  const early = readLocation(location);
+  applyTheme(early);
+  const embedMode = early.get('embed') === '1' ? import('./embed-mode.js') : null;
   wire();
   // A file opened from disk has no address another page could frame.
   els.embedOpen.hidden = INLINE;
   foldPanelsOnSmallScreens();
   const enginePromise = startEngine();
-  // The first run goes on this thread; the run worker starts after it (js/runner.js).
+  // The first run goes on this thread; the run worker starts with the second (js/runner.js).
   app.runner = createRunner(enginePromise, { loading: setStatus });
   try {
     app.engine = await enginePromise;
@@ -897,10 +866,10 @@ async function start() {
   app.params = params;
   app.wire = params.get('wire') === '1';
   renderPresetOptions();
-  const { scenario, presetId } = initialScenario(params);
-  loadScenario(scenario, presetId, { keepNotice: true });
-  setupEmbed(params);
-  app.highlight = initialHighlight(params, presetId);
+  const { scenario, preset } = await initialScenario(params);
+  loadScenario(scenario, preset, { keepNotice: true });
+  app.embed = await setupEmbedMode(embedMode, params);
+  app.highlight = initialHighlight(params, preset);
   $('view-transcript').dataset.loaded = 'true';
   // A tab opened before the engine was ready, or a link to a world preset.
   const world = els.tabs.find((tab) => tab.id === 'tab-world');

@@ -2,10 +2,10 @@
 // thread (single file opened from disk). `stop()` ends a run in progress.
 //
 // The first run goes on the main thread: the page has the engine then, and nothing else
-// competes with it for the CPU. The worker starts only after that run (its module
-// scripts, its isolate and its init would otherwise share the cores with the first
-// view's critical path), gets the page's compiled WebAssembly.Module and never compiles
-// it again. Every later run goes to the worker once it is ready.
+// competes with it for the CPU. The worker starts when a second run is asked for (a page
+// that only shows its first view never fetches js/worker.js), gets the page's compiled
+// WebAssembly.Module and never compiles it again; that run and every later one go to it
+// once it is ready.
 //
 // A scenario with TLS runs on the main thread in the TLS engine module, which loads the
 // first time one asks (js/engine.js `startTlsEngine`); `hooks.loading(text)` says so.
@@ -26,6 +26,7 @@ export function createRunner(enginePromise, hooks = {}) {
   let worker = null;
   let ready = null;
   let firstRun = true;
+  let workerStarted = false;
   let pending = null;
   let nextId = 1;
   let tlsLoaded = null;
@@ -72,6 +73,10 @@ export function createRunner(enginePromise, hooks = {}) {
   /** Resolves to the timeline, or rejects with a readable Error. */
   async function run(scenario) {
     if (firstRun) return firstRunOnPage(scenario);
+    if (!workerStarted) {
+      workerStarted = true;
+      startWorker();
+    }
     if (usesTls(engine || (await enginePromise), scenario)) return (await loadTlsEngine()).call('runScenario', scenario);
     if (worker && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
@@ -84,18 +89,11 @@ export function createRunner(enginePromise, hooks = {}) {
     return (engine || (await enginePromise)).call('runScenario', scenario);
   }
 
-  /**
-   * The first run, on the main thread; the worker starts in the task after it, once the
-   * first transcript has been drawn.
-   */
+  /** The first run, on the main thread (the worker starts with the next one). */
   async function firstRunOnPage(scenario) {
     firstRun = false;
-    try {
-      const own = await enginePromise;
-      return (usesTls(own, scenario) ? await loadTlsEngine() : own).call('runScenario', scenario);
-    } finally {
-      setTimeout(startWorker, 0);
-    }
+    const own = await enginePromise;
+    return (usesTls(own, scenario) ? await loadTlsEngine() : own).call('runScenario', scenario);
   }
 
   /** The TLS engine module, saying "Loading TLS…" while it loads the first time. */
