@@ -379,11 +379,12 @@ fn split_at_writers(writes: &mut [Write], records: &[WriteRecord], entries: &[Ti
         let Some(write) = writes.get_mut(index) else {
             continue;
         };
-        let Some(at) = write
-            .lines
-            .iter()
-            .position(|l| l.start < offset && offset < l.end)
-        else {
+        let Some(at) = line_at(&write.lines, offset).filter(|&at| {
+            write
+                .lines
+                .get(at)
+                .is_some_and(|l| l.start < offset && offset < l.end)
+        }) else {
             continue;
         };
         let end = write.lines.get(at).map_or(offset, |l| l.end);
@@ -424,12 +425,23 @@ fn locate(
     let offset = |at: u64| usize::try_from(at.saturating_sub(record.stream_start)).ok();
     let first = offset(span.start)?;
     let last = offset(span.end.saturating_sub(1))?;
-    let line_of = |at: usize| write.lines.iter().position(|l| l.start <= at && at < l.end);
+    let line_of = |at: usize| line_at(&write.lines, at);
     Some(LineRange {
         write: index,
         first_line: line_of(first)?,
         last_line: line_of(last).or(write.lines.len().checked_sub(1))?,
     })
+}
+
+/// The index of the line that holds octet `at`. WHY a binary search: lines are in order
+/// and do not overlap, and a message text has hundreds of them, which every event that
+/// wrote or read it would otherwise scan.
+fn line_at(lines: &[Line], at: usize) -> Option<usize> {
+    let index = lines.partition_point(|line| line.end <= at);
+    lines
+        .get(index)
+        .filter(|line| line.start <= at)
+        .map(|_| index)
 }
 
 fn mark_writer(writes: &mut [Write], range: Option<LineRange>, event: usize) {
@@ -484,6 +496,19 @@ mod tests {
                 r#"{"start":12,"ends":[24,26,32],"event":3},"#,
                 r#"{"start":32,"end":35,"event":3,"readBy":[4]}]"#
             ))
+        );
+    }
+
+    #[test]
+    fn an_octet_is_found_in_its_line() {
+        let lines = split_lines(b"EHLO a\r\nMAIL\r\nRCPT\r\n");
+        let found: Vec<Option<usize>> = [0, 7, 8, 13, 14, 19, 20]
+            .into_iter()
+            .map(|at| line_at(&lines, at))
+            .collect();
+        assert_eq!(
+            found,
+            [Some(0), Some(0), Some(1), Some(1), Some(2), Some(2), None]
         );
     }
 
