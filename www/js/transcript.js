@@ -17,8 +17,9 @@ export function buildModel(timeline, scenario) {
   const start = typeof scenario.startTime === 'number' ? scenario.startTime : firstAt ? (firstAt.at ?? firstAt.event.at) : 0;
   const chunks = [];
   const lines = [];
-  // The writes as the engine linked them: `{entry, direction, group, label,
-  // lines: [{start, end, event, readBy, notes}], arrival}`.
+  // The writes as the engine linked them: `{entry, direction, group, label, lines,
+  // arrival}`, each of `lines` one line `{start, end, event, readBy?, notes?, mark?}` or
+  // a run of plain lines one event wrote `{start, ends, event}`.
   (timeline.writes || []).forEach((write, writeIndex) => {
     const entry = entries[write.entry] || {};
     const direction = write.direction === 'clientToServer' ? 'C' : 'S';
@@ -30,15 +31,15 @@ export function buildModel(timeline, scenario) {
       direction,
       bytes,
       firstLine: lines.length,
-      count: write.lines.length,
+      count: 0,
       data: write.group?.type === 'messageText',
       label: write.label || '',
       arrival: write.arrival || [],
       encrypted: Boolean(entry.encrypted),
     };
     chunks.push(chunk);
-    for (const line of write.lines) {
-      const part = bytes.subarray(line.start, line.end);
+    const push = (start, end, line) => {
+      const part = bytes.subarray(start, end);
       lines.push({
         chunk: chunks.length - 1,
         direction,
@@ -52,7 +53,19 @@ export function buildModel(timeline, scenario) {
         mark: line.mark || null,
         encrypted: chunk.encrypted,
       });
+    };
+    for (const line of write.lines) {
+      if (Array.isArray(line.ends)) {
+        let start = line.start;
+        for (const end of line.ends) {
+          push(start, end, line);
+          start = end;
+        }
+      } else {
+        push(line.start, line.end, line);
+      }
     }
+    chunk.count = lines.length - chunk.firstLine;
   });
   return { start, chunks, lines, latency: scenario.latencyMs ?? 0 };
 }
