@@ -194,7 +194,7 @@ impl Server {
             self.reply(ReplyKind::ChunkingOutOfSequence, text, why);
             return;
         }
-        if self.state == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
+        if self.state() == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
             self.reply(
                 ReplyKind::NoValidRecipients,
                 "Error: no valid recipients",
