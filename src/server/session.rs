@@ -13,7 +13,6 @@ use litemap::LiteMap;
 use std::collections::VecDeque;
 
 use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
-use super::data::DataReceiver;
 use super::delivery::{Delivery, StoreOutcome};
 use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
@@ -69,7 +68,6 @@ pub struct Server {
     pub(super) lines: LineReader,
     /// The command line being handled, kept to reuse its allocation.
     pub(super) line_buffer: Vec<u8>,
-    pub(super) data: Option<DataReceiver>,
     /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
     /// in whatever state it arrives, and the session stays there.
     pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
@@ -132,7 +130,6 @@ impl Server {
             stage: Stage::ExpectHello,
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
-            data: None,
             refused_chunk: None,
             transaction: Transaction::default(),
             greeting: None,
@@ -204,8 +201,11 @@ impl Server {
     /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
         let chunked = self.transaction.chunked.as_ref();
-        self.data.as_ref().map_or(0, DataReceiver::stored)
-            + chunked.map_or(0, super::bdat::Chunked::stored)
+        let text = match &self.stage {
+            Stage::ReceivingData(receiver) => receiver.stored(),
+            _ => 0,
+        };
+        text + chunked.map_or(0, super::bdat::Chunked::stored)
     }
 
     /// Errors counted so far in this session.
@@ -284,7 +284,7 @@ impl Server {
             .map(|at| at.saturating_add(config.command_deadline_ms));
         let data = self
             .data_started
-            .filter(|_| self.data.is_some() || self.reading_chunk())
+            .filter(|_| matches!(self.stage, Stage::ReceivingData(_)) || self.reading_chunk())
             .map(|at| at.saturating_add(config.data_deadline_ms));
         [
             Some((idle, Timer::Idle)),
@@ -337,7 +337,6 @@ impl Server {
         self.now = now;
         if !self.is_closed() {
             self.stage = Stage::Closed;
-            self.data = None;
             self.refused_chunk = None;
             self.emit(
                 ServerEventKind::Closed,
@@ -378,11 +377,10 @@ impl Server {
                 continue;
             }
             let before = input.len();
-            if let Some(receiver) = self.data.as_mut() {
+            if let Stage::ReceivingData(receiver) = &mut self.stage {
                 let finished = receiver.receive(&mut input);
                 let start = self.consumed(before, input.len());
                 if let Some(received) = finished {
-                    self.data = None;
                     self.reading = Some(StreamSpan {
                         start,
                         end: self.input_offset,
@@ -602,7 +600,6 @@ impl Server {
     /// Ends the session: nothing more is read.
     pub(super) fn close(&mut self) {
         self.move_to(Stage::Closed);
-        self.data = None;
         self.refused_chunk = None;
         self.emit(
             ServerEventKind::Closed,

@@ -1,12 +1,14 @@
 //! Where a server session is, with the data that exists only there: the AUTH exchange
-//! lives inside [`Stage::Authenticating`] and the chunk being read inside
-//! [`Stage::ReceivingChunk`], so no other stage can hold one (as rustls' `Expect*`
+//! lives inside [`Stage::Authenticating`], the message text after 354 inside
+//! [`Stage::ReceivingData`] and the chunk being read inside [`Stage::ReceivingChunk`],
+//! so no other stage can hold one (as rustls' `Expect*`
 //! states own their data). [`Stage::state`] names the stage as the transition table
 //! in `state.rs` knows it; the table decides where a trigger leads, and the session
 //! builds the stage for it (`Server::transition`, or `Server::enter` for a stage that
 //! brings its data).
 
 use super::bdat::ChunkReader;
+use super::data::DataReceiver;
 use super::sasl_exchange::ServerAuth;
 use super::state::State;
 use crate::protocol::{MAX_AUTH_LINE, MAX_COMMAND_LINE};
@@ -18,7 +20,8 @@ pub(super) enum Stage {
     ExpectMail,
     ExpectRcpt,
     ExpectRcptOrData,
-    ReceivingData,
+    /// The message text after 354, until CRLF.CRLF (RFC 5321 §4.1.1.4).
+    ReceivingData(DataReceiver),
     /// The accepted chunk whose octets are being read (RFC 3030 §2).
     ReceivingChunk(ChunkReader),
     ExpectChunk,
@@ -37,7 +40,7 @@ impl Stage {
             Self::ExpectMail => State::ExpectMail,
             Self::ExpectRcpt => State::ExpectRcpt,
             Self::ExpectRcptOrData => State::ExpectRcptOrData,
-            Self::ReceivingData => State::ReceivingData,
+            Self::ReceivingData(_) => State::ReceivingData,
             Self::ReceivingChunk(_) => State::ReceivingChunk,
             Self::ExpectChunk => State::ExpectChunk,
             Self::Authenticating(_) => State::Authenticating,
@@ -54,11 +57,10 @@ impl Stage {
             State::ExpectMail => Self::ExpectMail,
             State::ExpectRcpt => Self::ExpectRcpt,
             State::ExpectRcptOrData => Self::ExpectRcptOrData,
-            State::ReceivingData => Self::ReceivingData,
             State::ExpectChunk => Self::ExpectChunk,
             State::ExpectTlsHandshake => Self::ExpectTlsHandshake,
             State::Closed => Self::Closed,
-            State::ReceivingChunk | State::Authenticating => return None,
+            State::ReceivingData | State::ReceivingChunk | State::Authenticating => return None,
         })
     }
 
@@ -84,7 +86,10 @@ mod tests {
             match Stage::without_data(state) {
                 Some(stage) => assert_eq!(stage.state(), state),
                 None => assert!(
-                    matches!(state, State::ReceivingChunk | State::Authenticating),
+                    matches!(
+                        state,
+                        State::ReceivingData | State::ReceivingChunk | State::Authenticating
+                    ),
                     "{state:?} holds no data"
                 ),
             }
@@ -102,6 +107,7 @@ mod tests {
         assert_eq!(
             entered_with_data,
             [
+                Trigger::Data,
                 Trigger::Bdat,
                 Trigger::AuthChallenge,
                 Trigger::AuthChallenge
@@ -159,6 +165,23 @@ mod tests {
         server.receive(b"AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n", 0);
         assert!(last_reply(&mut server).starts_with("235"));
         assert!(matches!(server.stage, Stage::ExpectMail));
+    }
+
+    #[test]
+    fn the_message_text_is_held_by_receiving_data_and_gone_after_the_dot() {
+        let mut server = greeted();
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            0,
+        );
+        server.receive(b"DATA\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("354"));
+        server.receive(b"Subject: hi\r\n\r\nhello\r\n", 0);
+        assert!(matches!(server.stage, Stage::ReceivingData(_)));
+        assert!(server.buffered_message() > 0);
+        server.receive(b".\r\n", 0);
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert_eq!(server.buffered_message(), 0);
     }
 
     #[test]
