@@ -19,10 +19,43 @@ const PROSE_FILES = new Set(['presets.js', 'tours.js']);
 
 /** Commands, extension keywords (and the engine's variant names for them), SASL mechanisms. */
 const KEYWORD = [
-  'HELO', 'EHLO', 'MAIL', 'RCPT', 'DATA', 'BDAT', 'RSET', 'NOOP', 'QUIT', 'VRFY', 'EXPN', 'ETRN', 'A?TURN',
-  'AUTH', 'STARTTLS', 'StartTls', 'SIZE', 'PIPELINING', '8BITMIME', 'EightBitMime', 'BINARYMIME', 'BinaryMime',
-  'ENHANCEDSTATUSCODES', 'SMTPUTF8', 'SmtpUtf8', 'CHUNKING', 'DSN', 'NOTIFY', 'ORCPT', 'BODY',
-  'PLAIN', 'LOGIN', 'CRAM-MD5', 'DIGEST-MD5', 'SCRAM-SHA-\\d+', 'XOAUTH2', 'OAUTHBEARER',
+  'HELO',
+  'EHLO',
+  'MAIL',
+  'RCPT',
+  'DATA',
+  'BDAT',
+  'RSET',
+  'NOOP',
+  'QUIT',
+  'VRFY',
+  'EXPN',
+  'ETRN',
+  'A?TURN',
+  'AUTH',
+  'STARTTLS',
+  'StartTls',
+  'SIZE',
+  'PIPELINING',
+  '8BITMIME',
+  'EightBitMime',
+  'BINARYMIME',
+  'BinaryMime',
+  'ENHANCEDSTATUSCODES',
+  'SMTPUTF8',
+  'SmtpUtf8',
+  'CHUNKING',
+  'DSN',
+  'NOTIFY',
+  'ORCPT',
+  'BODY',
+  'PLAIN',
+  'LOGIN',
+  'CRAM-MD5',
+  'DIGEST-MD5',
+  'SCRAM-SHA-\\d+',
+  'XOAUTH2',
+  'OAUTHBEARER',
 ].join('|');
 
 /** The server's state names as they cross to JS (camelCase), read from the engine's own list. */
@@ -30,13 +63,15 @@ function serverStateNames() {
   const source = fs.readFileSync(path.join(ROOT, 'src/server/state.rs'), 'utf8');
   const list = source.match(/pub const STATES: &\[State\] = &\[([^\]]*)\]/);
   assert.ok(list, 'src/server/state.rs lists STATES');
-  return list[1]
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean)
-    .map((name) => name[0].toLowerCase() + name.slice(1))
-    // `closed` is also the name of a client event kind, which the page may compare.
-    .filter((name) => name !== 'closed');
+  return (
+    list[1]
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+      .map((name) => name[0].toLowerCase() + name.slice(1))
+      // `closed` is also the name of a client event kind, which the page may compare.
+      .filter((name) => name !== 'closed')
+  );
 }
 
 const STATE = serverStateNames().join('|');
@@ -46,11 +81,26 @@ const Q = `['"\`]`;
 const RULES = [
   ['a reply code compared', new RegExp(`[=!]==?\\s*${Q}?[2-5]\\d\\d\\b|\\b[2-5]\\d\\d${Q}?\\s*[=!]==?`)],
   ['a reply code compared by class', /\bcode\b[^;\n]*(?:[<>]=?\s*[2-5]\d\d\b|\/\s*100\b|\[0\]\s*[=!]==?|\.startsWith\()/i],
-  ['a reply line\'s continuation mark read', /\[3\]\s*[=!]==?\s*['"][- ]['"]|\.charAt\(3\)|\.slice\(3,\s*4\)|\.substr(?:ing)?\(3,\s*[14]\)/],
-  ['a keyword matched by a regex', new RegExp(`\\/[^/\\n]*\\b(?:${KEYWORD})\\b[^/\\n]*\\/[dgimsuy]*\\s*\\.(?:test|exec)\\(|\\.(?:match|search|matchAll)\\(\\s*\\/[^/\\n]*\\b(?:${KEYWORD})\\b`, 'i')],
-  ['a keyword or code matched by prefix', new RegExp(`\\.(?:startsWith|endsWith|includes|indexOf)\\(\\s*${Q}(?:${KEYWORD}|[2-5]\\d\\d)\\b`, 'i')],
-  ['a keyword compared', new RegExp(`[=!]==?\\s*${Q}(?:${KEYWORD})${Q}|${Q}(?:${KEYWORD})${Q}\\s*[=!]==?|\\bcase\\s+${Q}(?:${KEYWORD})${Q}`, 'i')],
-  ['a list of keywords', new RegExp(`${Q}(?:${KEYWORD})${Q}\\s*,\\s*${Q}(?:${KEYWORD})${Q}|\\b(?:${KEYWORD})\\s*:\\s*\\[\\s*${Q}(?:${KEYWORD})${Q}`, 'i')],
+  ["a reply line's continuation mark read", /\[3\]\s*[=!]==?\s*['"][- ]['"]|\.charAt\(3\)|\.slice\(3,\s*4\)|\.substr(?:ing)?\(3,\s*[14]\)/],
+  [
+    'a keyword matched by a regex',
+    new RegExp(
+      `\\/[^/\\n]*\\b(?:${KEYWORD})\\b[^/\\n]*\\/[dgimsuy]*\\s*\\.(?:test|exec)\\(|\\.(?:match|search|matchAll)\\(\\s*\\/[^/\\n]*\\b(?:${KEYWORD})\\b`,
+      'i',
+    ),
+  ],
+  [
+    'a keyword or code matched by prefix',
+    new RegExp(`\\.(?:startsWith|endsWith|includes|indexOf)\\(\\s*${Q}(?:${KEYWORD}|[2-5]\\d\\d)\\b`, 'i'),
+  ],
+  [
+    'a keyword compared',
+    new RegExp(`[=!]==?\\s*${Q}(?:${KEYWORD})${Q}|${Q}(?:${KEYWORD})${Q}\\s*[=!]==?|\\bcase\\s+${Q}(?:${KEYWORD})${Q}`, 'i'),
+  ],
+  [
+    'a list of keywords',
+    new RegExp(`${Q}(?:${KEYWORD})${Q}\\s*,\\s*${Q}(?:${KEYWORD})${Q}|\\b(?:${KEYWORD})\\s*:\\s*\\[\\s*${Q}(?:${KEYWORD})${Q}`, 'i'),
+  ],
   ['a server state name', new RegExp(`${Q}(?:${STATE})${Q}|${Q}Expect[A-Z]\\w*${Q}`)],
   ['an engine label compared', /(?<!typeof\s+[\w.?]*)\.label\s*[=!]==?|[=!]==?\s*[\w.?]*\.label\b/],
 ];
@@ -64,9 +114,7 @@ const ALLOWED = [];
 
 /** The source without its comments (block comments, and line comments). */
 function code(source) {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, (block) => block.replace(/[^\n]/g, ''))
-    .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  return source.replace(/\/\*[\s\S]*?\*\//g, (block) => block.replace(/[^\n]/g, '')).replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
 }
 
 /** Every rule's hits in `source`: `[{rule, line, text}]`. */
@@ -113,7 +161,7 @@ test('the rules find the decisions the page once made, and pass prose and engine
     'const data = direction === "C" && lastServerCode === 354;',
     "if (reply.code === '235') done();",
     'const ok = kind.reply.code >= 200 && kind.reply.code < 300;',
-    'const positive = String(reply.code).startsWith(\'2\');',
+    "const positive = String(reply.code).startsWith('2');",
     "const starts = trace.entries.some((e) => e.label === 'mechanism choice');",
     'if (kind.answers && /auth/i.test(kind.answers)) fail();',
     'return /^(MAIL|RCPT|RSET|NOOP|EHLO|HELO) /i.test(text);',
@@ -128,12 +176,12 @@ test('the rules find the decisions the page once made, and pass prose and engine
   for (const line of decisions) assert.ok(hits(line).length > 0, `finds: ${line}`);
   const fine = [
     "h('p', { text: 'No AUTH exchange in this run. Pick an AUTH preset.' })",
-    "h('h4', { text: `AUTH ${exchange.mechanism}` })",
+    "h('h4', { text: 'AUTH ' + exchange.mechanism })",
     "const kind = entry.type === 'server' && entry.event?.kind;",
     "if (kind && kind.type === 'stateChanged') state = kind.to;",
     "const ROUTINE = new Set(['commandSent', 'replyReceived', 'closed']);",
     'const narrow = pane.clientWidth > 0 && pane.clientWidth < 560;',
-    '// text[3] !== \'-\' in a comment is fine',
+    "// text[3] !== '-' in a comment is fine",
     'setTimeout(run, 300);',
     "return typeof value.label === 'string' && 'explanation' in value;",
   ];
