@@ -396,18 +396,12 @@ pub fn server_states() -> Result<JsValue, JsError> {
 }
 
 /// Words for people for every server state and trigger: `{states: [{name, label,
-/// meaning}], triggers: [{name, label}]}`, so the Step view shows no code names (the
-/// Step tab's, like `serverStates`).
+/// meaning}], triggers: [{name, label}], otherwise}`, so the Step view shows no code
+/// names and states no reply code (the Step tab's, like `serverStates`).
 #[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = serverStateLabels)]
 pub fn server_state_labels() -> Result<JsValue, JsError> {
-    #[derive(Serialize)]
-    struct Labels {
-        states: Vec<crate::server::state::StateLabel>,
-        triggers: Vec<crate::server::state::TriggerLabel>,
-    }
-    let (states, triggers) = crate::server::state::labels();
-    to_js(&Labels { states, triggers })
+    to_js(&crate::server::state::labels())
 }
 
 /// Every enum setting's allowed values: `{"server.strictness.bareLf": [{value, label}],

@@ -16,6 +16,7 @@
 //!   `outcome.rs`: what the engine reports; `timeouts.rs`: RFC 5321 §4.5.3.2 timers.
 
 pub mod address;
+mod chunks;
 mod decision;
 mod dsn;
 mod error;

@@ -9,6 +9,7 @@ use super::message::{BodyTraits, TransferEncoding};
 use super::spec::{ChunkingMode, EightBitPolicy, PipeliningMode};
 use crate::protocol::idn::DomainForms;
 use crate::protocol::{Capabilities, Parameter};
+use std::num::NonZeroUsize;
 
 /// True when the message goes in BDAT chunks: the server offered CHUNKING and the spec
 /// does not switch it off (RFC 3030 §2).
@@ -233,9 +234,9 @@ fn idn_decision(forms: &DomainForms, offered: &str, u_label_on_wire: bool) -> De
 pub fn chunking(
     capabilities: &Capabilities,
     mode: ChunkingMode,
-    chunk_size: usize,
+    chunk_size: NonZeroUsize,
     octets: u64,
-) -> (Option<usize>, Option<Decision>) {
+) -> (Option<NonZeroUsize>, Option<Decision>) {
     if !capabilities.has("CHUNKING") {
         return (None, None);
     }
@@ -250,7 +251,7 @@ pub fn chunking(
         );
         return (None, Some(decision));
     }
-    let size = chunk_size.max(1);
+    let size = chunk_size.get();
     let chunks = usize::try_from(octets)
         .unwrap_or(usize::MAX)
         .div_ceil(size)
@@ -270,7 +271,7 @@ pub fn chunking(
         ),
         "RFC 3030 §2",
     );
-    (Some(size), Some(decision))
+    (Some(chunk_size), Some(decision))
 }
 
 /// Pipelining when offered and allowed (RFC 2920 §3). `first_group` is how many
@@ -486,8 +487,9 @@ mod tests {
     #[test]
     fn chunking_needs_offer_and_permission_and_counts_chunks() {
         let offered = offering(&["CHUNKING"]);
-        let (size, decision) = chunking(&offered, ChunkingMode::Auto, 100, 250);
-        assert_eq!(size, Some(100));
+        let hundred = NonZeroUsize::new(100).expect("not zero");
+        let (size, decision) = chunking(&offered, ChunkingMode::Auto, hundred, 250);
+        assert_eq!(size, Some(hundred));
         assert_eq!(
             decision.map(|d| d.choice),
             Some(Choice::Chunks {
@@ -495,13 +497,13 @@ mod tests {
                 chunk_size: 100,
             })
         );
-        let (size, decision) = chunking(&offered, ChunkingMode::Off, 100, 250);
+        let (size, decision) = chunking(&offered, ChunkingMode::Off, hundred, 250);
         assert_eq!(
             (size, decision.map(|d| d.choice)),
             (None, Some(Choice::Data))
         );
         assert_eq!(
-            chunking(&offering(&[]), ChunkingMode::Auto, 100, 250),
+            chunking(&offering(&[]), ChunkingMode::Auto, hundred, 250),
             (None, None)
         );
     }

@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::chunks::{Chunk, Chunks};
 use super::spec::Step;
 use super::state::{self, Expect, RcptAnswer};
 use crate::protocol::{Mailbox, ReplyCode};
@@ -67,17 +68,10 @@ pub(crate) struct Transaction {
     data: Progress,
     message: Progress,
     reset_sent: bool,
-    /// BDAT instead of DATA: how many chunks the message takes and how many went.
-    chunks: Option<ChunkCount>,
+    /// BDAT instead of DATA: the chunks not yet sent.
+    chunks: Option<Chunks>,
     /// A chunk before the last was refused: no more BDAT may go (RFC 3030 §2).
     chunk_refused: bool,
-}
-
-/// The BDAT chunks of the message (RFC 3030 §2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ChunkCount {
-    of: usize,
-    sent: usize,
 }
 
 /// What the session does next, once no reply is awaited.
@@ -92,8 +86,8 @@ pub(crate) enum TransactionStep {
     Reset,
     /// Every recipient answered and one was accepted: DATA.
     Data,
-    /// The next BDAT chunk, by index from 0 (lock-step: after the previous one's 250).
-    Chunk(usize),
+    /// The next BDAT chunk (lock-step: after the previous one's 250).
+    Chunk(Chunk),
     /// The message was accepted but these recipients got 452: a new transaction.
     Retry(Vec<Mailbox>),
     /// Nothing more to do in this transaction.
@@ -215,38 +209,35 @@ impl Transaction {
         }
     }
 
-    /// The message goes in `of` BDAT chunks instead of after DATA.
-    pub(crate) fn use_chunks(&mut self, of: usize) {
-        self.chunks = Some(ChunkCount { of, sent: 0 });
+    /// The message goes in these BDAT chunks instead of after DATA.
+    pub(crate) fn use_chunks(&mut self, chunks: Chunks) {
+        self.chunks = Some(chunks);
     }
 
     /// Every chunk not yet sent, each now waiting for its reply (a pipelined group,
     /// RFC 3030 §4.2). Empty for DATA.
-    pub(crate) fn pipeline_chunks(&mut self) -> core::ops::Range<usize> {
-        let Some(count) = self.chunks.as_mut() else {
-            return 0..0;
-        };
-        let range = count.sent..count.of;
-        count.sent = count.of;
-        self.data = Progress::Pending;
-        for index in range.clone() {
-            self.pending.push_back(Pending::Chunk {
-                last: index + 1 == count.of,
-            });
+    pub(crate) fn pipeline_chunks(&mut self) -> Vec<Chunk> {
+        let group = self
+            .chunks
+            .as_mut()
+            .map(Chunks::take_all)
+            .unwrap_or_default();
+        for chunk in &group {
+            self.chunk_sent(chunk);
         }
-        range
+        group
     }
 
     /// The next chunk in lock-step, now waiting for its reply.
-    fn next_chunk(&mut self) -> Option<usize> {
-        let count = self.chunks.as_mut().filter(|c| c.sent < c.of)?;
-        let index = count.sent;
-        count.sent += 1;
+    fn next_chunk(&mut self) -> Option<Chunk> {
+        let chunk = self.chunks.as_mut()?.next_chunk()?;
+        self.chunk_sent(&chunk);
+        Some(chunk)
+    }
+
+    fn chunk_sent(&mut self, chunk: &Chunk) {
         self.data = Progress::Pending;
-        self.pending.push_back(Pending::Chunk {
-            last: index + 1 == count.of,
-        });
-        Some(index)
+        self.pending.push_back(Pending::Chunk { last: chunk.last });
     }
 
     /// The reply the transaction waits for next, if any.
@@ -394,10 +385,8 @@ impl Transaction {
         if self.message == Progress::Refused || self.chunk_refused {
             return TransactionStep::End(End::MessageRefused);
         }
-        if self.chunks.is_some() {
-            if let Some(index) = self.next_chunk() {
-                return TransactionStep::Chunk(index);
-            }
+        if let Some(chunk) = self.next_chunk() {
+            return TransactionStep::Chunk(chunk);
         }
         match self.data {
             Progress::NotSent => {
@@ -466,6 +455,19 @@ mod tests {
 
     fn b() -> Mailbox {
         mailbox("b@example.org")
+    }
+
+    /// A message of `of` one-octet chunks.
+    fn chunks(of: usize) -> Chunks {
+        Chunks::new(&vec![b'x'; of], std::num::NonZeroUsize::MIN)
+    }
+
+    /// The number of the chunk `step` sends, if it sends one.
+    fn chunk_number(step: TransactionStep) -> Option<(usize, bool)> {
+        match step {
+            TransactionStep::Chunk(chunk) => Some((chunk.number, chunk.last)),
+            _ => None,
+        }
     }
 
     fn recipient(mailbox: Mailbox, outcome: RcptOutcome) -> Option<Replied> {
@@ -658,18 +660,18 @@ mod tests {
     #[test]
     fn chunks_go_one_by_one_in_lock_step_and_the_last_reply_is_the_message() {
         let mut t = Transaction::new(vec![a()], false);
-        t.use_chunks(2);
+        t.use_chunks(chunks(2));
         t.mail_sent();
         t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
         t.on_reply(code(250));
-        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        assert_eq!(chunk_number(t.next_step()), Some((1, false)));
         assert_eq!(t.awaiting(), Some(Expect::Chunk));
         assert_eq!(
             t.on_reply(code(250)),
             Some(Replied::Chunk { accepted: true })
         );
-        assert_eq!(t.next_step(), TransactionStep::Chunk(1));
+        assert_eq!(chunk_number(t.next_step()), Some((2, true)));
         assert_eq!(t.awaiting(), Some(Expect::LastChunk));
         assert_eq!(
             t.on_reply(code(250)),
@@ -681,20 +683,20 @@ mod tests {
     #[test]
     fn a_refused_chunk_sends_no_more_and_its_recipients_are_undelivered() {
         let mut t = Transaction::new(vec![a()], false);
-        t.use_chunks(3);
+        t.use_chunks(chunks(3));
         t.mail_sent();
         t.on_reply(code(250));
         assert_eq!(t.next_step(), TransactionStep::Rcpt(a()));
         t.on_reply(code(250));
-        assert_eq!(t.next_step(), TransactionStep::Chunk(0));
+        assert_eq!(chunk_number(t.next_step()), Some((1, false)));
         t.on_reply(code(552));
         assert_eq!(t.next_step(), TransactionStep::End(End::MessageRefused));
         assert_eq!(t.undelivered(), vec!["a@example.org".to_owned()]);
         let mut pipelined = Transaction::new(vec![a()], false);
-        pipelined.use_chunks(3);
+        pipelined.use_chunks(chunks(3));
         pipelined.mail_sent();
         pipelined.pipeline_recipients();
-        assert_eq!(pipelined.pipeline_chunks(), 0..3);
+        assert_eq!(pipelined.pipeline_chunks().len(), 3);
         let expected = [Expect::Mail, Expect::Rcpt, Expect::Chunk, Expect::Chunk];
         for expect in expected {
             assert_eq!(pipelined.awaiting(), Some(expect));

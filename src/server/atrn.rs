@@ -53,7 +53,7 @@ impl Server {
             );
             return;
         }
-        if self.state != State::ExpectMail {
+        if self.state() != State::ExpectMail {
             self.reply(
                 ReplyKind::BadSequence,
                 "Error: ATRN needs EHLO and no mail transaction",

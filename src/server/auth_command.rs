@@ -12,8 +12,10 @@ use super::sasl_exchange::{
     AuthOutcome, AuthParameter, AuthPolicy, AuthStep, ServerAuth, MAX_AUTH_LINE,
 };
 use super::session::Server;
+use super::stage::Stage;
 use super::state::{State, Trigger};
-use crate::protocol::{LineInfo, ReplyKind, MAX_COMMAND_LINE};
+use crate::protocol::{LineInfo, ReplyKind};
+use crate::sasl::trace::TraceEntry;
 use crate::sasl::{Identity, Mechanism};
 
 const RFC_AUTH: &str = "RFC 4954 §4";
@@ -52,7 +54,7 @@ impl Server {
                 "Only one successful AUTH per session (RFC 4954 §4).".into(),
             );
         }
-        if self.state != State::ExpectMail {
+        if self.state() != State::ExpectMail {
             return self.send(
                 ReplyKind::BadSequence,
                 in_transaction_reply(),
@@ -72,7 +74,7 @@ impl Server {
         } else {
             &self.config.auth
         };
-        let (exchange, step) = ServerAuth::start(
+        let (mut exchange, step) = ServerAuth::start(
             policy,
             &self.config.hostname,
             mechanism,
@@ -80,15 +82,25 @@ impl Server {
             self.now,
             &mut self.entropy,
         );
-        self.auth_exchange = Some(exchange);
-        self.after_auth_step(step);
+        self.emit_sasl_trace(&mut exchange);
+        let finished = self.answer_auth_step(step);
+        if !finished && !self.is_closed() {
+            self.enter(
+                Trigger::AuthChallenge,
+                Stage::Authenticating(Box::new(exchange)),
+            );
+        }
     }
 
     /// One line while [`State::Authenticating`]: a base64 response or `*`, read with
-    /// the 12288-octet limit of RFC 4954 §4 instead of the 512 of a command.
+    /// the 12288-octet limit of RFC 4954 §4 instead of the 512 of a command. The
+    /// exchange lives in the stage, so there is none to answer in any other.
     pub(super) fn auth_line(&mut self, content: &[u8], line: LineInfo) {
-        let step = match self.auth_exchange.as_mut() {
-            Some(_) if line.overflowed => AuthStep {
+        let Stage::Authenticating(exchange) = &mut self.stage else {
+            return;
+        };
+        let step = if line.overflowed {
+            AuthStep {
                 outcome: AuthOutcome::Failed {
                     kind: ReplyKind::AuthLineTooLong,
                 },
@@ -99,19 +111,20 @@ impl Server {
                     line.wire_len
                 ),
                 rfc: RFC_AUTH,
-            },
-            Some(exchange) => exchange.respond(content),
-            None => {
-                // Cannot happen (the state and the exchange move together); recover.
-                self.finish_auth_exchange();
-                return;
             }
+        } else {
+            exchange.respond(content)
         };
-        self.after_auth_step(step);
+        let trace = take_sasl_trace(exchange);
+        self.emit_trace(trace);
+        let finished = self.answer_auth_step(step);
+        if finished && matches!(self.stage, Stage::Authenticating(_)) {
+            self.transition(Trigger::AuthDone);
+        }
     }
 
-    fn after_auth_step(&mut self, step: AuthStep) {
-        self.emit_sasl_trace();
+    /// Records a success and sends the step's reply. True when the exchange is over.
+    fn answer_auth_step(&mut self, step: AuthStep) -> bool {
         let kind = step.reply_kind();
         let finished = step.is_finished();
         let AuthStep {
@@ -128,11 +141,7 @@ impl Server {
             self.authenticate(identity, mechanism);
         }
         self.send(kind, reply, format!("{explanation} ({rfc})."));
-        if finished {
-            self.finish_auth_exchange();
-        } else if self.transition(Trigger::AuthChallenge) {
-            self.lines.set_limit(MAX_AUTH_LINE);
-        }
+        finished
     }
 
     /// Records who authenticated and tells the timeline.
@@ -153,25 +162,16 @@ impl Server {
         self.identity = Some(identity);
     }
 
-    fn finish_auth_exchange(&mut self) {
-        self.auth_exchange = None;
-        self.lines.set_limit(MAX_COMMAND_LINE);
-        if self.state == State::Authenticating {
-            self.transition(Trigger::AuthDone);
-        }
+    fn emit_sasl_trace(&mut self, exchange: &mut ServerAuth) {
+        let trace = take_sasl_trace(exchange);
+        self.emit_trace(trace);
     }
 
-    fn emit_sasl_trace(&mut self) {
-        let Some(exchange) = self.auth_exchange.as_mut() else {
+    /// The step's SASL trace as one event, if the step added to it.
+    fn emit_trace(&mut self, trace: Option<(Mechanism, Vec<TraceEntry>)>) {
+        let Some((mechanism, entries)) = trace else {
             return;
         };
-        let entries = exchange.take_trace();
-        let Some(mechanism) = exchange.mechanism() else {
-            return;
-        };
-        if entries.is_empty() {
-            return;
-        }
         let labels: Vec<&str> = entries.iter().map(|entry| entry.label.as_str()).collect();
         let explanation = format!("{mechanism} ({}): {}.", mechanism.rfc(), labels.join(", "));
         self.emit(
@@ -209,4 +209,12 @@ impl Server {
         );
         Ok(())
     }
+}
+
+/// What the exchange's last step added to its trace, with the mechanism; `None` before a
+/// mechanism was chosen or when the step added nothing.
+fn take_sasl_trace(exchange: &mut ServerAuth) -> Option<(Mechanism, Vec<TraceEntry>)> {
+    let entries = exchange.take_trace();
+    let mechanism = exchange.mechanism()?;
+    (!entries.is_empty()).then_some((mechanism, entries))
 }

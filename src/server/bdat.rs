@@ -11,6 +11,7 @@ use super::data::{DataFindings, ReceivedData};
 use super::envelope::HARD_MESSAGE_CAP;
 use super::event::ServerEventKind;
 use super::session::Server;
+use super::stage::Stage;
 use super::state::{State, Trigger};
 use super::UndeclaredEightBitPolicy;
 use crate::event::StreamSpan;
@@ -46,17 +47,54 @@ struct Refusal {
     fails_transaction: bool,
 }
 
-/// A chunk being read: how many of its octets are still to come, and what to do with
-/// them.
-#[derive(Clone, Debug)]
-pub(super) struct ChunkReader {
+/// The octets of one chunk still to come, counted from its BDAT (RFC 3030 §2).
+#[derive(Clone, Copy, Debug)]
+struct Counted {
     size: u64,
     remaining: u64,
-    last: bool,
     /// Offset in the input stream of the chunk's first octet.
     start: u64,
-    /// `None`: the octets are kept; `Some`: thrown away, then this reply.
-    refusal: Option<Refusal>,
+}
+
+impl Counted {
+    fn new(size: u64, start: u64) -> Self {
+        Self {
+            size,
+            remaining: size,
+            start,
+        }
+    }
+
+    /// Takes the chunk's octets from the front of `input`, up to its end.
+    fn take<'a>(&mut self, input: &mut &'a [u8]) -> &'a [u8] {
+        let data = *input;
+        let take = usize::try_from(self.remaining)
+            .unwrap_or(usize::MAX)
+            .min(data.len());
+        let (octets, rest) = data.split_at_checked(take).unwrap_or((data, &[]));
+        self.remaining = self.remaining.saturating_sub(octets.len() as u64);
+        *input = rest;
+        octets
+    }
+
+    fn is_done(&self) -> bool {
+        self.remaining == 0
+    }
+}
+
+/// An accepted chunk being read, held by [`super::stage::Stage::ReceivingChunk`]: its
+/// octets go into the message.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ChunkReader {
+    counted: Counted,
+    last: bool,
+}
+
+/// A refused chunk being read: its octets are thrown away, then the refusal is sent.
+#[derive(Clone, Debug)]
+pub(super) struct RefusedChunk {
+    counted: Counted,
+    refusal: Refusal,
 }
 
 impl Server {
@@ -81,23 +119,27 @@ impl Server {
             );
             return;
         }
-        let refusal = self.bdat_refusal(size);
-        if refusal.is_none() {
-            self.transition(Trigger::Bdat);
-        }
         self.data_started = Some(self.now);
-        let reader = ChunkReader {
-            size,
-            remaining: size,
-            last,
-            start: self.input_offset,
-            refusal,
-        };
-        if size == 0 {
-            self.finish_chunk(reader);
-        } else {
-            self.chunk = Some(reader);
+        let counted = Counted::new(size, self.input_offset);
+        if let Some(refusal) = self.bdat_refusal(size) {
+            let refused = RefusedChunk { counted, refusal };
+            if size == 0 {
+                self.refuse_chunk(refused);
+            } else {
+                self.refused_chunk = Some(refused);
+            }
+            return;
         }
+        let reader = ChunkReader { counted, last };
+        if self.enter(Trigger::Bdat, Stage::ReceivingChunk(reader)) && size == 0 {
+            self.finish_chunk(reader);
+        }
+    }
+
+    /// True while a chunk's octets are read by count instead of lines: an accepted
+    /// chunk (kept) or a refused one (thrown away).
+    pub(super) fn reading_chunk(&self) -> bool {
+        self.refused_chunk.is_some() || matches!(self.stage, Stage::ReceivingChunk(_))
     }
 
     /// Why this BDAT cannot add to the message, or `None` when it can.
@@ -108,7 +150,7 @@ impl Server {
             explanation: why,
             fails_transaction,
         };
-        match self.state {
+        match self.state() {
             State::ExpectRcptOrData | State::ExpectChunk => {}
             State::ExpectRcpt if self.transaction.refused_recipients > 0 => {
                 return Some(refuse(
@@ -174,44 +216,51 @@ impl Server {
     /// Takes the chunk's octets from the front of `input`, up to its end; once the last
     /// octet is in, the chunk is answered.
     pub(super) fn read_chunk(&mut self, input: &mut &[u8]) {
-        let Some(reader) = self.chunk.as_mut() else {
+        if let Some(refused) = self.refused_chunk.as_mut() {
+            let octets = refused.counted.take(input).len();
+            let done = refused.counted.is_done();
+            self.advance_input(octets);
+            if done {
+                if let Some(refused) = self.refused_chunk.take() {
+                    self.with_chunk_read(refused.counted, |server| server.refuse_chunk(refused));
+                }
+            }
+            return;
+        }
+        let Stage::ReceivingChunk(reader) = &mut self.stage else {
             return;
         };
-        let data = *input;
-        let take = usize::try_from(reader.remaining)
-            .unwrap_or(usize::MAX)
-            .min(data.len());
-        let (octets, rest) = data.split_at_checked(take).unwrap_or((data, &[]));
-        reader.remaining = reader.remaining.saturating_sub(take as u64);
-        let keep = reader.refusal.is_none();
-        let done = reader.remaining == 0;
-        *input = rest;
-        self.input_offset = self.input_offset.saturating_add(take as u64);
-        if keep {
-            let chunked = self
-                .transaction
-                .chunked
-                .get_or_insert_with(Chunked::default);
-            chunked.eight_bit |= !octets.is_ascii();
-            chunked.text.extend_from_slice(octets);
-        }
-        if done {
-            if let Some(reader) = self.chunk.take() {
-                self.reading = Some(StreamSpan {
-                    start: reader.start,
-                    end: self.input_offset,
-                });
-                self.finish_chunk(reader);
-                self.reading = None;
-            }
+        let octets = reader.counted.take(input);
+        let reader = *reader;
+        self.advance_input(octets.len());
+        let chunked = self
+            .transaction
+            .chunked
+            .get_or_insert_with(Chunked::default);
+        chunked.eight_bit |= !octets.is_ascii();
+        chunked.text.extend_from_slice(octets);
+        if reader.counted.is_done() {
+            self.with_chunk_read(reader.counted, |server| server.finish_chunk(reader));
         }
     }
 
-    /// Every octet of the chunk is in: refuse it, acknowledge it, or end the message.
+    fn advance_input(&mut self, octets: usize) {
+        self.input_offset = self.input_offset.saturating_add(octets as u64);
+    }
+
+    /// Runs `answer` with the chunk's octets as what its events read.
+    fn with_chunk_read(&mut self, counted: Counted, answer: impl FnOnce(&mut Self)) {
+        self.reading = Some(StreamSpan {
+            start: counted.start,
+            end: self.input_offset,
+        });
+        answer(self);
+        self.reading = None;
+    }
+
+    /// Every octet of the accepted chunk is in: acknowledge it, or end the message.
     fn finish_chunk(&mut self, reader: ChunkReader) {
-        if let Some(refusal) = reader.refusal {
-            return self.refuse_chunk(reader.size, refusal);
-        }
+        let size = reader.counted.size;
         let chunked = self
             .transaction
             .chunked
@@ -222,14 +271,13 @@ impl Server {
         self.emit(
             ServerEventKind::ChunkReceived {
                 chunk,
-                octets: reader.size,
+                octets: size,
                 total,
                 last: reader.last,
             },
             format!(
-                "Chunk {chunk}: {} octets read by count, as sent (no dot-stuffing to undo); \
-                 {total} octets of message so far.",
-                reader.size
+                "Chunk {chunk}: {size} octets read by count, as sent (no dot-stuffing to undo); \
+                 {total} octets of message so far."
             ),
             "RFC 3030 §2",
         );
@@ -239,14 +287,17 @@ impl Server {
             self.transition(Trigger::ChunkRead);
             self.reply(
                 ReplyKind::ChunkReceived,
-                format!("Ok: {} octets received", reader.size),
+                format!("Ok: {size} octets received"),
                 "Every chunk that is not the last gets its own 250; the client may have sent the \
                  next BDAT already (RFC 3030 §2, §4.2).",
             );
         }
     }
 
-    fn refuse_chunk(&mut self, size: u64, refusal: Refusal) {
+    /// Every octet of the refused chunk was read and thrown away: the refusal is sent.
+    fn refuse_chunk(&mut self, refused: RefusedChunk) {
+        let RefusedChunk { counted, refusal } = refused;
+        let size = counted.size;
         self.emit(
             ServerEventKind::ChunkDiscarded { octets: size },
             format!(

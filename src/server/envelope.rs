@@ -7,6 +7,7 @@ use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace
 use super::event::ServerEventKind;
 use super::session::{Greeting, Server, Transaction};
 use super::smtputf8;
+use super::stage::Stage;
 use super::state::{State, Trigger};
 use crate::protocol::{
     Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
@@ -194,16 +195,13 @@ impl Server {
             self.reply(ReplyKind::ChunkingOutOfSequence, text, why);
             return;
         }
-        if self.state == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
+        if self.state() == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
             self.reply(
                 ReplyKind::NoValidRecipients,
                 "Error: no valid recipients",
                 "Every RCPT TO of this transaction was refused, so there is nobody to deliver to \
                  (RFC 5321 §3.3).",
             );
-            return;
-        }
-        if !self.transition(Trigger::Data) {
             return;
         }
         let cap = self
@@ -213,11 +211,15 @@ impl Server {
             .unwrap_or(HARD_MESSAGE_CAP)
             .min(HARD_MESSAGE_CAP);
         let normalise = self.config.strictness.bare_lf == BareLfPolicy::Normalise;
-        let mut receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
-        if let Some(DeclaredSize::Octets(expected)) = self.transaction.parameters.size {
+        let receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
+        if !self.enter(Trigger::Data, Stage::ReceivingData(receiver)) {
+            return;
+        }
+        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(receiver)) =
+            (self.transaction.parameters.size, &mut self.stage)
+        {
             receiver.reserve(expected);
         }
-        self.data = Some(receiver);
         self.data_started = Some(self.now);
         self.reply_kind(
             ReplyKind::StartMailInput,

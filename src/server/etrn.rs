@@ -129,7 +129,7 @@ impl Server {
             );
             return;
         }
-        if self.state != State::ExpectMail {
+        if self.state() != State::ExpectMail {
             self.reply(
                 ReplyKind::BadSequence,
                 "Error: MAIL transaction in progress",

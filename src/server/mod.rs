@@ -23,6 +23,7 @@ pub(crate) mod next_lines;
 pub mod sasl_exchange;
 pub mod session;
 mod smtputf8;
+mod stage;
 mod starttls;
 pub mod state;
 mod turn;

@@ -13,10 +13,10 @@ use litemap::LiteMap;
 use std::collections::VecDeque;
 
 use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
-use super::data::DataReceiver;
 use super::delivery::{Delivery, StoreOutcome};
 use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
+use super::stage::Stage;
 use super::state::{next_state, State, Trigger};
 use crate::dsn::parameters::RcptDsn;
 use crate::entropy::Entropy;
@@ -63,19 +63,18 @@ pub(super) enum Greeting {
 pub struct Server {
     pub(super) config: ServerConfig,
     pub(super) peer: Peer,
-    pub(super) state: State,
+    /// Where the session is, with the data only that stage holds.
+    pub(super) stage: Stage,
     pub(super) lines: LineReader,
     /// The command line being handled, kept to reuse its allocation.
     pub(super) line_buffer: Vec<u8>,
-    pub(super) data: Option<DataReceiver>,
-    /// The BDAT chunk whose octets are being read.
-    pub(super) chunk: Option<super::bdat::ChunkReader>,
+    /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
+    /// in whatever state it arrives, and the session stays there.
+    pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
     pub(super) transaction: Transaction,
     pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
     pub(super) identity: Option<Identity>,
-    /// The AUTH exchange waiting for a client line, in [`State::Authenticating`].
-    pub(super) auth_exchange: Option<super::sasl_exchange::ServerAuth>,
     pub(super) entropy: Entropy,
     pub(super) now: Millis,
     pub(super) last_activity: Millis,
@@ -128,15 +127,13 @@ impl Server {
         let mut server = Self {
             config,
             peer,
-            state: State::ExpectHello,
+            stage: Stage::ExpectHello,
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
-            data: None,
-            chunk: None,
+            refused_chunk: None,
             transaction: Transaction::default(),
             greeting: None,
             identity: None,
-            auth_exchange: None,
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
@@ -173,12 +170,12 @@ impl Server {
 
     /// The current state.
     pub fn state(&self) -> State {
-        self.state
+        self.stage.state()
     }
 
     /// True once the session is over; nothing more will be read or sent.
     pub fn is_closed(&self) -> bool {
-        self.state == State::Closed
+        matches!(self.stage, Stage::Closed)
     }
 
     /// True once the client has authenticated (set by AUTH; relaying is then allowed
@@ -204,8 +201,11 @@ impl Server {
     /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
         let chunked = self.transaction.chunked.as_ref();
-        self.data.as_ref().map_or(0, DataReceiver::stored)
-            + chunked.map_or(0, super::bdat::Chunked::stored)
+        let text = match &self.stage {
+            Stage::ReceivingData(receiver) => receiver.stored(),
+            _ => 0,
+        };
+        text + chunked.map_or(0, super::bdat::Chunked::stored)
     }
 
     /// Errors counted so far in this session.
@@ -284,7 +284,7 @@ impl Server {
             .map(|at| at.saturating_add(config.command_deadline_ms));
         let data = self
             .data_started
-            .filter(|_| self.data.is_some() || self.chunk.is_some())
+            .filter(|_| matches!(self.stage, Stage::ReceivingData(_)) || self.reading_chunk())
             .map(|at| at.saturating_add(config.data_deadline_ms));
         [
             Some((idle, Timer::Idle)),
@@ -336,9 +336,8 @@ impl Server {
     pub fn handle_close(&mut self, now: Millis) {
         self.now = now;
         if !self.is_closed() {
-            self.state = State::Closed;
-            self.data = None;
-            self.chunk = None;
+            self.stage = Stage::Closed;
+            self.refused_chunk = None;
             self.emit(
                 ServerEventKind::Closed,
                 "The client closed the connection.",
@@ -373,16 +372,15 @@ impl Server {
                 self.discard_cleartext(input.len());
                 break;
             }
-            if self.chunk.is_some() {
+            if self.reading_chunk() {
                 self.read_chunk(&mut input);
                 continue;
             }
             let before = input.len();
-            if let Some(receiver) = self.data.as_mut() {
+            if let Stage::ReceivingData(receiver) = &mut self.stage {
                 let finished = receiver.receive(&mut input);
                 let start = self.consumed(before, input.len());
                 if let Some(received) = finished {
-                    self.data = None;
                     self.reading = Some(StreamSpan {
                         start,
                         end: self.input_offset,
@@ -427,7 +425,7 @@ impl Server {
     }
 
     fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
-        if self.state == State::Authenticating {
+        if matches!(self.stage, Stage::Authenticating(_)) {
             self.auth_line(content, line);
             return;
         }
@@ -520,34 +518,59 @@ impl Server {
         }
     }
 
-    /// Applies a table transition, or answers 503 when the table has no row for it.
+    /// Applies a table transition into a state that holds no data, or answers 503 when
+    /// the table has no row for it. A trigger into a state that holds data goes through
+    /// [`Self::enter`], which brings it; staying in the same state keeps its data.
     pub(super) fn transition(&mut self, trigger: Trigger) -> bool {
-        match next_state(self.state, trigger) {
-            Some(to) => {
-                self.move_to(to);
-                true
-            }
-            None => {
-                let explanation = format!("{trigger:?} is not allowed in state {:?}.", self.state);
-                self.reply(
-                    ReplyKind::BadSequence,
-                    bad_sequence_text(self.state, trigger),
-                    explanation,
-                );
-                false
-            }
+        let from = self.state();
+        match next_state(from, trigger) {
+            Some(to) if to == from => true,
+            Some(to) => match Stage::without_data(to) {
+                Some(stage) => {
+                    self.move_to(stage);
+                    true
+                }
+                None => self.out_of_sequence(trigger),
+            },
+            None => self.out_of_sequence(trigger),
         }
+    }
+
+    /// Applies a table transition into `stage`, which brings the data of its state;
+    /// answers 503 when the table does not lead there.
+    pub(super) fn enter(&mut self, trigger: Trigger, stage: Stage) -> bool {
+        if next_state(self.state(), trigger) == Some(stage.state()) {
+            self.move_to(stage);
+            true
+        } else {
+            self.out_of_sequence(trigger)
+        }
+    }
+
+    /// The 503 for a trigger the table has no row for in the current state.
+    fn out_of_sequence(&mut self, trigger: Trigger) -> bool {
+        let state = self.state();
+        let explanation = format!("{trigger:?} is not allowed in state {state:?}.");
+        self.reply(
+            ReplyKind::BadSequence,
+            bad_sequence_text(state, trigger),
+            explanation,
+        );
+        false
     }
 
     /// True when the table has a row for `trigger` in the current state.
     pub(super) fn allows(&self, trigger: Trigger) -> bool {
-        next_state(self.state, trigger).is_some()
+        next_state(self.state(), trigger).is_some()
     }
 
-    fn move_to(&mut self, to: State) {
-        if to != self.state {
-            let from = self.state;
-            self.state = to;
+    /// Enters `stage`, reads lines with its limit, and records the change of state.
+    fn move_to(&mut self, stage: Stage) {
+        let from = self.state();
+        let to = stage.state();
+        self.lines.set_limit(stage.line_limit());
+        self.stage = stage;
+        if to != from {
             self.emit(
                 ServerEventKind::StateChanged { from, to },
                 format!("{} → {}: {}", from.label(), to.label(), to.meaning()),
@@ -576,9 +599,8 @@ impl Server {
 
     /// Ends the session: nothing more is read.
     pub(super) fn close(&mut self) {
-        self.move_to(State::Closed);
-        self.data = None;
-        self.chunk = None;
+        self.move_to(Stage::Closed);
+        self.refused_chunk = None;
         self.emit(
             ServerEventKind::Closed,
             "The server closes the connection.",

@@ -46,7 +46,7 @@ impl Server {
                  listed it (RFC 3207 §4, RFC 5321 §4.1.1.1).",
             );
         }
-        if self.state != State::ExpectMail {
+        if self.state() != State::ExpectMail {
             return self.reply(
                 ReplyKind::BadSequence,
                 "Error: MAIL transaction in progress",
@@ -77,7 +77,7 @@ impl Server {
     /// True after `220` to STARTTLS until [`Server::tls_established`]: the driver must
     /// send [`Server::take_output`] in the clear and then run the TLS handshake.
     pub fn tls_pending(&self) -> bool {
-        self.state == State::ExpectTlsHandshake
+        self.state() == State::ExpectTlsHandshake
     }
 
     /// What TLS negotiated, once the connection is encrypted.
@@ -96,7 +96,7 @@ impl Server {
         if self.is_closed() || self.tls.is_some() {
             return;
         }
-        let explanation = match self.state {
+        let explanation = match self.state() {
             State::ExpectTlsHandshake => {
                 self.forget_cleartext_session();
                 self.transition(Trigger::TlsEstablished);
@@ -127,7 +127,6 @@ impl Server {
     fn forget_cleartext_session(&mut self) {
         self.greeting = None;
         self.identity = None;
-        self.auth_exchange = None;
         self.transaction = Transaction::default();
         self.lines = LineReader::new(MAX_COMMAND_LINE);
     }

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::protocol::ReplyKind;
+
 /// Where a server session is, named for what it expects next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -281,8 +283,20 @@ pub struct TriggerLabel {
     pub label: &'static str,
 }
 
+/// The words for people of the whole machine, as the page's Step view shows them.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Labels {
+    /// Every state's words.
+    pub states: Vec<StateLabel>,
+    /// Every trigger's words.
+    pub triggers: Vec<TriggerLabel>,
+    /// What a command the table has no row for earns: the 503 and its RFC section.
+    pub otherwise: String,
+}
+
 /// Every state's and trigger's words for people, for the page's Step view.
-pub fn labels() -> (Vec<StateLabel>, Vec<TriggerLabel>) {
+pub fn labels() -> Labels {
     let states = STATES
         .iter()
         .map(|&name| StateLabel {
@@ -298,7 +312,13 @@ pub fn labels() -> (Vec<StateLabel>, Vec<TriggerLabel>) {
             label: name.label(),
         })
         .collect();
-    (states, triggers)
+    let kind = ReplyKind::BadSequence;
+    let otherwise = format!("Anything else earns {} ({}).", kind.code(), kind.rfc());
+    Labels {
+        states,
+        triggers,
+        otherwise,
+    }
 }
 
 /// Every trigger, in declaration order.
@@ -347,8 +367,13 @@ mod tests {
 
     #[test]
     fn every_state_and_trigger_has_its_own_words_for_people() {
-        let (states, triggers) = labels();
+        let Labels {
+            states,
+            triggers,
+            otherwise,
+        } = labels();
         assert_eq!(states.len(), STATES.len());
+        assert_eq!(otherwise, "Anything else earns 503 (RFC 5321 §4.1.4).");
         for row in TRANSITIONS {
             assert!(
                 TRIGGERS.contains(&row.trigger),

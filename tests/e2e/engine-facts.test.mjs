@@ -48,6 +48,8 @@ test('step mode lays out the engine’s states in its words and starts in the fi
   const words = new Map(labels.states.map((s) => [s.name, s.label]));
   for (const [name, text] of drawn) assert.equal(text, words.get(name), `${name} is shown in the engine's words`);
   assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), states[0]);
+  const allowed = await page.textContent('.current-state + p');
+  assert.ok(labels.otherwise && allowed.endsWith(labels.otherwise), `the reply to anything else is the engine's: ${allowed}`);
   await page.click('#step-last');
   assert.equal(await page.getAttribute('.diagram .node.current', 'data-state'), states.at(-1));
   await context.close();

@@ -31,6 +31,7 @@ export function wordsOf(labels) {
     state: (name) => states.get(name)?.label ?? name,
     meaning: (name) => states.get(name)?.meaning ?? '',
     trigger: (name) => triggers.get(name) ?? name,
+    otherwise: labels?.otherwise ?? '',
   };
 }
 
@@ -53,7 +54,7 @@ export function renderStateDiagram(container, states, transitions, current, chan
     h('p', {
       class: 'muted',
       text: next.length
-        ? `Allowed next: ${next.map((row) => `${words.trigger(row.trigger)} → ${words.state(row.to)}`).join(', ')}. Anything else earns 503 (RFC 5321 §4.1.4).`
+        ? `Allowed next: ${next.map((row) => `${words.trigger(row.trigger)} → ${words.state(row.to)}`).join(', ')}. ${words.otherwise}`
         : 'Nothing more is read.',
     }),
     h('div', { class: 'diagram-wrap', tabindex: 0, role: 'region', 'aria-label': 'State diagram (scrolls sideways on small screens)' }, [

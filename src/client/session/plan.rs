@@ -2,21 +2,15 @@
 //! chooses the body encoding, SIZE and pipelining from what the server offered (rules
 //! in `client/negotiation.rs`), records each decision, and keeps the octets to send.
 
+use std::num::NonZeroUsize;
+
 use super::{Client, Stage};
+use crate::client::chunks::Chunks;
 use crate::client::decision::Decision;
 use crate::client::message::{dot_stuff, TransferEncoding};
 use crate::client::negotiation;
 use crate::client::spec::Step;
 use crate::protocol::Parameter;
-
-/// One BDAT chunk of the message: its octets and whether it is the last.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Chunk<'a> {
-    pub(super) octets: &'a [u8],
-    pub(super) number: usize,
-    pub(super) of: usize,
-    pub(super) last: bool,
-}
 
 /// What was negotiated for the message: MAIL parameters, the octets to send (after
 /// 354 dot-stuffed with the final "."; in BDAT chunks as they are), their encoding,
@@ -30,29 +24,14 @@ pub(super) struct Plan {
     /// The server offered DSN and the message asks for notifications: RCPT TO carries
     /// NOTIFY=/ORCPT= (RFC 3461 §4).
     pub(super) dsn: bool,
-    pub(super) chunk_size: Option<usize>,
+    pub(super) chunk_size: Option<NonZeroUsize>,
 }
 
 impl Plan {
-    /// How many BDAT chunks the message takes; `None` for DATA.
-    pub(super) fn chunk_count(&self) -> Option<usize> {
-        let size = self.chunk_size?.max(1);
-        Some(self.payload.len().div_ceil(size).max(1))
-    }
-
-    /// Chunk `index` (from 0) of the message, if BDAT is used and it exists.
-    pub(super) fn chunk(&self, index: usize) -> Option<Chunk<'_>> {
-        let size = self.chunk_size?.max(1);
-        let of = self.chunk_count()?;
-        let start = index.checked_mul(size)?;
-        let end = start.saturating_add(size).min(self.payload.len());
-        let octets = self.payload.get(start..end)?;
-        (index < of).then_some(Chunk {
-            octets,
-            number: index + 1,
-            of,
-            last: index + 1 == of,
-        })
+    /// The message cut into its BDAT chunks for a new transaction; `None` for DATA.
+    pub(super) fn chunks(&self) -> Option<Chunks> {
+        let size = self.chunk_size?;
+        Some(Chunks::new(&self.payload, size))
     }
 }
 
@@ -79,7 +58,10 @@ impl Client {
             TransferEncoding::Binary => parameters.push(Parameter::new("BODY", "BINARYMIME")),
             TransferEncoding::SevenBit | TransferEncoding::QuotedPrintable => {}
         }
-        let chunk_size = usize::try_from(self.spec.chunk_size).unwrap_or(usize::MAX);
+        let chunk_size = usize::try_from(self.spec.chunk_size)
+            .ok()
+            .and_then(NonZeroUsize::new)
+            .unwrap_or(NonZeroUsize::MIN);
         let (chunk_size, decision) =
             negotiation::chunking(&self.capabilities, self.spec.chunking, chunk_size, octets);
         if let Some(decision) = decision {

@@ -353,3 +353,57 @@ fn a_5yz_to_mail_refuses_the_sender_for_good_and_a_4yz_does_not() {
     assert_eq!(refused[0].code.to_string(), "550");
     assert!(run("451 4.3.0 try later\r\n").is_empty());
 }
+
+/// The BDAT commands in `wire` with the octets each framed: `(size, last, octets)`.
+fn bdat_chunks(wire: &[u8]) -> Vec<(usize, bool, Vec<u8>)> {
+    let mut chunks = Vec::new();
+    let mut rest = wire;
+    while let Some(end) = rest.windows(2).position(|pair| pair == b"\r\n") {
+        let line = String::from_utf8_lossy(&rest[..end]).into_owned();
+        rest = &rest[end + 2..];
+        let mut words = line.split(' ');
+        if words.next() != Some("BDAT") {
+            continue;
+        }
+        let size: usize = words.next().and_then(|n| n.parse().ok()).expect("size");
+        let last = words.next() == Some("LAST");
+        chunks.push((size, last, rest[..size].to_vec()));
+        rest = &rest[size..];
+    }
+    chunks
+}
+
+#[test]
+fn every_chunk_goes_once_in_order_whether_pipelined_or_in_lock_step() {
+    let spec = ClientSpec {
+        chunk_size: 16,
+        ..ClientSpec::default()
+    };
+    let run = |ehlo: &str| {
+        let mut client = client(spec.clone());
+        let mut wire = Vec::new();
+        for reply in ["220 mx\r\n", ehlo, "250 ok\r\n", "250 ok\r\n"] {
+            client.receive(reply.as_bytes(), 0);
+            wire.extend(client.take_output());
+        }
+        for _ in 0..64 {
+            if stage(&client) == "ExpectQuit" {
+                break;
+            }
+            client.receive(b"250 ok\r\n", 0);
+            wire.extend(client.take_output());
+        }
+        assert_eq!(stage(&client), "ExpectQuit");
+        assert_eq!(client.outcome().delivered, ["bob@example.org"]);
+        bdat_chunks(&wire)
+    };
+    let lock_step = run("250-mx.example.org\r\n250 CHUNKING\r\n");
+    let pipelined = run("250-mx.example.org\r\n250-PIPELINING\r\n250 CHUNKING\r\n");
+    assert_eq!(lock_step, pipelined);
+    assert!(lock_step.len() > 1, "the message takes several chunks");
+    let (last, before) = lock_step.split_last().expect("chunks");
+    assert!(before.iter().all(|(size, last, _)| *size == 16 && !last));
+    assert!(last.1 && last.0 <= 16);
+    let message: Vec<u8> = lock_step.iter().flat_map(|c| c.2.clone()).collect();
+    assert!(message.ends_with(b"\r\n") && !message.ends_with(b"\r\n.\r\n"));
+}

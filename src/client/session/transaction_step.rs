@@ -9,6 +9,7 @@ use std::ops::ControlFlow::{Break, Continue};
 
 use super::plan::Plan;
 use super::{Client, InTransaction, Stage};
+use crate::client::chunks::Chunk;
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::{ClientEventKind, ReplyMeaning};
 use crate::client::outcome::Refusal;
@@ -26,7 +27,7 @@ impl Client {
         first: bool,
     ) -> Stage {
         let mut transaction = Transaction::new(recipients, first);
-        if let Some(chunks) = plan.chunk_count() {
+        if let Some(chunks) = plan.chunks() {
             transaction.use_chunks(chunks);
         }
         transaction.mail_sent();
@@ -41,7 +42,7 @@ impl Client {
         let chunks = if data_follows && chunked {
             transaction.pipeline_chunks()
         } else {
-            0..0
+            Vec::new()
         };
         if data_follows && !chunked {
             transaction.data_sent();
@@ -50,8 +51,8 @@ impl Client {
         for mailbox in group {
             self.send_rcpt(mailbox, plan.dsn, true);
         }
-        for index in chunks {
-            self.send_chunk(&plan, index, true);
+        for chunk in chunks {
+            self.send_chunk(chunk, true);
         }
         if data_follows && !chunked {
             self.send_pipelined(
@@ -65,12 +66,13 @@ impl Client {
 
     /// `BDAT n [LAST]` and the chunk's n octets, exactly as they are: the count frames
     /// them, so nothing is dot-stuffed and no final dot follows (RFC 3030 §2).
-    fn send_chunk(&mut self, plan: &Plan, index: usize, pipelined: bool) {
-        let Some(chunk) = plan.chunk(index) else {
-            return;
-        };
-        let octets = chunk.octets.to_vec();
-        let (number, of, last) = (chunk.number, chunk.of, chunk.last);
+    fn send_chunk(&mut self, chunk: Chunk, pipelined: bool) {
+        let Chunk {
+            octets,
+            number,
+            of,
+            last,
+        } = chunk;
         let size = octets.len();
         let how = if pipelined {
             "pipelined behind the commands before it (RFC 3030 §4.2)"
@@ -326,8 +328,8 @@ impl Client {
                     self.send_rcpt(mailbox, plan.dsn, false);
                     return Stage::Transaction(in_transaction);
                 }
-                TransactionStep::Chunk(index) => {
-                    self.send_chunk(plan, index, false);
+                TransactionStep::Chunk(chunk) => {
+                    self.send_chunk(chunk, false);
                     return Stage::Transaction(in_transaction);
                 }
                 TransactionStep::Reset => {

@@ -1,0 +1,208 @@
+//! Where a server session is, with the data that exists only there: the AUTH exchange
+//! lives inside [`Stage::Authenticating`], the message text after 354 inside
+//! [`Stage::ReceivingData`] and the chunk being read inside [`Stage::ReceivingChunk`],
+//! so no other stage can hold one (as rustls' `Expect*`
+//! states own their data). [`Stage::state`] names the stage as the transition table
+//! in `state.rs` knows it; the table decides where a trigger leads, and the session
+//! builds the stage for it (`Server::transition`, or `Server::enter` for a stage that
+//! brings its data).
+
+use super::bdat::ChunkReader;
+use super::data::DataReceiver;
+use super::sasl_exchange::ServerAuth;
+use super::state::State;
+use crate::protocol::{MAX_AUTH_LINE, MAX_COMMAND_LINE};
+
+/// The session's stage: a [`State`] and what only that state holds.
+#[derive(Clone, Debug)]
+pub(super) enum Stage {
+    ExpectHello,
+    ExpectMail,
+    ExpectRcpt,
+    ExpectRcptOrData,
+    /// The message text after 354, until CRLF.CRLF (RFC 5321 §4.1.1.4).
+    ReceivingData(DataReceiver),
+    /// The accepted chunk whose octets are being read (RFC 3030 §2).
+    ReceivingChunk(ChunkReader),
+    ExpectChunk,
+    /// The AUTH exchange waiting for the client's next response line (RFC 4954 §4);
+    /// boxed, since it is large and most sessions spend no time here.
+    Authenticating(Box<ServerAuth>),
+    ExpectTlsHandshake,
+    Closed,
+}
+
+impl Stage {
+    /// The stage as the transition table names it.
+    pub(super) fn state(&self) -> State {
+        match self {
+            Self::ExpectHello => State::ExpectHello,
+            Self::ExpectMail => State::ExpectMail,
+            Self::ExpectRcpt => State::ExpectRcpt,
+            Self::ExpectRcptOrData => State::ExpectRcptOrData,
+            Self::ReceivingData(_) => State::ReceivingData,
+            Self::ReceivingChunk(_) => State::ReceivingChunk,
+            Self::ExpectChunk => State::ExpectChunk,
+            Self::Authenticating(_) => State::Authenticating,
+            Self::ExpectTlsHandshake => State::ExpectTlsHandshake,
+            Self::Closed => State::Closed,
+        }
+    }
+
+    /// The stage of a state that holds no data of its own; `None` for a state whose
+    /// data the caller must bring (`Server::enter`).
+    pub(super) fn without_data(state: State) -> Option<Self> {
+        Some(match state {
+            State::ExpectHello => Self::ExpectHello,
+            State::ExpectMail => Self::ExpectMail,
+            State::ExpectRcpt => Self::ExpectRcpt,
+            State::ExpectRcptOrData => Self::ExpectRcptOrData,
+            State::ExpectChunk => Self::ExpectChunk,
+            State::ExpectTlsHandshake => Self::ExpectTlsHandshake,
+            State::Closed => Self::Closed,
+            State::ReceivingData | State::ReceivingChunk | State::Authenticating => return None,
+        })
+    }
+
+    /// The longest line read in this stage: an AUTH response may take 12288 octets,
+    /// a command 512 (RFC 4954 §4, RFC 5321 §4.5.3.1.4).
+    pub(super) fn line_limit(&self) -> usize {
+        match self {
+            Self::Authenticating(_) => MAX_AUTH_LINE,
+            _ => MAX_COMMAND_LINE,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::state::{STATES, TRANSITIONS};
+    use crate::server::{Peer, Server, ServerConfig};
+
+    #[test]
+    fn a_state_without_data_gets_its_stage_and_names_itself_back() {
+        for &state in STATES {
+            match Stage::without_data(state) {
+                Some(stage) => assert_eq!(stage.state(), state),
+                None => assert!(
+                    matches!(
+                        state,
+                        State::ReceivingData | State::ReceivingChunk | State::Authenticating
+                    ),
+                    "{state:?} holds no data"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_stages_that_bring_data_are_entered_with_it() {
+        let entered_with_data: Vec<_> = TRANSITIONS
+            .iter()
+            .filter(|row| Stage::without_data(row.to).is_none())
+            .map(|row| row.trigger)
+            .collect();
+        use crate::server::state::Trigger;
+        assert_eq!(
+            entered_with_data,
+            [
+                Trigger::Data,
+                Trigger::Bdat,
+                Trigger::AuthChallenge,
+                Trigger::AuthChallenge
+            ]
+        );
+    }
+
+    #[test]
+    fn only_an_auth_exchange_reads_long_lines() {
+        assert_eq!(Stage::ExpectMail.line_limit(), MAX_COMMAND_LINE);
+        assert_eq!(Stage::Closed.line_limit(), MAX_COMMAND_LINE);
+    }
+
+    /// A session with CHUNKING on, greeted with EHLO.
+    fn greeted() -> Server {
+        let mut config = ServerConfig::default();
+        config.extensions.chunking = true;
+        let peer = Peer {
+            address: "192.0.2.1".into(),
+        };
+        let mut server = Server::new(config, peer, 0, 1);
+        server.receive(b"EHLO client.example\r\n", 0);
+        server.take_output();
+        server
+    }
+
+    fn last_reply(server: &mut Server) -> String {
+        let output = String::from_utf8_lossy(&server.take_output()).into_owned();
+        output.lines().last().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_auth_exchange_lives_in_authenticating_and_ends_with_it() {
+        let mut server = greeted();
+        server.receive(b"AUTH LOGIN\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("334"));
+        assert!(matches!(server.stage, Stage::Authenticating(_)));
+        assert_eq!(server.lines.limit(), MAX_AUTH_LINE);
+        server.receive(b"YWxpY2U=\r\n", 0);
+        assert!(matches!(server.stage, Stage::Authenticating(_)));
+        server.receive(b"UzNjcmV0LXB3\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("235"));
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert_eq!(server.lines.limit(), MAX_COMMAND_LINE);
+        assert!(server.is_authenticated());
+    }
+
+    #[test]
+    fn a_cancelled_or_one_step_auth_leaves_no_exchange_behind() {
+        let mut server = greeted();
+        server.receive(b"AUTH LOGIN\r\n*\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("501"));
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert_eq!(server.lines.limit(), MAX_COMMAND_LINE);
+        server.receive(b"AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("235"));
+        assert!(matches!(server.stage, Stage::ExpectMail));
+    }
+
+    #[test]
+    fn the_message_text_is_held_by_receiving_data_and_gone_after_the_dot() {
+        let mut server = greeted();
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            0,
+        );
+        server.receive(b"DATA\r\n", 0);
+        assert!(last_reply(&mut server).starts_with("354"));
+        server.receive(b"Subject: hi\r\n\r\nhello\r\n", 0);
+        assert!(matches!(server.stage, Stage::ReceivingData(_)));
+        assert!(server.buffered_message() > 0);
+        server.receive(b".\r\n", 0);
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert_eq!(server.buffered_message(), 0);
+    }
+
+    #[test]
+    fn an_accepted_chunk_is_read_in_its_stage_and_a_refused_one_where_it_arrived() {
+        let mut server = greeted();
+        server.receive(b"BDAT 4\r\nab", 0);
+        assert!(server.refused_chunk.is_some(), "no MAIL yet: refused");
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        server.receive(b"cd", 0);
+        assert!(last_reply(&mut server).starts_with("503"));
+        assert!(server.refused_chunk.is_none());
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            0,
+        );
+        server.take_output();
+        server.receive(b"BDAT 4\r\nab", 0);
+        assert!(matches!(server.stage, Stage::ReceivingChunk(_)));
+        assert!(server.refused_chunk.is_none());
+        server.receive(b"cd", 0);
+        assert!(last_reply(&mut server).starts_with("250"));
+        assert!(matches!(server.stage, Stage::ExpectChunk));
+    }
+}
