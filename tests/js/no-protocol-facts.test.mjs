@@ -15,7 +15,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const JS = path.join(ROOT, 'www/js');
 
 /** Text for people, not code that decides: scenarios and their guided tours. */
-const PROSE_FILES = new Set(['presets.js', 'tours.js']);
+const PROSE_FILES = new Set(['presets.js', 'preset-details.js', 'tours.js']);
 
 /** Commands, extension keywords (and the engine's variant names for them), SASL mechanisms. */
 const KEYWORD = [
