@@ -2,8 +2,10 @@
 // has rendered) exactly the files listed in scripts/lib/first-load.txt, the list
 // report_sizes totals as "first load"; after another preset has been picked and every tab
 // and the Embed dialog have been opened, every page file report_sizes counts as
-// "everything"; an embed fetches the first view's files plus the presets' details when it
-// shows another preset than the default, and the code and styles of the view it opens on. Needs
+// "everything"; a line selected fetches its details' code; an embed fetches the first
+// view's files plus the highlight's and the line details' code (it selects its first
+// highlighted line), the presets' details when it shows another preset than the default,
+// and the code and styles of the view it opens on. Needs
 // www/pkg/ built.
 // Run: node --test tests/e2e/
 
@@ -52,7 +54,7 @@ function requested(watch) {
   return [...new Set(paths)].sort();
 }
 
-test('first load fetches exactly scripts/lib/first-load.txt; a preset picked, every tab and the Embed dialog opened, every page file', async () => {
+test('first load fetches exactly scripts/lib/first-load.txt; a line selected, its details; a preset picked, every tab and the Embed dialog opened, every page file', async () => {
   const context = await playground.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const { page, watch } = await watchedPage(context);
   await page.goto(`${playground.server.origin}/`);
@@ -61,11 +63,20 @@ test('first load fetches exactly scripts/lib/first-load.txt; a preset picked, ev
   await page.waitForTimeout(500);
   assert.deepEqual(requested(watch), firstLoadList(), 'first load');
 
+  // Selecting a line fetches its details' code (js/line-details.js, js/events.js).
+  await page.click('#transcript [data-line="0"]');
+  await page.waitForSelector('#line-details .details-title');
+  assert.deepEqual(requested(watch), [...firstLoadList(), 'js/line-details.js', 'js/events.js'].sort(), 'a line selected');
+
   // Picking another preset fetches the presets' details (js/preset-details.js), and its
   // run, the second, starts the run worker (js/worker.js).
   await page.selectOption('#preset', 'auth-login');
   await page.waitForSelector('body[data-renders="2"]', { timeout: 60000 });
-  assert.deepEqual(requested(watch), [...firstLoadList(), 'js/preset-details.js', 'js/worker.js'].sort(), 'a preset picked');
+  assert.deepEqual(
+    requested(watch),
+    [...firstLoadList(), 'js/line-details.js', 'js/events.js', 'js/preset-details.js', 'js/worker.js'].sort(),
+    'a preset picked',
+  );
 
   await page.click('#embed-open');
   await page.waitForSelector('#embed-dialog[open]');
@@ -83,16 +94,17 @@ test('first load fetches exactly scripts/lib/first-load.txt; a preset picked, ev
   await context.close();
 });
 
+/** What a highlighted, selected line adds: the highlight's code and the line details'. */
+const SELECTED = ['js/line-highlight.js', 'js/line-details.js', 'js/events.js'];
+
 test("an embed fetches the first view's files, plus the code of the view it opens on", async () => {
   const context = await playground.browser.newContext({ viewport: { width: 700, height: 450 } });
   for (const [query, extra] of [
-    // js/line-highlight.js: an embed highlights its preset's default lines.
-    ['?embed=1&preset=esmtp', ['js/embed-mode.js', 'js/line-highlight.js']],
-    ['?embed=1&preset=auth-login', ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js']],
-    [
-      '?embed=1&preset=auth-login&view=sasl',
-      ['js/embed-mode.js', 'js/line-highlight.js', 'js/preset-details.js', 'js/sasl.js', 'views.css'],
-    ],
+    // js/line-highlight.js: an embed highlights its preset's default lines and selects
+    // the first, which loads the line details (js/line-details.js, js/events.js).
+    ['?embed=1&preset=esmtp', ['js/embed-mode.js', ...SELECTED]],
+    ['?embed=1&preset=auth-login', ['js/embed-mode.js', ...SELECTED, 'js/preset-details.js']],
+    ['?embed=1&preset=auth-login&view=sasl', ['js/embed-mode.js', ...SELECTED, 'js/preset-details.js', 'js/sasl.js', 'views.css']],
   ]) {
     const { page, watch } = await watchedPage(context);
     await page.goto(`${playground.server.origin}/${query}`);

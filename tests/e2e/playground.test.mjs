@@ -39,6 +39,8 @@ async function selectLineMatching(page, pattern) {
     pattern.source,
   );
   await page.click(`#${id}`);
+  // The first selection loads the details' code (js/line-details.js).
+  await page.waitForSelector('#line-details .details-title');
 }
 
 function assertNoProblem(page) {
@@ -55,6 +57,7 @@ test('the default scenario runs on load and shows greeting, EHLO reply and 221',
   assert.equal(await page.inputValue('#preset'), 'esmtp');
   await assertNoProblem(page);
   await page.click('#line-1');
+  await page.waitForSelector('#line-details .details-title');
   assert.match(await page.textContent('#line-details'), /RFC 5321 §4\.1\.1\.1/);
   assert.match(await page.textContent('#line-details'), /45 48 4c 4f/, 'hex of EHLO');
   await page.keyboard.press('ArrowDown');
@@ -341,6 +344,7 @@ test('the panels expose the server policy and the client AUTH as real fields', a
     (nodes) => nodes.find((n) => /^AUTH PLAIN /.test(n.querySelector('.text').textContent)).id,
   );
   await page.click(`#${authLine}`);
+  await page.waitForSelector('#line-details .details-title');
   const details = await page.textContent('#line-details');
   assert.match(details, /How the server handled it/);
   const visible = await page.$eval('#line-details', (pane) =>
@@ -368,6 +372,7 @@ test('To/Cc/Bcc: one mailbox copy per recipient, Received added, no Bcc header, 
     (nodes) => nodes.find((n) => n.querySelector('.text').textContent === 'RCPT TO:<dave@example.org>').id,
   );
   await page.click(`#${daveLine}`);
+  await page.waitForSelector('#line-details .details-title');
   assert.match(await page.textContent('#line-details .event.best'), /dave@example\.org/, 'the explanation is the one for this RCPT');
   await openTab(page, '#tab-mailboxes');
   const boxes = await page.$$eval('.mailbox h3', (nodes) => nodes.map((n) => n.textContent));
@@ -765,6 +770,7 @@ test('phone width: every main view fits 375 px', async () => {
   });
   await shot(page, 'phone-config');
   await page.click('#line-3');
+  await page.waitForSelector('#line-details .details-title');
   await page.evaluate(() => document.querySelector('#line-details').scrollIntoView());
   await shot(page, 'phone-line-details');
   await context.close();
@@ -776,6 +782,7 @@ test('accessibility: axe-core finds no violations (WCAG 2.1 A/AA and best practi
     const { page, context } = await open('?preset=to-cc-bcc', { contextOptions: { colorScheme: scheme } });
     await page.evaluate(axeSource); // evaluated over CDP: the page's CSP does not apply
     await page.click('#line-3');
+    await page.waitForSelector('#line-details .details-title');
     for (const tab of [
       '#tab-transcript',
       '#tab-negotiation',

@@ -177,6 +177,7 @@ test('STARTTLS stripped: the required client stops, the opportunistic one sends 
   assert.deepEqual(struck, ['250-STARTTLS']);
   assert.match(await page.textContent('#tls-panel'), /Removed on the way: “250-STARTTLS”/);
   await page.click('#transcript .line.tampered');
+  await page.waitForSelector('#line-details .details-title');
   assert.match(await page.textContent('#line-details'), /RFC 3207 §6/);
   await openTab(page, '#tab-negotiation');
   assert.match(await page.textContent('#view-negotiation'), /STARTTLS/);
@@ -235,6 +236,7 @@ test('accessibility: axe finds nothing on the TLS panel and the eavesdropper vie
     await page.waitForSelector('#tls-panel:not([hidden])');
     await showWire(page, true);
     await page.click('#line-3');
+    await page.waitForSelector('#line-details .details-title');
     await page.evaluate(axeSource); // over CDP: the page's CSP does not apply
     const results = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
     const violations = results.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);

@@ -6,7 +6,7 @@ import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.j
 import { DEFAULT_PRESET_ID, loadPreset, PRESET_LIST } from './presets.js';
 import { createRunner, usesTls } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
-import { buildModel, createTranscriptView, plainTranscript, renderLineDetails } from './transcript.js';
+import { buildModel, createTranscriptView, plainTranscript } from './transcript.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -428,6 +428,13 @@ function keepAnalyzeLink(url) {
 
 // ---- transcript interaction ------------------------------------------------------------
 
+/** The line details' code (js/line-details.js), imported the first time a line is selected. */
+let lineDetails = null;
+function loadLineDetails() {
+  lineDetails ??= import('./line-details.js');
+  return lineDetails;
+}
+
 async function selectLine(index, focus = true) {
   const view = app.view;
   const node = view && (await view.ensure(index));
@@ -443,8 +450,19 @@ async function selectLine(index, focus = true) {
   node.setAttribute('aria-selected', 'true');
   node.tabIndex = 0;
   if (focus && document.activeElement !== node) node.focus();
-  if (app.model.lines[index]?.record) app.tls.renderRecordDetails(els.lineDetails, app.model, index);
-  else renderLineDetails(els.lineDetails, app.model, app.timeline, index);
+  await showLineDetails(view, index);
+}
+
+/** The selected line's details: a TLS record's from the TLS view, any other line's from js/line-details.js. */
+async function showLineDetails(view, index) {
+  if (app.model.lines[index]?.record) {
+    app.tls.renderRecordDetails(els.lineDetails, app.model, index);
+    return;
+  }
+  const { renderLineDetails } = await loadLineDetails();
+  // Another line or another run may have been selected while the code loaded.
+  if (view !== app.view || app.selectedLine !== index) return;
+  renderLineDetails(els.lineDetails, app.model, app.timeline, index);
 }
 
 function handleTranscriptClick(event) {

@@ -7,7 +7,8 @@
 // tab draws its own run's diagram with the helpers exported here.
 
 import { h, replaceChildren } from './dom.js';
-import { buildModel, renderLineDetails } from './transcript.js';
+import { renderLineDetails } from './line-details.js';
+import { buildModel } from './transcript.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** What the engine's SVG may hold (src/sequence/svg.rs writes nothing else). */
