@@ -349,3 +349,63 @@ fn octets_cross_as_one_latin1_string() {
         Some("220 mx.example.org ESMTP Playground\r\n")
     );
 }
+
+/// The trace entry an agreement points at, with the side of the event holding it.
+fn value_at<'a>(
+    timeline: &'a Timeline,
+    steps: &[usize],
+    (step, entry): (usize, usize),
+) -> &'a esmtp_playground::sasl::trace::TraceEntry {
+    let entries = match &timeline.entries[steps[step]] {
+        TimelineEntry::Client { event } => match &event.kind {
+            esmtp_playground::client::ClientEventKind::SaslTrace { entries, .. } => entries,
+            other => panic!("not a trace: {other:?}"),
+        },
+        TimelineEntry::Server { event } => match &event.kind {
+            esmtp_playground::server::ServerEventKind::SaslTrace { entries, .. } => entries,
+            other => panic!("not a trace: {other:?}"),
+        },
+        other => panic!("not an engine event: {other:?}"),
+    };
+    &entries[entry]
+}
+
+#[test]
+fn agreements_pair_what_both_sides_computed_and_say_whether_it_matched() {
+    use esmtp_playground::sasl::trace::Side;
+    for mechanism in ["CRAM-MD5", "DIGEST-MD5"] {
+        for (password, matches) in [("S3cret-pw", true), ("wrong", false)] {
+            let timeline = run(&scenario(auth(mechanism, password))).unwrap();
+            let exchange = &timeline.auth_exchanges[0];
+            assert!(
+                !exchange.agreements.is_empty(),
+                "{mechanism}: nothing paired"
+            );
+            for agreement in &exchange.agreements {
+                let at = |value: &_| -> (usize, usize) {
+                    let esmtp_playground::links::ValueAt { step, entry } = *value;
+                    (step, entry)
+                };
+                let client = value_at(&timeline, &exchange.steps, at(&agreement.client));
+                let server = value_at(&timeline, &exchange.steps, at(&agreement.server));
+                assert_eq!((client.side, server.side), (Side::Client, Side::Server));
+                assert_eq!(
+                    (&client.label, &server.label),
+                    (&agreement.label, &agreement.label)
+                );
+                assert_eq!(
+                    agreement.same,
+                    client.octets == server.octets,
+                    "{mechanism} {}",
+                    agreement.label
+                );
+            }
+            let all_same = exchange.agreements.iter().all(|a| a.same);
+            assert_eq!(
+                all_same, matches,
+                "{mechanism} with {password}: {:?}",
+                exchange.agreements
+            );
+        }
+    }
+}

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::client::ClientEventKind;
 use crate::loopback::TimelineEntry;
 use crate::protocol::{Command, Reply, ReplyKind};
+use crate::sasl::trace::{Side, TraceEntry};
 use crate::sasl::Mechanism;
 use crate::server::ServerEventKind;
 
@@ -25,6 +26,34 @@ pub struct AuthExchange {
     pub end: Option<usize>,
     /// How it ended.
     pub outcome: Option<AuthOutcome>,
+    /// The values both sides computed under one name, which must agree for the
+    /// exchange to succeed (e.g. CRAM-MD5's digest, DIGEST-MD5's `response`).
+    pub agreements: Vec<Agreement>,
+}
+
+/// A value both sides computed: where each side's trace has it, and whether the octets
+/// are the same. The first value under a name on each side counts; the same pair of
+/// octets under a second name (`334 challenge` and `challenge`) is listed once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agreement {
+    /// The name both traces give it.
+    pub label: String,
+    /// The client's value.
+    pub client: ValueAt,
+    /// The server's value.
+    pub server: ValueAt,
+    /// True when both sides computed the same octets.
+    pub same: bool,
+}
+
+/// Where a trace value is: `steps[step]`'s trace, entry `entry`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ValueAt {
+    /// Index into the exchange's `steps`.
+    pub step: usize,
+    /// Index into that step's trace entries.
+    pub entry: usize,
 }
 
 /// How an exchange ended, in words.
@@ -104,13 +133,81 @@ pub fn exchanges(entries: &[TimelineEntry]) -> Vec<AuthExchange> {
                         .filter(|_| ok)
                         .unwrap_or_else(|| reply_as_sent(reply));
                     exchange.outcome = Some(AuthOutcome { ok, text });
+                    exchange.agreements = agreements(entries, &exchange.steps);
                     out.push(exchange);
                 }
             }
             Step::Replied(..) | Step::Nothing => {}
         }
     }
-    out.extend(open);
+    out.extend(open.map(|mut exchange| {
+        exchange.agreements = agreements(entries, &exchange.steps);
+        exchange
+    }));
+    out
+}
+
+/// The trace entries of one SASL trace event, if `entry` is one.
+fn trace_of(entry: &TimelineEntry) -> &[TraceEntry] {
+    match entry {
+        TimelineEntry::Client { event } => match &event.kind {
+            ClientEventKind::SaslTrace { entries, .. } => entries,
+            _ => &[],
+        },
+        TimelineEntry::Server { event } => match &event.kind {
+            ServerEventKind::SaslTrace { entries, .. } => entries,
+            _ => &[],
+        },
+        _ => &[],
+    }
+}
+
+/// Pairs the values the client and the server computed under the same name.
+fn agreements(entries: &[TimelineEntry], steps: &[usize]) -> Vec<Agreement> {
+    let values: Vec<(ValueAt, &TraceEntry)> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(step, &index)| Some((step, entries.get(index)?)))
+        .flat_map(|(step, entry)| {
+            trace_of(entry)
+                .iter()
+                .enumerate()
+                .filter(|(_, value)| value.octets.is_some())
+                .map(move |(entry, value)| (ValueAt { step, entry }, value))
+        })
+        .collect();
+    let first = |side: Side, label: &str| {
+        values
+            .iter()
+            .find(|(_, value)| value.side == side && value.label == label)
+    };
+    let mut out: Vec<Agreement> = Vec::new();
+    let mut seen: Vec<(&[u8], &[u8])> = Vec::new();
+    for (client_at, client) in values
+        .iter()
+        .filter(|(_, value)| value.side == Side::Client)
+    {
+        if first(Side::Client, &client.label).map(|(at, _)| at) != Some(client_at) {
+            continue;
+        }
+        let Some((server_at, server)) = first(Side::Server, &client.label) else {
+            continue;
+        };
+        let (Some(ours), Some(theirs)) = (&client.octets, &server.octets) else {
+            continue;
+        };
+        let pair = (ours.raw.as_slice(), theirs.raw.as_slice());
+        if seen.contains(&pair) {
+            continue;
+        }
+        seen.push(pair);
+        out.push(Agreement {
+            label: client.label.clone(),
+            client: *client_at,
+            server: *server_at,
+            same: pair.0 == pair.1,
+        });
+    }
     out
 }
 
@@ -126,5 +223,6 @@ fn begin(start: usize) -> AuthExchange {
         steps: Vec::new(),
         end: None,
         outcome: None,
+        agreements: Vec::new(),
     }
 }

@@ -13,6 +13,7 @@
 //! - the AUTH exchanges ([`auth`]) and the negotiation table ([`negotiation`]).
 
 pub(crate) mod auth;
+pub use auth::ValueAt;
 pub(crate) mod negotiation;
 mod notes;
 

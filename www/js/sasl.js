@@ -16,6 +16,7 @@ export function exchangesOf(timeline) {
   return (timeline.authExchanges || []).map((exchange) => ({
     mechanism: exchange.mechanism || '',
     outcome: exchange.outcome,
+    agreements: exchange.agreements || [],
     steps: exchange.steps
       .map((index) => entries[index])
       .filter((entry) => entry?.event)
@@ -30,25 +31,15 @@ export function exchangesOf(timeline) {
   }));
 }
 
-/** Labels each side computed with octets, paired: what both sides must agree on. */
+/**
+ * The values both sides computed, as the engine paired them (`exchange.agreements`:
+ * `{label, client: {step, entry}, server: {step, entry}, same}`), with their octets.
+ */
 function bothSides(exchange) {
-  const bySide = { client: new Map(), server: new Map() };
-  for (const step of exchange.steps) {
-    for (const entry of step.entries) {
-      if (entry.octets && bySide[entry.side] && !bySide[entry.side].has(entry.label)) bySide[entry.side].set(entry.label, entry.octets);
-    }
-  }
-  const seen = new Set();
-  return [...bySide.client.keys()]
-    .filter((label) => bySide.server.has(label))
-    .map((label) => ({ label, client: bySide.client.get(label), server: bySide.server.get(label) }))
-    .filter(({ client, server }) => {
-      // The same octets under a second name (e.g. "334 challenge" and "challenge") once is enough.
-      const key = `${client.hex}|${server.hex}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  const octetsAt = ({ step, entry }) => exchange.steps[step]?.entries[entry]?.octets;
+  return exchange.agreements
+    .map((agreement) => ({ ...agreement, client: octetsAt(agreement.client), server: octetsAt(agreement.server) }))
+    .filter(({ client, server }) => client && server);
 }
 
 function comparisonTable(pairs) {
@@ -65,15 +56,14 @@ function comparisonTable(pairs) {
     h(
       'tbody',
       {},
-      pairs.map(({ label, client, server }) => {
-        const same = client.hex === server.hex;
-        return h('tr', { class: same ? 'same' : 'differs' }, [
+      pairs.map(({ label, client, server, same }) =>
+        h('tr', { class: same ? 'same' : 'differs' }, [
           h('th', { scope: 'row', text: label }),
           h('td', { 'data-label': 'Client' }, [visibleCode(client.visible)]),
           h('td', { 'data-label': 'Server' }, [visibleCode(server.visible)]),
           h('td', { 'data-label': 'Match', text: same ? '✓ same' : '✗ differs' }),
-        ]);
-      }),
+        ]),
+      ),
     ),
   ]);
 }
