@@ -94,6 +94,8 @@ test('the dialog builds a link and a snippet from its options; the link opens th
   assert.equal(new URL(await page.inputValue('#embed-link')).searchParams.get('lines'), null);
   await page.keyboard.press('Escape');
   assert.equal(await page.evaluate(() => document.querySelector('#embed-dialog').open), false);
+  // The dialog's close event is queued as a task (HTML § dialog close steps), so wait for it.
+  await page.waitForFunction(() => !document.querySelector('#embed-preview').hasAttribute('src'));
   assert.equal(await page.evaluate(() => document.activeElement.id), 'embed-open', 'focus returns to the button');
   assert.equal(await page.getAttribute('#embed-preview', 'src'), null, 'the closed dialog unloads its preview');
 
