@@ -3,26 +3,19 @@
 // runScenario's time per call for one fixed session (EHLO, AUTH PLAIN, MAIL, 3 RCPT, a
 // 10 KB body, QUIT). Prints them as `name value` lines; the shell script adds the native
 // figure. Measured and printed, never asserted.
+//
+// BENCH_WWW=DIR measures another page tree; BENCH_WWW_B=DIR alternates cold loads of
+// the page tree with those of DIR in one browser and prints only the cold-load figures
+// of both (the second set suffixed `_b`), for a same-run comparison of a page change.
 
 import { writeFileSync } from 'node:fs';
 import { launchBrowser, serveStatic, WWW } from '../../tests/e2e/playground-helpers.mjs';
+import { BENCH_SCENARIO } from './bench-scenario.mjs';
 
 const LOADS = Number(process.env.LOADS || 21);
 const CALLS = Number(process.env.CALLS || 300);
 /** runScenario's calls are timed in this many batches. */
 const BATCHES = 10;
-
-/** The session every figure measures, as a scenario patch. */
-export const BENCH_SCENARIO = {
-  client: {
-    auth: { mechanism: 'PLAIN', user: 'alice', password: 'S3cret-pw' },
-    message: {
-      to: ['bob@example.org', 'carol@example.org', 'dave@example.org'],
-      subject: 'Benchmark',
-      body: 'A line of sixty-three characters of plain text for the bench.\n'.repeat(160),
-    },
-  },
-};
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -121,28 +114,58 @@ async function perCall(browser, origin) {
   return result;
 }
 
-// BENCH_WWW: another page tree to measure (e.g. an older www/ beside the same pkg/).
-const server = await serveStatic(process.env.BENCH_WWW || WWW);
-const browser = await launchBrowser();
-try {
-  await coldLoad(browser, server.origin); // the first launch warms the OS file cache
-  const loads = [];
-  for (let i = 0; i < LOADS; i += 1) loads.push(await coldLoad(browser, server.origin));
-  const compile = await compileTime(browser, server.origin);
-  const { perBatch, full } = await perCall(browser, server.origin);
-  if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
+/** The cold-load lines for `loads`, each name suffixed with `suffix`. */
+function printLoads(loads, suffix = '') {
   const transcript = loads.map((load) => load.transcript);
   console.log(
-    `cold_load_median_ms ${median(transcript).toFixed(1)} (${LOADS} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`,
+    `cold_load_median_ms${suffix} ${median(transcript).toFixed(1)} (${loads.length} loads, min ${Math.min(...transcript).toFixed(1)}, max ${Math.max(...transcript).toFixed(1)}; engine ready at a median ${median(loads.map((load) => load.engine)).toFixed(1)})`,
   );
   console.log(
-    `first_view_main_thread_ms ${median(loads.map((load) => load.tasks)).toFixed(1)} (median over the loads of the main thread's task time until the first transcript; script ${median(loads.map((load) => load.script)).toFixed(1)}, style and layout ${median(loads.map((load) => load.layout)).toFixed(1)})`,
+    `first_view_main_thread_ms${suffix} ${median(loads.map((load) => load.tasks)).toFixed(1)} (median over the loads of the main thread's task time until the first transcript; script ${median(loads.map((load) => load.script)).toFixed(1)}, style and layout ${median(loads.map((load) => load.layout)).toFixed(1)})`,
   );
+}
+
+/**
+ * BENCH_WWW_B: a second page tree whose cold loads alternate with the first's in the
+ * same browser, printed as `cold_load_median_ms_b` and so on: machine load then hits
+ * both alike, which separate runs cannot promise. Only the cold loads are compared.
+ */
+async function compareLoads(browser, origin, originB) {
+  await coldLoad(browser, originB);
+  const loads = [];
+  const loadsB = [];
+  for (let i = 0; i < LOADS; i += 1) {
+    loads.push(await coldLoad(browser, origin));
+    loadsB.push(await coldLoad(browser, originB));
+  }
+  printLoads(loads);
+  printLoads(loadsB, '_b');
+}
+
+/** Every figure for one page tree. */
+async function measure(browser, origin) {
+  const loads = [];
+  for (let i = 0; i < LOADS; i += 1) loads.push(await coldLoad(browser, origin));
+  const compile = await compileTime(browser, origin);
+  const { perBatch, full } = await perCall(browser, origin);
+  if (process.env.SCENARIO_OUT) writeFileSync(process.env.SCENARIO_OUT, JSON.stringify(full));
+  printLoads(loads);
   console.log(`wasm_compile_ms ${compile.toFixed(1)} (first view's module, WebAssembly.compile, median of 7)`);
   console.log(
     `run_scenario_chromium_ms ${median(perBatch).toFixed(4)} (${CALLS} calls, median of ${BATCHES} batches; fastest batch ${Math.min(...perBatch).toFixed(4)})`,
   );
+}
+
+// BENCH_WWW: another page tree to measure (e.g. an older www/ beside the same pkg/).
+const server = await serveStatic(process.env.BENCH_WWW || WWW);
+const serverB = process.env.BENCH_WWW_B ? await serveStatic(process.env.BENCH_WWW_B) : null;
+const browser = await launchBrowser();
+try {
+  await coldLoad(browser, server.origin); // the first launch warms the OS file cache
+  if (serverB) await compareLoads(browser, server.origin, serverB.origin);
+  else await measure(browser, server.origin);
 } finally {
   await browser.close();
   await server.close();
+  await serverB?.close();
 }

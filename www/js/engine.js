@@ -24,11 +24,7 @@ let tabsEngine = null;
 let tlsEngine = null;
 const NO_TLS_INLINE = 'This single-file copy has no TLS module: open the served page (scripts/serve) to run a scenario with TLS.';
 
-/**
- * The page's engine, loaded once: js/boot.js calls this as soon as engine.js has
- * arrived, so the wasm compiles while the page's other modules still load, and main.js
- * gets the same promise.
- */
+/** The page's engine, loaded once: js/boot.js starts it, main.js gets the same promise. */
 export function startEngine() {
   if (!pageEngine) pageEngine = loadEngine();
   return pageEngine;

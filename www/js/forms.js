@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Config forms rendered from the scenario object itself, so a setting the engine adds
 // shows up without page changes. What the forms say and offer comes from the engine
 // (`facts`, see `engineFacts`): each setting's label and help, the choices of every enum

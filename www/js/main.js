@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The playground page: wires the engine, the scenario, the forms and the views.
 
 import { h, replaceChildren } from './dom.js';

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The transcript: the timeline's writes as C:/S: lines with virtual timestamps, grouped
 // as the engine marked them, rendered in slices so even 10,000 lines keep the page
 // responsive. Which event wrote a line, which read it and what the line is come from the
