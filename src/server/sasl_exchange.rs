@@ -235,13 +235,27 @@ impl AnyServer {
     }
 }
 
+/// How far an AUTH exchange got; the mechanism's server half exists only while it
+/// waits for a client line.
+#[derive(Clone, Debug)]
+enum Progress {
+    /// The AUTH line was refused before a mechanism ran.
+    Refused,
+    /// `mechanism` sent a challenge and waits for the client's next line.
+    Waiting {
+        mechanism: Mechanism,
+        server: AnyServer,
+    },
+    /// `mechanism` ran and the exchange is over, succeeded or failed.
+    Over(Mechanism),
+}
+
 /// One AUTH exchange on the server side.
 #[derive(Clone, Debug)]
 pub struct ServerAuth {
     policy: AuthPolicy,
     hostname: String,
-    mechanism: Option<Mechanism>,
-    server: Option<AnyServer>,
+    progress: Progress,
     trace: Trace,
 }
 
@@ -260,8 +274,7 @@ impl ServerAuth {
         let mut auth = Self {
             policy: policy.clone(),
             hostname: hostname.to_owned(),
-            mechanism: None,
-            server: None,
+            progress: Progress::Refused,
             trace: Trace::new(),
         };
         let step = auth.begin(mechanism_name, initial_response, now, entropy);
@@ -309,14 +322,12 @@ impl ServerAuth {
                 RFC_AUTH,
             );
         }
-        self.mechanism = Some(mechanism);
         let mut server = AnyServer::new(mechanism, &self.hostname, now, entropy);
         let context = self.policy.context(&self.hostname);
         let step = server
             .as_mechanism()
             .start(initial.as_deref(), &context, &mut self.trace);
-        self.server = Some(server);
-        self.finish_step(step)
+        self.finish_step(mechanism, server, step)
     }
 
     fn choose(&self, name: &str) -> Result<Mechanism, Refusal> {
@@ -343,13 +354,20 @@ impl ServerAuth {
 
     /// Handles one client line during the exchange, without its CRLF.
     pub fn respond(&mut self, line: &[u8]) -> AuthStep {
-        let Some(mut server) = self.server.take() else {
-            return AuthStep::failed(
-                ReplyKind::BadSequence,
-                "no AUTH exchange is waiting for a response",
-                RFC_AUTH,
-            );
-        };
+        let (mechanism, mut server) =
+            match core::mem::replace(&mut self.progress, Progress::Refused) {
+                Progress::Waiting { mechanism, server } => (mechanism, server),
+                unchanged => {
+                    self.progress = unchanged;
+                    return AuthStep::failed(
+                        ReplyKind::BadSequence,
+                        "no AUTH exchange is waiting for a response",
+                        RFC_AUTH,
+                    );
+                }
+            };
+        // Whatever this line holds, the exchange is over unless the mechanism challenges.
+        self.progress = Progress::Over(mechanism);
         if line.len().saturating_add(2) > MAX_AUTH_LINE {
             return AuthStep::failed(
                 ReplyKind::AuthLineTooLong,
@@ -385,12 +403,21 @@ impl ServerAuth {
         let step = server
             .as_mechanism()
             .step(&decoded, &context, &mut self.trace);
-        self.server = Some(server);
-        self.finish_step(step)
+        self.finish_step(mechanism, server, step)
     }
 
-    fn finish_step(&mut self, step: ServerStep) -> AuthStep {
-        let mechanism = self.mechanism.unwrap_or(Mechanism::Plain);
+    /// Turns the mechanism's step into the AUTH step; `server` waits for the next line
+    /// only after a challenge.
+    fn finish_step(
+        &mut self,
+        mechanism: Mechanism,
+        server: AnyServer,
+        step: ServerStep,
+    ) -> AuthStep {
+        self.progress = match step {
+            ServerStep::Challenge(_) => Progress::Waiting { mechanism, server },
+            ServerStep::Success(_) | ServerStep::Failure(_) => Progress::Over(mechanism),
+        };
         match step {
             ServerStep::Challenge(octets) => {
                 let encoded = base64::encode(&octets);
@@ -414,7 +441,6 @@ impl ServerAuth {
                 }
             }
             ServerStep::Success(identity) => {
-                self.server = None;
                 let explanation = match &identity.authzid {
                     Some(authzid) => format!(
                         "{mechanism}: {} authenticated, acting as {authzid}",
@@ -434,10 +460,7 @@ impl ServerAuth {
                     rfc: "RFC 4954 §6",
                 }
             }
-            ServerStep::Failure(failure) => {
-                self.server = None;
-                self.fail(failure)
-            }
+            ServerStep::Failure(failure) => self.fail(failure),
         }
     }
 
@@ -453,13 +476,16 @@ impl ServerAuth {
 
     /// The mechanism in use, once one was accepted.
     pub fn mechanism(&self) -> Option<Mechanism> {
-        self.mechanism
+        match self.progress {
+            Progress::Refused => None,
+            Progress::Waiting { mechanism, .. } | Progress::Over(mechanism) => Some(mechanism),
+        }
     }
 
     /// True while the server waits for a client line.
     #[cfg(test)]
     pub(crate) fn is_waiting(&self) -> bool {
-        self.server.is_some()
+        matches!(self.progress, Progress::Waiting { .. })
     }
 
     /// The trace entries so far.
@@ -545,6 +571,39 @@ mod tests {
                 kind: ReplyKind::AuthInvalidCredentials
             }
         );
+    }
+
+    #[test]
+    fn a_refused_auth_line_runs_no_mechanism() {
+        let (mut auth, step) = start("NOPE", None);
+        assert!(step.is_finished());
+        assert_eq!(auth.mechanism(), None);
+        assert!(!auth.is_waiting());
+        let again = auth.respond(b"");
+        assert_eq!(auth.mechanism(), None);
+        assert_eq!(
+            again.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::BadSequence
+            }
+        );
+    }
+
+    #[test]
+    fn the_mechanism_waits_only_after_a_challenge_and_is_named_after_the_end() {
+        let (mut auth, step) = start("LOGIN", None);
+        assert_eq!(step.outcome, AuthOutcome::Challenge);
+        assert!(auth.is_waiting());
+        assert_eq!(auth.mechanism(), Some(Mechanism::Login));
+        let cancelled = auth.respond(b"*");
+        assert_eq!(
+            cancelled.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::AuthCancelled
+            }
+        );
+        assert!(!auth.is_waiting());
+        assert_eq!(auth.mechanism(), Some(Mechanism::Login));
     }
 
     #[test]
