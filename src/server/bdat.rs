@@ -16,6 +16,7 @@ use super::state::{State, Trigger};
 use super::UndeclaredEightBitPolicy;
 use crate::event::StreamSpan;
 use crate::protocol::{Body, ReplyKind};
+use crate::time::Millis;
 
 /// The message of a BDAT transaction so far.
 #[derive(Clone, Debug, Default)]
@@ -54,14 +55,17 @@ struct Counted {
     remaining: u64,
     /// Offset in the input stream of the chunk's first octet.
     start: u64,
+    /// When its BDAT arrived: the DATA deadline runs from there.
+    started: Millis,
 }
 
 impl Counted {
-    fn new(size: u64, start: u64) -> Self {
+    fn new(size: u64, start: u64, started: Millis) -> Self {
         Self {
             size,
             remaining: size,
             start,
+            started,
         }
     }
 
@@ -90,11 +94,25 @@ pub(super) struct ChunkReader {
     last: bool,
 }
 
+impl ChunkReader {
+    /// When its BDAT arrived.
+    pub(super) fn started(&self) -> Millis {
+        self.counted.started
+    }
+}
+
 /// A refused chunk being read: its octets are thrown away, then the refusal is sent.
 #[derive(Clone, Debug)]
 pub(super) struct RefusedChunk {
     counted: Counted,
     refusal: Refusal,
+}
+
+impl RefusedChunk {
+    /// When its BDAT arrived.
+    pub(super) fn started(&self) -> Millis {
+        self.counted.started
+    }
 }
 
 impl Server {
@@ -119,8 +137,7 @@ impl Server {
             );
             return;
         }
-        self.data_started = Some(self.now);
-        let counted = Counted::new(size, self.input_offset);
+        let counted = Counted::new(size, self.input_offset, self.now);
         if let Some(refusal) = self.bdat_refusal(size) {
             let refused = RefusedChunk { counted, refusal };
             if size == 0 {

@@ -7,7 +7,7 @@ use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace
 use super::event::ServerEventKind;
 use super::session::{Greeting, Server, Transaction};
 use super::smtputf8;
-use super::stage::Stage;
+use super::stage::{MessageText, Stage};
 use super::state::{State, Trigger};
 use crate::protocol::{
     Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
@@ -211,16 +211,18 @@ impl Server {
             .unwrap_or(HARD_MESSAGE_CAP)
             .min(HARD_MESSAGE_CAP);
         let normalise = self.config.strictness.bare_lf == BareLfPolicy::Normalise;
-        let receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
-        if !self.enter(Trigger::Data, Stage::ReceivingData(receiver)) {
+        let text = MessageText {
+            receiver: DataReceiver::new(cap, MAX_TEXT_LINE, normalise),
+            started: self.now,
+        };
+        if !self.enter(Trigger::Data, Stage::ReceivingData(text)) {
             return;
         }
-        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(receiver)) =
+        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(text)) =
             (self.transaction.parameters.size, &mut self.stage)
         {
-            receiver.reserve(expected);
+            text.receiver.reserve(expected);
         }
-        self.data_started = Some(self.now);
         self.reply_kind(
             ReplyKind::StartMailInput,
             ReplyKind::StartMailInput.explanation(),

@@ -80,8 +80,6 @@ pub struct Server {
     pub(super) last_activity: Millis,
     /// When the first octet of the unfinished command line arrived.
     line_started: Option<Millis>,
-    /// When the 354 of the DATA in progress was sent.
-    pub(super) data_started: Option<Millis>,
     pub(super) errors: u32,
     /// Messages this session put in each remote domain's queue (what ETRN reports).
     pub(super) queued: LiteMap<String, u64>,
@@ -138,7 +136,6 @@ impl Server {
             now,
             last_activity: now,
             line_started: None,
-            data_started: None,
             errors: 0,
             queued: LiteMap::new(),
             host: HostInputs::default(),
@@ -202,7 +199,7 @@ impl Server {
     pub fn buffered_message(&self) -> usize {
         let chunked = self.transaction.chunked.as_ref();
         let text = match &self.stage {
-            Stage::ReceivingData(receiver) => receiver.stored(),
+            Stage::ReceivingData(text) => text.receiver.stored(),
             _ => 0,
         };
         text + chunked.map_or(0, super::bdat::Chunked::stored)
@@ -283,8 +280,7 @@ impl Server {
             .line_started
             .map(|at| at.saturating_add(config.command_deadline_ms));
         let data = self
-            .data_started
-            .filter(|_| matches!(self.stage, Stage::ReceivingData(_)) || self.reading_chunk())
+            .text_started()
             .map(|at| at.saturating_add(config.data_deadline_ms));
         [
             Some((idle, Timer::Idle)),
@@ -293,6 +289,15 @@ impl Server {
         ]
         .into_iter()
         .flatten()
+    }
+
+    /// When the message text being read began to arrive, refused chunk included: the
+    /// DATA deadline counts from there.
+    fn text_started(&self) -> Option<Millis> {
+        match &self.refused_chunk {
+            Some(refused) => Some(refused.started()),
+            None => self.stage.text_started(),
+        }
     }
 
     /// Tells the engine the time; past a deadline it answers 421 and closes (RFC 5321
@@ -377,8 +382,8 @@ impl Server {
                 continue;
             }
             let before = input.len();
-            if let Stage::ReceivingData(receiver) = &mut self.stage {
-                let finished = receiver.receive(&mut input);
+            if let Stage::ReceivingData(text) = &mut self.stage {
+                let finished = text.receiver.receive(&mut input);
                 let start = self.consumed(before, input.len());
                 if let Some(received) = finished {
                     self.reading = Some(StreamSpan {
