@@ -9,6 +9,7 @@ use super::session::{Greeting, Server, Transaction};
 use super::smtputf8;
 use super::stage::{MessageText, Stage};
 use super::state::{State, Trigger};
+use super::store_wait::StoreWait;
 use crate::protocol::{
     Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
     ReversePath, MAX_TEXT_LINE,
@@ -321,7 +322,7 @@ impl Server {
         );
         let text = self.submission_text(received.text);
         self.deliver(&id, &transaction, text);
-        self.awaiting_store = Some(id);
+        self.store_wait = Some(StoreWait::new(id));
     }
 
     /// The driver stored every copy of the message, or could not: answer the end of

@@ -26,6 +26,7 @@ mod smtputf8;
 mod stage;
 mod starttls;
 pub mod state;
+mod store_wait;
 mod turn;
 
 pub use atrn::{AtrnAccount, AtrnPolicy};

@@ -18,6 +18,7 @@ use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::stage::Stage;
 use super::state::{next_state, State, Trigger};
+use super::store_wait::StoreWait;
 use crate::dsn::parameters::RcptDsn;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
@@ -93,12 +94,9 @@ pub struct Server {
     pub(super) reading: Option<StreamSpan>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
-    /// The queue id of the message whose copies the driver is storing; its reply waits.
-    pub(super) awaiting_store: Option<String>,
-    /// Input that arrived while a message was being stored, read once it is.
-    held_input: Vec<u8>,
-    /// More input arrived meanwhile than [`MAX_HELD_INPUT`]; the excess was dropped.
-    held_overflow: bool,
+    /// The accepted message whose reply waits for the driver's store, with the input
+    /// held meanwhile; `None` while the session reads.
+    pub(super) store_wait: Option<StoreWait>,
     /// What TLS negotiated, once the connection is encrypted (STARTTLS or implicit).
     pub(super) tls: Option<crate::tls::TlsSummary>,
 }
@@ -144,9 +142,7 @@ impl Server {
             reading: None,
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
-            awaiting_store: None,
-            held_input: Vec::new(),
-            held_overflow: false,
+            store_wait: None,
             tls: None,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
@@ -230,7 +226,7 @@ impl Server {
     /// its copies wait in [`Server::poll_delivery`], and its reply (and any input that
     /// follows) waits for the outcome.
     pub fn is_awaiting_store(&self) -> bool {
-        self.awaiting_store.is_some()
+        self.store_wait.is_some()
     }
 
     /// The driver's outcome of storing the accepted message's copies: `Stored` answers
@@ -238,16 +234,15 @@ impl Server {
     /// input held meanwhile is read. Does nothing when no message awaits storage. The
     /// reply is stamped with the time of the end of data.
     pub fn handle_stored(&mut self, outcome: StoreOutcome) {
-        let Some(id) = self.awaiting_store.take() else {
+        let Some(wait) = self.store_wait.take() else {
             return;
         };
         if self.is_closed() {
             return;
         }
-        self.stored(&id, outcome);
-        let held = core::mem::take(&mut self.held_input);
-        self.read_input(&held);
-        if core::mem::take(&mut self.held_overflow) && !self.is_closed() {
+        self.stored(&wait.id, outcome);
+        self.read_input(&wait.held);
+        if wait.overflowed && !self.is_closed() {
             self.reply(
                 ReplyKind::ServiceUnavailable,
                 format!(
@@ -369,8 +364,8 @@ impl Server {
 
     fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
-            if self.awaiting_store.is_some() {
-                self.hold(input);
+            if let Some(wait) = &mut self.store_wait {
+                wait.hold(input);
                 break;
             }
             if self.tls_pending() {
@@ -411,14 +406,6 @@ impl Server {
             self.reading = None;
             self.line_buffer = line;
         }
-    }
-
-    /// Keeps input that arrived before the stored message's reply, up to the bound.
-    fn hold(&mut self, input: &[u8]) {
-        let room = MAX_HELD_INPUT.saturating_sub(self.held_input.len());
-        let kept = input.get(..room).unwrap_or(input);
-        self.held_input.extend_from_slice(kept);
-        self.held_overflow |= kept.len() < input.len();
     }
 
     /// Advances the input offset past the octets just consumed; returns where they began.
