@@ -27,6 +27,7 @@ mod stage;
 mod starttls;
 pub mod state;
 mod store_wait;
+mod transaction;
 mod turn;
 
 pub use atrn::{AtrnAccount, AtrnPolicy};

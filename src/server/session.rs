@@ -19,12 +19,11 @@ use super::host_inputs::HostInputs;
 use super::stage::Stage;
 use super::state::{next_state, State, Trigger};
 use super::store_wait::StoreWait;
-use crate::dsn::parameters::RcptDsn;
+use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
 use crate::protocol::{
-    Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
-    ReversePath, MAX_COMMAND_LINE,
+    Command, LineEnding, LineInfo, LineReader, Reply, ReplyKind, MAX_COMMAND_LINE,
 };
 use crate::sasl::Identity;
 use crate::time::Millis;
@@ -35,21 +34,6 @@ use crate::time::Millis;
 pub struct Peer {
     /// The client's address, as shown in Received headers.
     pub address: String,
-}
-
-/// The mail transaction in progress (RFC 5321 §3.3): cleared by RSET, EHLO/HELO and
-/// the end of data.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Transaction {
-    pub from: Option<ReversePath>,
-    pub parameters: MailParameters,
-    pub recipients: Vec<ForwardPath>,
-    /// Each accepted recipient's DSN parameters, in the order of `recipients`.
-    pub recipient_dsn: Vec<RcptDsn>,
-    /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
-    pub refused_recipients: u32,
-    /// The message so far, once BDAT was used (RFC 3030 §2).
-    pub chunked: Option<super::bdat::Chunked>,
 }
 
 /// The client's greeting.
@@ -72,7 +56,8 @@ pub struct Server {
     /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
     /// in whatever state it arrives, and the session stays there.
     pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
-    pub(super) transaction: Transaction,
+    /// The mail transaction, from its accepted MAIL to its end; `None` outside one.
+    pub(super) transaction: Option<Transaction>,
     pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
     pub(super) identity: Option<Identity>,
@@ -127,7 +112,7 @@ impl Server {
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
             refused_chunk: None,
-            transaction: Transaction::default(),
+            transaction: None,
             greeting: None,
             identity: None,
             entropy: Entropy::from_seed(seed),
@@ -193,12 +178,8 @@ impl Server {
     /// Octets of message text held for the DATA or BDAT transaction in progress
     /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
-        let chunked = self.transaction.chunked.as_ref();
-        let text = match &self.stage {
-            Stage::ReceivingData(text) => text.receiver.stored(),
-            _ => 0,
-        };
-        text + chunked.map_or(0, super::bdat::Chunked::stored)
+        let chunked = self.transaction.as_ref().and_then(|t| t.chunked.as_ref());
+        self.stage.buffered_text() + chunked.map_or(0, super::bdat::Chunked::stored)
     }
 
     /// Errors counted so far in this session.
@@ -536,6 +517,21 @@ impl Server {
             true
         } else {
             self.out_of_sequence(trigger)
+        }
+    }
+
+    /// Takes out the transaction in progress for `trigger`, which needs one: when the
+    /// table allows `trigger` now and there is a transaction. Otherwise answers the
+    /// table's 503 and leaves the transaction where it was. The caller puts it back if
+    /// the transaction goes on.
+    pub(super) fn take_transaction_for(&mut self, trigger: Trigger) -> Option<Transaction> {
+        match self.transaction.take() {
+            Some(transaction) if self.allows(trigger) => Some(transaction),
+            kept => {
+                self.transaction = kept;
+                self.out_of_sequence(trigger);
+                None
+            }
         }
     }
 

@@ -1,13 +1,14 @@
 //! Where a server session is, with the data that exists only there: the AUTH exchange
 //! lives inside [`Stage::Authenticating`], the message text after 354 inside
-//! [`Stage::ReceivingData`] and the chunk being read inside [`Stage::ReceivingChunk`],
+//! [`Stage::ReceivingData`] and the chunk being read, with the message it adds to,
+//! inside [`Stage::ReceivingChunk`],
 //! so no other stage can hold one (as rustls' `Expect*`
 //! states own their data). [`Stage::state`] names the stage as the transition table
 //! in `state.rs` knows it; the table decides where a trigger leads, and the session
 //! builds the stage for it (`Server::transition`, or `Server::enter` for a stage that
 //! brings its data).
 
-use super::bdat::ChunkReader;
+use super::bdat::ChunkReading;
 use super::data::DataReceiver;
 use super::sasl_exchange::ServerAuth;
 use super::state::State;
@@ -24,7 +25,7 @@ pub(super) enum Stage {
     /// The message text after 354, until CRLF.CRLF (RFC 5321 §4.1.1.4).
     ReceivingData(MessageText),
     /// The accepted chunk whose octets are being read (RFC 3030 §2).
-    ReceivingChunk(ChunkReader),
+    ReceivingChunk(ChunkReading),
     ExpectChunk,
     /// The AUTH exchange waiting for the client's next response line (RFC 4954 §4);
     /// boxed, since it is large and most sessions spend no time here.
@@ -78,8 +79,18 @@ impl Stage {
     pub(super) fn text_started(&self) -> Option<Millis> {
         match self {
             Self::ReceivingData(text) => Some(text.started),
-            Self::ReceivingChunk(reader) => Some(reader.started()),
+            Self::ReceivingChunk(reading) => Some(reading.started()),
             _ => None,
+        }
+    }
+
+    /// Octets of message text this stage holds: the text after 354, or the chunked
+    /// message with the chunk being read.
+    pub(super) fn buffered_text(&self) -> usize {
+        match self {
+            Self::ReceivingData(text) => text.receiver.stored(),
+            Self::ReceivingChunk(reading) => reading.stored(),
+            _ => 0,
         }
     }
 
