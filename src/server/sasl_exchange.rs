@@ -327,7 +327,11 @@ impl ServerAuth {
         let step = server
             .as_mechanism()
             .start(initial.as_deref(), &context, &mut self.trace);
-        self.finish_step(mechanism, server, step)
+        self.progress = match step {
+            ServerStep::Challenge(_) => Progress::Waiting { mechanism, server },
+            ServerStep::Success(_) | ServerStep::Failure(_) => Progress::Over(mechanism),
+        };
+        self.finish_step(mechanism, step)
     }
 
     fn choose(&self, name: &str) -> Result<Mechanism, Refusal> {
@@ -354,70 +358,34 @@ impl ServerAuth {
 
     /// Handles one client line during the exchange, without its CRLF.
     pub fn respond(&mut self, line: &[u8]) -> AuthStep {
-        let (mechanism, mut server) =
-            match core::mem::replace(&mut self.progress, Progress::Refused) {
-                Progress::Waiting { mechanism, server } => (mechanism, server),
-                unchanged => {
-                    self.progress = unchanged;
-                    return AuthStep::failed(
-                        ReplyKind::BadSequence,
-                        "no AUTH exchange is waiting for a response",
-                        RFC_AUTH,
-                    );
-                }
-            };
-        // Whatever this line holds, the exchange is over unless the mechanism challenges.
-        self.progress = Progress::Over(mechanism);
-        if line.len().saturating_add(2) > MAX_AUTH_LINE {
+        let Progress::Waiting { mechanism, server } = &mut self.progress else {
             return AuthStep::failed(
-                ReplyKind::AuthLineTooLong,
-                format!(
-                    "the response line is {} octets with CRLF; at most {MAX_AUTH_LINE} are allowed",
-                    line.len().saturating_add(2)
-                ),
+                ReplyKind::BadSequence,
+                "no AUTH exchange is waiting for a response",
                 RFC_AUTH,
             );
-        }
-        if line == b"*" {
-            return AuthStep::failed(
-                ReplyKind::AuthCancelled,
-                "the client sent \"*\" to cancel the exchange",
-                RFC_AUTH,
-            );
-        }
-        let decoded = match decode_line(line) {
-            Ok(decoded) => decoded,
-            Err(refusal) => return refusal.into(),
         };
-        self.trace.value(
-            Side::Server,
-            "client line",
-            &decoded,
-            format!(
-                "Decoded from the base64 line \"{}\".",
-                String::from_utf8_lossy(line)
-            ),
-            RFC_AUTH,
-        );
-        let context = self.policy.context(&self.hostname);
-        let step = server
-            .as_mechanism()
-            .step(&decoded, &context, &mut self.trace);
-        self.finish_step(mechanism, server, step)
+        let mechanism = *mechanism;
+        let step = match read_response(line, &mut self.trace) {
+            Ok(decoded) => {
+                let context = self.policy.context(&self.hostname);
+                server
+                    .as_mechanism()
+                    .step(&decoded, &context, &mut self.trace)
+            }
+            Err(refusal) => {
+                self.progress = Progress::Over(mechanism);
+                return refusal.into();
+            }
+        };
+        if !matches!(step, ServerStep::Challenge(_)) {
+            self.progress = Progress::Over(mechanism);
+        }
+        self.finish_step(mechanism, step)
     }
 
-    /// Turns the mechanism's step into the AUTH step; `server` waits for the next line
-    /// only after a challenge.
-    fn finish_step(
-        &mut self,
-        mechanism: Mechanism,
-        server: AnyServer,
-        step: ServerStep,
-    ) -> AuthStep {
-        self.progress = match step {
-            ServerStep::Challenge(_) => Progress::Waiting { mechanism, server },
-            ServerStep::Success(_) | ServerStep::Failure(_) => Progress::Over(mechanism),
-        };
+    /// Turns the mechanism's step into the AUTH step.
+    fn finish_step(&mut self, mechanism: Mechanism, step: ServerStep) -> AuthStep {
         match step {
             ServerStep::Challenge(octets) => {
                 let encoded = base64::encode(&octets);
@@ -497,6 +465,38 @@ impl ServerAuth {
     pub fn take_trace(&mut self) -> Vec<TraceEntry> {
         self.trace.take()
     }
+}
+
+/// One client line of the exchange, decoded and traced; `Err` when it is too long,
+/// `*` (cancel) or not base64, which ends the exchange.
+fn read_response(line: &[u8], trace: &mut Trace) -> Result<Vec<u8>, Refusal> {
+    if line.len().saturating_add(2) > MAX_AUTH_LINE {
+        return Err(Refusal(
+            ReplyKind::AuthLineTooLong,
+            format!(
+                "the response line is {} octets with CRLF; at most {MAX_AUTH_LINE} are allowed",
+                line.len().saturating_add(2)
+            ),
+        ));
+    }
+    if line == b"*" {
+        return Err(Refusal(
+            ReplyKind::AuthCancelled,
+            "the client sent \"*\" to cancel the exchange".to_owned(),
+        ));
+    }
+    let decoded = decode_line(line)?;
+    trace.value(
+        Side::Server,
+        "client line",
+        &decoded,
+        format!(
+            "Decoded from the base64 line \"{}\".",
+            String::from_utf8_lossy(line)
+        ),
+        RFC_AUTH,
+    );
+    Ok(decoded)
 }
 
 /// A refusal decided before any mechanism runs (always RFC 4954 §4).
