@@ -16,6 +16,7 @@ use super::state::{State, Trigger};
 use super::UndeclaredEightBitPolicy;
 use crate::event::StreamSpan;
 use crate::protocol::{Body, ReplyKind};
+use crate::time::Millis;
 
 /// The message of a BDAT transaction so far.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +35,12 @@ impl Chunked {
     /// Octets of the message held so far.
     pub(super) fn stored(&self) -> usize {
         self.text.len()
+    }
+
+    /// Keeps octets of the chunk being read.
+    fn add(&mut self, octets: &[u8]) {
+        self.eight_bit |= !octets.is_ascii();
+        self.text.extend_from_slice(octets);
     }
 }
 
@@ -54,14 +61,17 @@ struct Counted {
     remaining: u64,
     /// Offset in the input stream of the chunk's first octet.
     start: u64,
+    /// When its BDAT arrived: the DATA deadline runs from there.
+    started: Millis,
 }
 
 impl Counted {
-    fn new(size: u64, start: u64) -> Self {
+    fn new(size: u64, start: u64, started: Millis) -> Self {
         Self {
             size,
             remaining: size,
             start,
+            started,
         }
     }
 
@@ -82,12 +92,33 @@ impl Counted {
     }
 }
 
-/// An accepted chunk being read, held by [`super::stage::Stage::ReceivingChunk`]: its
-/// octets go into the message.
+/// An accepted chunk being read: how many octets are still due and whether it is the
+/// last.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct ChunkReader {
+struct ChunkReader {
     counted: Counted,
     last: bool,
+}
+
+/// What [`super::stage::Stage::ReceivingChunk`] holds: the accepted chunk being read
+/// and the message its octets go into, taken from the transaction for the read and
+/// given back (or stored, after the last chunk) once the chunk is in.
+#[derive(Clone, Debug)]
+pub(super) struct ChunkReading {
+    reader: ChunkReader,
+    message: Chunked,
+}
+
+impl ChunkReading {
+    /// When its BDAT arrived.
+    pub(super) fn started(&self) -> Millis {
+        self.reader.counted.started
+    }
+
+    /// Octets of the message held so far, this chunk's included.
+    pub(super) fn stored(&self) -> usize {
+        self.message.stored()
+    }
 }
 
 /// A refused chunk being read: its octets are thrown away, then the refusal is sent.
@@ -95,6 +126,13 @@ pub(super) struct ChunkReader {
 pub(super) struct RefusedChunk {
     counted: Counted,
     refusal: Refusal,
+}
+
+impl RefusedChunk {
+    /// When its BDAT arrived.
+    pub(super) fn started(&self) -> Millis {
+        self.counted.started
+    }
 }
 
 impl Server {
@@ -119,8 +157,7 @@ impl Server {
             );
             return;
         }
-        self.data_started = Some(self.now);
-        let counted = Counted::new(size, self.input_offset);
+        let counted = Counted::new(size, self.input_offset, self.now);
         if let Some(refusal) = self.bdat_refusal(size) {
             let refused = RefusedChunk { counted, refusal };
             if size == 0 {
@@ -130,10 +167,20 @@ impl Server {
             }
             return;
         }
-        let reader = ChunkReader { counted, last };
-        if self.enter(Trigger::Bdat, Stage::ReceivingChunk(reader)) && size == 0 {
-            self.finish_chunk(reader);
+        let reading = ChunkReading {
+            reader: ChunkReader { counted, last },
+            message: self.take_chunked().unwrap_or_default(),
+        };
+        if self.enter(Trigger::Bdat, Stage::ReceivingChunk(reading)) && size == 0 {
+            if let Some((reader, message)) = self.take_chunk_octets(&mut &[][..]) {
+                self.finish_chunk(reader, message);
+            }
         }
+    }
+
+    /// The message so far of the transaction in progress, taken out for the next chunk.
+    fn take_chunked(&mut self) -> Option<Chunked> {
+        self.transaction.as_mut().and_then(|t| t.chunked.take())
     }
 
     /// True while a chunk's octets are read by count instead of lines: an accepted
@@ -152,7 +199,7 @@ impl Server {
         };
         match self.state() {
             State::ExpectRcptOrData | State::ExpectChunk => {}
-            State::ExpectRcpt if self.transaction.refused_recipients > 0 => {
+            State::ExpectRcpt if self.refused_every_recipient() => {
                 return Some(refuse(
                     ReplyKind::NoValidRecipients,
                     "Error: no valid recipients",
@@ -176,7 +223,7 @@ impl Server {
                 return Some(refuse(ReplyKind::BadSequence, text, why, false));
             }
         }
-        let chunked = self.transaction.chunked.as_ref();
+        let chunked = self.chunked();
         if chunked.is_some_and(|c| c.failed) {
             return Some(refuse(
                 ReplyKind::ChunkingOutOfSequence,
@@ -205,6 +252,18 @@ impl Server {
         None
     }
 
+    /// The message so far of the transaction in progress, once BDAT was used.
+    fn chunked(&self) -> Option<&Chunked> {
+        self.transaction.as_ref().and_then(|t| t.chunked.as_ref())
+    }
+
+    /// True when the transaction in progress had every RCPT refused so far.
+    fn refused_every_recipient(&self) -> bool {
+        self.transaction
+            .as_ref()
+            .is_some_and(|t| t.refused_recipients > 0)
+    }
+
     /// The most octets a message may have: the SIZE limit, or the hard cap without one.
     fn message_limit(&self) -> u64 {
         let cap = HARD_MESSAGE_CAP as u64;
@@ -227,21 +286,28 @@ impl Server {
             }
             return;
         }
-        let Stage::ReceivingChunk(reader) = &mut self.stage else {
-            return;
-        };
-        let octets = reader.counted.take(input);
-        let reader = *reader;
-        self.advance_input(octets.len());
-        let chunked = self
-            .transaction
-            .chunked
-            .get_or_insert_with(Chunked::default);
-        chunked.eight_bit |= !octets.is_ascii();
-        chunked.text.extend_from_slice(octets);
-        if reader.counted.is_done() {
-            self.with_chunk_read(reader.counted, |server| server.finish_chunk(reader));
+        if let Some((reader, message)) = self.take_chunk_octets(input) {
+            self.with_chunk_read(reader.counted, |server| {
+                server.finish_chunk(reader, message)
+            });
         }
+    }
+
+    /// Keeps the accepted chunk's octets from the front of `input`; once its last octet
+    /// is in, gives back the chunk and the message, which leave the stage with it.
+    fn take_chunk_octets(&mut self, input: &mut &[u8]) -> Option<(ChunkReader, Chunked)> {
+        let Stage::ReceivingChunk(reading) = &mut self.stage else {
+            return None;
+        };
+        let octets = reading.reader.counted.take(input);
+        reading.message.add(octets);
+        let reader = reading.reader;
+        let finished = reader
+            .counted
+            .is_done()
+            .then(|| core::mem::take(&mut reading.message));
+        self.advance_input(octets.len());
+        finished.map(|message| (reader, message))
     }
 
     fn advance_input(&mut self, octets: usize) {
@@ -259,15 +325,11 @@ impl Server {
     }
 
     /// Every octet of the accepted chunk is in: acknowledge it, or end the message.
-    fn finish_chunk(&mut self, reader: ChunkReader) {
+    fn finish_chunk(&mut self, reader: ChunkReader, mut message: Chunked) {
         let size = reader.counted.size;
-        let chunked = self
-            .transaction
-            .chunked
-            .get_or_insert_with(Chunked::default);
-        chunked.chunks = chunked.chunks.saturating_add(1);
-        let chunk = chunked.chunks;
-        let total = chunked.text.len() as u64;
+        message.chunks = message.chunks.saturating_add(1);
+        let chunk = message.chunks;
+        let total = message.text.len() as u64;
         self.emit(
             ServerEventKind::ChunkReceived {
                 chunk,
@@ -282,8 +344,13 @@ impl Server {
             "RFC 3030 §2",
         );
         if reader.last {
-            self.last_chunk();
+            self.last_chunk(message);
         } else {
+            let Some(mut transaction) = self.take_transaction_for(Trigger::ChunkRead) else {
+                return;
+            };
+            transaction.chunked = Some(message);
+            self.transaction = Some(transaction);
             self.transition(Trigger::ChunkRead);
             self.reply(
                 ReplyKind::ChunkReceived,
@@ -306,8 +373,12 @@ impl Server {
             ),
             "RFC 3030 §2",
         );
-        if refusal.fails_transaction && self.transaction.from.is_some() {
-            self.transaction
+        if let Some(transaction) = self
+            .transaction
+            .as_mut()
+            .filter(|_| refusal.fails_transaction)
+        {
+            transaction
                 .chunked
                 .get_or_insert_with(Chunked::default)
                 .failed = true;
@@ -317,10 +388,11 @@ impl Server {
 
     /// BDAT LAST was read: the message is judged and, if it passes, stored; its 250
     /// waits for the store as after DATA's final dot.
-    fn last_chunk(&mut self) {
+    fn last_chunk(&mut self, chunked: Chunked) {
+        let Some(transaction) = self.take_transaction_for(Trigger::LastChunk) else {
+            return;
+        };
         self.transition(Trigger::LastChunk);
-        let mut transaction = core::mem::take(&mut self.transaction);
-        let chunked = transaction.chunked.take().unwrap_or_default();
         let body = transaction.parameters.body;
         let undeclared_eight_bit = chunked.eight_bit
             && matches!(body, None | Some(Body::SevenBit))
@@ -350,16 +422,81 @@ impl Server {
     /// DATA in a transaction that used BDAT, or after BODY=BINARYMIME: the reply text
     /// and why, or `None` when DATA may go on.
     pub(super) fn data_refused_by_chunking(&self) -> Option<(&'static str, &'static str)> {
-        if self.transaction.chunked.is_some() {
+        if self.chunked().is_some() {
             return Some((
                 "Error: DATA after BDAT",
                 "DATA and BDAT cannot be mixed in one transaction; RSET clears it (RFC 3030 §2).",
             ));
         }
-        (self.transaction.parameters.body == Some(Body::BinaryMime)).then_some((
+        let body = self.transaction.as_ref().and_then(|t| t.parameters.body);
+        (body == Some(Body::BinaryMime)).then_some((
             "Error: BODY=BINARYMIME needs BDAT",
             "MAIL FROM declared BODY=BINARYMIME, whose octets have no line structure and can \
              only go in BDAT chunks, never after DATA (RFC 3030 §3).",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{Peer, ServerConfig};
+
+    /// A session with CHUNKING on and messages of at most 8 octets, in a transaction
+    /// with one accepted recipient.
+    fn in_transaction() -> Server {
+        let mut config = ServerConfig::default();
+        config.extensions.chunking = true;
+        config.max_message_size = Some(8);
+        let peer = Peer {
+            address: "192.0.2.1".into(),
+        };
+        let mut server = Server::new(config, peer, 0, 1);
+        server.receive(
+            b"EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            0,
+        );
+        server.take_output();
+        server
+    }
+
+    fn transaction_chunks(server: &Server) -> Option<(u32, usize, bool)> {
+        let chunked = server.transaction.as_ref()?.chunked.as_ref()?;
+        Some((chunked.chunks, chunked.stored(), chunked.failed))
+    }
+
+    fn last_reply(server: &mut Server) -> String {
+        let output = String::from_utf8_lossy(&server.take_output()).into_owned();
+        output.lines().last().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn the_message_is_read_in_the_chunk_stage_and_handed_back_between_chunks() {
+        let mut server = in_transaction();
+        server.receive(b"BDAT 4\r\nab", 0);
+        assert!(matches!(&server.stage, Stage::ReceivingChunk(r) if r.stored() == 2));
+        assert_eq!(transaction_chunks(&server), None, "the stage holds it");
+        assert_eq!(server.buffered_message(), 2);
+        server.receive(b"cd", 0);
+        assert_eq!(transaction_chunks(&server), Some((1, 4, false)));
+        server.receive(b"BDAT 2\r\nef", 0);
+        assert_eq!(transaction_chunks(&server), Some((2, 6, false)));
+        server.receive(b"BDAT 0 LAST\r\n", 0);
+        assert!(server.transaction.is_none());
+        assert!(server.is_awaiting_store());
+        let copy = server.poll_delivery().map(|d| d.message.to_vec());
+        assert!(copy.is_some_and(|octets| octets.ends_with(b"abcdef")));
+    }
+
+    #[test]
+    fn a_failing_refusal_marks_the_transaction_until_rset() {
+        let mut server = in_transaction();
+        server.receive(b"BDAT 9\r\n123456789", 0);
+        assert!(last_reply(&mut server).starts_with("552"));
+        assert_eq!(transaction_chunks(&server), Some((0, 0, true)));
+        server.receive(b"BDAT 1 LAST\r\nx", 0);
+        assert!(last_reply(&mut server).contains("an earlier chunk failed"));
+        server.receive(b"RSET\r\n", 0);
+        assert!(server.transaction.is_none());
     }
 }

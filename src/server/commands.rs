@@ -2,7 +2,7 @@
 //! verbs this server does not implement. MAIL, RCPT and DATA are in `envelope.rs`.
 
 use super::config::EhloMode;
-use super::session::{Greeting, Server, Transaction};
+use super::session::{Greeting, Server};
 use super::state::Trigger;
 use crate::protocol::command::ObsoleteVerb;
 use crate::protocol::{Command, Extension, ReplyKind};
@@ -77,8 +77,7 @@ impl Server {
         if !self.transition(Trigger::Hello) {
             return;
         }
-        let had_transaction = self.transaction.from.is_some();
-        self.transaction = Transaction::default();
+        let had_transaction = self.transaction.take().is_some();
         self.greeting = Some(greeting.clone());
         let (lines, explanation) = match &greeting {
             Greeting::Ehlo(domain) => (
@@ -134,7 +133,7 @@ impl Server {
 
     fn rset(&mut self) {
         if self.transition(Trigger::Rset) {
-            self.transaction = Transaction::default();
+            self.transaction = None;
             self.reply_kind(
                 ReplyKind::ResetOk,
                 "RSET abandons the transaction (sender, recipients, data); the greeting stays.",

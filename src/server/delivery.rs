@@ -239,7 +239,7 @@ fn address_literal(address: &str) -> String {
 /// The envelope of one accepted message.
 pub(super) struct Envelope<'a> {
     pub id: &'a str,
-    pub from: Option<&'a ReversePath>,
+    pub from: &'a ReversePath,
     pub recipients: &'a [ForwardPath],
     /// `RET=` and `ENVID=` of MAIL FROM.
     pub mail_dsn: &'a MailDsn,
@@ -264,7 +264,7 @@ pub(super) fn copies(
     // The trace field is the copy's first line, whatever the text holds after it.
     layout.added_field = (!layout.fields.is_empty()).then_some(0);
     let message = CopyText::new(Arc::from(received), Arc::new(text));
-    let envelope_from = envelope.from.map(ToString::to_string).unwrap_or_default();
+    let envelope_from = envelope.from.to_string();
     envelope
         .recipients
         .iter()

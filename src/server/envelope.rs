@@ -5,10 +5,12 @@ use super::config::{BareLfPolicy, Role, UndeclaredEightBitPolicy};
 use super::data::{DataReceiver, ReceivedData};
 use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace};
 use super::event::ServerEventKind;
-use super::session::{Greeting, Server, Transaction};
+use super::session::{Greeting, Server};
 use super::smtputf8;
-use super::stage::Stage;
+use super::stage::{MessageText, Stage};
 use super::state::{State, Trigger};
+use super::store_wait::StoreWait;
+use super::transaction::Transaction;
 use crate::protocol::{
     Body, DeclaredSize, ForwardPath, MailParameters, Parameter, RcptParameters, ReplyKind,
     ReversePath, MAX_TEXT_LINE,
@@ -70,19 +72,26 @@ impl Server {
         }
         self.transition(Trigger::Mail);
         let explanation = mail_explanation(&from, &read);
-        self.transaction = Transaction {
-            from: Some(from),
-            parameters: read,
-            ..Transaction::default()
-        };
+        self.transaction = Some(Transaction::new(from, read));
         self.reply(ReplyKind::SenderOk, "Ok", explanation);
     }
 
     pub(super) fn rcpt(&mut self, to: ForwardPath, parameters: &[Parameter]) {
-        if !self.allows(Trigger::Rcpt) {
-            self.transition(Trigger::Rcpt);
+        let Some(mut transaction) = self.take_transaction_for(Trigger::Rcpt) else {
             return;
-        }
+        };
+        self.add_recipient(&mut transaction, to, parameters);
+        self.transaction = Some(transaction);
+    }
+
+    /// RCPT TO in the transaction in progress: refused (parameters, SMTPUTF8, the
+    /// recipient limit, relaying) or added to its recipients.
+    fn add_recipient(
+        &mut self,
+        transaction: &mut Transaction,
+        to: ForwardPath,
+        parameters: &[Parameter],
+    ) {
         let read = match RcptParameters::parse(parameters, self.offered_parameters()) {
             Ok(read) => read,
             Err(error) => return self.refuse_parameter(&error),
@@ -91,12 +100,12 @@ impl Server {
             ForwardPath::Mailbox(mailbox) => Some(mailbox),
             ForwardPath::Postmaster => None,
         };
-        let utf8 = self.transaction.parameters.smtputf8;
+        let utf8 = transaction.parameters.smtputf8;
         if let Some((kind, text, why)) = self.utf8_address_refusal(recipient, utf8, "recipient") {
             self.reply(kind, text, why);
             return;
         }
-        if self.transaction.recipients.len() >= self.config.max_recipients {
+        if transaction.recipients.len() >= self.config.max_recipients {
             let explanation = format!(
                 "This server takes at most {} recipients per message; those accepted are kept and \
                  the client sends the rest in another transaction.",
@@ -110,8 +119,7 @@ impl Server {
             return;
         }
         if let Some(refusal) = self.relay_refusal(&to) {
-            self.transaction.refused_recipients =
-                self.transaction.refused_recipients.saturating_add(1);
+            transaction.refused_recipients = transaction.refused_recipients.saturating_add(1);
             self.reply(
                 ReplyKind::RelayDenied,
                 format!("{to}: Relay access denied"),
@@ -125,8 +133,8 @@ impl Server {
             explanation.push_str(&smtputf8::utf8_address_note(mailbox));
         }
         explanation.push_str(&super::dsn::rcpt_note(&read.dsn));
-        self.transaction.recipients.push(to);
-        self.transaction.recipient_dsn.push(read.dsn);
+        transaction.recipients.push(to);
+        transaction.recipient_dsn.push(read.dsn);
         self.reply(ReplyKind::RecipientOk, "Ok", explanation);
     }
 
@@ -195,7 +203,11 @@ impl Server {
             self.reply(ReplyKind::ChunkingOutOfSequence, text, why);
             return;
         }
-        if self.state() == State::ExpectRcpt && self.transaction.refused_recipients > 0 {
+        let refused_recipients = self
+            .transaction
+            .as_ref()
+            .map_or(0, |t| t.refused_recipients);
+        if self.state() == State::ExpectRcpt && refused_recipients > 0 {
             self.reply(
                 ReplyKind::NoValidRecipients,
                 "Error: no valid recipients",
@@ -211,27 +223,36 @@ impl Server {
             .unwrap_or(HARD_MESSAGE_CAP)
             .min(HARD_MESSAGE_CAP);
         let normalise = self.config.strictness.bare_lf == BareLfPolicy::Normalise;
-        let receiver = DataReceiver::new(cap, MAX_TEXT_LINE, normalise);
-        if !self.enter(Trigger::Data, Stage::ReceivingData(receiver)) {
+        let text = MessageText {
+            receiver: DataReceiver::new(cap, MAX_TEXT_LINE, normalise),
+            started: self.now,
+        };
+        if !self.enter(Trigger::Data, Stage::ReceivingData(text)) {
             return;
         }
-        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(receiver)) =
-            (self.transaction.parameters.size, &mut self.stage)
+        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(text)) =
+            (self.declared_size(), &mut self.stage)
         {
-            receiver.reserve(expected);
+            text.receiver.reserve(expected);
         }
-        self.data_started = Some(self.now);
         self.reply_kind(
             ReplyKind::StartMailInput,
             ReplyKind::StartMailInput.explanation(),
         );
     }
 
+    /// SIZE= of the transaction in progress, if MAIL FROM declared one.
+    fn declared_size(&self) -> Option<DeclaredSize> {
+        self.transaction.as_ref().and_then(|t| t.parameters.size)
+    }
+
     /// The final "." arrived: refuse the whole message or accept and deliver it.
     pub(super) fn end_of_data(&mut self, received: ReceivedData) {
-        let refusal = self.judge(&received);
+        let Some(transaction) = self.take_transaction_for(Trigger::EndOfData) else {
+            return;
+        };
+        let refusal = self.judge(&received, &transaction);
         self.transition(Trigger::EndOfData);
-        let transaction = core::mem::take(&mut self.transaction);
         match refusal {
             Some((kind, text, why)) => {
                 let explanation = format!("{why} Nothing of the message was delivered.");
@@ -242,7 +263,11 @@ impl Server {
     }
 
     /// The first rule the message breaks, with the reply text and the reason.
-    fn judge(&self, received: &ReceivedData) -> Option<(ReplyKind, String, String)> {
+    fn judge(
+        &self,
+        received: &ReceivedData,
+        transaction: &Transaction,
+    ) -> Option<(ReplyKind, String, String)> {
         let findings = received.findings;
         let bare_lf = findings.bare_lf && self.config.strictness.bare_lf == BareLfPolicy::Reject;
         if bare_lf || findings.bare_cr {
@@ -276,9 +301,9 @@ impl Server {
                 ),
             ));
         }
-        let declared_8bit = self.transaction.parameters.body == Some(Body::EightBitMime);
+        let declared_8bit = transaction.parameters.body == Some(Body::EightBitMime);
         let utf8_headers_only =
-            self.transaction.parameters.smtputf8 && smtputf8::body_is_seven_bit(&received.text);
+            transaction.parameters.smtputf8 && smtputf8::body_is_seven_bit(&received.text);
         if findings.eight_bit
             && !declared_8bit
             && !utf8_headers_only
@@ -319,7 +344,7 @@ impl Server {
         );
         let text = self.submission_text(received.text);
         self.deliver(&id, &transaction, text);
-        self.awaiting_store = Some(id);
+        self.store_wait = Some(StoreWait::new(id));
     }
 
     /// The driver stored every copy of the message, or could not: answer the end of
@@ -404,7 +429,7 @@ impl Server {
         .header();
         let envelope = Envelope {
             id,
-            from: transaction.from.as_ref(),
+            from: &transaction.from,
             recipients: &transaction.recipients,
             mail_dsn: &transaction.parameters.dsn,
             recipient_dsn: &transaction.recipient_dsn,

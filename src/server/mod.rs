@@ -26,6 +26,8 @@ mod smtputf8;
 mod stage;
 mod starttls;
 pub mod state;
+mod store_wait;
+mod transaction;
 mod turn;
 
 pub use atrn::{AtrnAccount, AtrnPolicy};

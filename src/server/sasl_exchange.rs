@@ -235,13 +235,27 @@ impl AnyServer {
     }
 }
 
+/// How far an AUTH exchange got; the mechanism's server half exists only while it
+/// waits for a client line.
+#[derive(Clone, Debug)]
+enum Progress {
+    /// The AUTH line was refused before a mechanism ran.
+    Refused,
+    /// `mechanism` sent a challenge and waits for the client's next line.
+    Waiting {
+        mechanism: Mechanism,
+        server: AnyServer,
+    },
+    /// `mechanism` ran and the exchange is over, succeeded or failed.
+    Over(Mechanism),
+}
+
 /// One AUTH exchange on the server side.
 #[derive(Clone, Debug)]
 pub struct ServerAuth {
     policy: AuthPolicy,
     hostname: String,
-    mechanism: Option<Mechanism>,
-    server: Option<AnyServer>,
+    progress: Progress,
     trace: Trace,
 }
 
@@ -260,8 +274,7 @@ impl ServerAuth {
         let mut auth = Self {
             policy: policy.clone(),
             hostname: hostname.to_owned(),
-            mechanism: None,
-            server: None,
+            progress: Progress::Refused,
             trace: Trace::new(),
         };
         let step = auth.begin(mechanism_name, initial_response, now, entropy);
@@ -309,14 +322,16 @@ impl ServerAuth {
                 RFC_AUTH,
             );
         }
-        self.mechanism = Some(mechanism);
         let mut server = AnyServer::new(mechanism, &self.hostname, now, entropy);
         let context = self.policy.context(&self.hostname);
         let step = server
             .as_mechanism()
             .start(initial.as_deref(), &context, &mut self.trace);
-        self.server = Some(server);
-        self.finish_step(step)
+        self.progress = match step {
+            ServerStep::Challenge(_) => Progress::Waiting { mechanism, server },
+            ServerStep::Success(_) | ServerStep::Failure(_) => Progress::Over(mechanism),
+        };
+        self.finish_step(mechanism, step)
     }
 
     fn choose(&self, name: &str) -> Result<Mechanism, Refusal> {
@@ -343,54 +358,34 @@ impl ServerAuth {
 
     /// Handles one client line during the exchange, without its CRLF.
     pub fn respond(&mut self, line: &[u8]) -> AuthStep {
-        let Some(mut server) = self.server.take() else {
+        let Progress::Waiting { mechanism, server } = &mut self.progress else {
             return AuthStep::failed(
                 ReplyKind::BadSequence,
                 "no AUTH exchange is waiting for a response",
                 RFC_AUTH,
             );
         };
-        if line.len().saturating_add(2) > MAX_AUTH_LINE {
-            return AuthStep::failed(
-                ReplyKind::AuthLineTooLong,
-                format!(
-                    "the response line is {} octets with CRLF; at most {MAX_AUTH_LINE} are allowed",
-                    line.len().saturating_add(2)
-                ),
-                RFC_AUTH,
-            );
-        }
-        if line == b"*" {
-            return AuthStep::failed(
-                ReplyKind::AuthCancelled,
-                "the client sent \"*\" to cancel the exchange",
-                RFC_AUTH,
-            );
-        }
-        let decoded = match decode_line(line) {
-            Ok(decoded) => decoded,
-            Err(refusal) => return refusal.into(),
+        let mechanism = *mechanism;
+        let step = match read_response(line, &mut self.trace) {
+            Ok(decoded) => {
+                let context = self.policy.context(&self.hostname);
+                server
+                    .as_mechanism()
+                    .step(&decoded, &context, &mut self.trace)
+            }
+            Err(refusal) => {
+                self.progress = Progress::Over(mechanism);
+                return refusal.into();
+            }
         };
-        self.trace.value(
-            Side::Server,
-            "client line",
-            &decoded,
-            format!(
-                "Decoded from the base64 line \"{}\".",
-                String::from_utf8_lossy(line)
-            ),
-            RFC_AUTH,
-        );
-        let context = self.policy.context(&self.hostname);
-        let step = server
-            .as_mechanism()
-            .step(&decoded, &context, &mut self.trace);
-        self.server = Some(server);
-        self.finish_step(step)
+        if !matches!(step, ServerStep::Challenge(_)) {
+            self.progress = Progress::Over(mechanism);
+        }
+        self.finish_step(mechanism, step)
     }
 
-    fn finish_step(&mut self, step: ServerStep) -> AuthStep {
-        let mechanism = self.mechanism.unwrap_or(Mechanism::Plain);
+    /// Turns the mechanism's step into the AUTH step.
+    fn finish_step(&mut self, mechanism: Mechanism, step: ServerStep) -> AuthStep {
         match step {
             ServerStep::Challenge(octets) => {
                 let encoded = base64::encode(&octets);
@@ -414,7 +409,6 @@ impl ServerAuth {
                 }
             }
             ServerStep::Success(identity) => {
-                self.server = None;
                 let explanation = match &identity.authzid {
                     Some(authzid) => format!(
                         "{mechanism}: {} authenticated, acting as {authzid}",
@@ -434,10 +428,7 @@ impl ServerAuth {
                     rfc: "RFC 4954 §6",
                 }
             }
-            ServerStep::Failure(failure) => {
-                self.server = None;
-                self.fail(failure)
-            }
+            ServerStep::Failure(failure) => self.fail(failure),
         }
     }
 
@@ -453,13 +444,16 @@ impl ServerAuth {
 
     /// The mechanism in use, once one was accepted.
     pub fn mechanism(&self) -> Option<Mechanism> {
-        self.mechanism
+        match self.progress {
+            Progress::Refused => None,
+            Progress::Waiting { mechanism, .. } | Progress::Over(mechanism) => Some(mechanism),
+        }
     }
 
     /// True while the server waits for a client line.
     #[cfg(test)]
     pub(crate) fn is_waiting(&self) -> bool {
-        self.server.is_some()
+        matches!(self.progress, Progress::Waiting { .. })
     }
 
     /// The trace entries so far.
@@ -471,6 +465,38 @@ impl ServerAuth {
     pub fn take_trace(&mut self) -> Vec<TraceEntry> {
         self.trace.take()
     }
+}
+
+/// One client line of the exchange, decoded and traced; `Err` when it is too long,
+/// `*` (cancel) or not base64, which ends the exchange.
+fn read_response(line: &[u8], trace: &mut Trace) -> Result<Vec<u8>, Refusal> {
+    if line.len().saturating_add(2) > MAX_AUTH_LINE {
+        return Err(Refusal(
+            ReplyKind::AuthLineTooLong,
+            format!(
+                "the response line is {} octets with CRLF; at most {MAX_AUTH_LINE} are allowed",
+                line.len().saturating_add(2)
+            ),
+        ));
+    }
+    if line == b"*" {
+        return Err(Refusal(
+            ReplyKind::AuthCancelled,
+            "the client sent \"*\" to cancel the exchange".to_owned(),
+        ));
+    }
+    let decoded = decode_line(line)?;
+    trace.value(
+        Side::Server,
+        "client line",
+        &decoded,
+        format!(
+            "Decoded from the base64 line \"{}\".",
+            String::from_utf8_lossy(line)
+        ),
+        RFC_AUTH,
+    );
+    Ok(decoded)
 }
 
 /// A refusal decided before any mechanism runs (always RFC 4954 §4).
@@ -545,6 +571,39 @@ mod tests {
                 kind: ReplyKind::AuthInvalidCredentials
             }
         );
+    }
+
+    #[test]
+    fn a_refused_auth_line_runs_no_mechanism() {
+        let (mut auth, step) = start("NOPE", None);
+        assert!(step.is_finished());
+        assert_eq!(auth.mechanism(), None);
+        assert!(!auth.is_waiting());
+        let again = auth.respond(b"");
+        assert_eq!(auth.mechanism(), None);
+        assert_eq!(
+            again.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::BadSequence
+            }
+        );
+    }
+
+    #[test]
+    fn the_mechanism_waits_only_after_a_challenge_and_is_named_after_the_end() {
+        let (mut auth, step) = start("LOGIN", None);
+        assert_eq!(step.outcome, AuthOutcome::Challenge);
+        assert!(auth.is_waiting());
+        assert_eq!(auth.mechanism(), Some(Mechanism::Login));
+        let cancelled = auth.respond(b"*");
+        assert_eq!(
+            cancelled.outcome,
+            AuthOutcome::Failed {
+                kind: ReplyKind::AuthCancelled
+            }
+        );
+        assert!(!auth.is_waiting());
+        assert_eq!(auth.mechanism(), Some(Mechanism::Login));
     }
 
     #[test]

@@ -18,12 +18,12 @@ use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::stage::Stage;
 use super::state::{next_state, State, Trigger};
-use crate::dsn::parameters::RcptDsn;
+use super::store_wait::StoreWait;
+use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
 use crate::protocol::{
-    Command, ForwardPath, LineEnding, LineInfo, LineReader, MailParameters, Reply, ReplyKind,
-    ReversePath, MAX_COMMAND_LINE,
+    Command, LineEnding, LineInfo, LineReader, Reply, ReplyKind, MAX_COMMAND_LINE,
 };
 use crate::sasl::Identity;
 use crate::time::Millis;
@@ -34,21 +34,6 @@ use crate::time::Millis;
 pub struct Peer {
     /// The client's address, as shown in Received headers.
     pub address: String,
-}
-
-/// The mail transaction in progress (RFC 5321 §3.3): cleared by RSET, EHLO/HELO and
-/// the end of data.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Transaction {
-    pub from: Option<ReversePath>,
-    pub parameters: MailParameters,
-    pub recipients: Vec<ForwardPath>,
-    /// Each accepted recipient's DSN parameters, in the order of `recipients`.
-    pub recipient_dsn: Vec<RcptDsn>,
-    /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
-    pub refused_recipients: u32,
-    /// The message so far, once BDAT was used (RFC 3030 §2).
-    pub chunked: Option<super::bdat::Chunked>,
 }
 
 /// The client's greeting.
@@ -71,7 +56,8 @@ pub struct Server {
     /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
     /// in whatever state it arrives, and the session stays there.
     pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
-    pub(super) transaction: Transaction,
+    /// The mail transaction, from its accepted MAIL to its end; `None` outside one.
+    pub(super) transaction: Option<Transaction>,
     pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
     pub(super) identity: Option<Identity>,
@@ -80,8 +66,6 @@ pub struct Server {
     pub(super) last_activity: Millis,
     /// When the first octet of the unfinished command line arrived.
     line_started: Option<Millis>,
-    /// When the 354 of the DATA in progress was sent.
-    pub(super) data_started: Option<Millis>,
     pub(super) errors: u32,
     /// Messages this session put in each remote domain's queue (what ETRN reports).
     pub(super) queued: LiteMap<String, u64>,
@@ -95,12 +79,9 @@ pub struct Server {
     pub(super) reading: Option<StreamSpan>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
-    /// The queue id of the message whose copies the driver is storing; its reply waits.
-    pub(super) awaiting_store: Option<String>,
-    /// Input that arrived while a message was being stored, read once it is.
-    held_input: Vec<u8>,
-    /// More input arrived meanwhile than [`MAX_HELD_INPUT`]; the excess was dropped.
-    held_overflow: bool,
+    /// The accepted message whose reply waits for the driver's store, with the input
+    /// held meanwhile; `None` while the session reads.
+    pub(super) store_wait: Option<StoreWait>,
     /// What TLS negotiated, once the connection is encrypted (STARTTLS or implicit).
     pub(super) tls: Option<crate::tls::TlsSummary>,
 }
@@ -131,14 +112,13 @@ impl Server {
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
             refused_chunk: None,
-            transaction: Transaction::default(),
+            transaction: None,
             greeting: None,
             identity: None,
             entropy: Entropy::from_seed(seed),
             now,
             last_activity: now,
             line_started: None,
-            data_started: None,
             errors: 0,
             queued: LiteMap::new(),
             host: HostInputs::default(),
@@ -147,9 +127,7 @@ impl Server {
             reading: None,
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
-            awaiting_store: None,
-            held_input: Vec::new(),
-            held_overflow: false,
+            store_wait: None,
             tls: None,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
@@ -200,12 +178,8 @@ impl Server {
     /// Octets of message text held for the DATA or BDAT transaction in progress
     /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
-        let chunked = self.transaction.chunked.as_ref();
-        let text = match &self.stage {
-            Stage::ReceivingData(receiver) => receiver.stored(),
-            _ => 0,
-        };
-        text + chunked.map_or(0, super::bdat::Chunked::stored)
+        let chunked = self.transaction.as_ref().and_then(|t| t.chunked.as_ref());
+        self.stage.buffered_text() + chunked.map_or(0, super::bdat::Chunked::stored)
     }
 
     /// Errors counted so far in this session.
@@ -233,7 +207,7 @@ impl Server {
     /// its copies wait in [`Server::poll_delivery`], and its reply (and any input that
     /// follows) waits for the outcome.
     pub fn is_awaiting_store(&self) -> bool {
-        self.awaiting_store.is_some()
+        self.store_wait.is_some()
     }
 
     /// The driver's outcome of storing the accepted message's copies: `Stored` answers
@@ -241,16 +215,15 @@ impl Server {
     /// input held meanwhile is read. Does nothing when no message awaits storage. The
     /// reply is stamped with the time of the end of data.
     pub fn handle_stored(&mut self, outcome: StoreOutcome) {
-        let Some(id) = self.awaiting_store.take() else {
+        let Some(wait) = self.store_wait.take() else {
             return;
         };
         if self.is_closed() {
             return;
         }
-        self.stored(&id, outcome);
-        let held = core::mem::take(&mut self.held_input);
-        self.read_input(&held);
-        if core::mem::take(&mut self.held_overflow) && !self.is_closed() {
+        self.stored(&wait.id, outcome);
+        self.read_input(&wait.held);
+        if wait.overflowed && !self.is_closed() {
             self.reply(
                 ReplyKind::ServiceUnavailable,
                 format!(
@@ -283,8 +256,7 @@ impl Server {
             .line_started
             .map(|at| at.saturating_add(config.command_deadline_ms));
         let data = self
-            .data_started
-            .filter(|_| matches!(self.stage, Stage::ReceivingData(_)) || self.reading_chunk())
+            .text_started()
             .map(|at| at.saturating_add(config.data_deadline_ms));
         [
             Some((idle, Timer::Idle)),
@@ -293,6 +265,15 @@ impl Server {
         ]
         .into_iter()
         .flatten()
+    }
+
+    /// When the message text being read began to arrive, refused chunk included: the
+    /// DATA deadline counts from there.
+    fn text_started(&self) -> Option<Millis> {
+        match &self.refused_chunk {
+            Some(refused) => Some(refused.started()),
+            None => self.stage.text_started(),
+        }
     }
 
     /// Tells the engine the time; past a deadline it answers 421 and closes (RFC 5321
@@ -364,8 +345,8 @@ impl Server {
 
     fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
-            if self.awaiting_store.is_some() {
-                self.hold(input);
+            if let Some(wait) = &mut self.store_wait {
+                wait.hold(input);
                 break;
             }
             if self.tls_pending() {
@@ -377,8 +358,8 @@ impl Server {
                 continue;
             }
             let before = input.len();
-            if let Stage::ReceivingData(receiver) = &mut self.stage {
-                let finished = receiver.receive(&mut input);
+            if let Stage::ReceivingData(text) = &mut self.stage {
+                let finished = text.receiver.receive(&mut input);
                 let start = self.consumed(before, input.len());
                 if let Some(received) = finished {
                     self.reading = Some(StreamSpan {
@@ -406,14 +387,6 @@ impl Server {
             self.reading = None;
             self.line_buffer = line;
         }
-    }
-
-    /// Keeps input that arrived before the stored message's reply, up to the bound.
-    fn hold(&mut self, input: &[u8]) {
-        let room = MAX_HELD_INPUT.saturating_sub(self.held_input.len());
-        let kept = input.get(..room).unwrap_or(input);
-        self.held_input.extend_from_slice(kept);
-        self.held_overflow |= kept.len() < input.len();
     }
 
     /// Advances the input offset past the octets just consumed; returns where they began.
@@ -544,6 +517,21 @@ impl Server {
             true
         } else {
             self.out_of_sequence(trigger)
+        }
+    }
+
+    /// Takes out the transaction in progress for `trigger`, which needs one: when the
+    /// table allows `trigger` now and there is a transaction. Otherwise answers the
+    /// table's 503 and leaves the transaction where it was. The caller puts it back if
+    /// the transaction goes on.
+    pub(super) fn take_transaction_for(&mut self, trigger: Trigger) -> Option<Transaction> {
+        match self.transaction.take() {
+            Some(transaction) if self.allows(trigger) => Some(transaction),
+            kept => {
+                self.transaction = kept;
+                self.out_of_sequence(trigger);
+                None
+            }
         }
     }
 

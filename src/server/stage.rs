@@ -1,17 +1,19 @@
 //! Where a server session is, with the data that exists only there: the AUTH exchange
 //! lives inside [`Stage::Authenticating`], the message text after 354 inside
-//! [`Stage::ReceivingData`] and the chunk being read inside [`Stage::ReceivingChunk`],
+//! [`Stage::ReceivingData`] and the chunk being read, with the message it adds to,
+//! inside [`Stage::ReceivingChunk`],
 //! so no other stage can hold one (as rustls' `Expect*`
 //! states own their data). [`Stage::state`] names the stage as the transition table
 //! in `state.rs` knows it; the table decides where a trigger leads, and the session
 //! builds the stage for it (`Server::transition`, or `Server::enter` for a stage that
 //! brings its data).
 
-use super::bdat::ChunkReader;
+use super::bdat::ChunkReading;
 use super::data::DataReceiver;
 use super::sasl_exchange::ServerAuth;
 use super::state::State;
 use crate::protocol::{MAX_AUTH_LINE, MAX_COMMAND_LINE};
+use crate::time::Millis;
 
 /// The session's stage: a [`State`] and what only that state holds.
 #[derive(Clone, Debug)]
@@ -21,15 +23,23 @@ pub(super) enum Stage {
     ExpectRcpt,
     ExpectRcptOrData,
     /// The message text after 354, until CRLF.CRLF (RFC 5321 §4.1.1.4).
-    ReceivingData(DataReceiver),
+    ReceivingData(MessageText),
     /// The accepted chunk whose octets are being read (RFC 3030 §2).
-    ReceivingChunk(ChunkReader),
+    ReceivingChunk(ChunkReading),
     ExpectChunk,
     /// The AUTH exchange waiting for the client's next response line (RFC 4954 §4);
     /// boxed, since it is large and most sessions spend no time here.
     Authenticating(Box<ServerAuth>),
     ExpectTlsHandshake,
     Closed,
+}
+
+/// The message text being read after 354, and when the 354 went: the DATA deadline
+/// runs from there.
+#[derive(Clone, Debug)]
+pub(super) struct MessageText {
+    pub(super) receiver: DataReceiver,
+    pub(super) started: Millis,
 }
 
 impl Stage {
@@ -62,6 +72,26 @@ impl Stage {
             State::Closed => Self::Closed,
             State::ReceivingData | State::ReceivingChunk | State::Authenticating => return None,
         })
+    }
+
+    /// When the message text being read began to arrive (the 354, or the chunk's
+    /// BDAT), which its deadline counts from; `None` in a stage that reads commands.
+    pub(super) fn text_started(&self) -> Option<Millis> {
+        match self {
+            Self::ReceivingData(text) => Some(text.started),
+            Self::ReceivingChunk(reading) => Some(reading.started()),
+            _ => None,
+        }
+    }
+
+    /// Octets of message text this stage holds: the text after 354, or the chunked
+    /// message with the chunk being read.
+    pub(super) fn buffered_text(&self) -> usize {
+        match self {
+            Self::ReceivingData(text) => text.receiver.stored(),
+            Self::ReceivingChunk(reading) => reading.stored(),
+            _ => 0,
+        }
     }
 
     /// The longest line read in this stage: an AUTH response may take 12288 octets,
@@ -182,6 +212,31 @@ mod tests {
         server.receive(b".\r\n", 0);
         assert!(matches!(server.stage, Stage::ExpectMail));
         assert_eq!(server.buffered_message(), 0);
+    }
+
+    #[test]
+    fn the_text_deadline_counts_from_the_354_or_the_bdat_and_only_while_reading() {
+        let mut server = greeted();
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            1,
+        );
+        assert_eq!(server.stage.text_started(), None);
+        server.receive(b"DATA\r\n", 5);
+        assert_eq!(server.stage.text_started(), Some(5));
+        server.receive(b"hi\r\n", 7);
+        assert_eq!(server.stage.text_started(), Some(5));
+        server.receive(b".\r\n", 9);
+        assert_eq!(server.stage.text_started(), None);
+        server.handle_stored(crate::server::StoreOutcome::Stored);
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\n",
+            10,
+        );
+        server.receive(b"BDAT 4\r\nab", 12);
+        assert_eq!(server.stage.text_started(), Some(12));
+        server.receive(b"cd", 20);
+        assert_eq!(server.stage.text_started(), None);
     }
 
     #[test]

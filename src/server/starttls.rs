@@ -11,7 +11,7 @@
 
 use super::config::StartTlsOffer;
 use super::event::ServerEventKind;
-use super::session::{Server, Transaction};
+use super::session::Server;
 use super::state::{State, Trigger};
 use crate::protocol::{LineReader, ReplyKind, MAX_COMMAND_LINE};
 use crate::time::Millis;
@@ -127,7 +127,7 @@ impl Server {
     fn forget_cleartext_session(&mut self) {
         self.greeting = None;
         self.identity = None;
-        self.transaction = Transaction::default();
+        self.transaction = None;
         self.lines = LineReader::new(MAX_COMMAND_LINE);
     }
 

@@ -12,26 +12,48 @@ use crate::client::negotiation;
 use crate::client::spec::Step;
 use crate::protocol::Parameter;
 
-/// What was negotiated for the message: MAIL parameters, the octets to send (after
-/// 354 dot-stuffed with the final "."; in BDAT chunks as they are), their encoding,
-/// whether to pipeline, and the chunk size when BDAT is used.
+/// What was negotiated for the message: MAIL parameters, the octets to send and how,
+/// their encoding, and whether to pipeline.
 #[derive(Clone, Debug)]
 pub(super) struct Plan {
     pub(super) parameters: Vec<Parameter>,
-    pub(super) payload: Vec<u8>,
+    pub(super) payload: Payload,
     pub(super) encoding: TransferEncoding,
     pub(super) pipelining: bool,
     /// The server offered DSN and the message asks for notifications: RCPT TO carries
     /// NOTIFY=/ORCPT= (RFC 3461 §4).
     pub(super) dsn: bool,
-    pub(super) chunk_size: Option<NonZeroUsize>,
 }
 
-impl Plan {
+/// The message's octets and how they go: the chunk size exists only for BDAT, and only
+/// the text sent after 354 is dot-stuffed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Payload {
+    /// Dot-stuffed and ended by CRLF.CRLF, sent after DATA's 354 (RFC 5321 §4.5.2).
+    AfterData(Vec<u8>),
+    /// As they are, cut into BDAT chunks of at most `size` octets (RFC 3030 §2).
+    Chunked {
+        message: Vec<u8>,
+        size: NonZeroUsize,
+    },
+}
+
+impl Payload {
+    /// The octets of `message` for the way it goes: in chunks of `chunk_size` when BDAT
+    /// is used, else dot-stuffed for DATA.
+    fn new(message: Vec<u8>, chunk_size: Option<NonZeroUsize>) -> Self {
+        match chunk_size {
+            Some(size) => Self::Chunked { message, size },
+            None => Self::AfterData(dot_stuff(&message)),
+        }
+    }
+
     /// The message cut into its BDAT chunks for a new transaction; `None` for DATA.
     pub(super) fn chunks(&self) -> Option<Chunks> {
-        let size = self.chunk_size?;
-        Some(Chunks::new(&self.payload, size))
+        match self {
+            Self::Chunked { message, size } => Some(Chunks::new(message, *size)),
+            Self::AfterData(_) => None,
+        }
     }
 }
 
@@ -80,16 +102,11 @@ impl Client {
         let (pipelining, decision) =
             negotiation::pipelining(&self.capabilities, self.spec.pipelining, first_group);
         self.decide(decision);
-        let payload = match chunk_size {
-            Some(_) => message,
-            None => dot_stuff(&message),
-        };
         Ok(Plan {
             parameters,
-            payload,
+            payload: Payload::new(message, chunk_size),
             encoding,
             pipelining,
-            chunk_size,
             dsn,
         })
     }
@@ -118,5 +135,31 @@ impl Client {
 
     pub(super) fn group_may_pass(&self, step: Step) -> bool {
         self.spec.quit_after != Some(step) && !self.spec.raw_lines.iter().any(|r| r.after == step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn size(octets: usize) -> NonZeroUsize {
+        NonZeroUsize::new(octets).unwrap_or(NonZeroUsize::MIN)
+    }
+
+    #[test]
+    fn text_for_data_is_dot_stuffed_and_has_no_chunks() {
+        let payload = Payload::new(b".hi\r\n".to_vec(), None);
+        assert_eq!(payload, Payload::AfterData(dot_stuff(b".hi\r\n")));
+        assert!(payload.chunks().is_none());
+    }
+
+    #[test]
+    fn text_for_bdat_goes_as_it_is_in_chunks_of_the_size() {
+        let payload = Payload::new(b".hi\r\n".to_vec(), Some(size(4)));
+        let Some(mut chunks) = payload.chunks() else {
+            panic!("BDAT payload without chunks: {payload:?}");
+        };
+        let sent: Vec<Vec<u8>> = chunks.take_all().into_iter().map(|c| c.octets).collect();
+        assert_eq!(sent, [b".hi\r".to_vec(), b"\n".to_vec()]);
     }
 }

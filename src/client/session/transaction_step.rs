@@ -7,11 +7,12 @@
 
 use std::ops::ControlFlow::{Break, Continue};
 
-use super::plan::Plan;
+use super::plan::{Payload, Plan};
 use super::{Client, InTransaction, Stage};
 use crate::client::chunks::Chunk;
 use crate::client::decision::{Choice, Decision};
 use crate::client::event::{ClientEventKind, ReplyMeaning};
+use crate::client::message::TransferEncoding;
 use crate::client::outcome::Refusal;
 use crate::client::spec::Step;
 use crate::client::transaction::{AfterData, RcptOutcome, Replied, Transaction, TransactionStep};
@@ -27,7 +28,9 @@ impl Client {
         first: bool,
     ) -> Stage {
         let mut transaction = Transaction::new(recipients, first);
-        if let Some(chunks) = plan.chunks() {
+        let chunks = plan.payload.chunks();
+        let chunked = chunks.is_some();
+        if let Some(chunks) = chunks {
             transaction.use_chunks(chunks);
         }
         transaction.mail_sent();
@@ -38,7 +41,6 @@ impl Client {
             Vec::new()
         };
         let data_follows = rcpts_follow && (!first || self.group_may_pass(Step::Rcpt));
-        let chunked = plan.chunk_size.is_some();
         let chunks = if data_follows && chunked {
             transaction.pipeline_chunks()
         } else {
@@ -173,20 +175,11 @@ impl Client {
             Replied::Recipient { mailbox, outcome } => {
                 self.recipient_replied(reply, mailbox, outcome);
             }
-            Replied::Data(AfterData::SendMessage) => {
-                let payload = plan.payload.clone();
-                let encoding = plan.encoding;
-                let octets = payload.len();
-                self.queue(
-                    &payload,
-                    ClientEventKind::MessageSent { octets, encoding },
-                    format!(
-                        "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
-                        encoding.header_value()
-                    ),
-                    "RFC 5321 §4.5.2",
-                );
-            }
+            Replied::Data(AfterData::SendMessage) => match &plan.payload {
+                Payload::AfterData(text) => self.send_message(text, plan.encoding),
+                // A chunked transaction sends no DATA, so no 354 answers it.
+                Payload::Chunked { .. } => {}
+            },
             // Only a confused server says 354 with no recipient: end the data at once so
             // nothing is delivered (RFC 2920 §3.1).
             Replied::Data(AfterData::EndAtOnce) => self.queue(
@@ -208,6 +201,20 @@ impl Client {
             }
             Replied::Message(Err(undelivered)) => self.message_refused(reply, undelivered),
         }
+    }
+
+    /// The message text after 354: already dot-stuffed and ended by CRLF.CRLF.
+    fn send_message(&mut self, text: &[u8], encoding: TransferEncoding) {
+        let octets = text.len();
+        self.queue(
+            text,
+            ClientEventKind::MessageSent { octets, encoding },
+            format!(
+                "Message sent: {octets} octets ({}), lines starting with '.' doubled, ended by CRLF.CRLF.",
+                encoding.header_value()
+            ),
+            "RFC 5321 §4.5.2",
+        );
     }
 
     fn mail_refused(&mut self, reply: &Reply) {

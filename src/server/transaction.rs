@@ -1,0 +1,92 @@
+//! The mail transaction in progress (RFC 5321 §3.3): it begins when MAIL is accepted,
+//! so it always has its reverse-path, and RSET, EHLO/HELO, STARTTLS and the end of the
+//! message end it. The session holds it as `Option<Transaction>`: `None` is "no MAIL
+//! accepted", and a command that needs a transaction gets it through
+//! `Server::take_transaction_for`, which answers the table's 503 when there is none.
+
+use super::bdat::Chunked;
+use crate::dsn::parameters::RcptDsn;
+use crate::protocol::{ForwardPath, MailParameters, ReversePath};
+
+/// One mail transaction, from its accepted MAIL on.
+#[derive(Clone, Debug)]
+pub(super) struct Transaction {
+    /// The reverse-path MAIL FROM gave (`<>` for a bounce).
+    pub from: ReversePath,
+    pub parameters: MailParameters,
+    pub recipients: Vec<ForwardPath>,
+    /// Each accepted recipient's DSN parameters, in the order of `recipients`.
+    pub recipient_dsn: Vec<RcptDsn>,
+    /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
+    pub refused_recipients: u32,
+    /// The message so far, once BDAT was used (RFC 3030 §2), between chunks: while a
+    /// chunk is read, `Stage::ReceivingChunk` holds it.
+    pub chunked: Option<Chunked>,
+}
+
+impl Transaction {
+    /// The transaction an accepted `MAIL FROM:<from>` with `parameters` begins: no
+    /// recipient yet and no message text.
+    pub(super) fn new(from: ReversePath, parameters: MailParameters) -> Self {
+        Self {
+            from,
+            parameters,
+            recipients: Vec::new(),
+            recipient_dsn: Vec::new(),
+            refused_recipients: 0,
+            chunked: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::server::{Peer, Server, ServerConfig};
+
+    fn greeted() -> Server {
+        let peer = Peer {
+            address: "192.0.2.1".into(),
+        };
+        let mut server = Server::new(ServerConfig::default(), peer, 0, 1);
+        server.receive(b"EHLO client.example\r\n", 0);
+        server.take_output();
+        server
+    }
+
+    fn from(server: &Server) -> Option<String> {
+        server.transaction.as_ref().map(|t| t.from.to_string())
+    }
+
+    #[test]
+    fn a_transaction_begins_with_the_accepted_mail_and_its_reverse_path() {
+        let mut server = greeted();
+        assert_eq!(from(&server), None);
+        server.receive(b"MAIL FROM:<>\r\n", 0);
+        assert_eq!(from(&server).as_deref(), Some("<>"));
+        server.receive(b"RCPT TO:<b@example.org>\r\n", 0);
+        let recipients = server.transaction.as_ref().map(|t| t.recipients.len());
+        assert_eq!(recipients, Some(1));
+    }
+
+    #[test]
+    fn a_refused_mail_begins_none_and_rset_or_hello_ends_it() {
+        let mut server = greeted();
+        server.receive(b"MAIL FROM:<a@example.org> SIZE=x\r\n", 0);
+        assert_eq!(from(&server), None);
+        server.receive(b"MAIL FROM:<a@example.org>\r\nRSET\r\n", 0);
+        assert_eq!(from(&server), None);
+        server.receive(b"MAIL FROM:<a@example.org>\r\nEHLO again\r\n", 0);
+        assert_eq!(from(&server), None);
+    }
+
+    #[test]
+    fn the_end_of_data_ends_it() {
+        let mut server = greeted();
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nhi\r\n.\r\n",
+            0,
+        );
+        assert_eq!(from(&server), None);
+        assert!(server.is_awaiting_store());
+    }
+}
