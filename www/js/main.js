@@ -4,7 +4,7 @@ import { h, replaceChildren } from './dom.js';
 import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { DEFAULT_PRESET_ID, loadPreset, PRESET_LIST } from './presets.js';
-import { createRunner, usesTls } from './runner.js';
+import { createRunner, scenarioModule } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
 import { buildModel, createTranscriptView, plainTranscript } from './transcript.js';
 
@@ -287,11 +287,13 @@ function handleWireChange(wire) {
 }
 
 /**
- * The engine module a tab asks about `scenario`: the TLS module for a scenario with TLS
- * (the others refuse it; it is loaded once such a run has shown), else the tab's own.
+ * The engine module a tab asks about `scenario`: the one its run used when that is not the
+ * first view's (the TLS module for a scenario with TLS, the full one for SCRAM or OAuth:
+ * loaded once such a run has shown), else the tab's own.
  */
 function engineFor(scenario, own) {
-  return (usesTls(own, scenario) && app.runner.tlsEngine()) || own;
+  const which = scenarioModule(own, scenario);
+  return (which !== 'first' && app.runner.loadedModule(which)) || own;
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
