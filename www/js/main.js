@@ -41,20 +41,6 @@ const els = {
   negotiation: $('view-negotiation'),
   sasl: $('view-sasl'),
   version: $('engine-version'),
-  calc: {
-    encodeForm: $('calc-encode-form'),
-    decodeForm: $('calc-decode-form'),
-    mechanism: $('calc-mechanism'),
-    authzid: $('calc-authzid'),
-    user: $('calc-user'),
-    password: $('calc-password'),
-    challenge: $('calc-challenge'),
-    input: $('calc-input'),
-    decodePassword: $('calc-decode-password'),
-    decodeChallenge: $('calc-decode-challenge'),
-    encodeResult: $('calc-encode-result'),
-    decodeResult: $('calc-decode-result'),
-  },
 };
 
 const app = {
@@ -621,11 +607,7 @@ const TAB_VIEWS = {
     load: () => import('./sasl.js'),
     render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
   },
-  'tab-calculator': {
-    load: () => import('./calculator.js'),
-    fullEngine: true,
-    setup: (m, engine) => m.setupCalculator(els.calc, engine),
-  },
+  'tab-calculator': { load: () => import('./calculator.js'), fullEngine: true },
   'tab-world': {
     load: async () => {
       const [module] = await Promise.all([import('./world.js'), loadStyle('world.css')]);
