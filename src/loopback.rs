@@ -20,9 +20,11 @@ use crate::server::{
 };
 use crate::time::Millis;
 
+mod engine_module;
 mod middlebox;
 pub mod tls;
 
+pub use engine_module::EngineModule;
 pub use middlebox::Middlebox;
 pub use tls::{TlsEndpoint, TlsMode, TlsRun, TlsSide};
 
@@ -63,7 +65,7 @@ pub struct Scenario {
 impl Scenario {
     /// True when the run needs TLS: the server offers STARTTLS, TLS starts with the
     /// first octet, or a script starts TLS itself. Only builds with TLS can run it
-    /// (the page asks this to choose its TLS module).
+    /// ([`Scenario::module`] says so to the page).
     pub fn uses_tls(&self) -> bool {
         tls::mode(self).is_some()
     }
@@ -256,6 +258,12 @@ pub enum ScenarioError {
     TooLarge(crate::scenario_limits::LimitError),
     /// The scenario uses TLS and this build has none (the page's TLS module has it).
     TlsUnavailable,
+    /// The scenario may use a SASL mechanism this build leaves out
+    /// ([`crate::sasl::Mechanism::is_built`]; the page's full and TLS modules have it).
+    MechanismUnavailable {
+        /// The mechanism.
+        mechanism: crate::sasl::Mechanism,
+    },
 }
 
 impl core::fmt::Display for ScenarioError {
@@ -271,6 +279,10 @@ impl core::fmt::Display for ScenarioError {
             Self::TlsUnavailable => {
                 f.write_str("the scenario uses TLS, which needs the page's TLS module")
             }
+            Self::MechanismUnavailable { mechanism } => write!(
+                f,
+                "the scenario has {mechanism} (offered by the server or named by the client), which only the page's full engine module runs"
+            ),
         }
     }
 }
@@ -280,6 +292,9 @@ impl std::error::Error for ScenarioError {}
 /// Runs the scenario to completion, with the client engine or the scenario's script.
 pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
     crate::scenario_limits::check_scenario(scenario).map_err(ScenarioError::TooLarge)?;
+    if let Some(mechanism) = scenario.unbuilt_mechanism() {
+        return Err(ScenarioError::MechanismUnavailable { mechanism });
+    }
     let start = scenario.start_time;
     let peer = Peer {
         address: scenario.client_address.clone(),

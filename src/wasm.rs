@@ -18,6 +18,10 @@
 //! module (www/pkg/tls/, TLS_MODULE) exports the same `runScenario` and
 //! `sequenceDiagram`, which there run STARTTLS and implicit TLS with real records; the
 //! other modules refuse a scenario that uses TLS with a clear error.
+//!
+//! SCRAM, XOAUTH2 and OAUTHBEARER run only with the `scram-oauth` feature, which the
+//! first view's module is built without: it refuses a scenario that may use one with a
+//! clear error, and `scenarioModule` tells the page which module to run it in.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -65,13 +69,13 @@ fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("invalid {what}: {e}")))
 }
 
-/// True when the scenario needs TLS (a server offering STARTTLS, implicit TLS, or a
-/// script that starts TLS), which only the page's TLS module runs: the page asks the
-/// engine it has rather than repeat the rule.
-#[wasm_bindgen(js_name = scenarioUsesTls)]
-pub fn scenario_uses_tls(scenario: JsValue) -> Result<bool, JsError> {
+/// Which engine module runs the scenario: `"first"` (the first view's), `"full"` (it may
+/// use SCRAM, XOAUTH2 or OAUTHBEARER) or `"tls"` (it uses TLS). Every module answers the
+/// same, so the page asks the engine it has rather than repeat the rule.
+#[wasm_bindgen(js_name = scenarioModule)]
+pub fn scenario_module(scenario: JsValue) -> Result<String, JsError> {
     let scenario: Scenario = from_js(scenario, "scenario")?;
-    Ok(scenario.uses_tls())
+    Ok(scenario.module().name().to_owned())
 }
 
 /// Runs a scenario (`{server, client, clientAddress, startTime, seed, latencyMs}`, every

@@ -148,14 +148,17 @@ WASM_OPT_FLAGS=(-Oz --converge --low-memory-unused --strip-debug --strip-produce
 # The page's wasm modules. PAGE_MODULE has every engine, the world, the transcript
 # analyzer (the Analyze tab) and every export; the
 # tabs load it the first time one of them needs an export only it has (www/js/engine.js,
-# startTabsEngine). FIRST_VIEW_MODULE is the same crate built without the `tabs` feature
-# (no world, POP3, SASL calculator, manual session or state table): what the first view
-# and the run worker load. Each module carries its own copy of the engines, so opening
-# such a tab costs the full module once (README, "Page weight").
+# startTabsEngine), and so does a run that may use SCRAM, XOAUTH2 or OAUTHBEARER.
+# FIRST_VIEW_MODULE is the same crate built without default features: without `tabs` (no
+# world, POP3, SASL calculator, manual session or state table) and without `scram-oauth`
+# (no SCRAM, XOAUTH2 or OAUTHBEARER exchanges, no SHA-1, SHA-256 or PBKDF2): what the
+# first view and the run worker load. Each module carries its own copy of the engines, so
+# opening such a tab costs the full module once (README, "Page weight").
 PAGE_MODULE=esmtp_playground
 FIRST_VIEW_MODULE=esmtp_playground_first
 # TLS_MODULE is the first view's module plus TLS in the loopback (feature `tls-page`:
-# rustls, ring, the seeded key exchange, the playground's test CA), in its own directory
+# rustls, ring, the seeded key exchange, the playground's test CA, and every SASL
+# mechanism, since a TLS run may use SCRAM), in its own directory
 # www/pkg/tls/. The page loads it only when a scenario uses TLS, so neither other module
 # carries rustls; the same runScenario runs there.
 TLS_MODULE=esmtp_playground_tls

@@ -19,10 +19,13 @@ use crate::protocol::{Command, Reply, MAX_COMMAND_LINE};
 use crate::sasl::cram_md5::CramMd5Client;
 use crate::sasl::digest_md5::{DigestClientSettings, DigestMd5Client};
 use crate::sasl::login::LoginClient;
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::oauthbearer::OAuthBearerClient;
 use crate::sasl::plain::PlainClient;
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::scram::{ScramClient, ScramHash};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::xoauth2::Xoauth2Client;
 use crate::sasl::{base64, ClientMechanism, Mechanism};
 
@@ -85,6 +88,11 @@ pub enum AuthChoiceError {
         /// What the server offered.
         offered: Vec<String>,
     },
+    /// The chosen mechanism is left out of this build ([`Mechanism::is_built`]).
+    NotBuilt {
+        /// The mechanism chosen.
+        mechanism: Mechanism,
+    },
 }
 
 impl core::fmt::Display for AuthChoiceError {
@@ -102,6 +110,10 @@ impl core::fmt::Display for AuthChoiceError {
                 f,
                 "the server offers {} but none of them is in the client's preference list",
                 offered.join(" ")
+            ),
+            Self::NotBuilt { mechanism } => write!(
+                f,
+                "{mechanism} is not built into this engine module (it is built without the `scram-oauth` feature), so the client cannot run it"
             ),
         }
     }
@@ -146,8 +158,11 @@ enum AnyClient {
     Login(LoginClient),
     CramMd5(CramMd5Client),
     DigestMd5(DigestMd5Client),
+    #[cfg(feature = "scram-oauth")]
     Scram(ScramClient),
+    #[cfg(feature = "scram-oauth")]
     Xoauth2(Xoauth2Client),
+    #[cfg(feature = "scram-oauth")]
     OAuthBearer(OAuthBearerClient),
 }
 
@@ -158,8 +173,11 @@ impl AnyClient {
             Self::Login(client) => client,
             Self::CramMd5(client) => client,
             Self::DigestMd5(client) => client,
+            #[cfg(feature = "scram-oauth")]
             Self::Scram(client) => client,
+            #[cfg(feature = "scram-oauth")]
             Self::Xoauth2(client) => client,
+            #[cfg(feature = "scram-oauth")]
             Self::OAuthBearer(client) => client,
         }
     }
@@ -190,7 +208,8 @@ impl ClientAuth {
         let (mechanism, choice) = choose(spec, offered)?;
         let mut trace = Trace::new();
         trace.note(Side::Client, "mechanism choice", choice.clone(), RFC_AUTH);
-        let mut client = build_client(mechanism, spec, server_name, entropy);
+        let mut client = build_client(mechanism, spec, server_name, entropy)
+            .ok_or(AuthChoiceError::NotBuilt { mechanism })?;
         let initial = client.as_mechanism().initial_response(&mut trace);
         let mut auth = Self {
             mechanism,
@@ -382,14 +401,16 @@ fn choose(spec: &AuthSpec, offered: &[String]) -> Result<(Mechanism, String), Au
     ))
 }
 
+/// The mechanism's client half, or `None` when this build leaves it out
+/// ([`Mechanism::is_built`]).
 fn build_client(
     mechanism: Mechanism,
     spec: &AuthSpec,
     server_name: &str,
     entropy: &mut Entropy,
-) -> AnyClient {
+) -> Option<AnyClient> {
     let authzid = spec.authzid.clone().unwrap_or_default();
-    match mechanism {
+    Some(match mechanism {
         Mechanism::Plain => {
             AnyClient::Plain(PlainClient::new(&authzid, &spec.user, &spec.password))
         }
@@ -408,19 +429,29 @@ fn build_client(
             service: crate::sasl::digest_md5::SMTP_SERVICE.to_owned(),
             cnonce: entropy.alphanumeric(CNONCE_LENGTH),
         })),
+        #[cfg(feature = "scram-oauth")]
         Mechanism::ScramSha1 => scram_client(ScramHash::Sha1, spec, &authzid, entropy),
+        #[cfg(feature = "scram-oauth")]
         Mechanism::ScramSha256 => scram_client(ScramHash::Sha256, spec, &authzid, entropy),
         // The token goes where the password is typed; OAUTHBEARER names the server.
+        #[cfg(feature = "scram-oauth")]
         Mechanism::Xoauth2 => AnyClient::Xoauth2(Xoauth2Client::new(&spec.user, &spec.password)),
+        #[cfg(feature = "scram-oauth")]
         Mechanism::OAuthBearer => AnyClient::OAuthBearer(OAuthBearerClient::new(
             &spec.user,
             &spec.password,
             Some(server_name),
             None,
         )),
-    }
+        #[cfg(not(feature = "scram-oauth"))]
+        Mechanism::ScramSha1
+        | Mechanism::ScramSha256
+        | Mechanism::Xoauth2
+        | Mechanism::OAuthBearer => return None,
+    })
 }
 
+#[cfg(feature = "scram-oauth")]
 fn scram_client(
     hash: ScramHash,
     spec: &AuthSpec,

@@ -5,6 +5,10 @@
 //! Mechanisms work on decoded octets only: base64 and the `334` framing belong to
 //! `server::sasl_exchange` and `client::auth`. Every step pushes [`trace::TraceEntry`] values
 //! saying what was computed, from which inputs, and which octets go on the wire.
+//!
+//! Every build compiles every mechanism, but the server and client build the exchanges
+//! of SCRAM, XOAUTH2 and OAUTHBEARER only with the `scram-oauth` feature
+//! ([`Mechanism::is_optional`]): without it the linker leaves them and their hashes out.
 
 pub mod base64;
 pub(crate) mod bearer_server;
@@ -131,6 +135,22 @@ impl Mechanism {
     /// protocol error (RFC 4954 §4: 501 5.7.0).
     pub(crate) const fn is_server_first(self) -> bool {
         matches!(self, Self::CramMd5 | Self::DigestMd5)
+    }
+
+    /// True for the mechanisms only builds with the `scram-oauth` feature run (Cargo.toml):
+    /// SCRAM, which brings SHA-1, SHA-256 and PBKDF2 with it, and the OAuth bearer
+    /// mechanisms. The default server offers none of them, so the page's first-view
+    /// module leaves them out. Every build knows their names.
+    pub const fn is_optional(self) -> bool {
+        matches!(
+            self,
+            Self::ScramSha1 | Self::ScramSha256 | Self::Xoauth2 | Self::OAuthBearer
+        )
+    }
+
+    /// True when this build can run the mechanism's exchange.
+    pub const fn is_built(self) -> bool {
+        !self.is_optional() || cfg!(feature = "scram-oauth")
     }
 }
 

@@ -29,10 +29,13 @@ use crate::protocol::{Extension, Reply, ReplyKind};
 use crate::sasl::cram_md5::{make_challenge, CramMd5Server};
 use crate::sasl::digest_md5::DigestMd5Server;
 use crate::sasl::login::LoginServer;
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::oauthbearer::OAuthBearerServer;
 use crate::sasl::plain::PlainServer;
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::scram::{ScramHash, ScramServer, DEFAULT_ITERATIONS};
 use crate::sasl::trace::{Side, Trace, TraceEntry};
+#[cfg(feature = "scram-oauth")]
 use crate::sasl::xoauth2::Xoauth2Server;
 use crate::sasl::{
     base64, Identity, Mechanism, SaslFailure, ServerContext, ServerMechanism, ServerStep,
@@ -44,6 +47,7 @@ const RFC_AUTH: &str = "RFC 4954 §4";
 /// Length of the DIGEST-MD5 nonce the server draws from its entropy source.
 const NONCE_LENGTH: usize = 24;
 /// 64-bit words of a SCRAM salt drawn from the entropy source (16 octets).
+#[cfg(feature = "scram-oauth")]
 const SALT_WORDS: usize = 2;
 
 /// What the server offers and whom it accepts. Embedded in the server config.
@@ -186,14 +190,24 @@ enum AnyServer {
     Login(LoginServer),
     CramMd5(CramMd5Server),
     DigestMd5(DigestMd5Server),
+    #[cfg(feature = "scram-oauth")]
     Scram(ScramServer),
+    #[cfg(feature = "scram-oauth")]
     Xoauth2(Xoauth2Server),
+    #[cfg(feature = "scram-oauth")]
     OAuthBearer(OAuthBearerServer),
 }
 
 impl AnyServer {
-    fn new(mechanism: Mechanism, hostname: &str, now: Millis, entropy: &mut Entropy) -> Self {
-        match mechanism {
+    /// The mechanism's server half, or the refusal when this build leaves it out
+    /// ([`Mechanism::is_built`]).
+    fn new(
+        mechanism: Mechanism,
+        hostname: &str,
+        now: Millis,
+        entropy: &mut Entropy,
+    ) -> Result<Self, Refusal> {
+        Ok(match mechanism {
             Mechanism::Plain => Self::Plain(PlainServer::new()),
             Mechanism::Login => Self::Login(LoginServer::new()),
             Mechanism::CramMd5 => {
@@ -202,14 +216,24 @@ impl AnyServer {
             Mechanism::DigestMd5 => {
                 Self::DigestMd5(DigestMd5Server::new(entropy.alphanumeric(NONCE_LENGTH)))
             }
+            #[cfg(feature = "scram-oauth")]
             Mechanism::ScramSha1 => Self::scram(ScramHash::Sha1, entropy),
+            #[cfg(feature = "scram-oauth")]
             Mechanism::ScramSha256 => Self::scram(ScramHash::Sha256, entropy),
+            #[cfg(feature = "scram-oauth")]
             Mechanism::Xoauth2 => Self::Xoauth2(Xoauth2Server::new()),
+            #[cfg(feature = "scram-oauth")]
             Mechanism::OAuthBearer => Self::OAuthBearer(OAuthBearerServer::new()),
-        }
+            #[cfg(not(feature = "scram-oauth"))]
+            Mechanism::ScramSha1
+            | Mechanism::ScramSha256
+            | Mechanism::Xoauth2
+            | Mechanism::OAuthBearer => return Err(Refusal::not_built(mechanism)),
+        })
     }
 
     /// A SCRAM server with a fresh nonce and salt from the entropy source.
+    #[cfg(feature = "scram-oauth")]
     fn scram(hash: ScramHash, entropy: &mut Entropy) -> Self {
         let salt: Vec<u8> = (0..SALT_WORDS)
             .flat_map(|_| entropy.next_u64().to_be_bytes())
@@ -228,8 +252,11 @@ impl AnyServer {
             Self::Login(server) => server,
             Self::CramMd5(server) => server,
             Self::DigestMd5(server) => server,
+            #[cfg(feature = "scram-oauth")]
             Self::Scram(server) => server,
+            #[cfg(feature = "scram-oauth")]
             Self::Xoauth2(server) => server,
+            #[cfg(feature = "scram-oauth")]
             Self::OAuthBearer(server) => server,
         }
     }
@@ -322,7 +349,10 @@ impl ServerAuth {
                 RFC_AUTH,
             );
         }
-        let mut server = AnyServer::new(mechanism, &self.hostname, now, entropy);
+        let mut server = match AnyServer::new(mechanism, &self.hostname, now, entropy) {
+            Ok(server) => server,
+            Err(refusal) => return refusal.into(),
+        };
         let context = self.policy.context(&self.hostname);
         let step = server
             .as_mechanism()
@@ -501,6 +531,18 @@ fn read_response(line: &[u8], trace: &mut Trace) -> Result<Vec<u8>, Refusal> {
 
 /// A refusal decided before any mechanism runs (always RFC 4954 §4).
 struct Refusal(ReplyKind, String);
+
+impl Refusal {
+    /// 504 for a mechanism this build of the engines leaves out: the policy offers it,
+    /// but only builds with the `scram-oauth` feature can run it.
+    #[cfg(not(feature = "scram-oauth"))]
+    fn not_built(mechanism: Mechanism) -> Self {
+        Refusal(
+            ReplyKind::ParameterNotImplemented,
+            format!("{mechanism} is not built into this engine module (it is built without the `scram-oauth` feature), so this server cannot run it"),
+        )
+    }
+}
 
 impl From<Refusal> for AuthStep {
     fn from(Refusal(kind, explanation): Refusal) -> Self {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openTab, ROOT, usePlayground, WWW, watchedPage } from './playground-helpers.mjs';
+import { openTab, ROOT, transcriptLines, usePlayground, WWW, watchedPage } from './playground-helpers.mjs';
 
 const playground = usePlayground();
 
@@ -90,6 +90,30 @@ test('first load fetches exactly scripts/lib/first-load.txt; a line selected, it
   // Tour files (www/tours/*.json) are data the menu reads, not page code: not counted.
   const code = requested(watch).filter((file) => !file.startsWith('tours/'));
   assert.deepEqual(code, pageFiles(), 'every tab opened');
+  assert.deepEqual(watch.errors, []);
+  await context.close();
+});
+
+test('a SCRAM preset runs in the full engine module, which the first load does not fetch', async () => {
+  const context = await playground.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const { page, watch } = await watchedPage(context);
+  await page.goto(`${playground.server.origin}/`);
+  await page.waitForSelector('body[data-renders]', { timeout: 60000 });
+  assert.deepEqual(requested(watch), firstLoadList(), 'first load');
+  await page.selectOption('#preset', 'scram-sha-256');
+  await page.waitForSelector('body[data-renders="2"]', { timeout: 60000 });
+  const lines = await transcriptLines(page);
+  assert.ok(
+    lines.some((line) => /^C: AUTH SCRAM-SHA-256 /.test(line)),
+    'the client authenticates with SCRAM-SHA-256',
+  );
+  assert.ok(
+    lines.some((line) => /^S: 235 /.test(line)),
+    'the server accepts it',
+  );
+  const fetched = requested(watch);
+  assert.ok(fetched.includes('pkg/esmtp_playground_bg.wasm'), 'the full module is fetched for the run');
+  assert.ok(!fetched.some((file) => file.startsWith('pkg/tls/')), 'not the TLS module');
   assert.deepEqual(watch.errors, []);
   await context.close();
 });

@@ -1,6 +1,6 @@
 // The page's engine in Node, for the tests that check page data (preset highlights, tour
 // files) against real runs: the full build for scenarios and the world, the TLS build
-// (www/pkg/tls/) for a scenario with TLS, as the page chooses (the engine's `scenarioUsesTls`).
+// (www/pkg/tls/) for a scenario with TLS, as the page chooses (the engine's `scenarioModule`).
 // Needs www/pkg (scripts/test builds it before the JS unit tests).
 
 import { readFile } from 'node:fs/promises';
@@ -20,11 +20,18 @@ async function load(name) {
 
 let full = null;
 let tls = null;
+let first = null;
 
 /** The full engine module (every export), loaded once. */
 export function fullEngine() {
   if (!full) full = load('esmtp_playground');
   return full;
+}
+
+/** The first view's module (no TLS, no SCRAM or OAuth mechanisms), loaded once. */
+export function firstViewEngine() {
+  if (!first) first = load('esmtp_playground_first');
+  return first;
 }
 
 /** The engines with TLS, loaded once. */
@@ -39,6 +46,6 @@ export async function runPreset(id) {
   const preset = await loadPreset(id);
   if (!preset) throw new Error(`no preset ${id}`);
   const scenario = applyPatch(engine.defaultScenario(), preset.patch);
-  const timeline = (engine.scenarioUsesTls(scenario) ? await tlsEngine() : engine).runScenario(scenario);
+  const timeline = (engine.scenarioModule(scenario) === 'tls' ? await tlsEngine() : engine).runScenario(scenario);
   return { scenario, timeline, model: buildModel(timeline, scenario) };
 }

@@ -121,7 +121,80 @@ function fillMechanisms(select, engine) {
   if (choices.some((choice) => choice.value === chosen)) select.value = chosen;
 }
 
-export function setupCalculator(els, engine) {
+/** One labelled field: `control` with its label (a string, or nodes with code in them). */
+function field(control, label) {
+  return h('div', { class: 'field' }, [h('label', { for: control.id }, label), control]);
+}
+
+/** A text input of the calculator's forms. */
+function textInput(id, value) {
+  return h('input', { id, value, autocomplete: 'off' });
+}
+
+/** The calculator's two forms and result areas, built into `root`; returns them by name. */
+function buildPanel(root) {
+  const els = {
+    input: h('textarea', {
+      id: 'calc-input',
+      rows: 2,
+      spellcheck: 'false',
+      placeholder: 'AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==',
+      required: true,
+    }),
+    decodePassword: textInput('calc-decode-password'),
+    decodeChallenge: textInput('calc-decode-challenge'),
+    decodeResult: h('div', { id: 'calc-decode-result', class: 'calc-result' }),
+    mechanism: h('select', { id: 'calc-mechanism' }, [h('option', { text: 'PLAIN' })]),
+    authzid: textInput('calc-authzid'),
+    user: textInput('calc-user', 'alice'),
+    password: textInput('calc-password', 'S3cret-pw'),
+    challenge: textInput('calc-challenge'),
+    encodeResult: h('div', { id: 'calc-encode-result', class: 'calc-result' }),
+  };
+  const cnonce = h('input', { id: 'calc-cnonce', autocomplete: 'off', spellcheck: 'false' });
+  const submit = (text) => h('button', { type: 'submit', class: 'primary', text });
+  els.decodeForm = h('form', { id: 'calc-decode-form', class: 'form calc' }, [
+    h('h3', { text: 'Decode a line from a log' }),
+    field(els.input, ['Base64 string or log line (', h('code', { text: 'AUTH PLAIN …' }), ', ', h('code', { text: '334 …' }), ')']),
+    field(
+      els.decodePassword,
+      'Password (optional: compare it with the one a PLAIN or LOGIN line carries, or check a CRAM-MD5 or DIGEST-MD5 response)',
+    ),
+    field(els.decodeChallenge, 'Challenge the response answered (CRAM-MD5: needed for the check; DIGEST-MD5: optional)'),
+    submit('Decode'),
+  ]);
+  els.encodeForm = h('form', { id: 'calc-encode-form', class: 'form calc' }, [
+    h('h3', { text: 'Encode credentials' }),
+    field(els.mechanism, 'Mechanism'),
+    field(els.authzid, 'Authorization identity (optional)'),
+    field(els.user, 'User'),
+    field(els.password, 'Password'),
+    field(els.challenge, 'Server challenge (CRAM-MD5, DIGEST-MD5, SCRAM server-first; base64 or plain)'),
+    h('div', { class: 'field' }, [
+      h('label', { for: 'calc-cnonce', text: 'Client nonce (DIGEST-MD5, SCRAM; random, editable)' }),
+      h('span', { class: 'inline-field' }, [cnonce, ' ', h('button', { type: 'button', id: 'calc-new-cnonce', text: 'New' })]),
+    ]),
+    submit('Encode'),
+  ]);
+  replaceChildren(root, [
+    h('p', {
+      class: 'muted',
+      text: 'Decode a line from a log to see what it carries (and check a password against it), or encode credentials to see the exact lines a client sends.',
+    }),
+    els.decodeForm,
+    els.decodeResult,
+    els.encodeForm,
+    els.encodeResult,
+  ]);
+  return els;
+}
+
+/** Builds the calculator into `root` and wires its forms to the engine's calculator. */
+export function setup(root, { engine }) {
+  setupCalculator(buildPanel(root), engine);
+}
+
+function setupCalculator(els, engine) {
   fillMechanisms(els.mechanism, engine);
   const decoded = resultArea(els.decodeResult);
   const encoded = resultArea(els.encodeResult);

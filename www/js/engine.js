@@ -1,8 +1,9 @@
 // Loads the wasm engine modules and wraps their calls so that a thrown error or a trap
 // becomes a readable message. Two builds of the same crate (scripts/lib/setup.sh): the
 // first view and the run worker load FIRST_VIEW (every engine, without the world, POP3,
-// the SASL calculator, the manual session and the state table); a tab that needs one of
-// those loads FULL, once. The single-file build inlines FULL only and uses it for both:
+// the SASL calculator, the manual session, the state table and the SCRAM, XOAUTH2 and
+// OAUTHBEARER exchanges); a tab that needs one of those, or a run that may use one of
+// those mechanisms (js/runner.js), loads FULL, once. The single-file build inlines FULL only and uses it for both:
 // it defines `ESMTP_INLINE_WASM` ({name: base64}) and the no-modules glue (a global
 // function named like the module) before this module runs; the served page imports the
 // web-target glue from ./pkg/.
@@ -32,7 +33,8 @@ export function startEngine() {
 
 /**
  * The full engine (every export), for the tabs that need the world, the SASL
- * calculator, the manual session or the state table: loaded the first time one asks.
+ * calculator, the manual session or the state table, and for the runs that may use
+ * SCRAM, XOAUTH2 or OAUTHBEARER: loaded the first time one asks.
  */
 export function startTabsEngine() {
   if (!tabsEngine) tabsEngine = ENGINE === FULL ? startEngine() : loadEngine(null, FULL);

@@ -5,7 +5,7 @@ import { h, replaceChildren } from './dom.js';
 import { INLINE, readable, startEngine, startTabsEngine } from './engine.js';
 import { clearRunErrors, engineFacts, markRunError, renderForm } from './forms.js';
 import { DEFAULT_PRESET_ID, loadPreset, PRESET_LIST } from './presets.js';
-import { createRunner, usesTls } from './runner.js';
+import { createRunner, scenarioModule } from './runner.js';
 import { applyPatch, clone, decodeScenario, hasScript, readLocation, setPath, shareUrl } from './scenario.js';
 import { buildModel, createTranscriptView, plainTranscript } from './transcript.js';
 
@@ -42,20 +42,6 @@ const els = {
   negotiation: $('view-negotiation'),
   sasl: $('view-sasl'),
   version: $('engine-version'),
-  calc: {
-    encodeForm: $('calc-encode-form'),
-    decodeForm: $('calc-decode-form'),
-    mechanism: $('calc-mechanism'),
-    authzid: $('calc-authzid'),
-    user: $('calc-user'),
-    password: $('calc-password'),
-    challenge: $('calc-challenge'),
-    input: $('calc-input'),
-    decodePassword: $('calc-decode-password'),
-    decodeChallenge: $('calc-decode-challenge'),
-    encodeResult: $('calc-encode-result'),
-    decodeResult: $('calc-decode-result'),
-  },
 };
 
 const app = {
@@ -288,11 +274,13 @@ function handleWireChange(wire) {
 }
 
 /**
- * The engine module a tab asks about `scenario`: the TLS module for a scenario with TLS
- * (the others refuse it; it is loaded once such a run has shown), else the tab's own.
+ * The engine module a tab asks about `scenario`: the one its run used when that is not the
+ * first view's (the TLS module for a scenario with TLS, the full one for SCRAM or OAuth:
+ * loaded once such a run has shown), else the tab's own.
  */
 function engineFor(scenario, own) {
-  return (usesTls(own, scenario) && app.runner.tlsEngine()) || own;
+  const which = scenarioModule(own, scenario);
+  return (which !== 'first' && app.runner.loadedModule(which)) || own;
 }
 
 /** Greys the transcript and labels it "not re-run" while the scenario on screen does not run. */
@@ -620,11 +608,7 @@ const TAB_VIEWS = {
     load: () => import('./sasl.js'),
     render: (m) => m.renderSaslInspector(els.sasl, app.timeline, app.scenario),
   },
-  'tab-calculator': {
-    load: () => import('./calculator.js'),
-    fullEngine: true,
-    setup: (m, engine) => m.setupCalculator(els.calc, engine),
-  },
+  'tab-calculator': { load: () => import('./calculator.js'), fullEngine: true },
   'tab-world': {
     load: async () => {
       const [module] = await Promise.all([import('./world.js'), loadStyle('world.css')]);

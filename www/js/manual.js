@@ -101,20 +101,42 @@ export function createManual(els, engine, getScenario, onError) {
 
 let manual = null;
 
-/** Finds the manual-mode controls under `root` and wires them to a live server engine. */
-export function setup(root, { engine, getScenario, onError }) {
-  const find = (id) => root.querySelector(`#${id}`);
+/** The manual panel's controls and areas, built into `root`; returns them by name. */
+function buildPanel(root) {
   const els = {
-    log: find('manual-log'),
-    form: find('manual-form'),
-    line: find('manual-line'),
-    reset: find('manual-reset'),
-    state: find('manual-state'),
-    suggestions: find('manual-suggestions'),
-    why: find('manual-why'),
-    stale: find('manual-stale'),
+    stale: h('div', { id: 'manual-stale', class: 'note', hidden: true }),
+    log: h('ol', { id: 'manual-log', class: 'transcript', 'aria-label': 'Manual session', 'aria-live': 'polite' }),
+    line: h('input', { id: 'manual-line', autocomplete: 'off', spellcheck: 'false', placeholder: 'EHLO client.example.net' }),
+    reset: h('button', { type: 'button', id: 'manual-reset', text: 'New session' }),
+    suggestions: h('div', { id: 'manual-suggestions', class: 'suggestions', 'aria-label': 'Lines this server accepts now' }),
+    why: h('p', { id: 'manual-why', class: 'muted', 'aria-live': 'polite' }),
+    state: h('p', { id: 'manual-state', class: 'muted' }),
   };
-  manual = createManual(els, engine, getScenario, onError);
+  els.form = h('form', { id: 'manual-form', class: 'manual-form' }, [
+    h('label', { for: 'manual-line', text: 'Client line' }),
+    els.line,
+    h('button', { type: 'submit', class: 'primary', text: 'Send' }),
+    els.reset,
+  ]);
+  replaceChildren(root, [
+    h('p', { class: 'muted' }, [
+      'Type client lines yourself, as with ',
+      h('code', { text: 'telnet mx 25' }),
+      '. The server engine (configured by the Server panel) answers live. Each line is sent with CRLF.',
+    ]),
+    els.stale,
+    els.log,
+    els.form,
+    els.suggestions,
+    els.why,
+    els.state,
+  ]);
+  return els;
+}
+
+/** Builds the manual-mode controls into `root` and wires them to a live server engine. */
+export function setup(root, { engine, getScenario, onError }) {
+  manual = createManual(buildPanel(root), engine, getScenario, onError);
 }
 
 /** The tab was opened: start a session, or say the running one predates the Server panel. */

@@ -7,18 +7,24 @@
 // WebAssembly.Module and never compiles it again; that run and every later one go to it
 // once it is ready.
 //
-// A scenario with TLS runs on the main thread in the TLS engine module, which loads the
-// first time one asks (js/engine.js `startTlsEngine`); `hooks.loading(text)` says so.
+// The engine says which module runs a scenario (`scenarioModule`): "first", the page's
+// own; "tls", a scenario with TLS, runs in the TLS module; "full", a scenario that may use
+// SCRAM, XOAUTH2 or OAUTHBEARER, runs in the full module (the first view's leaves them
+// out). Those two run on the main thread and load the first time one asks
+// (js/engine.js `startTlsEngine`, `startTabsEngine`); `hooks.loading(text)` says so.
 
-import { INLINE, startTlsEngine } from './engine.js';
+import { INLINE, startTabsEngine, startTlsEngine } from './engine.js';
 
-/**
- * True when the scenario uses TLS, as `engine` (any engine module) says: the other
- * engine modules refuse such a scenario, only the TLS module runs it.
- */
-export function usesTls(engine, scenario) {
-  return engine.call('scenarioUsesTls', scenario) === true;
+/** Which module runs `scenario`, as `engine` (any engine module) says: "first", "full" or "tls". */
+export function scenarioModule(engine, scenario) {
+  return engine.call('scenarioModule', scenario);
 }
+
+/** What `hooks.loading` shows while a module loads the first time. */
+const LOADING = {
+  tls: 'Loading TLS (the engines with rustls, once)…',
+  full: 'Loading the full engine module (once)…',
+};
 
 /** `enginePromise`: the page's `loadEngine()`, still loading or done. */
 export function createRunner(enginePromise, hooks = {}) {
@@ -29,7 +35,8 @@ export function createRunner(enginePromise, hooks = {}) {
   let workerStarted = false;
   let pending = null;
   let nextId = 1;
-  let tlsLoaded = null;
+  /** The other modules once loaded, by scenarioModule's name. */
+  const loaded = { tls: null, full: null };
 
   function dropWorker() {
     if (worker) worker.terminate();
@@ -77,7 +84,8 @@ export function createRunner(enginePromise, hooks = {}) {
       workerStarted = true;
       startWorker();
     }
-    if (usesTls(engine || (await enginePromise), scenario)) return (await loadTlsEngine()).call('runScenario', scenario);
+    const which = scenarioModule(engine || (await enginePromise), scenario);
+    if (which !== 'first') return (await loadModule(which)).call('runScenario', scenario);
     if (worker && (await ready)) {
       if (pending) pending.reject(new Error('superseded'));
       return new Promise((resolve, reject) => {
@@ -93,14 +101,15 @@ export function createRunner(enginePromise, hooks = {}) {
   async function firstRunOnPage(scenario) {
     firstRun = false;
     const own = await enginePromise;
-    return (usesTls(own, scenario) ? await loadTlsEngine() : own).call('runScenario', scenario);
+    const which = scenarioModule(own, scenario);
+    return (which === 'first' ? own : await loadModule(which)).call('runScenario', scenario);
   }
 
-  /** The TLS engine module, saying "Loading TLS…" while it loads the first time. */
-  async function loadTlsEngine() {
-    if (!tlsLoaded) hooks.loading?.('Loading TLS (the engines with rustls, once)…');
-    tlsLoaded = await startTlsEngine();
-    return tlsLoaded;
+  /** The "tls" or "full" engine module, saying so while it loads the first time. */
+  async function loadModule(which) {
+    if (!loaded[which]) hooks.loading?.(LOADING[which]);
+    loaded[which] = await (which === 'tls' ? startTlsEngine() : startTabsEngine());
+    return loaded[which];
   }
 
   /** Ends the run in progress (the worker is replaced by a fresh one). */
@@ -116,6 +125,6 @@ export function createRunner(enginePromise, hooks = {}) {
     engine = loaded;
     if (worker) initWorker();
   }, dropWorker);
-  // `tlsEngine()`: the TLS engine module once loaded, else null.
-  return { run, stop, tlsEngine: () => tlsLoaded, usesWorker: () => worker !== null };
+  // `loadedModule(which)`: the "tls" or "full" engine module once a run has loaded it, else null.
+  return { run, stop, loadedModule: (which) => loaded[which] ?? null, usesWorker: () => worker !== null };
 }

@@ -132,20 +132,42 @@ export function renderStepEntry(container, miniTranscript, timeline, index, star
 
 const view = { els: null, states: [], transitions: [], words: wordsOf(null), timeline: null, start: 0, index: 0 };
 
-/** Finds the step controls under `root`, reads the engine's state list and table, wires the buttons. */
-export function setup(root, { engine }) {
-  const find = (id) => root.querySelector(`#${id}`);
-  view.els = {
-    first: find('step-first'),
-    prev: find('step-prev'),
-    next: find('step-next'),
-    last: find('step-last'),
-    range: find('step-range'),
-    position: find('step-position'),
-    diagram: find('state-diagram'),
-    entry: find('step-entry'),
-    transcript: find('step-transcript'),
+/** The step panel's controls and areas, built into `root`; returns them by name. */
+function buildPanel(root) {
+  const button = (id, children) => h('button', { type: 'button', id }, children);
+  const arrow = (text) => h('span', { 'aria-hidden': 'true', text });
+  const els = {
+    first: button('step-first', 'First'),
+    prev: button('step-prev', [arrow('◀'), ' Previous']),
+    next: button('step-next', ['Next ', arrow('▶')]),
+    last: button('step-last', 'Last'),
+    range: h('input', { type: 'range', id: 'step-range', min: 0, max: 0, value: 0 }),
+    position: h('span', { id: 'step-position', class: 'muted' }),
+    entry: h('div', { id: 'step-entry', class: 'step-entry', 'aria-live': 'polite' }),
+    diagram: h('div', { id: 'state-diagram', class: 'state-diagram', role: 'group', 'aria-label': 'Server state machine' }),
+    transcript: h('ol', { id: 'step-transcript', class: 'transcript mini', 'aria-label': 'Bytes so far' }),
   };
+  replaceChildren(root, [
+    h('div', { class: 'step-controls' }, [
+      els.first,
+      els.prev,
+      els.next,
+      els.last,
+      h('label', { for: 'step-range', class: 'visually-hidden', text: 'Step' }),
+      els.range,
+      els.position,
+    ]),
+    els.entry,
+    els.diagram,
+    h('h3', { class: 'mini-heading', text: 'Bytes so far' }),
+    els.transcript,
+  ]);
+  return els;
+}
+
+/** Builds the step controls into `root`, reads the engine's state list and table, wires the buttons. */
+export function setup(root, { engine }) {
+  view.els = buildPanel(root);
   view.states = engine.call('serverStates');
   view.words = wordsOf(engine.call('serverStateLabels'));
   view.transitions = engine.call('serverTransitions');

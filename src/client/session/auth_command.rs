@@ -55,7 +55,10 @@ impl Client {
                     &format!("AUTH {}", offered.join(" ")),
                     &format!("{error}; the client does not send the message unauthenticated."),
                 ),
-                Err(error @ AuthChoiceError::UnknownMechanism { .. }) => self.refuse_auth(
+                Err(
+                    error @ (AuthChoiceError::UnknownMechanism { .. }
+                    | AuthChoiceError::NotBuilt { .. }),
+                ) => self.refuse_auth(
                     negotiated,
                     Choice::NoCommonMechanism,
                     &format!("AUTH {}", offered.join(" ")),
