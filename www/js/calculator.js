@@ -57,10 +57,11 @@ function stepByStep(trace) {
   return [h('h4', { text: 'Step by step' }), traceView(trace)];
 }
 
+/** The engine's result as `esmtp-playground sasl --json` prints it (octets as latin1 strings). */
 function rawData(result) {
   return h('details', { class: 'raw-data' }, [
     h('summary', { text: 'Raw data' }),
-    h('pre', { class: 'code', text: JSON.stringify(result, (key, value) => (key === 'raw' ? undefined : value), 2) }),
+    h('pre', { class: 'code', text: JSON.stringify(result, null, 2) }),
   ]);
 }
 
