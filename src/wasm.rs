@@ -325,7 +325,7 @@ pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
 
 /// Runs a world: a preset's name (a string) or a scenario object. Returns the
 /// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, relayWindows,
-/// mailstores, startTime, endTime, truncated}`.
+/// relayWindowStates, mailstores, startTime, endTime, truncated}`.
 #[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = runWorld)]
 pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {
