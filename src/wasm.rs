@@ -155,6 +155,22 @@ pub fn sasl_encode(request: JsValue) -> Result<JsValue, JsError> {
     to_js(&result)
 }
 
+/// How many random octets `saslCnonce` needs: the page draws them, the engine makes
+/// the nonce (randomness is an input).
+#[cfg(feature = "tabs")]
+#[wasm_bindgen(js_name = saslCnonceOctets)]
+pub fn sasl_cnonce_octets() -> usize {
+    crate::sasl::calculator::CNONCE_RANDOM_OCTETS
+}
+
+/// A fresh client nonce for `saslEncode`'s `cnonce` from `saslCnonceOctets()` random
+/// octets.
+#[cfg(feature = "tabs")]
+#[wasm_bindgen(js_name = saslCnonce)]
+pub fn sasl_cnonce(random: &[u8]) -> Result<String, JsError> {
+    crate::sasl::calculator::client_nonce(random).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// The SASL calculator's decoder: `{input, mechanism?, password?, challenge?}` where
 /// `input` is base64 or a log line (`AUTH PLAIN …`, `334 …`, with or without swaks'
 /// arrows) → `{source, base64, octets, mechanism, interpretation, problems, trace}`.
@@ -313,7 +329,7 @@ pub fn world_preset(name: &str) -> Result<JsValue, JsError> {
 
 /// Runs a world: a preset's name (a string) or a scenario object. Returns the
 /// WorldTimeline: `{name, explanation, hosts, connections, graph, entries, relayWindows,
-/// mailstores, startTime, endTime, truncated}`.
+/// relayWindowStates, mailstores, startTime, endTime, truncated}`.
 #[cfg(feature = "tabs")]
 #[wasm_bindgen(js_name = runWorld)]
 pub fn run_world(scenario_or_preset: JsValue) -> Result<JsValue, JsError> {

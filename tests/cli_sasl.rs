@@ -263,6 +263,10 @@ fn encode_json_is_the_calculator_result() {
         "␀tim␀tanstaaftanstaaf"
     );
     assert_eq!(json["trace"][0]["octets"]["groups"][0]["base64"], "AHRp");
+    assert_eq!(
+        json["trace"][0]["octets"]["raw"], "\u{0}tim\u{0}tanstaaftanstaaf",
+        "the octets as one latin1 string"
+    );
 }
 
 #[test]

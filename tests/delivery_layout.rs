@@ -5,7 +5,7 @@
 
 use esmtp_playground::loopback::{run, Scenario};
 use esmtp_playground::scripted::ScriptStep;
-use esmtp_playground::server::Delivery;
+use esmtp_playground::server::{BccState, Delivery, Role};
 use esmtp_playground::world::{preset, run_world, WorldStep};
 
 /// The octets `start..end` of the copy, as text.
@@ -46,7 +46,11 @@ fn each_copy_has_its_fields_trace_body_subject_and_bcc_fact() {
     for delivery in &timeline.deliveries {
         assert_contiguous(delivery);
         let layout = &delivery.layout;
-        assert_eq!(layout.added_field, Some(0));
+        let added = layout.added_field.unwrap();
+        assert_eq!(
+            (added.index, added.text, added.rfc),
+            (0, "added by the server", "RFC 5321 §4.4")
+        );
         let trace = &layout.fields[0];
         assert!(slice(delivery, trace.start, trace.end)
             .starts_with("Received: from client.example.net"));
@@ -70,6 +74,9 @@ fn each_copy_has_its_fields_trace_body_subject_and_bcc_fact() {
             "Hi Bob,\r\nsee you.\r\n"
         );
         assert_eq!(layout.bcc_field, None, "the client never writes Bcc");
+        assert_eq!(layout.bcc_note.state, BccState::Absent);
+        assert_eq!(layout.bcc_note.rfc, "RFC 5322 §3.6.3");
+        assert!(layout.bcc_note.text.contains("envelope only"));
         assert_eq!(
             delivery.bcc,
             delivery.recipient == "dave@example.org",
@@ -103,8 +110,29 @@ fn a_scripted_message_keeps_its_bcc_field_and_may_lack_a_body() {
     let layout = &delivery.layout;
     assert_eq!(layout.body_start, None, "no empty line, so no body");
     assert_eq!(layout.bcc_field, Some(1), "a relay (MTA) role keeps Bcc");
+    assert_eq!(layout.bcc_note.state, BccState::Kept);
     assert_eq!(layout.subject.as_deref(), Some("no body"));
     assert!(!delivery.bcc, "a script has no Bcc list");
+}
+
+#[test]
+fn a_submission_server_says_it_removed_the_bcc_field() {
+    let mut scenario = Scenario::default();
+    scenario.server.role = Role::Submission;
+    let text =
+        "EHLO c.example\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\n\
+                Bcc: eve@example.org\r\nSubject: s\r\n\r\nbody\r\n.\r\nQUIT\r\n";
+    scenario.script = Some(vec![ScriptStep::Send(text.into())]);
+    let timeline = run(&scenario).unwrap();
+    let layout = &timeline.deliveries[0].layout;
+    assert_eq!(layout.bcc_field, None);
+    assert_eq!(layout.bcc_note.state, BccState::Removed);
+    assert!(
+        layout.bcc_note.text.contains("removed the Bcc header"),
+        "{:?}",
+        layout.bcc_note
+    );
+    assert_eq!(layout.added_field.map(|added| added.index), Some(0));
 }
 
 #[test]
@@ -126,7 +154,7 @@ fn world_messages_carry_the_layout_and_subject_too() {
     );
     for notice in notices {
         assert_eq!(
-            notice.layout.added_field,
+            notice.layout.added_field.map(|added| added.index),
             Some(0),
             "filed through the sender's server"
         );
@@ -143,7 +171,7 @@ fn world_messages_carry_the_layout_and_subject_too() {
             "each hop adds its trace field"
         );
     }
-    assert_eq!(copy.layout.added_field, Some(0));
+    assert_eq!(copy.layout.added_field.map(|added| added.index), Some(0));
     let body = copy.layout.body_start.unwrap();
     assert!(body < copy.octets);
 }

@@ -163,3 +163,12 @@ fn decode_a_log_line_and_explain_bad_input() {
     assert!(text.contains("position 4"), "{text}");
     assert!(sasl_decode(JsValue::from_str("not an object")).is_err());
 }
+
+#[wasm_bindgen_test]
+fn a_fresh_cnonce_is_made_from_as_many_random_octets_as_the_engine_asks_for() {
+    use esmtp_playground::wasm::{sasl_cnonce, sasl_cnonce_octets};
+    let random: Vec<u8> = (0..sasl_cnonce_octets()).map(|i| i as u8).collect();
+    let cnonce = sasl_cnonce(&random).unwrap();
+    assert_eq!(cnonce, "000102030405060708090a0b");
+    assert!(sasl_cnonce(&random[1..]).is_err());
+}

@@ -28,6 +28,13 @@ fn auth(mechanism: &str, password: &str) -> serde_json::Value {
     json!({ "client": { "auth": { "mechanism": mechanism, "user": "alice", "password": password } } })
 }
 
+/// `case` with a server that offers the SCRAM mechanisms beside its default ones.
+fn offering_scram(mut case: serde_json::Value) -> serde_json::Value {
+    case["server"] = json!({ "auth": { "mechanisms":
+        ["PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"] } });
+    case
+}
+
 fn three_recipients() -> serde_json::Value {
     json!({ "client": {
         "auth": { "mechanism": "PLAIN", "user": "alice", "password": "S3cret-pw" },
@@ -370,12 +377,40 @@ fn value_at<'a>(
     &entries[entry]
 }
 
+/// SCRAM's values as RFC 5802 §3 names them are paired: each side derives them on its
+/// own, and the AuthMessage (the exchange itself) is the same even with a wrong password.
+fn assert_scram_pairs(agreements: &[(&str, bool)], matches: bool) {
+    let same = |label: &str| {
+        agreements
+            .iter()
+            .find(|(paired, _)| *paired == label)
+            .unwrap_or_else(|| panic!("{label} not paired: {agreements:?}"))
+            .1
+    };
+    for label in [
+        "SaltedPassword",
+        "ClientKey",
+        "StoredKey",
+        "ClientSignature",
+        "ClientProof",
+        "ServerKey",
+        "ServerSignature",
+    ] {
+        assert_eq!(same(label), matches, "{label}");
+    }
+    assert!(same("AuthMessage"));
+    assert!(
+        same("client-final-message"),
+        "the server read what the client sent"
+    );
+}
+
 #[test]
 fn agreements_pair_what_both_sides_computed_and_say_whether_it_matched() {
     use esmtp_playground::sasl::trace::Side;
-    for mechanism in ["CRAM-MD5", "DIGEST-MD5"] {
+    for mechanism in ["CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256"] {
         for (password, matches) in [("S3cret-pw", true), ("wrong", false)] {
-            let timeline = run(&scenario(auth(mechanism, password))).unwrap();
+            let timeline = run(&scenario(offering_scram(auth(mechanism, password)))).unwrap();
             let exchange = &timeline.auth_exchanges[0];
             assert!(
                 !exchange.agreements.is_empty(),
@@ -399,6 +434,14 @@ fn agreements_pair_what_both_sides_computed_and_say_whether_it_matched() {
                     "{mechanism} {}",
                     agreement.label
                 );
+            }
+            if mechanism.starts_with("SCRAM") {
+                let pairs: Vec<(&str, bool)> = exchange
+                    .agreements
+                    .iter()
+                    .map(|agreement| (agreement.label.as_str(), agreement.same))
+                    .collect();
+                assert_scram_pairs(&pairs, matches);
             }
             let all_same = exchange.agreements.iter().all(|a| a.same);
             assert_eq!(

@@ -4,7 +4,7 @@
 mod world_support;
 
 use esmtp_playground::time::MINUTE;
-use esmtp_playground::world::{preset, run_world, WorldEvent, WorldStep};
+use esmtp_playground::world::{preset, run_world, WorldEntry, WorldEvent, WorldStep};
 use world_support::{final_replies, lines_from, reply_explanation, world_events};
 
 const ISP: &str = "mail.isp.example";
@@ -111,6 +111,49 @@ fn relay_follows_the_pop3_login_window() {
     );
 }
 
+/// At every relay check the window state the timeline gives for that entry says what
+/// the host decided: open where it allowed, closed (or not yet opened) where it denied.
+#[test]
+fn the_window_state_at_each_entry_matches_the_hosts_decisions() {
+    let timeline = run_world(&preset("pop-before-smtp").unwrap()).unwrap();
+    assert_eq!(timeline.relay_window_states.len(), timeline.entries.len());
+    let mut checks = Vec::new();
+    for (entry, states) in timeline.entries.iter().zip(&timeline.relay_window_states) {
+        let WorldEntry::World {
+            event: WorldEvent::RelayChecked {
+                address, allowed, ..
+            },
+            ..
+        } = entry
+        else {
+            continue;
+        };
+        let open = states
+            .iter()
+            .any(|state| state.open && &timeline.relay_windows[state.window].address == address);
+        assert_eq!(open, *allowed, "{address} at {}: {states:?}", entry.at());
+        checks.push((*allowed, states.first().map(|state| state.text.clone())));
+    }
+    assert_eq!(
+        checks
+            .iter()
+            .map(|(allowed, _)| *allowed)
+            .collect::<Vec<_>>(),
+        [false, true, true, false]
+    );
+    assert_eq!(checks[0].1, None, "no window before the login");
+    let open = checks[1].1.as_deref().unwrap();
+    assert!(
+        open.starts_with("Relay window for 198.51.100.77 at mail.isp.example: open until "),
+        "{open}"
+    );
+    let closed = checks[3].1.as_deref().unwrap();
+    assert!(
+        closed.contains(": closed at ") && closed.ends_with(" ago)"),
+        "{closed}"
+    );
+}
+
 #[test]
 fn a_failed_login_opens_no_window() {
     let mut scenario = preset("pop-before-smtp").unwrap();
@@ -123,6 +166,7 @@ fn a_failed_login_opens_no_window() {
         .iter()
         .any(|(event, _)| matches!(event, WorldEvent::RelayWindowOpened { .. })));
     assert!(timeline.relay_windows.is_empty());
+    assert!(timeline.relay_window_states.iter().all(Vec::is_empty));
     assert!(rcpt_reply(&timeline, 3).starts_with("550 5.7.1"));
 }
 

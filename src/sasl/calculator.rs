@@ -12,6 +12,7 @@
 pub(crate) mod check;
 pub mod decode;
 pub mod encode;
+mod nonce;
 pub mod scram_check;
 
 use core::fmt;
@@ -20,6 +21,7 @@ use serde::Serialize;
 pub use check::{CramCheck, DigestCheck, DigestPart, Outcome, Verdict};
 pub use decode::{decode, DecodeRequest, DecodeResult, Field, Interpretation};
 pub use encode::{encode, EncodeRequest, EncodeResult};
+pub use nonce::{client_nonce, CNONCE_RANDOM_OCTETS};
 pub use scram_check::{ScramCheck, ScramPart};
 
 use super::base64::{self, Base64Error};

@@ -19,7 +19,10 @@ pub enum Side {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Octets {
-    /// The octets themselves.
+    /// The octets themselves. In JSON a latin1 string, one character (U+0000–U+00FF)
+    /// per octet, the form the timeline's octets take ([`crate::octets`]): exact
+    /// whatever the octets are, and one string instead of a number per octet.
+    #[serde(serialize_with = "latin1")]
     pub raw: Vec<u8>,
     /// Printable ASCII as is; NUL as `␀`, other control and 8-bit octets as `\xNN`,
     /// so nothing invisible hides in the view.
@@ -30,6 +33,14 @@ pub struct Octets {
     pub base64: String,
     /// How base64 groups them: each 3 octets become 4 characters.
     pub groups: Vec<Base64Group>,
+}
+
+/// Serializes octets as a latin1 string, in every build (the SASL views and the CLI's
+/// `sasl --json` read the same form).
+fn latin1<S: serde::Serializer>(octets: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    let mut text = String::with_capacity(octets.len());
+    crate::octets::push_latin1(&mut text, octets);
+    serializer.serialize_str(&text)
 }
 
 /// One base64 quantum: up to 3 octets and the 4 characters they become.
@@ -207,6 +218,12 @@ mod tests {
         assert_eq!(view.groups.last().unwrap().base64, "dA==");
         assert_eq!(view.hex, "4b 75 72 74");
         assert_eq!(Octets::new(b"\xff\x0a\xa0").hex, "ff 0a a0");
+    }
+
+    #[test]
+    fn raw_octets_serialize_as_one_latin1_string() {
+        let json = serde_json::to_value(Octets::new(b"\0a\xfe\r\n")).unwrap();
+        assert_eq!(json["raw"], "\u{0}a\u{fe}\r\n");
     }
 
     #[test]

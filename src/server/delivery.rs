@@ -250,19 +250,23 @@ pub(super) struct Envelope<'a> {
 }
 
 /// Builds one copy per recipient: the trace header, then the text, shared. `is_local`
-/// says whether a recipient's domain is local; `hostname` names the Postmaster mailbox.
+/// says whether a recipient's domain is local; `hostname` names the Postmaster mailbox;
+/// `bcc_removed` says the server took Bcc fields out of `text` (submission role).
 pub(super) fn copies(
     envelope: &Envelope<'_>,
     received: &str,
     text: Vec<u8>,
+    bcc_removed: bool,
     hostname: &str,
     is_local: impl Fn(&str) -> bool,
 ) -> Vec<Delivery> {
     let mut header_names = headers::field_names(received.as_bytes());
     header_names.extend(headers::field_names(&text));
     let mut layout = MessageLayout::of(&[received.as_bytes(), &text]);
-    // The trace field is the copy's first line, whatever the text holds after it.
-    layout.added_field = (!layout.fields.is_empty()).then_some(0);
+    layout.mark_trace_field();
+    if bcc_removed {
+        layout.mark_bcc_removed();
+    }
     let message = CopyText::new(Arc::from(received), Arc::new(text));
     let envelope_from = envelope.from.to_string();
     envelope

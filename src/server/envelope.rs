@@ -342,8 +342,8 @@ impl Server {
             ),
             "RFC 5321 §4.1.1.4",
         );
-        let text = self.submission_text(received.text);
-        self.deliver(&id, &transaction, text);
+        let (text, bcc_removed) = self.submission_text(received.text);
+        self.deliver(&id, &transaction, text, bcc_removed);
         self.store_wait = Some(StoreWait::new(id));
     }
 
@@ -375,12 +375,14 @@ impl Server {
         self.reply(kind, kind.default_text(), explanation);
     }
 
-    /// In the submission role, the Bcc header goes (RFC 5322 §3.6.3).
-    fn submission_text(&mut self, text: Vec<u8>) -> Vec<u8> {
+    /// In the submission role, the Bcc header goes (RFC 5322 §3.6.3). Returns the text
+    /// and whether a Bcc field was removed.
+    fn submission_text(&mut self, text: Vec<u8>) -> (Vec<u8>, bool) {
         if self.config.role != Role::Submission {
-            return text;
+            return (text, false);
         }
         let (kept, removed) = delivery::strip_blind_copies(&text);
+        let bcc_removed = !removed.is_empty();
         let explanation = if removed.is_empty() {
             "Submission role: the message had no Bcc header to remove.".to_owned()
         } else {
@@ -393,10 +395,10 @@ impl Server {
             explanation,
             "RFC 5322 §3.6.3",
         );
-        kept
+        (kept, bcc_removed)
     }
 
-    fn deliver(&mut self, id: &str, transaction: &Transaction, text: Vec<u8>) {
+    fn deliver(&mut self, id: &str, transaction: &Transaction, text: Vec<u8>, bcc_removed: bool) {
         let helo = match &self.greeting {
             Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
             None => "unknown",
@@ -436,9 +438,14 @@ impl Server {
             at: self.now,
         };
         let config = &self.config;
-        let copies = delivery::copies(&envelope, &received, text, &config.hostname, |d| {
-            config.is_local_domain(d)
-        });
+        let copies = delivery::copies(
+            &envelope,
+            &received,
+            text,
+            bcc_removed,
+            &config.hostname,
+            |d| config.is_local_domain(d),
+        );
         for copy in copies {
             self.record_copy(&copy);
             self.deliveries.push_back(copy);

@@ -66,12 +66,15 @@ pub struct MessageLayout {
     /// Every line of the header section, as fields: a line starting with SP or HTAB
     /// continues the field before it (folding, RFC 5322 §2.2.3).
     pub fields: Vec<FieldSpan>,
-    /// The index in `fields` of the trace field the receiving server added (RFC 5321
-    /// §4.4); `None` for a message no server received (a notice a host wrote).
-    pub added_field: Option<usize>,
+    /// The trace field the receiving server added (RFC 5321 §4.4), with why it is
+    /// there; `None` for a message no server received (a notice a host wrote).
+    pub added_field: Option<AddedField>,
     /// The index in `fields` of the first Bcc field, if the copy still has one (a
     /// submission server removes it, RFC 5322 §3.6.3).
     pub bcc_field: Option<usize>,
+    /// What the copy's header says of blind copies: a Bcc field kept, removed by this
+    /// server, or absent.
+    pub bcc_note: BccNote,
     /// Where the body starts, just past the empty line that ends the header section;
     /// `None` when the message has no empty line (header fields only, no body).
     pub body_start: Option<usize>,
@@ -80,7 +83,82 @@ pub struct MessageLayout {
     pub subject: Option<String>,
 }
 
+/// The field a receiving server added to a copy, and the sentence a view shows beside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct AddedField {
+    /// Its index in the layout's `fields`.
+    pub index: usize,
+    /// Why it is there, in a few words.
+    pub text: &'static str,
+    /// The RFC section that asks for it.
+    pub rfc: &'static str,
+}
+
+/// Whether a copy's header still names blind-copy recipients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BccState {
+    /// A Bcc field is in the copy.
+    Kept,
+    /// This server removed the Bcc fields (the submission role).
+    Removed,
+    /// The message had none.
+    Absent,
+}
+
+/// A copy's Bcc state with the sentence a view shows for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct BccNote {
+    /// Kept, removed or absent.
+    pub state: BccState,
+    /// What that means for the recipients.
+    pub text: &'static str,
+    /// RFC 5322 §3.6.3, where Bcc is described.
+    pub rfc: &'static str,
+}
+
+impl BccNote {
+    fn of(state: BccState) -> Self {
+        let text = match state {
+            BccState::Kept => {
+                "A Bcc header is present in this copy: whoever reads it sees who got blind copies."
+            }
+            BccState::Removed => {
+                "The server removed the Bcc header (submission role): no recipient sees who got \
+                 blind copies, and those recipients still get theirs through RCPT TO."
+            }
+            BccState::Absent => "No Bcc header: Bcc recipients travel on the envelope only.",
+        };
+        Self {
+            state,
+            text,
+            rfc: "RFC 5322 §3.6.3",
+        }
+    }
+}
+
+impl Default for BccNote {
+    fn default() -> Self {
+        Self::of(BccState::Absent)
+    }
+}
+
 impl MessageLayout {
+    /// Marks the copy's first field as the trace field this server prepended
+    /// (`Received:`, RFC 5321 §4.4), whatever the text holds after it.
+    pub(crate) fn mark_trace_field(&mut self) {
+        self.added_field = (!self.fields.is_empty()).then_some(AddedField {
+            index: 0,
+            text: "added by the server",
+            rfc: "RFC 5321 §4.4",
+        });
+    }
+
+    /// Records that this server removed the text's Bcc fields before laying it out.
+    pub(crate) fn mark_bcc_removed(&mut self) {
+        self.bcc_note = BccNote::of(BccState::Removed);
+    }
+
     /// The layout of the message made of `parts` one after the other (a server's trace
     /// field, then the text it received). Every part but the last ends with a line
     /// ending, as a header field does.
@@ -114,6 +192,9 @@ impl MessageLayout {
             }
         }
         layout.subject = subject.as_deref().map(unfolded_value);
+        if layout.bcc_field.is_some() {
+            layout.bcc_note = BccNote::of(BccState::Kept);
+        }
         layout
     }
 }
@@ -183,6 +264,27 @@ mod tests {
             b"From: a@example.net\r\nTo: b@example.org\r\nSubject: hi\r\n\r\nBcc: in the body stays\r\n"
         );
         assert_eq!(removed, ["Bcc: c@example.org, d@example.com"]);
+    }
+
+    #[test]
+    fn the_layout_says_whether_bcc_was_kept_removed_or_absent() {
+        assert_eq!(MessageLayout::of(&[MESSAGE]).bcc_note.state, BccState::Kept);
+        let (kept, _) = remove_fields(MESSAGE, &["Bcc"]);
+        let mut removed = MessageLayout::of(&[&kept]);
+        assert_eq!(removed.bcc_note.state, BccState::Absent);
+        removed.mark_bcc_removed();
+        assert_eq!(removed.bcc_note.state, BccState::Removed);
+        assert_eq!(removed.bcc_note.rfc, "RFC 5322 §3.6.3");
+    }
+
+    #[test]
+    fn the_trace_field_is_marked_only_when_there_is_one() {
+        let mut layout = MessageLayout::of(&[b"Received: from x\r\n", MESSAGE]);
+        layout.mark_trace_field();
+        assert_eq!(layout.added_field.map(|added| added.index), Some(0));
+        let mut empty = MessageLayout::of(&[b"\r\nbody"]);
+        empty.mark_trace_field();
+        assert_eq!(empty.added_field, None);
     }
 
     fn spans(layout: &MessageLayout) -> Vec<(usize, usize)> {

@@ -59,6 +59,7 @@ pub(crate) mod line_client;
 mod notice;
 pub mod presets;
 mod recorder;
+mod relay_state;
 mod routing;
 mod runner;
 mod step_input;
@@ -74,6 +75,7 @@ use crate::time::Millis;
 pub use crate::loopback::ScenarioError;
 pub use dns::{DnsZone, HostState};
 pub use presets::{preset, presets, PresetInfo};
+pub use relay_state::RelayWindowState;
 pub use runner::run_world;
 pub use timeline::{
     ConnectionKind, ConnectionSummary, GraphEdge, HostSummary, MxChoice, RelayInterval, WorldEntry,

@@ -712,6 +712,7 @@ impl World {
             hosts,
             connections: self.connections,
             graph,
+            relay_window_states: super::relay_state::states(&self.entries, &self.relay_windows),
             entries: self.entries,
             relay_windows: self.relay_windows,
             mailstores,

@@ -7,6 +7,7 @@ use litemap::LiteMap;
 use serde::Serialize;
 
 use super::dns::{Answer, HostState, QueryType};
+use super::relay_state::RelayWindowState;
 use crate::client::ClientEvent;
 use crate::mailstore::MailStore;
 use crate::pop3::Pop3Event;
@@ -314,6 +315,18 @@ pub enum WorldEntry {
     },
 }
 
+impl WorldEntry {
+    /// When it happened, on the world clock.
+    pub fn at(&self) -> Millis {
+        match self {
+            Self::Bytes { at, .. } | Self::World { at, .. } => *at,
+            Self::SmtpServer { event, .. } => event.at,
+            Self::SmtpClient { event, .. } => event.at,
+            Self::Pop3Server { event, .. } => event.at,
+        }
+    }
+}
+
 /// How long a POP3 login let an address relay (POP-before-SMTP): one interval per login.
 /// A later login from the same address at the same host starts a new interval.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -347,6 +360,10 @@ pub struct WorldTimeline {
     pub entries: Vec<WorldEntry>,
     /// Every relay window opened in the run, in the order the logins happened.
     pub relay_windows: Vec<RelayInterval>,
+    /// Parallel to `entries`: the relay windows as they stand at each entry (per host
+    /// and address the latest one opened by then, open or closed), so a view stepping
+    /// the clock shows them as they are; empty lists when no window was opened.
+    pub relay_window_states: Vec<Vec<RelayWindowState>>,
     /// Each host's mailboxes and outbound queues at the end, by host name.
     #[serde(serialize_with = "crate::sorted_map::as_object")]
     pub mailstores: LiteMap<String, MailStore>,

@@ -248,7 +248,7 @@ test('relay denied and relay after AUTH: 550 5.7.1, then ESMTPA in the Received 
   await phone.context.close();
 });
 
-test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth on both sides', async () => {
+test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth on both sides; SCRAM pairs the RFC 5802 values', async () => {
   const { page, context } = await open('?preset=digest-md5');
   await openTab(page, '#tab-sasl');
   const text = await page.textContent('#view-sasl');
@@ -272,6 +272,22 @@ test('SASL inspector: a real DIGEST-MD5 run shows HA1, HA2, response and rspauth
   assert.match(cram, /HMAC-MD5 digest/);
   assert.match(cram, /HMAC-MD5\(key, challenge\) = [0-9a-f]{32}/);
   assert.match(cram, /<\d+\.\d+@mx\.example\.org>/, 'the challenge is the HMAC input');
+  await afterRender(page, () => page.selectOption('#preset', 'scram-sha-256'));
+  const scramRows = await page.$$eval('#view-sasl .both-sides tbody tr', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.querySelector('th').textContent, r.lastElementChild.textContent])),
+  );
+  for (const label of [
+    'SaltedPassword',
+    'ClientKey',
+    'StoredKey',
+    'AuthMessage',
+    'ClientSignature',
+    'ClientProof',
+    'ServerKey',
+    'ServerSignature',
+  ]) {
+    assert.equal(scramRows[label], '✓ same', `SCRAM ${label}: computed by both sides and equal`);
+  }
   await afterRender(page, () => page.selectOption('#preset', 'auth-plain'));
   assert.match(await page.textContent('#view-sasl'), /NULaliceNULS3cret-pw/);
   assert.match(await page.textContent('#view-sasl'), /00 61 6c 69 63 65 00/);

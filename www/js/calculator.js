@@ -13,13 +13,13 @@
 import { h, replaceChildren } from './dom.js';
 import { octetsView, traceView } from './sasl.js';
 
-/** Octets of a fresh DIGEST-MD5 client nonce (RFC 2831 §2.1.2: at least 64 bits). */
-const CNONCE_OCTETS = 12;
-
-/** A random client nonce from the page (the engine takes randomness only as input). */
-export function freshCnonce(random = globalThis.crypto) {
-  const octets = random.getRandomValues(new Uint8Array(CNONCE_OCTETS));
-  return btoa(String.fromCharCode(...octets)).replace(/[+/=]/g, '');
+/**
+ * A fresh client nonce: the engine says how many random octets it needs, the page draws
+ * them (the engine takes randomness only as input) and the engine makes the nonce.
+ */
+function freshCnonce(engine, random = globalThis.crypto) {
+  const octets = random.getRandomValues(new Uint8Array(engine.call('saslCnonceOctets')));
+  return engine.call('saslCnonce', octets);
 }
 
 /** A result area: a status paragraph for the verdict and a box for the details. */
@@ -57,10 +57,11 @@ function stepByStep(trace) {
   return [h('h4', { text: 'Step by step' }), traceView(trace)];
 }
 
+/** The engine's result as `esmtp-playground sasl --json` prints it (octets as latin1 strings). */
 function rawData(result) {
   return h('details', { class: 'raw-data' }, [
     h('summary', { text: 'Raw data' }),
-    h('pre', { class: 'code', text: JSON.stringify(result, (key, value) => (key === 'raw' ? undefined : value), 2) }),
+    h('pre', { class: 'code', text: JSON.stringify(result, null, 2) }),
   ]);
 }
 
@@ -200,9 +201,9 @@ function setupCalculator(els, engine) {
   const encoded = resultArea(els.encodeResult);
   const cnonce = els.encodeForm.querySelector('#calc-cnonce');
   const newCnonce = els.encodeForm.querySelector('#calc-new-cnonce');
-  if (cnonce && !cnonce.value) cnonce.value = freshCnonce();
+  if (cnonce && !cnonce.value) cnonce.value = freshCnonce(engine);
   newCnonce?.addEventListener('click', () => {
-    cnonce.value = freshCnonce();
+    cnonce.value = freshCnonce(engine);
   });
 
   function handleDecodeSubmit(event) {

@@ -1,8 +1,9 @@
 // Mailboxes: every delivered copy per recipient, headers and body, the Received header
 // the server added marked, Bcc's absence noted, and a .eml download. The engine lays out
-// each copy (`delivery.layout`: each header field's octets, the field the server added,
-// where the body starts, any Bcc field) and says whether it reached a Bcc recipient
-// (`delivery.bcc`); this module only slices the octets. Tab contract: `setup(root)`
+// each copy (`delivery.layout`: each header field's octets, the field the server added
+// and why, where the body starts, whether a Bcc field was kept, removed or absent and
+// what that means) and says whether it reached a Bcc recipient (`delivery.bcc`); this
+// module only slices the octets and shows the engine's sentences. Tab contract: `setup(root)`
 // keeps the panel, `render(model)` draws a run (synchronously, so an older render can
 // never land after a newer one).
 
@@ -51,7 +52,7 @@ export function renderMailboxes(container, timeline) {
     for (const { delivery, index } of copies) {
       const bytes = toBytes(delivery.message);
       const layout = delivery.layout || { fields: [] };
-      const hasBcc = layout.bccField !== null && layout.bccField !== undefined;
+      const added = layout.addedField;
       const button = h('button', { type: 'button', class: 'download', text: 'Download .eml' });
       button.addEventListener('click', () => download(delivery, index));
       boxes.push(
@@ -68,19 +69,14 @@ export function renderMailboxes(container, timeline) {
             'div',
             { class: 'headers', role: 'list', 'aria-label': 'Header fields' },
             layout.fields.map((field, i) =>
-              h('div', { role: 'listitem', class: `header-field${i === layout.addedField ? ' added' : ''}` }, [
+              h('div', { role: 'listitem', class: `header-field${i === added?.index ? ' added' : ''}` }, [
                 h('span', { class: 'header-text', text: fieldText(bytes, field) }),
-                i === layout.addedField ? h('span', { class: 'tag', text: 'added by the server (RFC 5321 §4.4)' }) : '',
+                i === added?.index ? h('span', { class: 'tag', text: `${added.text} (${added.rfc})` }) : '',
               ]),
             ),
           ),
-          blindCopies || hasBcc
-            ? h('p', {
-                class: 'bcc-note',
-                text: hasBcc
-                  ? 'A Bcc header is present in this copy.'
-                  : 'No Bcc header: Bcc recipients travel on the envelope only (RFC 5322 §3.6.3).',
-              })
+          layout.bccNote && (blindCopies || layout.bccNote.state !== 'absent')
+            ? h('p', { class: 'bcc-note', text: `${layout.bccNote.text} (${layout.bccNote.rfc})` })
             : '',
           h('pre', { class: 'body', tabindex: 0, 'aria-label': 'Message body', text: bodyText(bytes, layout) }),
         ]),

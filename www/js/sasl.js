@@ -1,8 +1,10 @@
 // SASL inspector. It shows the AUTH exchanges the engine delimited (`timeline.authExchanges`),
 // each step being one side's SASL trace event, whose entries are
 //   {side: "client"|"server", label, explanation, rfc,
-//    octets: null | {raw: [u8], visible, hex, base64, groups: [{visible, hex, base64}]}}
-// (the calculator in calculator.js shows the same entries).
+//    octets: null | {raw, visible, hex, base64, groups: [{visible, hex, base64}]}}
+// (`raw` is the octets as a latin1 string, one character per octet; the views show the
+// engine's visible, hex and base64 forms, and the calculator in calculator.js the same
+// entries).
 
 import { h, replaceChildren } from './dom.js';
 

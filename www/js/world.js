@@ -37,12 +37,6 @@ export function elapsedText(ms) {
   return `+${seconds} s`;
 }
 
-function durationText(ms) {
-  const minutes = Math.floor(Math.abs(ms) / 60000);
-  const seconds = Math.floor((Math.abs(ms) % 60000) / 1000);
-  return minutes ? `${minutes} min ${String(seconds).padStart(2, '0')} s` : `${seconds} s`;
-}
-
 // ---- the model: one flat list of items the clock steps through ------------------------
 
 /**
@@ -223,27 +217,6 @@ function renderStores(container, timeline) {
         storeSection('Outbound queue', stores[name].outbound, ['queued copy', 'queued copies']),
       ]),
     ),
-  );
-}
-
-/**
- * The relay windows the engine recorded (`timeline.relayWindows`, one interval per
- * login) as they stand at `now`: for each host and address the latest one opened by
- * then, open while `now` is before its `closesAt`.
- */
-function relayWindows(intervals, now) {
-  const latest = new Map();
-  for (const window of intervals || []) if (window.openedAt <= now) latest.set(`${window.host} ${window.address}`, window);
-  return Array.from(latest.values(), (w) =>
-    now < w.closesAt
-      ? {
-          open: true,
-          text: `Relay window for ${w.address} at ${w.host}: open until ${clockText(w.closesAt)} (${durationText(w.closesAt - now)} left)`,
-        }
-      : {
-          open: false,
-          text: `Relay window for ${w.address} at ${w.host}: closed at ${clockText(w.closesAt)} (${durationText(now - w.closesAt)} ago)`,
-        },
   );
 }
 
@@ -479,7 +452,7 @@ export function setup(root, { engine }) {
     );
     replaceChildren(
       els.windows,
-      relayWindows(timeline.relayWindows, item.at).map(({ open, text }) => h('li', { class: open ? 'wopen' : 'wclosed', text })),
+      (timeline.relayWindowStates?.[item.entry] || []).map(({ open, text }) => h('li', { class: open ? 'wopen' : 'wclosed', text })),
     );
     for (const row of els.timeline.querySelectorAll('[aria-current]')) {
       row.removeAttribute('aria-current');
