@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::{Client, ClientEvent, ClientEventKind, ClientSpec, SpecError};
 use crate::links::auth::AuthExchange;
-use crate::links::negotiation::NegotiationRow;
+use crate::links::negotiation::{NegotiationRow, NoExtensionsNote};
 use crate::links::{EventLink, Write, WriteRecord};
 use crate::mailstore::MailStore;
 use crate::octets::Gathered;
@@ -215,6 +215,9 @@ pub struct Timeline {
     pub auth_exchanges: Vec<AuthExchange>,
     /// What the server offered and what the client did with each extension.
     pub negotiation: Vec<NegotiationRow>,
+    /// Why `negotiation` is empty, when the client engine learned no extension list;
+    /// `null` when it has rows or a script stood in for the client.
+    pub negotiation_note: Option<NoExtensionsNote>,
     /// Every message copy the server accepted.
     pub deliveries: Vec<Delivery>,
     /// Virtual time when the run ended.
@@ -304,6 +307,7 @@ pub fn run(scenario: &Scenario) -> Result<Timeline, ScenarioError> {
         let client = ScriptedClient::new(script, start, scenario.latency_ms);
         let mut timeline = record(client, server, scenario)?;
         timeline.scripted = true;
+        timeline.negotiation_note = None;
         return Ok(timeline);
     }
     let client = Client::new(scenario.client.clone(), start, scenario.seed ^ 0x5EED_C11E)
@@ -383,6 +387,7 @@ impl Timeline {
             links: Vec::new(),
             auth_exchanges: Vec::new(),
             negotiation: Vec::new(),
+            negotiation_note: None,
             deliveries: Vec::new(),
             end_time: 0,
             truncated: false,
@@ -665,6 +670,8 @@ impl<'a> Recorder<'a> {
         self.timeline.links = links.events;
         self.timeline.auth_exchanges = crate::links::auth::exchanges(&self.timeline.entries);
         self.timeline.negotiation = crate::links::negotiation::rows(&self.timeline.entries);
+        self.timeline.negotiation_note =
+            crate::links::negotiation::no_extensions_note(&self.timeline.negotiation);
     }
 }
 

@@ -150,6 +150,10 @@ fn raw_octets_reach_the_server_unchanged() {
 fn a_script_that_ends_hangs_up() {
     let timeline = run(&scripted(vec![send("HELO x\r\n")])).unwrap();
     assert!(!timeline.truncated);
+    assert_eq!(
+        timeline.negotiation_note, None,
+        "a script negotiates nothing, so no note says why its table is empty"
+    );
     assert!(
         !timeline.transcript().contains("421"),
         "the server saw the close before any timeout"

@@ -337,8 +337,15 @@ fn the_negotiation_says_what_the_client_did_with_each_offer() {
     );
     assert!(row("PIPELINING").explanation.contains("without waiting"));
     assert_eq!(row("8BITMIME").rfc, "RFC 6152");
+    assert_eq!(
+        timeline.negotiation_note, None,
+        "a table with rows needs no note"
+    );
     let helo = run(&scenario(json!({ "client": { "hello": "HELO" } }))).unwrap();
     assert!(helo.negotiation.is_empty());
+    let note = helo.negotiation_note.expect("an empty table says why");
+    assert!(note.text.contains("HELO"), "{note:?}");
+    assert_eq!(note.rfc, "RFC 5321 §4.1.1.1");
 }
 
 #[test]

@@ -58,6 +58,26 @@ pub fn rows(entries: &[TimelineEntry]) -> Vec<NegotiationRow> {
         .collect()
 }
 
+/// Why the negotiation table is empty: the client learned no EHLO extension list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct NoExtensionsNote {
+    /// What it means for the session.
+    pub text: &'static str,
+    /// The RFC section.
+    pub rfc: &'static str,
+}
+
+/// The note for a client-engine run whose table has no row: without an EHLO reply listing
+/// extensions (the client said HELO, or EHLO was refused), RFC 5321 §4.1.1.1 leaves the
+/// client the base protocol only. `None` when the client learned extensions.
+pub fn no_extensions_note(rows: &[NegotiationRow]) -> Option<NoExtensionsNote> {
+    rows.is_empty().then_some(NoExtensionsNote {
+        text: "No EHLO extension list was learned: the session used HELO (or EHLO failed), \
+               so the client may use no extension at all.",
+        rfc: "RFC 5321 §4.1.1.1",
+    })
+}
+
 /// The wire form after the keyword.
 fn value_of(extension: &Extension) -> String {
     let line = extension.to_string();

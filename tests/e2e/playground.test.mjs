@@ -98,6 +98,17 @@ test('line details come from the engine: EHLO extensions, the pipelined group, w
   await context.close();
 });
 
+test('a HELO session’s Negotiation view says, in the engine’s words, why no extension is listed', async () => {
+  const { page, context } = await open('?preset=helo-client');
+  assert.ok((await transcriptLines(page)).includes('C: HELO client.example.net'));
+  await openTab(page, '#tab-negotiation');
+  const note = await page.textContent('#view-negotiation .note');
+  assert.match(note, /No EHLO extension list was learned/);
+  assert.match(note, /\(RFC 5321 §4\.1\.1\.1\)$/);
+  assert.equal(await page.$('#view-negotiation table'), null, 'no table of offers');
+  await context.close();
+});
+
 test('every preset runs through the UI against the real engines and shows its key lines', async () => {
   const { page, context } = await open();
   const ids = await page.evaluate(async () =>

@@ -112,13 +112,7 @@ const RULES = [
  * names the file, a piece of the line and why it is allowed today; a hit listed here that
  * no longer occurs is reported, so the list can be tightened.
  */
-const ALLOWED = [
-  {
-    file: 'negotiation.js',
-    piece: 'No EHLO extension list was learned',
-    why: 'the note for a run without an extension list; the engine gives no row for it yet',
-  },
-];
+const ALLOWED = [];
 
 /** The source without its comments (block comments, and line comments). */
 function code(source) {

@@ -96,14 +96,8 @@ function views(timeline) {
   const decisions = events.filter((e) => e.event.kind?.type === 'decided').map((e) => e.event.kind.decision);
   const notes = events.filter((e) => !ROUTINE.has(e.event.kind?.type));
   const parts = [h('h3', { text: 'Offered by the server, used by the client' })];
-  parts.push(
-    rows.length
-      ? offeredTable(rows)
-      : h('p', {
-          class: 'note',
-          text: 'No EHLO extension list was learned: the session used HELO (or EHLO failed), so the client may use no extension at all (RFC 5321 §4.1.1.1).',
-        }),
-  );
+  const none = timeline.negotiationNote;
+  parts.push(rows.length || !none ? offeredTable(rows) : h('p', { class: 'note', text: `${none.text} (${none.rfc})` }));
   if (decisions.length) {
     parts.push(h('h3', { text: 'What the client decided, and why' }));
     parts.push(decisionsTable(decisions));
