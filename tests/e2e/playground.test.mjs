@@ -105,7 +105,8 @@ test('a HELO session’s Negotiation view says, in the engine’s words, why no 
   const note = await page.textContent('#view-negotiation .note');
   assert.match(note, /No EHLO extension list was learned/);
   assert.match(note, /\(RFC 5321 §4\.1\.1\.1\)$/);
-  assert.equal(await page.$('#view-negotiation table'), null, 'no table of offers');
+  const headers = await page.$$eval('#view-negotiation th', (cells) => cells.map((c) => c.textContent));
+  assert.ok(!headers.includes('Offered'), `no table of offers: ${headers}`);
   await context.close();
 });
 
