@@ -340,7 +340,9 @@ impl Server {
         );
         let (text, bcc_removed) = self.submission_text(received.text);
         self.deliver(&id, &transaction, text, bcc_removed);
-        self.store_wait = Some(StoreWait::new(id));
+        if matches!(self.stage, Stage::ExpectMail) {
+            self.stage = Stage::AwaitingStore(StoreWait::new(id));
+        }
     }
 
     /// The driver stored every copy of the message, or could not: answer the end of

@@ -18,7 +18,6 @@ use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
 use super::stage::{Stage, Step};
 use super::state::{next_state, State, Trigger};
-use super::store_wait::StoreWait;
 use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
@@ -77,9 +76,6 @@ pub struct Server {
     pub(super) reading: Option<StreamSpan>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
-    /// The accepted message whose reply waits for the driver's store, with the input
-    /// held meanwhile; `None` while the session reads.
-    pub(super) store_wait: Option<StoreWait>,
     /// What TLS negotiated, once the connection is encrypted (STARTTLS or implicit).
     pub(super) tls: Option<crate::tls::TlsSummary>,
 }
@@ -124,7 +120,6 @@ impl Server {
             reading: None,
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
-            store_wait: None,
             tls: None,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
@@ -201,9 +196,10 @@ impl Server {
 
     /// True while the engine waits for [`Server::handle_stored`]: a message was accepted,
     /// its copies wait in [`Server::poll_delivery`], and its reply (and any input that
-    /// follows) waits for the outcome.
+    /// follows) waits for the outcome. A session that closes meanwhile (a timeout, the
+    /// client left) waits no longer: no reply can go, and the copies stay queued.
     pub fn is_awaiting_store(&self) -> bool {
-        self.store_wait.is_some()
+        matches!(self.stage, Stage::AwaitingStore(_))
     }
 
     /// The driver's outcome of storing the accepted message's copies: `Stored` answers
@@ -211,12 +207,13 @@ impl Server {
     /// input held meanwhile is read. Does nothing when no message awaits storage. The
     /// reply is stamped with the time of the end of data.
     pub fn handle_stored(&mut self, outcome: StoreOutcome) {
-        let Some(wait) = self.store_wait.take() else {
-            return;
+        let wait = match core::mem::replace(&mut self.stage, Stage::ExpectMail) {
+            Stage::AwaitingStore(wait) => wait,
+            other => {
+                self.stage = other;
+                return;
+            }
         };
-        if self.is_closed() {
-            return;
-        }
         self.stored(&wait.id, outcome);
         self.read_input(&wait.held);
         if wait.overflowed && !self.is_closed() {
@@ -341,7 +338,7 @@ impl Server {
 
     fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
-            if let Some(wait) = &mut self.store_wait {
+            if let Stage::AwaitingStore(wait) = &mut self.stage {
                 wait.hold(input);
                 break;
             }

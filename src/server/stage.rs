@@ -2,7 +2,9 @@
 //! transaction lives inside [`Stage::InTransaction`], from its accepted MAIL to its
 //! end, with the [`Step`] it has reached; the message text after 354 inside
 //! [`Step::ReceivingData`]; the chunk being read, with the message it adds to, inside
-//! [`Step::ReceivingChunk`]; the AUTH exchange inside [`Stage::Authenticating`]. So no
+//! [`Step::ReceivingChunk`]; the accepted message's wait for its store, with the input
+//! held meanwhile, inside [`Stage::AwaitingStore`]; the AUTH exchange inside
+//! [`Stage::Authenticating`]. So no
 //! other stage can hold one, and no transaction step exists without its transaction
 //! (as rustls' `Expect*` states own their data). [`Stage::state`] names the stage as
 //! the transition table in `state.rs` knows it; the table decides where a trigger
@@ -13,6 +15,7 @@ use super::bdat::ChunkReading;
 use super::data::DataReceiver;
 use super::sasl_exchange::ServerAuth;
 use super::state::State;
+use super::store_wait::StoreWait;
 use super::transaction::Transaction;
 use crate::protocol::{MAX_AUTH_LINE, MAX_COMMAND_LINE};
 use crate::time::Millis;
@@ -26,6 +29,10 @@ pub(super) enum Stage {
     /// has got; RSET, EHLO/HELO, the end of its message or the close end it. Boxed,
     /// so the stages outside a transaction stay small.
     InTransaction(Box<Transaction>, Step),
+    /// The final dot (or LAST chunk) of an accepted message led to ExpectMail, but its
+    /// reply waits for the driver to store the copies, and input that arrives
+    /// meanwhile is held, not read; the table knows this stage as ExpectMail.
+    AwaitingStore(StoreWait),
     /// The AUTH exchange waiting for the client's next response line (RFC 4954 §4);
     /// boxed, since it is large and most sessions spend no time here.
     Authenticating(Box<ServerAuth>),
@@ -58,7 +65,7 @@ impl Stage {
     pub(super) fn state(&self) -> State {
         match self {
             Self::ExpectHello => State::ExpectHello,
-            Self::ExpectMail => State::ExpectMail,
+            Self::ExpectMail | Self::AwaitingStore(_) => State::ExpectMail,
             Self::InTransaction(_, step) => step.state(),
             Self::Authenticating(_) => State::Authenticating,
             Self::ExpectTlsHandshake => State::ExpectTlsHandshake,
@@ -322,8 +329,32 @@ mod tests {
         ));
         assert!(server.buffered_message() > 0);
         server.receive(b".\r\n", 0);
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::AwaitingStore(_)));
         assert_eq!(server.buffered_message(), 0);
+    }
+
+    #[test]
+    fn the_store_wait_is_a_stage_the_table_calls_expect_mail() {
+        let mut server = greeted();
+        let message =
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nhi\r\n.\r\n";
+        server.receive(message, 0);
+        server.receive(b"NOOP\r\n", 0);
+        assert!(matches!(&server.stage, Stage::AwaitingStore(wait) if wait.held == b"NOOP\r\n"));
+        assert_eq!(server.state(), State::ExpectMail);
+        assert!(server.is_awaiting_store());
+        server.handle_stored(crate::server::StoreOutcome::Stored);
+        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(!server.is_awaiting_store());
+        assert!(last_reply(&mut server).starts_with("250 2.0.0 Ok"));
+
+        server.receive(message, 0);
+        assert!(server.is_awaiting_store());
+        server.take_output();
+        server.handle_close(1);
+        assert!(!server.is_awaiting_store(), "closing ends the wait");
+        server.handle_stored(crate::server::StoreOutcome::Stored);
+        assert!(server.take_output().is_empty());
     }
 
     #[test]
