@@ -4,12 +4,12 @@
 //! [`Step::ReceivingData`]; the chunk being read, with the message it adds to, inside
 //! [`Step::ReceivingChunk`]; the accepted message's wait for its store, with the input
 //! held meanwhile, inside [`Stage::AwaitingStore`]; the AUTH exchange inside
-//! [`Stage::Authenticating`]. So no
-//! other stage can hold one, and no transaction step exists without its transaction
-//! (as rustls' `Expect*` states own their data). [`Stage::state`] names the stage as
-//! the transition table in `state.rs` knows it; the table decides where a trigger
-//! leads, and the session builds the stage for it (`Server::transition`, or
-//! `Server::enter` for a stage that brings its data).
+//! [`Stage::Authenticating`]. So no other stage can hold one, and no transaction step
+//! exists without its transaction (as rustls' `Expect*` states own their data).
+//! [`Stage::state`] names the stage as the transition table in `state.rs` knows it;
+//! the table decides where a trigger leads, and the session builds the stage for it
+//! (`Server::transition`, or `Server::enter` and `Server::enter_step` for a stage
+//! that brings its data).
 
 use super::bdat::ChunkReading;
 use super::data::DataReceiver;
