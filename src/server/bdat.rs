@@ -11,7 +11,7 @@ use super::data::{DataFindings, ReceivedData};
 use super::envelope::HARD_MESSAGE_CAP;
 use super::event::ServerEventKind;
 use super::session::Server;
-use super::stage::Stage;
+use super::stage::{Stage, Step};
 use super::state::{State, Trigger};
 use super::UndeclaredEightBitPolicy;
 use crate::event::StreamSpan;
@@ -100,7 +100,7 @@ struct ChunkReader {
     last: bool,
 }
 
-/// What [`super::stage::Stage::ReceivingChunk`] holds: the accepted chunk being read
+/// What [`super::stage::Step::ReceivingChunk`] holds: the accepted chunk being read
 /// and the message its octets go into, taken from the transaction for the read and
 /// given back (or stored, after the last chunk) once the chunk is in.
 #[derive(Clone, Debug)]
@@ -171,7 +171,7 @@ impl Server {
             reader: ChunkReader { counted, last },
             message: self.take_chunked().unwrap_or_default(),
         };
-        if self.enter(Trigger::Bdat, Stage::ReceivingChunk(reading)) && size == 0 {
+        if self.enter_step(Trigger::Bdat, Step::ReceivingChunk(reading)) && size == 0 {
             if let Some((reader, message)) = self.take_chunk_octets(&mut &[][..]) {
                 self.finish_chunk(reader, message);
             }
@@ -180,13 +180,14 @@ impl Server {
 
     /// The message so far of the transaction in progress, taken out for the next chunk.
     fn take_chunked(&mut self) -> Option<Chunked> {
-        self.transaction.as_mut().and_then(|t| t.chunked.take())
+        self.stage.transaction_mut().and_then(|t| t.chunked.take())
     }
 
     /// True while a chunk's octets are read by count instead of lines: an accepted
     /// chunk (kept) or a refused one (thrown away).
     pub(super) fn reading_chunk(&self) -> bool {
-        self.refused_chunk.is_some() || matches!(self.stage, Stage::ReceivingChunk(_))
+        self.refused_chunk.is_some()
+            || matches!(self.stage, Stage::InTransaction(_, Step::ReceivingChunk(_)))
     }
 
     /// Why this BDAT cannot add to the message, or `None` when it can.
@@ -254,13 +255,13 @@ impl Server {
 
     /// The message so far of the transaction in progress, once BDAT was used.
     fn chunked(&self) -> Option<&Chunked> {
-        self.transaction.as_ref().and_then(|t| t.chunked.as_ref())
+        self.stage.transaction().and_then(|t| t.chunked.as_ref())
     }
 
     /// True when the transaction in progress had every RCPT refused so far.
     fn refused_every_recipient(&self) -> bool {
-        self.transaction
-            .as_ref()
+        self.stage
+            .transaction()
             .is_some_and(|t| t.refused_recipients > 0)
     }
 
@@ -296,7 +297,7 @@ impl Server {
     /// Keeps the accepted chunk's octets from the front of `input`; once its last octet
     /// is in, gives back the chunk and the message, which leave the stage with it.
     fn take_chunk_octets(&mut self, input: &mut &[u8]) -> Option<(ChunkReader, Chunked)> {
-        let Stage::ReceivingChunk(reading) = &mut self.stage else {
+        let Stage::InTransaction(_, Step::ReceivingChunk(reading)) = &mut self.stage else {
             return None;
         };
         let octets = reading.reader.counted.take(input);
@@ -346,11 +347,10 @@ impl Server {
         if reader.last {
             self.last_chunk(message);
         } else {
-            let Some(mut transaction) = self.take_transaction_for(Trigger::ChunkRead) else {
+            let Some(transaction) = self.transaction_for(Trigger::ChunkRead) else {
                 return;
             };
             transaction.chunked = Some(message);
-            self.transaction = Some(transaction);
             self.transition(Trigger::ChunkRead);
             self.reply(
                 ReplyKind::ChunkReceived,
@@ -374,8 +374,8 @@ impl Server {
             "RFC 3030 §2",
         );
         if let Some(transaction) = self
-            .transaction
-            .as_mut()
+            .stage
+            .transaction_mut()
             .filter(|_| refusal.fails_transaction)
         {
             transaction
@@ -389,10 +389,9 @@ impl Server {
     /// BDAT LAST was read: the message is judged and, if it passes, stored; its 250
     /// waits for the store as after DATA's final dot.
     fn last_chunk(&mut self, chunked: Chunked) {
-        let Some(transaction) = self.take_transaction_for(Trigger::LastChunk) else {
+        let Some(transaction) = self.end_transaction(Trigger::LastChunk) else {
             return;
         };
-        self.transition(Trigger::LastChunk);
         let body = transaction.parameters.body;
         let undeclared_eight_bit = chunked.eight_bit
             && matches!(body, None | Some(Body::SevenBit))
@@ -428,7 +427,7 @@ impl Server {
                 "DATA and BDAT cannot be mixed in one transaction; RSET clears it (RFC 3030 §2).",
             ));
         }
-        let body = self.transaction.as_ref().and_then(|t| t.parameters.body);
+        let body = self.stage.transaction().and_then(|t| t.parameters.body);
         (body == Some(Body::BinaryMime)).then_some((
             "Error: BODY=BINARYMIME needs BDAT",
             "MAIL FROM declared BODY=BINARYMIME, whose octets have no line structure and can \
@@ -461,7 +460,7 @@ mod tests {
     }
 
     fn transaction_chunks(server: &Server) -> Option<(u32, usize, bool)> {
-        let chunked = server.transaction.as_ref()?.chunked.as_ref()?;
+        let chunked = server.stage.transaction()?.chunked.as_ref()?;
         Some((chunked.chunks, chunked.stored(), chunked.failed))
     }
 
@@ -474,7 +473,10 @@ mod tests {
     fn the_message_is_read_in_the_chunk_stage_and_handed_back_between_chunks() {
         let mut server = in_transaction();
         server.receive(b"BDAT 4\r\nab", 0);
-        assert!(matches!(&server.stage, Stage::ReceivingChunk(r) if r.stored() == 2));
+        assert!(matches!(
+            &server.stage,
+            Stage::InTransaction(_, Step::ReceivingChunk(r)) if r.stored() == 2
+        ));
         assert_eq!(transaction_chunks(&server), None, "the stage holds it");
         assert_eq!(server.buffered_message(), 2);
         server.receive(b"cd", 0);
@@ -482,7 +484,7 @@ mod tests {
         server.receive(b"BDAT 2\r\nef", 0);
         assert_eq!(transaction_chunks(&server), Some((2, 6, false)));
         server.receive(b"BDAT 0 LAST\r\n", 0);
-        assert!(server.transaction.is_none());
+        assert!(server.stage.transaction().is_none());
         assert!(server.is_awaiting_store());
         let copy = server.poll_delivery().map(|d| d.message.to_vec());
         assert!(copy.is_some_and(|octets| octets.ends_with(b"abcdef")));
@@ -497,6 +499,6 @@ mod tests {
         server.receive(b"BDAT 1 LAST\r\nx", 0);
         assert!(last_reply(&mut server).contains("an earlier chunk failed"));
         server.receive(b"RSET\r\n", 0);
-        assert!(server.transaction.is_none());
+        assert!(server.stage.transaction().is_none());
     }
 }

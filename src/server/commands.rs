@@ -74,10 +74,10 @@ impl Server {
 
     /// EHLO or HELO: greets the client and resets any transaction (RFC 5321 §4.1.4).
     fn hello(&mut self, greeting: Greeting) {
+        let had_transaction = self.stage.transaction().is_some();
         if !self.transition(Trigger::Hello) {
             return;
         }
-        let had_transaction = self.transaction.take().is_some();
         self.greeting = Some(greeting.clone());
         let (lines, explanation) = match &greeting {
             Greeting::Ehlo(domain) => (
@@ -133,7 +133,6 @@ impl Server {
 
     fn rset(&mut self) {
         if self.transition(Trigger::Rset) {
-            self.transaction = None;
             self.reply_kind(
                 ReplyKind::ResetOk,
                 "RSET abandons the transaction (sender, recipients, data); the greeting stays.",

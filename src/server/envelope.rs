@@ -7,7 +7,7 @@ use super::delivery::{self, Destination, Envelope, Protocol, StoreOutcome, Trace
 use super::event::ServerEventKind;
 use super::session::{Greeting, Server};
 use super::smtputf8;
-use super::stage::{MessageText, Stage};
+use super::stage::{MessageText, Stage, Step};
 use super::state::{State, Trigger};
 use super::store_wait::StoreWait;
 use super::transaction::Transaction;
@@ -70,28 +70,23 @@ impl Server {
                 return;
             }
         }
-        self.transition(Trigger::Mail);
         let explanation = mail_explanation(&from, &read);
-        self.transaction = Some(Transaction::new(from, read));
+        let transaction = Box::new(Transaction::new(from, read));
+        self.enter(
+            Trigger::Mail,
+            Stage::InTransaction(transaction, Step::ExpectRcpt),
+        );
         self.reply(ReplyKind::SenderOk, "Ok", explanation);
-    }
-
-    pub(super) fn rcpt(&mut self, to: ForwardPath, parameters: &[Parameter]) {
-        let Some(mut transaction) = self.take_transaction_for(Trigger::Rcpt) else {
-            return;
-        };
-        self.add_recipient(&mut transaction, to, parameters);
-        self.transaction = Some(transaction);
     }
 
     /// RCPT TO in the transaction in progress: refused (parameters, SMTPUTF8, the
     /// recipient limit, relaying) or added to its recipients.
-    fn add_recipient(
-        &mut self,
-        transaction: &mut Transaction,
-        to: ForwardPath,
-        parameters: &[Parameter],
-    ) {
+    pub(super) fn rcpt(&mut self, to: ForwardPath, parameters: &[Parameter]) {
+        let Some(transaction) = self.transaction_for(Trigger::Rcpt) else {
+            return;
+        };
+        let utf8 = transaction.parameters.smtputf8;
+        let accepted = transaction.recipients.len();
         let read = match RcptParameters::parse(parameters, self.offered_parameters()) {
             Ok(read) => read,
             Err(error) => return self.refuse_parameter(&error),
@@ -100,12 +95,11 @@ impl Server {
             ForwardPath::Mailbox(mailbox) => Some(mailbox),
             ForwardPath::Postmaster => None,
         };
-        let utf8 = transaction.parameters.smtputf8;
         if let Some((kind, text, why)) = self.utf8_address_refusal(recipient, utf8, "recipient") {
             self.reply(kind, text, why);
             return;
         }
-        if transaction.recipients.len() >= self.config.max_recipients {
+        if accepted >= self.config.max_recipients {
             let explanation = format!(
                 "This server takes at most {} recipients per message; those accepted are kept and \
                  the client sends the rest in another transaction.",
@@ -119,7 +113,9 @@ impl Server {
             return;
         }
         if let Some(refusal) = self.relay_refusal(&to) {
-            transaction.refused_recipients = transaction.refused_recipients.saturating_add(1);
+            if let Some(transaction) = self.stage.transaction_mut() {
+                transaction.refused_recipients = transaction.refused_recipients.saturating_add(1);
+            }
             self.reply(
                 ReplyKind::RelayDenied,
                 format!("{to}: Relay access denied"),
@@ -133,8 +129,10 @@ impl Server {
             explanation.push_str(&smtputf8::utf8_address_note(mailbox));
         }
         explanation.push_str(&super::dsn::rcpt_note(&read.dsn));
-        transaction.recipients.push(to);
-        transaction.recipient_dsn.push(read.dsn);
+        if let Some(transaction) = self.stage.transaction_mut() {
+            transaction.recipients.push(to);
+            transaction.recipient_dsn.push(read.dsn);
+        }
         self.reply(ReplyKind::RecipientOk, "Ok", explanation);
     }
 
@@ -203,10 +201,7 @@ impl Server {
             self.reply(ReplyKind::ChunkingOutOfSequence, text, why);
             return;
         }
-        let refused_recipients = self
-            .transaction
-            .as_ref()
-            .map_or(0, |t| t.refused_recipients);
+        let refused_recipients = self.stage.transaction().map_or(0, |t| t.refused_recipients);
         if self.state() == State::ExpectRcpt && refused_recipients > 0 {
             self.reply(
                 ReplyKind::NoValidRecipients,
@@ -227,11 +222,13 @@ impl Server {
             receiver: DataReceiver::new(cap, MAX_TEXT_LINE, normalise),
             started: self.now,
         };
-        if !self.enter(Trigger::Data, Stage::ReceivingData(text)) {
+        if !self.enter_step(Trigger::Data, Step::ReceivingData(text)) {
             return;
         }
-        if let (Some(DeclaredSize::Octets(expected)), Stage::ReceivingData(text)) =
-            (self.declared_size(), &mut self.stage)
+        if let (
+            Some(DeclaredSize::Octets(expected)),
+            Stage::InTransaction(_, Step::ReceivingData(text)),
+        ) = (self.declared_size(), &mut self.stage)
         {
             text.receiver.reserve(expected);
         }
@@ -243,16 +240,15 @@ impl Server {
 
     /// SIZE= of the transaction in progress, if MAIL FROM declared one.
     fn declared_size(&self) -> Option<DeclaredSize> {
-        self.transaction.as_ref().and_then(|t| t.parameters.size)
+        self.stage.transaction().and_then(|t| t.parameters.size)
     }
 
     /// The final "." arrived: refuse the whole message or accept and deliver it.
     pub(super) fn end_of_data(&mut self, received: ReceivedData) {
-        let Some(transaction) = self.take_transaction_for(Trigger::EndOfData) else {
+        let Some(transaction) = self.end_transaction(Trigger::EndOfData) else {
             return;
         };
         let refusal = self.judge(&received, &transaction);
-        self.transition(Trigger::EndOfData);
         match refusal {
             Some((kind, text, why)) => {
                 let explanation = format!("{why} Nothing of the message was delivered.");
@@ -344,7 +340,9 @@ impl Server {
         );
         let (text, bcc_removed) = self.submission_text(received.text);
         self.deliver(&id, &transaction, text, bcc_removed);
-        self.store_wait = Some(StoreWait::new(id));
+        if matches!(self.stage, Stage::ExpectMail) {
+            self.stage = Stage::AwaitingStore(StoreWait::new(id));
+        }
     }
 
     /// The driver stored every copy of the message, or could not: answer the end of

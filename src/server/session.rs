@@ -16,9 +16,8 @@ use super::config::{BareLfPolicy, ServerConfig, UnofferedPipeliningPolicy};
 use super::delivery::{Delivery, StoreOutcome};
 use super::event::{ServerEvent, ServerEventKind};
 use super::host_inputs::HostInputs;
-use super::stage::Stage;
+use super::stage::{Stage, Step};
 use super::state::{next_state, State, Trigger};
-use super::store_wait::StoreWait;
 use super::transaction::Transaction;
 use crate::entropy::Entropy;
 use crate::event::{Output, StreamSpan};
@@ -56,8 +55,6 @@ pub struct Server {
     /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
     /// in whatever state it arrives, and the session stays there.
     pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
-    /// The mail transaction, from its accepted MAIL to its end; `None` outside one.
-    pub(super) transaction: Option<Transaction>,
     pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
     pub(super) identity: Option<Identity>,
@@ -79,9 +76,6 @@ pub struct Server {
     pub(super) reading: Option<StreamSpan>,
     pub(super) events: VecDeque<ServerEvent>,
     pub(super) deliveries: VecDeque<Delivery>,
-    /// The accepted message whose reply waits for the driver's store, with the input
-    /// held meanwhile; `None` while the session reads.
-    pub(super) store_wait: Option<StoreWait>,
     /// What TLS negotiated, once the connection is encrypted (STARTTLS or implicit).
     pub(super) tls: Option<crate::tls::TlsSummary>,
 }
@@ -112,7 +106,6 @@ impl Server {
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
             refused_chunk: None,
-            transaction: None,
             greeting: None,
             identity: None,
             entropy: Entropy::from_seed(seed),
@@ -127,7 +120,6 @@ impl Server {
             reading: None,
             events: VecDeque::new(),
             deliveries: VecDeque::new(),
-            store_wait: None,
             tls: None,
         };
         let text = format!("{} {}", server.config.hostname, server.config.greeting);
@@ -178,8 +170,7 @@ impl Server {
     /// Octets of message text held for the DATA or BDAT transaction in progress
     /// (bounded by the SIZE limit, or 64 MiB without one).
     pub fn buffered_message(&self) -> usize {
-        let chunked = self.transaction.as_ref().and_then(|t| t.chunked.as_ref());
-        self.stage.buffered_text() + chunked.map_or(0, super::bdat::Chunked::stored)
+        self.stage.buffered_text()
     }
 
     /// Errors counted so far in this session.
@@ -205,9 +196,10 @@ impl Server {
 
     /// True while the engine waits for [`Server::handle_stored`]: a message was accepted,
     /// its copies wait in [`Server::poll_delivery`], and its reply (and any input that
-    /// follows) waits for the outcome.
+    /// follows) waits for the outcome. A session that closes meanwhile (a timeout, the
+    /// client left) waits no longer: no reply can go, and the copies stay queued.
     pub fn is_awaiting_store(&self) -> bool {
-        self.store_wait.is_some()
+        matches!(self.stage, Stage::AwaitingStore(_))
     }
 
     /// The driver's outcome of storing the accepted message's copies: `Stored` answers
@@ -215,12 +207,13 @@ impl Server {
     /// input held meanwhile is read. Does nothing when no message awaits storage. The
     /// reply is stamped with the time of the end of data.
     pub fn handle_stored(&mut self, outcome: StoreOutcome) {
-        let Some(wait) = self.store_wait.take() else {
-            return;
+        let wait = match core::mem::replace(&mut self.stage, Stage::ExpectMail) {
+            Stage::AwaitingStore(wait) => wait,
+            other => {
+                self.stage = other;
+                return;
+            }
         };
-        if self.is_closed() {
-            return;
-        }
         self.stored(&wait.id, outcome);
         self.read_input(&wait.held);
         if wait.overflowed && !self.is_closed() {
@@ -345,7 +338,7 @@ impl Server {
 
     fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
-            if let Some(wait) = &mut self.store_wait {
+            if let Stage::AwaitingStore(wait) = &mut self.stage {
                 wait.hold(input);
                 break;
             }
@@ -358,7 +351,7 @@ impl Server {
                 continue;
             }
             let before = input.len();
-            if let Stage::ReceivingData(text) = &mut self.stage {
+            if let Stage::InTransaction(_, Step::ReceivingData(text)) = &mut self.stage {
                 let finished = text.receiver.receive(&mut input);
                 let start = self.consumed(before, input.len());
                 if let Some(received) = finished {
@@ -491,19 +484,22 @@ impl Server {
         }
     }
 
-    /// Applies a table transition into a state that holds no data, or answers 503 when
-    /// the table has no row for it. A trigger into a state that holds data goes through
-    /// [`Self::enter`], which brings it; staying in the same state keeps its data.
+    /// Applies a table transition into a state that holds no data (leaving any
+    /// transaction behind) or into the next step of the transaction in progress, or
+    /// answers 503 when the table has no row for it. A trigger into a state that holds
+    /// data goes through [`Self::enter`] or [`Self::enter_step`], which bring it;
+    /// staying in the same state keeps its data.
     pub(super) fn transition(&mut self, trigger: Trigger) -> bool {
         let from = self.state();
         match next_state(from, trigger) {
             Some(to) if to == from => true,
-            Some(to) => match Stage::without_data(to) {
-                Some(stage) => {
+            Some(to) => match (Stage::without_data(to), Step::without_data(to)) {
+                (Some(stage), _) => {
                     self.move_to(stage);
                     true
                 }
-                None => self.out_of_sequence(trigger),
+                (None, Some(step)) => self.enter_step(trigger, step),
+                (None, None) => self.out_of_sequence(trigger),
             },
             None => self.out_of_sequence(trigger),
         }
@@ -520,18 +516,47 @@ impl Server {
         }
     }
 
-    /// Takes out the transaction in progress for `trigger`, which needs one: when the
-    /// table allows `trigger` now and there is a transaction. Otherwise answers the
-    /// table's 503 and leaves the transaction where it was. The caller puts it back if
-    /// the transaction goes on.
-    pub(super) fn take_transaction_for(&mut self, trigger: Trigger) -> Option<Transaction> {
-        match self.transaction.take() {
-            Some(transaction) if self.allows(trigger) => Some(transaction),
-            kept => {
-                self.transaction = kept;
-                self.out_of_sequence(trigger);
-                None
+    /// Applies a table transition into `next`, a step of the transaction in progress,
+    /// which keeps its transaction; answers 503 when the table does not lead there or
+    /// there is no transaction.
+    pub(super) fn enter_step(&mut self, trigger: Trigger, next: Step) -> bool {
+        let from = self.state();
+        let to = next.state();
+        match &mut self.stage {
+            Stage::InTransaction(_, step) if next_state(from, trigger) == Some(to) => {
+                *step = next;
+                self.record_change(from, to);
+                true
             }
+            _ => self.out_of_sequence(trigger),
+        }
+    }
+
+    /// The transaction in progress, for `trigger`, which goes on with it: when the
+    /// table allows `trigger` now and there is a transaction. Otherwise answers the
+    /// table's 503.
+    pub(super) fn transaction_for(&mut self, trigger: Trigger) -> Option<&mut Transaction> {
+        if !self.allows(trigger) || self.stage.transaction().is_none() {
+            self.out_of_sequence(trigger);
+            return None;
+        }
+        self.stage.transaction_mut()
+    }
+
+    /// Ends the transaction in progress with `trigger`, whose row leads out of it to a
+    /// stage without data: moves there and hands back the transaction. Otherwise
+    /// answers the table's 503 and leaves the stage as it was.
+    pub(super) fn end_transaction(&mut self, trigger: Trigger) -> Option<Transaction> {
+        let next = next_state(self.state(), trigger)
+            .and_then(Stage::without_data)
+            .filter(|_| self.stage.transaction().is_some());
+        let Some(next) = next else {
+            self.out_of_sequence(trigger);
+            return None;
+        };
+        match self.move_to(next) {
+            Stage::InTransaction(transaction, _) => Some(*transaction),
+            _ => None,
         }
     }
 
@@ -552,12 +577,19 @@ impl Server {
         next_state(self.state(), trigger).is_some()
     }
 
-    /// Enters `stage`, reads lines with its limit, and records the change of state.
-    fn move_to(&mut self, stage: Stage) {
+    /// Enters `stage`, reads lines with its limit, and records the change of state;
+    /// gives back the stage left, with its data.
+    fn move_to(&mut self, stage: Stage) -> Stage {
         let from = self.state();
         let to = stage.state();
         self.lines.set_limit(stage.line_limit());
-        self.stage = stage;
+        let left = core::mem::replace(&mut self.stage, stage);
+        self.record_change(from, to);
+        left
+    }
+
+    /// Records a change of state as an event; staying in a state is no change.
+    fn record_change(&mut self, from: State, to: State) {
         if to != from {
             self.emit(
                 ServerEventKind::StateChanged { from, to },

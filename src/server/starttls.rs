@@ -127,7 +127,6 @@ impl Server {
     fn forget_cleartext_session(&mut self) {
         self.greeting = None;
         self.identity = None;
-        self.transaction = None;
         self.lines = LineReader::new(MAX_COMMAND_LINE);
     }
 

@@ -1,8 +1,10 @@
 //! The mail transaction in progress (RFC 5321 §3.3): it begins when MAIL is accepted,
 //! so it always has its reverse-path, and RSET, EHLO/HELO, STARTTLS and the end of the
-//! message end it. The session holds it as `Option<Transaction>`: `None` is "no MAIL
-//! accepted", and a command that needs a transaction gets it through
-//! `Server::take_transaction_for`, which answers the table's 503 when there is none.
+//! message end it. The stage carries it (`Stage::InTransaction`, with the step it has
+//! reached), so a stage outside a transaction has none and a transaction step cannot
+//! lack one. A command that goes on with it gets it through `Server::transaction_for`,
+//! one that ends it through `Server::end_transaction`; both answer the table's 503
+//! when the table has no row for the command.
 
 use super::bdat::Chunked;
 use crate::dsn::parameters::RcptDsn;
@@ -20,7 +22,7 @@ pub(super) struct Transaction {
     /// RCPTs refused in this transaction: DATA then says 554 rather than 503.
     pub refused_recipients: u32,
     /// The message so far, once BDAT was used (RFC 3030 §2), between chunks: while a
-    /// chunk is read, `Stage::ReceivingChunk` holds it.
+    /// chunk is read, `Step::ReceivingChunk` holds it.
     pub chunked: Option<Chunked>,
 }
 
@@ -54,7 +56,7 @@ mod tests {
     }
 
     fn from(server: &Server) -> Option<String> {
-        server.transaction.as_ref().map(|t| t.from.to_string())
+        server.stage.transaction().map(|t| t.from.to_string())
     }
 
     #[test]
@@ -64,7 +66,7 @@ mod tests {
         server.receive(b"MAIL FROM:<>\r\n", 0);
         assert_eq!(from(&server).as_deref(), Some("<>"));
         server.receive(b"RCPT TO:<b@example.org>\r\n", 0);
-        let recipients = server.transaction.as_ref().map(|t| t.recipients.len());
+        let recipients = server.stage.transaction().map(|t| t.recipients.len());
         assert_eq!(recipients, Some(1));
     }
 
