@@ -578,6 +578,29 @@ fn a_message_over_the_next_hops_size_bounces_at_once_without_fallback_or_retry()
 }
 
 #[test]
+fn an_8bit_body_for_a_next_hop_without_8bitmime_bounces_without_retry() {
+    // The provider takes the 8-bit body (it offers 8BITMIME); mx-a does not, and the
+    // relay does not convert bodies, so the message cannot go there (RFC 6152 §3).
+    let mut scenario = three_exchangers([10, 20, 30]);
+    if let Some(config) = scenario.hosts[2].smtp.as_mut() {
+        config.extensions.eight_bit_mime = false;
+    }
+    if let Some(WorldStep::Smtp { client, .. }) = scenario.steps.first_mut() {
+        client.message.body = "Grüße aus Köln\n".into();
+    }
+    let timeline = run_world(&scenario).unwrap();
+    assert!(!timeline.transcript(2).contains("MAIL FROM"));
+    assert_eq!(relays(&timeline).len(), 1, "one attempt");
+    let bounces = bounces(&timeline);
+    assert_eq!(bounces.len(), 1);
+    assert_eq!(bounces[0].1, "5.6.3");
+    assert!(bounces[0].2.contains("8BITMIME"), "{}", bounces[0].2);
+    assert!(timeline.mailstore(SENDER).outbound.is_empty());
+    let report = only_report(&timeline);
+    assert!(report.contains("Status: 5.6.3"), "{report}");
+}
+
+#[test]
 fn a_4xx_after_the_message_text_falls_back_to_the_next_exchanger() {
     let mut scenario = three_exchangers([10, 20, 30]);
     scenario.dns.hosts = vec![down("mx-a.example.org", HostState::Deferring)];

@@ -2,12 +2,12 @@
 //! 3461 §6, RFC 3464). Every caller says what became of its copies and this one path
 //! writes the notices ([`super::super::notice`]) and files them: after a host tried to
 //! pass queued mail on (by MX or to a host that serves the domain), copies refused for
-//! good (5yz at RCPT or after the message text, or kept back by the client as over the
-//! next host's SIZE) are `failed`, and copies taken by a host that does not offer DSN
-//! are `relayed` for a sender who asked NOTIFY=SUCCESS (RFC 3461 §5.2.3); a host that
-//! files a copy in a local mailbox reports `delivered` on NOTIFY=SUCCESS; the router's
-//! own give-ups (null MX, NXDOMAIN, expiry) are `failed`, and mail still queued past
-//! the warning time is `delayed`.
+//! good (5yz at RCPT or after the message text, or kept back by the client because the
+//! next host must not get them: over its SIZE, no 8BITMIME or SMTPUTF8) are `failed`,
+//! and copies taken by a host that does not offer DSN are `relayed` for a sender who
+//! asked NOTIFY=SUCCESS (RFC 3461 §5.2.3); a host that files a copy in a local mailbox
+//! reports `delivered` on NOTIFY=SUCCESS; the router's own give-ups (null MX, NXDOMAIN,
+//! expiry) are `failed`, and mail still queued past the warning time is `delayed`.
 //!
 //! A notice goes where the sender's mail goes: into the reporting host's own mailbox
 //! when it serves the sender's domain; into its queue, to be routed by MX like any
@@ -28,7 +28,7 @@ use crate::world::timeline::{ConnectionId, ConnectionKind, WorldEvent};
 impl World {
     /// Settles what `reporting` tried to deliver to `remote` on connection `id`: copies
     /// refused for good, or kept back by the client because `remote` must not get them
-    /// (over its SIZE), bounce, copies taken by a host without DSN are reported
+    /// (over its SIZE, say), bounce, copies taken by a host without DSN are reported
     /// `relayed`, and the rest (4yz, or never accepted) are returned, to be tried
     /// elsewhere or later.
     pub(super) fn settle(
@@ -318,31 +318,63 @@ fn permanent_refusal<'a>(outcome: &'a Outcome, copy: &StoredMessage) -> Option<&
 }
 
 /// Why `copy` failed for good when the client kept its message back before MAIL FROM
-/// (the client's typed decision, never its text): a message over the fixed maximum
-/// `remote` offered with SIZE must not be sent, and a fixed maximum does not change by
-/// waiting, so it is a permanent failure, 552 5.3.4 (RFC 1870 §6, RFC 3463 §3.4).
+/// (the client's typed decision, never its text). `remote` must not get it, and
+/// waiting does not change that, so it is a permanent failure: over the fixed maximum
+/// it offered with SIZE (552 5.3.4, RFC 1870 §6), an 8-bit body it cannot take
+/// without 8BITMIME (554 5.6.3, RFC 6152 §3), or a UTF-8 address without SMTPUTF8
+/// (553 5.6.7, RFC 6531 §3.2).
 fn withheld_for_good(outcome: &Outcome, copy: &StoredMessage, remote: &str) -> Option<Failure> {
     let withheld = outcome
         .withheld
         .iter()
         .find(|w| w.sender == copy.envelope_from && w.recipients.contains(&copy.recipient))?;
-    match withheld.decision.choice {
-        Choice::TooBig { octets, limit } => Some(Failure {
-            reply: format!(
+    let not_retried = "so the mail is not sent, goes to no other exchanger and is not retried.";
+    let (reply, status, explanation, rfc) = match withheld.decision.choice {
+        Choice::TooBig { octets, limit } => (
+            format!(
                 "552 5.3.4 Message size exceeds fixed maximum message size: {octets} octets, \
                  {remote} takes at most {limit} (SIZE {limit})"
             ),
-            status: EnhancedCode::new(5, 3, 4),
-            explanation: format!(
+            EnhancedCode::new(5, 3, 4),
+            format!(
                 "The message is {octets} octets and {remote} offered SIZE {limit}: a client \
                  must not send a message over the server's fixed maximum, and waiting does not \
-                 change it, so the mail is not sent, goes to no other exchanger and is not \
-                 retried."
+                 change it, {not_retried}"
             ),
-            rfc: "RFC 1870 §6",
-        }),
-        _ => None,
-    }
+            "RFC 1870 §6",
+        ),
+        Choice::RefuseEightBit => (
+            format!(
+                "554 5.6.3 Conversion required but not supported: the body has 8-bit octets \
+                 and {remote} does not offer 8BITMIME"
+            ),
+            EnhancedCode::new(5, 6, 3),
+            format!(
+                "The body has 8-bit octets and {remote} does not offer 8BITMIME: this relay \
+                 does not convert bodies, and waiting does not change it, {not_retried}"
+            ),
+            "RFC 6152 §3",
+        ),
+        Choice::RefuseSmtpUtf8 => (
+            format!(
+                "553 5.6.7 Non-ASCII addresses not permitted: the envelope needs SMTPUTF8 and \
+                 {remote} does not offer it"
+            ),
+            EnhancedCode::new(5, 6, 7),
+            format!(
+                "An address of the message needs SMTPUTF8 and {remote} does not offer it: \
+                 waiting does not change that, {not_retried}"
+            ),
+            "RFC 6531 §3.2",
+        ),
+        _ => return None,
+    };
+    Some(Failure {
+        reply,
+        status,
+        explanation,
+        rfc,
+    })
 }
 
 fn domain_of(address: &str) -> String {
