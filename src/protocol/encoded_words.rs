@@ -107,11 +107,35 @@ fn pieces(text: &str) -> impl Iterator<Item = (bool, &str)> {
     })
 }
 
-/// What a run of the text became: decoded words, or text as written.
-enum Part<'a> {
-    Space(&'a str),
-    Written(String),
-    Decoded(String),
+/// Adjacent encoded-words of one charset, read together, and the white space before
+/// them.
+struct Run<'a> {
+    charset: Charset,
+    octets: Vec<u8>,
+    /// The words and the white space between them, as written.
+    written: String,
+    gap_before: &'a str,
+}
+
+impl Run<'_> {
+    /// Writes the run's text, or the run as written when it cannot be read; the white
+    /// space before it goes when it follows a decoded run. True when it was decoded.
+    fn write(self, out: &mut String, after_decoded: bool) -> bool {
+        match self.charset.text(self.octets) {
+            Some(text) => {
+                if !after_decoded {
+                    out.push_str(self.gap_before);
+                }
+                out.push_str(&text);
+                true
+            }
+            None => {
+                out.push_str(self.gap_before);
+                out.push_str(&self.written);
+                false
+            }
+        }
+    }
 }
 
 /// `text` with its encoded-words decoded. Words of one charset separated only by white
@@ -119,63 +143,49 @@ enum Part<'a> {
 /// words still reads; white space between two decoded words is dropped (RFC 2047
 /// §6.2), all other white space kept.
 pub(crate) fn decode(text: &str) -> String {
-    let mut parts: Vec<Part<'_>> = Vec::new();
-    // The words of the run being read: their charset, octets and text as written.
-    let mut run: Option<(Charset, Vec<u8>, String)> = None;
-    let mut gap: Option<&str> = None;
+    let mut out = String::with_capacity(text.len());
+    let mut run: Option<Run<'_>> = None;
+    let mut gap = "";
+    let mut after_decoded = false;
     for (space, piece) in pieces(text) {
         if space {
-            gap = Some(piece);
+            gap = piece;
             continue;
         }
-        match (word(piece), run.as_mut()) {
-            (Some(next), Some((charset, octets, written))) if next.charset == *charset => {
-                octets.extend(next.octets);
-                written.push_str(gap.take().unwrap_or_default());
-                written.push_str(piece);
-            }
-            (Some(next), _) => {
-                end_run(&mut parts, run.take());
-                parts.extend(gap.take().map(Part::Space));
-                run = Some((next.charset, next.octets, piece.to_owned()));
-            }
-            (None, _) => {
-                end_run(&mut parts, run.take());
-                parts.extend(gap.take().map(Part::Space));
-                parts.push(Part::Written(piece.to_owned()));
+        let next = word(piece);
+        if let (Some(next), Some(run)) = (&next, run.as_mut()) {
+            if next.charset == run.charset {
+                run.octets.extend_from_slice(&next.octets);
+                run.written.push_str(gap);
+                run.written.push_str(piece);
+                gap = "";
+                continue;
             }
         }
-    }
-    end_run(&mut parts, run);
-    parts.extend(gap.map(Part::Space));
-    joined(&parts)
-}
-
-fn end_run(parts: &mut Vec<Part<'_>>, run: Option<(Charset, Vec<u8>, String)>) {
-    if let Some((charset, octets, written)) = run {
-        parts.push(match charset.text(octets) {
-            Some(text) => Part::Decoded(text),
-            None => Part::Written(written),
-        });
-    }
-}
-
-/// The parts one after the other, white space between two decoded runs left out.
-fn joined(parts: &[Part<'_>]) -> String {
-    let mut out = String::new();
-    for (index, part) in parts.iter().enumerate() {
-        match part {
-            Part::Space(space) => {
-                let decoded = |at: Option<usize>| {
-                    matches!(at.and_then(|i| parts.get(i)), Some(Part::Decoded(_)))
-                };
-                if !(decoded(index.checked_sub(1)) && decoded(index.checked_add(1))) {
-                    out.push_str(space);
-                }
-            }
-            Part::Written(text) | Part::Decoded(text) => out.push_str(text),
+        if let Some(ended) = run.take() {
+            after_decoded = ended.write(&mut out, after_decoded);
         }
+        match next {
+            Some(Word { charset, octets }) => {
+                run = Some(Run {
+                    charset,
+                    octets,
+                    written: piece.to_owned(),
+                    gap_before: gap,
+                });
+            }
+            None => {
+                out.push_str(gap);
+                out.push_str(piece);
+                after_decoded = false;
+            }
+        }
+        gap = "";
     }
+    if let Some(ended) = run {
+        ended.write(&mut out, after_decoded);
+    }
+    out.push_str(gap);
     out
 }
 
