@@ -1,8 +1,9 @@
 //! Each delivered copy carries its own layout: every header field as an octet range
 //! into the copy (folded lines included), the trace field the receiving server added,
-//! where the body starts, any Bcc field, the Subject, and whether the copy reached a
-//! Bcc recipient. The page slices the copy's octets with these; nothing parses again.
+//! where the body starts, any Bcc field, the Subject (read as the sender typed it,
+//! RFC 2047 encoded-words decoded), and whether the copy reached a Bcc recipient. The page slices the copy's octets with these; nothing parses again.
 
+use esmtp_playground::client::MessageSpec;
 use esmtp_playground::loopback::{run, Scenario};
 use esmtp_playground::scripted::ScriptStep;
 use esmtp_playground::server::{BccState, Delivery, Role};
@@ -197,4 +198,83 @@ fn a_blind_copy_stays_blind_across_a_relay() {
         "the relaying MTA passes on that bob was blind-copied"
     );
     assert_eq!(bob[0].layout.bcc_field, None);
+}
+
+/// The delivered copy's Subject as the layout reads it, and the copy's Subject line
+/// as it travelled (its first line, when folded).
+fn delivered_subject(message: MessageSpec) -> (Option<String>, String) {
+    let mut scenario = Scenario::default();
+    scenario.client.message = message;
+    let timeline = run(&scenario).unwrap();
+    let delivery = timeline.deliveries.first().expect("one copy delivered");
+    let field = delivery
+        .layout
+        .fields
+        .iter()
+        .map(|f| slice(delivery, f.start, f.end))
+        .find(|text| text.starts_with("Subject:"))
+        .expect("a Subject field");
+    let first_line = field.lines().next().unwrap_or_default().to_owned();
+    (delivery.layout.subject.clone(), first_line)
+}
+
+fn typed(subject: &str) -> MessageSpec {
+    MessageSpec {
+        subject: subject.into(),
+        ..MessageSpec::default()
+    }
+}
+
+#[test]
+fn a_non_ascii_subject_travels_encoded_and_reads_as_typed() {
+    let (subject, line) = delivered_subject(typed("Grüße aus München"));
+    assert!(line.starts_with("Subject: =?UTF-8?B?"), "{line}");
+    assert_eq!(subject.as_deref(), Some("Grüße aus München"));
+    // Several encoded-words over folded lines (RFC 2047 §2: at most 75 characters each).
+    let long = "Grüße aus Köln — ".repeat(6);
+    let (subject, _) = delivered_subject(typed(long.trim_end()));
+    assert_eq!(subject.as_deref(), Some(long.trim_end()));
+}
+
+#[test]
+fn ascii_that_only_looks_encoded_and_a_utf8_subject_read_as_typed() {
+    let (subject, line) = delivered_subject(typed("Price =?x?= odd"));
+    assert_eq!(line, "Subject: Price =?x?= odd");
+    assert_eq!(subject.as_deref(), Some("Price =?x?= odd"));
+    // With SMTPUTF8 the Subject travels as UTF-8 (RFC 6532 §3.2), not encoded.
+    let (subject, line) = delivered_subject(MessageSpec {
+        from: "jörg@bücher.example".into(),
+        subject: "Grüße".into(),
+        ..MessageSpec::default()
+    });
+    assert_eq!(line, "Subject: Grüße");
+    assert_eq!(subject.as_deref(), Some("Grüße"));
+}
+
+#[test]
+fn a_world_message_reads_its_subject_as_typed() {
+    let mut scenario = preset("dsn-bounce").unwrap();
+    for step in &mut scenario.steps {
+        if let WorldStep::Smtp { client, .. } = step {
+            client.message.subject = "Grüße".into();
+        }
+    }
+    let timeline = run_world(&scenario).unwrap();
+    let subjects: Vec<String> = timeline
+        .hosts
+        .iter()
+        .flat_map(|host| {
+            let store = timeline.mailstore(&host.name);
+            store
+                .mailboxes
+                .values()
+                .chain(store.outbound.values())
+                .flatten()
+                .filter(|m| m.envelope_from != "<>")
+                .filter_map(|m| m.layout.subject.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(!subjects.is_empty());
+    assert!(subjects.iter().all(|s| s == "Grüße"), "{subjects:?}");
 }

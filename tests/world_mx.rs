@@ -11,7 +11,7 @@ use esmtp_playground::world::dns::{
     ARecord, Answer, CnameRecord, DnsZone, HostAvailability, HostState, MxRecord, QueryType,
 };
 use esmtp_playground::world::{
-    preset, run_world, ConnectionKind, HostSpec, WorldEvent, WorldScenario, WorldStep,
+    preset, run_world, ConnectionKind, HostSpec, WorldEntry, WorldEvent, WorldScenario, WorldStep,
     WorldTimeline,
 };
 use world_support::{final_replies, world_events};
@@ -517,6 +517,87 @@ fn a_5xx_after_the_message_text_bounces_at_once_without_fallback_or_retry() {
         report.contains("Diagnostic-Code: smtp; 552 5.3.4 "),
         "{report}"
     );
+}
+
+#[test]
+fn a_message_over_the_next_hops_size_bounces_at_once_without_fallback_or_retry() {
+    // mx-a offers SIZE 64: the relaying client must not send the bigger message (RFC
+    // 1870 §6), so no MAIL FROM goes out, and a fixed maximum is a permanent failure.
+    let mut scenario = three_exchangers([10, 20, 30]);
+    if let Some(config) = scenario.hosts[2].smtp.as_mut() {
+        config.max_message_size = Some(64);
+    }
+    if let Some(WorldStep::Smtp { client, .. }) = scenario.steps.first_mut() {
+        client.message.to.push("carol@example.org".into());
+    }
+    scenario.steps.push(WorldStep::Wait {
+        ms: 2 * 3_600_000,
+        reason: "two hours".into(),
+    });
+    let timeline = run_world(&scenario).unwrap();
+    let transcript = timeline.transcript(2);
+    assert!(transcript.contains("250-SIZE 64"), "{transcript}");
+    assert!(!transcript.contains("MAIL FROM"), "{transcript}");
+    assert_eq!(
+        relays(&timeline),
+        [(SENDER.to_owned(), "mx-a.example.org".to_owned())],
+        "one attempt: no other exchanger"
+    );
+    let bounces = bounces(&timeline);
+    assert_eq!(bounces.len(), 1);
+    assert_eq!(
+        bounces[0].0,
+        ["bob@example.org", "carol@example.org"],
+        "one bounce for the message's copies"
+    );
+    assert_eq!(bounces[0].1, "5.3.4");
+    assert!(bounces[0].2.contains("SIZE 64"), "{}", bounces[0].2);
+    let bounce_rfc = timeline.entries.iter().find_map(|entry| match entry {
+        WorldEntry::World {
+            event: WorldEvent::Bounced { .. },
+            rfc,
+            ..
+        } => Some(*rfc),
+        _ => None,
+    });
+    assert_eq!(bounce_rfc, Some("RFC 1870 §6"));
+    assert!(!world_events(&timeline)
+        .iter()
+        .any(|(event, _)| matches!(event, WorldEvent::RetryScheduled { .. })));
+    assert!(timeline.mailstore(SENDER).outbound.is_empty());
+    let report = only_report(&timeline);
+    assert!(report.contains("Status: 5.3.4"), "{report}");
+    assert!(
+        report.contains("Diagnostic-Code: smtp; 552 5.3.4 "),
+        "{report}"
+    );
+    assert!(
+        report.contains("mx-a.example.org takes at most 64"),
+        "{report}"
+    );
+}
+
+#[test]
+fn an_8bit_body_for_a_next_hop_without_8bitmime_bounces_without_retry() {
+    // The provider takes the 8-bit body (it offers 8BITMIME); mx-a does not, and the
+    // relay does not convert bodies, so the message cannot go there (RFC 6152 §3).
+    let mut scenario = three_exchangers([10, 20, 30]);
+    if let Some(config) = scenario.hosts[2].smtp.as_mut() {
+        config.extensions.eight_bit_mime = false;
+    }
+    if let Some(WorldStep::Smtp { client, .. }) = scenario.steps.first_mut() {
+        client.message.body = "Grüße aus Köln\n".into();
+    }
+    let timeline = run_world(&scenario).unwrap();
+    assert!(!timeline.transcript(2).contains("MAIL FROM"));
+    assert_eq!(relays(&timeline).len(), 1, "one attempt");
+    let bounces = bounces(&timeline);
+    assert_eq!(bounces.len(), 1);
+    assert_eq!(bounces[0].1, "5.6.3");
+    assert!(bounces[0].2.contains("8BITMIME"), "{}", bounces[0].2);
+    assert!(timeline.mailstore(SENDER).outbound.is_empty());
+    let report = only_report(&timeline);
+    assert!(report.contains("Status: 5.6.3"), "{report}");
 }
 
 #[test]

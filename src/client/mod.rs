@@ -38,7 +38,7 @@ pub use dsn::DsnSpec;
 pub use error::SpecError;
 pub use event::{ClientEvent, ClientEventKind, ReplyMeaning};
 pub use message::TransferEncoding;
-pub use outcome::{Outcome, Refusal};
+pub use outcome::{Outcome, Refusal, Withheld};
 pub use session::Client;
 pub use spec::{
     AuthSpec, ChunkingMode, ClientSpec, EightBitPolicy, Header, HelloMode, MessageSpec,

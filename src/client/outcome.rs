@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::decision::Decision;
 use crate::protocol::{EnhancedCode, Reply, ReplyCode};
 
 /// A recipient the server refused for good.
@@ -50,4 +51,21 @@ pub struct Outcome {
     /// stored copy's `envelope_from` has): no recipient of that message can get
     /// it, which is what a relay reports in a bounce. A 4yz to MAIL is not listed.
     pub refused_senders: Vec<Refusal>,
+    /// Messages the client kept back before MAIL FROM because one of its own checks
+    /// says the server must not get them (over the server's fixed SIZE, RFC 1870 §6):
+    /// no reply refused them, so a relay learns here why their recipients failed.
+    pub withheld: Vec<Withheld>,
+}
+
+/// A message the client did not send, and the decision that kept it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Withheld {
+    /// The reverse-path as the wire writes it (`<a@b>`, the form of a stored copy's
+    /// `envelope_from`).
+    pub sender: String,
+    /// Its recipients, as `refused` names them.
+    pub recipients: Vec<String>,
+    /// Why it was not sent (e.g. [`super::Choice::TooBig`] with the size and the limit).
+    pub decision: Decision,
 }

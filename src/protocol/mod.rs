@@ -1,8 +1,9 @@
 //! Wire-level SMTP shared by both engines: commands, replies and their code table,
-//! paths, extensions, and bounded readers for lines and replies.
+//! paths, extensions, bounded readers for lines and replies, and RFC 2047 encoded-words.
 
 pub(crate) mod codes;
 pub(crate) mod command;
+pub(crate) mod encoded_words;
 pub(crate) mod enhanced;
 pub(crate) mod extension;
 pub mod idn;

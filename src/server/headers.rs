@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::protocol::encoded_words;
+
 /// The header fields of `message`: every line up to the first empty line. A line
 /// starting with SP or HTAB continues the previous field (folding, RFC 5322 §2.2.3).
 fn header_lines(message: &[u8]) -> (Vec<&[u8]>, usize) {
@@ -78,8 +80,9 @@ pub struct MessageLayout {
     /// Where the body starts, just past the empty line that ends the header section;
     /// `None` when the message has no empty line (header fields only, no body).
     pub body_start: Option<usize>,
-    /// The first Subject field's value, unfolded (RFC 5322 §2.2.3) and trimmed, as
-    /// lossy UTF-8 like every text the engine shows; `None` when there is none.
+    /// The first Subject field's value, unfolded (RFC 5322 §2.2.3), trimmed and with
+    /// its RFC 2047 encoded-words decoded (those that cannot be read stay as written),
+    /// as lossy UTF-8 like every text the engine shows; `None` when there is none.
     pub subject: Option<String>,
 }
 
@@ -191,7 +194,9 @@ impl MessageLayout {
                 }
             }
         }
-        layout.subject = subject.as_deref().map(unfolded_value);
+        layout.subject = subject
+            .as_deref()
+            .map(|field| encoded_words::decode(&unfolded_value(field)));
         if layout.bcc_field.is_some() {
             layout.bcc_note = BccNote::of(BccState::Kept);
         }
@@ -318,6 +323,16 @@ mod tests {
         assert_eq!(layout.body_start, Some(72));
         assert_eq!(layout.subject.as_deref(), Some("=?x?= a  folded"));
         assert_eq!(layout.bcc_field, None);
+    }
+
+    #[test]
+    fn the_subject_reads_with_its_encoded_words_decoded() {
+        let folded = MessageLayout::of(&[
+            b"Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n =?ISO-8859-1?Q?_aus_K=F6ln?= !\r\n\r\n",
+        ]);
+        assert_eq!(folded.subject.as_deref(), Some("Grüße aus Köln !"));
+        let unknown = MessageLayout::of(&[b"Subject: =?KOI8-R?Q?x?=\r\n\r\n"]);
+        assert_eq!(unknown.subject.as_deref(), Some("=?KOI8-R?Q?x?="));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::client::chunks::Chunks;
 use crate::client::decision::Decision;
 use crate::client::message::{dot_stuff, TransferEncoding};
 use crate::client::negotiation;
+use crate::client::outcome::Withheld;
 use crate::client::spec::Step;
 use crate::protocol::Parameter;
 
@@ -112,9 +113,20 @@ impl Client {
     }
 
     /// The message is not to be sent: records the refusal, leaves `stage` and quits.
+    /// The message goes into the outcome's `withheld`, typed, for a relay to bounce.
     pub(super) fn refuse_to_send(&mut self, stage: Stage, refusal: Decision) -> Stage {
         let explanation = format!("{} QUIT.", refusal.why);
         let rfc = refusal.rfc;
+        self.outcome.withheld.push(Withheld {
+            sender: self.message.sender.to_string(),
+            recipients: self
+                .message
+                .recipients
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            decision: refusal.clone(),
+        });
         self.decide(refusal);
         self.quit(stage, explanation, rfc)
     }

@@ -354,6 +354,25 @@ fn a_5yz_to_mail_refuses_the_sender_for_good_and_a_4yz_does_not() {
     assert!(run("451 4.3.0 try later\r\n").is_empty());
 }
 
+#[test]
+fn a_message_over_the_offered_size_is_withheld_with_its_typed_decision() {
+    let mut client = client(plain());
+    for reply in ["220 mx\r\n", "250-mx.example.org\r\n250 SIZE 10\r\n"] {
+        client.receive(reply.as_bytes(), 0);
+        client.take_output();
+    }
+    assert_eq!(stage(&client), "ExpectQuit");
+    let withheld = &client.outcome().withheld;
+    assert_eq!(withheld.len(), 1);
+    assert_eq!(withheld[0].sender, "<alice@example.net>");
+    assert_eq!(withheld[0].recipients, ["bob@example.org"]);
+    assert!(matches!(
+        withheld[0].decision.choice,
+        Choice::TooBig { limit: 10, .. }
+    ));
+    assert!(client.outcome().refused.is_empty());
+}
+
 /// The BDAT commands in `wire` with the octets each framed: `(size, last, octets)`.
 fn bdat_chunks(wire: &[u8]) -> Vec<(usize, bool, Vec<u8>)> {
     let mut chunks = Vec::new();

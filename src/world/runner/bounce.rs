@@ -2,11 +2,12 @@
 //! 3461 §6, RFC 3464). Every caller says what became of its copies and this one path
 //! writes the notices ([`super::super::notice`]) and files them: after a host tried to
 //! pass queued mail on (by MX or to a host that serves the domain), copies refused for
-//! good (5yz at RCPT or after the message text) are `failed`, and copies taken by a
-//! host that does not offer DSN are `relayed` for a sender who asked NOTIFY=SUCCESS
-//! (RFC 3461 §5.2.3); a host that files a copy in a local mailbox reports `delivered`
-//! on NOTIFY=SUCCESS; the router's own give-ups (null MX, NXDOMAIN, expiry) are
-//! `failed`, and mail still queued past the warning time is `delayed`.
+//! good (5yz at RCPT or after the message text, or kept back by the client because the
+//! next host must not get them: over its SIZE, no 8BITMIME or SMTPUTF8) are `failed`,
+//! and copies taken by a host that does not offer DSN are `relayed` for a sender who
+//! asked NOTIFY=SUCCESS (RFC 3461 §5.2.3); a host that files a copy in a local mailbox
+//! reports `delivered` on NOTIFY=SUCCESS; the router's own give-ups (null MX, NXDOMAIN,
+//! expiry) are `failed`, and mail still queued past the warning time is `delayed`.
 //!
 //! A notice goes where the sender's mail goes: into the reporting host's own mailbox
 //! when it serves the sender's domain; into its queue, to be routed by MX like any
@@ -16,17 +17,18 @@
 use super::super::notice::{notices, CopyReport, Notice, Reason, Reporter};
 use super::super::routing::Failure;
 use super::World;
-use crate::client::{Outcome, Refusal};
+use crate::client::{Choice, Outcome, Refusal};
 use crate::dsn::Action;
 use crate::mailstore::StoredMessage;
-use crate::protocol::ReplyClass;
+use crate::protocol::{EnhancedCode, ReplyClass};
 use crate::server::{Delivery, Destination};
 use crate::time::Millis;
 use crate::world::timeline::{ConnectionId, ConnectionKind, WorldEvent};
 
 impl World {
     /// Settles what `reporting` tried to deliver to `remote` on connection `id`: copies
-    /// refused for good bounce, copies taken by a host without DSN are reported
+    /// refused for good, or kept back by the client because `remote` must not get them
+    /// (over its SIZE, say), bounce, copies taken by a host without DSN are reported
     /// `relayed`, and the rest (4yz, or never accepted) are returned, to be tried
     /// elsewhere or later.
     pub(super) fn settle(
@@ -40,6 +42,7 @@ impl World {
         let remote_name = self.host_name(remote);
         let mut refused = Vec::new();
         let mut relayed = Vec::new();
+        let mut kept_back: Vec<(Failure, Vec<(StoredMessage, Reason)>)> = Vec::new();
         let mut temporary = Vec::new();
         for copy in copies {
             if outcome.delivered.contains(&copy.recipient) {
@@ -53,12 +56,22 @@ impl World {
                 }
                 continue;
             }
-            match permanent_refusal(outcome, &copy) {
-                Some(refusal) => refused.push((copy, Reason::from_refusal(refusal))),
-                None => temporary.push(copy),
+            if let Some(refusal) = permanent_refusal(outcome, &copy) {
+                refused.push((copy, Reason::from_refusal(refusal)));
+            } else if let Some(failure) = withheld_for_good(outcome, &copy, &remote_name) {
+                let reason = Reason::own(&failure.reply, failure.status);
+                match kept_back.iter_mut().find(|(f, _)| *f == failure) {
+                    Some((_, same)) => same.push((copy, reason)),
+                    None => kept_back.push((failure, vec![(copy, reason)])),
+                }
+            } else {
+                temporary.push(copy);
             }
         }
         let mut reports = self.give_up(reporting, refused, Some(&remote_name), None, Some(id));
+        for (failure, failed) in kept_back {
+            reports.extend(self.give_up(reporting, failed, None, Some(&failure), Some(id)));
+        }
         reports.extend(relayed);
         self.notify(Some(id), reporting, &reports, None);
         temporary
@@ -302,6 +315,66 @@ fn permanent_refusal<'a>(outcome: &'a Outcome, copy: &StoredMessage) -> Option<&
                 .iter()
                 .find(|r| r.address == copy.envelope_from)
         })
+}
+
+/// Why `copy` failed for good when the client kept its message back before MAIL FROM
+/// (the client's typed decision, never its text). `remote` must not get it, and
+/// waiting does not change that, so it is a permanent failure: over the fixed maximum
+/// it offered with SIZE (552 5.3.4, RFC 1870 §6), an 8-bit body it cannot take
+/// without 8BITMIME (554 5.6.3, RFC 6152 §3), or a UTF-8 address without SMTPUTF8
+/// (553 5.6.7, RFC 6531 §3.2).
+fn withheld_for_good(outcome: &Outcome, copy: &StoredMessage, remote: &str) -> Option<Failure> {
+    let withheld = outcome
+        .withheld
+        .iter()
+        .find(|w| w.sender == copy.envelope_from && w.recipients.contains(&copy.recipient))?;
+    let not_retried = "so the mail is not sent, goes to no other exchanger and is not retried.";
+    let (reply, status, explanation, rfc) = match withheld.decision.choice {
+        Choice::TooBig { octets, limit } => (
+            format!(
+                "552 5.3.4 Message size exceeds fixed maximum message size: {octets} octets, \
+                 {remote} takes at most {limit} (SIZE {limit})"
+            ),
+            EnhancedCode::new(5, 3, 4),
+            format!(
+                "The message is {octets} octets and {remote} offered SIZE {limit}: a client \
+                 must not send a message over the server's fixed maximum, and waiting does not \
+                 change it, {not_retried}"
+            ),
+            "RFC 1870 §6",
+        ),
+        Choice::RefuseEightBit => (
+            format!(
+                "554 5.6.3 Conversion required but not supported: the body has 8-bit octets \
+                 and {remote} does not offer 8BITMIME"
+            ),
+            EnhancedCode::new(5, 6, 3),
+            format!(
+                "The body has 8-bit octets and {remote} does not offer 8BITMIME: this relay \
+                 does not convert bodies, and waiting does not change it, {not_retried}"
+            ),
+            "RFC 6152 §3",
+        ),
+        Choice::RefuseSmtpUtf8 => (
+            format!(
+                "553 5.6.7 Non-ASCII addresses not permitted: the envelope needs SMTPUTF8 and \
+                 {remote} does not offer it"
+            ),
+            EnhancedCode::new(5, 6, 7),
+            format!(
+                "An address of the message needs SMTPUTF8 and {remote} does not offer it: \
+                 waiting does not change that, {not_retried}"
+            ),
+            "RFC 6531 §3.2",
+        ),
+        _ => return None,
+    };
+    Some(Failure {
+        reply,
+        status,
+        explanation,
+        rfc,
+    })
 }
 
 fn domain_of(address: &str) -> String {
