@@ -230,6 +230,17 @@ fn a_non_ascii_subject_travels_encoded_and_reads_as_typed() {
     let (subject, line) = delivered_subject(typed("Grüße aus München"));
     assert!(line.starts_with("Subject: =?UTF-8?B?"), "{line}");
     assert_eq!(subject.as_deref(), Some("Grüße aus München"));
+    let mut scenario = Scenario::default();
+    scenario.client.message = typed("Grüße aus München");
+    let timeline = run(&scenario).unwrap();
+    let layout = &timeline.deliveries[0].layout;
+    let decoded = layout
+        .decoded_subject
+        .as_ref()
+        .expect("the page shows what it reads as");
+    let field = &layout.fields[decoded.index];
+    assert!(slice(&timeline.deliveries[0], field.start, field.end).starts_with("Subject: =?UTF-8?"));
+    assert_eq!(decoded.text, "reads as \u{201c}Grüße aus München\u{201d}");
     // Several encoded-words over folded lines (RFC 2047 §2: at most 75 characters each).
     let long = "Grüße aus Köln — ".repeat(6);
     let (subject, _) = delivered_subject(typed(long.trim_end()));

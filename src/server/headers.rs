@@ -84,6 +84,22 @@ pub struct MessageLayout {
     /// its RFC 2047 encoded-words decoded (those that cannot be read stay as written),
     /// as lossy UTF-8 like every text the engine shows; `None` when there is none.
     pub subject: Option<String>,
+    /// The Subject field whose encoded-words were decoded, and what it reads as: the
+    /// field travels as `=?UTF-8?B?…?=`, which a reader of the raw copy cannot read.
+    /// `None` when the Subject reads as written (or there is none).
+    pub decoded_subject: Option<DecodedSubject>,
+}
+
+/// A Subject field that reads differently from its octets, and the sentence a view
+/// shows beside it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecodedSubject {
+    /// Its index in the layout's `fields`.
+    pub index: usize,
+    /// What a mail reader shows for it.
+    pub text: String,
+    /// The RFC section on how encoded-words are read.
+    pub rfc: &'static str,
 }
 
 /// The field a receiving server added to a copy, and the sentence a view shows beside it.
@@ -169,6 +185,7 @@ impl MessageLayout {
         let mut layout = Self::default();
         let mut subject: Option<Vec<u8>> = None;
         let mut in_subject = false;
+        let mut subject_index = 0usize;
         let mut offset = 0usize;
         'parts: for part in parts {
             for line in part.split_inclusive(|&b| b == b'\n') {
@@ -183,6 +200,9 @@ impl MessageLayout {
                     _ => {
                         let name = field_name(line).unwrap_or_default();
                         in_subject = subject.is_none() && name.eq_ignore_ascii_case(b"Subject");
+                        if in_subject {
+                            subject_index = layout.fields.len();
+                        }
                         if layout.bcc_field.is_none() && name.eq_ignore_ascii_case(b"Bcc") {
                             layout.bcc_field = Some(layout.fields.len());
                         }
@@ -194,9 +214,18 @@ impl MessageLayout {
                 }
             }
         }
-        layout.subject = subject
-            .as_deref()
-            .map(|field| encoded_words::decode(&unfolded_value(field)));
+        if let Some(field) = subject {
+            let written = unfolded_value(&field);
+            let decoded = encoded_words::decode(&written);
+            if decoded != written {
+                layout.decoded_subject = Some(DecodedSubject {
+                    index: subject_index,
+                    text: format!("reads as \u{201c}{decoded}\u{201d}"),
+                    rfc: "RFC 2047 §6",
+                });
+            }
+            layout.subject = Some(decoded);
+        }
         if layout.bcc_field.is_some() {
             layout.bcc_note = BccNote::of(BccState::Kept);
         }
@@ -333,6 +362,29 @@ mod tests {
         assert_eq!(folded.subject.as_deref(), Some("Grüße aus Köln !"));
         let unknown = MessageLayout::of(&[b"Subject: =?KOI8-R?Q?x?=\r\n\r\n"]);
         assert_eq!(unknown.subject.as_deref(), Some("=?KOI8-R?Q?x?="));
+    }
+
+    #[test]
+    fn a_decoded_subject_names_its_field_and_what_it_reads_as() {
+        let layout = MessageLayout::of(&[
+            b"Received: x\r\n",
+            b"From: a\r\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nbody",
+        ]);
+        let decoded = layout.decoded_subject.expect("the Subject was encoded");
+        assert_eq!(decoded.index, 2);
+        assert_eq!(decoded.text, "reads as \u{201c}Grüße\u{201d}");
+        assert_eq!(decoded.rfc, "RFC 2047 §6");
+        for plain in [
+            &b"Subject: hi\r\n\r\n"[..],
+            b"Subject: =?KOI8-R?Q?x?=\r\n\r\n",
+            b"To: b\r\n\r\n",
+        ] {
+            assert_eq!(
+                MessageLayout::of(&[plain]).decoded_subject,
+                None,
+                "reads as written"
+            );
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use delivery::{CopyText, Delivery, Destination, StoreOutcome};
 pub use envelope::HARD_MESSAGE_CAP;
 pub use etrn::{parse_etrn_argument, EtrnArgumentError, EtrnGrant, EtrnPolicy, EtrnTarget};
 pub use event::{ReversalCommand, ServerEvent, ServerEventKind};
-pub use headers::{AddedField, BccNote, BccState, FieldSpan, MessageLayout};
+pub use headers::{AddedField, BccNote, BccState, DecodedSubject, FieldSpan, MessageLayout};
 pub use host_inputs::{HostInputs, RelayCheck};
 pub use session::{Peer, Server};
 pub use state::{State, Transition, Trigger, TRANSITIONS};

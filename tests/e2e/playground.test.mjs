@@ -453,6 +453,16 @@ test('a shared link reproduces the exact scenario and bytes', async () => {
   await second.context.close();
 });
 
+test('an encoded Subject shows in Mailboxes as it travelled, with what it reads as beside it', async () => {
+  const { page, context } = await open();
+  await afterRender(page, () => page.fill('#f-client-message-subject', 'Grüße aus Köln'));
+  await openTab(page, '#tab-mailboxes');
+  const subject = page.locator('#view-mailboxes .header-field', { hasText: 'Subject:' }).first();
+  assert.match(await subject.locator('.header-text').textContent(), /^Subject: =\?UTF-8\?/);
+  assert.equal(await subject.locator('.tag').textContent(), 'reads as “Grüße aus Köln” (RFC 2047 §6)');
+  await context.close();
+});
+
 test('a display name typed in From and To shows in the header, never in the envelope', async () => {
   const { page, context } = await open();
   await afterRender(page, () => page.fill('#f-client-message-from', 'Jürgen Groß <jg@example.net>'));

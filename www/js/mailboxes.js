@@ -1,7 +1,7 @@
 // Mailboxes: every delivered copy per recipient, headers and body, the Received header
 // the server added marked, Bcc's absence noted, and a .eml download. The engine lays out
 // each copy (`delivery.layout`: each header field's octets, the field the server added
-// and why, where the body starts, whether a Bcc field was kept, removed or absent and
+// and why, what an encoded Subject reads as, where the body starts, whether a Bcc field was kept, removed or absent and
 // what that means) and says whether it reached a Bcc recipient (`delivery.bcc`); this
 // module only slices the octets and shows the engine's sentences. Tab contract: `setup(root)`
 // keeps the panel, `render(model)` draws a run (synchronously, so an older render can
@@ -53,6 +53,7 @@ export function renderMailboxes(container, timeline) {
       const bytes = toBytes(delivery.message);
       const layout = delivery.layout || { fields: [] };
       const added = layout.addedField;
+      const decoded = layout.decodedSubject;
       const button = h('button', { type: 'button', class: 'download', text: 'Download .eml' });
       button.addEventListener('click', () => download(delivery, index));
       boxes.push(
@@ -72,6 +73,7 @@ export function renderMailboxes(container, timeline) {
               h('div', { role: 'listitem', class: `header-field${i === added?.index ? ' added' : ''}` }, [
                 h('span', { class: 'header-text', text: fieldText(bytes, field) }),
                 i === added?.index ? h('span', { class: 'tag', text: `${added.text} (${added.rfc})` }) : '',
+                i === decoded?.index ? h('span', { class: 'tag', text: `${decoded.text} (${decoded.rfc})` }) : '',
               ]),
             ),
           ),
