@@ -439,6 +439,7 @@ impl Server {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::test_support::last_reply;
     use crate::server::{Peer, ServerConfig};
 
     /// A session with CHUNKING on and messages of at most 8 octets, in a transaction
@@ -462,11 +463,6 @@ mod tests {
     fn transaction_chunks(server: &Server) -> Option<(u32, usize, bool)> {
         let chunked = server.stage.transaction()?.chunked.as_ref()?;
         Some((chunked.chunks, chunked.stored(), chunked.failed))
-    }
-
-    fn last_reply(server: &mut Server) -> String {
-        let output = String::from_utf8_lossy(&server.take_output()).into_owned();
-        output.lines().last().unwrap_or_default().to_owned()
     }
 
     #[test]

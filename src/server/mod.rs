@@ -27,6 +27,8 @@ mod stage;
 mod starttls;
 pub mod state;
 mod store_wait;
+#[cfg(test)]
+mod test_support;
 mod transaction;
 mod turn;
 

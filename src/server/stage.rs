@@ -179,7 +179,8 @@ impl Step {
 mod tests {
     use super::*;
     use crate::server::state::{STATES, TRANSITIONS};
-    use crate::server::{Peer, Server, ServerConfig};
+    use crate::server::test_support::{greeted_with, last_reply};
+    use crate::server::{Server, ServerConfig};
 
     /// The states whose stages carry the mail transaction.
     const IN_TRANSACTION: &[State] = &[
@@ -271,18 +272,7 @@ mod tests {
     fn greeted() -> Server {
         let mut config = ServerConfig::default();
         config.extensions.chunking = true;
-        let peer = Peer {
-            address: "192.0.2.1".into(),
-        };
-        let mut server = Server::new(config, peer, 0, 1);
-        server.receive(b"EHLO client.example\r\n", 0);
-        server.take_output();
-        server
-    }
-
-    fn last_reply(server: &mut Server) -> String {
-        let output = String::from_utf8_lossy(&server.take_output()).into_owned();
-        output.lines().last().unwrap_or_default().to_owned()
+        greeted_with(config)
     }
 
     #[test]

@@ -43,16 +43,11 @@ impl Transaction {
 
 #[cfg(test)]
 mod tests {
-    use crate::server::{Peer, Server, ServerConfig};
+    use crate::server::test_support::greeted_with;
+    use crate::server::{Server, ServerConfig};
 
     fn greeted() -> Server {
-        let peer = Peer {
-            address: "192.0.2.1".into(),
-        };
-        let mut server = Server::new(ServerConfig::default(), peer, 0, 1);
-        server.receive(b"EHLO client.example\r\n", 0);
-        server.take_output();
-        server
+        greeted_with(ServerConfig::default())
     }
 
     fn from(server: &Server) -> Option<String> {
