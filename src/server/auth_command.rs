@@ -84,10 +84,14 @@ impl Server {
         );
         self.emit_sasl_trace(&mut exchange);
         let finished = self.answer_auth_step(step);
-        if !finished && !self.is_closed() {
+        if finished || self.is_closed() {
+            return;
+        }
+        // AUTH is answered only after EHLO (checked above), so the greeting is there.
+        if let Some(greeting) = self.stage.greeting().cloned() {
             self.enter(
                 Trigger::AuthChallenge,
-                Stage::Authenticating(Box::new(exchange)),
+                Stage::Authenticating(Box::new(exchange), greeting),
             );
         }
     }
@@ -96,7 +100,7 @@ impl Server {
     /// the 12288-octet limit of RFC 4954 §4 instead of the 512 of a command. The
     /// exchange lives in the stage, so there is none to answer in any other.
     pub(super) fn auth_line(&mut self, content: &[u8], line: LineInfo) {
-        let Stage::Authenticating(exchange) = &mut self.stage else {
+        let Stage::Authenticating(exchange, _) = &mut self.stage else {
             return;
         };
         let step = if line.overflowed {
@@ -118,7 +122,7 @@ impl Server {
         let trace = take_sasl_trace(exchange);
         self.emit_trace(trace);
         let finished = self.answer_auth_step(step);
-        if finished && matches!(self.stage, Stage::Authenticating(_)) {
+        if finished && matches!(self.stage, Stage::Authenticating(..)) {
             self.transition(Trigger::AuthDone);
         }
     }

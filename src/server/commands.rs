@@ -3,6 +3,7 @@
 
 use super::config::EhloMode;
 use super::session::{Greeting, Server};
+use super::stage::Stage;
 use super::state::Trigger;
 use crate::protocol::command::ObsoleteVerb;
 use crate::protocol::{Command, Extension, ReplyKind};
@@ -73,12 +74,12 @@ impl Server {
     }
 
     /// EHLO or HELO: greets the client and resets any transaction (RFC 5321 §4.1.4).
+    /// The greeting enters with the stage, replacing an earlier one.
     fn hello(&mut self, greeting: Greeting) {
         let had_transaction = self.stage.transaction().is_some();
-        if !self.transition(Trigger::Hello) {
+        if !self.enter(Trigger::Hello, Stage::ExpectMail(greeting.clone())) {
             return;
         }
-        self.greeting = Some(greeting.clone());
         let (lines, explanation) = match &greeting {
             Greeting::Ehlo(domain) => (
                 self.ehlo_lines(domain),

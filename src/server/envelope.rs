@@ -21,10 +21,13 @@ pub const HARD_MESSAGE_CAP: usize = 64 * 1024 * 1024;
 
 impl Server {
     pub(super) fn mail(&mut self, from: ReversePath, parameters: &[Parameter]) {
-        if !self.allows(Trigger::Mail) {
-            self.transition(Trigger::Mail);
-            return;
-        }
+        let greeting = match self.stage.greeting() {
+            Some(greeting) if self.allows(Trigger::Mail) => greeting.clone(),
+            _ => {
+                self.transition(Trigger::Mail);
+                return;
+            }
+        };
         let auth_offered = self.ehlo_session() && self.config.offers_auth();
         if !auth_offered && parameters.iter().any(|p| p.keyword == "AUTH") {
             let kind = ReplyKind::UnknownParameter;
@@ -71,7 +74,7 @@ impl Server {
             }
         }
         let explanation = mail_explanation(&from, &read);
-        let transaction = Box::new(Transaction::new(from, read));
+        let transaction = Box::new(Transaction::new(greeting, from, read));
         self.enter(
             Trigger::Mail,
             Stage::InTransaction(transaction, Step::ExpectRcpt),
@@ -340,8 +343,8 @@ impl Server {
         );
         let (text, bcc_removed) = self.submission_text(received.text);
         self.deliver(&id, &transaction, text, bcc_removed);
-        if matches!(self.stage, Stage::ExpectMail) {
-            self.stage = Stage::AwaitingStore(StoreWait::new(id));
+        if let Stage::ExpectMail(greeting) = &self.stage {
+            self.stage = Stage::AwaitingStore(StoreWait::new(id), greeting.clone());
         }
     }
 
@@ -397,16 +400,14 @@ impl Server {
     }
 
     fn deliver(&mut self, id: &str, transaction: &Transaction, text: Vec<u8>, bcc_removed: bool) {
-        let helo = match &self.greeting {
-            Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)) => domain.as_str(),
-            None => "unknown",
-        };
-        let protocol = match (&self.greeting, self.identity.is_some(), self.tls.is_some()) {
-            (Some(Greeting::Ehlo(_)), true, true) => Protocol::Esmtpsa,
-            (Some(Greeting::Ehlo(_)), false, true) => Protocol::Esmtps,
-            (Some(Greeting::Ehlo(_)), true, false) => Protocol::Esmtpa,
-            (Some(Greeting::Ehlo(_)), false, false) => Protocol::Esmtp,
-            _ => Protocol::Smtp,
+        let (Greeting::Ehlo(helo) | Greeting::Helo(helo)) = &transaction.greeting;
+        let ehlo = matches!(transaction.greeting, Greeting::Ehlo(_));
+        let protocol = match (ehlo, self.identity.is_some(), self.tls.is_some()) {
+            (true, true, true) => Protocol::Esmtpsa,
+            (true, false, true) => Protocol::Esmtps,
+            (true, true, false) => Protocol::Esmtpa,
+            (true, false, false) => Protocol::Esmtp,
+            (false, _, _) => Protocol::Smtp,
         };
         let protocol = if transaction.parameters.smtputf8 {
             protocol.with_smtputf8()

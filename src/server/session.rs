@@ -35,7 +35,8 @@ pub struct Peer {
     pub address: String,
 }
 
-/// The client's greeting.
+/// The client's EHLO or HELO. Only the stages after one hold it (see `stage.rs`), so
+/// none that needs it can lack it.
 #[derive(Clone, Debug)]
 pub(super) enum Greeting {
     Helo(String),
@@ -55,7 +56,6 @@ pub struct Server {
     /// The octets of a refused BDAT still to be read and thrown away. A BDAT is refused
     /// in whatever state it arrives, and the session stays there.
     pub(super) refused_chunk: Option<super::bdat::RefusedChunk>,
-    pub(super) greeting: Option<Greeting>,
     /// Who authenticated, once AUTH succeeded; `None` before.
     pub(super) identity: Option<Identity>,
     pub(super) entropy: Entropy,
@@ -106,7 +106,6 @@ impl Server {
             lines: LineReader::new(MAX_COMMAND_LINE),
             line_buffer: Vec::new(),
             refused_chunk: None,
-            greeting: None,
             identity: None,
             entropy: Entropy::from_seed(seed),
             now,
@@ -199,7 +198,7 @@ impl Server {
     /// follows) waits for the outcome. A session that closes meanwhile (a timeout, the
     /// client left) waits no longer: no reply can go, and the copies stay queued.
     pub fn is_awaiting_store(&self) -> bool {
-        matches!(self.stage, Stage::AwaitingStore(_))
+        matches!(self.stage, Stage::AwaitingStore(..))
     }
 
     /// The driver's outcome of storing the accepted message's copies: `Stored` answers
@@ -207,8 +206,12 @@ impl Server {
     /// input held meanwhile is read. Does nothing when no message awaits storage. The
     /// reply is stamped with the time of the end of data.
     pub fn handle_stored(&mut self, outcome: StoreOutcome) {
-        let wait = match core::mem::replace(&mut self.stage, Stage::ExpectMail) {
-            Stage::AwaitingStore(wait) => wait,
+        // `Closed` stands in only while the wait is taken apart.
+        let wait = match core::mem::replace(&mut self.stage, Stage::Closed) {
+            Stage::AwaitingStore(wait, greeting) => {
+                self.stage = Stage::ExpectMail(greeting);
+                wait
+            }
             other => {
                 self.stage = other;
                 return;
@@ -338,7 +341,7 @@ impl Server {
 
     fn read_octets(&mut self, mut input: &[u8]) {
         while !input.is_empty() && !self.is_closed() {
-            if let Stage::AwaitingStore(wait) = &mut self.stage {
+            if let Stage::AwaitingStore(wait, _) = &mut self.stage {
                 wait.hold(input);
                 break;
             }
@@ -391,7 +394,7 @@ impl Server {
     }
 
     fn handle_command_line(&mut self, content: &[u8], line: LineInfo) {
-        if matches!(self.stage, Stage::Authenticating(_)) {
+        if matches!(self.stage, Stage::Authenticating(..)) {
             self.auth_line(content, line);
             return;
         }
@@ -443,7 +446,7 @@ impl Server {
 
     /// True after an EHLO that was answered with extensions.
     pub(super) fn ehlo_session(&self) -> bool {
-        matches!(self.greeting, Some(Greeting::Ehlo(_))) && self.config.speaks_esmtp()
+        matches!(self.stage.greeting(), Some(Greeting::Ehlo(_))) && self.config.speaks_esmtp()
     }
 
     fn reject_line(&mut self, content: &[u8], kind: ReplyKind, explanation: String) {
@@ -484,16 +487,19 @@ impl Server {
         }
     }
 
-    /// Applies a table transition into a state that holds no data (leaving any
-    /// transaction behind) or into the next step of the transaction in progress, or
-    /// answers 503 when the table has no row for it. A trigger into a state that holds
-    /// data goes through [`Self::enter`] or [`Self::enter_step`], which bring it;
-    /// staying in the same state keeps its data.
+    /// Applies a table transition into a state that holds no data but the greeting,
+    /// carried over (leaving any transaction behind), or into the next step of the
+    /// transaction in progress, or answers 503 when the table has no row for it. A
+    /// trigger into a state that holds data goes through [`Self::enter`] or
+    /// [`Self::enter_step`], which bring it; staying in the same state keeps its data.
     pub(super) fn transition(&mut self, trigger: Trigger) -> bool {
         let from = self.state();
         match next_state(from, trigger) {
             Some(to) if to == from => true,
-            Some(to) => match (Stage::without_data(to), Step::without_data(to)) {
+            Some(to) => match (
+                Stage::without_data(to, self.stage.greeting()),
+                Step::without_data(to),
+            ) {
                 (Some(stage), _) => {
                     self.move_to(stage);
                     true
@@ -548,7 +554,7 @@ impl Server {
     /// answers the table's 503 and leaves the stage as it was.
     pub(super) fn end_transaction(&mut self, trigger: Trigger) -> Option<Transaction> {
         let next = next_state(self.state(), trigger)
-            .and_then(Stage::without_data)
+            .and_then(|to| Stage::without_data(to, self.stage.greeting()))
             .filter(|_| self.stage.transaction().is_some());
         let Some(next) = next else {
             self.out_of_sequence(trigger);

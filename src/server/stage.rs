@@ -6,6 +6,17 @@
 //! held meanwhile, inside [`Stage::AwaitingStore`]; the AUTH exchange inside
 //! [`Stage::Authenticating`]. So no other stage can hold one, and no transaction step
 //! exists without its transaction (as rustls' `Expect*` states own their data).
+//!
+//! The client's EHLO/HELO [`Greeting`] lives in every stage the table reaches only
+//! after one (RFC 5321 §4.1.4): `ExpectMail` holds it alone, `AwaitingStore` and
+//! `Authenticating` beside their data, and a transaction in its [`Transaction`], from
+//! which the Received header is written. A field of each greeted variant, rather than
+//! a wrapper stage around them, keeps the stages flat and leaves the matches on the
+//! others as they were; and a transaction, an AUTH exchange or a store wait without a
+//! greeting cannot be built. `ExpectHello`, `ExpectTlsHandshake` and `Closed` have
+//! none: no command is read between STARTTLS and its handshake, which forgets the
+//! greeting (RFC 3207 §4.2), and a closed session reads nothing more.
+//!
 //! [`Stage::state`] names the stage as the transition table in `state.rs` knows it;
 //! the table decides where a trigger leads, and the session builds the stage for it
 //! (`Server::transition`, or `Server::enter` and `Server::enter_step` for a stage
@@ -14,6 +25,7 @@
 use super::bdat::ChunkReading;
 use super::data::DataReceiver;
 use super::sasl_exchange::ServerAuth;
+use super::session::Greeting;
 use super::state::State;
 use super::store_wait::StoreWait;
 use super::transaction::Transaction;
@@ -24,18 +36,21 @@ use crate::time::Millis;
 #[derive(Clone, Debug)]
 pub(super) enum Stage {
     ExpectHello,
-    ExpectMail,
+    /// Greeted, outside a transaction: the greeting is the stage's only data.
+    ExpectMail(Greeting),
     /// A mail transaction, begun by an accepted MAIL (RFC 5321 §3.3), and how far it
     /// has got; RSET, EHLO/HELO, the end of its message or the close end it. Boxed,
-    /// so the stages outside a transaction stay small.
+    /// so the stages outside a transaction stay small; the transaction holds the
+    /// greeting it began under.
     InTransaction(Box<Transaction>, Step),
     /// The final dot (or LAST chunk) of an accepted message led to ExpectMail, but its
     /// reply waits for the driver to store the copies, and input that arrives
-    /// meanwhile is held, not read; the table knows this stage as ExpectMail.
-    AwaitingStore(StoreWait),
+    /// meanwhile is held, not read; the table knows this stage as ExpectMail, and the
+    /// greeting goes back to it.
+    AwaitingStore(StoreWait, Greeting),
     /// The AUTH exchange waiting for the client's next response line (RFC 4954 §4);
     /// boxed, since it is large and most sessions spend no time here.
-    Authenticating(Box<ServerAuth>),
+    Authenticating(Box<ServerAuth>, Greeting),
     ExpectTlsHandshake,
     Closed,
 }
@@ -65,21 +80,22 @@ impl Stage {
     pub(super) fn state(&self) -> State {
         match self {
             Self::ExpectHello => State::ExpectHello,
-            Self::ExpectMail | Self::AwaitingStore(_) => State::ExpectMail,
+            Self::ExpectMail(_) | Self::AwaitingStore(..) => State::ExpectMail,
             Self::InTransaction(_, step) => step.state(),
-            Self::Authenticating(_) => State::Authenticating,
+            Self::Authenticating(..) => State::Authenticating,
             Self::ExpectTlsHandshake => State::ExpectTlsHandshake,
             Self::Closed => State::Closed,
         }
     }
 
-    /// The stage of a state that holds no data of its own, and so no transaction;
-    /// `None` for a state whose data the caller must bring (`Server::enter`) or that
-    /// is a step of a transaction.
-    pub(super) fn without_data(state: State) -> Option<Self> {
+    /// The stage of a state that holds no data of its own, and so no transaction,
+    /// carrying over `greeting`, the greeting of the stage left, where the state has
+    /// one; `None` for a state whose data the caller must bring (`Server::enter`), that
+    /// is a step of a transaction, or that needs a greeting when there is none.
+    pub(super) fn without_data(state: State, greeting: Option<&Greeting>) -> Option<Self> {
         Some(match state {
             State::ExpectHello => Self::ExpectHello,
-            State::ExpectMail => Self::ExpectMail,
+            State::ExpectMail => Self::ExpectMail(greeting?.clone()),
             State::ExpectTlsHandshake => Self::ExpectTlsHandshake,
             State::Closed => Self::Closed,
             State::ExpectRcpt
@@ -89,6 +105,17 @@ impl Stage {
             | State::ExpectChunk
             | State::Authenticating => return None,
         })
+    }
+
+    /// The client's EHLO/HELO, in every stage that has one.
+    pub(super) fn greeting(&self) -> Option<&Greeting> {
+        match self {
+            Self::ExpectMail(greeting)
+            | Self::AwaitingStore(_, greeting)
+            | Self::Authenticating(_, greeting) => Some(greeting),
+            Self::InTransaction(transaction, _) => Some(&transaction.greeting),
+            Self::ExpectHello | Self::ExpectTlsHandshake | Self::Closed => None,
+        }
     }
 
     /// The mail transaction in progress, if the session is inside one.
@@ -139,7 +166,7 @@ impl Stage {
     /// a command 512 (RFC 4954 §4, RFC 5321 §4.5.3.1.4).
     pub(super) fn line_limit(&self) -> usize {
         match self {
-            Self::Authenticating(_) => MAX_AUTH_LINE,
+            Self::Authenticating(..) => MAX_AUTH_LINE,
             _ => MAX_COMMAND_LINE,
         }
     }
@@ -182,6 +209,11 @@ mod tests {
     use crate::server::test_support::{greeted_with, last_reply};
     use crate::server::{Server, ServerConfig};
 
+    /// A greeting for a stage that needs one.
+    fn hello() -> Greeting {
+        Greeting::Ehlo("client.example".into())
+    }
+
     /// The states whose stages carry the mail transaction.
     const IN_TRANSACTION: &[State] = &[
         State::ExpectRcpt,
@@ -194,7 +226,10 @@ mod tests {
     #[test]
     fn a_state_gets_one_shape_and_names_itself_back() {
         for &state in STATES {
-            let (stage, step) = (Stage::without_data(state), Step::without_data(state));
+            let (stage, step) = (
+                Stage::without_data(state, Some(&hello())),
+                Step::without_data(state),
+            );
             assert!(
                 stage.is_none() || step.is_none(),
                 "{state:?} is one or the other"
@@ -226,7 +261,8 @@ mod tests {
         let entered_with_data: Vec<_> = TRANSITIONS
             .iter()
             .filter(|row| {
-                Stage::without_data(row.to).is_none() && Step::without_data(row.to).is_none()
+                Stage::without_data(row.to, Some(&hello())).is_none()
+                    && Step::without_data(row.to).is_none()
             })
             .map(|row| row.trigger)
             .collect();
@@ -251,7 +287,7 @@ mod tests {
                     assert_eq!(row.trigger, Trigger::Mail, "{from:?} -> {:?}", row.to);
                 }
                 if !into && IN_TRANSACTION.contains(from) {
-                    let left = Stage::without_data(row.to);
+                    let left = Stage::without_data(row.to, Some(&hello()));
                     assert!(
                         left.is_some(),
                         "{:?} leaves it for a bare stage",
@@ -264,7 +300,7 @@ mod tests {
 
     #[test]
     fn only_an_auth_exchange_reads_long_lines() {
-        assert_eq!(Stage::ExpectMail.line_limit(), MAX_COMMAND_LINE);
+        assert_eq!(Stage::ExpectMail(hello()).line_limit(), MAX_COMMAND_LINE);
         assert_eq!(Stage::Closed.line_limit(), MAX_COMMAND_LINE);
     }
 
@@ -280,13 +316,13 @@ mod tests {
         let mut server = greeted();
         server.receive(b"AUTH LOGIN\r\n", 0);
         assert!(last_reply(&mut server).starts_with("334"));
-        assert!(matches!(server.stage, Stage::Authenticating(_)));
+        assert!(matches!(server.stage, Stage::Authenticating(..)));
         assert_eq!(server.lines.limit(), MAX_AUTH_LINE);
         server.receive(b"YWxpY2U=\r\n", 0);
-        assert!(matches!(server.stage, Stage::Authenticating(_)));
+        assert!(matches!(server.stage, Stage::Authenticating(..)));
         server.receive(b"UzNjcmV0LXB3\r\n", 0);
         assert!(last_reply(&mut server).starts_with("235"));
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::ExpectMail(_)));
         assert_eq!(server.lines.limit(), MAX_COMMAND_LINE);
         assert!(server.is_authenticated());
     }
@@ -296,11 +332,11 @@ mod tests {
         let mut server = greeted();
         server.receive(b"AUTH LOGIN\r\n*\r\n", 0);
         assert!(last_reply(&mut server).starts_with("501"));
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::ExpectMail(_)));
         assert_eq!(server.lines.limit(), MAX_COMMAND_LINE);
         server.receive(b"AUTH PLAIN AGFsaWNlAFMzY3JldC1wdw==\r\n", 0);
         assert!(last_reply(&mut server).starts_with("235"));
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::ExpectMail(_)));
     }
 
     #[test]
@@ -319,7 +355,7 @@ mod tests {
         ));
         assert!(server.buffered_message() > 0);
         server.receive(b".\r\n", 0);
-        assert!(matches!(server.stage, Stage::AwaitingStore(_)));
+        assert!(matches!(server.stage, Stage::AwaitingStore(..)));
         assert_eq!(server.buffered_message(), 0);
     }
 
@@ -330,11 +366,11 @@ mod tests {
             b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nhi\r\n.\r\n";
         server.receive(message, 0);
         server.receive(b"NOOP\r\n", 0);
-        assert!(matches!(&server.stage, Stage::AwaitingStore(wait) if wait.held == b"NOOP\r\n"));
+        assert!(matches!(&server.stage, Stage::AwaitingStore(wait, _) if wait.held == b"NOOP\r\n"));
         assert_eq!(server.state(), State::ExpectMail);
         assert!(server.is_awaiting_store());
         server.handle_stored(crate::server::StoreOutcome::Stored);
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::ExpectMail(_)));
         assert!(!server.is_awaiting_store());
         assert!(last_reply(&mut server).starts_with("250 2.0.0 Ok"));
 
@@ -370,6 +406,48 @@ mod tests {
         assert_eq!(server.stage.text_started(), Some(12));
         server.receive(b"cd", 20);
         assert_eq!(server.stage.text_started(), None);
+    }
+
+    /// The domain of the greeting the stage holds, if it holds one.
+    fn greeted_as(server: &Server) -> Option<String> {
+        server.stage.greeting().map(|greeting| match greeting {
+            Greeting::Ehlo(domain) => format!("EHLO {domain}"),
+            Greeting::Helo(domain) => format!("HELO {domain}"),
+        })
+    }
+
+    #[test]
+    fn the_greeting_lives_in_every_stage_after_hello_and_a_new_one_replaces_it() {
+        let peer = crate::server::Peer {
+            address: "192.0.2.1".into(),
+        };
+        let mut server = Server::new(ServerConfig::default(), peer, 0, 1);
+        assert_eq!(greeted_as(&server), None, "no EHLO/HELO yet");
+        server.receive(b"RSET\r\nEHLO a.example\r\n", 0);
+        assert_eq!(greeted_as(&server).as_deref(), Some("EHLO a.example"));
+        server.receive(b"MAIL FROM:<a@example.org>\r\n", 0);
+        assert_eq!(greeted_as(&server).as_deref(), Some("EHLO a.example"));
+        server.receive(b"HELO b.example\r\n", 0);
+        assert!(matches!(server.stage, Stage::ExpectMail(_)), "HELO ends it");
+        assert_eq!(greeted_as(&server).as_deref(), Some("HELO b.example"));
+        server.receive(b"MAIL FROM:<a@example.org>\r\nRSET\r\n", 0);
+        assert_eq!(greeted_as(&server).as_deref(), Some("HELO b.example"));
+        server.receive(
+            b"MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.org>\r\nDATA\r\nhi\r\n.\r\n",
+            0,
+        );
+        assert!(server.is_awaiting_store());
+        assert_eq!(greeted_as(&server).as_deref(), Some("HELO b.example"));
+        let copy = server.poll_delivery().map(|copy| copy.message.to_vec());
+        let received = String::from_utf8_lossy(copy.as_deref().unwrap_or_default());
+        assert!(
+            received.starts_with("Received: from b.example"),
+            "{received}"
+        );
+        server.handle_stored(crate::server::StoreOutcome::Stored);
+        assert_eq!(greeted_as(&server).as_deref(), Some("HELO b.example"));
+        server.receive(b"QUIT\r\n", 0);
+        assert_eq!(greeted_as(&server), None, "a closed session holds none");
     }
 
     /// The recipients of the transaction the stage carries, if it carries one.
@@ -414,7 +492,7 @@ mod tests {
         let mut server = greeted();
         server.receive(b"BDAT 4\r\nab", 0);
         assert!(server.refused_chunk.is_some(), "no MAIL yet: refused");
-        assert!(matches!(server.stage, Stage::ExpectMail));
+        assert!(matches!(server.stage, Stage::ExpectMail(_)));
         server.receive(b"cd", 0);
         assert!(last_reply(&mut server).starts_with("503"));
         assert!(server.refused_chunk.is_none());

@@ -106,7 +106,7 @@ impl Server {
                     summary.protocol_version
                 )
             }
-            State::ExpectHello if self.greeting.is_none() && self.input_offset == 0 => {
+            State::ExpectHello if self.input_offset == 0 => {
                 format!(
                     "Implicit TLS (RFC 8314 §3.3): the connection was encrypted from its first \
                      octet ({}), so the greeting and everything after it travel encrypted.",
@@ -123,9 +123,9 @@ impl Server {
         );
     }
 
-    /// Drops what the client said in the clear (RFC 3207 §4.2).
+    /// Drops what the client said in the clear (RFC 3207 §4.2); the greeting goes with
+    /// the stage, since `ExpectTlsHandshake` and `ExpectHello` hold none.
     fn forget_cleartext_session(&mut self) {
-        self.greeting = None;
         self.identity = None;
         self.lines = LineReader::new(MAX_COMMAND_LINE);
     }

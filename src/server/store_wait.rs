@@ -1,7 +1,8 @@
 //! The reply to an accepted message waits for the driver to store its copies (a 250
 //! promises they are stored). Meanwhile the session reads nothing: input that arrives
 //! (pipelined commands after the final ".") is held, bounded, and read once the reply
-//! is sent. The session is then in `Stage::AwaitingStore`, which holds the wait.
+//! is sent. The session is then in `Stage::AwaitingStore`, which holds the wait (and
+//! the greeting the session goes back to `ExpectMail` with).
 
 use super::session::MAX_HELD_INPUT;
 

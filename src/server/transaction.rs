@@ -7,12 +7,16 @@
 //! when the table has no row for the command.
 
 use super::bdat::Chunked;
+use super::session::Greeting;
 use crate::dsn::parameters::RcptDsn;
 use crate::protocol::{ForwardPath, MailParameters, ReversePath};
 
 /// One mail transaction, from its accepted MAIL on.
 #[derive(Clone, Debug)]
 pub(super) struct Transaction {
+    /// The EHLO/HELO the transaction began under: the Received header's `from` and
+    /// protocol; RSET and the end of the message hand it back to `ExpectMail`.
+    pub greeting: Greeting,
     /// The reverse-path MAIL FROM gave (`<>` for a bounce).
     pub from: ReversePath,
     pub parameters: MailParameters,
@@ -27,10 +31,11 @@ pub(super) struct Transaction {
 }
 
 impl Transaction {
-    /// The transaction an accepted `MAIL FROM:<from>` with `parameters` begins: no
-    /// recipient yet and no message text.
-    pub(super) fn new(from: ReversePath, parameters: MailParameters) -> Self {
+    /// The transaction an accepted `MAIL FROM:<from>` with `parameters` begins after
+    /// `greeting`: no recipient yet and no message text.
+    pub(super) fn new(greeting: Greeting, from: ReversePath, parameters: MailParameters) -> Self {
         Self {
+            greeting,
             from,
             parameters,
             recipients: Vec::new(),

@@ -22,7 +22,7 @@ impl Server {
             );
             return;
         }
-        let claimed = match (&self.greeting, self.state()) {
+        let claimed = match (self.stage.greeting(), self.state()) {
             (Some(Greeting::Ehlo(domain) | Greeting::Helo(domain)), State::ExpectMail) => {
                 domain.to_ascii_lowercase()
             }
